@@ -1,0 +1,198 @@
+/**
+ * The agent: the code server, its JSON-RPC face on a loopback WebSocket, and the discovery
+ * file that lets editors find it. One per process.
+ */
+import { randomBytes } from 'node:crypto';
+import { register } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { z } from 'zod';
+import { CodeServer, UnknownModuleError } from './code-server/code-server';
+import { LoadFailure } from './code-server/evaluate';
+import { AGENT_GLOBAL } from './code-server/esm-facade';
+import { publish } from './discovery';
+import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
+import * as protocol from './protocol';
+import { AgentServer } from './transport/agent-server';
+
+declare const AGENT_VERSION: string;
+
+export class Agent {
+  readonly #connections = new Set<MessageConnection>();
+  #server: AgentServer | undefined;
+  #unpublish: (() => void) | undefined;
+
+  constructor(
+    readonly options: ResolvedOptions,
+    readonly codeServer: CodeServer,
+    /** 256-bit random token, hex. */
+    readonly token: string,
+    readonly startedAt: string,
+  ) {
+    codeServer.on('moduleLoaded', (module) => this.#broadcast(protocol.moduleLoaded, { module }));
+    codeServer.on('modulePurged', (module) => this.#broadcast(protocol.modulePurged, { module }));
+  }
+
+  get info(): protocol.AgentInfo {
+    return {
+      protocolVersion: protocol.PROTOCOL_VERSION,
+      agentVersion: AGENT_VERSION,
+      pid: process.pid,
+      appName: this.options.appName,
+      root: this.options.root,
+      nodeVersion: process.version,
+      startedAt: this.startedAt,
+    };
+  }
+
+  /** `ws://host:port` once listening. */
+  get url(): string {
+    if (!this.#server) throw new Error('hotpatch agent is not listening');
+    const host = this.options.host === '::1' ? '[::1]' : this.options.host;
+    return `ws://${host}:${this.#server.port}`;
+  }
+
+  async listen(): Promise<void> {
+    this.#server = await AgentServer.listen({
+      host: this.options.host,
+      port: this.options.port,
+      token: this.token,
+      maxPayload: this.options.maxPayload,
+      maxConnections: this.options.maxConnections,
+      onConnection: (connection) => this.#serve(connection),
+    });
+    this.#unpublish = publish(this.options.discoveryDir, { ...this.info, url: this.url, token: this.token });
+  }
+
+  async stop(): Promise<void> {
+    this.#unpublish?.();
+    await this.#server?.close();
+    this.#connections.clear();
+  }
+
+  #broadcast<P>(type: { method: string }, params: P): void {
+    for (const connection of this.#connections) void connection.sendNotification(type.method, params);
+  }
+
+  #serve(connection: MessageConnection): void {
+    let initialized = false;
+    connection.onClose(() => this.#connections.delete(connection));
+
+    const handle = <P, R>(
+      type: { method: string },
+      schema: z.ZodType<P>,
+      run: (params: P) => R,
+      options: { beforeInitialize?: boolean } = {},
+    ): void => {
+      connection.onRequest(type.method, (raw: unknown): unknown => {
+        if (!initialized && !options.beforeInitialize) {
+          throw new ResponseError(protocol.AgentErrorCode.NotInitialized, `send ${protocol.initialize.method} first`);
+        }
+        const parsed = schema.safeParse(raw ?? {});
+        if (!parsed.success) {
+          throw new ResponseError(ErrorCodes.InvalidParams, `${type.method}: ${z.prettifyError(parsed.error)}`);
+        }
+        try {
+          return run(parsed.data);
+        } catch (error) {
+          throw toResponseError(error);
+        }
+      });
+    };
+
+    handle(
+      protocol.initialize,
+      protocol.InitializeParams,
+      (params) => {
+        if (params.protocolVersion !== protocol.PROTOCOL_VERSION) {
+          throw new ResponseError(
+            protocol.AgentErrorCode.ProtocolMismatch,
+            `protocol version ${params.protocolVersion} is not supported; this agent speaks ${protocol.PROTOCOL_VERSION}`,
+          );
+        }
+        initialized = true;
+        this.#connections.add(connection);
+        return this.info;
+      },
+      { beforeInitialize: true },
+    );
+    handle(protocol.modules, protocol.ModulesParams, () => ({ modules: this.codeServer.list() }));
+    handle(protocol.load, protocol.LoadParams, (params): protocol.LoadResult => {
+      const started = performance.now();
+      const prepared = this.codeServer.prepare(params.file, params.code, params.source, params.origin);
+      const { evaluateMs, ...result } = this.codeServer.commit(prepared);
+      return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
+    });
+    handle(protocol.purge, protocol.FileParams, (params) => this.codeServer.purge(params.file));
+    // No server process can run old code yet, so a soft purge never has anything to refuse.
+    handle(protocol.softPurge, protocol.FileParams, (params) => this.codeServer.purge(params.file));
+    handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {
+      const version = this.codeServer.version(params.file, params.version);
+      if (!version) {
+        throw new ResponseError(protocol.AgentErrorCode.NoOldVersion, `${params.file} has no old version`);
+      }
+      return { version: version.info, source: version.source, code: version.code };
+    });
+  }
+}
+
+function toResponseError(error: unknown): ResponseError<unknown> {
+  if (error instanceof ResponseError) return error;
+  if (error instanceof LoadFailure)
+    return new ResponseError(protocol.AgentErrorCode.LoadFailed, error.message, error.data);
+  if (error instanceof UnknownModuleError)
+    return new ResponseError(protocol.AgentErrorCode.UnknownModule, error.message);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ResponseError(ErrorCodes.InternalError, `hotpatch agent: ${message}`);
+}
+
+interface AgentGlobal {
+  agent: Agent;
+  beginEsm: CodeServer['beginEsm'];
+  endEsm: CodeServer['endEsm'];
+  adoptEsm: CodeServer['adoptEsm'];
+}
+
+const globalKey = Symbol.for(AGENT_GLOBAL);
+
+/** The agent running in this process, if any. */
+export function runningAgent(): Agent | undefined {
+  return (globalThis as unknown as Record<symbol, AgentGlobal | undefined>)[globalKey]?.agent;
+}
+
+/**
+ * Starts the agent: installs the module hooks at once (modules loaded after this call are
+ * hot), then listens and writes the discovery file. Refuses under NODE_ENV=production unless
+ * `allowProduction`. A second call returns the running agent.
+ */
+export async function start(options: AgentOptions = {}): Promise<Agent> {
+  const existing = runningAgent();
+  if (existing) return existing;
+  const resolved = resolveOptions(options);
+  if (process.env.NODE_ENV === 'production' && !resolved.allowProduction) {
+    throw new Error(
+      'hotpatch agent refuses to start under NODE_ENV=production; pass allowProduction: true or set HOTPATCH_ALLOW_PRODUCTION=1',
+    );
+  }
+  // V8 keeps every unique compiled source in its compilation cache (≈45 KB per version on
+  // Node 22/24), which would look like a leak across thousands of loads.
+  setFlagsFromString('--no-compilation-cache');
+
+  const codeServer = new CodeServer({ root: resolved.root, include: resolved.include, exclude: resolved.exclude });
+  const agent = new Agent(resolved, codeServer, randomBytes(32).toString('hex'), new Date().toISOString());
+  const agentGlobal: AgentGlobal = {
+    agent,
+    beginEsm: (url) => codeServer.beginEsm(url),
+    endEsm: (url) => codeServer.endEsm(url),
+    adoptEsm: (url, namespace, names, sync) => codeServer.adoptEsm(url, namespace, names, sync),
+  };
+  Object.defineProperty(globalThis, globalKey, { value: agentGlobal, configurable: true });
+  codeServer.installCommonJsHook();
+  register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, {
+    data: { root: resolved.root, include: resolved.include, exclude: resolved.exclude },
+  });
+  await agent.listen();
+  return agent;
+}

@@ -1,0 +1,96 @@
+/**
+ * Evaluating one version of a module's code in isolation, and turning what goes wrong into
+ * an error that names the file, line and column.
+ *
+ * Every version after the first is CommonJS code (clients compile TS and ESM to it with
+ * esbuild) compiled by `new Module(file, null)` + `_compile`: a null parent so no module's
+ * `children` grows with each load, no entry in `require.cache`, and nothing else that
+ * outlives the version once it is replaced. `require` inside it resolves from the file's own
+ * folder; `require` of a hot ES module returns that module's live facade.
+ */
+import Module from 'node:module';
+import { dirname } from 'node:path';
+import type { LoadErrorData } from '../protocol';
+import { captureTimers, type OwnedTimers } from './timer-ownership';
+
+export interface InternalModule {
+  exports: unknown;
+  filename: string;
+  paths: string[];
+  loaded: boolean;
+  _compile(content: string, filename: string, ...rest: unknown[]): unknown;
+}
+interface InternalModuleStatics {
+  new (id: string, parent: null): InternalModule;
+  _nodeModulePaths(from: string): string[];
+  prototype: InternalModule;
+}
+export const NodeModule = Module as unknown as InternalModuleStatics;
+
+/** Node's own `_compile`, saved before the startup hook wraps it. */
+export const originalCompile = NodeModule.prototype._compile;
+
+/** A version's top level failed: the current version keeps serving. */
+export class LoadFailure extends Error {
+  constructor(readonly data: LoadErrorData) {
+    super(formatLoadError(data));
+    this.name = 'LoadFailure';
+  }
+}
+
+export function formatLoadError(data: LoadErrorData): string {
+  const where = data.line === undefined ? data.file : `${data.file}:${data.line}:${data.column ?? 1}`;
+  const what = data.kind === 'syntax' ? 'syntax error' : 'top level threw';
+  return `${where}: ${what}: ${data.message}`;
+}
+
+export interface Evaluated {
+  /** The version's raw `module.exports`. */
+  exports: unknown;
+  /** Timers its top level started. */
+  timers: OwnedTimers;
+}
+
+/** Compiles and runs `code` as a fresh CommonJS module for `file`. Throws LoadFailure. */
+export function evaluateVersion(file: string, code: string): Evaluated {
+  const module = new NodeModule(file, null);
+  module.filename = file;
+  module.paths = NodeModule._nodeModulePaths(dirname(file));
+  try {
+    const { timers } = captureTimers(() => originalCompile.call(module, code, file));
+    module.loaded = true;
+    return { exports: module.exports, timers };
+  } catch (error) {
+    throw new LoadFailure(describeLoadError(file, error));
+  }
+}
+
+/** Finds where `error` happened in `file`, from V8's syntax-error header or the stack. */
+export function describeLoadError(file: string, error: unknown): LoadErrorData {
+  const isSyntax = error instanceof SyntaxError;
+  const message = error instanceof Error ? error.message : `non-error value thrown: ${String(error)}`;
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const data: LoadErrorData = { kind: isSyntax ? 'syntax' : 'evaluation', file, message };
+  if (stack) data.stack = stack;
+  if (isSyntax) {
+    // V8 decorates a compile error's stack as "<file>:<line>\n<source line>\n   ^^^\n\nSyntaxError: ...".
+    const [header = '', , caret = ''] = stack.split('\n');
+    const line = new RegExp(`^${escapeRegExp(file)}:(\\d+)$`).exec(header);
+    if (line) {
+      data.line = Number(line[1]);
+      const column = caret.indexOf('^');
+      if (column >= 0) data.column = column + 1;
+    }
+    return data;
+  }
+  const frame = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`).exec(stack);
+  if (frame) {
+    data.line = Number(frame[1]);
+    data.column = Number(frame[2]);
+  }
+  return data;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,170 @@
+/**
+ * The lasting face of a hot module: one exports object per module that every importer holds,
+ * updated in place when a new version loads.
+ *
+ * - An exported function becomes a trampoline that calls the current version's function, so
+ *   a reference captured at startup (a route handler, a timer callback, a listener) runs the
+ *   newest code. Closures created inside a version keep that version's code, as in Erlang.
+ * - An exported class keeps its identity (instanceof, existing instances); a new version's
+ *   prototype methods, accessors and static methods are copied onto it in place.
+ * - Any other value is replaced by the new version's value.
+ */
+
+const TRAMPOLINE = Symbol('hotpatch.trampoline');
+
+/** Reads the current version's value of an export; `undefined` when it no longer exists. */
+export type CurrentExport = () => unknown;
+
+type Trampoline = ((...args: unknown[]) => unknown) & { [TRAMPOLINE]: true };
+
+export function isClass(value: unknown): value is abstract new (...args: never[]) => unknown {
+  return typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
+}
+
+function isTrampoline(value: unknown): value is Trampoline {
+  return typeof value === 'function' && (value as Partial<Trampoline>)[TRAMPOLINE] === true;
+}
+
+/** A function with the original's name and arity that forwards every call (and `new`) to `current()`. */
+export function makeTrampoline(name: string, original: Function, current: CurrentExport): Trampoline {
+  const trampoline = function (this: unknown, ...args: unknown[]): unknown {
+    const target = current();
+    if (typeof target !== 'function') {
+      throw new TypeError(`hotpatch: '${name}' is no longer a function in the current version of its module`);
+    }
+    return new.target
+      ? Reflect.construct(target, args, new.target)
+      : Reflect.apply(target as (...a: unknown[]) => unknown, this, args);
+  } as Trampoline;
+  Object.defineProperty(trampoline, 'name', { value: original.name || name });
+  Object.defineProperty(trampoline, 'length', { value: original.length });
+  Object.defineProperty(trampoline, TRAMPOLINE, { value: true });
+  return trampoline;
+}
+
+/** Copies a new version's class members onto the class that keeps the identity. */
+function patchClass(target: Function, next: Function, warnings: string[], name: string): void {
+  if (/#[A-Za-z_$]/.test(Function.prototype.toString.call(next))) {
+    // Private names are branded per class evaluation: methods of the new class cannot read
+    // `#fields` of instances built by the old one, so patching would break them at run time.
+    warnings.push(
+      `class ${name} uses private members (#...): its methods were not replaced; restart the app to run them`,
+    );
+    return;
+  }
+  const targetProto = target.prototype as object;
+  const nextProto = next.prototype as object;
+  for (const key of Reflect.ownKeys(targetProto)) {
+    if (key !== 'constructor' && !Object.hasOwn(nextProto, key)) Reflect.deleteProperty(targetProto, key);
+  }
+  for (const key of Reflect.ownKeys(nextProto)) {
+    if (key === 'constructor') continue;
+    Object.defineProperty(targetProto, key, Object.getOwnPropertyDescriptor(nextProto, key)!);
+  }
+  for (const key of Reflect.ownKeys(next)) {
+    if (key === 'prototype' || key === 'name' || key === 'length') continue;
+    const descriptor = Object.getOwnPropertyDescriptor(next, key)!;
+    const isData = 'value' in descriptor && typeof descriptor.value !== 'function';
+    // Static data is the class's state: keep the running value, as a server keeps its state.
+    if (isData && Object.hasOwn(target, key)) continue;
+    Object.defineProperty(target, key, descriptor);
+  }
+}
+
+/** Wraps one exported value for the stable object. */
+function stableValue(name: string, value: unknown, current: CurrentExport): unknown {
+  if (typeof value === 'function' && !isClass(value)) return makeTrampoline(name, value, current);
+  return value;
+}
+
+/**
+ * Builds the stable exports of a module's first version from its raw `module.exports`.
+ * Returns the raw object itself, with functions swapped for trampolines, when every property
+ * can be redefined (so an importer that saw it mid-evaluation through a require cycle holds
+ * the same object); otherwise a fresh object with the same prototype.
+ */
+export function createStableExports(raw: unknown, current: (key: string | null) => CurrentExport): unknown {
+  if (typeof raw === 'function') {
+    // module.exports = fn / class: the function is the face; its own properties are exports too.
+    const face = isClass(raw) ? raw : makeTrampoline('default', raw, current(null));
+    if (face !== raw) copyOwnProperties(raw, face, current);
+    return face;
+  }
+  if (raw === null || typeof raw !== 'object') return raw;
+  const descriptors = Object.getOwnPropertyDescriptors(raw);
+  // An ES namespace (non-extensible, exotic) or a frozen object can never hold trampolines.
+  const reusable =
+    Object.isExtensible(raw) &&
+    Object.entries(descriptors).every(
+      ([key, d]) => d.configurable || ('value' in d && d.writable) || key === '__esModule',
+    );
+  const face: object = reusable ? raw : Object.create(Object.getPrototypeOf(raw) as object | null);
+  copyOwnProperties(raw, face, current);
+  return face;
+}
+
+function copyOwnProperties(raw: object, face: object, current: (key: string | null) => CurrentExport): void {
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(raw))) {
+    if (typeof face === 'function' && (key === 'prototype' || key === 'name' || key === 'length')) continue;
+    const value = (raw as Record<string, unknown>)[key];
+    if (face === raw && !descriptor.configurable) {
+      // Only writable data can be here (see `reusable`); __esModule and its kind stay as they are.
+      if (descriptor.writable) (raw as Record<string, unknown>)[key] = stableValue(key, value, current(key));
+      continue;
+    }
+    Object.defineProperty(face, key, {
+      value: stableValue(key, value, current(key)),
+      writable: true,
+      enumerable: descriptor.enumerable ?? true,
+      configurable: true,
+    });
+  }
+}
+
+/**
+ * Brings the stable object up to a new version's raw exports. Trampolines stay (they already
+ * read the current version); classes are patched in place; values are replaced; exports the
+ * new version no longer has are removed. Returns what could not be done.
+ */
+export function updateStableExports(
+  face: unknown,
+  raw: unknown,
+  current: (key: string | null) => CurrentExport,
+): string[] {
+  const warnings: string[] = [];
+  if (isClass(face)) {
+    if (isClass(raw)) patchClass(face, raw, warnings, face.name);
+    else
+      warnings.push(`the module's exported class ${face.name} was replaced by a non-class; restart the app to use it`);
+    return warnings;
+  }
+  if (face === null || (typeof face !== 'object' && typeof face !== 'function')) {
+    warnings.push('the module exports a primitive value; importers keep the value they read');
+    return warnings;
+  }
+  if (typeof raw !== 'object' && typeof raw !== 'function') return warnings;
+  const target = face as Record<string, unknown>;
+  const next = (raw ?? {}) as Record<string, unknown>;
+  const skip = (key: string): boolean =>
+    key === '__esModule' || (typeof face === 'function' && (key === 'prototype' || key === 'name' || key === 'length'));
+  for (const key of Object.keys(Object.getOwnPropertyDescriptors(target))) {
+    if (!skip(key) && !Object.hasOwn(next, key)) Reflect.deleteProperty(target, key);
+  }
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(next))) {
+    if (skip(key)) continue;
+    const value = next[key];
+    const existing = target[key];
+    if (isClass(existing) && isClass(value)) {
+      patchClass(existing, value, warnings, key);
+      continue;
+    }
+    if (isTrampoline(existing) && typeof value === 'function' && !isClass(value)) continue;
+    Object.defineProperty(target, key, {
+      value: stableValue(key, value, current(key)),
+      writable: true,
+      enumerable: descriptor.enumerable ?? true,
+      configurable: true,
+    });
+  }
+  return warnings;
+}

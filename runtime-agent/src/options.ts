@@ -1,0 +1,81 @@
+/** The agent's options, their defaults, and how the zero-code-change entry reads them from the environment. */
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { defaultDiscoveryDir } from './discovery';
+
+export interface AgentOptions {
+  /** Folder whose files are hot. Default: the current working directory. */
+  root?: string;
+  /** Globs relative to root a hot file must match. Default: all JS/TS files. */
+  include?: string[];
+  /** Globs relative to root that are never hot (node_modules never is). Default: none. */
+  exclude?: string[];
+  /** Shown in editors. Default: `name` from root's package.json, else the folder's name. */
+  appName?: string;
+  /** Loopback address to listen on: 127.0.0.1 (default), ::1 or localhost. */
+  host?: string;
+  /** Port; 0 (default) picks a free one. */
+  port?: number;
+  /** Where `<pid>.json` goes. Default: $HOTPATCH_DISCOVERY_DIR or ~/.hotpatch/agents. */
+  discoveryDir?: string;
+  /** Start even when NODE_ENV=production. Default false: a code-execution port has no place there. */
+  allowProduction?: boolean;
+  /** Largest JSON-RPC message in bytes. Default 8 MiB. */
+  maxPayload?: number;
+  /** Client connections at once. Default 16. */
+  maxConnections?: number;
+}
+
+export type ResolvedOptions = Required<AgentOptions>;
+
+const LOOPBACK_LISTEN = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function resolveOptions(options: AgentOptions): ResolvedOptions {
+  const root = resolve(options.root ?? process.cwd());
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK_LISTEN.has(host)) {
+    throw new Error(`hotpatch agent: host '${host}' is not loopback; it listens only on 127.0.0.1, ::1 or localhost`);
+  }
+  return {
+    root,
+    include: options.include ?? [],
+    exclude: options.exclude ?? [],
+    appName: options.appName ?? packageName(root) ?? basename(root),
+    host,
+    port: options.port ?? 0,
+    discoveryDir: options.discoveryDir ?? defaultDiscoveryDir(),
+    allowProduction: options.allowProduction ?? false,
+    maxPayload: options.maxPayload ?? 8 * 1024 * 1024,
+    maxConnections: options.maxConnections ?? 16,
+  };
+}
+
+function packageName(root: string): string | undefined {
+  try {
+    const name = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const list = (value: string | undefined): string[] | undefined =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const int = (value: string | undefined): number | undefined => (value ? Number.parseInt(value, 10) : undefined);
+
+/** Options for `-r hotpatch-agent/register` / `--import hotpatch-agent/register`, from HOTPATCH_* variables. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AgentOptions {
+  const options: AgentOptions = {};
+  if (env.HOTPATCH_ROOT) options.root = env.HOTPATCH_ROOT;
+  if (env.HOTPATCH_INCLUDE) options.include = list(env.HOTPATCH_INCLUDE)!;
+  if (env.HOTPATCH_EXCLUDE) options.exclude = list(env.HOTPATCH_EXCLUDE)!;
+  if (env.HOTPATCH_APP_NAME) options.appName = env.HOTPATCH_APP_NAME;
+  if (env.HOTPATCH_HOST) options.host = env.HOTPATCH_HOST;
+  if (env.HOTPATCH_PORT) options.port = int(env.HOTPATCH_PORT)!;
+  if (env.HOTPATCH_ALLOW_PRODUCTION === '1') options.allowProduction = true;
+  if (env.HOTPATCH_MAX_PAYLOAD) options.maxPayload = int(env.HOTPATCH_MAX_PAYLOAD)!;
+  return options;
+}

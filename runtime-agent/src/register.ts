@@ -1,0 +1,25 @@
+/**
+ * Zero-code-change entry: `node -r hotpatch-agent/register app.js` or
+ * `node --import hotpatch-agent/register app.mjs`. Options come from HOTPATCH_* variables.
+ * Never takes the app down: a refusal or failure to start is one line on stderr.
+ */
+import { isMainThread } from 'node:worker_threads';
+import { start } from './index';
+import { optionsFromEnv } from './options';
+
+// Preloads also run in worker threads, the module-hooks thread among them: the agent belongs
+// to the main thread only.
+if (isMainThread) startFromEnv();
+
+function startFromEnv(): void {
+  start(optionsFromEnv()).then(
+    (agent) => {
+      if (process.env.HOTPATCH_QUIET !== '1') {
+        console.error(`[hotpatch] agent for ${agent.options.appName} listening on ${agent.url} (pid ${process.pid})`);
+      }
+    },
+    (error: unknown) => {
+      console.error(`[hotpatch] agent not started: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  );
+}
