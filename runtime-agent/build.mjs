@@ -1,6 +1,8 @@
-// Bundles the agent with esbuild: the library, the zero-code-change entry (which reuses the
-// library at run time so there is one agent per process), the ESM hooks (loaded by
-// module.register in their own thread on Node 20) and the protocol module.
+// Bundles the agent's own sources with esbuild: the library, the zero-code-change entry (which
+// reuses the library at run time so there is one agent per process), the ESM hooks (loaded by
+// module.register in their own thread on Node 20), the protocol and its WebSocket transport.
+// Dependencies stay in node_modules: the protocol's message types carry vscode-jsonrpc
+// objects that must be the very instances the transport compares against.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
@@ -11,15 +13,18 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  // ws's optional native speed-ups: required inside try/catch, absent here.
-  external: ['bufferutil', 'utf-8-validate'],
+  packages: 'external',
   define: { AGENT_VERSION: JSON.stringify(version) },
 };
 
 await Promise.all([
   build({
     ...common,
-    entryPoints: { index: 'src/index.ts', protocol: 'src/protocol.ts' },
+    entryPoints: {
+      index: 'src/index.ts',
+      protocol: 'src/protocol.ts',
+      'websocket-rpc': 'src/transport/websocket-rpc.ts',
+    },
     format: 'cjs',
     outdir: 'dist',
   }),

@@ -1,0 +1,137 @@
+/**
+ * `hotpatch`: the terminal front end of the engine.
+ *   hotpatch ls [--json]         the running agents, their hot modules and versions
+ *   hotpatch load FILE... [--json]  compile and hot-load into every agent that runs FILE
+ */
+import { Command, Option } from 'commander';
+import { relative } from 'node:path';
+import type { ModuleInfo } from 'hotpatch-agent/protocol';
+import { AgentClient } from '../engine/agent-client';
+import { defaultDiscoveryDir, readDiscoveryDir } from '../engine/discovery';
+import { hotLoadFile, type LoadOutcome } from '../engine/hot-load';
+
+interface GlobalOptions {
+  discoveryDir: string;
+  json?: boolean;
+}
+
+/** Connects to every discovered agent; agents that refuse or vanished are reported, not fatal. */
+async function connectAll(dir: string): Promise<{ clients: AgentClient[]; failures: string[] }> {
+  const records = readDiscoveryDir(dir);
+  const settled = await Promise.allSettled(records.map((r) => AgentClient.connect(r.url, r.token)));
+  const clients: AgentClient[] = [];
+  const failures: string[] = [];
+  settled.forEach((s, i) => {
+    if (s.status === 'fulfilled') clients.push(s.value);
+    else failures.push(`pid ${records[i]!.pid} (${records[i]!.appName}): ${(s.reason as Error).message}`);
+  });
+  return { clients, failures };
+}
+
+function describeModule(root: string, m: ModuleInfo): string {
+  const source = m.sources.length === 1 ? ` ← ${relative(root, m.sources[0]!)}` : '';
+  const old = m.old ? `, old ${m.old.vsn} (#${m.old.seq})` : '';
+  return `  ${relative(root, m.file)}${source}  [${m.format}]  current ${m.current.vsn} (#${m.current.seq}, ${m.current.origin})${old}`;
+}
+
+async function list(options: GlobalOptions): Promise<number> {
+  const { clients, failures } = await connectAll(options.discoveryDir);
+  try {
+    const agents = await Promise.all(clients.map(async (c) => ({ ...c.info, url: c.url, modules: await c.modules() })));
+    if (options.json) {
+      process.stdout.write(JSON.stringify({ agents, failures }, null, 2) + '\n');
+    } else {
+      if (agents.length === 0) console.log(`no running agents in ${options.discoveryDir}`);
+      for (const a of agents) {
+        console.log(`${a.appName} (pid ${a.pid}, node ${a.nodeVersion}, ${a.url}) — ${a.modules.length} hot modules`);
+        for (const m of a.modules) console.log(describeModule(a.root, m));
+      }
+      for (const f of failures) console.error(`could not connect: ${f}`);
+    }
+    return failures.length > 0 ? 1 : 0;
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+function describeOutcome(o: LoadOutcome): string {
+  const app = `${o.client.info.appName} (pid ${o.client.info.pid})`;
+  const file = relative(o.client.info.root, o.module.file);
+  const times = `compile ${o.timings.compileMs.toFixed(1)} ms, round trip ${o.timings.roundTripMs.toFixed(1)} ms`;
+  if (o.error) return `✗ ${app} ${file}: ${o.error}`;
+  const r = o.result!;
+  const lines = [
+    `✓ ${app} ${file}: vsn ${r.module.current.vsn} (#${r.module.current.seq}) is current; ` +
+      `evaluate ${r.timings.evaluateMs.toFixed(1)} ms, ${times}`,
+  ];
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}
+
+async function load(files: string[], options: GlobalOptions): Promise<number> {
+  const { clients, failures } = await connectAll(options.discoveryDir);
+  let failed = failures.length > 0;
+  const report: unknown[] = [];
+  try {
+    for (const f of failures) console.error(`could not connect: ${f}`);
+    for (const file of files) {
+      try {
+        const outcomes = await hotLoadFile(clients, file, 'cli');
+        failed ||= outcomes.some((o) => o.error);
+        if (options.json) {
+          report.push(
+            ...outcomes.map((o) => ({
+              file,
+              pid: o.client.info.pid,
+              appName: o.client.info.appName,
+              module: o.module.file,
+              ok: !o.error,
+              error: o.error,
+              version: o.result?.module.current,
+              warnings: o.result?.warnings ?? [],
+              timings: { ...o.timings, ...o.result?.timings },
+            })),
+          );
+        } else {
+          for (const o of outcomes) console.log(describeOutcome(o));
+        }
+      } catch (error) {
+        failed = true;
+        const message = error instanceof Error ? error.message : String(error);
+        if (options.json) report.push({ file, ok: false, error: message });
+        else console.error(`✗ ${message}`);
+      }
+    }
+    if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return failed ? 1 : 0;
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('hotpatch')
+    .description('Hot code loading for running Node.js apps')
+    .addOption(
+      new Option('--discovery-dir <dir>', 'where running agents announce themselves').default(defaultDiscoveryDir()),
+    )
+    .showHelpAfterError();
+  program
+    .command('ls')
+    .description('list running agents with their hot modules and versions')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      exitCode = await list({ ...program.opts<GlobalOptions>(), ...options });
+    });
+  program
+    .command('load')
+    .description('compile FILEs with esbuild and hot-load them into every agent that runs them')
+    .argument('<files...>')
+    .option('--json', 'machine-readable output')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      exitCode = await load(files, { ...program.opts<GlobalOptions>(), ...options });
+    });
+  await program.parseAsync(argv);
+  return exitCode;
+}

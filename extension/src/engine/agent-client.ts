@@ -1,0 +1,119 @@
+/**
+ * A typed connection to one agent: WebSocket with the bearer token, the handshake, and the
+ * protocol's requests and notifications as methods and events.
+ */
+import { EventEmitter } from 'node:events';
+import * as protocol from 'hotpatch-agent/protocol';
+import { connectionOverWebSocket } from 'hotpatch-agent/websocket-rpc';
+import { ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc/node';
+import WebSocket from 'ws';
+
+declare const CLIENT_VERSION: string;
+
+export interface AgentClientEvents {
+  moduleLoaded: [protocol.ModuleInfo];
+  modulePurged: [protocol.ModuleInfo];
+  close: [];
+}
+
+/** A JSON-RPC error from the agent, with its code and data kept. */
+export class AgentError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly data: unknown,
+  ) {
+    super(message);
+    this.name = 'AgentError';
+  }
+}
+
+export class AgentClient extends EventEmitter<AgentClientEvents> {
+  private constructor(
+    readonly url: string,
+    readonly info: protocol.AgentInfo,
+    readonly socket: WebSocket,
+    readonly connection: MessageConnection,
+  ) {
+    super();
+  }
+
+  /** Connects, authenticates and performs the handshake. Rejects with the agent's reason on refusal. */
+  static async connect(url: string, token: string, options: { timeoutMs?: number } = {}): Promise<AgentClient> {
+    const socket = new WebSocket(url, {
+      headers: { Authorization: `Bearer ${token}` },
+      handshakeTimeout: options.timeoutMs ?? 5000,
+      maxPayload: 64 * 1024 * 1024,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () =>
+          reject(new Error(`agent at ${url} refused the connection: ${response.statusCode} ${body.trim()}`)),
+        );
+      });
+    });
+    const connection = connectionOverWebSocket(socket);
+    connection.listen();
+    let info: protocol.AgentInfo;
+    try {
+      info = await connection.sendRequest(protocol.initialize, {
+        protocolVersion: protocol.PROTOCOL_VERSION,
+        client: { name: 'hotpatch', version: typeof CLIENT_VERSION === 'string' ? CLIENT_VERSION : '0.0.0' },
+      });
+    } catch (error) {
+      socket.terminate();
+      throw toAgentError(error);
+    }
+    const client = new AgentClient(url, info, socket, connection);
+    connection.onNotification(protocol.moduleLoaded, ({ module }) => {
+      client.emit('moduleLoaded', module);
+    });
+    connection.onNotification(protocol.modulePurged, ({ module }) => {
+      client.emit('modulePurged', module);
+    });
+    socket.once('close', () => client.emit('close'));
+    return client;
+  }
+
+  async modules(): Promise<protocol.ModuleInfo[]> {
+    return (await this.#request(protocol.modules, {})).modules;
+  }
+
+  load(params: protocol.LoadParams): Promise<protocol.LoadResult> {
+    return this.#request(protocol.load, params);
+  }
+
+  purge(file: string): Promise<protocol.PurgeResult> {
+    return this.#request(protocol.purge, { file });
+  }
+
+  softPurge(file: string): Promise<protocol.PurgeResult> {
+    return this.#request(protocol.softPurge, { file });
+  }
+
+  source(file: string, version: 'current' | 'old' = 'current'): Promise<protocol.SourceResult> {
+    return this.#request(protocol.source, { file, version });
+  }
+
+  close(): void {
+    this.connection.dispose();
+    this.socket.close();
+  }
+
+  async #request<P, R>(type: RequestType<P, R, unknown>, params: P): Promise<R> {
+    try {
+      return (await this.connection.sendRequest(type.method, params)) as R;
+    } catch (error) {
+      throw toAgentError(error);
+    }
+  }
+}
+
+function toAgentError(error: unknown): Error {
+  if (error instanceof ResponseError) return new AgentError(error.message, error.code, error.data);
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,27 @@
+// Runs every test file with Node's own test runner (tests are TypeScript, loaded through tsx).
+// Usage: node scripts/run-tests.mjs [unit|integration|FILE...]
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const testRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tiers = ['unit', 'integration'];
+const args = process.argv.slice(2);
+const files = (
+  args.length > 0 && !args.every((a) => tiers.includes(a))
+    ? args
+    : (args.length ? args : tiers).flatMap((tier) =>
+        readdirSync(join(testRoot, tier))
+          .filter((f) => f.endsWith('.test.ts'))
+          .sort()
+          .map((f) => join(tier, f)),
+      )
+).map((f) => relative(testRoot, join(testRoot, f)));
+
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  { cwd: testRoot, stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
