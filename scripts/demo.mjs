@@ -1,0 +1,38 @@
+// The main job: the example app (examples/counter-app) running with the agent, ready to be
+// hot-patched. Until the VS Code extension lands, patches come from the `hotpatch` CLI.
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const appDir = join(root, 'examples', 'counter-app');
+const port = process.env.PORT ?? '3000';
+
+const app = spawn(process.execPath, ['-r', 'hotpatch-agent/register', '--enable-source-maps', 'dist/main.js'], {
+  cwd: appDir,
+  env: { ...process.env, PORT: port },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+
+showWhenReady();
+
+function showWhenReady() {
+  // Poll the CLI until the app's agent is discoverable, then show what it serves.
+  const check = spawnSync(process.execPath, [join(root, 'extension', 'bin', 'hotpatch.js'), 'ls'], {
+    encoding: 'utf8',
+  });
+  if (!check.stdout.includes('counter-app')) {
+    setTimeout(showWhenReady, 200);
+    return;
+  }
+  console.log(check.stdout);
+  console.log(`Try it:
+  curl http://127.0.0.1:${port}/?name=you
+  # edit examples/counter-app/src/greeting.ts (change the text, bump vsn), then:
+  npx hotpatch load examples/counter-app/src/greeting.ts
+  curl http://127.0.0.1:${port}/?name=you     # new greeting, same visit count
+Ctrl+C stops the app.`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => app.kill(signal));
+app.on('exit', (code) => process.exit(code ?? 0));

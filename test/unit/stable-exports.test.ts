@@ -1,0 +1,149 @@
+/** The stable face of a module: trampolines, classes patched in place, values replaced. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createStableExports, isClass, updateStableExports } from '../../runtime-agent/src/code-server/stable-exports';
+
+/** A module whose current raw exports can be swapped, as the code server does. */
+function moduleWith(raw: Record<string, unknown> | Function) {
+  // The face may be `raw` rewritten in place: like the code server, keep what the version exported.
+  const copy = typeof raw === 'function' ? raw : Object.defineProperties({}, Object.getOwnPropertyDescriptors(raw));
+  const state = { current: copy };
+  const current = (key: string | null) => () =>
+    key === null ? state.current : (state.current as Record<string, unknown>)[key];
+  const face = createStableExports(raw, current);
+  return {
+    face: face as Record<string, unknown>,
+    load(next: Record<string, unknown> | Function): string[] {
+      state.current = next;
+      return updateStableExports(face, next, current);
+    },
+  };
+}
+
+test('a function captured before a load runs the new version', () => {
+  const m = moduleWith({ greet: (n: string) => `hello ${n}` });
+  const captured = m.face.greet as (n: string) => string;
+  m.load({ greet: (n: string) => `howdy ${n}` });
+  assert.equal(captured('ann'), 'howdy ann');
+  assert.equal(captured, m.face.greet, 'the exported function keeps its identity');
+  assert.equal(captured.name, 'greet');
+});
+
+test('this and new pass through a trampoline', () => {
+  function Point(this: { x: number }, x: number) {
+    this.x = x;
+  }
+  const m = moduleWith({
+    Point,
+    getX(this: { x: number }) {
+      return this.x;
+    },
+  });
+  const made = new (m.face.Point as unknown as new (x: number) => { x: number })(3);
+  assert.equal(made.x, 3);
+  assert.equal((m.face.getX as (this: unknown) => number).call({ x: 7 }), 7);
+});
+
+test('a class keeps its identity and existing instances get the new methods', () => {
+  class CounterV1 {
+    count = 1;
+    describe(): string {
+      return `v1:${this.count}`;
+    }
+    static kind(): string {
+      return 'v1';
+    }
+  }
+  class CounterV2 {
+    count = 0;
+    describe(): string {
+      return `v2:${this.count}`;
+    }
+    extra(): number {
+      return this.count + 1;
+    }
+    static kind(): string {
+      return 'v2';
+    }
+  }
+  const m = moduleWith({ Counter: CounterV1 });
+  const Counter = m.face.Counter as typeof CounterV1;
+  const instance = new Counter();
+  assert.deepEqual(m.load({ Counter: CounterV2 }), []);
+  assert.equal(m.face.Counter, Counter);
+  assert.ok(instance instanceof (m.face.Counter as typeof CounterV1));
+  assert.equal(instance.describe(), 'v2:1', 'new method, old instance state');
+  assert.equal((instance as unknown as CounterV2).extra(), 2);
+  assert.equal(Counter.kind(), 'v2');
+});
+
+test('classes with private members are not patched, and a warning says why', () => {
+  class A {
+    #secret = 1;
+    read(): number {
+      return this.#secret;
+    }
+  }
+  class B {
+    #secret = 2;
+    read(): number {
+      return this.#secret * 10;
+    }
+  }
+  const m = moduleWith({ A });
+  const instance = new (m.face.A as typeof A)();
+  const warnings = m.load({ A: B });
+  assert.match(warnings.join('\n'), /class A uses private members/);
+  assert.equal(instance.read(), 1, 'the old method still works on the old instance');
+});
+
+test('values are replaced and removed exports disappear; a removed function says so when called', () => {
+  const m = moduleWith({ vsn: '1', gone: () => 1, limit: 10 });
+  const gone = m.face.gone as () => number;
+  m.load({ vsn: '2', limit: 20 });
+  assert.equal(m.face.vsn, '2');
+  assert.equal(m.face.limit, 20);
+  assert.ok(!('gone' in m.face));
+  assert.throws(() => gone(), /'gone' is no longer a function/);
+});
+
+test('module.exports = function: the face is a trampoline carrying the properties', () => {
+  const v1 = Object.assign((n: number) => n + 1, { helper: () => 'h1' });
+  const m = moduleWith(v1);
+  const face = m.face as unknown as ((n: number) => number) & { helper: () => string };
+  assert.notEqual(face, v1);
+  m.load(Object.assign((n: number) => n + 100, { helper: () => 'h2' }));
+  assert.equal(face(1), 101);
+  assert.equal(face.helper(), 'h2');
+});
+
+test('TypeScript-style exports are rewritten in place, keeping __esModule', () => {
+  const raw: Record<string, unknown> = {};
+  Object.defineProperty(raw, '__esModule', { value: true });
+  raw.greet = () => 'v1';
+  const m = moduleWith(raw);
+  assert.equal(m.face, raw, 'the object a require cycle may already hold stays the face');
+  assert.equal(m.face.__esModule, true);
+  m.load({ greet: () => 'v2' });
+  assert.equal((raw.greet as () => string)(), 'v2');
+});
+
+test('esbuild-style getter exports get a fresh face', () => {
+  const raw = {};
+  Object.defineProperty(raw, 'greet', { get: () => () => 'v1', enumerable: true });
+  const m = moduleWith(raw);
+  assert.notEqual(m.face, raw);
+  assert.equal((m.face.greet as () => string)(), 'v1');
+});
+
+test('isClass tells classes from functions', () => {
+  assert.equal(isClass(class {}), true);
+  assert.equal(
+    isClass(function () {}),
+    false,
+  );
+  assert.equal(
+    isClass(() => 1),
+    false,
+  );
+});
