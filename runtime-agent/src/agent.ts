@@ -9,18 +9,24 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { z } from 'zod';
-import { CodeServer, UnknownModuleError } from './code-server/code-server';
+import { CodeServer, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
+import { renderState } from './processes/render-state';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import * as protocol from './protocol';
+import { describeProcess } from './processes/inspect';
+import { processTable, type ProcessTable } from './processes/process-table';
+import { ReleaseHandler, UnknownPlanError, UpgradeFailure } from './processes/release-handler';
+import { describeReason, type ServerProcess } from './processes/server-process';
 import { AgentServer } from './transport/agent-server';
 
 declare const AGENT_VERSION: string;
 
 export class Agent {
   readonly #connections = new Set<MessageConnection>();
+  readonly releaseHandler: ReleaseHandler;
   #server: AgentServer | undefined;
   #unpublish: (() => void) | undefined;
 
@@ -33,6 +39,29 @@ export class Agent {
   ) {
     codeServer.on('moduleLoaded', (module) => this.#broadcast(protocol.moduleLoaded, { module }));
     codeServer.on('modulePurged', (module) => this.#broadcast(protocol.modulePurged, { module }));
+    this.releaseHandler = new ReleaseHandler(codeServer, this.processes);
+    this.processes.on('started', (process) => {
+      if (this.#connections.size > 0) this.#broadcast(protocol.processStarted, { process: this.#describe(process) });
+    });
+    this.processes.on('exited', (process, reason) => {
+      if (this.#connections.size > 0) {
+        this.#broadcast(protocol.processExited, { process: this.#describe(process), reason: describeReason(reason) });
+      }
+    });
+  }
+
+  get processes(): ProcessTable {
+    return this.codeServer.processes;
+  }
+
+  #describe(process: ServerProcess): protocol.ProcessInfo {
+    return describeProcess(process, this.codeServer);
+  }
+
+  #process(ref: string): ServerProcess {
+    const process = this.processes.whereis(ref) ?? this.processes.get(ref);
+    if (!process) throw new ResponseError(protocol.AgentErrorCode.UnknownProcess, `no live process '${ref}'`);
+    return process;
   }
 
   get info(): protocol.AgentInfo {
@@ -86,7 +115,12 @@ export class Agent {
       run: (params: P) => R,
       options: { beforeInitialize?: boolean } = {},
     ): void => {
-      connection.onRequest(type.method, (raw: unknown): unknown => {
+      // vscode-jsonrpc calls a handler with (params, token), but with (token) alone when the
+      // request has no params, which JSON-RPC allows: without this the token itself was
+      // validated as the params and `{"method":"agent/modules"}` failed with -32602.
+      // (Positional params never get here: the transport refuses them.)
+      connection.onRequest(type.method, (...args: unknown[]): unknown => {
+        const raw = args.length > 1 ? args[0] : undefined;
         if (!initialized && !options.beforeInitialize) {
           throw new ResponseError(protocol.AgentErrorCode.NotInitialized, `send ${protocol.initialize.method} first`);
         }
@@ -95,7 +129,12 @@ export class Agent {
           throw new ResponseError(ErrorCodes.InvalidParams, `${type.method}: ${z.prettifyError(parsed.error)}`);
         }
         try {
-          return run(parsed.data);
+          const result = run(parsed.data);
+          return result instanceof Promise
+            ? result.catch((error: unknown) => {
+                throw toResponseError(error);
+              })
+            : result;
         } catch (error) {
           throw toResponseError(error);
         }
@@ -125,9 +164,44 @@ export class Agent {
       const { evaluateMs, ...result } = this.codeServer.commit(prepared);
       return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
     });
-    handle(protocol.purge, protocol.FileParams, (params) => this.codeServer.purge(params.file));
-    // No server process can run old code yet, so a soft purge never has anything to refuse.
-    handle(protocol.softPurge, protocol.FileParams, (params) => this.codeServer.purge(params.file));
+    const purge = (file: string, soft: boolean): protocol.PurgeResult => {
+      const { killed, ...result } = this.codeServer.purge(file, { soft });
+      return { ...result, killed: killed.map((p) => this.#describe(p)) };
+    };
+    handle(protocol.purge, protocol.FileParams, (params) => purge(params.file, false));
+    handle(protocol.softPurge, protocol.FileParams, (params) => purge(params.file, true));
+    handle(protocol.prepare, protocol.PrepareParams, (params) =>
+      this.releaseHandler.prepare(params.modules, {
+        extra: params.extra,
+        shapes: params.shapes,
+        previews: params.previews,
+      }),
+    );
+    handle(protocol.commit, protocol.CommitParams, (params) =>
+      this.releaseHandler.commit(params.plan, params.suspendTimeoutMs),
+    );
+    handle(protocol.abort, protocol.PlanParams, (params) => ({ aborted: this.releaseHandler.abort(params.plan) }));
+    handle(protocol.rollback, protocol.RollbackParams, (params) =>
+      this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs),
+    );
+    handle(protocol.processes, protocol.ProcessesParams, (params) => ({
+      processes: this.processes.list(params.file).map((p) => this.#describe(p)),
+    }));
+    handle(protocol.getState, protocol.ProcessParams, (params) => {
+      const process = this.#process(params.process);
+      return { process: this.#describe(process), state: renderState(process.state) };
+    });
+    handle(protocol.replaceState, protocol.ReplaceStateParams, async (params) => {
+      const process = this.#process(params.process);
+      // Between two messages, in mailbox order (sys:replace_state).
+      await new Promise<void>((resolve) =>
+        process.system((p) => {
+          p.state = params.state;
+          resolve();
+        }),
+      );
+      return { process: this.#describe(process) };
+    });
     handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {
       const version = this.codeServer.version(params.file, params.version);
       if (!version) {
@@ -139,11 +213,16 @@ export class Agent {
 }
 
 function toResponseError(error: unknown): ResponseError<unknown> {
+  const code = protocol.AgentErrorCode;
   if (error instanceof ResponseError) return error;
-  if (error instanceof LoadFailure)
-    return new ResponseError(protocol.AgentErrorCode.LoadFailed, error.message, error.data);
-  if (error instanceof UnknownModuleError)
-    return new ResponseError(protocol.AgentErrorCode.UnknownModule, error.message);
+  if (error instanceof LoadFailure) return new ResponseError(code.LoadFailed, error.message, error.data);
+  if (error instanceof UnknownModuleError) return new ResponseError(code.UnknownModule, error.message);
+  if (error instanceof NoOldVersionError) return new ResponseError(code.NoOldVersion, error.message);
+  if (error instanceof SoftPurgeRefusedError) {
+    return new ResponseError(code.SoftPurgeRefused, error.message, { processes: error.processes.map((p) => p.id) });
+  }
+  if (error instanceof UnknownPlanError) return new ResponseError(code.UnknownPlan, error.message);
+  if (error instanceof UpgradeFailure) return new ResponseError(code.UpgradeFailed, error.message, error.data);
   const message = error instanceof Error ? error.message : String(error);
   return new ResponseError(ErrorCodes.InternalError, `hotpatch agent: ${message}`);
 }
@@ -180,7 +259,12 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
   // Node 22/24), which would look like a leak across thousands of loads.
   setFlagsFromString('--no-compilation-cache');
 
-  const codeServer = new CodeServer({ root: resolved.root, include: resolved.include, exclude: resolved.exclude });
+  const table = processTable();
+  const codeServer = new CodeServer(
+    { root: resolved.root, include: resolved.include, exclude: resolved.exclude },
+    table,
+  );
+  table.source = codeServer.specSource;
   const agent = new Agent(resolved, codeServer, randomBytes(32).toString('hex'), new Date().toISOString());
   const agentGlobal: AgentGlobal = {
     agent,

@@ -2,6 +2,28 @@
  * hotpatch-agent: embed in a Node.js app to make its own modules hot-loadable from an editor
  * or the `hotpatch` CLI. Without code changes: `node -r hotpatch-agent/register app.js`
  * (CommonJS) or `node --import hotpatch-agent/register app.mjs` (ESM).
+ *
+ * Servers (gen_server) and supervisors keep state across code changes; they work with or
+ * without the agent running.
  */
 export { Agent, runningAgent, start } from './agent';
 export type { AgentOptions } from './options';
+export {
+  defineServer,
+  type CallResult,
+  type CodeChangeFrom,
+  type ExitReason,
+  type From,
+  type ServerDefinition,
+  type ServerSpec,
+} from './processes/define-server';
+export { call, cast, send, spawn, stop, whereis, type ProcessRef } from './processes/process-table';
+export { ProcessError, type ServerProcess } from './processes/server-process';
+export {
+  supervise,
+  Supervisor,
+  type ChildSpec,
+  type RestartStrategy,
+  type RestartType,
+  type SupervisorOptions,
+} from './processes/supervisor';

@@ -64,7 +64,13 @@ const list = (value: string | undefined): string[] | undefined =>
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-const int = (value: string | undefined): number | undefined => (value ? Number.parseInt(value, 10) : undefined);
+/** A whole number ≥ `min`, or an error naming the variable: NaN or 0 would silently lift a limit. */
+function int(name: string, value: string, min: number): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
+    throw new Error(`${name}='${value}' is not a whole number ≥ ${min}`);
+  }
+  return Number(value);
+}
 
 /** Options for `-r hotpatch-agent/register` / `--import hotpatch-agent/register`, from HOTPATCH_* variables. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AgentOptions {
@@ -74,8 +80,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AgentOptio
   if (env.HOTPATCH_EXCLUDE) options.exclude = list(env.HOTPATCH_EXCLUDE)!;
   if (env.HOTPATCH_APP_NAME) options.appName = env.HOTPATCH_APP_NAME;
   if (env.HOTPATCH_HOST) options.host = env.HOTPATCH_HOST;
-  if (env.HOTPATCH_PORT) options.port = int(env.HOTPATCH_PORT)!;
+  if (env.HOTPATCH_PORT) options.port = int('HOTPATCH_PORT', env.HOTPATCH_PORT, 0);
   if (env.HOTPATCH_ALLOW_PRODUCTION === '1') options.allowProduction = true;
-  if (env.HOTPATCH_MAX_PAYLOAD) options.maxPayload = int(env.HOTPATCH_MAX_PAYLOAD)!;
+  if (env.HOTPATCH_MAX_PAYLOAD) options.maxPayload = int('HOTPATCH_MAX_PAYLOAD', env.HOTPATCH_MAX_PAYLOAD, 1024);
   return options;
 }

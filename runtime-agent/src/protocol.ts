@@ -77,8 +77,16 @@ export const AgentErrorCode = {
   UnknownModule: -32010,
   /** The new version failed to compile or its top level threw; the current version still serves. */
   LoadFailed: -32011,
-  /** There is no old version to purge or read. */
+  /** There is no old version to purge, read or roll back to. */
   NoOldVersion: -32012,
+  /** Soft purge refused: processes still run the old version (`data.processes` names them). */
+  SoftPurgeRefused: -32013,
+  /** The plan id is unknown, already committed or aborted, or expired. */
+  UnknownPlan: -32014,
+  /** The upgrade aborted: nothing changed (`data` is an UpgradeErrorData). */
+  UpgradeFailed: -32015,
+  /** No process with that id or name. */
+  UnknownProcess: -32016,
 } as const;
 
 /** `error.data` of a LoadFailed error: what failed and where, in the code that was sent. */
@@ -90,6 +98,109 @@ export interface LoadErrorData {
   column?: number;
   message: string;
   stack?: string;
+}
+
+/**
+ * A runtime shape of a server's state, derived by the language server from its `State` type.
+ * Migrated states must fit it before an upgrade passes its point of no return.
+ */
+export type StateShape =
+  | { type: 'unknown' | 'string' | 'number' | 'boolean' | 'bigint' | 'null' | 'undefined' | 'date' }
+  | { type: 'literal'; value: string | number | boolean }
+  | { type: 'array' | 'set'; element: StateShape }
+  | { type: 'tuple'; elements: StateShape[] }
+  | { type: 'map'; key: StateShape; value: StateShape }
+  | { type: 'union'; options: StateShape[] }
+  | { type: 'object'; properties: Record<string, { shape: StateShape; optional?: boolean }>; index?: StateShape };
+
+export const StateShape: z.ZodType<StateShape> = z.lazy(() =>
+  z.union([
+    z.strictObject({ type: z.enum(['unknown', 'string', 'number', 'boolean', 'bigint', 'null', 'undefined', 'date']) }),
+    z.strictObject({ type: z.literal('literal'), value: z.union([z.string(), z.number(), z.boolean()]) }),
+    z.strictObject({ type: z.enum(['array', 'set']), element: StateShape }),
+    z.strictObject({ type: z.literal('tuple'), elements: z.array(StateShape) }),
+    z.strictObject({ type: z.literal('map'), key: StateShape, value: StateShape }),
+    z.strictObject({ type: z.literal('union'), options: z.array(StateShape) }),
+    z.strictObject({
+      type: z.literal('object'),
+      properties: z.record(z.string(), z.strictObject({ shape: StateShape, optional: z.boolean().optional() })),
+      index: StateShape.optional(),
+    }),
+  ]),
+);
+
+/** A server process as inspection shows it. */
+export interface ProcessInfo {
+  /** Readable and unique, e.g. `counter#3`. */
+  id: string;
+  /** Registered name, if any. */
+  name?: string;
+  /** The module that defines its server (absent for servers defined outside hot modules). */
+  file?: string;
+  /** Which server of that module. */
+  server: string;
+  /** vsn and seq of the module version whose callbacks it runs. */
+  vsn?: string;
+  seq?: number;
+  status: 'running' | 'suspended' | 'dead';
+  mailbox: number;
+  /** Milliseconds the running handler has been running, when one is. */
+  busyMs?: number;
+  /** A handler that started in a version that is now old is still running. */
+  runsOldCode: boolean;
+}
+
+/** One module of an upgrade plan. */
+export interface PlanModule {
+  file: string;
+  fromVsn: string;
+  toVsn: string;
+  /** Processes whose state goes through `codeChange` (or is kept as is when there is none). */
+  processes: number;
+  /** The new version has a codeChange for its servers. */
+  migration: boolean;
+}
+
+/** What an upgrade would do, from `agent/prepare`. */
+export interface UpgradePlan {
+  /** Pass to agent/commit or agent/abort; expires at `expiresAt` (ISO time). */
+  id: string;
+  ok: boolean;
+  modules: PlanModule[];
+  errors: UpgradeError[];
+  /** Before/after state of the first processes (dry run on copies), rendered JSON-safe. */
+  previews: { process: string; file: string; before: unknown; after: unknown }[];
+  expiresAt: string;
+  timings: { prepareMs: number };
+}
+
+export interface UpgradeError {
+  file: string;
+  /** The process whose migration failed, when one did. */
+  process?: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** `error.data` of UpgradeFailed. */
+export interface UpgradeErrorData {
+  stage: 'prepare' | 'suspend' | 'migrate';
+  errors: UpgradeError[];
+}
+
+export interface CommitResult {
+  modules: ModuleInfo[];
+  /** Processes whose state was migrated (or kept) and which resumed on the new code. */
+  processes: number;
+  timings: {
+    suspendMs: number;
+    migrateMs: number;
+    totalMs: number;
+    /** The longest synchronous stretch of the commit: how long the app's event loop was blocked at most. */
+    longestBlockMs: number;
+  };
+  warnings: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +243,9 @@ export interface LoadResult {
  * Sent by a client to make new code current (Erlang's `code:load_file`). The new version is
  * evaluated first; a syntax error or a throwing top level fails with LoadFailed and leaves the
  * current version serving. On success the current version becomes the old one, the previous
- * old one is purged, and the agent notifies `agent/moduleLoaded`.
+ * old one is purged, and the agent notifies `agent/moduleLoaded`. Server processes are not
+ * suspended or migrated (Erlang's `l(Mod)`): each takes the new callbacks at its next message
+ * and a running handler finishes in the old code. Use prepare/commit when state changes.
  */
 export const load = new RequestType<LoadParams, LoadResult, LoadErrorData>('agent/load');
 
@@ -142,12 +255,18 @@ export interface PurgeResult {
   /** False when there was no old version to drop. */
   purged: boolean;
   module: ModuleInfo;
+  /** Processes killed because they still ran the old version (purge only). */
+  killed: ProcessInfo[];
 }
-/** Sent by a client to drop a module's old version (Erlang's `code:purge`). */
+/**
+ * Sent by a client to drop a module's old version (Erlang's `code:purge`), killing the
+ * processes still running it; their supervisors restart them on the current code.
+ */
 export const purge = new RequestType<FileParams, PurgeResult, void>('agent/purge');
 /**
- * Sent by a client to drop a module's old version only if nothing still runs it (Erlang's
- * `code:soft_purge`). Until server processes exist nothing can, so it behaves as purge.
+ * Sent by a client to drop a module's old version only if no process still runs it (Erlang's
+ * `code:soft_purge`): a handler that started in the old version and has not finished. Refused
+ * with SoftPurgeRefused naming them otherwise.
  */
 export const softPurge = new RequestType<FileParams, PurgeResult, void>('agent/softPurge');
 
@@ -166,6 +285,79 @@ export interface SourceResult {
 /** Sent by a client to read a loaded version's source, e.g. to diff it with the editor's file. */
 export const source = new RequestType<SourceParams, SourceResult, void>('agent/source');
 
+const UpgradeModule = z.strictObject({
+  file: z.string().min(1).max(4096),
+  code: z.string(),
+  source: z.string().optional(),
+  origin: Origin.default('protocol'),
+});
+
+export const PrepareParams = z.strictObject({
+  /** Every module of the release; all are committed together or none. */
+  modules: z.array(UpgradeModule).min(1).max(1000),
+  /** Passed to every codeChange as `extra`. */
+  extra: z.unknown().optional(),
+  /** State shapes by module file, checked on every migrated state. */
+  shapes: z.record(z.string(), StateShape).optional(),
+  /** How many before/after previews to return. Default 20. */
+  previews: z.number().int().min(0).max(1000).default(20),
+});
+export type PrepareParams = z.input<typeof PrepareParams>;
+/**
+ * Sent by a client to stage an upgrade (the release handler's check): evaluates each new
+ * version in isolation and dry-runs every codeChange on a structured clone of each live
+ * state. Nothing in the app changes. A plan that is not ok is dropped at once.
+ */
+export const prepare = new RequestType<PrepareParams, UpgradePlan, void>('agent/prepare');
+
+export const CommitParams = z.strictObject({
+  plan: z.string().max(100),
+  /** How long to wait for running handlers to finish before giving up. Default 5000 ms. */
+  suspendTimeoutMs: z.number().int().min(1).max(600_000).default(5000),
+});
+export type CommitParams = z.input<typeof CommitParams>;
+/**
+ * Sent by a client to carry out a prepared plan: suspend the processes (running handlers
+ * finish, new messages queue), run codeChange on the live states in chunks, check shapes,
+ * and only when every one succeeded swap the code and the states and resume. Any failure
+ * before that point resumes every process on its old code and old state (UpgradeFailed).
+ */
+export const commit = new RequestType<CommitParams, CommitResult, UpgradeErrorData>('agent/commit');
+
+export const PlanParams = z.strictObject({ plan: z.string().max(100) });
+export type PlanParams = z.infer<typeof PlanParams>;
+/** Sent by a client to drop a prepared plan (the prepared versions are discarded). */
+export const abort = new RequestType<PlanParams, { aborted: boolean }, void>('agent/abort');
+
+export const RollbackParams = z.strictObject({
+  files: z.array(z.string().min(1).max(4096)).min(1).max(1000),
+  extra: z.unknown().optional(),
+  suspendTimeoutMs: z.number().int().min(1).max(600_000).default(5000),
+});
+export type RollbackParams = z.input<typeof RollbackParams>;
+/**
+ * Sent by a client to make each module's old version current again, converting states with
+ * the current version's `codeChange({ down: oldVsn }, state, extra)`; all or nothing.
+ */
+export const rollback = new RequestType<RollbackParams, CommitResult, UpgradeErrorData>('agent/rollback');
+
+export const ProcessesParams = z.strictObject({ file: z.string().max(4096).optional() });
+export type ProcessesParams = z.infer<typeof ProcessesParams>;
+/** Sent by a client to list live server processes, optionally of one module. */
+export const processes = new RequestType<ProcessesParams, { processes: ProcessInfo[] }, void>('agent/processes');
+
+export const ProcessParams = z.strictObject({ process: z.string().min(1).max(200) });
+export type ProcessParams = z.infer<typeof ProcessParams>;
+/** Sent by a client to read a process's state (sys:get_state), rendered JSON-safe. */
+export const getState = new RequestType<ProcessParams, { process: ProcessInfo; state: unknown }, void>(
+  'agent/getState',
+);
+
+export const ReplaceStateParams = z.strictObject({ process: z.string().min(1).max(200), state: z.unknown() });
+export type ReplaceStateParams = z.infer<typeof ReplaceStateParams>;
+/** Sent by a client to replace a process's state (sys:replace_state), between two messages. */
+export const replaceState = new RequestType<ReplaceStateParams, { process: ProcessInfo }, void>('agent/replaceState');
+
 // ---------------------------------------------------------------------------------------------
 // Notifications (agent → every initialized client)
 
@@ -173,6 +365,10 @@ export const source = new RequestType<SourceParams, SourceResult, void>('agent/s
 export const moduleLoaded = new NotificationType<{ module: ModuleInfo }>('agent/moduleLoaded');
 /** Sent by the agent when a module's old version was purged. */
 export const modulePurged = new NotificationType<{ module: ModuleInfo }>('agent/modulePurged');
+/** Sent by the agent when a server process starts. */
+export const processStarted = new NotificationType<{ process: ProcessInfo }>('agent/processStarted');
+/** Sent by the agent when a server process exits, with why ('normal', 'shutdown', 'killed' or the crash). */
+export const processExited = new NotificationType<{ process: ProcessInfo; reason: string }>('agent/processExited');
 
 /** Every request's parameter schema, by method name: the agent validates with these. */
 export const paramSchemas = {
@@ -182,4 +378,11 @@ export const paramSchemas = {
   [purge.method]: FileParams,
   [softPurge.method]: FileParams,
   [source.method]: SourceParams,
+  [prepare.method]: PrepareParams,
+  [commit.method]: CommitParams,
+  [abort.method]: PlanParams,
+  [rollback.method]: RollbackParams,
+  [processes.method]: ProcessesParams,
+  [getState.method]: ProcessParams,
+  [replaceState.method]: ReplaceStateParams,
 } as const;

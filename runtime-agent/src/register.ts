@@ -12,14 +12,20 @@ import { optionsFromEnv } from './options';
 if (isMainThread) startFromEnv();
 
 function startFromEnv(): void {
-  start(optionsFromEnv()).then(
-    (agent) => {
-      if (process.env.HOTPATCH_QUIET !== '1') {
-        console.error(`[hotpatch] agent for ${agent.options.appName} listening on ${agent.url} (pid ${process.pid})`);
-      }
-    },
-    (error: unknown) => {
-      console.error(`[hotpatch] agent not started: ${error instanceof Error ? error.message : String(error)}`);
-    },
-  );
+  const refuse = (error: unknown): void => {
+    console.error(`[hotpatch] agent not started: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  let started: ReturnType<typeof start>;
+  try {
+    // Synchronous up to the module hooks: they must be in place before the app's first require.
+    started = start(optionsFromEnv());
+  } catch (error) {
+    refuse(error);
+    return;
+  }
+  started.then((agent) => {
+    if (process.env.HOTPATCH_QUIET !== '1') {
+      console.error(`[hotpatch] agent for ${agent.options.appName} listening on ${agent.url} (pid ${process.pid})`);
+    }
+  }, refuse);
 }

@@ -93,7 +93,7 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
             })),
           );
         } else {
-          for (const o of outcomes) console.log(describeOutcome(o));
+          for (const o of outcomes) (o.error ? console.error : console.log)(describeOutcome(o));
         }
       } catch (error) {
         failed = true;

@@ -13,6 +13,8 @@ declare const CLIENT_VERSION: string;
 export interface AgentClientEvents {
   moduleLoaded: [protocol.ModuleInfo];
   modulePurged: [protocol.ModuleInfo];
+  processStarted: [protocol.ProcessInfo];
+  processExited: [protocol.ProcessInfo, string];
   close: [];
 }
 
@@ -75,6 +77,12 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     connection.onNotification(protocol.modulePurged, ({ module }) => {
       client.emit('modulePurged', module);
     });
+    connection.onNotification(protocol.processStarted, ({ process }) => {
+      client.emit('processStarted', process);
+    });
+    connection.onNotification(protocol.processExited, ({ process, reason }) => {
+      client.emit('processExited', process, reason);
+    });
     socket.once('close', () => client.emit('close'));
     return client;
   }
@@ -97,6 +105,35 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
 
   source(file: string, version: 'current' | 'old' = 'current'): Promise<protocol.SourceResult> {
     return this.#request(protocol.source, { file, version });
+  }
+
+  /** Stages an upgrade; see the plan's `ok` and `errors`. */
+  prepare(params: protocol.PrepareParams): Promise<protocol.UpgradePlan> {
+    return this.#request(protocol.prepare, params);
+  }
+
+  commit(plan: string, suspendTimeoutMs?: number): Promise<protocol.CommitResult> {
+    return this.#request(protocol.commit, { plan, suspendTimeoutMs });
+  }
+
+  async abort(plan: string): Promise<boolean> {
+    return (await this.#request(protocol.abort, { plan })).aborted;
+  }
+
+  rollback(params: protocol.RollbackParams): Promise<protocol.CommitResult> {
+    return this.#request(protocol.rollback, params);
+  }
+
+  async processes(file?: string): Promise<protocol.ProcessInfo[]> {
+    return (await this.#request(protocol.processes, file === undefined ? {} : { file })).processes;
+  }
+
+  getState(process: string): Promise<{ process: protocol.ProcessInfo; state: unknown }> {
+    return this.#request(protocol.getState, { process });
+  }
+
+  replaceState(process: string, state: unknown): Promise<{ process: protocol.ProcessInfo }> {
+    return this.#request(protocol.replaceState, { process, state });
   }
 
   close(): void {

@@ -11,11 +11,26 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult, ModuleInfo, Origin, VersionInfo } from '../protocol';
-import { NodeModule, evaluateVersion, originalCompile, type Evaluated, type InternalModule } from './evaluate';
+import {
+  DefinitionCollector,
+  beginDefinitions,
+  endDefinitions,
+  type ServerDefinition,
+} from '../processes/define-server';
+import type { ProcessTable } from '../processes/process-table';
+import type { ServerProcess, SpecSource } from '../processes/server-process';
+import {
+  NodeModule,
+  captureTopLevel,
+  evaluateVersion,
+  originalCompile,
+  type Evaluated,
+  type InternalModule,
+} from './evaluate';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { findOriginalSource } from './original-source';
 import { createStableExports, updateStableExports, type CurrentExport } from './stable-exports';
-import { OwnedTimers, beginCapture, captureTimers, endCapture } from './timer-ownership';
+import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
 
 /** One evaluation of a module's code. */
 export class ModuleVersion {
@@ -28,6 +43,8 @@ export class ModuleVersion {
     readonly source: string,
     /** The code that was evaluated. */
     readonly code: string,
+    /** The servers (gen_server callback sets) its top level defined, by key. */
+    readonly servers: Map<string, ServerDefinition>,
   ) {}
 
   /** Stops what this version's top level started: its timers, then its own `dispose()`. */
@@ -100,18 +117,62 @@ export class UnknownModuleError extends Error {
   }
 }
 
+export class NoOldVersionError extends Error {
+  constructor(file: string) {
+    super(`${file} has no old version`);
+    this.name = 'NoOldVersionError';
+  }
+}
+
+export class SoftPurgeRefusedError extends Error {
+  constructor(
+    file: string,
+    readonly processes: ServerProcess[],
+  ) {
+    super(
+      `soft purge of ${file} refused: ${processes.length} process(es) still run its old code: ` +
+        processes
+          .map(
+            (p) =>
+              `${p.id} (handling a ${p.handlerKind ?? 'message'} for ${Math.round(performance.now() - p.handlerSince)} ms)`,
+          )
+          .join(', '),
+    );
+    this.name = 'SoftPurgeRefusedError';
+  }
+}
+
 export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #modules = new Map<string, HotModule>();
-  readonly #pendingEsmTimers = new Map<string, OwnedTimers>();
+  readonly #pendingEsm = new Map<string, { timers: OwnedTimers; servers: DefinitionCollector }>();
   readonly isHot: (file: string) => boolean;
 
-  constructor(readonly rules: HotFileRules) {
+  constructor(
+    readonly rules: HotFileRules,
+    /** The app's server processes: bound to module versions, killed by purges. */
+    readonly processes: ProcessTable,
+  ) {
     super();
     this.isHot = hotFileMatcher(rules);
   }
 
+  /** Where processes find their server's callbacks: the current version of its module. */
+  readonly specSource: SpecSource = {
+    current: (definition) => {
+      const module = definition.file === undefined ? undefined : this.#modules.get(definition.file);
+      if (!module) return { spec: definition.spec, version: undefined };
+      const current = module.current.servers.get(definition.key);
+      return current ? { spec: current.spec, version: module.current } : undefined;
+    },
+  };
+
   list(): ModuleInfo[] {
     return [...this.#modules.values()].map((m) => m.info());
+  }
+
+  /** The module loaded from `file`, if any. */
+  find(file: string): HotModule | undefined {
+    return this.#modules.get(file);
   }
 
   get(file: string): HotModule {
@@ -143,18 +204,26 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       ...rest: unknown[]
     ): unknown {
       if (!server.isHot(filename)) return originalCompile.call(this, content, filename, ...rest);
-      const { result, timers } = captureTimers(() => originalCompile.call(this, content, filename, ...rest));
-      this.exports = server.#adoptCommonJs(filename, content, this.exports, timers);
+      const { result, timers, servers } = captureTopLevel(filename, () =>
+        originalCompile.call(this, content, filename, ...rest),
+      );
+      this.exports = server.#adoptCommonJs(filename, content, this.exports, timers, servers);
       return result;
     };
   }
 
-  #adoptCommonJs(file: string, code: string, raw: unknown, timers: OwnedTimers): unknown {
+  #adoptCommonJs(
+    file: string,
+    code: string,
+    raw: unknown,
+    timers: OwnedTimers,
+    servers: Map<string, ServerDefinition>,
+  ): unknown {
     const original = findOriginalSource(file, code);
     const module = new HotModule(file, 'cjs', original.sources);
     // The face may be `raw` itself, rewritten to hold trampolines: the version keeps a copy
     // of what its code exported, or its trampolines would call themselves.
-    this.#startup(module, snapshot(raw), timers, original.text, code);
+    this.#startup(module, snapshot(raw), timers, servers, original.text, code);
     module.face = createStableExports(raw, module.currentExport);
     this.emit('moduleLoaded', module.info());
     return module.face;
@@ -162,15 +231,18 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
 
   /** Called by an ES module's facade just before the original module evaluates. */
   beginEsm(url: string): void {
-    const timers = new OwnedTimers();
-    this.#pendingEsmTimers.set(url, timers);
-    beginCapture(timers);
+    const pending = { timers: new OwnedTimers(), servers: new DefinitionCollector(fileURLToPath(url)) };
+    this.#pendingEsm.set(url, pending);
+    beginCapture(pending.timers);
+    beginDefinitions(pending.servers);
   }
 
   /** Called by an ES module's facade right after the original module evaluated. */
   endEsm(url: string): void {
-    const timers = this.#pendingEsmTimers.get(url);
-    if (timers) endCapture(timers);
+    const pending = this.#pendingEsm.get(url);
+    if (!pending) return;
+    endCapture(pending.timers);
+    endDefinitions(pending.servers);
   }
 
   /**
@@ -179,20 +251,34 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    */
   adoptEsm(url: string, namespace: object, names: string[], sync: (face: unknown) => void): unknown {
     const file = fileURLToPath(url);
-    const timers = this.#pendingEsmTimers.get(url) ?? new OwnedTimers();
-    this.#pendingEsmTimers.delete(url);
+    const pending = this.#pendingEsm.get(url);
+    this.#pendingEsm.delete(url);
     const disk = readFileSync(file, 'utf8');
     const original = findOriginalSource(file, disk);
     const module = new HotModule(file, 'esm', original.sources, { names, sync });
-    this.#startup(module, namespace, timers, original.text, disk);
+    this.#startup(
+      module,
+      namespace,
+      pending?.timers ?? new OwnedTimers(),
+      pending?.servers.definitions ?? new Map(),
+      original.text,
+      disk,
+    );
     module.face = createStableExports(namespace, module.currentExport);
     this.emit('moduleLoaded', module.info());
     return module.face;
   }
 
-  #startup(module: HotModule, raw: unknown, timers: OwnedTimers, source: string, code: string): void {
+  #startup(
+    module: HotModule,
+    raw: unknown,
+    timers: OwnedTimers,
+    servers: Map<string, ServerDefinition>,
+    source: string,
+    code: string,
+  ): void {
     module.loads = 1;
-    module.current = new ModuleVersion(versionInfo(raw, code, 1, 'startup'), raw, timers, source, code);
+    module.current = new ModuleVersion(versionInfo(raw, code, 1, 'startup'), raw, timers, source, code, servers);
     const previous = this.#modules.get(module.file);
     if (previous) previous.current.retire([]); // the app re-required a file it had evicted from require.cache
     this.#modules.set(module.file, module);
@@ -207,8 +293,22 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const evaluated: Evaluated = evaluateVersion(file, code);
     const evaluateMs = performance.now() - started;
     const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
-    const version = new ModuleVersion(info, evaluated.exports, evaluated.timers, source ?? code, code);
+    const version = new ModuleVersion(
+      info,
+      evaluated.exports,
+      evaluated.timers,
+      source ?? code,
+      code,
+      evaluated.servers,
+    );
     return { module, version, evaluateMs };
+  }
+
+  /** Evaluates the old version's code again as the next version, for a rollback. */
+  prepareRollback(file: string): PreparedVersion {
+    const module = this.get(file);
+    if (!module.old) throw new NoOldVersionError(file);
+    return this.prepare(file, module.old.code, module.old.source, 'rollback');
   }
 
   /** Drops a prepared version that will not be committed. */
@@ -225,12 +325,18 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const warnings: string[] = [];
     module.loads += 1;
     version.info.loadedAt = new Date().toISOString();
+    // Loading a third version purges the old one: whatever still runs it dies (Erlang's rule).
+    if (module.old) for (const process of this.runningOld(module)) process.kill('killed');
     module.current.retire(warnings);
     module.old = module.current;
     module.current = version;
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
     if (module.esm) {
-      const added = exportNames(version.exports).filter((n) => !module.esm!.names.includes(n) && n !== '__esModule');
+      // `dispose` is exempt: the agent calls it on the version's own exports when the version
+      // is replaced (see ModuleVersion.retire), so it works without a facade binding.
+      const added = exportNames(version.exports).filter(
+        (n) => !module.esm!.names.includes(n) && n !== '__esModule' && n !== 'dispose',
+      );
       for (const name of added) {
         warnings.push(
           `export '${name}' is new: an ES module's bindings are fixed when it is first imported; restart to import it`,
@@ -243,14 +349,31 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     return { module: info, warnings, evaluateMs: prepared.evaluateMs };
   }
 
-  /** Drops the old version (Erlang's purge). False when there was none. */
-  purge(file: string): { purged: boolean; module: ModuleInfo } {
+  /** Processes with a handler still running in the module's old version. */
+  runningOld(module: HotModule): ServerProcess[] {
+    if (!module.old) return [];
+    const old = module.old;
+    return this.processes.list(module.file).filter((p) => p.handlerVersion === old);
+  }
+
+  /**
+   * Drops the old version (Erlang's purge), killing the processes still running it; their
+   * supervisors restart them on the current code. With `soft`, refuses instead while any
+   * process still runs it (Erlang's soft_purge).
+   */
+  purge(
+    file: string,
+    options: { soft?: boolean } = {},
+  ): { purged: boolean; module: ModuleInfo; killed: ServerProcess[] } {
     const module = this.get(file);
+    const blockers = this.runningOld(module);
+    if (options.soft && blockers.length > 0) throw new SoftPurgeRefusedError(file, blockers);
+    for (const process of blockers) process.kill('killed');
     const purged = module.old !== null;
     module.old = null;
     const info = module.info();
     if (purged) this.emit('modulePurged', info);
-    return { purged, module: info };
+    return { purged, module: info, killed: blockers };
   }
 
   version(file: string, which: 'current' | 'old'): ModuleVersion | null {

@@ -11,6 +11,12 @@
 import Module from 'node:module';
 import { dirname } from 'node:path';
 import type { LoadErrorData } from '../protocol';
+import {
+  DefinitionCollector,
+  beginDefinitions,
+  endDefinitions,
+  type ServerDefinition,
+} from '../processes/define-server';
 import { captureTimers, type OwnedTimers } from './timer-ownership';
 
 export interface InternalModule {
@@ -49,6 +55,26 @@ export interface Evaluated {
   exports: unknown;
   /** Timers its top level started. */
   timers: OwnedTimers;
+  /** Servers its top level defined, by key. */
+  servers: Map<string, ServerDefinition>;
+}
+
+/**
+ * Runs a version's top level, recording what it owns: the timers it starts and the servers it
+ * defines. Timers are cleared again if it throws.
+ */
+export function captureTopLevel<T>(
+  file: string,
+  evaluate: () => T,
+): { result: T; timers: OwnedTimers; servers: Map<string, ServerDefinition> } {
+  const collector = new DefinitionCollector(file);
+  beginDefinitions(collector);
+  try {
+    const { result, timers } = captureTimers(evaluate);
+    return { result, timers, servers: collector.definitions };
+  } finally {
+    endDefinitions(collector);
+  }
 }
 
 /** Compiles and runs `code` as a fresh CommonJS module for `file`. Throws LoadFailure. */
@@ -57,18 +83,23 @@ export function evaluateVersion(file: string, code: string): Evaluated {
   module.filename = file;
   module.paths = NodeModule._nodeModulePaths(dirname(file));
   try {
-    const { timers } = captureTimers(() => originalCompile.call(module, code, file));
+    const { timers, servers } = captureTopLevel(file, () => originalCompile.call(module, code, file));
     module.loaded = true;
-    return { exports: module.exports, timers };
+    return { exports: module.exports, timers, servers };
   } catch (error) {
     throw new LoadFailure(describeLoadError(file, error));
   }
 }
 
-/** Finds where `error` happened in `file`, from V8's syntax-error header or the stack. */
+/**
+ * Finds where `error` happened in `file`: from V8's syntax-error header, or from the raw call
+ * sites of the stack. Raw, because with --enable-source-maps (tsx, ts-node, TS builds) Node
+ * maps the printed stack through the file's cached map, which belongs to an older version.
+ */
 export function describeLoadError(file: string, error: unknown): LoadErrorData {
   const isSyntax = error instanceof SyntaxError;
   const message = error instanceof Error ? error.message : `non-error value thrown: ${String(error)}`;
+  const sites = error instanceof Error && !isSyntax ? rawCallSites(error) : undefined;
   const stack = error instanceof Error ? (error.stack ?? '') : '';
   const data: LoadErrorData = { kind: isSyntax ? 'syntax' : 'evaluation', file, message };
   if (stack) data.stack = stack;
@@ -83,12 +114,37 @@ export function describeLoadError(file: string, error: unknown): LoadErrorData {
     }
     return data;
   }
+  const site = sites?.find((s) => s.getFileName() === file);
+  if (site?.getLineNumber()) {
+    data.line = site.getLineNumber()!;
+    data.column = site.getColumnNumber() ?? 1;
+    return data;
+  }
   const frame = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`).exec(stack);
   if (frame) {
     data.line = Number(frame[1]);
     data.column = Number(frame[2]);
   }
   return data;
+}
+
+/**
+ * The error's call sites, captured as V8 formats its stack for the first time (the stack of
+ * an error fresh from a version's top level has not been read yet). Undefined if it had been.
+ */
+function rawCallSites(error: Error): NodeJS.CallSite[] | undefined {
+  const previous = Error.prepareStackTrace;
+  let captured: NodeJS.CallSite[] | undefined;
+  Error.prepareStackTrace = (e, sites) => {
+    captured = sites;
+    return `${String(e)}\n${sites.map((s) => `    at ${s.toString()}`).join('\n')}`;
+  };
+  try {
+    void error.stack;
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+  return captured;
 }
 
 function escapeRegExp(text: string): string {

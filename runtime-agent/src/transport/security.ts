@@ -27,7 +27,8 @@ export function tokenMatches(presented: string, expected: string): boolean {
 
 /** The token from `Authorization: Bearer <token>`, or undefined. */
 export function bearerToken(authorization: string | undefined): string | undefined {
-  const match = /^Bearer ([\w-]{1,512})$/.exec(authorization ?? '');
+  // The scheme name is case-insensitive (RFC 9110 §11.1).
+  const match = /^Bearer ([\w-]{1,512})$/i.exec(authorization ?? '');
   return match?.[1];
 }
 

@@ -1,8 +1,9 @@
 /**
  * JSON-RPC 2.0 over a WebSocket, one message per frame, on vscode-jsonrpc (the library the
  * language server side uses too). This file owns the framing and the checks JSON-RPC asks of
- * a server before dispatch: bad JSON gets a -32700 reply and anything that is not a single
- * JSON-RPC message a -32600 reply; the connection stays open either way.
+ * a server before dispatch: bad JSON gets a -32700 reply, anything that is not a single
+ * JSON-RPC message a -32600 reply, and a request with positional (array) params a -32602
+ * reply, since every method of this protocol takes named params; the connection stays open.
  */
 import {
   AbstractMessageReader,
@@ -19,6 +20,7 @@ import type WebSocket from 'ws';
 
 export const PARSE_ERROR = -32700;
 export const INVALID_REQUEST = -32600;
+export const INVALID_PARAMS = -32602;
 
 class WebSocketReader extends AbstractMessageReader implements MessageReader {
   constructor(private readonly socket: WebSocket) {
@@ -78,6 +80,17 @@ function decode(data: WebSocket.RawData, isBinary: boolean): Decoded {
   const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : null;
   const problem = invalidity(message);
   if (problem) return { id, error: { code: INVALID_REQUEST, message: `Invalid Request: ${problem}` } };
+  // Every method takes named params. vscode-jsonrpc would spread an array into the handler's
+  // arguments, so `[]` or `[a, b]` reached the agent's schema check as something else entirely.
+  if (typeof message.method === 'string' && id !== null && Array.isArray(message.params)) {
+    return {
+      id,
+      error: {
+        code: INVALID_PARAMS,
+        message: `Invalid params: ${message.method} takes its params by name (an object)`,
+      },
+    };
+  }
   return { message: message as unknown as Message };
 }
 

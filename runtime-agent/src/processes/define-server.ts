@@ -1,0 +1,99 @@
+/**
+ * Server definitions (gen_server callback modules). `defineServer` is called at the top level
+ * of a hot module; each evaluation of that module (each version) defines its servers anew,
+ * and the code server collects them into that version. A process names its server by
+ * (module file, server key), so after an upgrade it runs the new version's callbacks.
+ */
+
+/** Why a process ended. 'normal' and 'shutdown' are clean; anything else is a crash. */
+export type ExitReason = 'normal' | 'shutdown' | 'killed' | { error: string };
+
+/** The caller of a `call`, for handlers that want to know. */
+export interface From {
+  /** Id of the calling process, when a process called. */
+  readonly process?: string;
+}
+
+export interface CallResult<State, Reply> {
+  reply: Reply;
+  state: State;
+}
+
+/** `codeChange`'s first argument: the vsn upgraded from, or `{ down: vsn }` when rolling back to vsn. */
+export type CodeChangeFrom = string | { down: string };
+
+export interface ServerSpec<State, Call = never, Reply = unknown, Cast = never, Info = unknown> {
+  /** Distinguishes several servers defined in one module. Default: their order of definition. */
+  key?: string;
+  init(args: unknown): State | Promise<State>;
+  handleCall?(message: Call, state: State, from: From): CallResult<State, Reply> | Promise<CallResult<State, Reply>>;
+  handleCast?(message: Cast, state: State): State | Promise<State>;
+  handleInfo?(message: Info, state: State): State | Promise<State>;
+  terminate?(reason: ExitReason, state: State): void;
+  /**
+   * Converts the state of a process from another version of this module: called on the new
+   * version when upgrading from vsn `from`, on the current version with `{ down: vsn }` when
+   * rolling back to vsn. Must be synchronous and must not mutate its input in ways it cannot
+   * undo: a dry run on a copy precedes the real one. Throwing aborts the whole upgrade.
+   */
+  codeChange?(from: CodeChangeFrom, state: unknown, extra: unknown): State;
+}
+
+// Loose callback types for the runtime, which handles every server alike.
+export type AnySpec = ServerSpec<unknown, unknown, unknown, unknown, unknown>;
+
+/** What `defineServer` returns and `spawn` takes: the server's lasting identity. */
+export class ServerDefinition<State = unknown> {
+  constructor(
+    /** The hot module that defined it; undefined outside hot modules (then it never changes). */
+    readonly file: string | undefined,
+    readonly key: string,
+    /** This version's callbacks. */
+    readonly spec: AnySpec,
+  ) {}
+
+  /** @internal phantom for the state type */
+  declare readonly _state?: State;
+
+  get identity(): string {
+    return `${this.file ?? '<static>'}#${this.key}`;
+  }
+}
+
+/** Collects the definitions a version's top level makes. */
+export class DefinitionCollector {
+  readonly definitions = new Map<string, ServerDefinition>();
+  constructor(readonly file: string) {}
+}
+
+const collecting: DefinitionCollector[] = [];
+
+/** Runs while a version's top level evaluates (see the code server). */
+export function beginDefinitions(collector: DefinitionCollector): void {
+  collecting.push(collector);
+}
+
+export function endDefinitions(collector: DefinitionCollector): void {
+  const index = collecting.lastIndexOf(collector);
+  if (index >= 0) collecting.length = index;
+}
+
+/**
+ * Defines a server: a process type with serial message handling and state that survives
+ * code changes. Call it at the top level of a module and export the result.
+ */
+export function defineServer<State, Call = never, Reply = unknown, Cast = never, Info = unknown>(
+  spec: ServerSpec<State, Call, Reply, Cast, Info>,
+): ServerDefinition<State> {
+  if (typeof spec?.init !== 'function') throw new TypeError('defineServer: init(args) is required');
+  const collector = collecting.at(-1);
+  const key = spec.key ?? `server${collector ? collector.definitions.size : 0}`;
+  const definition = new ServerDefinition<State>(collector?.file, key, spec as unknown as AnySpec);
+  if (collector) {
+    if (collector.definitions.has(key)) {
+      throw new Error(`defineServer: ${collector.file} defines two servers with key '${key}'; give each a key`);
+    }
+    collector.definitions.set(key, definition);
+  }
+  return definition;
+}

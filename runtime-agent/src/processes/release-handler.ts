@@ -1,0 +1,394 @@
+/**
+ * Upgrades as transactions, in the order of OTP's release handler: prepare (evaluate the new
+ * versions in isolation, dry-run every codeChange on copies of the live states), then commit
+ * (suspend the processes, migrate the live states, and only when all succeeded pass the point
+ * of no return: swap code and states, resume). Any failure before that point resumes every
+ * process on its old code and old state. Several modules go in one transaction, all or none.
+ *
+ * Work over many processes runs in chunks, yielding to the event loop between them, so an
+ * upgrade of 100,000 processes never blocks the app for long.
+ */
+import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTick } from 'node:timers/promises';
+import type { CodeServer, HotModule, ModuleVersion, PreparedVersion } from '../code-server/code-server';
+import { LoadFailure } from '../code-server/evaluate';
+import type { CommitResult, Origin, StateShape, UpgradeError, UpgradeErrorData, UpgradePlan } from '../protocol';
+import type { AnySpec, CodeChangeFrom } from './define-server';
+import type { ProcessTable } from './process-table';
+import { renderState } from './render-state';
+import type { ServerProcess } from './server-process';
+import { checkShape } from './state-shape';
+
+export interface ReleaseHandlerOptions {
+  /** Prepared plans are dropped after this long. Default 60 s. */
+  planTtlMs?: number;
+  /** Processes handled per event-loop turn. Default 2,000. */
+  chunkSize?: number;
+}
+
+/** The upgrade aborted; nothing changed. */
+export class UpgradeFailure extends Error {
+  constructor(readonly data: UpgradeErrorData) {
+    super(
+      `upgrade aborted (${data.stage}), nothing changed: ` +
+        data.errors.map((e) => `${e.process ? `${e.process}: ` : ''}${e.message}`).join('; '),
+    );
+    this.name = 'UpgradeFailure';
+  }
+}
+
+export class UnknownPlanError extends Error {
+  constructor(id: string) {
+    super(`no prepared plan '${id}': it was committed, aborted, or expired`);
+    this.name = 'UnknownPlanError';
+  }
+}
+
+/** One module of a staged upgrade. */
+interface Stage {
+  module: HotModule;
+  prepared: PreparedVersion;
+  /** The version current when staged: the plan is stale if another load replaced it. */
+  base: ModuleVersion;
+  /** Computes a process's new state from its current one. */
+  migrate(process: ServerProcess, state: unknown): unknown;
+  hasMigration: boolean;
+  shape: StateShape | undefined;
+}
+
+interface StagedPlan {
+  id: string;
+  stages: Stage[];
+  timer: NodeJS.Timeout;
+}
+
+export interface UpgradeModuleInput {
+  file: string;
+  code: string;
+  source?: string | undefined;
+  origin: Origin;
+}
+
+export class ReleaseHandler {
+  readonly #plans = new Map<string, StagedPlan>();
+  readonly #planTtlMs: number;
+  readonly #chunkSize: number;
+
+  constructor(
+    readonly codeServer: CodeServer,
+    readonly table: ProcessTable,
+    options: ReleaseHandlerOptions = {},
+  ) {
+    this.#planTtlMs = options.planTtlMs ?? 60_000;
+    this.#chunkSize = options.chunkSize ?? 2000;
+  }
+
+  /** Stages an upgrade and reports what it would do. Nothing in the app changes. */
+  async prepare(
+    modules: UpgradeModuleInput[],
+    options: { extra?: unknown; shapes?: Record<string, StateShape>; previews?: number } = {},
+  ): Promise<UpgradePlan> {
+    const started = performance.now();
+    const errors: UpgradeError[] = [];
+    const stages: Stage[] = [];
+    for (const input of modules) {
+      try {
+        const prepared = this.codeServer.prepare(input.file, input.code, input.source, input.origin);
+        stages.push(this.#stageUp(prepared, options.extra, options.shapes?.[input.file]));
+      } catch (error) {
+        errors.push(toUpgradeError(input.file, error));
+      }
+    }
+    const previews: UpgradePlan['previews'] = [];
+    if (errors.length === 0) await this.#dryRun(stages, errors, previews, options.previews ?? 20);
+    const id = randomUUID();
+    const expiresAt = new Date(Date.now() + this.#planTtlMs).toISOString();
+    const plan: UpgradePlan = {
+      id,
+      ok: errors.length === 0,
+      modules: stages.map((s) => ({
+        file: s.module.file,
+        fromVsn: s.base.info.vsn,
+        toVsn: s.prepared.version.info.vsn,
+        processes: this.#initialized(s.module.file).length,
+        migration: s.hasMigration,
+      })),
+      errors,
+      previews,
+      expiresAt,
+      timings: { prepareMs: performance.now() - started },
+    };
+    if (plan.ok) {
+      const timer = setTimeout(() => this.abort(id), this.#planTtlMs);
+      timer.unref();
+      this.#plans.set(id, { id, stages, timer });
+    } else {
+      for (const stage of stages) this.codeServer.discard(stage.prepared);
+    }
+    return plan;
+  }
+
+  /** Drops a prepared plan. False when there was none. */
+  abort(id: string): boolean {
+    const plan = this.#plans.get(id);
+    if (!plan) return false;
+    this.#plans.delete(id);
+    clearTimeout(plan.timer);
+    for (const stage of plan.stages) this.codeServer.discard(stage.prepared);
+    return true;
+  }
+
+  /** Carries out a prepared plan; throws UpgradeFailure (nothing changed) or UnknownPlanError. */
+  async commit(id: string, suspendTimeoutMs: number): Promise<CommitResult> {
+    const plan = this.#plans.get(id);
+    if (!plan) throw new UnknownPlanError(id);
+    this.#plans.delete(id);
+    clearTimeout(plan.timer);
+    return this.#run(plan.stages, suspendTimeoutMs);
+  }
+
+  /** Makes each module's old version current again, converting states with `codeChange({ down })`. */
+  async rollback(files: string[], extra: unknown, suspendTimeoutMs: number): Promise<CommitResult> {
+    const stages: Stage[] = [];
+    const errors: UpgradeError[] = [];
+    for (const file of files) {
+      try {
+        stages.push(this.#stageDown(this.codeServer.prepareRollback(file), extra));
+      } catch (error) {
+        errors.push(toUpgradeError(file, error));
+      }
+    }
+    if (errors.length === 0) await this.#dryRun(stages, errors, [], 0);
+    if (errors.length > 0) {
+      for (const stage of stages) this.codeServer.discard(stage.prepared);
+      throw new UpgradeFailure({ stage: 'prepare', errors });
+    }
+    return this.#run(stages, suspendTimeoutMs);
+  }
+
+  #stageUp(prepared: PreparedVersion, extra: unknown, shape: StateShape | undefined): Stage {
+    const { module, version } = prepared;
+    const base = module.current;
+    const hasMigration = [...version.servers.values()].some((d) => typeof d.spec.codeChange === 'function');
+    return {
+      module,
+      prepared,
+      base,
+      hasMigration,
+      shape,
+      migrate: (process, state) => {
+        const next = version.servers.get(process.definition.key)?.spec;
+        if (!next) {
+          throw new Error(`the new version no longer defines server '${process.definition.key}'`);
+        }
+        const from = process.boundVersion?.info.vsn ?? base.info.vsn;
+        return runCodeChange(next, from, state, extra);
+      },
+    };
+  }
+
+  #stageDown(prepared: PreparedVersion, extra: unknown): Stage {
+    const { module, version } = prepared;
+    const base = module.current;
+    return {
+      module,
+      prepared,
+      base,
+      hasMigration: [...base.servers.values()].some((d) => typeof d.spec.codeChange === 'function'),
+      shape: undefined,
+      migrate: (process, state) => {
+        if (!version.servers.has(process.definition.key)) {
+          throw new Error(`vsn ${version.info.vsn} does not define server '${process.definition.key}'`);
+        }
+        // The newer code knows both state formats, so it converts down (as in OTP).
+        const current = base.servers.get(process.definition.key)?.spec;
+        return current ? runCodeChange(current, { down: version.info.vsn }, state, extra) : state;
+      },
+    };
+  }
+
+  /** Processes of `file` that have a state to migrate (init done). */
+  #initialized(file: string): ServerProcess[] {
+    return this.table.list(file).filter((p) => p.initialized && p.status !== 'dead');
+  }
+
+  /** Runs every migration on structured clones of the live states; the app sees nothing. */
+  async #dryRun(
+    stages: Stage[],
+    errors: UpgradeError[],
+    previews: UpgradePlan['previews'],
+    previewCount: number,
+  ): Promise<void> {
+    for (const stage of stages) {
+      const processes = this.#initialized(stage.module.file);
+      await this.#chunked(processes, (process) => {
+        let copy: unknown;
+        try {
+          copy = structuredClone(process.state);
+        } catch (error) {
+          errors.push({
+            file: stage.module.file,
+            process: process.id,
+            message: `its state cannot be copied for a dry run: ${messageOf(error)}`,
+          });
+          return;
+        }
+        const before = previews.length < previewCount ? renderState(process.state) : undefined;
+        try {
+          const after = stage.migrate(process, copy);
+          const problem = stage.shape ? checkShape(after, stage.shape) : undefined;
+          if (problem) {
+            errors.push({ file: stage.module.file, process: process.id, message: `codeChange returned ${problem}` });
+          } else if (before !== undefined) {
+            previews.push({ process: process.id, file: stage.module.file, before, after: renderState(after) });
+          }
+        } catch (error) {
+          errors.push({
+            file: stage.module.file,
+            process: process.id,
+            message: `codeChange threw: ${messageOf(error)}`,
+          });
+        }
+      });
+    }
+  }
+
+  async #run(stages: Stage[], suspendTimeoutMs: number): Promise<CommitResult> {
+    const started = performance.now();
+    let longestBlockMs = 0;
+    const files = stages.map((s) => s.module.file);
+    const busy = files.filter((f) => this.table.upgrading.has(f));
+    const stale = stages.filter((s) => s.module.current !== s.base);
+    if (busy.length > 0 || stale.length > 0) {
+      for (const stage of stages) this.codeServer.discard(stage.prepared);
+      throw new UpgradeFailure({
+        stage: 'prepare',
+        errors: [
+          ...busy.map((file) => ({ file, message: 'another upgrade of this module is in progress' })),
+          ...stale.map((s) => ({
+            file: s.module.file,
+            message: 'the module was loaded again since the plan was prepared',
+          })),
+        ],
+      });
+    }
+    for (const file of files) this.table.upgrading.add(file);
+    const processes = stages.map((stage) => ({ stage, list: this.table.list(stage.module.file) }));
+    const everyone = processes.flatMap((p) => p.list);
+    const finish = (): void => {
+      for (const file of files) this.table.upgrading.delete(file);
+      for (const file of files) for (const process of this.table.list(file)) process.resume();
+    };
+    const abort = (data: UpgradeErrorData): never => {
+      for (const stage of stages) this.codeServer.discard(stage.prepared);
+      finish();
+      throw new UpgradeFailure(data);
+    };
+
+    // 1. Suspend: running handlers finish, new messages queue.
+    const idle: Promise<void>[] = [];
+    longestBlockMs = Math.max(longestBlockMs, await this.#chunked(everyone, (p) => idle.push(p.suspend())));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      Promise.all(idle).then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), suspendTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    const suspendMs = performance.now() - started;
+    if (timedOut) {
+      abort({
+        stage: 'suspend',
+        errors: everyone
+          .filter((p) => p.busy)
+          .map((p) => ({
+            file: p.definition.file ?? '',
+            process: p.id,
+            message:
+              `still handling a ${p.handlerKind ?? 'message'} after ${suspendTimeoutMs} ms ` +
+              `(started in vsn ${p.handlerVersion?.info.vsn ?? '?'}); suspend timed out`,
+          })),
+      });
+    }
+
+    // 2. Migrate the live states; nothing is visible until all succeeded.
+    const migrateStarted = performance.now();
+    const next = new Map<ServerProcess, unknown>();
+    const errors: UpgradeError[] = [];
+    for (const { stage, list } of processes) {
+      const live = list.filter((p) => p.initialized && p.status !== 'dead');
+      const block = await this.#chunked(live, (process) => {
+        try {
+          const state = stage.migrate(process, process.state);
+          const problem = stage.shape ? checkShape(state, stage.shape) : undefined;
+          if (problem)
+            errors.push({ file: stage.module.file, process: process.id, message: `codeChange returned ${problem}` });
+          else next.set(process, state);
+        } catch (error) {
+          errors.push({
+            file: stage.module.file,
+            process: process.id,
+            message: `codeChange threw: ${messageOf(error)}`,
+          });
+        }
+      });
+      longestBlockMs = Math.max(longestBlockMs, block);
+    }
+    if (errors.length > 0) abort({ stage: 'migrate', errors });
+    const migrateMs = performance.now() - migrateStarted;
+
+    // 3. Point of no return: swap code and states in one synchronous step, then resume.
+    const swapStarted = performance.now();
+    const warnings: string[] = [];
+    const modules = stages.map((stage) => {
+      const committed = this.codeServer.commit(stage.prepared);
+      warnings.push(...committed.warnings);
+      return committed.module;
+    });
+    for (const { stage, list } of processes) {
+      for (const process of list) {
+        if (next.has(process)) process.state = next.get(process);
+        process.boundVersion = stage.prepared.version;
+      }
+    }
+    finish();
+    longestBlockMs = Math.max(longestBlockMs, performance.now() - swapStarted);
+    return {
+      modules,
+      processes: next.size,
+      timings: { suspendMs, migrateMs, totalMs: performance.now() - started, longestBlockMs },
+      warnings,
+    };
+  }
+
+  /** Runs `each` over `items`, `chunkSize` per event-loop turn; returns the longest chunk in ms. */
+  async #chunked<T>(items: T[], each: (item: T) => void): Promise<number> {
+    let longest = 0;
+    for (let i = 0; i < items.length; i += this.#chunkSize) {
+      if (i > 0) await nextTick();
+      const chunkStarted = performance.now();
+      for (const item of items.slice(i, i + this.#chunkSize)) each(item);
+      longest = Math.max(longest, performance.now() - chunkStarted);
+    }
+    return longest;
+  }
+}
+
+function runCodeChange(spec: AnySpec, from: CodeChangeFrom, state: unknown, extra: unknown): unknown {
+  if (typeof spec.codeChange !== 'function') return state;
+  const result = spec.codeChange(from, state, extra);
+  if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+    throw new TypeError('codeChange must return the new state synchronously, not a promise');
+  }
+  return result;
+}
+
+function toUpgradeError(file: string, error: unknown): UpgradeError {
+  if (error instanceof LoadFailure) {
+    return { file, message: error.message, line: error.data.line, column: error.data.column };
+  }
+  return { file, message: messageOf(error) };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,124 @@
+/**
+ * Supervisors (OTP's supervisor): start children in order, restart them by strategy when
+ * they exit, and give up — stopping every child and exiting themselves, which their own
+ * supervisor sees — when restarts exceed `intensity` within `period`.
+ */
+import { EventEmitter } from 'node:events';
+import type { ExitReason } from './define-server';
+import type { ServerProcess } from './server-process';
+
+export type RestartStrategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
+/** permanent: always restarted; transient: only after a crash; temporary: never. */
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+/** Something a supervisor can start, watch and stop: a server process or another supervisor. */
+export type Child = ServerProcess | Supervisor;
+
+export interface ChildSpec {
+  id: string;
+  start(): Child;
+  restart?: RestartType;
+}
+
+export interface SupervisorOptions {
+  strategy?: RestartStrategy;
+  /** Restarts allowed within `period` ms before the supervisor gives up. Default 3 in 5 s. */
+  intensity?: number;
+  period?: number;
+}
+
+interface Slot {
+  spec: ChildSpec;
+  child: Child | undefined;
+}
+
+export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [string, Child] }> {
+  status: 'running' | 'dead' = 'running';
+  readonly #slots: Slot[];
+  readonly #restarts: number[] = [];
+  readonly #strategy: RestartStrategy;
+  readonly #intensity: number;
+  readonly #period: number;
+  /** Children this supervisor is stopping itself: their exits are not failures. */
+  readonly #stopping = new Set<Child>();
+
+  constructor(children: ChildSpec[], options: SupervisorOptions = {}) {
+    super();
+    this.#strategy = options.strategy ?? 'one_for_one';
+    this.#intensity = options.intensity ?? 3;
+    this.#period = options.period ?? 5000;
+    this.#slots = children.map((spec) => ({ spec, child: undefined }));
+    for (const slot of this.#slots) this.#start(slot);
+  }
+
+  /** The child currently running under `id`. */
+  child(id: string): Child | undefined {
+    return this.#slots.find((s) => s.spec.id === id)?.child;
+  }
+
+  get children(): { id: string; child: Child | undefined }[] {
+    return this.#slots.map((s) => ({ id: s.spec.id, child: s.child }));
+  }
+
+  /** Stops every child (last first) and exits. */
+  kill(reason: ExitReason = 'shutdown'): void {
+    if (this.status === 'dead') return;
+    this.status = 'dead';
+    for (const slot of [...this.#slots].reverse()) this.#stopChild(slot);
+    this.emit('exit', reason);
+  }
+
+  #start(slot: Slot): void {
+    const child = slot.spec.start();
+    slot.child = child;
+    if (child instanceof Supervisor) child.once('exit', (reason) => this.#onChildExit(child, reason));
+    else child.monitor((reason) => this.#onChildExit(child, reason));
+  }
+
+  #stopChild(slot: Slot): void {
+    const child = slot.child;
+    slot.child = undefined;
+    if (!child || child.status === 'dead') return;
+    this.#stopping.add(child);
+    child.kill('shutdown');
+    this.#stopping.delete(child);
+  }
+
+  #onChildExit(child: Child, reason: ExitReason): void {
+    if (this.status === 'dead' || this.#stopping.has(child)) return;
+    const index = this.#slots.findIndex((s) => s.child === child);
+    if (index < 0) return;
+    const slot = this.#slots[index]!;
+    slot.child = undefined;
+    const restart = slot.spec.restart ?? 'permanent';
+    const clean = reason === 'normal' || reason === 'shutdown';
+    if (restart === 'temporary' || (restart === 'transient' && clean)) return;
+    if (!this.#allowRestart()) {
+      this.kill({ error: `reached max restart intensity (${this.#intensity} in ${this.#period} ms)` });
+      return;
+    }
+    const affected =
+      this.#strategy === 'one_for_one'
+        ? [slot]
+        : this.#strategy === 'one_for_all'
+          ? this.#slots
+          : this.#slots.slice(index);
+    for (const s of [...affected].reverse()) if (s !== slot) this.#stopChild(s);
+    for (const s of affected) {
+      this.#start(s);
+      this.emit('restart', s.spec.id, s.child!);
+    }
+  }
+
+  #allowRestart(): boolean {
+    const now = performance.now();
+    this.#restarts.push(now);
+    while (this.#restarts.length > 0 && now - this.#restarts[0]! > this.#period) this.#restarts.shift();
+    return this.#restarts.length <= this.#intensity;
+  }
+}
+
+/** Starts a supervisor over `children` (OTP's supervisor:start_link). */
+export function supervise(children: ChildSpec[], options: SupervisorOptions = {}): Supervisor {
+  return new Supervisor(children, options);
+}
