@@ -1,0 +1,140 @@
+/**
+ * Side effects are owned by a version: the timers a module's top level starts stop when that
+ * version is replaced, so reloading never duplicates an interval; `dispose()` runs for the
+ * rest; a version whose top level throws leaves nothing running and the current one serving.
+ *
+ * The fixture's `ticker` module records every version's interval and timeout handles in a
+ * global registry, and the app's /timers endpoint reports which handles are still scheduled
+ * (Node marks a cleared Timeout `_destroyed`) and how often each interval fired.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { AgentClient } from 'hotpatch-extension/engine';
+import { AgentErrorCode } from 'hotpatch-agent/protocol';
+import { App } from '../helpers/app';
+import { nodeRuntimes } from '../helpers/paths';
+import { waitFor } from '../helpers/wait';
+
+interface TimerReport {
+  vsn: string;
+  ticks: number;
+  disposed: number;
+  interval: boolean;
+  timeout: boolean;
+}
+
+/** A version of the ticker module, as CommonJS (what every loaded version is). */
+function tickerModule(vsn: string, options: { dispose?: boolean; throwAfterStart?: boolean } = {}): string {
+  return [
+    `const registry = (globalThis.timerRegistry ??= { versions: [] });`,
+    `const entry = { vsn: ${JSON.stringify(vsn)}, ticks: 0, disposed: 0, interval: null, timeout: null };`,
+    `registry.versions.push(entry);`,
+    `entry.interval = setInterval(() => entry.ticks++, 5);`,
+    `entry.timeout = setTimeout(() => {}, 3_600_000);`,
+    options.throwAfterStart ? `throw new Error('top level of ${vsn} failed after starting its timers');` : '',
+    `exports.vsn = entry.vsn;`,
+    options.dispose ? `exports.dispose = () => { entry.disposed++; };` : '',
+  ].join('\n');
+}
+
+const apps = {
+  cjs: { fixture: 'timers-cjs', ticker: 'ticker.js' },
+  esm: { fixture: 'timers-esm', ticker: 'ticker.mjs' },
+} as const;
+
+for (const runtime of nodeRuntimes()) {
+  for (const kind of ['cjs', 'esm'] as const) {
+    describe(`node ${runtime.major} ${kind}: timers started by a version`, () => {
+      let app: App;
+      let client: AgentClient;
+      let ticker: string;
+      const report = async (): Promise<TimerReport[]> => JSON.parse(await app.get('/timers')) as TimerReport[];
+      const entry = (all: TimerReport[], vsn: string): TimerReport => {
+        const found = all.find((v) => v.vsn === vsn);
+        assert.ok(found, `version ${vsn} ran its top level: ${JSON.stringify(all.map((v) => v.vsn))}`);
+        return found;
+      };
+      const load = async (code: string): Promise<void> => {
+        const result = await client.load({ file: ticker, code, origin: 'protocol' });
+        // `dispose` is read from the version itself: an ES module needs no binding for it.
+        assert.deepEqual(result.warnings, []);
+      };
+
+      /**
+       * Exactly one interval and one timeout are scheduled, both `vsn`'s, and only that
+       * interval fires: while it ticks five more times, no other version's count moves.
+       */
+      const assertOnlyRunning = async (vsn: string): Promise<void> => {
+        const first = await report();
+        assert.deepEqual(
+          first.filter((v) => v.interval).map((v) => v.vsn),
+          [vsn],
+          'versions with a live interval',
+        );
+        assert.deepEqual(
+          first.filter((v) => v.timeout).map((v) => v.vsn),
+          [vsn],
+          'versions with a live timeout',
+        );
+        const start = entry(first, vsn).ticks;
+        const later = await waitFor(`version ${vsn}'s interval to fire`, async () => {
+          const now = await report();
+          return entry(now, vsn).ticks >= start + 5 ? now : undefined;
+        });
+        for (const v of later) {
+          if (v.vsn !== vsn) assert.equal(v.ticks, entry(first, v.vsn).ticks, `version ${v.vsn}'s interval fired`);
+        }
+      };
+
+      before(async () => {
+        app = await App.start(kind, { runtime, fixture: apps[kind].fixture });
+        client = await app.connect();
+        ticker = app.file(apps[kind].ticker);
+      });
+      after(async () => {
+        client?.close();
+        await app?.stop();
+      });
+
+      test('the startup version owns its top-level timers', async () => {
+        await assertOnlyRunning('0');
+      });
+
+      test('100 loads leave exactly one interval and one timeout running', async () => {
+        for (let n = 1; n <= 100; n++) await load(tickerModule(String(n)));
+        const all = await report();
+        assert.equal(all.length, 101, 'the startup version and 100 loads each ran their top level once');
+        await assertOnlyRunning('100');
+      });
+
+      test('a replaced version has its dispose() called, once', async () => {
+        await load(tickerModule('d1', { dispose: true }));
+        assert.equal(entry(await report(), 'd1').disposed, 0);
+        await load(tickerModule('d2', { dispose: true }));
+        let all = await report();
+        assert.deepEqual([entry(all, 'd1').disposed, entry(all, 'd2').disposed], [1, 0]);
+        await load(tickerModule('d3'));
+        await client.purge(ticker); // dropping the old version must not dispose it again
+        all = await report();
+        assert.deepEqual([entry(all, 'd1').disposed, entry(all, 'd2').disposed], [1, 1]);
+        await assertOnlyRunning('d3');
+      });
+
+      test('a version whose top level throws leaves no timer behind; the current one keeps running', async () => {
+        await load(tickerModule('e1', { dispose: true }));
+        await assert.rejects(load(tickerModule('bad', { throwAfterStart: true, dispose: true })), (error: unknown) => {
+          assert.equal((error as { code?: number }).code, AgentErrorCode.LoadFailed);
+          assert.match((error as Error).message, /top level of bad failed after starting its timers/);
+          return true;
+        });
+        const all = await report();
+        const bad = entry(all, 'bad');
+        assert.deepEqual([bad.interval, bad.timeout], [false, false], 'the failed version started timers');
+        assert.equal(entry(all, 'e1').disposed, 0, 'the current version is not disposed by a failed load');
+        const listed = (await client.modules()).find((m) => m.file === ticker);
+        assert.equal(listed?.current.vsn, 'e1');
+        await assertOnlyRunning('e1');
+      });
+    });
+  }
+}
