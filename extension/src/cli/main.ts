@@ -1,7 +1,9 @@
 /**
  * `hotpatch`: the terminal front end of the engine.
  *   hotpatch ls [--json]         the running agents, their hot modules and versions
- *   hotpatch load FILE... [--json]  compile and hot-load into every agent that runs FILE
+ *   hotpatch ps [--json]         the running agents' server processes
+ *   hotpatch load FILE... [--json]  compile, then upgrade every agent that runs FILE in one
+ *                                transaction (prepare everywhere, commit only if all prepared)
  */
 import { Command, Option } from 'commander';
 import { relative } from 'node:path';
@@ -54,18 +56,63 @@ async function list(options: GlobalOptions): Promise<number> {
   }
 }
 
+function describePlan(o: LoadOutcome): string | undefined {
+  if (!o.plan?.ok) return undefined;
+  return o.plan.modules
+    .map((m) => {
+      const states =
+        m.processes === 0 ? 'no processes' : `${m.processes} processes, ${m.migration ? 'codeChange' : 'state kept'}`;
+      return `  plan: ${relative(o.client.info.root, m.file)} ${m.fromVsn} → ${m.toVsn}, ${states}`;
+    })
+    .join('\n');
+}
+
 function describeOutcome(o: LoadOutcome): string {
   const app = `${o.client.info.appName} (pid ${o.client.info.pid})`;
   const file = relative(o.client.info.root, o.module.file);
-  const times = `compile ${o.timings.compileMs.toFixed(1)} ms, round trip ${o.timings.roundTripMs.toFixed(1)} ms`;
+  const t = o.timings;
+  const times = `compile ${t.compileMs.toFixed(1)} ms, prepare ${t.prepareMs.toFixed(1)} ms, commit ${t.commitMs.toFixed(1)} ms`;
   if (o.error) return `✗ ${app} ${file}: ${o.error}`;
   const r = o.result!;
   const lines = [
-    `✓ ${app} ${file}: vsn ${r.module.current.vsn} (#${r.module.current.seq}) is current; ` +
-      `evaluate ${r.timings.evaluateMs.toFixed(1)} ms, ${times}`,
-  ];
+    describePlan(o) ?? '',
+    `✓ ${app} ${file}: vsn ${r.modules[0]?.current.vsn} (#${r.modules[0]?.current.seq}) is current; ` +
+      `${r.processes} processes migrated; suspend ${r.timings.suspendMs.toFixed(1)} ms, ` +
+      `longest block ${r.timings.longestBlockMs.toFixed(1)} ms; ${times}`,
+  ].filter(Boolean);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
+}
+
+async function processes(options: GlobalOptions): Promise<number> {
+  const { clients, failures } = await connectAll(options.discoveryDir);
+  try {
+    const agents = await Promise.all(
+      clients.map(async (c) => ({ ...c.info, url: c.url, processes: await c.processes() })),
+    );
+    if (options.json) {
+      process.stdout.write(JSON.stringify({ agents, failures }, null, 2) + '\n');
+    } else {
+      if (agents.length === 0) console.log(`no running agents in ${options.discoveryDir}`);
+      for (const a of agents) {
+        console.log(`${a.appName} (pid ${a.pid}) — ${a.processes.length} processes`);
+        for (const p of a.processes) {
+          const where = p.file ? relative(a.root, p.file) : '(not hot)';
+          const flags = [p.busyMs !== undefined ? `busy ${p.busyMs} ms` : '', p.runsOldCode ? 'runs old code' : '']
+            .filter(Boolean)
+            .join(', ');
+          console.log(
+            `  ${p.id.padEnd(16)} ${(p.name ?? '-').padEnd(16)} ${where.padEnd(24)} vsn ${(p.vsn ?? '-').padEnd(8)} ` +
+              `${p.status.padEnd(9)} mailbox ${p.mailbox}${flags ? `  ${flags}` : ''}`,
+          );
+        }
+      }
+      for (const f of failures) console.error(`could not connect: ${f}`);
+    }
+    return failures.length > 0 ? 1 : 0;
+  } finally {
+    for (const c of clients) c.close();
+  }
 }
 
 async function load(files: string[], options: GlobalOptions): Promise<number> {
@@ -87,7 +134,9 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
               module: o.module.file,
               ok: !o.error,
               error: o.error,
-              version: o.result?.module.current,
+              version: o.result?.modules[0]?.current,
+              plan: o.plan,
+              processes: o.result?.processes,
               warnings: o.result?.warnings ?? [],
               timings: { ...o.timings, ...o.result?.timings },
             })),
@@ -125,8 +174,15 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await list({ ...program.opts<GlobalOptions>(), ...options });
     });
   program
+    .command('ps')
+    .description('list the server processes of every running agent')
+    .option('--json', 'machine-readable output')
+    .action(async (options: { json?: boolean }) => {
+      exitCode = await processes({ ...program.opts<GlobalOptions>(), ...options });
+    });
+  program
     .command('load')
-    .description('compile FILEs with esbuild and hot-load them into every agent that runs them')
+    .description('compile FILEs with esbuild and upgrade every agent that runs them: all or none')
     .argument('<files...>')
     .option('--json', 'machine-readable output')
     .action(async (files: string[], options: { json?: boolean }) => {

@@ -1,11 +1,18 @@
 /**
- * Hot-loading a file into every connected agent whose app runs it. A file maps to a module
+ * Hot-loading a file into every connected agent whose app runs it, as an upgrade. A file maps to a module
  * when it is the module's own file or one of the sources in the module's source map (a .ts
  * file compiled to .js). Each agent gets code compiled for its Node version.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { LoadErrorData, LoadResult, ModuleInfo, Origin } from 'hotpatch-agent/protocol';
+import type {
+  CommitResult,
+  ModuleInfo,
+  Origin,
+  UpgradeError,
+  UpgradeErrorData,
+  UpgradePlan,
+} from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModule, originalPosition, type Compiled } from './compile';
 
@@ -13,10 +20,13 @@ export interface LoadOutcome {
   client: AgentClient;
   /** The module the file was loaded as. */
   module: ModuleInfo;
-  result?: LoadResult;
+  /** What the agent staged: processes, migrations, before/after previews. */
+  plan?: UpgradePlan;
+  /** Present when the upgrade committed. */
+  result?: CommitResult;
   /** What went wrong, located in the edited file where possible. */
   error?: string;
-  timings: { compileMs: number; roundTripMs: number };
+  timings: { compileMs: number; prepareMs: number; commitMs: number };
 }
 
 /** True when `module` is the module the file at `file` (absolute) becomes. */
@@ -35,10 +45,16 @@ export class NoAgentRunsFileError extends Error {
   }
 }
 
+/**
+ * Loads the file everywhere it runs as one two-phase transaction (OTP's sync_nodes): prepare
+ * on every agent, commit only when every plan is ok, else abort them all — so one save
+ * patches all running instances or none.
+ */
 export async function hotLoadFile(
   clients: AgentClient[],
   fileArgument: string,
   origin: Origin,
+  options: { extra?: unknown; suspendTimeoutMs?: number } = {},
 ): Promise<LoadOutcome[]> {
   const file = resolve(fileArgument);
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -60,42 +76,66 @@ export async function hotLoadFile(
     return result;
   };
 
-  return Promise.all(
-    targets.map(async ({ client, module }): Promise<LoadOutcome> => {
+  // Phase 1: prepare everywhere.
+  const outcomes = await Promise.all(
+    targets.map(async ({ client, module }): Promise<LoadOutcome & { code: string }> => {
       const { code, compileMs } = await compileFor(client.info.nodeVersion);
       const started = performance.now();
+      const outcome = { client, module, code, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
       try {
-        const result = await client.load({ file: module.file, code, source: text, origin });
-        return {
-          client,
-          module: result.module,
-          result,
-          timings: { compileMs, roundTripMs: performance.now() - started },
-        };
+        const plan = await client.prepare({
+          modules: [{ file: module.file, code, source: text, origin }],
+          extra: options.extra,
+        });
+        outcome.timings.prepareMs = performance.now() - started;
+        if (plan.ok) return { ...outcome, plan };
+        return { ...outcome, plan, error: plan.errors.map((e) => describeUpgradeError(e, file, code)).join('\n') };
       } catch (error) {
-        return {
-          client,
-          module,
-          error: describeLoadError(error, file, code),
-          timings: { compileMs, roundTripMs: performance.now() - started },
-        };
+        return { ...outcome, error: describeAgentError(error) };
       }
     }),
   );
+
+  // Phase 2: commit only when all prepared; otherwise abort the plans that did.
+  if (outcomes.some((o) => o.error)) {
+    await Promise.all(outcomes.filter((o) => o.plan?.ok).map((o) => o.client.abort(o.plan!.id).catch(() => false)));
+    for (const o of outcomes) o.error ??= 'not loaded: another instance failed to prepare';
+    return outcomes;
+  }
+  await Promise.all(
+    outcomes.map(async (o) => {
+      const started = performance.now();
+      try {
+        o.result = await o.client.commit(o.plan!.id, options.suspendTimeoutMs);
+        o.module = o.result.modules[0] ?? o.module;
+      } catch (error) {
+        o.error = describeAgentError(error);
+      }
+      o.timings.commitMs = performance.now() - started;
+    }),
+  );
+  return outcomes;
 }
 
-/** Rewrites an agent's load error to point at the edited file rather than the compiled code. */
-function describeLoadError(error: unknown, file: string, code: string): string {
-  if (error instanceof AgentError && isLoadErrorData(error.data) && error.data.line !== undefined) {
-    const data = error.data;
-    const position = originalPosition(code, data.line!, data.column);
-    const where = position ? `${file}:${position.line}:${position.column}` : `${data.file}:${data.line}`;
-    return `${where}: ${data.kind === 'syntax' ? 'syntax error' : 'top level threw'}: ${data.message}`;
+/** Points an agent's error at the edited file rather than the compiled code it was reported in. */
+function describeUpgradeError(error: UpgradeError, file: string, code: string): string {
+  const position = error.line === undefined ? undefined : originalPosition(code, error.line, error.column);
+  const message = error.process ? `${error.process}: ${error.message}` : error.message;
+  if (!position) return message;
+  // The agent's message starts with "<module file>:<line>:<column>: " in compiled coordinates.
+  return `${file}:${position.line}:${position.column}: ${message.replace(/^\S+:\d+(?::\d+)?: /, '')}`;
+}
+
+function describeAgentError(error: unknown): string {
+  if (error instanceof AgentError && isUpgradeErrorData(error.data)) {
+    return `${error.data.stage} failed, nothing changed: ${error.data.errors
+      .map((e) => (e.process ? `${e.process}: ${e.message}` : e.message))
+      .join('; ')}`;
   }
   if (error instanceof CompileError) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
 
-function isLoadErrorData(data: unknown): data is LoadErrorData {
-  return typeof data === 'object' && data !== null && 'kind' in data && 'file' in data;
+function isUpgradeErrorData(data: unknown): data is UpgradeErrorData {
+  return typeof data === 'object' && data !== null && 'stage' in data && 'errors' in data;
 }

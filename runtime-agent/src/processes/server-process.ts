@@ -20,6 +20,28 @@ export interface SpecSource {
 
 export type ProcessStatus = 'running' | 'suspended' | 'dead';
 
+/**
+ * Messages are handled in microtasks, so callers that answer every reply with a new call
+ * would starve I/O and timers forever. All processes share a budget per event-loop turn;
+ * past it, handlers wait for the next turn (as Erlang's scheduler preempts by reductions).
+ */
+const MESSAGES_PER_TURN = 1000;
+let handledThisTurn = 0;
+let resetScheduled = false;
+
+function overBudget(): boolean {
+  if (!resetScheduled) {
+    resetScheduled = true;
+    setImmediate(() => {
+      handledThisTurn = 0;
+      resetScheduled = false;
+    });
+  }
+  return ++handledThisTurn > MESSAGES_PER_TURN;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 type Envelope =
   | { kind: 'init'; args: unknown }
   | { kind: 'call'; message: unknown; from: From; resolve(reply: unknown): void; reject(error: Error): void }
@@ -55,6 +77,8 @@ export class ServerProcess {
   #suspended = false;
   #idleWaiters: (() => void)[] = [];
   #monitors: ((reason: ExitReason) => void)[] = [];
+  /** The message whose handler is running, so a kill can answer its caller. */
+  #current: Envelope | undefined;
 
   constructor(
     readonly id: string,
@@ -173,6 +197,10 @@ export class ServerProcess {
 
   async #drain(): Promise<void> {
     while (!this.#suspended && this.mailboxSize > 0 && this.status !== 'dead') {
+      if (overBudget()) {
+        await nextTurn();
+        if (this.#suspended || this.#isDead()) break;
+      }
       const envelope = this.#take()!;
       if (envelope.kind === 'system') {
         envelope.run(this);
@@ -191,6 +219,7 @@ export class ServerProcess {
       this.handlerVersion = resolved.version;
       this.handlerSince = performance.now();
       this.handlerKind = envelope.kind;
+      this.#current = envelope;
       try {
         const outcome = dispatch(resolved.spec, envelope, this.state);
         const settled = isPromise(outcome) ? await outcome : outcome;
@@ -202,6 +231,7 @@ export class ServerProcess {
       } finally {
         this.handlerVersion = undefined;
         this.handlerKind = undefined;
+        this.#current = undefined;
       }
     }
     this.#running = false;
@@ -256,7 +286,8 @@ export class ServerProcess {
         // terminate is best effort, as in OTP
       }
     }
-    const pending = this.#mailbox.slice(this.#head);
+    const pending = [...(this.#current ? [this.#current] : []), ...this.#mailbox.slice(this.#head)];
+    this.#current = undefined;
     this.#mailbox.length = 0;
     this.#head = 0;
     for (const envelope of pending) {
