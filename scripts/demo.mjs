@@ -31,6 +31,9 @@ function showWhenReady() {
   # edit examples/counter-app/src/greeting.ts (change the text, bump vsn), then:
   npx hotpatch load examples/counter-app/src/greeting.ts
   curl http://127.0.0.1:${port}/?name=you     # new greeting, same visit count
+  # change State in examples/counter-app/src/visits.ts, add a codeChange that converts it, then:
+  npx hotpatch load examples/counter-app/src/visits.ts   # prints the plan; the running state migrates
+  npx hotpatch ps                              # server processes and the version each runs
 Ctrl+C stops the app.`);
 }
 

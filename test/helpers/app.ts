@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import type { DiscoveryRecord } from 'hotpatch-agent/protocol';
 import { AgentClient } from 'hotpatch-extension/engine';
-import { fixturesDir, repoRoot, tmpRoot, type NodeRuntime } from './paths';
+import { exampleAppDir, fixturesDir, repoRoot, tmpRoot, type NodeRuntime } from './paths';
 import { waitFor } from './wait';
 
 export type AppKind = 'cjs' | 'esm' | 'ts-cjs' | 'tsx';
@@ -56,7 +56,9 @@ export class App {
   static async start(kind: AppKind, options: StartOptions = {}): Promise<App> {
     mkdirSync(tmpRoot, { recursive: true });
     const dir = mkdtempSync(join(tmpRoot, `${kind}-`));
-    cpSync(join(fixturesDir, 'apps', options.fixture ?? kind), dir, { recursive: true });
+    const source =
+      options.fixture === 'counter-app' ? exampleAppDir : join(fixturesDir, 'apps', options.fixture ?? kind);
+    cpSync(source, dir, { recursive: true, filter: (path) => !/[\\/](dist|node_modules)$/.test(path) });
     if (kind === 'ts-cjs') {
       execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir]);
     }
@@ -78,7 +80,8 @@ export class App {
     await Promise.race([
       exited,
       waitFor('the app to listen and its agent to publish', () => {
-        const port = /LISTENING (\d+)/.exec(app.stdout)?.[1];
+        // Fixtures print "LISTENING <port>"; the example app "listening on http://127.0.0.1:<port>/".
+        const port = /(?:LISTENING |listening on http:\/\/127\.0\.0\.1:)(\d+)/.exec(app.stdout)?.[1];
         if (!port) return undefined;
         try {
           app.record = JSON.parse(readFileSync(join(discoveryDir, `${child.pid}.json`), 'utf8')) as DiscoveryRecord;

@@ -1,24 +1,45 @@
 /**
  * The example app for Hotpatch: a small HTTP service written in TypeScript, compiled to
- * CommonJS with source maps, run with the agent (`npm start`). Edit src/greeting.ts while it
- * runs and hot-load it: the page changes, the visit count does not reset.
+ * CommonJS with source maps, run with the agent (`npm start`). Edit src/greeting.ts or
+ * src/visits.ts while it runs and hot-load it: the page changes, the visit count does not reset.
  */
+import { call, spawn, supervise } from 'hotpatch-agent';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { visit, visits } from './counter';
 import { greet, vsn } from './greeting';
+import { visits, type State, type VisitsCall } from './visits';
 
-const routes = new Map<string, (url: URL) => string>([
-  ['/', (url) => `${greet(url.searchParams.get('name') ?? 'world')} (visit ${visit()}, greeting vsn ${vsn})\n`],
-  ['/greet', (url) => `${greet(url.searchParams.get('name') ?? 'world')}\n`],
-  ['/visits', () => `${visits()}\n`],
+// The visits server runs under a supervisor: if it crashes, or a purge kills it, it restarts.
+supervise([{ id: 'visits', start: () => spawn(visits, undefined, { name: 'visits' }) }], {
+  strategy: 'one_for_one',
+});
+
+const visit = (message: VisitsCall): Promise<State> => call<State>('visits', message);
+
+const routes = new Map<string, (url: URL) => Promise<string>>([
+  [
+    '/',
+    async (url) => {
+      const name = url.searchParams.get('name') ?? 'world';
+      const state = await visit({ type: 'visit', name });
+      return `${greet(name)} (visit ${state.count}, greeting vsn ${vsn}; recent: ${state.history.join(', ')})\n`;
+    },
+  ],
+  ['/greet', async (url) => `${greet(url.searchParams.get('name') ?? 'world')}\n`],
+  ['/visits', async () => `${JSON.stringify(await visit({ type: 'get' }))}\n`],
 ]);
 
 const server = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const route = routes.get(url.pathname);
-  response.writeHead(route ? 200 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
-  response.end(route ? route(url) : 'not found\n');
+  if (!route) {
+    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+    return;
+  }
+  route(url).then(
+    (body) => response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end(body),
+    (error: unknown) => response.writeHead(500).end(`${String(error)}\n`),
+  );
 });
 
 server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
