@@ -2,15 +2,20 @@
  * `hotpatch`: the terminal front end of the engine.
  *   hotpatch ls [--json]         the running agents, their hot modules and versions
  *   hotpatch ps [--json]         the running agents' server processes
+ *   hotpatch watch [DIR]         hot-load every file saved under DIR, checking state types
  *   hotpatch load FILE... [--json]  compile, then upgrade every agent that runs FILE in one
  *                                transaction (prepare everywhere, commit only if all prepared)
  */
 import { Command, Option } from 'commander';
-import { relative } from 'node:path';
+import { watch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import { AgentClient } from '../engine/agent-client';
 import { defaultDiscoveryDir, readDiscoveryDir } from '../engine/discovery';
 import { hotLoadFile, type LoadOutcome } from '../engine/hot-load';
+import { SavePipeline, describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
+import { createStateTypes } from '../engine/state-types-adapter';
 
 interface GlobalOptions {
   discoveryDir: string;
@@ -158,6 +163,86 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
   }
 }
 
+function describeSave(outcome: SaveOutcome, root: string): string {
+  const file = relative(root, outcome.file);
+  switch (outcome.kind) {
+    case 'loaded':
+    case 'failed':
+      return [
+        `${outcome.kind === 'loaded' ? '✓' : '✗'} ${file} in ${outcome.ms.toFixed(1)} ms`,
+        ...outcome.outcomes.map((o) => '  ' + describeOutcome(o).split('\n').join('\n  ')),
+      ].join('\n');
+    case 'notRunning':
+      return `· ${file}: no running app has loaded it`;
+    case 'syntaxError':
+      return `✗ ${file}: not loaded, syntax error: ${outcome.error.message}`;
+    case 'migrationNeeded':
+      return [
+        `✗ ${file}: not loaded — a state type changed and the new code has no codeChange:`,
+        ...outcome.changes.map((c) => `  ${describeStateChange(c)}`),
+        '  add a codeChange(from, state, extra) to the server that converts the running state, then save again',
+      ].join('\n');
+  }
+}
+
+/** Hot-loads every JS/TS file saved under `dir` until interrupted. */
+async function watchDir(dir: string, options: GlobalOptions & { debounce: string }): Promise<number> {
+  const root = resolve(dir);
+  const debounceMs = Number(options.debounce);
+  const pipeline = new SavePipeline({
+    clients: () => connected,
+    stateTypes: createStateTypes(),
+  });
+  let connected: AgentClient[] = [];
+  const refresh = async (): Promise<void> => {
+    for (const c of connected) c.close();
+    ({ clients: connected } = await connectAll(options.discoveryDir));
+  };
+  const pending = new Map<string, NodeJS.Timeout>();
+  const queue: string[] = [];
+  let busy = false;
+  const drain = async (): Promise<void> => {
+    if (busy) return;
+    busy = true;
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      try {
+        await refresh();
+        const outcome = await pipeline.onSave(file, await readFile(file, 'utf8'), 'cli');
+        console.log(describeSave(outcome, root));
+      } catch (error) {
+        console.error(`✗ ${relative(root, file)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    busy = false;
+  };
+  const watcher = watch(root, { recursive: true }, (_event, name) => {
+    if (
+      !name ||
+      !/\.(?:[cm]?[jt]sx?)$/.test(name) ||
+      name.split(/[\\/]/).some((p) => p === 'node_modules' || p.startsWith('.'))
+    )
+      return;
+    const file = join(root, name);
+    clearTimeout(pending.get(file));
+    pending.set(
+      file,
+      setTimeout(() => {
+        pending.delete(file);
+        if (!queue.includes(file)) queue.push(file);
+        void drain();
+      }, debounceMs),
+    );
+  });
+  console.log(`watching ${root} (Ctrl+C stops)`);
+  await new Promise<void>((done) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done());
+  });
+  watcher.close();
+  for (const c of connected) c.close();
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('hotpatch')
@@ -179,6 +264,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
       exitCode = await processes({ ...program.opts<GlobalOptions>(), ...options });
+    });
+  program
+    .command('watch')
+    .description('hot-load every JS/TS file saved under DIR (default: the current folder), with state-type checks')
+    .argument('[dir]', 'folder to watch', '.')
+    .option('--debounce <ms>', 'wait this long after a save before loading', '50')
+    .action(async (dir: string, options: { debounce: string }) => {
+      exitCode = await watchDir(dir, { ...program.opts<GlobalOptions>(), ...options });
     });
   program
     .command('load')

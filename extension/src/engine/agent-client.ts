@@ -30,6 +30,17 @@ export class AgentError extends Error {
   }
 }
 
+/** The agent refused the WebSocket upgrade (401 wrong token, 403 Host/Origin, 503 too many connections). */
+export class AgentRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'AgentRefusedError';
+  }
+}
+
 export class AgentClient extends EventEmitter<AgentClientEvents> {
   private constructor(
     readonly url: string,
@@ -40,11 +51,15 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     super();
   }
 
-  /** Connects, authenticates and performs the handshake. Rejects with the agent's reason on refusal. */
+  /**
+   * Connects, authenticates and performs the handshake. Rejects with the agent's reason on
+   * refusal (an AgentRefusedError), and when the whole of it takes longer than `timeoutMs`.
+   */
   static async connect(url: string, token: string, options: { timeoutMs?: number } = {}): Promise<AgentClient> {
+    const timeoutMs = options.timeoutMs ?? 5000;
     const socket = new WebSocket(url, {
       headers: { Authorization: `Bearer ${token}` },
-      handshakeTimeout: options.timeoutMs ?? 5000,
+      handshakeTimeout: timeoutMs,
       maxPayload: 64 * 1024 * 1024,
     });
     await new Promise<void>((resolve, reject) => {
@@ -54,21 +69,42 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
         response.on('end', () =>
-          reject(new Error(`agent at ${url} refused the connection: ${response.statusCode} ${body.trim()}`)),
+          reject(
+            new AgentRefusedError(
+              `agent at ${url} refused the connection: ${response.statusCode} ${body.trim()}`,
+              response.statusCode ?? 0,
+            ),
+          ),
         );
       });
     });
     const connection = connectionOverWebSocket(socket);
+    // vscode-jsonrpc leaves pending requests unsettled when its reader closes; disposing the
+    // connection rejects them, so no request (the handshake included) outlives the socket.
+    socket.once('close', () => connection.dispose());
     connection.listen();
     let info: protocol.AgentInfo;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      socket.terminate();
+    }, timeoutMs);
     try {
       info = await connection.sendRequest(protocol.initialize, {
         protocolVersion: protocol.PROTOCOL_VERSION,
         client: { name: 'hotpatch', version: typeof CLIENT_VERSION === 'string' ? CLIENT_VERSION : '0.0.0' },
       });
     } catch (error) {
+      const open = socket.readyState === WebSocket.OPEN;
       socket.terminate();
-      throw toAgentError(error);
+      if (open) throw toAgentError(error);
+      throw new Error(
+        timedOut
+          ? `agent at ${url} did not answer the handshake within ${timeoutMs} ms`
+          : `agent at ${url} closed the connection during the handshake`,
+      );
+    } finally {
+      clearTimeout(timer);
     }
     const client = new AgentClient(url, info, socket, connection);
     connection.onNotification(protocol.moduleLoaded, ({ module }) => {
@@ -83,6 +119,10 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     connection.onNotification(protocol.processExited, ({ process, reason }) => {
       client.emit('processExited', process, reason);
     });
+    if (socket.readyState !== WebSocket.OPEN) {
+      connection.dispose();
+      throw new Error(`agent at ${url} closed the connection during the handshake`);
+    }
     socket.once('close', () => client.emit('close'));
     return client;
   }

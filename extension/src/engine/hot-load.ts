@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type {
+  StateShape,
   CommitResult,
   ModuleInfo,
   Origin,
@@ -54,20 +55,46 @@ export async function hotLoadFile(
   clients: AgentClient[],
   fileArgument: string,
   origin: Origin,
-  options: { extra?: unknown; suspendTimeoutMs?: number } = {},
+  options: UpgradeOptions = {},
 ): Promise<LoadOutcome[]> {
   const file = resolve(fileArgument);
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new Error(`cannot read ${file}: ${error.code ?? error.message}`);
   });
-  const targets: { client: AgentClient; module: ModuleInfo }[] = [];
-  for (const client of clients) {
-    for (const module of await client.modules()) {
-      if (moduleRunsFile(module, file)) targets.push({ client, module });
-    }
-  }
+  const targets = await findTargets(clients, file);
   if (targets.length === 0) throw new NoAgentRunsFileError(file, clients.length);
+  return upgradeTargets(targets, file, text, origin, options);
+}
 
+/** A module some agent runs that a file maps to. */
+export interface Target {
+  client: AgentClient;
+  module: ModuleInfo;
+}
+
+export interface UpgradeOptions {
+  extra?: unknown;
+  suspendTimeoutMs?: number;
+  /** State shapes to check migrated states against, by target. */
+  shapeFor?: (target: Target) => StateShape | undefined;
+}
+
+/** Every (agent, module) pair that runs `file` (absolute). */
+export async function findTargets(clients: AgentClient[], file: string): Promise<Target[]> {
+  const lists = await Promise.all(clients.map(async (client) => ({ client, modules: await client.modules() })));
+  return lists.flatMap(({ client, modules }) =>
+    modules.filter((module) => moduleRunsFile(module, file)).map((module) => ({ client, module })),
+  );
+}
+
+/** The two-phase upgrade of `text` (the new contents of `file`) into every target. */
+export async function upgradeTargets(
+  targets: Target[],
+  file: string,
+  text: string,
+  origin: Origin,
+  options: UpgradeOptions = {},
+): Promise<LoadOutcome[]> {
   const compiled = new Map<string, Compiled>();
   const compileFor = async (nodeVersion: string): Promise<Compiled> => {
     const major = /^v?(\d+)/.exec(nodeVersion)?.[1] ?? '';
@@ -83,9 +110,11 @@ export async function hotLoadFile(
       const started = performance.now();
       const outcome = { client, module, code, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
       try {
+        const shape = options.shapeFor?.({ client, module });
         const plan = await client.prepare({
           modules: [{ file: module.file, code, source: text, origin }],
           extra: options.extra,
+          ...(shape ? { shapes: { [module.file]: shape } } : {}),
         });
         outcome.timings.prepareMs = performance.now() - started;
         if (plan.ok) return { ...outcome, plan };

@@ -1,0 +1,235 @@
+/**
+ * What the engine knows about the running agents, kept from the protocol's answers and
+ * notifications: agents (facts, connection state, last error) → hot modules (current and old
+ * versions) → server processes. The AgentPool writes it; front ends read immutable snapshots
+ * (sorted, frozen, shared until the next change) suited to a tree view:
+ * Apps → Modules → Versions → Processes.
+ *
+ * Module facts come whole with every moduleLoaded/modulePurged. Process facts come with
+ * processStarted/processExited; the version a process runs and whether it runs old code change
+ * without a notification when its module loads or purges, so the pool re-reads the processes
+ * of a module after each of those. Mailbox sizes and busy times are as of the last read.
+ */
+import type { AgentInfo, ModuleInfo, ProcessInfo } from 'hotpatch-agent/protocol';
+
+/**
+ * `connecting`: the first attempt is under way; `connected`: handshake and initial fill done,
+ * notifications flowing; `reconnecting`: the connection dropped or an attempt failed and
+ * another is scheduled; `disconnected`: no attempt is scheduled (refused, or removed).
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+/** A hot module with the processes of its servers. */
+export interface ModuleSnapshot extends Readonly<ModuleInfo> {
+  /** Processes whose `file` is this module's, sorted by id. */
+  readonly processes: readonly ProcessInfo[];
+}
+
+export interface AgentSnapshot {
+  /** Stable for the life of the entry: the agent's URL. */
+  readonly id: string;
+  readonly url: string;
+  /** Found through a discovery file. */
+  readonly discovered: boolean;
+  /** Configured explicitly (settings). */
+  readonly explicit: boolean;
+  /** From the handshake, or from the discovery record before the first connection. */
+  readonly info: Readonly<AgentInfo> | undefined;
+  readonly state: ConnectionState;
+  /** Why the last attempt failed or the last connection dropped; cleared on a successful connection. */
+  readonly lastError: string | undefined;
+  /** Consecutive failed attempts since the last successful connection. */
+  readonly failures: number;
+  /** When the current connection was made (ISO), while connected. */
+  readonly connectedAt: string | undefined;
+  /**
+   * Sorted by file. While not connected these are the last known (a front end may show them
+   * as stale); a reconnection replaces them.
+   */
+  readonly modules: readonly ModuleSnapshot[];
+  /** Every process, sorted by id, including those of servers outside hot modules. */
+  readonly processes: readonly ProcessInfo[];
+}
+
+interface AgentRecord {
+  id: string;
+  url: string;
+  discovered: boolean;
+  explicit: boolean;
+  info: AgentInfo | undefined;
+  state: ConnectionState;
+  lastError: string | undefined;
+  failures: number;
+  connectedAt: string | undefined;
+  modules: Map<string, ModuleInfo>;
+  processes: Map<string, ProcessInfo>;
+  snapshot: AgentSnapshot | undefined;
+}
+
+export type AgentFacts = Partial<
+  Pick<AgentRecord, 'discovered' | 'explicit' | 'info' | 'state' | 'lastError' | 'failures' | 'connectedAt'>
+>;
+
+const byId = new Intl.Collator('en', { numeric: true });
+
+/** The mutable model behind the snapshots. Every mutator returns whether anything changed. */
+export class LiveModel {
+  readonly #agents = new Map<string, AgentRecord>();
+  #snapshot: readonly AgentSnapshot[] | undefined;
+
+  has(id: string): boolean {
+    return this.#agents.has(id);
+  }
+
+  add(id: string, url: string, facts: AgentFacts = {}): void {
+    this.#agents.set(id, {
+      id,
+      url,
+      discovered: false,
+      explicit: false,
+      info: undefined,
+      state: 'connecting',
+      lastError: undefined,
+      failures: 0,
+      connectedAt: undefined,
+      modules: new Map(),
+      processes: new Map(),
+      snapshot: undefined,
+      ...facts,
+    });
+    this.#snapshot = undefined;
+  }
+
+  remove(id: string): boolean {
+    const removed = this.#agents.delete(id);
+    if (removed) this.#snapshot = undefined;
+    return removed;
+  }
+
+  /** Changes the given facts; fields given as undefined are cleared. */
+  update(id: string, facts: AgentFacts): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent) return false;
+    let changed = false;
+    for (const [key, value] of Object.entries(facts) as [keyof AgentFacts, unknown][]) {
+      if (agent[key] === value) continue;
+      (agent as unknown as Record<string, unknown>)[key] = value;
+      changed = true;
+    }
+    if (changed) this.#touch(agent);
+    return changed;
+  }
+
+  /** The whole module list, from `agent/modules`. */
+  setModules(id: string, modules: ModuleInfo[]): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent) return false;
+    agent.modules = new Map(modules.map((m) => [m.file, m]));
+    this.#touch(agent);
+    return true;
+  }
+
+  /** A module as `agent/moduleLoaded`, `agent/modulePurged` or a load/commit result reports it. */
+  setModule(id: string, module: ModuleInfo): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent) return false;
+    agent.modules.set(module.file, module);
+    this.#touch(agent);
+    return true;
+  }
+
+  /**
+   * Processes from `agent/processes`: all of them, or with `file` only those of that module
+   * (the others are left as they are).
+   */
+  setProcesses(id: string, processes: ProcessInfo[], file?: string): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent) return false;
+    if (file === undefined) {
+      agent.processes = new Map(processes.map((p) => [p.id, p]));
+    } else {
+      for (const [key, process] of agent.processes) if (process.file === file) agent.processes.delete(key);
+      for (const process of processes) agent.processes.set(process.id, process);
+    }
+    this.#touch(agent);
+    return true;
+  }
+
+  /** `agent/processStarted`. */
+  processStarted(id: string, process: ProcessInfo): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent) return false;
+    agent.processes.set(process.id, process);
+    this.#touch(agent);
+    return true;
+  }
+
+  /** `agent/processExited`. */
+  processExited(id: string, process: ProcessInfo): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent || !agent.processes.delete(process.id)) return false;
+    this.#touch(agent);
+    return true;
+  }
+
+  /** Every agent, sorted by app name, then pid, then URL. */
+  agents(): readonly AgentSnapshot[] {
+    this.#snapshot ??= Object.freeze(
+      [...this.#agents.values()]
+        .map((agent) => this.#agentSnapshot(agent))
+        .sort(
+          (a, b) =>
+            byId.compare(a.info?.appName ?? '', b.info?.appName ?? '') ||
+            (a.info?.pid ?? 0) - (b.info?.pid ?? 0) ||
+            byId.compare(a.url, b.url),
+        ),
+    );
+    return this.#snapshot;
+  }
+
+  agent(id: string): AgentSnapshot | undefined {
+    const agent = this.#agents.get(id);
+    return agent && this.#agentSnapshot(agent);
+  }
+
+  #touch(agent: AgentRecord): void {
+    agent.snapshot = undefined;
+    this.#snapshot = undefined;
+  }
+
+  #agentSnapshot(agent: AgentRecord): AgentSnapshot {
+    if (agent.snapshot) return agent.snapshot;
+    const processes = [...agent.processes.values()].map((p) => deepFreeze(structuredClone(p)));
+    processes.sort((a, b) => byId.compare(a.id, b.id));
+    const modules = [...agent.modules.values()]
+      .sort((a, b) => byId.compare(a.file, b.file))
+      .map((m): ModuleSnapshot =>
+        deepFreeze({
+          ...structuredClone(m),
+          processes: Object.freeze(processes.filter((p) => p.file === m.file)),
+        }),
+      );
+    agent.snapshot = Object.freeze({
+      id: agent.id,
+      url: agent.url,
+      discovered: agent.discovered,
+      explicit: agent.explicit,
+      info: agent.info && deepFreeze(structuredClone(agent.info)),
+      state: agent.state,
+      lastError: agent.lastError,
+      failures: agent.failures,
+      connectedAt: agent.connectedAt,
+      modules: Object.freeze(modules),
+      processes: Object.freeze(processes),
+    });
+    return agent.snapshot;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

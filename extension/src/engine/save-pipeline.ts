@@ -1,0 +1,144 @@
+/**
+ * What happens when a file is saved, for every front end (language server, `hotpatch watch`):
+ * map it to the modules running it → check it compiles → compare each server's state type
+ * with the one of the version running (from the source the agent keeps) → when a state type
+ * changed and the new code has no codeChange, stop and say so; else upgrade every agent in
+ * one two-phase transaction, with the new state shape checked by the agents.
+ */
+import { basename, dirname, join } from 'node:path';
+import type { AgentInfo, ModuleInfo, StateShape } from 'hotpatch-agent/protocol';
+import type { AgentClient } from './agent-client';
+import { CompileError, compileModule } from './compile';
+import { findTargets, upgradeTargets, type LoadOutcome, type Target } from './hot-load';
+
+/** One server's state type as the analysis sees it in a version of a module. */
+export interface ServerStateType {
+  key: string;
+  typeName: string;
+  /** Canonical structural form: equal strings mean the same state type. */
+  canonical: string;
+  shape: StateShape;
+  hasCodeChange: boolean;
+  /** Where the state type is declared in the analysed text (0-based). */
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/** The analysis the pipeline needs (see state-types/); absent, state types are not checked. */
+export interface StateTypes {
+  analyze(fileName: string, text: string): ServerStateType[];
+  diff(old: StateShape, next: StateShape): string[];
+}
+
+/** A server whose state type changed with no codeChange to convert running states. */
+export interface StateChange {
+  agent: AgentInfo;
+  module: ModuleInfo;
+  server: ServerStateType;
+  /** The running version. */
+  fromVsn: string;
+  fromSeq: number;
+  /** Human lines: `+ history: number[]`, `- legacy: string`, `~ count: string → number`. */
+  lines: string[];
+  /** The old state type, as analysed from the running version's source. */
+  old: ServerStateType;
+}
+
+export type SaveOutcome =
+  | { kind: 'loaded'; file: string; outcomes: LoadOutcome[]; ms: number }
+  | { kind: 'failed'; file: string; outcomes: LoadOutcome[]; ms: number }
+  | { kind: 'notRunning'; file: string }
+  | { kind: 'syntaxError'; file: string; error: CompileError }
+  | { kind: 'migrationNeeded'; file: string; changes: StateChange[]; ms: number };
+
+export interface SavePipelineOptions {
+  /** The connected agents, at the moment of the save. */
+  clients(): AgentClient[];
+  stateTypes?: StateTypes;
+  suspendTimeoutMs?: number;
+}
+
+export class SavePipeline {
+  /** Old-version analyses by agent pid, module file and code hash: a version never changes. */
+  readonly #oldTypes = new Map<string, ServerStateType[]>();
+
+  constructor(private readonly options: SavePipelineOptions) {}
+
+  async onSave(file: string, text: string, origin: 'editor' | 'cli' = 'editor'): Promise<SaveOutcome> {
+    const started = performance.now();
+    const targets = await findTargets(this.options.clients(), file);
+    if (targets.length === 0) return { kind: 'notRunning', file };
+    try {
+      await compileModule(file, text, targets[0]!.client.info.nodeVersion);
+    } catch (error) {
+      if (error instanceof CompileError) return { kind: 'syntaxError', file, error };
+      throw error;
+    }
+    const types = this.options.stateTypes;
+    const next = types ? types.analyze(file, text) : [];
+    if (types && next.length > 0) {
+      const changes = await this.#stateChanges(types, targets, file, next);
+      if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
+    }
+    // One shape per module file is what the agent checks; with one server per module (the
+    // common case) it is that server's.
+    const shape = next.length === 1 ? next[0]!.shape : undefined;
+    const outcomes = await upgradeTargets(targets, file, text, origin, {
+      suspendTimeoutMs: this.options.suspendTimeoutMs,
+      shapeFor: () => shape,
+    });
+    const ms = performance.now() - started;
+    return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
+  }
+
+  async #stateChanges(
+    types: StateTypes,
+    targets: Target[],
+    file: string,
+    next: ServerStateType[],
+  ): Promise<StateChange[]> {
+    const changes: StateChange[] = [];
+    for (const { client, module } of targets) {
+      const old = await this.#oldTypesOf(types, client, module, file);
+      for (const server of next) {
+        const before = old.find((o) => o.key === server.key);
+        if (!before || before.canonical === server.canonical || server.hasCodeChange) continue;
+        changes.push({
+          agent: client.info,
+          module,
+          server,
+          old: before,
+          fromVsn: module.current.vsn,
+          fromSeq: module.current.seq,
+          lines: types.diff(before.shape, server.shape),
+        });
+      }
+    }
+    return changes;
+  }
+
+  async #oldTypesOf(
+    types: StateTypes,
+    client: AgentClient,
+    module: ModuleInfo,
+    file: string,
+  ): Promise<ServerStateType[]> {
+    const key = `${client.info.pid}\0${module.file}\0${module.current.hash}`;
+    let cached = this.#oldTypes.get(key);
+    if (!cached) {
+      const { source } = await client.source(module.file);
+      // Beside the edited file, so the old text's relative imports resolve as the new one's do.
+      const virtual = join(dirname(file), `.hotpatch-v${module.current.seq}-${basename(file)}`);
+      cached = types.analyze(virtual, source);
+      this.#oldTypes.set(key, cached);
+    }
+    return cached;
+  }
+}
+
+/** "State changed since v3 running in counter-app: + history: number[]" */
+export function describeStateChange(change: StateChange): string {
+  return (
+    `${change.server.typeName} changed since v${change.fromVsn} running in ${change.agent.appName} ` +
+    `(pid ${change.agent.pid}): ${change.lines.join(', ')}`
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * Hotpatch's custom LSP messages, in one file used as-is by the language server and every
+ * client (the VS Code extension, tests). Standard LSP carries the rest: diagnostics on a
+ * changed state type, `window/showMessageRequest` for the migration prompt, a code action
+ * that writes the codeChange stub.
+ */
+import type { AgentInfo, ModuleInfo, ProcessInfo, UpgradePlan } from 'hotpatch-agent/protocol';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+/** One connected app as the tree shows it. */
+export interface TreeAgent {
+  info: AgentInfo;
+  url: string;
+  state: 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+  modules: ModuleInfo[];
+  processes: ProcessInfo[];
+}
+
+/** Sent from the client to read the live model: apps → modules → versions → processes. */
+export const treeRequest = new RequestType<void, { agents: TreeAgent[] }, void>('hotpatch/tree');
+/** Sent from the server whenever the live model changed; the client asks for the tree again. */
+export const treeChanged = new NotificationType<void>('hotpatch/treeChanged');
+
+/** The outcome of one patch, as reported after a save or a hot-load command. */
+export interface PatchReport {
+  uri: string;
+  outcome: 'loaded' | 'failed' | 'notRunning' | 'syntaxError' | 'migrationNeeded';
+  /** Milliseconds from the save reaching the server to the new code being live everywhere. */
+  ms?: number;
+  /** One line per agent: what was loaded where, or what failed. */
+  lines: string[];
+}
+
+/** Sent from the server after every save it handled (status bar, output channel). */
+export const patched = new NotificationType<PatchReport>('hotpatch/patched');
+
+/** Sent from the client to hot-load a file now, whether or not it was saved. */
+export const loadRequest = new RequestType<{ uri: string }, PatchReport, void>('hotpatch/load');
+
+export interface ModuleTarget {
+  /** Agent pid. */
+  pid: number;
+  /** The module file as the agent loaded it. */
+  file: string;
+}
+
+/** Sent from the client to make a module's old version current again (codeChange({ down })). */
+export const rollbackRequest = new RequestType<ModuleTarget, PatchReport, void>('hotpatch/rollback');
+/** Sent from the client to purge (kill processes in old code) or soft purge (refuse) a module. */
+export const purgeRequest = new RequestType<ModuleTarget & { soft: boolean }, PatchReport, void>('hotpatch/purge');
+/** Sent from the client to read a process's state, rendered JSON-safe. */
+export const processStateRequest = new RequestType<{ pid: number; process: string }, { state: unknown }, void>(
+  'hotpatch/processState',
+);
+/** Sent from the client to read a loaded version's source, to diff it with the editor's file. */
+export const sourceRequest = new RequestType<ModuleTarget & { version: 'current' | 'old' }, { source: string }, void>(
+  'hotpatch/source',
+);
+/** Sent from the client to preview a migration: the prepared plan's before/after states, nothing committed. */
+export const migrationPreviewRequest = new RequestType<{ uri: string }, { plans: UpgradePlan[] }, void>(
+  'hotpatch/migrationPreview',
+);
