@@ -269,10 +269,10 @@ export class ServerProcess {
     const message = error instanceof Error ? error.message : String(error);
     if (envelope.kind === 'call')
       envelope.reject(new ProcessError(`${this.id} crashed handling the call: ${message}`, 'exit'));
-    this.#exit(
-      { error: `${envelope.kind === 'init' ? 'init' : `handling a ${envelope.kind}`} failed: ${message}` },
-      true,
-    );
+    // ('an info', not 'a info': the reason is shown to users as is.)
+    const what =
+      envelope.kind === 'init' ? 'init' : `handling ${envelope.kind === 'info' ? 'an' : 'a'} ${envelope.kind}`;
+    this.#exit({ error: `${what} failed: ${message}` }, true);
   }
 
   #exit(reason: ExitReason, runTerminate: boolean): void {

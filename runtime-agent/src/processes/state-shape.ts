@@ -50,7 +50,7 @@ export function checkShape(value: unknown, shape: StateShape, path = 'state'): s
       if (!(value instanceof Map)) return `${path}: expected a Map, found ${found()}`;
       for (const [k, v] of value) {
         const problem =
-          checkShape(k, shape.key, `${path}.<key>`) ?? checkShape(v, shape.value, `${path}.get(${String(k)})`);
+          checkShape(k, shape.key, `${path}.<key>`) ?? checkShape(v, shape.value, `${path}.get(${keyLabel(k)})`);
         if (problem) return problem;
       }
       return undefined;
@@ -74,7 +74,9 @@ export function checkShape(value: unknown, shape: StateShape, path = 'state'): s
       }
       if (shape.index) {
         for (const key of Object.keys(record)) {
-          if (key in shape.properties) continue;
+          // Own keys only: `in` would also skip state keys named like Object.prototype's
+          // members ('constructor', 'toString', ...), leaving them unchecked.
+          if (Object.hasOwn(shape.properties, key)) continue;
           const problem = checkShape(record[key], shape.index, `${path}.${key}`);
           if (problem) return problem;
         }
@@ -84,8 +86,21 @@ export function checkShape(value: unknown, shape: StateShape, path = 'state'): s
   }
 }
 
+/** A Map key for a path. (String(k) throws for null-prototype objects: that must not abort the check.) */
+function keyLabel(key: unknown): string {
+  try {
+    return String(key);
+  } catch {
+    return describeValue(key);
+  }
+}
+
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  // Not `${typeof value} ${String(value)}`: that reads 'undefined undefined', and for a
+  // function it would paste its whole source into the message.
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Map) return 'a Map';
   if (value instanceof Set) return 'a Set';

@@ -48,7 +48,13 @@ export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [str
     this.#intensity = options.intensity ?? 3;
     this.#period = options.period ?? 5000;
     this.#slots = children.map((spec) => ({ spec, child: undefined }));
-    for (const slot of this.#slots) this.#start(slot);
+    try {
+      for (const slot of this.#slots) this.#start(slot);
+    } catch (error) {
+      // As a failed start_link: stop the children already started rather than orphan them.
+      this.kill('shutdown');
+      throw error;
+    }
   }
 
   /** The child currently running under `id`. */
@@ -105,7 +111,20 @@ export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [str
           : this.#slots.slice(index);
     for (const s of [...affected].reverse()) if (s !== slot) this.#stopChild(s);
     for (const s of affected) {
-      this.#start(s);
+      // A temporary child is never restarted, not even when a sibling's crash stopped it or
+      // when it had already exited (as in OTP, where it leaves the supervisor once it ends).
+      if (s.spec.restart === 'temporary') continue;
+      // A start() that throws here would escape into the exiting child's drain loop as an
+      // unhandled rejection and end the app; instead the supervisor gives up, naming the
+      // child, and its own supervisor (if any) decides what happens next.
+      try {
+        this.#start(s);
+      } catch (error) {
+        this.kill({
+          error: `could not restart ${s.spec.id}: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        return;
+      }
       this.emit('restart', s.spec.id, s.child!);
     }
   }
