@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', engine: 'src/engine/index.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', engine: 'src/engine/index.ts', server: 'src/server/main.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',

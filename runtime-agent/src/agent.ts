@@ -175,6 +175,7 @@ export class Agent {
         extra: params.extra,
         shapes: params.shapes,
         previews: params.previews,
+        restart: params.restart,
       }),
     );
     handle(protocol.commit, protocol.CommitParams, (params) =>

@@ -301,6 +301,11 @@ export const PrepareParams = z.strictObject({
   shapes: z.record(z.string(), StateShape).optional(),
   /** How many before/after previews to return. Default 20. */
   previews: z.number().int().min(0).max(1000).default(20),
+  /**
+   * Restart the modules' processes on the new code instead of migrating their states: at the
+   * commit they are killed while still suspended and their supervisors start them anew.
+   */
+  restart: z.boolean().default(false),
 });
 export type PrepareParams = z.input<typeof PrepareParams>;
 /**

@@ -36,6 +36,10 @@ export interface StartOptions {
   args?: string[];
   env?: Record<string, string>;
   nodeOptions?: string[];
+  /** The discovery folder the agent announces itself in (default: `.discovery` in the app's scratch folder). */
+  discoveryDir?: string;
+  /** Run another instance of this app's files (same folder, same discovery folder), as a cluster would. */
+  instanceOf?: App;
 }
 
 export class App {
@@ -48,6 +52,8 @@ export class App {
     readonly dir: string,
     readonly discoveryDir: string,
     readonly child: ChildProcess,
+    /** Whether stop() removes the folder (not for a second instance). */
+    private readonly ownsDir: boolean,
   ) {
     child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
@@ -55,14 +61,16 @@ export class App {
 
   static async start(kind: AppKind, options: StartOptions = {}): Promise<App> {
     mkdirSync(tmpRoot, { recursive: true });
-    const dir = mkdtempSync(join(tmpRoot, `${kind}-`));
+    const dir = options.instanceOf?.dir ?? mkdtempSync(join(tmpRoot, `${kind}-`));
     const source =
       options.fixture === 'counter-app' ? exampleAppDir : join(fixturesDir, 'apps', options.fixture ?? kind);
-    cpSync(source, dir, { recursive: true, filter: (path) => !/[\\/](dist|node_modules)$/.test(path) });
-    if (kind === 'ts-cjs') {
+    if (!options.instanceOf) {
+      cpSync(source, dir, { recursive: true, filter: (path) => !/[\\/](dist|node_modules)$/.test(path) });
+    }
+    if (kind === 'ts-cjs' && !options.instanceOf) {
       execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir]);
     }
-    const discoveryDir = join(dir, '.discovery');
+    const discoveryDir = options.discoveryDir ?? options.instanceOf?.discoveryDir ?? join(dir, '.discovery');
     const child = spawn(
       options.runtime?.bin ?? process.execPath,
       [...(options.nodeOptions ?? []), ...(options.args ?? appKinds[kind].args)],
@@ -72,7 +80,7 @@ export class App {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    const app = new App(dir, discoveryDir, child);
+    const app = new App(dir, discoveryDir, child, !options.instanceOf);
     const exited = new Promise<never>((_, reject) =>
       child.once('exit', (code) => reject(new Error(`app exited with ${code}:\n${app.stderr}`))),
     );
@@ -124,6 +132,6 @@ export class App {
       this.child.kill('SIGTERM');
       await exited;
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -55,13 +55,29 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
    * Connects, authenticates and performs the handshake. Rejects with the agent's reason on
    * refusal (an AgentRefusedError), and when the whole of it takes longer than `timeoutMs`.
    */
-  static async connect(url: string, token: string, options: { timeoutMs?: number } = {}): Promise<AgentClient> {
+  static async connect(
+    url: string,
+    token: string,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<AgentClient> {
+    options.signal?.throwIfAborted();
     const timeoutMs = options.timeoutMs ?? 5000;
     const socket = new WebSocket(url, {
       headers: { Authorization: `Bearer ${token}` },
       handshakeTimeout: timeoutMs,
       maxPayload: 64 * 1024 * 1024,
     });
+    // Aborting (e.g. a connection manager shutting down) ends the attempt at once.
+    const abort = (): void => socket.terminate();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      return await AgentClient.#handshake(url, socket, timeoutMs);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+    }
+  }
+
+  static async #handshake(url: string, socket: WebSocket, timeoutMs: number): Promise<AgentClient> {
     await new Promise<void>((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);

@@ -77,6 +77,8 @@ export interface UpgradeOptions {
   suspendTimeoutMs?: number;
   /** State shapes to check migrated states against, by target. */
   shapeFor?: (target: Target) => StateShape | undefined;
+  /** Restart the module's processes on the new code instead of migrating their states. */
+  restart?: boolean;
 }
 
 /** Every (agent, module) pair that runs `file` (absolute). */
@@ -114,6 +116,7 @@ export async function upgradeTargets(
         const plan = await client.prepare({
           modules: [{ file: module.file, code, source: text, origin }],
           extra: options.extra,
+          restart: options.restart,
           ...(shape ? { shapes: { [module.file]: shape } } : {}),
         });
         outcome.timings.prepareMs = performance.now() - started;

@@ -27,6 +27,8 @@ export interface ServerStateType {
 export interface StateTypes {
   analyze(fileName: string, text: string): ServerStateType[];
   diff(old: StateShape, next: StateShape): string[];
+  /** Edits (offsets into `text`) that write a typed codeChange stub converting the old state. */
+  stubEdits?(fileName: string, text: string, change: StateChange): { start: number; end: number; newText: string }[];
 }
 
 /** A server whose state type changed with no codeChange to convert running states. */
@@ -85,6 +87,19 @@ export class SavePipeline {
     const outcomes = await upgradeTargets(targets, file, text, origin, {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
       shapeFor: () => shape,
+    });
+    const ms = performance.now() - started;
+    return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
+  }
+
+  /** Loads `text` with no migration, restarting the module's processes fresh on the new code. */
+  async restart(file: string, text: string): Promise<SaveOutcome> {
+    const started = performance.now();
+    const targets = await findTargets(this.options.clients(), file);
+    if (targets.length === 0) return { kind: 'notRunning', file };
+    const outcomes = await upgradeTargets(targets, file, text, 'editor', {
+      suspendTimeoutMs: this.options.suspendTimeoutMs,
+      restart: true,
     });
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };

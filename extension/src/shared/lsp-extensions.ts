@@ -4,22 +4,17 @@
  * changed state type, `window/showMessageRequest` for the migration prompt, a code action
  * that writes the codeChange stub.
  */
-import type { AgentInfo, ModuleInfo, ProcessInfo, UpgradePlan } from 'hotpatch-agent/protocol';
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { UpgradePlan } from 'hotpatch-agent/protocol';
+import type { AgentSnapshot } from '../engine/live-model';
+import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
-/** One connected app as the tree shows it. */
-export interface TreeAgent {
-  info: AgentInfo;
-  url: string;
-  state: 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
-  modules: ModuleInfo[];
-  processes: ProcessInfo[];
-}
+/** One app as the tree shows it: its facts, connection state, modules (with their processes). */
+export type TreeAgent = AgentSnapshot;
 
 /** Sent from the client to read the live model: apps → modules → versions → processes. */
-export const treeRequest = new RequestType<void, { agents: TreeAgent[] }, void>('hotpatch/tree');
+export const treeRequest = new RequestType0<{ agents: TreeAgent[] }, void>('hotpatch/tree');
 /** Sent from the server whenever the live model changed; the client asks for the tree again. */
-export const treeChanged = new NotificationType<void>('hotpatch/treeChanged');
+export const treeChanged = new NotificationType0('hotpatch/treeChanged');
 
 /** The outcome of one patch, as reported after a save or a hot-load command. */
 export interface PatchReport {

@@ -22,6 +22,11 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> implements Sp
   readonly #byId = new Map<string, ServerProcess>();
   readonly #byName = new Map<string, ServerProcess>();
   readonly #byServer = new Map<string, Set<ServerProcess>>();
+  /**
+   * The index `list(file)` reads. Filtering every process of the app instead took ≈10 ms at
+   * 100,000 processes, in one turn, several times per upgrade (test/bench/upgrade.ts).
+   */
+  readonly #byFile = new Map<string, Set<ServerProcess>>();
   #counter = 0;
   /** Set by the code server: where processes find their module's current callbacks. */
   source: SpecSource = staticSource;
@@ -51,6 +56,11 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> implements Sp
     let set = this.#byServer.get(definition.identity);
     if (!set) this.#byServer.set(definition.identity, (set = new Set()));
     set.add(process);
+    if (file !== undefined) {
+      let inFile = this.#byFile.get(file);
+      if (!inFile) this.#byFile.set(file, (inFile = new Set()));
+      inFile.add(process);
+    }
     this.emit('started', process);
     return process;
   }
@@ -63,6 +73,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> implements Sp
     this.#byId.delete(process.id);
     if (process.name !== undefined && this.#byName.get(process.name) === process) this.#byName.delete(process.name);
     this.#byServer.get(process.definition.identity)?.delete(process);
+    if (process.definition.file !== undefined) this.#byFile.get(process.definition.file)?.delete(process);
     this.emit('exited', process, reason);
   }
 
@@ -76,8 +87,8 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> implements Sp
 
   /** Live processes, optionally of one module. */
   list(file?: string): ServerProcess[] {
-    const all = [...this.#byId.values()];
-    return file === undefined ? all : all.filter((p) => p.definition.file === file);
+    if (file === undefined) return [...this.#byId.values()];
+    return [...(this.#byFile.get(file) ?? [])];
   }
 
   get size(): number {

@@ -1,0 +1,593 @@
+/**
+ * Live connections to every agent the editor should know about: those announcing themselves in
+ * the discovery folder (watched: an initial scan, then fs.watch plus a slow poll for what
+ * watching misses — a folder that does not exist yet or was replaced, lost events, files left
+ * by processes that died) and those configured explicitly ({ url, token }).
+ *
+ * Each agent gets one connection. When it drops while the agent is still wanted (its discovery
+ * file is still there and its pid alive, or its explicit entry still configured), the pool
+ * reconnects with exponential backoff and jitter; when the discovery file goes, the agent goes.
+ * A refusal that retrying cannot fix (wrong token, Host/Origin refused, another protocol
+ * version) leaves the agent `disconnected` until its record or settings change or
+ * `reconnect()` is called. What the connections report is kept in a LiveModel.
+ */
+import { EventEmitter } from 'node:events';
+import { statSync, watch, type FSWatcher } from 'node:fs';
+import { AgentErrorCode, type DiscoveryRecord } from 'hotpatch-agent/protocol';
+import { AgentClient, AgentError, AgentRefusedError } from './agent-client';
+import { defaultDiscoveryDir, readDiscoveryDir } from './discovery';
+import { LiveModel, type AgentFacts, type AgentSnapshot } from './live-model';
+
+/** An agent configured by URL and token rather than discovered. */
+export interface AgentEndpoint {
+  url: string;
+  token: string;
+}
+
+export interface AgentPoolOptions {
+  /** The discovery folder to watch (default: `defaultDiscoveryDir()`); `null` watches none. */
+  discoveryDir?: string | null;
+  /** Agents configured explicitly; change them later with `setExplicitAgents`. */
+  explicitAgents?: AgentEndpoint[];
+  /** First retry delay; doubled per consecutive failure up to `maxRetryMs`, each jittered to ½–1×. Default 100. */
+  minRetryMs?: number;
+  /** Default 5000. */
+  maxRetryMs?: number;
+  /** How long a connection attempt (upgrade and handshake) may take. Default 5000. */
+  connectTimeoutMs?: number;
+  /** A connection whose agent does not answer a WebSocket ping within this long is dropped. Default 15000; 0: never. */
+  heartbeatMs?: number;
+  /** How often the discovery folder is rescanned besides watch events. Default 2000. */
+  pollMs?: number;
+}
+
+export interface AgentPoolEvents {
+  /** A new agent: found in the discovery folder or configured. Its first connection attempt follows. */
+  agentAdded: [agent: AgentSnapshot];
+  /** The agent's discovery file went away (or its pid died), or its explicit entry was removed. */
+  agentRemoved: [agent: AgentSnapshot];
+  /** Connected, handshake done, modules and processes read. */
+  agentConnected: [agent: AgentSnapshot, client: AgentClient];
+  /** A connection that had been `connected` ended; a reconnection follows unless the agent is gone. */
+  agentDisconnected: [agent: AgentSnapshot, reason: string];
+  /** The model of that agent changed (facts, connection state, modules or processes), or it was added or removed. */
+  changed: [agentId: string];
+}
+
+/** The delay before retry number `failures` (1 for the first): min·2^(failures−1), capped, jittered to ½–1×. */
+export function retryDelay(failures: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
+  const base = Math.min(maxMs, minMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
+  return base / 2 + (random() * base) / 2;
+}
+
+/** The key of an agent: its URL, normalized (`ws://127.0.0.1:1/` and `ws://127.0.0.1:1` are one agent). */
+function agentId(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname === '/' && !parsed.search && !parsed.hash ? parsed.href.replace(/\/$/, '') : parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+interface Connection {
+  client: AgentClient;
+  /** The initial read is done: notifications keep the model current. */
+  ready: boolean;
+  /** Per module file: a re-read of its processes is running, or must run again when it ends. */
+  refreshes: Map<string, 'running' | 'again'>;
+  heartbeat: NodeJS.Timeout | undefined;
+  /** Set when the pool itself ends the connection, as the reason it reports. */
+  closeReason: string | undefined;
+}
+
+interface Entry {
+  id: string;
+  url: string;
+  token: string;
+  record: DiscoveryRecord | undefined;
+  explicit: AgentEndpoint | undefined;
+  connection: Connection | undefined;
+  /** The attempt under way, to abort; its number tells late results from current ones. */
+  attempt: { n: number; abort: AbortController } | undefined;
+  attempts: number;
+  retry: NodeJS.Timeout | undefined;
+  failures: number;
+  removed: boolean;
+}
+
+export class AgentPool extends EventEmitter<AgentPoolEvents> {
+  readonly #model = new LiveModel();
+  readonly #entries = new Map<string, Entry>();
+  /** Discovered records by agent id, as of the last scan. */
+  #records = new Map<string, DiscoveryRecord>();
+  #explicit = new Map<string, AgentEndpoint>();
+  readonly #dir: string | null;
+  readonly #minRetryMs: number;
+  readonly #maxRetryMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #heartbeatMs: number;
+  readonly #pollMs: number;
+  #watcher: FSWatcher | undefined;
+  #watchedIno: number | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #scanSoon: NodeJS.Timeout | undefined;
+  #started = false;
+  #disposed = false;
+
+  constructor(options: AgentPoolOptions = {}) {
+    super();
+    this.#dir = options.discoveryDir === undefined ? defaultDiscoveryDir() : options.discoveryDir;
+    this.#minRetryMs = options.minRetryMs ?? 100;
+    this.#maxRetryMs = Math.max(this.#minRetryMs, options.maxRetryMs ?? 5000);
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#pollMs = options.pollMs ?? 2000;
+    this.#explicit = endpointMap(options.explicitAgents ?? []);
+  }
+
+  /** The folder watched, or null. */
+  get discoveryDir(): string | null {
+    return this.#dir;
+  }
+
+  /**
+   * Scans the discovery folder, starts watching it and connects to every agent found or
+   * configured. `agentAdded` events for those already there are emitted before this returns.
+   */
+  start(): this {
+    if (this.#started || this.#disposed) return this;
+    this.#started = true;
+    if (this.#dir !== null) {
+      this.#watch();
+      this.#poll = setInterval(() => this.#pollDir(), this.#pollMs);
+      this.#scan();
+    } else {
+      this.#reconcile();
+    }
+    return this;
+  }
+
+  /** Replaces the explicitly configured agents (e.g. when settings change). */
+  setExplicitAgents(endpoints: AgentEndpoint[]): void {
+    if (this.#disposed) return;
+    this.#explicit = endpointMap(endpoints);
+    if (this.#started) this.#reconcile();
+  }
+
+  /** Every agent with its modules and processes: sorted, frozen, shared until the next change. */
+  agents(): readonly AgentSnapshot[] {
+    return this.#model.agents();
+  }
+
+  agent(id: string): AgentSnapshot | undefined {
+    return this.#model.agent(id);
+  }
+
+  /** The client of a connected agent (initial read done), for requests. */
+  client(id: string): AgentClient | undefined {
+    const connection = this.#entries.get(id)?.connection;
+    return connection?.ready ? connection.client : undefined;
+  }
+
+  /** The clients of every connected agent, in the order of `agents()`: the participants of a transaction. */
+  connectedClients(): AgentClient[] {
+    return this.agents().flatMap((agent) => {
+      const client = this.client(agent.id);
+      return client ? [client] : [];
+    });
+  }
+
+  /**
+   * Retries an agent now (resetting its backoff), e.g. after a refusal the user fixed, or one
+   * waiting for its next retry. Does nothing for a connected agent or one being connected.
+   */
+  reconnect(id: string): void {
+    const entry = this.#entries.get(id);
+    if (!entry || entry.removed || entry.connection || entry.attempt) return;
+    clearTimeout(entry.retry);
+    entry.retry = undefined;
+    entry.failures = 0;
+    void this.#connect(entry);
+  }
+
+  /**
+   * Reads modules and processes again from every connected agent (or one): mailbox sizes and
+   * busy times are only as fresh as the last read.
+   */
+  async refresh(id?: string): Promise<void> {
+    const entries = [...this.#entries.values()].filter((entry) => id === undefined || entry.id === id);
+    await Promise.all(
+      entries.map(async (entry) => {
+        const connection = entry.connection;
+        if (connection?.ready) await this.#readAll(entry, connection).catch(() => {});
+      }),
+    );
+  }
+
+  /** Closes every connection, watcher and timer; the pool emits nothing more. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    clearInterval(this.#poll);
+    clearTimeout(this.#scanSoon);
+    for (const entry of this.#entries.values()) this.#stop(entry);
+    this.#entries.clear();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // --- discovery -------------------------------------------------------------------------
+
+  #watch(): void {
+    if (this.#watcher || this.#dir === null) return;
+    try {
+      const ino = statSync(this.#dir).ino;
+      const watcher = watch(this.#dir, { persistent: true }, () => this.#scheduleScan());
+      watcher.on('error', () => {
+        // E.g. the folder was removed: the poll watches it again once it is back.
+        if (this.#watcher === watcher) this.#unwatch();
+        this.#scheduleScan();
+      });
+      this.#watcher = watcher;
+      this.#watchedIno = ino;
+    } catch {
+      // The folder does not exist yet (no agent has run): the poll looks again.
+    }
+  }
+
+  #unwatch(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    this.#watchedIno = undefined;
+  }
+
+  #pollDir(): void {
+    if (this.#disposed || this.#dir === null) return;
+    let ino: number | undefined;
+    try {
+      ino = statSync(this.#dir).ino;
+    } catch {
+      ino = undefined;
+    }
+    if (this.#watcher && ino !== this.#watchedIno) this.#unwatch(); // removed or replaced
+    if (!this.#watcher && ino !== undefined) this.#watch();
+    this.#scan();
+  }
+
+  /** Watch events come in bursts (a temporary file written, then renamed): one scan for each burst. */
+  #scheduleScan(): void {
+    if (this.#disposed || this.#scanSoon) return;
+    this.#scanSoon = setTimeout(() => {
+      this.#scanSoon = undefined;
+      this.#scan();
+    }, 15);
+  }
+
+  /** Reads the folder (records of dead pids are skipped and removed) and reconciles the agents with it. */
+  #scan(): void {
+    if (this.#disposed || this.#dir === null) return;
+    const records = new Map<string, DiscoveryRecord>();
+    for (const record of readDiscoveryDir(this.#dir)) {
+      const id = agentId(record.url);
+      const other = records.get(id);
+      // Two live records naming one URL: the newer one is the process listening there.
+      if (!other || other.startedAt < record.startedAt) records.set(id, record);
+    }
+    this.#records = records;
+    this.#reconcile();
+  }
+
+  /** Makes the entries match the discovered records and explicit endpoints. */
+  #reconcile(): void {
+    if (this.#disposed) return;
+    const wanted = new Set([...this.#records.keys(), ...this.#explicit.keys()]);
+    for (const entry of [...this.#entries.values()]) {
+      if (!wanted.has(entry.id)) this.#remove(entry, 'the agent is gone');
+    }
+    for (const id of [...wanted].sort()) {
+      const record = this.#records.get(id);
+      const explicit = this.#explicit.get(id);
+      const endpoint = record ?? explicit!;
+      let entry = this.#entries.get(id);
+      // Another process behind the same URL (a new pid or token) is another agent.
+      if (entry && (entry.token !== endpoint.token || (record && entry.record && record.pid !== entry.record.pid))) {
+        this.#remove(entry, 'replaced by another agent at the same URL');
+        entry = undefined;
+      }
+      if (!entry) {
+        this.#add(id, endpoint, record, explicit);
+        continue;
+      }
+      entry.record = record;
+      entry.explicit = explicit;
+      this.#update(entry, { discovered: record !== undefined, explicit: explicit !== undefined });
+    }
+  }
+
+  /** Whether the agent is still wanted, after a fresh look at its discovery file when it has one. */
+  #stillWanted(entry: Entry): boolean {
+    if (entry.record) this.#scan();
+    return !entry.removed && !this.#disposed;
+  }
+
+  // --- entries ---------------------------------------------------------------------------
+
+  #add(id: string, endpoint: AgentEndpoint, record: DiscoveryRecord | undefined, explicit: AgentEndpoint | undefined) {
+    const entry: Entry = {
+      id,
+      url: endpoint.url,
+      token: endpoint.token,
+      record,
+      explicit,
+      connection: undefined,
+      attempt: undefined,
+      attempts: 0,
+      retry: undefined,
+      failures: 0,
+      removed: false,
+    };
+    this.#entries.set(id, entry);
+    const info = record && {
+      protocolVersion: record.protocolVersion,
+      agentVersion: record.agentVersion,
+      pid: record.pid,
+      appName: record.appName,
+      root: record.root,
+      nodeVersion: record.nodeVersion,
+      startedAt: record.startedAt,
+    };
+    this.#model.add(id, endpoint.url, { discovered: record !== undefined, explicit: explicit !== undefined, info });
+    this.emit('agentAdded', this.#model.agent(id)!);
+    this.emit('changed', id);
+    void this.#connect(entry);
+  }
+
+  #remove(entry: Entry, reason: string): void {
+    const wasConnected = entry.connection?.ready === true;
+    this.#stop(entry);
+    this.#entries.delete(entry.id);
+    this.#model.update(entry.id, { state: 'disconnected', connectedAt: undefined });
+    const snapshot = this.#model.agent(entry.id)!;
+    this.#model.remove(entry.id);
+    if (wasConnected) this.emit('agentDisconnected', snapshot, reason);
+    this.emit('agentRemoved', snapshot);
+    this.emit('changed', entry.id);
+  }
+
+  /** Ends everything the entry has running: attempt, retry timer, connection. */
+  #stop(entry: Entry): void {
+    entry.removed = true;
+    entry.attempt?.abort.abort();
+    entry.attempt = undefined;
+    clearTimeout(entry.retry);
+    entry.retry = undefined;
+    const connection = entry.connection;
+    entry.connection = undefined;
+    if (connection) closeConnection(connection);
+  }
+
+  #update(entry: Entry, facts: AgentFacts): void {
+    if (this.#model.update(entry.id, facts)) this.emit('changed', entry.id);
+  }
+
+  // --- connections -----------------------------------------------------------------------
+
+  async #connect(entry: Entry): Promise<void> {
+    if (entry.removed || this.#disposed) return;
+    const attempt = { n: ++entry.attempts, abort: new AbortController() };
+    entry.attempt = attempt;
+    const current = (): boolean => !entry.removed && !this.#disposed && entry.attempt === attempt;
+    this.#update(entry, { state: entry.attempts === 1 ? 'connecting' : 'reconnecting' });
+    let client: AgentClient;
+    try {
+      client = await AgentClient.connect(entry.url, entry.token, {
+        timeoutMs: this.#connectTimeoutMs,
+        signal: attempt.abort.signal,
+      });
+    } catch (error) {
+      if (!current()) return;
+      entry.attempt = undefined;
+      this.#failed(entry, error);
+      return;
+    }
+    if (!current()) {
+      client.close();
+      client.socket.terminate();
+      return;
+    }
+    entry.attempt = undefined;
+    if (entry.record && client.info.pid !== entry.record.pid) {
+      client.close();
+      client.socket.terminate();
+      this.#failed(
+        entry,
+        new Error(`expected the agent of pid ${entry.record.pid} at ${entry.url}, found pid ${client.info.pid}`),
+      );
+      return;
+    }
+
+    const connection: Connection = {
+      client,
+      ready: false,
+      refreshes: new Map(),
+      heartbeat: undefined,
+      closeReason: undefined,
+    };
+    entry.connection = connection;
+    const live = (): boolean => entry.connection === connection;
+    const apply = (changed: boolean): void => {
+      if (changed) this.emit('changed', entry.id);
+    };
+    client.on('moduleLoaded', (module) => {
+      if (!live()) return;
+      apply(this.#model.setModule(entry.id, module));
+      this.#refreshProcesses(entry, connection, module.file);
+    });
+    client.on('modulePurged', (module) => {
+      if (!live()) return;
+      apply(this.#model.setModule(entry.id, module));
+      this.#refreshProcesses(entry, connection, module.file);
+    });
+    client.on('processStarted', (process) => {
+      if (live()) apply(this.#model.processStarted(entry.id, process));
+    });
+    client.on('processExited', (process) => {
+      if (live()) apply(this.#model.processExited(entry.id, process));
+    });
+    let socketError: string | undefined;
+    client.socket.on('error', (error) => (socketError ??= error.message));
+    client.socket.once('close', (code, reason) => {
+      const text = reason.toString();
+      this.#closed(
+        entry,
+        connection,
+        connection.closeReason ?? socketError ?? `connection closed (code ${code}${text ? `: ${text}` : ''})`,
+      );
+    });
+    if (client.socket.readyState !== client.socket.OPEN) {
+      this.#closed(entry, connection, 'connection closed during the handshake');
+      return;
+    }
+    this.#startHeartbeat(connection);
+    this.#update(entry, { info: client.info });
+
+    try {
+      await this.#readAll(entry, connection);
+    } catch (error) {
+      if (!live()) return; // the connection closed meanwhile: #closed took care of it
+      connection.closeReason = `reading modules and processes failed: ${message(error)}`;
+      client.socket.terminate(); // → #closed → retry
+      return;
+    }
+    if (!live()) return;
+    connection.ready = true;
+    entry.failures = 0;
+    this.#update(entry, {
+      state: 'connected',
+      lastError: undefined,
+      failures: 0,
+      connectedAt: new Date().toISOString(),
+    });
+    this.emit('agentConnected', this.#model.agent(entry.id)!, client);
+  }
+
+  /**
+   * Replaces modules and processes with the agent's answers. Both requests go out at once;
+   * each answer is applied as soon as it arrives, before any later notification is handled
+   * (the agent sends answers and notifications in order on the one socket), so notifications
+   * that arrive meanwhile are neither lost nor overwritten by older answers.
+   */
+  async #readAll(entry: Entry, connection: Connection): Promise<void> {
+    const live = (): boolean => entry.connection === connection;
+    await Promise.all([
+      connection.client.modules().then((modules) => {
+        if (live() && this.#model.setModules(entry.id, modules)) this.emit('changed', entry.id);
+      }),
+      connection.client.processes().then((processes) => {
+        if (live() && this.#model.setProcesses(entry.id, processes)) this.emit('changed', entry.id);
+      }),
+    ]);
+  }
+
+  /**
+   * A load or purge changes which version a module's processes run (and whether they run old
+   * code) without a process notification: read that module's processes again. One read per
+   * module at a time; a change during a read asks for one more.
+   */
+  #refreshProcesses(entry: Entry, connection: Connection, file: string): void {
+    if (connection.refreshes.has(file)) {
+      connection.refreshes.set(file, 'again');
+      return;
+    }
+    connection.refreshes.set(file, 'running');
+    void (async () => {
+      try {
+        do {
+          connection.refreshes.set(file, 'running');
+          const processes = await connection.client.processes(file);
+          if (entry.connection !== connection) return;
+          if (this.#model.setProcesses(entry.id, processes, file)) this.emit('changed', entry.id);
+        } while (connection.refreshes.get(file) === 'again');
+      } catch {
+        // The connection dropped: a reconnection reads everything again.
+      } finally {
+        connection.refreshes.delete(file);
+      }
+    })();
+  }
+
+  #startHeartbeat(connection: Connection): void {
+    if (this.#heartbeatMs <= 0) return;
+    const socket = connection.client.socket;
+    let answered = true;
+    socket.on('pong', () => (answered = true));
+    connection.heartbeat = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (!answered) {
+        connection.closeReason = `the agent did not answer a ping within ${this.#heartbeatMs} ms`;
+        socket.terminate();
+        return;
+      }
+      answered = false;
+      socket.ping();
+    }, this.#heartbeatMs);
+  }
+
+  #closed(entry: Entry, connection: Connection, reason: string): void {
+    if (entry.connection !== connection) return;
+    entry.connection = undefined;
+    closeConnection(connection);
+    if (this.#disposed || entry.removed) return;
+    if (connection.ready) {
+      this.#update(entry, { connectedAt: undefined, lastError: reason });
+      this.emit('agentDisconnected', this.#model.agent(entry.id)!, reason);
+    }
+    this.#failed(entry, new Error(reason));
+  }
+
+  /** After a failed attempt or a dropped connection: retry later, unless the agent is gone or retrying cannot help. */
+  #failed(entry: Entry, error: unknown): void {
+    entry.failures++;
+    const lastError = message(error);
+    if (!retryable(error)) {
+      this.#update(entry, { state: 'disconnected', lastError, failures: entry.failures, connectedAt: undefined });
+      return;
+    }
+    // The app may have exited: its discovery file is gone, or its pid is dead.
+    if (!this.#stillWanted(entry)) return;
+    this.#update(entry, { state: 'reconnecting', lastError, failures: entry.failures, connectedAt: undefined });
+    const delay = retryDelay(entry.failures, this.#minRetryMs, this.#maxRetryMs);
+    entry.retry = setTimeout(() => {
+      entry.retry = undefined;
+      if (this.#stillWanted(entry)) void this.#connect(entry);
+    }, delay);
+  }
+}
+
+function endpointMap(endpoints: AgentEndpoint[]): Map<string, AgentEndpoint> {
+  return new Map(endpoints.map((e) => [agentId(e.url), { url: e.url, token: e.token }]));
+}
+
+function closeConnection(connection: Connection): void {
+  clearInterval(connection.heartbeat);
+  connection.heartbeat = undefined;
+  connection.client.close();
+  // close() waits for the agent's close frame (up to 30 s in ws); nothing is left to say.
+  connection.client.socket.terminate();
+}
+
+/** Refusals that the same request would get again: only a change of record or settings helps. */
+function retryable(error: unknown): boolean {
+  if (error instanceof AgentRefusedError) return error.status !== 401 && error.status !== 403;
+  if (error instanceof AgentError) return error.code !== AgentErrorCode.ProtocolMismatch;
+  return !(error instanceof SyntaxError); // an invalid URL
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,216 @@
+/**
+ * The language server: an LSP adapter over the engine. Any editor with an LSP client gets hot
+ * loading on save, the state-type diagnostics and the migration prompt; custom messages
+ * (shared/lsp-extensions.ts) feed richer clients such as the VS Code tree.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+  type TextEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AgentClient } from '../engine/agent-client';
+import { AgentPool } from '../engine/agent-pool';
+import { describeOutcome } from '../engine/describe';
+import { SavePipeline, describeStateChange, type SaveOutcome, type StateChange, type StateTypes } from '../engine/save-pipeline';
+import { createStateTypes } from '../engine/state-types-adapter';
+import * as ext from '../shared/lsp-extensions';
+
+/** Settings the client passes as initializationOptions (and later as configuration). */
+export interface ServerSettings {
+  discoveryDir?: string;
+  agents?: { url: string; token: string }[];
+  /** Milliseconds to wait after a save before loading; saves in between restart the wait. */
+  debounceMs?: number;
+  loadOnSave?: boolean;
+}
+
+const GENERATE = 'Generate migration';
+const RESTART = 'Load and restart processes';
+const CANCEL = 'Cancel';
+
+export class HotpatchServer {
+  readonly #documents = new TextDocuments(TextDocument);
+  readonly #pending = new Map<string, NodeJS.Timeout>();
+  /** State changes found at the last save of each file, for the code action. */
+  readonly #changes = new Map<string, StateChange[]>();
+  #settings: Required<Omit<ServerSettings, 'agents' | 'discoveryDir'>> & ServerSettings = {
+    debounceMs: 20,
+    loadOnSave: true,
+  };
+  #pool: AgentPool | undefined;
+  #pipeline: SavePipeline | undefined;
+  #stateTypes: StateTypes | undefined;
+
+  constructor(readonly connection: Connection) {
+    this.#documents.listen(connection);
+    connection.onInitialize((params) => this.#initialize(params.initializationOptions as ServerSettings | undefined));
+    connection.onShutdown(() => this.dispose());
+    this.#documents.onDidSave((event) => {
+      if (this.#settings.loadOnSave) this.#debounce(event.document.uri);
+    });
+    connection.onCodeAction((params) => this.#codeActions(params.textDocument.uri, params.context.diagnostics));
+    connection.onRequest(ext.treeRequest, () => ({ agents: this.#tree() }));
+    connection.onRequest(ext.loadRequest, ({ uri }) => this.#save(uri));
+  }
+
+  #initialize(settings: ServerSettings | undefined): InitializeResult {
+    this.#settings = { ...this.#settings, ...settings };
+    this.#stateTypes = createStateTypes();
+    this.#pool = new AgentPool({
+      ...(this.#settings.discoveryDir ? { discoveryDir: this.#settings.discoveryDir } : {}),
+      explicitAgents: this.#settings.agents ?? [],
+    });
+    this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));
+    this.#pool.start();
+    this.#pipeline = new SavePipeline({ clients: () => this.#clients(), stateTypes: this.#stateTypes });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: true } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'hotpatch', version: '0.1.0' },
+    };
+  }
+
+  #clients(): AgentClient[] {
+    return this.#pool?.connectedClients() ?? [];
+  }
+
+  #tree(): ext.TreeAgent[] {
+    return [...(this.#pool?.agents() ?? [])];
+  }
+
+  #debounce(uri: string): void {
+    clearTimeout(this.#pending.get(uri));
+    this.#pending.set(
+      uri,
+      setTimeout(() => {
+        this.#pending.delete(uri);
+        void this.#save(uri);
+      }, this.#settings.debounceMs),
+    );
+  }
+
+  async #save(uri: string): Promise<ext.PatchReport> {
+    const file = fileURLToPath(uri);
+    const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
+    let report: ext.PatchReport;
+    try {
+      const outcome = await this.#pipeline!.onSave(file, text, 'editor');
+      report = this.#report(uri, outcome);
+      await this.#publish(uri, outcome);
+    } catch (error) {
+      report = { uri, outcome: 'failed', lines: [error instanceof Error ? error.message : String(error)] };
+    }
+    this.connection.console.log(`[hotpatch] ${report.outcome} ${file}${report.ms ? ` in ${report.ms.toFixed(1)} ms` : ''}\n  ${report.lines.join('\n  ')}`);
+    void this.connection.sendNotification(ext.patched, report);
+    if (report.outcome === 'failed') void this.connection.window.showErrorMessage(`Hotpatch: ${report.lines.join('; ')}`);
+    return report;
+  }
+
+  #report(uri: string, outcome: SaveOutcome): ext.PatchReport {
+    switch (outcome.kind) {
+      case 'loaded':
+      case 'failed':
+        return { uri, outcome: outcome.kind, ms: outcome.ms, lines: outcome.outcomes.map((o) => describeOutcome(o)) };
+      case 'notRunning':
+        return { uri, outcome: 'notRunning', lines: ['no running app has loaded this file'] };
+      case 'syntaxError':
+        return { uri, outcome: 'syntaxError', lines: [`not loaded: ${outcome.error.message}`] };
+      case 'migrationNeeded':
+        return { uri, outcome: 'migrationNeeded', ms: outcome.ms, lines: outcome.changes.map(describeStateChange) };
+    }
+  }
+
+  /** Diagnostics for the save's outcome; the migration prompt when a state type changed. */
+  async #publish(uri: string, outcome: SaveOutcome): Promise<void> {
+    const diagnostics: Diagnostic[] = [];
+    if (outcome.kind === 'syntaxError' && outcome.error.line !== undefined) {
+      const line = outcome.error.line - 1;
+      const character = (outcome.error.column ?? 1) - 1;
+      diagnostics.push({
+        range: { start: { line, character }, end: { line, character: character + 1 } },
+        severity: DiagnosticSeverity.Error,
+        source: 'hotpatch',
+        message: `Not hot-loaded: ${outcome.error.message}`,
+      });
+    }
+    if (outcome.kind === 'migrationNeeded') {
+      this.#changes.set(uri, outcome.changes);
+      for (const change of outcome.changes) {
+        diagnostics.push({
+          range: change.server.range,
+          severity: DiagnosticSeverity.Warning,
+          source: 'hotpatch',
+          code: 'state-changed',
+          message: `${describeStateChange(change)}. Add a codeChange to migrate running processes; nothing was loaded.`,
+          data: { server: change.server.key },
+        });
+      }
+    } else {
+      this.#changes.delete(uri);
+    }
+    await this.connection.sendDiagnostics({ uri, diagnostics });
+    if (outcome.kind === 'migrationNeeded') void this.#prompt(uri, outcome.changes);
+  }
+
+  async #prompt(uri: string, changes: StateChange[]): Promise<void> {
+    const choice = await this.connection.window.showWarningMessage(
+      `Hotpatch: ${describeStateChange(changes[0]!)}. Nothing was loaded.`,
+      { title: GENERATE },
+      { title: RESTART },
+      { title: CANCEL },
+    );
+    if (choice?.title === GENERATE) {
+      const edits = this.#stubEdits(uri, changes);
+      if (edits.length > 0) await this.connection.workspace.applyEdit({ changes: { [uri]: edits } });
+    } else if (choice?.title === RESTART) {
+      // Load the new code and restart the processes fresh (purge semantics) — see the release handler.
+      const file = fileURLToPath(uri);
+      const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
+      await this.#pipeline!.restart(file, text);
+      void this.connection.sendNotification(ext.treeChanged);
+    }
+  }
+
+  #stubEdits(uri: string, changes: StateChange[]): TextEdit[] {
+    const document = this.#documents.get(uri);
+    if (!document || !this.#stateTypes?.stubEdits) return [];
+    return this.#stateTypes.stubEdits(fileURLToPath(uri), document.getText(), changes[0]!).map((e) => ({
+      range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
+      newText: e.newText,
+    }));
+  }
+
+  #codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+    const changes = this.#changes.get(uri);
+    const relevant = diagnostics.filter((d) => d.source === 'hotpatch' && d.code === 'state-changed');
+    if (!changes || relevant.length === 0) return [];
+    const edits = this.#stubEdits(uri, changes);
+    if (edits.length === 0) return [];
+    return [
+      {
+        title: `Generate codeChange migration from v${changes[0]!.fromVsn}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: relevant,
+        isPreferred: true,
+        edit: { changes: { [uri]: edits } },
+      },
+    ];
+  }
+
+  dispose(): void {
+    for (const timer of this.#pending.values()) clearTimeout(timer);
+    this.#pool?.dispose();
+  }
+}
+

@@ -1,0 +1,131 @@
+/**
+ * The real language server over stdio, driven by vscode-languageserver-protocol's client
+ * side of the connection (the library vscode-languageclient itself is built on).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  InitializeRequest,
+  InitializedNotification,
+  ShutdownRequest,
+  ExitNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
+  LogMessageNotification,
+  DidChangeTextDocumentNotification,
+  PublishDiagnosticsNotification,
+  ShowMessageRequest,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type ShowMessageRequestParams,
+  type MessageActionItem,
+} from 'vscode-languageserver-protocol/node';
+import * as ext from '../../extension/src/shared/lsp-extensions';
+import { repoRoot } from './paths';
+import { waitFor } from './wait';
+
+export class LspSession {
+  readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  readonly reports: ext.PatchReport[] = [];
+  readonly prompts: ShowMessageRequestParams[] = [];
+  /** How the test answers the next migration prompt. */
+  answer: (params: ShowMessageRequestParams) => MessageActionItem | null = () => null;
+  treeChanges = 0;
+  /** window/logMessage lines: the server's transaction log. */
+  readonly log: string[] = [];
+  stderr = '';
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: ProtocolConnection,
+  ) {}
+
+  static async start(discoveryDir: string, options: Record<string, unknown> = {}): Promise<LspSession> {
+    const child = spawn(process.execPath, [join(repoRoot, 'extension', 'dist', 'server.js'), '--stdio'], {
+      env: { ...process.env, HOTPATCH_DISCOVERY_DIR: discoveryDir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
+    const session = new LspSession(child, connection);
+    child.stderr!.on('data', (chunk: Buffer) => (session.stderr += chunk.toString()));
+    connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      session.diagnostics.set(p.uri, p);
+    });
+    connection.onNotification(ext.patched, (report) => {
+      session.reports.push(report);
+    });
+    connection.onNotification(LogMessageNotification.type, (m) => {
+      session.log.push(m.message);
+    });
+    connection.onNotification(ext.treeChanged, () => {
+      session.treeChanges++;
+    });
+    connection.onRequest(ShowMessageRequest.type, (params) => {
+      session.prompts.push(params);
+      return session.answer(params);
+    });
+    connection.onRequest('workspace/applyEdit', () => ({ applied: true }));
+    connection.listen();
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { workspace: { applyEdit: true } },
+      initializationOptions: { debounceMs: 0, ...options },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return session;
+  }
+
+  /** Waits until the server's live model shows a connected agent with `file` loaded. */
+  async waitForModule(file: string): Promise<void> {
+    await waitFor(`the language server to see ${file}`, async () => {
+      const { agents } = await this.connection.sendRequest(ext.treeRequest);
+      return agents.some(
+        (a) => a.state === 'connected' && a.modules.some((m) => m.file === file || m.sources.includes(file)),
+      );
+    });
+  }
+
+  readonly #versions = new Map<string, number>();
+
+  async open(file: string, text: string): Promise<void> {
+    const uri = pathToFileURL(file).href;
+    this.#versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'typescript', version: 1, text },
+    });
+  }
+
+  /** Edits the open document to `text` and saves it, as an editor does; waits for the server's patch report. */
+  async save(file: string, text: string): Promise<ext.PatchReport> {
+    const uri = pathToFileURL(file).href;
+    const version = (this.#versions.get(uri) ?? 1) + 1;
+    this.#versions.set(uri, version);
+    const before = this.reports.length;
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri }, text });
+    return waitFor(`a patch report for ${file}`, () => this.reports.slice(before).find((r) => r.uri === uri));
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.sendRequest(ShutdownRequest.type);
+    await this.connection.sendNotification(ExitNotification.type);
+    this.connection.dispose();
+    if (this.child.exitCode === null) {
+      await new Promise((resolve) => {
+        this.child.once('exit', resolve);
+        setTimeout(() => this.child.kill(), 2000).unref();
+      });
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * A loopback TCP proxy to put between a client and an agent, to break the connection while
+ * the app lives: cut every forwarded connection, refuse new ones for a while, or stall open
+ * ones (a peer that stops answering without closing). A WebSocket client connecting to
+ * ws://127.0.0.1:<proxy port> sends `Host: 127.0.0.1:<proxy port>`, which the agent accepts.
+ */
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+
+export class TcpProxy {
+  readonly #pairs = new Set<[Socket, Socket]>();
+  #refusing = false;
+  /** Connections accepted and forwarded so far. */
+  forwarded = 0;
+  /** Connections closed at once because the proxy was refusing. */
+  refused = 0;
+
+  private constructor(
+    readonly server: Server,
+    readonly targetPort: number,
+  ) {}
+
+  /** Listens on 127.0.0.1 (a free port) and forwards to 127.0.0.1:`targetPort`. */
+  static async start(targetPort: number): Promise<TcpProxy> {
+    const server = createServer();
+    const proxy = new TcpProxy(server, targetPort);
+    server.on('connection', (socket) => proxy.#accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return proxy;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** Forwarded connections still open. */
+  get open(): number {
+    return this.#pairs.size;
+  }
+
+  #accept(client: Socket): void {
+    if (this.#refusing) {
+      this.refused++;
+      client.on('error', () => {});
+      client.destroy();
+      return;
+    }
+    this.forwarded++;
+    const upstream = connect(this.targetPort, '127.0.0.1');
+    const pair: [Socket, Socket] = [client, upstream];
+    this.#pairs.add(pair);
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+      this.#pairs.delete(pair);
+    };
+    for (const socket of pair) {
+      socket.on('error', end);
+      socket.on('close', end);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
+  /** Closes every forwarded connection on both sides at once. */
+  cut(): void {
+    for (const [client, upstream] of this.#pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+    this.#pairs.clear();
+  }
+
+  /** New connections are closed as soon as they are accepted, until `restore()`. */
+  refuse(): void {
+    this.#refusing = true;
+  }
+
+  restore(): void {
+    this.#refusing = false;
+  }
+
+  /** Stops forwarding on the open connections without closing them. New connections are not affected. */
+  stall(): void {
+    for (const [client, upstream] of this.#pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
