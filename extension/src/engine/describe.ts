@@ -29,4 +29,3 @@ export function describeOutcome(o: LoadOutcome): string {
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }
-

@@ -20,7 +20,13 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AgentClient } from '../engine/agent-client';
 import { AgentPool } from '../engine/agent-pool';
 import { describeOutcome } from '../engine/describe';
-import { SavePipeline, describeStateChange, type SaveOutcome, type StateChange, type StateTypes } from '../engine/save-pipeline';
+import {
+  SavePipeline,
+  describeStateChange,
+  type SaveOutcome,
+  type StateChange,
+  type StateTypes,
+} from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
 import * as ext from '../shared/lsp-extensions';
 
@@ -111,9 +117,12 @@ export class HotpatchServer {
     } catch (error) {
       report = { uri, outcome: 'failed', lines: [error instanceof Error ? error.message : String(error)] };
     }
-    this.connection.console.log(`[hotpatch] ${report.outcome} ${file}${report.ms ? ` in ${report.ms.toFixed(1)} ms` : ''}\n  ${report.lines.join('\n  ')}`);
+    this.connection.console.log(
+      `[hotpatch] ${report.outcome} ${file}${report.ms ? ` in ${report.ms.toFixed(1)} ms` : ''}\n  ${report.lines.join('\n  ')}`,
+    );
     void this.connection.sendNotification(ext.patched, report);
-    if (report.outcome === 'failed') void this.connection.window.showErrorMessage(`Hotpatch: ${report.lines.join('; ')}`);
+    if (report.outcome === 'failed')
+      void this.connection.window.showErrorMessage(`Hotpatch: ${report.lines.join('; ')}`);
     return report;
   }
 
@@ -213,4 +222,3 @@ export class HotpatchServer {
     this.#pool?.dispose();
   }
 }
-
