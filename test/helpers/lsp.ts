@@ -60,6 +60,7 @@ export class LspSession {
     });
     connection.onNotification(ext.patched, (report) => {
       session.reports.push(report);
+      session.#waiters.get(report.uri)?.(report);
     });
     connection.onNotification(LogMessageNotification.type, (m) => {
       session.log.push(m.message);
@@ -94,6 +95,8 @@ export class LspSession {
   }
 
   readonly #versions = new Map<string, number>();
+  /** Resolvers of saves waiting for their report, by uri (the report is an event: no polling). */
+  readonly #waiters = new Map<string, (report: ext.PatchReport) => void>();
 
   async open(file: string, text: string): Promise<void> {
     const uri = pathToFileURL(file).href;
@@ -108,13 +111,20 @@ export class LspSession {
     const uri = pathToFileURL(file).href;
     const version = (this.#versions.get(uri) ?? 1) + 1;
     this.#versions.set(uri, version);
-    const before = this.reports.length;
+    let timer: NodeJS.Timeout | undefined;
+    const reported = new Promise<ext.PatchReport>((resolve, reject) => {
+      this.#waiters.set(uri, resolve);
+      timer = setTimeout(() => reject(new Error(`no patch report for ${file} within 15 s`)), 15_000);
+    }).finally(() => {
+      clearTimeout(timer);
+      this.#waiters.delete(uri);
+    });
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri, version },
       contentChanges: [{ text }],
     });
     await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri }, text });
-    return waitFor(`a patch report for ${file}`, () => this.reports.slice(before).find((r) => r.uri === uri));
+    return reported;
   }
 
   async stop(): Promise<void> {

@@ -30,6 +30,10 @@ export interface LoadOutcome {
   timings: { compileMs: number; prepareMs: number; commitMs: number };
 }
 
+export function nodeMajor(nodeVersion: string): string {
+  return /^v?(\d+)/.exec(nodeVersion)?.[1] ?? '';
+}
+
 /** True when `module` is the module the file at `file` (absolute) becomes. */
 export function moduleRunsFile(module: ModuleInfo, file: string): boolean {
   return module.file === file || module.sources.includes(file);
@@ -79,11 +83,22 @@ export interface UpgradeOptions {
   shapeFor?: (target: Target) => StateShape | undefined;
   /** Restart the module's processes on the new code instead of migrating their states. */
   restart?: boolean;
+  /** Code already compiled for a Node major version (`'20'`), reused instead of compiling again. */
+  compiled?: Map<string, Compiled>;
 }
 
-/** Every (agent, module) pair that runs `file` (absolute). */
-export async function findTargets(clients: AgentClient[], file: string): Promise<Target[]> {
-  const lists = await Promise.all(clients.map(async (client) => ({ client, modules: await client.modules() })));
+/**
+ * Every (agent, module) pair that runs `file` (absolute). `known` gives an agent's modules
+ * when a live model has them, saving a round trip per agent.
+ */
+export async function findTargets(
+  clients: AgentClient[],
+  file: string,
+  known?: (client: AgentClient) => readonly ModuleInfo[] | undefined,
+): Promise<Target[]> {
+  const lists = await Promise.all(
+    clients.map(async (client) => ({ client, modules: known?.(client) ?? (await client.modules()) })),
+  );
   return lists.flatMap(({ client, modules }) =>
     modules.filter((module) => moduleRunsFile(module, file)).map((module) => ({ client, module })),
   );
@@ -97,9 +112,9 @@ export async function upgradeTargets(
   origin: Origin,
   options: UpgradeOptions = {},
 ): Promise<LoadOutcome[]> {
-  const compiled = new Map<string, Compiled>();
+  const compiled = options.compiled ?? new Map<string, Compiled>();
   const compileFor = async (nodeVersion: string): Promise<Compiled> => {
-    const major = /^v?(\d+)/.exec(nodeVersion)?.[1] ?? '';
+    const major = nodeMajor(nodeVersion);
     let result = compiled.get(major);
     if (!result) compiled.set(major, (result = await compileModule(file, text, nodeVersion)));
     return result;

@@ -8,8 +8,8 @@
 import { basename, dirname, join } from 'node:path';
 import type { AgentInfo, ModuleInfo, StateShape } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import { CompileError, compileModule } from './compile';
-import { findTargets, upgradeTargets, type LoadOutcome, type Target } from './hot-load';
+import { CompileError, compileModule, type Compiled } from './compile';
+import { findTargets, nodeMajor, upgradeTargets, type LoadOutcome, type Target } from './hot-load';
 
 /** One server's state type as the analysis sees it in a version of a module. */
 export interface ServerStateType {
@@ -55,6 +55,8 @@ export type SaveOutcome =
 export interface SavePipelineOptions {
   /** The connected agents, at the moment of the save. */
   clients(): AgentClient[];
+  /** An agent's modules from a live model, when there is one (else they are requested). */
+  modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
   stateTypes?: StateTypes;
   suspendTimeoutMs?: number;
 }
@@ -67,10 +69,12 @@ export class SavePipeline {
 
   async onSave(file: string, text: string, origin: 'editor' | 'cli' = 'editor'): Promise<SaveOutcome> {
     const started = performance.now();
-    const targets = await findTargets(this.options.clients(), file);
+    const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
     if (targets.length === 0) return { kind: 'notRunning', file };
+    const compiled = new Map<string, Compiled>();
     try {
-      await compileModule(file, text, targets[0]!.client.info.nodeVersion);
+      const nodeVersion = targets[0]!.client.info.nodeVersion;
+      compiled.set(nodeMajor(nodeVersion), await compileModule(file, text, nodeVersion));
     } catch (error) {
       if (error instanceof CompileError) return { kind: 'syntaxError', file, error };
       throw error;
@@ -87,6 +91,7 @@ export class SavePipeline {
     const outcomes = await upgradeTargets(targets, file, text, origin, {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
       shapeFor: () => shape,
+      compiled,
     });
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
@@ -95,7 +100,7 @@ export class SavePipeline {
   /** Loads `text` with no migration, restarting the module's processes fresh on the new code. */
   async restart(file: string, text: string): Promise<SaveOutcome> {
     const started = performance.now();
-    const targets = await findTargets(this.options.clients(), file);
+    const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
     if (targets.length === 0) return { kind: 'notRunning', file };
     const outcomes = await upgradeTargets(targets, file, text, 'editor', {
       suspendTimeoutMs: this.options.suspendTimeoutMs,

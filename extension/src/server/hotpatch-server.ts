@@ -77,7 +77,11 @@ export class HotpatchServer {
     });
     this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));
     this.#pool.start();
-    this.#pipeline = new SavePipeline({ clients: () => this.#clients(), stateTypes: this.#stateTypes });
+    this.#pipeline = new SavePipeline({
+      clients: () => this.#clients(),
+      modulesOf: (client) => this.#pool?.agents().find((a) => this.#pool?.client(a.id) === client)?.modules,
+      stateTypes: this.#stateTypes,
+    });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: true } },
