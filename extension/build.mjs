@@ -14,7 +14,8 @@ await build({
   outdir: 'dist',
   sourcemap: true,
   logLevel: 'warning',
-  // esbuild runs its native binary from its own package; ws's optional speed-ups are absent.
-  external: ['esbuild', 'bufferutil', 'utf-8-validate'],
+  // esbuild runs its native binary from its own package; TypeScript (9 MB) loads from its
+  // package too; ws's optional speed-ups are absent.
+  external: ['esbuild', 'typescript', 'bufferutil', 'utf-8-validate'],
   define: { CLIENT_VERSION: JSON.stringify(version) },
 });

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeActionRequest, type CodeAction } from 'vscode-languageserver-protocol';
 import { treeRequest } from '../../extension/src/shared/lsp-extensions';
+import { typeErrors } from '../helpers/state-types';
 import { LspSession } from '../helpers/lsp';
 import { waitFor } from '../helpers/wait';
 
@@ -79,4 +82,64 @@ test('two agents patched in one transaction; with one failing prepare, neither c
   assert.match(refused.lines.join('\n'), /this instance refuses vsn 3/);
   assert.match(refused.lines.join('\n'), /not loaded: another instance failed to prepare/);
   assert.deepEqual([await first.get('/greet?name=a'), await second.get('/greet?name=a')], ['both, a', 'both, a']);
+});
+
+test('a state type change without codeChange: diagnostic and prompt, app untouched; the code action writes a migration that type-checks; saving it migrates the running state', async () => {
+  const app = await App.start('ts-cjs', {
+    fixture: 'counter-app',
+    args: ['-r', 'hotpatch-agent/register', '--enable-source-maps', 'dist/main.js'],
+    env: { PORT: '0' },
+  });
+  after(() => app.stop());
+  await app.get('/?name=ann');
+  await app.get('/?name=bob');
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const file = app.file('src/visits.ts');
+  await lsp.waitForModule(file);
+  const original = readFileSync(file, 'utf8');
+  await lsp.open(file, original);
+
+  // The state gains a field; no codeChange yet.
+  const changed = original
+    .replace('  history: string[];\n}', '  history: string[];\n  /** When counting started. */\n  since: string;\n}')
+    .replace('init: () => ({ count: 0, history: [] }),', "init: () => ({ count: 0, history: [], since: 'startup' }),")
+    .replace('const next = { count: state.count + 1,', 'const next = { ...state, count: state.count + 1,');
+  assert.notEqual(changed, original);
+  lsp.answer = () => null; // the user dismisses the prompt
+  const refused = await lsp.save(file, changed);
+  assert.equal(refused.outcome, 'migrationNeeded', refused.lines.join('\n'));
+  assert.match(refused.lines[0]!, /^State changed since v1 running in counter-app \(pid \d+\): \+ since: string$/);
+  const diagnostic = (lsp.diagnostics.get(refused.uri)?.diagnostics ?? []).find((d) => d.code === 'state-changed');
+  assert.ok(diagnostic, 'a diagnostic on the State type');
+  assert.equal(changed.split('\n')[diagnostic.range.start.line]!.includes('interface State'), true);
+  await waitFor('the migration prompt', () => lsp.prompts.length === 1);
+  assert.deepEqual(
+    lsp.prompts[0]!.actions?.map((a) => a.title),
+    ['Generate migration', 'Load and restart processes', 'Cancel'],
+  );
+  assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 2, history: ['ann', 'bob'] }, 'app untouched');
+
+  // The code action writes a typed codeChange stub; the file then type-checks.
+  const actions = (await lsp.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: refused.uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  })) as CodeAction[];
+  assert.equal(actions.length, 1);
+  assert.equal(actions[0]!.title, 'Generate codeChange migration from v1');
+  const document = TextDocument.create(refused.uri, 'typescript', 1, changed);
+  const migrated = TextDocument.applyEdits(document, actions[0]!.edit!.changes![refused.uri]!);
+  assert.match(migrated, /type StateV1 = \{/);
+  assert.match(migrated, /codeChange\(/);
+  assert.deepEqual(typeErrors({ [file]: migrated }, file), []);
+
+  // Saving the migration upgrades the running process with its state converted.
+  writeFileSync(file, migrated);
+  const loaded = await lsp.save(file, migrated);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  assert.match(loaded.lines[0]!, /1 processes migrated/);
+  assert.deepEqual(lsp.diagnostics.get(loaded.uri)?.diagnostics, [], 'the diagnostic is cleared');
+  assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 2, history: ['ann', 'bob'], since: '' });
+  assert.match(await app.get('/?name=cy'), /visit 3/);
 });

@@ -1,6 +1,13 @@
-/** The state-type analysis the save pipeline uses (see state-types/); undefined until it exists. */
+/** The state-type analysis (state-types/) in the shape the save pipeline asks for. */
 import type { StateTypes } from './save-pipeline';
+import { StateTypeAnalyzer, diffShapes } from './state-types';
 
-export function createStateTypes(): StateTypes | undefined {
-  return undefined;
+export function createStateTypes(): StateTypes {
+  const analyzer = new StateTypeAnalyzer();
+  return {
+    analyze: (file, text) => analyzer.analyze(file, text),
+    diff: diffShapes,
+    stubEdits: (file, text, change) =>
+      analyzer.codeChangeStubEdits(file, text, { info: change.old, vsn: change.fromVsn, n: change.fromSeq }),
+  };
 }

@@ -1,0 +1,135 @@
+/**
+ * One incremental TypeScript LanguageService over documents held in memory (the saved text,
+ * old versions' sources), with every other file read from disk. After an edit only the edited
+ * file is parsed again; lib and unchanged files are reused, which is what keeps an analysis
+ * after a save in the tens of milliseconds.
+ */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import ts from 'typescript';
+
+/** Small and fast: the ES2022 lib only (no DOM), strict, no @types packages pulled in. */
+export const ANALYSIS_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  lib: ['lib.es2022.d.ts'],
+  module: ts.ModuleKind.Preserve,
+  // Resolves extensionless and `.js` relative imports to .ts files and follows `exports`.
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  strict: true,
+  // Each file its own scope even without import/export (`require` style): else the old and new
+  // versions of a script would merge their `interface State` declarations.
+  moduleDetection: ts.ModuleDetectionKind.Force,
+  allowJs: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: [],
+};
+
+interface Document {
+  text: string;
+  version: number;
+  snapshot: ts.IScriptSnapshot;
+}
+
+export class DocumentService {
+  readonly #documents = new Map<string, Document>();
+  /** Files read from disk, by path, with the mtime they were read at. */
+  readonly #disk = new Map<string, { mtime: number; snapshot: ts.IScriptSnapshot | undefined }>();
+  readonly #service: ts.LanguageService;
+
+  constructor(
+    options: ts.CompilerOptions = ANALYSIS_OPTIONS,
+    /** Old documents beyond this many are dropped (each saved version adds a virtual one). */
+    private readonly maxDocuments = 32,
+  ) {
+    const documents = this.#documents;
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => options,
+      getScriptFileNames: () => [...documents.keys()],
+      getScriptVersion: (file) => String(documents.get(file)?.version ?? this.#readDisk(file).mtime),
+      getScriptSnapshot: (file) => documents.get(file)?.snapshot ?? this.#readDisk(file).snapshot,
+      getCurrentDirectory: () => process.cwd(),
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (file) => documents.has(file) || ts.sys.fileExists(file),
+      readFile: (file, encoding) => documents.get(file)?.text ?? ts.sys.readFile(file, encoding),
+      // Resolution skips directories that do not exist: a document may live in one that doesn't.
+      directoryExists: (dir) => this.#holdsDocuments(dir) || ts.sys.directoryExists(dir),
+      getDirectories: (dir) => ts.sys.getDirectories(dir),
+      readDirectory: (...args) => ts.sys.readDirectory(...args),
+      realpath: (file) => (documents.has(file) ? file : (ts.sys.realpath?.(file) ?? file)),
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    this.#service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  /** Sets a document's text (a no-op when unchanged, so its parse is kept). */
+  set(fileName: string, text: string): string {
+    const file = normalize(fileName);
+    const existing = this.#documents.get(file);
+    this.#documents.delete(file);
+    if (existing?.text === text) {
+      this.#documents.set(file, existing);
+    } else {
+      const version = (existing?.version ?? 0) + 1;
+      this.#documents.set(file, { text, version, snapshot: ts.ScriptSnapshot.fromString(text) });
+    }
+    // Least recently set first: those are old versions' sources nobody asks about anymore.
+    for (const oldest of this.#documents.keys()) {
+      if (this.#documents.size <= this.maxDocuments) break;
+      this.#documents.delete(oldest);
+    }
+    return file;
+  }
+
+  delete(fileName: string): void {
+    this.#documents.delete(normalize(fileName));
+  }
+
+  /** The up-to-date program (only what changed is parsed again) and the file in it. */
+  program(file: string): { program: ts.Program; sourceFile: ts.SourceFile } {
+    const program = this.#service.getProgram();
+    const sourceFile = program?.getSourceFile(file);
+    if (!program || !sourceFile) throw new Error(`state types: ${file} is not in the program`);
+    return { program, sourceFile };
+  }
+
+  dispose(): void {
+    this.#service.dispose();
+    this.#documents.clear();
+    this.#disk.clear();
+  }
+
+  #readDisk(file: string): { mtime: number; snapshot: ts.IScriptSnapshot | undefined } {
+    let mtime = -1;
+    try {
+      mtime = statSync(file).mtimeMs;
+    } catch {
+      // missing: no snapshot
+    }
+    const cached = this.#disk.get(file);
+    if (cached?.mtime === mtime) return cached;
+    const text = mtime < 0 ? undefined : ts.sys.readFile(file);
+    const entry = { mtime, snapshot: text === undefined ? undefined : ts.ScriptSnapshot.fromString(text) };
+    this.#disk.set(file, entry);
+    return entry;
+  }
+
+  #holdsDocuments(dir: string): boolean {
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+    for (const file of this.#documents.keys()) if (file.startsWith(prefix)) return true;
+    return false;
+  }
+}
+
+/** Absolute, forward slashes: the form TypeScript uses for file names. */
+export function normalize(fileName: string): string {
+  return resolve(fileName).replace(/\\/g, '/');
+}
+
+/** Where the old version of `file` is analysed: beside it, so its relative imports resolve. */
+export function oldVersionFileName(file: string, version: number | string): string {
+  const real = normalize(file);
+  const name = real.slice(dirname(real).length + 1);
+  // A vsn is the author's string: keep it to characters every file system takes.
+  return `${dirname(real)}/.hotpatch-v${String(version).replace(/[^\w.-]/g, '_')}-${name}`;
+}

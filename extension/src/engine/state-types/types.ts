@@ -1,0 +1,43 @@
+/** What the state-type analysis produces and consumes (see analyzer.ts). */
+import type { StateShape } from 'hotpatch-agent/protocol';
+
+/** A position in the analysed text, 0-based like LSP's. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+/** One server's state type in one version of a module. */
+export interface ServerStateInfo {
+  /** The spec's `key`, else `server<index>` in definition order (as defineServer names it). */
+  key: string;
+  /** How the module names the type: `State`, `VisitsState`, or the inline type's text. */
+  typeName: string;
+  /** Canonical structural form: sorted keys, normalized unions; equal strings, same state type. */
+  canonical: string;
+  /** Short hash of `canonical`, for caches and logs. */
+  hash: string;
+  /** What the agent checks migrated states against. */
+  shape: StateShape;
+  /** The spec has a `codeChange` to convert states from other versions. */
+  hasCodeChange: boolean;
+  /** Where to put a diagnostic: the State declaration's name in this file, else the type argument. */
+  range: { start: Position; end: Position };
+}
+
+/** A replacement of text[start, end) by newText (offsets into the text it was made for). */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/** The running version a codeChange stub converts from. */
+export interface OldVersion {
+  /** The old server's analysis (from the source the agent keeps): its key and shape are used. */
+  info: Pick<ServerStateInfo, 'key' | 'shape'>;
+  /** Its vsn, as codeChange receives it in `from`. */
+  vsn: string;
+  /** Names the inlined old type: `StateV<n>`. */
+  n: number | string;
+}
