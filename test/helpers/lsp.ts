@@ -84,13 +84,14 @@ export class LspSession {
     return session;
   }
 
-  /** Waits until the server's live model shows a connected agent with `file` loaded. */
-  async waitForModule(file: string): Promise<void> {
-    await waitFor(`the language server to see ${file}`, async () => {
-      const { agents } = await this.connection.sendRequest(ext.treeRequest);
-      return agents.some(
+  /** Waits until the server's live model shows `agents` connected agents with `file` loaded. */
+  async waitForModule(file: string, agents = 1): Promise<void> {
+    await waitFor(`the language server to see ${file} in ${agents} agent(s)`, async () => {
+      const tree = await this.connection.sendRequest(ext.treeRequest);
+      const running = tree.agents.filter(
         (a) => a.state === 'connected' && a.modules.some((m) => m.file === file || m.sources.includes(file)),
       );
+      return running.length === agents;
     });
   }
 

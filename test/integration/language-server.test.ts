@@ -8,7 +8,15 @@ import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeActionRequest, type CodeAction } from 'vscode-languageserver-protocol';
-import { treeRequest } from '../../extension/src/shared/lsp-extensions';
+import {
+  migrationPreviewRequest,
+  processStateRequest,
+  purgeRequest,
+  rollbackRequest,
+  sourceRequest,
+  treeRequest,
+} from '../../extension/src/shared/lsp-extensions';
+import { pathToFileURL } from 'node:url';
 import { typeErrors } from '../helpers/state-types';
 import { LspSession } from '../helpers/lsp';
 import { waitFor } from '../helpers/wait';
@@ -59,8 +67,7 @@ test('two agents patched in one transaction; with one failing prepare, neither c
   const lsp = await LspSession.start(first.discoveryDir);
   after(() => lsp.stop());
   const file = first.file('greeting.js');
-  await waitFor('both agents', async () => (await lsp.connection.sendRequest(treeRequest)).agents.length === 2);
-  await lsp.waitForModule(file);
+  await lsp.waitForModule(file, 2);
   await lsp.open(file, readFileSync(file, 'utf8'));
 
   const v2 = "exports.vsn = '2';\nexports.greet = (name) => `both, ${name}`;\n";
@@ -142,4 +149,67 @@ test('a state type change without codeChange: diagnostic and prompt, app untouch
   assert.deepEqual(lsp.diagnostics.get(loaded.uri)?.diagnostics, [], 'the diagnostic is cleared');
   assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 2, history: ['ann', 'bob'], since: '' });
   assert.match(await app.get('/?name=cy'), /visit 3/);
+});
+
+for (const kind of ['esm', 'tsx'] as const) {
+  test(`${kind}: save → new code live through the ES module facade`, async () => {
+    const app = await App.start(kind);
+    after(() => app.stop());
+    const lsp = await LspSession.start(app.discoveryDir);
+    after(() => lsp.stop());
+    const file = app.file(kind === 'esm' ? 'greeting.mjs' : 'src/greeting.ts');
+    await lsp.waitForModule(file);
+    const text = readFileSync(file, 'utf8');
+    await lsp.open(file, text);
+    const next = text.replace('hello', 'hej').replace("vsn = '1'", "vsn = '2'");
+    writeFileSync(file, next);
+    const report = await lsp.save(file, next);
+    assert.equal(report.outcome, 'loaded', report.lines.join('\n'));
+    assert.equal(await app.get('/greet?name=ann'), 'hej, ann');
+  });
+}
+
+test('custom messages: migration preview, process state, a version’s source, rollback, soft purge', async () => {
+  const app = await App.start('cjs', { fixture: 'servers' });
+  after(() => app.stop());
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const file = app.file('counter.js');
+  await lsp.waitForModule(file);
+  const pid = app.child.pid!;
+  await app.get('/call?name=counter-0&msg=' + encodeURIComponent('{"op":"inc"}'));
+  const v1 = readFileSync(file, 'utf8');
+  await lsp.open(file, v1);
+  const v2 = v1
+    .replace("exports.vsn = '1';", "exports.vsn = '2';")
+    .replace(
+      'handleCall(message, state) {',
+      "codeChange: (from, state) => (typeof from === 'object' ? { count: state.count, poison: state.poison } : { ...state, tag: 'v2' }),\n  handleCall(message, state) {",
+    );
+  const uri = pathToFileURL(file).href;
+
+  const preview = await lsp.connection.sendRequest(migrationPreviewRequest, { uri });
+  // The editor's buffer is still v1: preview what the open document would do after an edit.
+  assert.equal(preview.plans.length, 1);
+  assert.equal(preview.plans[0]!.modules[0]!.toVsn, '1');
+  writeFileSync(file, v2);
+  const loaded = await lsp.save(file, v2);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+
+  const counter0 = (await lsp.connection.sendRequest(treeRequest)).agents[0]!.processes.find(
+    (p) => p.name === 'counter-0',
+  )!;
+  const { state } = await lsp.connection.sendRequest(processStateRequest, { pid, process: counter0.id });
+  assert.deepEqual(state, { count: 1, poison: false, tag: 'v2' });
+  const { source } = await lsp.connection.sendRequest(sourceRequest, { pid, file, version: 'old' });
+  assert.equal(source, v1);
+
+  const rolledBack = await lsp.connection.sendRequest(rollbackRequest, { pid, file });
+  assert.equal(rolledBack.outcome, 'loaded', rolledBack.lines.join('\n'));
+  assert.deepEqual(JSON.parse(await app.get('/call?name=counter-0')), { count: 1, poison: false, vsn: '1' });
+  const purged = await lsp.connection.sendRequest(purgeRequest, { pid, file, soft: true });
+  assert.equal(purged.outcome, 'loaded', purged.lines.join('\n'));
+  const unknown = await lsp.connection.sendRequest(purgeRequest, { pid: 1, file, soft: false });
+  assert.equal(unknown.outcome, 'failed');
+  assert.match(unknown.lines[0]!, /no connected agent with pid 1/);
 });

@@ -6,7 +6,7 @@
  * one two-phase transaction, with the new state shape checked by the agents.
  */
 import { basename, dirname, join } from 'node:path';
-import type { AgentInfo, ModuleInfo, StateShape } from 'hotpatch-agent/protocol';
+import type { AgentInfo, ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModule, type Compiled } from './compile';
 import { findTargets, nodeMajor, upgradeTargets, type LoadOutcome, type Target } from './hot-load';
@@ -95,6 +95,22 @@ export class SavePipeline {
     });
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
+  }
+
+  /**
+   * What saving `text` would do, without doing it: each agent's prepared plan (processes,
+   * migrations, before/after states of the first ones), aborted at once.
+   */
+  async preview(file: string, text: string): Promise<UpgradePlan[]> {
+    const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
+    const plans: UpgradePlan[] = [];
+    for (const { client, module } of targets) {
+      const { code } = await compileModule(file, text, client.info.nodeVersion);
+      const plan = await client.prepare({ modules: [{ file: module.file, code, source: text, origin: 'editor' }] });
+      if (plan.ok) await client.abort(plan.id);
+      plans.push(plan);
+    }
+    return plans;
   }
 
   /** Loads `text` with no migration, restarting the module's processes fresh on the new code. */

@@ -4,10 +4,12 @@
  * (shared/lsp-extensions.ts) feed richer clients such as the VS Code tree.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  ErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   type CodeAction,
@@ -66,6 +68,53 @@ export class HotpatchServer {
     connection.onCodeAction((params) => this.#codeActions(params.textDocument.uri, params.context.diagnostics));
     connection.onRequest(ext.treeRequest, () => ({ agents: this.#tree() }));
     connection.onRequest(ext.loadRequest, ({ uri }) => this.#save(uri));
+    connection.onRequest(ext.rollbackRequest, (target) =>
+      this.#moduleAction(target, 'rollback', (client) => client.rollback({ files: [target.file] })),
+    );
+    connection.onRequest(ext.purgeRequest, (target) =>
+      this.#moduleAction(target, target.soft ? 'soft purge' : 'purge', (client) =>
+        target.soft ? client.softPurge(target.file) : client.purge(target.file),
+      ),
+    );
+    connection.onRequest(ext.processStateRequest, async ({ pid, process }) => ({
+      state: (await this.#client(pid).getState(process)).state,
+    }));
+    connection.onRequest(ext.sourceRequest, async ({ pid, file, version }) => ({
+      source: (await this.#client(pid).source(file, version)).source,
+    }));
+    connection.onRequest(ext.migrationPreviewRequest, async ({ uri }) => {
+      const file = fileURLToPath(uri);
+      const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
+      return { plans: await this.#pipeline!.preview(file, text) };
+    });
+  }
+
+  #client(pid: number): AgentClient {
+    const client = this.#clients().find((c) => c.info.pid === pid);
+    if (!client) throw new ResponseError(ErrorCodes.InvalidParams, `no connected agent with pid ${pid}`);
+    return client;
+  }
+
+  async #moduleAction(
+    target: ext.ModuleTarget,
+    what: string,
+    run: (client: AgentClient) => Promise<unknown>,
+  ): Promise<ext.PatchReport> {
+    const uri = pathToFileURL(target.file).href;
+    try {
+      await run(this.#client(target.pid));
+      const report: ext.PatchReport = {
+        uri,
+        outcome: 'loaded',
+        lines: [`${what} of ${target.file} in pid ${target.pid} done`],
+      };
+      this.connection.console.log(`[hotpatch] ${report.lines[0]}`);
+      return report;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.connection.console.log(`[hotpatch] ${what} of ${target.file} failed: ${message}`);
+      return { uri, outcome: 'failed', lines: [message] };
+    }
   }
 
   #initialize(settings: ServerSettings | undefined): InitializeResult {
