@@ -62,8 +62,8 @@ export interface SavePipelineOptions {
 }
 
 export class SavePipeline {
-  /** Old-version analyses by agent pid, module file and code hash: a version never changes. */
-  readonly #oldTypes = new Map<string, ServerStateType[]>();
+  /** The running version's analysis per agent and module, keyed by its code hash. */
+  readonly #oldTypes = new Map<string, { hash: string; types: ServerStateType[] }>();
 
   constructor(private readonly options: SavePipelineOptions) {}
 
@@ -93,6 +93,12 @@ export class SavePipeline {
       shapeFor: () => shape,
       compiled,
     });
+    // The version just loaded is the old one at the next save: its analysis is this one.
+    for (const outcome of outcomes) {
+      const current = outcome.result?.modules[0]?.current;
+      if (current)
+        this.#oldTypes.set(`${outcome.client.info.pid}\0${outcome.module.file}`, { hash: current.hash, types: next });
+    }
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
   }
@@ -158,16 +164,16 @@ export class SavePipeline {
     module: ModuleInfo,
     file: string,
   ): Promise<ServerStateType[]> {
-    const key = `${client.info.pid}\0${module.file}\0${module.current.hash}`;
-    let cached = this.#oldTypes.get(key);
-    if (!cached) {
-      const { source } = await client.source(module.file);
-      // Beside the edited file, so the old text's relative imports resolve as the new one's do.
-      const virtual = join(dirname(file), `.hotpatch-v${module.current.seq}-${basename(file)}`);
-      cached = types.analyze(virtual, source);
-      this.#oldTypes.set(key, cached);
-    }
-    return cached;
+    // One entry per running module: only its current version is ever compared against.
+    const key = `${client.info.pid}\0${module.file}`;
+    const cached = this.#oldTypes.get(key);
+    if (cached?.hash === module.current.hash) return cached.types;
+    const { source } = await client.source(module.file);
+    // Beside the edited file, so the old text's relative imports resolve as the new one's do.
+    const virtual = join(dirname(file), `.hotpatch-v${module.current.seq}-${basename(file)}`);
+    const analysed = types.analyze(virtual, source);
+    this.#oldTypes.set(key, { hash: module.current.hash, types: analysed });
+    return analysed;
   }
 }
 

@@ -23,8 +23,9 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> implements Sp
   readonly #byName = new Map<string, ServerProcess>();
   readonly #byServer = new Map<string, Set<ServerProcess>>();
   /**
-   * The index `list(file)` reads. Filtering every process of the app instead took ≈10 ms at
-   * 100,000 processes, in one turn, several times per upgrade (test/bench/upgrade.ts).
+   * The index `list(file)` reads. Filtering every process of the app instead cost ≈3–6 ms per
+   * call at 100,000 processes, in one turn, and an upgrade lists its modules' processes several
+   * times (test/bench/upgrade.ts); it also grew with processes of unrelated modules.
    */
   readonly #byFile = new Map<string, Set<ServerProcess>>();
   #counter = 0;
