@@ -103,6 +103,15 @@ export class App {
     return app;
   }
 
+  /** examples/counter-app, built and started as its README starts it, on a free port. */
+  static startExample(): Promise<App> {
+    return App.start('ts-cjs', {
+      fixture: 'counter-app',
+      args: ['-r', 'hotpatch-agent/register', '--enable-source-maps', 'dist/main.js'],
+      env: { PORT: '0' },
+    });
+  }
+
   get output(): { stdout: string; stderr: string } {
     return { stdout: this.stdout, stderr: this.stderr };
   }

@@ -69,3 +69,20 @@ test('purge drops the old version and notifies; soft purge with nothing old repo
   assert.equal(again.purged, false);
   assert.equal(await app.get('/greet?name=ann'), 'v2 ann', 'purging old code leaves the current serving');
 });
+
+test('without source maps, a .ts file maps to its module through tsconfig rootDir → outDir', async () => {
+  const app = await App.start('ts-cjs', {
+    fixture: 'ts-cjs-nomap',
+    args: ['-r', 'hotpatch-agent/register', 'dist/app.js'],
+  });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  const greeting = (await client.modules()).find((m) => m.file === app.file('dist/greeting.js'));
+  assert.deepEqual(greeting?.sources, [], 'no source map names the .ts file');
+  app.edit('src/greeting.ts', (text) => text.replace('hello', 'mapped'));
+  const load = await runCli(['load', app.file('src/greeting.ts')], app.discoveryDir);
+  assert.equal(load.code, 0, load.stderr + load.stdout);
+  assert.match(load.stdout, /dist\/greeting\.js: vsn 1 \(#2\) is current/);
+  assert.equal(await app.get('/greet?name=ann'), 'mapped, ann');
+});

@@ -9,11 +9,7 @@ import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
 
 test('counter-app: hot-load a greeting, then migrate the visits server to a new state type', async () => {
-  const app = await App.start('ts-cjs', {
-    fixture: 'counter-app',
-    args: ['-r', 'hotpatch-agent/register', '--enable-source-maps', 'dist/main.js'],
-    env: { PORT: '0' },
-  });
+  const app = await App.startExample();
   after(() => app.stop());
   assert.match(await app.get('/?name=ann'), /^Hello, ann! \(visit 1, greeting vsn 1; recent: ann\)/);
 

@@ -92,11 +92,7 @@ test('two agents patched in one transaction; with one failing prepare, neither c
 });
 
 test('a state type change without codeChange: diagnostic and prompt, app untouched; the code action writes a migration that type-checks; saving it migrates the running state', async () => {
-  const app = await App.start('ts-cjs', {
-    fixture: 'counter-app',
-    args: ['-r', 'hotpatch-agent/register', '--enable-source-maps', 'dist/main.js'],
-    env: { PORT: '0' },
-  });
+  const app = await App.startExample();
   after(() => app.stop());
   await app.get('/?name=ann');
   await app.get('/?name=bob');
@@ -212,4 +208,37 @@ test('custom messages: migration preview, process state, a version’s source, r
   const unknown = await lsp.connection.sendRequest(purgeRequest, { pid: 1, file, soft: false });
   assert.equal(unknown.outcome, 'failed');
   assert.match(unknown.lines[0]!, /no connected agent with pid 1/);
+});
+
+test('"Load and restart processes": the new code loads and the processes restart fresh under their supervisor', async () => {
+  const app = await App.startExample();
+  after(() => app.stop());
+  await app.get('/?name=ann');
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const file = app.file('src/visits.ts');
+  await lsp.waitForModule(file);
+  const original = readFileSync(file, 'utf8');
+  await lsp.open(file, original);
+  const before = (await lsp.connection.sendRequest(treeRequest)).agents[0]!.processes.find((p) => p.name === 'visits')!;
+
+  const changed = original
+    .replace("vsn = '1'", "vsn = '2'")
+    .replace('  history: string[];\n}', '  history: string[];\n  since: string;\n}')
+    .replace('init: () => ({ count: 0, history: [] }),', "init: () => ({ count: 0, history: [], since: 'fresh' }),")
+    .replace('const next = { count: state.count + 1,', 'const next = { ...state, count: state.count + 1,');
+  lsp.answer = (params) => params.actions!.find((a) => a.title === 'Load and restart processes')!;
+  const refused = await lsp.save(file, changed);
+  assert.equal(refused.outcome, 'migrationNeeded');
+  await waitFor('the restarted visits process on v2', async () => {
+    const state = JSON.parse(await app.get('/visits')) as { since?: string };
+    return state.since === 'fresh';
+  });
+  assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 0, history: [], since: 'fresh' });
+  const restarted = await waitFor('the tree to show the new process', async () =>
+    (await lsp.connection.sendRequest(treeRequest)).agents[0]!.processes.find(
+      (p) => p.name === 'visits' && p.id !== before.id,
+    ),
+  );
+  assert.equal(restarted.vsn, '2');
 });

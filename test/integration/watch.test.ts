@@ -11,11 +11,7 @@ import { cliBin } from '../helpers/paths';
 import { waitFor } from '../helpers/wait';
 
 test('hotpatch watch: a saved greeting goes live; a state type change without codeChange is refused with the message', async () => {
-  const app = await App.start('ts-cjs', {
-    fixture: 'counter-app',
-    args: ['-r', 'hotpatch-agent/register', '--enable-source-maps', 'dist/main.js'],
-    env: { PORT: '0' },
-  });
+  const app = await App.startExample();
   after(() => app.stop());
   await app.get('/?name=ann');
   const watcher = spawn(process.execPath, [cliBin, 'watch', app.file('src'), '--debounce', '20'], {

@@ -1,7 +1,8 @@
 /**
- * Hot-loading a file into every connected agent whose app runs it, as an upgrade. A file maps to a module
- * when it is the module's own file or one of the sources in the module's source map (a .ts
- * file compiled to .js). Each agent gets code compiled for its Node version.
+ * Hot-loading a file into every connected agent whose app runs it, as an upgrade. A file maps
+ * to a module when it is the module's own file, one of the sources in the module's source map
+ * (a .ts file compiled to .js), or, without a map, where its tsconfig's rootDir → outDir emits
+ * it. Each agent gets code compiled for its Node version.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -16,6 +17,7 @@ import type {
 } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModule, originalPosition, type Compiled } from './compile';
+import { emittedFile } from './tsconfig-mapping';
 
 export interface LoadOutcome {
   client: AgentClient;
@@ -99,9 +101,13 @@ export async function findTargets(
   const lists = await Promise.all(
     clients.map(async (client) => ({ client, modules: known?.(client) ?? (await client.modules()) })),
   );
-  return lists.flatMap(({ client, modules }) =>
-    modules.filter((module) => moduleRunsFile(module, file)).map((module) => ({ client, module })),
-  );
+  const match = (runs: (module: ModuleInfo) => boolean): Target[] =>
+    lists.flatMap(({ client, modules }) => modules.filter(runs).map((module) => ({ client, module })));
+  const targets = match((module) => moduleRunsFile(module, file));
+  if (targets.length > 0) return targets;
+  // No source map names the file: try where its tsconfig emits it.
+  const emitted = await emittedFile(file);
+  return emitted ? match((module) => module.file === emitted) : [];
 }
 
 /** The two-phase upgrade of `text` (the new contents of `file`) into every target. */
