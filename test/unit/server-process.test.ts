@@ -483,3 +483,29 @@ test('10,000 calls sent at once do not starve the event loop, and all are answer
   );
   stop(p);
 });
+
+test('a handler learns which process called it, across its awaits; a process calling itself fails at once', async () => {
+  const callee = spawn(
+    defineServer<null, { op: 'who' }, string | undefined>({
+      init: () => null,
+      handleCall: (_message, state, from) => ({ reply: from.process, state }),
+    }),
+  );
+  const caller = spawn(
+    defineServer<null, { op: 'ask' } | { op: 'self' }, unknown>({
+      init: () => null,
+      async handleCall(message, state) {
+        await Promise.resolve(); // the caller's identity survives an await
+        if (message.op === 'ask') return { reply: await call(callee, { op: 'who' }), state };
+        const error = await call(caller, { op: 'ask' }).catch((e: unknown) => e);
+        return { reply: error, state };
+      },
+    }),
+  );
+  assert.equal(await call(caller, { op: 'ask' }), caller.id);
+  assert.equal(await call(callee, { op: 'who' }), undefined, 'a call from outside any process');
+  const error = (await call(caller, { op: 'self' })) as ProcessError;
+  assert.ok(error instanceof ProcessError);
+  assert.equal(error.reason, 'self');
+  assert.match(error.message, /called itself/);
+});

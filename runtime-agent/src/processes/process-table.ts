@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { basename, extname } from 'node:path';
 import type { AnySpec, ExitReason, From, ServerDefinition } from './define-server';
-import { ProcessError, ServerProcess, type SpecSource, type VersionRef } from './server-process';
+import { ProcessError, ServerProcess, runningProcess, type SpecSource, type VersionRef } from './server-process';
 
 export interface ProcessTableEvents {
   started: [ServerProcess];
@@ -131,7 +131,13 @@ export function call<Reply = unknown>(
 ): Promise<Reply> {
   const process = resolve(ref);
   if (!process) return Promise.reject(new ProcessError(`no process ${describe(ref)}`, 'noproc'));
-  const from: From = {};
+  const caller = runningProcess.getStore();
+  if (caller === process) {
+    return Promise.reject(
+      new ProcessError(`${process.id} called itself: its mailbox waits for this very handler`, 'self'),
+    );
+  }
+  const from: From = caller ? { process: caller.id } : {};
   return process.call(message, options.timeout ?? 5000, from) as Promise<Reply>;
 }
 

@@ -103,7 +103,9 @@ export class ReleaseHandler {
       }
     }
     const previews: UpgradePlan['previews'] = [];
-    if (errors.length === 0) await this.#dryRun(stages, errors, previews, options.previews ?? 20);
+    // One pass over the table per module, shared by the dry run and the plan's counts.
+    const live = new Map(stages.map((s) => [s.module.file, this.#initialized(s.module.file)]));
+    if (errors.length === 0) await this.#dryRun(stages, live, errors, previews, options.previews ?? 20);
     const id = randomUUID();
     const expiresAt = new Date(Date.now() + this.#planTtlMs).toISOString();
     const plan: UpgradePlan = {
@@ -113,7 +115,7 @@ export class ReleaseHandler {
         file: s.module.file,
         fromVsn: s.base.info.vsn,
         toVsn: s.prepared.version.info.vsn,
-        processes: this.#initialized(s.module.file).length,
+        processes: live.get(s.module.file)!.length,
         migration: s.hasMigration,
       })),
       errors,
@@ -161,7 +163,8 @@ export class ReleaseHandler {
         errors.push(toUpgradeError(file, error));
       }
     }
-    if (errors.length === 0) await this.#dryRun(stages, errors, [], 0);
+    const live = new Map(stages.map((s) => [s.module.file, this.#initialized(s.module.file)]));
+    if (errors.length === 0) await this.#dryRun(stages, live, errors, [], 0);
     if (errors.length > 0) {
       for (const stage of stages) this.codeServer.discard(stage.prepared);
       throw new UpgradeFailure({ stage: 'prepare', errors });
@@ -220,14 +223,14 @@ export class ReleaseHandler {
   /** Runs every migration on structured clones of the live states; the app sees nothing. */
   async #dryRun(
     stages: Stage[],
+    live: Map<string, ServerProcess[]>,
     errors: UpgradeError[],
     previews: UpgradePlan['previews'],
     previewCount: number,
   ): Promise<void> {
     for (const stage of stages) {
       if (stage.restart) continue;
-      const processes = this.#initialized(stage.module.file);
-      await this.#chunked(processes, (process) => {
+      await this.#chunked(live.get(stage.module.file)!, (process) => {
         let copy: unknown;
         try {
           copy = structuredClone(process.state);

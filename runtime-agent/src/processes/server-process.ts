@@ -6,6 +6,7 @@
  * messages queue. That is how an upgrade changes code and state with nothing lost and
  * nothing handled twice.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AnySpec, ExitReason, From, ServerDefinition } from './define-server';
 
 /** A module version as the process runtime sees it: identity plus its vsn. */
@@ -19,6 +20,12 @@ export interface SpecSource {
 }
 
 export type ProcessStatus = 'running' | 'suspended' | 'dead';
+
+/**
+ * The process whose handler is running, through its awaits too: it tells a callee who called
+ * (From.process) and catches a process calling itself, which could never be answered.
+ */
+export const runningProcess = new AsyncLocalStorage<ServerProcess>();
 
 /**
  * Messages are handled in microtasks, so callers that answer every reply with a new call
@@ -52,7 +59,7 @@ type Envelope =
 export class ProcessError extends Error {
   constructor(
     message: string,
-    readonly reason: 'noproc' | 'timeout' | 'exit',
+    readonly reason: 'noproc' | 'timeout' | 'exit' | 'self',
   ) {
     super(message);
     this.name = 'ProcessError';
@@ -221,7 +228,7 @@ export class ServerProcess {
       this.handlerKind = envelope.kind;
       this.#current = envelope;
       try {
-        const outcome = dispatch(resolved.spec, envelope, this.state);
+        const outcome = runningProcess.run(this, () => dispatch(resolved.spec, envelope, this.state));
         const settled = isPromise(outcome) ? await outcome : outcome;
         if (this.#isDead()) break; // killed while awaiting: the result belongs to nobody
         this.#apply(envelope, settled);
