@@ -18,7 +18,7 @@ import {
   type ServerDefinition,
 } from '../processes/define-server';
 import type { ProcessTable } from '../processes/process-table';
-import type { ServerProcess, SpecSource } from '../processes/server-process';
+import { describeWork, type ServerProcess, type SpecSource } from '../processes/server-process';
 import {
   NodeModule,
   captureTopLevel,
@@ -134,7 +134,7 @@ export class SoftPurgeRefusedError extends Error {
         processes
           .map(
             (p) =>
-              `${p.id} (handling a ${p.handlerKind ?? 'message'} for ${Math.round(performance.now() - p.handlerSince)} ms)`,
+              `${p.id} (handling ${describeWork(p.handlerKind)} for ${Math.round(performance.now() - p.handlerSince)} ms)`,
           )
           .join(', '),
     );

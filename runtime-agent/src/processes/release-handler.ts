@@ -16,7 +16,7 @@ import type { CommitResult, Origin, StateShape, UpgradeError, UpgradeErrorData, 
 import type { AnySpec, CodeChangeFrom } from './define-server';
 import type { ProcessTable } from './process-table';
 import { renderState } from './render-state';
-import type { ServerProcess } from './server-process';
+import { describeWork, type ServerProcess } from './server-process';
 import { checkShape } from './state-shape';
 
 export interface ReleaseHandlerOptions {
@@ -330,7 +330,7 @@ export class ReleaseHandler {
             file: p.definition.file ?? '',
             process: p.id,
             message:
-              `still handling a ${p.handlerKind ?? 'message'} after ${suspendTimeoutMs} ms ` +
+              `still handling ${describeWork(p.handlerKind)} after ${suspendTimeoutMs} ms ` +
               `(started in vsn ${p.handlerVersion?.info.vsn ?? '?'}); suspend timed out`,
           })),
       });

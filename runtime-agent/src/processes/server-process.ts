@@ -276,9 +276,7 @@ export class ServerProcess {
     const message = error instanceof Error ? error.message : String(error);
     if (envelope.kind === 'call')
       envelope.reject(new ProcessError(`${this.id} crashed handling the call: ${message}`, 'exit'));
-    // ('an info', not 'a info': the reason is shown to users as is.)
-    const what =
-      envelope.kind === 'init' ? 'init' : `handling ${envelope.kind === 'info' ? 'an' : 'a'} ${envelope.kind}`;
+    const what = envelope.kind === 'init' ? 'init' : `handling ${describeWork(envelope.kind)}`;
     this.#exit({ error: `${what} failed: ${message}` }, true);
   }
 
@@ -305,7 +303,16 @@ export class ServerProcess {
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
     this.onExit(this, reason);
-    for (const monitor of this.#monitors.splice(0)) monitor(reason);
+    for (const monitor of this.#monitors.splice(0)) {
+      // One failing watcher must not keep the others from hearing of the exit.
+      try {
+        monitor(reason);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 }
 
@@ -328,6 +335,12 @@ function dispatch(spec: AnySpec, envelope: Envelope, state: unknown): unknown {
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as Promise<unknown> | undefined)?.then === 'function';
+}
+
+/** 'a call', 'a cast', 'an info' — as users read it in messages. */
+export function describeWork(kind: string | undefined): string {
+  if (kind === undefined) return 'a message';
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 export function describeReason(reason: ExitReason): string {
