@@ -491,10 +491,10 @@ test('a handler learns which process called it, across its awaits; a process cal
       handleCall: (_message, state, from) => ({ reply: from.process, state }),
     }),
   );
-  const caller = spawn(
+  const caller: ServerProcess = spawn(
     defineServer<null, { op: 'ask' } | { op: 'self' }, unknown>({
       init: () => null,
-      async handleCall(message, state) {
+      async handleCall(message, state): Promise<{ reply: unknown; state: null }> {
         await Promise.resolve(); // the caller's identity survives an await
         if (message.op === 'ask') return { reply: await call(callee, { op: 'who' }), state };
         const error = await call(caller, { op: 'ask' }).catch((e: unknown) => e);
