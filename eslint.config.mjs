@@ -39,8 +39,36 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN.md: the client is the only part of the editor side that imports VS Code.
+    files: ['extension/src/**/*.ts'],
+    ignores: ['extension/src/client/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Only extension/src/client imports vscode.' }],
+          patterns: [
+            {
+              group: ['vscode-languageclient', 'vscode-languageclient/*'],
+              message: 'Only extension/src/client uses the language client.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+      },
+    },
   },
   {
     files: ['extension/bin/*.js'],

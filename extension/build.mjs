@@ -1,12 +1,12 @@
-// Bundles the editor side with esbuild (tsc only type-checks): the CLI and the engine (for
-// tests and other front ends); the language server and the VS Code client join as entry points.
+// Bundles the editor side with esbuild (tsc only type-checks): the CLI, the engine (for tests and
+// other front ends), the language server, and the VS Code client (dist/extension.js, the `main`
+// of the root package.json, which is the extension's manifest).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-await build({
-  entryPoints: { cli: 'src/cli/main.ts', engine: 'src/engine/index.ts', server: 'src/server/main.ts' },
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -14,8 +14,23 @@ await build({
   outdir: 'dist',
   sourcemap: true,
   logLevel: 'warning',
-  // esbuild runs its native binary from its own package; TypeScript (9 MB) loads from its
-  // package too; ws's optional speed-ups are absent.
-  external: ['esbuild', 'typescript', 'bufferutil', 'utf-8-validate'],
-  define: { CLIENT_VERSION: JSON.stringify(version) },
-});
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts', engine: 'src/engine/index.ts', server: 'src/server/main.ts' },
+    // esbuild runs its native binary from its own package; TypeScript (9 MB) loads from its
+    // package too; ws's optional speed-ups are absent. The packaged extension ships those two
+    // packages (.vscodeignore).
+    external: ['esbuild', 'typescript', 'bufferutil', 'utf-8-validate'],
+    define: { CLIENT_VERSION: JSON.stringify(version) },
+  }),
+  build({
+    ...common,
+    // The client runs in VS Code's extension host, which provides `vscode`; the language client
+    // library is bundled.
+    entryPoints: { extension: 'src/client/extension.ts' },
+    external: ['vscode'],
+  }),
+]);

@@ -1,5 +1,5 @@
 // The main job: the example app (examples/counter-app) running with the agent, ready to be
-// hot-patched. Until the VS Code extension lands, patches come from the `hotpatch` CLI.
+// hot-patched from the editor (the Hotpatch extension saves into it) or the `hotpatch` CLI.
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
