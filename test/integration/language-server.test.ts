@@ -40,6 +40,14 @@ test('save → new code live, through source maps (TS compiled to CJS)', async (
   assert.ok(typeof report.ms === 'number' && report.ms > 0);
   assert.match(report.lines[0]!, /vsn 2 \(#2\) is current/);
   assert.equal(await app.get('/greet?name=ann'), 'saved, ann');
+
+  // Saving again without a change (an auto-save) loads nothing: the old version stays useful.
+  const again = await lsp.save(file, text);
+  assert.equal(again.outcome, 'unchanged', again.lines.join('\n'));
+  const client = await app.connect();
+  after(() => client.close());
+  const greeting = (await client.modules()).find((m) => m.sources.includes(file));
+  assert.deepEqual([greeting?.current.seq, greeting?.old?.seq], [2, 1]);
 });
 
 test('a syntax error is not loaded and becomes a diagnostic', async () => {

@@ -147,6 +147,8 @@ function describeSave(outcome: SaveOutcome, root: string): string {
       ].join('\n');
     case 'notRunning':
       return `· ${file}: no running app has loaded it`;
+    case 'unchanged':
+      return `· ${file}: unchanged, every app already runs this code`;
     case 'syntaxError':
       return `✗ ${file}: not loaded, syntax error: ${outcome.error.message}`;
     case 'migrationNeeded':

@@ -149,6 +149,9 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
       case 'notRunning':
         void vscode.window.showWarningMessage(`Hotpatch: no running app has loaded ${file}.`);
         break;
+      case 'unchanged':
+        vscode.window.setStatusBarMessage(`$(check) Hotpatch: every app already runs ${file} as it is`, 5000);
+        break;
       case 'syntaxError':
         void showError(`Hotpatch: ${file} ${result.lines.join('; ')}`, h.output);
         break;

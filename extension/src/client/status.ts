@@ -39,9 +39,9 @@ export class HotpatchStatus implements vscode.Disposable {
     this.#render();
   }
 
-  /** A patch worth showing: one that loaded, failed or was held back (not "no app runs this file"). */
+  /** A patch worth showing: one that loaded, failed or was held back (not "no app runs this file" or "unchanged"). */
   patched(report: PatchReport): void {
-    if (report.outcome === 'notRunning') return;
+    if (report.outcome === 'notRunning' || report.outcome === 'unchanged') return;
     this.#last = { report, at: new Date() };
     this.#render();
   }

@@ -5,6 +5,7 @@
  * changed and the new code has no codeChange, stop and say so; else upgrade every agent in
  * one two-phase transaction, with the new state shape checked by the agents.
  */
+import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { AgentInfo, ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
@@ -49,6 +50,8 @@ export type SaveOutcome =
   | { kind: 'loaded'; file: string; outcomes: LoadOutcome[]; ms: number }
   | { kind: 'failed'; file: string; outcomes: LoadOutcome[]; ms: number }
   | { kind: 'notRunning'; file: string }
+  /** Every agent already runs exactly this code (a save without changes, an auto-save). */
+  | { kind: 'unchanged'; file: string }
   | { kind: 'syntaxError'; file: string; error: CompileError }
   | { kind: 'migrationNeeded'; file: string; changes: StateChange[]; ms: number };
 
@@ -73,11 +76,18 @@ export class SavePipeline {
     if (targets.length === 0) return { kind: 'notRunning', file };
     const compiled = new Map<string, Compiled>();
     try {
-      const nodeVersion = targets[0]!.client.info.nodeVersion;
-      compiled.set(nodeMajor(nodeVersion), await compileModule(file, text, nodeVersion));
+      for (const { client } of targets) {
+        const major = nodeMajor(client.info.nodeVersion);
+        if (!compiled.has(major)) compiled.set(major, await compileModule(file, text, client.info.nodeVersion));
+      }
     } catch (error) {
       if (error instanceof CompileError) return { kind: 'syntaxError', file, error };
       throw error;
+    }
+    // Loading the code that already runs would only push the useful old version out.
+    const hashes = new Map([...compiled].map(([major, c]) => [major, codeHash(c.code)]));
+    if (targets.every((t) => t.module.current.hash === hashes.get(nodeMajor(t.client.info.nodeVersion)))) {
+      return { kind: 'unchanged', file };
     }
     const types = this.options.stateTypes;
     const next = types ? types.analyze(file, text) : [];
@@ -183,4 +193,9 @@ export function describeStateChange(change: StateChange): string {
     `${change.server.typeName} changed since v${change.fromVsn} running in ${change.agent.appName} ` +
     `(pid ${change.agent.pid}): ${change.lines.join(', ')}`
   );
+}
+
+/** The agent's version hash of a piece of code (VersionInfo.hash). */
+function codeHash(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 12);
 }

@@ -186,6 +186,8 @@ export class HotpatchServer {
         return { uri, outcome: outcome.kind, ms: outcome.ms, lines: outcome.outcomes.map((o) => describeOutcome(o)) };
       case 'notRunning':
         return { uri, outcome: 'notRunning', lines: ['no running app has loaded this file'] };
+      case 'unchanged':
+        return { uri, outcome: 'unchanged', lines: ['every app already runs this code; nothing loaded'] };
       case 'syntaxError':
         return { uri, outcome: 'syntaxError', lines: [`not loaded: ${outcome.error.message}`] };
       case 'migrationNeeded':

@@ -19,7 +19,7 @@ export const treeChanged = new NotificationType0('hotpatch/treeChanged');
 /** The outcome of one patch, as reported after a save or a hot-load command. */
 export interface PatchReport {
   uri: string;
-  outcome: 'loaded' | 'failed' | 'notRunning' | 'syntaxError' | 'migrationNeeded';
+  outcome: 'loaded' | 'failed' | 'notRunning' | 'unchanged' | 'syntaxError' | 'migrationNeeded';
   /** Milliseconds from the save reaching the server to the new code being live everywhere. */
   ms?: number;
   /** One line per agent: what was loaded where, or what failed. */
