@@ -3,7 +3,8 @@
 //   code-server (VS Code's server with the web workbench), installed with that Node first on PATH
 //   and its headers for node-gyp, since code-server compiles native modules (≈150 s, ≈620 MB).
 // playwright-core and mocha are pinned devDependencies (`npm ci`); Chromium and the Kerberos
-// headers are Debian packages that .ci/run installs. Idempotent: a second run checks and exits.
+// headers are Debian packages, installed here when running as root. Idempotent: a second run
+// checks and exits.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,7 +30,15 @@ const fail = (message) => {
   process.exit(1);
 };
 
-// Debian packages first: without them the long code-server install would fail late.
+// Debian packages first: without them the long code-server install would fail late. As root
+// (CI, this project's machines) they are installed here, so a fresh machine needs no step of its own.
+const missingDebian = () => !existsSync(chromium) || !existsSync('/usr/include/gssapi/gssapi.h');
+if (missingDebian() && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  console.log('vscode-test setup: installing chromium and libkrb5-dev from Debian');
+  const apt = { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  execFileSync('apt-get', ['update'], apt);
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium', 'libkrb5-dev'], apt);
+}
 if (!existsSync(chromium)) fail(`${chromium} is missing; install it with\n  ${aptHint}`);
 if (!existsSync('/usr/include/gssapi/gssapi.h')) {
   fail(`the Kerberos headers (libkrb5-dev) that code-server's native module needs are missing:\n  ${aptHint}`);
