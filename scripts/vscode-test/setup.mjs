@@ -69,7 +69,10 @@ if (!existsSync(codeServerMarker) || !existsSync(codeServerEntry)) {
       cwd: codeServerPrefix,
       stdio: 'inherit',
       env: {
-        ...process.env,
+        // Not the npm_* variables of an outer `npm test`: npm reads npm_config_* as its own
+        // configuration, and code-server's postinstall checks the Node version in the inherited
+        // npm_config_user_agent (which names the outer npm's Node 20).
+        ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name))),
         // code-server's install scripts run `node` and node-gyp: both must be Node 24's.
         PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`,
         npm_config_nodedir: nodeDir,
