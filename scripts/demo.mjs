@@ -6,9 +6,15 @@
 //   127.0.0.1:$PORT_EDITOR (default: a free port), with this repository linked into its extensions
 //   folder; open the URL it prints. HOTPATCH_DEMO_EDITOR=none starts the app only.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { extensionsDir, freePort, startCodeServer, stopCodeServer } from './vscode-test/code-server.mjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  freePort,
+  linkExtension,
+  startCodeServer,
+  stopCodeServer,
+  writeUserSettings,
+} from './vscode-test/code-server.mjs';
 import { cacheDir, root } from './vscode-test/paths.mjs';
 
 const appDir = join(root, 'examples', 'counter-app');
@@ -59,19 +65,9 @@ async function openEditor() {
   if (setup.status !== 0) throw new Error('scripts/vscode-test/setup.mjs failed');
 
   const dir = join(cacheDir, 'demo');
-  // The repository is the extension: linked into code-server's extensions folder, it loads as
-  // installed (code-server ignores a server-side extensionDevelopmentPath).
-  const { publisher, name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const link = join(extensionsDir(dir), `${publisher}.${name}-${version}`);
-  rmSync(link, { force: true }); // the link only, not the repository
-  symlinkSync(root, link, 'dir');
-  // A quieter first window: no chat panel, no offer to open the repository above the example.
-  const settings = join(dir, 'user-data', 'User', 'settings.json');
-  if (!existsSync(settings)) {
-    mkdirSync(dirname(settings), { recursive: true });
-    const quiet = { 'chat.disableAIFeatures': true, 'git.openRepositoryInParentFolders': 'never' };
-    writeFileSync(settings, `${JSON.stringify(quiet, null, 2)}\n`);
-  }
+  linkExtension(dir);
+  // Kept once written: the user's own changes to the demo profile survive the next demo.
+  if (!existsSync(join(dir, 'user-data', 'User', 'settings.json'))) writeUserSettings(dir);
   const editorPort = await freePort(process.env.PORT_EDITOR);
   // Workspace trust off: the example is this repository's own code, and restricted mode would not load on save.
   codeServer = await startCodeServer({ dir, port: editorPort, cwd: appDir, args: ['--disable-workspace-trust'] });

@@ -1,11 +1,12 @@
 // Starting and stopping code-server (installed by setup.mjs) on 127.0.0.1, shared by the demo
-// (scripts/demo.mjs) and the .vsix check (vsix.mjs). Each caller gives it a folder of its own for
+// (scripts/demo.mjs), the extension-host suite (run.mjs), the .vsix check (vsix.mjs) and the UI test
+// (test/ui). Each caller gives it a folder of its own for
 // user data, extensions and XDG config, so nothing touches ~/.config or ~/.local.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { chromium, codeServerEntry, node } from './paths.mjs';
+import { dirname, join } from 'node:path';
+import { chromium, codeServerEntry, node, root } from './paths.mjs';
 
 /** The folders code-server reads and writes under `dir`. */
 function folders(dir) {
@@ -20,6 +21,30 @@ function codeServerEnv(dirs, env) {
 
 /** The extensions folder that code-server uses with `dir` (created). */
 export const extensionsDir = (dir) => folders(dir).extensions;
+
+/**
+ * Links this repository into `dir`'s extensions folder, where code-server loads it as an installed
+ * extension (it ignores a server-side extensionDevelopmentPath; only the test payload in the URL sets
+ * one). Returns the extension's id.
+ */
+export function linkExtension(dir) {
+  const { publisher, name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const link = join(extensionsDir(dir), `${publisher}.${name}-${version}`);
+  rmSync(link, { force: true }); // the link only, not the repository
+  symlinkSync(root, link, 'dir');
+  return `${publisher}.${name}`;
+}
+
+/**
+ * The user settings of `dir`'s profile. Always: no chat panel and no offer to open the repository
+ * above the workspace, so the first window shows the workspace only.
+ */
+export function writeUserSettings(dir, settings = {}) {
+  const file = join(folders(dir)['user-data'], 'User', 'settings.json');
+  mkdirSync(dirname(file), { recursive: true });
+  const quiet = { 'chat.disableAIFeatures': true, 'git.openRepositoryInParentFolders': 'never' };
+  writeFileSync(file, `${JSON.stringify({ ...quiet, ...settings }, null, 2)}\n`);
+}
 
 /** `code-server --install-extension <vsix>` into `dir`'s extensions folder. */
 export function installExtension(dir, vsix) {

@@ -11,14 +11,12 @@
 //   --extension  the extension folder to develop (default: this repository, whose package.json is
 //              the manifest)
 // Needs scripts/vscode-test/setup.mjs first (npm run test:vscode does both).
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
-import { chromium as playwright } from 'playwright-core';
 import { buildSuite } from './build-suite.mjs';
-import { cacheDir, chromium, codeServerEntry, codeServerMarker, exampleApp, node, root } from './paths.mjs';
+import { freePort, launchChromium, startCodeServer, stopCodeServer } from './code-server.mjs';
+import { cacheDir, chromium, codeServerMarker, exampleApp, root } from './paths.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -44,12 +42,7 @@ if (!existsSync(codeServerMarker) || !existsSync(chromium)) {
 const runsDir = join(cacheDir, 'runs');
 removeFinishedRuns();
 const runDir = join(runsDir, String(process.pid));
-const dirs = Object.fromEntries(
-  ['user-data', 'extensions', 'xdg-config', 'xdg-data', 'chromium-profile', 'logs', 'workspace'].map((d) => [
-    d,
-    join(runDir, d),
-  ]),
-);
+const dirs = Object.fromEntries(['chromium-profile', 'logs', 'workspace'].map((d) => [d, join(runDir, d)]));
 for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
 for (const entry of ['package.json', 'tsconfig.json', 'src', 'dist']) {
   if (existsSync(join(exampleApp, entry)))
@@ -75,96 +68,36 @@ const timer = setTimeout(() => {
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void finish(130));
 
 try {
-  codeServer = startCodeServer();
-  await waitForHealth();
+  const serverLog = join(runDir, 'code-server.log');
+  codeServer = await startCodeServer({
+    dir: runDir,
+    port,
+    cwd: dirs.workspace,
+    // enable-smoke-test-driver: without it the workbench ignores the test settings in the URL.
+    args: ['--disable-workspace-trust', '--vscode-option', 'enable-smoke-test-driver'],
+    // Inherited by the extension host: test/e2e/suite/index.ts tags its console lines with it.
+    env: { HOTPATCH_E2E_CONSOLE_TAG: consoleTag },
+    onOutput: (chunk) => {
+      appendFileSync(serverLog, chunk);
+      if (options.verbose) process.stdout.write(`[code-server] ${chunk}`);
+    },
+  });
+  codeServer.on('exit', (code, signal) => {
+    if (!cleaningUp) {
+      log(`code-server exited early (${signal ?? code}); its output is in ${serverLog}`);
+      void finish(1);
+    }
+  });
   log(`code-server ready on ${origin}`);
-  const code = await runSuite();
-  exitCode = code;
+  exitCode = await runSuite();
 } catch (error) {
   console.error(`vscode-test: ${error instanceof Error ? error.message : String(error)}`);
   exitCode = 1;
 }
 await finish(exitCode);
 
-function startCodeServer() {
-  const child = spawn(
-    node,
-    [
-      codeServerEntry,
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--auth',
-      'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--vscode-option',
-      'enable-smoke-test-driver',
-      '--user-data-dir',
-      dirs['user-data'],
-      '--extensions-dir',
-      dirs.extensions,
-    ],
-    {
-      cwd: dirs.workspace,
-      // Its own process group: the extension hosts it starts are killed with it.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        XDG_CONFIG_HOME: dirs['xdg-config'],
-        XDG_DATA_HOME: dirs['xdg-data'],
-        // Inherited by the extension host: test/e2e/suite/index.ts tags its console lines with it.
-        HOTPATCH_E2E_CONSOLE_TAG: consoleTag,
-      },
-    },
-  );
-  const serverLog = join(runDir, 'code-server.log');
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
-      appendFileSync(serverLog, chunk);
-      if (options.verbose) process.stdout.write(`[code-server] ${chunk}`);
-    });
-  }
-  child.on('exit', (code, signal) => {
-    if (!cleaningUp) {
-      log(`code-server exited early (${signal ?? code}); its output is in ${serverLog}`);
-      void finish(1);
-    }
-  });
-  return child;
-}
-
-async function waitForHealth() {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${origin}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`code-server did not answer ${origin}/healthz within 60 s`);
-}
-
 async function runSuite() {
-  context = await playwright.launchPersistentContext(dirs['chromium-profile'], {
-    executablePath: chromium,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  context = await launchChromium(dirs['chromium-profile']);
   let reportExit;
   const exited = new Promise((resolve) => (reportExit = resolve));
   // The workbench calls this when the suite's run() settles (0 resolved, 1 rejected), with its logs.
@@ -227,16 +160,9 @@ async function finish(code) {
   cleaningUp = true;
   clearTimeout(timer);
   await Promise.race([context?.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 5000))]);
-  if (codeServer?.pid && codeServer.exitCode === null) {
-    // The whole group: code-server and the extension hosts it forked (they would otherwise wait
-    // hours for the browser to reconnect).
-    killGroup(codeServer.pid, 'SIGTERM');
-    await Promise.race([
-      new Promise((resolve) => codeServer.once('exit', resolve)),
-      new Promise((resolve) => setTimeout(resolve, 3000)),
-    ]);
-  }
-  if (codeServer?.pid) killGroup(codeServer.pid, 'SIGKILL');
+  // The whole process group: code-server and the extension hosts it forked (they would otherwise
+  // wait hours for the browser to reconnect).
+  await stopCodeServer(codeServer);
   if (!summarySeen) console.log('e2e: 0 passed, 1 failed (the suite did not run to its end; see above)');
   if (!options.keep && code === 0) rmSync(runDir, { recursive: true, force: true });
   else log(`profiles, logs and workspace kept in ${runDir}`);
@@ -257,24 +183,4 @@ function removeFinishedRuns() {
     }
     if (!alive) rmSync(join(runsDir, name), { recursive: true, force: true });
   }
-}
-
-function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
