@@ -19,6 +19,10 @@ import {
   DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification,
   ShowMessageRequest,
+  ShowDocumentRequest,
+  ApplyWorkspaceEditRequest,
+  type ApplyWorkspaceEditParams,
+  type ShowDocumentParams,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type ShowMessageRequestParams,
@@ -35,6 +39,9 @@ export class LspSession {
   /** How the test answers the next migration prompt. */
   answer: (params: ShowMessageRequestParams) => MessageActionItem | null = () => null;
   treeChanges = 0;
+  /** workspace/applyEdit requests (all applied) and window/showDocument requests, in order. */
+  readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
+  readonly shownDocuments: ShowDocumentParams[] = [];
   /** window/logMessage lines: the server's transaction log. */
   readonly log: string[] = [];
   stderr = '';
@@ -72,12 +79,19 @@ export class LspSession {
       session.prompts.push(params);
       return session.answer(params);
     });
-    connection.onRequest('workspace/applyEdit', () => ({ applied: true }));
+    connection.onRequest(ApplyWorkspaceEditRequest.type, (params) => {
+      session.appliedEdits.push(params);
+      return { applied: true };
+    });
+    connection.onRequest(ShowDocumentRequest.type, (params) => {
+      session.shownDocuments.push(params);
+      return { success: true };
+    });
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { applyEdit: true } },
+      capabilities: { workspace: { applyEdit: true }, window: { showDocument: { support: true } } },
       initializationOptions: { debounceMs: 0, ...options },
     });
     await connection.sendNotification(InitializedNotification.type, {});

@@ -155,6 +155,38 @@ test('a state type change without codeChange: diagnostic and prompt, app untouch
   assert.match(await app.get('/?name=cy'), /visit 3/);
 });
 
+test('choosing "Generate migration" in the prompt writes the codeChange stub and reveals it; nothing is loaded', async () => {
+  const app = await App.startExample();
+  after(() => app.stop());
+  await app.get('/?name=ann');
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const file = app.file('src/visits.ts');
+  await lsp.waitForModule(file);
+  const original = readFileSync(file, 'utf8');
+  await lsp.open(file, original);
+  const changed = original
+    .replace('  history: string[];\n}', '  history: string[];\n  since: string;\n}')
+    .replace('init: () => ({ count: 0, history: [] }),', "init: () => ({ count: 0, history: [], since: 'startup' }),");
+  lsp.answer = (params) => params.actions?.find((a) => a.title === 'Generate migration') ?? null;
+  const refused = await lsp.save(file, changed);
+  assert.equal(refused.outcome, 'migrationNeeded', refused.lines.join('\n'));
+
+  await waitFor('the stub revealed', () => lsp.shownDocuments.length === 1);
+  assert.equal(lsp.appliedEdits.length, 1);
+  const edits = lsp.appliedEdits[0]!.edit.changes![refused.uri]!;
+  const migrated = TextDocument.applyEdits(TextDocument.create(refused.uri, 'typescript', 1, changed), edits);
+  assert.match(migrated, /codeChange\(/);
+  const shown = lsp.shownDocuments[0]!;
+  assert.equal(shown.uri, refused.uri);
+  assert.equal(shown.takeFocus, true);
+  // The selection is the codeChange stub where it now stands (below the StateV1 type written above it).
+  const selected = TextDocument.create(refused.uri, 'typescript', 2, migrated).getText(shown.selection);
+  assert.match(selected, /codeChange\(/, `the selection:\n${selected}`);
+  assert.equal(selected, edits.find((e) => e.newText.includes('codeChange('))?.newText);
+  assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 1, history: ['ann'] }, 'app untouched');
+});
+
 for (const kind of ['esm', 'tsx'] as const) {
   test(`${kind}: save → new code live through the ES module facade`, async () => {
     const app = await App.start(kind);

@@ -16,6 +16,8 @@ import {
   type Connection,
   type Diagnostic,
   type InitializeResult,
+  type Position,
+  type Range,
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -57,10 +59,15 @@ export class HotpatchServer {
   #pool: AgentPool | undefined;
   #pipeline: SavePipeline | undefined;
   #stateTypes: StateTypes | undefined;
+  /** Whether the client handles window/showDocument (LSP 3.16), used to reveal a generated migration. */
+  #canShowDocument = false;
 
   constructor(readonly connection: Connection) {
     this.#documents.listen(connection);
-    connection.onInitialize((params) => this.#initialize(params.initializationOptions as ServerSettings | undefined));
+    connection.onInitialize((params) => {
+      this.#canShowDocument = params.capabilities.window?.showDocument?.support === true;
+      return this.#initialize(params.initializationOptions as ServerSettings | undefined);
+    });
     connection.onShutdown(() => this.dispose());
     this.#documents.onDidSave((event) => {
       if (this.#settings.loadOnSave) this.#debounce(event.document.uri);
@@ -235,8 +242,16 @@ export class HotpatchServer {
       { title: CANCEL },
     );
     if (choice?.title === GENERATE) {
+      const open = this.#documents.get(uri);
       const edits = this.#stubEdits(uri, changes);
-      if (edits.length > 0) await this.connection.workspace.applyEdit({ changes: { [uri]: edits } });
+      if (!open || edits.length === 0) return;
+      // A copy: the managed document changes in place when the edit comes back as didChange.
+      const before = TextDocument.create(uri, open.languageId, open.version, open.getText());
+      const { applied } = await this.connection.workspace.applyEdit({ changes: { [uri]: edits } });
+      if (!applied || !this.#canShowDocument) return;
+      // Show the user what was written: the migration is theirs to check before the next save.
+      const stub = edits.find((e) => e.newText.includes('codeChange(')) ?? edits[0]!;
+      await this.connection.window.showDocument({ uri, selection: appliedRange(before, edits, stub), takeFocus: true });
     } else if (choice?.title === RESTART) {
       // Load the new code and restart the processes fresh (purge semantics) — see the release handler.
       const file = fileURLToPath(uri);
@@ -276,4 +291,20 @@ export class HotpatchServer {
     for (const timer of this.#pending.values()) clearTimeout(timer);
     this.#pool?.dispose();
   }
+}
+
+/** Where `stub`, one of `edits` of `before`, lies once they are all applied: edits above it shift it. */
+export function appliedRange(before: TextDocument, edits: TextEdit[], stub: TextEdit): Range {
+  const after = TextDocument.create(
+    before.uri,
+    before.languageId,
+    before.version + 1,
+    TextDocument.applyEdits(before, edits),
+  );
+  const offset = (position: Position) => before.offsetAt(position);
+  const shift = edits
+    .filter((e) => e !== stub && offset(e.range.end) <= offset(stub.range.start))
+    .reduce((sum, e) => sum + e.newText.length - (offset(e.range.end) - offset(e.range.start)), 0);
+  const start = offset(stub.range.start) + shift;
+  return { start: after.positionAt(start), end: after.positionAt(start + stub.newText.length) };
 }
