@@ -13,6 +13,7 @@ export default tseslint.config(
       'test/.tmp/**',
       'test/fixtures/**',
       '**/*.d.ts',
+      '**/*.d.mts',
     ],
   },
   js.configs.recommended,

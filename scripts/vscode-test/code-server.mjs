@@ -40,10 +40,22 @@ export function linkExtension(dir) {
  * above the workspace, so the first window shows the workspace only.
  */
 export function writeUserSettings(dir, settings = {}) {
-  const file = join(folders(dir)['user-data'], 'User', 'settings.json');
-  mkdirSync(dirname(file), { recursive: true });
   const quiet = { 'chat.disableAIFeatures': true, 'git.openRepositoryInParentFolders': 'never' };
-  writeFileSync(file, `${JSON.stringify({ ...quiet, ...settings }, null, 2)}\n`);
+  writeSettings(join(folders(dir)['user-data'], 'User', 'settings.json'), { ...quiet, ...settings });
+}
+
+/**
+ * The settings of the machine code-server runs on. Settings of machine scope (such as
+ * hotpatch.discoveryDir, a folder on that machine) are read from here, not from the user's, in a
+ * remote window, and code-server's windows are remote ones.
+ */
+export function writeMachineSettings(dir, settings) {
+  writeSettings(join(folders(dir)['user-data'], 'Machine', 'settings.json'), settings);
+}
+
+function writeSettings(file, settings) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 /** `code-server --install-extension <vsix>` into `dir`'s extensions folder. */

@@ -104,8 +104,9 @@ export class App {
   }
 
   /** examples/counter-app, built and started as its README starts it, on a free port. */
-  static startExample(): Promise<App> {
+  static startExample(options: Pick<StartOptions, 'discoveryDir'> = {}): Promise<App> {
     return App.start('ts-cjs', {
+      ...options,
       fixture: 'counter-app',
       args: ['-r', 'hotpatch-agent/register', '--enable-source-maps', 'dist/main.js'],
       env: { PORT: '0' },

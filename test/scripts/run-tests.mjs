@@ -1,17 +1,20 @@
 // Runs every test file with Node's own test runner (tests are TypeScript, loaded through tsx).
-// Usage: node scripts/run-tests.mjs [unit|integration|FILE...]
+// Usage: node scripts/run-tests.mjs [unit|integration|ui|FILE...]
+// Without arguments: unit and integration. ui (a real VS Code in Chromium) needs
+// scripts/vscode-test/setup.mjs first; the root's npm test runs it after the extension-host suite.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const testRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tiers = ['unit', 'integration'];
+const tiers = ['unit', 'integration', 'ui'];
+const defaultTiers = ['unit', 'integration'];
 const args = process.argv.slice(2);
 const files = (
   args.length > 0 && !args.every((a) => tiers.includes(a))
     ? args
-    : (args.length ? args : tiers).flatMap((tier) =>
+    : (args.length ? args : defaultTiers).flatMap((tier) =>
         readdirSync(join(testRoot, tier))
           .filter((f) => f.endsWith('.test.ts'))
           .sort()

@@ -1,0 +1,172 @@
+/**
+ * The whole product as a user meets it: the example app running with the agent, VS Code open on
+ * its folder, and every step done with the keyboard and the mouse in the real workbench. Each step
+ * leaves a screenshot in test/ui/out/screenshots/; HOTPATCH_UPDATE_DOCS=1 also copies the tree's
+ * to docs/screenshot-tree.png for the README.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { App } from '../helpers/app';
+import { repoRoot, tmpRoot } from '../helpers/paths';
+import { waitFor } from '../helpers/wait';
+import { EditorSession } from './editor-session';
+import type { Workbench } from './workbench';
+
+const screenshotsDir = join(repoRoot, 'test', 'ui', 'out', 'screenshots');
+
+describe('hot-patching the running example app from VS Code (code-server in Chromium)', { timeout: 300_000 }, () => {
+  let app: App;
+  let editor: EditorSession;
+  let ui: Workbench;
+  let failed = false;
+  let discoveryDir: string | undefined;
+
+  /** Runs a step; on failure saves a screenshot of the window as it was. */
+  const step = (name: string, body: (t: TestContext) => Promise<void>) =>
+    test(name, async (t) => {
+      // Each step goes on from where the one before left the app and the editor.
+      if (failed) return t.skip('an earlier step failed');
+      try {
+        await body(t);
+      } catch (error) {
+        failed = true;
+        const shot = await ui?.screenshot(`failed-${name.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => undefined);
+        if (shot) t.diagnostic(`screenshot: ${shot}`);
+        throw error;
+      }
+    });
+
+  const screenshot = async (t: TestContext, name: string) => t.diagnostic(`screenshot: ${await ui.screenshot(name)}`);
+  const visits = async () => JSON.parse(await app.get('/visits')) as { count: number; history: string[] };
+
+  before(async () => {
+    rmSync(screenshotsDir, { recursive: true, force: true });
+    mkdirSync(tmpRoot, { recursive: true });
+    // Outside the workspace, and private: apps other sessions run stay out of this tree.
+    discoveryDir = mkdtempSync(join(tmpRoot, 'ui-discovery-'));
+    app = await App.startExample({ discoveryDir });
+    editor = await EditorSession.start(app.dir, discoveryDir, screenshotsDir);
+    ui = editor.workbench;
+  });
+
+  after(async () => {
+    await editor?.stop(failed);
+    if (failed && editor) console.log(`# code-server's folders and log kept in ${editor.dir}`);
+    await app?.stop();
+    if (discoveryDir) rmSync(discoveryDir, { recursive: true, force: true });
+  });
+
+  step('the Live Modules view shows the running app and its hot modules', async (t) => {
+    await ui.showLiveModules();
+    await ui.resizeSideBar(480);
+    const appRow = ui.treeItem(new RegExp(`^counter-app pid ${app.child.pid} · Node v\\S+ · connected`));
+    await appRow.waitFor();
+    assert.equal(await appRow.getAttribute('aria-expanded'), 'true', 'a single app starts expanded');
+    await ui.treeItem(/^dist\/greeting\.js vsn 1,/).waitFor();
+    await ui.treeItem(/^dist\/visits\.js vsn 1 · 1 process,/).waitFor();
+    await ui.page.locator('.statusbar-item', { hasText: /^\s*1 app\s*$/ }).waitFor();
+    await screenshot(t, '01-live-modules');
+  });
+
+  step(
+    'edit greeting.ts, Ctrl+S: the tree shows vsn 2 over the old vsn 1, and the app answers with the new code',
+    async (t) => {
+      assert.equal(await app.get('/greet?name=ann'), 'Hello, ann!\n');
+      await app.get('/?name=ann');
+      await ui.openFile('greeting.ts');
+      await ui.select('Hello');
+      await ui.type('Howdy');
+      await ui.select("vsn = '1");
+      await ui.press('ArrowRight', 'Backspace');
+      await ui.type('2');
+      await ui.save('greeting.ts');
+      const onDisk = readFileSync(app.file('src/greeting.ts'), 'utf8');
+      assert.match(onDisk, /export const vsn = '2';/);
+      assert.match(onDisk, /`Howdy, \$\{name\}!`/);
+
+      const greeting = ui.treeItem(/^dist\/greeting\.js vsn 2 · old 1,/);
+      await greeting.waitFor();
+      assert.equal(await app.get('/greet?name=ann'), 'Howdy, ann!\n');
+      assert.match(await app.get('/?name=bob'), /^Howdy, bob! \(visit 2, greeting vsn 2;/, 'the visit count is kept');
+      await ui.expand(greeting);
+      await ui.treeItem(/^current vsn 2 \(#2\) · .* · editor/).waitFor();
+      await ui.treeItem(/^old vsn 1 \(#1\) · .* · startup/).waitFor();
+      await ui.page.locator('.statusbar-item', { hasText: /^\s*1 app · .*\d/ }).waitFor();
+      await screenshot(t, '02-greeting-saved');
+    },
+  );
+
+  step('change the State type of visits.ts, Ctrl+S: the migration prompt, and the running app untouched', async (t) => {
+    assert.deepEqual(await visits(), { count: 2, history: ['ann', 'bob'] });
+    await ui.openFile('visits.ts');
+    await ui.select('history: string[];');
+    await ui.press('End', 'Enter');
+    await ui.type('since: string;');
+    await ui.select('history: []');
+    await ui.press('ArrowRight');
+    await ui.type(", since: 'startup'");
+    await ui.select('{ count: state.count + 1,');
+    await ui.press('ArrowLeft', 'ArrowRight');
+    await ui.type(' ...state,');
+    await ui.save('visits.ts');
+    const onDisk = readFileSync(app.file('src/visits.ts'), 'utf8');
+    assert.match(onDisk, /history: string\[\];\n {2}since: string;\n\}/);
+    assert.match(onDisk, /init: \(\) => \(\{ count: 0, history: \[\], since: 'startup' \}\),/);
+    assert.match(onDisk, /const next = \{ \.\.\.state, count: state\.count \+ 1,/);
+
+    const prompt = ui.notification(/State changed since v1 .*since: string.*Nothing was loaded/);
+    await prompt.waitFor();
+    await ui.settled(prompt);
+    for (const action of ['Generate migration', 'Load and restart processes', 'Cancel']) {
+      await prompt.getByRole('button', { name: action }).waitFor();
+    }
+    await ui.page.locator('.statusbar-item', { hasText: /^\s*1 app · .*\d/ }).waitFor();
+    assert.deepEqual(await visits(), { count: 2, history: ['ann', 'bob'] }, 'nothing was loaded');
+    await screenshot(t, '03-migration-prompt');
+  });
+
+  step('Generate migration writes the codeChange stub and shows it; Ctrl+S migrates the running state', async (t) => {
+    const prompt = ui.notification(/State changed since v1/);
+    await prompt.getByRole('button', { name: 'Generate migration' }).click();
+    await prompt.waitFor({ state: 'hidden' });
+    // The stub is in the editor, unsaved, and in view with its text selected.
+    await ui.activeEditor.locator('.view-lines', { hasText: 'codeChange(' }).waitFor();
+    await ui.page.locator('.editor-group-container.active .tab.active.dirty', { hasText: 'visits.ts' }).waitFor();
+    await ui.activeEditor.locator('.selected-text').first().waitFor();
+    await screenshot(t, '04-migration-generated');
+
+    await ui.save('visits.ts');
+    assert.match(readFileSync(app.file('src/visits.ts'), 'utf8'), /codeChange\(/);
+    const migrated = await waitFor(
+      'the migrated state',
+      async () => {
+        const state = (await visits()) as { since?: string };
+        return 'since' in state ? state : undefined;
+      },
+      30_000,
+    );
+    // The stub keeps every field the old state had and gives the new one its type's empty value.
+    assert.deepEqual(migrated, { count: 2, history: ['ann', 'bob'], since: '' });
+    assert.match(await app.get('/?name=cy'), /visit 3\b/, 'the count goes on from where it was');
+    await ui.treeItem(/^dist\/visits\.js vsn \S+ · old \S+ · 1 process,/).waitFor();
+    await screenshot(t, '05-migrated');
+  });
+
+  step("Show state on the visits process: the process's migrated state as JSON", async (t) => {
+    const module = ui.treeItem(/^dist\/visits\.js vsn /);
+    await ui.expand(module);
+    const current = ui.treeItem(/^current vsn \S+ \(#2\) · .* · 1 process/);
+    await ui.expand(current);
+    await ui.treeItem(/^visits /).click();
+    await ui.activeTab('visits_1.json').waitFor();
+    const lines = ui.activeEditor.locator('.view-lines');
+    await lines.filter({ hasText: /"count":\s*3/ }).waitFor();
+    await lines.filter({ hasText: /"since":\s*""/ }).waitFor();
+    await screenshot(t, '06-process-state');
+    if (process.env.HOTPATCH_UPDATE_DOCS === '1') {
+      copyFileSync(join(screenshotsDir, '06-process-state.png'), join(repoRoot, 'docs', 'screenshot-tree.png'));
+    }
+  });
+});

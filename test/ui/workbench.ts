@@ -1,0 +1,131 @@
+/**
+ * The VS Code workbench (code-server's, in headless Chromium) driven as a user drives it: the
+ * keyboard and the mouse through Playwright, never the extension's API. Every wait is one of
+ * Playwright's own: a locator waits until its element is there, up to the page's default timeout.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+
+export class Workbench {
+  private constructor(
+    readonly page: Page,
+    private readonly screenshotsDir: string,
+  ) {}
+
+  /** Opens `url` (a workbench with a folder) and waits for the workbench to be laid out. */
+  static async open(context: BrowserContext, url: string, screenshotsDir: string): Promise<Workbench> {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30_000);
+    await page.goto(url);
+    await page.locator('.monaco-workbench .part.editor').waitFor();
+    mkdirSync(screenshotsDir, { recursive: true });
+    return new Workbench(page, screenshotsDir);
+  }
+
+  /** The Live Modules tree, shown by clicking Hotpatch in the activity bar. */
+  async showLiveModules(): Promise<Locator> {
+    await this.page.locator('.activitybar a[aria-label="Hotpatch"]').click();
+    await this.liveModules.waitFor();
+    return this.liveModules;
+  }
+
+  get liveModules(): Locator {
+    return this.page.getByRole('tree', { name: 'Live Modules' });
+  }
+
+  /** Drags the side bar's edge so that it is `width` pixels wide (room for the tree's descriptions). */
+  async resizeSideBar(width: number): Promise<void> {
+    const sideBar = await this.page.locator('.part.sidebar').boundingBox();
+    if (!sideBar) throw new Error('no side bar');
+    const y = sideBar.y + sideBar.height / 2;
+    await this.page.mouse.move(sideBar.x + sideBar.width, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(sideBar.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** Resolves once `toast` has finished sliding in (for a screenshot that shows all of it). */
+  async settled(toast: Locator): Promise<void> {
+    await toast.and(this.page.locator('.notification-fade-in-done')).waitFor();
+  }
+
+  /** A row of the Live Modules tree by its accessible name: `label description`. */
+  treeItem(name: RegExp): Locator {
+    return this.liveModules.getByRole('treeitem', { name });
+  }
+
+  /** Expands a tree row with its twistie (a click on the row itself would run its command). */
+  async expand(item: Locator): Promise<void> {
+    if ((await item.getAttribute('aria-expanded')) === 'false') await item.locator('.monaco-tl-twistie').click();
+    await this.page.waitForFunction((row) => row?.getAttribute('aria-expanded') === 'true', await item.elementHandle());
+  }
+
+  /** Quick Open (Ctrl+P) a file by name; resolves once its editor is the active one. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.activeTab(name).waitFor();
+    await this.activeEditor.locator('.view-lines').waitFor();
+  }
+
+  activeTab(name: string): Locator {
+    return this.page.locator('.editor-group-container.active .tab.active', { hasText: name });
+  }
+
+  get activeEditor(): Locator {
+    return this.page.locator('.editor-group-container.active .editor-container .monaco-editor').first();
+  }
+
+  /**
+   * Selects the one occurrence of `text` in the active editor with the find widget (Ctrl+F, type,
+   * Enter, Escape), as a user would before typing over or next to it.
+   */
+  async select(text: string): Promise<void> {
+    await this.activeEditor.locator('.view-lines').click();
+    await this.page.keyboard.press('Control+F');
+    const find = this.activeEditor.locator('.find-widget.visible .find-part .input');
+    await find.waitFor();
+    // The widget keeps the last search and its count: clear it first, so that "1 of 1" below is
+    // the count of this search and not a stale one of the last.
+    const count = this.activeEditor.locator('.find-widget .matchesCount');
+    await find.fill('');
+    await count.filter({ hasText: /^(No results)?$/ }).waitFor({ state: 'attached' });
+    await find.fill(text);
+    await count.filter({ hasText: /^1 of 1$/ }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.keyboard.press('Escape');
+    await this.activeEditor.locator('.find-widget.visible').waitFor({ state: 'hidden' });
+  }
+
+  /** Keys as typed by a person (the editor's auto-closing and auto-indent apply). */
+  async press(...keys: string[]): Promise<void> {
+    for (const key of keys) await this.page.keyboard.press(key);
+  }
+
+  async type(text: string): Promise<void> {
+    await this.page.keyboard.type(text);
+  }
+
+  /** Ctrl+S in the active editor; resolves once its tab no longer shows unsaved changes. */
+  async save(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.editor-group-container.active .tab.active:not(.dirty)', { hasText: name }).waitFor();
+  }
+
+  /** A notification toast whose message matches `text`. */
+  notification(text: RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  }
+
+  /** Saves a PNG of the whole window; returns its path. */
+  async screenshot(name: string): Promise<string> {
+    const path = join(this.screenshotsDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
