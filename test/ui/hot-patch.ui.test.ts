@@ -23,9 +23,10 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
   let failed = false;
   let discoveryDir: string | undefined;
 
-  /** Runs a step; on failure saves a screenshot of the window as it was. */
-  const step = (name: string, body: (t: TestContext) => Promise<void>) =>
-    test(name, async (t) => {
+  /** A test that saves a screenshot of the window as it was when it fails. */
+  const step = (name: string, body: (t: TestContext) => Promise<void>): void => {
+    // The runner awaits the tests of a describe itself, in order.
+    void test(name, async (t) => {
       // Each step goes on from where the one before left the app and the editor.
       if (failed) return t.skip('an earlier step failed');
       try {
@@ -37,6 +38,7 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
         throw error;
       }
     });
+  };
 
   const screenshot = async (t: TestContext, name: string) => t.diagnostic(`screenshot: ${await ui.screenshot(name)}`);
   const visits = async () => JSON.parse(await app.get('/visits')) as { count: number; history: string[] };
