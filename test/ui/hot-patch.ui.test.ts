@@ -100,6 +100,38 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     },
   );
 
+  step(
+    'a top level that throws, Ctrl+S: an error naming the line, Go to it; the app keeps serving vsn 2',
+    async (t) => {
+      const before = readFileSync(app.file('src/greeting.ts'), 'utf8');
+      await ui.openFile('greeting.ts');
+      await ui.select('export function greet');
+      await ui.press('ArrowLeft');
+      await ui.type("throw new Error('not yet');");
+      await ui.press('Enter');
+      await ui.save('greeting.ts');
+      const line =
+        readFileSync(app.file('src/greeting.ts'), 'utf8').split('\n').indexOf("throw new Error('not yet');") + 1;
+      assert.ok(line > 0, 'the throw is in the file on disk');
+
+      const error = ui.notification(/top level threw: not yet/);
+      await error.waitFor();
+      await ui.settled(error);
+      assert.match(await error.innerText(), new RegExp(`src/greeting\\.ts:${line}:\\d+`));
+      await error.getByRole('button', { name: 'Show output' }).waitFor();
+      await screenshot(t, '03-load-error');
+      assert.equal(await app.get('/greet?name=ann'), 'Howdy, ann!\n', 'the old code keeps serving');
+      await ui.treeItem(/^dist\/greeting\.js vsn 2 · old 1,/).waitFor();
+
+      await error.getByRole('button', { name: `Go to greeting.ts:${line}` }).click();
+      await ui.page.locator('.statusbar-item', { hasText: new RegExp(`^\\s*Ln ${line}, Col \\d+`) }).waitFor();
+      // Take the throw out again: the file is back to the code running, so the save loads nothing.
+      await ui.press('Control+Shift+K');
+      await ui.save('greeting.ts');
+      assert.equal(readFileSync(app.file('src/greeting.ts'), 'utf8'), before);
+    },
+  );
+
   step('change the State type of visits.ts, Ctrl+S: the migration prompt, and the running app untouched', async (t) => {
     assert.deepEqual(await visits(), { count: 2, history: ['ann', 'bob'] });
     await ui.openFile('visits.ts');
@@ -126,7 +158,7 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     }
     await ui.page.locator('.statusbar-item', { hasText: /^\s*1 app · .*\d/ }).waitFor();
     assert.deepEqual(await visits(), { count: 2, history: ['ann', 'bob'] }, 'nothing was loaded');
-    await screenshot(t, '03-migration-prompt');
+    await screenshot(t, '04-migration-prompt');
   });
 
   step('Generate migration writes the codeChange stub and shows it; Ctrl+S migrates the running state', async (t) => {
@@ -137,7 +169,7 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     await ui.activeEditor.locator('.view-lines', { hasText: 'codeChange(' }).waitFor();
     await ui.page.locator('.editor-group-container.active .tab.active.dirty', { hasText: 'visits.ts' }).waitFor();
     await ui.activeEditor.locator('.selected-text').first().waitFor();
-    await screenshot(t, '04-migration-generated');
+    await screenshot(t, '05-migration-generated');
 
     await ui.save('visits.ts');
     assert.match(readFileSync(app.file('src/visits.ts'), 'utf8'), /codeChange\(/);
@@ -153,7 +185,7 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     assert.deepEqual(migrated, { count: 2, history: ['ann', 'bob'], since: '' });
     assert.match(await app.get('/?name=cy'), /visit 3\b/, 'the count goes on from where it was');
     await ui.treeItem(/^dist\/visits\.js vsn \S+ · old \S+ · 1 process,/).waitFor();
-    await screenshot(t, '05-migrated');
+    await screenshot(t, '06-migrated');
   });
 
   step("Show state on the visits process: the process's migrated state as JSON", async (t) => {
@@ -166,9 +198,9 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     const lines = ui.activeEditor.locator('.view-lines');
     await lines.filter({ hasText: /"count":\s*3/ }).waitFor();
     await lines.filter({ hasText: /"since":\s*""/ }).waitFor();
-    await screenshot(t, '06-process-state');
+    await screenshot(t, '07-process-state');
     if (process.env.HOTPATCH_UPDATE_DOCS === '1') {
-      copyFileSync(join(screenshotsDir, '06-process-state.png'), join(repoRoot, 'docs', 'screenshot-tree.png'));
+      copyFileSync(join(screenshotsDir, '07-process-state.png'), join(repoRoot, 'docs', 'screenshot-tree.png'));
     }
   });
 });

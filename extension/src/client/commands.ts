@@ -11,6 +11,7 @@ import type { UpgradePlan } from 'hotpatch-agent/protocol';
 import type { ModuleSnapshot } from '../engine/live-model';
 import * as ext from '../shared/lsp-extensions';
 import type { SourceDocuments, StateDocuments } from './documents';
+import { errorLocation } from './error-location';
 import { moduleLabel, moduleSource, type LiveModulesProvider, type ProcessNode, type TreeNode } from './live-modules';
 
 export const SHOW_OUTPUT = 'Show output';
@@ -367,7 +368,19 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
   ];
 }
 
-/** An error notification with a "Show output" button. */
+/**
+ * An error notification with a "Show output" button and, when the message names a file and line
+ * (a module that failed to load), a button that opens the file there.
+ */
 export async function showError(message: string, output: vscode.OutputChannel): Promise<void> {
-  if ((await vscode.window.showErrorMessage(message, SHOW_OUTPUT)) === SHOW_OUTPUT) output.show(true);
+  const location = errorLocation(message);
+  const goTo = location && `Go to ${basename(location.file)}:${location.line}`;
+  const choice = await vscode.window.showErrorMessage(message, ...(goTo ? [goTo] : []), SHOW_OUTPUT);
+  if (choice === SHOW_OUTPUT) output.show(true);
+  if (choice === goTo && location) {
+    const position = new vscode.Position(location.line - 1, Math.max(0, (location.column ?? 1) - 1));
+    await vscode.window.showTextDocument(vscode.Uri.file(location.file), {
+      selection: new vscode.Range(position, position),
+    });
+  }
 }
