@@ -4,7 +4,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { DiscoveryRecord } from 'hotpatch-agent/protocol';
 import { AgentClient } from 'hotpatch-extension/engine';
 import { exampleAppDir, fixturesDir, repoRoot, tmpRoot, type NodeRuntime } from './paths';
@@ -30,7 +30,7 @@ export const appKinds: Record<AppKind, { args: string[]; greeting: string; edite
 
 export interface StartOptions {
   runtime?: NodeRuntime;
-  /** Fixture folder under test/fixtures/apps (default: the kind's). */
+  /** Fixture folder under test/fixtures/apps (default: the kind's), or an absolute path to copy (a generated app). */
   fixture?: string;
   /** Command-line arguments instead of the kind's. */
   args?: string[];
@@ -63,7 +63,11 @@ export class App {
     mkdirSync(tmpRoot, { recursive: true });
     const dir = options.instanceOf?.dir ?? mkdtempSync(join(tmpRoot, `${kind}-`));
     const source =
-      options.fixture === 'counter-app' ? exampleAppDir : join(fixturesDir, 'apps', options.fixture ?? kind);
+      options.fixture === 'counter-app'
+        ? exampleAppDir
+        : options.fixture && isAbsolute(options.fixture)
+          ? options.fixture
+          : join(fixturesDir, 'apps', options.fixture ?? kind);
     if (!options.instanceOf) {
       cpSync(source, dir, { recursive: true, filter: (path) => !/[\\/](dist|node_modules)$/.test(path) });
     }

@@ -48,6 +48,8 @@ export interface HotpatchApi {
   readonly onDidPatch: vscode.Event<ext.PatchReport>;
   /** Fires after each read of the tree from the server, with the new model. */
   readonly onDidChangeTree: vscode.Event<readonly ext.TreeAgent[]>;
+  /** The ids of the Live Modules nodes each refresh redrew; undefined when it redrew the whole tree. */
+  readonly onDidRedrawTree: vscode.Event<readonly string[] | undefined>;
   /** The live model as last read. */
   agents(): readonly ext.TreeAgent[];
   /** Reads the tree from the server now. */
@@ -221,6 +223,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
     lastPatch: () => lastPatch,
     onDidPatch: onDidPatch.event,
     onDidChangeTree: tree.onDidRefresh,
+    onDidRedrawTree: tree.onDidRedraw,
     agents: () => tree.agents(),
     refresh: () => tree.refresh(),
     treeItems: () => tree.snapshot(),

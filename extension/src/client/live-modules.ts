@@ -72,14 +72,19 @@ const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 
 /** Tree data for the `hotpatch.liveModules` view; also the client's cache of the live model. */
 export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  readonly #onDidChangeTreeData = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly #onDidChangeTreeData = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.#onDidChangeTreeData.event;
   readonly #onDidRefresh = new vscode.EventEmitter<readonly TreeAgent[]>();
   /** Fired after each read of the tree from the server, with the new model. */
   readonly onDidRefresh = this.#onDidRefresh.event;
+  readonly #onDidRedraw = new vscode.EventEmitter<readonly string[] | undefined>();
+  /** Fired with the ids of the nodes a refresh redrew (with their subtrees); undefined: all of them. */
+  readonly onDidRedraw = this.#onDidRedraw.event;
 
   readonly #options: Required<LiveModulesOptions>;
   #agents: readonly TreeAgent[] = [];
+  /** The node objects handed to VS Code, by id: a refresh updates them in place. */
+  readonly #nodes = new Map<string, TreeNode>();
   #loaded = false;
   #timer: NodeJS.Timeout | undefined;
   #firstChangeAt: number | undefined;
@@ -114,6 +119,7 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
       return this.#inFlight;
     }
     this.#inFlight = (async () => {
+      const before = this.#loaded ? this.#agents : undefined;
       try {
         do {
           this.#again = false;
@@ -124,7 +130,12 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
         this.#inFlight = undefined;
       }
       this.#onDidRefresh.fire(this.#agents);
-      this.#onDidChangeTreeData.fire(undefined);
+      const changed = before && this.#changedNodes(before, this.#agents);
+      if (changed === undefined) this.#redrawAll();
+      else if (changed.length > 0) {
+        this.#onDidChangeTreeData.fire(changed);
+        this.#onDidRedraw.fire(changed.map((node) => node.id));
+      }
     })();
     return this.#inFlight;
   }
@@ -134,13 +145,61 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
     clearTimeout(this.#timer);
     this.#agents = [];
     this.#onDidRefresh.fire(this.#agents);
+    this.#redrawAll();
+  }
+
+  #redrawAll(): void {
+    this.#nodes.clear();
     this.#onDidChangeTreeData.fire(undefined);
+    this.#onDidRedraw.fire(undefined);
+  }
+
+  /**
+   * The nodes to redraw after a refresh: an app whose facts or set of modules changed (its whole
+   * subtree), else each module whose snapshot changed. Undefined (redraw everything) when the set
+   * of apps changed.
+   */
+  #changedNodes(before: readonly TreeAgent[], after: readonly TreeAgent[]): TreeNode[] | undefined {
+    if (before.length !== after.length || before.some((agent, i) => agent.id !== after[i]!.id)) return undefined;
+    const changed: TreeNode[] = [];
+    after.forEach((agent, i) => {
+      const old = before[i]!;
+      const known = <T extends TreeNode>(node: T) => this.#nodes.get(node.id) as T | undefined;
+      const app = known(appNode(agent));
+      if (!app) return; // never shown: nothing to redraw
+      if (appFactsChanged(old, agent)) {
+        changed.push(this.#intern(appNode(agent)));
+        return;
+      }
+      agent.modules.forEach((module, m) => {
+        const node = known(moduleNode(agent, module));
+        if (node && JSON.stringify(module) !== JSON.stringify(old.modules[m])) {
+          changed.push(this.#intern(moduleNode(agent, module)));
+        }
+      });
+    });
+    return changed;
+  }
+
+  /** The node object VS Code already has for `node.id`, updated to `node`'s data; else `node`. */
+  #intern<T extends TreeNode>(node: T): T {
+    const existing = this.#nodes.get(node.id) as T | undefined;
+    if (!existing) {
+      this.#nodes.set(node.id, node);
+      return node;
+    }
+    Object.assign(existing, node);
+    return existing;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    return (await this.#children(node)).map((child) => this.#intern(child));
+  }
+
+  async #children(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       if (!this.#loaded) await this.refresh();
-      return this.#agents.map((agent) => ({ kind: 'app', id: `app:${agent.id}`, agent }));
+      return this.#agents.map((agent) => appNode(agent));
     }
     switch (node.kind) {
       case 'app':
@@ -174,6 +233,11 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
+    const parent = this.#parent(node);
+    return parent && this.#intern(parent);
+  }
+
+  #parent(node: TreeNode): TreeNode | undefined {
     switch (node.kind) {
       case 'app':
         return undefined;
@@ -215,6 +279,7 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
     clearTimeout(this.#timer);
     this.#onDidChangeTreeData.dispose();
     this.#onDidRefresh.dispose();
+    this.#onDidRedraw.dispose();
   }
 }
 
@@ -234,6 +299,21 @@ function versionNode(agent: TreeAgent, module: ModuleSnapshot, which: 'current' 
 
 function processNode(agent: TreeAgent, module: ModuleSnapshot | undefined, process: ProcessInfo): ProcessNode {
   return { kind: 'process', id: `process:${agent.id}:${process.id}`, agent, module, process };
+}
+
+/** Whether what an app's node shows, or the set of its children, changed. */
+function appFactsChanged(before: TreeAgent, after: TreeAgent): boolean {
+  const facts = (agent: TreeAgent) =>
+    JSON.stringify([
+      agent.state,
+      agent.url,
+      agent.info,
+      agent.lastError,
+      agent.failures,
+      agent.modules.map((m) => m.file),
+      agent.processes.filter((p) => !p.file),
+    ]);
+  return facts(before) !== facts(after);
 }
 
 function appChildren(agent: TreeAgent): TreeNode[] {

@@ -27,6 +27,7 @@ interface TreeItemSnapshot {
 interface HotpatchApi {
   readonly onDidPatch: vscode.Event<PatchReport>;
   readonly onDidChangeTree: vscode.Event<readonly unknown[]>;
+  readonly onDidRedrawTree: vscode.Event<readonly string[] | undefined>;
   refresh(): Promise<void>;
   treeItems(): Promise<TreeItemSnapshot[]>;
   whenRunning(): Promise<void>;
@@ -281,6 +282,8 @@ suite('a running app', function () {
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
     const patched = nextPatch(api, uri);
+    const redraws: (readonly string[] | undefined)[] = [];
+    const listening = api.onDidRedrawTree((ids) => redraws.push(ids));
     await editAndSave(document, (text) =>
       text
         .replace("export const vsn = '1';", "export const vsn = '2';")
@@ -300,6 +303,18 @@ suite('a running app', function () {
     const old = greeting.children.find((c) => c.label === 'old');
     assert.match(current?.description ?? '', /^vsn 2 \(#2\)/);
     assert.match(old?.description ?? '', /^vsn 1 \(#1\)/);
+
+    // Only what changed was redrawn: greeting.js's node (with its versions), never the whole tree
+    // nor main.js (an app with thousands of modules would otherwise redraw them all on every save).
+    listening.dispose();
+    assert.ok(redraws.length > 0, 'the tree was redrawn');
+    assert.ok(!redraws.includes(undefined), `no full redraw: ${JSON.stringify(redraws)}`);
+    const ids = redraws.flatMap((r) => r ?? []);
+    assert.ok(
+      ids.some((id) => /^module:.*greeting\.js$/.test(id)),
+      JSON.stringify(ids),
+    );
+    assert.ok(!ids.some((id) => /main\.js$/.test(id)), JSON.stringify(ids));
   });
 
   test('a State change without codeChange: migrationNeeded and a diagnostic, app untouched; the quick fix migrates the running state', async () => {
