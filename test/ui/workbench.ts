@@ -100,6 +100,13 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
     await this.page.keyboard.press('Escape');
     await this.activeEditor.locator('.find-widget.visible').waitFor({ state: 'hidden' });
+    // Keys pressed before the editor's text input has the focus back would go to the closing widget.
+    await this.page.waitForFunction(`(() => {
+      const active = document.activeElement;
+      return !!active?.closest('.editor-group-container.active .monaco-editor') && !active.closest('.find-widget');
+    })()`);
+    // And the editor holds the match as its selection (the status bar counts selected characters).
+    await this.page.locator('.statusbar-item', { hasText: `(${text.length} selected)` }).waitFor();
   }
 
   /** Keys as typed by a person (the editor's auto-closing and auto-indent apply). */

@@ -164,18 +164,19 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
     const changed: TreeNode[] = [];
     after.forEach((agent, i) => {
       const old = before[i]!;
-      const known = <T extends TreeNode>(node: T) => this.#nodes.get(node.id) as T | undefined;
-      const app = known(appNode(agent));
-      if (!app) return; // never shown: nothing to redraw
+      if (!this.#nodes.has(appNode(agent).id)) return; // never shown: nothing to redraw
+      // Every node VS Code holds gets the new model (expanding a node later reads it), whether
+      // or not it is redrawn now.
+      const app = this.#intern(appNode(agent));
       if (appFactsChanged(old, agent)) {
-        changed.push(this.#intern(appNode(agent)));
+        changed.push(app);
         return;
       }
       agent.modules.forEach((module, m) => {
-        const node = known(moduleNode(agent, module));
-        if (node && JSON.stringify(module) !== JSON.stringify(old.modules[m])) {
-          changed.push(this.#intern(moduleNode(agent, module)));
-        }
+        const id = moduleNode(agent, module).id;
+        if (!this.#nodes.has(id)) return;
+        const node = this.#intern(moduleNode(agent, module));
+        if (JSON.stringify(module) !== JSON.stringify(old.modules[m])) changed.push(node);
       });
     });
     return changed;

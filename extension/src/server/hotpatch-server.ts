@@ -294,7 +294,7 @@ export class HotpatchServer {
 }
 
 /** Where `stub`, one of `edits` of `before`, lies once they are all applied: edits above it shift it. */
-export function appliedRange(before: TextDocument, edits: TextEdit[], stub: TextEdit): Range {
+function appliedRange(before: TextDocument, edits: TextEdit[], stub: TextEdit): Range {
   const after = TextDocument.create(
     before.uri,
     before.languageId,
