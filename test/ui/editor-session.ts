@@ -32,6 +32,8 @@ const quietEditor = {
   'editor.parameterHints.enabled': false,
   'editor.hover.enabled': 'off',
   'files.autoSave': 'off',
+  // Before and after side by side even in a 1280-pixel window, as on a wide screen.
+  'diffEditor.useInlineViewWhenSpaceIsLimited': false,
 };
 
 export class EditorSession {

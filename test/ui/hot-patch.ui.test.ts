@@ -161,16 +161,34 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     await screenshot(t, '04-migration-prompt');
   });
 
-  step('Generate migration writes the codeChange stub and shows it; Ctrl+S migrates the running state', async (t) => {
+  step('Generate migration writes the codeChange stub into the editor, unsaved, and selects it', async (t) => {
     const prompt = ui.notification(/State changed since v1/);
     await prompt.getByRole('button', { name: 'Generate migration' }).click();
     await prompt.waitFor({ state: 'hidden' });
     // The stub is in the editor, unsaved, and in view with its text selected.
     await ui.activeEditor.locator('.view-lines', { hasText: 'codeChange(' }).waitFor();
-    await ui.page.locator('.editor-group-container.active .tab.active.dirty', { hasText: 'visits.ts' }).waitFor();
+    await ui.activeTab('visits.ts').and(ui.page.locator('.dirty')).waitFor();
     await ui.activeEditor.locator('.selected-text').first().waitFor();
     await screenshot(t, '05-migration-generated');
+  });
 
+  step(
+    'Preview migration (command palette): the state before and after codeChange side by side, nothing committed',
+    async (t) => {
+      await ui.runCommand('Hotpatch: Preview migration');
+      const diff = ui.page.locator('.editor-group-container.active .monaco-diff-editor');
+      // A preview tab's accessible name may carry more after its title.
+      await ui.activeTab(/^visits\.ts: state 1 → 1 \(codeChange, not committed\)/).waitFor();
+      await diff.locator('.editor.original .view-lines', { hasText: /"count":\s*2/ }).waitFor();
+      await diff.locator('.editor.modified .view-lines', { hasText: /"since":\s*""/ }).waitFor();
+      assert.equal(await diff.locator('.editor.original .view-lines', { hasText: '"since"' }).count(), 0);
+      await screenshot(t, '06-migration-preview');
+      assert.deepEqual(await visits(), { count: 2, history: ['ann', 'bob'] }, 'a preview commits nothing');
+    },
+  );
+
+  step('Ctrl+S on the migration: the running process is migrated with its count kept', async (t) => {
+    await ui.openFile('visits.ts');
     await ui.save('visits.ts');
     assert.match(readFileSync(app.file('src/visits.ts'), 'utf8'), /codeChange\(/);
     const migrated = await waitFor(
@@ -185,7 +203,7 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     assert.deepEqual(migrated, { count: 2, history: ['ann', 'bob'], since: '' });
     assert.match(await app.get('/?name=cy'), /visit 3\b/, 'the count goes on from where it was');
     await ui.treeItem(/^dist\/visits\.js vsn \S+ · old \S+ · 1 process,/).waitFor();
-    await screenshot(t, '06-migrated');
+    await screenshot(t, '07-migrated');
   });
 
   step("Show state on the visits process: the process's migrated state as JSON", async (t) => {
@@ -194,13 +212,13 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     const current = ui.treeItem(/^current vsn \S+ \(#2\) · .* · 1 process/);
     await ui.expand(current);
     await ui.treeItem(/^visits /).click();
-    await ui.activeTab('visits_1.json').waitFor();
+    await ui.activeTab(/^visits_1\.json\b/).waitFor();
     const lines = ui.activeEditor.locator('.view-lines');
     await lines.filter({ hasText: /"count":\s*3/ }).waitFor();
     await lines.filter({ hasText: /"since":\s*""/ }).waitFor();
-    await screenshot(t, '07-process-state');
+    await screenshot(t, '08-process-state');
     if (process.env.HOTPATCH_UPDATE_DOCS === '1') {
-      copyFileSync(join(screenshotsDir, '07-process-state.png'), join(repoRoot, 'docs', 'screenshot-tree.png'));
+      copyFileSync(join(screenshotsDir, '08-process-state.png'), join(repoRoot, 'docs', 'screenshot-tree.png'));
     }
   });
 });

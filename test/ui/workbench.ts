@@ -67,18 +67,40 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
     await input.fill(name);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    // The file itself, not a recently opened editor whose title merely contains its name.
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.labelNamed(name) });
+    await row.first().click();
     await this.activeTab(name).waitFor();
     await this.activeEditor.locator('.view-lines').waitFor();
   }
 
-  activeTab(name: string): Locator {
-    return this.page.locator('.editor-group-container.active .tab.active', { hasText: name });
+  /** Runs a command from the command palette (F1) by its full title, e.g. `Hotpatch: Roll back`. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  /** The active editor's tab, by its exact title, or a pattern of its accessible name. */
+  activeTab(name: string | RegExp): Locator {
+    return this.page
+      .locator('.editor-group-container.active .tab.active')
+      .and(this.page.getByRole('tab', { name, exact: typeof name === 'string' }));
+  }
+
+  private labelNamed(name: string): Locator {
+    return this.page.locator('.label-name', {
+      hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+    });
   }
 
   get activeEditor(): Locator {
-    return this.page.locator('.editor-group-container.active .editor-container .monaco-editor').first();
+    // Visible only: editors of other tabs (a diff editor shown before) stay in the DOM, hidden.
+    return this.page.locator('.editor-group-container.active .editor-container .monaco-editor:visible').first();
   }
 
   /**
@@ -121,7 +143,7 @@ export class Workbench {
   /** Ctrl+S in the active editor; resolves once its tab no longer shows unsaved changes. */
   async save(name: string): Promise<void> {
     await this.page.keyboard.press('Control+S');
-    await this.page.locator('.editor-group-container.active .tab.active:not(.dirty)', { hasText: name }).waitFor();
+    await this.activeTab(name).and(this.page.locator(':not(.dirty)')).waitFor();
   }
 
   /** A notification toast whose message matches `text`. */
