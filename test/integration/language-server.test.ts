@@ -66,6 +66,38 @@ test('a syntax error is not loaded and becomes a diagnostic', async () => {
   assert.equal(await app.get('/greet?name=ann'), 'hello, ann');
 });
 
+test('a top level that throws: not loaded, one error diagnostic on the line that threw (two instances), cleared by the next good save', async () => {
+  const first = await App.start('ts-cjs');
+  after(() => first.stop());
+  const second = await App.start('ts-cjs', { instanceOf: first });
+  after(() => second.stop());
+  const lsp = await LspSession.start(first.discoveryDir);
+  after(() => lsp.stop());
+  const file = first.file('src/greeting.ts');
+  await lsp.waitForModule(file, 2);
+  const original = readFileSync(file, 'utf8');
+  await lsp.open(file, original);
+
+  const throwing = `${original}\nthrow new Error('not yet');\n`;
+  const line = throwing.split('\n').indexOf("throw new Error('not yet');");
+  writeFileSync(file, throwing);
+  const failed = await lsp.save(file, throwing);
+  assert.equal(failed.outcome, 'failed', failed.lines.join('\n'));
+  const diagnostics = lsp.diagnostics.get(failed.uri)?.diagnostics ?? [];
+  assert.deepEqual(
+    diagnostics.map((d) => [d.range.start.line, d.severity, d.code, d.message]),
+    [[line, 1, 'load-failed', 'Not hot-loaded: top level threw: not yet']],
+  );
+  assert.deepEqual([await first.get('/greet?name=a'), await second.get('/greet?name=a')], ['hello, a', 'hello, a']);
+
+  const fixed = original.replace("vsn = '1'", "vsn = '2'").replace('hello', 'hej');
+  writeFileSync(file, fixed);
+  const loaded = await lsp.save(file, fixed);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  assert.deepEqual(lsp.diagnostics.get(loaded.uri)?.diagnostics, []);
+  assert.deepEqual([await first.get('/greet?name=a'), await second.get('/greet?name=a')], ['hej, a', 'hej, a']);
+});
+
 test('two agents patched in one transaction; with one failing prepare, neither changes', async () => {
   const first = await App.start('cjs');
   after(() => first.stop());

@@ -119,6 +119,9 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
       await ui.settled(error);
       assert.match(await error.innerText(), new RegExp(`src/greeting\\.ts:${line}:\\d+`));
       await error.getByRole('button', { name: 'Show output' }).waitFor();
+      // The error is on the line too, and counted in the Problems panel.
+      await ui.activeEditor.locator('.squiggly-error').first().waitFor();
+      await ui.page.locator('[id="status.problems"]', { hasText: /^\s*1\s+\d+\s*$/ }).waitFor();
       await screenshot(t, '03-load-error');
       assert.equal(await app.get('/greet?name=ann'), 'Howdy, ann!\n', 'the old code keeps serving');
       await ui.treeItem(/^dist\/greeting\.js vsn 2 · old 1,/).waitFor();
@@ -129,6 +132,7 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
       await ui.press('Control+Shift+K');
       await ui.save('greeting.ts');
       assert.equal(readFileSync(app.file('src/greeting.ts'), 'utf8'), before);
+      await ui.activeEditor.locator('.squiggly-error').first().waitFor({ state: 'detached' });
     },
   );
 

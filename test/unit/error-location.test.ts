@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { errorLocation } from '../../extension/src/client/error-location';
+import { errorLocation } from '../../extension/src/shared/error-location';
 
 test('a load error from the agent: the edited file, line and column', () => {
   const message =
     'Hotpatch: counter-app (pid 4242) /home/ann/app/src/greeting.ts:4:7: top level threw: not yet; not loaded';
-  assert.deepEqual(errorLocation(message), { file: '/home/ann/app/src/greeting.ts', line: 4, column: 7 });
+  assert.deepEqual(errorLocation(message), {
+    file: '/home/ann/app/src/greeting.ts',
+    line: 4,
+    column: 7,
+    span: '/home/ann/app/src/greeting.ts:4:7',
+  });
 });
 
 test('a line without a column, and the module kinds the agent loads', () => {
@@ -13,6 +18,7 @@ test('a line without a column, and the module kinds the agent loads', () => {
     file: '/srv/a.mjs',
     line: 12,
     column: undefined,
+    span: '/srv/a.mjs:12',
   });
   for (const ext of ['js', 'cjs', 'mjs', 'ts', 'cts', 'mts', 'tsx', 'jsx']) {
     assert.equal(errorLocation(`x /p/m.${ext}:1:1`)?.file, `/p/m.${ext}`, ext);
@@ -24,6 +30,7 @@ test('a Windows path', () => {
     file: 'C:\\work\\app\\src\\visits.ts',
     line: 3,
     column: 1,
+    span: 'C:\\work\\app\\src\\visits.ts:3:1',
   });
 });
 

@@ -11,7 +11,7 @@ import type { UpgradePlan } from 'hotpatch-agent/protocol';
 import type { ModuleSnapshot } from '../engine/live-model';
 import * as ext from '../shared/lsp-extensions';
 import type { SourceDocuments, StateDocuments } from './documents';
-import { errorLocation } from './error-location';
+import { errorLocation } from '../shared/error-location';
 import { moduleLabel, moduleSource, type LiveModulesProvider, type ProcessNode, type TreeNode } from './live-modules';
 
 export const SHOW_OUTPUT = 'Show output';

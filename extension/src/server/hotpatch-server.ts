@@ -24,6 +24,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AgentClient } from '../engine/agent-client';
 import { AgentPool } from '../engine/agent-pool';
 import { describeOutcome } from '../engine/describe';
+import type { LoadOutcome } from '../engine/hot-load';
 import {
   SavePipeline,
   describeStateChange,
@@ -32,6 +33,7 @@ import {
   type StateTypes,
 } from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
+import { errorLocation } from '../shared/error-location';
 import * as ext from '../shared/lsp-extensions';
 
 /** Settings the client passes as initializationOptions (and later as configuration). */
@@ -215,6 +217,7 @@ export class HotpatchServer {
         message: `Not hot-loaded: ${outcome.error.message}`,
       });
     }
+    if (outcome.kind === 'failed') diagnostics.push(...loadErrorDiagnostics(fileURLToPath(uri), outcome.outcomes));
     if (outcome.kind === 'migrationNeeded') {
       this.#changes.set(uri, outcome.changes);
       for (const change of outcome.changes) {
@@ -307,4 +310,27 @@ function appliedRange(before: TextDocument, edits: TextEdit[], stub: TextEdit): 
     .reduce((sum, e) => sum + e.newText.length - (offset(e.range.end) - offset(e.range.start)), 0);
   const start = offset(stub.range.start) + shift;
   return { start: after.positionAt(start), end: after.positionAt(start + stub.newText.length) };
+}
+
+/**
+ * A load that failed where it ran (a throwing top level, say) names a line of the file saved: the
+ * error goes on that line too, once per message however many instances reported it.
+ */
+function loadErrorDiagnostics(file: string, outcomes: readonly LoadOutcome[]): Diagnostic[] {
+  const diagnostics = new Map<string, Diagnostic>();
+  for (const { error } of outcomes) {
+    const location = error === undefined ? undefined : errorLocation(error);
+    if (!error || !location || location.file !== file) continue;
+    const line = location.line - 1;
+    const character = Math.max(0, (location.column ?? 1) - 1);
+    const message = `Not hot-loaded: ${error.replace(`${location.span}: `, '')}`;
+    diagnostics.set(`${line}:${message}`, {
+      range: { start: { line, character }, end: { line, character: character + 1 } },
+      severity: DiagnosticSeverity.Error,
+      source: 'hotpatch',
+      code: 'load-failed',
+      message,
+    });
+  }
+  return [...diagnostics.values()];
 }
