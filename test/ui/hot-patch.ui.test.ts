@@ -2,7 +2,7 @@
  * The whole product as a user meets it: the example app running with the agent, VS Code open on
  * its folder, and every step done with the keyboard and the mouse in the real workbench. Each step
  * leaves a screenshot in test/ui/out/screenshots/; HOTPATCH_UPDATE_DOCS=1 also copies the tree's
- * to docs/screenshot-tree.png for the README.
+ * and the migration prompt's to docs/ for the README.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -223,6 +223,7 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     await screenshot(t, '08-process-state');
     if (process.env.HOTPATCH_UPDATE_DOCS === '1') {
       copyFileSync(join(screenshotsDir, '08-process-state.png'), join(repoRoot, 'docs', 'screenshot-tree.png'));
+      copyFileSync(join(screenshotsDir, '04-migration-prompt.png'), join(repoRoot, 'docs', 'screenshot-migration.png'));
     }
   });
 });
