@@ -1,7 +1,7 @@
 /**
  * A loopback TCP proxy to put between a client and an agent, to break the connection while
- * the app lives: cut every forwarded connection, refuse new ones for a while, or stall open
- * ones (a peer that stops answering without closing). A WebSocket client connecting to
+ * the app lives: cut every forwarded connection, refuse new ones for a while, hold new ones
+ * unanswered, or stall open ones (a peer that stops answering without closing). A WebSocket client connecting to
  * ws://127.0.0.1:<proxy port> sends `Host: 127.0.0.1:<proxy port>`, which the agent accepts.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -9,6 +9,8 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 export class TcpProxy {
   readonly #pairs = new Set<[Socket, Socket]>();
   #refusing = false;
+  /** Connections accepted while holding, not yet forwarded. */
+  #held: Socket[] | undefined;
   /** Connections accepted and forwarded so far. */
   forwarded = 0;
   /** Connections closed at once because the proxy was refusing. */
@@ -51,6 +53,15 @@ export class TcpProxy {
       client.destroy();
       return;
     }
+    if (this.#held) {
+      client.pause();
+      this.#held.push(client);
+      return;
+    }
+    this.#forward(client);
+  }
+
+  #forward(client: Socket): void {
     this.forwarded++;
     const upstream = connect(this.targetPort, '127.0.0.1');
     const pair: [Socket, Socket] = [client, upstream];
@@ -86,6 +97,21 @@ export class TcpProxy {
     this.#refusing = false;
   }
 
+  /** New connections are accepted but wait, unanswered, until `release()` (an agent slow to answer). */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Forwards the connections held since `hold()`, and new ones from now on. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const client of held) {
+      this.#forward(client);
+      client.resume();
+    }
+  }
+
   /** Stops forwarding on the open connections without closing them. New connections are not affected. */
   stall(): void {
     for (const [client, upstream] of this.#pairs) {
@@ -98,6 +124,8 @@ export class TcpProxy {
 
   async close(): Promise<void> {
     this.cut();
+    for (const client of this.#held ?? []) client.destroy();
+    this.#held = undefined;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -3,7 +3,8 @@
  * processes: a save makes new code live; one save patches every running instance or none.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -20,6 +21,8 @@ import { pathToFileURL } from 'node:url';
 import { typeErrors } from '../helpers/state-types';
 import { LspSession } from '../helpers/lsp';
 import { waitFor } from '../helpers/wait';
+import { tmpRoot } from '../helpers/paths';
+import { TcpProxy } from '../helpers/tcp-proxy';
 
 test('save → new code live, through source maps (TS compiled to CJS)', async () => {
   const app = await App.start('ts-cjs');
@@ -96,6 +99,36 @@ test('a top level that throws: not loaded, one error diagnostic on the line that
   assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
   assert.deepEqual(lsp.diagnostics.get(loaded.uri)?.diagnostics, []);
   assert.deepEqual([await first.get('/greet?name=a'), await second.get('/greet?name=a')], ['hej, a', 'hej, a']);
+});
+
+test('a save while an app is still being connected to waits for it, then loads into it', async () => {
+  const app = await App.start('cjs');
+  after(() => app.stop());
+  // The agent is reached through a proxy that holds the connection until the save is waiting.
+  const proxy = await TcpProxy.start(Number(new URL(app.record.url).port));
+  after(() => proxy.close());
+  proxy.hold();
+  const emptyDiscovery = mkdtempSync(join(tmpRoot, 'no-agents-'));
+  after(() => rmSync(emptyDiscovery, { recursive: true, force: true }));
+  const lsp = await LspSession.start(emptyDiscovery, { agents: [{ url: proxy.url, token: app.record.token }] });
+  after(() => lsp.stop());
+  await waitFor('the agent being connected to', async () => {
+    const { agents } = await lsp.connection.sendRequest(treeRequest);
+    return agents[0]?.state === 'connecting';
+  });
+
+  const file = app.file('greeting.js');
+  const text = readFileSync(file, 'utf8');
+  await lsp.open(file, text);
+  const next = text.replace('hello', 'hej').replace("vsn = '1'", "vsn = '2'");
+  writeFileSync(file, next);
+  const saved = lsp.save(file, next);
+  saved.catch(() => {}); // awaited below, unless the wait before fails first
+  await waitFor('the save to wait for the agent', () => lsp.log.some((l) => /waiting for .* to connect/.test(l)));
+  proxy.release();
+  const report = await saved;
+  assert.equal(report.outcome, 'loaded', report.lines.join('\n'));
+  assert.equal(await app.get('/greet?name=ann'), 'hej, ann');
 });
 
 test('two agents patched in one transaction; with one failing prepare, neither changes', async () => {

@@ -178,6 +178,33 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
     });
   }
 
+  /** Agents making their first connection (an app that just started), not yet ready for requests. */
+  connecting(): string[] {
+    return this.agents()
+      .filter((a) => (a.state === 'connecting' || a.state === 'connected') && !this.client(a.id))
+      .map((a) => a.id);
+  }
+
+  /**
+   * Resolves once no agent is making its first connection (each has connected and been read, or
+   * failed), or after `ms`, with the agents still connecting then.
+   */
+  async whenConnected(ms: number): Promise<string[]> {
+    if (this.connecting().length === 0) return [];
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.off('changed', check);
+        resolve(this.connecting());
+      };
+      const check = () => {
+        if (this.connecting().length === 0) finish();
+      };
+      const timer = setTimeout(finish, ms);
+      this.on('changed', check);
+    });
+  }
+
   /**
    * Retries an agent now (resetting its backoff), e.g. after a refusal the user fixed, or one
    * waiting for its next retry. Does nothing for a connected agent or one being connected.

@@ -47,6 +47,8 @@ export interface ServerSettings {
 
 const GENERATE = 'Generate migration';
 const RESTART = 'Load and restart processes';
+/** How long a save waits for agents still making their first connection. */
+const CONNECTING_WAIT_MS = 3000;
 const CANCEL = 'Cancel';
 
 export class HotpatchServer {
@@ -170,9 +172,17 @@ export class HotpatchServer {
 
   async #save(uri: string): Promise<ext.PatchReport> {
     const file = fileURLToPath(uri);
-    const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
     let report: ext.PatchReport;
     try {
+      // An app that has just started (or restarted) is still being connected to: the save is
+      // for it too, so wait for it, a little.
+      const connecting = this.#pool?.connecting() ?? [];
+      if (connecting.length > 0) {
+        this.connection.console.log(`[hotpatch] waiting for ${connecting.join(', ')} to connect before loading`);
+        const late = await this.#pool!.whenConnected(CONNECTING_WAIT_MS);
+        if (late.length > 0) this.connection.console.log(`[hotpatch] loading without ${late.join(', ')}`);
+      }
+      const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
       const outcome = await this.#pipeline!.onSave(file, text, 'editor');
       report = this.#report(uri, outcome);
       await this.#publish(uri, outcome);
