@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { BrowserContext } from 'playwright-core';
 
-export function linkExtension(dir: string): string;
+export function linkExtension(dir: string): void;
 export function writeUserSettings(dir: string, settings?: Record<string, unknown>): void;
 export function writeMachineSettings(dir: string, settings: Record<string, unknown>): void;
 export function extensionsDir(dir: string): string;

@@ -1,7 +1,7 @@
 // Starting and stopping code-server (installed by setup.mjs) on 127.0.0.1, shared by the demo
-// (scripts/demo.mjs), the extension-host suite (run.mjs), the .vsix check (vsix.mjs) and the UI test
-// (test/ui). Each caller gives it a folder of its own for
-// user data, extensions and XDG config, so nothing touches ~/.config or ~/.local.
+// (scripts/demo.mjs), the extension-host suite (run.mjs), the .vsix check (vsix.mjs) and the UI
+// test (test/ui). Each caller gives it a folder of its own for user data, extensions and XDG
+// config, so nothing touches ~/.config or ~/.local.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,15 +24,14 @@ export const extensionsDir = (dir) => folders(dir).extensions;
 
 /**
  * Links this repository into `dir`'s extensions folder, where code-server loads it as an installed
- * extension (it ignores a server-side extensionDevelopmentPath; only the test payload in the URL sets
- * one). Returns the extension's id.
+ * extension (it ignores a server-side extensionDevelopmentPath; only the test payload in the URL
+ * sets one).
  */
 export function linkExtension(dir) {
   const { publisher, name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const link = join(extensionsDir(dir), `${publisher}.${name}-${version}`);
   rmSync(link, { force: true }); // the link only, not the repository
   symlinkSync(root, link, 'dir');
-  return `${publisher}.${name}`;
 }
 
 /**

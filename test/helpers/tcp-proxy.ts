@@ -1,8 +1,9 @@
 /**
  * A loopback TCP proxy to put between a client and an agent, to break the connection while
  * the app lives: cut every forwarded connection, refuse new ones for a while, hold new ones
- * unanswered, or stall open ones (a peer that stops answering without closing). A WebSocket client connecting to
- * ws://127.0.0.1:<proxy port> sends `Host: 127.0.0.1:<proxy port>`, which the agent accepts.
+ * unanswered, or stall open ones (a peer that stops answering without closing). A WebSocket
+ * client connecting to ws://127.0.0.1:<proxy port> sends `Host: 127.0.0.1:<proxy port>`, which
+ * the agent accepts.
  */
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 

@@ -47,9 +47,9 @@ export interface ServerSettings {
 
 const GENERATE = 'Generate migration';
 const RESTART = 'Load and restart processes';
+const CANCEL = 'Cancel';
 /** How long a save waits for agents still making their first connection. */
 const CONNECTING_WAIT_MS = 3000;
-const CANCEL = 'Cancel';
 
 export class HotpatchServer {
   readonly #documents = new TextDocuments(TextDocument);
