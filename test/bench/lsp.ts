@@ -10,14 +10,10 @@ import { LspSession } from '../helpers/lsp';
 import { payloadModule } from '../helpers/versions';
 import { waitFor } from '../helpers/wait';
 import { treeRequest } from '../../extension/src/shared/lsp-extensions';
+import { percentile } from './stats';
 
 const SAVES = 60;
 const WARM = 10;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 async function measure(agents: number, lines: number): Promise<{ p50: number; p99: number; server: number }> {
   const first = await App.start('cjs', { fixture: 'leak-cjs' });

@@ -13,6 +13,7 @@ import type { AgentClient } from 'hotpatch-extension/engine';
 import { App } from '../helpers/app';
 import { nodeRuntimes, type NodeRuntime } from '../helpers/paths';
 import { loadVersions, payloadModule, retainedHeap } from '../helpers/versions';
+import { percentile } from './stats';
 
 const SIZES = [100, 500];
 /** Sequential loads timed per module size and app, after WARM_LOADS untimed ones. */
@@ -38,11 +39,6 @@ interface Row {
   evaluate: number[];
   agentTotal: number[];
   heapPer1000?: number;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 const ms = (value: number): string => `${value.toFixed(2)} ms`;

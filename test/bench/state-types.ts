@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { StateTypeAnalyzer } from '../../extension/src/engine/state-types/index';
 import { exampleAppDir } from '../helpers/paths';
+import { percentile } from './stats';
 
 const EDITS = 50;
 const WARM_EDITS = 10;
@@ -43,11 +44,6 @@ ${handlers.join('')}      default:
   },
 });
 `;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`;

@@ -21,14 +21,10 @@ import { LspSession } from '../helpers/lsp';
 import { tmpRoot } from '../helpers/paths';
 import { waitFor } from '../helpers/wait';
 import { EditorSession } from '../ui/editor-session';
+import { percentile } from './stats';
 
 const SIZES = [100, 1_000, 5_000];
 const REQUESTS = 30;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 const name = (i: number) => `m${String(i).padStart(4, '0')}.js`;
 const moduleSource = (i: number, vsn: number) => `exports.vsn = '${vsn}';\nexports.value = () => ${i} * ${vsn};\n`;
