@@ -24,6 +24,33 @@ import { waitFor } from '../helpers/wait';
 import { tmpRoot } from '../helpers/paths';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
+/** The example app after `visitors` visited, the language server on it, and its src/visits.ts open. */
+async function exampleWithVisitsOpen(...visitors: string[]) {
+  const app = await App.startExample();
+  after(() => app.stop());
+  for (const name of visitors) await app.get(`/?name=${name}`);
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const file = app.file('src/visits.ts');
+  await lsp.waitForModule(file);
+  const original = readFileSync(file, 'utf8');
+  await lsp.open(file, original);
+  return { app, lsp, file, original };
+}
+
+/** visits.ts whose State gains `since: string` (set to `initial` by init, kept by handleCall): a state type change. */
+function addSinceField(source: string, initial = 'startup'): string {
+  const changed = source
+    .replace('  history: string[];\n}', '  history: string[];\n  since: string;\n}')
+    .replace(
+      'init: () => ({ count: 0, history: [] }),',
+      `init: () => ({ count: 0, history: [], since: '${initial}' }),`,
+    )
+    .replace('const next = { count: state.count + 1,', 'const next = { ...state, count: state.count + 1,');
+  assert.notEqual(changed, source);
+  return changed;
+}
+
 test('save → new code live, through source maps (TS compiled to CJS)', async () => {
   const app = await App.start('ts-cjs');
   after(() => app.stop());
@@ -165,23 +192,10 @@ test('two agents patched in one transaction; with one failing prepare, neither c
 });
 
 test('a state type change without codeChange: diagnostic and prompt, app untouched; the code action writes a migration that type-checks; saving it migrates the running state', async () => {
-  const app = await App.startExample();
-  after(() => app.stop());
-  await app.get('/?name=ann');
-  await app.get('/?name=bob');
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const file = app.file('src/visits.ts');
-  await lsp.waitForModule(file);
-  const original = readFileSync(file, 'utf8');
-  await lsp.open(file, original);
+  const { app, lsp, file, original } = await exampleWithVisitsOpen('ann', 'bob');
 
   // The state gains a field; no codeChange yet.
-  const changed = original
-    .replace('  history: string[];\n}', '  history: string[];\n  /** When counting started. */\n  since: string;\n}')
-    .replace('init: () => ({ count: 0, history: [] }),', "init: () => ({ count: 0, history: [], since: 'startup' }),")
-    .replace('const next = { count: state.count + 1,', 'const next = { ...state, count: state.count + 1,');
-  assert.notEqual(changed, original);
+  const changed = addSinceField(original);
   lsp.answer = () => null; // the user dismisses the prompt
   const refused = await lsp.save(file, changed);
   assert.equal(refused.outcome, 'migrationNeeded', refused.lines.join('\n'));
@@ -221,18 +235,8 @@ test('a state type change without codeChange: diagnostic and prompt, app untouch
 });
 
 test('choosing "Generate migration" in the prompt writes the codeChange stub and reveals it; nothing is loaded', async () => {
-  const app = await App.startExample();
-  after(() => app.stop());
-  await app.get('/?name=ann');
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const file = app.file('src/visits.ts');
-  await lsp.waitForModule(file);
-  const original = readFileSync(file, 'utf8');
-  await lsp.open(file, original);
-  const changed = original
-    .replace('  history: string[];\n}', '  history: string[];\n  since: string;\n}')
-    .replace('init: () => ({ count: 0, history: [] }),', "init: () => ({ count: 0, history: [], since: 'startup' }),");
+  const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
+  const changed = addSinceField(original);
   lsp.answer = (params) => params.actions?.find((a) => a.title === 'Generate migration') ?? null;
   const refused = await lsp.save(file, changed);
   assert.equal(refused.outcome, 'migrationNeeded', refused.lines.join('\n'));
@@ -316,22 +320,10 @@ test('custom messages: migration preview, process state, a version’s source, r
 });
 
 test('"Load and restart processes": the new code loads and the processes restart fresh under their supervisor', async () => {
-  const app = await App.startExample();
-  after(() => app.stop());
-  await app.get('/?name=ann');
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const file = app.file('src/visits.ts');
-  await lsp.waitForModule(file);
-  const original = readFileSync(file, 'utf8');
-  await lsp.open(file, original);
+  const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
   const before = (await lsp.connection.sendRequest(treeRequest)).agents[0]!.processes.find((p) => p.name === 'visits')!;
 
-  const changed = original
-    .replace("vsn = '1'", "vsn = '2'")
-    .replace('  history: string[];\n}', '  history: string[];\n  since: string;\n}')
-    .replace('init: () => ({ count: 0, history: [] }),', "init: () => ({ count: 0, history: [], since: 'fresh' }),")
-    .replace('const next = { count: state.count + 1,', 'const next = { ...state, count: state.count + 1,');
+  const changed = addSinceField(original.replace("vsn = '1'", "vsn = '2'"), 'fresh');
   lsp.answer = (params) => params.actions!.find((a) => a.title === 'Load and restart processes')!;
   const refused = await lsp.save(file, changed);
   assert.equal(refused.outcome, 'migrationNeeded');
