@@ -164,19 +164,20 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
     const changed: TreeNode[] = [];
     after.forEach((agent, i) => {
       const old = before[i]!;
-      if (!this.#nodes.has(appNode(agent).id)) return; // never shown: nothing to redraw
+      const latest = appNode(agent);
+      if (!this.#nodes.has(latest.id)) return; // never shown: nothing to redraw
       // Every node VS Code holds gets the new model (expanding a node later reads it), whether
       // or not it is redrawn now.
-      const app = this.#intern(appNode(agent));
+      const app = this.#intern(latest);
       if (appFactsChanged(old, agent)) {
         changed.push(app);
         return;
       }
       agent.modules.forEach((module, m) => {
-        const id = moduleNode(agent, module).id;
-        if (!this.#nodes.has(id)) return;
-        const node = this.#intern(moduleNode(agent, module));
-        if (JSON.stringify(module) !== JSON.stringify(old.modules[m])) changed.push(node);
+        const node = moduleNode(agent, module);
+        if (!this.#nodes.has(node.id)) return;
+        const shown = this.#intern(node);
+        if (JSON.stringify(module) !== JSON.stringify(old.modules[m])) changed.push(shown);
       });
     });
     return changed;
