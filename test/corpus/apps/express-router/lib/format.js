@@ -1,0 +1,5 @@
+function describeBook(book) {
+  return `${book.title} by ${book.author}`;
+}
+
+module.exports = { describeBook };

@@ -1,0 +1,3 @@
+module.exports = async function statusRoutes(fastify) {
+  fastify.get('/health', async () => ({ healthy: true }));
+};

@@ -1,0 +1,20 @@
+import type { CorpusApp } from '../lib/types';
+import { expressInline } from './express-inline';
+import { expressMvc } from './express-mvc';
+import { expressRouter } from './express-router';
+import { expressSession } from './express-session';
+import { fastifyEsm } from './fastify-esm';
+import { fastifyPlugins } from './fastify-plugins';
+import { koa } from './koa';
+import { tsApp } from './ts-tsc';
+
+export const corpus: CorpusApp[] = [
+  expressInline,
+  expressRouter,
+  expressMvc,
+  expressSession,
+  fastifyPlugins,
+  fastifyEsm,
+  koa,
+  tsApp,
+];

@@ -1,0 +1,279 @@
+/**
+ * The ways an edit reaches a running app: Hotpatch through its CLI or its language server, and
+ * the baselines that restart or re-evaluate (node --watch, bun --hot).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { LspSession } from '../../helpers/lsp';
+import { cliBin, repoRoot } from '../../helpers/paths';
+import { waitFor } from '../../helpers/wait';
+import { answers, checkProbes, type CookieJar } from './http';
+import { run, start, type Child } from './procs';
+import type { CorpusApp, Edit, Entry } from './types';
+
+export const modeNames = ['hotpatch-cli', 'hotpatch-lsp', 'node --watch', 'bun --hot'] as const;
+export type ModeName = (typeof modeNames)[number];
+
+/** What the tool said about an edit (Hotpatch's CLI or language server; the baselines say nothing). */
+export interface Report {
+  /** success: ✓ with no warning; warning: applied with a warning; failure: ✗ / non-zero exit. */
+  claimed: 'success' | 'warning' | 'failure';
+  /** The report names the edited file and a line (file:line, or a diagnostic on the file). */
+  namesLine: boolean;
+  code?: number;
+  text: string;
+}
+
+export interface Applied {
+  report?: Report;
+  notes: string[];
+}
+
+export interface Context {
+  app: CorpusApp;
+  entry: Entry;
+  dir: string;
+  port: number;
+  jar: CookieJar;
+}
+
+const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+const startTimeoutMs = 20_000;
+
+/** The path of Bun's binary from the npm package @oven/bun-linux-x64, when installed. */
+export function bunBinary(): string | undefined {
+  try {
+    return createRequire(join(repoRoot, 'test', 'package.json')).resolve('@oven/bun-linux-x64/bin/bun');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function compileTs(dir: string): Promise<string | undefined> {
+  const result = await run(process.execPath, [tsc, '-p', dir], { cwd: dir, timeoutMs: 60_000 });
+  return result.code === 0 ? undefined : `tsc exited with ${result.code}: ${(result.stdout + result.stderr).trim()}`;
+}
+
+export abstract class Driver {
+  child?: Child;
+  protected readonly discoveryDir = mkdtempSync(join(tmpdir(), 'hotpatch-corpus-'));
+
+  constructor(readonly ctx: Context) {}
+
+  protected abstract command(): [string, string[]];
+
+  /** Starts the app (compiling it first for tsc) and waits until it answers. */
+  async start(): Promise<void> {
+    if (this.ctx.entry.kind === 'tsc') {
+      const error = await compileTs(this.ctx.dir);
+      if (error) throw new Error(error);
+    }
+    const [command, args] = this.command();
+    const env = {
+      ...process.env,
+      PORT: String(this.ctx.port),
+      HOTPATCH_DISCOVERY_DIR: this.discoveryDir,
+      HOTPATCH_QUIET: '1',
+    };
+    delete env.NODE_OPTIONS;
+    const child = start(command, args, this.ctx.dir, env, `${this.ctx.entry.name} (${this.mode})`);
+    this.child = child;
+    await waitFor(
+      `${child.label} to answer GET ${this.ctx.app.health}`,
+      async () => {
+        if (!child.alive) throw new Error(`exited: ${child.output.slice(-2000)}`);
+        return (await answers(this.ctx.port, this.ctx.app.health)) && this.ready();
+      },
+      startTimeoutMs,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${child.output.slice(-2000)}`);
+    });
+  }
+
+  /** More than answering HTTP: the agent has published its discovery file. */
+  protected ready(): boolean {
+    return true;
+  }
+
+  abstract readonly mode: ModeName;
+  abstract apply(edit: Edit, file: string, text: string): Promise<Applied>;
+
+  /** The process the runner started is running (the app, or the watcher around it). */
+  get processAlive(): boolean {
+    return this.child?.alive ?? false;
+  }
+
+  async stop(): Promise<void> {
+    await this.child?.stop();
+    rmSync(this.discoveryDir, { recursive: true, force: true });
+  }
+}
+
+function nodeArgs(entry: Entry): string[] {
+  switch (entry.kind) {
+    case 'cjs':
+      return ['-r', 'hotpatch-agent/register', ...entry.main];
+    case 'esm':
+      return ['--import', 'hotpatch-agent/register', ...entry.main];
+    case 'tsc':
+      return ['-r', 'hotpatch-agent/register', '--enable-source-maps', ...entry.main];
+    case 'tsx':
+      return ['--import', 'tsx', '--import', 'hotpatch-agent/register', ...entry.main];
+  }
+}
+
+/** Whether the output names the file and a line: `format.ts:3`, `format.ts (3:12)`, `line 3`. */
+function namesFileLine(text: string, file: string): boolean {
+  const name = basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${name}(?::|\\s*\\(|,? line )\\d+`).test(text);
+}
+
+function claimed(ok: boolean, text: string): Report['claimed'] {
+  if (!ok || /✗/.test(text)) return 'failure';
+  return /warning|⚠/i.test(text) ? 'warning' : 'success';
+}
+
+class HotpatchCli extends Driver {
+  readonly mode: ModeName = 'hotpatch-cli';
+
+  protected command(): [string, string[]] {
+    return [process.execPath, nodeArgs(this.ctx.entry)];
+  }
+
+  protected override ready(): boolean {
+    return existsSync(join(this.discoveryDir, `${this.child!.pid}.json`));
+  }
+
+  async apply(_edit: Edit, file: string, text: string): Promise<Applied> {
+    writeFileSync(file, text);
+    const result = await run(process.execPath, [cliBin, 'load', file], {
+      cwd: this.ctx.dir,
+      env: { ...process.env, HOTPATCH_DISCOVERY_DIR: this.discoveryDir },
+      timeoutMs: 30_000,
+    });
+    const output = (result.stdout + result.stderr).trim();
+    return {
+      report: {
+        claimed: claimed(result.code === 0, output),
+        namesLine: namesFileLine(output, file),
+        code: result.code,
+        text: output,
+      },
+      notes: [],
+    };
+  }
+}
+
+class HotpatchLsp extends HotpatchCli {
+  override readonly mode: ModeName = 'hotpatch-lsp';
+  #session?: LspSession;
+  readonly #opened = new Set<string>();
+
+  override async start(): Promise<void> {
+    await super.start();
+    this.#session ??= await LspSession.start(this.discoveryDir);
+  }
+
+  override async apply(_edit: Edit, file: string, text: string): Promise<Applied> {
+    const session = this.#session!;
+    if (!this.#opened.has(file)) {
+      await session.waitForModule(file);
+      await session.open(file, readFileSync(file, 'utf8'));
+      this.#opened.add(file);
+    }
+    writeFileSync(file, text);
+    const report = await session.save(file, text);
+    const uri = report.uri;
+    const diagnostics = session.diagnostics.get(uri)?.diagnostics ?? [];
+    const lines = report.lines.join('\n');
+    return {
+      report: {
+        claimed: report.outcome === 'loaded' ? claimed(true, lines) : 'failure',
+        namesLine: namesFileLine(lines, file) || diagnostics.some((d) => d.severity === 1),
+        text: `${report.outcome}: ${lines}${diagnostics.length ? `\ndiagnostics: ${diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('; ')}` : ''}`,
+      },
+      notes: [],
+    };
+  }
+
+  override async stop(): Promise<void> {
+    await this.#session?.stop().catch(() => this.#session?.child.kill('SIGKILL'));
+    await super.stop();
+  }
+}
+
+/** Writes the edit (recompiling a tsc app), then waits until the restart it causes has happened. */
+class NodeWatch extends Driver {
+  readonly mode: ModeName = 'node --watch';
+
+  protected command(): [string, string[]] {
+    const { entry } = this.ctx;
+    const options = { cjs: [], esm: [], tsc: ['--enable-source-maps'], tsx: ['--import', 'tsx'] }[entry.kind];
+    return [process.execPath, ['--watch', ...options, ...entry.main]];
+  }
+
+  async apply(_edit: Edit, file: string, text: string): Promise<Applied> {
+    const notes: string[] = [];
+    const child = this.child!;
+    const restarts = (): number => child.stdout.split("Restarting '").length;
+    const before = restarts();
+    writeFileSync(file, text);
+    if (this.ctx.entry.kind === 'tsc') {
+      const error = await compileTs(this.ctx.dir);
+      if (error) notes.push(error.split('\n')[0]!);
+    }
+    const restarted = await waitFor('node --watch to restart', () => restarts() > before, 5000).catch(() => false);
+    if (!restarted) {
+      notes.push('node --watch did not restart within 5 s');
+      return { notes };
+    }
+    const since = child.stdout.lastIndexOf("Restarting '");
+    await waitFor(
+      'the restarted app to answer, or to fail',
+      async () =>
+        child.stdout.indexOf("Failed running '", since) > 0 || (await answers(this.ctx.port, this.ctx.app.health)),
+      15_000,
+    ).catch(() => notes.push('the app did not answer within 15 s of its restart'));
+    return { notes };
+  }
+}
+
+/** Bun re-evaluates in place: wait (bounded) until the edit's live probes pass. */
+class BunHot extends Driver {
+  readonly mode: ModeName = 'bun --hot';
+
+  protected command(): [string, string[]] {
+    return [bunBinary()!, ['--hot', ...this.ctx.entry.main]];
+  }
+
+  async apply(edit: Edit, file: string, text: string): Promise<Applied> {
+    const notes: string[] = [];
+    writeFileSync(file, text);
+    if (this.ctx.entry.kind === 'tsc') {
+      const error = await compileTs(this.ctx.dir);
+      if (error) notes.push(error.split('\n')[0]!);
+    }
+    const live = edit.live ?? [];
+    await waitFor(
+      'the edit to be live',
+      async () => (await checkProbes(this.ctx.port, live, this.ctx.jar)).length === 0,
+      5000,
+    ).catch(() => notes.push('not live within 5 s'));
+    return { notes };
+  }
+}
+
+export function driverFor(mode: ModeName, ctx: Context): Driver {
+  switch (mode) {
+    case 'hotpatch-cli':
+      return new HotpatchCli(ctx);
+    case 'hotpatch-lsp':
+      return new HotpatchLsp(ctx);
+    case 'node --watch':
+      return new NodeWatch(ctx);
+    case 'bun --hot':
+      return new BunHot(ctx);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The corpus as data: apps, the ways each is started, and the edits applied to them in order.
+ * In every string of a request or probe, `{n}` stands for the edit's number (1-based), so each
+ * edit can create and look for its own marker (an item named `kept-3`, …).
+ */
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** Sent as JSON. */
+  body?: unknown;
+}
+
+export interface Probe extends HttpRequest {
+  /** Expected status (default 200). */
+  status?: number;
+  /** Substrings the body must contain. */
+  includes?: string[];
+  /** Substrings the body must not contain. */
+  excludes?: string[];
+  /** A response header and a substring of its value. */
+  header?: [name: string, value: string];
+}
+
+/** A GET whose answer (or the first group `extract` captures) must be the same after the edit as before it. */
+export interface Keep {
+  path: string;
+  extract?: RegExp;
+}
+
+/** Runtime state: created over HTTP before each edit, looked for after it. */
+export interface StateChecks {
+  before: HttpRequest[];
+  probes?: Probe[];
+  keep?: Keep[];
+}
+
+export interface Edit {
+  name: string;
+  /** Relative to the app folder. */
+  file: string;
+  /** Text replacements applied in order; each `find` must occur exactly once in the file. */
+  replace: Array<[find: string, replace: string]>;
+  /** Probes showing the new code is live. */
+  live?: Probe[];
+  /** GET paths that must answer the same after the edit as before it (a syntax error: the old code serves on). */
+  unchanged?: string[];
+  /** The edit leaves the file with a syntax error: the load must fail, naming file:line. */
+  syntaxError?: boolean;
+  /** Instead of the app's state checks. */
+  state?: StateChecks;
+}
+
+export interface Entry {
+  /** Scoreboard name (the app's name unless it has several entries). */
+  name: string;
+  /** Arguments after the runtime options, e.g. ['app.js'] or ['dist/main.js']. */
+  main: string[];
+  /** How the entry is loaded: plain CommonJS, an ES module, compiled by tsc, or run with tsx. */
+  kind: 'cjs' | 'esm' | 'tsc' | 'tsx';
+}
+
+export interface CorpusApp {
+  /** Folder under test/corpus/apps. */
+  dir: string;
+  entries: Entry[];
+  /** The cheap GET the background client requests every 20 ms. */
+  health: string;
+  state: StateChecks;
+  edits: Edit[];
+}
