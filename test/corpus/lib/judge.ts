@@ -65,6 +65,8 @@ export interface ModeSummary {
   alive: number;
   honest: number;
   failedRequests: number;
+  /** What the reports claimed: ✓ with no warning, a warning, ✗ (Hotpatch modes only). */
+  claims: { success: number; warning: number; failure: number };
 }
 
 export function summarize(results: EditResult[], modes: readonly ModeName[]): ModeSummary[] {
@@ -80,13 +82,18 @@ export function summarize(results: EditResult[], modes: readonly ModeName[]): Mo
         alive: rs.filter((r) => r.alive).length,
         honest: rs.filter((r) => r.honest !== false).length,
         failedRequests: rs.reduce((sum, r) => sum + r.failedRequests, 0),
+        claims: {
+          success: rs.filter((r) => r.report?.claimed === 'success').length,
+          warning: rs.filter((r) => r.report?.claimed === 'warning').length,
+          failure: rs.filter((r) => r.report?.claimed === 'failure').length,
+        },
       };
     })
     .filter((s) => s.edits > 0);
 }
 
 export function formatSummary(summaries: ModeSummary[]): string {
-  const header = ['mode', 'all four', 'live', 'state', 'alive', 'honest', 'failed requests'];
+  const header = ['mode', 'all four', 'live', 'state', 'alive', 'honest', 'failed requests', 'reports ✓/warning/✗'];
   const rows = summaries.map((s) => [
     s.mode,
     `${s.passing}/${s.edits}`,
@@ -95,6 +102,9 @@ export function formatSummary(summaries: ModeSummary[]): string {
     `${s.alive}/${s.edits}`,
     `${s.honest}/${s.edits}`,
     String(s.failedRequests),
+    s.claims.success + s.claims.warning + s.claims.failure > 0
+      ? `${s.claims.success}/${s.claims.warning}/${s.claims.failure}`
+      : 'n/a',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');

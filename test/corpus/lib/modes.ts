@@ -71,7 +71,7 @@ export abstract class Driver {
       if (error) throw new Error(error);
     }
     const [command, args] = this.command();
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       PORT: String(this.ctx.port),
       HOTPATCH_DISCOVERY_DIR: this.discoveryDir,
@@ -98,6 +98,8 @@ export abstract class Driver {
   }
 
   abstract readonly mode: ModeName;
+  /** Called before the edit's clock starts (the language server opens the file once). */
+  async prepare(_file: string): Promise<void> {}
   abstract apply(edit: Edit, file: string, text: string): Promise<Applied>;
 
   /** The process the runner started is running (the app, or the watcher around it). */
@@ -176,13 +178,15 @@ class HotpatchLsp extends HotpatchCli {
     this.#session ??= await LspSession.start(this.discoveryDir);
   }
 
+  override async prepare(file: string): Promise<void> {
+    if (this.#opened.has(file)) return;
+    await this.#session!.waitForModule(file);
+    await this.#session!.open(file, readFileSync(file, 'utf8'));
+    this.#opened.add(file);
+  }
+
   override async apply(_edit: Edit, file: string, text: string): Promise<Applied> {
     const session = this.#session!;
-    if (!this.#opened.has(file)) {
-      await session.waitForModule(file);
-      await session.open(file, readFileSync(file, 'utf8'));
-      this.#opened.add(file);
-    }
     writeFileSync(file, text);
     const report = await session.save(file, text);
     const uri = report.uri;

@@ -2,7 +2,7 @@
  * Child processes of the runner: each started in its own process group so that a watcher and
  * the app it runs are ended together; every one is ended at exit and on Ctrl+C.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 const running = new Set<ChildProcess>();
@@ -76,26 +76,24 @@ export interface Finished {
   ms: number;
 }
 
-/** Runs a command to its end, killed after `timeoutMs`. */
-export function run(
+/** Runs a command to its end, its process group killed after `timeoutMs`. */
+export async function run(
   command: string,
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<Finished> {
   const started = performance.now();
-  return new Promise((resolve) => {
-    const child = execFile(
-      command,
-      args,
-      { cwd: options.cwd, env: options.env, timeout: options.timeoutMs, killSignal: 'SIGKILL', detached: true },
-      (error, stdout, stderr) => {
-        running.delete(child);
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr, ms: performance.now() - started });
-      },
-    );
-    running.add(child);
-  });
+  const child = start(command, args, options.cwd ?? process.cwd(), options.env ?? process.env, command);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.process, 'SIGKILL');
+  }, options.timeoutMs);
+  await child.exited;
+  clearTimeout(timer);
+  const code = timedOut ? 124 : (child.process.exitCode ?? 1);
+  const stderr = timedOut ? `${child.stderr}\n(killed after ${options.timeoutMs} ms)` : child.stderr;
+  return { code, stdout: child.stdout, stderr, ms: performance.now() - started };
 }
 
 /** A port free on 127.0.0.1 right now. */

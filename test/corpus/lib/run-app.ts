@@ -99,6 +99,7 @@ async function runEdit(
 
   const file = join(dir, edit.file);
   const text = applyReplacements(readFileSync(file, 'utf8'), edit, `${entry.name}/${edit.file}`);
+  await driver.prepare(file).catch((error: unknown) => notes.push(`prepare: ${errorText(error)}`));
   const traffic = new Traffic(port, app.health);
   const started = performance.now();
   let applied: Applied;
