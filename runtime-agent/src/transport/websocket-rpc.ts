@@ -4,6 +4,12 @@
  * a server before dispatch: bad JSON gets a -32700 reply, anything that is not a single
  * JSON-RPC message a -32600 reply, and a request with positional (array) params a -32602
  * reply, since every method of this protocol takes named params; the connection stays open.
+ *
+ * vscode-jsonrpc acts on some notifications itself, before any handler of ours, and trusts their
+ * params: `{"method":"$/cancelRequest"}` with no `params.id` threw a TypeError out of its message
+ * callback, which ended the process on either side. So every `$/` notification is checked here
+ * against the shape the library expects, and dropped (notifications get no reply) when it does
+ * not match or is one this protocol does not use.
  */
 import {
   AbstractMessageReader,
@@ -33,7 +39,7 @@ class WebSocketReader extends AbstractMessageReader implements MessageReader {
     const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
       const message = decode(data, isBinary);
       if ('error' in message) sendRaw(this.socket, { jsonrpc: '2.0', id: message.id, error: message.error });
-      else callback(message.message);
+      else if ('message' in message) callback(message.message);
     };
     this.socket.on('message', onMessage);
     return { dispose: () => this.socket.off('message', onMessage) };
@@ -59,7 +65,11 @@ class WebSocketWriter extends AbstractMessageWriter implements MessageWriter {
   end(): void {}
 }
 
-type Decoded = { message: Message } | { id: string | number | null; error: { code: number; message: string } };
+type Decoded =
+  | { message: Message }
+  | { id: string | number | null; error: { code: number; message: string } }
+  /** A notification nothing may see; JSON-RPC sends no reply to a notification. */
+  | { dropped: string };
 
 function decode(data: WebSocket.RawData, isBinary: boolean): Decoded {
   if (isBinary) return { id: null, error: { code: INVALID_REQUEST, message: 'binary frames are not JSON-RPC' } };
@@ -80,6 +90,10 @@ function decode(data: WebSocket.RawData, isBinary: boolean): Decoded {
   const id = typeof message.id === 'string' || typeof message.id === 'number' ? message.id : null;
   const problem = invalidity(message);
   if (problem) return { id, error: { code: INVALID_REQUEST, message: `Invalid Request: ${problem}` } };
+  if (typeof message.method === 'string' && message.method.startsWith('$/') && !('id' in message)) {
+    const refusal = libraryNotificationProblem(message.method, message.params);
+    if (refusal) return { dropped: refusal };
+  }
   // Every method takes named params. vscode-jsonrpc would spread an array into the handler's
   // arguments, so `[]` or `[a, b]` reached the agent's schema check as something else entirely.
   if (typeof message.method === 'string' && id !== null && Array.isArray(message.params)) {
@@ -106,8 +120,39 @@ function invalidity(message: Record<string, unknown>): string | undefined {
     }
     return undefined;
   }
+  if ('id' in message && 'error' in message && !isErrorObject(message.error)) {
+    return '"error" must be an object with a numeric "code" and a string "message"';
+  }
   if ('id' in message && ('result' in message || 'error' in message)) return undefined;
   return 'neither a request, a notification nor a response';
+}
+
+function isErrorObject(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const error = value as Record<string, unknown>;
+  return typeof error.code === 'number' && typeof error.message === 'string';
+}
+
+const isId = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number';
+
+/**
+ * The `$/` notifications vscode-jsonrpc handles itself, with the params each must have for the
+ * library not to throw (it reads `params.id`, `params.token`, `params.value`, `params.message`
+ * unchecked, and turns an id into a key with `id.toString()`). Any other `$/` notification is
+ * dropped too: neither side of this protocol uses one.
+ */
+const LIBRARY_NOTIFICATIONS: Record<string, (params: Record<string, unknown>) => boolean> = {
+  '$/cancelRequest': (params) => isId(params.id),
+  '$/progress': (params) => isId(params.token),
+  '$/setTrace': (params) => typeof params.value === 'string',
+  '$/logTrace': (params) => typeof params.message === 'string',
+};
+
+function libraryNotificationProblem(method: string, params: unknown): string | undefined {
+  const check = Object.hasOwn(LIBRARY_NOTIFICATIONS, method) ? LIBRARY_NOTIFICATIONS[method] : undefined;
+  if (!check) return `${method} is not used by this protocol`;
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return `${method} needs named params`;
+  return check(params as Record<string, unknown>) ? undefined : `${method} has malformed params`;
 }
 
 function sendRaw(socket: WebSocket, payload: object): void {
