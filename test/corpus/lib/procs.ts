@@ -3,6 +3,7 @@
  * the app it runs are ended together; every one is ended at exit and on Ctrl+C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 const running = new Set<ChildProcess>();
@@ -108,4 +109,30 @@ export function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/**
+ * Kills processes still running in `dir` (their working directory) after the runner's own children
+ * ended: an app a tool restarted on its own, outside the runner's process groups. Linux only (/proc).
+ */
+export function killLeftBehind(dir: string): number[] {
+  const killed: number[] = [];
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return killed;
+  }
+  for (const pid of pids) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) {
+        process.kill(Number(pid), 'SIGKILL');
+        killed.push(Number(pid));
+      }
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return killed;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { answers, checkProbes, CookieJar, send, snapshot, Traffic, withN } from './http';
 import { formatLine, judgeHonest, type EditResult } from './judge';
 import { driverFor, type Applied, type Driver, type ModeName } from './modes';
-import { freePort } from './procs';
+import { freePort, killLeftBehind } from './procs';
 import type { CorpusApp, Edit, Entry, Keep } from './types';
 
 export const appsDir = join(import.meta.dirname, '..', 'apps');
@@ -68,6 +68,13 @@ export async function runApp(
     }
   } finally {
     await driver.stop();
+    const leftBehind = killLeftBehind(dir);
+    if (leftBehind.length > 0) {
+      print(`  (${entry.name} · ${mode}: killed ${leftBehind.length} process(es) left running in its folder)`);
+      results
+        .at(-1)
+        ?.notes.push(`processes left running in the app's folder after it stopped: ${leftBehind.join(', ')}`);
+    }
   }
   return results;
 }
