@@ -13,11 +13,10 @@ import { setImmediate as nextTick } from 'node:timers/promises';
 import type { CodeServer, HotModule, ModuleVersion, PreparedVersion } from '../code-server/code-server';
 import { LoadFailure } from '../code-server/evaluate';
 import type { CommitResult, Origin, StateShape, UpgradeError, UpgradeErrorData, UpgradePlan } from '../protocol';
-import type { AnySpec, CodeChangeFrom } from './define-server';
+import { migrateCopy, runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
 import { renderState } from './render-state';
 import { describeWork, type ServerProcess } from './server-process';
-import { checkShape } from './state-shape';
 
 export interface ReleaseHandlerOptions {
   /** Prepared plans are dropped after this long. Default 60 s. */
@@ -50,8 +49,11 @@ interface Stage {
   prepared: PreparedVersion;
   /** The version current when staged: the plan is stale if another load replaced it. */
   base: ModuleVersion;
-  /** Computes a process's new state from its current one. */
-  migrate(process: ServerProcess, state: unknown): unknown;
+  /**
+   * Computes a process's new state: its live state when no codeChange runs, else what
+   * codeChange returns for `copy()`, a copy of the live state (see migration.ts).
+   */
+  migrate(process: ServerProcess, copy: () => unknown): unknown;
   hasMigration: boolean;
   shape: StateShape | undefined;
   /** Restart the processes on the new code instead of migrating their states. */
@@ -183,13 +185,13 @@ export class ReleaseHandler {
       hasMigration,
       shape,
       restart: false,
-      migrate: (process, state) => {
+      migrate: (process, copy) => {
         const next = version.servers.get(process.definition.key)?.spec;
         if (!next) {
           throw new Error(`the new version no longer defines server '${process.definition.key}'`);
         }
         const from = process.boundVersion?.info.vsn ?? base.info.vsn;
-        return runCodeChange(next, from, state, extra);
+        return runCodeChange(next, from, process.state, copy, extra);
       },
     };
   }
@@ -204,13 +206,13 @@ export class ReleaseHandler {
       hasMigration: [...base.servers.values()].some((d) => typeof d.spec.codeChange === 'function'),
       shape: undefined,
       restart: false,
-      migrate: (process, state) => {
+      migrate: (process, copy) => {
         if (!version.servers.has(process.definition.key)) {
           throw new Error(`vsn ${version.info.vsn} does not define server '${process.definition.key}'`);
         }
         // The newer code knows both state formats, so it converts down (as in OTP).
         const current = base.servers.get(process.definition.key)?.spec;
-        return current ? runCodeChange(current, { down: version.info.vsn }, state, extra) : state;
+        return current ? runCodeChange(current, { down: version.info.vsn }, process.state, copy, extra) : process.state;
       },
     };
   }
@@ -231,32 +233,10 @@ export class ReleaseHandler {
     for (const stage of stages) {
       if (stage.restart) continue;
       await this.#chunked(live.get(stage.module.file)!, (process) => {
-        let copy: unknown;
-        try {
-          copy = structuredClone(process.state);
-        } catch (error) {
-          errors.push({
-            file: stage.module.file,
-            process: process.id,
-            message: `its state cannot be copied for a dry run: ${messageOf(error)}`,
-          });
-          return;
-        }
         const before = previews.length < previewCount ? renderState(process.state) : undefined;
-        try {
-          const after = stage.migrate(process, copy);
-          const problem = stage.shape ? checkShape(after, stage.shape) : undefined;
-          if (problem) {
-            errors.push({ file: stage.module.file, process: process.id, message: `codeChange returned ${problem}` });
-          } else if (before !== undefined) {
-            previews.push({ process: process.id, file: stage.module.file, before, after: renderState(after) });
-          }
-        } catch (error) {
-          errors.push({
-            file: stage.module.file,
-            process: process.id,
-            message: `codeChange threw: ${messageOf(error)}`,
-          });
+        const migrated = migrateCopy(stage, process, 'a dry run', errors);
+        if (migrated && before !== undefined) {
+          previews.push({ process: process.id, file: stage.module.file, before, after: renderState(migrated.state) });
         }
       });
     }
@@ -343,20 +323,11 @@ export class ReleaseHandler {
     for (const { stage, list } of processes) {
       if (stage.restart) continue;
       const live = list.filter((p) => p.initialized && p.status !== 'dead');
+      // On a copy too: a codeChange that writes to its input and then throws (or whose
+      // neighbour's throws) must leave the live state as it was, since nothing is installed.
       const block = await this.#chunked(live, (process) => {
-        try {
-          const state = stage.migrate(process, process.state);
-          const problem = stage.shape ? checkShape(state, stage.shape) : undefined;
-          if (problem)
-            errors.push({ file: stage.module.file, process: process.id, message: `codeChange returned ${problem}` });
-          else next.set(process, state);
-        } catch (error) {
-          errors.push({
-            file: stage.module.file,
-            process: process.id,
-            message: `codeChange threw: ${messageOf(error)}`,
-          });
-        }
+        const migrated = migrateCopy(stage, process, 'the migration', errors);
+        if (migrated) next.set(process, migrated.state);
       });
       longestBlockMs = Math.max(longestBlockMs, block);
     }
@@ -415,15 +386,6 @@ export class ReleaseHandler {
     }
     return longest;
   }
-}
-
-function runCodeChange(spec: AnySpec, from: CodeChangeFrom, state: unknown, extra: unknown): unknown {
-  if (typeof spec.codeChange !== 'function') return state;
-  const result = spec.codeChange(from, state, extra);
-  if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
-    throw new TypeError('codeChange must return the new state synchronously, not a promise');
-  }
-  return result;
 }
 
 function toUpgradeError(file: string, error: unknown): UpgradeError {
