@@ -233,6 +233,8 @@ interface AgentGlobal {
   beginEsm: CodeServer['beginEsm'];
   endEsm: CodeServer['endEsm'];
   adoptEsm: CodeServer['adoptEsm'];
+  /** Reached by instrumented CommonJS code (see code-server/live/). */
+  live: CodeServer['liveEntry'];
 }
 
 const globalKey = Symbol.for(AGENT_GLOBAL);
@@ -272,6 +274,7 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
     beginEsm: (url) => codeServer.beginEsm(url),
     endEsm: (url) => codeServer.endEsm(url),
     adoptEsm: (url, namespace, names, sync) => codeServer.adoptEsm(url, namespace, names, sync),
+    live: codeServer.liveEntry,
   };
   Object.defineProperty(globalThis, globalKey, { value: agentGlobal, configurable: true });
   codeServer.installCommonJsHook();

@@ -189,8 +189,33 @@ export interface UpgradeErrorData {
   errors: UpgradeError[];
 }
 
+/**
+ * What a load applied and what it could not, for one module. A load applies the edit, not
+ * the module: statements that did not change are not run again and keep their effect, and
+ * module variables whose declaration did not change keep their running value.
+ */
+export interface LoadReport {
+  file: string;
+  /** `patched`: only what changed was evaluated; `reloaded`: the whole module ran again (its state started over). */
+  mode: 'patched' | 'reloaded';
+  /** Top-level statements not run again. */
+  kept: number;
+  /** Statements that ran, as `line N: text`. */
+  ran: string[];
+  /** Module variables whose changed initializer gave them a new value. */
+  rebound: string[];
+  /** Module variables the new version added. */
+  added: string[];
+  /** Functions whose new body now runs wherever they are held (route handlers, listeners, callbacks). */
+  functions: string[];
+  /** What could not apply in place, each with its reason: a restart applies it. */
+  notApplied: string[];
+}
+
 export interface CommitResult {
   modules: ModuleInfo[];
+  /** One per module, in the order of `modules`. */
+  reports: LoadReport[];
   /** Processes whose state was migrated (or kept) and which resumed on the new code. */
   processes: number;
   timings: {
@@ -234,6 +259,7 @@ export const LoadParams = z.strictObject({
 export type LoadParams = z.input<typeof LoadParams>;
 export interface LoadResult {
   module: ModuleInfo;
+  report: LoadReport;
   /** Milliseconds spent evaluating the new version and in the whole request inside the agent. */
   timings: { evaluateMs: number; totalMs: number };
   /** Things the load could not do, e.g. an export added to an ES module's fixed set of bindings. */

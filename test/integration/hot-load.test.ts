@@ -31,7 +31,16 @@ for (const runtime of nodeRuntimes()) {
         app.edit(edited, (text) => text.replace('hello', 'howdy').replace("vsn = '1'", "vsn = '2'"));
         const cli = await runCli(['load', app.file(edited)], app.discoveryDir);
         assert.equal(cli.code, 0, cli.stderr + cli.stdout);
-        assert.match(cli.stdout, /✓ .*vsn 2 \(#2\) is current/);
+        if (kind === 'cjs' || kind === 'ts-cjs') {
+          // Only what changed ran: the new body of greet, nothing else, and nothing left undone.
+          assert.match(cli.stdout, /✓ .*vsn 2 \(#2\) is current/);
+          assert.match(cli.stdout, /applied: .*new code in: .*greet/);
+          assert.doesNotMatch(cli.stdout, /not applied/);
+        } else {
+          // ES modules are still evaluated whole, and the load says their module state started over.
+          assert.match(cli.stdout, /⚠ .*vsn 2 \(#2\) is current/);
+          assert.match(cli.stdout, /not applied: the whole module was evaluated again/);
+        }
         assert.equal(await app.get('/greet?name=ann'), 'howdy, ann');
         assert.equal(await app.get('/hits'), '2', 'store.ts must keep its count across a load of greeting');
 
@@ -48,7 +57,7 @@ for (const runtime of nodeRuntimes()) {
         client.on('moduleLoaded', (m) => notified.push(m));
         app.edit(edited, (text) => text.replace('howdy', 'hi').replace("vsn = '2'", "vsn = '3'"));
         const text = readFileSync(app.file(edited), 'utf8');
-        const { code } = await compileModule(app.file(edited), text, client.info.nodeVersion);
+        const { code } = await compileModule(app.file(edited), text, client.info.nodeVersion, listed);
         const result = await client.load({ file: app.file(greeting), code, source: text, origin: 'editor' });
         assert.deepEqual([result.module.current.vsn, result.module.current.seq, result.module.old?.vsn], ['3', 3, '2']);
         assert.equal(await app.get('/greet?name=ann'), 'hi, ann');

@@ -1,7 +1,10 @@
 /**
- * Side effects are owned by a version: the timers a module's top level starts stop when that
- * version is replaced, so reloading never duplicates an interval; `dispose()` runs for the
- * rest; a version whose top level throws leaves nothing running and the current one serving.
+ * Side effects are owned by the statement that started them: a load that changes the
+ * statement starting a timer stops the old timer and starts the new one, so loading never
+ * duplicates an interval; a load that leaves the statement alone leaves its timer running
+ * (CommonJS modules load statement by statement). ES modules are still evaluated whole: their
+ * replaced version's timers stop and its `dispose()` runs. A version whose top level throws
+ * leaves nothing running and the current one serving.
  *
  * The fixture's `ticker` module records every version's interval and timeout handles in a
  * global registry, and the app's /timers endpoint reports which handles are still scheduled
@@ -23,16 +26,23 @@ interface TimerReport {
   timeout: boolean;
 }
 
-/** A version of the ticker module, as CommonJS (what every loaded version is). */
-function tickerModule(vsn: string, options: { dispose?: boolean; throwAfterStart?: boolean } = {}): string {
+/**
+ * A version of the ticker module, as CommonJS (what every loaded version is). Its vsn is in
+ * every statement that starts something, so each load changes (and runs) them.
+ */
+function tickerModule(
+  vsn: string,
+  options: { dispose?: boolean; throwAfterStart?: boolean; timers?: string } = {},
+): string {
+  const timers = JSON.stringify(options.timers ?? vsn);
   return [
     `const registry = (globalThis.timerRegistry ??= { versions: [] });`,
-    `const entry = { vsn: ${JSON.stringify(vsn)}, ticks: 0, disposed: 0, interval: null, timeout: null };`,
-    `registry.versions.push(entry);`,
-    `entry.interval = setInterval(() => entry.ticks++, 5);`,
-    `entry.timeout = setTimeout(() => {}, 3_600_000);`,
+    // One statement makes and registers the entry: an unchanged `push` would not run again.
+    `const entry = registry.versions[registry.versions.push({ vsn: ${JSON.stringify(vsn)}, ticks: 0, disposed: 0 }) - 1];`,
+    `entry.interval = setInterval((from) => entry.ticks++, 5, ${timers});`,
+    `entry.timeout = setTimeout((from) => {}, 3_600_000, ${timers});`,
     options.throwAfterStart ? `throw new Error('top level of ${vsn} failed after starting its timers');` : '',
-    `exports.vsn = entry.vsn;`,
+    `exports.vsn = ${JSON.stringify(vsn)};`,
     options.dispose ? `exports.dispose = () => { entry.disposed++; };` : '',
   ].join('\n');
 }
@@ -56,8 +66,14 @@ for (const runtime of nodeRuntimes()) {
       };
       const load = async (code: string): Promise<void> => {
         const result = await client.load({ file: ticker, code, origin: 'protocol' });
-        // `dispose` is read from the version itself: an ES module needs no binding for it.
-        assert.deepEqual(result.warnings, []);
+        if (kind === 'cjs') {
+          assert.equal(result.report.mode, 'patched');
+          assert.deepEqual(result.warnings, []);
+        } else {
+          // `dispose` is read from the version itself: an ES module needs no binding for it.
+          assert.deepEqual(result.report.mode, 'reloaded');
+          assert.deepEqual(result.warnings, result.report.notApplied);
+        }
       };
 
       /**
@@ -107,7 +123,34 @@ for (const runtime of nodeRuntimes()) {
         await assertOnlyRunning('100');
       });
 
-      test('a replaced version has its dispose() called, once', async () => {
+      test(
+        'a load that leaves the timer statements alone leaves their timers running',
+        { skip: kind === 'esm' },
+        async () => {
+          await load(tickerModule('k1', { timers: 'kept' }));
+          await load(tickerModule('k2', { timers: 'kept' }));
+          // The statements that started k1's timers did not change and did not run again: k1's
+          // handles are still the only ones scheduled, and the interval's callback, which reads
+          // the module's `entry`, now counts into k2's (the variable's new value).
+          const all = await report();
+          assert.deepEqual(
+            all.filter((v) => v.interval).map((v) => v.vsn),
+            ['k1'],
+            'versions with a live interval',
+          );
+          assert.deepEqual(
+            all.filter((v) => v.timeout).map((v) => v.vsn),
+            ['k1'],
+            'versions with a live timeout',
+          );
+          const start = entry(all, 'k2').ticks;
+          await waitFor('the kept interval to count into the new entry', async () =>
+            entry(await report(), 'k2').ticks >= start + 5 ? true : undefined,
+          );
+        },
+      );
+
+      test('a replaced version has its dispose() called, once', { skip: kind === 'cjs' }, async () => {
         await load(tickerModule('d1', { dispose: true }));
         assert.equal(entry(await report(), 'd1').disposed, 0);
         await load(tickerModule('d2', { dispose: true }));

@@ -1,12 +1,21 @@
 /**
- * Compiling a saved file into the code a module's next version runs: CommonJS for every
- * module (the agent evaluates each version as CommonJS; for ES modules it refreshes the
- * facade's live bindings), targeted at the app's Node version, with an inline source map so
- * stack traces in the app and load errors point at the file the user edited.
+ * Compiling a saved file into the code a module's next version runs, the way the running
+ * version was compiled, because the agent compares the two statement by statement (a load
+ * applies the edit, not the module) and another compiler's output would differ everywhere:
+ *
+ * - a CommonJS `.js` file the app runs as it is: sent as it is (checked for syntax first);
+ * - a `.ts` file the app runs compiled by tsc (`src/x.ts` → `dist/x.js`): TypeScript with the
+ *   project's own tsconfig (decorators, helpers, target), as tsc emitted the running file;
+ * - everything else (ES modules, tsx): esbuild to CommonJS (the agent evaluates every later
+ *   version of an ES module as CommonJS and refreshes its facade's live bindings).
+ *
+ * Output carries an inline source map, so stack traces and load errors point at the edited file.
  */
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { transform, type Loader, type Message } from 'esbuild';
-import { extname } from 'node:path';
+import { dirname, extname } from 'node:path';
+import type { ModuleInfo } from 'hotpatch-agent/protocol';
+import { nearestTsconfig } from './tsconfig-mapping';
 
 export interface Compiled {
   code: string;
@@ -40,11 +49,35 @@ const LOADERS: Record<string, Loader> = {
 // `import.meta` has no CommonJS equivalent in esbuild's output; give it the module's real values.
 const IMPORT_META_BANNER = 'var __hotpatch_import_meta_url = require("node:url").pathToFileURL(__filename).href;';
 
-/** `nodeVersion` as the agent reports it (`v22.23.3`) picks esbuild's target. */
-export async function compileModule(file: string, text: string, nodeVersion: string): Promise<Compiled> {
+/** How a file is compiled for a module: see the top of this file. */
+export type CompileMode = 'as-is' | 'tsc' | 'esbuild';
+
+export function compileModeFor(file: string, module?: Pick<ModuleInfo, 'file' | 'format'>): CompileMode {
+  if (module?.format !== 'cjs') return 'esbuild';
+  const extension = extname(file);
+  if (module.file === file && (extension === '.js' || extension === '.cjs')) return 'as-is';
+  if (module.file !== file && ['.ts', '.tsx', '.cts', '.mts'].includes(extension)) return 'tsc';
+  return 'esbuild';
+}
+
+/**
+ * `nodeVersion` as the agent reports it (`v22.23.3`) picks esbuild's target; `module`, the
+ * running module the file becomes, picks the compiler (see compileModeFor).
+ */
+export async function compileModule(
+  file: string,
+  text: string,
+  nodeVersion: string,
+  module?: Pick<ModuleInfo, 'file' | 'format'>,
+): Promise<Compiled> {
   const loader = LOADERS[extname(file)];
   if (!loader) throw new CompileError(`${file}: cannot hot-load a '${extname(file)}' file`, file);
   const started = performance.now();
+  const mode = compileModeFor(file, module);
+  if (mode === 'tsc') {
+    const code = await compileWithTypeScript(file, text);
+    if (code !== undefined) return { code, compileMs: performance.now() - started };
+  }
   try {
     const result = await transform(text, {
       loader,
@@ -62,7 +95,7 @@ export async function compileModule(file: string, text: string, nodeVersion: str
       },
       logLevel: 'silent',
     });
-    return { code: result.code, compileMs: performance.now() - started };
+    return { code: mode === 'as-is' ? text : result.code, compileMs: performance.now() - started };
   } catch (error) {
     const first = (error as { errors?: Message[] }).errors?.[0];
     if (!first) throw error;
@@ -74,6 +107,49 @@ export async function compileModule(file: string, text: string, nodeVersion: str
       first.location ? first.location.column + 1 : undefined,
     );
   }
+}
+
+/**
+ * `file` compiled by TypeScript with the options of its nearest tsconfig.json, as tsc emitted
+ * the running version; undefined when there is no tsconfig. Syntax errors throw CompileError.
+ */
+async function compileWithTypeScript(file: string, text: string): Promise<string | undefined> {
+  const config = nearestTsconfig(dirname(file));
+  if (!config) return undefined;
+  const ts = (await import('typescript')).default;
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    config,
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
+  if (!parsed) return undefined;
+  const output = ts.transpileModule(text, {
+    fileName: file,
+    reportDiagnostics: true,
+    compilerOptions: {
+      ...parsed.options,
+      sourceMap: false,
+      inlineSourceMap: true,
+      inlineSources: false,
+      declaration: false,
+      declarationMap: false,
+      composite: false,
+    },
+  });
+  const error = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (error) {
+    const message = ts.flattenDiagnosticMessageText(error.messageText, '\n');
+    const at =
+      error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : undefined;
+    const where = at ? `${file}:${at.line + 1}:${at.character + 1}` : file;
+    throw new CompileError(
+      `${where}: ${message}`,
+      file,
+      at ? at.line + 1 : undefined,
+      at ? at.character + 1 : undefined,
+    );
+  }
+  return output.outputText;
 }
 
 /** Maps a 1-based line/column in compiled code back to the source through its inline map. */

@@ -1,6 +1,18 @@
 /** Human-readable lines for load outcomes, shared by the CLI and the language server. */
 import { relative } from 'node:path';
+import type { LoadReport } from 'hotpatch-agent/protocol';
 import type { LoadOutcome } from './hot-load';
+
+/** One line on what a load applied: statements kept and run, variables, function bodies. */
+export function describeReport(report: LoadReport): string {
+  if (report.mode === 'reloaded') return 'applied: the whole module was evaluated again';
+  const parts = [`${report.kept} statements kept`];
+  if (report.ran.length > 0) parts.push(`ran ${report.ran.join(', ')}`);
+  if (report.rebound.length > 0) parts.push(`new value: ${report.rebound.join(', ')}`);
+  if (report.added.length > 0) parts.push(`added: ${report.added.join(', ')}`);
+  if (report.functions.length > 0) parts.push(`new code in: ${report.functions.join(', ')}`);
+  return `applied: ${parts.join('; ')}`;
+}
 
 function describePlan(o: LoadOutcome): string | undefined {
   if (!o.plan?.ok) return undefined;
@@ -20,12 +32,18 @@ export function describeOutcome(o: LoadOutcome): string {
   const times = `compile ${t.compileMs.toFixed(1)} ms, prepare ${t.prepareMs.toFixed(1)} ms, commit ${t.commitMs.toFixed(1)} ms`;
   if (o.error) return `✗ ${app} ${file}: ${o.error}`;
   const r = o.result!;
+  // ✓ only when everything applied; anything that did not is a warning, and says so first.
+  const mark = r.warnings.length > 0 ? '⚠' : '✓';
   const lines = [
     describePlan(o) ?? '',
-    `✓ ${app} ${file}: vsn ${r.modules[0]?.current.vsn} (#${r.modules[0]?.current.seq}) is current; ` +
+    `${mark} ${app} ${file}: vsn ${r.modules[0]?.current.vsn} (#${r.modules[0]?.current.seq}) is current; ` +
       `${r.processes} processes migrated; suspend ${r.timings.suspendMs.toFixed(1)} ms, ` +
       `longest block ${r.timings.longestBlockMs.toFixed(1)} ms; ${times}`,
   ].filter(Boolean);
-  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  for (const report of r.reports ?? []) lines.push(`  ${describeReport(report)}`);
+  for (const w of r.warnings) lines.push(`  not applied: ${w}`);
+  if ((r.reports ?? []).some((report) => report.notApplied.length > 0)) {
+    lines.push('  restart the app to apply what could not apply in place');
+  }
   return lines.join('\n');
 }

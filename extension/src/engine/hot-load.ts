@@ -16,7 +16,7 @@ import type {
   UpgradePlan,
 } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
-import { CompileError, compileModule, originalPosition, type Compiled } from './compile';
+import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
 import { emittedFile } from './tsconfig-mapping';
 
 export interface LoadOutcome {
@@ -34,6 +34,11 @@ export interface LoadOutcome {
 
 export function nodeMajor(nodeVersion: string): string {
   return /^v?(\d+)/.exec(nodeVersion)?.[1] ?? '';
+}
+
+/** Targets with the same key get the same compiled code: the compiler and the Node major. */
+export function compileKey(file: string, nodeVersion: string, module: ModuleInfo): string {
+  return `${compileModeFor(file, module)}:${nodeMajor(nodeVersion)}`;
 }
 
 /** True when `module` is the module the file at `file` (absolute) becomes. */
@@ -85,7 +90,7 @@ export interface UpgradeOptions {
   shapeFor?: (target: Target) => StateShape | undefined;
   /** Restart the module's processes on the new code instead of migrating their states. */
   restart?: boolean;
-  /** Code already compiled for a Node major version (`'20'`), reused instead of compiling again. */
+  /** Code already compiled, by compileKey, reused instead of compiling again. */
   compiled?: Map<string, Compiled>;
 }
 
@@ -119,17 +124,17 @@ export async function upgradeTargets(
   options: UpgradeOptions = {},
 ): Promise<LoadOutcome[]> {
   const compiled = options.compiled ?? new Map<string, Compiled>();
-  const compileFor = async (nodeVersion: string): Promise<Compiled> => {
-    const major = nodeMajor(nodeVersion);
-    let result = compiled.get(major);
-    if (!result) compiled.set(major, (result = await compileModule(file, text, nodeVersion)));
+  const compileFor = async (nodeVersion: string, module: ModuleInfo): Promise<Compiled> => {
+    const key = compileKey(file, nodeVersion, module);
+    let result = compiled.get(key);
+    if (!result) compiled.set(key, (result = await compileModule(file, text, nodeVersion, module)));
     return result;
   };
 
   // Phase 1: prepare everywhere.
   const outcomes = await Promise.all(
     targets.map(async ({ client, module }): Promise<LoadOutcome & { code: string }> => {
-      const { code, compileMs } = await compileFor(client.info.nodeVersion);
+      const { code, compileMs } = await compileFor(client.info.nodeVersion, module);
       const started = performance.now();
       const outcome = { client, module, code, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
       try {

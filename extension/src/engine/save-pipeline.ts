@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import type { AgentInfo, ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModule, type Compiled } from './compile';
-import { findTargets, nodeMajor, upgradeTargets, type LoadOutcome, type Target } from './hot-load';
+import { compileKey, findTargets, upgradeTargets, type LoadOutcome, type Target } from './hot-load';
 
 /** One server's state type as the analysis sees it in a version of a module. */
 export interface ServerStateType {
@@ -76,17 +76,19 @@ export class SavePipeline {
     if (targets.length === 0) return { kind: 'notRunning', file };
     const compiled = new Map<string, Compiled>();
     try {
-      for (const { client } of targets) {
-        const major = nodeMajor(client.info.nodeVersion);
-        if (!compiled.has(major)) compiled.set(major, await compileModule(file, text, client.info.nodeVersion));
+      for (const { client, module } of targets) {
+        const key = compileKey(file, client.info.nodeVersion, module);
+        if (!compiled.has(key)) compiled.set(key, await compileModule(file, text, client.info.nodeVersion, module));
       }
     } catch (error) {
       if (error instanceof CompileError) return { kind: 'syntaxError', file, error };
       throw error;
     }
     // Loading the code that already runs would only push the useful old version out.
-    const hashes = new Map([...compiled].map(([major, c]) => [major, codeHash(c.code)]));
-    if (targets.every((t) => t.module.current.hash === hashes.get(nodeMajor(t.client.info.nodeVersion)))) {
+    const hashes = new Map([...compiled].map(([key, c]) => [key, codeHash(c.code)]));
+    if (
+      targets.every((t) => t.module.current.hash === hashes.get(compileKey(file, t.client.info.nodeVersion, t.module)))
+    ) {
       return { kind: 'unchanged', file };
     }
     const types = this.options.stateTypes;
@@ -121,7 +123,7 @@ export class SavePipeline {
     const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
     const plans: UpgradePlan[] = [];
     for (const { client, module } of targets) {
-      const { code } = await compileModule(file, text, client.info.nodeVersion);
+      const { code } = await compileModule(file, text, client.info.nodeVersion, module);
       const plan = await client.prepare({ modules: [{ file: module.file, code, source: text, origin: 'editor' }] });
       if (plan.ok) await client.abort(plan.id);
       plans.push(plan);

@@ -28,7 +28,7 @@ export async function emittedFile(file: string): Promise<string | undefined> {
   return resolve(outDir, rel.slice(0, -extname(rel).length) + extension);
 }
 
-function nearestTsconfig(dir: string): string | undefined {
+export function nearestTsconfig(dir: string): string | undefined {
   for (let current = dir; ; current = dirname(current)) {
     const candidate = join(current, 'tsconfig.json');
     if (existsSync(candidate)) return candidate;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult, ModuleInfo, Origin, VersionInfo } from '../protocol';
+import type { LoadReport, LoadResult, ModuleInfo, Origin, VersionInfo } from '../protocol';
 import {
   DefinitionCollector,
   beginDefinitions,
@@ -28,6 +28,8 @@ import {
   type InternalModule,
 } from './evaluate';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
+import { LiveCode, type LiveModule, type LiveVersion } from './live';
+import { installLiveVersion } from './live/install';
 import { findOriginalSource } from './original-source';
 import { createStableExports, updateStableExports, type CurrentExport } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
@@ -47,9 +49,18 @@ export class ModuleVersion {
     readonly servers: Map<string, ServerDefinition>,
   ) {}
 
-  /** Stops what this version's top level started: its timers, then its own `dispose()`. */
+  /** For a live module: the version's scope, structure and what its load did (see live/). */
+  live: LiveVersion | undefined;
+  /** What a load of this version will not do, said when it commits. */
+  notes: string[] = [];
+
+  /**
+   * Stops what this version's top level started: its timers, then its own `dispose()`. A live
+   * version's exports start as its predecessor's, so their `dispose` is not its own to call.
+   */
   retire(warnings: string[]): void {
     this.timers.clear();
+    if (this.live) return;
     const dispose = readExport(this.exports, 'dispose');
     if (typeof dispose !== 'function') return;
     try {
@@ -72,6 +83,8 @@ export class HotModule {
   face: unknown;
   /** Loads so far, counting the startup version. */
   loads = 0;
+  /** Its dispatch tables and bindings, when its first version could be made live. */
+  live: LiveModule | undefined;
 
   constructor(
     readonly file: string,
@@ -145,7 +158,10 @@ export class SoftPurgeRefusedError extends Error {
 export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #modules = new Map<string, HotModule>();
   readonly #pendingEsm = new Map<string, { timers: OwnedTimers; servers: DefinitionCollector }>();
+  readonly #live = new LiveCode();
   readonly isHot: (file: string) => boolean;
+  /** What instrumented code calls to reach its module's live scope. */
+  readonly liveEntry = this.#live.enter;
 
   constructor(
     readonly rules: HotFileRules,
@@ -204,11 +220,16 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       ...rest: unknown[]
     ): unknown {
       if (!server.isHot(filename)) return originalCompile.call(this, content, filename, ...rest);
-      const { result, timers, servers } = captureTopLevel(filename, () =>
-        originalCompile.call(this, content, filename, ...rest),
-      );
-      this.exports = server.#adoptCommonJs(filename, content, this.exports, timers, servers);
-      return result;
+      const live = server.#live.instrument(filename, content);
+      let top: ReturnType<typeof captureTopLevel<unknown>>;
+      try {
+        top = captureTopLevel(filename, () => originalCompile.call(this, live?.code ?? content, filename, ...rest));
+      } catch (error) {
+        server.#live.abandon(filename);
+        throw error;
+      }
+      this.exports = server.#adoptCommonJs(filename, content, this.exports, top.timers, top.servers, live);
+      return top.result;
     };
   }
 
@@ -218,12 +239,15 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     raw: unknown,
     timers: OwnedTimers,
     servers: Map<string, ServerDefinition>,
+    live: { module: LiveModule; version: LiveVersion } | undefined,
   ): unknown {
     const original = findOriginalSource(file, code);
     const module = new HotModule(file, 'cjs', original.sources);
+    module.live = live?.module;
     // The face may be `raw` itself, rewritten to hold trampolines: the version keeps a copy
     // of what its code exported, or its trampolines would call themselves.
     this.#startup(module, snapshot(raw), timers, servers, original.text, code);
+    module.current.live = live?.version;
     module.face = createStableExports(raw, module.currentExport);
     this.emit('moduleLoaded', module.info());
     return module.face;
@@ -290,7 +314,18 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   prepare(file: string, code: string, source: string | undefined, origin: Origin): PreparedVersion {
     const module = this.get(file);
     const started = performance.now();
-    const evaluated: Evaluated = evaluateVersion(file, code);
+    const current = module.current;
+    const patch = module.live && current.live ? this.#live.patch(module.live, current.live, code) : undefined;
+    let evaluated: Evaluated;
+    if (patch) {
+      // Only what changed runs, in a module whose exports start as the running ones.
+      evaluated = this.#live.evaluating(file, patch.version.scope, () =>
+        evaluateVersion(file, patch.code, snapshot(current.exports)),
+      );
+      evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
+    } else {
+      evaluated = evaluateVersion(file, code);
+    }
     const evaluateMs = performance.now() - started;
     const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
     const version = new ModuleVersion(
@@ -301,6 +336,8 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       code,
       evaluated.servers,
     );
+    version.live = patch?.version;
+    if (!patch) version.notes.push(wholeModuleNote(module));
     return { module, version, evaluateMs };
   }
 
@@ -327,7 +364,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     version.info.loadedAt = new Date().toISOString();
     // Loading a third version purges the old one: whatever still runs it dies (Erlang's rule).
     if (module.old) for (const process of this.runningOld(module)) process.kill('killed');
+    // Timers of the statements the new version kept go on, owned by it; the others stop.
+    if (version.live) module.current.timers.handOver(version.live.kept, version.timers);
     module.current.retire(warnings);
+    if (version.live && module.live) warnings.push(...installLiveVersion(module.live, version.live));
+    warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
     module.old = module.current;
     module.current = version;
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
@@ -346,7 +387,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
     const info = module.info();
     this.emit('moduleLoaded', info);
-    return { module: info, warnings, evaluateMs: prepared.evaluateMs };
+    return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
   }
 
   /** Processes with a handler still running in the module's old version. */
@@ -380,6 +421,21 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const module = this.get(file);
     return which === 'current' ? module.current : module.old;
   }
+}
+
+function reportOf(file: string, version: ModuleVersion): LoadReport {
+  const patched = version.live?.report;
+  if (patched) return { file, mode: 'patched', ...patched };
+  return { file, mode: 'reloaded', kept: 0, ran: [], rebound: [], added: [], functions: [], notApplied: version.notes };
+}
+
+/** Why a load evaluated the whole module again, said as a warning: its module state started over. */
+function wholeModuleNote(module: HotModule): string {
+  const why =
+    module.format === 'esm'
+      ? 'ES modules are not yet loaded statement by statement'
+      : 'its first version could not be parsed for live loading';
+  return `the whole module was evaluated again (${why}): its module-level variables started over and its top-level statements ran again`;
 }
 
 function readExport(raw: unknown, key: string): unknown {

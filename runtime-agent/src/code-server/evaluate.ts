@@ -77,9 +77,13 @@ export function captureTopLevel<T>(
   }
 }
 
-/** Compiles and runs `code` as a fresh CommonJS module for `file`. Throws LoadFailure. */
-export function evaluateVersion(file: string, code: string): Evaluated {
+/**
+ * Compiles and runs `code` as a fresh CommonJS module for `file`. Throws LoadFailure.
+ * `exports` starts the module's exports (a live module's patch keeps the running ones).
+ */
+export function evaluateVersion(file: string, code: string, exports?: unknown): Evaluated {
   const module = new NodeModule(file, null);
+  if (exports !== undefined) module.exports = exports;
   module.filename = file;
   module.paths = NodeModule._nodeModulePaths(dirname(file));
   try {

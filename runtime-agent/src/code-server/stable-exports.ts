@@ -10,6 +10,8 @@
  * - Any other value is replaced by the new version's value.
  */
 
+import { usesPrivateNames } from './live/program';
+
 const TRAMPOLINE = Symbol('hotpatch.trampoline');
 
 /** Reads the current version's value of an export; `undefined` when it no longer exists. */
@@ -42,9 +44,19 @@ export function makeTrampoline(name: string, original: Function, current: Curren
   return trampoline;
 }
 
-/** Copies a new version's class members onto the class that keeps the identity. */
-function patchClass(target: Function, next: Function, warnings: string[], name: string): void {
-  if (/#[A-Za-z_$]/.test(Function.prototype.toString.call(next))) {
+/**
+ * Copies a new version's class members onto the class that keeps the identity. `hasPrivate`
+ * (known from a live module's parse) spares reading the class's source again.
+ */
+export function patchClass(
+  target: Function,
+  next: Function,
+  warnings: string[],
+  name: string,
+  hasPrivate = usesPrivateNames(Function.prototype.toString.call(next)),
+): void {
+  if (target === next) return;
+  if (hasPrivate) {
     // Private names are branded per class evaluation: methods of the new class cannot read
     // `#fields` of instances built by the old one, so patching would break them at run time.
     warnings.push(

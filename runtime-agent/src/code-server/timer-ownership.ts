@@ -13,9 +13,30 @@ type Handle = NodeJS.Timeout | NodeJS.Immediate;
 
 export class OwnedTimers {
   readonly #handles = new Set<Handle>();
+  /** The top-level statement that started each handle, for live modules (see live/instrument.ts). */
+  readonly #statementOf = new Map<Handle, number>();
+  /** The statement running now. */
+  statement = -1;
 
   add(handle: Handle): void {
     this.#handles.add(handle);
+    if (this.statement >= 0) this.#statementOf.set(handle, this.statement);
+  }
+
+  /**
+   * Hands the timers of the statements a new version keeps (old index → new index) over to
+   * it: they go on running, owned by the new version; the rest stay here to be cleared.
+   */
+  handOver(kept: Map<number, number>, to: OwnedTimers): void {
+    for (const handle of this.#handles) {
+      const statement = this.#statementOf.get(handle);
+      const next = statement === undefined ? undefined : kept.get(statement);
+      if (next === undefined) continue;
+      this.#handles.delete(handle);
+      this.#statementOf.delete(handle);
+      to.#handles.add(handle);
+      to.#statementOf.set(handle, next);
+    }
   }
 
   get size(): number {
@@ -29,6 +50,7 @@ export class OwnedTimers {
       else clearTimeout(handle);
     }
     this.#handles.clear();
+    this.#statementOf.clear();
   }
 }
 
@@ -59,6 +81,12 @@ const wrapped = {
   setInterval: wrap(originals.setInterval),
   setImmediate: wrap(originals.setImmediate),
 };
+
+/** The top-level statement now running in the innermost capture (a live module's mark). */
+export function markStatement(index: number): void {
+  const owner = stack.at(-1);
+  if (owner) owner.statement = index;
+}
 
 /** Starts recording timers into `owner` until the matching `endCapture`. */
 export function beginCapture(owner: OwnedTimers): void {

@@ -12,7 +12,15 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { CodeServer, HotModule, ModuleVersion, PreparedVersion } from '../code-server/code-server';
 import { LoadFailure } from '../code-server/evaluate';
-import type { CommitResult, Origin, StateShape, UpgradeError, UpgradeErrorData, UpgradePlan } from '../protocol';
+import type {
+  CommitResult,
+  LoadReport,
+  Origin,
+  StateShape,
+  UpgradeError,
+  UpgradeErrorData,
+  UpgradePlan,
+} from '../protocol';
 import { migrateCopy, runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
 import { renderState } from './render-state';
@@ -343,9 +351,11 @@ export class ReleaseHandler {
     // this window has its terminate run by the new code on its unconverted state.)
     const swapStarted = performance.now();
     const warnings: string[] = [];
+    const reports: LoadReport[] = [];
     const modules = stages.map((stage) => {
       const committed = this.codeServer.commit(stage.prepared);
       warnings.push(...committed.warnings);
+      reports.push(committed.report);
       return committed.module;
     });
     longestBlockMs = Math.max(longestBlockMs, performance.now() - swapStarted);
@@ -369,6 +379,7 @@ export class ReleaseHandler {
     longestBlockMs = Math.max(longestBlockMs, performance.now() - resumeStarted);
     return {
       modules,
+      reports,
       processes: next.size + processes.filter((p) => p.stage.restart).reduce((n, p) => n + p.list.length, 0),
       timings: { suspendMs, migrateMs, totalMs: performance.now() - started, longestBlockMs },
       warnings,

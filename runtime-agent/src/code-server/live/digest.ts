@@ -1,0 +1,77 @@
+/**
+ * What a version keeps of its structure once evaluated: enough to diff the next version
+ * against it (statement shapes, function and class identities with their own code), without
+ * holding its syntax tree.
+ */
+import type { ProgramModel } from './program';
+
+export interface StatementDigest {
+  shape: string;
+  declares: string[];
+  declaration: 'var' | 'let' | 'const' | 'function' | 'class' | undefined;
+  exportNames: boolean;
+  assigns: string | undefined;
+  line: number;
+}
+
+export interface FunctionDigest {
+  own: string;
+  env: string[];
+  line: number;
+  fixed: string | undefined;
+  /** A readable name for reports: `handler`, `app.get('/')`, `UserService.find`. */
+  label: string;
+}
+
+export interface Digest {
+  statements: StatementDigest[];
+  functions: Map<string, FunctionDigest>;
+  classes: Map<string, { own: string; hasPrivate: boolean; name: string }>;
+  /** Every module binding that exists in the running module (the first version's and those added since). */
+  bindings: Set<string>;
+}
+
+export function digestOf(model: ProgramModel, inherited: Iterable<string> = []): Digest {
+  return {
+    statements: model.statements.map((s) => ({
+      shape: s.shape,
+      declares: s.declares,
+      declaration: s.declaration,
+      exportNames: s.exportNames,
+      assigns: s.assigns,
+      line: s.line,
+    })),
+    functions: new Map(
+      model.functions.map((f) => [
+        f.key,
+        { own: f.own, env: f.env, line: f.line, fixed: f.fixed, label: labelOf(f.key) },
+      ]),
+    ),
+    classes: new Map(model.classes.map((c) => [c.key, { own: c.own, hasPrivate: c.hasPrivate, name: c.name }])),
+    bindings: new Set([...inherited, ...model.bindings.keys()]),
+  };
+}
+
+/** The last part of a key, readable: `/fn:list` → `list`, `/call:app . get('/')#1` → `app.get('/')`. */
+export function labelOf(key: string): string {
+  const last = key.slice(key.lastIndexOf('/') + 1);
+  const readable = last
+    .replace(/^(fn|var|prop|set|call|class):/, '')
+    .replace(/#\d+$/, '')
+    .replace(/\.(static )?(method|get|set|constructor):/, '.');
+  return shorten(tight(readable)) || 'a function';
+}
+
+/** A statement's tokens, for reports: `app.get('/x', (req, res) => {…})`. */
+export function summaryOf(shape: string): string {
+  return shorten(tight(shape).replace(/;$/, ''));
+}
+
+/** Tokens joined by spaces, with the spaces around punctuation taken out again. */
+function tight(tokens: string): string {
+  return tokens.replace(/ ?([.()[\]]) ?/g, '$1').replace(/ ([,;])/g, '$1');
+}
+
+function shorten(text: string): string {
+  return text.length > 70 ? `${text.slice(0, 67)}...` : text;
+}

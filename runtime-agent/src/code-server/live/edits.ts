@@ -1,0 +1,60 @@
+/**
+ * Text edits over one version's code, rendered for any range of it. The same range can be
+ * rendered in two contexts (a function inside its enclosing function's new body, and alone
+ * with its closure variables read from an environment), so edits are kept as data and applied
+ * per render rather than to one output string.
+ */
+
+export interface Edit {
+  /** Replaced range; an insertion has `start === end`. */
+  start: number;
+  end: number;
+  text: string;
+  /** The node the edit belongs to: a render includes the edits of the nodes inside its range. */
+  owner: { start: number; end: number };
+  /** An insertion that closes something opened at the owner's start. */
+  closing?: boolean;
+}
+
+export class Edits {
+  readonly #edits: Edit[] = [];
+
+  insert(at: number, text: string, owner: { start: number; end: number }, closing = false): void {
+    this.#edits.push({ start: at, end: at, text, owner, closing });
+  }
+
+  replace(start: number, end: number, text: string): void {
+    this.#edits.push({ start, end, text, owner: { start, end } });
+  }
+
+  /** `code[start, end)` with the edits of the nodes inside it, and `extra`, applied. */
+  render(code: string, start: number, end: number, extra: Edit[] = []): string {
+    const inside = (e: Edit): boolean => e.owner.start >= start && e.owner.end <= end;
+    const edits = [...this.#edits.filter(inside), ...extra.filter(inside)].sort(compareEdits);
+    let out = '';
+    let at = start;
+    for (const edit of edits) {
+      if (edit.start < at) continue; // would overlap an earlier replacement; never produced
+      out += code.slice(at, edit.start) + edit.text;
+      at = edit.end;
+    }
+    return out + code.slice(at, end);
+  }
+}
+
+/**
+ * Position order. At one position: closings (inner ones first), then openings (outer ones
+ * first), then the replacement of the text that starts there.
+ */
+function compareEdits(a: Edit, b: Edit): number {
+  if (a.start !== b.start) return a.start - b.start;
+  const rank = (e: Edit): number => (e.closing ? 0 : e.end > e.start ? 2 : 1);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  const size = (e: Edit): number => e.owner.end - e.owner.start;
+  return a.closing ? size(a) - size(b) : size(b) - size(a);
+}
+
+/** Spaces for `text`, keeping its line breaks, so what follows stays on its line. */
+export function blank(text: string): string {
+  return text.replace(/[^\n\r]/g, ' ');
+}

@@ -1,0 +1,150 @@
+/**
+ * Live code for CommonJS modules: the first version is instrumented as the app loads it, and
+ * every later version is evaluated as a patch against the running one (see patch.ts).
+ *
+ * Instrumented code reaches this through `globalThis[Symbol.for('hotpatch-agent')].live`:
+ * the first version calls it with accessors over its module scope, a later version without,
+ * to receive the VersionScope staged for it.
+ */
+import { Edits } from './edits';
+import { digestOf, type Digest } from './digest';
+import { constructorKey, instrumentFunctions, instrumentStartup } from './instrument';
+import { LiveModule, VersionScope } from './live-module';
+import { buildPatch, type PatchReport } from './patch';
+import { ParseFailure, readProgram, type ProgramModel } from './program';
+
+export { LiveModule, VersionScope, type PatchReport, type Digest };
+
+/** What a version of a live module carries beside its exports. */
+export interface LiveVersion {
+  scope: VersionScope;
+  digest: Digest;
+  report: PatchReport | undefined;
+  /** Each class of this version by slot, with its members, to install its methods as the newest bodies. */
+  classes: Map<number, ClassInfo>;
+  /** Old statement index → new statement index, for the statements kept (their timers carry over). */
+  kept: Map<number, number>;
+}
+
+export interface ClassInfo {
+  name: string;
+  hasPrivate: boolean;
+  members: ClassMember[];
+}
+
+export interface ClassMember {
+  slot: number;
+  name: string;
+  kind: 'constructor' | 'method' | 'get' | 'set';
+  isStatic: boolean;
+}
+
+export class LiveCode {
+  readonly #starting = new Map<string, LiveModule>();
+  readonly #staged = new Map<string, VersionScope>();
+
+  /** The first version's code made live, or undefined when it cannot be (it is then loaded as it is). */
+  instrument(file: string, code: string): { code: string; module: LiveModule; version: LiveVersion } | undefined {
+    let model: ProgramModel;
+    try {
+      model = readProgram(code);
+    } catch (error) {
+      if (error instanceof ParseFailure) return undefined;
+      throw error;
+    }
+    const module = new LiveModule(file, {});
+    const edits = new Edits();
+    instrumentStartup(model, edits);
+    instrumentFunctions(model, module, 1, edits);
+    this.#starting.set(file, module);
+    const scope = new VersionScope(module, 1, false);
+    return {
+      code: edits.render(code, 0, code.length),
+      module,
+      version: {
+        scope,
+        digest: digestOf(model),
+        report: undefined,
+        classes: classesOf(model, module),
+        kept: new Map(),
+      },
+    };
+  }
+
+  /**
+   * The entry point instrumented code calls: with accessors, the first version of `file`
+   * announcing its module scope; without, a later version asking for its staged scope.
+   */
+  readonly enter = (file: string, accessors?: Record<string, unknown>): VersionScope => {
+    if (accessors) {
+      const module = this.#starting.get(file);
+      this.#starting.delete(file);
+      if (!module) throw new Error(`hotpatch: ${file} was not instrumented by this agent`);
+      module.bindings = accessors;
+      return new VersionScope(module, 1, false);
+    }
+    const scope = this.#staged.get(file);
+    if (!scope) throw new Error(`hotpatch: no version of ${file} is being evaluated`);
+    return scope;
+  };
+
+  /** The patch that takes `module` from the version digested as `current` to `code`; undefined if `code` cannot be read. */
+  patch(module: LiveModule, current: LiveVersion, code: string): { code: string; version: LiveVersion } | undefined {
+    let model: ProgramModel;
+    try {
+      model = readProgram(code);
+    } catch (error) {
+      if (error instanceof ParseFailure) return undefined; // V8 reports the syntax error itself
+      throw error;
+    }
+    const generation = module.nextGeneration();
+    const patch = buildPatch(current.digest, model, module, generation);
+    const scope = new VersionScope(module, generation, true);
+    return {
+      code: patch.code,
+      version: {
+        scope,
+        digest: digestOf(model, current.digest.bindings),
+        report: patch.report,
+        classes: classesOf(model, module),
+        kept: patch.kept,
+      },
+    };
+  }
+
+  /** Runs `evaluate` (the patch's code) with its scope reachable by the code. */
+  evaluating<T>(file: string, scope: VersionScope, evaluate: () => T): T {
+    this.#staged.set(file, scope);
+    try {
+      return evaluate();
+    } finally {
+      this.#staged.delete(file);
+    }
+  }
+
+  /** Forgets a first version whose evaluation failed. */
+  abandon(file: string): void {
+    this.#starting.delete(file);
+  }
+}
+
+function classesOf(model: ProgramModel, module: LiveModule): Map<number, ClassInfo> {
+  const classes = new Map<number, ClassInfo>();
+  for (const klass of model.classes) {
+    const members: ClassMember[] = model.functions.flatMap((fn) =>
+      fn.member?.owner === klass
+        ? [{ slot: module.slotOf(fn.key), name: fn.member.name, kind: fn.member.kind, isStatic: fn.member.isStatic }]
+        : [],
+    );
+    if (!members.some((m) => m.kind === 'constructor')) {
+      members.push({
+        slot: module.slotOf(constructorKey(klass)),
+        name: 'constructor',
+        kind: 'constructor',
+        isStatic: false,
+      });
+    }
+    classes.set(module.slotOf(klass.key), { name: klass.name, hasPrivate: klass.hasPrivate, members });
+  }
+  return classes;
+}

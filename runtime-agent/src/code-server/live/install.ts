@@ -1,0 +1,47 @@
+/**
+ * Commit of a live version: its bindings and function bodies become the module's, and each
+ * class it evaluated is patched onto the class the running app holds (instances keep their
+ * identity and get the new methods; `new` of the old class runs the new constructor).
+ */
+import { patchClass } from '../stable-exports';
+import type { LiveVersion } from './index';
+import type { LiveModule } from './live-module';
+
+/** Returns what could not be done. */
+export function installLiveVersion(module: LiveModule, version: LiveVersion): string[] {
+  const warnings: string[] = [];
+  const { scope } = version;
+  scope.install();
+  for (const [slot, next] of scope.classes) {
+    const running = module.classes[slot];
+    const info = version.classes.get(slot);
+    if (!running || running === next || !info) {
+      module.classes[slot] = next;
+      continue;
+    }
+    if (info.hasPrivate) {
+      warnings.push(
+        `class ${info.name} uses private members (#...): its methods and constructor were not replaced; restart the app to run them`,
+      );
+      continue;
+    }
+    patchClass(running, next, warnings, info.name, false);
+    for (const member of info.members) {
+      const holder = (member.isStatic ? next : next.prototype) as object;
+      const descriptor = Object.getOwnPropertyDescriptor(holder, member.name);
+      const body =
+        member.kind === 'constructor'
+          ? next
+          : member.kind === 'get'
+            ? descriptor?.get
+            : member.kind === 'set'
+              ? descriptor?.set
+              : descriptor?.value;
+      if (typeof body !== 'function') continue;
+      module.impl[member.slot] = body;
+      module.withEnv[member.slot] = false;
+      module.newest[member.slot] = scope.generation;
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,142 @@
+/**
+ * The edits that make a version's functions live: each function starts by checking whether a
+ * newer body exists for its slot and, if so, forwards the call there (with the closure
+ * variables it uses, for a function nested in another); each class registers itself by slot
+ * and forwards `new` to its newest constructor. The same edits serve the first version (at
+ * startup) and every later one (with its own generation).
+ *
+ * Lines never move: the edits insert text inside lines, so stack traces and source maps keep
+ * pointing at the right line.
+ */
+import type { Identifier } from 'acorn';
+import type { Edits } from './edits';
+import type { LiveModule } from './live-module';
+import type { AnyNode } from './walk';
+import type { LiveClass, LiveFunction, ProgramModel } from './program';
+
+/** The per-module variable instrumented code reaches the agent through. */
+export const HP = '__hotpatch$';
+const AGENT = 'globalThis[Symbol.for("hotpatch-agent")]';
+
+/** Adds the forwarding prologue to every function, and the registration to every class. */
+export function instrumentFunctions(model: ProgramModel, module: LiveModule, generation: number, edits: Edits): void {
+  for (const fn of model.functions) {
+    if (fn.fixed || fn.member?.owner.hasPrivate) continue;
+    addPrologue(fn, module.slotOf(fn.key), generation, edits);
+  }
+  for (const klass of model.classes) instrumentClass(klass, model, module, generation, edits);
+}
+
+function addPrologue(fn: LiveFunction, slot: number, generation: number, edits: Edits): void {
+  const { node } = fn;
+  const guard = `${HP}.v[${slot}]>${generation}`;
+  const env = fn.env.length === 0 ? '' : `,${environment(fn.env)}`;
+  if (fn.member?.kind === 'constructor') {
+    edits.insert(bodyStart(node), `if(${guard})return ${HP}.construct(${slot},arguments,new.target);`, node);
+    return;
+  }
+  if (node.type === 'ArrowFunctionExpression') {
+    const args = `[${(node.params as Identifier[]).map((p) => p.name).join(',')}]`;
+    const forward = `${HP}.call(${slot},this,${args}${env})`;
+    if (node.expression) {
+      const body = node.body;
+      edits.insert(body.start, `(${guard}?${forward}:(`, node);
+      edits.insert(body.end, '))', node, true);
+    } else {
+      edits.insert(bodyStart(node), `if(${guard})return ${forward};`, node);
+    }
+    return;
+  }
+  const forward = `${HP}.call(${slot},this,arguments${env})`;
+  edits.insert(bodyStart(node), `if(${guard})return ${node.generator ? 'yield*' : ''}${forward};`, node);
+}
+
+/** After the body's `{` and its directives ('use strict' must stay first to stay in force). */
+function bodyStart(node: AnyNode): number {
+  const body = node.body as AnyNode;
+  let at = body.start + 1;
+  for (const statement of body.body as AnyNode[]) {
+    if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') break;
+    at = statement.end;
+  }
+  return at;
+}
+
+/** An object whose accessors read and write the caller's closure variables. */
+function environment(names: string[]): string {
+  return `{${names.map((n) => `get ${n}(){return ${n}},set ${n}(__hp_v){${n}=__hp_v}`).join(',')}}`;
+}
+
+function instrumentClass(
+  klass: LiveClass,
+  model: ProgramModel,
+  module: LiveModule,
+  generation: number,
+  edits: Edits,
+): void {
+  const slot = module.slotOf(klass.key);
+  const body = klass.node.body;
+  let text = `static{${HP}.klass(${slot},this)}`;
+  const hasConstructor = model.functions.some((f) => f.member?.owner === klass && f.member.kind === 'constructor');
+  if (!hasConstructor && !klass.hasPrivate) {
+    const ctor = module.slotOf(constructorKey(klass));
+    const guard = `if(${HP}.v[${ctor}]>${generation})return ${HP}.construct(${ctor},`;
+    text += klass.node.superClass
+      ? `constructor(...a){${guard}a,new.target);super(...a)}`
+      : `constructor(){${guard}arguments,new.target)}`;
+  }
+  edits.insert(body.start + 1, text, klass.node);
+}
+
+export function constructorKey(klass: { key: string }): string {
+  return `${klass.key}.constructor:constructor`;
+}
+
+/**
+ * The first version's own additions: the module's variable `__hotpatch$` with accessors over
+ * every module-scope binding (so later versions read and write the very variables this
+ * version's closures use), and top-level `const` made `let` so a changed initializer can be
+ * assigned. Inserted after the directives, on their line.
+ */
+export function instrumentStartup(model: ProgramModel, edits: Edits): void {
+  const accessors = [...model.bindings.keys()].map(
+    (n) =>
+      `get ${n}(){return ${n}},set ${n}(__hp_v){this===${HP}.s?${n}=__hp_v:${HP}.w(this,${JSON.stringify(n)},__hp_v)}`,
+  );
+  const at = headerPosition(model);
+  // Owned by the whole program, so it precedes the first statement's mark at the same place.
+  edits.insert(at, `;var ${HP}=${AGENT}.live(__filename,{${accessors.join(',')}});`, {
+    start: 0,
+    end: model.code.length,
+  });
+  model.statements.forEach((statement, index) => {
+    if (typeof statement.node.directive !== 'string')
+      edits.insert(statement.node.start, statementMark(index), statement.node);
+  });
+  for (const statement of model.statements) {
+    if (statement.declaration === 'const') {
+      const start = statement.node.start;
+      edits.replace(start, start + 5, 'let  ');
+    }
+  }
+}
+
+/** Marks the start of top-level statement `index`: timers it starts are known to be its own. */
+export function statementMark(index: number): string {
+  return `${HP}.at(${index});`;
+}
+
+/** The header of a later version: its `__hotpatch$` is the scope the code server staged for it. */
+export function versionHeader(): string {
+  return `;var ${HP}=${AGENT}.live(__filename);`;
+}
+
+/** Where the header goes: after the directives, or after a `#!` line. */
+export function headerPosition(model: ProgramModel): number {
+  if (model.prologueEnd > 0) return model.prologueEnd;
+  if (model.code.startsWith('#!')) {
+    const newline = model.code.indexOf('\n');
+    return newline < 0 ? model.code.length : newline + 1;
+  }
+  return 0;
+}

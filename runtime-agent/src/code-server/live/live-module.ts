@@ -1,0 +1,165 @@
+/**
+ * The run-time side of live code: what instrumented code reaches as `__hotpatch$`.
+ *
+ * A LiveModule lasts as long as its file is loaded. It holds
+ * - `bindings`: the module scope, as accessors over the first version's real variables (its
+ *   closures read those directly) plus plain properties for bindings later versions add;
+ * - the dispatch tables: for each function slot (a stable identity, see program.ts) the
+ *   generation of its newest body and that body. Every instrumented function starts with
+ *   `if (v[slot] > myGeneration) return call(slot, ...)`, so a handler captured at startup
+ *   runs the newest code, with its own closure variables passed along when it needs them;
+ * - the class objects by slot, so a new version's class is patched onto the one instances have.
+ *
+ * A VersionScope is one version's view: its generation, and until commit a staging layer
+ * over the bindings, so an upgrade that is aborted leaves every binding as it was.
+ */
+
+import { markStatement } from '../timer-ownership';
+
+export type Callable = (...args: unknown[]) => unknown;
+type Environment = Record<string, unknown>;
+
+export class LiveModule {
+  /** Newest generation per slot (0: never replaced). A plain array of small integers: fast to read. */
+  readonly newest: number[] = [];
+  readonly impl: unknown[] = [];
+  /** Whether the slot's body is a factory taking the caller's closure variables. */
+  readonly withEnv: boolean[] = [];
+  readonly slots = new Map<string, number>();
+  /** The class object of each class slot: the identity instances and importers hold. */
+  readonly classes: Array<Function | undefined> = [];
+  #generation = 1;
+
+  constructor(
+    readonly file: string,
+    /** Set by the first version's header, as it starts evaluating. */
+    public bindings: Record<string, unknown>,
+  ) {}
+
+  slotOf(key: string): number {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(key, slot);
+      this.newest.push(0);
+      this.impl.push(undefined);
+      this.withEnv.push(false);
+      this.classes.push(undefined);
+    }
+    return slot;
+  }
+
+  /** A fresh generation for the next version evaluated (committed or not, never reused). */
+  nextGeneration(): number {
+    return ++this.#generation;
+  }
+}
+
+/** A body staged by a version, installed in the dispatch tables at commit. */
+export interface StagedBody {
+  slot: number;
+  body: unknown;
+  withEnv: boolean;
+}
+
+export class VersionScope {
+  /** The bindings this version's code reads and writes (`__hotpatch$.s`). */
+  s: Record<string, unknown>;
+  /** The module's newest-generation table (`__hotpatch$.v`), shared by all versions. */
+  readonly v: number[];
+  readonly bodies: StagedBody[] = [];
+  /** Classes this version's code evaluated, by slot. */
+  readonly classes = new Map<number, Function>();
+
+  constructor(
+    readonly module: LiveModule,
+    readonly generation: number,
+    staged: boolean,
+  ) {
+    this.v = module.newest;
+    this.s = staged ? stagingLayer(module.bindings) : module.bindings;
+  }
+
+  /** Marks the start of a top-level statement, so the timers it starts are attributed to it. */
+  at(index: number): void {
+    markStatement(index);
+  }
+
+  /** Forwards a call of an older body to the newest one. */
+  call(slot: number, self: unknown, args: ArrayLike<unknown>, env?: Environment): unknown {
+    const module = this.module;
+    const body = module.withEnv[slot]
+      ? (module.impl[slot] as (env: Environment) => Callable)(env ?? {})
+      : module.impl[slot];
+    return Reflect.apply(body as Callable, self, Array.from(args));
+  }
+
+  /** Forwards `new` of an older class to the newest constructor; instances keep the class they were made as. */
+  construct(slot: number, args: ArrayLike<unknown>, newTarget: Function): unknown {
+    return Reflect.construct(this.module.impl[slot] as new (...a: unknown[]) => unknown, Array.from(args), newTarget);
+  }
+
+  /** From a class's static block: the class object this version's code made for `slot`. */
+  klass(slot: number, value: Function): void {
+    if (this.generation === 1) this.module.classes[slot] = value;
+    else this.classes.set(slot, value);
+  }
+
+  /** A new body for `slot` (a function declaration or expression of this version). */
+  impl(slot: number, body: Callable): Callable {
+    this.bodies.push({ slot, body, withEnv: false });
+    return body;
+  }
+
+  /** A new body for `slot` that needs the closure variables of the function that made the caller. */
+  implEnv(slot: number, factory: (env: Environment) => Callable): void {
+    this.bodies.push({ slot, body: factory, withEnv: true });
+  }
+
+  /** A new body for `slot` written as an object-literal method, getter or setter. */
+  member(slot: number, holder: object, part: 'value' | 'get' | 'set'): void {
+    const [descriptor] = Object.values(Object.getOwnPropertyDescriptors(holder));
+    const body = descriptor?.[part] as Callable | undefined;
+    if (typeof body === 'function') this.bodies.push({ slot, body, withEnv: false });
+  }
+
+  /** From a first version's setter: a write made through a staging layer stays in it. */
+  w(target: object, key: string, value: unknown): void {
+    stageWrite(target, key, value);
+  }
+
+  /** Stages a new body for `slot` from a class member, after patching the class. */
+  stage(slot: number, body: unknown): void {
+    this.bodies.push({ slot, body, withEnv: false });
+  }
+
+  /** Makes this version's bindings and bodies the module's. */
+  install(): void {
+    const { module } = this;
+    if (this.s !== module.bindings) {
+      for (const key of Reflect.ownKeys(this.s)) {
+        if (typeof key === 'string') module.bindings[key] = this.s[key];
+      }
+      this.s = module.bindings;
+    }
+    for (const { slot, body, withEnv } of this.bodies) {
+      module.impl[slot] = body;
+      module.withEnv[slot] = withEnv;
+      module.newest[slot] = this.generation;
+    }
+  }
+}
+
+/**
+ * Writes land here until commit; reads fall through to the live bindings. The first
+ * version's accessors forward a write to their variable only when it is made on the live
+ * record itself (see instrument.ts), so a write through this layer stays in it.
+ */
+function stagingLayer(live: Record<string, unknown>): Record<string, unknown> {
+  return Object.create(live) as Record<string, unknown>;
+}
+
+/** Called by a first version's setters when a write arrives through a staging layer. */
+export function stageWrite(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}

@@ -1,0 +1,463 @@
+/**
+ * A load applies the edit, not the module (jurigged's changed-statements-only, Dart's kept
+ * globals): the new version's code is compared with the running one statement by statement,
+ * and the code that is evaluated does only what changed.
+ *
+ * - An unchanged top-level statement is not run again: `app.listen`, `app.get(...)`,
+ *   `items.push(seed)` and the declarations whose initializer did not change keep their
+ *   running effect and value. It stays in the evaluated code as blank space, so lines hold.
+ * - A changed or new declaration assigns the module binding (`__hotpatch$.s.name`); a new
+ *   statement runs once; a statement no longer in the file cannot be undone, and is reported.
+ * - A function whose own code changed gets its new body registered under its slot, so every
+ *   closure made from it earlier (a route handler, a listener, a plugin's handlers) forwards
+ *   to it. A nested function's new body is built from a factory that takes the old closure's
+ *   variables.
+ * - A changed class is evaluated and, at commit, patched onto the class instances have.
+ *
+ * References to module bindings in the evaluated code go through `__hotpatch$.s`, which
+ * reaches the running module's variables.
+ */
+import type { Identifier } from 'acorn';
+import { blank, Edits, type Edit } from './edits';
+import { labelOf, summaryOf, type Digest } from './digest';
+import { HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
+import type { LiveModule } from './live-module';
+import { isFunction, type LiveFunction, type ProgramModel, type TopStatement } from './program';
+import type { AnyNode } from './walk';
+
+/** What a load did and did not do, module by module, in words a user reads. */
+export interface PatchReport {
+  kept: number;
+  ran: string[];
+  rebound: string[];
+  added: string[];
+  functions: string[];
+  /** What cannot apply in place, each with its reason. */
+  notApplied: string[];
+}
+
+export interface Patch {
+  code: string;
+  report: PatchReport;
+  /** Old statement index → new statement index, for the statements not run again. */
+  kept: Map<number, number>;
+}
+
+export function buildPatch(old: Digest, model: ProgramModel, module: LiveModule, generation: number): Patch {
+  return new PatchBuilder(old, model, module, generation).build();
+}
+
+class PatchBuilder {
+  readonly edits = new Edits();
+  readonly report: PatchReport = { kept: 0, ran: [], rebound: [], added: [], functions: [], notApplied: [] };
+  readonly #prelude: string[] = [];
+  readonly #appendix: string[] = [];
+  /** Functions whose new body is already registered by the code being emitted. */
+  readonly #registered = new Set<LiveFunction>();
+  /** Functions already tried (and reported when they could not be given a body). */
+  readonly #attempted = new Set<LiveFunction>();
+  readonly #resolved: Map<Identifier, { start: number; end: number; isModule: boolean }>;
+
+  constructor(
+    readonly old: Digest,
+    readonly model: ProgramModel,
+    readonly module: LiveModule,
+    readonly generation: number,
+  ) {
+    this.#resolved = resolutions(model);
+  }
+
+  build(): Patch {
+    const { model } = this;
+    instrumentFunctions(model, this.module, this.generation, this.edits);
+    this.#rewriteModuleReferences();
+    const matched = this.#match();
+    const parts: string[] = [];
+    let at = 0;
+    let headerAt = -1;
+    for (const [index, statement] of model.statements.entries()) {
+      const { node } = statement;
+      parts.push(model.code.slice(at, node.start));
+      if (typeof node.directive === 'string') {
+        parts.push(model.code.slice(node.start, node.end));
+      } else {
+        if (headerAt < 0) headerAt = parts.push('') - 1;
+        const oldIndex = matched.get(index);
+        const text = this.#statement(statement, oldIndex !== undefined);
+        parts.push(text.trim() === '' || oldIndex !== undefined ? text : statementMark(index) + text);
+      }
+      at = node.end;
+    }
+    parts.push(model.code.slice(at));
+    if (headerAt < 0) headerAt = parts.push('') - 1;
+    this.#sweepChangedFunctions();
+    this.#reportChangedFunctions();
+    parts[headerAt] = versionHeader() + this.#prelude.join('');
+    if (this.#appendix.length > 0) parts.push('\n', this.#appendix.join('\n'));
+    const kept = new Map([...matched].map(([newIndex, oldIndex]) => [oldIndex, newIndex]));
+    return { code: parts.join(''), report: this.report, kept };
+  }
+
+  /** New statements matched to an old one with the same shape (new index → old index), in order; the rest are new. */
+  #match(): Map<number, number> {
+    const queues = new Map<string, number[]>();
+    this.old.statements.forEach((s, i) => {
+      const queue = queues.get(s.shape) ?? [];
+      queue.push(i);
+      queues.set(s.shape, queue);
+    });
+    const matched = new Map<number, number>();
+    const used = new Set<number>();
+    this.model.statements.forEach((s, i) => {
+      const oldIndex = queues.get(s.shape)?.shift();
+      if (oldIndex !== undefined) {
+        matched.set(i, oldIndex);
+        used.add(oldIndex);
+      }
+    });
+    const declaredNow = new Set(this.model.statements.flatMap((s) => s.declares));
+    // A changed `x.y = value;` overwrites what the old one assigned: nothing of it stays.
+    const assignedNow = new Set(
+      this.model.statements.flatMap((s, i) => (s.assigns !== undefined && !matched.has(i) ? [s.assigns] : [])),
+    );
+    this.old.statements.forEach((s, i) => {
+      if (used.has(i) || s.exportNames) return;
+      if (s.assigns !== undefined && assignedNow.has(s.assigns)) return;
+      if (s.declares.length > 0 && s.declares.every((n) => declaredNow.has(n))) return; // changed, not removed
+      if (s.declaration === 'function' || s.declaration === 'class') {
+        if (s.declares.length > 0)
+          this.report.notApplied.push(
+            `${s.declares[0]} (line ${s.line}) was removed: code that holds it keeps calling its old version until restart`,
+          );
+        return;
+      }
+      this.report.notApplied.push(
+        `the statement at line ${s.line} (${summaryOf(s.shape)}) was removed or changed: its effect cannot be undone in place; restart to drop it`,
+      );
+    });
+    return matched;
+  }
+
+  #statement(statement: TopStatement, matched: boolean): string {
+    const { node } = statement;
+    const code = this.model.code;
+    if (statement.exportNames) return blank(code.slice(node.start, node.end));
+    if (statement.declaration === 'function') return this.#functionDeclaration(statement);
+    if (statement.declaration === 'class' && (!matched || this.#classChanged(node))) {
+      const name = statement.declares[0];
+      const rendered = this.edits.render(code, node.start, node.end);
+      if (name && !this.old.bindings.has(name)) {
+        this.report.added.push(name);
+        return `${rendered};${HP}.s.${name}=${name};`;
+      }
+      return rendered;
+    }
+    if (matched) {
+      this.report.kept += 1;
+      return this.#keptWithNewBodies(node);
+    }
+    this.#registerFreshFunctions(node);
+    if (statement.declaration) return this.#bind(statement);
+    this.report.ran.push(`line ${statement.line}: ${summaryOf(statement.shape)}`);
+    return this.edits.render(code, node.start, node.end);
+  }
+
+  /** A function declaration stays a declaration (hoisted) of the evaluated code; its body is registered. */
+  #functionDeclaration(statement: TopStatement): string {
+    const { node } = statement;
+    const name = statement.declares[0]!;
+    if (!this.old.bindings.has(name)) {
+      this.#prelude.push(`${HP}.s.${name}=${name};`);
+      this.report.added.push(name);
+    } else {
+      const fn = this.model.functions.find((f) => f.node === node);
+      if (fn && this.#changed(fn) && !fn.fixed) {
+        this.#prelude.push(`${HP}.impl(${this.module.slotOf(fn.key)},${name});`);
+        this.#registered.add(fn);
+      }
+    }
+    return this.edits.render(this.model.code, node.start, node.end);
+  }
+
+  /** `const a = 1, { b } = c;` → `(__hotpatch$.s.a = 1, { b: __hotpatch$.s.b } = c);` */
+  #bind(statement: TopStatement): string {
+    const { node } = statement;
+    const code = this.model.code;
+    const kind = String(node.kind);
+    const extra: Edit[] = [
+      { start: node.start, end: node.start + kind.length, text: `(${' '.repeat(kind.length - 1)}`, owner: node },
+    ];
+    for (const declarator of node.declarations as AnyNode[]) {
+      if (!declarator.init)
+        extra.push({ start: declarator.end, end: declarator.end, text: '=void 0', owner: node, closing: true });
+    }
+    const last = code[node.end - 1] === ';';
+    extra.push({
+      start: last ? node.end - 1 : node.end,
+      end: last ? node.end - 1 : node.end,
+      text: ')',
+      owner: node,
+      closing: true,
+    });
+    for (const name of statement.declares)
+      (this.old.bindings.has(name) ? this.report.rebound : this.report.added).push(name);
+    return this.edits.render(code, node.start, node.end, extra);
+  }
+
+  /**
+   * A statement that is not run again, as blank space, except the functions and classes in it
+   * whose code changed: each is evaluated on its own and registered as the newest body of its
+   * slot (a class: patched at commit through its static block).
+   */
+  #keptWithNewBodies(node: AnyNode): string {
+    const code = this.model.code;
+    let out = '';
+    let at = node.start;
+    for (const item of this.#changedInside(node)) {
+      const text = this.#standalone(item);
+      if (text === undefined) continue;
+      out += blank(code.slice(at, item.start)) + text;
+      at = item.end;
+    }
+    return out + blank(code.slice(at, node.end));
+  }
+
+  /** The outermost changed functions and classes inside a kept statement. */
+  #changedInside(node: AnyNode): AnyNode[] {
+    const found: AnyNode[] = [];
+    const visit = (n: AnyNode): void => {
+      if (isFunction(n)) {
+        const fn = this.model.functions.find((f) => f.node === n);
+        if (fn && !fn.member && this.#changed(fn)) {
+          found.push(n);
+          return;
+        }
+      }
+      if ((n.type === 'ClassExpression' || n.type === 'ClassDeclaration') && this.#classChanged(n)) {
+        found.push(n);
+        return;
+      }
+      for (const key of Object.keys(n)) {
+        const value: unknown = n[key];
+        for (const child of Array.isArray(value) ? value : [value]) {
+          if (
+            typeof child === 'object' &&
+            child !== null &&
+            typeof (child as AnyNode).type === 'string' &&
+            key !== 'loc'
+          ) {
+            visit(child as AnyNode);
+          }
+        }
+      }
+    };
+    visit(node);
+    return found.sort((a, b) => a.start - b.start);
+  }
+
+  /** A changed function or class rendered to be evaluated on its own; undefined when it cannot be. */
+  #standalone(node: AnyNode): string | undefined {
+    const code = this.model.code;
+    if (!isFunction(node)) return `(${this.edits.render(code, node.start, node.end)});`;
+    const fn = this.model.functions.find((f) => f.node === node)!;
+    const before = this.old.functions.get(fn.key)!;
+    if (fn.fixed || before.fixed) return undefined; // reported by the sweep
+    const slot = this.module.slotOf(fn.key);
+    this.#registered.add(fn);
+    if (!fn.parent) {
+      const property = this.#methodProperty(fn);
+      if (property) {
+        const part = property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
+        return `${HP}.member(${slot},{${this.edits.render(code, property.start, property.end)}},${JSON.stringify(part)});`;
+      }
+      return `${HP}.impl(${slot},${this.#asFunction(fn)});`;
+    }
+    return this.#envFactory(fn, slot, before.env);
+  }
+
+  /** `(__hp_env) => function (...) {...}`, the closure variables read from the old closure's environment. */
+  #envFactory(fn: LiveFunction, slot: number, available: string[]): string | undefined {
+    this.#attempted.add(fn);
+    const missing = fn.env.filter((n) => !available.includes(n));
+    if (missing.length > 0) {
+      this.report.notApplied.push(
+        `${labelOf(fn.key)} (line ${fn.line}): closures made before this load keep its old code: ` +
+          `its new code uses ${missing.join(', ')} from the enclosing function, which they do not capture`,
+      );
+      return undefined;
+    }
+    if (this.#methodProperty(fn)) {
+      this.report.notApplied.push(
+        `${labelOf(fn.key)} (line ${fn.line}): a method of an object made inside a function keeps its old code`,
+      );
+      return undefined;
+    }
+    return `${HP}.implEnv(${slot},(__hp_env)=>${this.#asFunction(fn, true)});`;
+  }
+
+  /**
+   * The function's text as a `function` expression (an arrow becomes one, so the caller's
+   * `this` reaches it), optionally with its closure variables read from `__hp_env`.
+   */
+  #asFunction(fn: LiveFunction, fromEnv = false): string {
+    const { node } = fn;
+    const code = this.model.code;
+    const extra: Edit[] = [];
+    if (fromEnv) extra.push(...this.#environmentReferences(fn));
+    if (node.type === 'ArrowFunctionExpression') {
+      const arrow = this.model.tokens.find(
+        (t) => t.start >= (node.params.at(-1)?.end ?? node.start) && t.type.label === '=>',
+      );
+      const paramsStart = node.async ? this.model.tokens.find((t) => t.start > node.start)!.start : node.start;
+      const parens = code[paramsStart] === '(';
+      extra.push({ start: paramsStart, end: paramsStart, text: parens ? 'function' : 'function(', owner: node });
+      if (!parens)
+        extra.push({ start: node.params[0]!.end, end: node.params[0]!.end, text: ')', owner: node, closing: true });
+      if (arrow) extra.push({ start: arrow.start, end: arrow.end, text: '  ', owner: node });
+      if (node.expression) {
+        extra.push({ start: node.body.start, end: node.body.start, text: '{return(', owner: node });
+        extra.push({ start: node.body.end, end: node.body.end, text: ')}', owner: node, closing: true });
+      }
+    } else if (node.type === 'FunctionDeclaration') {
+      return `(${this.edits.render(code, node.start, node.end, extra)})`;
+    }
+    return this.edits.render(code, node.start, node.end, extra);
+  }
+
+  /** Inside `fn`, references to variables of its enclosing functions become `__hp_env.name`. */
+  #environmentReferences(fn: LiveFunction): Edit[] {
+    const edits: Edit[] = [];
+    for (const [identifier, where] of this.#resolved) {
+      if (where.isModule || identifier.start < fn.node.start || identifier.end > fn.node.end) continue;
+      if (where.start >= fn.node.start && where.end <= fn.node.end) continue; // declared inside fn
+      const text = this.model.shorthand.has(identifier)
+        ? `${identifier.name}:__hp_env.${identifier.name}`
+        : `__hp_env.${identifier.name}`;
+      edits.push({ start: identifier.start, end: identifier.end, text, owner: identifier });
+    }
+    return edits;
+  }
+
+  /** Changed module-level functions created by code that runs now register themselves as they are made. */
+  #registerFreshFunctions(node: AnyNode): void {
+    for (const fn of this.model.functions) {
+      if (fn.parent || fn.member || fn.node.start < node.start || fn.node.end > node.end) continue;
+      if (fn.node.type === 'FunctionDeclaration' || this.#methodProperty(fn) || !this.#changed(fn) || fn.fixed)
+        continue;
+      if (fn.node.type === 'ArrowFunctionExpression' && fn.own.split(' ').includes('this')) continue;
+      const slot = this.module.slotOf(fn.key);
+      this.edits.insert(fn.node.start, `${HP}.impl(${slot},`, fn.node);
+      this.edits.insert(fn.node.end, ')', fn.node, true);
+      this.#registered.add(fn);
+    }
+  }
+
+  /**
+   * Changed functions not yet given a body: nested ones whose enclosing function is evaluated
+   * anew still need one for the closures made before (from an environment, appended); the
+   * rest keep their old code, and the report says which and why.
+   */
+  #sweepChangedFunctions(): void {
+    for (const fn of this.model.functions) {
+      if (fn.member || this.#registered.has(fn) || this.#attempted.has(fn) || !this.#changed(fn)) continue;
+      const before = this.old.functions.get(fn.key)!;
+      if (fn.fixed || before.fixed) {
+        this.report.notApplied.push(
+          `${labelOf(fn.key)} (line ${fn.line}) keeps its old code: ${fn.fixed ?? before.fixed}`,
+        );
+        continue;
+      }
+      if (!fn.parent) {
+        this.report.notApplied.push(
+          `${labelOf(fn.key)} (line ${fn.line}): references to it made before this load keep its old code (a method or an arrow function using this)`,
+        );
+        continue;
+      }
+      const text = this.#envFactory(fn, this.module.slotOf(fn.key), before.env);
+      if (text) {
+        this.#appendix.push(text);
+        this.#registered.add(fn);
+      }
+    }
+  }
+
+  #reportChangedFunctions(): void {
+    for (const fn of this.model.functions) {
+      if (this.#registered.has(fn)) this.report.functions.push(labelOf(fn.key));
+    }
+  }
+
+  /** The function existed before (same identity) and its own code differs. */
+  #changed(fn: LiveFunction): boolean {
+    const before = this.old.functions.get(fn.key);
+    return before !== undefined && before.own !== fn.own;
+  }
+
+  #classChanged(node: AnyNode): boolean {
+    const klass = this.model.classes.find((c) => c.node === node);
+    if (!klass) return false;
+    const before = this.old.classes.get(klass.key);
+    if (!before) return true;
+    if (before.own !== klass.own) return true;
+    return this.model.functions.some((f) => f.member?.owner === klass && this.#changed(f));
+  }
+
+  #methodProperty(fn: LiveFunction): AnyNode | undefined {
+    const property = this.#parentProperty.get(fn.node);
+    return property && (property.method || property.kind === 'get' || property.kind === 'set') ? property : undefined;
+  }
+
+  #methodParents: Map<AnyNode, AnyNode> | undefined;
+
+  /** Object-literal properties by the function that is their value. */
+  get #parentProperty(): Map<AnyNode, AnyNode> {
+    if (this.#methodParents) return this.#methodParents;
+    const map = new Map<AnyNode, AnyNode>();
+    const visit = (n: AnyNode): void => {
+      if (n.type === 'Property' && isFunction(n.value as AnyNode)) map.set(n.value as AnyNode, n);
+      for (const key of Object.keys(n)) {
+        if (key === 'loc') continue;
+        const value: unknown = n[key];
+        for (const child of Array.isArray(value) ? value : [value]) {
+          if (typeof child === 'object' && child !== null && typeof (child as AnyNode).type === 'string')
+            visit(child as AnyNode);
+        }
+      }
+    };
+    visit(this.model.ast as AnyNode);
+    this.#methodParents = map;
+    return map;
+  }
+
+  /** Every reference to a module binding reads the running module's variable. */
+  #rewriteModuleReferences(): void {
+    for (const [identifier, where] of this.#resolved) {
+      if (!where.isModule) continue;
+      const name = identifier.name;
+      const text = this.model.shorthand.has(identifier) ? `${name}:${HP}.s.${name}` : `${HP}.s.${name}`;
+      this.edits.replace(identifier.start, identifier.end, text);
+    }
+  }
+}
+
+/**
+ * For every resolved reference, where its variable is declared: a module binding, or the
+ * range of the scope that declares it. A top-level class's own name inside its body counts
+ * as the module binding, so a patched method reads the class instances have.
+ */
+function resolutions(model: ProgramModel): Map<Identifier, { start: number; end: number; isModule: boolean }> {
+  const map = new Map<Identifier, { start: number; end: number; isModule: boolean }>();
+  const topClasses = new Set(model.statements.filter((s) => s.declaration === 'class').map((s) => s.node));
+  for (const scope of model.scopes.scopes) {
+    for (const reference of scope.references) {
+      const variable = reference.resolved;
+      if (!variable || map.has(reference.identifier)) continue;
+      const owner = variable.scope;
+      const isModule =
+        (owner.block === model.ast && owner.type === 'function') ||
+        (owner.type === 'class' && topClasses.has(owner.block as AnyNode) && model.bindings.has(variable.name));
+      map.set(reference.identifier, { start: owner.block.start, end: owner.block.end, isModule });
+    }
+  }
+  return map;
+}

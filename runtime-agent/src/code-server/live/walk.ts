@@ -1,0 +1,29 @@
+/**
+ * A generic view of acorn's ESTree nodes: every node is an object with a `type`, and its
+ * children are the node-valued properties, in source order.
+ */
+import type { Node } from 'acorn';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ESTree nodes are read generically here
+export type AnyNode = Node & Record<string, any>;
+
+const SKIP = new Set(['loc', 'range', 'start', 'end', 'type']);
+
+function isNode(value: unknown): value is AnyNode {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** The direct child nodes of `node`, ordered by position. */
+export function childrenOf(node: AnyNode): AnyNode[] {
+  const children: AnyNode[] = [];
+  for (const key of Object.keys(node)) {
+    if (SKIP.has(key)) continue;
+    const value: unknown = node[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) children.push(item);
+    } else if (isNode(value)) {
+      children.push(value);
+    }
+  }
+  return children.sort((a, b) => a.start - b.start);
+}
