@@ -36,7 +36,10 @@ export const fastifyEsm: CorpusApp = {
       replace: [
         ['await app.listen(', "app.get('/messages/latest', async () => messages.at(-1) ?? {});\n\nawait app.listen("],
       ],
-      live: [{ path: '/messages/latest', includes: ['"text":'] }],
+      live: [
+        { method: 'POST', path: '/messages', body: { text: 'probe-{n}' }, status: 201 },
+        { path: '/messages/latest', includes: ['"text":"probe-{n}"'] },
+      ],
     },
     {
       name: 'syntax error',
