@@ -2,8 +2,12 @@
  * Discovery files: each running agent writes `<pid>.json` (mode 0600, folder 0700) so that
  * clients on this machine, and only this user, can find and authenticate to it. Removed when
  * the process exits, including on SIGINT/SIGTERM.
+ *
+ * The record holds the token, and clients send source to the URL it names: a folder another
+ * user owns or can write to would let that user read the token or replace the record. Such a
+ * folder is not used (the app runs on, unannounced, with a warning saying why and how to fix it).
  */
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DiscoveryRecord } from './protocol';
@@ -17,14 +21,43 @@ export function discoveryFile(dir: string, pid: number): string {
   return join(dir, `${pid}.json`);
 }
 
-/** Writes the record atomically and arranges its removal at exit; returns the remover. */
+/** Why `dir` (which exists) must not hold records, or undefined. */
+export function folderProblem(dir: string): string | undefined {
+  const stat = lstatSync(dir);
+  if (stat.isSymbolicLink()) return 'it is a symbolic link';
+  if (!stat.isDirectory()) return 'it is not a folder';
+  if (typeof process.getuid !== 'function') return undefined; // Windows: ACLs, not modes
+  if (stat.uid !== process.getuid())
+    return `it belongs to uid ${stat.uid}, not to this process's uid ${process.getuid()}`;
+  if ((stat.mode & 0o022) !== 0) {
+    return `other users can write to it (mode ${(stat.mode & 0o777).toString(8)}); run chmod 700 on it`;
+  }
+  return undefined;
+}
+
+/**
+ * Writes the record atomically and arranges its removal at exit; returns the remover. When the
+ * folder cannot be trusted or written, writes nothing, warns on stderr, and returns a no-op.
+ */
 export function publish(dir: string, record: DiscoveryRecord): () => void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = discoveryFile(dir, record.pid);
-  const temporary = `${file}.${process.hrtime.bigint()}.tmp`;
-  writeFileSync(temporary, JSON.stringify(record, null, 2), { mode: 0o600 });
-  chmodSync(temporary, 0o600); // the umask may have narrowed it, never widened; make it exact
-  renameSync(temporary, file);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const problem = folderProblem(dir);
+    if (problem) throw new Error(problem);
+    const temporary = `${file}.${process.hrtime.bigint()}.tmp`;
+    // 'wx': never through a file (or symlink) someone put at that name.
+    writeFileSync(temporary, JSON.stringify(record, null, 2), { mode: 0o600, flag: 'wx' });
+    chmodSync(temporary, 0o600); // the umask may have narrowed it, never widened; make it exact
+    renameSync(temporary, file);
+  } catch (error) {
+    // Shown even with HOTPATCH_QUIET: without a record no client finds this app.
+    process.stderr.write(
+      `hotpatch agent: not announcing this app in ${dir}: ${error instanceof Error ? error.message : String(error)}. ` +
+        `Clients will not find it; use a folder only you can write to (HOTPATCH_DISCOVERY_DIR).\n`,
+    );
+    return () => {};
+  }
 
   const remove = (): void => rmSync(file, { force: true });
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -135,8 +135,11 @@ test('finds an app started after the pool, in a folder that did not exist yet; l
   // A record of a dead process and one being written are not agents; the stale one is removed.
   const stale = join(dir, `${deadPid()}.json`);
   const partial = join(dir, '4000000.json');
-  writeFileSync(partial, '{"pid": 40');
-  writeFileSync(stale, JSON.stringify({ ...app.record, pid: Number(/(\d+)\.json$/.exec(stale)![1]) }));
+  // Written as an agent writes them (0600): a client reads no other record.
+  writeFileSync(partial, '{"pid": 40', { mode: 0o600 });
+  writeFileSync(stale, JSON.stringify({ ...app.record, pid: Number(/(\d+)\.json$/.exec(stale)![1]) }), {
+    mode: 0o600,
+  });
   await waitFor('the pool to remove the record of the dead process', () => !existsSync(stale));
   assert.ok(existsSync(partial));
   assert.deepEqual(

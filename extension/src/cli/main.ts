@@ -25,7 +25,7 @@ interface GlobalOptions {
 
 /** Connects to every discovered agent; agents that refuse or vanished are reported, not fatal. */
 async function connectAll(dir: string): Promise<{ clients: AgentClient[]; failures: string[] }> {
-  const records = readDiscoveryDir(dir);
+  const records = readDiscoveryDir(dir, (message) => console.error(`hotpatch: ${message}`));
   const settled = await Promise.allSettled(records.map((r) => AgentClient.connect(r.url, r.token)));
   const clients: AgentClient[] = [];
   const failures: string[] = [];

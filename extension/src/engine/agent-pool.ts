@@ -39,6 +39,8 @@ export interface AgentPoolOptions {
   heartbeatMs?: number;
   /** How often the discovery folder is rescanned besides watch events. Default 2000. */
   pollMs?: number;
+  /** Told once about each discovery folder or record refused (see discovery.ts), for the user's log. */
+  log?: (message: string) => void;
 }
 
 export interface AgentPoolEvents {
@@ -108,6 +110,9 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   readonly #connectTimeoutMs: number;
   readonly #heartbeatMs: number;
   readonly #pollMs: number;
+  readonly #log: (message: string) => void;
+  /** The refusals of the last scan, so that each is logged once, not at every poll. */
+  #refusals = new Set<string>();
   #watcher: FSWatcher | undefined;
   #watchedIno: number | undefined;
   #poll: NodeJS.Timeout | undefined;
@@ -123,6 +128,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#pollMs = options.pollMs ?? 2000;
+    this.#log = options.log ?? (() => {});
     this.#explicit = endpointMap(options.explicitAgents ?? []);
   }
 
@@ -299,7 +305,11 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   #scan(): void {
     if (this.#disposed || this.#dir === null) return;
     const records = new Map<string, DiscoveryRecord>();
-    for (const record of readDiscoveryDir(this.#dir)) {
+    const refusals = new Set<string>();
+    const found = readDiscoveryDir(this.#dir, (message) => refusals.add(message));
+    for (const message of refusals) if (!this.#refusals.has(message)) this.#log(message);
+    this.#refusals = refusals;
+    for (const record of found) {
       const id = agentId(record.url);
       const other = records.get(id);
       // Two live records naming one URL: the newer one is the process listening there.

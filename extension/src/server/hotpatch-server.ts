@@ -134,6 +134,7 @@ export class HotpatchServer {
     this.#pool = new AgentPool({
       ...(this.#settings.discoveryDir ? { discoveryDir: this.#settings.discoveryDir } : {}),
       explicitAgents: this.#settings.agents ?? [],
+      log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
     });
     this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));
     this.#pool.start();
