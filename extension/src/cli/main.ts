@@ -11,7 +11,7 @@ import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
-import { AgentClient } from '../engine/agent-client';
+import { AgentClient, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/agent-client';
 import { defaultDiscoveryDir, readDiscoveryDir } from '../engine/discovery';
 import { describeOutcome } from '../engine/describe';
 import { hotLoadFile } from '../engine/hot-load';
@@ -20,13 +20,19 @@ import { createStateTypes } from '../engine/state-types-adapter';
 
 interface GlobalOptions {
   discoveryDir: string;
+  requestTimeout: string;
   json?: boolean;
 }
 
 /** Connects to every discovered agent; agents that refuse or vanished are reported, not fatal. */
-async function connectAll(dir: string): Promise<{ clients: AgentClient[]; failures: string[] }> {
+async function connectAll(
+  dir: string,
+  requestTimeoutMs: number,
+): Promise<{ clients: AgentClient[]; failures: string[] }> {
   const records = readDiscoveryDir(dir, (message) => console.error(`hotpatch: ${message}`));
-  const settled = await Promise.allSettled(records.map((r) => AgentClient.connect(r.url, r.token)));
+  const settled = await Promise.allSettled(
+    records.map((r) => AgentClient.connect(r.url, r.token, { requestTimeoutMs })),
+  );
   const clients: AgentClient[] = [];
   const failures: string[] = [];
   settled.forEach((s, i) => {
@@ -36,6 +42,28 @@ async function connectAll(dir: string): Promise<{ clients: AgentClient[]; failur
   return { clients, failures };
 }
 
+/** Each agent's answer; one that fails (or does not answer in time) is a failure, not the end of the listing. */
+async function askEach<T>(
+  clients: AgentClient[],
+  failures: string[],
+  ask: (c: AgentClient) => Promise<T>,
+): Promise<T[]> {
+  const settled = await Promise.allSettled(clients.map(ask));
+  return settled.flatMap((s, i) => {
+    if (s.status === 'fulfilled') return [s.value];
+    const { pid, appName } = clients[i]!.info;
+    failures.push(`pid ${pid} (${appName}): ${s.reason instanceof Error ? s.reason.message : String(s.reason)}`);
+    return [];
+  });
+}
+
+function requestTimeoutMs(options: GlobalOptions): number {
+  const ms = Number(options.requestTimeout);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Error(`--request-timeout must be a positive number of ms, not ${options.requestTimeout}`);
+  return ms;
+}
+
 function describeModule(root: string, m: ModuleInfo): string {
   const source = m.sources.length === 1 ? ` ← ${relative(root, m.sources[0]!)}` : '';
   const old = m.old ? `, old ${m.old.vsn} (#${m.old.seq})` : '';
@@ -43,9 +71,13 @@ function describeModule(root: string, m: ModuleInfo): string {
 }
 
 async function list(options: GlobalOptions): Promise<number> {
-  const { clients, failures } = await connectAll(options.discoveryDir);
+  const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
   try {
-    const agents = await Promise.all(clients.map(async (c) => ({ ...c.info, url: c.url, modules: await c.modules() })));
+    const agents = await askEach(clients, failures, async (c) => ({
+      ...c.info,
+      url: c.url,
+      modules: await c.modules(),
+    }));
     if (options.json) {
       process.stdout.write(JSON.stringify({ agents, failures }, null, 2) + '\n');
     } else {
@@ -54,7 +86,7 @@ async function list(options: GlobalOptions): Promise<number> {
         console.log(`${a.appName} (pid ${a.pid}, node ${a.nodeVersion}, ${a.url}) — ${a.modules.length} hot modules`);
         for (const m of a.modules) console.log(describeModule(a.root, m));
       }
-      for (const f of failures) console.error(`could not connect: ${f}`);
+      for (const f of failures) console.error(`failed: ${f}`);
     }
     return failures.length > 0 ? 1 : 0;
   } finally {
@@ -63,11 +95,13 @@ async function list(options: GlobalOptions): Promise<number> {
 }
 
 async function processes(options: GlobalOptions): Promise<number> {
-  const { clients, failures } = await connectAll(options.discoveryDir);
+  const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
   try {
-    const agents = await Promise.all(
-      clients.map(async (c) => ({ ...c.info, url: c.url, processes: await c.processes() })),
-    );
+    const agents = await askEach(clients, failures, async (c) => ({
+      ...c.info,
+      url: c.url,
+      processes: await c.processes(),
+    }));
     if (options.json) {
       process.stdout.write(JSON.stringify({ agents, failures }, null, 2) + '\n');
     } else {
@@ -85,7 +119,7 @@ async function processes(options: GlobalOptions): Promise<number> {
           );
         }
       }
-      for (const f of failures) console.error(`could not connect: ${f}`);
+      for (const f of failures) console.error(`failed: ${f}`);
     }
     return failures.length > 0 ? 1 : 0;
   } finally {
@@ -94,7 +128,7 @@ async function processes(options: GlobalOptions): Promise<number> {
 }
 
 async function load(files: string[], options: GlobalOptions): Promise<number> {
-  const { clients, failures } = await connectAll(options.discoveryDir);
+  const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
   let failed = failures.length > 0;
   const report: unknown[] = [];
   try {
@@ -171,7 +205,7 @@ async function watchDir(dir: string, options: GlobalOptions & { debounce: string
   let connected: AgentClient[] = [];
   const refresh = async (): Promise<void> => {
     for (const c of connected) c.close();
-    ({ clients: connected } = await connectAll(options.discoveryDir));
+    ({ clients: connected } = await connectAll(options.discoveryDir, requestTimeoutMs(options)));
   };
   const pending = new Map<string, NodeJS.Timeout>();
   const queue: string[] = [];
@@ -224,6 +258,12 @@ export async function main(argv: string[]): Promise<number> {
     .description('Hot code loading for running Node.js apps')
     .addOption(
       new Option('--discovery-dir <dir>', 'where running agents announce themselves').default(defaultDiscoveryDir()),
+    )
+    .addOption(
+      new Option(
+        '--request-timeout <ms>',
+        'how long an agent may take to answer (a commit also gets its suspend timeout on top)',
+      ).default(String(DEFAULT_REQUEST_TIMEOUT_MS)),
     )
     .showHelpAfterError();
   program

@@ -41,12 +41,27 @@ export class AgentRefusedError extends Error {
   }
 }
 
+/** The agent did not answer a request in time (see `requestTimeoutMs`). */
+export class AgentTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AgentTimeoutError';
+  }
+}
+
+/** How long an agent may take to answer a request, by default: ls, ps, sources, states. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** The agent's default suspend timeout (protocol.ts), which a commit may legitimately spend waiting. */
+const DEFAULT_SUSPEND_TIMEOUT_MS = 5000;
+
 export class AgentClient extends EventEmitter<AgentClientEvents> {
   private constructor(
     readonly url: string,
     readonly info: protocol.AgentInfo,
     readonly socket: WebSocket,
     readonly connection: MessageConnection,
+    /** Every request's deadline; a commit or rollback gets its suspend timeout on top, a prepare three times it. */
+    readonly requestTimeoutMs: number,
   ) {
     super();
   }
@@ -58,7 +73,7 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
   static async connect(
     url: string,
     token: string,
-    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+    options: { timeoutMs?: number; signal?: AbortSignal; requestTimeoutMs?: number } = {},
   ): Promise<AgentClient> {
     options.signal?.throwIfAborted();
     const timeoutMs = options.timeoutMs ?? 5000;
@@ -71,13 +86,18 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     const abort = (): void => socket.terminate();
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
-      return await AgentClient.#handshake(url, socket, timeoutMs);
+      return await AgentClient.#handshake(url, socket, timeoutMs, options.requestTimeoutMs);
     } finally {
       options.signal?.removeEventListener('abort', abort);
     }
   }
 
-  static async #handshake(url: string, socket: WebSocket, timeoutMs: number): Promise<AgentClient> {
+  static async #handshake(
+    url: string,
+    socket: WebSocket,
+    timeoutMs: number,
+    requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  ): Promise<AgentClient> {
     await new Promise<void>((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
@@ -122,7 +142,7 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     } finally {
       clearTimeout(timer);
     }
-    const client = new AgentClient(url, info, socket, connection);
+    const client = new AgentClient(url, info, socket, connection, requestTimeoutMs);
     connection.onNotification(protocol.moduleLoaded, ({ module }) => {
       client.emit('moduleLoaded', module);
     });
@@ -165,11 +185,12 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
 
   /** Stages an upgrade; see the plan's `ok` and `errors`. */
   prepare(params: protocol.PrepareParams): Promise<protocol.UpgradePlan> {
-    return this.#request(protocol.prepare, params);
+    // The dry run runs every codeChange over every process: allowed longer than a listing.
+    return this.#request(protocol.prepare, params, this.requestTimeoutMs * 3);
   }
 
   commit(plan: string, suspendTimeoutMs?: number): Promise<protocol.CommitResult> {
-    return this.#request(protocol.commit, { plan, suspendTimeoutMs });
+    return this.#request(protocol.commit, { plan, suspendTimeoutMs }, this.#withSuspend(suspendTimeoutMs));
   }
 
   async abort(plan: string): Promise<boolean> {
@@ -177,7 +198,12 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
   }
 
   rollback(params: protocol.RollbackParams): Promise<protocol.CommitResult> {
-    return this.#request(protocol.rollback, params);
+    return this.#request(protocol.rollback, params, this.#withSuspend(params.suspendTimeoutMs));
+  }
+
+  /** A commit may wait out the suspend timeout before it even starts migrating. */
+  #withSuspend(suspendTimeoutMs: number | undefined): number {
+    return (suspendTimeoutMs ?? DEFAULT_SUSPEND_TIMEOUT_MS) + this.requestTimeoutMs;
   }
 
   async processes(file?: string): Promise<protocol.ProcessInfo[]> {
@@ -197,11 +223,29 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     this.socket.close();
   }
 
-  async #request<P, R>(type: RequestType<P, R, unknown>, params: P): Promise<R> {
+  /**
+   * Sends a request and waits at most `timeoutMs` for its answer: an agent that accepted the
+   * connection and then went silent must not hang the CLI or a save. (The late answer, if any,
+   * is dropped by the connection; the caller decides whether to keep it.)
+   */
+  async #request<P, R>(type: RequestType<P, R, unknown>, params: P, timeoutMs = this.requestTimeoutMs): Promise<R> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const seconds = Number((timeoutMs / 1000).toFixed(1));
+        reject(
+          new AgentTimeoutError(
+            `agent ${this.info.appName} (pid ${this.info.pid}) did not answer ${type.method} within ${seconds} s`,
+          ),
+        );
+      }, timeoutMs);
+    });
     try {
-      return (await this.connection.sendRequest(type.method, params)) as R;
+      return (await Promise.race([this.connection.sendRequest(type.method, params), timeout])) as R;
     } catch (error) {
       throw toAgentError(error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

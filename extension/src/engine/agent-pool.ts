@@ -35,6 +35,8 @@ export interface AgentPoolOptions {
   maxRetryMs?: number;
   /** How long a connection attempt (upgrade and handshake) may take. Default 5000. */
   connectTimeoutMs?: number;
+  /** How long an agent may take to answer a request (AgentClient's `requestTimeoutMs`). Default 10000. */
+  requestTimeoutMs?: number;
   /** A connection whose agent does not answer a WebSocket ping within this long is dropped. Default 15000; 0: never. */
   heartbeatMs?: number;
   /** How often the discovery folder is rescanned besides watch events. Default 2000. */
@@ -108,6 +110,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   readonly #minRetryMs: number;
   readonly #maxRetryMs: number;
   readonly #connectTimeoutMs: number;
+  readonly #requestTimeoutMs: number | undefined;
   readonly #heartbeatMs: number;
   readonly #pollMs: number;
   readonly #log: (message: string) => void;
@@ -126,6 +129,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
     this.#minRetryMs = options.minRetryMs ?? 100;
     this.#maxRetryMs = Math.max(this.#minRetryMs, options.maxRetryMs ?? 5000);
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+    this.#requestTimeoutMs = options.requestTimeoutMs;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#pollMs = options.pollMs ?? 2000;
     this.#log = options.log ?? (() => {});
@@ -425,6 +429,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       client = await AgentClient.connect(entry.url, entry.token, {
         timeoutMs: this.#connectTimeoutMs,
         signal: attempt.abort.signal,
+        requestTimeoutMs: this.#requestTimeoutMs,
       });
     } catch (error) {
       if (!current()) return;

@@ -6,13 +6,16 @@
  * - a CommonJS `.js` file the app runs as it is: sent as it is (checked for syntax first);
  * - a `.ts` file the app runs compiled by tsc (`src/x.ts` → `dist/x.js`): TypeScript with the
  *   project's own tsconfig (decorators, helpers, target), as tsc emitted the running file;
- * - everything else (ES modules, tsx): esbuild to CommonJS (the agent evaluates every later
+ * - a `.ts` file the app runs through tsx as CommonJS: esbuild with tsx's settings (names kept,
+ *   the project's tsconfig);
+ * - everything else (ES modules): esbuild to CommonJS (the agent evaluates every later
  *   version of an ES module as CommonJS and refreshes its facade's live bindings).
  *
  * Output carries an inline source map, so stack traces and load errors point at the edited file.
  */
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { transform, type Loader, type Message } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import { nearestTsconfig } from './tsconfig-mapping';
@@ -50,13 +53,14 @@ const LOADERS: Record<string, Loader> = {
 const IMPORT_META_BANNER = 'var __hotpatch_import_meta_url = require("node:url").pathToFileURL(__filename).href;';
 
 /** How a file is compiled for a module: see the top of this file. */
-export type CompileMode = 'as-is' | 'tsc' | 'esbuild';
+export type CompileMode = 'as-is' | 'tsc' | 'tsx' | 'esbuild';
 
 export function compileModeFor(file: string, module?: Pick<ModuleInfo, 'file' | 'format'>): CompileMode {
   if (module?.format !== 'cjs') return 'esbuild';
   const extension = extname(file);
   if (module.file === file && (extension === '.js' || extension === '.cjs')) return 'as-is';
-  if (module.file !== file && ['.ts', '.tsx', '.cts', '.mts'].includes(extension)) return 'tsc';
+  const typescript = ['.ts', '.tsx', '.cts', '.mts'].includes(extension);
+  if (typescript) return module.file === file ? 'tsx' : 'tsc';
   return 'esbuild';
 }
 
@@ -88,6 +92,7 @@ export async function compileModule(
       sourcemap: 'inline',
       sourcesContent: false,
       banner: text.includes('import.meta') ? IMPORT_META_BANNER : '',
+      ...(mode === 'tsx' ? tsxSettings(file) : {}),
       define: {
         'import.meta.url': '__hotpatch_import_meta_url',
         'import.meta.filename': '__filename',
@@ -106,6 +111,21 @@ export async function compileModule(
       first.location?.line,
       first.location ? first.location.column + 1 : undefined,
     );
+  }
+}
+
+/**
+ * What tsx gives esbuild besides the format: names kept (`__name(f, "f")`), whitespace
+ * minified (which also drops optional parentheses and semicolons), the project's tsconfig.
+ */
+function tsxSettings(file: string): { keepNames: boolean; minifyWhitespace: boolean; tsconfigRaw?: string } {
+  const settings = { keepNames: true, minifyWhitespace: true };
+  const config = nearestTsconfig(dirname(file));
+  if (!config) return settings;
+  try {
+    return { ...settings, tsconfigRaw: readFileSync(config, 'utf8') };
+  } catch {
+    return settings;
   }
 }
 

@@ -43,6 +43,8 @@ export interface ServerSettings {
   /** Milliseconds to wait after a save before loading; saves in between restart the wait. */
   debounceMs?: number;
   loadOnSave?: boolean;
+  /** How long an agent may take to answer a request before the save (or command) is reported failed. Default 10000. */
+  requestTimeoutMs?: number;
 }
 
 const GENERATE = 'Generate migration';
@@ -56,7 +58,7 @@ export class HotpatchServer {
   readonly #pending = new Map<string, NodeJS.Timeout>();
   /** State changes found at the last save of each file, for the code action. */
   readonly #changes = new Map<string, StateChange[]>();
-  #settings: Required<Omit<ServerSettings, 'agents' | 'discoveryDir'>> & ServerSettings = {
+  #settings: Required<Omit<ServerSettings, 'agents' | 'discoveryDir' | 'requestTimeoutMs'>> & ServerSettings = {
     debounceMs: 20,
     loadOnSave: true,
   };
@@ -134,6 +136,7 @@ export class HotpatchServer {
     this.#pool = new AgentPool({
       ...(this.#settings.discoveryDir ? { discoveryDir: this.#settings.discoveryDir } : {}),
       explicitAgents: this.#settings.agents ?? [],
+      requestTimeoutMs: this.#settings.requestTimeoutMs,
       log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
     });
     this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));

@@ -131,6 +131,20 @@ function copyOwnProperties(raw: object, face: object, current: (key: string | nu
       configurable: true,
     });
   }
+  copySymbols(raw, face);
+}
+
+/**
+ * Symbol-keyed properties are markers frameworks read, not exports: fastify-plugin's
+ * `Symbol.for('skip-override')` on a plugin function, for one. They go onto the face as they are.
+ */
+function copySymbols(raw: object, face: object): void {
+  if (face === raw) return;
+  for (const symbol of Object.getOwnPropertySymbols(raw)) {
+    if (symbol === TRAMPOLINE) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(raw, symbol)!;
+    Object.defineProperty(face, symbol, { ...descriptor, configurable: true });
+  }
 }
 
 /**
@@ -178,5 +192,6 @@ export function updateStableExports(
       configurable: true,
     });
   }
+  if (typeof face === 'object' || typeof face === 'function') copySymbols(next, face);
   return warnings;
 }

@@ -3,7 +3,7 @@
  * against it (statement shapes, function and class identities with their own code), without
  * holding its syntax tree.
  */
-import type { ProgramModel } from './program';
+import { KEY_SEPARATOR, type ProgramModel } from './program';
 
 export interface StatementDigest {
   shape: string;
@@ -52,9 +52,9 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
   };
 }
 
-/** The last part of a key, readable: `/fn:list` → `list`, `/call:app . get('/')#1` → `app.get('/')`. */
+/** The last part of a key, readable: ` › fn:list` → `list`, ` › call:app . get('/')#1` → `app.get('/')`. */
 export function labelOf(key: string): string {
-  const last = key.slice(key.lastIndexOf('/') + 1);
+  const last = key.slice(key.lastIndexOf(KEY_SEPARATOR) + KEY_SEPARATOR.length);
   const readable = last
     .replace(/^(fn|var|prop|set|call|class):/, '')
     .replace(/#\d+$/, '')

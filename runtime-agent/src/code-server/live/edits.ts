@@ -14,22 +14,26 @@ export interface Edit {
   owner: { start: number; end: number };
   /** An insertion that closes something opened at the owner's start. */
   closing?: boolean;
+  /** Among edits of the same owner at one position, a wrapper around the others (higher: further out). */
+  wraps?: number;
 }
 
 export class Edits {
   readonly #edits: Edit[] = [];
 
-  insert(at: number, text: string, owner: { start: number; end: number }, closing = false): void {
-    this.#edits.push({ start: at, end: at, text, owner, closing });
+  insert(at: number, text: string, owner: { start: number; end: number }, closing = false): Edit {
+    const edit = { start: at, end: at, text, owner, closing };
+    this.#edits.push(edit);
+    return edit;
   }
 
   replace(start: number, end: number, text: string): void {
     this.#edits.push({ start, end, text, owner: { start, end } });
   }
 
-  /** `code[start, end)` with the edits of the nodes inside it, and `extra`, applied. */
-  render(code: string, start: number, end: number, extra: Edit[] = []): string {
-    const inside = (e: Edit): boolean => e.owner.start >= start && e.owner.end <= end;
+  /** `code[start, end)` with the edits of the nodes inside it, and `extra`, applied; `skip` left out. */
+  render(code: string, start: number, end: number, extra: Edit[] = [], skip?: ReadonlySet<Edit>): string {
+    const inside = (e: Edit): boolean => e.owner.start >= start && e.owner.end <= end && !skip?.has(e);
     const edits = [...this.#edits.filter(inside), ...extra.filter(inside)].sort(compareEdits);
     let out = '';
     let at = start;
@@ -50,8 +54,9 @@ function compareEdits(a: Edit, b: Edit): number {
   if (a.start !== b.start) return a.start - b.start;
   const rank = (e: Edit): number => (e.closing ? 0 : e.end > e.start ? 2 : 1);
   if (rank(a) !== rank(b)) return rank(a) - rank(b);
-  const size = (e: Edit): number => e.owner.end - e.owner.start;
-  return a.closing ? size(a) - size(b) : size(b) - size(a);
+  // Outer first when opening, inner first when closing: by the owner's size, then by `wraps`.
+  const outer = (e: Edit): number => (e.owner.end - e.owner.start) * 4 + (e.wraps ?? 0);
+  return a.closing ? outer(a) - outer(b) : outer(b) - outer(a);
 }
 
 /** Spaces for `text`, keeping its line breaks, so what follows stays on its line. */

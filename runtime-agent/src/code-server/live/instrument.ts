@@ -9,7 +9,7 @@
  * pointing at the right line.
  */
 import type { Identifier } from 'acorn';
-import type { Edits } from './edits';
+import type { Edit, Edits } from './edits';
 import type { LiveModule } from './live-module';
 import type { AnyNode } from './walk';
 import type { LiveClass, LiveFunction, ProgramModel } from './program';
@@ -18,37 +18,51 @@ import type { LiveClass, LiveFunction, ProgramModel } from './program';
 export const HP = '__hotpatch$';
 const AGENT = 'globalThis[Symbol.for("hotpatch-agent")]';
 
-/** Adds the forwarding prologue to every function, and the registration to every class. */
-export function instrumentFunctions(model: ProgramModel, module: LiveModule, generation: number, edits: Edits): void {
+/**
+ * Adds the forwarding prologue to every function, and the registration to every class.
+ * Returns each function's prologue: a function evaluated on its own, with its closure
+ * variables read from `__hp_env`, gets one that passes that environment on instead.
+ */
+export function instrumentFunctions(
+  model: ProgramModel,
+  module: LiveModule,
+  generation: number,
+  edits: Edits,
+): Map<LiveFunction, Edit[]> {
+  const prologues = new Map<LiveFunction, Edit[]>();
   for (const fn of model.functions) {
     if (fn.fixed || fn.member?.owner.hasPrivate) continue;
-    addPrologue(fn, module.slotOf(fn.key), generation, edits);
+    prologues.set(fn, addPrologue(fn, module.slotOf(fn.key), generation, edits));
   }
   for (const klass of model.classes) instrumentClass(klass, model, module, generation, edits);
+  return prologues;
 }
 
-function addPrologue(fn: LiveFunction, slot: number, generation: number, edits: Edits): void {
+/** The prologue of `fn`, as edits; `env` is the expression that gives its closure variables. */
+export function addPrologue(
+  fn: LiveFunction,
+  slot: number,
+  generation: number,
+  edits: { insert(at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit },
+  envExpression?: string,
+): Edit[] {
   const { node } = fn;
   const guard = `${HP}.v[${slot}]>${generation}`;
-  const env = fn.env.length === 0 ? '' : `,${environment(fn.env)}`;
+  const env = fn.env.length === 0 ? '' : `,${envExpression ?? environment(fn.env)}`;
   if (fn.member?.kind === 'constructor') {
-    edits.insert(bodyStart(node), `if(${guard})return ${HP}.construct(${slot},arguments,new.target);`, node);
-    return;
+    return [edits.insert(bodyStart(node), `if(${guard})return ${HP}.construct(${slot},arguments,new.target);`, node)];
   }
   if (node.type === 'ArrowFunctionExpression') {
     const args = `[${(node.params as Identifier[]).map((p) => p.name).join(',')}]`;
     const forward = `${HP}.call(${slot},this,${args}${env})`;
     if (node.expression) {
       const body = node.body;
-      edits.insert(body.start, `(${guard}?${forward}:(`, node);
-      edits.insert(body.end, '))', node, true);
-    } else {
-      edits.insert(bodyStart(node), `if(${guard})return ${forward};`, node);
+      return [edits.insert(body.start, `(${guard}?${forward}:(`, node), edits.insert(body.end, '))', node, true)];
     }
-    return;
+    return [edits.insert(bodyStart(node), `if(${guard})return ${forward};`, node)];
   }
   const forward = `${HP}.call(${slot},this,arguments${env})`;
-  edits.insert(bodyStart(node), `if(${guard})return ${node.generator ? 'yield*' : ''}${forward};`, node);
+  return [edits.insert(bodyStart(node), `if(${guard})return ${node.generator ? 'yield*' : ''}${forward};`, node)];
 }
 
 /** After the body's `{` and its directives ('use strict' must stay first to stay in force). */
@@ -62,9 +76,13 @@ function bodyStart(node: AnyNode): number {
   return at;
 }
 
-/** An object whose accessors read and write the caller's closure variables. */
-function environment(names: string[]): string {
-  return `{${names.map((n) => `get ${n}(){return ${n}},set ${n}(__hp_v){${n}=__hp_v}`).join(',')}}`;
+/**
+ * An object whose accessors read and write the caller's closure variables; those named in
+ * `fromEnv` are themselves read from `__hp_env` (inside a function evaluated on its own).
+ */
+export function environment(names: string[], fromEnv?: ReadonlySet<string>): string {
+  const variable = (n: string): string => (fromEnv?.has(n) ? `__hp_env.${n}` : n);
+  return `{${names.map((n) => `get ${n}(){return ${variable(n)}},set ${n}(__hp_v){${variable(n)}=__hp_v}`).join(',')}}`;
 }
 
 function instrumentClass(

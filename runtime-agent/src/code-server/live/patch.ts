@@ -20,7 +20,7 @@
 import type { Identifier } from 'acorn';
 import { blank, Edits, type Edit } from './edits';
 import { labelOf, summaryOf, type Digest } from './digest';
-import { HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
+import { addPrologue, environment, HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
 import type { LiveModule } from './live-module';
 import { isFunction, type LiveFunction, type ProgramModel, type TopStatement } from './program';
 import type { AnyNode } from './walk';
@@ -57,6 +57,7 @@ class PatchBuilder {
   /** Functions already tried (and reported when they could not be given a body). */
   readonly #attempted = new Set<LiveFunction>();
   readonly #resolved: Map<Identifier, { start: number; end: number; isModule: boolean }>;
+  #prologues = new Map<LiveFunction, Edit[]>();
 
   constructor(
     readonly old: Digest,
@@ -69,7 +70,7 @@ class PatchBuilder {
 
   build(): Patch {
     const { model } = this;
-    instrumentFunctions(model, this.module, this.generation, this.edits);
+    this.#prologues = instrumentFunctions(model, this.module, this.generation, this.edits);
     this.#rewriteModuleReferences();
     const matched = this.#match();
     const parts: string[] = [];
@@ -303,7 +304,23 @@ class PatchBuilder {
     const { node } = fn;
     const code = this.model.code;
     const extra: Edit[] = [];
-    if (fromEnv) extra.push(...this.#environmentReferences(fn));
+    const skip = new Set<Edit>();
+    if (fromEnv) {
+      extra.push(...this.#environmentReferences(fn));
+      // Prologues inside pass on the environment it was given, not variables it does not have.
+      const outside = new Set(fn.env);
+      const insert = (at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit => {
+        const edit = { start: at, end: at, text, owner, closing };
+        extra.push(edit);
+        return edit;
+      };
+      for (const inner of this.model.functions) {
+        if (inner.node.start < node.start || inner.node.end > node.end || !this.#prologues.has(inner)) continue;
+        for (const edit of this.#prologues.get(inner)!) skip.add(edit);
+        const env = inner === fn ? '__hp_env' : environment(inner.env, outside);
+        addPrologue(inner, this.module.slotOf(inner.key), this.generation, { insert }, env);
+      }
+    }
     if (node.type === 'ArrowFunctionExpression') {
       const arrow = this.model.tokens.find(
         (t) => t.start >= (node.params.at(-1)?.end ?? node.start) && t.type.label === '=>',
@@ -315,13 +332,14 @@ class PatchBuilder {
         extra.push({ start: node.params[0]!.end, end: node.params[0]!.end, text: ')', owner: node, closing: true });
       if (arrow) extra.push({ start: arrow.start, end: arrow.end, text: '  ', owner: node });
       if (node.expression) {
-        extra.push({ start: node.body.start, end: node.body.start, text: '{return(', owner: node });
-        extra.push({ start: node.body.end, end: node.body.end, text: ')}', owner: node, closing: true });
+        // Around the prologue's own `(guard ? … : (body))`.
+        extra.push({ start: node.body.start, end: node.body.start, text: '{return(', owner: node, wraps: 1 });
+        extra.push({ start: node.body.end, end: node.body.end, text: ')}', owner: node, closing: true, wraps: 1 });
       }
     } else if (node.type === 'FunctionDeclaration') {
-      return `(${this.edits.render(code, node.start, node.end, extra)})`;
+      return `(${this.edits.render(code, node.start, node.end, extra, skip)})`;
     }
-    return this.edits.render(code, node.start, node.end, extra);
+    return this.edits.render(code, node.start, node.end, extra, skip);
   }
 
   /** Inside `fn`, references to variables of its enclosing functions become `__hp_env.name`. */
@@ -454,7 +472,7 @@ function resolutions(model: ProgramModel): Map<Identifier, { start: number; end:
       if (!variable || map.has(reference.identifier)) continue;
       const owner = variable.scope;
       const isModule =
-        (owner.block === model.ast && owner.type === 'function') ||
+        owner === model.moduleScope ||
         (owner.type === 'class' && topClasses.has(owner.block as AnyNode) && model.bindings.has(variable.name));
       map.set(reference.identifier, { start: owner.block.start, end: owner.block.end, isModule });
     }

@@ -86,10 +86,17 @@ export interface ProgramModel {
   /** Identifiers that are the value of a shorthand property (`{ users }`). */
   shorthand: Set<Identifier>;
   scopes: ScopeManager;
+  /** The scope of the module's own variables: the program's, or the wrapper function's (tsx). */
+  moduleScope: Scope;
+  /** The module's top-level statements: the program's, or those inside the wrapper. */
+  body: AnyNode[];
   tokens: Token[];
 }
 
 export class ParseFailure extends Error {}
+
+/** Between the parts of a key: not a character that source text such as `'/'` would bring. */
+export const KEY_SEPARATOR = ' › ';
 
 export function readProgram(code: string): ProgramModel {
   const tokens: Token[] = [];
@@ -108,12 +115,16 @@ export function readProgram(code: string): ProgramModel {
     throw new ParseFailure(error instanceof Error ? error.message : String(error));
   }
   const scopes = analyze(ast, { ecmaVersion: 2022, sourceType: 'script', nodejsScope: true });
-  const moduleScope = scopes.scopes.find((s) => s.type === 'function' && s.block === ast);
+  const wrapper = moduleWrapper(ast);
+  const moduleScope = scopes.scopes.find((s) => s.type === 'function' && s.block === (wrapper ?? ast));
   if (!moduleScope) throw new ParseFailure('no module scope');
+  const body = wrapper ? ((wrapper.body as AnyNode).body as AnyNode[]) : (ast.body as AnyNode[]);
   const model: ProgramModel = {
     code,
     ast,
-    prologueEnd: directivesEnd(ast),
+    prologueEnd: directivesEnd(body, wrapper ? (wrapper.body as AnyNode).start + 1 : 0),
+    moduleScope,
+    body,
     statements: [],
     functions: [],
     classes: [],
@@ -139,9 +150,25 @@ export function readProgram(code: string): ProgramModel {
   return model;
 }
 
-function directivesEnd(ast: Program): number {
-  let end = 0;
-  for (const statement of ast.body as AnyNode[]) {
+/**
+ * tsx runs a CommonJS file as `__filename = "…";(() => { <the module> })()`: the module's
+ * own statements and variables are those of that arrow function.
+ */
+function moduleWrapper(ast: Program): AnyNode | undefined {
+  const [first, second, ...rest] = ast.body as AnyNode[];
+  if (!first || !second || rest.length > 0) return undefined;
+  const assignment = first.type === 'ExpressionStatement' ? (first.expression as AnyNode) : undefined;
+  if (assignment?.type !== 'AssignmentExpression' || (assignment.left as AnyNode).name !== '__filename')
+    return undefined;
+  const call = second.type === 'ExpressionStatement' ? (second.expression as AnyNode) : undefined;
+  const callee = call?.type === 'CallExpression' && call.arguments.length === 0 ? (call.callee as AnyNode) : undefined;
+  if (callee?.type !== 'ArrowFunctionExpression' || callee.params.length > 0) return undefined;
+  return (callee.body as AnyNode).type === 'BlockStatement' ? callee : undefined;
+}
+
+function directivesEnd(body: AnyNode[], start: number): number {
+  let end = start;
+  for (const statement of body) {
     if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') break;
     end = statement.end;
   }
@@ -158,7 +185,7 @@ class Reader {
   ) {}
 
   read(): void {
-    for (const node of this.model.ast.body as AnyNode[]) {
+    for (const node of this.model.body) {
       this.model.statements.push(this.#statement(node));
       this.#visit(node, undefined, undefined, '');
     }
@@ -245,7 +272,7 @@ class Reader {
 
   #class(node: ClassNode, parentFn: LiveFunction | undefined, context: string): LiveClass {
     const name = node.id?.name ?? (context || 'class');
-    const key = this.#unique(`${parentFn?.key ?? ''}/class:${name}`);
+    const key = this.#unique(`${parentFn?.key ?? ''}${KEY_SEPARATOR}class:${name}`);
     const from = this.#tokenIndex(node.start);
     let hasPrivate = false;
     for (let i = from; i < this.model.tokens.length && this.model.tokens[i]!.start < node.end; i++) {
@@ -268,7 +295,7 @@ class Reader {
       : node.type === 'FunctionDeclaration' && node.id
         ? `fn:${node.id.name}`
         : context || (node.id ? `fn:${node.id.name}` : 'anon');
-    const key = member ? this.#unique(place) : this.#unique(`${parentFn?.key ?? ''}/${place}`);
+    const key = member ? this.#unique(place) : this.#unique(`${parentFn?.key ?? ''}${KEY_SEPARATOR}${place}`);
     const live: LiveFunction = {
       node,
       key,
