@@ -208,6 +208,8 @@ export interface LoadReport {
   added: string[];
   /** Functions whose new body now runs wherever they are held (route handlers, listeners, callbacks). */
   functions: string[];
+  /** Statements removed or changed whose routes and middleware (Express, Koa, @koa/router) were taken back. */
+  undone: string[];
   /** What could not apply in place, each with its reason: a restart applies it. */
   notApplied: string[];
 }

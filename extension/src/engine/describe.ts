@@ -11,6 +11,7 @@ export function describeReport(report: LoadReport): string {
   if (report.rebound.length > 0) parts.push(`new value: ${report.rebound.join(', ')}`);
   if (report.added.length > 0) parts.push(`added: ${report.added.join(', ')}`);
   if (report.functions.length > 0) parts.push(`new code in: ${report.functions.join(', ')}`);
+  if (report.undone?.length) parts.push(`taken back: ${report.undone.join(', ')}`);
   return `applied: ${parts.join('; ')}`;
 }
 

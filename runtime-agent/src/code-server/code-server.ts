@@ -30,6 +30,7 @@ import {
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, type LiveModule, type LiveVersion } from './live';
 import { installLiveVersion } from './live/install';
+import { adaptFramework } from './live/registrations';
 import { findOriginalSource } from './original-source';
 import { createStableExports, updateStableExports, type CurrentExport } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
@@ -219,7 +220,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       filename: string,
       ...rest: unknown[]
     ): unknown {
-      if (!server.isHot(filename)) return originalCompile.call(this, content, filename, ...rest);
+      if (!server.isHot(filename)) {
+        const result = originalCompile.call(this, content, filename, ...rest);
+        adaptFramework(filename, this.exports);
+        return result;
+      }
       const live = server.#live.instrument(filename, content);
       let top: ReturnType<typeof captureTopLevel<unknown>>;
       try {
@@ -426,7 +431,17 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
 function reportOf(file: string, version: ModuleVersion): LoadReport {
   const patched = version.live?.report;
   if (patched) return { file, mode: 'patched', ...patched };
-  return { file, mode: 'reloaded', kept: 0, ran: [], rebound: [], added: [], functions: [], notApplied: version.notes };
+  return {
+    file,
+    mode: 'reloaded',
+    kept: 0,
+    ran: [],
+    rebound: [],
+    added: [],
+    functions: [],
+    undone: [],
+    notApplied: version.notes,
+  };
 }
 
 /** Why a load evaluated the whole module again, said as a warning: its module state started over. */

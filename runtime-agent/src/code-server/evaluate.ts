@@ -17,6 +17,7 @@ import {
   endDefinitions,
   type ServerDefinition,
 } from '../processes/define-server';
+import { enterTopLevel, leaveTopLevel } from './live/registrations';
 import { captureTimers, type OwnedTimers } from './timer-ownership';
 
 export interface InternalModule {
@@ -69,10 +70,12 @@ export function captureTopLevel<T>(
 ): { result: T; timers: OwnedTimers; servers: Map<string, ServerDefinition> } {
   const collector = new DefinitionCollector(file);
   beginDefinitions(collector);
+  const frame = enterTopLevel(file);
   try {
     const { result, timers } = captureTimers(evaluate);
     return { result, timers, servers: collector.definitions };
   } finally {
+    leaveTopLevel(frame);
     endDefinitions(collector);
   }
 }

@@ -24,6 +24,8 @@ export interface LiveVersion {
   classes: Map<number, ClassInfo>;
   /** Old statement index → new statement index, for the statements kept (their timers carry over). */
   kept: Map<number, number>;
+  /** The statements of the running version this one removed or changed: what they registered is taken back. */
+  removed: object[];
 }
 
 export interface ClassInfo {
@@ -40,7 +42,7 @@ export interface ClassMember {
 }
 
 export class LiveCode {
-  readonly #starting = new Map<string, LiveModule>();
+  readonly #starting = new Map<string, VersionScope>();
   readonly #staged = new Map<string, VersionScope>();
 
   /** The first version's code made live, or undefined when it cannot be (it is then loaded as it is). */
@@ -56,8 +58,8 @@ export class LiveCode {
     const edits = new Edits();
     instrumentStartup(model, edits);
     instrumentFunctions(model, module, 1, edits);
-    this.#starting.set(file, module);
     const scope = new VersionScope(module, 1, false);
+    this.#starting.set(file, scope);
     return {
       code: edits.render(code, 0, code.length),
       module,
@@ -67,6 +69,7 @@ export class LiveCode {
         report: undefined,
         classes: classesOf(model, module),
         kept: new Map(),
+        removed: [],
       },
     };
   }
@@ -77,11 +80,12 @@ export class LiveCode {
    */
   readonly enter = (file: string, accessors?: Record<string, unknown>): VersionScope => {
     if (accessors) {
-      const module = this.#starting.get(file);
+      const scope = this.#starting.get(file);
       this.#starting.delete(file);
-      if (!module) throw new Error(`hotpatch: ${file} was not instrumented by this agent`);
-      module.bindings = accessors;
-      return new VersionScope(module, 1, false);
+      if (!scope) throw new Error(`hotpatch: ${file} was not instrumented by this agent`);
+      scope.module.bindings = accessors;
+      scope.s = accessors;
+      return scope;
     }
     const scope = this.#staged.get(file);
     if (!scope) throw new Error(`hotpatch: no version of ${file} is being evaluated`);
@@ -98,8 +102,15 @@ export class LiveCode {
       throw error;
     }
     const generation = module.nextGeneration();
-    const patch = buildPatch(current.digest, model, module, generation);
+    const before = current.scope.statementIds;
+    const patch = buildPatch(current.digest, model, module, generation, (index) =>
+      module.registrations.has(before[index] ?? {}),
+    );
     const scope = new VersionScope(module, generation, true);
+    // Kept statements keep their identity; the others are new.
+    const newToOld = new Map([...patch.kept].map(([oldIndex, newIndex]) => [newIndex, oldIndex]));
+    scope.statementIds = model.body.map((_, index) => before[newToOld.get(index) ?? -1] ?? {});
+    const reused = new Set(scope.statementIds);
     return {
       code: patch.code,
       version: {
@@ -108,6 +119,7 @@ export class LiveCode {
         report: patch.report,
         classes: classesOf(model, module),
         kept: patch.kept,
+        removed: before.filter((id) => !reused.has(id)),
       },
     };
   }

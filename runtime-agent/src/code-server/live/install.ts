@@ -6,12 +6,14 @@
 import { patchClass } from '../stable-exports';
 import type { LiveVersion } from './index';
 import type { LiveModule } from './live-module';
+import { unregister } from './registrations';
 
 /** Returns what could not be done. */
 export function installLiveVersion(module: LiveModule, version: LiveVersion): string[] {
   const warnings: string[] = [];
   const { scope } = version;
   scope.install();
+  unregister(module, version.removed);
   for (const [slot, next] of scope.classes) {
     const running = module.classes[slot];
     const info = version.classes.get(slot);

@@ -15,6 +15,7 @@
  */
 
 import { markStatement } from '../timer-ownership';
+import { enterStatement, type Registration } from './registrations';
 
 export type Callable = (...args: unknown[]) => unknown;
 type Environment = Record<string, unknown>;
@@ -28,6 +29,8 @@ export class LiveModule {
   readonly slots = new Map<string, number>();
   /** The class object of each class slot: the identity instances and importers hold. */
   readonly classes: Array<Function | undefined> = [];
+  /** Routes and middleware each top-level statement registered (by statement identity; see registrations.ts). */
+  readonly registrations = new Map<object, Registration[]>();
   #generation = 1;
 
   constructor(
@@ -70,6 +73,11 @@ export class VersionScope {
   readonly bodies: StagedBody[] = [];
   /** Classes this version's code evaluated, by slot. */
   readonly classes = new Map<number, Function>();
+  /**
+   * An identity per top-level statement, by index: a statement a load keeps keeps its identity,
+   * so what it registered stays attributed to it.
+   */
+  statementIds: object[] = [];
 
   constructor(
     readonly module: LiveModule,
@@ -83,6 +91,8 @@ export class VersionScope {
   /** Marks the start of a top-level statement, so the timers it starts are attributed to it. */
   at(index: number): void {
     markStatement(index);
+    if (this.generation === 1) this.statementIds[index] ??= {};
+    enterStatement(this, index);
   }
 
   /** Forwards a call of an older body to the newest one. */

@@ -32,6 +32,8 @@ export interface PatchReport {
   rebound: string[];
   added: string[];
   functions: string[];
+  /** Statements removed or changed whose routes and middleware were taken back. */
+  undone: string[];
   /** What cannot apply in place, each with its reason. */
   notApplied: string[];
 }
@@ -43,13 +45,28 @@ export interface Patch {
   kept: Map<number, number>;
 }
 
-export function buildPatch(old: Digest, model: ProgramModel, module: LiveModule, generation: number): Patch {
-  return new PatchBuilder(old, model, module, generation).build();
+/** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
+export function buildPatch(
+  old: Digest,
+  model: ProgramModel,
+  module: LiveModule,
+  generation: number,
+  registered: (index: number) => boolean = () => false,
+): Patch {
+  return new PatchBuilder(old, model, module, generation, registered).build();
 }
 
 class PatchBuilder {
   readonly edits = new Edits();
-  readonly report: PatchReport = { kept: 0, ran: [], rebound: [], added: [], functions: [], notApplied: [] };
+  readonly report: PatchReport = {
+    kept: 0,
+    ran: [],
+    rebound: [],
+    added: [],
+    functions: [],
+    undone: [],
+    notApplied: [],
+  };
   readonly #prelude: string[] = [];
   readonly #appendix: string[] = [];
   /** Functions whose new body is already registered by the code being emitted. */
@@ -64,6 +81,7 @@ class PatchBuilder {
     readonly model: ProgramModel,
     readonly module: LiveModule,
     readonly generation: number,
+    readonly registered: (index: number) => boolean,
   ) {
     this.#resolved = resolutions(model);
   }
@@ -130,6 +148,10 @@ class PatchBuilder {
           this.report.notApplied.push(
             `${s.declares[0]} (line ${s.line}) was removed: code that holds it keeps calling its old version until restart`,
           );
+        return;
+      }
+      if (this.registered(i)) {
+        this.report.undone.push(`line ${s.line}: ${summaryOf(s.shape)}`);
         return;
       }
       this.report.notApplied.push(

@@ -1,0 +1,177 @@
+/**
+ * Ordered registrations: routes and middleware that a module's top-level statements append to
+ * a framework's list (Express's router stack, Koa's middleware, @koa/router's routes). Order
+ * is behaviour there: a route added after the 404 handler never answers. So each entry is
+ * attributed to the statement that registered it, and
+ * - a statement that a load adds runs, and what it registers moves to where its statement
+ *   stands in the file: before the entries of the statements that follow it;
+ * - a statement that a load removes (or changes) has its entries taken out again, so its route
+ *   stops answering. That is what a restart would do, without the restart.
+ *
+ * The lists are reached by wrapping the few methods that append to them, when the framework's
+ * file is loaded: nothing else of the framework is touched.
+ */
+import { sep } from 'node:path';
+import type { LiveModule, VersionScope } from './live-module';
+
+/** The top-level statement being evaluated now, innermost module first. */
+interface Evaluating {
+  file: string;
+  scope: VersionScope | undefined;
+  index: number;
+}
+const evaluating: Evaluating[] = [];
+
+/** Called around each hot module's top level (see captureTopLevel). */
+export function enterTopLevel(file: string): Evaluating {
+  const frame = { file, scope: undefined, index: -1 };
+  evaluating.push(frame);
+  return frame;
+}
+
+export function leaveTopLevel(frame: Evaluating): void {
+  const at = evaluating.lastIndexOf(frame);
+  if (at >= 0) evaluating.length = at;
+}
+
+/** Called by a live module's statement marks. */
+export function enterStatement(scope: VersionScope, index: number): void {
+  const frame = evaluating.at(-1);
+  if (frame?.file !== scope.module.file) return;
+  frame.scope = scope;
+  frame.index = index;
+}
+
+interface Attribution {
+  module: LiveModule;
+  statement: object;
+}
+const attributions = new WeakMap<object, Attribution>();
+
+/** What a statement registered, to take back if a load removes the statement. */
+export interface Registration {
+  list: WeakRef<unknown[]>;
+  entry: WeakRef<object>;
+}
+
+function appended(list: unknown[], before: number): void {
+  const frame = evaluating.at(-1);
+  const scope = frame?.scope;
+  if (!scope || frame.index < 0 || list.length <= before) return;
+  const statement = scope.statementIds[frame.index];
+  if (!statement) return;
+  const added = list.slice(before);
+  const module = scope.module;
+  for (const entry of added) {
+    if (typeof entry !== 'object' && typeof entry !== 'function') continue;
+    if (entry === null) continue;
+    attributions.set(entry, { module, statement });
+    const registrations = module.registrations.get(statement) ?? [];
+    registrations.push({ list: new WeakRef(list), entry: new WeakRef(entry) });
+    module.registrations.set(statement, registrations);
+  }
+  if (scope.generation > 1) placeInOrder(list, before, added, scope, frame.index);
+}
+
+/** Moves `added` (at the end of `list`) before the first entry of a statement that follows its own. */
+function placeInOrder(list: unknown[], before: number, added: unknown[], scope: VersionScope, index: number): void {
+  for (let k = 0; k < before; k++) {
+    const entry = list[k];
+    const owner = typeof entry === 'object' || typeof entry === 'function' ? attributions.get(entry!) : undefined;
+    if (owner?.module !== scope.module) continue;
+    if (scope.statementIds.indexOf(owner.statement) > index) {
+      list.splice(before, added.length);
+      list.splice(k, 0, ...added);
+      return;
+    }
+  }
+}
+
+/** Takes out what the given statements registered; returns how many entries went. */
+export function unregister(module: LiveModule, statements: Iterable<object>): number {
+  let removed = 0;
+  for (const statement of statements) {
+    for (const { list, entry } of module.registrations.get(statement) ?? []) {
+      const array = list.deref();
+      const value = entry.deref();
+      const at = array && value ? array.indexOf(value) : -1;
+      if (at >= 0) {
+        array!.splice(at, 1);
+        removed++;
+      }
+    }
+    module.registrations.delete(statement);
+  }
+  return removed;
+}
+
+/** Wraps `owner[method]`, which appends to the list `listOf(this)` gives. */
+function wrapAppender(owner: object, method: string, listOf: (self: unknown) => unknown): void {
+  const original = (owner as Record<string, unknown>)[method];
+  if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return;
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    const list = evaluating.length > 0 ? listOf(this) : undefined;
+    const before = Array.isArray(list) ? list.length : 0;
+    const result: unknown = Reflect.apply(original, this, args);
+    if (Array.isArray(list)) appended(list, before);
+    return result;
+  };
+  Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(original));
+  Object.defineProperty(wrapped, WRAPPED, { value: true });
+  (owner as Record<string, unknown>)[method] = wrapped;
+}
+const WRAPPED = Symbol('hotpatch.registrations');
+
+const stackOf = (self: unknown): unknown => (self as { stack?: unknown } | null)?.stack;
+
+/** The frameworks' files (under node_modules) and the methods of theirs that append to a list. */
+const ADAPTERS: Array<{ path: string[]; adapt: (exports: unknown) => void }> = [
+  {
+    // Express 5's router (the `router` package): app.use, app.get, router.use, router.get.
+    path: ['router', 'index.js'],
+    adapt: (exports) => {
+      const proto = (exports as { prototype?: object }).prototype;
+      if (proto) for (const method of ['use', 'route']) wrapAppender(proto, method, stackOf);
+    },
+  },
+  {
+    // Express 4's router: its methods are properties of the module's export itself.
+    path: ['express', 'lib', 'router', 'index.js'],
+    adapt: (exports) => {
+      for (const method of ['use', 'route']) wrapAppender(exports as object, method, stackOf);
+    },
+  },
+  {
+    path: ['koa', 'lib', 'application.js'],
+    adapt: (exports) => {
+      const proto = (exports as { prototype?: object }).prototype;
+      if (proto) wrapAppender(proto, 'use', (self) => (self as { middleware?: unknown } | null)?.middleware);
+    },
+  },
+  {
+    path: ['@koa', 'router', 'dist', 'index.js'],
+    adapt: (exports) => {
+      const proto = (exports as { prototype?: object }).prototype;
+      if (proto) wrapAppender(proto, 'register', stackOf);
+    },
+  },
+  {
+    path: ['@koa', 'router', 'lib', 'router.js'],
+    adapt: (exports) => {
+      const proto = (exports as { prototype?: object }).prototype;
+      if (proto) wrapAppender(proto, 'register', stackOf);
+    },
+  },
+];
+
+/** Called for every CommonJS file Node compiles that is not hot: adapts the frameworks above. */
+export function adaptFramework(filename: string, exports: unknown): void {
+  if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
+  const parts = filename.split(sep);
+  const inModules = parts.lastIndexOf('node_modules');
+  if (inModules < 0) return;
+  const tail = parts.slice(inModules + 1);
+  for (const adapter of ADAPTERS) {
+    if (tail.length === adapter.path.length && adapter.path.every((p, i) => tail[i] === p)) adapter.adapt(exports);
+  }
+}
