@@ -24,11 +24,12 @@ import {
   captureTopLevel,
   evaluateVersion,
   originalCompile,
+  LoadFailure,
   type Evaluated,
   type InternalModule,
 } from './evaluate';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
-import { LiveCode, type LiveModule, type LiveVersion } from './live';
+import { LiveCode, sourcePosition, type LiveModule, type LiveVersion } from './live';
 import { installLiveVersion } from './live/install';
 import { adaptFramework } from './live/registrations';
 import { findOriginalSource } from './original-source';
@@ -324,9 +325,13 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     let evaluated: Evaluated;
     if (patch) {
       // Only what changed runs, in a module whose exports start as the running ones.
-      evaluated = this.#live.evaluating(file, patch.version.scope, () =>
-        evaluateVersion(file, patch.code, snapshot(current.exports)),
-      );
+      try {
+        evaluated = this.#live.evaluating(file, patch.version.scope, () =>
+          evaluateVersion(file, patch.code, snapshot(current.exports)),
+        );
+      } catch (error) {
+        throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
+      }
       evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
     } else {
       evaluated = evaluateVersion(file, code);
@@ -426,6 +431,14 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const module = this.get(file);
     return which === 'current' ? module.current : module.old;
   }
+}
+
+/** A load error located in the patch's code, moved to the place in the code the client sent. */
+function inSentCode(error: LoadFailure, patch: Parameters<typeof sourcePosition>[0], code: string): LoadFailure {
+  const { line, column } = error.data;
+  if (line === undefined) return error;
+  const position = sourcePosition(patch, code, line, column ?? 1);
+  return position ? new LoadFailure({ ...error.data, ...position }) : error;
 }
 
 function reportOf(file: string, version: ModuleVersion): LoadReport {

@@ -32,17 +32,64 @@ export class Edits {
   }
 
   /** `code[start, end)` with the edits of the nodes inside it, and `extra`, applied; `skip` left out. */
-  render(code: string, start: number, end: number, extra: Edit[] = [], skip?: ReadonlySet<Edit>): string {
+  render(code: string, start: number, end: number, extra: Edit[] = [], skip?: ReadonlySet<Edit>): Mapped {
     const inside = (e: Edit): boolean => e.owner.start >= start && e.owner.end <= end && !skip?.has(e);
     const edits = [...this.#edits.filter(inside), ...extra.filter(inside)].sort(compareEdits);
-    let out = '';
+    const out = new Mapped();
     let at = start;
     for (const edit of edits) {
       if (edit.start < at) continue; // would overlap an earlier replacement; never produced
-      out += code.slice(at, edit.start) + edit.text;
+      out.copy(code, at, edit.start).add(edit.text);
       at = edit.end;
     }
-    return out + code.slice(at, end);
+    return out.copy(code, at, end);
+  }
+}
+
+/**
+ * Generated text that remembers which stretches were copied from the source, so a position
+ * in it (an error's line and column) can be taken back to the source the user wrote.
+ */
+export class Mapped {
+  text = '';
+  /** Stretches copied from the source: output offset, source offset, length. */
+  readonly #copied: Array<[number, number, number]> = [];
+
+  /** Text of our own (a prologue, a wrapper): it maps to where it was inserted. */
+  add(text: string): this {
+    this.text += text;
+    return this;
+  }
+
+  copy(code: string, start: number, end: number): this {
+    if (end > start) this.#copied.push([this.text.length, start, end - start]);
+    this.text += code.slice(start, end);
+    return this;
+  }
+
+  /** The source's text as spaces (line breaks kept): a statement not run again. */
+  blank(code: string, start: number, end: number): this {
+    if (end > start) this.#copied.push([this.text.length, start, end - start]);
+    this.text += blank(code.slice(start, end));
+    return this;
+  }
+
+  append(other: Mapped): this {
+    for (const [out, source, length] of other.#copied) this.#copied.push([out + this.text.length, source, length]);
+    this.text += other.text;
+    return this;
+  }
+
+  /** The source offset of output offset `at`: inside a copied stretch exactly, else where the inserted text began. */
+  sourceOffset(at: number): number | undefined {
+    let found: [number, number, number] | undefined;
+    for (const stretch of this.#copied) {
+      if (stretch[0] > at) break;
+      found = stretch;
+    }
+    if (!found) return undefined;
+    const [out, source, length] = found;
+    return at < out + length ? source + (at - out) : source + length;
   }
 }
 

@@ -6,7 +6,7 @@
  * the first version calls it with accessors over its module scope, a later version without,
  * to receive the VersionScope staged for it.
  */
-import { Edits } from './edits';
+import { Edits, type Mapped } from './edits';
 import { digestOf, type Digest } from './digest';
 import { constructorKey, instrumentFunctions, instrumentStartup } from './instrument';
 import { LiveModule, VersionScope } from './live-module';
@@ -61,7 +61,7 @@ export class LiveCode {
     const scope = new VersionScope(module, 1, false);
     this.#starting.set(file, scope);
     return {
-      code: edits.render(code, 0, code.length),
+      code: edits.render(code, 0, code.length).text,
       module,
       version: {
         scope,
@@ -93,7 +93,11 @@ export class LiveCode {
   };
 
   /** The patch that takes `module` from the version digested as `current` to `code`; undefined if `code` cannot be read. */
-  patch(module: LiveModule, current: LiveVersion, code: string): { code: string; version: LiveVersion } | undefined {
+  patch(
+    module: LiveModule,
+    current: LiveVersion,
+    code: string,
+  ): { code: string; map: Mapped; version: LiveVersion } | undefined {
     let model: ProgramModel;
     try {
       model = readProgram(code);
@@ -113,6 +117,7 @@ export class LiveCode {
     const reused = new Set(scope.statementIds);
     return {
       code: patch.code,
+      map: patch.map,
       version: {
         scope,
         digest: digestOf(model, current.digest.bindings),
@@ -138,6 +143,34 @@ export class LiveCode {
   abandon(file: string): void {
     this.#starting.delete(file);
   }
+}
+
+/**
+ * A line and column (1-based) in a patch's evaluated code, taken back to the code the client
+ * sent, so an error names the place the user edited.
+ */
+export function sourcePosition(
+  patch: { code: string; map: Mapped },
+  source: string,
+  line: number,
+  column: number,
+): { line: number; column: number } | undefined {
+  const offset = offsetOf(patch.code, line, column);
+  const back = offset === undefined ? undefined : patch.map.sourceOffset(offset);
+  if (back === undefined) return undefined;
+  const before = source.slice(0, back);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: back - lineStart + 1 };
+}
+
+function offsetOf(text: string, line: number, column: number): number | undefined {
+  let at = 0;
+  for (let l = 1; l < line; l++) {
+    const next = text.indexOf('\n', at);
+    if (next < 0) return undefined;
+    at = next + 1;
+  }
+  return at + column - 1;
 }
 
 function classesOf(model: ProgramModel, module: LiveModule): Map<number, ClassInfo> {

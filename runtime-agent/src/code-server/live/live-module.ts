@@ -133,6 +133,15 @@ export class VersionScope {
     if (typeof body === 'function') this.bodies.push({ slot, body, withEnv: false });
   }
 
+  /** Registers the methods `[slot, key, part]` of an object literal this version makes; returns it. */
+  members<T extends object>(list: Array<[number, string, 'value' | 'get' | 'set']>, object: T): T {
+    for (const [slot, key, part] of list) {
+      const body = Object.getOwnPropertyDescriptor(object, key)?.[part] as unknown;
+      if (typeof body === 'function') this.bodies.push({ slot, body, withEnv: false });
+    }
+    return object;
+  }
+
   /** From a first version's setter: a write made through a staging layer stays in it. */
   w(target: object, key: string, value: unknown): void {
     stageWrite(target, key, value);

@@ -18,7 +18,7 @@
  * reaches the running module's variables.
  */
 import type { Identifier } from 'acorn';
-import { blank, Edits, type Edit } from './edits';
+import { Edits, Mapped, type Edit } from './edits';
 import { labelOf, summaryOf, type Digest } from './digest';
 import { addPrologue, environment, HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
 import type { LiveModule } from './live-module';
@@ -40,6 +40,8 @@ export interface PatchReport {
 
 export interface Patch {
   code: string;
+  /** Takes an offset in `code` back to the offset in the version's code it came from. */
+  map: Mapped;
   report: PatchReport;
   /** Old statement index → new statement index, for the statements not run again. */
   kept: Map<number, number>;
@@ -91,30 +93,32 @@ class PatchBuilder {
     this.#prologues = instrumentFunctions(model, this.module, this.generation, this.edits);
     this.#rewriteModuleReferences();
     const matched = this.#match();
-    const parts: string[] = [];
+    // The directives, then the header (written last: the prelude is known at the end), then the rest.
+    const head = new Mapped();
+    const body = new Mapped();
     let at = 0;
-    let headerAt = -1;
     for (const [index, statement] of model.statements.entries()) {
       const { node } = statement;
-      parts.push(model.code.slice(at, node.start));
-      if (typeof node.directive === 'string') {
-        parts.push(model.code.slice(node.start, node.end));
+      const directive = typeof node.directive === 'string';
+      const out = directive && body.text === '' ? head : body;
+      out.copy(model.code, at, node.start);
+      if (directive) {
+        out.copy(model.code, node.start, node.end);
       } else {
-        if (headerAt < 0) headerAt = parts.push('') - 1;
         const oldIndex = matched.get(index);
         const text = this.#statement(statement, oldIndex !== undefined);
-        parts.push(text.trim() === '' || oldIndex !== undefined ? text : statementMark(index) + text);
+        if (text.text.trim() !== '' && oldIndex === undefined) body.add(statementMark(index));
+        body.append(text);
       }
       at = node.end;
     }
-    parts.push(model.code.slice(at));
-    if (headerAt < 0) headerAt = parts.push('') - 1;
+    body.copy(model.code, at, model.code.length);
     this.#sweepChangedFunctions();
     this.#reportChangedFunctions();
-    parts[headerAt] = versionHeader() + this.#prelude.join('');
-    if (this.#appendix.length > 0) parts.push('\n', this.#appendix.join('\n'));
+    head.add(versionHeader() + this.#prelude.join('')).append(body);
+    if (this.#appendix.length > 0) head.add('\n' + this.#appendix.join('\n'));
     const kept = new Map([...matched].map(([newIndex, oldIndex]) => [oldIndex, newIndex]));
-    return { code: parts.join(''), report: this.report, kept };
+    return { code: head.text, map: head, report: this.report, kept };
   }
 
   /** New statements matched to an old one with the same shape (new index → old index), in order; the rest are new. */
@@ -161,17 +165,17 @@ class PatchBuilder {
     return matched;
   }
 
-  #statement(statement: TopStatement, matched: boolean): string {
+  #statement(statement: TopStatement, matched: boolean): Mapped {
     const { node } = statement;
     const code = this.model.code;
-    if (statement.exportNames) return blank(code.slice(node.start, node.end));
+    if (statement.exportNames) return new Mapped().blank(code, node.start, node.end);
     if (statement.declaration === 'function') return this.#functionDeclaration(statement);
     if (statement.declaration === 'class' && (!matched || this.#classChanged(node))) {
       const name = statement.declares[0];
       const rendered = this.edits.render(code, node.start, node.end);
       if (name && !this.old.bindings.has(name)) {
         this.report.added.push(name);
-        return `${rendered};${HP}.s.${name}=${name};`;
+        return rendered.add(`;${HP}.s.${name}=${name};`);
       }
       return rendered;
     }
@@ -186,7 +190,7 @@ class PatchBuilder {
   }
 
   /** A function declaration stays a declaration (hoisted) of the evaluated code; its body is registered. */
-  #functionDeclaration(statement: TopStatement): string {
+  #functionDeclaration(statement: TopStatement): Mapped {
     const { node } = statement;
     const name = statement.declares[0]!;
     if (!this.old.bindings.has(name)) {
@@ -203,7 +207,7 @@ class PatchBuilder {
   }
 
   /** `const a = 1, { b } = c;` → `(__hotpatch$.s.a = 1, { b: __hotpatch$.s.b } = c);` */
-  #bind(statement: TopStatement): string {
+  #bind(statement: TopStatement): Mapped {
     const { node } = statement;
     const code = this.model.code;
     const kind = String(node.kind);
@@ -232,17 +236,17 @@ class PatchBuilder {
    * whose code changed: each is evaluated on its own and registered as the newest body of its
    * slot (a class: patched at commit through its static block).
    */
-  #keptWithNewBodies(node: AnyNode): string {
+  #keptWithNewBodies(node: AnyNode): Mapped {
     const code = this.model.code;
-    let out = '';
+    const out = new Mapped();
     let at = node.start;
     for (const item of this.#changedInside(node)) {
       const text = this.#standalone(item);
       if (text === undefined) continue;
-      out += blank(code.slice(at, item.start)) + text;
+      out.blank(code, at, item.start).append(text);
       at = item.end;
     }
-    return out + blank(code.slice(at, node.end));
+    return out.blank(code, at, node.end);
   }
 
   /** The outermost changed functions and classes inside a kept statement. */
@@ -279,9 +283,13 @@ class PatchBuilder {
   }
 
   /** A changed function or class rendered to be evaluated on its own; undefined when it cannot be. */
-  #standalone(node: AnyNode): string | undefined {
+  #standalone(node: AnyNode): Mapped | undefined {
     const code = this.model.code;
-    if (!isFunction(node)) return `(${this.edits.render(code, node.start, node.end)});`;
+    if (!isFunction(node))
+      return new Mapped()
+        .add('(')
+        .append(this.edits.render(code, node.start, node.end))
+        .add(');');
     const fn = this.model.functions.find((f) => f.node === node)!;
     const before = this.old.functions.get(fn.key)!;
     if (fn.fixed || before.fixed) return undefined; // reported by the sweep
@@ -291,15 +299,18 @@ class PatchBuilder {
       const property = this.#methodProperty(fn);
       if (property) {
         const part = property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
-        return `${HP}.member(${slot},{${this.edits.render(code, property.start, property.end)}},${JSON.stringify(part)});`;
+        return new Mapped()
+          .add(`${HP}.member(${slot},{`)
+          .append(this.edits.render(code, property.start, property.end))
+          .add(`},${JSON.stringify(part)});`);
       }
-      return `${HP}.impl(${slot},${this.#asFunction(fn)});`;
+      return new Mapped().add(`${HP}.impl(${slot},`).append(this.#asFunction(fn)).add(');');
     }
     return this.#envFactory(fn, slot, before.env);
   }
 
   /** `(__hp_env) => function (...) {...}`, the closure variables read from the old closure's environment. */
-  #envFactory(fn: LiveFunction, slot: number, available: string[]): string | undefined {
+  #envFactory(fn: LiveFunction, slot: number, available: string[]): Mapped | undefined {
     this.#attempted.add(fn);
     const missing = fn.env.filter((n) => !available.includes(n));
     if (missing.length > 0) {
@@ -315,14 +326,14 @@ class PatchBuilder {
       );
       return undefined;
     }
-    return `${HP}.implEnv(${slot},(__hp_env)=>${this.#asFunction(fn, true)});`;
+    return new Mapped().add(`${HP}.implEnv(${slot},(__hp_env)=>`).append(this.#asFunction(fn, true)).add(');');
   }
 
   /**
    * The function's text as a `function` expression (an arrow becomes one, so the caller's
    * `this` reaches it), optionally with its closure variables read from `__hp_env`.
    */
-  #asFunction(fn: LiveFunction, fromEnv = false): string {
+  #asFunction(fn: LiveFunction, fromEnv = false): Mapped {
     const { node } = fn;
     const code = this.model.code;
     const extra: Edit[] = [];
@@ -359,7 +370,10 @@ class PatchBuilder {
         extra.push({ start: node.body.end, end: node.body.end, text: ')}', owner: node, closing: true, wraps: 1 });
       }
     } else if (node.type === 'FunctionDeclaration') {
-      return `(${this.edits.render(code, node.start, node.end, extra, skip)})`;
+      return new Mapped()
+        .add('(')
+        .append(this.edits.render(code, node.start, node.end, extra, skip))
+        .add(')');
     }
     return this.edits.render(code, node.start, node.end, extra, skip);
   }
@@ -380,15 +394,32 @@ class PatchBuilder {
 
   /** Changed module-level functions created by code that runs now register themselves as they are made. */
   #registerFreshFunctions(node: AnyNode): void {
+    const methods = new Map<AnyNode, string[]>();
     for (const fn of this.model.functions) {
       if (fn.parent || fn.member || fn.node.start < node.start || fn.node.end > node.end) continue;
-      if (fn.node.type === 'FunctionDeclaration' || this.#methodProperty(fn) || !this.#changed(fn) || fn.fixed)
+      if (fn.node.type === 'FunctionDeclaration' || !this.#changed(fn) || fn.fixed) continue;
+      const property = this.#methodProperty(fn);
+      if (property) {
+        // A method is not an expression to wrap: the object it is made in registers it.
+        const object = this.#objectOf.get(property);
+        if (!object || property.computed) continue;
+        const part = property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
+        const name = JSON.stringify(String((property.key as AnyNode).name ?? (property.key as AnyNode).value));
+        const list = methods.get(object) ?? [];
+        list.push(`[${this.module.slotOf(fn.key)},${name},"${part}"]`);
+        methods.set(object, list);
+        this.#registered.add(fn);
         continue;
+      }
       if (fn.node.type === 'ArrowFunctionExpression' && fn.own.split(' ').includes('this')) continue;
       const slot = this.module.slotOf(fn.key);
       this.edits.insert(fn.node.start, `${HP}.impl(${slot},`, fn.node);
       this.edits.insert(fn.node.end, ')', fn.node, true);
       this.#registered.add(fn);
+    }
+    for (const [object, list] of methods) {
+      this.edits.insert(object.start, `${HP}.members([${list.join(',')}],`, object);
+      this.edits.insert(object.end, ')', object, true);
     }
   }
 
@@ -415,7 +446,7 @@ class PatchBuilder {
       }
       const text = this.#envFactory(fn, this.module.slotOf(fn.key), before.env);
       if (text) {
-        this.#appendix.push(text);
+        this.#appendix.push(text.text);
         this.#registered.add(fn);
       }
     }
@@ -448,6 +479,8 @@ class PatchBuilder {
   }
 
   #methodParents: Map<AnyNode, AnyNode> | undefined;
+  /** The object literal of each property. */
+  readonly #objectOf = new Map<AnyNode, AnyNode>();
 
   /** Object-literal properties by the function that is their value. */
   get #parentProperty(): Map<AnyNode, AnyNode> {
@@ -455,6 +488,8 @@ class PatchBuilder {
     const map = new Map<AnyNode, AnyNode>();
     const visit = (n: AnyNode): void => {
       if (n.type === 'Property' && isFunction(n.value as AnyNode)) map.set(n.value as AnyNode, n);
+      if (n.type === 'ObjectExpression')
+        for (const property of n.properties as AnyNode[]) this.#objectOf.set(property, n);
       for (const key of Object.keys(n)) {
         if (key === 'loc') continue;
         const value: unknown = n[key];
