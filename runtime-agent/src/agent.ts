@@ -26,6 +26,8 @@ declare const AGENT_VERSION: string;
 
 export class Agent {
   readonly #connections = new Set<MessageConnection>();
+  /** The loads in progress, one after another (see agent/load). */
+  #loads: Promise<unknown> = Promise.resolve();
   readonly releaseHandler: ReleaseHandler;
   #server: AgentServer | undefined;
   #unpublish: (() => void) | undefined;
@@ -158,11 +160,17 @@ export class Agent {
       { beforeInitialize: true },
     );
     handle(protocol.modules, protocol.ModulesParams, () => ({ modules: this.codeServer.list() }));
-    handle(protocol.load, protocol.LoadParams, (params): protocol.LoadResult => {
-      const started = performance.now();
-      const prepared = this.codeServer.prepare(params.file, params.code, params.source, params.origin);
-      const { evaluateMs, ...result } = this.codeServer.commit(prepared);
-      return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
+    handle(protocol.load, protocol.LoadParams, (params): Promise<protocol.LoadResult> => {
+      // One load at a time: each is a patch against the version the previous one made current.
+      const load = this.#loads.then(async () => {
+        const started = performance.now();
+        const prepared = this.codeServer.prepare(params.file, params.code, params.source, params.origin);
+        await this.codeServer.settle(prepared);
+        const { evaluateMs, ...result } = this.codeServer.commit(prepared);
+        return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
+      });
+      this.#loads = load.catch(() => undefined);
+      return load;
     });
     const purge = (file: string, soft: boolean): protocol.PurgeResult => {
       const { killed, ...result } = this.codeServer.purge(file, { soft });

@@ -32,6 +32,8 @@ import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, sourcePosition, type LiveModule, type LiveVersion } from './live';
 import { installLiveVersion } from './live/install';
 import { adaptFramework } from './live/registrations';
+import { watchListens } from './live/servers';
+import { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
 import { createStableExports, updateStableExports, type CurrentExport } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
@@ -55,6 +57,8 @@ export class ModuleVersion {
   live: LiveVersion | undefined;
   /** What a load of this version will not do, said when it commits. */
   notes: string[] = [];
+  /** Catches what its top level started and fails later, until the version is settled. */
+  guard: VersionGuard | undefined;
 
   /**
    * Stops what this version's top level started: its timers, then its own `dispose()`. A live
@@ -161,6 +165,8 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #modules = new Map<string, HotModule>();
   readonly #pendingEsm = new Map<string, { timers: OwnedTimers; servers: DefinitionCollector }>();
   readonly #live = new LiveCode();
+  /** The guard of the version being evaluated, by file: its listens are reported there. */
+  readonly #guards = new Map<string, VersionGuard>();
   readonly isHot: (file: string) => boolean;
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
@@ -212,6 +218,12 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    * `module.exports` replaced by the stable face before any importer receives it.
    */
   installCommonJsHook(): void {
+    watchListens((file, pending, note) => {
+      const guard = this.#guards.get(file);
+      if (!guard) return; // the app's startup: its own handling stands
+      guard.listens.push(pending);
+      if (note) guard.notes.push(note);
+    });
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the hook needs both `this`es
     const server = this;
     const ModulePrototype = NodeModule.prototype;
@@ -320,6 +332,27 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   prepare(file: string, code: string, source: string | undefined, origin: Origin): PreparedVersion {
     const module = this.get(file);
     const started = performance.now();
+    const guard = new VersionGuard();
+    this.#guards.set(file, guard);
+    try {
+      return this.#prepare(module, code, source, origin, started, guard);
+    } catch (error) {
+      guard.dispose();
+      throw error;
+    } finally {
+      this.#guards.delete(file);
+    }
+  }
+
+  #prepare(
+    module: HotModule,
+    code: string,
+    source: string | undefined,
+    origin: Origin,
+    started: number,
+    guard: VersionGuard,
+  ): PreparedVersion {
+    const file = module.file;
     const current = module.current;
     const patch = module.live && current.live ? this.#live.patch(module.live, current.live, code) : undefined;
     let evaluated: Evaluated;
@@ -347,8 +380,25 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       evaluated.servers,
     );
     version.live = patch?.version;
+    version.guard = guard;
     if (!patch) version.notes.push(wholeModuleNote(module));
     return { module, version, evaluateMs };
+  }
+
+  /**
+   * Waits until what the prepared version's top level started has bound or failed; a failure
+   * (a port in use, an unhandled rejection) discards the version and throws LoadFailure.
+   */
+  async settle(prepared: PreparedVersion, timeoutMs = 2000): Promise<void> {
+    const { version, module } = prepared;
+    const guard = version.guard;
+    if (!guard) return;
+    version.guard = undefined;
+    const failure = await guard.settle(timeoutMs);
+    version.live?.report?.ran.push(...guard.notes);
+    if (failure === undefined) return;
+    this.discard(prepared);
+    throw new LoadFailure({ kind: 'evaluation', file: module.file, message: failure });
   }
 
   /** Evaluates the old version's code again as the next version, for a rollback. */

@@ -17,7 +17,7 @@ import {
   endDefinitions,
   type ServerDefinition,
 } from '../processes/define-server';
-import { enterTopLevel, leaveTopLevel } from './live/registrations';
+import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { captureTimers, type OwnedTimers } from './timer-ownership';
 
 export interface InternalModule {

@@ -106,6 +106,7 @@ export class ReleaseHandler {
     for (const input of modules) {
       try {
         const prepared = this.codeServer.prepare(input.file, input.code, input.source, input.origin);
+        await this.codeServer.settle(prepared);
         const stage = this.#stageUp(prepared, options.extra, options.shapes?.[input.file]);
         stages.push(options.restart ? { ...stage, restart: true, hasMigration: false, shape: undefined } : stage);
       } catch (error) {
@@ -168,7 +169,9 @@ export class ReleaseHandler {
     const errors: UpgradeError[] = [];
     for (const file of files) {
       try {
-        stages.push(this.#stageDown(this.codeServer.prepareRollback(file), extra));
+        const prepared = this.codeServer.prepareRollback(file);
+        await this.codeServer.settle(prepared);
+        stages.push(this.#stageDown(prepared, extra));
       } catch (error) {
         errors.push(toUpgradeError(file, error));
       }

@@ -4,9 +4,10 @@
  * holding its syntax tree.
  */
 import { KEY_SEPARATOR, type ProgramModel } from './program';
+import type { Shape } from './shape';
 
 export interface StatementDigest {
-  shape: string;
+  shape: Shape;
   declares: string[];
   declaration: 'var' | 'let' | 'const' | 'function' | 'class' | undefined;
   exportNames: boolean;
@@ -15,10 +16,12 @@ export interface StatementDigest {
 }
 
 export interface FunctionDigest {
-  own: string;
+  own: Shape;
   env: string[];
   line: number;
   fixed: string | undefined;
+  /** Statements registering callbacks on a parameter (see LiveFunction.setup). */
+  setup: Shape[];
   /** A readable name for reports: `handler`, `app.get('/')`, `UserService.find`. */
   label: string;
 }
@@ -26,7 +29,7 @@ export interface FunctionDigest {
 export interface Digest {
   statements: StatementDigest[];
   functions: Map<string, FunctionDigest>;
-  classes: Map<string, { own: string; hasPrivate: boolean; name: string }>;
+  classes: Map<string, { own: Shape; hasPrivate: boolean; name: string }>;
   /** Every module binding that exists in the running module (the first version's and those added since). */
   bindings: Set<string>;
 }
@@ -44,7 +47,7 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
     functions: new Map(
       model.functions.map((f) => [
         f.key,
-        { own: f.own, env: f.env, line: f.line, fixed: f.fixed, label: labelOf(f.key) },
+        { own: f.own, env: f.env, line: f.line, fixed: f.fixed, setup: f.setup, label: labelOf(f.key) },
       ]),
     ),
     classes: new Map(model.classes.map((c) => [c.key, { own: c.own, hasPrivate: c.hasPrivate, name: c.name }])),
@@ -63,8 +66,8 @@ export function labelOf(key: string): string {
 }
 
 /** A statement's tokens, for reports: `app.get('/x', (req, res) => {…})`. */
-export function summaryOf(shape: string): string {
-  return shorten(tight(shape).replace(/;$/, ''));
+export function summaryOf(shape: Shape): string {
+  return shorten(tight(shape.tokens).replace(/;$/, ''));
 }
 
 /** Tokens joined by spaces, with the spaces around punctuation taken out again. */

@@ -108,5 +108,12 @@ function compareEdits(a: Edit, b: Edit): number {
 
 /** Spaces for `text`, keeping its line breaks, so what follows stays on its line. */
 export function blank(text: string): string {
-  return text.replace(/[^\n\r]/g, ' ');
+  let out = '';
+  let at = 0;
+  for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', at)) {
+    const crlf = newline > at && text[newline - 1] === '\r';
+    out += ' '.repeat(newline - at - (crlf ? 1 : 0)) + (crlf ? '\r\n' : '\n');
+    at = newline + 1;
+  }
+  return out + ' '.repeat(text.length - at);
 }

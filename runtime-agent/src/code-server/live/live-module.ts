@@ -15,7 +15,8 @@
  */
 
 import { markStatement } from '../timer-ownership';
-import { enterStatement, type Registration } from './registrations';
+import type { Registration } from './registrations';
+import { enterStatement } from './top-level';
 
 export type Callable = (...args: unknown[]) => unknown;
 type Environment = Record<string, unknown>;

@@ -22,7 +22,8 @@ import { Edits, Mapped, type Edit } from './edits';
 import { labelOf, summaryOf, type Digest } from './digest';
 import { addPrologue, environment, HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
 import type { LiveModule } from './live-module';
-import { isFunction, type LiveFunction, type ProgramModel, type TopStatement } from './program';
+import { isFunction, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
+import { arrowToken, secondToken, type Shape } from './shape';
 import type { AnyNode } from './walk';
 
 /** What a load did and did not do, module by module, in words a user reads. */
@@ -77,6 +78,8 @@ class PatchBuilder {
   readonly #attempted = new Set<LiveFunction>();
   readonly #resolved: Map<Identifier, { start: number; end: number; isModule: boolean }>;
   #prologues = new Map<LiveFunction, Edit[]>();
+  readonly #functionOf: Map<AnyNode, LiveFunction>;
+  readonly #classOf: Map<AnyNode, LiveClass>;
 
   constructor(
     readonly old: Digest,
@@ -86,6 +89,8 @@ class PatchBuilder {
     readonly registered: (index: number) => boolean,
   ) {
     this.#resolved = resolutions(model);
+    this.#functionOf = new Map(model.functions.map((f) => [f.node, f]));
+    this.#classOf = new Map(model.classes.map((c) => [c.node, c]));
   }
 
   build(): Patch {
@@ -123,21 +128,26 @@ class PatchBuilder {
 
   /** New statements matched to an old one with the same shape (new index → old index), in order; the rest are new. */
   #match(): Map<number, number> {
-    const queues = new Map<string, number[]>();
-    this.old.statements.forEach((s, i) => {
-      const queue = queues.get(s.shape) ?? [];
-      queue.push(i);
-      queues.set(s.shape, queue);
-    });
     const matched = new Map<number, number>();
     const used = new Set<number>();
-    this.model.statements.forEach((s, i) => {
-      const oldIndex = queues.get(s.shape)?.shift();
-      if (oldIndex !== undefined) {
-        matched.set(i, oldIndex);
-        used.add(oldIndex);
-      }
-    });
+    // The raw text first (most statements of a save are untouched), then tokens for the rest.
+    for (const text of [(s: { shape: Shape }) => s.shape.raw, (s: { shape: Shape }) => s.shape.tokens]) {
+      const queues = new Map<string, number[]>();
+      this.old.statements.forEach((s, i) => {
+        if (used.has(i)) return;
+        const queue = queues.get(text(s)) ?? [];
+        queue.push(i);
+        queues.set(text(s), queue);
+      });
+      this.model.statements.forEach((s, i) => {
+        if (matched.has(i)) return;
+        const oldIndex = queues.get(text(s))?.shift();
+        if (oldIndex !== undefined) {
+          matched.set(i, oldIndex);
+          used.add(oldIndex);
+        }
+      });
+    }
     const declaredNow = new Set(this.model.statements.flatMap((s) => s.declares));
     // A changed `x.y = value;` overwrites what the old one assigned: nothing of it stays.
     const assignedNow = new Set(
@@ -169,7 +179,17 @@ class PatchBuilder {
     const { node } = statement;
     const code = this.model.code;
     if (statement.exportNames) return new Mapped().blank(code, node.start, node.end);
-    if (statement.declaration === 'function') return this.#functionDeclaration(statement);
+    if (statement.declaration === 'function') {
+      // An unchanged function keeps its running object: only what changed inside it is evaluated.
+      const name = statement.declares[0];
+      const fn = this.#functionOf.get(node);
+      const unchanged = name !== undefined && this.old.bindings.has(name) && fn !== undefined && !this.#changed(fn);
+      if (matched && unchanged) {
+        this.report.kept += 1;
+        return this.#keptWithNewBodies(node);
+      }
+      return this.#functionDeclaration(statement);
+    }
     if (statement.declaration === 'class' && (!matched || this.#classChanged(node))) {
       const name = statement.declares[0];
       const rendered = this.edits.render(code, node.start, node.end);
@@ -197,7 +217,7 @@ class PatchBuilder {
       this.#prelude.push(`${HP}.s.${name}=${name};`);
       this.report.added.push(name);
     } else {
-      const fn = this.model.functions.find((f) => f.node === node);
+      const fn = this.#functionOf.get(node);
       if (fn && this.#changed(fn) && !fn.fixed) {
         this.#prelude.push(`${HP}.impl(${this.module.slotOf(fn.key)},${name});`);
         this.#registered.add(fn);
@@ -251,36 +271,32 @@ class PatchBuilder {
 
   /** The outermost changed functions and classes inside a kept statement. */
   #changedInside(node: AnyNode): AnyNode[] {
-    const found: AnyNode[] = [];
-    const visit = (n: AnyNode): void => {
-      if (isFunction(n)) {
-        const fn = this.model.functions.find((f) => f.node === n);
-        if (fn && !fn.member && this.#changed(fn)) {
-          found.push(n);
-          return;
-        }
-      }
-      if ((n.type === 'ClassExpression' || n.type === 'ClassDeclaration') && this.#classChanged(n)) {
-        found.push(n);
-        return;
-      }
-      for (const key of Object.keys(n)) {
-        const value: unknown = n[key];
-        for (const child of Array.isArray(value) ? value : [value]) {
-          if (
-            typeof child === 'object' &&
-            child !== null &&
-            typeof (child as AnyNode).type === 'string' &&
-            key !== 'loc'
-          ) {
-            visit(child as AnyNode);
-          }
-        }
-      }
-    };
-    visit(node);
-    return found.sort((a, b) => a.start - b.start);
+    // From the lists of changed functions and classes, not a walk of the statement's tree.
+    const inside = (n: AnyNode): boolean => n.start >= node.start && n.end <= node.end;
+    const candidates = [
+      ...this.#changedFunctions.filter((f) => !f.member && inside(f.node)).map((f) => f.node),
+      ...this.#changedClasses.filter((c) => inside(c.node)).map((c) => c.node),
+    ].sort((a, b) => a.start - b.start || b.end - a.end);
+    // The outermost ones: a changed function inside another is evaluated with it.
+    const outermost: AnyNode[] = [];
+    for (const candidate of candidates) {
+      const last = outermost.at(-1);
+      if (!last || candidate.start >= last.end) outermost.push(candidate);
+    }
+    return outermost;
   }
+
+  get #changedFunctions(): LiveFunction[] {
+    this.#changedFunctionList ??= this.model.functions.filter((f) => this.#changed(f));
+    return this.#changedFunctionList;
+  }
+  #changedFunctionList: LiveFunction[] | undefined;
+
+  get #changedClasses(): LiveClass[] {
+    this.#changedClassList ??= this.model.classes.filter((c) => this.#classChanged(c.node));
+    return this.#changedClassList;
+  }
+  #changedClassList: LiveClass[] | undefined;
 
   /** A changed function or class rendered to be evaluated on its own; undefined when it cannot be. */
   #standalone(node: AnyNode): Mapped | undefined {
@@ -290,7 +306,7 @@ class PatchBuilder {
         .add('(')
         .append(this.edits.render(code, node.start, node.end))
         .add(');');
-    const fn = this.model.functions.find((f) => f.node === node)!;
+    const fn = this.#functionOf.get(node)!;
     const before = this.old.functions.get(fn.key)!;
     if (fn.fixed || before.fixed) return undefined; // reported by the sweep
     const slot = this.module.slotOf(fn.key);
@@ -355,10 +371,8 @@ class PatchBuilder {
       }
     }
     if (node.type === 'ArrowFunctionExpression') {
-      const arrow = this.model.tokens.find(
-        (t) => t.start >= (node.params.at(-1)?.end ?? node.start) && t.type.label === '=>',
-      );
-      const paramsStart = node.async ? this.model.tokens.find((t) => t.start > node.start)!.start : node.start;
+      const arrow = arrowToken(code, node.params.at(-1)?.end ?? node.start, node.body.start);
+      const paramsStart = node.async ? secondToken(code, node.start, node.body.start) : node.start;
       const parens = code[paramsStart] === '(';
       extra.push({ start: paramsStart, end: paramsStart, text: parens ? 'function' : 'function(', owner: node });
       if (!parens)
@@ -401,7 +415,7 @@ class PatchBuilder {
       const property = this.#methodProperty(fn);
       if (property) {
         // A method is not an expression to wrap: the object it is made in registers it.
-        const object = this.#objectOf.get(property);
+        const object = this.model.properties.get(fn.node)?.object;
         if (!object || property.computed) continue;
         const part = property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
         const name = JSON.stringify(String((property.key as AnyNode).name ?? (property.key as AnyNode).value));
@@ -411,7 +425,7 @@ class PatchBuilder {
         this.#registered.add(fn);
         continue;
       }
-      if (fn.node.type === 'ArrowFunctionExpression' && fn.own.split(' ').includes('this')) continue;
+      if (fn.node.type === 'ArrowFunctionExpression' && fn.usesThis) continue;
       const slot = this.module.slotOf(fn.key);
       this.edits.insert(fn.node.start, `${HP}.impl(${slot},`, fn.node);
       this.edits.insert(fn.node.end, ')', fn.node, true);
@@ -455,53 +469,36 @@ class PatchBuilder {
   #reportChangedFunctions(): void {
     for (const fn of this.model.functions) {
       if (this.#registered.has(fn)) this.report.functions.push(labelOf(fn.key));
+      // A plugin or setup function ran once, at startup: what it registers anew would wait for a call that never comes.
+      const before = this.old.functions.get(fn.key);
+      const added = before ? fn.setup.filter((shape) => !before.setup.some((old) => old.equals(shape))) : [];
+      if (added.length > 0) {
+        this.report.notApplied.push(
+          `${labelOf(fn.key)} (line ${fn.line}) registers something new (${added.map(summaryOf).join(', ')}): ` +
+            'it runs only when the function is called again; if it ran once at startup (a plugin, a setup function), restart to apply it',
+        );
+      }
     }
   }
 
   /** The function existed before (same identity) and its own code differs. */
   #changed(fn: LiveFunction): boolean {
     const before = this.old.functions.get(fn.key);
-    return before !== undefined && before.own !== fn.own;
+    return before !== undefined && !before.own.equals(fn.own);
   }
 
   #classChanged(node: AnyNode): boolean {
-    const klass = this.model.classes.find((c) => c.node === node);
+    const klass = this.#classOf.get(node);
     if (!klass) return false;
     const before = this.old.classes.get(klass.key);
     if (!before) return true;
-    if (before.own !== klass.own) return true;
+    if (!before.own.equals(klass.own)) return true;
     return this.model.functions.some((f) => f.member?.owner === klass && this.#changed(f));
   }
 
   #methodProperty(fn: LiveFunction): AnyNode | undefined {
-    const property = this.#parentProperty.get(fn.node);
+    const property = this.model.properties.get(fn.node)?.property;
     return property && (property.method || property.kind === 'get' || property.kind === 'set') ? property : undefined;
-  }
-
-  #methodParents: Map<AnyNode, AnyNode> | undefined;
-  /** The object literal of each property. */
-  readonly #objectOf = new Map<AnyNode, AnyNode>();
-
-  /** Object-literal properties by the function that is their value. */
-  get #parentProperty(): Map<AnyNode, AnyNode> {
-    if (this.#methodParents) return this.#methodParents;
-    const map = new Map<AnyNode, AnyNode>();
-    const visit = (n: AnyNode): void => {
-      if (n.type === 'Property' && isFunction(n.value as AnyNode)) map.set(n.value as AnyNode, n);
-      if (n.type === 'ObjectExpression')
-        for (const property of n.properties as AnyNode[]) this.#objectOf.set(property, n);
-      for (const key of Object.keys(n)) {
-        if (key === 'loc') continue;
-        const value: unknown = n[key];
-        for (const child of Array.isArray(value) ? value : [value]) {
-          if (typeof child === 'object' && child !== null && typeof (child as AnyNode).type === 'string')
-            visit(child as AnyNode);
-        }
-      }
-    };
-    visit(this.model.ast as AnyNode);
-    this.#methodParents = map;
-    return map;
   }
 
   /** Every reference to a module binding reads the running module's variable. */

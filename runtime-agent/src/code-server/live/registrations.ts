@@ -13,34 +13,7 @@
  */
 import { sep } from 'node:path';
 import type { LiveModule, VersionScope } from './live-module';
-
-/** The top-level statement being evaluated now, innermost module first. */
-interface Evaluating {
-  file: string;
-  scope: VersionScope | undefined;
-  index: number;
-}
-const evaluating: Evaluating[] = [];
-
-/** Called around each hot module's top level (see captureTopLevel). */
-export function enterTopLevel(file: string): Evaluating {
-  const frame = { file, scope: undefined, index: -1 };
-  evaluating.push(frame);
-  return frame;
-}
-
-export function leaveTopLevel(frame: Evaluating): void {
-  const at = evaluating.lastIndexOf(frame);
-  if (at >= 0) evaluating.length = at;
-}
-
-/** Called by a live module's statement marks. */
-export function enterStatement(scope: VersionScope, index: number): void {
-  const frame = evaluating.at(-1);
-  if (frame?.file !== scope.module.file) return;
-  frame.scope = scope;
-  frame.index = index;
-}
+import { currentFrame, evaluatingAny } from './top-level';
 
 interface Attribution {
   module: LiveModule;
@@ -55,7 +28,7 @@ export interface Registration {
 }
 
 function appended(list: unknown[], before: number): void {
-  const frame = evaluating.at(-1);
+  const frame = currentFrame();
   const scope = frame?.scope;
   if (!scope || frame.index < 0 || list.length <= before) return;
   const statement = scope.statementIds[frame.index];
@@ -110,7 +83,7 @@ function wrapAppender(owner: object, method: string, listOf: (self: unknown) => 
   const original = (owner as Record<string, unknown>)[method];
   if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    const list = evaluating.length > 0 ? listOf(this) : undefined;
+    const list = evaluatingAny() ? listOf(this) : undefined;
     const before = Array.isArray(list) ? list.length : 0;
     const result: unknown = Reflect.apply(original, this, args);
     if (Array.isArray(list)) appended(list, before);

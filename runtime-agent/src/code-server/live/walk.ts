@@ -3,6 +3,7 @@
  * children are the node-valued properties, in source order.
  */
 import type { Node } from 'acorn';
+import { KEYS } from 'eslint-visitor-keys';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ESTree nodes are read generically here
 export type AnyNode = Node & Record<string, any>;
@@ -13,10 +14,14 @@ function isNode(value: unknown): value is AnyNode {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
-/** The direct child nodes of `node`, ordered by position. */
+/**
+ * The direct child nodes of `node`, in source order: the ESTree visitor keys (ESLint's list)
+ * say which properties hold children, so nothing else of the node is read.
+ */
 export function childrenOf(node: AnyNode): AnyNode[] {
   const children: AnyNode[] = [];
-  for (const key of Object.keys(node)) {
+  const keys = (KEYS as Record<string, readonly string[] | undefined>)[node.type] ?? Object.keys(node);
+  for (const key of keys) {
     if (SKIP.has(key)) continue;
     const value: unknown = node[key];
     if (Array.isArray(value)) {
@@ -25,5 +30,5 @@ export function childrenOf(node: AnyNode): AnyNode[] {
       children.push(value);
     }
   }
-  return children.sort((a, b) => a.start - b.start);
+  return children;
 }

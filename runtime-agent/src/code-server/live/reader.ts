@@ -1,0 +1,273 @@
+/**
+ * One pass over a module's tree: its top-level statements, and every function and class with
+ * its key (see program.ts), its own code, and what its forwarding prologue needs.
+ */
+import type { Identifier } from 'acorn';
+import {
+  KEY_SEPARATOR,
+  isExportNames,
+  isFunction,
+  keyName,
+  names,
+  usesPrivateNames,
+  type ClassNode,
+  type FunctionNode,
+  type LiveClass,
+  type LiveFunction,
+  type ProgramModel,
+  type TopStatement,
+} from './program';
+import { Shape, tokenText, type Hole } from './shape';
+import { childrenOf, type AnyNode } from './walk';
+
+/** How a function is placed, computed only when a function is met (most nodes contain none). */
+type Context = () => string;
+const NO_CONTEXT: Context = () => '';
+
+export class Reader {
+  readonly #keysSeen = new Map<string, number>();
+
+  constructor(readonly model: ProgramModel) {}
+
+  read(): void {
+    for (const node of this.model.body) {
+      this.model.statements.push(this.#statement(node));
+      this.#visit(node, undefined, NO_CONTEXT);
+    }
+  }
+
+  #statement(node: AnyNode): TopStatement {
+    const line = this.model.lineOf(node.start);
+    const shape = this.#shapeOf(node, (n) => isFunction(n) || n.type === 'ClassBody');
+    const assignment = node.type === 'ExpressionStatement' && node.expression.type === 'AssignmentExpression';
+    const assigns =
+      assignment && node.expression.operator === '=' ? this.#tokens(node.expression.left as AnyNode) : undefined;
+    const base = { node, shape, line, exportNames: isExportNames(node), assigns };
+    if (node.type === 'VariableDeclaration') {
+      return {
+        ...base,
+        declaration: node.kind,
+        declares: (node.declarations as AnyNode[]).flatMap((d) => names(d.id)),
+      };
+    }
+    if (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') {
+      const declaration = node.type === 'FunctionDeclaration' ? 'function' : 'class';
+      return { ...base, declaration, declares: node.id ? [(node.id as Identifier).name] : [] };
+    }
+    return { ...base, declares: [] };
+  }
+
+  /** `root`'s code with the bodies of the nodes `leaveOut` picks inside it left out. */
+  #shapeOf(root: AnyNode, leaveOut: (node: AnyNode) => boolean): Shape {
+    const holes: Hole[] = [];
+    const collect = (node: AnyNode): void => {
+      if (node !== root && leaveOut(node)) {
+        const body = isFunction(node) ? (node.body as AnyNode) : node;
+        holes.push([body.start, body.end]);
+        if (isFunction(node)) for (const param of node.params as AnyNode[]) collect(param);
+        return;
+      }
+      for (const child of childrenOf(node)) collect(child);
+    };
+    collect(root);
+    return new Shape(
+      this.model.code,
+      root.start,
+      root.end,
+      holes.sort((a, b) => a[0] - b[0]),
+    );
+  }
+
+  #visit(node: AnyNode, parentFn: LiveFunction | undefined, context: Context): void {
+    if (node.type === 'ObjectExpression') {
+      for (const property of node.properties as AnyNode[]) {
+        if (property.type === 'Property' && isFunction(property.value as AnyNode)) {
+          this.model.properties.set(property.value as AnyNode, { property, object: node });
+        }
+      }
+    }
+    if (node.type === 'Property' && node.shorthand) {
+      // `{ users }`, and in a pattern `{ users = [] }`: the name is both key and variable.
+      const value = node.value?.type === 'AssignmentPattern' ? node.value.left : node.value;
+      if (value?.type === 'Identifier') this.model.shorthand.add(value as Identifier);
+    }
+    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+      const klass = this.#class(node as ClassNode, parentFn, context);
+      if (node.superClass) this.#visit(node.superClass as AnyNode, parentFn, context);
+      for (const member of (node.body as AnyNode).body as AnyNode[]) this.#member(member, klass, parentFn);
+      return;
+    }
+    if (isFunction(node)) {
+      const live = this.#function(node, parentFn, undefined, context());
+      for (const child of childrenOf(node)) this.#visit(child, live, NO_CONTEXT);
+      return;
+    }
+    for (const child of childrenOf(node)) this.#visit(child, parentFn, this.#contextFor(node, child, context));
+  }
+
+  #member(member: AnyNode, klass: LiveClass, parentFn: LiveFunction | undefined): void {
+    const name = member.computed ? `[${this.#tokens(member.key as AnyNode)}]` : keyName(member.key as AnyNode);
+    if (member.type === 'MethodDefinition') {
+      const fn = member.value as FunctionNode;
+      const kind: 'constructor' | 'method' | 'get' | 'set' =
+        member.kind === 'constructor' ? 'constructor' : (member.kind as 'method' | 'get' | 'set');
+      const info = { owner: klass, name, kind, isStatic: Boolean(member.static) };
+      const live = this.#function(fn, parentFn, info, `${member.static ? 'static ' : ''}${kind}:${name}`);
+      for (const child of childrenOf(fn)) this.#visit(child, live, NO_CONTEXT);
+      return;
+    }
+    // Fields and static blocks run their code in the class's own evaluation.
+    if (member.computed) this.#visit(member.key as AnyNode, parentFn, NO_CONTEXT);
+    const field = `${klass.key}.field:${name}`;
+    for (const child of childrenOf(member)) {
+      if (child !== member.key) this.#visit(child, parentFn, () => field);
+    }
+  }
+
+  #class(node: ClassNode, parentFn: LiveFunction | undefined, context: Context): LiveClass {
+    const name = node.id?.name ?? (context() || 'class');
+    const key = this.#unique(`${parentFn?.key ?? ''}${KEY_SEPARATOR}class:${name}`);
+    const hasPrivate = usesPrivateNames(this.model.code.slice(node.start, node.end));
+    const own = this.#shapeOf(node, (n) => isFunction(n));
+    const klass: LiveClass = { node, key, name, hasPrivate, own, line: this.model.lineOf(node.start) };
+    this.model.classes.push(klass);
+    return klass;
+  }
+
+  #function(
+    node: FunctionNode,
+    parentFn: LiveFunction | undefined,
+    member: LiveFunction['member'],
+    context: string,
+  ): LiveFunction {
+    const place = member
+      ? `${member.owner.key}.${context}`
+      : node.type === 'FunctionDeclaration' && node.id
+        ? `fn:${node.id.name}`
+        : context || (node.id ? `fn:${node.id.name}` : 'anon');
+    const key = member ? this.#unique(place) : this.#unique(`${parentFn?.key ?? ''}${KEY_SEPARATOR}${place}`);
+    const uses = lexicalUses(node);
+    const live: LiveFunction = {
+      node,
+      key,
+      parent: parentFn,
+      own: this.#shapeOf(node, (n) => isFunction(n) || n.type === 'ClassBody'),
+      env: this.#environment(node),
+      line: this.model.lineOf(node.start),
+      usesThis: uses.this,
+      setup: this.#setupStatements(node),
+    };
+    if (member) live.member = member;
+    const fixed = whyFixed(node, member, parentFn, uses);
+    if (fixed) live.fixed = fixed;
+    this.model.functions.push(live);
+    return live;
+  }
+
+  #setupStatements(node: FunctionNode): Shape[] {
+    const body = node.body;
+    if (body.type !== 'BlockStatement') return [];
+    const params = new Set((node.params as AnyNode[]).flatMap((p) => names(p)));
+    return (body.body as AnyNode[])
+      .filter((statement) => {
+        const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
+        if (call?.type !== 'CallExpression' || (call.callee as AnyNode).type !== 'MemberExpression') return false;
+        const receiver = (call.callee as AnyNode).object as AnyNode;
+        return (
+          receiver.type === 'Identifier' &&
+          params.has((receiver as Identifier).name) &&
+          (call.arguments as AnyNode[]).some((a) => isFunction(a))
+        );
+      })
+      .map((statement) => this.#shapeOf(statement, (n) => isFunction(n) || n.type === 'ClassBody'));
+  }
+
+  /** The variables of enclosing functions (not the module) that the function uses. */
+  #environment(node: FunctionNode): string[] {
+    const scope = this.model.scopes.acquire(node);
+    if (!scope) return [];
+    const found = new Set<string>();
+    for (const reference of scope.through) {
+      const owner = reference.resolved?.scope;
+      if (owner && owner !== this.model.moduleScope && owner.type !== 'global') found.add(reference.identifier.name);
+    }
+    return [...found];
+  }
+
+  /** How a function found under `child` of `node` is placed: the call or property it belongs to. */
+  #contextFor(node: AnyNode, child: AnyNode, inherited: Context): Context {
+    switch (node.type) {
+      case 'CallExpression':
+      case 'NewExpression': {
+        const args = node.arguments as AnyNode[];
+        const index = args.indexOf(child);
+        if (index < 0) return inherited;
+        return () => {
+          const literal = args.filter((a) => !isFunction(a)).map((a) => this.#tokens(a).slice(0, 80));
+          return `call:${this.#tokens(node.callee as AnyNode).slice(0, 80)}(${literal.join(',')})#${index}`;
+        };
+      }
+      case 'ArrayExpression':
+        return () => {
+          const elements = (node.elements as Array<AnyNode | null>).filter((e): e is AnyNode => e !== null);
+          const literal = elements
+            .filter((e) => !isFunction(e) && e !== child)
+            .map((e) => this.#tokens(e).slice(0, 80));
+          return `${inherited()}[${literal.join(',')}]#${elements.indexOf(child)}`;
+        };
+      case 'Property':
+        if (child !== node.value) return inherited;
+        return () => `prop:${node.computed ? this.#tokens(node.key as AnyNode) : keyName(node.key as AnyNode)}`;
+      case 'VariableDeclarator':
+        return child === node.init ? () => `var:${names(node.id as AnyNode).join(',')}` : inherited;
+      case 'AssignmentExpression':
+        return child === node.right ? () => `set:${this.#tokens(node.left as AnyNode)}` : inherited;
+      default:
+        return inherited;
+    }
+  }
+
+  #unique(key: string): string {
+    const seen = this.#keysSeen.get(key) ?? 0;
+    this.#keysSeen.set(key, seen + 1);
+    return seen === 0 ? key : `${key}#${seen}`;
+  }
+
+  #tokens(node: AnyNode): string {
+    return tokenText(this.model.code, node.start, node.end);
+  }
+}
+
+/** What a function's own code reads that a function made elsewhere could not: `this`, `super`, `arguments`. */
+function lexicalUses(fn: FunctionNode): { this: boolean; super: boolean; arguments: boolean } {
+  const uses = { this: false, super: false, arguments: false };
+  const visit = (node: AnyNode): void => {
+    if (node.type === 'ThisExpression') uses.this = true;
+    else if (node.type === 'Super') uses.super = true;
+    else if (node.type === 'Identifier' && node.name === 'arguments') uses.arguments = true;
+    // Arrows share these with the function they are in; other functions and classes have their own.
+    if (node !== fn && (node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration')) return;
+    if (node.type === 'ClassBody') return;
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(fn);
+  return uses;
+}
+
+/** Why a function's calls cannot be forwarded to a newer body, if they cannot. */
+function whyFixed(
+  node: FunctionNode,
+  member: LiveFunction['member'],
+  parentFn: LiveFunction | undefined,
+  uses: { super: boolean; arguments: boolean },
+): string | undefined {
+  if (node.type === 'ArrowFunctionExpression' && !(node.params as AnyNode[]).every((p) => p.type === 'Identifier')) {
+    return 'an arrow function with destructured or default parameters';
+  }
+  if (member && parentFn) return 'a method of a class defined inside a function';
+  if (!member && uses.super) return 'it uses super outside a class';
+  if (node.type === 'ArrowFunctionExpression' && uses.arguments) {
+    return 'an arrow function using the arguments of its enclosing function';
+  }
+  return undefined;
+}
