@@ -381,7 +381,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     );
     version.live = patch?.version;
     version.guard = guard;
-    if (!patch) version.notes.push(wholeModuleNote(module));
+    if (!patch) version.notes.push(wholeModuleNote(module, this.#live.problems.splice(0)));
     return { module, version, evaluateMs };
   }
 
@@ -508,11 +508,13 @@ function reportOf(file: string, version: ModuleVersion): LoadReport {
 }
 
 /** Why a load evaluated the whole module again, said as a warning: its module state started over. */
-function wholeModuleNote(module: HotModule): string {
+function wholeModuleNote(module: HotModule, problems: string[]): string {
   const why =
     module.format === 'esm'
       ? 'ES modules are not yet loaded statement by statement'
-      : 'its first version could not be parsed for live loading';
+      : problems.length > 0
+        ? `live loading failed: ${problems.join('; ')}`
+        : 'its code could not be read for live loading';
   return `the whole module was evaluated again (${why}): its module-level variables started over and its top-level statements ran again`;
 }
 

@@ -42,6 +42,8 @@ export interface ClassMember {
 }
 
 export class LiveCode {
+  /** Internal errors met while reading a module, said once as a warning instead of failing a load. */
+  readonly problems: string[] = [];
   readonly #starting = new Map<string, VersionScope>();
   readonly #staged = new Map<string, VersionScope>();
 
@@ -51,8 +53,10 @@ export class LiveCode {
     try {
       model = readProgram(code);
     } catch (error) {
-      if (error instanceof ParseFailure) return undefined;
-      throw error;
+      // Code acorn cannot read, or a case this reader gets wrong: the module loads as it is
+      // (never the app's end), and later loads evaluate it whole, saying so.
+      if (!(error instanceof ParseFailure)) this.problems.push(`${file}: ${String(error)}`);
+      return undefined;
     }
     const module = new LiveModule(file, {});
     const edits = new Edits();
@@ -99,17 +103,20 @@ export class LiveCode {
     code: string,
   ): { code: string; map: Mapped; version: LiveVersion } | undefined {
     let model: ProgramModel;
-    try {
-      model = readProgram(code);
-    } catch (error) {
-      if (error instanceof ParseFailure) return undefined; // V8 reports the syntax error itself
-      throw error;
-    }
+    let patch: ReturnType<typeof buildPatch>;
     const generation = module.nextGeneration();
     const before = current.scope.statementIds;
-    const patch = buildPatch(current.digest, model, module, generation, (index) =>
-      module.registrations.has(before[index] ?? {}),
-    );
+    try {
+      model = readProgram(code);
+      patch = buildPatch(current.digest, model, module, generation, (index) =>
+        module.registrations.has(before[index] ?? {}),
+      );
+    } catch (error) {
+      // A syntax error: V8 reports it itself when the code is evaluated whole. Anything else
+      // is a case this reader gets wrong: the module is evaluated whole, as before live loading.
+      if (!(error instanceof ParseFailure)) this.problems.push(`${module.file}: ${String(error)}`);
+      return undefined;
+    }
     const scope = new VersionScope(module, generation, true);
     // Kept statements keep their identity; the others are new.
     const newToOld = new Map([...patch.kept].map(([oldIndex, newIndex]) => [newIndex, oldIndex]));

@@ -106,6 +106,11 @@ export class Reader {
   }
 
   #member(member: AnyNode, klass: LiveClass, parentFn: LiveFunction | undefined): void {
+    if (member.type === 'StaticBlock') {
+      // `static { … }` (esbuild's keepNames writes one): code the class's evaluation runs.
+      for (const child of childrenOf(member)) this.#visit(child, parentFn, () => `${klass.key}.static`);
+      return;
+    }
     const name = member.computed ? `[${this.#tokens(member.key as AnyNode)}]` : keyName(member.key as AnyNode);
     if (member.type === 'MethodDefinition') {
       const fn = member.value as FunctionNode;

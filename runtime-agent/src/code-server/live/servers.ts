@@ -28,7 +28,8 @@ const HANDLERS = ['request', 'upgrade', 'connection', 'checkContinue', 'checkExp
 export function watchListens(onListen: (file: string, pending: PendingListen, note?: string) => void): void {
   Server.prototype.listen = function (this: Server, ...args: unknown[]): Server {
     const frame = currentFrame();
-    const address = frame ? addressOf(args) : undefined;
+    // Port 0 (any free port) is the same address for the same module: a new version's listen(0) is not a second server.
+    const address = frame ? (addressOf(args) ?? `${frame.file} (any port)`) : undefined;
     if (!frame || address === undefined) return Reflect.apply(originalListen, this, args) as Server;
     const holder = held.get(address);
     if (frame.scope && frame.scope.generation > 1 && holder && holder.file === frame.file && holder.server.listening) {

@@ -1,0 +1,205 @@
+/**
+ * A load applies the edit, not the module: everyday edits to an Express app in the shape real
+ * apps have (test/fixtures/apps/live), loaded into the running app on Node 20, 22 and 24, as
+ * CommonJS, as TypeScript compiled by tsc, and as TypeScript run by tsx. Each test names the
+ * part of the issue it shows (1 module state kept … 7 constructors).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { LoadResult, ModuleInfo } from 'hotpatch-agent/protocol';
+import { compileModule, type AgentClient } from 'hotpatch-extension/engine';
+import { App, type AppKind } from '../helpers/app';
+import { runCli } from '../helpers/cli';
+import { nodeRuntimes } from '../helpers/paths';
+import { waitFor } from '../helpers/wait';
+
+/** How each kind runs the fixture, and where its entry file and class file are. */
+const kinds: Record<'cjs' | 'ts-cjs' | 'tsx', { kind: AppKind; args: string[]; app: string; counter: string }> = {
+  cjs: { kind: 'cjs', args: ['-r', 'hotpatch-agent/register', 'app.js'], app: 'app.js', counter: 'counter.js' },
+  'ts-cjs': {
+    kind: 'ts-cjs',
+    args: ['-r', 'hotpatch-agent/register', '--enable-source-maps', 'dist/app.js'],
+    app: 'src/app.ts',
+    counter: 'src/counter.ts',
+  },
+  tsx: {
+    kind: 'tsx',
+    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'src/app.ts'],
+    app: 'src/app.ts',
+    counter: 'src/counter.ts',
+  },
+};
+
+async function json<T>(app: App, path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`http://127.0.0.1:${app.port}${path}`, init);
+  return (await response.json()) as T;
+}
+
+const post = (name: string): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ name }),
+});
+
+for (const runtime of nodeRuntimes()) {
+  for (const [name, setup] of Object.entries(kinds)) {
+    describe(`node ${runtime.major} ${name}: a load applies the edit, not the module`, () => {
+      let app: App;
+      let client: AgentClient;
+      let modules: ModuleInfo[];
+
+      /** Edits a file of the app and loads it through the protocol, compiled as the save pipeline compiles it. */
+      const load = async (file: string, edit: (text: string) => string): Promise<LoadResult> => {
+        app.edit(file, edit);
+        const text = readFileSync(app.file(file), 'utf8');
+        const module = modules.find((m) => m.file === app.file(file) || m.sources.includes(app.file(file)))!;
+        assert.ok(module, `${file} is a hot module`);
+        const { code } = await compileModule(app.file(file), text, client.info.nodeVersion, module);
+        return client.load({ file: module.file, code, source: text, origin: 'protocol' });
+      };
+
+      before(async () => {
+        app = await App.start(setup.kind, { runtime, fixture: 'live', args: setup.args, env: { PORT: '0' } });
+        client = await app.connect();
+        modules = await client.modules();
+      });
+      after(async () => {
+        client?.close();
+        await app?.stop();
+      });
+
+      test('1. module state is kept; a changed initializer gives the new value', async () => {
+        await fetch(`http://127.0.0.1:${app.port}/items`, post('kept'));
+        const before = await json<{ items: string[]; hits: number }>(app, '/items');
+        const result = await load(setup.app, (t) =>
+          t.replace('summary: describe(items)', 'summary: `now ${describe(items)}`').replace('LIMIT = 3', 'LIMIT = 5'),
+        );
+        assert.equal(result.report.mode, 'patched');
+        assert.deepEqual(result.report.rebound, ['LIMIT']);
+        assert.deepEqual(result.warnings, []);
+        const after = await json<{ items: string[]; summary: string; hits: number }>(app, '/items');
+        assert.deepEqual(after.items, ['seed', 'kept'], 'the array made at startup, with what was posted');
+        assert.equal(after.summary, 'now 2 items', 'the handler runs its new body');
+        assert.equal(after.hits, before.hits + 1, 'the counter was not reset');
+      });
+
+      test('2. effects in force are not repeated; a new statement runs once; a removed one is said', async () => {
+        const result = await load(setup.app, (t) =>
+          t
+            .replace('const LIMIT = 5;', "const LIMIT = 5;\nitems.push('from-a-load');")
+            .replace('globalThis.liveFixtureStartedAt = Date.now();\n', ''),
+        );
+        // app.listen, app.use and every route registration did not run again: no EADDRINUSE, no second route.
+        assert.ok(result.report.kept >= 8, `kept ${result.report.kept}`);
+        assert.equal(result.report.ran.length, 1, result.report.ran.join('; '));
+        assert.match(result.report.ran[0]!, /items\.push\(["']from-a-load["']\)/);
+        assert.equal(result.report.notApplied.length, 1, result.report.notApplied.join('; '));
+        assert.match(result.report.notApplied[0]!, /liveFixtureStartedAt.*cannot be undone/);
+        await load(setup.app, (t) => t.replace('now ${describe(items)}', 'then ${describe(items)}'));
+        const { items } = await json<{ items: string[] }>(app, '/items');
+        assert.deepEqual(items.filter((i) => i === 'from-a-load').length, 1);
+      });
+
+      test('3. every function runs its newest code: inline handlers and closures made at startup', async () => {
+        const result = await load(setup.app, (t) => t.replace('`mounted at ${prefix}`', '`now mounted at ${prefix}`'));
+        assert.deepEqual(result.warnings, []);
+        assert.equal(await app.get('/plugin/where'), 'now mounted at /plugin', 'the closure keeps its prefix');
+        // A new route goes where its statement stands, before the 404 handler; taking it out takes it back.
+        const added = await load(setup.app, (t) =>
+          t.replace(
+            "mount(app, '/plugin');",
+            "mount(app, '/plugin');\napp.get('/new', (req, res) => res.send('new'));",
+          ),
+        );
+        assert.deepEqual(added.warnings, []);
+        assert.equal(await app.get('/new'), 'new');
+        const removed = await load(setup.app, (t) =>
+          t.replace("\napp.get('/new', (req, res) => res.send('new'));", ''),
+        );
+        assert.equal(removed.report.undone.length, 1);
+        assert.equal(await app.get('/new'), 'no route');
+      });
+
+      test('4. a changed listen hands the running server over: same port, no refused request', async () => {
+        const port = app.port;
+        let refused = 0;
+        let polling = true;
+        const poller = (async () => {
+          while (polling) await fetch(`http://127.0.0.1:${port}/items`).catch(() => refused++);
+        })();
+        // A changed listen statement runs again (a changed callback alone would only get a new body).
+        const result = await load(setup.app, (t) =>
+          t.replace('Number(process.env.PORT || 0)', 'Number(process.env.PORT ?? 0)'),
+        );
+        polling = false;
+        await poller;
+        assert.equal(refused, 0);
+        assert.ok(
+          result.report.ran.some((r) => /server on .* now runs the new handler/.test(r)),
+          result.report.ran.join('; '),
+        );
+        assert.match(await app.get('/plugin/where'), /mounted at/);
+      });
+
+      test('5. a new version can never kill the app', async () => {
+        const blocker: Server = createServer();
+        await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+        after(() => blocker.close());
+        const taken = (blocker.address() as { port: number }).port;
+        await assert.rejects(
+          load(setup.app, (t) =>
+            t.replace("mount(app, '/plugin');", `mount(app, '/plugin');\napp.listen(${taken}, '127.0.0.1');`),
+          ),
+          /EADDRINUSE/,
+        );
+        await assert.rejects(
+          load(setup.app, (t) =>
+            t.replace(`\napp.listen(${taken}, '127.0.0.1');`, "\nPromise.reject(new Error('boom'));"),
+          ),
+          /unhandled: boom/,
+        );
+        // The file back as it was: the version running was never replaced.
+        app.edit(setup.app, (t) => t.replace("\nPromise.reject(new Error('boom'));", ''));
+        assert.equal(app.child.exitCode, null, 'the app is alive');
+        await waitFor('the app to answer', async () =>
+          (await app.get('/plugin/where')).includes('mounted') ? true : undefined,
+        );
+      });
+
+      test('6. the CLI reports what applied and what did not, and never a bare ✓ when something did not', async () => {
+        app.edit(setup.app, (t) =>
+          t.replace('app.use(express.json());\n', 'app.use(express.json());\nglobalThis.marked = true;\n'),
+        );
+        const added = await runCli(['load', app.file(setup.app)], app.discoveryDir);
+        assert.equal(added.code, 0, added.stderr);
+        assert.match(added.stdout, /✓ .*is current/);
+        assert.match(added.stdout, /applied: .*ran line \d+: globalThis\.marked = true/);
+        app.edit(setup.app, (t) => t.replace('globalThis.marked = true;\n', ''));
+        const removed = await runCli(['load', app.file(setup.app)], app.discoveryDir);
+        assert.match(removed.stdout, /⚠ .*is current/);
+        assert.match(removed.stdout, /not applied: the statement at line \d+ \(globalThis\.marked = true\)/);
+        assert.match(removed.stdout, /restart the app/);
+      });
+
+      test('7. constructors: new instances run the new one; a "#" in a string is not a private member', async () => {
+        const before = await json<{ count: number; fresh: number; color: string }>(app, '/count');
+        const result = await load(setup.counter, (t) =>
+          t.replace('this.start = 0;', 'this.start = 100;').replace("return '#fff';", "return '#000';"),
+        );
+        assert.deepEqual(result.warnings, []);
+        const after = await json<{ count: number; fresh: number; color: string }>(app, '/count');
+        assert.equal(after.count, before.count + 1, 'the instance made at startup keeps its state');
+        assert.equal(after.fresh, 100, 'a new instance ran the new constructor');
+        assert.equal(after.color, '#000');
+        const privateClass = await load(setup.counter, (t) =>
+          t
+            .replace("return '#000';", 'return this.#shade;')
+            .replace('class Palette {\n', "class Palette {\n  #shade = '#111';\n"),
+        );
+        assert.match(privateClass.warnings.join('\n'), /Palette uses private members/);
+      });
+    });
+  }
+}
