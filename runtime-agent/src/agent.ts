@@ -20,6 +20,7 @@ import { describeProcess } from './processes/inspect';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler, UnknownPlanError, UpgradeFailure } from './processes/release-handler';
 import { describeReason, type ServerProcess } from './processes/server-process';
+import { restartApp } from './restart';
 import { AgentServer } from './transport/agent-server';
 
 declare const AGENT_VERSION: string;
@@ -160,6 +161,7 @@ export class Agent {
       { beforeInitialize: true },
     );
     handle(protocol.modules, protocol.ModulesParams, () => ({ modules: this.codeServer.list() }));
+    handle(protocol.restart, protocol.RestartParams, () => restartApp(() => this.stop()));
     handle(protocol.load, protocol.LoadParams, (params): Promise<protocol.LoadResult> => {
       // One load at a time: each is a patch against the version the previous one made current.
       const load = this.#loads.then(async () => {

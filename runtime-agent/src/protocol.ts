@@ -249,6 +249,16 @@ export type ModulesParams = z.infer<typeof ModulesParams>;
 /** Sent by a client to list the app's hot modules with their current and old versions. */
 export const modules = new RequestType<ModulesParams, { modules: ModuleInfo[] }, void>('agent/modules');
 
+export const RestartParams = z.strictObject({});
+export type RestartParams = z.infer<typeof RestartParams>;
+/**
+ * Sent by a client when a load could not apply in place (its report's `notApplied`) and the
+ * user chose to restart: the agent starts the app again with the same command line,
+ * environment and working directory, replies with the new process's pid, and exits. The new
+ * process starts once this one is gone, and announces itself in the discovery folder.
+ */
+export const restart = new RequestType<RestartParams, { pid: number }, void>('agent/restart');
+
 export const LoadParams = z.strictObject({
   /** Absolute path of the module as the app loaded it (see ModuleInfo.file). */
   file: z.string().min(1).max(4096),

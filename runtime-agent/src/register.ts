@@ -6,10 +6,15 @@
 import { isMainThread } from 'node:worker_threads';
 import { start } from './index';
 import { optionsFromEnv } from './options';
+import { waitForPredecessor } from './restart';
 
 // Preloads also run in worker threads, the module-hooks thread among them: the agent belongs
 // to the main thread only.
-if (isMainThread) startFromEnv();
+if (isMainThread) {
+  // An app the agent restarted starts once the process it replaces has freed its ports.
+  waitForPredecessor();
+  startFromEnv();
+}
 
 function startFromEnv(): void {
   const refuse = (error: unknown): void => {

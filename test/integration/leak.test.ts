@@ -31,7 +31,7 @@ for (const runtime of nodeRuntimes()) {
     for (const kind of ['cjs', 'esm'] as const) {
       test(
         `${kind}: ${LOADS} loads of a 20 KB module retain < ${megabytes(BOUND)}`,
-        { timeout: 180_000 },
+        { timeout: 400_000 },
         async (t) => {
           const app = await App.start(kind, { runtime, fixture: apps[kind].fixture, nodeOptions });
           after(() => app.stop());

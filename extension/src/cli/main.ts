@@ -3,8 +3,10 @@
  *   hotpatch ls [--json]         the running agents, their hot modules and versions
  *   hotpatch ps [--json]         the running agents' server processes
  *   hotpatch watch [DIR]         hot-load every file saved under DIR, checking state types
- *   hotpatch load FILE... [--json]  compile, then upgrade every agent that runs FILE in one
- *                                transaction (prepare everywhere, commit only if all prepared)
+ *   hotpatch load FILE... [--json] [--restart]  compile, then upgrade every agent that runs FILE
+ *                                in one transaction (prepare everywhere, commit only if all
+ *                                prepared); offer a restart for what could not apply in place
+ *   hotpatch restart [PID...]    restart running apps with the same command line
  */
 import { Command, Option } from 'commander';
 import { watch } from 'node:fs';
@@ -17,11 +19,14 @@ import { describeOutcome } from '../engine/describe';
 import { hotLoadFile } from '../engine/hot-load';
 import { SavePipeline, describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
+import { needingRestart } from '../engine/needs-restart';
+import { offerRestart, restartOne } from './restart';
 
 interface GlobalOptions {
   discoveryDir: string;
   requestTimeout: string;
   json?: boolean;
+  restart?: boolean;
 }
 
 /** Connects to every discovered agent; agents that refuse or vanished are reported, not fatal. */
@@ -131,12 +136,14 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
   const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
   let failed = failures.length > 0;
   const report: unknown[] = [];
+  const restarts = new Set<AgentClient>();
   try {
     for (const f of failures) console.error(`could not connect: ${f}`);
     for (const file of files) {
       try {
         const outcomes = await hotLoadFile(clients, file, 'cli');
         failed ||= outcomes.some((o) => o.error);
+        for (const { client } of needingRestart(outcomes)) restarts.add(client);
         if (options.json) {
           report.push(
             ...outcomes.map((o) => ({
@@ -150,6 +157,7 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
               plan: o.plan,
               processes: o.result?.processes,
               warnings: o.result?.warnings ?? [],
+              reports: o.result?.reports ?? [],
               timings: { ...o.timings, ...o.result?.timings },
             })),
           );
@@ -164,7 +172,20 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
       }
     }
     if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else await offerRestart([...restarts], options.restart === true);
     return failed ? 1 : 0;
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+async function restartApps(pids: string[], options: GlobalOptions): Promise<number> {
+  const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
+  try {
+    const chosen = pids.length === 0 ? clients : clients.filter((c) => pids.includes(String(c.info.pid)));
+    if (chosen.length === 0) console.error(`no running agent${pids.length ? ` with pid ${pids.join(', ')}` : ''}`);
+    for (const client of chosen) await restartOne(client);
+    return chosen.length === 0 || failures.length > 0 ? 1 : 0;
   } finally {
     for (const c of clients) c.close();
   }
@@ -293,8 +314,16 @@ export async function main(argv: string[]): Promise<number> {
     .description('compile FILEs with esbuild and upgrade every agent that runs them: all or none')
     .argument('<files...>')
     .option('--json', 'machine-readable output')
-    .action(async (files: string[], options: { json?: boolean }) => {
+    .option('--restart', 'restart the apps where something could not apply in place, without asking')
+    .action(async (files: string[], options: { json?: boolean; restart?: boolean }) => {
       exitCode = await load(files, { ...program.opts<GlobalOptions>(), ...options });
+    });
+  program
+    .command('restart')
+    .description('restart running apps (all, or those with the given pids) with the same command line')
+    .argument('[pids...]')
+    .action(async (pids: string[]) => {
+      exitCode = await restartApps(pids, program.opts<GlobalOptions>());
     });
   await program.parseAsync(argv);
   return exitCode;

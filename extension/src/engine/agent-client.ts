@@ -167,6 +167,11 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     return (await this.#request(protocol.modules, {})).modules;
   }
 
+  /** Restarts the app (what a load could not apply in place applies then); the new process's pid. */
+  restart(): Promise<{ pid: number }> {
+    return this.#request(protocol.restart, {});
+  }
+
   load(params: protocol.LoadParams): Promise<protocol.LoadResult> {
     return this.#request(protocol.load, params);
   }

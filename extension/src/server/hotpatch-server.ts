@@ -24,6 +24,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AgentClient } from '../engine/agent-client';
 import { AgentPool } from '../engine/agent-pool';
 import { describeOutcome } from '../engine/describe';
+import { RestartOffer } from './restart-offer';
 import type { LoadOutcome } from '../engine/hot-load';
 import {
   SavePipeline,
@@ -67,8 +68,10 @@ export class HotpatchServer {
   #stateTypes: StateTypes | undefined;
   /** Whether the client handles window/showDocument (LSP 3.16), used to reveal a generated migration. */
   #canShowDocument = false;
+  readonly #restartOffer: RestartOffer;
 
   constructor(readonly connection: Connection) {
+    this.#restartOffer = new RestartOffer(connection);
     this.#documents.listen(connection);
     connection.onInitialize((params) => {
       this.#canShowDocument = params.capabilities.window?.showDocument?.support === true;
@@ -190,6 +193,7 @@ export class HotpatchServer {
       const outcome = await this.#pipeline!.onSave(file, text, 'editor');
       report = this.#report(uri, outcome);
       await this.#publish(uri, outcome);
+      void this.#restartOffer.after(outcome);
     } catch (error) {
       report = { uri, outcome: 'failed', lines: [error instanceof Error ? error.message : String(error)] };
     }

@@ -3,6 +3,7 @@
  * language server reads the state type from. For TS compiled to JS that is the .ts file the
  * source map names; for files a loader transformed in memory (tsx), the file on disk.
  */
+import { TraceMap, originalPositionFor, type SourceMapInput } from '@jridgewell/trace-mapping';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +41,7 @@ export function findOriginalSource(file: string, code: string): OriginalSource {
   return { sources: [], text: code };
 }
 
-function readSourceMap(file: string, code: string): { raw: RawSourceMap; base: string } | undefined {
+export function readSourceMap(file: string, code: string): { raw: RawSourceMap; base: string } | undefined {
   const tail = code.slice(-4096);
   const url = SOURCE_MAPPING_URL.exec(tail)?.[1];
   if (!url) return undefined;
@@ -72,4 +73,20 @@ function tryRead(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where a position of `code` (compiled) comes from in the file the user edits: the line
+ * through the code's source map, for reports that name lines; undefined without a map.
+ */
+export function sourceLines(file: string, code: string): ((line: number, column: number) => number) | undefined {
+  const map = readSourceMap(file, code);
+  if (!map) return undefined;
+  let trace: TraceMap;
+  try {
+    trace = new TraceMap(map.raw as SourceMapInput);
+  } catch {
+    return undefined;
+  }
+  return (line, column) => originalPositionFor(trace, { line, column }).line ?? line;
 }

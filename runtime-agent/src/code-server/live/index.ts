@@ -6,6 +6,7 @@
  * the first version calls it with accessors over its module scope, a later version without,
  * to receive the VersionScope staged for it.
  */
+import { sourceLines } from '../original-source';
 import { Edits, type Mapped } from './edits';
 import { digestOf, type Digest } from './digest';
 import { constructorKey, instrumentFunctions, instrumentStartup } from './instrument';
@@ -51,7 +52,7 @@ export class LiveCode {
   instrument(file: string, code: string): { code: string; module: LiveModule; version: LiveVersion } | undefined {
     let model: ProgramModel;
     try {
-      model = readProgram(code);
+      model = readProgram(code, sourceLines(file, code));
     } catch (error) {
       // Code acorn cannot read, or a case this reader gets wrong: the module loads as it is
       // (never the app's end), and later loads evaluate it whole, saying so.
@@ -107,7 +108,7 @@ export class LiveCode {
     const generation = module.nextGeneration();
     const before = current.scope.statementIds;
     try {
-      model = readProgram(code);
+      model = readProgram(code, sourceLines(module.file, code));
       patch = buildPatch(current.digest, model, module, generation, (index) =>
         module.registrations.has(before[index] ?? {}),
       );

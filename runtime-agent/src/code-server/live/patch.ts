@@ -378,10 +378,11 @@ class PatchBuilder {
       if (!parens)
         extra.push({ start: node.params[0]!.end, end: node.params[0]!.end, text: ')', owner: node, closing: true });
       if (arrow) extra.push({ start: arrow.start, end: arrow.end, text: '  ', owner: node });
-      if (node.expression) {
-        // Around the prologue's own `(guard ? … : (body))`.
-        extra.push({ start: node.body.start, end: node.body.start, text: '{return(', owner: node, wraps: 1 });
-        extra.push({ start: node.body.end, end: node.body.end, text: ')}', owner: node, closing: true, wraps: 1 });
+      if (node.expression && arrow) {
+        // From right after `=>` to the arrow's end, so a parenthesized body (`() => ({ … })`)
+        // stays whole inside, around the prologue's own `(guard ? … : (body))`.
+        extra.push({ start: arrow.end, end: arrow.end, text: '{return(', owner: node, wraps: 1 });
+        extra.push({ start: node.end, end: node.end, text: ')}', owner: node, closing: true, wraps: 1 });
       }
     } else if (node.type === 'FunctionDeclaration') {
       return new Mapped()
@@ -453,8 +454,15 @@ class PatchBuilder {
         continue;
       }
       if (!fn.parent) {
+        // A class field's arrow (`handler = () => this.x`): its old closures get the new body as
+        // a function of their `this` (the body also runs inside the class, for new instances).
+        if (fn.node.type === 'ArrowFunctionExpression' && !this.#methodProperty(fn)) {
+          this.#appendix.push(`${HP}.impl(${this.module.slotOf(fn.key)},${this.#asFunction(fn).text});`);
+          this.#registered.add(fn);
+          continue;
+        }
         this.report.notApplied.push(
-          `${labelOf(fn.key)} (line ${fn.line}): references to it made before this load keep its old code (a method or an arrow function using this)`,
+          `${labelOf(fn.key)} (line ${fn.line}): references to it made before this load keep its old code (a method of an object the new version makes)`,
         );
         continue;
       }

@@ -111,7 +111,8 @@ export class ParseFailure extends Error {}
 /** Between the parts of a key: not a character that source text such as `'/'` would bring. */
 export const KEY_SEPARATOR = ' › ';
 
-export function readProgram(code: string): ProgramModel {
+/** `sourceLine` maps a compiled line and column to the line of the source the user edits (reports name those). */
+export function readProgram(code: string, sourceLine?: (line: number, column: number) => number): ProgramModel {
   let ast: Program;
   try {
     // No tokens and no locations: they cost more than the parse itself (see shape.ts).
@@ -144,7 +145,7 @@ export function readProgram(code: string): ProgramModel {
     shorthand: new Set(),
     properties: new Map(),
     scopes,
-    lineOf: lineIndex(code),
+    lineOf: lineIndex(code, sourceLine),
   };
   for (const variable of moduleScope.variables) {
     const def = variable.defs[0];
@@ -163,7 +164,7 @@ export function readProgram(code: string): ProgramModel {
 }
 
 /** A function from position to 1-based line, by binary search over the line starts. */
-function lineIndex(code: string): (position: number) => number {
+function lineIndex(code: string, sourceLine?: (line: number, column: number) => number): (position: number) => number {
   const starts = [0];
   for (let at = code.indexOf('\n'); at >= 0; at = code.indexOf('\n', at + 1)) starts.push(at + 1);
   return (position) => {
@@ -174,7 +175,7 @@ function lineIndex(code: string): (position: number) => number {
       if (starts[mid]! <= position) low = mid;
       else high = mid - 1;
     }
-    return low + 1;
+    return sourceLine ? sourceLine(low + 1, position - starts[low]!) : low + 1;
   };
 }
 

@@ -17,7 +17,7 @@ import {
   type ProgramModel,
   type TopStatement,
 } from './program';
-import { Shape, tokenText, type Hole } from './shape';
+import { Shape, arrowToken, tokenText, type Hole } from './shape';
 import { childrenOf, type AnyNode } from './walk';
 
 /** How a function is placed, computed only when a function is met (most nodes contain none). */
@@ -62,8 +62,7 @@ export class Reader {
     const holes: Hole[] = [];
     const collect = (node: AnyNode): void => {
       if (node !== root && leaveOut(node)) {
-        const body = isFunction(node) ? (node.body as AnyNode) : node;
-        holes.push([body.start, body.end]);
+        holes.push(bodyRange(this.model.code, node));
         if (isFunction(node)) for (const param of node.params as AnyNode[]) collect(param);
         return;
       }
@@ -241,6 +240,18 @@ export class Reader {
   #tokens(node: AnyNode): string {
     return tokenText(this.model.code, node.start, node.end);
   }
+}
+
+/**
+ * The part of a function (or class body) left out of the code around it: an arrow's
+ * expression body from just after `=>`, so its parentheses (`() => ({ … })`) are left out too.
+ */
+function bodyRange(code: string, node: AnyNode): Hole {
+  if (!isFunction(node)) return [node.start, node.end];
+  const body = node.body as AnyNode;
+  if (node.type !== 'ArrowFunctionExpression' || body.type === 'BlockStatement') return [body.start, body.end];
+  const arrow = arrowToken(code, (node.params as AnyNode[]).at(-1)?.end ?? node.start, body.start);
+  return [arrow ? arrow.end : body.start, node.end];
 }
 
 /** What a function's own code reads that a function made elsewhere could not: `this`, `super`, `arguments`. */

@@ -1,0 +1,31 @@
+/**
+ * The CLI's side of "needs a restart": after a load whose report says something could not
+ * apply in place, offer to restart the apps concerned (as .NET Hot Reload does for rude
+ * edits): asked on a terminal, done at once with `--restart`, said as a hint otherwise.
+ * `hotpatch restart [PID...]` restarts running apps directly.
+ */
+import { createInterface } from 'node:readline/promises';
+import type { AgentClient } from '../engine/agent-client';
+
+export async function offerRestart(clients: AgentClient[], always: boolean): Promise<void> {
+  for (const client of clients) {
+    const app = `${client.info.appName} (pid ${client.info.pid})`;
+    let restart = always;
+    if (!restart && process.stdin.isTTY && process.stdout.isTTY) {
+      const prompt = createInterface({ input: process.stdin, output: process.stdout });
+      const answer = await prompt.question(`Restart ${app} to apply what could not apply in place? [y/N] `);
+      prompt.close();
+      restart = /^y(es)?$/i.test(answer.trim());
+    }
+    if (!restart) {
+      console.log(`  to apply it: hotpatch restart ${client.info.pid} (or hotpatch load --restart)`);
+      continue;
+    }
+    await restartOne(client);
+  }
+}
+
+export async function restartOne(client: AgentClient): Promise<void> {
+  const { pid } = await client.restart();
+  console.log(`↻ ${client.info.appName} (pid ${client.info.pid}) restarted as pid ${pid}`);
+}

@@ -1,0 +1,71 @@
+/**
+ * The code a live load evaluates, for syntax that has tripped instrumentation before: every
+ * pair of versions below must give a patch V8 compiles, and the first version's instrumented
+ * code must compile too. (Behaviour is shown end to end in integration/live-edits.test.ts.)
+ */
+import assert from 'node:assert/strict';
+import { Script } from 'node:vm';
+import { test } from 'node:test';
+import { digestOf } from '../../runtime-agent/src/code-server/live/digest';
+import { Edits } from '../../runtime-agent/src/code-server/live/edits';
+import { instrumentFunctions, instrumentStartup } from '../../runtime-agent/src/code-server/live/instrument';
+import { LiveModule } from '../../runtime-agent/src/code-server/live/live-module';
+import { buildPatch } from '../../runtime-agent/src/code-server/live/patch';
+import { readProgram } from '../../runtime-agent/src/code-server/live/program';
+
+/** Each case: the running version, then the edited one. */
+const cases: Record<string, [string, string]> = {
+  'an arrow whose body is a parenthesized object': [
+    'const init = () => ({ count: 0 });\nexports.init = init;',
+    'const init = () => ({ count: 0, since: "now" });\nexports.init = init;',
+  ],
+  'an async arrow without parentheses, nested in a call': [
+    'app.get("/", async req => req.url);',
+    'app.get("/", async req => req.url + "!");',
+  ],
+  'a handler nested in a plugin function, using the plugin parameter': [
+    'module.exports = async function (fastify) {\n  fastify.get("/", async () => fastify.items.length);\n};',
+    'module.exports = async function (fastify) {\n  fastify.get("/", async () => ({ total: fastify.items.length }));\n};',
+  ],
+  'generators and getters': [
+    'function* ids() { yield 1; }\nconst box = { get size() { return 1; }, *each() { yield 1; } };',
+    'function* ids() { yield 2; }\nconst box = { get size() { return 2; }, *each() { yield 2; } };',
+  ],
+  'a class with a field arrow, a static block and a derived constructor': [
+    'class A {}\nclass B extends A {\n  handler = () => this.x;\n  static { this.n = 1; }\n  constructor() { super(); this.x = 1; }\n}',
+    'class A {}\nclass B extends A {\n  handler = () => this.x + 1;\n  static { this.n = 1; }\n  constructor() { super(); this.x = 2; }\n}',
+  ],
+  'destructured declarations and shorthand properties': [
+    'const { a, b = 2 } = require("./c");\nconst d = { a, b };',
+    'const { a, b = 3 } = require("./c");\nconst d = { a, b, e: 1 };',
+  ],
+  'a module with "use strict" and a new function': [
+    '"use strict";\nfunction f() { return 1; }\nexports.f = f;',
+    '"use strict";\nfunction f() { return g(); }\nfunction g() { return 2; }\nexports.f = f;\nexports.g = g;',
+  ],
+  "tsx's wrapper around the module": [
+    '__filename="/app/x.ts";(()=>{\nconst items=[];\nfunction add(x){items.push(x)}\n})()',
+    '"use strict";\nconst items=[];\nfunction add(x){items.push(x);return items.length}\n',
+  ],
+};
+
+for (const [name, [before, after]] of Object.entries(cases)) {
+  test(`${name}: the first version and the patch compile`, () => {
+    const module = new LiveModule('/app/x.js', {});
+    const first = readProgram(before);
+    const edits = new Edits();
+    instrumentStartup(first, edits);
+    instrumentFunctions(first, module, 1, edits);
+    const instrumented = edits.render(before, 0, before.length).text;
+    assert.doesNotThrow(
+      () => new Script(`(function (exports, require, module, __filename, __dirname) {${instrumented}\n})`),
+      instrumented,
+    );
+    const patch = buildPatch(digestOf(first), readProgram(after), module, 2);
+    assert.doesNotThrow(
+      () => new Script(`(function (exports, require, module, __filename, __dirname) {${patch.code}\n})`),
+      patch.code,
+    );
+    assert.deepEqual(patch.report.notApplied, [], 'everything applies');
+  });
+}
