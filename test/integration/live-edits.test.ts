@@ -203,3 +203,25 @@ for (const runtime of nodeRuntimes()) {
     });
   }
 }
+
+for (const runtime of nodeRuntimes()) {
+  test(`node ${runtime.major} esm: an edited ES module entry is evaluated whole, says so, and hands its server over`, async () => {
+    const app = await App.start('esm', { runtime });
+    after(() => app.stop());
+    const client = await app.connect();
+    after(() => client.close());
+    const file = app.file('app.mjs');
+    const module = (await client.modules()).find((m) => m.file === file)!;
+    app.edit('app.mjs', (t) =>
+      t.replace("['/hits', () => String(hit())],", "['/hits', () => String(hit())],\n  ['/entry', () => 'v2'],"),
+    );
+    const text = readFileSync(file, 'utf8');
+    const { code } = await compileModule(file, text, client.info.nodeVersion, module);
+    const result = await client.load({ file, code, source: text, origin: 'protocol' });
+    assert.equal(result.report.mode, 'reloaded');
+    assert.match(result.warnings.join('\n'), /whole module was evaluated again/);
+    // Its listen ran again, on the same port: the running server took the new handler.
+    assert.equal(await app.get('/entry'), 'v2');
+    assert.equal(app.child.exitCode, null, 'the app is alive');
+  });
+}

@@ -1,16 +1,11 @@
 /**
  * The code server (Erlang's `code_server`): every hot module of the app with its current and
- * old version, loading, purging and reading sources.
- *
- * A HotModule is the lasting identity of a file; a ModuleVersion is one evaluation of its
- * code. Importers only ever hold the module's stable exports (see stable-exports.ts), which
- * follow the current version.
+ * old version (see module-version.ts), loading, purging and reading sources.
  */
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LoadReport, LoadResult, ModuleInfo, Origin, VersionInfo } from '../protocol';
+import type { LoadReport, LoadResult, ModuleInfo, Origin } from '../protocol';
 import {
   DefinitionCollector,
   beginDefinitions,
@@ -18,7 +13,7 @@ import {
   type ServerDefinition,
 } from '../processes/define-server';
 import type { ProcessTable } from '../processes/process-table';
-import { describeWork, type ServerProcess, type SpecSource } from '../processes/server-process';
+import type { ServerProcess, SpecSource } from '../processes/server-process';
 import {
   NodeModule,
   captureTopLevel,
@@ -30,140 +25,33 @@ import {
 } from './evaluate';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, sourcePosition, type LiveModule, type LiveVersion } from './live';
+import {
+  HotModule,
+  ModuleVersion,
+  NoOldVersionError,
+  SoftPurgeRefusedError,
+  UnknownModuleError,
+  exportNames,
+  snapshot,
+  versionInfo,
+  type CodeServerEvents,
+  type PreparedVersion,
+} from './module-version';
 import { installLiveVersion } from './live/install';
 import { adaptFramework } from './live/registrations';
 import { watchListens } from './live/servers';
+import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
-import { createStableExports, updateStableExports, type CurrentExport } from './stable-exports';
+import { createStableExports, updateStableExports } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
-
-/** One evaluation of a module's code. */
-export class ModuleVersion {
-  constructor(
-    readonly info: VersionInfo,
-    /** The raw `module.exports` (or ES namespace) this evaluation produced. */
-    readonly exports: unknown,
-    readonly timers: OwnedTimers,
-    /** Original source text, for diffs and type analysis. */
-    readonly source: string,
-    /** The code that was evaluated. */
-    readonly code: string,
-    /** The servers (gen_server callback sets) its top level defined, by key. */
-    readonly servers: Map<string, ServerDefinition>,
-  ) {}
-
-  /** For a live module: the version's scope, structure and what its load did (see live/). */
-  live: LiveVersion | undefined;
-  /** What a load of this version will not do, said when it commits. */
-  notes: string[] = [];
-  /** Catches what its top level started and fails later, until the version is settled. */
-  guard: VersionGuard | undefined;
-
-  /**
-   * Stops what this version's top level started: its timers, then its own `dispose()`. A live
-   * version's exports start as its predecessor's, so their `dispose` is not its own to call.
-   */
-  retire(warnings: string[]): void {
-    this.timers.clear();
-    if (this.live) return;
-    const dispose = readExport(this.exports, 'dispose');
-    if (typeof dispose !== 'function') return;
-    try {
-      (dispose as () => unknown)();
-    } catch (error) {
-      warnings.push(
-        `dispose() of vsn ${this.info.vsn} threw: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-}
-
-/** A hot module: the lasting identity behind which versions come and go. */
-export class HotModule {
-  /** The version new calls through the stable exports reach. */
-  current!: ModuleVersion;
-  /** The previous version, until the next load or a purge. */
-  old: ModuleVersion | null = null;
-  /** The exports object every importer holds. */
-  face: unknown;
-  /** Loads so far, counting the startup version. */
-  loads = 0;
-  /** Its dispatch tables and bindings, when its first version could be made live. */
-  live: LiveModule | undefined;
-
-  constructor(
-    readonly file: string,
-    readonly format: 'cjs' | 'esm',
-    readonly sources: string[],
-    /** ESM only: the facade's fixed export names and the function that refreshes its bindings. */
-    readonly esm?: { names: string[]; sync: (face: unknown) => void },
-  ) {}
-
-  /** The current version's value of an export (`null`: the whole `module.exports`). */
-  readonly currentExport = (key: string | null): CurrentExport => {
-    return () => (key === null ? this.current.exports : readExport(this.current.exports, key));
-  };
-
-  info(): ModuleInfo {
-    return {
-      file: this.file,
-      format: this.format,
-      sources: this.sources,
-      exports: this.esm ? this.esm.names : exportNames(this.face),
-      current: this.current.info,
-      old: this.old?.info ?? null,
-    };
-  }
-}
-
-/** A new version evaluated in isolation and not yet current. */
-export interface PreparedVersion {
-  module: HotModule;
-  version: ModuleVersion;
-  evaluateMs: number;
-}
-
-export interface CodeServerEvents {
-  moduleLoaded: [ModuleInfo];
-  modulePurged: [ModuleInfo];
-}
-
-export class UnknownModuleError extends Error {
-  constructor(file: string, reason: string) {
-    super(`${file} is not a hot module of this app: ${reason}`);
-    this.name = 'UnknownModuleError';
-  }
-}
-
-export class NoOldVersionError extends Error {
-  constructor(file: string) {
-    super(`${file} has no old version`);
-    this.name = 'NoOldVersionError';
-  }
-}
-
-export class SoftPurgeRefusedError extends Error {
-  constructor(
-    file: string,
-    readonly processes: ServerProcess[],
-  ) {
-    super(
-      `soft purge of ${file} refused: ${processes.length} process(es) still run its old code: ` +
-        processes
-          .map(
-            (p) =>
-              `${p.id} (handling ${describeWork(p.handlerKind)} for ${Math.round(performance.now() - p.handlerSince)} ms)`,
-          )
-          .join(', '),
-    );
-    this.name = 'SoftPurgeRefusedError';
-  }
-}
 
 export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #modules = new Map<string, HotModule>();
-  readonly #pendingEsm = new Map<string, { timers: OwnedTimers; servers: DefinitionCollector }>();
+  readonly #pendingEsm = new Map<
+    string,
+    { timers: OwnedTimers; servers: DefinitionCollector; frame: ReturnType<typeof enterTopLevel> }
+  >();
   readonly #live = new LiveCode();
   /** The guard of the version being evaluated, by file: its listens are reported there. */
   readonly #guards = new Map<string, VersionGuard>();
@@ -273,7 +161,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
 
   /** Called by an ES module's facade just before the original module evaluates. */
   beginEsm(url: string): void {
-    const pending = { timers: new OwnedTimers(), servers: new DefinitionCollector(fileURLToPath(url)) };
+    const file = fileURLToPath(url);
+    // The frame lets a server the module starts be known as its own (a later version's listen hands it over).
+    const pending = { timers: new OwnedTimers(), servers: new DefinitionCollector(file), frame: enterTopLevel(file) };
     this.#pendingEsm.set(url, pending);
     beginCapture(pending.timers);
     beginDefinitions(pending.servers);
@@ -283,6 +173,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   endEsm(url: string): void {
     const pending = this.#pendingEsm.get(url);
     if (!pending) return;
+    leaveTopLevel(pending.frame);
     endCapture(pending.timers);
     endDefinitions(pending.servers);
   }
@@ -363,6 +254,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
           evaluateVersion(file, patch.code, snapshot(current.exports)),
         );
       } catch (error) {
+        this.#live.forget(module.live!, patch.version, current.live!);
         throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
       }
       evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
@@ -410,7 +302,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
 
   /** Drops a prepared version that will not be committed. */
   discard(prepared: PreparedVersion): void {
-    prepared.version.retire([]);
+    const { module, version } = prepared;
+    version.retire([]);
+    if (version.live && module.live && module.current.live)
+      this.#live.forget(module.live, version.live, module.current.live);
   }
 
   /**
@@ -518,27 +413,4 @@ function wholeModuleNote(module: HotModule, problems: string[]): string {
   return `the whole module was evaluated again (${why}): its module-level variables started over and its top-level statements ran again`;
 }
 
-function readExport(raw: unknown, key: string): unknown {
-  return raw !== null && (typeof raw === 'object' || typeof raw === 'function')
-    ? (raw as Record<string, unknown>)[key]
-    : undefined;
-}
-
-/** A shallow copy of an exports object, with the same prototype and property descriptors. */
-function snapshot(raw: unknown): unknown {
-  if (raw === null || typeof raw !== 'object') return raw;
-  return Object.create(Object.getPrototypeOf(raw) as object | null, Object.getOwnPropertyDescriptors(raw)) as unknown;
-}
-
-function exportNames(raw: unknown): string[] {
-  if (raw === null || (typeof raw !== 'object' && typeof raw !== 'function')) return [];
-  const skip = typeof raw === 'function' ? new Set(['prototype', 'name', 'length']) : new Set<string>();
-  return Object.keys(raw).filter((k) => !skip.has(k) && k !== '__esModule');
-}
-
-function versionInfo(raw: unknown, code: string, seq: number, origin: Origin): VersionInfo {
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
-  const declared = readExport(raw, 'vsn');
-  const vsn = typeof declared === 'string' || typeof declared === 'number' ? String(declared) : hash;
-  return { vsn, seq, loadedAt: new Date().toISOString(), origin, hash };
-}
+export { HotModule, ModuleVersion, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError, type PreparedVersion };

@@ -67,10 +67,12 @@ export interface Evaluated {
 export function captureTopLevel<T>(
   file: string,
   evaluate: () => T,
+  /** A version being loaded, not the app's own startup. */
+  loading = false,
 ): { result: T; timers: OwnedTimers; servers: Map<string, ServerDefinition> } {
   const collector = new DefinitionCollector(file);
   beginDefinitions(collector);
-  const frame = enterTopLevel(file);
+  const frame = enterTopLevel(file, loading);
   try {
     const { result, timers } = captureTimers(evaluate);
     return { result, timers, servers: collector.definitions };
@@ -90,7 +92,7 @@ export function evaluateVersion(file: string, code: string, exports?: unknown): 
   module.filename = file;
   module.paths = NodeModule._nodeModulePaths(dirname(file));
   try {
-    const { timers, servers } = captureTopLevel(file, () => originalCompile.call(module, code, file));
+    const { timers, servers } = captureTopLevel(file, () => originalCompile.call(module, code, file), true);
     module.loaded = true;
     return { exports: module.exports, timers, servers };
   } catch (error) {

@@ -12,6 +12,7 @@ import { digestOf, type Digest } from './digest';
 import { constructorKey, instrumentFunctions, instrumentStartup } from './instrument';
 import { LiveModule, VersionScope } from './live-module';
 import { buildPatch, type PatchReport } from './patch';
+import { unregister } from './registrations';
 import { ParseFailure, readProgram, type ProgramModel } from './program';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
@@ -61,12 +62,19 @@ export class LiveCode {
     }
     const module = new LiveModule(file, {});
     const edits = new Edits();
-    instrumentStartup(model, edits);
-    instrumentFunctions(model, module, 1, edits);
+    let instrumented: string;
+    try {
+      instrumentStartup(model, edits);
+      instrumentFunctions(model, module, 1, edits);
+      instrumented = edits.render(code, 0, code.length).text;
+    } catch (error) {
+      this.problems.push(`${file}: ${String(error)}`);
+      return undefined;
+    }
     const scope = new VersionScope(module, 1, false);
     this.#starting.set(file, scope);
     return {
-      code: edits.render(code, 0, code.length).text,
+      code: instrumented,
       module,
       version: {
         scope,
@@ -145,6 +153,18 @@ export class LiveCode {
     } finally {
       this.#staged.delete(file);
     }
+  }
+
+  /**
+   * Takes back what the new statements of a version that will not become current registered
+   * (a route a new statement added before a later one threw): nothing of it stays.
+   */
+  forget(module: LiveModule, version: LiveVersion, current: LiveVersion): void {
+    const running = new Set(current.scope.statementIds);
+    unregister(
+      module,
+      version.scope.statementIds.filter((id) => !running.has(id)),
+    );
   }
 
   /** Forgets a first version whose evaluation failed. */

@@ -20,10 +20,12 @@
 import type { Identifier } from 'acorn';
 import { Edits, Mapped, type Edit } from './edits';
 import { labelOf, summaryOf, type Digest } from './digest';
-import { addPrologue, environment, HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
+import { HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
 import type { LiveModule } from './live-module';
+import { matchStatements } from './match';
 import { isFunction, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
-import { arrowToken, secondToken, type Shape } from './shape';
+import { renderAsFunction, type Rendering } from './render-function';
+import { resolutions } from './resolutions';
 import type { AnyNode } from './walk';
 
 /** What a load did and did not do, module by module, in words a user reads. */
@@ -77,7 +79,7 @@ class PatchBuilder {
   /** Functions already tried (and reported when they could not be given a body). */
   readonly #attempted = new Set<LiveFunction>();
   readonly #resolved: Map<Identifier, { start: number; end: number; isModule: boolean }>;
-  #prologues = new Map<LiveFunction, Edit[]>();
+  readonly #rendering: Rendering;
   readonly #functionOf: Map<AnyNode, LiveFunction>;
   readonly #classOf: Map<AnyNode, LiveClass>;
 
@@ -89,15 +91,16 @@ class PatchBuilder {
     readonly registered: (index: number) => boolean,
   ) {
     this.#resolved = resolutions(model);
+    this.#rendering = { model, module, generation, edits: this.edits, resolved: this.#resolved, prologues: new Map() };
     this.#functionOf = new Map(model.functions.map((f) => [f.node, f]));
     this.#classOf = new Map(model.classes.map((c) => [c.node, c]));
   }
 
   build(): Patch {
     const { model } = this;
-    this.#prologues = instrumentFunctions(model, this.module, this.generation, this.edits);
+    this.#rendering.prologues = instrumentFunctions(model, this.module, this.generation, this.edits);
     this.#rewriteModuleReferences();
-    const matched = this.#match();
+    const matched = matchStatements(this.old, this.model, this.registered, this.report);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
     const head = new Mapped();
     const body = new Mapped();
@@ -124,55 +127,6 @@ class PatchBuilder {
     if (this.#appendix.length > 0) head.add('\n' + this.#appendix.join('\n'));
     const kept = new Map([...matched].map(([newIndex, oldIndex]) => [oldIndex, newIndex]));
     return { code: head.text, map: head, report: this.report, kept };
-  }
-
-  /** New statements matched to an old one with the same shape (new index → old index), in order; the rest are new. */
-  #match(): Map<number, number> {
-    const matched = new Map<number, number>();
-    const used = new Set<number>();
-    // The raw text first (most statements of a save are untouched), then tokens for the rest.
-    for (const text of [(s: { shape: Shape }) => s.shape.raw, (s: { shape: Shape }) => s.shape.tokens]) {
-      const queues = new Map<string, number[]>();
-      this.old.statements.forEach((s, i) => {
-        if (used.has(i)) return;
-        const queue = queues.get(text(s)) ?? [];
-        queue.push(i);
-        queues.set(text(s), queue);
-      });
-      this.model.statements.forEach((s, i) => {
-        if (matched.has(i)) return;
-        const oldIndex = queues.get(text(s))?.shift();
-        if (oldIndex !== undefined) {
-          matched.set(i, oldIndex);
-          used.add(oldIndex);
-        }
-      });
-    }
-    const declaredNow = new Set(this.model.statements.flatMap((s) => s.declares));
-    // A changed `x.y = value;` overwrites what the old one assigned: nothing of it stays.
-    const assignedNow = new Set(
-      this.model.statements.flatMap((s, i) => (s.assigns !== undefined && !matched.has(i) ? [s.assigns] : [])),
-    );
-    this.old.statements.forEach((s, i) => {
-      if (used.has(i) || s.exportNames) return;
-      if (s.assigns !== undefined && assignedNow.has(s.assigns)) return;
-      if (s.declares.length > 0 && s.declares.every((n) => declaredNow.has(n))) return; // changed, not removed
-      if (s.declaration === 'function' || s.declaration === 'class') {
-        if (s.declares.length > 0)
-          this.report.notApplied.push(
-            `${s.declares[0]} (line ${s.line}) was removed: code that holds it keeps calling its old version until restart`,
-          );
-        return;
-      }
-      if (this.registered(i)) {
-        this.report.undone.push(`line ${s.line}: ${summaryOf(s.shape)}`);
-        return;
-      }
-      this.report.notApplied.push(
-        `the statement at line ${s.line} (${summaryOf(s.shape)}) was removed or changed: its effect cannot be undone in place; restart to drop it`,
-      );
-    });
-    return matched;
   }
 
   #statement(statement: TopStatement, matched: boolean): Mapped {
@@ -320,7 +274,7 @@ class PatchBuilder {
           .append(this.edits.render(code, property.start, property.end))
           .add(`},${JSON.stringify(part)});`);
       }
-      return new Mapped().add(`${HP}.impl(${slot},`).append(this.#asFunction(fn)).add(');');
+      return new Mapped().add(`${HP}.impl(${slot},`).append(renderAsFunction(this.#rendering, fn)).add(');');
     }
     return this.#envFactory(fn, slot, before.env);
   }
@@ -342,69 +296,10 @@ class PatchBuilder {
       );
       return undefined;
     }
-    return new Mapped().add(`${HP}.implEnv(${slot},(__hp_env)=>`).append(this.#asFunction(fn, true)).add(');');
-  }
-
-  /**
-   * The function's text as a `function` expression (an arrow becomes one, so the caller's
-   * `this` reaches it), optionally with its closure variables read from `__hp_env`.
-   */
-  #asFunction(fn: LiveFunction, fromEnv = false): Mapped {
-    const { node } = fn;
-    const code = this.model.code;
-    const extra: Edit[] = [];
-    const skip = new Set<Edit>();
-    if (fromEnv) {
-      extra.push(...this.#environmentReferences(fn));
-      // Prologues inside pass on the environment it was given, not variables it does not have.
-      const outside = new Set(fn.env);
-      const insert = (at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit => {
-        const edit = { start: at, end: at, text, owner, closing };
-        extra.push(edit);
-        return edit;
-      };
-      for (const inner of this.model.functions) {
-        if (inner.node.start < node.start || inner.node.end > node.end || !this.#prologues.has(inner)) continue;
-        for (const edit of this.#prologues.get(inner)!) skip.add(edit);
-        const env = inner === fn ? '__hp_env' : environment(inner.env, outside);
-        addPrologue(inner, this.module.slotOf(inner.key), this.generation, { insert }, env);
-      }
-    }
-    if (node.type === 'ArrowFunctionExpression') {
-      const arrow = arrowToken(code, node.params.at(-1)?.end ?? node.start, node.body.start);
-      const paramsStart = node.async ? secondToken(code, node.start, node.body.start) : node.start;
-      const parens = code[paramsStart] === '(';
-      extra.push({ start: paramsStart, end: paramsStart, text: parens ? 'function' : 'function(', owner: node });
-      if (!parens)
-        extra.push({ start: node.params[0]!.end, end: node.params[0]!.end, text: ')', owner: node, closing: true });
-      if (arrow) extra.push({ start: arrow.start, end: arrow.end, text: '  ', owner: node });
-      if (node.expression && arrow) {
-        // From right after `=>` to the arrow's end, so a parenthesized body (`() => ({ … })`)
-        // stays whole inside, around the prologue's own `(guard ? … : (body))`.
-        extra.push({ start: arrow.end, end: arrow.end, text: '{return(', owner: node, wraps: 1 });
-        extra.push({ start: node.end, end: node.end, text: ')}', owner: node, closing: true, wraps: 1 });
-      }
-    } else if (node.type === 'FunctionDeclaration') {
-      return new Mapped()
-        .add('(')
-        .append(this.edits.render(code, node.start, node.end, extra, skip))
-        .add(')');
-    }
-    return this.edits.render(code, node.start, node.end, extra, skip);
-  }
-
-  /** Inside `fn`, references to variables of its enclosing functions become `__hp_env.name`. */
-  #environmentReferences(fn: LiveFunction): Edit[] {
-    const edits: Edit[] = [];
-    for (const [identifier, where] of this.#resolved) {
-      if (where.isModule || identifier.start < fn.node.start || identifier.end > fn.node.end) continue;
-      if (where.start >= fn.node.start && where.end <= fn.node.end) continue; // declared inside fn
-      const text = this.model.shorthand.has(identifier)
-        ? `${identifier.name}:__hp_env.${identifier.name}`
-        : `__hp_env.${identifier.name}`;
-      edits.push({ start: identifier.start, end: identifier.end, text, owner: identifier });
-    }
-    return edits;
+    return new Mapped()
+      .add(`${HP}.implEnv(${slot},(__hp_env)=>`)
+      .append(renderAsFunction(this.#rendering, fn, true))
+      .add(');');
   }
 
   /** Changed module-level functions created by code that runs now register themselves as they are made. */
@@ -457,7 +352,9 @@ class PatchBuilder {
         // A class field's arrow (`handler = () => this.x`): its old closures get the new body as
         // a function of their `this` (the body also runs inside the class, for new instances).
         if (fn.node.type === 'ArrowFunctionExpression' && !this.#methodProperty(fn)) {
-          this.#appendix.push(`${HP}.impl(${this.module.slotOf(fn.key)},${this.#asFunction(fn).text});`);
+          this.#appendix.push(
+            `${HP}.impl(${this.module.slotOf(fn.key)},${renderAsFunction(this.#rendering, fn).text});`,
+          );
           this.#registered.add(fn);
           continue;
         }
@@ -518,26 +415,4 @@ class PatchBuilder {
       this.edits.replace(identifier.start, identifier.end, text);
     }
   }
-}
-
-/**
- * For every resolved reference, where its variable is declared: a module binding, or the
- * range of the scope that declares it. A top-level class's own name inside its body counts
- * as the module binding, so a patched method reads the class instances have.
- */
-function resolutions(model: ProgramModel): Map<Identifier, { start: number; end: number; isModule: boolean }> {
-  const map = new Map<Identifier, { start: number; end: number; isModule: boolean }>();
-  const topClasses = new Set(model.statements.filter((s) => s.declaration === 'class').map((s) => s.node));
-  for (const scope of model.scopes.scopes) {
-    for (const reference of scope.references) {
-      const variable = reference.resolved;
-      if (!variable || map.has(reference.identifier)) continue;
-      const owner = variable.scope;
-      const isModule =
-        owner === model.moduleScope ||
-        (owner.type === 'class' && topClasses.has(owner.block as AnyNode) && model.bindings.has(variable.name));
-      map.set(reference.identifier, { start: owner.block.start, end: owner.block.end, isModule });
-    }
-  }
-  return map;
 }

@@ -32,7 +32,7 @@ export function watchListens(onListen: (file: string, pending: PendingListen, no
     const address = frame ? (addressOf(args) ?? `${frame.file} (any port)`) : undefined;
     if (!frame || address === undefined) return Reflect.apply(originalListen, this, args) as Server;
     const holder = held.get(address);
-    if (frame.scope && frame.scope.generation > 1 && holder && holder.file === frame.file && holder.server.listening) {
+    if (frame.loading && holder && holder.file === frame.file && holder.server.listening) {
       handOver(holder.server, this, args);
       onListen(
         frame.file,
@@ -41,7 +41,7 @@ export function watchListens(onListen: (file: string, pending: PendingListen, no
       );
       return this;
     }
-    const preparing = frame.scope !== undefined && frame.scope.generation > 1;
+    const preparing = frame.loading;
     const settled = new Promise<Error | undefined>((resolve) => {
       const onError = (error: Error): void => {
         this.off('listening', onListening);

@@ -11,12 +11,14 @@ export interface Evaluating {
   scope: VersionScope | undefined;
   /** The statement running now; -1 before the first mark. */
   index: number;
+  /** A version being loaded (a patch, or an ES module evaluated whole), not the app's startup. */
+  loading: boolean;
 }
 const evaluating: Evaluating[] = [];
 
 /** Called around each hot module's top level (see captureTopLevel). */
-export function enterTopLevel(file: string): Evaluating {
-  const frame: Evaluating = { file, scope: undefined, index: -1 };
+export function enterTopLevel(file: string, loading = false): Evaluating {
+  const frame: Evaluating = { file, scope: undefined, index: -1, loading };
   evaluating.push(frame);
   return frame;
 }

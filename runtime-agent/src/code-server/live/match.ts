@@ -1,0 +1,63 @@
+/**
+ * Which statements of a new version are those of the running one (the same code, comments
+ * and layout aside), and what of the running one is gone: reported as undone (routes taken
+ * back), or as what cannot be undone in place.
+ */
+import { summaryOf, type Digest } from './digest';
+import type { PatchReport } from './patch';
+import type { ProgramModel } from './program';
+import type { Shape } from './shape';
+
+/** New statements matched to an old one with the same shape (new index → old index), in order; the rest are new. */
+export function matchStatements(
+  old: Digest,
+  model: ProgramModel,
+  registered: (index: number) => boolean,
+  report: PatchReport,
+): Map<number, number> {
+  const matched = new Map<number, number>();
+  const used = new Set<number>();
+  // The raw text first (most statements of a save are untouched), then tokens for the rest.
+  for (const text of [(s: { shape: Shape }) => s.shape.raw, (s: { shape: Shape }) => s.shape.tokens]) {
+    const queues = new Map<string, number[]>();
+    old.statements.forEach((s, i) => {
+      if (used.has(i)) return;
+      const queue = queues.get(text(s)) ?? [];
+      queue.push(i);
+      queues.set(text(s), queue);
+    });
+    model.statements.forEach((s, i) => {
+      if (matched.has(i)) return;
+      const oldIndex = queues.get(text(s))?.shift();
+      if (oldIndex !== undefined) {
+        matched.set(i, oldIndex);
+        used.add(oldIndex);
+      }
+    });
+  }
+  const declaredNow = new Set(model.statements.flatMap((s) => s.declares));
+  // A changed `x.y = value;` overwrites what the old one assigned: nothing of it stays.
+  const assignedNow = new Set(
+    model.statements.flatMap((s, i) => (s.assigns !== undefined && !matched.has(i) ? [s.assigns] : [])),
+  );
+  old.statements.forEach((s, i) => {
+    if (used.has(i) || s.exportNames) return;
+    if (s.assigns !== undefined && assignedNow.has(s.assigns)) return;
+    if (s.declares.length > 0 && s.declares.every((n) => declaredNow.has(n))) return; // changed, not removed
+    if (s.declaration === 'function' || s.declaration === 'class') {
+      if (s.declares.length > 0)
+        report.notApplied.push(
+          `${s.declares[0]} (line ${s.line}) was removed: code that holds it keeps calling its old version until restart`,
+        );
+      return;
+    }
+    if (registered(i)) {
+      report.undone.push(`line ${s.line}: ${summaryOf(s.shape)}`);
+      return;
+    }
+    report.notApplied.push(
+      `the statement at line ${s.line} (${summaryOf(s.shape)}) was removed or changed: its effect cannot be undone in place; restart to drop it`,
+    );
+  });
+  return matched;
+}

@@ -1,0 +1,85 @@
+/**
+ * A function's new body written to be evaluated on its own: as a `function` expression (an
+ * arrow becomes one, so the `this` of the closure that calls it reaches it), its closure
+ * variables optionally read from `__hp_env`, the environment the old closure passes.
+ */
+import type { Identifier } from 'acorn';
+import { Mapped, type Edit, type Edits } from './edits';
+import { addPrologue, environment } from './instrument';
+import type { LiveModule } from './live-module';
+import type { LiveFunction, ProgramModel } from './program';
+import { arrowToken, secondToken } from './shape';
+
+/** What rendering needs of the patch being built. */
+export interface Rendering {
+  model: ProgramModel;
+  module: LiveModule;
+  generation: number;
+  edits: Edits;
+  /** Where each reference's variable is declared (see resolutions.ts). */
+  resolved: Map<Identifier, { start: number; end: number; isModule: boolean }>;
+  /** Each function's prologue edits, replaced when it is rendered with an environment. */
+  prologues: Map<LiveFunction, Edit[]>;
+}
+
+/**
+ * The function's text as a `function` expression (an arrow becomes one, so the caller's
+ * `this` reaches it), optionally with its closure variables read from `__hp_env`.
+ */
+export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv = false): Mapped {
+  const { node } = fn;
+  const code = context.model.code;
+  const extra: Edit[] = [];
+  const skip = new Set<Edit>();
+  if (fromEnv) {
+    extra.push(...environmentReferences(context, fn));
+    // Prologues inside pass on the environment it was given, not variables it does not have.
+    const outside = new Set(fn.env);
+    const insert = (at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit => {
+      const edit = { start: at, end: at, text, owner, closing };
+      extra.push(edit);
+      return edit;
+    };
+    for (const inner of context.model.functions) {
+      if (inner.node.start < node.start || inner.node.end > node.end || !context.prologues.has(inner)) continue;
+      for (const edit of context.prologues.get(inner)!) skip.add(edit);
+      const env = inner === fn ? '__hp_env' : environment(inner.env, outside);
+      addPrologue(inner, context.module.slotOf(inner.key), context.generation, { insert }, env);
+    }
+  }
+  if (node.type === 'ArrowFunctionExpression') {
+    const arrow = arrowToken(code, node.params.at(-1)?.end ?? node.start, node.body.start);
+    const paramsStart = node.async ? secondToken(code, node.start, node.body.start) : node.start;
+    const parens = code[paramsStart] === '(';
+    extra.push({ start: paramsStart, end: paramsStart, text: parens ? 'function' : 'function(', owner: node });
+    if (!parens)
+      extra.push({ start: node.params[0]!.end, end: node.params[0]!.end, text: ')', owner: node, closing: true });
+    if (arrow) extra.push({ start: arrow.start, end: arrow.end, text: '  ', owner: node });
+    if (node.expression && arrow) {
+      // From right after `=>` to the arrow's end, so a parenthesized body (`() => ({ … })`)
+      // stays whole inside, around the prologue's own `(guard ? … : (body))`.
+      extra.push({ start: arrow.end, end: arrow.end, text: '{return(', owner: node, wraps: 1 });
+      extra.push({ start: node.end, end: node.end, text: ')}', owner: node, closing: true, wraps: 1 });
+    }
+  } else if (node.type === 'FunctionDeclaration') {
+    return new Mapped()
+      .add('(')
+      .append(context.edits.render(code, node.start, node.end, extra, skip))
+      .add(')');
+  }
+  return context.edits.render(code, node.start, node.end, extra, skip);
+}
+
+/** Inside `fn`, references to variables of its enclosing functions become `__hp_env.name`. */
+function environmentReferences(context: Rendering, fn: LiveFunction): Edit[] {
+  const edits: Edit[] = [];
+  for (const [identifier, where] of context.resolved) {
+    if (where.isModule || identifier.start < fn.node.start || identifier.end > fn.node.end) continue;
+    if (where.start >= fn.node.start && where.end <= fn.node.end) continue; // declared inside fn
+    const text = context.model.shorthand.has(identifier)
+      ? `${identifier.name}:__hp_env.${identifier.name}`
+      : `__hp_env.${identifier.name}`;
+    edits.push({ start: identifier.start, end: identifier.end, text, owner: identifier });
+  }
+  return edits;
+}
