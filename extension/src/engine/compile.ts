@@ -18,7 +18,7 @@ import { transform, type Loader, type Message } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
-import { nearestTsconfig } from './tsconfig-mapping';
+import { nearestTsconfig, tsconfigOptions } from './tsconfig-mapping';
 
 export interface Compiled {
   code: string;
@@ -135,19 +135,14 @@ function tsxSettings(file: string): { keepNames: boolean; minifyWhitespace: bool
  */
 async function compileWithTypeScript(file: string, text: string): Promise<string | undefined> {
   const config = nearestTsconfig(dirname(file));
-  if (!config) return undefined;
+  const options = config ? await tsconfigOptions(config) : undefined;
+  if (!options) return undefined;
   const ts = (await import('typescript')).default;
-  const parsed = ts.getParsedCommandLineOfConfigFile(
-    config,
-    {},
-    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
-  );
-  if (!parsed) return undefined;
   const output = ts.transpileModule(text, {
     fileName: file,
     reportDiagnostics: true,
     compilerOptions: {
-      ...parsed.options,
+      ...options,
       sourceMap: false,
       inlineSourceMap: true,
       inlineSources: false,

@@ -13,19 +13,23 @@ export async function emittedFile(file: string): Promise<string | undefined> {
   if (!extension) return undefined;
   const config = nearestTsconfig(dirname(file));
   if (!config) return undefined;
-  // TypeScript's own reader: tsconfig.json allows comments, trailing commas and `extends`.
+  const { outDir, rootDir } = (await tsconfigOptions(config)) ?? {};
+  if (!outDir) return undefined;
+  const root = rootDir ?? dirname(config);
+  const rel = relative(root, file);
+  if (rel.startsWith('..')) return undefined;
+  return resolve(outDir, rel.slice(0, -extname(rel).length) + extension);
+}
+
+/** The compiler options of a tsconfig.json, read by TypeScript itself (comments, trailing commas, `extends`). */
+export async function tsconfigOptions(config: string): Promise<import('typescript').CompilerOptions | undefined> {
   const ts = (await import('typescript')).default;
   const parsed = ts.getParsedCommandLineOfConfigFile(
     config,
     {},
     { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
   );
-  const { outDir, rootDir } = parsed?.options ?? {};
-  if (!outDir) return undefined;
-  const root = rootDir ?? dirname(config);
-  const rel = relative(root, file);
-  if (rel.startsWith('..')) return undefined;
-  return resolve(outDir, rel.slice(0, -extname(rel).length) + extension);
+  return parsed?.options;
 }
 
 export function nearestTsconfig(dir: string): string | undefined {

@@ -38,6 +38,7 @@ import {
   type PreparedVersion,
 } from './module-version';
 import { installLiveVersion } from './live/install';
+import { emptyReport } from './live/patch';
 import { adaptFramework } from './live/registrations';
 import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
@@ -389,17 +390,7 @@ function inSentCode(error: LoadFailure, patch: Parameters<typeof sourcePosition>
 function reportOf(file: string, version: ModuleVersion): LoadReport {
   const patched = version.live?.report;
   if (patched) return { file, mode: 'patched', ...patched };
-  return {
-    file,
-    mode: 'reloaded',
-    kept: 0,
-    ran: [],
-    rebound: [],
-    added: [],
-    functions: [],
-    undone: [],
-    notApplied: version.notes,
-  };
+  return { file, mode: 'reloaded', ...emptyReport(version.notes) };
 }
 
 /** Why a load evaluated the whole module again, said as a warning: its module state started over. */

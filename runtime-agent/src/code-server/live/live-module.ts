@@ -148,11 +148,6 @@ export class VersionScope {
     stageWrite(target, key, value);
   }
 
-  /** Stages a new body for `slot` from a class member, after patching the class. */
-  stage(slot: number, body: unknown): void {
-    this.bodies.push({ slot, body, withEnv: false });
-  }
-
   /** Makes this version's bindings and bodies the module's. */
   install(): void {
     const { module } = this;
@@ -180,6 +175,6 @@ function stagingLayer(live: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Called by a first version's setters when a write arrives through a staging layer. */
-export function stageWrite(target: object, key: string, value: unknown): void {
+function stageWrite(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }

@@ -18,6 +18,7 @@
  * reaches the running module's variables.
  */
 import type { Identifier } from 'acorn';
+import type { LoadReport } from '../../protocol';
 import { Edits, Mapped, type Edit } from './edits';
 import { labelOf, summaryOf, type Digest } from './digest';
 import { HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
@@ -28,17 +29,12 @@ import { renderAsFunction, type Rendering } from './render-function';
 import { resolutions } from './resolutions';
 import type { AnyNode } from './walk';
 
-/** What a load did and did not do, module by module, in words a user reads. */
-export interface PatchReport {
-  kept: number;
-  ran: string[];
-  rebound: string[];
-  added: string[];
-  functions: string[];
-  /** Statements removed or changed whose routes and middleware were taken back. */
-  undone: string[];
-  /** What cannot apply in place, each with its reason. */
-  notApplied: string[];
+/** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
+export type PatchReport = Omit<LoadReport, 'file' | 'mode'>;
+
+/** A report of nothing done yet, with the things that could not apply in place, if any. */
+export function emptyReport(notApplied: string[] = []): PatchReport {
+  return { kept: 0, ran: [], rebound: [], added: [], functions: [], undone: [], notApplied };
 }
 
 export interface Patch {
@@ -63,15 +59,7 @@ export function buildPatch(
 
 class PatchBuilder {
   readonly edits = new Edits();
-  readonly report: PatchReport = {
-    kept: 0,
-    ran: [],
-    rebound: [],
-    added: [],
-    functions: [],
-    undone: [],
-    notApplied: [],
-  };
+  readonly report = emptyReport();
   readonly #prelude: string[] = [];
   readonly #appendix: string[] = [];
   /** Functions whose new body is already registered by the code being emitted. */

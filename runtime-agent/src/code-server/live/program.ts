@@ -48,6 +48,8 @@ export interface LiveFunction {
   fixed?: string;
   /** Its own code reads `this` (an arrow's `this` is its creator's: another object cannot be passed to it). */
   usesThis: boolean;
+  /** Its own code reads `arguments`: its prologue passes that on rather than its parameters. */
+  usesArguments: boolean;
   /**
    * Its statements that register a callback on one of its parameters
    * (`fastify.get('/x', handler)`, `app.use(fn)`): the shape of a plugin or setup function,

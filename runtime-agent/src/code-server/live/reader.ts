@@ -159,6 +159,7 @@ export class Reader {
       env: this.#environment(node),
       line: this.model.lineOf(node.start),
       usesThis: uses.this,
+      usesArguments: uses.arguments,
       setup: this.#setupStatements(node),
     };
     if (member) live.member = member;
