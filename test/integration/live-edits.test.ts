@@ -183,6 +183,23 @@ for (const runtime of nodeRuntimes()) {
         assert.match(removed.stdout, /restart the app/);
       });
 
+      test('6b. a new export of a module whose exports became routes at startup says it needs a restart', async () => {
+        assert.equal(await app.get('/actions/ping'), 'pong');
+        const actions = setup.kind === 'cjs' ? 'actions.js' : 'src/actions.ts';
+        const result = await load(actions, (t) =>
+          t
+            .replace("res.send('pong');", "res.send('pong');\nexports.pong = (req, res) => res.send('ping');")
+            .replace(
+              "res.send('pong');\nexports.pong = (req, res) => res.send('ping');",
+              setup.kind === 'cjs'
+                ? "res.send('pong');\nexports.pong = (req, res) => res.send('ping');"
+                : "res.send('pong');\nexport const pong = (req: Request, res: Response) => res.send('ping');",
+            ),
+        );
+        assert.match(result.report.notApplied.join('\n'), /pong: new export .*registered as routes at startup/);
+        assert.equal(await app.get('/actions/pong'), 'no route', 'the boot loop ran once: said, not claimed');
+      });
+
       test('7. constructors: new instances run the new one; a "#" in a string is not a private member', async () => {
         const before = await json<{ count: number; fresh: number; color: string }>(app, '/count');
         const result = await load(setup.counter, (t) =>

@@ -39,7 +39,7 @@ import {
 } from './module-version';
 import { installLiveVersion } from './live/install';
 import { emptyReport } from './live/patch';
-import { adaptFramework } from './live/registrations';
+import { adaptFramework, registersAny } from './live/registrations';
 import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
@@ -324,10 +324,21 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     if (version.live) module.current.timers.handOver(version.live.kept, version.timers);
     module.current.retire(warnings);
     if (version.live && module.live) warnings.push(...installLiveVersion(module.live, version.live));
-    warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
+    const exported = new Set(exportNames(module.face));
+    const routedBefore = this.#routesFromExports(module);
     module.old = module.current;
     module.current = version;
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
+    const added = module.esm ? [] : exportNames(module.face).filter((n) => !exported.has(n));
+    if (added.length > 0 && routedBefore) {
+      // Routes built at startup from this module's exports (a boot loop over them) were
+      // registered once: a new export is not among them until that code runs again.
+      (version.live?.report?.notApplied ?? version.notes).push(
+        `${added.join(', ')}: new export${added.length > 1 ? 's' : ''} of a module whose exported functions were ` +
+          'registered as routes at startup (a loop over its exports, as a boot file does): those routes do not include it; restart to add it',
+      );
+    }
+    warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
     if (module.esm) {
       // `dispose` is exempt: the agent calls it on the version's own exports when the version
       // is replaced (see ModuleVersion.retire), so it works without a facade binding.
@@ -344,6 +355,19 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const info = module.info();
     this.emit('moduleLoaded', info);
     return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
+  }
+
+  /** Whether the app registered any of the module's exported functions as a route or middleware. */
+  #routesFromExports(module: HotModule): boolean {
+    const face = module.face;
+    if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return false;
+    const functions = new Set(
+      exportNames(face)
+        .map((n) => (face as Record<string, unknown>)[n])
+        .filter((v) => typeof v === 'function'),
+    );
+    const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
+    return registersAny(live, functions);
   }
 
   /** Processes with a handler still running in the module's old version. */

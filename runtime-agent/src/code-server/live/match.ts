@@ -7,6 +7,7 @@ import { summaryOf, type Digest } from './digest';
 import type { PatchReport } from './patch';
 import type { ProgramModel } from './program';
 import type { Shape } from './shape';
+import type { AnyNode } from './walk';
 
 /** New statements matched to an old one with the same shape (new index → old index), in order; the rest are new. */
 export function matchStatements(
@@ -60,4 +61,24 @@ export function matchStatements(
     );
   });
   return matched;
+}
+
+/**
+ * esbuild writes an ES module's exports as `var x_exports = {}; __export(x_exports, { a: () => a });
+ * module.exports = __toCommonJS(x_exports);`. When the `__export` call changes (an export
+ * added or removed), its getters cannot be defined again on the running object: the object
+ * and `module.exports` are made anew with it, so they are taken out of the kept statements.
+ */
+export function remakeChangedExports(model: ProgramModel, matched: Map<number, number>): void {
+  const remade = new Set<string>();
+  model.statements.forEach((s, i) => {
+    const call = s.node.type === 'ExpressionStatement' ? (s.node.expression as AnyNode) : undefined;
+    if (matched.has(i) || call?.type !== 'CallExpression') return;
+    const [target] = call.arguments as AnyNode[];
+    if ((call.callee as AnyNode).name === '__export' && target?.type === 'Identifier') remade.add(String(target.name));
+  });
+  if (remade.size === 0) return;
+  model.statements.forEach((s, i) => {
+    if (s.declares.some((n) => remade.has(n)) || s.assigns === 'module . exports') matched.delete(i);
+  });
 }

@@ -23,7 +23,7 @@ import { Edits, Mapped, type Edit } from './edits';
 import { labelOf, summaryOf, type Digest } from './digest';
 import { HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
 import type { LiveModule } from './live-module';
-import { matchStatements } from './match';
+import { matchStatements, remakeChangedExports } from './match';
 import { isFunction, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
 import { renderAsFunction, type Rendering } from './render-function';
 import { resolutions } from './resolutions';
@@ -89,6 +89,7 @@ class PatchBuilder {
     this.#rendering.prologues = instrumentFunctions(model, this.module, this.generation, this.edits);
     this.#rewriteModuleReferences();
     const matched = matchStatements(this.old, this.model, this.registered, this.report);
+    remakeChangedExports(this.model, matched);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
     const head = new Mapped();
     const body = new Mapped();

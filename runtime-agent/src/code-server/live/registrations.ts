@@ -78,6 +78,34 @@ export function unregister(module: LiveModule, statements: Iterable<object>): nu
   return removed;
 }
 
+/**
+ * The functions an entry calls: itself (Koa middleware), its handle (an Express layer), its
+ * route's handlers (an Express route), its middleware (an @koa/router layer).
+ */
+function handlersOf(entry: object): unknown[] {
+  const layer = entry as { handle?: unknown; route?: { stack?: Array<{ handle?: unknown }> }; stack?: unknown };
+  return [
+    entry,
+    layer.handle,
+    ...(Array.isArray(layer.route?.stack) ? layer.route.stack.map((l) => l.handle) : []),
+    ...(Array.isArray(layer.stack) ? (layer.stack as unknown[]) : []),
+  ];
+}
+
+/** Whether any statement of `modules` registered one of `functions` as a route or middleware. */
+export function registersAny(modules: Iterable<LiveModule>, functions: ReadonlySet<unknown>): boolean {
+  if (functions.size === 0) return false;
+  for (const module of modules) {
+    for (const registrations of module.registrations.values()) {
+      for (const { entry } of registrations) {
+        const value = entry.deref();
+        if (value && handlersOf(value).some((f) => functions.has(f))) return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** Wraps `owner[method]`, which appends to the list `listOf(this)` gives. */
 function wrapAppender(owner: object, method: string, listOf: (self: unknown) => unknown): void {
   const original = (owner as Record<string, unknown>)[method];
