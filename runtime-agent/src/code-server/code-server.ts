@@ -325,12 +325,12 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.current.retire(warnings);
     if (version.live && module.live) warnings.push(...installLiveVersion(module.live, version.live));
     const exported = new Set(exportNames(module.face));
-    const routedBefore = this.#routesFromExports(module);
     module.old = module.current;
     module.current = version;
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
     const added = module.esm ? [] : exportNames(module.face).filter((n) => !exported.has(n));
-    if (added.length > 0 && routedBefore) {
+    // Only when exports were added: the scan reads every registration of the app.
+    if (added.length > 0 && this.#routesFromExports(module, exported)) {
       // Routes built at startup from this module's exports (a boot loop over them) were
       // registered once: a new export is not among them until that code runs again.
       (version.live?.report?.notApplied ?? version.notes).push(
@@ -357,14 +357,13 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
   }
 
-  /** Whether the app registered any of the module's exported functions as a route or middleware. */
-  #routesFromExports(module: HotModule): boolean {
+  /** Whether the app registered any of the module's exported functions (`names`) as a route or middleware. */
+  #routesFromExports(module: HotModule, names: Set<string>): boolean {
     const face = module.face;
     if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return false;
+    // Exported functions are trampolines that outlive loads: the ones the app registered at startup.
     const functions = new Set(
-      exportNames(face)
-        .map((n) => (face as Record<string, unknown>)[n])
-        .filter((v) => typeof v === 'function'),
+      [...names].map((n) => (face as Record<string, unknown>)[n]).filter((v) => typeof v === 'function'),
     );
     const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
     return registersAny(live, functions);
