@@ -25,6 +25,8 @@ import {
 } from './evaluate';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, sourcePosition, type LiveModule, type LiveVersion } from './live';
+import { ParseFailure } from './live/program';
+import { awaitTopLevel, importAdded, versionExports } from './esm-versions';
 import {
   HotModule,
   ModuleVersion,
@@ -59,6 +61,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly isHot: (file: string) => boolean;
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
+  readonly liveEsmEntry = this.#live.enterEsm;
 
   constructor(
     readonly rules: HotFileRules,
@@ -187,8 +190,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const file = fileURLToPath(url);
     const pending = this.#pendingEsm.get(url);
     this.#pendingEsm.delete(url);
-    const disk = readFileSync(file, 'utf8');
-    const original = findOriginalSource(file, disk);
+    const live = this.#live.takeEsm(file);
+    // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
+    const code = live?.code ?? readFileSync(file, 'utf8');
+    const original = findOriginalSource(file, code);
     const module = new HotModule(file, 'esm', original.sources, { names, sync });
     this.#startup(
       module,
@@ -196,8 +201,13 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       pending?.timers ?? new OwnedTimers(),
       pending?.servers.definitions ?? new Map(),
       original.text,
-      disk,
+      code,
     );
+    if (live) {
+      module.live = live.module;
+      module.current.live = live.version;
+      if (live.module.esm) live.module.esm.namespace = namespace as Record<string, unknown>;
+    }
     module.face = createStableExports(namespace, module.currentExport);
     this.emit('moduleLoaded', module.info());
     return module.face;
@@ -221,13 +231,27 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   // --- loading ------------------------------------------------------------------------------
 
   /** Evaluates a new version beside the current one; nothing changes for the app yet. */
-  prepare(file: string, code: string, source: string | undefined, origin: Origin): PreparedVersion {
+  async prepare(file: string, code: string, source: string | undefined, origin: Origin): Promise<PreparedVersion> {
     const module = this.get(file);
     const started = performance.now();
     const guard = new VersionGuard();
     this.#guards.set(file, guard);
     try {
-      return this.#prepare(module, code, source, origin, started, guard);
+      const evaluated = module.format === 'esm' ? await this.#evaluateEsm(module, code) : this.#evaluate(module, code);
+      const evaluateMs = performance.now() - started;
+      const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
+      const version = new ModuleVersion(
+        info,
+        evaluated.exports,
+        evaluated.timers,
+        source ?? code,
+        code,
+        evaluated.servers,
+      );
+      version.live = evaluated.live;
+      version.guard = guard;
+      if (!evaluated.live) version.notes.push(wholeModuleNote(this.#live.problems.splice(0)));
+      return { module, version, evaluateMs };
     } catch (error) {
       guard.dispose();
       throw error;
@@ -236,46 +260,74 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
   }
 
-  #prepare(
-    module: HotModule,
-    code: string,
-    source: string | undefined,
-    origin: Origin,
-    started: number,
-    guard: VersionGuard,
-  ): PreparedVersion {
+  /** A CommonJS module's next version: a patch of the running one when it is live, else the whole module. */
+  #evaluate(module: HotModule, code: string): Evaluated & { live?: LiveVersion } {
     const file = module.file;
     const current = module.current;
     const patch = module.live && current.live ? this.#live.patch(module.live, current.live, code) : undefined;
+    if (!patch) return evaluateVersion(file, code);
+    // Only what changed runs, in a module whose exports start as the running ones.
     let evaluated: Evaluated;
-    if (patch) {
-      // Only what changed runs, in a module whose exports start as the running ones.
-      try {
-        evaluated = this.#live.evaluating(file, patch.version.scope, () =>
-          evaluateVersion(file, patch.code, snapshot(current.exports)),
-        );
-      } catch (error) {
-        this.#live.forget(module.live!, patch.version, current.live!);
-        throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
-      }
-      evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
-    } else {
-      evaluated = evaluateVersion(file, code);
+    try {
+      evaluated = this.#live.evaluating(file, patch.version.scope, () =>
+        evaluateVersion(file, patch.code, snapshot(current.exports)),
+      );
+    } catch (error) {
+      this.#live.forget(module.live!, patch.version, current.live!);
+      throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
     }
-    const evaluateMs = performance.now() - started;
-    const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
-    const version = new ModuleVersion(
-      info,
-      evaluated.exports,
-      evaluated.timers,
-      source ?? code,
-      code,
-      evaluated.servers,
-    );
-    version.live = patch?.version;
-    version.guard = guard;
-    if (!patch) version.notes.push(wholeModuleNote(module, this.#live.problems.splice(0)));
-    return { module, version, evaluateMs };
+    evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
+    return { ...evaluated, live: patch.version };
+  }
+
+  /** An ES module's next version: always a patch of the running one (see esm-versions.ts). */
+  async #evaluateEsm(module: HotModule, code: string): Promise<Evaluated & { live: LiveVersion }> {
+    const file = module.file;
+    const current = module.current;
+    const live = module.live;
+    if (!live?.esm?.namespace || !current.live) {
+      const why = this.#live.problems.splice(0).join('; ') || 'its code could not be read when the app imported it';
+      throw new LoadFailure({
+        kind: 'evaluation',
+        file,
+        message: `this ES module cannot take a new version in place (${why}); restart the app to load it`,
+      });
+    }
+    let patch: ReturnType<LiveCode['patch']>;
+    try {
+      patch = this.#live.patch(live, current.live, code);
+    } catch (error) {
+      if (!(error instanceof ParseFailure)) throw error;
+      const at = error.position;
+      throw new LoadFailure({
+        kind: 'syntax',
+        file,
+        message: error.message.replace(/ \(\d+:\d+\)$/, ''),
+        ...(at ? { line: at.line, column: at.column + 1 } : {}),
+      });
+    }
+    if (!patch) {
+      const why = this.#live.problems.splice(0).join('; ');
+      throw new LoadFailure({ kind: 'evaluation', file, message: `its new code could not be read for a load in place: ${why}` });
+    }
+    const version = patch.version;
+    let evaluated: Evaluated | undefined;
+    const undo = (): void => {
+      // What a top level that failed after an await started: its timers, its registrations.
+      evaluated?.timers.clear();
+      this.#live.forget(live, version, current.live!);
+    };
+    try {
+      await importAdded(live, version, patch.imports, (f) => this.#modules.get(f));
+      evaluated = this.#live.evaluating(file, version.scope, () => evaluateVersion(file, patch.code, {}));
+      await awaitTopLevel(file, version);
+      evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
+      evaluated.exports = versionExports(version.digest.exports, version, live.esm.namespace);
+      return { ...evaluated, live: version };
+    } catch (error) {
+      undo();
+      throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
+    }
   }
 
   /**
@@ -295,7 +347,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /** Evaluates the old version's code again as the next version, for a rollback. */
-  prepareRollback(file: string): PreparedVersion {
+  prepareRollback(file: string): Promise<PreparedVersion> {
     const module = this.get(file);
     if (!module.old) throw new NoOldVersionError(file);
     return this.prepare(file, module.old.code, module.old.source, 'rollback');
@@ -328,7 +380,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.old = module.current;
     module.current = version;
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
-    const added = module.esm ? [] : exportNames(module.face).filter((n) => !exported.has(n));
+    const added = exportNames(module.face).filter((n) => !exported.has(n));
     // Only when exports were added: the scan reads every registration of the app.
     if (added.length > 0 && this.#routesFromExports(module, exported)) {
       // Routes built at startup from this module's exports (a boot loop over them) were
@@ -339,19 +391,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       );
     }
     warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
-    if (module.esm) {
-      // `dispose` is exempt: the agent calls it on the version's own exports when the version
-      // is replaced (see ModuleVersion.retire), so it works without a facade binding.
-      const added = exportNames(version.exports).filter(
-        (n) => !module.esm!.names.includes(n) && n !== '__esModule' && n !== 'dispose',
-      );
-      for (const name of added) {
-        warnings.push(
-          `export '${name}' is new: an ES module's bindings are fixed when it is first imported; restart to import it`,
-        );
-      }
-      module.esm.sync(module.face);
-    }
+    // An ES module's facade has the names it had at startup: a new export reaches the modules
+    // whose later versions import it (they read the stable face), as the report says.
+    module.esm?.sync(module.face);
     const info = module.info();
     this.emit('moduleLoaded', info);
     return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
@@ -417,13 +459,8 @@ function reportOf(file: string, version: ModuleVersion): LoadReport {
 }
 
 /** Why a load evaluated the whole module again, said as a warning: its module state started over. */
-function wholeModuleNote(module: HotModule, problems: string[]): string {
-  const why =
-    module.format === 'esm'
-      ? 'ES modules are not yet loaded statement by statement'
-      : problems.length > 0
-        ? `live loading failed: ${problems.join('; ')}`
-        : 'its code could not be read for live loading';
+function wholeModuleNote(problems: string[]): string {
+  const why = problems.length > 0 ? `live loading failed: ${problems.join('; ')}` : 'its code could not be read for live loading';
   return `the whole module was evaluated again (${why}): its module-level variables started over and its top-level statements ran again`;
 }
 

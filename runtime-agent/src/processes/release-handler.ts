@@ -105,7 +105,7 @@ export class ReleaseHandler {
     const stages: Stage[] = [];
     for (const input of modules) {
       try {
-        const prepared = this.codeServer.prepare(input.file, input.code, input.source, input.origin);
+        const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin);
         await this.codeServer.settle(prepared);
         const stage = this.#stageUp(prepared, options.extra, options.shapes?.[input.file]);
         stages.push(options.restart ? { ...stage, restart: true, hasMigration: false, shape: undefined } : stage);
@@ -169,7 +169,7 @@ export class ReleaseHandler {
     const errors: UpgradeError[] = [];
     for (const file of files) {
       try {
-        const prepared = this.codeServer.prepareRollback(file);
+        const prepared = await this.codeServer.prepareRollback(file);
         await this.codeServer.settle(prepared);
         stages.push(this.#stageDown(prepared, extra));
       } catch (error) {

@@ -44,6 +44,8 @@ export interface Patch {
   report: PatchReport;
   /** Old statement index → new statement index, for the statements not run again. */
   kept: Map<number, number>;
+  /** ES modules: the imports this version adds (their namespaces are fetched before it runs), by statement index. */
+  imports: Array<{ index: number; specifier: string; line: number }>;
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -62,6 +64,7 @@ class PatchBuilder {
   readonly report = emptyReport();
   readonly #prelude: string[] = [];
   readonly #appendix: string[] = [];
+  readonly #imports: Patch['imports'] = [];
   /** Functions whose new body is already registered by the code being emitted. */
   readonly #registered = new Set<LiveFunction>();
   /** Functions already tried (and reported when they could not be given a body). */
@@ -86,8 +89,10 @@ class PatchBuilder {
 
   build(): Patch {
     const { model } = this;
+    const esm = model.kind === 'esm';
     this.#rendering.prologues = instrumentFunctions(model, this.module, this.generation, this.edits);
     this.#rewriteModuleReferences();
+    for (const meta of model.importMeta) this.edits.replace(meta.start, meta.end, `${HP}.meta`);
     const matched = matchStatements(this.old, this.model, this.registered, this.report);
     remakeChangedExports(this.model, matched);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
@@ -96,31 +101,94 @@ class PatchBuilder {
     let at = 0;
     for (const [index, statement] of model.statements.entries()) {
       const { node } = statement;
+      const outer = statement.outer ?? node;
       const directive = typeof node.directive === 'string';
       const out = directive && body.text === '' ? head : body;
-      out.copy(model.code, at, node.start);
+      out.copy(model.code, at, outer.start);
       if (directive) {
         out.copy(model.code, node.start, node.end);
       } else {
         const oldIndex = matched.get(index);
-        const text = this.#statement(statement, oldIndex !== undefined);
+        const text = this.#statement(statement, oldIndex !== undefined, index);
         if (text.text.trim() !== '' && oldIndex === undefined) body.add(statementMark(index));
-        body.append(text);
+        // `export` around a declaration: the declaration is evaluated, the `export` is not.
+        body.blank(model.code, outer.start, node.start).append(text).blank(model.code, node.end, outer.end);
       }
-      at = node.end;
+      at = outer.end;
     }
     body.copy(model.code, at, model.code.length);
     this.#sweepChangedFunctions();
     this.#reportChangedFunctions();
-    head.add(versionHeader() + this.#prelude.join('')).append(body);
+    if (esm) this.#reportExports();
+    // An ES module's later version is not a module: strict as modules are, and an async
+    // function, so its top level may await; the code server awaits it.
+    head.add((esm ? '"use strict";' : '') + versionHeader() + (esm ? `${HP}.run((async()=>{` : ''));
+    head.add(this.#prelude.join('')).append(body);
     if (this.#appendix.length > 0) head.add('\n' + this.#appendix.join('\n'));
+    if (esm) head.add('\n})());');
     const kept = new Map([...matched].map(([newIndex, oldIndex]) => [oldIndex, newIndex]));
-    return { code: head.text, map: head, report: this.report, kept };
+    return { code: head.text, map: head, report: this.report, kept, imports: this.#imports };
   }
 
-  #statement(statement: TopStatement, matched: boolean): Mapped {
+  /** ES module statements with no CommonJS counterpart: imports, export lists, re-exports, a default export's value. */
+  #moduleStatement(statement: TopStatement, matched: boolean, index: number): Mapped | undefined {
     const { node } = statement;
     const code = this.model.code;
+    const blank = (): Mapped => new Mapped().blank(code, node.start, node.end);
+    if (node.type === 'ImportDeclaration') {
+      if (matched) {
+        this.report.kept += 1;
+        return blank();
+      }
+      // A new or changed import: its module is imported before this version runs (see code-server.ts).
+      this.#imports.push({ index, specifier: String((node.source as AnyNode).value), line: statement.line });
+      const names = (node.specifiers as AnyNode[]).map((s) => [
+        (s.local as Identifier).name,
+        s.type === 'ImportNamespaceSpecifier'
+          ? '*'
+          : s.type === 'ImportDefaultSpecifier'
+            ? 'default'
+            : String((s.imported as AnyNode).name ?? (s.imported as AnyNode).value),
+      ]);
+      for (const [local] of names) (this.old.bindings.has(local!) ? this.report.rebound : this.report.added).push(local!);
+      return new Mapped().add(`${HP}.bindImport(${index},${JSON.stringify(names)});`).append(blank());
+    }
+    if (node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') {
+      if (!matched && node.source) {
+        this.report.notApplied.push(
+          `line ${statement.line} (${summaryOf(statement.shape)}): what an ES module re-exports from another is fixed when it is first imported; restart to apply this change`,
+        );
+      }
+      if (matched) this.report.kept += 1;
+      return blank(); // a local export list: its names are compared as a whole (see #reportExports)
+    }
+    if (node.type === 'ExportDefaultDeclaration') {
+      if (!matched) {
+        this.report.notApplied.push(
+          `line ${statement.line}: the default export's new value (${summaryOf(statement.shape)}) is not applied in place: ` +
+            'it is not held in a variable a later version can assign; restart to apply it',
+        );
+      } else {
+        this.report.kept += 1;
+      }
+      return this.#keptWithNewBodies(node);
+    }
+    return undefined;
+  }
+
+  /** Exports the running module does not have: later loads of modules that import them get them. */
+  #reportExports(): void {
+    for (const [name, local] of this.model.exports) {
+      if (this.old.exports.has(name) || name === '*' || local === undefined || this.report.added.includes(local)) continue;
+      this.report.added.push(name);
+    }
+  }
+
+  #statement(statement: TopStatement, matched: boolean, index: number): Mapped {
+    const { node } = statement;
+    const code = this.model.code;
+    const moduleStatement = this.model.kind === 'esm' ? this.#moduleStatement(statement, matched, index) : undefined;
+    if (moduleStatement) return moduleStatement;
     if (statement.exportNames) return new Mapped().blank(code, node.start, node.end);
     if (statement.declaration === 'function') {
       // An unchanged function keeps its running object: only what changed inside it is evaluated.
