@@ -89,6 +89,8 @@ export class VersionScope {
    * so what it registered stays attributed to it.
    */
   statementIds: object[] = [];
+  /** Where a version's statements report what could not apply (its patch's report). */
+  notApplied: string[] = [];
   /** ES modules: the namespace of each import a later version adds, by statement index, fetched before it runs. */
   readonly imported = new Map<number, object>();
   /** ES modules: the version's top level, which may await (see patch.ts). */
@@ -170,9 +172,24 @@ export class VersionScope {
     const namespace = this.imported.get(index) as Record<string, unknown> | undefined;
     if (!namespace) throw new Error(`hotpatch: the import at statement ${index} was not loaded`);
     for (const [local, imported] of names) {
+      // As linking an ES module would: a name the module does not export is an error, not undefined.
+      if (imported !== '*' && !(imported in namespace))
+        throw new SyntaxError(`the module imported as '${local}' has no export named '${imported}'`);
       const get = imported === '*' ? () => namespace : () => namespace[imported];
       Object.defineProperty(this.s, local, { get, enumerable: true, configurable: true });
     }
+  }
+
+  /**
+   * A new top-level statement threw: an error a framework raises for what it accepts only
+   * before the app starts is said as needing a restart; any other fails the load.
+   */
+  startupOnly(error: unknown, statement: string): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string' || !STARTUP_ONLY.has(code)) throw error;
+    this.notApplied.push(
+      `${statement}: ${(error as Error).message} (the framework takes this only while the app starts); restart to apply it`,
+    );
   }
 
   /** An ES module's later version runs as an async function (its top level may await): this is its promise. */
@@ -208,6 +225,15 @@ export class VersionScope {
     }
   }
 }
+
+/** Error codes of what frameworks accept only while the app starts (Fastify's routes, decorators, plugins once it listens). */
+const STARTUP_ONLY = new Set([
+  'FST_ERR_INSTANCE_ALREADY_LISTENING',
+  'FST_ERR_DEC_AFTER_START',
+  'FST_ERR_CTP_INSTANCE_ALREADY_STARTED',
+  'FST_ERR_ROOT_PLG_BOOTED',
+  'AVV_ERR_ROOT_PLG_BOOTED',
+]);
 
 /**
  * Writes land here until commit; reads fall through to the live bindings. The first

@@ -27,6 +27,7 @@ import { matchStatements, remakeChangedExports } from './match';
 import { isFunction, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
 import { renderAsFunction, type Rendering } from './render-function';
 import { resolutions } from './resolutions';
+import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
 import type { AnyNode } from './walk';
 
 /** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
@@ -65,6 +66,7 @@ class PatchBuilder {
   readonly #prelude: string[] = [];
   readonly #appendix: string[] = [];
   readonly #imports: Patch['imports'] = [];
+  readonly #esm: EsmPatch;
   /** Functions whose new body is already registered by the code being emitted. */
   readonly #registered = new Set<LiveFunction>();
   /** Functions already tried (and reported when they could not be given a body). */
@@ -82,6 +84,7 @@ class PatchBuilder {
     readonly registered: (index: number) => boolean,
   ) {
     this.#resolved = resolutions(model);
+    this.#esm = { model, old, report: this.report, imports: this.#imports };
     this.#rendering = { model, module, generation, edits: this.edits, resolved: this.#resolved, prologues: new Map() };
     this.#functionOf = new Map(model.functions.map((f) => [f.node, f]));
     this.#classOf = new Map(model.classes.map((c) => [c.node, c]));
@@ -119,7 +122,7 @@ class PatchBuilder {
     body.copy(model.code, at, model.code.length);
     this.#sweepChangedFunctions();
     this.#reportChangedFunctions();
-    if (esm) this.#reportExports();
+    if (esm) reportNewExports(this.model, this.old, this.report);
     // An ES module's later version is not a module: strict as modules are, and an async
     // function, so its top level may await; the code server awaits it.
     head.add((esm ? '"use strict";' : '') + versionHeader() + (esm ? `${HP}.run((async()=>{` : ''));
@@ -130,64 +133,13 @@ class PatchBuilder {
     return { code: head.text, map: head, report: this.report, kept, imports: this.#imports };
   }
 
-  /** ES module statements with no CommonJS counterpart: imports, export lists, re-exports, a default export's value. */
-  #moduleStatement(statement: TopStatement, matched: boolean, index: number): Mapped | undefined {
-    const { node } = statement;
-    const code = this.model.code;
-    const blank = (): Mapped => new Mapped().blank(code, node.start, node.end);
-    if (node.type === 'ImportDeclaration') {
-      if (matched) {
-        this.report.kept += 1;
-        return blank();
-      }
-      // A new or changed import: its module is imported before this version runs (see code-server.ts).
-      this.#imports.push({ index, specifier: String((node.source as AnyNode).value), line: statement.line });
-      const names = (node.specifiers as AnyNode[]).map((s) => [
-        (s.local as Identifier).name,
-        s.type === 'ImportNamespaceSpecifier'
-          ? '*'
-          : s.type === 'ImportDefaultSpecifier'
-            ? 'default'
-            : String((s.imported as AnyNode).name ?? (s.imported as AnyNode).value),
-      ]);
-      for (const [local] of names) (this.old.bindings.has(local!) ? this.report.rebound : this.report.added).push(local!);
-      return new Mapped().add(`${HP}.bindImport(${index},${JSON.stringify(names)});`).append(blank());
-    }
-    if (node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') {
-      if (!matched && node.source) {
-        this.report.notApplied.push(
-          `line ${statement.line} (${summaryOf(statement.shape)}): what an ES module re-exports from another is fixed when it is first imported; restart to apply this change`,
-        );
-      }
-      if (matched) this.report.kept += 1;
-      return blank(); // a local export list: its names are compared as a whole (see #reportExports)
-    }
-    if (node.type === 'ExportDefaultDeclaration') {
-      if (!matched) {
-        this.report.notApplied.push(
-          `line ${statement.line}: the default export's new value (${summaryOf(statement.shape)}) is not applied in place: ` +
-            'it is not held in a variable a later version can assign; restart to apply it',
-        );
-      } else {
-        this.report.kept += 1;
-      }
-      return this.#keptWithNewBodies(node);
-    }
-    return undefined;
-  }
-
-  /** Exports the running module does not have: later loads of modules that import them get them. */
-  #reportExports(): void {
-    for (const [name, local] of this.model.exports) {
-      if (this.old.exports.has(name) || name === '*' || local === undefined || this.report.added.includes(local)) continue;
-      this.report.added.push(name);
-    }
-  }
-
   #statement(statement: TopStatement, matched: boolean, index: number): Mapped {
     const { node } = statement;
     const code = this.model.code;
-    const moduleStatement = this.model.kind === 'esm' ? this.#moduleStatement(statement, matched, index) : undefined;
+    const moduleStatement =
+      this.model.kind === 'esm'
+        ? esmStatement(this.#esm, statement, matched, index, (n) => this.#keptWithNewBodies(n))
+        : undefined;
     if (moduleStatement) return moduleStatement;
     if (statement.exportNames) return new Mapped().blank(code, node.start, node.end);
     if (statement.declaration === 'function') {
@@ -216,8 +168,14 @@ class PatchBuilder {
     }
     this.#registerFreshFunctions(node);
     if (statement.declaration) return this.#bind(statement);
-    this.report.ran.push(`line ${statement.line}: ${summaryOf(statement.shape)}`);
-    return this.edits.render(code, node.start, node.end);
+    const summary = `line ${statement.line}: ${summaryOf(statement.shape)}`;
+    this.report.ran.push(summary);
+    // What a framework accepts only before the app starts (a Fastify route once it listens)
+    // is reported as needing a restart, and the rest of the version still applies.
+    return new Mapped()
+      .add('try{')
+      .append(this.edits.render(code, node.start, node.end))
+      .add(`}catch(__hp_e){${HP}.startupOnly(__hp_e,${JSON.stringify(summary)})}`);
   }
 
   /** A function declaration stays a declaration (hoisted) of the evaluated code; its body is registered. */
@@ -344,12 +302,6 @@ class PatchBuilder {
       this.report.notApplied.push(
         `${labelOf(fn.key)} (line ${fn.line}): closures made before this load keep its old code: ` +
           `its new code uses ${missing.join(', ')} from the enclosing function, which they do not capture`,
-      );
-      return undefined;
-    }
-    if (this.#methodProperty(fn)) {
-      this.report.notApplied.push(
-        `${labelOf(fn.key)} (line ${fn.line}): a method of an object made inside a function keeps its old code`,
       );
       return undefined;
     }
