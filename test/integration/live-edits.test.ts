@@ -1,8 +1,9 @@
 /**
  * A load applies the edit, not the module: everyday edits to an Express app in the shape real
  * apps have (test/fixtures/apps/live), loaded into the running app on Node 20, 22 and 24, as
- * CommonJS, as ES modules, as TypeScript compiled by tsc, and as TypeScript run by tsx. Each
- * test names the part of the issue it shows (1 module state kept … 7 constructors).
+ * CommonJS, as ES modules, as TypeScript compiled by tsc, and as TypeScript run by tsx (as
+ * CommonJS and as ES modules). Each test names the part of the issue it shows (1 module state
+ * kept … 7 constructors).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { waitFor } from '../helpers/wait';
 
 /** How each kind runs the fixture, and where its entry file and class file are. */
 const kinds: Record<
-  'cjs' | 'esm' | 'ts-cjs' | 'tsx',
+  'cjs' | 'esm' | 'ts-cjs' | 'tsx' | 'tsx-esm',
   { kind: AppKind; args: string[]; app: string; counter: string; actions: string }
 > = {
   cjs: {
@@ -47,6 +48,13 @@ const kinds: Record<
     app: 'src/app.ts',
     counter: 'src/counter.ts',
     actions: 'src/actions.ts',
+  },
+  'tsx-esm': {
+    kind: 'tsx',
+    args: ['--import', 'tsx', '--import', 'hotpatch-agent/register', 'src/esm/app.mts'],
+    app: 'src/esm/app.mts',
+    counter: 'src/esm/counter.mts',
+    actions: 'src/esm/actions.mts',
   },
 };
 
@@ -208,6 +216,7 @@ for (const runtime of nodeRuntimes()) {
           esm: "export const pong = (req, res) => res.send('ping');",
           'ts-cjs': "export const pong = (req: Request, res: Response) => res.send('ping');",
           tsx: "export const pong = (req: Request, res: Response) => res.send('ping');",
+          'tsx-esm': "export const pong = (req: Request, res: Response) => res.send('ping');",
         }[name]!;
         const result = await load(setup.actions, (t) => `${t}${pong}\n`);
         assert.match(result.report.notApplied.join('\n'), /pong: new export .*registered as routes at startup/);
