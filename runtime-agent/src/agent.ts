@@ -298,11 +298,7 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
   return agent;
 }
 
-type LoadHook = (
-  url: string,
-  context: object,
-  nextLoad: (url: string, context?: object) => LoadResult,
-) => LoadResult;
+type LoadHook = (url: string, context: object, nextLoad: (url: string, context?: object) => LoadResult) => LoadResult;
 
 /**
  * Node versions whose in-thread module hooks (`module.registerHooks`) work with CommonJS

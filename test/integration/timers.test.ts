@@ -116,31 +116,28 @@ for (const runtime of nodeRuntimes()) {
         await assertOnlyRunning('100');
       });
 
-      test(
-        'a load that leaves the timer statements alone leaves their timers running',
-        async () => {
-          await load(tickerModule(kind, 'k1', { timers: 'kept' }));
-          await load(tickerModule(kind, 'k2', { timers: 'kept' }));
-          // The statements that started k1's timers did not change and did not run again: k1's
-          // handles are still the only ones scheduled, and the interval's callback, which reads
-          // the module's `entry`, now counts into k2's (the variable's new value).
-          const all = await report();
-          assert.deepEqual(
-            all.filter((v) => v.interval).map((v) => v.vsn),
-            ['k1'],
-            'versions with a live interval',
-          );
-          assert.deepEqual(
-            all.filter((v) => v.timeout).map((v) => v.vsn),
-            ['k1'],
-            'versions with a live timeout',
-          );
-          const start = entry(all, 'k2').ticks;
-          await waitFor('the kept interval to count into the new entry', async () =>
-            entry(await report(), 'k2').ticks >= start + 5 ? true : undefined,
-          );
-        },
-      );
+      test('a load that leaves the timer statements alone leaves their timers running', async () => {
+        await load(tickerModule(kind, 'k1', { timers: 'kept' }));
+        await load(tickerModule(kind, 'k2', { timers: 'kept' }));
+        // The statements that started k1's timers did not change and did not run again: k1's
+        // handles are still the only ones scheduled, and the interval's callback, which reads
+        // the module's `entry`, now counts into k2's (the variable's new value).
+        const all = await report();
+        assert.deepEqual(
+          all.filter((v) => v.interval).map((v) => v.vsn),
+          ['k1'],
+          'versions with a live interval',
+        );
+        assert.deepEqual(
+          all.filter((v) => v.timeout).map((v) => v.vsn),
+          ['k1'],
+          'versions with a live timeout',
+        );
+        const start = entry(all, 'k2').ticks;
+        await waitFor('the kept interval to count into the new entry', async () =>
+          entry(await report(), 'k2').ticks >= start + 5 ? true : undefined,
+        );
+      });
 
       test('a version whose top level throws leaves no timer behind; the current one keeps running', async () => {
         await load(tickerModule(kind, 'e1'));

@@ -24,9 +24,8 @@ import {
   type InternalModule,
 } from './evaluate';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
-import { LiveCode, sourcePosition, type LiveModule, type LiveVersion } from './live';
-import { ParseFailure } from './live/program';
-import { awaitTopLevel, importAdded, versionExports } from './esm-versions';
+import { LiveCode, inSentCode, type LiveModule, type LiveVersion } from './live';
+import { evaluateEsmVersion } from './esm-versions';
 import {
   HotModule,
   ModuleVersion,
@@ -237,7 +236,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const guard = new VersionGuard();
     this.#guards.set(file, guard);
     try {
-      const evaluated = module.format === 'esm' ? await this.#evaluateEsm(module, code) : this.#evaluate(module, code);
+      const evaluated =
+        module.format === 'esm'
+          ? await evaluateEsmVersion(this.#live, module, code, (f) => this.#modules.get(f))
+          : this.#evaluate(module, code);
       const evaluateMs = performance.now() - started;
       const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
       const version = new ModuleVersion(
@@ -278,56 +280,6 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
     evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
     return { ...evaluated, live: patch.version };
-  }
-
-  /** An ES module's next version: always a patch of the running one (see esm-versions.ts). */
-  async #evaluateEsm(module: HotModule, code: string): Promise<Evaluated & { live: LiveVersion }> {
-    const file = module.file;
-    const current = module.current;
-    const live = module.live;
-    if (!live?.esm?.namespace || !current.live) {
-      const why = this.#live.problems.splice(0).join('; ') || 'its code could not be read when the app imported it';
-      throw new LoadFailure({
-        kind: 'evaluation',
-        file,
-        message: `this ES module cannot take a new version in place (${why}); restart the app to load it`,
-      });
-    }
-    let patch: ReturnType<LiveCode['patch']>;
-    try {
-      patch = this.#live.patch(live, current.live, code);
-    } catch (error) {
-      if (!(error instanceof ParseFailure)) throw error;
-      const at = error.position;
-      throw new LoadFailure({
-        kind: 'syntax',
-        file,
-        message: error.message.replace(/ \(\d+:\d+\)$/, ''),
-        ...(at ? { line: at.line, column: at.column + 1 } : {}),
-      });
-    }
-    if (!patch) {
-      const why = this.#live.problems.splice(0).join('; ');
-      throw new LoadFailure({ kind: 'evaluation', file, message: `its new code could not be read for a load in place: ${why}` });
-    }
-    const version = patch.version;
-    let evaluated: Evaluated | undefined;
-    const undo = (): void => {
-      // What a top level that failed after an await started: its timers, its registrations.
-      evaluated?.timers.clear();
-      this.#live.forget(live, version, current.live!);
-    };
-    try {
-      await importAdded(live, version, patch.imports, (f) => this.#modules.get(f));
-      evaluated = this.#live.evaluating(file, version.scope, () => evaluateVersion(file, patch.code, {}));
-      await awaitTopLevel(file, version);
-      evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
-      evaluated.exports = versionExports(version.digest.exports, version, live.esm.namespace);
-      return { ...evaluated, live: version };
-    } catch (error) {
-      undo();
-      throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
-    }
   }
 
   /**
@@ -444,14 +396,6 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 }
 
-/** A load error located in the patch's code, moved to the place in the code the client sent. */
-function inSentCode(error: LoadFailure, patch: Parameters<typeof sourcePosition>[0], code: string): LoadFailure {
-  const { line, column } = error.data;
-  if (line === undefined) return error;
-  const position = sourcePosition(patch, code, line, column ?? 1);
-  return position ? new LoadFailure({ ...error.data, ...position }) : error;
-}
-
 function reportOf(file: string, version: ModuleVersion): LoadReport {
   const patched = version.live?.report;
   if (patched) return { file, mode: 'patched', ...patched };
@@ -460,7 +404,8 @@ function reportOf(file: string, version: ModuleVersion): LoadReport {
 
 /** Why a load evaluated the whole module again, said as a warning: its module state started over. */
 function wholeModuleNote(problems: string[]): string {
-  const why = problems.length > 0 ? `live loading failed: ${problems.join('; ')}` : 'its code could not be read for live loading';
+  const why =
+    problems.length > 0 ? `live loading failed: ${problems.join('; ')}` : 'its code could not be read for live loading';
   return `the whole module was evaluated again (${why}): its module-level variables started over and its top-level statements ran again`;
 }
 

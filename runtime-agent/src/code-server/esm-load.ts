@@ -65,7 +65,8 @@ function exportsOf(source: string): FacadeExports | undefined {
     } else if (statement.type === 'ExportNamedDeclaration') {
       const declaration = statement.declaration as AnyNode | null;
       if (declaration?.type === 'VariableDeclaration') {
-        for (const declarator of declaration.declarations as AnyNode[]) for (const n of bound(declarator.id)) names.add(n);
+        for (const declarator of declaration.declarations as AnyNode[])
+          for (const n of bound(declarator.id)) names.add(n);
       } else if (declaration?.id) {
         names.add(nameOf(declaration.id as AnyNode));
       }

@@ -12,13 +12,72 @@
  *   the facade's `export let` bindings) follow rebound values and gain new exports.
  */
 import { fileURLToPath } from 'node:url';
-import { LoadFailure, describeLoadError } from './evaluate';
-import type { LiveModule, LiveVersion } from './live';
-import type { ProgramModel } from './live/program';
+import { LoadFailure, describeLoadError, evaluateVersion, type Evaluated } from './evaluate';
+import { inSentCode, type LiveCode, type LiveModule, type LiveVersion } from './live';
+import { ParseFailure, type ProgramModel } from './live/program';
 import type { HotModule } from './module-version';
 
 /** How long a new version's top level may await before the load is refused. */
 export const TOP_LEVEL_AWAIT_LIMIT_MS = 10_000;
+
+/** An ES module's next version: always a patch of the running one. Throws LoadFailure. */
+export async function evaluateEsmVersion(
+  liveCode: LiveCode,
+  module: HotModule,
+  code: string,
+  hotModule: (file: string) => HotModule | undefined,
+): Promise<Evaluated & { live: LiveVersion }> {
+  const file = module.file;
+  const current = module.current;
+  const live = module.live;
+  if (!live?.esm?.namespace || !current.live) {
+    const why = liveCode.problems.splice(0).join('; ') || 'its code could not be read when the app imported it';
+    throw new LoadFailure({
+      kind: 'evaluation',
+      file,
+      message: `this ES module cannot take a new version in place (${why}); restart the app to load it`,
+    });
+  }
+  let patch: ReturnType<LiveCode['patch']>;
+  try {
+    patch = liveCode.patch(live, current.live, code);
+  } catch (error) {
+    if (!(error instanceof ParseFailure)) throw error;
+    const at = error.position;
+    throw new LoadFailure({
+      kind: 'syntax',
+      file,
+      message: error.message.replace(/ \(\d+:\d+\)$/, ''),
+      ...(at ? { line: at.line, column: at.column + 1 } : {}),
+    });
+  }
+  if (!patch) {
+    const why = liveCode.problems.splice(0).join('; ');
+    throw new LoadFailure({
+      kind: 'evaluation',
+      file,
+      message: `its new code could not be read for a load in place: ${why}`,
+    });
+  }
+  const version = patch.version;
+  let evaluated: Evaluated | undefined;
+  const undo = (): void => {
+    // What a top level that failed after an await started: its timers, its registrations.
+    evaluated?.timers.clear();
+    liveCode.forget(live, version, current.live!);
+  };
+  try {
+    await importAdded(live, version, patch.imports, hotModule);
+    evaluated = liveCode.evaluating(file, version.scope, () => evaluateVersion(file, patch.code, {}));
+    await awaitTopLevel(file, version);
+    evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
+    evaluated.exports = versionExports(version.digest.exports, version, live.esm.namespace);
+    return { ...evaluated, live: version };
+  } catch (error) {
+    undo();
+    throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
+  }
+}
 
 /** Imports the modules of the imports a version adds; their namespaces go to the version's scope. */
 export async function importAdded(
@@ -35,7 +94,12 @@ export async function importAdded(
       namespace = await access.importer(specifier);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      throw new LoadFailure({ kind: 'evaluation', file: live.file, line, message: `import of '${specifier}' failed: ${why}` });
+      throw new LoadFailure({
+        kind: 'evaluation',
+        file: live.file,
+        line,
+        message: `import of '${specifier}' failed: ${why}`,
+      });
     }
     const target = hotTarget(access.meta, specifier, hotModule);
     version.scope.imported.set(index, (target?.face as object | undefined) ?? (namespace as object));

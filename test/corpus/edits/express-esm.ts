@@ -27,7 +27,12 @@ export const expressEsm: CorpusApp = {
     {
       name: 'data module: a function',
       file: 'store.js',
-      replace: [['const note = { id: nextId++, slug: slugify(title), title, body };', 'const note = { id: nextId++, slug: slugify(title), title, body, createdAt: Date.now() };']],
+      replace: [
+        [
+          'const note = { id: nextId++, slug: slugify(title), title, body };',
+          'const note = { id: nextId++, slug: slugify(title), title, body, createdAt: Date.now() };',
+        ],
+      ],
       live: [{ method: 'POST', path: '/notes', body: { title: 'probe-{n}' }, status: 201, includes: ['"createdAt":'] }],
     },
     {
@@ -60,7 +65,12 @@ export const expressEsm: CorpusApp = {
     {
       name: 'new route (entry file)',
       file: 'app.js',
-      replace: [["app.use('/notes', notes);", "app.get('/version', (req, res) => res.json({ version: '2.0.0' }));\n\napp.use('/notes', notes);"]],
+      replace: [
+        [
+          "app.use('/notes', notes);",
+          "app.get('/version', (req, res) => res.json({ version: '2.0.0' }));\n\napp.use('/notes', notes);",
+        ],
+      ],
       live: [{ path: '/version', includes: ['2.0.0'] }],
     },
     {

@@ -3,7 +3,7 @@
  * against it (statement shapes, function and class identities with their own code), without
  * holding its syntax tree.
  */
-import { KEY_SEPARATOR, type Declaration, type ProgramModel } from './program';
+import { KEY_SEPARATOR, isDeclarationOnly, type Declaration, type ProgramModel } from './program';
 import type { Shape } from './shape';
 
 export interface StatementDigest {
@@ -11,6 +11,8 @@ export interface StatementDigest {
   declares: string[];
   declaration: Declaration | undefined;
   exportNames: boolean;
+  /** An ES module's `import`, `export { … }` or `export … from`: nothing to undo when it goes. */
+  declarationOnly: boolean;
   assigns: string | undefined;
   line: number;
 }
@@ -43,6 +45,7 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
       declares: s.declares,
       declaration: s.declaration,
       exportNames: s.exportNames,
+      declarationOnly: isDeclarationOnly(s.outer ?? s.node),
       assigns: s.assigns,
       line: s.line,
     })),

@@ -9,6 +9,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ORIGINAL_PARAM } from '../esm-facade';
+import { LoadFailure } from '../evaluate';
 import { sourceLines } from '../original-source';
 import type { Mapped } from './edits';
 import { digestOf, type Digest } from './digest';
@@ -216,6 +217,14 @@ export class LiveCode {
   abandon(file: string): void {
     this.#starting.delete(file);
   }
+}
+
+/** A load error located in the patch's code, moved to the place in the code the client sent. */
+export function inSentCode(error: LoadFailure, patch: { code: string; map: Mapped }, code: string): LoadFailure {
+  const { line, column } = error.data;
+  if (line === undefined) return error;
+  const position = sourcePosition(patch, code, line, column ?? 1);
+  return position ? new LoadFailure({ ...error.data, ...position }) : error;
 }
 
 /**

@@ -11,7 +11,7 @@
 import type { Identifier } from 'acorn';
 import { Edits, type Edit } from './edits';
 import type { AnyNode } from './walk';
-import type { LiveClass, LiveFunction, ProgramModel } from './program';
+import { isDeclarationOnly, type LiveClass, type LiveFunction, type ProgramModel } from './program';
 
 /** What gives each function and class its slot: the same keys in the same order give the same slots. */
 export interface SlotTable {
@@ -165,7 +165,8 @@ export function instrumentStartup(model: ProgramModel, edits: Edits): void {
   edits.insert(at, `;var ${HP}=${AGENT}.${entry};`, { start: 0, end: model.code.length });
   model.statements.forEach((statement, index) => {
     const node = statement.outer ?? statement.node;
-    if (typeof node.directive !== 'string' && !isDeclarationOnly(node)) edits.insert(node.start, statementMark(index), node);
+    if (typeof node.directive !== 'string' && !isDeclarationOnly(node))
+      edits.insert(node.start, statementMark(index), node);
   });
   // `import.meta` of the module as the app knows it: its URL without the facade's query.
   for (const meta of model.importMeta) edits.replace(meta.start, meta.end, `${HP}.meta`);
@@ -175,15 +176,6 @@ export function instrumentStartup(model: ProgramModel, edits: Edits): void {
       edits.replace(start, start + 5, 'let  ');
     }
   }
-}
-
-/** An `import` or `export … from`, `export { … }`: nothing of it runs where it stands. */
-export function isDeclarationOnly(node: AnyNode): boolean {
-  return (
-    node.type === 'ImportDeclaration' ||
-    node.type === 'ExportAllDeclaration' ||
-    (node.type === 'ExportNamedDeclaration' && !node.declaration)
-  );
 }
 
 /** Marks the start of top-level statement `index`: timers it starts are known to be its own. */

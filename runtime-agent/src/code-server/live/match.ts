@@ -42,7 +42,7 @@ export function matchStatements(
     model.statements.flatMap((s, i) => (s.assigns !== undefined && !matched.has(i) ? [s.assigns] : [])),
   );
   old.statements.forEach((s, i) => {
-    if (used.has(i) || s.exportNames) return;
+    if (used.has(i) || s.exportNames || s.declarationOnly) return;
     if (s.assigns !== undefined && assignedNow.has(s.assigns)) return;
     if (s.declares.length > 0 && s.declares.every((n) => declaredNow.has(n))) return; // changed, not removed
     if (s.declaration === 'function' || s.declaration === 'class') {

@@ -252,6 +252,15 @@ export function usesPrivateNames(source: string): boolean {
   return false;
 }
 
+/** An `import` or `export … from`, `export { … }`: nothing of it runs where it stands. */
+export function isDeclarationOnly(node: AnyNode): boolean {
+  return (
+    node.type === 'ImportDeclaration' ||
+    node.type === 'ExportAllDeclaration' ||
+    (node.type === 'ExportNamedDeclaration' && !node.declaration)
+  );
+}
+
 export function isFunction(node: AnyNode): node is FunctionNode {
   return (
     node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression'
