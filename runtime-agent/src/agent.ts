@@ -171,6 +171,11 @@ export class Agent {
         const prepared = await this.codeServer.prepare(params.file, params.code, params.source, params.origin);
         await this.codeServer.settle(prepared);
         const { evaluateMs, ...result } = this.codeServer.commit(prepared);
+        for (const rebuilt of await this.codeServer.rebuildRoutes(params.origin ?? 'protocol')) {
+          result.report.ran.push(...rebuilt.ran);
+          result.report.notApplied.push(...rebuilt.notApplied);
+          result.warnings.push(...rebuilt.warnings);
+        }
         return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
       });
       this.#loads = load.catch(() => undefined);

@@ -40,7 +40,8 @@ import {
 } from './module-version';
 import { installLiveVersion } from './live/install';
 import { emptyReport } from './live/patch';
-import { adaptFramework, registersAny } from './live/registrations';
+import { adaptFramework, statementsRegistering } from './live/registrations';
+import { rebuildRoutes, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
 import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
@@ -55,6 +56,8 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     { timers: OwnedTimers; servers: DefinitionCollector; frame: ReturnType<typeof enterTopLevel> }
   >();
   readonly #live = new LiveCode();
+  /** Routes to build again once the current commits are done. */
+  readonly #rebuilds: RouteRebuild[] = [];
   /** The guard of the version being evaluated, by file: its listens are reported there. */
   readonly #guards = new Map<string, VersionGuard>();
   readonly isHot: (file: string) => boolean;
@@ -230,7 +233,14 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   // --- loading ------------------------------------------------------------------------------
 
   /** Evaluates a new version beside the current one; nothing changes for the app yet. */
-  async prepare(file: string, code: string, source: string | undefined, origin: Origin): Promise<PreparedVersion> {
+  async prepare(
+    file: string,
+    code: string,
+    source: string | undefined,
+    origin: Origin,
+    /** Statements of the running version to run again although unchanged (see route-rebuild.ts). */
+    rerun?: ReadonlySet<object>,
+  ): Promise<PreparedVersion> {
     const module = this.get(file);
     const started = performance.now();
     const guard = new VersionGuard();
@@ -238,8 +248,8 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     try {
       const evaluated =
         module.format === 'esm'
-          ? await evaluateEsmVersion(this.#live, module, code, (f) => this.#modules.get(f))
-          : this.#evaluate(module, code);
+          ? await evaluateEsmVersion(this.#live, module, code, (f) => this.#modules.get(f), rerun)
+          : this.#evaluate(module, code, rerun);
       const evaluateMs = performance.now() - started;
       const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
       const version = new ModuleVersion(
@@ -263,10 +273,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /** A CommonJS module's next version: a patch of the running one when it is live, else the whole module. */
-  #evaluate(module: HotModule, code: string): Evaluated & { live?: LiveVersion } {
+  #evaluate(module: HotModule, code: string, rerun?: ReadonlySet<object>): Evaluated & { live?: LiveVersion } {
     const file = module.file;
     const current = module.current;
-    const patch = module.live && current.live ? this.#live.patch(module.live, current.live, code) : undefined;
+    const patch = module.live && current.live ? this.#live.patch(module.live, current.live, code, rerun) : undefined;
     if (!patch) return evaluateVersion(file, code);
     // Only what changed runs, in a module whose exports start as the running ones.
     let evaluated: Evaluated;
@@ -333,14 +343,12 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.current = version;
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
     const added = exportNames(module.face).filter((n) => !exported.has(n));
-    // Only when exports were added: the scan reads every registration of the app.
-    if (added.length > 0 && this.#routesFromExports(module, exported)) {
-      // Routes built at startup from this module's exports (a boot loop over them) were
-      // registered once: a new export is not among them until that code runs again.
-      (version.live?.report?.notApplied ?? version.notes).push(
-        `${added.join(', ')}: new export${added.length > 1 ? 's' : ''} of a module whose exported functions were ` +
-          'registered as routes at startup (a loop over its exports, as a boot file does): those routes do not include it; restart to add it',
-      );
+    // Only when exports were added: the scan reads every registration of the app. Routes built
+    // at startup from this module's exports (a boot loop over them) are built again after the
+    // commit, so the new export is among them (see route-rebuild.ts).
+    if (added.length > 0) {
+      const owners = this.#registeringExports(module, exported);
+      if (owners.size > 0) this.#rebuilds.push({ trigger: module.file, added, owners });
     }
     warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
     // An ES module's facade has the names it had at startup: a new export reaches the modules
@@ -351,16 +359,21 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
   }
 
-  /** Whether the app registered any of the module's exported functions (`names`) as a route or middleware. */
-  #routesFromExports(module: HotModule, names: Set<string>): boolean {
+  /** The statements that registered one of the module's exported functions (`names`) as a route or middleware. */
+  #registeringExports(module: HotModule, names: Set<string>): Map<LiveModule, Set<object>> {
     const face = module.face;
-    if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return false;
+    if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return new Map();
     // Exported functions are trampolines that outlive loads: the ones the app registered at startup.
     const functions = new Set(
       [...names].map((n) => (face as Record<string, unknown>)[n]).filter((v) => typeof v === 'function'),
     );
     const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
-    return registersAny(live, functions);
+    return statementsRegistering(live, functions);
+  }
+
+  /** After commits: builds again the routes that commits found built from a module's exports (see route-rebuild.ts). */
+  rebuildRoutes(origin: Origin): Promise<RebuiltRoutes[]> {
+    return rebuildRoutes(this, this.#rebuilds.splice(0), origin);
   }
 
   /** Processes with a handler still running in the module's old version. */

@@ -26,6 +26,7 @@ export async function evaluateEsmVersion(
   module: HotModule,
   code: string,
   hotModule: (file: string) => HotModule | undefined,
+  rerun?: ReadonlySet<object>,
 ): Promise<Evaluated & { live: LiveVersion }> {
   const file = module.file;
   const current = module.current;
@@ -40,7 +41,7 @@ export async function evaluateEsmVersion(
   }
   let patch: ReturnType<LiveCode['patch']>;
   try {
-    patch = liveCode.patch(live, current.live, code);
+    patch = liveCode.patch(live, current.live, code, rerun);
   } catch (error) {
     if (!(error instanceof ParseFailure)) throw error;
     const at = error.position;

@@ -380,6 +380,13 @@ export class ReleaseHandler {
     for (const file of files) this.table.upgrading.delete(file);
     for (const process of spawned) process.resume();
     longestBlockMs = Math.max(longestBlockMs, performance.now() - resumeStarted);
+    const origin = stages[0]?.prepared.version.info.origin ?? 'protocol';
+    for (const rebuilt of await this.codeServer.rebuildRoutes(origin)) {
+      const report = reports.find((r) => r.file === rebuilt.trigger);
+      report?.ran.push(...rebuilt.ran);
+      report?.notApplied.push(...rebuilt.notApplied);
+      warnings.push(...rebuilt.warnings);
+    }
     return {
       modules,
       reports,

@@ -152,6 +152,8 @@ export class LiveCode {
     module: LiveModule,
     current: LiveVersion,
     code: string,
+    /** Statements of the running version (by identity) to run again even though unchanged. */
+    rerun?: ReadonlySet<object>,
   ): { code: string; map: Mapped; version: LiveVersion; imports: Patch['imports'] } | undefined {
     let model: ProgramModel;
     let patch: ReturnType<typeof buildPatch>;
@@ -159,8 +161,13 @@ export class LiveCode {
     const before = current.scope.statementIds;
     try {
       model = readProgram(code, sourceLines(module.file, code), module.esm ? 'esm' : 'cjs');
-      patch = buildPatch(current.digest, model, module, generation, (index) =>
-        module.registrations.has(before[index] ?? {}),
+      patch = buildPatch(
+        current.digest,
+        model,
+        module,
+        generation,
+        (index) => module.registrations.has(before[index] ?? {}),
+        (index) => rerun?.has(before[index] ?? {}) ?? false,
       );
     } catch (error) {
       // A syntax error: V8 reports it itself when the code is evaluated whole (an ES module's

@@ -56,8 +56,10 @@ export function buildPatch(
   module: LiveModule,
   generation: number,
   registered: (index: number) => boolean = () => false,
+  /** Whether the running version's statement `i` runs again although unchanged. */
+  rerun: (index: number) => boolean = () => false,
 ): Patch {
-  return new PatchBuilder(old, model, module, generation, registered).build();
+  return new PatchBuilder(old, model, module, generation, registered, rerun).build();
 }
 
 class PatchBuilder {
@@ -82,6 +84,7 @@ class PatchBuilder {
     readonly module: LiveModule,
     readonly generation: number,
     readonly registered: (index: number) => boolean,
+    readonly rerun: (index: number) => boolean,
   ) {
     this.#resolved = resolutions(model);
     this.#esm = { model, old, report: this.report, imports: this.#imports };
@@ -96,7 +99,7 @@ class PatchBuilder {
     this.#rendering.prologues = instrumentFunctions(model, this.module, this.generation, this.edits);
     this.#rewriteModuleReferences();
     for (const meta of model.importMeta) this.edits.replace(meta.start, meta.end, `${HP}.meta`);
-    const matched = matchStatements(this.old, this.model, this.registered, this.report);
+    const matched = matchStatements(this.old, this.model, this.registered, this.report, this.rerun);
     remakeChangedExports(this.model, matched);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
     const head = new Mapped();

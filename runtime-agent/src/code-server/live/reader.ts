@@ -44,9 +44,15 @@ export class Reader {
     for (const [name, local] of exportedNames(outer, declaration)) this.model.exports.set(name, local);
     const node = declaration ?? outer;
     const assignment = node.type === 'ExpressionStatement' && node.expression.type === 'AssignmentExpression';
-    const assigns =
-      assignment && node.expression.operator === '=' ? this.#tokens(node.expression.left as AnyNode) : undefined;
-    const base = { node, shape, line, exportNames: isExportNames(node), assigns, ...(declaration ? { outer } : {}) };
+    const exportTarget = esbuildExportTarget(node);
+    // esbuild's `__export(target, { … })` defines the export getters: a changed one supersedes the old.
+    const assigns = exportTarget
+      ? `__export ${exportTarget}`
+      : assignment && node.expression.operator === '='
+        ? this.#tokens(node.expression.left as AnyNode)
+        : undefined;
+    const exportNames = isExportNames(node) || isExportAnnotation(node);
+    const base = { node, shape, line, exportNames, assigns, ...(declaration ? { outer } : {}) };
     if (node.type === 'VariableDeclaration') {
       return {
         ...base,
@@ -331,4 +337,20 @@ function exportedNames(node: AnyNode, declaration: AnyNode | undefined): Array<[
     default:
       return [];
   }
+}
+
+/** esbuild's `__export(target, { a: () => a })`: the name of the target. */
+function esbuildExportTarget(node: AnyNode): string | undefined {
+  const call = node.type === 'ExpressionStatement' ? (node.expression as AnyNode) : undefined;
+  if (call?.type !== 'CallExpression' || (call.callee as AnyNode).name !== '__export') return undefined;
+  const [target] = call.arguments as AnyNode[];
+  return target?.type === 'Identifier' ? String(target.name) : undefined;
+}
+
+/** esbuild's `0 && (module.exports = { … })`: never runs; it names the exports for Node's CommonJS lexer. */
+function isExportAnnotation(node: AnyNode): boolean {
+  const expression = node.type === 'ExpressionStatement' ? (node.expression as AnyNode) : undefined;
+  if (expression?.type !== 'LogicalExpression' || expression.operator !== '&&') return false;
+  const left = expression.left as AnyNode;
+  return left.type === 'Literal' && left.value === 0;
 }
