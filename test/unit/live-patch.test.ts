@@ -44,6 +44,10 @@ const cases: Record<string, [string, string]> = {
     '"use strict";\nfunction f() { return 1; }\nexports.f = f;',
     '"use strict";\nfunction f() { return g(); }\nfunction g() { return 2; }\nexports.f = f;\nexports.g = g;',
   ],
+  'a new declaration without a value (tsc decorator metadata)': [
+    'class A {}\nexports.A = A;',
+    '"use strict";\nvar _a;\nclass A {}\nexports.A = A;\nexports.B = typeof (_a = typeof A !== "undefined" && A) === "function" ? _a : Object;',
+  ],
   "tsx's wrapper around the module": [
     '__filename="/app/x.ts";(()=>{\nconst items=[];\nfunction add(x){items.push(x)}\n})()',
     '"use strict";\nconst items=[];\nfunction add(x){items.push(x);return items.length}\n',

@@ -11,6 +11,7 @@
 import { Parser, tokenizer, type Node, type Program, type Identifier } from 'acorn';
 import { analyze, type Scope, type ScopeManager } from 'eslint-scope';
 import { Reader } from './reader';
+import type { InstanceField } from './fields';
 import type { Shape } from './shape';
 import type { AnyNode } from './walk';
 
@@ -67,6 +68,8 @@ export interface LiveClass {
   /** Its own code with member bodies left out. */
   own: Shape;
   line: number;
+  /** Its instance fields (see fields.ts). */
+  fields: InstanceField[];
 }
 
 /** A top-level statement, and the module bindings it declares. */
@@ -83,6 +86,8 @@ export interface TopStatement {
   exportNames: boolean;
   /** For `target = value;`: the target's tokens (a changed assignment to it supersedes the old one). */
   assigns: string | undefined;
+  /** A compiler's decorator call: the class and what identifies its decorators (see decorators.ts). */
+  decorates: { className: string; key: string } | undefined;
   line: number;
 }
 
