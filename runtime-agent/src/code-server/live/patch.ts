@@ -77,6 +77,8 @@ class PatchBuilder {
   readonly #prelude: string[] = [];
   readonly #appendix: string[] = [];
   readonly #imports: Patch['imports'] = [];
+  /** New statement index → the running version's, for the statements not run again. */
+  #matched = new Map<number, number>();
   /** Classes whose changed decorators were reported. */
   readonly #decoratorsReported = new Set<string>();
   readonly #esm: EsmPatch;
@@ -111,6 +113,7 @@ class PatchBuilder {
     this.#rewriteModuleReferences();
     for (const meta of model.importMeta) this.edits.replace(meta.start, meta.end, `${HP}.meta`);
     const matched = matchStatements(this.old, this.model, this.registered, this.report, this.rerun);
+    this.#matched = matched;
     remakeChangedExports(this.model, matched);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
     const head = new Mapped();
@@ -215,6 +218,13 @@ class PatchBuilder {
       if (fn && this.#changed(fn) && !fn.fixed) {
         this.#prelude.push(`${HP}.impl(${this.module.slotOf(fn.key)},${name});`);
         this.#registered.add(fn);
+        const caller = this.#onlyCalledAtStartup(name);
+        if (caller) {
+          this.report.notApplied.push(
+            `${name} (line ${fn.line}) ran once, at startup: only line ${caller.line} calls it, and that statement does not ` +
+              'run again; its new code runs when the app restarts',
+          );
+        }
       }
     }
     return this.edits.render(this.model.code, node.start, node.end);
@@ -394,6 +404,22 @@ class PatchBuilder {
         );
       }
     }
+  }
+
+  /**
+   * The kept top-level statement that is the only caller of function `name` (`bootstrap();`
+   * in a main file), if so: nothing else holds or calls it, so its new body would never run.
+   */
+  #onlyCalledAtStartup(name: string): TopStatement | undefined {
+    const refs = this.model.functionRefs.get(name) ?? [];
+    if (refs.length === 0 || !refs.every((r) => r.topLevel && this.model.callees.has(r.identifier))) return undefined;
+    const callers = refs.map(({ identifier }) =>
+      this.model.statements.findIndex(
+        (s) => (s.outer ?? s.node).start <= identifier.start && identifier.end <= (s.outer ?? s.node).end,
+      ),
+    );
+    if (callers.some((index) => index < 0 || !this.#matched.has(index))) return undefined;
+    return this.model.statements[callers[0]!];
   }
 
   /** The function existed before (same identity) and its own code differs. */

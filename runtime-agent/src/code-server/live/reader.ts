@@ -96,6 +96,8 @@ export class Reader {
 
   #visit(node: AnyNode, parentFn: LiveFunction | undefined, context: Context): void {
     if (node.type === 'MetaProperty' && (node.meta as Identifier).name === 'import') this.model.importMeta.push(node);
+    if (node.type === 'CallExpression' && (node.callee as AnyNode).type === 'Identifier')
+      this.model.callees.add(node.callee as Identifier);
     if (node.type === 'ObjectExpression') {
       for (const property of node.properties as AnyNode[]) {
         if (property.type === 'Property' && isFunction(property.value as AnyNode)) {
