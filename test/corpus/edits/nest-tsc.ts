@@ -1,7 +1,6 @@
 import type { CorpusApp } from '../lib/types';
 
 const findOne = '    if (!cat) throw new NotFoundException(`no cat named ${name}`);';
-const brokenFindOne = '    if (!cat) throw new NotFoundException(`no cat named ${name}`;';
 
 /** NestJS compiled by tsc (decorators, metadata): controller and service edits, state in a service's field. */
 export const nestTsc: CorpusApp = {
