@@ -11,6 +11,7 @@ import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrp
 import { z } from 'zod';
 import { CodeServer, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
+import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
 import { renderState } from './processes/render-state';
@@ -42,7 +43,9 @@ export class Agent {
   ) {
     codeServer.on('moduleLoaded', (module) => this.#broadcast(protocol.moduleLoaded, { module }));
     codeServer.on('modulePurged', (module) => this.#broadcast(protocol.modulePurged, { module }));
-    this.releaseHandler = new ReleaseHandler(codeServer, this.processes);
+    this.releaseHandler = new ReleaseHandler(codeServer, this.processes, {
+      codeChangeBudgetMs: options.codeChangeBudgetMs,
+    });
     this.processes.on('started', (process) => {
       if (this.#connections.size > 0) this.#broadcast(protocol.processStarted, { process: this.#describe(process) });
     });
@@ -169,6 +172,7 @@ export class Agent {
         const prepared = this.codeServer.prepare(params.file, params.code, params.source, params.origin);
         await this.codeServer.settle(prepared);
         const { evaluateMs, ...result } = this.codeServer.commit(prepared);
+        prepared.version.timers.release(); // held while it was prepared (timer-ownership.ts)
         return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
       });
       this.#loads = load.catch(() => undefined);
@@ -271,6 +275,7 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
   // V8 keeps every unique compiled source in its compilation cache (≈45 KB per version on
   // Node 22/24), which would look like a leak across thousands of loads.
   setFlagsFromString('--no-compilation-cache');
+  setTopLevelBudget(resolved.topLevelBudgetMs);
 
   const table = processTable();
   const codeServer = new CodeServer(

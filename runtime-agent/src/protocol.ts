@@ -91,7 +91,8 @@ export const AgentErrorCode = {
 
 /** `error.data` of a LoadFailed error: what failed and where, in the code that was sent. */
 export interface LoadErrorData {
-  kind: 'syntax' | 'evaluation';
+  /** `timeout`: the top level ran past its time budget and was cut off (no line: it was stopped, not thrown). */
+  kind: 'syntax' | 'evaluation' | 'timeout';
   file: string;
   /** 1-based line and column in the code that was sent, when V8 reported them. */
   line?: number;

@@ -4,6 +4,7 @@
  * succeeded, so a codeChange that writes to its input and then throws leaves nothing behind.
  * Results that cannot be a state (undefined, a promise) are refused.
  */
+import { BudgetExceeded } from '../code-server/budget';
 import type { StateShape, UpgradeError } from '../protocol';
 import type { AnySpec, CodeChangeFrom } from './define-server';
 import type { ServerProcess } from './server-process';
@@ -51,16 +52,26 @@ export function migrateCopy(
   return problem ? fail(`codeChange returned ${problem}`) : { state };
 }
 
-/** `spec`'s codeChange applied to `copy()`; `live` when it has none. */
+/**
+ * `spec`'s codeChange applied to `copy()`; `live` when it has none. One that returns after more
+ * than `budgetMs` is refused too (one that does not return is cut off: see runEachWithinBudget).
+ */
 export function runCodeChange(
   spec: AnySpec,
   from: CodeChangeFrom,
   live: unknown,
   copy: () => unknown,
   extra: unknown,
+  budgetMs = 0,
 ): unknown {
   if (typeof spec.codeChange !== 'function') return live;
-  const result = spec.codeChange(from, copy(), extra);
+  const input = copy();
+  const started = performance.now();
+  const result = spec.codeChange(from, input, extra);
+  const ms = performance.now() - started;
+  if (budgetMs > 0 && ms > budgetMs) {
+    throw new MigrationRefused(`codeChange ran ${Math.round(ms)} ms, past its time budget of ${budgetMs} ms`);
+  }
   if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
     // Refused either way; a rejection nobody handles would end the app a moment later.
     (result as PromiseLike<unknown>).then(undefined, () => {});
@@ -72,6 +83,18 @@ export function runCodeChange(
     );
   }
   return result;
+}
+
+/** The error of a process whose migration was cut off at its time budget (runEachWithinBudget). */
+export function cutOff(file: string, error: BudgetExceeded): UpgradeError {
+  const process = (error.item as ServerProcess | undefined)?.id;
+  return {
+    file,
+    ...(process ? { process } : {}),
+    message:
+      `codeChange ran past its time budget of ${error.budgetMs} ms and was stopped (a loop that never ends?) ` +
+      '(codeChangeBudgetMs, HOTPATCH_CODE_CHANGE_BUDGET_MS)',
+  };
 }
 
 /**

@@ -9,8 +9,8 @@
  * upgrade of 100,000 processes never blocks the app for long.
  */
 import { randomUUID } from 'node:crypto';
-import { setImmediate as nextTick } from 'node:timers/promises';
 import type { CodeServer, HotModule, ModuleVersion, PreparedVersion } from '../code-server/code-server';
+import { DEFAULT_CODE_CHANGE_BUDGET_MS } from '../code-server/budget';
 import { LoadFailure } from '../code-server/evaluate';
 import type {
   CommitResult,
@@ -21,6 +21,7 @@ import type {
   UpgradeErrorData,
   UpgradePlan,
 } from '../protocol';
+import { chunked, migrating } from './chunked';
 import { migrateCopy, runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
 import { renderState } from './render-state';
@@ -31,6 +32,8 @@ export interface ReleaseHandlerOptions {
   planTtlMs?: number;
   /** Processes handled per event-loop turn. Default 2,000. */
   chunkSize?: number;
+  /** Each codeChange's time budget in ms, in the dry run and at commit (see budget.ts); 0: none. Default 1,000. */
+  codeChangeBudgetMs?: number;
 }
 
 /** The upgrade aborted; nothing changed. */
@@ -74,6 +77,13 @@ interface StagedPlan {
   timer: NodeJS.Timeout;
 }
 
+export interface PrepareOptions {
+  extra?: unknown;
+  shapes?: Record<string, StateShape>;
+  previews?: number;
+  restart?: boolean;
+}
+
 export interface UpgradeModuleInput {
   file: string;
   code: string;
@@ -85,6 +95,7 @@ export class ReleaseHandler {
   readonly #plans = new Map<string, StagedPlan>();
   readonly #planTtlMs: number;
   readonly #chunkSize: number;
+  readonly #budgetMs: number;
 
   constructor(
     readonly codeServer: CodeServer,
@@ -93,13 +104,11 @@ export class ReleaseHandler {
   ) {
     this.#planTtlMs = options.planTtlMs ?? 60_000;
     this.#chunkSize = options.chunkSize ?? 2000;
+    this.#budgetMs = options.codeChangeBudgetMs ?? DEFAULT_CODE_CHANGE_BUDGET_MS;
   }
 
   /** Stages an upgrade and reports what it would do. Nothing in the app changes. */
-  async prepare(
-    modules: UpgradeModuleInput[],
-    options: { extra?: unknown; shapes?: Record<string, StateShape>; previews?: number; restart?: boolean } = {},
-  ): Promise<UpgradePlan> {
+  async prepare(modules: UpgradeModuleInput[], options: PrepareOptions = {}): Promise<UpgradePlan> {
     const started = performance.now();
     const errors: UpgradeError[] = [];
     const stages: Stage[] = [];
@@ -202,7 +211,7 @@ export class ReleaseHandler {
           throw new Error(`the new version no longer defines server '${process.definition.key}'`);
         }
         const from = process.boundVersion?.info.vsn ?? base.info.vsn;
-        return runCodeChange(next, from, process.state, copy, extra);
+        return runCodeChange(next, from, process.state, copy, extra, this.#budgetMs);
       },
     };
   }
@@ -223,7 +232,9 @@ export class ReleaseHandler {
         }
         // The newer code knows both state formats, so it converts down (as in OTP).
         const current = base.servers.get(process.definition.key)?.spec;
-        return current ? runCodeChange(current, { down: version.info.vsn }, process.state, copy, extra) : process.state;
+        return current
+          ? runCodeChange(current, { down: version.info.vsn }, process.state, copy, extra, this.#budgetMs)
+          : process.state;
       },
     };
   }
@@ -243,13 +254,20 @@ export class ReleaseHandler {
   ): Promise<void> {
     for (const stage of stages) {
       if (stage.restart) continue;
-      await this.#chunked(live.get(stage.module.file)!, (process) => {
-        const before = previews.length < previewCount ? renderState(process.state) : undefined;
-        const migrated = migrateCopy(stage, process, 'a dry run', errors);
-        if (migrated && before !== undefined) {
-          previews.push({ process: process.id, file: stage.module.file, before, after: renderState(migrated.state) });
-        }
-      });
+      await migrating(
+        this.#chunkSize,
+        this.#budgetMs,
+        stage.module.file,
+        live.get(stage.module.file)!,
+        errors,
+        (process) => {
+          const before = previews.length < previewCount ? renderState(process.state) : undefined;
+          const migrated = migrateCopy(stage, process, 'a dry run', errors);
+          if (migrated && before !== undefined) {
+            previews.push({ process: process.id, file: stage.module.file, before, after: renderState(migrated.state) });
+          }
+        },
+      );
     }
   }
 
@@ -300,7 +318,7 @@ export class ReleaseHandler {
     const idle: Promise<void>[] = [];
     longestBlockMs = Math.max(
       longestBlockMs,
-      await this.#chunked(everyone, (p) => {
+      await chunked(this.#chunkSize, everyone, (p) => {
         const settled = p.suspend();
         if (p.busy) idle.push(settled);
       }),
@@ -336,7 +354,7 @@ export class ReleaseHandler {
       const live = list.filter((p) => p.initialized && p.status !== 'dead');
       // On a copy too: a codeChange that writes to its input and then throws (or whose
       // neighbour's throws) must leave the live state as it was, since nothing is installed.
-      const block = await this.#chunked(live, (process) => {
+      const block = await migrating(this.#chunkSize, this.#budgetMs, stage.module.file, live, errors, (process) => {
         const migrated = migrateCopy(stage, process, 'the migration', errors);
         if (migrated) next.set(process, migrated.state);
       });
@@ -357,13 +375,14 @@ export class ReleaseHandler {
     const reports: LoadReport[] = [];
     const modules = stages.map((stage) => {
       const committed = this.codeServer.commit(stage.prepared);
+      stage.prepared.version.timers.release(); // held until now (timer-ownership.ts)
       warnings.push(...committed.warnings);
       reports.push(committed.report);
       return committed.module;
     });
     longestBlockMs = Math.max(longestBlockMs, performance.now() - swapStarted);
     for (const { stage, list } of processes) {
-      const block = await this.#chunked(list, (process) => {
+      const block = await chunked(this.#chunkSize, list, (process) => {
         // Restarted processes die still suspended: their supervisors start them on the new code.
         if (stage.restart) process.kill('killed');
         else if (next.has(process)) process.state = next.get(process);
@@ -374,7 +393,7 @@ export class ReleaseHandler {
     // 4. Resume in chunks, the files still marked as upgrading (so no other upgrade can suspend
     // these processes meanwhile); then, in one step, clear the mark and resume the processes
     // spawned during the upgrade (supervisor restarts among them).
-    longestBlockMs = Math.max(longestBlockMs, await this.#chunked(everyone, (p) => p.resume()));
+    longestBlockMs = Math.max(longestBlockMs, await chunked(this.#chunkSize, everyone, (p) => p.resume()));
     const resumeStarted = performance.now();
     this.table.off('started', onStarted);
     for (const file of files) this.table.upgrading.delete(file);
@@ -387,18 +406,6 @@ export class ReleaseHandler {
       timings: { suspendMs, migrateMs, totalMs: performance.now() - started, longestBlockMs },
       warnings,
     };
-  }
-
-  /** Runs `each` over `items`, `chunkSize` per event-loop turn; returns the longest chunk in ms. */
-  async #chunked<T>(items: T[], each: (item: T) => void): Promise<number> {
-    let longest = 0;
-    for (let i = 0; i < items.length; i += this.#chunkSize) {
-      if (i > 0) await nextTick();
-      const chunkStarted = performance.now();
-      for (const item of items.slice(i, i + this.#chunkSize)) each(item);
-      longest = Math.max(longest, performance.now() - chunkStarted);
-    }
-    return longest;
   }
 }
 
