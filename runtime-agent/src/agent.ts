@@ -190,6 +190,7 @@ export class Agent {
         shapes: params.shapes,
         previews: params.previews,
         restart: params.restart,
+        plan: params.plan,
       }),
     );
     handle(protocol.commit, protocol.CommitParams, (params) =>

@@ -345,6 +345,12 @@ export const PrepareParams = z.strictObject({
    * commit they are killed while still suspended and their supervisors start them anew.
    */
   restart: z.boolean().default(false),
+  /**
+   * The plan's id, chosen by the client (a UUID; default: chosen by the agent). A client that
+   * stops waiting for the prepare can then abort the plan anyway: an abort that comes before
+   * its prepare has finished makes that prepare drop the plan (`ok: false`) when it does.
+   */
+  plan: z.string().min(1).max(100).optional(),
 });
 export type PrepareParams = z.input<typeof PrepareParams>;
 /**
@@ -370,7 +376,10 @@ export const commit = new RequestType<CommitParams, CommitResult, UpgradeErrorDa
 
 export const PlanParams = z.strictObject({ plan: z.string().max(100) });
 export type PlanParams = z.infer<typeof PlanParams>;
-/** Sent by a client to drop a prepared plan (the prepared versions are discarded). */
+/**
+ * Sent by a client to drop a prepared plan (the prepared versions are discarded). `aborted` is
+ * false when there was none; an id still being prepared is dropped when its prepare finishes.
+ */
 export const abort = new RequestType<PlanParams, { aborted: boolean }, void>('agent/abort');
 
 export const RollbackParams = z.strictObject({

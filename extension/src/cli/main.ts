@@ -154,6 +154,7 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
               ok: !o.error,
               error: o.error,
               version: o.result?.modules[0]?.current,
+              planId: o.planId,
               plan: o.plan,
               processes: o.result?.processes,
               warnings: o.result?.warnings ?? [],

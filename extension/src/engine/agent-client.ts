@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import * as protocol from 'hotpatch-agent/protocol';
 import { connectionOverWebSocket } from 'hotpatch-agent/websocket-rpc';
-import { ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc/node';
 import WebSocket from 'ws';
 
 declare const CLIENT_VERSION: string;
@@ -230,27 +230,28 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
 
   /**
    * Sends a request and waits at most `timeoutMs` for its answer: an agent that accepted the
-   * connection and then went silent must not hang the CLI or a save. (The late answer, if any,
-   * is dropped by the connection; the caller decides whether to keep it.)
+   * connection and then went silent must not hang the CLI or a save. Past the deadline the
+   * request is cancelled, which also settles it in the connection (see websocket-rpc.ts), so
+   * nothing stays pending for an answer that may never come; a late answer is dropped.
    */
   async #request<P, R>(type: RequestType<P, R, unknown>, params: P, timeoutMs = this.requestTimeoutMs): Promise<R> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const seconds = Number((timeoutMs / 1000).toFixed(1));
-        reject(
-          new AgentTimeoutError(
-            `agent ${this.info.appName} (pid ${this.info.pid}) did not answer ${type.method} within ${seconds} s`,
-          ),
-        );
-      }, timeoutMs);
-    });
+    const cancellation = new CancellationTokenSource();
+    let late: AgentTimeoutError | undefined;
+    // Past the deadline the request is cancelled, which settles it (rejected) in the connection.
+    const timer = setTimeout(() => {
+      const seconds = Number((timeoutMs / 1000).toFixed(1));
+      late = new AgentTimeoutError(
+        `agent ${this.info.appName} (pid ${this.info.pid}) did not answer ${type.method} within ${seconds} s`,
+      );
+      cancellation.cancel();
+    }, timeoutMs);
     try {
-      return (await Promise.race([this.connection.sendRequest(type.method, params), timeout])) as R;
+      return (await this.connection.sendRequest(type.method, params, cancellation.token)) as R;
     } catch (error) {
-      throw toAgentError(error);
+      throw late ?? toAgentError(error);
     } finally {
       clearTimeout(timer);
+      cancellation.dispose();
     }
   }
 }

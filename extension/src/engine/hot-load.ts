@@ -4,6 +4,7 @@
  * (a .ts file compiled to .js), or, without a map, where its tsconfig's rootDir → outDir emits
  * it. Each agent gets code compiled for its Node version.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type {
@@ -23,6 +24,8 @@ export interface LoadOutcome {
   client: AgentClient;
   /** The module the file was loaded as. */
   module: ModuleInfo;
+  /** The id of the plan on this agent, chosen here so that it can be aborted even unanswered. */
+  planId: string;
   /** What the agent staged: processes, migrations, before/after previews. */
   plan?: UpgradePlan;
   /** Present when the upgrade committed. */
@@ -136,10 +139,12 @@ export async function upgradeTargets(
     targets.map(async ({ client, module }): Promise<LoadOutcome & { code: string }> => {
       const { code, compileMs } = await compileFor(client.info.nodeVersion, module);
       const started = performance.now();
-      const outcome = { client, module, code, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
+      const planId = randomUUID();
+      const outcome = { client, module, code, planId, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
       try {
         const shape = options.shapeFor?.({ client, module });
         const plan = await client.prepare({
+          plan: planId,
           modules: [{ file: module.file, code, source: text, origin }],
           extra: options.extra,
           restart: options.restart,
@@ -154,10 +159,15 @@ export async function upgradeTargets(
     }),
   );
 
-  // Phase 2: commit only when all prepared; otherwise abort the plans that did.
-  if (outcomes.some((o) => o.error)) {
-    await Promise.all(outcomes.filter((o) => o.plan?.ok).map((o) => o.client.abort(o.plan!.id).catch(() => false)));
-    for (const o of outcomes) o.error ??= 'not loaded: another instance failed to prepare';
+  // Phase 2: commit only when all prepared; otherwise abort every plan, those that prepared and
+  // those whose agent did not answer (still preparing, maybe: it drops the plan when done).
+  const failed = outcomes.filter((o) => o.error);
+  if (failed.length > 0) {
+    await Promise.all(
+      outcomes.filter((o) => o.plan?.ok !== false).map((o) => o.client.abort(o.planId).catch(() => false)),
+    );
+    const names = failed.map((o) => `${o.client.info.appName} (pid ${o.client.info.pid})`).join(', ');
+    for (const o of outcomes) o.error ??= `not loaded: another instance failed to prepare (${names}); aborted`;
     return outcomes;
   }
   await Promise.all(

@@ -22,6 +22,7 @@ import type {
   UpgradePlan,
 } from '../protocol';
 import { chunked, migrating } from './chunked';
+import { EarlyAborts } from './early-aborts';
 import { migrateCopy, runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
 import { renderState } from './render-state';
@@ -82,6 +83,8 @@ export interface PrepareOptions {
   shapes?: Record<string, StateShape>;
   previews?: number;
   restart?: boolean;
+  /** The plan's id, when the client chose it (protocol.ts PrepareParams). */
+  plan?: string | undefined;
 }
 
 export interface UpgradeModuleInput {
@@ -96,6 +99,7 @@ export class ReleaseHandler {
   readonly #planTtlMs: number;
   readonly #chunkSize: number;
   readonly #budgetMs: number;
+  readonly #earlyAborts: EarlyAborts;
 
   constructor(
     readonly codeServer: CodeServer,
@@ -105,11 +109,14 @@ export class ReleaseHandler {
     this.#planTtlMs = options.planTtlMs ?? 60_000;
     this.#chunkSize = options.chunkSize ?? 2000;
     this.#budgetMs = options.codeChangeBudgetMs ?? DEFAULT_CODE_CHANGE_BUDGET_MS;
+    this.#earlyAborts = new EarlyAborts(this.#planTtlMs);
   }
 
   /** Stages an upgrade and reports what it would do. Nothing in the app changes. */
   async prepare(modules: UpgradeModuleInput[], options: PrepareOptions = {}): Promise<UpgradePlan> {
     const started = performance.now();
+    const id = options.plan ?? randomUUID();
+    if (this.#plans.has(id)) throw new Error(`plan id '${id}' is in use by a prepared plan`);
     const errors: UpgradeError[] = [];
     const stages: Stage[] = [];
     for (const input of modules) {
@@ -126,7 +133,10 @@ export class ReleaseHandler {
     // One pass over the table per module, shared by the dry run and the plan's counts.
     const live = new Map(stages.map((s) => [s.module.file, this.#initialized(s.module.file)]));
     if (errors.length === 0) await this.#dryRun(stages, live, errors, previews, options.previews ?? 20);
-    const id = randomUUID();
+    // The client stopped waiting and aborted it meanwhile (agent/abort with the id it chose).
+    if (this.#earlyAborts.take(id)) {
+      errors.push({ file: modules[0]!.file, message: 'aborted by the client while it was being prepared' });
+    }
     const expiresAt = new Date(Date.now() + this.#planTtlMs).toISOString();
     const plan: UpgradePlan = {
       id,
@@ -153,10 +163,13 @@ export class ReleaseHandler {
     return plan;
   }
 
-  /** Drops a prepared plan. False when there was none. */
+  /** Drops a prepared plan. False when there was none (one being prepared is dropped when it is). */
   abort(id: string): boolean {
     const plan = this.#plans.get(id);
-    if (!plan) return false;
+    if (!plan) {
+      this.#earlyAborts.add(id);
+      return false;
+    }
     this.#plans.delete(id);
     clearTimeout(plan.timer);
     for (const stage of plan.stages) this.codeServer.discard(stage.prepared);
