@@ -14,7 +14,7 @@ import { LoadFailure } from './code-server/evaluate';
 import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
-import { renderState } from './processes/render-state';
+import { STATE_LIMITS, renderState } from './processes/render-state';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import * as protocol from './protocol';
 import { describeProcess } from './processes/inspect';
@@ -96,6 +96,8 @@ export class Agent {
       token: this.token,
       maxPayload: this.options.maxPayload,
       maxConnections: this.options.maxConnections,
+      maxPendingConnections: this.options.maxPendingConnections,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       onConnection: (connection) => this.#serve(connection),
     });
     this.#unpublish = publish(this.options.discoveryDir, { ...this.info, url: this.url, token: this.token });
@@ -205,7 +207,7 @@ export class Agent {
     }));
     handle(protocol.getState, protocol.ProcessParams, (params) => {
       const process = this.#process(params.process);
-      return { process: this.#describe(process), state: renderState(process.state) };
+      return { process: this.#describe(process), state: renderState(process.state, STATE_LIMITS) };
     });
     handle(protocol.replaceState, protocol.ReplaceStateParams, async (params) => {
       const process = this.#process(params.process);

@@ -169,8 +169,12 @@ export interface UpgradePlan {
   ok: boolean;
   modules: PlanModule[];
   errors: UpgradeError[];
-  /** Before/after state of the first processes (dry run on copies), rendered JSON-safe. */
-  previews: { process: string; file: string; before: unknown; after: unknown }[];
+  /**
+   * Before/after state of the first processes (dry run on copies), rendered JSON-safe, each
+   * within about 256 KiB: past that, parts are left out (`$omitted`, `$truncated`, long strings
+   * as `{ $string, $length }`) and `truncated` is true.
+   */
+  previews: { process: string; file: string; before: unknown; after: unknown; truncated?: boolean }[];
   expiresAt: string;
   timings: { prepareMs: number };
 }

@@ -25,7 +25,7 @@ import { chunked, migrating } from './chunked';
 import { EarlyAborts } from './early-aborts';
 import { migrateCopy, runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
-import { renderState } from './render-state';
+import { preview } from './render-state';
 import { describeWork, type ServerProcess } from './server-process';
 
 export interface ReleaseHandlerOptions {
@@ -274,10 +274,10 @@ export class ReleaseHandler {
         live.get(stage.module.file)!,
         errors,
         (process) => {
-          const before = previews.length < previewCount ? renderState(process.state) : undefined;
           const migrated = migrateCopy(stage, process, 'a dry run', errors);
-          if (migrated && before !== undefined) {
-            previews.push({ process: process.id, file: stage.module.file, before, after: renderState(migrated.state) });
+          // The live state is as it was: codeChange ran on a copy.
+          if (migrated && previews.length < previewCount) {
+            previews.push(preview(process.id, stage.module.file, process.state, migrated.state));
           }
         },
       );
