@@ -3,14 +3,21 @@
  * clients' message limit whatever the size of the state (a 40 MiB state upgrades from the CLI,
  * the plan saying its previews were cut); sockets that connect and never authenticate are
  * capped (the oldest closed first) and given a deadline; a request reusing the id of one still
- * in progress gets an error instead of being mistaken for it.
+ * in progress gets an error instead of being mistaken for it; the language server keeps at most
+ * 10,000 modules of an agent that announces 100,000.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AgentClient } from 'hotpatch-extension/engine';
 import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
+import { FakeAgent } from '../helpers/fake-agent';
+import { LspSession } from '../helpers/lsp';
+import { tmpRoot } from '../helpers/paths';
+import * as ext from '../../extension/src/shared/lsp-extensions';
 import { RawRpc } from '../helpers/raw';
 import { waitFor } from '../helpers/wait';
 
@@ -89,7 +96,7 @@ describe('sockets that never authenticate', () => {
     const app = await App.start('cjs', { env: { HOTPATCH_HANDSHAKE_TIMEOUT_MS: '600000' } });
     t.after(() => app.stop());
     const port = Number(new URL(app.record.url).port);
-    const sockets = [];
+    const sockets: Awaited<ReturnType<typeof idleSocket>>[] = [];
     for (let i = 0; i < 30; i++) sockets.push(await idleSocket(port));
     await waitFor('22 sockets closed by the agent', () => sockets.filter((s) => s.closedByAgent).length === 22);
     assert.deepEqual(
@@ -146,5 +153,68 @@ describe('a request id already in progress', () => {
     assert.equal((committed.result as { modules: { current: { vsn: string } }[] }).modules[0]?.current.vsn, '2');
     const reused = await raw.request('agent/modules', {});
     assert.ok(reused.result, 'an id is free again once answered');
+  });
+});
+
+/** Resident memory of a process, in bytes (Linux). */
+function rss(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
+}
+
+describe('the language server and an agent announcing 100,000 modules', () => {
+  test('keeps 10,000 (maxModulesPerAgent), says the rest are left out, and its memory stays bounded', async (t) => {
+    const dir = mkdtempSync(join(tmpRoot, 'flood-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const agent = await FakeAgent.start(join(dir, 'agents'), { root: dir });
+    t.after(() => agent.stop());
+    const lsp = await LspSession.start(join(dir, 'agents'));
+    t.after(() => lsp.stop());
+    const tree = async () => (await lsp.connection.sendRequest(ext.treeRequest)).agents[0];
+    await waitFor('the agent connected', async () => (await tree())?.state === 'connected');
+    const before = rss(lsp.child.pid!);
+    const loadedAt = new Date().toISOString();
+    const announce = (i: number, vsn = '1'): string =>
+      JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'agent/moduleLoaded',
+        params: {
+          module: {
+            file: join(dir, `module-${i}.js`),
+            format: 'cjs',
+            sources: [],
+            exports: ['a', 'b'],
+            current: { vsn, seq: 1, loadedAt, origin: 'startup', hash: '0123456789ab' },
+            old: null,
+          },
+        },
+      });
+    const [socket] = agent.sockets;
+    /** Announces modules `from`..`to` (new files), then module 0 again: once that is seen, all were (in order). */
+    const flood = async (from: number, to: number, mark: string) => {
+      for (let i = from; i < to; i++) socket!.send(announce(i));
+      socket!.send(announce(0, mark));
+      return waitFor(
+        `the announcements up to ${to}`,
+        async () => {
+          const agentTree = await tree();
+          return agentTree?.modules.find((m) => m.file === join(dir, 'module-0.js'))?.current.vsn === mark && agentTree;
+        },
+        120_000,
+      );
+    };
+    const seen = await flood(0, 100_000, 'first');
+    assert.equal(seen.modules.length, 10_000);
+    assert.equal(seen.modulesTruncated, true);
+    assert.ok(
+      lsp.log.some((m) => /more than 10000 hot modules/.test(m)),
+      lsp.log.join('\n'),
+    );
+    // Without the cap it grew by ≈875 MiB here; with it by ≈160 MiB, mostly the flood in flight
+    // (messages are buffered until handled): the model itself holds 10,000 modules.
+    const grown = rss(lsp.child.pid!) - before;
+    assert.ok(grown < 256 * MiB, `the language server grew by ${Math.round(grown / MiB)} MiB`);
   });
 });
