@@ -7,17 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type {
-  StateShape,
-  CommitResult,
-  ModuleInfo,
-  Origin,
-  UpgradeError,
-  UpgradeErrorData,
-  UpgradePlan,
-} from 'hotpatch-agent/protocol';
+import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
+import { UpgradeErrorData } from './replies';
 import { emittedFile } from './tsconfig-mapping';
 
 export interface LoadOutcome {
@@ -195,15 +188,13 @@ function describeUpgradeError(error: UpgradeError, file: string, code: string): 
 }
 
 function describeAgentError(error: unknown): string {
-  if (error instanceof AgentError && isUpgradeErrorData(error.data)) {
-    return `${error.data.stage} failed, nothing changed: ${error.data.errors
+  // The error's data is the agent's too: used only when it has the protocol's shape.
+  const data = error instanceof AgentError ? UpgradeErrorData.safeParse(error.data) : undefined;
+  if (data?.success) {
+    return `${data.data.stage} failed, nothing changed: ${data.data.errors
       .map((e) => (e.process ? `${e.process}: ${e.message}` : e.message))
       .join('; ')}`;
   }
   if (error instanceof CompileError) return error.message;
   return error instanceof Error ? error.message : String(error);
-}
-
-function isUpgradeErrorData(data: unknown): data is UpgradeErrorData {
-  return typeof data === 'object' && data !== null && 'stage' in data && 'errors' in data;
 }
