@@ -11,7 +11,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CodeServer, HotModule, ModuleVersion, PreparedVersion } from '../code-server/code-server';
 import { DEFAULT_CODE_CHANGE_BUDGET_MS } from '../code-server/budget';
-import { LoadFailure } from '../code-server/evaluate';
 import type {
   CommitResult,
   LoadReport,
@@ -27,6 +26,9 @@ import { migrateCopy, runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
 import { preview } from './render-state';
 import { describeWork, type ServerProcess } from './server-process';
+import { UnknownPlanError, UpgradeFailure, toUpgradeError } from './upgrade-errors';
+
+export { UnknownPlanError, UpgradeFailure } from './upgrade-errors';
 
 export interface ReleaseHandlerOptions {
   /** Prepared plans are dropped after this long. Default 60 s. */
@@ -35,24 +37,6 @@ export interface ReleaseHandlerOptions {
   chunkSize?: number;
   /** Each codeChange's time budget in ms, in the dry run and at commit (see budget.ts); 0: none. Default 1,000. */
   codeChangeBudgetMs?: number;
-}
-
-/** The upgrade aborted; nothing changed. */
-export class UpgradeFailure extends Error {
-  constructor(readonly data: UpgradeErrorData) {
-    super(
-      `upgrade aborted (${data.stage}), nothing changed: ` +
-        data.errors.map((e) => `${e.process ? `${e.process}: ` : ''}${e.message}`).join('; '),
-    );
-    this.name = 'UpgradeFailure';
-  }
-}
-
-export class UnknownPlanError extends Error {
-  constructor(id: string) {
-    super(`no prepared plan '${id}': it was committed, aborted, or expired`);
-    this.name = 'UnknownPlanError';
-  }
 }
 
 /** One module of a staged upgrade. */
@@ -420,15 +404,4 @@ export class ReleaseHandler {
       warnings,
     };
   }
-}
-
-function toUpgradeError(file: string, error: unknown): UpgradeError {
-  if (error instanceof LoadFailure) {
-    return { file, message: error.message, line: error.data.line, column: error.data.column };
-  }
-  return { file, message: messageOf(error) };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
