@@ -133,10 +133,12 @@ describe('a request id already in progress', () => {
     const raw = await RawRpc.open(app.record.url, app.record.token);
     t.after(() => raw.close());
     await raw.initialize();
-    const file = app.file('greeting.js');
-    const prepared = await raw.request('agent/prepare', { modules: [{ file, code: "exports.vsn = '2';" }] });
+    // An upgrade of the module whose process will be busy: its commit waits to suspend it.
+    const file = app.file('counter.js');
+    const code = readFileSync(file, 'utf8').replaceAll("'1'", "'2'");
+    const prepared = await raw.request('agent/prepare', { modules: [{ file, code }] });
     const plan = (prepared.result as { id: string }).id;
-    // A handler that does not finish until released keeps the commit waiting to suspend it.
+    // A handler that does not finish until released.
     const hanging = app.get(`/call?name=counter-0&msg=${encodeURIComponent('{"op":"hang"}')}`);
     await waitFor('the handler to be busy', async () => {
       const reply = await raw.request('agent/processes', {});
