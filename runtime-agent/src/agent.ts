@@ -3,12 +3,14 @@
  * file that lets editors find it. One per process.
  */
 import { randomBytes } from 'node:crypto';
-import { register } from 'node:module';
+import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { z } from 'zod';
+import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
+import type { HotFileRules } from './code-server/hot-files';
 import { CodeServer, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
 import { setTopLevelBudget } from './code-server/budget';
@@ -171,10 +173,15 @@ export class Agent {
       // One load at a time: each is a patch against the version the previous one made current.
       const load = this.#loads.then(async () => {
         const started = performance.now();
-        const prepared = this.codeServer.prepare(params.file, params.code, params.source, params.origin);
+        const prepared = await this.codeServer.prepare(params.file, params.code, params.source, params.origin);
         await this.codeServer.settle(prepared);
         const { evaluateMs, ...result } = this.codeServer.commit(prepared);
         prepared.version.timers.release(); // held while it was prepared (timer-ownership.ts)
+        for (const rebuilt of await this.codeServer.rebuildRoutes(params.origin ?? 'protocol')) {
+          result.report.ran.push(...rebuilt.ran);
+          result.report.notApplied.push(...rebuilt.notApplied);
+          result.warnings.push(...rebuilt.warnings);
+        }
         return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
       });
       this.#loads = load.catch(() => undefined);
@@ -252,6 +259,8 @@ interface AgentGlobal {
   adoptEsm: CodeServer['adoptEsm'];
   /** Reached by instrumented CommonJS code (see code-server/live/). */
   live: CodeServer['liveEntry'];
+  /** Reached by an instrumented ES module's first version (see code-server/esm-hooks.ts). */
+  liveEsm: CodeServer['liveEsmEntry'];
 }
 
 const globalKey = Symbol.for(AGENT_GLOBAL);
@@ -293,12 +302,56 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
     endEsm: (url) => codeServer.endEsm(url),
     adoptEsm: (url, namespace, names, sync) => codeServer.adoptEsm(url, namespace, names, sync),
     live: codeServer.liveEntry,
+    liveEsm: codeServer.liveEsmEntry,
   };
   Object.defineProperty(globalThis, globalKey, { value: agentGlobal, configurable: true });
   codeServer.installCommonJsHook();
-  register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, {
-    data: { root: resolved.root, include: resolved.include, exclude: resolved.exclude },
-  });
+  installModuleHooks({ root: resolved.root, include: resolved.include, exclude: resolved.exclude });
   await agent.listen();
   return agent;
+}
+
+type LoadHook = (url: string, context: object, nextLoad: (url: string, context?: object) => LoadResult) => LoadResult;
+
+/**
+ * Node versions whose in-thread module hooks (`module.registerHooks`) work with CommonJS
+ * imported from ES modules (on 24.9 a hook breaks `import express`: "module is not linked"):
+ * the versions tsx uses them on, so ours run where tsx's run and chain after them.
+ */
+const IN_THREAD_HOOKS: Array<[number, number, number]> = [
+  [22, 22, 3],
+  [24, 11, 1],
+  [25, 1, 0],
+  [26, 0, 0],
+];
+
+function inThreadHooksWork(version = process.versions.node): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
+  const floor = IN_THREAD_HOOKS.find(([m]) => m === major) ?? (major > 26 ? IN_THREAD_HOOKS.at(-1) : undefined);
+  if (!floor) return false;
+  return minor !== floor[1] ? minor > floor[1] : patch >= floor[2];
+}
+
+/**
+ * The ES module hooks: in the main thread with `module.registerHooks` where it works, so they
+ * chain after loaders that use it too (tsx on those versions: registered after it, these get
+ * its JavaScript); in a hooks thread with `module.register` elsewhere (Node 20).
+ */
+function installModuleHooks(rules: HotFileRules): void {
+  const { registerHooks } = nodeModule as unknown as { registerHooks?: (hooks: { load: LoadHook }) => unknown };
+  if (typeof registerHooks === 'function' && inThreadHooksWork()) {
+    const loader = hotModuleLoader(rules);
+    registerHooks({
+      load: (url, context, nextLoad) => {
+        const result = nextLoad(url, context);
+        try {
+          return loader(url, result);
+        } catch {
+          return result; // never the app's end: the module loads as it is, not hot
+        }
+      },
+    });
+    return;
+  }
+  nodeModule.register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, { data: rules });
 }

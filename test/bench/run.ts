@@ -91,13 +91,16 @@ async function benchRuntime(runtime: NodeRuntime): Promise<Row[]> {
     const rows: Row[] = [];
     let n = 1;
     for (const lines of SIZES) {
-      // Compile the TypeScript once per version, as the language server does on save.
-      const versions: string[] = [];
+      // Compile the TypeScript once per version and module format, as the language server does on save.
+      const nodeVersion = started[0]!.client.info.nodeVersion;
+      const versionsOf: Record<Kind, string[]> = { cjs: [], esm: [] };
       for (let i = 0; i < WARM_LOADS + TIMED_LOADS; i++) {
-        versions.push(
-          (await compileModule('/bench/payload.ts', tsSource(n + i, lines), started[0]!.client.info.nodeVersion)).code,
-        );
+        const source = tsSource(n + i, lines);
+        versionsOf.cjs.push((await compileModule('/bench/payload.ts', source, nodeVersion)).code);
+        const esm = { file: '/bench/payload.ts', format: 'esm' } as const;
+        versionsOf.esm.push((await compileModule('/bench/payload.ts', source, nodeVersion, esm)).code);
       }
+      const versions = versionsOf.cjs;
       const sizeRows = started.map(({ kind }): Row => ({
         node: `v${runtime.major}`,
         app: kind,
@@ -109,9 +112,9 @@ async function benchRuntime(runtime: NodeRuntime): Promise<Row[]> {
       }));
       for (let i = 0; i < versions.length; i++) {
         // Side by side: each version goes to the CJS app, then to the ESM app, one at a time.
-        for (const [index, { client, file }] of started.entries()) {
+        for (const [index, { kind, client, file }] of started.entries()) {
           const before = performance.now();
-          const result = await client.load({ file, code: versions[i]!, origin: 'protocol' });
+          const result = await client.load({ file, code: versionsOf[kind][i]!, origin: 'protocol' });
           const roundTrip = performance.now() - before;
           if (i < WARM_LOADS) continue;
           sizeRows[index]!.roundTrip.push(roundTrip);
@@ -122,11 +125,10 @@ async function benchRuntime(runtime: NodeRuntime): Promise<Row[]> {
       n += versions.length;
 
       // Retained heap: both apps at once (separate processes; only the time is shared).
-      const template = versions[0]!;
-      const code = (v: number): string => withCounter(template, v);
       const from = n;
       await Promise.all(
-        started.map(async ({ app, client, file }, index) => {
+        started.map(async ({ kind, app, client, file }, index) => {
+          const code = (v: number): string => withCounter(versionsOf[kind][0]!, v);
           await loadVersions(client, file, { from, to: from + HEAP_WARM }, code);
           const before = await retainedHeap(app);
           await loadVersions(client, file, { from: from + HEAP_WARM, to: from + HEAP_WARM + HEAP_LOADS }, code);

@@ -9,8 +9,8 @@ import type { App } from './app';
 export interface PayloadOptions {
   /** Helper functions, one a line (≈100 bytes each); 200 gives a ≈20 KB module. */
   lines?: number;
-  /** `ts`: `export` syntax with type annotations, for the compiler; `cjs` (default): `exports.x = ...`. */
-  syntax?: 'cjs' | 'ts';
+  /** `ts`: `export` syntax with type annotations, for the compiler; `esm`: `export` syntax; `cjs` (default): `exports.x = ...`. */
+  syntax?: 'cjs' | 'esm' | 'ts';
 }
 
 /**
@@ -31,6 +31,8 @@ export function payloadModule(n: number, options: PayloadOptions = {}): string {
   const describe = `return VERSION + (helper0(0, 0) === helper${lines - 1}(0, 0) ? '' : '');`;
   if (ts) {
     out.push(`export const vsn: string = '${n}';`, `export function describe(): string { ${describe} }`);
+  } else if (options.syntax === 'esm') {
+    out.push(`export const vsn = '${n}';`, `export function describe() { ${describe} }`);
   } else {
     out.push(`exports.vsn = '${n}';`, `exports.describe = function describe() { ${describe} };`);
   }
@@ -40,7 +42,7 @@ export function payloadModule(n: number, options: PayloadOptions = {}): string {
 /**
  * Loads versions `from` … `to - 1` of `file` through the protocol, `inFlight` requests at a
  * time (the agent handles them one by one, in order; the pipeline only hides the round trip).
- * `code(n)` gives version n's CommonJS code.
+ * `code(n)` gives version n's code (CommonJS, or an ES module's).
  */
 export async function loadVersions(
   client: AgentClient,

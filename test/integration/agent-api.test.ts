@@ -58,7 +58,7 @@ test('purge drops the old version and notifies; soft purge with nothing old repo
   const purgedEvents: ModuleInfo[] = [];
   client.on('modulePurged', (m) => purgedEvents.push(m));
 
-  await client.load({ file, code: "exports.vsn = '2'; exports.greet = (n) => `v2 ${n}`;" });
+  await client.load({ file, code: "export const vsn = '2';\nexport function greet(n) {\n  return `v2 ${n}`;\n}\n" });
   assert.equal((await client.source(file, 'old')).version.vsn, '1');
   const purged = await client.purge(file);
   assert.deepEqual([purged.purged, purged.module.old, purged.module.current.vsn], [true, null, '2']);

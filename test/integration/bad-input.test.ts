@@ -57,6 +57,11 @@ async function assertUnchanged(client: AgentClient, file: string): Promise<void>
 
 const LOAD_KINDS: AppKind[] = ['cjs', 'esm', 'tsx', 'ts-cjs'];
 
+/** `name = value` as an export in the module format of `kind`'s greeting module (ES modules for esm and tsx). */
+function exported(kind: AppKind, name: string, value: string): string {
+  return kind === 'esm' || kind === 'tsx' ? `export const ${name} = ${value};` : `exports.${name} = ${value};`;
+}
+
 for (const runtime of nodeRuntimes()) {
   describe(`node ${runtime.major}`, () => {
     for (const kind of LOAD_KINDS) {
@@ -75,7 +80,7 @@ for (const runtime of nodeRuntimes()) {
         });
 
         test('a syntax error: LoadFailed naming file, line and column', async () => {
-          const code = "exports.vsn = '2';\nexports.greet = function (name) {\n  return 'oops, ' + (name;\n};\n";
+          const code = `${exported(kind, 'vsn', "'2'")}\n${exported(kind, 'greet', "function (name) {\n  return 'oops, ' + (name;\n}")}\n`;
           const error = await assertAgentError(
             client.load({ file, code }),
             LoadFailed,
@@ -90,8 +95,8 @@ for (const runtime of nodeRuntimes()) {
 
         test('a throwing top level: LoadFailed with file:line:column and the thrown message', async () => {
           const code = [
-            "exports.vsn = '2';",
-            "exports.greet = (name) => 'oops, ' + name;",
+            exported(kind, 'vsn', "'2'"),
+            exported(kind, 'greet', "(name) => 'oops, ' + name"),
             "const table = { entries: ['a'] };",
             'if (table.entries.length < 2) throw new RangeError(`need 2 entries, have ${table.entries.length}`);',
             '',
@@ -108,7 +113,7 @@ for (const runtime of nodeRuntimes()) {
 
         test('a top level that throws a non-Error: LoadFailed naming the file and the value', async () => {
           await assertAgentError(
-            client.load({ file, code: "exports.greet = () => 'oops';\nthrow 'not an Error';\n" }),
+            client.load({ file, code: `${exported(kind, 'greet', "() => 'oops'")}\nthrow 'not an Error';\n` }),
             LoadFailed,
             new RegExp(`^${escape(file)}.*top level threw: non-error value thrown: not an Error$`),
           );
@@ -131,9 +136,13 @@ for (const runtime of nodeRuntimes()) {
           await client.load({
             file,
             code: [
-              "exports.vsn = '2';",
+              exported(kind, 'vsn', "'2'"),
               `setInterval(() => { globalThis.${probe} = (globalThis.${probe} ?? 0) + 1; }, 1);`,
-              `exports.greet = (name) => name === 'ticks' ? \`\${globalThis.${leak} ?? 0}/\${globalThis.${probe} ?? 0}\` : \`hello, \${name}\`;`,
+              exported(
+                kind,
+                'greet',
+                `(name) => name === 'ticks' ? \`\${globalThis.${leak} ?? 0}/\${globalThis.${probe} ?? 0}\` : \`hello, \${name}\``,
+              ),
             ].join('\n'),
           });
           const ticks = await waitFor('the probe interval to tick 20 times', async () => {
@@ -143,7 +152,10 @@ for (const runtime of nodeRuntimes()) {
           assert.equal(ticks.leaked, 0, 'the failed version’s interval must have been cleared');
           assert.equal(await app.get('/greet?name=ann'), 'hello, ann');
           // Back to a version 1 lookalike for the tests after this one.
-          await client.load({ file, code: "exports.vsn = '1';\nexports.greet = (name) => `hello, ${name}`;\n" });
+          await client.load({
+            file,
+            code: `${exported(kind, 'vsn', "'1'")}\n${exported(kind, 'greet', '(name) => `hello, ${name}`')}\n`,
+          });
           await client.purge(file);
         });
 
@@ -189,7 +201,7 @@ for (const runtime of nodeRuntimes()) {
         test('after all that, a good version loads as version 2', async () => {
           const result = await client.load({
             file,
-            code: "exports.vsn = 'good';\nexports.greet = (name) => `good, ${name}`;\n",
+            code: `${exported(kind, 'vsn', "'good'")}\n${exported(kind, 'greet', '(name) => `good, ${name}`')}\n`,
           });
           assert.equal(result.module.current.vsn, 'good');
           assert.equal(await app.get('/greet?name=ann'), 'good, ann');

@@ -31,16 +31,10 @@ for (const runtime of nodeRuntimes()) {
         app.edit(edited, (text) => text.replace('hello', 'howdy').replace("vsn = '1'", "vsn = '2'"));
         const cli = await runCli(['load', app.file(edited)], app.discoveryDir);
         assert.equal(cli.code, 0, cli.stderr + cli.stdout);
-        if (kind === 'cjs' || kind === 'ts-cjs') {
-          // Only what changed ran: the new body of greet, nothing else, and nothing left undone.
-          assert.match(cli.stdout, /✓ .*vsn 2 \(#2\) is current/);
-          assert.match(cli.stdout, /applied: .*new code in: .*greet/);
-          assert.doesNotMatch(cli.stdout, /not applied/);
-        } else {
-          // ES modules are still evaluated whole, and the load says their module state started over.
-          assert.match(cli.stdout, /⚠ .*vsn 2 \(#2\) is current/);
-          assert.match(cli.stdout, /not applied: the whole module was evaluated again/);
-        }
+        // Only what changed ran: the new body of greet, nothing else, and nothing left undone.
+        assert.match(cli.stdout, /✓ .*vsn 2 \(#2\) is current/);
+        assert.match(cli.stdout, /applied: .*new code in: .*greet/);
+        assert.doesNotMatch(cli.stdout, /not applied/);
         assert.equal(await app.get('/greet?name=ann'), 'howdy, ann');
         assert.equal(await app.get('/hits'), '2', 'store.ts must keep its count across a load of greeting');
 

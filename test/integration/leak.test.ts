@@ -38,7 +38,7 @@ for (const runtime of nodeRuntimes()) {
           const client = await app.connect();
           after(() => client.close());
           const file = app.file(apps[kind].payload);
-          const code = (n: number): string => payloadModule(n);
+          const code = (n: number): string => payloadModule(n, { syntax: kind });
           assert.equal(await app.get('/payload'), 'payload-0');
 
           const started = performance.now();

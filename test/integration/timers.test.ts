@@ -2,9 +2,8 @@
  * Side effects are owned by the statement that started them: a load that changes the
  * statement starting a timer stops the old timer and starts the new one, so loading never
  * duplicates an interval; a load that leaves the statement alone leaves its timer running
- * (CommonJS modules load statement by statement). ES modules are still evaluated whole: their
- * replaced version's timers stop and its `dispose()` runs. A version whose top level throws
- * leaves nothing running and the current one serving.
+ * (modules load statement by statement, CommonJS and ES modules alike). A version whose top
+ * level throws leaves nothing running and the current one serving.
  *
  * The fixture's `ticker` module records every version's interval and timeout handles in a
  * global registry, and the app's /timers endpoint reports which handles are still scheduled
@@ -27,12 +26,13 @@ interface TimerReport {
 }
 
 /**
- * A version of the ticker module, as CommonJS (what every loaded version is). Its vsn is in
- * every statement that starts something, so each load changes (and runs) them.
+ * A version of the ticker module, as CommonJS or as an ES module. Its vsn is in every
+ * statement that starts something, so each load changes (and runs) them.
  */
 function tickerModule(
+  kind: 'cjs' | 'esm',
   vsn: string,
-  options: { dispose?: boolean; throwAfterStart?: boolean; timers?: string } = {},
+  options: { throwAfterStart?: boolean; timers?: string } = {},
 ): string {
   const timers = JSON.stringify(options.timers ?? vsn);
   return [
@@ -42,8 +42,7 @@ function tickerModule(
     `entry.interval = setInterval((from) => entry.ticks++, 5, ${timers});`,
     `entry.timeout = setTimeout((from) => {}, 3_600_000, ${timers});`,
     options.throwAfterStart ? `throw new Error('top level of ${vsn} failed after starting its timers');` : '',
-    `exports.vsn = ${JSON.stringify(vsn)};`,
-    options.dispose ? `exports.dispose = () => { entry.disposed++; };` : '',
+    kind === 'cjs' ? `exports.vsn = ${JSON.stringify(vsn)};` : `export const vsn = ${JSON.stringify(vsn)};`,
   ].join('\n');
 }
 
@@ -66,14 +65,8 @@ for (const runtime of nodeRuntimes()) {
       };
       const load = async (code: string): Promise<void> => {
         const result = await client.load({ file: ticker, code, origin: 'protocol' });
-        if (kind === 'cjs') {
-          assert.equal(result.report.mode, 'patched');
-          assert.deepEqual(result.warnings, []);
-        } else {
-          // `dispose` is read from the version itself: an ES module needs no binding for it.
-          assert.deepEqual(result.report.mode, 'reloaded');
-          assert.deepEqual(result.warnings, result.report.notApplied);
-        }
+        assert.equal(result.report.mode, 'patched');
+        assert.deepEqual(result.warnings, []);
       };
 
       /**
@@ -117,55 +110,38 @@ for (const runtime of nodeRuntimes()) {
       });
 
       test('100 loads leave exactly one interval and one timeout running', async () => {
-        for (let n = 1; n <= 100; n++) await load(tickerModule(String(n)));
+        for (let n = 1; n <= 100; n++) await load(tickerModule(kind, String(n)));
         const all = await report();
         assert.equal(all.length, 101, 'the startup version and 100 loads each ran their top level once');
         await assertOnlyRunning('100');
       });
 
-      test(
-        'a load that leaves the timer statements alone leaves their timers running',
-        { skip: kind === 'esm' },
-        async () => {
-          await load(tickerModule('k1', { timers: 'kept' }));
-          await load(tickerModule('k2', { timers: 'kept' }));
-          // The statements that started k1's timers did not change and did not run again: k1's
-          // handles are still the only ones scheduled, and the interval's callback, which reads
-          // the module's `entry`, now counts into k2's (the variable's new value).
-          const all = await report();
-          assert.deepEqual(
-            all.filter((v) => v.interval).map((v) => v.vsn),
-            ['k1'],
-            'versions with a live interval',
-          );
-          assert.deepEqual(
-            all.filter((v) => v.timeout).map((v) => v.vsn),
-            ['k1'],
-            'versions with a live timeout',
-          );
-          const start = entry(all, 'k2').ticks;
-          await waitFor('the kept interval to count into the new entry', async () =>
-            entry(await report(), 'k2').ticks >= start + 5 ? true : undefined,
-          );
-        },
-      );
-
-      test('a replaced version has its dispose() called, once', { skip: kind === 'cjs' }, async () => {
-        await load(tickerModule('d1', { dispose: true }));
-        assert.equal(entry(await report(), 'd1').disposed, 0);
-        await load(tickerModule('d2', { dispose: true }));
-        let all = await report();
-        assert.deepEqual([entry(all, 'd1').disposed, entry(all, 'd2').disposed], [1, 0]);
-        await load(tickerModule('d3'));
-        await client.purge(ticker); // dropping the old version must not dispose it again
-        all = await report();
-        assert.deepEqual([entry(all, 'd1').disposed, entry(all, 'd2').disposed], [1, 1]);
-        await assertOnlyRunning('d3');
+      test('a load that leaves the timer statements alone leaves their timers running', async () => {
+        await load(tickerModule(kind, 'k1', { timers: 'kept' }));
+        await load(tickerModule(kind, 'k2', { timers: 'kept' }));
+        // The statements that started k1's timers did not change and did not run again: k1's
+        // handles are still the only ones scheduled, and the interval's callback, which reads
+        // the module's `entry`, now counts into k2's (the variable's new value).
+        const all = await report();
+        assert.deepEqual(
+          all.filter((v) => v.interval).map((v) => v.vsn),
+          ['k1'],
+          'versions with a live interval',
+        );
+        assert.deepEqual(
+          all.filter((v) => v.timeout).map((v) => v.vsn),
+          ['k1'],
+          'versions with a live timeout',
+        );
+        const start = entry(all, 'k2').ticks;
+        await waitFor('the kept interval to count into the new entry', async () =>
+          entry(await report(), 'k2').ticks >= start + 5 ? true : undefined,
+        );
       });
 
       test('a version whose top level throws leaves no timer behind; the current one keeps running', async () => {
-        await load(tickerModule('e1', { dispose: true }));
-        await assert.rejects(load(tickerModule('bad', { throwAfterStart: true, dispose: true })), (error: unknown) => {
+        await load(tickerModule(kind, 'e1'));
+        await assert.rejects(load(tickerModule(kind, 'bad', { throwAfterStart: true })), (error: unknown) => {
           assert.equal((error as { code?: number }).code, AgentErrorCode.LoadFailed);
           assert.match((error as Error).message, /top level of bad failed after starting its timers/);
           return true;
@@ -173,7 +149,6 @@ for (const runtime of nodeRuntimes()) {
         const all = await report();
         const bad = entry(all, 'bad');
         assert.deepEqual([bad.interval, bad.timeout], [false, false], 'the failed version started timers');
-        assert.equal(entry(all, 'e1').disposed, 0, 'the current version is not disposed by a failed load');
         const listed = (await client.modules()).find((m) => m.file === ticker);
         assert.equal(listed?.current.vsn, 'e1');
         await assertOnlyRunning('e1');

@@ -12,6 +12,7 @@ import { instrumentFunctions, instrumentStartup } from '../../runtime-agent/src/
 import { LiveModule } from '../../runtime-agent/src/code-server/live/live-module';
 import { buildPatch } from '../../runtime-agent/src/code-server/live/patch';
 import { readProgram } from '../../runtime-agent/src/code-server/live/program';
+import { Parser } from 'acorn';
 
 /** Each case: the running version, then the edited one. */
 const cases: Record<string, [string, string]> = {
@@ -67,5 +68,42 @@ for (const [name, [before, after]] of Object.entries(cases)) {
       patch.code,
     );
     assert.deepEqual(patch.report.notApplied, [], 'everything applies');
+  });
+}
+
+/** ES modules: the first version stays a module (checked by a parser: vm modules need a flag); the patch is a script. */
+const moduleCases: Record<string, [string, string, { imports?: number; added?: string[] }]> = {
+  'imports, exports and import.meta': [
+    'import { a } from "./a.js";\nimport * as b from "./b.js";\nexport const url = import.meta.url;\nexport function f() { return a + b.c; }',
+    'import { a, d } from "./a.js";\nimport * as b from "./b.js";\nexport const url = import.meta.url;\nexport function f() { return a + b.c + d; }\nexport function g() { return import.meta.dirname; }',
+    { imports: 2, added: ['d', 'g'] },
+  ],
+  'a new statement that awaits, an export list, a default function': [
+    'const items = [];\nfunction add(x) { items.push(x); }\nexport { add as push };\nexport default function () { return items.length; }',
+    'const items = [];\nfunction add(x) { items.push(x); }\nawait Promise.resolve();\nexport { add as push, items };\nexport default function () { return items.length + 1; }',
+    { added: ['items'] },
+  ],
+};
+
+for (const [name, [before, after, expected]] of Object.entries(moduleCases)) {
+  test(`ES module, ${name}: the first version and the patch compile`, () => {
+    const module = new LiveModule('/app/x.mjs', {});
+    const first = readProgram(before, undefined, 'esm');
+    const edits = new Edits();
+    instrumentStartup(first, edits);
+    instrumentFunctions(first, module, 1, edits);
+    const instrumented = edits.render(before, 0, before.length).text;
+    assert.doesNotThrow(
+      () => Parser.parse(instrumented, { ecmaVersion: 'latest', sourceType: 'module' }),
+      instrumented,
+    );
+    const patch = buildPatch(digestOf(first), readProgram(after, undefined, 'esm'), module, 2);
+    assert.doesNotThrow(
+      () => new Script(`(function (exports, require, module, __filename, __dirname) {${patch.code}\n})`),
+      patch.code,
+    );
+    assert.deepEqual(patch.report.notApplied, [], 'everything applies');
+    assert.equal(patch.imports.length, expected.imports ?? 0, 'imports fetched before the version runs');
+    assert.deepEqual(patch.report.added, expected.added ?? []);
   });
 }

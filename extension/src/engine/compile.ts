@@ -8,8 +8,9 @@
  *   project's own tsconfig (decorators, helpers, target), as tsc emitted the running file;
  * - a `.ts` file the app runs through tsx as CommonJS: esbuild with tsx's settings (names kept,
  *   the project's tsconfig);
- * - everything else (ES modules): esbuild to CommonJS (the agent evaluates every later
- *   version of an ES module as CommonJS and refreshes its facade's live bindings).
+ * - the same for an ES module, in ES module form: an `.mjs`/`.js` file as it is, TypeScript
+ *   through tsc or esbuild with the module format kept (the agent reads it as a module);
+ * - anything else (a file compiled into a module of another name, JSX): esbuild.
  *
  * Output carries an inline source map, so stack traces and load errors point at the edited file.
  */
@@ -56,9 +57,9 @@ const IMPORT_META_BANNER = 'var __hotpatch_import_meta_url = require("node:url")
 export type CompileMode = 'as-is' | 'tsc' | 'tsx' | 'esbuild';
 
 export function compileModeFor(file: string, module?: Pick<ModuleInfo, 'file' | 'format'>): CompileMode {
-  if (module?.format !== 'cjs') return 'esbuild';
+  if (!module) return 'esbuild';
   const extension = extname(file);
-  if (module.file === file && (extension === '.js' || extension === '.cjs')) return 'as-is';
+  if (module.file === file && ['.js', '.cjs', '.mjs'].includes(extension)) return 'as-is';
   const typescript = ['.ts', '.tsx', '.cts', '.mts'].includes(extension);
   if (typescript) return module.file === file ? 'tsx' : 'tsc';
   return 'esbuild';
@@ -78,6 +79,7 @@ export async function compileModule(
   if (!loader) throw new CompileError(`${file}: cannot hot-load a '${extname(file)}' file`, file);
   const started = performance.now();
   const mode = compileModeFor(file, module);
+  const esm = module?.format === 'esm';
   if (mode === 'tsc') {
     const code = await compileWithTypeScript(file, text);
     if (code !== undefined) return { code, compileMs: performance.now() - started };
@@ -85,19 +87,23 @@ export async function compileModule(
   try {
     const result = await transform(text, {
       loader,
-      format: 'cjs',
+      format: esm ? 'esm' : 'cjs',
       platform: 'node',
       target: `node${/^v?(\d+)/.exec(nodeVersion)?.[1] ?? '20'}`,
       sourcefile: file,
       sourcemap: 'inline',
       sourcesContent: false,
-      banner: text.includes('import.meta') ? IMPORT_META_BANNER : '',
+      ...(esm
+        ? {}
+        : {
+            banner: text.includes('import.meta') ? IMPORT_META_BANNER : '',
+            define: {
+              'import.meta.url': '__hotpatch_import_meta_url',
+              'import.meta.filename': '__filename',
+              'import.meta.dirname': '__dirname',
+            },
+          }),
       ...(mode === 'tsx' ? tsxSettings(file) : {}),
-      define: {
-        'import.meta.url': '__hotpatch_import_meta_url',
-        'import.meta.filename': '__filename',
-        'import.meta.dirname': '__dirname',
-      },
       logLevel: 'silent',
     });
     return { code: mode === 'as-is' ? text : result.code, compileMs: performance.now() - started };

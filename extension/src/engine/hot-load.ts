@@ -32,9 +32,9 @@ export function nodeMajor(nodeVersion: string): string {
   return /^v?(\d+)/.exec(nodeVersion)?.[1] ?? '';
 }
 
-/** Targets with the same key get the same compiled code: the compiler and the Node major. */
+/** Targets with the same key get the same compiled code: the compiler, the module format and the Node major. */
 export function compileKey(file: string, nodeVersion: string, module: ModuleInfo): string {
-  return `${compileModeFor(file, module)}:${nodeMajor(nodeVersion)}`;
+  return `${compileModeFor(file, module)}:${module.format}:${nodeMajor(nodeVersion)}`;
 }
 
 /** True when `module` is the module the file at `file` (absolute) becomes. */

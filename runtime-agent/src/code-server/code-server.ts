@@ -24,7 +24,8 @@ import {
   type InternalModule,
 } from './evaluate';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
-import { LiveCode, sourcePosition, type LiveModule, type LiveVersion } from './live';
+import { LiveCode, inSentCode, type LiveModule, type LiveVersion } from './live';
+import { evaluateEsmVersion } from './esm-versions';
 import {
   HotModule,
   ModuleVersion,
@@ -39,7 +40,8 @@ import {
 } from './module-version';
 import { installLiveVersion } from './live/install';
 import { emptyReport } from './live/patch';
-import { adaptFramework, registersAny } from './live/registrations';
+import { adaptFramework, statementsRegistering } from './live/registrations';
+import { rebuildRoutes, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
 import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
@@ -54,11 +56,14 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     { timers: OwnedTimers; servers: DefinitionCollector; frame: ReturnType<typeof enterTopLevel> }
   >();
   readonly #live = new LiveCode();
+  /** Routes to build again once the current commits are done. */
+  readonly #rebuilds: RouteRebuild[] = [];
   /** The guard of the version being evaluated, by file: its listens are reported there. */
   readonly #guards = new Map<string, VersionGuard>();
   readonly isHot: (file: string) => boolean;
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
+  readonly liveEsmEntry = this.#live.enterEsm;
 
   constructor(
     readonly rules: HotFileRules,
@@ -187,8 +192,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const file = fileURLToPath(url);
     const pending = this.#pendingEsm.get(url);
     this.#pendingEsm.delete(url);
-    const disk = readFileSync(file, 'utf8');
-    const original = findOriginalSource(file, disk);
+    const live = this.#live.takeEsm(file);
+    // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
+    const code = live?.code ?? readFileSync(file, 'utf8');
+    const original = findOriginalSource(file, code);
     const module = new HotModule(file, 'esm', original.sources, { names, sync });
     this.#startup(
       module,
@@ -196,8 +203,13 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       pending?.timers ?? new OwnedTimers(),
       pending?.servers.definitions ?? new Map(),
       original.text,
-      disk,
+      code,
     );
+    if (live) {
+      module.live = live.module;
+      module.current.live = live.version;
+      if (live.module.esm) live.module.esm.namespace = namespace as Record<string, unknown>;
+    }
     module.face = createStableExports(namespace, module.currentExport);
     this.emit('moduleLoaded', module.info());
     return module.face;
@@ -221,13 +233,37 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   // --- loading ------------------------------------------------------------------------------
 
   /** Evaluates a new version beside the current one; nothing changes for the app yet. */
-  prepare(file: string, code: string, source: string | undefined, origin: Origin): PreparedVersion {
+  async prepare(
+    file: string,
+    code: string,
+    source: string | undefined,
+    origin: Origin,
+    /** Statements of the running version to run again although unchanged (see route-rebuild.ts). */
+    rerun?: ReadonlySet<object>,
+  ): Promise<PreparedVersion> {
     const module = this.get(file);
     const started = performance.now();
     const guard = new VersionGuard();
     this.#guards.set(file, guard);
     try {
-      return this.#prepare(module, code, source, origin, started, guard);
+      const evaluated =
+        module.format === 'esm'
+          ? await evaluateEsmVersion(this.#live, module, code, (f) => this.#modules.get(f), rerun)
+          : this.#evaluate(module, code, rerun);
+      const evaluateMs = performance.now() - started;
+      const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
+      const version = new ModuleVersion(
+        info,
+        evaluated.exports,
+        evaluated.timers,
+        source ?? code,
+        code,
+        evaluated.servers,
+      );
+      version.live = evaluated.live;
+      version.guard = guard;
+      if (!evaluated.live) version.notes.push(wholeModuleNote(this.#live.problems.splice(0)));
+      return { module, version, evaluateMs };
     } catch (error) {
       guard.dispose();
       throw error;
@@ -236,46 +272,24 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
   }
 
-  #prepare(
-    module: HotModule,
-    code: string,
-    source: string | undefined,
-    origin: Origin,
-    started: number,
-    guard: VersionGuard,
-  ): PreparedVersion {
+  /** A CommonJS module's next version: a patch of the running one when it is live, else the whole module. */
+  #evaluate(module: HotModule, code: string, rerun?: ReadonlySet<object>): Evaluated & { live?: LiveVersion } {
     const file = module.file;
     const current = module.current;
-    const patch = module.live && current.live ? this.#live.patch(module.live, current.live, code) : undefined;
+    const patch = module.live && current.live ? this.#live.patch(module.live, current.live, code, rerun) : undefined;
+    if (!patch) return evaluateVersion(file, code);
+    // Only what changed runs, in a module whose exports start as the running ones.
     let evaluated: Evaluated;
-    if (patch) {
-      // Only what changed runs, in a module whose exports start as the running ones.
-      try {
-        evaluated = this.#live.evaluating(file, patch.version.scope, () =>
-          evaluateVersion(file, patch.code, snapshot(current.exports)),
-        );
-      } catch (error) {
-        this.#live.forget(module.live!, patch.version, current.live!);
-        throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
-      }
-      evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
-    } else {
-      evaluated = evaluateVersion(file, code);
+    try {
+      evaluated = this.#live.evaluating(file, patch.version.scope, () =>
+        evaluateVersion(file, patch.code, snapshot(current.exports)),
+      );
+    } catch (error) {
+      this.#live.forget(module.live!, patch.version, current.live!);
+      throw error instanceof LoadFailure ? inSentCode(error, patch, code) : error;
     }
-    const evaluateMs = performance.now() - started;
-    const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
-    const version = new ModuleVersion(
-      info,
-      evaluated.exports,
-      evaluated.timers,
-      source ?? code,
-      code,
-      evaluated.servers,
-    );
-    version.live = patch?.version;
-    version.guard = guard;
-    if (!patch) version.notes.push(wholeModuleNote(module, this.#live.problems.splice(0)));
-    return { module, version, evaluateMs };
+    evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
+    return { ...evaluated, live: patch.version };
   }
 
   /**
@@ -295,7 +309,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /** Evaluates the old version's code again as the next version, for a rollback. */
-  prepareRollback(file: string): PreparedVersion {
+  prepareRollback(file: string): Promise<PreparedVersion> {
     const module = this.get(file);
     if (!module.old) throw new NoOldVersionError(file);
     return this.prepare(file, module.old.code, module.old.source, 'rollback');
@@ -328,45 +342,38 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.old = module.current;
     module.current = version;
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
-    const added = module.esm ? [] : exportNames(module.face).filter((n) => !exported.has(n));
-    // Only when exports were added: the scan reads every registration of the app.
-    if (added.length > 0 && this.#routesFromExports(module, exported)) {
-      // Routes built at startup from this module's exports (a boot loop over them) were
-      // registered once: a new export is not among them until that code runs again.
-      (version.live?.report?.notApplied ?? version.notes).push(
-        `${added.join(', ')}: new export${added.length > 1 ? 's' : ''} of a module whose exported functions were ` +
-          'registered as routes at startup (a loop over its exports, as a boot file does): those routes do not include it; restart to add it',
-      );
+    const added = exportNames(module.face).filter((n) => !exported.has(n));
+    // Only when exports were added: the scan reads every registration of the app. Routes built
+    // at startup from this module's exports (a boot loop over them) are built again after the
+    // commit, so the new export is among them (see route-rebuild.ts).
+    if (added.length > 0) {
+      const owners = this.#registeringExports(module, exported);
+      if (owners.size > 0) this.#rebuilds.push({ trigger: module.file, added, owners });
     }
     warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
-    if (module.esm) {
-      // `dispose` is exempt: the agent calls it on the version's own exports when the version
-      // is replaced (see ModuleVersion.retire), so it works without a facade binding.
-      const added = exportNames(version.exports).filter(
-        (n) => !module.esm!.names.includes(n) && n !== '__esModule' && n !== 'dispose',
-      );
-      for (const name of added) {
-        warnings.push(
-          `export '${name}' is new: an ES module's bindings are fixed when it is first imported; restart to import it`,
-        );
-      }
-      module.esm.sync(module.face);
-    }
+    // An ES module's facade has the names it had at startup: a new export reaches the modules
+    // whose later versions import it (they read the stable face), as the report says.
+    module.esm?.sync(module.face);
     const info = module.info();
     this.emit('moduleLoaded', info);
     return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
   }
 
-  /** Whether the app registered any of the module's exported functions (`names`) as a route or middleware. */
-  #routesFromExports(module: HotModule, names: Set<string>): boolean {
+  /** The statements that registered one of the module's exported functions (`names`) as a route or middleware. */
+  #registeringExports(module: HotModule, names: Set<string>): Map<LiveModule, Set<object>> {
     const face = module.face;
-    if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return false;
+    if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return new Map();
     // Exported functions are trampolines that outlive loads: the ones the app registered at startup.
     const functions = new Set(
       [...names].map((n) => (face as Record<string, unknown>)[n]).filter((v) => typeof v === 'function'),
     );
     const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
-    return registersAny(live, functions);
+    return statementsRegistering(live, functions);
+  }
+
+  /** After commits: builds again the routes that commits found built from a module's exports (see route-rebuild.ts). */
+  rebuildRoutes(origin: Origin): Promise<RebuiltRoutes[]> {
+    return rebuildRoutes(this, this.#rebuilds.splice(0), origin);
   }
 
   /** Processes with a handler still running in the module's old version. */
@@ -402,14 +409,6 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 }
 
-/** A load error located in the patch's code, moved to the place in the code the client sent. */
-function inSentCode(error: LoadFailure, patch: Parameters<typeof sourcePosition>[0], code: string): LoadFailure {
-  const { line, column } = error.data;
-  if (line === undefined) return error;
-  const position = sourcePosition(patch, code, line, column ?? 1);
-  return position ? new LoadFailure({ ...error.data, ...position }) : error;
-}
-
 function reportOf(file: string, version: ModuleVersion): LoadReport {
   const patched = version.live?.report;
   if (patched) return { file, mode: 'patched', ...patched };
@@ -417,13 +416,9 @@ function reportOf(file: string, version: ModuleVersion): LoadReport {
 }
 
 /** Why a load evaluated the whole module again, said as a warning: its module state started over. */
-function wholeModuleNote(module: HotModule, problems: string[]): string {
+function wholeModuleNote(problems: string[]): string {
   const why =
-    module.format === 'esm'
-      ? 'ES modules are not yet loaded statement by statement'
-      : problems.length > 0
-        ? `live loading failed: ${problems.join('; ')}`
-        : 'its code could not be read for live loading';
+    problems.length > 0 ? `live loading failed: ${problems.join('; ')}` : 'its code could not be read for live loading';
   return `the whole module was evaluated again (${why}): its module-level variables started over and its top-level statements ran again`;
 }
 

@@ -84,7 +84,7 @@ export class HotModule {
       file: this.file,
       format: this.format,
       sources: this.sources,
-      exports: this.esm ? this.esm.names : exportNames(this.face),
+      exports: exportNames(this.face),
       current: this.current.info,
       old: this.old?.info ?? null,
     };

@@ -105,7 +105,7 @@ export class ReleaseHandler {
     const stages: Stage[] = [];
     for (const input of modules) {
       try {
-        const prepared = this.codeServer.prepare(input.file, input.code, input.source, input.origin);
+        const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin);
         await this.codeServer.settle(prepared);
         const stage = this.#stageUp(prepared, options.extra, options.shapes?.[input.file]);
         stages.push(options.restart ? { ...stage, restart: true, hasMigration: false, shape: undefined } : stage);
@@ -175,7 +175,7 @@ export class ReleaseHandler {
     const errors: UpgradeError[] = [];
     for (const file of files) {
       try {
-        const prepared = this.codeServer.prepareRollback(file);
+        const prepared = await this.codeServer.prepareRollback(file);
         await this.codeServer.settle(prepared);
         stages.push(this.#stageDown(prepared, extra));
       } catch (error) {
@@ -396,6 +396,13 @@ export class ReleaseHandler {
     for (const file of files) this.table.upgrading.delete(file);
     for (const process of spawned) process.resume();
     longestBlockMs = Math.max(longestBlockMs, performance.now() - resumeStarted);
+    const origin = stages[0]?.prepared.version.info.origin ?? 'protocol';
+    for (const rebuilt of await this.codeServer.rebuildRoutes(origin)) {
+      const report = reports.find((r) => r.file === rebuilt.trigger);
+      report?.ran.push(...rebuilt.ran);
+      report?.notApplied.push(...rebuilt.notApplied);
+      warnings.push(...rebuilt.warnings);
+    }
     return {
       modules,
       reports,

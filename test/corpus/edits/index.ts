@@ -1,5 +1,6 @@
 import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
+import { expressEsm } from './express-esm';
 import { expressMvc } from './express-mvc';
 import { expressRouter } from './express-router';
 import { expressSession } from './express-session';
@@ -13,6 +14,7 @@ export const corpus: CorpusApp[] = [
   expressRouter,
   expressMvc,
   expressSession,
+  expressEsm,
   fastifyPlugins,
   fastifyEsm,
   koa,

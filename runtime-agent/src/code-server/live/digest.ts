@@ -3,14 +3,16 @@
  * against it (statement shapes, function and class identities with their own code), without
  * holding its syntax tree.
  */
-import { KEY_SEPARATOR, type ProgramModel } from './program';
+import { KEY_SEPARATOR, isDeclarationOnly, type Declaration, type ProgramModel } from './program';
 import type { Shape } from './shape';
 
 export interface StatementDigest {
   shape: Shape;
   declares: string[];
-  declaration: 'var' | 'let' | 'const' | 'function' | 'class' | undefined;
+  declaration: Declaration | undefined;
   exportNames: boolean;
+  /** An ES module's `import`, `export { … }` or `export … from`: nothing to undo when it goes. */
+  declarationOnly: boolean;
   assigns: string | undefined;
   line: number;
 }
@@ -32,6 +34,8 @@ export interface Digest {
   classes: Map<string, { own: Shape; hasPrivate: boolean; name: string }>;
   /** Every module binding that exists in the running module (the first version's and those added since). */
   bindings: Set<string>;
+  /** An ES module's exports (see ProgramModel.exports). */
+  exports: Map<string, string | undefined>;
 }
 
 export function digestOf(model: ProgramModel, inherited: Iterable<string> = []): Digest {
@@ -41,6 +45,7 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
       declares: s.declares,
       declaration: s.declaration,
       exportNames: s.exportNames,
+      declarationOnly: isDeclarationOnly(s.outer ?? s.node),
       assigns: s.assigns,
       line: s.line,
     })),
@@ -52,6 +57,7 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
     ),
     classes: new Map(model.classes.map((c) => [c.key, { own: c.own, hasPrivate: c.hasPrivate, name: c.name }])),
     bindings: new Set([...inherited, ...model.bindings.keys()]),
+    exports: model.exports,
   };
 }
 

@@ -1,19 +1,23 @@
 /**
- * Live code for CommonJS modules: the first version is instrumented as the app loads it, and
- * every later version is evaluated as a patch against the running one (see patch.ts).
+ * Live code: the first version of a module is instrumented as the app loads it, and every
+ * later version is evaluated as a patch against the running one (see patch.ts).
  *
- * Instrumented code reaches this through `globalThis[Symbol.for('hotpatch-agent')].live`:
- * the first version calls it with accessors over its module scope, a later version without,
- * to receive the VersionScope staged for it.
+ * Instrumented code reaches this through `globalThis[Symbol.for('hotpatch-agent')]`: the
+ * first version of a CommonJS module calls `live` with accessors over its module scope, a
+ * later version without, to receive the VersionScope staged for it. An ES module's first
+ * version, instrumented in the module hooks thread, calls `liveEsm` (see esm-hooks.ts).
  */
+import { fileURLToPath } from 'node:url';
+import { ORIGINAL_PARAM } from '../esm-facade';
+import { LoadFailure } from '../evaluate';
 import { sourceLines } from '../original-source';
-import { Edits, type Mapped } from './edits';
+import type { Mapped } from './edits';
 import { digestOf, type Digest } from './digest';
-import { constructorKey, instrumentFunctions, instrumentStartup } from './instrument';
-import { LiveModule, VersionScope } from './live-module';
-import { buildPatch, type PatchReport } from './patch';
+import { constructorKey, instrumentFirstVersion } from './instrument';
+import { LiveModule, VersionScope, type EsmAccess } from './live-module';
+import { buildPatch, type Patch, type PatchReport } from './patch';
 import { unregister } from './registrations';
-import { ParseFailure, readProgram, type ProgramModel } from './program';
+import { ParseFailure, readProgram, type ModuleKind, type ProgramModel } from './program';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
 
@@ -48,12 +52,18 @@ export class LiveCode {
   readonly problems: string[] = [];
   readonly #starting = new Map<string, VersionScope>();
   readonly #staged = new Map<string, VersionScope>();
+  /** ES modules whose first version has started evaluating, until their facade adopts them. */
+  readonly #esmStarted = new Map<string, { module: LiveModule; version: LiveVersion; code: string }>();
 
   /** The first version's code made live, or undefined when it cannot be (it is then loaded as it is). */
-  instrument(file: string, code: string): { code: string; module: LiveModule; version: LiveVersion } | undefined {
+  instrument(
+    file: string,
+    code: string,
+    kind: ModuleKind = 'cjs',
+  ): { code: string; module: LiveModule; version: LiveVersion } | undefined {
     let model: ProgramModel;
     try {
-      model = readProgram(code, sourceLines(file, code));
+      model = readProgram(code, sourceLines(file, code), kind);
     } catch (error) {
       // Code acorn cannot read, or a case this reader gets wrong: the module loads as it is
       // (never the app's end), and later loads evaluate it whole, saying so.
@@ -61,12 +71,9 @@ export class LiveCode {
       return undefined;
     }
     const module = new LiveModule(file, {});
-    const edits = new Edits();
     let instrumented: string;
     try {
-      instrumentStartup(model, edits);
-      instrumentFunctions(model, module, 1, edits);
-      instrumented = edits.render(code, 0, code.length).text;
+      instrumented = instrumentFirstVersion(model, module);
     } catch (error) {
       this.problems.push(`${file}: ${String(error)}`);
       return undefined;
@@ -105,28 +112,73 @@ export class LiveCode {
     return scope;
   };
 
+  /**
+   * The entry point of an ES module's first version, instrumented by the hooks thread from
+   * `code`: the same code read here gives the same slots and the same tables. If it cannot
+   * be read here after all, the module runs its own code (a scope no version ever replaces).
+   */
+  readonly enterEsm = (
+    meta: EsmAccess['meta'],
+    accessors: Record<string, unknown>,
+    code: string,
+    importer: EsmAccess['importer'],
+  ): VersionScope => {
+    const file = fileURLToPath(meta.url);
+    // Its code reads `import.meta` through its scope (see instrumentStartup): the URL the app
+    // imported it by, not the one the facade imports it by.
+    const url = new URL(meta.url);
+    url.searchParams.delete(ORIGINAL_PARAM);
+    const esm = { meta: { ...meta, url: url.href }, importer };
+    const made = this.instrument(file, code, 'esm');
+    if (!made) {
+      const detached = new LiveModule(file, accessors);
+      detached.esm = esm;
+      return new VersionScope(detached, 1, false);
+    }
+    made.module.esm = esm;
+    this.#esmStarted.set(file, { module: made.module, version: made.version, code });
+    return this.enter(file, accessors);
+  };
+
+  /** The live tables of an ES module whose first version just evaluated, for its facade's adoption. */
+  takeEsm(file: string): { module: LiveModule; version: LiveVersion; code: string } | undefined {
+    const started = this.#esmStarted.get(file);
+    this.#esmStarted.delete(file);
+    return started;
+  }
+
   /** The patch that takes `module` from the version digested as `current` to `code`; undefined if `code` cannot be read. */
   patch(
     module: LiveModule,
     current: LiveVersion,
     code: string,
-  ): { code: string; map: Mapped; version: LiveVersion } | undefined {
+    /** Statements of the running version (by identity) to run again even though unchanged. */
+    rerun?: ReadonlySet<object>,
+  ): { code: string; map: Mapped; version: LiveVersion; imports: Patch['imports'] } | undefined {
     let model: ProgramModel;
     let patch: ReturnType<typeof buildPatch>;
     const generation = module.nextGeneration();
     const before = current.scope.statementIds;
     try {
-      model = readProgram(code, sourceLines(module.file, code));
-      patch = buildPatch(current.digest, model, module, generation, (index) =>
-        module.registrations.has(before[index] ?? {}),
+      model = readProgram(code, sourceLines(module.file, code), module.esm ? 'esm' : 'cjs');
+      patch = buildPatch(
+        current.digest,
+        model,
+        module,
+        generation,
+        (index) => module.registrations.has(before[index] ?? {}),
+        (index) => rerun?.has(before[index] ?? {}) ?? false,
       );
     } catch (error) {
-      // A syntax error: V8 reports it itself when the code is evaluated whole. Anything else
-      // is a case this reader gets wrong: the module is evaluated whole, as before live loading.
+      // A syntax error: V8 reports it itself when the code is evaluated whole (an ES module's
+      // code cannot be: the caller reports the parser's). Anything else is a case this reader
+      // gets wrong: the module is evaluated whole, as before live loading.
+      if (error instanceof ParseFailure && module.esm) throw error;
       if (!(error instanceof ParseFailure)) this.problems.push(`${module.file}: ${String(error)}`);
       return undefined;
     }
     const scope = new VersionScope(module, generation, true);
+    scope.notApplied = patch.report.notApplied;
     // Kept statements keep their identity; the others are new.
     const newToOld = new Map([...patch.kept].map(([oldIndex, newIndex]) => [newIndex, oldIndex]));
     scope.statementIds = model.body.map((_, index) => before[newToOld.get(index) ?? -1] ?? {});
@@ -134,6 +186,7 @@ export class LiveCode {
     return {
       code: patch.code,
       map: patch.map,
+      imports: patch.imports,
       version: {
         scope,
         digest: digestOf(model, current.digest.bindings),
@@ -171,6 +224,14 @@ export class LiveCode {
   abandon(file: string): void {
     this.#starting.delete(file);
   }
+}
+
+/** A load error located in the patch's code, moved to the place in the code the client sent. */
+export function inSentCode(error: LoadFailure, patch: { code: string; map: Mapped }, code: string): LoadFailure {
+  const { line, column } = error.data;
+  if (line === undefined) return error;
+  const position = sourcePosition(patch, code, line, column ?? 1);
+  return position ? new LoadFailure({ ...error.data, ...position }) : error;
 }
 
 /**

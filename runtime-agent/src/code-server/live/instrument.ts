@@ -9,10 +9,14 @@
  * pointing at the right line.
  */
 import type { Identifier } from 'acorn';
-import type { Edit, Edits } from './edits';
-import type { LiveModule } from './live-module';
+import { Edits, type Edit } from './edits';
 import type { AnyNode } from './walk';
-import type { LiveClass, LiveFunction, ProgramModel } from './program';
+import { isDeclarationOnly, type LiveClass, type LiveFunction, type ProgramModel } from './program';
+
+/** What gives each function and class its slot: the same keys in the same order give the same slots. */
+export interface SlotTable {
+  slotOf(key: string): number;
+}
 
 /** The per-module variable instrumented code reaches the agent through. */
 export const HP = '__hotpatch$';
@@ -25,7 +29,7 @@ const AGENT = 'globalThis[Symbol.for("hotpatch-agent")]';
  */
 export function instrumentFunctions(
   model: ProgramModel,
-  module: LiveModule,
+  module: SlotTable,
   generation: number,
   edits: Edits,
 ): Map<LiveFunction, Edit[]> {
@@ -92,7 +96,7 @@ export function environment(names: string[], fromEnv?: ReadonlySet<string>): str
 function instrumentClass(
   klass: LiveClass,
   model: ProgramModel,
-  module: LiveModule,
+  module: SlotTable,
   generation: number,
   edits: Edits,
 ): void {
@@ -115,26 +119,57 @@ export function constructorKey(klass: { key: string }): string {
 }
 
 /**
+ * The first version's code made live: its header and statement marks (instrumentStartup)
+ * and every function's prologue. The main thread (CommonJS) and the module hooks thread (ES
+ * modules) both make it; `slots` numbers the functions in the order they are met.
+ */
+export function instrumentFirstVersion(model: ProgramModel, slots: SlotTable): string {
+  const edits = new Edits();
+  instrumentStartup(model, edits);
+  instrumentFunctions(model, slots, 1, edits);
+  return edits.render(model.code, 0, model.code.length).text;
+}
+
+/** Slots by key, numbered as LiveModule numbers them. */
+export class SlotCounter implements SlotTable {
+  readonly #slots = new Map<string, number>();
+  slotOf(key: string): number {
+    let slot = this.#slots.get(key);
+    if (slot === undefined) this.#slots.set(key, (slot = this.#slots.size));
+    return slot;
+  }
+}
+
+/**
  * The first version's own additions: the module's variable `__hotpatch$` with accessors over
  * every module-scope binding (so later versions read and write the very variables this
  * version's closures use), and top-level `const` made `let` so a changed initializer can be
  * assigned. Inserted after the directives, on their line.
+ *
+ * An ES module's header also hands over its `import.meta`, an `import()` that resolves from
+ * the module itself (for imports a later version adds), and its code as read: the hooks
+ * thread instruments it, and the main thread reads the same code to build the same tables.
  */
 export function instrumentStartup(model: ProgramModel, edits: Edits): void {
-  const accessors = [...model.bindings.keys()].map(
-    (n) =>
-      `get ${n}(){return ${n}},set ${n}(__hp_v){this===${HP}.s?${n}=__hp_v:${HP}.w(this,${JSON.stringify(n)},__hp_v)}`,
+  const accessors = [...model.bindings].map(([n, declaration]) =>
+    declaration === 'import'
+      ? `get ${n}(){return ${n}}`
+      : `get ${n}(){return ${n}},set ${n}(__hp_v){this===${HP}.s?${n}=__hp_v:${HP}.w(this,${JSON.stringify(n)},__hp_v)}`,
   );
   const at = headerPosition(model);
+  const entry =
+    model.kind === 'esm'
+      ? `liveEsm(import.meta,{${accessors.join(',')}},${JSON.stringify(model.code)},(__hp_s)=>import(__hp_s))`
+      : `live(__filename,{${accessors.join(',')}})`;
   // Owned by the whole program, so it precedes the first statement's mark at the same place.
-  edits.insert(at, `;var ${HP}=${AGENT}.live(__filename,{${accessors.join(',')}});`, {
-    start: 0,
-    end: model.code.length,
-  });
+  edits.insert(at, `;var ${HP}=${AGENT}.${entry};`, { start: 0, end: model.code.length });
   model.statements.forEach((statement, index) => {
-    if (typeof statement.node.directive !== 'string')
-      edits.insert(statement.node.start, statementMark(index), statement.node);
+    const node = statement.outer ?? statement.node;
+    if (typeof node.directive !== 'string' && !isDeclarationOnly(node))
+      edits.insert(node.start, statementMark(index), node);
   });
+  // `import.meta` of the module as the app knows it: its URL without the facade's query.
+  for (const meta of model.importMeta) edits.replace(meta.start, meta.end, `${HP}.meta`);
   for (const statement of model.statements) {
     if (statement.declaration === 'const') {
       const start = statement.node.start;

@@ -21,6 +21,14 @@ import { enterStatement } from './top-level';
 export type Callable = (...args: unknown[]) => unknown;
 type Environment = Record<string, unknown>;
 
+/** What an ES module's first version hands over: its `import.meta`, and `import()` from where it stands. */
+export interface EsmAccess {
+  meta: { url: string; resolve?: (specifier: string) => string };
+  importer: (specifier: string) => Promise<unknown>;
+  /** The first version's namespace, once the module evaluated (what no binding of a later version holds is read here). */
+  namespace?: Record<string, unknown>;
+}
+
 export class LiveModule {
   /** Newest generation per slot (0: never replaced). A plain array of small integers: fast to read. */
   readonly newest: number[] = [];
@@ -32,6 +40,8 @@ export class LiveModule {
   readonly classes: Array<Function | undefined> = [];
   /** Routes and middleware each top-level statement registered (by statement identity; see registrations.ts). */
   readonly registrations = new Map<object, Registration[]>();
+  /** ES modules only: see EsmAccess. */
+  esm: EsmAccess | undefined;
   #generation = 1;
 
   constructor(
@@ -79,6 +89,12 @@ export class VersionScope {
    * so what it registered stays attributed to it.
    */
   statementIds: object[] = [];
+  /** Where a version's statements report what could not apply (its patch's report). */
+  notApplied: string[] = [];
+  /** ES modules: the namespace of each import a later version adds, by statement index, fetched before it runs. */
+  readonly imported = new Map<number, object>();
+  /** ES modules: the version's top level, which may await (see patch.ts). */
+  evaluation: Promise<unknown> | undefined;
 
   constructor(
     readonly module: LiveModule,
@@ -143,6 +159,44 @@ export class VersionScope {
     return object;
   }
 
+  /** An ES module's `import.meta` (a later version's code is not itself a module: it reads this). */
+  get meta(): EsmAccess['meta'] | undefined {
+    return this.module.esm?.meta;
+  }
+
+  /**
+   * Binds the names of an import a later version added (`[local, imported]`, `*` for the
+   * namespace), reading the namespace fetched for statement `index`: live, as imports are.
+   */
+  bindImport(index: number, names: Array<[string, string]>): void {
+    const namespace = this.imported.get(index) as Record<string, unknown> | undefined;
+    if (!namespace) throw new Error(`hotpatch: the import at statement ${index} was not loaded`);
+    for (const [local, imported] of names) {
+      // As linking an ES module would: a name the module does not export is an error, not undefined.
+      if (imported !== '*' && !(imported in namespace))
+        throw new SyntaxError(`the module imported as '${local}' has no export named '${imported}'`);
+      const get = imported === '*' ? () => namespace : () => namespace[imported];
+      Object.defineProperty(this.s, local, { get, enumerable: true, configurable: true });
+    }
+  }
+
+  /**
+   * A new top-level statement threw: an error a framework raises for what it accepts only
+   * before the app starts is said as needing a restart; any other fails the load.
+   */
+  startupOnly(error: unknown, statement: string): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string' || !STARTUP_ONLY.has(code)) throw error;
+    this.notApplied.push(
+      `${statement}: ${(error as Error).message} (the framework takes this only while the app starts); restart to apply it`,
+    );
+  }
+
+  /** An ES module's later version runs as an async function (its top level may await): this is its promise. */
+  run(evaluation: Promise<unknown>): void {
+    this.evaluation = evaluation;
+  }
+
   /** From a first version's setter: a write made through a staging layer stays in it. */
   w(target: object, key: string, value: unknown): void {
     stageWrite(target, key, value);
@@ -153,7 +207,14 @@ export class VersionScope {
     const { module } = this;
     if (this.s !== module.bindings) {
       for (const key of Reflect.ownKeys(this.s)) {
-        if (typeof key === 'string') module.bindings[key] = this.s[key];
+        if (typeof key !== 'string') continue;
+        const descriptor = Object.getOwnPropertyDescriptor(this.s, key)!;
+        // An import's binding is a getter (see bindImport): it goes over as one.
+        const running = Object.getOwnPropertyDescriptor(module.bindings, key);
+        // An import's binding is a getter (see bindImport), and so is a first version's
+        // import: a new one, or a value in place of an import, goes over as a property.
+        if (descriptor.get || (running?.get && !running.set)) Object.defineProperty(module.bindings, key, descriptor);
+        else module.bindings[key] = descriptor.value;
       }
       this.s = module.bindings;
     }
@@ -164,6 +225,15 @@ export class VersionScope {
     }
   }
 }
+
+/** Error codes of what frameworks accept only while the app starts (Fastify's routes, decorators, plugins once it listens). */
+const STARTUP_ONLY = new Set([
+  'FST_ERR_INSTANCE_ALREADY_LISTENING',
+  'FST_ERR_DEC_AFTER_START',
+  'FST_ERR_CTP_INSTANCE_ALREADY_STARTED',
+  'FST_ERR_ROOT_PLG_BOOTED',
+  'AVV_ERR_ROOT_PLG_BOOTED',
+]);
 
 /**
  * Writes land here until commit; reads fall through to the live bindings. The first

@@ -7,7 +7,6 @@ import { summaryOf, type Digest } from './digest';
 import type { PatchReport } from './patch';
 import type { ProgramModel } from './program';
 import type { Shape } from './shape';
-import type { AnyNode } from './walk';
 
 /** New statements matched to an old one with the same shape (new index → old index), in order; the rest are new. */
 export function matchStatements(
@@ -15,6 +14,8 @@ export function matchStatements(
   model: ProgramModel,
   registered: (index: number) => boolean,
   report: PatchReport,
+  /** Old statements never matched: they run again (their registrations are taken back). */
+  rerun: (index: number) => boolean = () => false,
 ): Map<number, number> {
   const matched = new Map<number, number>();
   const used = new Set<number>();
@@ -22,7 +23,7 @@ export function matchStatements(
   for (const text of [(s: { shape: Shape }) => s.shape.raw, (s: { shape: Shape }) => s.shape.tokens]) {
     const queues = new Map<string, number[]>();
     old.statements.forEach((s, i) => {
-      if (used.has(i)) return;
+      if (used.has(i) || rerun(i)) return;
       const queue = queues.get(text(s)) ?? [];
       queue.push(i);
       queues.set(text(s), queue);
@@ -42,7 +43,7 @@ export function matchStatements(
     model.statements.flatMap((s, i) => (s.assigns !== undefined && !matched.has(i) ? [s.assigns] : [])),
   );
   old.statements.forEach((s, i) => {
-    if (used.has(i) || s.exportNames) return;
+    if (used.has(i) || s.exportNames || s.declarationOnly) return;
     if (s.assigns !== undefined && assignedNow.has(s.assigns)) return;
     if (s.declares.length > 0 && s.declares.every((n) => declaredNow.has(n))) return; // changed, not removed
     if (s.declaration === 'function' || s.declaration === 'class') {
@@ -72,10 +73,8 @@ export function matchStatements(
 export function remakeChangedExports(model: ProgramModel, matched: Map<number, number>): void {
   const remade = new Set<string>();
   model.statements.forEach((s, i) => {
-    const call = s.node.type === 'ExpressionStatement' ? (s.node.expression as AnyNode) : undefined;
-    if (matched.has(i) || call?.type !== 'CallExpression') return;
-    const [target] = call.arguments as AnyNode[];
-    if ((call.callee as AnyNode).name === '__export' && target?.type === 'Identifier') remade.add(String(target.name));
+    // `assigns` of an `__export(target, …)` call is `__export target` (see reader.ts).
+    if (!matched.has(i) && s.assigns?.startsWith('__export ')) remade.add(s.assigns.slice('__export '.length));
   });
   if (remade.size === 0) return;
   model.statements.forEach((s, i) => {

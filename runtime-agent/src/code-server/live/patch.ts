@@ -27,6 +27,7 @@ import { matchStatements, remakeChangedExports } from './match';
 import { isFunction, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
 import { renderAsFunction, type Rendering } from './render-function';
 import { resolutions } from './resolutions';
+import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
 import type { AnyNode } from './walk';
 
 /** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
@@ -44,6 +45,8 @@ export interface Patch {
   report: PatchReport;
   /** Old statement index → new statement index, for the statements not run again. */
   kept: Map<number, number>;
+  /** ES modules: the imports this version adds (their namespaces are fetched before it runs), by statement index. */
+  imports: Array<{ index: number; specifier: string; line: number }>;
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -53,8 +56,10 @@ export function buildPatch(
   module: LiveModule,
   generation: number,
   registered: (index: number) => boolean = () => false,
+  /** Whether the running version's statement `i` runs again although unchanged. */
+  rerun: (index: number) => boolean = () => false,
 ): Patch {
-  return new PatchBuilder(old, model, module, generation, registered).build();
+  return new PatchBuilder(old, model, module, generation, registered, rerun).build();
 }
 
 class PatchBuilder {
@@ -62,6 +67,8 @@ class PatchBuilder {
   readonly report = emptyReport();
   readonly #prelude: string[] = [];
   readonly #appendix: string[] = [];
+  readonly #imports: Patch['imports'] = [];
+  readonly #esm: EsmPatch;
   /** Functions whose new body is already registered by the code being emitted. */
   readonly #registered = new Set<LiveFunction>();
   /** Functions already tried (and reported when they could not be given a body). */
@@ -77,8 +84,10 @@ class PatchBuilder {
     readonly module: LiveModule,
     readonly generation: number,
     readonly registered: (index: number) => boolean,
+    readonly rerun: (index: number) => boolean,
   ) {
     this.#resolved = resolutions(model);
+    this.#esm = { model, old, report: this.report, imports: this.#imports };
     this.#rendering = { model, module, generation, edits: this.edits, resolved: this.#resolved, prologues: new Map() };
     this.#functionOf = new Map(model.functions.map((f) => [f.node, f]));
     this.#classOf = new Map(model.classes.map((c) => [c.node, c]));
@@ -86,9 +95,11 @@ class PatchBuilder {
 
   build(): Patch {
     const { model } = this;
+    const esm = model.kind === 'esm';
     this.#rendering.prologues = instrumentFunctions(model, this.module, this.generation, this.edits);
     this.#rewriteModuleReferences();
-    const matched = matchStatements(this.old, this.model, this.registered, this.report);
+    for (const meta of model.importMeta) this.edits.replace(meta.start, meta.end, `${HP}.meta`);
+    const matched = matchStatements(this.old, this.model, this.registered, this.report, this.rerun);
     remakeChangedExports(this.model, matched);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
     const head = new Mapped();
@@ -96,31 +107,43 @@ class PatchBuilder {
     let at = 0;
     for (const [index, statement] of model.statements.entries()) {
       const { node } = statement;
+      const outer = statement.outer ?? node;
       const directive = typeof node.directive === 'string';
       const out = directive && body.text === '' ? head : body;
-      out.copy(model.code, at, node.start);
+      out.copy(model.code, at, outer.start);
       if (directive) {
         out.copy(model.code, node.start, node.end);
       } else {
         const oldIndex = matched.get(index);
-        const text = this.#statement(statement, oldIndex !== undefined);
+        const text = this.#statement(statement, oldIndex !== undefined, index);
         if (text.text.trim() !== '' && oldIndex === undefined) body.add(statementMark(index));
-        body.append(text);
+        // `export` around a declaration: the declaration is evaluated, the `export` is not.
+        body.blank(model.code, outer.start, node.start).append(text).blank(model.code, node.end, outer.end);
       }
-      at = node.end;
+      at = outer.end;
     }
     body.copy(model.code, at, model.code.length);
     this.#sweepChangedFunctions();
     this.#reportChangedFunctions();
-    head.add(versionHeader() + this.#prelude.join('')).append(body);
+    if (esm) reportNewExports(this.model, this.old, this.report);
+    // An ES module's later version is not a module: strict as modules are, and an async
+    // function, so its top level may await; the code server awaits it.
+    head.add((esm ? '"use strict";' : '') + versionHeader() + (esm ? `${HP}.run((async()=>{` : ''));
+    head.add(this.#prelude.join('')).append(body);
     if (this.#appendix.length > 0) head.add('\n' + this.#appendix.join('\n'));
+    if (esm) head.add('\n})());');
     const kept = new Map([...matched].map(([newIndex, oldIndex]) => [oldIndex, newIndex]));
-    return { code: head.text, map: head, report: this.report, kept };
+    return { code: head.text, map: head, report: this.report, kept, imports: this.#imports };
   }
 
-  #statement(statement: TopStatement, matched: boolean): Mapped {
+  #statement(statement: TopStatement, matched: boolean, index: number): Mapped {
     const { node } = statement;
     const code = this.model.code;
+    const moduleStatement =
+      this.model.kind === 'esm'
+        ? esmStatement(this.#esm, statement, matched, index, (n) => this.#keptWithNewBodies(n))
+        : undefined;
+    if (moduleStatement) return moduleStatement;
     if (statement.exportNames) return new Mapped().blank(code, node.start, node.end);
     if (statement.declaration === 'function') {
       // An unchanged function keeps its running object: only what changed inside it is evaluated.
@@ -148,8 +171,14 @@ class PatchBuilder {
     }
     this.#registerFreshFunctions(node);
     if (statement.declaration) return this.#bind(statement);
-    this.report.ran.push(`line ${statement.line}: ${summaryOf(statement.shape)}`);
-    return this.edits.render(code, node.start, node.end);
+    const summary = `line ${statement.line}: ${summaryOf(statement.shape)}`;
+    this.report.ran.push(summary);
+    // What a framework accepts only before the app starts (a Fastify route once it listens)
+    // is reported as needing a restart, and the rest of the version still applies.
+    return new Mapped()
+      .add('try{')
+      .append(this.edits.render(code, node.start, node.end))
+      .add(`}catch(__hp_e){${HP}.startupOnly(__hp_e,${JSON.stringify(summary)})}`);
   }
 
   /** A function declaration stays a declaration (hoisted) of the evaluated code; its body is registered. */
@@ -276,12 +305,6 @@ class PatchBuilder {
       this.report.notApplied.push(
         `${labelOf(fn.key)} (line ${fn.line}): closures made before this load keep its old code: ` +
           `its new code uses ${missing.join(', ')} from the enclosing function, which they do not capture`,
-      );
-      return undefined;
-    }
-    if (this.#methodProperty(fn)) {
-      this.report.notApplied.push(
-        `${labelOf(fn.key)} (line ${fn.line}): a method of an object made inside a function keeps its old code`,
       );
       return undefined;
     }

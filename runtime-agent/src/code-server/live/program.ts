@@ -71,11 +71,14 @@ export interface LiveClass {
 
 /** A top-level statement, and the module bindings it declares. */
 export interface TopStatement {
+  /** The statement; for `export function f…`, `export const…`, the declaration inside the `export`. */
   node: AnyNode;
+  /** The `export` declaration around `node`, when there is one (ES modules). */
+  outer?: AnyNode;
   /** Its code with every function and class body left out: equal means the statement itself is unchanged. */
   shape: Shape;
   declares: string[];
-  declaration?: 'var' | 'let' | 'const' | 'function' | 'class';
+  declaration?: Declaration;
   /** tsc's `exports.a = exports.b = void 0;`, which only announces export names. */
   exportNames: boolean;
   /** For `target = value;`: the target's tokens (a changed assignment to it supersedes the old one). */
@@ -83,16 +86,26 @@ export interface TopStatement {
   line: number;
 }
 
+export type Declaration = 'var' | 'let' | 'const' | 'function' | 'class' | 'import';
+
+/** CommonJS (a script in Node's module wrapper) or an ES module. */
+export type ModuleKind = 'cjs' | 'esm';
+
 export interface ProgramModel {
   code: string;
+  kind: ModuleKind;
   ast: Program;
   /** End of the directive prologue ('use strict'): where inserted code keeps the directives in force. */
   prologueEnd: number;
   statements: TopStatement[];
   functions: LiveFunction[];
   classes: LiveClass[];
-  /** Module-scope bindings and their declaration kind. */
-  bindings: Map<string, 'var' | 'let' | 'const' | 'function' | 'class'>;
+  /** Module-scope bindings and their declaration kind (`import`: an ES module's imported binding, read-only). */
+  bindings: Map<string, Declaration>;
+  /** An ES module's exports: name (`default` included; `*` for `export * from`) → the module binding it reads, if one (empty for CommonJS). */
+  exports: Map<string, string | undefined>;
+  /** `import.meta` expressions (a later version's code reads the module's through `__hotpatch$`). */
+  importMeta: AnyNode[];
   /** Every identifier that refers to a module-scope binding. */
   moduleRefs: Identifier[];
   /** Identifiers that are the value of a shorthand property (`{ users }`). */
@@ -108,33 +121,50 @@ export interface ProgramModel {
   lineOf(position: number): number;
 }
 
-export class ParseFailure extends Error {}
+/** Code the parser cannot read: a syntax error, with its 1-based line and 0-based column. */
+export class ParseFailure extends Error {
+  constructor(
+    message: string,
+    readonly position?: { line: number; column: number },
+  ) {
+    super(message);
+  }
+}
 
 /** Between the parts of a key: not a character that source text such as `'/'` would bring. */
 export const KEY_SEPARATOR = ' › ';
 
 /** `sourceLine` maps a compiled line and column to the line of the source the user edits (reports name those). */
-export function readProgram(code: string, sourceLine?: (line: number, column: number) => number): ProgramModel {
+export function readProgram(
+  code: string,
+  sourceLine?: (line: number, column: number) => number,
+  kind: ModuleKind = 'cjs',
+): ProgramModel {
   let ast: Program;
+  const esm = kind === 'esm';
   try {
     // No tokens and no locations: they cost more than the parse itself (see shape.ts).
     ast = Parser.parse(code, {
       ecmaVersion: 'latest',
-      sourceType: 'script',
-      allowReturnOutsideFunction: true,
+      sourceType: esm ? 'module' : 'script',
+      allowReturnOutsideFunction: !esm,
       allowHashBang: true,
       ranges: true,
     });
   } catch (error) {
-    throw new ParseFailure(error instanceof Error ? error.message : String(error));
+    const position = (error as { loc?: { line: number; column: number } }).loc;
+    throw new ParseFailure(error instanceof Error ? error.message : String(error), position);
   }
-  const scopes = analyze(ast, { ecmaVersion: 2022, sourceType: 'script', nodejsScope: true });
-  const wrapper = moduleWrapper(ast);
-  const moduleScope = scopes.scopes.find((s) => s.type === 'function' && s.block === (wrapper ?? ast));
+  const scopes = analyze(ast, { ecmaVersion: 2022, sourceType: esm ? 'module' : 'script', nodejsScope: !esm });
+  const wrapper = esm ? undefined : moduleWrapper(ast);
+  const moduleScope = scopes.scopes.find((s) =>
+    esm ? s.type === 'module' : s.type === 'function' && s.block === (wrapper ?? ast),
+  );
   if (!moduleScope) throw new ParseFailure('no module scope');
   const body = wrapper ? ((wrapper.body as AnyNode).body as AnyNode[]) : (ast.body as AnyNode[]);
   const model: ProgramModel = {
     code,
+    kind,
     ast,
     prologueEnd: directivesEnd(body, wrapper ? (wrapper.body as AnyNode).start + 1 : 0),
     moduleScope,
@@ -143,6 +173,8 @@ export function readProgram(code: string, sourceLine?: (line: number, column: nu
     functions: [],
     classes: [],
     bindings: new Map(),
+    exports: new Map(),
+    importMeta: [],
     moduleRefs: [],
     shorthand: new Set(),
     properties: new Map(),
@@ -152,13 +184,15 @@ export function readProgram(code: string, sourceLine?: (line: number, column: nu
   for (const variable of moduleScope.variables) {
     const def = variable.defs[0];
     if (!def || variable.name === 'arguments') continue;
-    const kind =
+    const declaration: Declaration =
       def.type === 'FunctionName'
         ? 'function'
         : def.type === 'ClassName'
           ? 'class'
-          : ((def.parent?.kind ?? 'var') as 'var' | 'let' | 'const');
-    model.bindings.set(variable.name, kind);
+          : def.type === 'ImportBinding'
+            ? 'import'
+            : ((def.parent?.kind ?? 'var') as 'var' | 'let' | 'const');
+    model.bindings.set(variable.name, declaration);
     for (const reference of variable.references) model.moduleRefs.push(reference.identifier);
   }
   new Reader(model).read();
@@ -216,6 +250,15 @@ export function usesPrivateNames(source: string): boolean {
     return false;
   }
   return false;
+}
+
+/** An `import` or `export … from`, `export { … }`: nothing of it runs where it stands. */
+export function isDeclarationOnly(node: AnyNode): boolean {
+  return (
+    node.type === 'ImportDeclaration' ||
+    node.type === 'ExportAllDeclaration' ||
+    (node.type === 'ExportNamedDeclaration' && !node.declaration)
+  );
 }
 
 export function isFunction(node: AnyNode): node is FunctionNode {

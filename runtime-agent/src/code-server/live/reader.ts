@@ -36,13 +36,23 @@ export class Reader {
     }
   }
 
-  #statement(node: AnyNode): TopStatement {
-    const line = this.model.lineOf(node.start);
-    const shape = this.#shapeOf(node, (n) => isFunction(n) || n.type === 'ClassBody');
+  #statement(outer: AnyNode): TopStatement {
+    const line = this.model.lineOf(outer.start);
+    const shape = this.#shapeOf(outer, (n) => isFunction(n) || n.type === 'ClassBody');
+    // `export const a = …`, `export function f…`: the statement is the declaration inside.
+    const declaration = exportedDeclaration(outer);
+    for (const [name, local] of exportedNames(outer, declaration)) this.model.exports.set(name, local);
+    const node = declaration ?? outer;
     const assignment = node.type === 'ExpressionStatement' && node.expression.type === 'AssignmentExpression';
-    const assigns =
-      assignment && node.expression.operator === '=' ? this.#tokens(node.expression.left as AnyNode) : undefined;
-    const base = { node, shape, line, exportNames: isExportNames(node), assigns };
+    const exportTarget = esbuildExportTarget(node);
+    // esbuild's `__export(target, { … })` defines the export getters: a changed one supersedes the old.
+    const assigns = exportTarget
+      ? `__export ${exportTarget}`
+      : assignment && node.expression.operator === '='
+        ? this.#tokens(node.expression.left as AnyNode)
+        : undefined;
+    const exportNames = isExportNames(node) || isExportAnnotation(node);
+    const base = { node, shape, line, exportNames, assigns, ...(declaration ? { outer } : {}) };
     if (node.type === 'VariableDeclaration') {
       return {
         ...base,
@@ -51,8 +61,12 @@ export class Reader {
       };
     }
     if (node.type === 'FunctionDeclaration' || node.type === 'ClassDeclaration') {
-      const declaration = node.type === 'FunctionDeclaration' ? 'function' : 'class';
-      return { ...base, declaration, declares: node.id ? [(node.id as Identifier).name] : [] };
+      const kind = node.type === 'FunctionDeclaration' ? 'function' : 'class';
+      return { ...base, declaration: kind, declares: node.id ? [(node.id as Identifier).name] : [] };
+    }
+    if (node.type === 'ImportDeclaration') {
+      const declares = (node.specifiers as AnyNode[]).map((s) => (s.local as Identifier).name);
+      return { ...base, declaration: 'import', declares };
     }
     return { ...base, declares: [] };
   }
@@ -78,6 +92,7 @@ export class Reader {
   }
 
   #visit(node: AnyNode, parentFn: LiveFunction | undefined, context: Context): void {
+    if (node.type === 'MetaProperty' && (node.meta as Identifier).name === 'import') this.model.importMeta.push(node);
     if (node.type === 'ObjectExpression') {
       for (const property of node.properties as AnyNode[]) {
         if (property.type === 'Property' && isFunction(property.value as AnyNode)) {
@@ -287,4 +302,55 @@ function whyFixed(
     return 'an arrow function using the arguments of its enclosing function';
   }
   return undefined;
+}
+
+/** The declaration an `export` statement declares, when it declares one with a name. */
+function exportedDeclaration(node: AnyNode): AnyNode | undefined {
+  if (node.type !== 'ExportNamedDeclaration' && node.type !== 'ExportDefaultDeclaration') return undefined;
+  const declaration = node.declaration as AnyNode | null | undefined;
+  if (!declaration) return undefined;
+  if (declaration.type === 'VariableDeclaration') return declaration;
+  if (declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration')
+    return declaration.id ? declaration : undefined;
+  return undefined;
+}
+
+/** What an ES module statement exports: export name → the module binding it reads (none for a default expression or a re-export). */
+function exportedNames(node: AnyNode, declaration: AnyNode | undefined): Array<[string, string | undefined]> {
+  const nameOf = (n: AnyNode): string => String(n.type === 'Identifier' ? n.name : n.value);
+  const own = (names: string[]): Array<[string, string]> => names.map((n) => [n, n]);
+  switch (node.type) {
+    case 'ExportDefaultDeclaration':
+      return [['default', declaration?.id ? (declaration.id as Identifier).name : undefined]];
+    case 'ExportAllDeclaration':
+      // `*`: names this module re-exports from another as they are (read from its namespace).
+      return [[node.exported ? nameOf(node.exported as AnyNode) : '*', undefined]];
+    case 'ExportNamedDeclaration':
+      if (!declaration)
+        return (node.specifiers as AnyNode[]).map((s) => [
+          nameOf(s.exported as AnyNode),
+          node.source ? undefined : nameOf(s.local as AnyNode),
+        ]);
+      if (declaration.type === 'VariableDeclaration')
+        return own((declaration.declarations as AnyNode[]).flatMap((d) => names(d.id as AnyNode)));
+      return declaration.id ? own([(declaration.id as Identifier).name]) : [];
+    default:
+      return [];
+  }
+}
+
+/** esbuild's `__export(target, { a: () => a })`: the name of the target. */
+function esbuildExportTarget(node: AnyNode): string | undefined {
+  const call = node.type === 'ExpressionStatement' ? (node.expression as AnyNode) : undefined;
+  if (call?.type !== 'CallExpression' || (call.callee as AnyNode).name !== '__export') return undefined;
+  const [target] = call.arguments as AnyNode[];
+  return target?.type === 'Identifier' ? String(target.name) : undefined;
+}
+
+/** esbuild's `0 && (module.exports = { … })`: never runs; it names the exports for Node's CommonJS lexer. */
+function isExportAnnotation(node: AnyNode): boolean {
+  const expression = node.type === 'ExpressionStatement' ? (node.expression as AnyNode) : undefined;
+  if (expression?.type !== 'LogicalExpression' || expression.operator !== '&&') return false;
+  const left = expression.left as AnyNode;
+  return left.type === 'Literal' && left.value === 0;
 }

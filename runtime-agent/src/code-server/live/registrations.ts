@@ -92,18 +92,26 @@ function handlersOf(entry: object): unknown[] {
   ];
 }
 
-/** Whether any statement of `modules` registered one of `functions` as a route or middleware. */
-export function registersAny(modules: Iterable<LiveModule>, functions: ReadonlySet<unknown>): boolean {
-  if (functions.size === 0) return false;
+/** The statements of `modules` that registered one of `functions` as a route or middleware, by module. */
+export function statementsRegistering(
+  modules: Iterable<LiveModule>,
+  functions: ReadonlySet<unknown>,
+): Map<LiveModule, Set<object>> {
+  const found = new Map<LiveModule, Set<object>>();
+  if (functions.size === 0) return found;
   for (const module of modules) {
-    for (const registrations of module.registrations.values()) {
-      for (const { entry } of registrations) {
+    for (const [statement, registrations] of module.registrations) {
+      const registers = registrations.some(({ entry }) => {
         const value = entry.deref();
-        if (value && handlersOf(value).some((f) => functions.has(f))) return true;
-      }
+        return value !== undefined && handlersOf(value).some((f) => functions.has(f));
+      });
+      if (!registers) continue;
+      const statements = found.get(module) ?? new Set<object>();
+      statements.add(statement);
+      found.set(module, statements);
     }
   }
-  return false;
+  return found;
 }
 
 /** Wraps `owner[method]`, which appends to the list `listOf(this)` gives. */

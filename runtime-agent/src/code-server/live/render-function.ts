@@ -61,6 +61,10 @@ export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv =
       extra.push({ start: arrow.end, end: arrow.end, text: '{return(', owner: node, wraps: 1 });
       extra.push({ start: node.end, end: node.end, text: ')}', owner: node, closing: true, wraps: 1 });
     }
+  } else if (isMethod(context, fn)) {
+    // A method's function starts at its parameters (`add(x) { … }`): it needs its keyword.
+    const keyword = `${node.async ? 'async ' : ''}function${node.generator ? '*' : ''}`;
+    extra.push({ start: node.start, end: node.start, text: keyword, owner: node });
   } else if (node.type === 'FunctionDeclaration') {
     return new Mapped()
       .add('(')
@@ -82,4 +86,10 @@ function environmentReferences(context: Rendering, fn: LiveFunction): Edit[] {
     edits.push({ start: identifier.start, end: identifier.end, text, owner: identifier });
   }
   return edits;
+}
+
+/** An object literal's method, getter or setter: its function node has no `function` of its own. */
+function isMethod(context: Rendering, fn: LiveFunction): boolean {
+  const property = context.model.properties.get(fn.node)?.property;
+  return property !== undefined && (Boolean(property.method) || property.kind === 'get' || property.kind === 'set');
 }

@@ -44,12 +44,15 @@ export class Shape {
 export function tokenText(code: string, start: number, end: number, holes: readonly Hole[] = []): string {
   const parts: string[] = [];
   let hole = 0;
+  let shown = -1;
   try {
     for (const token of tokenizer(code.slice(start, end), { ecmaVersion: 'latest', allowHashBang: true })) {
       const at = token.start + start;
       while (hole < holes.length && holes[hole]![1] <= at) hole++;
       if (hole < holes.length && at >= holes[hole]![0]) {
-        if (at === holes[hole]![0]) parts.push('{…}');
+        // Once per hole, at its first token (an arrow's body hole starts at the space after `=>`).
+        if (shown !== hole) parts.push('{…}');
+        shown = hole;
         continue;
       }
       parts.push(code.slice(at, token.end + start));

@@ -1,0 +1,77 @@
+/**
+ * What the module loader gives the app for a hot ES module: the facade for its URL (see
+ * esm-facade.ts), and for the facade's import of the original, the code the rest of the
+ * loader chain gives, made live (see live/instrument.ts): later versions are patches on it.
+ *
+ * Synchronous and pure, so it serves both ways of hooking the loader: `module.registerHooks`
+ * in the main thread where Node has it (22.15+, where tsx uses it too: registered after tsx,
+ * these hooks get tsx's JavaScript, not the TypeScript), and `module.register`'s hooks
+ * thread on Node 20 (esm-hooks.ts).
+ */
+import { Parser, type Program } from 'acorn';
+import { fileURLToPath } from 'node:url';
+import { facadeSource, isOriginalUrl, type FacadeExports } from './esm-facade';
+import { hotFileMatcher, type HotFileRules } from './hot-files';
+import { SlotCounter, instrumentFirstVersion } from './live/instrument';
+import { names as bound, readProgram } from './live/program';
+import type { AnyNode } from './live/walk';
+
+export interface LoadResult {
+  format?: string | null;
+  source?: string | ArrayBuffer | Uint8Array | null;
+  shortCircuit?: boolean;
+}
+
+/** The load hook's work for `rules`: the result the rest of the chain gave, or what replaces it. */
+export function hotModuleLoader(rules: HotFileRules): (url: string, result: LoadResult) => LoadResult {
+  const isHot = hotFileMatcher(rules);
+  return (url, result) => {
+    if (!url.startsWith('file:') || result.format !== 'module') return result;
+    if (!isHot(fileURLToPath(url))) return result;
+    const source =
+      typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source ?? undefined);
+    if (isOriginalUrl(url)) return { ...result, source: live(source) };
+    const exports = exportsOf(source);
+    // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
+    if (!exports) return result;
+    return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
+  };
+}
+
+/** The module's code made live, or as it is when it cannot be read (it then cannot take a new version in place). */
+function live(source: string): string {
+  try {
+    return instrumentFirstVersion(readProgram(source, undefined, 'esm'), new SlotCounter());
+  } catch {
+    return source;
+  }
+}
+
+function exportsOf(source: string): FacadeExports | undefined {
+  let program: Program;
+  try {
+    program = Parser.parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
+  } catch {
+    return undefined;
+  }
+  const names = new Set<string>();
+  let hasStarReexports = false;
+  const nameOf = (node: AnyNode): string => String(node.type === 'Identifier' ? node.name : node.value);
+  for (const statement of program.body as AnyNode[]) {
+    if (statement.type === 'ExportDefaultDeclaration') names.add('default');
+    else if (statement.type === 'ExportAllDeclaration') {
+      if (statement.exported) names.add(nameOf(statement.exported as AnyNode));
+      else hasStarReexports = true;
+    } else if (statement.type === 'ExportNamedDeclaration') {
+      const declaration = statement.declaration as AnyNode | null;
+      if (declaration?.type === 'VariableDeclaration') {
+        for (const declarator of declaration.declarations as AnyNode[])
+          for (const n of bound(declarator.id)) names.add(n);
+      } else if (declaration?.id) {
+        names.add(nameOf(declaration.id as AnyNode));
+      }
+      for (const specifier of statement.specifiers as AnyNode[]) names.add(nameOf(specifier.exported as AnyNode));
+    }
+  }
+  return { names: [...names], hasStarReexports };
+}
