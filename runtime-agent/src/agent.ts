@@ -43,7 +43,12 @@ export class Agent {
     readonly token: string,
     readonly startedAt: string,
   ) {
-    codeServer.on('moduleLoaded', (module) => this.#broadcast(protocol.moduleLoaded, { module }));
+    codeServer.on('moduleLoaded', (module) => {
+      // Every commit ends with moduleLoaded, whichever path made it (a load, an upgrade, a route
+      // rebuild): the version now current runs the timers it held while prepared (timer-ownership.ts).
+      codeServer.find(module.file)?.current.timers.release();
+      this.#broadcast(protocol.moduleLoaded, { module });
+    });
     codeServer.on('modulePurged', (module) => this.#broadcast(protocol.modulePurged, { module }));
     this.releaseHandler = new ReleaseHandler(codeServer, this.processes, {
       codeChangeBudgetMs: options.codeChangeBudgetMs,
@@ -176,7 +181,6 @@ export class Agent {
         const prepared = await this.codeServer.prepare(params.file, params.code, params.source, params.origin);
         await this.codeServer.settle(prepared);
         const { evaluateMs, ...result } = this.codeServer.commit(prepared);
-        prepared.version.timers.release(); // held while it was prepared (timer-ownership.ts)
         for (const rebuilt of await this.codeServer.rebuildRoutes(params.origin ?? 'protocol')) {
           result.report.ran.push(...rebuilt.ran);
           result.report.notApplied.push(...rebuilt.notApplied);

@@ -372,7 +372,6 @@ export class ReleaseHandler {
     const reports: LoadReport[] = [];
     const modules = stages.map((stage) => {
       const committed = this.codeServer.commit(stage.prepared);
-      stage.prepared.version.timers.release(); // held until now (timer-ownership.ts)
       warnings.push(...committed.warnings);
       reports.push(committed.report);
       return committed.module;
