@@ -14,6 +14,8 @@ import { checkShape } from './state-shape';
 export interface MigrationStage {
   module: { file: string };
   shape: StateShape | undefined;
+  /** Whether any server of the new code has a codeChange (else states are kept, uncopied). */
+  hasMigration: boolean;
   migrate(process: ServerProcess, copy: () => unknown): unknown;
 }
 
@@ -21,35 +23,59 @@ export interface MigrationStage {
 export class MigrationRefused extends Error {}
 
 /**
- * Runs the stage's migration of `process` on a copy of its live state and checks the result;
- * on failure records why in `errors` and returns undefined. The live state is never passed to
- * a codeChange; without one it is kept as it is (same object), since nothing changes it.
+ * One process's migration, in three steps so that only the codeChange itself runs within its
+ * time budget (see chunked.ts): the copy of the live state is made first (a large state's copy
+ * is not its codeChange's time), then `run` calls the codeChange on it, then `finish` checks the
+ * result. The live state is never passed to a codeChange; without one it is kept as it is
+ * (same object), since nothing changes it.
  */
-export function migrateCopy(
-  stage: MigrationStage,
-  process: ServerProcess,
-  purpose: string,
-  errors: UpgradeError[],
-): { state: unknown } | undefined {
-  const fail = (message: string): undefined => {
-    errors.push({ file: stage.module.file, process: process.id, message });
-    return undefined;
-  };
-  const copy = (): unknown => {
-    try {
-      return copyState(process.state);
-    } catch (error) {
-      throw new MigrationRefused(`its state cannot be copied for ${purpose}: ${messageOf(error)}`);
+export class Migration {
+  readonly #copy: () => unknown;
+  #outcome: { state: unknown } | { error: string } | undefined;
+
+  constructor(
+    readonly stage: MigrationStage,
+    readonly process: ServerProcess,
+    purpose: string,
+  ) {
+    let copied: { value: unknown } | { error: string } | undefined;
+    if (stage.hasMigration) {
+      try {
+        copied = { value: copyState(process.state) };
+      } catch (error) {
+        copied = { error: `its state cannot be copied for ${purpose}: ${messageOf(error)}` };
+      }
     }
-  };
-  let state: unknown;
-  try {
-    state = stage.migrate(process, copy);
-  } catch (error) {
-    return fail(error instanceof MigrationRefused ? error.message : `codeChange threw: ${messageOf(error)}`);
+    this.#copy = () => {
+      copied ??= { value: copyState(process.state) };
+      if ('error' in copied) throw new MigrationRefused(copied.error);
+      return copied.value;
+    };
   }
-  const problem = stage.shape ? checkShape(state, stage.shape) : undefined;
-  return problem ? fail(`codeChange returned ${problem}`) : { state };
+
+  /** The codeChange, on the copy (what runs within the budget). */
+  run(): void {
+    try {
+      this.#outcome = { state: this.stage.migrate(this.process, this.#copy) };
+    } catch (error) {
+      this.#outcome = {
+        error: error instanceof MigrationRefused ? error.message : `codeChange threw: ${messageOf(error)}`,
+      };
+    }
+  }
+
+  /** The new state once checked, or undefined with why recorded in `errors`. */
+  finish(errors: UpgradeError[]): { state: unknown } | undefined {
+    const outcome = this.#outcome ?? { error: 'codeChange did not run' };
+    let problem = 'error' in outcome ? outcome.error : undefined;
+    if ('state' in outcome && this.stage.shape) {
+      const wrong = checkShape(outcome.state, this.stage.shape);
+      if (wrong) problem = `codeChange returned ${wrong}`;
+    }
+    if (problem === undefined && 'state' in outcome) return { state: outcome.state };
+    errors.push({ file: this.stage.module.file, process: this.process.id, message: problem! });
+    return undefined;
+  }
 }
 
 /**
@@ -87,7 +113,7 @@ export function runCodeChange(
 
 /** The error of a process whose migration was cut off at its time budget (runEachWithinBudget). */
 export function cutOff(file: string, error: BudgetExceeded): UpgradeError {
-  const process = (error.item as ServerProcess | undefined)?.id;
+  const process = (error.item as Migration | undefined)?.process.id;
   return {
     file,
     ...(process ? { process } : {}),

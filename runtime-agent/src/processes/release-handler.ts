@@ -22,7 +22,7 @@ import type {
 } from '../protocol';
 import { chunked, migrating } from './chunked';
 import { EarlyAborts } from './early-aborts';
-import { migrateCopy, runCodeChange } from './migration';
+import { runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
 import { preview } from './render-state';
 import { describeWork, type ServerProcess } from './server-process';
@@ -254,15 +254,13 @@ export class ReleaseHandler {
       await migrating(
         this.#chunkSize,
         this.#budgetMs,
-        stage.module.file,
+        stage,
+        'a dry run',
         live.get(stage.module.file)!,
         errors,
-        (process) => {
-          const migrated = migrateCopy(stage, process, 'a dry run', errors);
+        (p, state) => {
           // The live state is as it was: codeChange ran on a copy.
-          if (migrated && previews.length < previewCount) {
-            previews.push(preview(process.id, stage.module.file, process.state, migrated.state));
-          }
+          if (previews.length < previewCount) previews.push(preview(p.id, stage.module.file, p.state, state));
         },
       );
     }
@@ -351,10 +349,9 @@ export class ReleaseHandler {
       const live = list.filter((p) => p.initialized && p.status !== 'dead');
       // On a copy too: a codeChange that writes to its input and then throws (or whose
       // neighbour's throws) must leave the live state as it was, since nothing is installed.
-      const block = await migrating(this.#chunkSize, this.#budgetMs, stage.module.file, live, errors, (process) => {
-        const migrated = migrateCopy(stage, process, 'the migration', errors);
-        if (migrated) next.set(process, migrated.state);
-      });
+      const block = await migrating(this.#chunkSize, this.#budgetMs, stage, 'the migration', live, errors, (p, state) =>
+        next.set(p, state),
+      );
       longestBlockMs = Math.max(longestBlockMs, block);
     }
     if (errors.length > 0) abort({ stage: 'migrate', errors });
