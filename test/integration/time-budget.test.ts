@@ -17,8 +17,8 @@ import { runCli } from '../helpers/cli';
 import { nodeRuntimes } from '../helpers/paths';
 import { waitFor } from '../helpers/wait';
 
-const TOP_LEVEL_MS = 300;
-const CODE_CHANGE_MS = 200;
+const TOP_LEVEL_MS = 1000;
+const CODE_CHANGE_MS = 500;
 
 /** Version 2 of the fixture's counter.js, with the given codeChange body `(from, state, extra)`. */
 const counterWith = (codeChange: string): string => `
