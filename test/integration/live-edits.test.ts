@@ -227,6 +227,20 @@ for (const runtime of nodeRuntimes()) {
         assert.equal(await app.get('/nowhere'), 'no route', 'the 404 handler still comes last');
       });
 
+      test('7a. a field a class gains reaches the instances made before the load', async () => {
+        const before = await json<{ count: number }>(app, '/count');
+        const result = await load(setup.counter, (t) =>
+          t
+            .replace('  n = 0;\n', '  n = 0;\n  history = [this.name];\n')
+            .replace('return ++this.n;', 'this.history.push(this.n);\n    return ++this.n;'),
+        );
+        assert.deepEqual(result.warnings, []);
+        assert.ok(result.report.added.includes('Counter.history'), result.report.added.join(', '));
+        // The counter made at startup has no history of its own: its first use gives it one.
+        const after = await json<{ count: number }>(app, '/count');
+        assert.equal(after.count, before.count + 1, 'the startup instance kept its count and runs the new inc()');
+      });
+
       test('7. constructors: new instances run the new one; a "#" in a string is not a private member', async () => {
         const before = await json<{ count: number; fresh: number; color: string }>(app, '/count');
         const result = await load(setup.counter, (t) =>

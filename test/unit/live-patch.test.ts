@@ -44,6 +44,10 @@ const cases: Record<string, [string, string]> = {
     '"use strict";\nfunction f() { return 1; }\nexports.f = f;',
     '"use strict";\nfunction f() { return g(); }\nfunction g() { return 2; }\nexports.f = f;\nexports.g = g;',
   ],
+  'a new declaration without a value (tsc decorator metadata)': [
+    'class A {}\nexports.A = A;',
+    '"use strict";\nvar _a;\nclass A {}\nexports.A = A;\nexports.B = typeof (_a = typeof A !== "undefined" && A) === "function" ? _a : Object;',
+  ],
   "tsx's wrapper around the module": [
     '__filename="/app/x.ts";(()=>{\nconst items=[];\nfunction add(x){items.push(x)}\n})()',
     '"use strict";\nconst items=[];\nfunction add(x){items.push(x);return items.length}\n',
@@ -107,3 +111,16 @@ for (const [name, [before, after, expected]] of Object.entries(moduleCases)) {
     assert.deepEqual(patch.report.added, expected.added ?? []);
   });
 }
+
+test('a function only a kept top-level statement calls (a main file’s bootstrap) says its new code waits for a restart', () => {
+  const module = new LiveModule('/app/main.js', {});
+  const before = 'async function bootstrap() {\n  return 1;\n}\nbootstrap().catch(console.error);\n';
+  const first = readProgram(before);
+  instrumentFunctions(first, module, 1, new Edits());
+  const changed = (body: string, tail = ''): string[] =>
+    buildPatch(digestOf(first), readProgram(before.replace('return 1;', body) + tail), module, 2).report.notApplied;
+  assert.match(changed('return 2;').join('\n'), /bootstrap \(line 1\) ran once, at startup: only line 4 calls it/);
+  // Held elsewhere too (exported, or called from a handler): its new body will run, nothing to say.
+  assert.deepEqual(changed('return 2;', 'exports.bootstrap = bootstrap;\n'), []);
+  assert.deepEqual(changed('return 2;', 'setInterval(() => bootstrap(), 1000);\n'), []);
+});

@@ -7,6 +7,7 @@ import { expressSession } from './express-session';
 import { fastifyEsm } from './fastify-esm';
 import { fastifyPlugins } from './fastify-plugins';
 import { koa } from './koa';
+import { nestTsc } from './nest-tsc';
 import { tsApp } from './ts-tsc';
 
 export const corpus: CorpusApp[] = [
@@ -19,4 +20,5 @@ export const corpus: CorpusApp[] = [
   fastifyEsm,
   koa,
   tsApp,
+  nestTsc,
 ];

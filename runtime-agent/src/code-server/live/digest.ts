@@ -11,6 +11,8 @@ export interface StatementDigest {
   declares: string[];
   declaration: Declaration | undefined;
   exportNames: boolean;
+  /** A decorator statement's class and what identifies its decorators (see decorators.ts). */
+  decorates: { className: string; key: string } | undefined;
   /** An ES module's `import`, `export { … }` or `export … from`: nothing to undo when it goes. */
   declarationOnly: boolean;
   assigns: string | undefined;
@@ -31,7 +33,7 @@ export interface FunctionDigest {
 export interface Digest {
   statements: StatementDigest[];
   functions: Map<string, FunctionDigest>;
-  classes: Map<string, { own: Shape; hasPrivate: boolean; name: string }>;
+  classes: Map<string, { own: Shape; hasPrivate: boolean; name: string; fields: string[] }>;
   /** Every module binding that exists in the running module (the first version's and those added since). */
   bindings: Set<string>;
   /** An ES module's exports (see ProgramModel.exports). */
@@ -45,6 +47,7 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
       declares: s.declares,
       declaration: s.declaration,
       exportNames: s.exportNames,
+      decorates: s.decorates,
       declarationOnly: isDeclarationOnly(s.outer ?? s.node),
       assigns: s.assigns,
       line: s.line,
@@ -55,7 +58,12 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
         { own: f.own, env: f.env, line: f.line, fixed: f.fixed, setup: f.setup, label: labelOf(f.key) },
       ]),
     ),
-    classes: new Map(model.classes.map((c) => [c.key, { own: c.own, hasPrivate: c.hasPrivate, name: c.name }])),
+    classes: new Map(
+      model.classes.map((c) => [
+        c.key,
+        { own: c.own, hasPrivate: c.hasPrivate, name: c.name, fields: c.fields.map((f) => f.name) },
+      ]),
+    ),
     bindings: new Set([...inherited, ...model.bindings.keys()]),
     exports: model.exports,
   };

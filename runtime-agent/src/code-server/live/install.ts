@@ -6,6 +6,7 @@
 import { patchClass } from '../stable-exports';
 import type { LiveVersion } from './index';
 import type { LiveModule } from './live-module';
+import { installField } from './fields';
 import { unregister } from './registrations';
 
 /** Returns what could not be done. */
@@ -44,6 +45,10 @@ export function installLiveVersion(module: LiveModule, version: LiveVersion): st
       module.withEnv[member.slot] = false;
       module.newest[member.slot] = scope.generation;
     }
+  }
+  for (const { slot, name, init } of scope.fields) {
+    const running = module.classes[slot];
+    if (running) installField(running, name, init);
   }
   return warnings;
 }

@@ -89,6 +89,8 @@ export class VersionScope {
    * so what it registered stays attributed to it.
    */
   statementIds: object[] = [];
+  /** Instance fields this version's classes added, by class slot: installed on the running classes at commit. */
+  readonly fields: Array<{ slot: number; name: string; init: (this: object) => unknown }> = [];
   /** Where a version's statements report what could not apply (its patch's report). */
   notApplied: string[] = [];
   /** ES modules: the namespace of each import a later version adds, by statement index, fetched before it runs. */
@@ -157,6 +159,11 @@ export class VersionScope {
       if (typeof body === 'function') this.bodies.push({ slot, body, withEnv: false });
     }
     return object;
+  }
+
+  /** An instance field a class of this version added (see fields.ts). */
+  field(slot: number, name: string, init: (this: object) => unknown): void {
+    this.fields.push({ slot, name, init });
   }
 
   /** An ES module's `import.meta` (a later version's code is not itself a module: it reads this). */

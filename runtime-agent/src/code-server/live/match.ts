@@ -37,6 +37,21 @@ export function matchStatements(
       }
     });
   }
+  // Decorator calls whose decorators are the same, their design-type metadata aside (see decorators.ts).
+  const byDecorators = new Map<string, number[]>();
+  old.statements.forEach((s, i) => {
+    if (used.has(i) || rerun(i) || !s.decorates) return;
+    byDecorators.set(s.decorates.key, [...(byDecorators.get(s.decorates.key) ?? []), i]);
+  });
+  model.statements.forEach((s, i) => {
+    const oldIndex = s.decorates && !matched.has(i) ? byDecorators.get(s.decorates.key)?.shift() : undefined;
+    if (oldIndex === undefined) return;
+    matched.set(i, oldIndex);
+    used.add(oldIndex);
+  });
+  const decoratedNow = new Set(
+    model.statements.flatMap((s, i) => (s.decorates && !matched.has(i) ? [s.decorates.className] : [])),
+  );
   const declaredNow = new Set(model.statements.flatMap((s) => s.declares));
   // A changed `x.y = value;` overwrites what the old one assigned: nothing of it stays.
   const assignedNow = new Set(
@@ -44,6 +59,12 @@ export function matchStatements(
   );
   old.statements.forEach((s, i) => {
     if (used.has(i) || s.exportNames || s.declarationOnly) return;
+    if (s.decorates) {
+      // Said once per class, by the new decorator statement when there is one (see patch.ts).
+      if (!decoratedNow.has(s.decorates.className))
+        report.notApplied.push(decoratorsChanged(s.decorates.className, s.line));
+      return;
+    }
     if (s.assigns !== undefined && assignedNow.has(s.assigns)) return;
     if (s.declares.length > 0 && s.declares.every((n) => declaredNow.has(n))) return; // changed, not removed
     if (s.declaration === 'function' || s.declaration === 'class') {
@@ -80,4 +101,12 @@ export function remakeChangedExports(model: ProgramModel, matched: Map<number, n
   model.statements.forEach((s, i) => {
     if (s.declares.some((n) => remade.has(n)) || s.assigns === 'module . exports') matched.delete(i);
   });
+}
+
+/** A changed decorator of a class the app runs: frameworks read decorators once, as the app starts. */
+export function decoratorsChanged(className: string, line: number): string {
+  return (
+    `${className} (line ${line}): its decorators changed, and frameworks read decorators when the app starts ` +
+    '(NestJS routes and pipes, for example): restart to apply them'
+  );
 }

@@ -19,12 +19,21 @@
  */
 import type { Identifier } from 'acorn';
 import type { LoadReport } from '../../protocol';
-import { Edits, Mapped, type Edit } from './edits';
+import { Edits, Mapped } from './edits';
 import { labelOf, summaryOf, type Digest } from './digest';
 import { HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
 import type { LiveModule } from './live-module';
-import { matchStatements, remakeChangedExports } from './match';
-import { isFunction, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
+import { decoratorsChanged, matchStatements, remakeChangedExports } from './match';
+import {
+  KEY_SEPARATOR,
+  isFunction,
+  type LiveClass,
+  type LiveFunction,
+  type ProgramModel,
+  type TopStatement,
+} from './program';
+import { bindDeclaration } from './bind';
+import { newFieldInitializers } from './fields';
 import { renderAsFunction, type Rendering } from './render-function';
 import { resolutions } from './resolutions';
 import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
@@ -68,6 +77,10 @@ class PatchBuilder {
   readonly #prelude: string[] = [];
   readonly #appendix: string[] = [];
   readonly #imports: Patch['imports'] = [];
+  /** New statement index → the running version's, for the statements not run again. */
+  #matched = new Map<number, number>();
+  /** Classes whose changed decorators were reported. */
+  readonly #decoratorsReported = new Set<string>();
   readonly #esm: EsmPatch;
   /** Functions whose new body is already registered by the code being emitted. */
   readonly #registered = new Set<LiveFunction>();
@@ -100,6 +113,7 @@ class PatchBuilder {
     this.#rewriteModuleReferences();
     for (const meta of model.importMeta) this.edits.replace(meta.start, meta.end, `${HP}.meta`);
     const matched = matchStatements(this.old, this.model, this.registered, this.report, this.rerun);
+    this.#matched = matched;
     remakeChangedExports(this.model, matched);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
     const head = new Mapped();
@@ -126,6 +140,9 @@ class PatchBuilder {
     this.#sweepChangedFunctions();
     this.#reportChangedFunctions();
     if (esm) reportNewExports(this.model, this.old, this.report);
+    this.#appendix.push(
+      ...newFieldInitializers(this.model, this.old, this.#resolved, this.edits, this.module, this.report),
+    );
     // An ES module's later version is not a module: strict as modules are, and an async
     // function, so its top level may await; the code server awaits it.
     head.add((esm ? '"use strict";' : '') + versionHeader() + (esm ? `${HP}.run((async()=>{` : ''));
@@ -169,8 +186,16 @@ class PatchBuilder {
       this.report.kept += 1;
       return this.#keptWithNewBodies(node);
     }
+    const decorated = statement.decorates?.className;
+    if (decorated && this.old.classes.has(`${KEY_SEPARATOR}class:${decorated}`)) {
+      // Not run: decorating the running class again would not reach what read it at startup.
+      if (!this.#decoratorsReported.has(decorated))
+        this.report.notApplied.push(decoratorsChanged(decorated, statement.line));
+      this.#decoratorsReported.add(decorated);
+      return new Mapped().blank(code, node.start, node.end);
+    }
     this.#registerFreshFunctions(node);
-    if (statement.declaration) return this.#bind(statement);
+    if (statement.declaration) return bindDeclaration(statement, this.model.code, this.edits, this.old, this.report);
     const summary = `line ${statement.line}: ${summaryOf(statement.shape)}`;
     this.report.ran.push(summary);
     // What a framework accepts only before the app starts (a Fastify route once it listens)
@@ -193,34 +218,16 @@ class PatchBuilder {
       if (fn && this.#changed(fn) && !fn.fixed) {
         this.#prelude.push(`${HP}.impl(${this.module.slotOf(fn.key)},${name});`);
         this.#registered.add(fn);
+        const caller = this.#onlyCalledAtStartup(name);
+        if (caller) {
+          this.report.notApplied.push(
+            `${name} (line ${fn.line}) ran once, at startup: only line ${caller.line} calls it, and that statement does not ` +
+              'run again; its new code runs when the app restarts',
+          );
+        }
       }
     }
     return this.edits.render(this.model.code, node.start, node.end);
-  }
-
-  /** `const a = 1, { b } = c;` → `(__hotpatch$.s.a = 1, { b: __hotpatch$.s.b } = c);` */
-  #bind(statement: TopStatement): Mapped {
-    const { node } = statement;
-    const code = this.model.code;
-    const kind = String(node.kind);
-    const extra: Edit[] = [
-      { start: node.start, end: node.start + kind.length, text: `(${' '.repeat(kind.length - 1)}`, owner: node },
-    ];
-    for (const declarator of node.declarations as AnyNode[]) {
-      if (!declarator.init)
-        extra.push({ start: declarator.end, end: declarator.end, text: '=void 0', owner: node, closing: true });
-    }
-    const last = code[node.end - 1] === ';';
-    extra.push({
-      start: last ? node.end - 1 : node.end,
-      end: last ? node.end - 1 : node.end,
-      text: ')',
-      owner: node,
-      closing: true,
-    });
-    for (const name of statement.declares)
-      (this.old.bindings.has(name) ? this.report.rebound : this.report.added).push(name);
-    return this.edits.render(code, node.start, node.end, extra);
   }
 
   /**
@@ -385,7 +392,8 @@ class PatchBuilder {
 
   #reportChangedFunctions(): void {
     for (const fn of this.model.functions) {
-      if (this.#registered.has(fn)) this.report.functions.push(labelOf(fn.key));
+      // Class members get their new body through the class (see install.ts).
+      if (this.#registered.has(fn) || (fn.member && this.#changed(fn))) this.report.functions.push(labelOf(fn.key));
       // A plugin or setup function ran once, at startup: what it registers anew would wait for a call that never comes.
       const before = this.old.functions.get(fn.key);
       const added = before ? fn.setup.filter((shape) => !before.setup.some((old) => old.equals(shape))) : [];
@@ -396,6 +404,22 @@ class PatchBuilder {
         );
       }
     }
+  }
+
+  /**
+   * The kept top-level statement that is the only caller of function `name` (`bootstrap();`
+   * in a main file), if so: nothing else holds or calls it, so its new body would never run.
+   */
+  #onlyCalledAtStartup(name: string): TopStatement | undefined {
+    const refs = this.model.functionRefs.get(name) ?? [];
+    if (refs.length === 0 || !refs.every((r) => r.topLevel && this.model.callees.has(r.identifier))) return undefined;
+    const callers = refs.map(({ identifier }) =>
+      this.model.statements.findIndex(
+        (s) => (s.outer ?? s.node).start <= identifier.start && identifier.end <= (s.outer ?? s.node).end,
+      ),
+    );
+    if (callers.some((index) => index < 0 || !this.#matched.has(index))) return undefined;
+    return this.model.statements[callers[0]!];
   }
 
   /** The function existed before (same identity) and its own code differs. */

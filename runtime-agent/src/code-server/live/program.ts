@@ -11,6 +11,7 @@
 import { Parser, tokenizer, type Node, type Program, type Identifier } from 'acorn';
 import { analyze, type Scope, type ScopeManager } from 'eslint-scope';
 import { Reader } from './reader';
+import type { InstanceField } from './fields';
 import type { Shape } from './shape';
 import type { AnyNode } from './walk';
 
@@ -67,6 +68,8 @@ export interface LiveClass {
   /** Its own code with member bodies left out. */
   own: Shape;
   line: number;
+  /** Its instance fields (see fields.ts). */
+  fields: InstanceField[];
 }
 
 /** A top-level statement, and the module bindings it declares. */
@@ -83,6 +86,8 @@ export interface TopStatement {
   exportNames: boolean;
   /** For `target = value;`: the target's tokens (a changed assignment to it supersedes the old one). */
   assigns: string | undefined;
+  /** A compiler's decorator call: the class and what identifies its decorators (see decorators.ts). */
+  decorates: { className: string; key: string } | undefined;
   line: number;
 }
 
@@ -108,6 +113,10 @@ export interface ProgramModel {
   importMeta: AnyNode[];
   /** Every identifier that refers to a module-scope binding. */
   moduleRefs: Identifier[];
+  /** The module's function declarations, with their references: read at the top level itself, or from inside a function. */
+  functionRefs: Map<string, Array<{ identifier: Identifier; topLevel: boolean }>>;
+  /** Identifiers called directly: `name(…)`. */
+  callees: Set<Identifier>;
   /** Identifiers that are the value of a shorthand property (`{ users }`). */
   shorthand: Set<Identifier>;
   /** Functions that are the value of an object literal's property, with the property and the object. */
@@ -176,6 +185,8 @@ export function readProgram(
     exports: new Map(),
     importMeta: [],
     moduleRefs: [],
+    functionRefs: new Map(),
+    callees: new Set(),
     shorthand: new Set(),
     properties: new Map(),
     scopes,
@@ -194,6 +205,13 @@ export function readProgram(
             : ((def.parent?.kind ?? 'var') as 'var' | 'let' | 'const');
     model.bindings.set(variable.name, declaration);
     for (const reference of variable.references) model.moduleRefs.push(reference.identifier);
+    if (declaration === 'function') {
+      const refs = variable.references.map((r) => ({
+        identifier: r.identifier,
+        topLevel: r.from.variableScope === moduleScope,
+      }));
+      model.functionRefs.set(variable.name, refs);
+    }
   }
   new Reader(model).read();
   return model;

@@ -17,6 +17,8 @@ import {
   type ProgramModel,
   type TopStatement,
 } from './program';
+import { decoratorStatement } from './decorators';
+import { instanceFields } from './fields';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
 import { childrenOf, type AnyNode } from './walk';
 
@@ -52,7 +54,8 @@ export class Reader {
         ? this.#tokens(node.expression.left as AnyNode)
         : undefined;
     const exportNames = isExportNames(node) || isExportAnnotation(node);
-    const base = { node, shape, line, exportNames, assigns, ...(declaration ? { outer } : {}) };
+    const decorates = decoratorStatement(node, this.model.code);
+    const base = { node, shape, line, exportNames, assigns, decorates, ...(declaration ? { outer } : {}) };
     if (node.type === 'VariableDeclaration') {
       return {
         ...base,
@@ -93,6 +96,8 @@ export class Reader {
 
   #visit(node: AnyNode, parentFn: LiveFunction | undefined, context: Context): void {
     if (node.type === 'MetaProperty' && (node.meta as Identifier).name === 'import') this.model.importMeta.push(node);
+    if (node.type === 'CallExpression' && (node.callee as AnyNode).type === 'Identifier')
+      this.model.callees.add(node.callee as Identifier);
     if (node.type === 'ObjectExpression') {
       for (const property of node.properties as AnyNode[]) {
         if (property.type === 'Property' && isFunction(property.value as AnyNode)) {
@@ -148,7 +153,15 @@ export class Reader {
     const key = this.#unique(`${parentFn?.key ?? ''}${KEY_SEPARATOR}class:${name}`);
     const hasPrivate = usesPrivateNames(this.model.code.slice(node.start, node.end));
     const own = this.#shapeOf(node, (n) => isFunction(n));
-    const klass: LiveClass = { node, key, name, hasPrivate, own, line: this.model.lineOf(node.start) };
+    const klass: LiveClass = {
+      node,
+      key,
+      name,
+      hasPrivate,
+      own,
+      line: this.model.lineOf(node.start),
+      fields: instanceFields(node),
+    };
     this.model.classes.push(klass);
     return klass;
   }
