@@ -13,9 +13,10 @@ import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
 import type { HotFileRules } from './code-server/hot-files';
 import { CodeServer, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
+import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
-import { renderState } from './processes/render-state';
+import { STATE_LIMITS, renderState } from './processes/render-state';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import * as protocol from './protocol';
 import { describeProcess } from './processes/inspect';
@@ -42,9 +43,16 @@ export class Agent {
     readonly token: string,
     readonly startedAt: string,
   ) {
-    codeServer.on('moduleLoaded', (module) => this.#broadcast(protocol.moduleLoaded, { module }));
+    codeServer.on('moduleLoaded', (module) => {
+      // Every commit ends with moduleLoaded, whichever path made it (a load, an upgrade, a route
+      // rebuild): the version now current runs the timers it held while prepared (timer-ownership.ts).
+      codeServer.find(module.file)?.current.timers.release();
+      this.#broadcast(protocol.moduleLoaded, { module });
+    });
     codeServer.on('modulePurged', (module) => this.#broadcast(protocol.modulePurged, { module }));
-    this.releaseHandler = new ReleaseHandler(codeServer, this.processes);
+    this.releaseHandler = new ReleaseHandler(codeServer, this.processes, {
+      codeChangeBudgetMs: options.codeChangeBudgetMs,
+    });
     this.processes.on('started', (process) => {
       if (this.#connections.size > 0) this.#broadcast(protocol.processStarted, { process: this.#describe(process) });
     });
@@ -95,6 +103,8 @@ export class Agent {
       token: this.token,
       maxPayload: this.options.maxPayload,
       maxConnections: this.options.maxConnections,
+      maxPendingConnections: this.options.maxPendingConnections,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       onConnection: (connection) => this.#serve(connection),
     });
     this.#unpublish = publish(this.options.discoveryDir, { ...this.info, url: this.url, token: this.token });
@@ -193,6 +203,7 @@ export class Agent {
         shapes: params.shapes,
         previews: params.previews,
         restart: params.restart,
+        plan: params.plan,
       }),
     );
     handle(protocol.commit, protocol.CommitParams, (params) =>
@@ -207,7 +218,7 @@ export class Agent {
     }));
     handle(protocol.getState, protocol.ProcessParams, (params) => {
       const process = this.#process(params.process);
-      return { process: this.#describe(process), state: renderState(process.state) };
+      return { process: this.#describe(process), state: renderState(process.state, STATE_LIMITS) };
     });
     handle(protocol.replaceState, protocol.ReplaceStateParams, async (params) => {
       const process = this.#process(params.process);
@@ -280,6 +291,7 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
   // V8 keeps every unique compiled source in its compilation cache (≈45 KB per version on
   // Node 22/24), which would look like a leak across thousands of loads.
   setFlagsFromString('--no-compilation-cache');
+  setTopLevelBudget(resolved.topLevelBudgetMs);
 
   const table = processTable();
   const codeServer = new CodeServer(

@@ -1,6 +1,7 @@
 /** The agent's options, their defaults, and how the zero-code-change entry reads them from the environment. */
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { DEFAULT_CODE_CHANGE_BUDGET_MS, DEFAULT_TOP_LEVEL_BUDGET_MS } from './code-server/budget';
 import { defaultDiscoveryDir } from './discovery';
 
 export interface AgentOptions {
@@ -24,6 +25,17 @@ export interface AgentOptions {
   maxPayload?: number;
   /** Client connections at once. Default 16. */
   maxConnections?: number;
+  /** Sockets connected but not yet authenticated; a new one past it closes the oldest. Default 8. */
+  maxPendingConnections?: number;
+  /** How long a socket may take from connecting to an authenticated WebSocket, in ms. Default 5,000. */
+  handshakeTimeoutMs?: number;
+  /**
+   * How long a loaded version's top level may run before it is cut off and the load refused, in
+   * ms; 0: no limit. Default 5,000. (The app's own startup is never limited.) See budget.ts.
+   */
+  topLevelBudgetMs?: number;
+  /** How long each codeChange may run, in the dry run and at commit, in ms; 0: no limit. Default 1,000. */
+  codeChangeBudgetMs?: number;
 }
 
 export type ResolvedOptions = Required<AgentOptions>;
@@ -47,6 +59,10 @@ export function resolveOptions(options: AgentOptions): ResolvedOptions {
     allowProduction: options.allowProduction ?? false,
     maxPayload: options.maxPayload ?? 8 * 1024 * 1024,
     maxConnections: options.maxConnections ?? 16,
+    maxPendingConnections: options.maxPendingConnections ?? 8,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 5000,
+    topLevelBudgetMs: options.topLevelBudgetMs ?? DEFAULT_TOP_LEVEL_BUDGET_MS,
+    codeChangeBudgetMs: options.codeChangeBudgetMs ?? DEFAULT_CODE_CHANGE_BUDGET_MS,
   };
 }
 
@@ -83,5 +99,17 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AgentOptio
   if (env.HOTPATCH_PORT) options.port = int('HOTPATCH_PORT', env.HOTPATCH_PORT, 0);
   if (env.HOTPATCH_ALLOW_PRODUCTION === '1') options.allowProduction = true;
   if (env.HOTPATCH_MAX_PAYLOAD) options.maxPayload = int('HOTPATCH_MAX_PAYLOAD', env.HOTPATCH_MAX_PAYLOAD, 1024);
+  if (env.HOTPATCH_MAX_PENDING_CONNECTIONS) {
+    options.maxPendingConnections = int('HOTPATCH_MAX_PENDING_CONNECTIONS', env.HOTPATCH_MAX_PENDING_CONNECTIONS, 1);
+  }
+  if (env.HOTPATCH_HANDSHAKE_TIMEOUT_MS) {
+    options.handshakeTimeoutMs = int('HOTPATCH_HANDSHAKE_TIMEOUT_MS', env.HOTPATCH_HANDSHAKE_TIMEOUT_MS, 1);
+  }
+  if (env.HOTPATCH_TOP_LEVEL_BUDGET_MS) {
+    options.topLevelBudgetMs = int('HOTPATCH_TOP_LEVEL_BUDGET_MS', env.HOTPATCH_TOP_LEVEL_BUDGET_MS, 0);
+  }
+  if (env.HOTPATCH_CODE_CHANGE_BUDGET_MS) {
+    options.codeChangeBudgetMs = int('HOTPATCH_CODE_CHANGE_BUDGET_MS', env.HOTPATCH_CODE_CHANGE_BUDGET_MS, 0);
+  }
   return options;
 }

@@ -91,7 +91,8 @@ export const AgentErrorCode = {
 
 /** `error.data` of a LoadFailed error: what failed and where, in the code that was sent. */
 export interface LoadErrorData {
-  kind: 'syntax' | 'evaluation';
+  /** `timeout`: the top level ran past its time budget and was cut off (no line: it was stopped, not thrown). */
+  kind: 'syntax' | 'evaluation' | 'timeout';
   file: string;
   /** 1-based line and column in the code that was sent, when V8 reported them. */
   line?: number;
@@ -168,8 +169,12 @@ export interface UpgradePlan {
   ok: boolean;
   modules: PlanModule[];
   errors: UpgradeError[];
-  /** Before/after state of the first processes (dry run on copies), rendered JSON-safe. */
-  previews: { process: string; file: string; before: unknown; after: unknown }[];
+  /**
+   * Before/after state of the first processes (dry run on copies), rendered JSON-safe, each
+   * within about 256 KiB: past that, parts are left out (`$omitted`, `$truncated`, long strings
+   * as `{ $string, $length }`) and `truncated` is true.
+   */
+  previews: { process: string; file: string; before: unknown; after: unknown; truncated?: boolean }[];
   expiresAt: string;
   timings: { prepareMs: number };
 }
@@ -344,6 +349,12 @@ export const PrepareParams = z.strictObject({
    * commit they are killed while still suspended and their supervisors start them anew.
    */
   restart: z.boolean().default(false),
+  /**
+   * The plan's id, chosen by the client (a UUID; default: chosen by the agent). A client that
+   * stops waiting for the prepare can then abort the plan anyway: an abort that comes before
+   * its prepare has finished makes that prepare drop the plan (`ok: false`) when it does.
+   */
+  plan: z.string().min(1).max(100).optional(),
 });
 export type PrepareParams = z.input<typeof PrepareParams>;
 /**
@@ -369,7 +380,10 @@ export const commit = new RequestType<CommitParams, CommitResult, UpgradeErrorDa
 
 export const PlanParams = z.strictObject({ plan: z.string().max(100) });
 export type PlanParams = z.infer<typeof PlanParams>;
-/** Sent by a client to drop a prepared plan (the prepared versions are discarded). */
+/**
+ * Sent by a client to drop a prepared plan (the prepared versions are discarded). `aborted` is
+ * false when there was none; an id still being prepared is dropped when its prepare finishes.
+ */
 export const abort = new RequestType<PlanParams, { aborted: boolean }, void>('agent/abort');
 
 export const RollbackParams = z.strictObject({

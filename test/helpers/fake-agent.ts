@@ -29,6 +29,8 @@ export interface FakeAgentScript {
   afterAnswer?: unknown[];
   appName?: string;
   root?: string;
+  /** Fields of the handshake's reply to replace (the discovery record keeps the real ones). */
+  handshake?: Record<string, unknown>;
 }
 
 export class FakeAgent {
@@ -86,7 +88,7 @@ export class FakeAgent {
         agent.received.push(message);
         if (message.id === undefined) return;
         if (message.method === 'agent/initialize') {
-          socket.send(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: info }));
+          socket.send(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { ...info, ...script.handshake } }));
           send(script.afterHandshake);
           return;
         }

@@ -105,7 +105,11 @@ describe('the same sent by an agent', () => {
           : request.method === 'agent/processes'
             ? { processes: [] }
             : request.method === 'agent/getState'
-              ? { process: {}, state: { alive: true } }
+              ? // A well-formed reply: clients check replies against the protocol (replies.ts).
+                {
+                  process: { id: 'x#1', server: 'x', status: 'running', mailbox: 0, runsOldCode: false },
+                  state: { alive: true },
+                }
               : undefined,
     });
   });

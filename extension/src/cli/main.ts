@@ -21,6 +21,7 @@ import { SavePipeline, describeStateChange, type SaveOutcome } from '../engine/s
 import { createStateTypes } from '../engine/state-types-adapter';
 import { needingRestart } from '../engine/needs-restart';
 import { offerRestart, restartOne } from './restart';
+import { complain, say } from './terminal';
 
 interface GlobalOptions {
   discoveryDir: string;
@@ -34,7 +35,7 @@ async function connectAll(
   dir: string,
   requestTimeoutMs: number,
 ): Promise<{ clients: AgentClient[]; failures: string[] }> {
-  const records = readDiscoveryDir(dir, (message) => console.error(`hotpatch: ${message}`));
+  const records = readDiscoveryDir(dir, (message) => complain(`hotpatch: ${message}`));
   const settled = await Promise.allSettled(
     records.map((r) => AgentClient.connect(r.url, r.token, { requestTimeoutMs })),
   );
@@ -86,12 +87,12 @@ async function list(options: GlobalOptions): Promise<number> {
     if (options.json) {
       process.stdout.write(JSON.stringify({ agents, failures }, null, 2) + '\n');
     } else {
-      if (agents.length === 0) console.log(`no running agents in ${options.discoveryDir}`);
+      if (agents.length === 0) say(`no running agents in ${options.discoveryDir}`);
       for (const a of agents) {
-        console.log(`${a.appName} (pid ${a.pid}, node ${a.nodeVersion}, ${a.url}) — ${a.modules.length} hot modules`);
-        for (const m of a.modules) console.log(describeModule(a.root, m));
+        say(`${a.appName} (pid ${a.pid}, node ${a.nodeVersion}, ${a.url}) — ${a.modules.length} hot modules`);
+        for (const m of a.modules) say(describeModule(a.root, m));
       }
-      for (const f of failures) console.error(`failed: ${f}`);
+      for (const f of failures) complain(`failed: ${f}`);
     }
     return failures.length > 0 ? 1 : 0;
   } finally {
@@ -110,21 +111,21 @@ async function processes(options: GlobalOptions): Promise<number> {
     if (options.json) {
       process.stdout.write(JSON.stringify({ agents, failures }, null, 2) + '\n');
     } else {
-      if (agents.length === 0) console.log(`no running agents in ${options.discoveryDir}`);
+      if (agents.length === 0) say(`no running agents in ${options.discoveryDir}`);
       for (const a of agents) {
-        console.log(`${a.appName} (pid ${a.pid}) — ${a.processes.length} processes`);
+        say(`${a.appName} (pid ${a.pid}) — ${a.processes.length} processes`);
         for (const p of a.processes) {
           const where = p.file ? relative(a.root, p.file) : '(not hot)';
           const flags = [p.busyMs !== undefined ? `busy ${p.busyMs} ms` : '', p.runsOldCode ? 'runs old code' : '']
             .filter(Boolean)
             .join(', ');
-          console.log(
+          say(
             `  ${p.id.padEnd(16)} ${(p.name ?? '-').padEnd(16)} ${where.padEnd(24)} vsn ${(p.vsn ?? '-').padEnd(8)} ` +
               `${p.status.padEnd(9)} mailbox ${p.mailbox}${flags ? `  ${flags}` : ''}`,
           );
         }
       }
-      for (const f of failures) console.error(`failed: ${f}`);
+      for (const f of failures) complain(`failed: ${f}`);
     }
     return failures.length > 0 ? 1 : 0;
   } finally {
@@ -138,7 +139,7 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
   const report: unknown[] = [];
   const restarts = new Set<AgentClient>();
   try {
-    for (const f of failures) console.error(`could not connect: ${f}`);
+    for (const f of failures) complain(`could not connect: ${f}`);
     for (const file of files) {
       try {
         const outcomes = await hotLoadFile(clients, file, 'cli');
@@ -154,6 +155,7 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
               ok: !o.error,
               error: o.error,
               version: o.result?.modules[0]?.current,
+              planId: o.planId,
               plan: o.plan,
               processes: o.result?.processes,
               warnings: o.result?.warnings ?? [],
@@ -162,13 +164,13 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
             })),
           );
         } else {
-          for (const o of outcomes) (o.error ? console.error : console.log)(describeOutcome(o));
+          for (const o of outcomes) (o.error ? complain : say)(describeOutcome(o));
         }
       } catch (error) {
         failed = true;
         const message = error instanceof Error ? error.message : String(error);
         if (options.json) report.push({ file, ok: false, error: message });
-        else console.error(`✗ ${message}`);
+        else complain(`✗ ${message}`);
       }
     }
     if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -183,7 +185,7 @@ async function restartApps(pids: string[], options: GlobalOptions): Promise<numb
   const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
   try {
     const chosen = pids.length === 0 ? clients : clients.filter((c) => pids.includes(String(c.info.pid)));
-    if (chosen.length === 0) console.error(`no running agent${pids.length ? ` with pid ${pids.join(', ')}` : ''}`);
+    if (chosen.length === 0) complain(`no running agent${pids.length ? ` with pid ${pids.join(', ')}` : ''}`);
     for (const client of chosen) await restartOne(client);
     return chosen.length === 0 || failures.length > 0 ? 1 : 0;
   } finally {
@@ -239,9 +241,9 @@ async function watchDir(dir: string, options: GlobalOptions & { debounce: string
       try {
         await refresh();
         const outcome = await pipeline.onSave(file, await readFile(file, 'utf8'), 'cli');
-        console.log(describeSave(outcome, root));
+        say(describeSave(outcome, root));
       } catch (error) {
-        console.error(`✗ ${relative(root, file)}: ${error instanceof Error ? error.message : String(error)}`);
+        complain(`✗ ${relative(root, file)}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     busy = false;
@@ -264,7 +266,7 @@ async function watchDir(dir: string, options: GlobalOptions & { debounce: string
       }, debounceMs),
     );
   });
-  console.log(`watching ${root} (Ctrl+C stops)`);
+  say(`watching ${root} (Ctrl+C stops)`);
   await new Promise<void>((done) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done());
   });

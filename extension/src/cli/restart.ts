@@ -6,6 +6,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { AgentClient } from '../engine/agent-client';
+import { printable, say } from './terminal';
 
 export async function offerRestart(clients: AgentClient[], always: boolean): Promise<void> {
   for (const client of clients) {
@@ -13,12 +14,12 @@ export async function offerRestart(clients: AgentClient[], always: boolean): Pro
     let restart = always;
     if (!restart && process.stdin.isTTY && process.stdout.isTTY) {
       const prompt = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await prompt.question(`Restart ${app} to apply what could not apply in place? [y/N] `);
+      const answer = await prompt.question(printable(`Restart ${app} to apply what could not apply in place? [y/N] `));
       prompt.close();
       restart = /^y(es)?$/i.test(answer.trim());
     }
     if (!restart) {
-      console.log(`  to apply it: hotpatch restart ${client.info.pid} (or hotpatch load --restart)`);
+      say(`  to apply it: hotpatch restart ${client.info.pid} (or hotpatch load --restart)`);
       continue;
     }
     await restartOne(client);
@@ -27,5 +28,5 @@ export async function offerRestart(clients: AgentClient[], always: boolean): Pro
 
 export async function restartOne(client: AgentClient): Promise<void> {
   const { pid } = await client.restart();
-  console.log(`↻ ${client.info.appName} (pid ${client.info.pid}) restarted as pid ${pid}`);
+  say(`↻ ${client.info.appName} (pid ${client.info.pid}) restarted as pid ${pid}`);
 }

@@ -5,8 +5,10 @@
 import { EventEmitter } from 'node:events';
 import * as protocol from 'hotpatch-agent/protocol';
 import { connectionOverWebSocket } from 'hotpatch-agent/websocket-rpc';
-import { ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc/node';
 import WebSocket from 'ws';
+import type { z } from 'zod';
+import { AgentInfo, checked, notificationSchemas, resultSchemas } from './replies';
 
 declare const CLIENT_VERSION: string;
 
@@ -121,18 +123,25 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     connection.listen();
     let info: protocol.AgentInfo;
     let timedOut = false;
+    let invalid: Error | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       socket.terminate();
     }, timeoutMs);
     try {
-      info = await connection.sendRequest(protocol.initialize, {
+      const reply = await connection.sendRequest(protocol.initialize, {
         protocolVersion: protocol.PROTOCOL_VERSION,
         client: { name: 'hotpatch', version: typeof CLIENT_VERSION === 'string' ? CLIENT_VERSION : '0.0.0' },
       });
+      try {
+        info = checked(AgentInfo, reply, `the handshake reply of the agent at ${url}`);
+      } catch (error) {
+        throw (invalid = error as Error);
+      }
     } catch (error) {
       const open = socket.readyState === WebSocket.OPEN;
       socket.terminate();
+      if (invalid) throw invalid;
       if (open) throw toAgentError(error);
       throw new Error(
         timedOut
@@ -143,18 +152,21 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
       clearTimeout(timer);
     }
     const client = new AgentClient(url, info, socket, connection, requestTimeoutMs);
-    connection.onNotification(protocol.moduleLoaded, ({ module }) => {
-      client.emit('moduleLoaded', module);
-    });
-    connection.onNotification(protocol.modulePurged, ({ module }) => {
-      client.emit('modulePurged', module);
-    });
-    connection.onNotification(protocol.processStarted, ({ process }) => {
-      client.emit('processStarted', process);
-    });
-    connection.onNotification(protocol.processExited, ({ process, reason }) => {
-      client.emit('processExited', process, reason);
-    });
+    // A notification of the wrong shape is dropped: there is no one to answer, and the next
+    // read of modules and processes brings the truth.
+    const on = <M extends keyof typeof notificationSchemas>(
+      method: M,
+      handle: (params: ReturnType<(typeof notificationSchemas)[M]['parse']>) => void,
+    ): void => {
+      connection.onNotification(method, (params: unknown) => {
+        const parsed = notificationSchemas[method].safeParse(params);
+        if (parsed.success) handle(parsed.data as ReturnType<(typeof notificationSchemas)[M]['parse']>);
+      });
+    };
+    on('agent/moduleLoaded', ({ module }) => client.emit('moduleLoaded', module));
+    on('agent/modulePurged', ({ module }) => client.emit('modulePurged', module));
+    on('agent/processStarted', ({ process }) => client.emit('processStarted', process));
+    on('agent/processExited', ({ process, reason }) => client.emit('processExited', process, reason));
     if (socket.readyState !== WebSocket.OPEN) {
       connection.dispose();
       throw new Error(`agent at ${url} closed the connection during the handshake`);
@@ -223,6 +235,11 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     return this.#request(protocol.replaceState, { process, state });
   }
 
+  /** The agent as messages name it. */
+  get #name(): string {
+    return `agent ${this.info.appName} (pid ${this.info.pid})`;
+  }
+
   close(): void {
     this.connection.dispose();
     this.socket.close();
@@ -230,27 +247,28 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
 
   /**
    * Sends a request and waits at most `timeoutMs` for its answer: an agent that accepted the
-   * connection and then went silent must not hang the CLI or a save. (The late answer, if any,
-   * is dropped by the connection; the caller decides whether to keep it.)
+   * connection and then went silent must not hang the CLI or a save. Past the deadline the
+   * request is cancelled, which also settles it in the connection (see websocket-rpc.ts), so
+   * nothing stays pending for an answer that may never come; a late answer is dropped.
    */
   async #request<P, R>(type: RequestType<P, R, unknown>, params: P, timeoutMs = this.requestTimeoutMs): Promise<R> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const seconds = Number((timeoutMs / 1000).toFixed(1));
-        reject(
-          new AgentTimeoutError(
-            `agent ${this.info.appName} (pid ${this.info.pid}) did not answer ${type.method} within ${seconds} s`,
-          ),
-        );
-      }, timeoutMs);
-    });
+    const cancellation = new CancellationTokenSource();
+    let late: AgentTimeoutError | undefined;
+    // Past the deadline the request is cancelled, which settles it (rejected) in the connection.
+    const timer = setTimeout(() => {
+      const seconds = Number((timeoutMs / 1000).toFixed(1));
+      late = new AgentTimeoutError(`${this.#name} did not answer ${type.method} within ${seconds} s`);
+      cancellation.cancel();
+    }, timeoutMs);
     try {
-      return (await Promise.race([this.connection.sendRequest(type.method, params), timeout])) as R;
+      const reply = await this.connection.sendRequest(type.method, params, cancellation.token);
+      const schema = resultSchemas[type.method as keyof typeof resultSchemas] as unknown as z.ZodType<R>;
+      return checked(schema, reply, `the reply of ${this.#name} to ${type.method}`);
     } catch (error) {
-      throw toAgentError(error);
+      throw late ?? toAgentError(error);
     } finally {
       clearTimeout(timer);
+      cancellation.dispose();
     }
   }
 }

@@ -13,7 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { statSync, watch, type FSWatcher } from 'node:fs';
-import { AgentErrorCode, type DiscoveryRecord } from 'hotpatch-agent/protocol';
+import { AgentErrorCode, type DiscoveryRecord, type ModuleInfo } from 'hotpatch-agent/protocol';
 import { AgentClient, AgentError, AgentRefusedError } from './agent-client';
 import { defaultDiscoveryDir, readDiscoveryDir } from './discovery';
 import { LiveModel, type AgentFacts, type AgentSnapshot } from './live-model';
@@ -43,6 +43,8 @@ export interface AgentPoolOptions {
   pollMs?: number;
   /** Told once about each discovery folder or record refused (see discovery.ts), for the user's log. */
   log?: (message: string) => void;
+  /** Modules kept per agent (see live-model.ts). Default 10,000. */
+  maxModulesPerAgent?: number;
 }
 
 export interface AgentPoolEvents {
@@ -101,7 +103,7 @@ interface Entry {
 }
 
 export class AgentPool extends EventEmitter<AgentPoolEvents> {
-  readonly #model = new LiveModel();
+  readonly #model: LiveModel;
   readonly #entries = new Map<string, Entry>();
   /** Discovered records by agent id, as of the last scan. */
   #records = new Map<string, DiscoveryRecord>();
@@ -134,6 +136,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
     this.#pollMs = options.pollMs ?? 2000;
     this.#log = options.log ?? (() => {});
     this.#explicit = endpointMap(options.explicitAgents ?? []);
+    this.#model = new LiveModel(options.maxModulesPerAgent);
   }
 
   /** The folder watched, or null. */
@@ -465,16 +468,20 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
     const apply = (changed: boolean): void => {
       if (changed) this.emit('changed', entry.id);
     };
-    client.on('moduleLoaded', (module) => {
+    const onModule = (module: ModuleInfo): void => {
       if (!live()) return;
+      const wasTruncated = this.#model.modulesTruncated(entry.id);
       apply(this.#model.setModule(entry.id, module));
-      this.#refreshProcesses(entry, connection, module.file);
-    });
-    client.on('modulePurged', (module) => {
-      if (!live()) return;
-      apply(this.#model.setModule(entry.id, module));
-      this.#refreshProcesses(entry, connection, module.file);
-    });
+      // A module past the cap is not kept: nothing of it to refresh.
+      if (this.#model.hasModule(entry.id, module.file)) this.#refreshProcesses(entry, connection, module.file);
+      else if (!wasTruncated) {
+        this.#log(
+          `${entry.url}: more than ${this.#model.maxModulesPerAgent} hot modules; the ones past that are not shown`,
+        );
+      }
+    };
+    client.on('moduleLoaded', onModule);
+    client.on('modulePurged', onModule);
     client.on('processStarted', (process) => {
       if (live()) apply(this.#model.processStarted(entry.id, process));
     });

@@ -4,25 +4,21 @@
  * (a .ts file compiled to .js), or, without a map, where its tsconfig's rootDir → outDir emits
  * it. Each agent gets code compiled for its Node version.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type {
-  StateShape,
-  CommitResult,
-  ModuleInfo,
-  Origin,
-  UpgradeError,
-  UpgradeErrorData,
-  UpgradePlan,
-} from 'hotpatch-agent/protocol';
+import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
+import { UpgradeErrorData } from './replies';
 import { emittedFile } from './tsconfig-mapping';
 
 export interface LoadOutcome {
   client: AgentClient;
   /** The module the file was loaded as. */
   module: ModuleInfo;
+  /** The id of the plan on this agent, chosen here so that it can be aborted even unanswered. */
+  planId: string;
   /** What the agent staged: processes, migrations, before/after previews. */
   plan?: UpgradePlan;
   /** Present when the upgrade committed. */
@@ -136,10 +132,12 @@ export async function upgradeTargets(
     targets.map(async ({ client, module }): Promise<LoadOutcome & { code: string }> => {
       const { code, compileMs } = await compileFor(client.info.nodeVersion, module);
       const started = performance.now();
-      const outcome = { client, module, code, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
+      const planId = randomUUID();
+      const outcome = { client, module, code, planId, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
       try {
         const shape = options.shapeFor?.({ client, module });
         const plan = await client.prepare({
+          plan: planId,
           modules: [{ file: module.file, code, source: text, origin }],
           extra: options.extra,
           restart: options.restart,
@@ -154,10 +152,15 @@ export async function upgradeTargets(
     }),
   );
 
-  // Phase 2: commit only when all prepared; otherwise abort the plans that did.
-  if (outcomes.some((o) => o.error)) {
-    await Promise.all(outcomes.filter((o) => o.plan?.ok).map((o) => o.client.abort(o.plan!.id).catch(() => false)));
-    for (const o of outcomes) o.error ??= 'not loaded: another instance failed to prepare';
+  // Phase 2: commit only when all prepared; otherwise abort every plan, those that prepared and
+  // those whose agent did not answer (still preparing, maybe: it drops the plan when done).
+  const failed = outcomes.filter((o) => o.error);
+  if (failed.length > 0) {
+    await Promise.all(
+      outcomes.filter((o) => o.plan?.ok !== false).map((o) => o.client.abort(o.planId).catch(() => false)),
+    );
+    const names = failed.map((o) => `${o.client.info.appName} (pid ${o.client.info.pid})`).join(', ');
+    for (const o of outcomes) o.error ??= `not loaded: another instance failed to prepare (${names}); aborted`;
     return outcomes;
   }
   await Promise.all(
@@ -185,15 +188,13 @@ function describeUpgradeError(error: UpgradeError, file: string, code: string): 
 }
 
 function describeAgentError(error: unknown): string {
-  if (error instanceof AgentError && isUpgradeErrorData(error.data)) {
-    return `${error.data.stage} failed, nothing changed: ${error.data.errors
+  // The error's data is the agent's too: used only when it has the protocol's shape.
+  const data = error instanceof AgentError ? UpgradeErrorData.safeParse(error.data) : undefined;
+  if (data?.success) {
+    return `${data.data.stage} failed, nothing changed: ${data.data.errors
       .map((e) => (e.process ? `${e.process}: ${e.message}` : e.message))
       .join('; ')}`;
   }
   if (error instanceof CompileError) return error.message;
   return error instanceof Error ? error.message : String(error);
-}
-
-function isUpgradeErrorData(data: unknown): data is UpgradeErrorData {
-  return typeof data === 'object' && data !== null && 'stage' in data && 'errors' in data;
 }

@@ -9,6 +9,10 @@
  * processStarted/processExited; the version a process runs and whether it runs old code change
  * without a notification when its module loads or purges, so the pool re-reads the processes
  * of a module after each of those. Mailbox sizes and busy times are as of the last read.
+ *
+ * An agent is another process, and not necessarily a well-behaved one: the modules kept per
+ * agent are capped (`maxModulesPerAgent`), so a flood of `moduleLoaded` for new files cannot
+ * grow the language server without bound. Modules past the cap are left out, and said to be.
  */
 import type { AgentInfo, ModuleInfo, ProcessInfo } from 'hotpatch-agent/protocol';
 
@@ -49,6 +53,8 @@ export interface AgentSnapshot {
   readonly modules: readonly ModuleSnapshot[];
   /** Every process, sorted by id, including those of servers outside hot modules. */
   readonly processes: readonly ProcessInfo[];
+  /** The agent reported more modules than the cap: those past it are not in `modules`. */
+  readonly modulesTruncated: boolean;
 }
 
 interface AgentRecord {
@@ -62,9 +68,13 @@ interface AgentRecord {
   failures: number;
   connectedAt: string | undefined;
   modules: Map<string, ModuleInfo>;
+  modulesTruncated: boolean;
   processes: Map<string, ProcessInfo>;
   snapshot: AgentSnapshot | undefined;
 }
+
+/** The default cap on the modules kept per agent: the benchmarks go to 5,000. */
+export const DEFAULT_MAX_MODULES_PER_AGENT = 10_000;
 
 export type AgentFacts = Partial<
   Pick<AgentRecord, 'discovered' | 'explicit' | 'info' | 'state' | 'lastError' | 'failures' | 'connectedAt'>
@@ -76,6 +86,8 @@ const byId = new Intl.Collator('en', { numeric: true });
 export class LiveModel {
   readonly #agents = new Map<string, AgentRecord>();
   #snapshot: readonly AgentSnapshot[] | undefined;
+
+  constructor(readonly maxModulesPerAgent = DEFAULT_MAX_MODULES_PER_AGENT) {}
 
   has(id: string): boolean {
     return this.#agents.has(id);
@@ -93,6 +105,7 @@ export class LiveModel {
       failures: 0,
       connectedAt: undefined,
       modules: new Map(),
+      modulesTruncated: false,
       processes: new Map(),
       snapshot: undefined,
       ...facts,
@@ -124,15 +137,32 @@ export class LiveModel {
   setModules(id: string, modules: ModuleInfo[]): boolean {
     const agent = this.#agents.get(id);
     if (!agent) return false;
-    agent.modules = new Map(modules.map((m) => [m.file, m]));
+    agent.modules = new Map(modules.slice(0, this.maxModulesPerAgent).map((m) => [m.file, m]));
+    agent.modulesTruncated = modules.length > agent.modules.size;
     this.#touch(agent);
     return true;
+  }
+
+  /** Whether the agent reported more modules than the cap. */
+  modulesTruncated(id: string): boolean {
+    return this.#agents.get(id)?.modulesTruncated === true;
+  }
+
+  /** Whether the agent's module from `file` is kept (false past the cap). */
+  hasModule(id: string, file: string): boolean {
+    return this.#agents.get(id)?.modules.has(file) === true;
   }
 
   /** A module as `agent/moduleLoaded`, `agent/modulePurged` or a load/commit result reports it. */
   setModule(id: string, module: ModuleInfo): boolean {
     const agent = this.#agents.get(id);
     if (!agent) return false;
+    if (!agent.modules.has(module.file) && agent.modules.size >= this.maxModulesPerAgent) {
+      if (agent.modulesTruncated) return false;
+      agent.modulesTruncated = true;
+      this.#touch(agent);
+      return true;
+    }
     agent.modules.set(module.file, module);
     this.#touch(agent);
     return true;
@@ -221,6 +251,7 @@ export class LiveModel {
       connectedAt: agent.connectedAt,
       modules: Object.freeze(modules),
       processes: Object.freeze(processes),
+      modulesTruncated: agent.modulesTruncated,
     });
     return agent.snapshot;
   }

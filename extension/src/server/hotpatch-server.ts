@@ -46,6 +46,8 @@ export interface ServerSettings {
   loadOnSave?: boolean;
   /** How long an agent may take to answer a request before the save (or command) is reported failed. Default 10000. */
   requestTimeoutMs?: number;
+  /** Modules kept per agent in the live model; past it the rest are not shown. Default 10000. */
+  maxModulesPerAgent?: number;
 }
 
 const GENERATE = 'Generate migration';
@@ -59,7 +61,8 @@ export class HotpatchServer {
   readonly #pending = new Map<string, NodeJS.Timeout>();
   /** State changes found at the last save of each file, for the code action. */
   readonly #changes = new Map<string, StateChange[]>();
-  #settings: Required<Omit<ServerSettings, 'agents' | 'discoveryDir' | 'requestTimeoutMs'>> & ServerSettings = {
+  #settings: Required<Omit<ServerSettings, 'agents' | 'discoveryDir' | 'requestTimeoutMs' | 'maxModulesPerAgent'>> &
+    ServerSettings = {
     debounceMs: 20,
     loadOnSave: true,
   };
@@ -140,6 +143,7 @@ export class HotpatchServer {
       ...(this.#settings.discoveryDir ? { discoveryDir: this.#settings.discoveryDir } : {}),
       explicitAgents: this.#settings.agents ?? [],
       requestTimeoutMs: this.#settings.requestTimeoutMs,
+      maxModulesPerAgent: this.#settings.maxModulesPerAgent,
       log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
     });
     this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));

@@ -17,6 +17,7 @@ import {
   endDefinitions,
   type ServerDefinition,
 } from '../processes/define-server';
+import { BudgetExceeded, runWithinBudget, topLevelBudget } from './budget';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { captureTimers, type OwnedTimers } from './timer-ownership';
 
@@ -47,7 +48,8 @@ export class LoadFailure extends Error {
 
 export function formatLoadError(data: LoadErrorData): string {
   const where = data.line === undefined ? data.file : `${data.file}:${data.line}:${data.column ?? 1}`;
-  const what = data.kind === 'syntax' ? 'syntax error' : 'top level threw';
+  const what =
+    data.kind === 'syntax' ? 'syntax error' : data.kind === 'timeout' ? 'top level cut off' : 'top level threw';
   return `${where}: ${what}: ${data.message}`;
 }
 
@@ -74,7 +76,8 @@ export function captureTopLevel<T>(
   beginDefinitions(collector);
   const frame = enterTopLevel(file, loading);
   try {
-    const { result, timers } = captureTimers(evaluate);
+    // A loading version's timers are held until it is committed (see timer-ownership.ts).
+    const { result, timers } = captureTimers(evaluate, loading);
     return { result, timers, servers: collector.definitions };
   } finally {
     leaveTopLevel(frame);
@@ -85,17 +88,32 @@ export function captureTopLevel<T>(
 /**
  * Compiles and runs `code` as a fresh CommonJS module for `file`. Throws LoadFailure.
  * `exports` starts the module's exports (a live module's patch keeps the running ones).
+ * The top level runs within its time budget (see budget.ts): one that never yields is cut off.
  */
 export function evaluateVersion(file: string, code: string, exports?: unknown): Evaluated {
   const module = new NodeModule(file, null);
   if (exports !== undefined) module.exports = exports;
   module.filename = file;
   module.paths = NodeModule._nodeModulePaths(dirname(file));
+  const budgetMs = topLevelBudget();
   try {
-    const { timers, servers } = captureTopLevel(file, () => originalCompile.call(module, code, file), true);
+    const { timers, servers } = captureTopLevel(
+      file,
+      () => runWithinBudget(() => originalCompile.call(module, code, file), budgetMs),
+      true,
+    );
     module.loaded = true;
     return { exports: module.exports, timers, servers };
   } catch (error) {
+    if (error instanceof BudgetExceeded) {
+      throw new LoadFailure({
+        kind: 'timeout',
+        file,
+        message:
+          `it ran past its time budget of ${budgetMs} ms and was stopped (a loop that never ends?); ` +
+          'the version is refused, the current one keeps serving (topLevelBudgetMs, HOTPATCH_TOP_LEVEL_BUDGET_MS)',
+      });
+    }
     throw new LoadFailure(describeLoadError(file, error));
   }
 }

@@ -7,6 +7,13 @@
  * Top levels nest (a module requires another hot module while it evaluates), so captures
  * form a stack and each handle belongs to the innermost one. The globals are wrapped only
  * while the stack is non-empty: nothing costs anything between loads.
+ *
+ * A version being prepared is not running yet, and may never run (its plan can be aborted or
+ * expire): the timeouts and intervals its top level starts are held until it is committed.
+ * Their callbacks are gated: a tick that comes while held does nothing, and a timeout that came
+ * due is started again (`refresh()`, same handle) when the version is released at commit, so
+ * it runs its full delay after that. Immediates are not held: they run in the next turn, as
+ * part of evaluating the version, where its guard (version-guard.ts) still catches them.
  */
 
 type Handle = NodeJS.Timeout | NodeJS.Immediate;
@@ -17,6 +24,39 @@ export class OwnedTimers {
   readonly #statementOf = new Map<Handle, number>();
   /** The statement running now. */
   statement = -1;
+  /** Holding the callbacks of the timers started into this set (a prepared version's), until release. */
+  #held = false;
+  /** Timeouts that came due while held: started again at release. */
+  readonly #due = new Set<NodeJS.Timeout>();
+
+  get held(): boolean {
+    return this.#held;
+  }
+
+  /** From now until `release()`, timers started into this set do not run their callbacks. */
+  hold(): void {
+    this.#held = true;
+  }
+
+  /** The version was committed: its timers run; a timeout that came due meanwhile starts again. */
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    for (const handle of this.#due) if (this.#handles.has(handle)) handle.refresh();
+    this.#due.clear();
+  }
+
+  /** `callback`, doing nothing while this set is held (a timeout's due-ness noted for release). */
+  gate(callback: (...args: unknown[]) => unknown, repeats: boolean): (...args: unknown[]) => unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the gate needs both `this`es
+    const owner = this;
+    return function (this: NodeJS.Timeout, ...args: unknown[]): unknown {
+      if (!owner.#held) return Reflect.apply(callback, this, args);
+      // Node calls a timer's callback on its handle. An interval ticks again by itself.
+      if (!repeats) owner.#due.add(this);
+      return undefined;
+    };
+  }
 
   add(handle: Handle): void {
     this.#handles.add(handle);
@@ -51,6 +91,7 @@ export class OwnedTimers {
     }
     this.#handles.clear();
     this.#statementOf.clear();
+    this.#due.clear();
   }
 }
 
@@ -65,10 +106,17 @@ const originals = {
   setImmediate: globalThis.setImmediate,
 };
 
-function wrap<F extends (...args: never[]) => Handle>(original: F): F {
+function wrap<F extends (...args: never[]) => Handle>(original: F, kind: 'timeout' | 'interval' | 'immediate'): F {
   const wrapped = function (this: unknown, ...args: Parameters<F>): Handle {
-    const handle = Reflect.apply(original, this, args) as Handle;
-    stack.at(-1)?.add(handle);
+    const owner = stack.at(-1);
+    const [callback, ...rest] = args as unknown[];
+    const held = owner?.held && kind !== 'immediate' && typeof callback === 'function';
+    const handle = Reflect.apply(
+      original,
+      this,
+      held ? [owner.gate(callback as (...a: unknown[]) => unknown, kind === 'interval'), ...rest] : args,
+    ) as Handle;
+    owner?.add(handle);
     return handle;
   };
   // Keep util.promisify(setTimeout) and friends working while wrapped.
@@ -77,9 +125,9 @@ function wrap<F extends (...args: never[]) => Handle>(original: F): F {
 }
 
 const wrapped = {
-  setTimeout: wrap(originals.setTimeout),
-  setInterval: wrap(originals.setInterval),
-  setImmediate: wrap(originals.setImmediate),
+  setTimeout: wrap(originals.setTimeout, 'timeout'),
+  setInterval: wrap(originals.setInterval, 'interval'),
+  setImmediate: wrap(originals.setImmediate, 'immediate'),
 };
 
 /** The top-level statement now running in the innermost capture (a live module's mark). */
@@ -101,9 +149,13 @@ export function endCapture(owner: OwnedTimers): void {
   if (stack.length === 0) Object.assign(globalThis, originals);
 }
 
-/** Runs `evaluate` (a version's top level) and returns what it started, cleared again if it throws. */
-export function captureTimers<T>(evaluate: () => T): { result: T; timers: OwnedTimers } {
+/**
+ * Runs `evaluate` (a version's top level) and returns what it started, cleared again if it
+ * throws; with `hold`, what it started is held until `timers.release()` (a version being loaded).
+ */
+export function captureTimers<T>(evaluate: () => T, hold = false): { result: T; timers: OwnedTimers } {
   const timers = new OwnedTimers();
+  if (hold) timers.hold();
   beginCapture(timers);
   try {
     return { result: evaluate(), timers };

@@ -4,6 +4,7 @@
  * succeeded, so a codeChange that writes to its input and then throws leaves nothing behind.
  * Results that cannot be a state (undefined, a promise) are refused.
  */
+import { BudgetExceeded } from '../code-server/budget';
 import type { StateShape, UpgradeError } from '../protocol';
 import type { AnySpec, CodeChangeFrom } from './define-server';
 import type { ServerProcess } from './server-process';
@@ -13,6 +14,8 @@ import { checkShape } from './state-shape';
 export interface MigrationStage {
   module: { file: string };
   shape: StateShape | undefined;
+  /** Whether any server of the new code has a codeChange (else states are kept, uncopied). */
+  hasMigration: boolean;
   migrate(process: ServerProcess, copy: () => unknown): unknown;
 }
 
@@ -20,47 +23,81 @@ export interface MigrationStage {
 export class MigrationRefused extends Error {}
 
 /**
- * Runs the stage's migration of `process` on a copy of its live state and checks the result;
- * on failure records why in `errors` and returns undefined. The live state is never passed to
- * a codeChange; without one it is kept as it is (same object), since nothing changes it.
+ * One process's migration, in three steps so that only the codeChange itself runs within its
+ * time budget (see chunked.ts): the copy of the live state is made first (a large state's copy
+ * is not its codeChange's time), then `run` calls the codeChange on it, then `finish` checks the
+ * result. The live state is never passed to a codeChange; without one it is kept as it is
+ * (same object), since nothing changes it.
  */
-export function migrateCopy(
-  stage: MigrationStage,
-  process: ServerProcess,
-  purpose: string,
-  errors: UpgradeError[],
-): { state: unknown } | undefined {
-  const fail = (message: string): undefined => {
-    errors.push({ file: stage.module.file, process: process.id, message });
-    return undefined;
-  };
-  const copy = (): unknown => {
-    try {
-      return copyState(process.state);
-    } catch (error) {
-      throw new MigrationRefused(`its state cannot be copied for ${purpose}: ${messageOf(error)}`);
+export class Migration {
+  readonly #copy: () => unknown;
+  #outcome: { state: unknown } | { error: string } | undefined;
+
+  constructor(
+    readonly stage: MigrationStage,
+    readonly process: ServerProcess,
+    purpose: string,
+  ) {
+    let copied: { value: unknown } | { error: string } | undefined;
+    if (stage.hasMigration) {
+      try {
+        copied = { value: copyState(process.state) };
+      } catch (error) {
+        copied = { error: `its state cannot be copied for ${purpose}: ${messageOf(error)}` };
+      }
     }
-  };
-  let state: unknown;
-  try {
-    state = stage.migrate(process, copy);
-  } catch (error) {
-    return fail(error instanceof MigrationRefused ? error.message : `codeChange threw: ${messageOf(error)}`);
+    this.#copy = () => {
+      copied ??= { value: copyState(process.state) };
+      if ('error' in copied) throw new MigrationRefused(copied.error);
+      return copied.value;
+    };
   }
-  const problem = stage.shape ? checkShape(state, stage.shape) : undefined;
-  return problem ? fail(`codeChange returned ${problem}`) : { state };
+
+  /** The codeChange, on the copy (what runs within the budget). */
+  run(): void {
+    try {
+      this.#outcome = { state: this.stage.migrate(this.process, this.#copy) };
+    } catch (error) {
+      this.#outcome = {
+        error: error instanceof MigrationRefused ? error.message : `codeChange threw: ${messageOf(error)}`,
+      };
+    }
+  }
+
+  /** The new state once checked, or undefined with why recorded in `errors`. */
+  finish(errors: UpgradeError[]): { state: unknown } | undefined {
+    const outcome = this.#outcome ?? { error: 'codeChange did not run' };
+    let problem = 'error' in outcome ? outcome.error : undefined;
+    if ('state' in outcome && this.stage.shape) {
+      const wrong = checkShape(outcome.state, this.stage.shape);
+      if (wrong) problem = `codeChange returned ${wrong}`;
+    }
+    if (problem === undefined && 'state' in outcome) return { state: outcome.state };
+    errors.push({ file: this.stage.module.file, process: this.process.id, message: problem! });
+    return undefined;
+  }
 }
 
-/** `spec`'s codeChange applied to `copy()`; `live` when it has none. */
+/**
+ * `spec`'s codeChange applied to `copy()`; `live` when it has none. One that returns after more
+ * than `budgetMs` is refused too (one that does not return is cut off: see runEachWithinBudget).
+ */
 export function runCodeChange(
   spec: AnySpec,
   from: CodeChangeFrom,
   live: unknown,
   copy: () => unknown,
   extra: unknown,
+  budgetMs = 0,
 ): unknown {
   if (typeof spec.codeChange !== 'function') return live;
-  const result = spec.codeChange(from, copy(), extra);
+  const input = copy();
+  const started = performance.now();
+  const result = spec.codeChange(from, input, extra);
+  const ms = performance.now() - started;
+  if (budgetMs > 0 && ms > budgetMs) {
+    throw new MigrationRefused(`codeChange ran ${Math.round(ms)} ms, past its time budget of ${budgetMs} ms`);
+  }
   if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
     // Refused either way; a rejection nobody handles would end the app a moment later.
     (result as PromiseLike<unknown>).then(undefined, () => {});
@@ -72,6 +109,18 @@ export function runCodeChange(
     );
   }
   return result;
+}
+
+/** The error of a process whose migration was cut off at its time budget (runEachWithinBudget). */
+export function cutOff(file: string, error: BudgetExceeded): UpgradeError {
+  const process = (error.item as Migration | undefined)?.process.id;
+  return {
+    file,
+    ...(process ? { process } : {}),
+    message:
+      `codeChange ran past its time budget of ${error.budgetMs} ms and was stopped (a loop that never ends?) ` +
+      '(codeChangeBudgetMs, HOTPATCH_CODE_CHANGE_BUDGET_MS)',
+  };
 }
 
 /**

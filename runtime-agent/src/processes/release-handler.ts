@@ -9,9 +9,8 @@
  * upgrade of 100,000 processes never blocks the app for long.
  */
 import { randomUUID } from 'node:crypto';
-import { setImmediate as nextTick } from 'node:timers/promises';
 import type { CodeServer, HotModule, ModuleVersion, PreparedVersion } from '../code-server/code-server';
-import { LoadFailure } from '../code-server/evaluate';
+import { DEFAULT_CODE_CHANGE_BUDGET_MS } from '../code-server/budget';
 import type {
   CommitResult,
   LoadReport,
@@ -21,34 +20,23 @@ import type {
   UpgradeErrorData,
   UpgradePlan,
 } from '../protocol';
-import { migrateCopy, runCodeChange } from './migration';
+import { chunked, migrating } from './chunked';
+import { EarlyAborts } from './early-aborts';
+import { runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
-import { renderState } from './render-state';
+import { preview } from './render-state';
 import { describeWork, type ServerProcess } from './server-process';
+import { UnknownPlanError, UpgradeFailure, toUpgradeError } from './upgrade-errors';
+
+export { UnknownPlanError, UpgradeFailure } from './upgrade-errors';
 
 export interface ReleaseHandlerOptions {
   /** Prepared plans are dropped after this long. Default 60 s. */
   planTtlMs?: number;
   /** Processes handled per event-loop turn. Default 2,000. */
   chunkSize?: number;
-}
-
-/** The upgrade aborted; nothing changed. */
-export class UpgradeFailure extends Error {
-  constructor(readonly data: UpgradeErrorData) {
-    super(
-      `upgrade aborted (${data.stage}), nothing changed: ` +
-        data.errors.map((e) => `${e.process ? `${e.process}: ` : ''}${e.message}`).join('; '),
-    );
-    this.name = 'UpgradeFailure';
-  }
-}
-
-export class UnknownPlanError extends Error {
-  constructor(id: string) {
-    super(`no prepared plan '${id}': it was committed, aborted, or expired`);
-    this.name = 'UnknownPlanError';
-  }
+  /** Each codeChange's time budget in ms, in the dry run and at commit (see budget.ts); 0: none. Default 1,000. */
+  codeChangeBudgetMs?: number;
 }
 
 /** One module of a staged upgrade. */
@@ -74,6 +62,15 @@ interface StagedPlan {
   timer: NodeJS.Timeout;
 }
 
+export interface PrepareOptions {
+  extra?: unknown;
+  shapes?: Record<string, StateShape>;
+  previews?: number;
+  restart?: boolean;
+  /** The plan's id, when the client chose it (protocol.ts PrepareParams). */
+  plan?: string | undefined;
+}
+
 export interface UpgradeModuleInput {
   file: string;
   code: string;
@@ -85,6 +82,8 @@ export class ReleaseHandler {
   readonly #plans = new Map<string, StagedPlan>();
   readonly #planTtlMs: number;
   readonly #chunkSize: number;
+  readonly #budgetMs: number;
+  readonly #earlyAborts: EarlyAborts;
 
   constructor(
     readonly codeServer: CodeServer,
@@ -93,14 +92,15 @@ export class ReleaseHandler {
   ) {
     this.#planTtlMs = options.planTtlMs ?? 60_000;
     this.#chunkSize = options.chunkSize ?? 2000;
+    this.#budgetMs = options.codeChangeBudgetMs ?? DEFAULT_CODE_CHANGE_BUDGET_MS;
+    this.#earlyAborts = new EarlyAborts(this.#planTtlMs);
   }
 
   /** Stages an upgrade and reports what it would do. Nothing in the app changes. */
-  async prepare(
-    modules: UpgradeModuleInput[],
-    options: { extra?: unknown; shapes?: Record<string, StateShape>; previews?: number; restart?: boolean } = {},
-  ): Promise<UpgradePlan> {
+  async prepare(modules: UpgradeModuleInput[], options: PrepareOptions = {}): Promise<UpgradePlan> {
     const started = performance.now();
+    const id = options.plan ?? randomUUID();
+    if (this.#plans.has(id)) throw new Error(`plan id '${id}' is in use by a prepared plan`);
     const errors: UpgradeError[] = [];
     const stages: Stage[] = [];
     for (const input of modules) {
@@ -117,7 +117,10 @@ export class ReleaseHandler {
     // One pass over the table per module, shared by the dry run and the plan's counts.
     const live = new Map(stages.map((s) => [s.module.file, this.#initialized(s.module.file)]));
     if (errors.length === 0) await this.#dryRun(stages, live, errors, previews, options.previews ?? 20);
-    const id = randomUUID();
+    // The client stopped waiting and aborted it meanwhile (agent/abort with the id it chose).
+    if (this.#earlyAborts.take(id)) {
+      errors.push({ file: modules[0]!.file, message: 'aborted by the client while it was being prepared' });
+    }
     const expiresAt = new Date(Date.now() + this.#planTtlMs).toISOString();
     const plan: UpgradePlan = {
       id,
@@ -144,10 +147,13 @@ export class ReleaseHandler {
     return plan;
   }
 
-  /** Drops a prepared plan. False when there was none. */
+  /** Drops a prepared plan. False when there was none (one being prepared is dropped when it is). */
   abort(id: string): boolean {
     const plan = this.#plans.get(id);
-    if (!plan) return false;
+    if (!plan) {
+      this.#earlyAborts.add(id);
+      return false;
+    }
     this.#plans.delete(id);
     clearTimeout(plan.timer);
     for (const stage of plan.stages) this.codeServer.discard(stage.prepared);
@@ -202,7 +208,7 @@ export class ReleaseHandler {
           throw new Error(`the new version no longer defines server '${process.definition.key}'`);
         }
         const from = process.boundVersion?.info.vsn ?? base.info.vsn;
-        return runCodeChange(next, from, process.state, copy, extra);
+        return runCodeChange(next, from, process.state, copy, extra, this.#budgetMs);
       },
     };
   }
@@ -223,7 +229,9 @@ export class ReleaseHandler {
         }
         // The newer code knows both state formats, so it converts down (as in OTP).
         const current = base.servers.get(process.definition.key)?.spec;
-        return current ? runCodeChange(current, { down: version.info.vsn }, process.state, copy, extra) : process.state;
+        return current
+          ? runCodeChange(current, { down: version.info.vsn }, process.state, copy, extra, this.#budgetMs)
+          : process.state;
       },
     };
   }
@@ -243,13 +251,18 @@ export class ReleaseHandler {
   ): Promise<void> {
     for (const stage of stages) {
       if (stage.restart) continue;
-      await this.#chunked(live.get(stage.module.file)!, (process) => {
-        const before = previews.length < previewCount ? renderState(process.state) : undefined;
-        const migrated = migrateCopy(stage, process, 'a dry run', errors);
-        if (migrated && before !== undefined) {
-          previews.push({ process: process.id, file: stage.module.file, before, after: renderState(migrated.state) });
-        }
-      });
+      await migrating(
+        this.#chunkSize,
+        this.#budgetMs,
+        stage,
+        'a dry run',
+        live.get(stage.module.file)!,
+        errors,
+        (p, state) => {
+          // The live state is as it was: codeChange ran on a copy.
+          if (previews.length < previewCount) previews.push(preview(p.id, stage.module.file, p.state, state));
+        },
+      );
     }
   }
 
@@ -300,7 +313,7 @@ export class ReleaseHandler {
     const idle: Promise<void>[] = [];
     longestBlockMs = Math.max(
       longestBlockMs,
-      await this.#chunked(everyone, (p) => {
+      await chunked(this.#chunkSize, everyone, (p) => {
         const settled = p.suspend();
         if (p.busy) idle.push(settled);
       }),
@@ -336,10 +349,9 @@ export class ReleaseHandler {
       const live = list.filter((p) => p.initialized && p.status !== 'dead');
       // On a copy too: a codeChange that writes to its input and then throws (or whose
       // neighbour's throws) must leave the live state as it was, since nothing is installed.
-      const block = await this.#chunked(live, (process) => {
-        const migrated = migrateCopy(stage, process, 'the migration', errors);
-        if (migrated) next.set(process, migrated.state);
-      });
+      const block = await migrating(this.#chunkSize, this.#budgetMs, stage, 'the migration', live, errors, (p, state) =>
+        next.set(p, state),
+      );
       longestBlockMs = Math.max(longestBlockMs, block);
     }
     if (errors.length > 0) abort({ stage: 'migrate', errors });
@@ -363,7 +375,7 @@ export class ReleaseHandler {
     });
     longestBlockMs = Math.max(longestBlockMs, performance.now() - swapStarted);
     for (const { stage, list } of processes) {
-      const block = await this.#chunked(list, (process) => {
+      const block = await chunked(this.#chunkSize, list, (process) => {
         // Restarted processes die still suspended: their supervisors start them on the new code.
         if (stage.restart) process.kill('killed');
         else if (next.has(process)) process.state = next.get(process);
@@ -374,7 +386,7 @@ export class ReleaseHandler {
     // 4. Resume in chunks, the files still marked as upgrading (so no other upgrade can suspend
     // these processes meanwhile); then, in one step, clear the mark and resume the processes
     // spawned during the upgrade (supervisor restarts among them).
-    longestBlockMs = Math.max(longestBlockMs, await this.#chunked(everyone, (p) => p.resume()));
+    longestBlockMs = Math.max(longestBlockMs, await chunked(this.#chunkSize, everyone, (p) => p.resume()));
     const resumeStarted = performance.now();
     this.table.off('started', onStarted);
     for (const file of files) this.table.upgrading.delete(file);
@@ -395,27 +407,4 @@ export class ReleaseHandler {
       warnings,
     };
   }
-
-  /** Runs `each` over `items`, `chunkSize` per event-loop turn; returns the longest chunk in ms. */
-  async #chunked<T>(items: T[], each: (item: T) => void): Promise<number> {
-    let longest = 0;
-    for (let i = 0; i < items.length; i += this.#chunkSize) {
-      if (i > 0) await nextTick();
-      const chunkStarted = performance.now();
-      for (const item of items.slice(i, i + this.#chunkSize)) each(item);
-      longest = Math.max(longest, performance.now() - chunkStarted);
-    }
-    return longest;
-  }
-}
-
-function toUpgradeError(file: string, error: unknown): UpgradeError {
-  if (error instanceof LoadFailure) {
-    return { file, message: error.message, line: error.data.line, column: error.data.column };
-  }
-  return { file, message: messageOf(error) };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,12 @@
 /**
  * The agent's listening side: an HTTP server on a loopback address that accepts only
  * WebSocket upgrades passing the security checks, each becoming one JSON-RPC connection.
+ *
+ * A socket is pending from its TCP connection until its upgrade is accepted. Pending sockets
+ * cost the app file descriptors, and anything on the machine can open them, so there are at
+ * most `maxPendingConnections` (a new one closes the oldest: idle sockets cannot lock a client
+ * out for long) and each has `handshakeTimeoutMs` in all to complete its upgrade (a deadline,
+ * not an idle timer, so a request sent a byte at a time does not stretch it).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -17,6 +23,10 @@ export interface AgentServerOptions {
   maxPayload: number;
   /** Connections open at once; more are refused with 503. */
   maxConnections: number;
+  /** Sockets connected but not yet upgraded; past it the oldest is closed. */
+  maxPendingConnections: number;
+  /** How long a socket may take from connecting to an accepted upgrade. */
+  handshakeTimeoutMs: number;
   /** Called for each accepted connection before it starts listening. */
   onConnection(connection: MessageConnection): void;
 }
@@ -24,6 +34,8 @@ export interface AgentServerOptions {
 export class AgentServer {
   readonly #http: Server;
   readonly #wss: WebSocketServer;
+  /** Pending sockets, oldest first, with what ends their wait. */
+  readonly #pending = new Map<Socket, () => void>();
 
   private constructor(readonly options: AgentServerOptions) {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
@@ -34,6 +46,23 @@ export class AgentServer {
     this.#http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
       this.#upgrade(request, socket, head);
     });
+    this.#http.on('connection', (socket: Socket) => this.#connected(socket));
+  }
+
+  #connected(socket: Socket): void {
+    const timer = setTimeout(() => socket.destroy(), this.options.handshakeTimeoutMs);
+    timer.unref();
+    const settled = (): void => {
+      clearTimeout(timer);
+      this.#pending.delete(socket);
+    };
+    socket.once('close', settled);
+    this.#pending.set(socket, settled);
+    for (const [oldest, done] of this.#pending) {
+      if (this.#pending.size <= this.options.maxPendingConnections) break;
+      done();
+      oldest.destroy();
+    }
   }
 
   static async listen(options: AgentServerOptions): Promise<AgentServer> {
@@ -73,6 +102,7 @@ export class AgentServer {
       return;
     }
     this.#wss.handleUpgrade(request, socket, head, (webSocket) => {
+      this.#pending.get(socket)?.();
       webSocket.on('error', () => webSocket.terminate());
       const connection = connectionOverWebSocket(webSocket);
       webSocket.on('close', () => connection.dispose());

@@ -10,10 +10,17 @@
  * callback, which ended the process on either side. So every `$/` notification is checked here
  * against the shape the library expects, and dropped (notifications get no reply) when it does
  * not match or is one this protocol does not use.
+ *
+ * A request whose id is that of a request still in progress on the connection gets a -32600
+ * reply (the library would take it for the first one). And a request the sender stops waiting
+ * for (its deadline passed: see AgentClient) is cancelled: `$/cancelRequest` goes out and the
+ * request is settled here at once, so vscode-jsonrpc does not keep it pending forever when the
+ * other side never answers.
  */
 import {
   AbstractMessageReader,
   AbstractMessageWriter,
+  CancellationReceiverStrategy,
   createMessageConnection,
   type DataCallback,
   type Disposable,
@@ -27,32 +34,60 @@ import type WebSocket from 'ws';
 export const PARSE_ERROR = -32700;
 export const INVALID_REQUEST = -32600;
 export const INVALID_PARAMS = -32602;
+/** JSON-RPC's (LSP's) code for a request cancelled by its sender. */
+export const REQUEST_CANCELLED = -32800;
+
+/** Ids of the requests received on one connection and not yet answered, as strings (the library's keys). */
+type InProgress = Set<string>;
 
 class WebSocketReader extends AbstractMessageReader implements MessageReader {
-  constructor(private readonly socket: WebSocket) {
+  #callback: DataCallback | undefined;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly inProgress: InProgress,
+  ) {
     super();
     socket.on('close', () => this.fireClose());
     socket.on('error', (error) => this.fireError(error));
   }
 
   listen(callback: DataCallback): Disposable {
+    this.#callback = callback;
     const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
-      const message = decode(data, isBinary);
+      const message = decode(data, isBinary, this.inProgress);
       if ('error' in message) sendRaw(this.socket, { jsonrpc: '2.0', id: message.id, error: message.error });
       else if ('message' in message) callback(message.message);
     };
     this.socket.on('message', onMessage);
-    return { dispose: () => this.socket.off('message', onMessage) };
+    return {
+      dispose: () => {
+        this.#callback = undefined;
+        this.socket.off('message', onMessage);
+      },
+    };
+  }
+
+  /** Hands the connection a message as if it had come from the other side. */
+  deliver(message: Message): void {
+    this.#callback?.(message);
   }
 }
 
 class WebSocketWriter extends AbstractMessageWriter implements MessageWriter {
-  constructor(private readonly socket: WebSocket) {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly inProgress: InProgress,
+  ) {
     super();
     socket.on('close', () => this.fireClose());
   }
 
   write(message: Message): Promise<void> {
+    const response = message as { id?: unknown; method?: unknown };
+    if (response.method === undefined && (typeof response.id === 'string' || typeof response.id === 'number')) {
+      this.inProgress.delete(String(response.id));
+    }
     return new Promise((resolve) => {
       if (this.socket.readyState !== this.socket.OPEN) return resolve();
       this.socket.send(JSON.stringify(message), (error) => {
@@ -71,7 +106,7 @@ type Decoded =
   /** A notification nothing may see; JSON-RPC sends no reply to a notification. */
   | { dropped: string };
 
-function decode(data: WebSocket.RawData, isBinary: boolean): Decoded {
+function decode(data: WebSocket.RawData, isBinary: boolean, inProgress: InProgress): Decoded {
   if (isBinary) return { id: null, error: { code: INVALID_REQUEST, message: 'binary frames are not JSON-RPC' } };
   let value: unknown;
   try {
@@ -104,6 +139,14 @@ function decode(data: WebSocket.RawData, isBinary: boolean): Decoded {
         message: `Invalid params: ${message.method} takes its params by name (an object)`,
       },
     };
+  }
+  if (typeof message.method === 'string' && id !== null) {
+    // Its answer would be taken for the first one's, or the library would drop one of the two.
+    if (inProgress.has(String(id))) {
+      const text = `Invalid Request: id ${JSON.stringify(id)} is in use by a request in progress`;
+      return { id, error: { code: INVALID_REQUEST, message: text } };
+    }
+    inProgress.add(String(id));
   }
   return { message: message as unknown as Message };
 }
@@ -161,5 +204,19 @@ function sendRaw(socket: WebSocket, payload: object): void {
 
 /** A JSON-RPC connection over an open WebSocket; call `listen()` after registering handlers. */
 export function connectionOverWebSocket(socket: WebSocket): MessageConnection {
-  return createMessageConnection(new WebSocketReader(socket), new WebSocketWriter(socket));
+  const inProgress: InProgress = new Set();
+  const reader = new WebSocketReader(socket, inProgress);
+  return createMessageConnection(reader, new WebSocketWriter(socket, inProgress), undefined, {
+    cancellationStrategy: {
+      receiver: CancellationReceiverStrategy.Message,
+      sender: {
+        sendCancellation: (connection, id) => {
+          // Settled here, not by the other side's reply, which may never come.
+          reader.deliver({ jsonrpc: '2.0', id, error: { code: REQUEST_CANCELLED, message: 'cancelled' } } as Message);
+          return connection.sendNotification('$/cancelRequest', { id });
+        },
+        cleanup: () => {},
+      },
+    },
+  });
 }

@@ -1,0 +1,39 @@
+/**
+ * Text for a terminal. Most of what the CLI prints comes from agents (app names, module paths,
+ * process ids and names, error messages), and an agent is another process: a name carrying
+ * escape sequences could clear the screen, rewrite what was printed or set the clipboard
+ * (OSC 52). Every line goes through `printable`: control characters other than newline and tab
+ * (C0, DEL, C1, so ESC and the 8-bit CSI) and the invisible bidirectional overrides are shown as
+ * `\u001b`-style escapes. (`--json` output is JSON, which escapes them already.)
+ */
+
+/** C0 but \t and \n, DEL, C1, and the Unicode bidi marks, embeddings, overrides and isolates. */
+function unprintable(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x09 && code !== 0x0a) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+export function printable(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    out += unprintable(code) ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  }
+  return out;
+}
+
+/** console.log of printable text. */
+export function say(text: string): void {
+  console.log(printable(text));
+}
+
+/** console.error of printable text. */
+export function complain(text: string): void {
+  console.error(printable(text));
+}

@@ -1,0 +1,148 @@
+/**
+ * What an agent sends back, checked before use. An agent is another process, found through a
+ * folder (see discovery.ts): a reply of the wrong shape must give a clear error naming the agent
+ * and the field, not `p.id.padEnd is not a function` somewhere in a front end. Each schema is
+ * typed against its interface in the protocol, so the two cannot drift apart unnoticed; fields
+ * a newer agent adds are ignored (objects are not strict), wrong types are refused.
+ */
+import type * as protocol from 'hotpatch-agent/protocol';
+import { z } from 'zod';
+
+const text = z.string();
+const count = z.number().int().min(0);
+
+const VersionInfo = z.object({
+  vsn: text,
+  seq: count,
+  loadedAt: text,
+  origin: z.enum(['startup', 'editor', 'cli', 'protocol', 'rollback']),
+  hash: text,
+}) satisfies z.ZodType<protocol.VersionInfo>;
+
+const ModuleInfo = z.object({
+  file: text,
+  format: z.enum(['cjs', 'esm']),
+  sources: z.array(text),
+  exports: z.array(text),
+  current: VersionInfo,
+  old: VersionInfo.nullable(),
+}) satisfies z.ZodType<protocol.ModuleInfo>;
+
+const ProcessInfo = z.object({
+  id: text,
+  name: text.optional(),
+  file: text.optional(),
+  server: text,
+  vsn: text.optional(),
+  seq: count.optional(),
+  status: z.enum(['running', 'suspended', 'dead']),
+  mailbox: count,
+  busyMs: z.number().optional(),
+  runsOldCode: z.boolean(),
+}) satisfies z.ZodType<protocol.ProcessInfo>;
+
+export const AgentInfo = z.object({
+  protocolVersion: z.number(),
+  agentVersion: text,
+  pid: z.number().int().positive(),
+  appName: text,
+  root: text,
+  nodeVersion: text,
+  startedAt: text,
+}) satisfies z.ZodType<protocol.AgentInfo>;
+
+const UpgradeError = z.object({
+  file: text,
+  process: text.optional(),
+  message: text,
+  line: z.number().optional(),
+  column: z.number().optional(),
+}) satisfies z.ZodType<protocol.UpgradeError>;
+
+export const UpgradeErrorData = z.object({
+  stage: z.enum(['prepare', 'suspend', 'migrate']),
+  errors: z.array(UpgradeError),
+}) satisfies z.ZodType<protocol.UpgradeErrorData>;
+
+const LoadReport = z.object({
+  file: text,
+  mode: z.enum(['patched', 'reloaded']),
+  kept: count,
+  ran: z.array(text),
+  rebound: z.array(text),
+  added: z.array(text),
+  functions: z.array(text),
+  undone: z.array(text),
+  notApplied: z.array(text),
+}) satisfies z.ZodType<protocol.LoadReport>;
+
+const UpgradePlan = z.object({
+  id: text,
+  ok: z.boolean(),
+  modules: z.array(z.object({ file: text, fromVsn: text, toVsn: text, processes: count, migration: z.boolean() })),
+  errors: z.array(UpgradeError),
+  previews: z.array(
+    z.object({ process: text, file: text, before: z.unknown(), after: z.unknown(), truncated: z.boolean().optional() }),
+  ),
+  expiresAt: text,
+  timings: z.object({ prepareMs: z.number() }),
+}) satisfies z.ZodType<protocol.UpgradePlan>;
+
+const CommitResult = z.object({
+  modules: z.array(ModuleInfo),
+  reports: z.array(LoadReport),
+  processes: count,
+  timings: z.object({ suspendMs: z.number(), migrateMs: z.number(), totalMs: z.number(), longestBlockMs: z.number() }),
+  warnings: z.array(text),
+}) satisfies z.ZodType<protocol.CommitResult>;
+
+const LoadResult = z.object({
+  module: ModuleInfo,
+  report: LoadReport,
+  warnings: z.array(text),
+  timings: z.object({ evaluateMs: z.number(), totalMs: z.number() }),
+}) satisfies z.ZodType<protocol.LoadResult>;
+
+/** The schema of each request's result, by method. */
+export const resultSchemas = {
+  'agent/initialize': AgentInfo,
+  'agent/modules': z.object({ modules: z.array(ModuleInfo) }),
+  'agent/restart': z.object({ pid: z.number().int().positive() }),
+  'agent/load': LoadResult,
+  'agent/purge': z.object({ purged: z.boolean(), module: ModuleInfo, killed: z.array(ProcessInfo) }),
+  'agent/softPurge': z.object({ purged: z.boolean(), module: ModuleInfo, killed: z.array(ProcessInfo) }),
+  'agent/source': z.object({ version: VersionInfo, source: text, code: text }),
+  'agent/prepare': UpgradePlan,
+  'agent/commit': CommitResult,
+  'agent/abort': z.object({ aborted: z.boolean() }),
+  'agent/rollback': CommitResult,
+  'agent/processes': z.object({ processes: z.array(ProcessInfo) }),
+  'agent/getState': z.object({ process: ProcessInfo, state: z.unknown() }),
+  'agent/replaceState': z.object({ process: ProcessInfo }),
+} satisfies Record<string, z.ZodType>;
+
+/** The schema of each notification's params, by method. */
+export const notificationSchemas = {
+  'agent/moduleLoaded': z.object({ module: ModuleInfo }),
+  'agent/modulePurged': z.object({ module: ModuleInfo }),
+  'agent/processStarted': z.object({ process: ProcessInfo }),
+  'agent/processExited': z.object({ process: ProcessInfo, reason: text }),
+} satisfies Record<string, z.ZodType>;
+
+/** An agent's reply did not have the protocol's shape. */
+export class InvalidReplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidReplyError';
+  }
+}
+
+/** `value` as `schema` says, or InvalidReplyError naming `what` and the first fields that are wrong. */
+export function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(the whole reply)'}: ${issue.message}`);
+  throw new InvalidReplyError(`${what} is not what the protocol says: ${problems.join('; ')}`);
+}
