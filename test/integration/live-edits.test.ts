@@ -148,6 +148,21 @@ for (const runtime of nodeRuntimes()) {
         assert.equal(await app.get('/new'), 'no route');
       });
 
+      test('3b. a function that gains a parameter gets it from new callers, through the function the app holds', async () => {
+        const result = await load(setup.app, (t) =>
+          t
+            .replace(
+              /function describe\(list(: string\[\])?\)/,
+              (m, type: string | undefined) => `function describe(list${type ?? ''}, word${type ? ': string' : ''})`,
+            )
+            .replace('return `${list.length} items`;', 'return `${list.length} ${word}`;')
+            .replace('summary: `then ${describe(items)}`', "summary: `then ${describe(items, 'things')}`"),
+        );
+        assert.deepEqual(result.warnings, []);
+        const { summary } = await json<{ summary: string }>(app, '/items');
+        assert.match(summary, /^then \d+ things$/);
+      });
+
       test('4. a changed listen hands the running server over: same port, no refused request', async () => {
         const port = app.port;
         let refused = 0;

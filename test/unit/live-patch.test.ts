@@ -28,6 +28,10 @@ const cases: Record<string, [string, string]> = {
     'module.exports = async function (fastify) {\n  fastify.get("/", async () => fastify.items.length);\n};',
     'module.exports = async function (fastify) {\n  fastify.get("/", async () => ({ total: fastify.items.length }));\n};',
   ],
+  'arrows of every parameter form (each gets a rest parameter for arguments a newer body takes)': [
+    'const a = x => x;\nconst b = async x => x;\nconst c = () => 1;\nconst d = async () => 1;\nconst e = (p, q) => { return p; };\nsetTimeout(y => y, 1);',
+    'const a = x => x + 1;\nconst b = async x => x + 1;\nconst c = () => 2;\nconst d = async () => 2;\nconst e = (p, q) => { return q; };\nsetTimeout(y => y + 1, 1);',
+  ],
   'generators and getters': [
     'function* ids() { yield 1; }\nconst box = { get size() { return 1; }, *each() { yield 1; } };',
     'function* ids() { yield 2; }\nconst box = { get size() { return 2; }, *each() { yield 2; } };',

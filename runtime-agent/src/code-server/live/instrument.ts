@@ -8,7 +8,8 @@
  * Lines never move: the edits insert text inside lines, so stack traces and source maps keep
  * pointing at the right line.
  */
-import type { Identifier } from 'acorn';
+import { tokenizer, type Identifier } from 'acorn';
+import { arrowToken, secondToken } from './shape';
 import { Edits, type Edit } from './edits';
 import type { AnyNode } from './walk';
 import { isDeclarationOnly, type LiveClass, type LiveFunction, type ProgramModel } from './program';
@@ -36,17 +37,23 @@ export function instrumentFunctions(
   const prologues = new Map<LiveFunction, Edit[]>();
   for (const fn of model.functions) {
     if (fn.fixed || fn.member?.owner.hasPrivate) continue;
-    prologues.set(fn, addPrologue(fn, module.slotOf(fn.key), generation, edits));
+    prologues.set(fn, addPrologue(fn, module.slotOf(fn.key), generation, model.code, edits));
   }
   for (const klass of model.classes) instrumentClass(klass, model, module, generation, edits);
   return prologues;
 }
 
-/** The prologue of `fn`, as edits; `env` is the expression that gives its closure variables. */
+/**
+ * The prologue of `fn`, as edits; `env` is the expression that gives its closure variables.
+ * It forwards every argument the call got, not only the parameters this version declares: a
+ * newer body may take more (`handle(message, state)` becoming `handle(kind, message, state)`,
+ * called so by new code through the function the app holds).
+ */
 export function addPrologue(
   fn: LiveFunction,
   slot: number,
   generation: number,
+  code: string,
   edits: { insert(at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit },
   envExpression?: string,
 ): Edit[] {
@@ -57,20 +64,58 @@ export function addPrologue(
     return [edits.insert(bodyStart(node), `if(${guard})return ${HP}.construct(${slot},arguments,new.target);`, node)];
   }
   if (node.type === 'ArrowFunctionExpression') {
-    const args = `[${(node.params as Identifier[]).map((p) => p.name).join(',')}]`;
+    // An arrow has no `arguments` of its own: a rest parameter (not counted in its `length`) takes the others.
+    const params = node.params as Identifier[];
+    const rest: Edit[] = [];
+    if (params.length === 0) {
+      const close = closingParen(code, node.start, (node.body as AnyNode).start);
+      if (close !== undefined) rest.push(edits.insert(close, `...${REST}`, node));
+    } else if (parenthesized(code, node, params[0]!)) {
+      rest.push(edits.insert(params.at(-1)!.end, `,...${REST}`, node));
+    } else {
+      rest.push(edits.insert(params[0]!.start, '(', node), edits.insert(params[0]!.end, `,...${REST})`, node, true));
+    }
+    const args =
+      rest.length > 0
+        ? `[${[...params.map((p) => p.name), `...${REST}`].join(',')}]`
+        : `[${params.map((p) => p.name).join(',')}]`;
     const forward = `${HP}.call(${slot},this,${args}${env})`;
     if (node.expression) {
       const body = node.body;
-      return [edits.insert(body.start, `(${guard}?${forward}:(`, node), edits.insert(body.end, '))', node, true)];
+      return [
+        ...rest,
+        edits.insert(body.start, `(${guard}?${forward}:(`, node),
+        edits.insert(body.end, '))', node, true),
+      ];
     }
-    return [edits.insert(bodyStart(node), `if(${guard})return ${forward};`, node)];
+    return [...rest, edits.insert(bodyStart(node), `if(${guard})return ${forward};`, node)];
   }
-  // Its parameters when they are plain names: a function that never reads `arguments` then
-  // does not make V8 keep an arguments object on every call (the fast path stays as cheap).
-  const simple = !fn.usesArguments && (node.params as AnyNode[]).every((p) => p.type === 'Identifier');
-  const args = simple ? `[${(node.params as Identifier[]).map((p) => p.name).join(',')}]` : 'arguments';
-  const forward = `${HP}.call(${slot},this,${args}${env})`;
+  const forward = `${HP}.call(${slot},this,arguments${env})`;
   return [edits.insert(bodyStart(node), `if(${guard})return ${node.generator ? 'yield*' : ''}${forward};`, node)];
+}
+
+/** The rest parameter an arrow's prologue adds. */
+const REST = '__hp_rest';
+
+/** Whether an arrow's parameters are in parentheses (`async x => …` has none, `(x) => …` has). */
+function parenthesized(code: string, node: AnyNode, first: Identifier): boolean {
+  const start = node.async ? secondToken(code, node.start, first.end) : node.start;
+  return code[start] === '(';
+}
+
+/** The position of the `)` closing an arrow's empty parameter list. */
+function closingParen(code: string, start: number, end: number): number | undefined {
+  const arrow = arrowToken(code, start, end);
+  if (!arrow) return undefined;
+  let close: number | undefined;
+  try {
+    for (const token of tokenizer(code.slice(start, arrow.start), { ecmaVersion: 'latest' })) {
+      if (token.type.label === ')') close = token.start + start;
+    }
+  } catch {
+    return undefined;
+  }
+  return close;
 }
 
 /** After the body's `{` and its directives ('use strict' must stay first to stay in force). */

@@ -44,14 +44,22 @@ export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv =
       if (inner.node.start < node.start || inner.node.end > node.end || !context.prologues.has(inner)) continue;
       for (const edit of context.prologues.get(inner)!) skip.add(edit);
       const env = inner === fn ? '__hp_env' : environment(inner.env, outside);
-      addPrologue(inner, context.module.slotOf(inner.key), context.generation, { insert }, env);
+      addPrologue(inner, context.module.slotOf(inner.key), context.generation, code, { insert }, env);
     }
   }
   if (node.type === 'ArrowFunctionExpression') {
     const arrow = arrowToken(code, node.params.at(-1)?.end ?? node.start, node.body.start);
     const paramsStart = node.async ? secondToken(code, node.start, node.body.start) : node.start;
-    const parens = code[paramsStart] === '(';
-    extra.push({ start: paramsStart, end: paramsStart, text: parens ? 'function' : 'function(', owner: node });
+    // A single parameter without parentheses gets them from its prologue (with its rest parameter).
+    const parens = code[paramsStart] === '(' || (node.params.length === 1 && context.prologues.has(fn));
+    // Outside the parenthesis a prologue may open at the same place.
+    extra.push({
+      start: paramsStart,
+      end: paramsStart,
+      text: parens ? 'function' : 'function(',
+      owner: node,
+      wraps: 1,
+    });
     if (!parens)
       extra.push({ start: node.params[0]!.end, end: node.params[0]!.end, text: ')', owner: node, closing: true });
     if (arrow) extra.push({ start: arrow.start, end: arrow.end, text: '  ', owner: node });
