@@ -46,28 +46,11 @@ export class FakeAgent {
 
   /** Listens on 127.0.0.1 and writes `<dir>/<this pid>.json` (the test process is the pid that lives). */
   static async start(dir: string, script: FakeAgentScript = {}): Promise<FakeAgent> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => server.once('listening', resolve));
-    const info: AgentInfo = {
-      protocolVersion: 1,
-      agentVersion: '0.0.0-fake',
-      pid: process.pid,
+    const { server, info, record, file } = await announceAgent(dir, {
       appName: script.appName ?? 'fake-app',
       root: script.root ?? dir,
-      nodeVersion: process.version,
-      startedAt: new Date().toISOString(),
-    };
-    const record: DiscoveryRecord = {
-      ...info,
-      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      token: 'f'.repeat(64),
-    };
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-    const file = join(dir, `${process.pid}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(record), { mode: 0o600 });
-    chmodSync(`${file}.tmp`, 0o600);
-    renameSync(`${file}.tmp`, file);
+      agentVersion: '0.0.0-fake',
+    });
     const agent = new FakeAgent(server, record, file);
     const answer =
       script.answer ??
@@ -111,4 +94,37 @@ export class FakeAgent {
     for (const socket of this.sockets) socket.terminate();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * A WebSocket server on 127.0.0.1 announced in `dir` by a discovery record as an agent writes
+ * it (folder 0700, file 0600, written whole by a rename); the test process is the pid that lives.
+ */
+export async function announceAgent(
+  dir: string,
+  who: { appName: string; root: string; agentVersion: string },
+): Promise<{ server: WebSocketServer; info: AgentInfo; record: DiscoveryRecord; file: string }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const info: AgentInfo = {
+    protocolVersion: 1,
+    agentVersion: who.agentVersion,
+    pid: process.pid,
+    appName: who.appName,
+    root: who.root,
+    nodeVersion: process.version,
+    startedAt: new Date().toISOString(),
+  };
+  const record: DiscoveryRecord = {
+    ...info,
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    token: 'f'.repeat(64),
+  };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const file = join(dir, `${process.pid}.json`);
+  writeFileSync(`${file}.tmp`, JSON.stringify(record), { mode: 0o600 });
+  chmodSync(`${file}.tmp`, 0o600);
+  renameSync(`${file}.tmp`, file);
+  return { server, info, record, file };
 }

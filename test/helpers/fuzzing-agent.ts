@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentInfo, DiscoveryRecord } from 'hotpatch-agent/protocol';
-import WebSocket, { WebSocketServer } from 'ws';
+import type { AgentInfo } from 'hotpatch-agent/protocol';
+import WebSocket from 'ws';
+import type { WebSocketServer } from 'ws';
+import { announceAgent } from './fake-agent';
 import { LIBRARY, NOTIFICATIONS, type Fuzz } from './fuzz';
 
 /**
@@ -24,29 +25,11 @@ export class FuzzingAgent {
     fuzz: Fuzz,
     options: { burst: number; budget: number; fuzzHandshake: number },
   ): Promise<FuzzingAgent> {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => server.once('listening', resolve));
-    const info: AgentInfo = {
-      protocolVersion: 1,
-      agentVersion: '0.0.0-fuzz',
-      pid: process.pid,
+    const { server, info, file } = await announceAgent(join(dir, 'agents'), {
       appName: 'fuzz-app',
       root: dir,
-      nodeVersion: process.version,
-      startedAt: new Date().toISOString(),
-    };
-    const record: DiscoveryRecord = {
-      ...info,
-      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      token: 'f'.repeat(64),
-    };
-    const agents = join(dir, 'agents');
-    mkdirSync(agents, { recursive: true, mode: 0o700 });
-    chmodSync(agents, 0o700);
-    const file = join(agents, `${process.pid}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(record), { mode: 0o600 });
-    chmodSync(`${file}.tmp`, 0o600);
-    renameSync(`${file}.tmp`, file);
+      agentVersion: '0.0.0-fuzz',
+    });
     const agent = new FuzzingAgent(server, file);
 
     server.on('connection', (socket) => {

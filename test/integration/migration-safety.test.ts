@@ -10,24 +10,9 @@ import { AgentError, type AgentClient } from 'hotpatch-extension/engine';
 import type { UpgradeErrorData } from 'hotpatch-agent/protocol';
 import { App } from '../helpers/app';
 import { waitFor } from '../helpers/wait';
+import { counterWith } from '../helpers/counter-versions';
 
 const UpgradeFailed = -32015;
-
-/** Version 2 of the fixture's counter.js, with the given codeChange body `(from, state, extra)`. */
-const counterWith = (codeChange: string, options: { async?: boolean } = {}): string => `
-const { defineServer } = require('hotpatch-agent');
-exports.vsn = '2';
-exports.counter = defineServer({
-  init: (args) => ({ count: 0, poison: Boolean(args?.poison) }),
-  handleCall(message, state) {
-    if (message.op === 'inc') return { reply: { count: state.count + 1, vsn: '2' }, state: { ...state, count: state.count + 1 } };
-    return { reply: { ...state, vsn: '2' }, state };
-  },
-  ${options.async ? 'async ' : ''}codeChange(from, state, extra) {
-    ${codeChange}
-  },
-});
-`;
 
 async function startServers(): Promise<{ app: App; client: AgentClient; file: string }> {
   const app = await App.start('cjs', { fixture: 'servers' });

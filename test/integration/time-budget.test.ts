@@ -16,25 +16,10 @@ import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
 import { nodeRuntimes } from '../helpers/paths';
 import { waitFor } from '../helpers/wait';
+import { counterWith } from '../helpers/counter-versions';
 
 const TOP_LEVEL_MS = 1000;
 const CODE_CHANGE_MS = 500;
-
-/** Version 2 of the fixture's counter.js, with the given codeChange body `(from, state, extra)`. */
-const counterWith = (codeChange: string): string => `
-const { defineServer } = require('hotpatch-agent');
-exports.vsn = '2';
-exports.counter = defineServer({
-  init: (args) => ({ count: 0, poison: Boolean(args?.poison) }),
-  handleCall(message, state) {
-    if (message.op === 'inc') return { reply: { count: state.count + 1, vsn: '2' }, state: { ...state, count: state.count + 1 } };
-    return { reply: { ...state, vsn: '2' }, state };
-  },
-  codeChange(from, state, extra) {
-    ${codeChange}
-  },
-});
-`;
 
 async function startApp(runtime = nodeRuntimes()[0]!): Promise<{ app: App; client: AgentClient }> {
   const app = await App.start('cjs', {
