@@ -127,4 +127,16 @@ test('a function only a kept top-level statement calls (a main file’s bootstra
   // Held elsewhere too (exported, or called from a handler): its new body will run, nothing to say.
   assert.deepEqual(changed('return 2;', 'exports.bootstrap = bootstrap;\n'), []);
   assert.deepEqual(changed('return 2;', 'setInterval(() => bootstrap(), 1000);\n'), []);
+  // An ES module's exported function, seeded at its top level: its importers call it later.
+  const esmBefore = 'export function add(x) {\n  return x;\n}\nadd(1);\n';
+  const esm = readProgram(esmBefore, undefined, 'esm');
+  const esmModule = new LiveModule('/app/store.mjs', {});
+  instrumentFunctions(esm, esmModule, 1, new Edits());
+  const patched = buildPatch(
+    digestOf(esm),
+    readProgram(esmBefore.replace('return x;', 'return x + 1;'), undefined, 'esm'),
+    esmModule,
+    2,
+  );
+  assert.deepEqual(patched.report.notApplied, []);
 });

@@ -411,6 +411,8 @@ class PatchBuilder {
    * in a main file), if so: nothing else holds or calls it, so its new body would never run.
    */
   #onlyCalledAtStartup(name: string): TopStatement | undefined {
+    // An ES module's export is held by its importers.
+    if ([...this.model.exports.values()].includes(name)) return undefined;
     const refs = this.model.functionRefs.get(name) ?? [];
     if (refs.length === 0 || !refs.every((r) => r.topLevel && this.model.callees.has(r.identifier))) return undefined;
     const callers = refs.map(({ identifier }) =>
