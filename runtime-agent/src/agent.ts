@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { z } from 'zod';
 import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
@@ -16,6 +15,7 @@ import { LoadFailure } from './code-server/evaluate';
 import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
+import { esmHooksNeeded } from './esm-hooks-needed';
 import { STATE_LIMITS, renderState } from './processes/render-state';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import * as protocol from './protocol';
@@ -289,9 +289,6 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
       'hotpatch agent refuses to start under NODE_ENV=production; pass allowProduction: true or set HOTPATCH_ALLOW_PRODUCTION=1',
     );
   }
-  // V8 keeps every unique compiled source in its compilation cache (≈45 KB per version on
-  // Node 22/24), which would look like a leak across thousands of loads.
-  setFlagsFromString('--no-compilation-cache');
   setTopLevelBudget(resolved.topLevelBudgetMs);
 
   const table = processTable();
@@ -358,5 +355,6 @@ function installModuleHooks(rules: HotFileRules): void {
     });
     return;
   }
-  nodeModule.register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, { data: rules });
+  // Off-thread, the hooks cost a thread: only for an app that loads ES modules (esm-hooks-needed.ts).
+  if (esmHooksNeeded()) nodeModule.register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, { data: rules });
 }
