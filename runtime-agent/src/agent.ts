@@ -77,6 +77,21 @@ export class Agent {
     return process;
   }
 
+  /**
+   * An upgrade of the process's module is under way (suspend, migrate, install): a state
+   * written now would either be migrated or be replaced by the migrated one, and the client
+   * cannot know which shape it needs. Refused, to be sent again once the upgrade is over.
+   */
+  #refuseWhileUpgrading(process: ServerProcess, what: string): void {
+    const file = process.definition.file;
+    if (file !== undefined && this.processes.upgrading.has(file)) {
+      throw new ResponseError(
+        protocol.AgentErrorCode.UpgradeInProgress,
+        `cannot ${what} of ${process.id}: its module ${file} is being upgraded; send it again once the upgrade is over`,
+      );
+    }
+  }
+
   get info(): protocol.AgentInfo {
     return {
       protocolVersion: protocol.PROTOCOL_VERSION,
@@ -210,9 +225,13 @@ export class Agent {
       this.releaseHandler.commit(params.plan, params.suspendTimeoutMs),
     );
     handle(protocol.abort, protocol.PlanParams, (params) => ({ aborted: this.releaseHandler.abort(params.plan) }));
-    handle(protocol.rollback, protocol.RollbackParams, (params) =>
-      this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs),
-    );
+    handle(protocol.rollback, protocol.RollbackParams, (params) => {
+      // -32012 (as for agent/source), not an upgrade failure: there is nothing to roll back to.
+      for (const file of params.files) {
+        if (!this.codeServer.version(file, 'old')) throw new NoOldVersionError(file);
+      }
+      return this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs);
+    });
     handle(protocol.processes, protocol.ProcessesParams, (params) => ({
       processes: this.processes.list(params.file).map((p) => this.#describe(p)),
     }));
@@ -222,13 +241,14 @@ export class Agent {
     });
     handle(protocol.replaceState, protocol.ReplaceStateParams, async (params) => {
       const process = this.#process(params.process);
-      // Between two messages, in mailbox order (sys:replace_state).
-      await new Promise<void>((resolve) =>
-        process.system((p) => {
-          p.state = params.state;
-          resolve();
-        }),
-      );
+      this.#refuseWhileUpgrading(process, 'replace its state');
+      // A system message (sys:replace_state): between two messages, in mailbox order while the
+      // process runs, and at once while it is suspended. Checked again when it runs: an upgrade
+      // that began meanwhile would migrate it, or install its migrated state over it.
+      await process.system((p) => {
+        this.#refuseWhileUpgrading(p, 'replace its state');
+        p.state = params.state;
+      });
       return { process: this.#describe(process) };
     });
     handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {

@@ -87,6 +87,8 @@ export const AgentErrorCode = {
   UpgradeFailed: -32015,
   /** No process with that id or name. */
   UnknownProcess: -32016,
+  /** The process's module is being upgraded (suspended, migrating): sent again after the upgrade, it applies. */
+  UpgradeInProgress: -32017,
 } as const;
 
 /** `error.data` of a LoadFailed error: what failed and where, in the code that was sent. */
@@ -412,7 +414,10 @@ export const getState = new RequestType<ProcessParams, { process: ProcessInfo; s
 
 export const ReplaceStateParams = z.strictObject({ process: z.string().min(1).max(200), state: z.unknown() });
 export type ReplaceStateParams = z.infer<typeof ReplaceStateParams>;
-/** Sent by a client to replace a process's state (sys:replace_state), between two messages. */
+/**
+ * Sent by a client to replace a process's state (sys:replace_state): between two messages, in
+ * mailbox order while it runs, at once while it is suspended; refused (-32017) during an upgrade.
+ */
 export const replaceState = new RequestType<ReplaceStateParams, { process: ProcessInfo }, void>('agent/replaceState');
 
 // ---------------------------------------------------------------------------------------------
