@@ -22,7 +22,7 @@ import * as protocol from './protocol';
 import { describeProcess } from './processes/inspect';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler, UnknownPlanError, UpgradeFailure } from './processes/release-handler';
-import { describeReason, type ServerProcess } from './processes/server-process';
+import { describeReason, describeWork, type ServerProcess } from './processes/server-process';
 import { restartApp } from './restart';
 import { AgentServer } from './transport/agent-server';
 
@@ -250,6 +250,40 @@ export class Agent {
         p.state = params.state;
       });
       return { process: this.#describe(process) };
+    });
+    handle(protocol.suspend, protocol.SuspendParams, async (params) => {
+      const process = this.#process(params.process);
+      let timer: NodeJS.Timeout | undefined;
+      const suspended = await Promise.race([
+        process.sysSuspend().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), params.timeoutMs))),
+      ]);
+      clearTimeout(timer);
+      if (!suspended) {
+        // As a failed sys:suspend leaves nothing behind: the process is not left half-suspended.
+        process.sysResume();
+        throw new ResponseError(
+          protocol.AgentErrorCode.SuspendTimeout,
+          `${process.id} is still handling ${describeWork(process.handlerKind)} after ${params.timeoutMs} ms; it was left running`,
+        );
+      }
+      return { process: this.#describe(process) };
+    });
+    handle(protocol.resume, protocol.ProcessParams, (params) => {
+      const process = this.#process(params.process);
+      process.sysResume();
+      return { process: this.#describe(process) };
+    });
+    handle(protocol.status, protocol.ProcessParams, (params): protocol.ProcessStatusResult => {
+      const process = this.#process(params.process);
+      const result: protocol.ProcessStatusResult = {
+        process: this.#describe(process),
+        state: renderState(process.state, STATE_LIMITS),
+        suspendedBy: process.suspendedBy,
+        initialized: process.initialized,
+      };
+      if (process.handlerKind !== undefined && process.handlerKind !== 'system') result.handling = process.handlerKind;
+      return result;
     });
     handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {
       const version = this.codeServer.version(params.file, params.version);

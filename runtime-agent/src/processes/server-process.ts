@@ -95,9 +95,9 @@ export class ServerProcess {
     return this.#initialized;
   }
 
-  /** Suspended by sys (agent/suspend), as opposed to by an upgrade. */
-  get sysSuspended(): boolean {
-    return this.#sysSuspended;
+  /** Who holds this process suspended: sys (agent/suspend), an upgrade, or both. */
+  get suspendedBy(): ('sys' | 'upgrade')[] {
+    return [...(this.#sysSuspended ? ['sys' as const] : []), ...(this.#suspended ? ['upgrade' as const] : [])];
   }
 
   get #held(): boolean {
