@@ -41,6 +41,89 @@ export type Envelope =
   | { kind: 'cast' | 'info'; message: unknown }
   | { kind: 'system'; run(): void; reject(error: Error): void };
 
+/** A call's envelope, and the promise of its reply: rejected with 'timeout' after `timeoutMs`. */
+export function callEnvelope(
+  id: string,
+  message: unknown,
+  from: From,
+  timeoutMs: number,
+): { envelope: Envelope; reply: Promise<unknown> } {
+  let envelope!: Envelope;
+  const reply = new Promise<unknown>((resolve, reject) => {
+    const timer =
+      timeoutMs === Infinity
+        ? undefined
+        : setTimeout(
+            () => reject(new ProcessError(`call to ${id} timed out after ${timeoutMs} ms`, 'timeout')),
+            timeoutMs,
+          );
+    envelope = {
+      kind: 'call',
+      message,
+      from,
+      resolve: (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      reject: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    };
+  });
+  return { envelope, reply };
+}
+
+export type SystemEnvelope = Extract<Envelope, { kind: 'system' }>;
+
+/** A process's queue of envelopes: O(1) take, compacted as it drains. */
+export class Mailbox {
+  #items: Envelope[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(envelope: Envelope): void {
+    this.#items.push(envelope);
+  }
+
+  peek(): Envelope | undefined {
+    return this.#items[this.#head];
+  }
+
+  take(): Envelope | undefined {
+    const envelope = this.#items[this.#head];
+    this.#items[this.#head++] = undefined as unknown as Envelope;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return envelope;
+  }
+
+  /** Takes out the system envelopes, keeping the others in order (OTP's selective receive). */
+  takeSystem(): SystemEnvelope[] {
+    const system: SystemEnvelope[] = [];
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const envelope = this.#items[i]!;
+      if (envelope.kind === 'system') system.push(envelope);
+    }
+    if (system.length > 0) this.#items = this.#items.slice(this.#head).filter((e) => e.kind !== 'system');
+    if (system.length > 0) this.#head = 0;
+    return system;
+  }
+
+  /** Takes out everything left. */
+  takeAll(): Envelope[] {
+    const rest = this.#items.slice(this.#head);
+    this.#items = [];
+    this.#head = 0;
+    return rest;
+  }
+}
+
 /** Raised to callers whose call cannot be answered, and by `spawn` when init fails. */
 export class ProcessError extends Error {
   constructor(

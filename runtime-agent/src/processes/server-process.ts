@@ -16,7 +16,10 @@ import {
   nextTurn,
   overBudget,
   runningProcess,
+  Mailbox,
+  callEnvelope,
   type Envelope,
+  type SystemEnvelope,
 } from './mailbox';
 
 export { ProcessError, describeReason, describeWork, runningProcess } from './mailbox';
@@ -50,8 +53,7 @@ export class ServerProcess {
    */
   restartRequested = false;
 
-  readonly #mailbox: Envelope[] = [];
-  #head = 0;
+  readonly #mailbox = new Mailbox();
   /** A drain is scheduled or running (a handler may be at an await). */
   #running = false;
   /** Suspended by an upgrade (resume() ends it). */
@@ -59,7 +61,7 @@ export class ServerProcess {
   /** Suspended by sys (sysSuspend(); only sysResume() ends it, not an upgrade's resume). */
   #sysSuspended = false;
   /** System messages that arrived while suspended, run as soon as no handler is running. */
-  #system: Extract<Envelope, { kind: 'system' }>[] = [];
+  #system: SystemEnvelope[] = [];
   #idleWaiters: (() => void)[] = [];
   #monitors: ((reason: ExitReason) => void)[] = [];
   #startWaiters: { resolve(): void; reject(error: Error): void }[] = [];
@@ -84,7 +86,7 @@ export class ServerProcess {
   }
 
   get mailboxSize(): number {
-    return this.#mailbox.length - this.#head;
+    return this.#mailbox.size;
   }
 
   get busy(): boolean {
@@ -113,7 +115,7 @@ export class ServerProcess {
   start(): void {
     if (this.#held || this.#running || this.status === 'dead') return;
     this.#running = true;
-    const step = this.#handle(this.#take()!);
+    const step = this.#handle(this.#mailbox.take()!);
     if (typeof step !== 'boolean') {
       void step.then((goOn) => (goOn ? this.#drain() : this.#idle()));
       return;
@@ -137,28 +139,9 @@ export class ServerProcess {
 
   call(message: unknown, timeoutMs: number, from: From = {}): Promise<unknown> {
     if (this.status === 'dead') return Promise.reject(new ProcessError(`${this.id} is not alive`, 'noproc'));
-    return new Promise((resolve, reject) => {
-      const timer =
-        timeoutMs === Infinity
-          ? undefined
-          : setTimeout(
-              () => reject(new ProcessError(`call to ${this.id} timed out after ${timeoutMs} ms`, 'timeout')),
-              timeoutMs,
-            );
-      this.#enqueue({
-        kind: 'call',
-        message,
-        from,
-        resolve: (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-    });
+    const { envelope, reply } = callEnvelope(this.id, message, from, timeoutMs);
+    this.#enqueue(envelope);
+    return reply;
   }
 
   cast(message: unknown): void {
@@ -227,15 +210,8 @@ export class ServerProcess {
   #hold(): Promise<void> {
     if (this.status === 'running') this.status = 'suspended';
     // System messages queued behind user messages jump the queue now (OTP's selective receive).
-    const system = this.#mailbox.slice(this.#head).filter((e) => e.kind === 'system');
-    if (system.length > 0) {
-      const rest = this.#mailbox.slice(this.#head).filter((e) => e.kind !== 'system');
-      this.#mailbox.length = 0;
-      this.#head = 0;
-      this.#mailbox.push(...rest);
-      this.#system.push(...system);
-      if (this.#current === undefined) this.#runSystem();
-    }
+    for (const envelope of this.#mailbox.takeSystem()) this.#system.push(envelope);
+    if (this.#current === undefined) this.#runSystem();
     if (!this.#running) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
@@ -243,7 +219,7 @@ export class ServerProcess {
   #release(): void {
     if (this.status === 'dead' || this.#held) return;
     this.status = 'running';
-    if (!this.#initialized && this.#mailbox[this.#head]?.kind === 'init' && !this.#running) {
+    if (!this.#initialized && this.#mailbox.peek()?.kind === 'init' && !this.#running) {
       // Spawned suspended: init now, on the code current after the upgrade. A failure is an exit.
       try {
         this.start();
@@ -273,16 +249,6 @@ export class ServerProcess {
     queueMicrotask(() => void this.#drain());
   }
 
-  #take(): Envelope | undefined {
-    const envelope = this.#mailbox[this.#head];
-    this.#mailbox[this.#head++] = undefined as unknown as Envelope;
-    if (this.#head > 1024 && this.#head * 2 > this.#mailbox.length) {
-      this.#mailbox.splice(0, this.#head);
-      this.#head = 0;
-    }
-    return envelope;
-  }
-
   /** Handles messages until the mailbox is empty, the process is suspended, or it died. */
   async #drain(): Promise<void> {
     while (!this.#held && this.mailboxSize > 0 && !this.#isDead()) {
@@ -290,7 +256,7 @@ export class ServerProcess {
         await nextTurn();
         continue;
       }
-      const step = this.#handle(this.#take()!);
+      const step = this.#handle(this.#mailbox.take()!);
       if (!(typeof step === 'boolean' ? step : await step)) break;
     }
     this.#idle();
@@ -405,14 +371,8 @@ export class ServerProcess {
         // terminate is best effort, as in OTP
       }
     }
-    const pending = [
-      ...(this.#current ? [this.#current] : []),
-      ...this.#mailbox.slice(this.#head),
-      ...this.#system.splice(0),
-    ];
+    const pending = (this.#current ? [this.#current] : []).concat(this.#mailbox.takeAll(), this.#system.splice(0));
     this.#current = undefined;
-    this.#mailbox.length = 0;
-    this.#head = 0;
     const exited = (): ProcessError => new ProcessError(`${this.id} exited: ${describeReason(reason)}`, 'exit');
     for (const envelope of pending) {
       if (envelope.kind === 'call' || envelope.kind === 'system') envelope.reject(exited());
