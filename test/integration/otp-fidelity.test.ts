@@ -183,6 +183,43 @@ describe('supervisors (supervisor_SUITE)', () => {
   });
 });
 
+describe('start failures (supervisor_SUITE)', () => {
+  test('restart_fails: restarting on a version whose init throws is retried until the intensity is spent, and the app lives', async () => {
+    const { app, client } = await startServers({ COUNTERS: '2', INTENSITY: '3', PERIOD: '5000' });
+    const file = app.file('counter.js');
+    const exits: string[] = [];
+    client.on('processExited', (process, reason) => exits.push(`${process.name}: ${reason}`));
+    const broken = counterV2.replace(
+      'init: (args) => ({ count: 0, poison: Boolean(args?.poison), history: [] }),',
+      "init: () => { throw new Error('no database'); },",
+    );
+    assert.notEqual(broken, counterV2);
+    const plan = await client.prepare({ modules: [{ file, code: broken, origin: 'protocol' }], restart: true });
+    assert.equal(plan.ok, true, JSON.stringify(plan.errors));
+    await client.commit(plan.id);
+
+    // The restart plan's kills are free; then each failed start counts: with intensity 3 the
+    // supervisor tries 3 restarts, then gives up, naming the last failure. Before: the kills
+    // counted, and a start that threw stopped the supervisor at once.
+    const supervisor = await waitFor('the supervisor to give up', async () => {
+      const s = JSON.parse(await app.get('/supervisor')) as { status: string; exit: { error: string } | null };
+      return s.status === 'dead' && s;
+    });
+    assert.match(
+      supervisor.exit!.error,
+      /^reached max restart intensity \(3 in 5000 ms\); the last restart failed: could not restart counter-\d: counter#\d+ did not start: init failed: no database$/,
+    );
+    assert.deepEqual(await client.processes(), []);
+    // Both processes the plan killed started again on the new code and failed, then 3 restarts.
+    await waitFor('every exit notified', () => exits.filter((e) => e.endsWith('init failed: no database')).length >= 5);
+    assert.equal(exits.filter((e) => e.endsWith('init failed: no database')).length, 5, exits.join('\n'));
+    assert.equal(exits.filter((e) => e.endsWith(': killed')).length, 2, 'the restart plan killed both');
+    // No unhandled rejection ended the app: it still answers.
+    assert.equal(JSON.parse(await app.get('/whereis?name=counter-0')), null);
+    assert.doesNotMatch(app.output.stderr, /Unhandled|uncaught/i);
+  });
+});
+
 describe('rollback (release_handler_SUITE)', () => {
   test('rollback with no old version answers -32012, as PROTOCOL.md documents, and changes nothing', async () => {
     const { app, client } = await startServers();
