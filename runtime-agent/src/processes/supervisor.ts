@@ -130,12 +130,6 @@ export class Supervisor extends EventEmitter<{
       this.kill({ error: `failed to start child '${slot.spec.id}': ${describeReason(reason)}` });
       return;
     }
-    if (!(child instanceof Supervisor) && child.restartRequested) {
-      // Killed to be restarted (a restart plan: terminate_child + restart_child), not a crash:
-      // it alone starts again, and the exit does not count toward restart intensity.
-      this.#startAgain(slot);
-      return;
-    }
     const restart = slot.spec.restart ?? 'permanent';
     const clean = reason === 'normal' || reason === 'shutdown';
     if (restart === 'temporary' || (restart === 'transient' && clean)) return;
