@@ -16,13 +16,13 @@ import { LoadFailure } from './code-server/evaluate';
 import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
-import { STATE_LIMITS, renderState } from './processes/render-state';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import * as protocol from './protocol';
 import { describeProcess } from './processes/inspect';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler, UnknownPlanError, UpgradeFailure } from './processes/release-handler';
-import { describeReason, describeWork, type ServerProcess } from './processes/server-process';
+import { describeReason, type ServerProcess } from './processes/server-process';
+import { SysRequests } from './sys-requests';
 import { restartApp } from './restart';
 import { AgentServer } from './transport/agent-server';
 
@@ -33,6 +33,8 @@ export class Agent {
   /** The loads in progress, one after another (see agent/load). */
   #loads: Promise<unknown> = Promise.resolve();
   readonly releaseHandler: ReleaseHandler;
+  /** The requests on one process: OTP's sys (get and replace state, suspend, resume, status). */
+  readonly #sys: SysRequests;
   #server: AgentServer | undefined;
   #unpublish: (() => void) | undefined;
 
@@ -53,6 +55,7 @@ export class Agent {
     this.releaseHandler = new ReleaseHandler(codeServer, this.processes, {
       codeChangeBudgetMs: options.codeChangeBudgetMs,
     });
+    this.#sys = new SysRequests(this.processes, (process) => this.#describe(process));
     this.processes.on('started', (process) => {
       if (this.#connections.size > 0) this.#broadcast(protocol.processStarted, { process: this.#describe(process) });
     });
@@ -69,27 +72,6 @@ export class Agent {
 
   #describe(process: ServerProcess): protocol.ProcessInfo {
     return describeProcess(process, this.codeServer);
-  }
-
-  #process(ref: string): ServerProcess {
-    const process = this.processes.whereis(ref) ?? this.processes.get(ref);
-    if (!process) throw new ResponseError(protocol.AgentErrorCode.UnknownProcess, `no live process '${ref}'`);
-    return process;
-  }
-
-  /**
-   * An upgrade of the process's module is under way (suspend, migrate, install): a state
-   * written now would either be migrated or be replaced by the migrated one, and the client
-   * cannot know which shape it needs. Refused, to be sent again once the upgrade is over.
-   */
-  #refuseWhileUpgrading(process: ServerProcess, what: string): void {
-    const file = process.definition.file;
-    if (file !== undefined && this.processes.upgrading.has(file)) {
-      throw new ResponseError(
-        protocol.AgentErrorCode.UpgradeInProgress,
-        `cannot ${what} of ${process.id}: its module ${file} is being upgraded; send it again once the upgrade is over`,
-      );
-    }
   }
 
   get info(): protocol.AgentInfo {
@@ -235,56 +217,11 @@ export class Agent {
     handle(protocol.processes, protocol.ProcessesParams, (params) => ({
       processes: this.processes.list(params.file).map((p) => this.#describe(p)),
     }));
-    handle(protocol.getState, protocol.ProcessParams, (params) => {
-      const process = this.#process(params.process);
-      return { process: this.#describe(process), state: renderState(process.state, STATE_LIMITS) };
-    });
-    handle(protocol.replaceState, protocol.ReplaceStateParams, async (params) => {
-      const process = this.#process(params.process);
-      this.#refuseWhileUpgrading(process, 'replace its state');
-      // A system message (sys:replace_state): between two messages, in mailbox order while the
-      // process runs, and at once while it is suspended. Checked again when it runs: an upgrade
-      // that began meanwhile would migrate it, or install its migrated state over it.
-      await process.system((p) => {
-        this.#refuseWhileUpgrading(p, 'replace its state');
-        p.state = params.state;
-      });
-      return { process: this.#describe(process) };
-    });
-    handle(protocol.suspend, protocol.SuspendParams, async (params) => {
-      const process = this.#process(params.process);
-      let timer: NodeJS.Timeout | undefined;
-      const suspended = await Promise.race([
-        process.sysSuspend().then(() => true),
-        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), params.timeoutMs))),
-      ]);
-      clearTimeout(timer);
-      if (!suspended) {
-        // As a failed sys:suspend leaves nothing behind: the process is not left half-suspended.
-        process.sysResume();
-        throw new ResponseError(
-          protocol.AgentErrorCode.SuspendTimeout,
-          `${process.id} is still handling ${describeWork(process.handlerKind)} after ${params.timeoutMs} ms; it was left running`,
-        );
-      }
-      return { process: this.#describe(process) };
-    });
-    handle(protocol.resume, protocol.ProcessParams, (params) => {
-      const process = this.#process(params.process);
-      process.sysResume();
-      return { process: this.#describe(process) };
-    });
-    handle(protocol.status, protocol.ProcessParams, (params): protocol.ProcessStatusResult => {
-      const process = this.#process(params.process);
-      const result: protocol.ProcessStatusResult = {
-        process: this.#describe(process),
-        state: renderState(process.state, STATE_LIMITS),
-        suspendedBy: process.suspendedBy,
-        initialized: process.initialized,
-      };
-      if (process.handlerKind !== undefined && process.handlerKind !== 'system') result.handling = process.handlerKind;
-      return result;
-    });
+    handle(protocol.getState, protocol.ProcessParams, (params) => this.#sys.getState(params));
+    handle(protocol.replaceState, protocol.ReplaceStateParams, (params) => this.#sys.replaceState(params));
+    handle(protocol.suspend, protocol.SuspendParams, (params) => this.#sys.suspend(params));
+    handle(protocol.resume, protocol.ProcessParams, (params) => this.#sys.resume(params));
+    handle(protocol.status, protocol.ProcessParams, (params) => this.#sys.status(params));
     handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {
       const version = this.codeServer.version(params.file, params.version);
       if (!version) {
