@@ -16,13 +16,13 @@ import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
 import { esmHooksNeeded } from './esm-hooks-needed';
-import { STATE_LIMITS, renderState } from './processes/render-state';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import * as protocol from './protocol';
 import { describeProcess } from './processes/inspect';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler, UnknownPlanError, UpgradeFailure } from './processes/release-handler';
 import { describeReason, type ServerProcess } from './processes/server-process';
+import { SysRequests } from './sys-requests';
 import { restartApp } from './restart';
 import { AgentServer } from './transport/agent-server';
 
@@ -33,6 +33,8 @@ export class Agent {
   /** The loads in progress, one after another (see agent/load). */
   #loads: Promise<unknown> = Promise.resolve();
   readonly releaseHandler: ReleaseHandler;
+  /** The requests on one process: OTP's sys (get and replace state, suspend, resume, status). */
+  readonly #sys: SysRequests;
   #server: AgentServer | undefined;
   #unpublish: (() => void) | undefined;
 
@@ -53,6 +55,7 @@ export class Agent {
     this.releaseHandler = new ReleaseHandler(codeServer, this.processes, {
       codeChangeBudgetMs: options.codeChangeBudgetMs,
     });
+    this.#sys = new SysRequests(this.processes, (process) => this.#describe(process));
     this.processes.on('started', (process) => {
       if (this.#connections.size > 0) this.#broadcast(protocol.processStarted, { process: this.#describe(process) });
     });
@@ -69,12 +72,6 @@ export class Agent {
 
   #describe(process: ServerProcess): protocol.ProcessInfo {
     return describeProcess(process, this.codeServer);
-  }
-
-  #process(ref: string): ServerProcess {
-    const process = this.processes.whereis(ref) ?? this.processes.get(ref);
-    if (!process) throw new ResponseError(protocol.AgentErrorCode.UnknownProcess, `no live process '${ref}'`);
-    return process;
   }
 
   get info(): protocol.AgentInfo {
@@ -211,27 +208,21 @@ export class Agent {
       this.releaseHandler.commit(params.plan, params.suspendTimeoutMs),
     );
     handle(protocol.abort, protocol.PlanParams, (params) => ({ aborted: this.releaseHandler.abort(params.plan) }));
-    handle(protocol.rollback, protocol.RollbackParams, (params) =>
-      this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs),
-    );
+    handle(protocol.rollback, protocol.RollbackParams, (params) => {
+      // -32012 (as for agent/source), not an upgrade failure: there is nothing to roll back to.
+      for (const file of params.files) {
+        if (!this.codeServer.version(file, 'old')) throw new NoOldVersionError(file);
+      }
+      return this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs);
+    });
     handle(protocol.processes, protocol.ProcessesParams, (params) => ({
       processes: this.processes.list(params.file).map((p) => this.#describe(p)),
     }));
-    handle(protocol.getState, protocol.ProcessParams, (params) => {
-      const process = this.#process(params.process);
-      return { process: this.#describe(process), state: renderState(process.state, STATE_LIMITS) };
-    });
-    handle(protocol.replaceState, protocol.ReplaceStateParams, async (params) => {
-      const process = this.#process(params.process);
-      // Between two messages, in mailbox order (sys:replace_state).
-      await new Promise<void>((resolve) =>
-        process.system((p) => {
-          p.state = params.state;
-          resolve();
-        }),
-      );
-      return { process: this.#describe(process) };
-    });
+    handle(protocol.getState, protocol.ProcessParams, (params) => this.#sys.getState(params));
+    handle(protocol.replaceState, protocol.ReplaceStateParams, (params) => this.#sys.replaceState(params));
+    handle(protocol.suspend, protocol.SuspendParams, (params) => this.#sys.suspend(params));
+    handle(protocol.resume, protocol.ProcessParams, (params) => this.#sys.resume(params));
+    handle(protocol.status, protocol.ProcessParams, (params) => this.#sys.status(params));
     handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {
       const version = this.codeServer.version(params.file, params.version);
       if (!version) {

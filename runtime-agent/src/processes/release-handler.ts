@@ -413,7 +413,7 @@ export class ReleaseHandler {
     for (const { stage, list } of processes) {
       const block = await chunked(this.#chunkSize, list, (process) => {
         // Restarted processes die still suspended: their supervisors start them on the new code.
-        if (stage.restart) process.kill('killed');
+        if (stage.restart) process.kill('killed', { restart: true });
         else if (next.has(process)) process.state = next.get(process);
         process.boundVersion = stage.prepared.version;
       });
