@@ -109,10 +109,41 @@ export const nestCats: CorpusApp = {
       ],
     },
     {
-      name: 'main.ts saved (its log line)',
+      name: 'DTO: a new optional field with its rules',
+      file: 'src/cats/dto/create-cat.dto.ts',
+      replace: [
+        [
+          "import { IsInt, IsString, Length, Max, Min } from 'class-validator';",
+          "import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';",
+        ],
+        ['  age: number;\n}', '  age: number;\n\n  @IsOptional()\n  @IsString()\n  color?: string;\n}'],
+      ],
+      live: [
+        {
+          method: 'POST',
+          path: '/cats',
+          body: { name: 'probe-{n}', age: 1, color: 5 },
+          status: 400,
+          includes: ['color must be a string'],
+        },
+      ],
+    },
+    {
+      name: 'main.ts: the body of a middleware registered in bootstrap',
       file: 'src/main.ts',
-      replace: [['`cattery on http', '`cattery listening on http']],
-      unchanged: ['/cats', '/cats/stats'],
+      replace: [["res.setHeader('x-cattery-build', 'one');", "res.setHeader('x-cattery-build', 'two');"]],
+      live: [{ path: '/health', header: ['x-cattery-build', 'two'] }],
+    },
+    {
+      name: 'main.ts: a new call in bootstrap (enableCors, read once at startup)',
+      file: 'src/main.ts',
+      replace: [
+        [
+          '  app.useGlobalPipes(new ValidationPipe({ transform: true }));',
+          '  app.useGlobalPipes(new ValidationPipe({ transform: true }));\n  app.enableCors();',
+        ],
+      ],
+      live: [{ path: '/health', header: ['access-control-allow-origin', '*'] }],
     },
     {
       name: 'controller: a new route method',
@@ -131,18 +162,12 @@ export const nestCats: CorpusApp = {
       replace: [['  age: number;\n}', '  age: number;\n  color: string;\n}']],
       also: [
         {
-          file: 'src/cats/dto/create-cat.dto.ts',
-          replace: [
-            [
-              "import { IsInt, IsString, Length, Max, Min } from 'class-validator';",
-              "import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';",
-            ],
-            ['  age: number;\n}', '  age: number;\n\n  @IsOptional()\n  @IsString()\n  color?: string;\n}'],
-          ],
-        },
-        {
           file: 'src/cats/cats.service.ts',
           replace: [
+            [
+              "private readonly cats: Cat[] = [{ name: 'Tom', age: 3 }];",
+              "private readonly cats: Cat[] = [{ name: 'Tom', age: 3, color: 'grey' }];",
+            ],
             [
               'const cat: Cat = { name: dto.name, age: dto.age };',
               "const cat: Cat = { name: dto.name, age: dto.age, color: dto.color ?? 'tabby' };",
