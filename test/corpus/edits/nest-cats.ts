@@ -173,8 +173,8 @@ export const nestCats: CorpusApp = {
               "const cat: Cat = { name: dto.name, age: dto.age, color: dto.color ?? 'tabby' };",
             ],
             [
-              '    return this.cats;\n',
-              '    return [...this.cats].sort((a, b) => a.color.localeCompare(b.color) || a.name.localeCompare(b.name));\n',
+              '  findAll(): Cat[] {\n    return this.cats;\n',
+              '  findAll(): Cat[] {\n    return [...this.cats].sort((a, b) => a.color.localeCompare(b.color) || a.name.localeCompare(b.name));\n',
             ],
           ],
         },
