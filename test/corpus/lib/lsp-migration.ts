@@ -4,11 +4,13 @@
  * migration" code action on the diagnostic, its edits applied, each file it changed saved).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   type CodeAction,
   type Command,
+  type Diagnostic,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
@@ -48,43 +50,64 @@ function editsByFile(edit: WorkspaceEdit): Map<string, TextEdit[]> {
   return byFile;
 }
 
+function stateChanged(session: LspSession, uri: string): Diagnostic[] {
+  return (session.diagnostics.get(uri)?.diagnostics ?? []).filter(
+    (d) => d.source === 'hotpatch' && d.code === 'state-changed',
+  );
+}
+
 /**
- * After a save refused with "migrationNeeded": requests the code actions for its state-changed
- * diagnostics, applies the migration one (as a quick fix does in the editor), writes and saves
- * each file it changed. Returns the reports of those saves (the last is the edit's outcome).
+ * After a save refused with "migrationNeeded": requests the code actions for the state-changed
+ * diagnostics (on the saved file, or, for a type-only file, on the files whose state it types),
+ * applies the migration one (as a quick fix does in the editor), writes and saves each file it
+ * changed; again if that save is refused too (another holder), at most 3 times. Returns the
+ * reports of those saves (the last is the edit's outcome).
  */
 export async function generateMigration(
   session: LspSession,
   refused: ext.PatchReport,
   open: (file: string) => Promise<void>,
 ): Promise<{ reports: ext.PatchReport[]; notes: string[] }> {
-  const diagnostics = (session.diagnostics.get(refused.uri)?.diagnostics ?? []).filter(
-    (d) => d.source === 'hotpatch' && d.code === 'state-changed',
-  );
-  if (diagnostics.length === 0) {
-    return { reports: [], notes: ['migration: the save was refused, but no state-changed diagnostic to fix'] };
-  }
-  const actions = ((await session.connection.sendRequest(CodeActionRequest.type, {
-    textDocument: { uri: refused.uri },
-    range: diagnostics[0]!.range,
-    context: { diagnostics },
-  })) ?? []) as Array<CodeAction | Command>;
-  const action = actions.find(
-    (a): a is CodeAction => 'edit' in a && a.edit !== undefined && /migration/i.test(a.title),
-  );
-  if (!action) {
-    const titles = actions.map((a) => a.title).join(', ') || 'none';
-    return { reports: [], notes: [`migration: no "Generate migration" code action (actions: ${titles})`] };
-  }
   const reports: ext.PatchReport[] = [];
-  const byFile = editsByFile(action.edit!);
-  for (const [file, edits] of byFile) {
-    await open(file);
-    const before = readFileSync(file, 'utf8');
-    const text = TextDocument.applyEdits(TextDocument.create(`file://${file}`, 'typescript', 0, before), edits);
-    writeFileSync(file, text);
-    reports.push(await session.save(file, text));
+  const notes: string[] = [];
+  let last = refused;
+  for (let round = 0; round < 3 && last.outcome === 'migrationNeeded'; round++) {
+    const others = [...session.diagnostics.keys()].filter((uri) => uri !== last.uri);
+    const uri = [last.uri, ...others].find((u) => stateChanged(session, u).length > 0);
+    if (!uri) {
+      notes.push('migration: the save was refused, but there is no state-changed diagnostic to fix');
+      break;
+    }
+    const diagnostics = stateChanged(session, uri);
+    const actions = ((await session.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: diagnostics[0]!.range,
+      context: { diagnostics },
+    })) ?? []) as Array<CodeAction | Command>;
+    const action = actions.find(
+      (a): a is CodeAction => 'edit' in a && a.edit !== undefined && /migration/i.test(a.title),
+    );
+    if (!action) {
+      notes.push(
+        `migration: no "Generate migration" code action (actions: ${actions.map((a) => a.title).join(', ') || 'none'})`,
+      );
+      break;
+    }
+    const byFile = editsByFile(action.edit!);
+    for (const [file, edits] of byFile) {
+      await open(file);
+      const before = readFileSync(file, 'utf8');
+      const text = TextDocument.applyEdits(
+        TextDocument.create(pathToFileURL(file).href, 'typescript', 0, before),
+        edits,
+      );
+      writeFileSync(file, text);
+      last = await session.save(file, text);
+      reports.push(last);
+    }
+    notes.push(
+      `migration: applied "${action.title}" to ${[...byFile.keys()].map((f) => basename(f)).join(', ')} and saved`,
+    );
   }
-  const files = [...byFile.keys()].map((f) => f.split('/').pop()).join(', ');
-  return { reports, notes: [`migration: applied "${action.title}" to ${files} and saved`] };
+  return { reports, notes };
 }
