@@ -1,5 +1,6 @@
 import type { CorpusApp } from '../lib/types';
 
+const listenerText = '`new cat: ${event.name}, aged ${event.age}`);';
 const findByName = 'return this.cats.find((cat) => cat.name === name);';
 const findByNameAnyCase = 'return this.cats.find((cat) => cat.name.toLowerCase() === name.toLowerCase());';
 
@@ -79,6 +80,22 @@ export const nestCats: CorpusApp = {
       live: [
         { method: 'POST', path: '/cats', body: { name: 'probe-{n}', age: 4 }, status: 201 },
         { path: '/audit', includes: ['new cat: probe-{n}, aged 4'] },
+      ],
+    },
+    {
+      name: 'syntax error (listener)',
+      file: 'src/audit/cats.listener.ts',
+      syntaxError: true,
+      replace: [[listenerText, listenerText.replace('`);', '`;')]],
+      unchanged: ['/audit', '/cats'],
+    },
+    {
+      name: 'syntax error fixed',
+      file: 'src/audit/cats.listener.ts',
+      replace: [[listenerText.replace('`);', '`;'), listenerText.replace(', aged ${event.age}`', ' (${event.age})`')]],
+      live: [
+        { method: 'POST', path: '/cats', body: { name: 'probe-{n}', age: 1 }, status: 201 },
+        { path: '/audit', includes: ['new cat: probe-{n} (1)'] },
       ],
     },
     {
