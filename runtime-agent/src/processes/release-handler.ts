@@ -384,8 +384,9 @@ export class ReleaseHandler {
     const holderResults: HolderResult[] = [];
     for (const stage of stages) {
       for (const holder of stage.holders) {
-        const { results } = await migrateHolders(holder, stage.extra, this.#chunkSize, this.#budgetMs, errors);
-        holderResults.push(...results);
+        const migrated = await migrateHolders(holder, stage.extra, this.#chunkSize, this.#budgetMs, errors);
+        holderResults.push(...migrated.results);
+        longestBlockMs = Math.max(longestBlockMs, migrated.longestBlockMs);
       }
     }
     if (errors.length > 0) abort({ stage: 'migrate', errors });
