@@ -269,7 +269,10 @@ for (const runtime of nodeRuntimes()) {
         assert.equal(after.color, '#000');
         // Any other change to the constructor is said: the instance made at startup was set up by the old one.
         const checked = await load(setup.counter, (t) =>
-          t.replace('this.start = 100;', "this.start = 100;\n    if (!name) throw new Error('a counter needs a name');"),
+          t.replace(
+            'this.start = 100;',
+            "this.start = 100;\n    if (!name) throw new Error('a counter needs a name');",
+          ),
         );
         assert.equal(checked.warnings.length, 1, checked.warnings.join('\n'));
         assert.match(
