@@ -18,7 +18,6 @@ import { defaultDiscoveryDir, readDiscoveryDir } from '../engine/discovery';
 import { describeOutcome } from '../engine/describe';
 import { hotLoadFile } from '../engine/hot-load';
 import { SavePipeline, describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
-import { createStateTypes } from '../engine/state-types-adapter';
 import { needingRestart } from '../engine/needs-restart';
 import { offerRestart, restartOne } from './restart';
 import { complain, say } from './terminal';
@@ -224,6 +223,8 @@ const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts',
 async function watchDir(dir: string, options: GlobalOptions & { debounce: string }): Promise<number> {
   const root = resolve(dir);
   const debounceMs = Number(options.debounce);
+  // Loaded here, not with the CLI: it brings TypeScript (≈0.5 s), which `ls` and `load` do not need.
+  const { createStateTypes } = await import('../engine/state-types-adapter.js');
   const pipeline = new SavePipeline({
     clients: () => connected,
     stateTypes: createStateTypes(),
