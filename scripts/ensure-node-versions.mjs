@@ -1,4 +1,4 @@
-// Installs the extra Node.js majors the integration tests run apps on (22 and 24) from the
+// Installs the extra Node.js majors the integration tests run apps on (22, 24 and 26) from the
 // npm registry's `node` package into .cache/node-versions/<major>/, once. The machine's own
 // node (20) is always tested. Prints the binaries it provides.
 // Also imported (scripts/vscode-test/setup.mjs needs Node 24 for code-server): importing
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Pinned so every run tests the same runtimes. */
-export const versions = { 22: '22.23.3', 24: '24.9.0' };
+export const versions = { 22: '22.23.3', 24: '24.9.0', 26: '26.10.0' };
 
 export function nodeBinary(major) {
   return join(root, '.cache', 'node-versions', String(major), 'node_modules', 'node', 'bin', 'node');

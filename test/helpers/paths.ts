@@ -14,13 +14,14 @@ export interface NodeRuntime {
   bin: string;
 }
 
-/** Node 20 (this machine's) plus 22 and 24 from scripts/ensure-node-versions.mjs, when installed. */
+/** Node 20 (this machine's) plus 22, 24 and 26 from scripts/ensure-node-versions.mjs, when installed. */
 export function nodeRuntimes(): NodeRuntime[] {
   const runtimes: NodeRuntime[] = [{ major: Number(process.versions.node.split('.')[0]), bin: process.execPath }];
-  for (const major of [22, 24]) {
+  for (const major of [22, 24, 26]) {
     const bin = join(repoRoot, '.cache', 'node-versions', String(major), 'node_modules', 'node', 'bin', 'node');
     if (existsSync(bin)) runtimes.push({ major, bin });
   }
-  if (process.env.CI && runtimes.length < 3) throw new Error('CI must test Node 20, 22 and 24: run npm run pretest');
+  if (process.env.CI && runtimes.length < 4)
+    throw new Error('CI must test Node 20, 22, 24 and 26: run npm run pretest');
   return runtimes;
 }

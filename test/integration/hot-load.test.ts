@@ -26,6 +26,8 @@ for (const runtime of nodeRuntimes()) {
 
         assert.equal(await app.get('/greet?name=ann'), 'hello, ann');
         assert.equal(await app.get('/hits'), '1');
+        // No runtime warns about how the agent hooks modules (Node 26 deprecates module.register, DEP0205).
+        assert.doesNotMatch(app.output.stderr, /DeprecationWarning|DEP0\d+/, app.output.stderr);
 
         // 1. Through the CLI, from the file the user edits (for ts-cjs: the .ts source of dist/greeting.js).
         app.edit(edited, (text) => text.replace('hello', 'howdy').replace("vsn = '1'", "vsn = '2'"));
