@@ -4,4 +4,13 @@ export { applyEdits } from './apply-edits';
 export { diffShapes } from './diff';
 export { ANALYSIS_OPTIONS, oldVersionFileName } from './language-service';
 export { canonicalShape, printShape, shapeHash } from './print-shape';
-export type { OldVersion, Position, ServerStateInfo, TextEdit } from './types';
+export type {
+  HolderFieldInfo,
+  HolderStateInfo,
+  OldHolderVersion,
+  OldVersion,
+  Position,
+  ServerStateInfo,
+  TextEdit,
+} from './types';
+export { changedFields, needsConversion } from './holder-stub';
