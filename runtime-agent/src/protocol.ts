@@ -342,6 +342,11 @@ export const PrepareParams = z.strictObject({
   extra: z.unknown().optional(),
   /** State shapes by module file, checked on every migrated state. */
   shapes: z.record(z.string(), StateShape).optional(),
+  /**
+   * State holders' shapes by module file, then by holder key (`module`, `class:<Name>`): an
+   * object shape whose properties check the fields a holder's codeChange returns.
+   */
+  holderShapes: z.record(z.string(), z.record(z.string(), StateShape)).optional(),
   /** How many before/after previews to return. Default 20. */
   previews: z.number().int().min(0).max(1000).default(20),
   /**

@@ -47,10 +47,11 @@ const app = express();
 const logger = new Logger('todos');
 const add = (title: string) => todos.push({ id: ++count, title });
 const ready: Promise<void> = Promise.resolve();
+const routes = new Map<string, () => string>();
 function list() { return todos; }
 class Store {}
 declare const injected: string[];
-export { fs, app, logger, add, ready, list, Store, injected, PORT };
+export { fs, app, logger, add, ready, routes, list, Store, injected, PORT };
 `,
     );
     assert.deepEqual(fieldsOf(holders), {

@@ -84,6 +84,8 @@ export interface UpgradeOptions {
   suspendTimeoutMs?: number;
   /** State shapes to check migrated states against, by target. */
   shapeFor?: (target: Target) => StateShape | undefined;
+  /** The state holders' shapes (module variables, class instances) by holder key, by target. */
+  holderShapesFor?: (target: Target) => Record<string, StateShape> | undefined;
   /** Restart the module's processes on the new code instead of migrating their states. */
   restart?: boolean;
   /** Code already compiled, by compileKey, reused instead of compiling again. */
@@ -136,12 +138,14 @@ export async function upgradeTargets(
       const outcome = { client, module, code, planId, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
       try {
         const shape = options.shapeFor?.({ client, module });
+        const holderShapes = options.holderShapesFor?.({ client, module });
         const plan = await client.prepare({
           plan: planId,
           modules: [{ file: module.file, code, source: text, origin }],
           extra: options.extra,
           restart: options.restart,
           ...(shape ? { shapes: { [module.file]: shape } } : {}),
+          ...(holderShapes ? { holderShapes: { [module.file]: holderShapes } } : {}),
         });
         outcome.timings.prepareMs = performance.now() - started;
         if (plan.ok) return { ...outcome, plan };

@@ -4,6 +4,7 @@
  * (shared/lsp-extensions.ts) feed richer clients such as the VS Code tree.
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -59,8 +60,12 @@ const CONNECTING_WAIT_MS = 3000;
 export class HotpatchServer {
   readonly #documents = new TextDocuments(TextDocument);
   readonly #pending = new Map<string, NodeJS.Timeout>();
-  /** State changes found at the last save of each file, for the code action. */
+  /** State changes found at the last save of each file (or of a type file it imports), for the code action. */
   readonly #changes = new Map<string, StateChange[]>();
+  /** Each document's text as last opened or saved: a type file's previous types at its next save. */
+  readonly #savedTexts = new Map<string, string>();
+  /** A save waiting for its load: the text before it (the first of a burst of saves). */
+  readonly #textsBeforeSave = new Map<string, string | undefined>();
   #settings: Required<Omit<ServerSettings, 'agents' | 'discoveryDir' | 'requestTimeoutMs' | 'maxModulesPerAgent'>> &
     ServerSettings = {
     debounceMs: 20,
@@ -81,8 +86,13 @@ export class HotpatchServer {
       return this.#initialize(params.initializationOptions as ServerSettings | undefined);
     });
     connection.onShutdown(() => this.dispose());
-    this.#documents.onDidSave((event) => {
-      if (this.#settings.loadOnSave) this.#debounce(event.document.uri);
+    this.#documents.onDidOpen(({ document }) => this.#savedTexts.set(document.uri, document.getText()));
+    this.#documents.onDidSave(({ document }) => {
+      if (!this.#textsBeforeSave.has(document.uri)) {
+        this.#textsBeforeSave.set(document.uri, this.#savedTexts.get(document.uri));
+      }
+      this.#savedTexts.set(document.uri, document.getText());
+      if (this.#settings.loadOnSave) this.#debounce(document.uri);
     });
     connection.onCodeAction((params) => this.#codeActions(params.textDocument.uri, params.context.diagnostics));
     connection.onRequest(ext.treeRequest, () => ({ agents: this.#tree() }));
@@ -194,7 +204,9 @@ export class HotpatchServer {
         if (late.length > 0) this.connection.console.log(`[hotpatch] loading without ${late.join(', ')}`);
       }
       const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
-      const outcome = await this.#pipeline!.onSave(file, text, 'editor');
+      const previousText = this.#textsBeforeSave.get(uri);
+      this.#textsBeforeSave.delete(uri);
+      const outcome = await this.#pipeline!.onSave(file, text, 'editor', { previousText });
       report = this.#report(uri, outcome);
       await this.#publish(uri, outcome);
       void this.#restartOffer.after(outcome);
@@ -221,8 +233,21 @@ export class HotpatchServer {
         return { uri, outcome: 'unchanged', lines: ['every app already runs this code; nothing loaded'] };
       case 'syntaxError':
         return { uri, outcome: 'syntaxError', lines: [`not loaded: ${outcome.error.message}`] };
+      case 'typesOnly':
+        return {
+          uri,
+          outcome: 'unchanged',
+          lines: [
+            `types only, nothing to load; the state types of the ${outcome.dependents} running module(s) importing it are unchanged`,
+          ],
+        };
       case 'migrationNeeded':
-        return { uri, outcome: 'migrationNeeded', ms: outcome.ms, lines: outcome.changes.map(describeStateChange) };
+        return {
+          uri,
+          outcome: 'migrationNeeded',
+          ms: outcome.ms,
+          lines: outcome.changes.map((c) => `${inFile(c, outcome.file)}${describeStateChange(c)}`),
+        };
     }
   }
 
@@ -240,38 +265,56 @@ export class HotpatchServer {
       });
     }
     if (outcome.kind === 'failed') diagnostics.push(...loadErrorDiagnostics(fileURLToPath(uri), outcome.outcomes));
+    // A type file's changes go on the modules importing it, where their migrations are written.
+    const byFile = new Map<string, Diagnostic[]>([[uri, diagnostics]]);
     if (outcome.kind === 'migrationNeeded') {
-      this.#changes.set(uri, outcome.changes);
+      const changesByUri = new Map<string, StateChange[]>();
       for (const change of outcome.changes) {
-        diagnostics.push({
-          range: change.server.range,
+        const changeUri = pathToFileURL(change.file).href;
+        changesByUri.set(changeUri, [...(changesByUri.get(changeUri) ?? []), change]);
+        const list = byFile.get(changeUri) ?? [];
+        byFile.set(changeUri, list);
+        list.push({
+          range: change.range,
           severity: DiagnosticSeverity.Warning,
           source: 'hotpatch',
           code: 'state-changed',
-          message: `${describeStateChange(change)}. Add a codeChange to migrate running processes; nothing was loaded.`,
+          message: `${describeStateChange(change)}. Add a codeChange to migrate the running ${change.server.kind ? 'values' : 'processes'}; nothing was loaded.`,
           data: { server: change.server.key },
         });
       }
+      if (!changesByUri.has(uri)) this.#changes.delete(uri);
+      for (const [changeUri, changes] of changesByUri) this.#changes.set(changeUri, changes);
     } else {
       this.#changes.delete(uri);
     }
-    await this.connection.sendDiagnostics({ uri, diagnostics });
-    if (outcome.kind === 'migrationNeeded') void this.#prompt(uri, outcome.changes);
+    for (const [fileUri, list] of byFile) await this.connection.sendDiagnostics({ uri: fileUri, diagnostics: list });
+    if (outcome.kind === 'migrationNeeded') void this.#prompt(outcome.changes);
   }
 
-  async #prompt(uri: string, changes: StateChange[]): Promise<void> {
+  /** The prompt after a save that needs a migration; it is written in the first change's file. */
+  async #prompt(changes: StateChange[]): Promise<void> {
+    const first = changes[0]!;
+    const uri = pathToFileURL(first.file).href;
     const choice = await this.connection.window.showWarningMessage(
-      `Hotpatch: ${describeStateChange(changes[0]!)}. Nothing was loaded.`,
+      `Hotpatch: ${describeStateChange(first)}. Nothing was loaded.`,
       { title: GENERATE },
       { title: RESTART },
       { title: CANCEL },
     );
     if (choice?.title === GENERATE) {
       const open = this.#documents.get(uri);
-      const edits = this.#stubEdits(uri, changes);
-      if (!open || edits.length === 0) return;
-      // A copy: the managed document changes in place when the edit comes back as didChange.
-      const before = TextDocument.create(uri, open.languageId, open.version, open.getText());
+      const before = TextDocument.create(
+        uri,
+        open?.languageId ?? 'typescript',
+        open?.version ?? 0,
+        await this.#textOf(uri),
+      );
+      const edits = this.#stubEdits(
+        before,
+        changes.filter((c) => c.file === first.file),
+      );
+      if (edits.length === 0) return;
       const { applied } = await this.connection.workspace.applyEdit({ changes: { [uri]: edits } });
       if (!applied || !this.#canShowDocument) return;
       // Show the user what was written: the migration is theirs to check before the next save.
@@ -279,17 +322,22 @@ export class HotpatchServer {
       await this.connection.window.showDocument({ uri, selection: appliedRange(before, edits, stub), takeFocus: true });
     } else if (choice?.title === RESTART) {
       // Load the new code and restart the processes fresh (purge semantics) — see the release handler.
-      const file = fileURLToPath(uri);
-      const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
-      await this.#pipeline!.restart(file, text);
+      for (const file of new Set(changes.map((c) => c.file))) {
+        await this.#pipeline!.restart(file, await this.#textOf(pathToFileURL(file).href));
+      }
       void this.connection.sendNotification(ext.treeChanged);
     }
   }
 
-  #stubEdits(uri: string, changes: StateChange[]): TextEdit[] {
-    const document = this.#documents.get(uri);
-    if (!document || !this.#stateTypes?.stubEdits) return [];
-    return this.#stateTypes.stubEdits(fileURLToPath(uri), document.getText(), changes[0]!).map((e) => ({
+  /** The document's text in the editor, else on disk. */
+  async #textOf(uri: string): Promise<string> {
+    return this.#documents.get(uri)?.getText() ?? (await readFile(fileURLToPath(uri), 'utf8'));
+  }
+
+  /** The edits writing the codeChange stub for `changes` (all in `document`'s file). */
+  #stubEdits(document: TextDocument, changes: StateChange[]): TextEdit[] {
+    if (!this.#stateTypes?.stubEdits || changes.length === 0) return [];
+    return this.#stateTypes.stubEdits(fileURLToPath(document.uri), document.getText(), changes[0]!).map((e) => ({
       range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
       newText: e.newText,
     }));
@@ -298,8 +346,9 @@ export class HotpatchServer {
   #codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
     const changes = this.#changes.get(uri);
     const relevant = diagnostics.filter((d) => d.source === 'hotpatch' && d.code === 'state-changed');
-    if (!changes || relevant.length === 0) return [];
-    const edits = this.#stubEdits(uri, changes);
+    const document = this.#documents.get(uri);
+    if (!changes || relevant.length === 0 || !document) return [];
+    const edits = this.#stubEdits(document, changes);
     if (edits.length === 0) return [];
     return [
       {
@@ -316,6 +365,11 @@ export class HotpatchServer {
     for (const timer of this.#pending.values()) clearTimeout(timer);
     this.#pool?.dispose();
   }
+}
+
+/** `cats.service.ts: ` before a change found in a file other than the one saved. */
+function inFile(change: StateChange, saved: string): string {
+  return change.file === saved ? '' : `${basename(change.file)}: `;
 }
 
 /** Where `stub`, one of `edits` of `before`, lies once they are all applied: edits above it shift it. */

@@ -136,8 +136,14 @@ function isDataType(type: ts.Type, program: ts.Program): boolean {
   }
   for (const symbol of [type.aliasSymbol, type.getSymbol()]) {
     const files = (symbol?.declarations ?? []).map((d) => d.getSourceFile());
-    // Map, Set, Date: built-ins, however many packages augment their interfaces.
-    if (files.some((file) => program.isSourceFileDefaultLibrary(file))) continue;
+    // Map, Set, Date: built-ins, however many packages augment their interfaces; a Map of
+    // route handlers is code all the same.
+    if (files.some((file) => program.isSourceFileDefaultLibrary(file))) {
+      const isReference = ((type as ts.ObjectType).objectFlags ?? 0) & ts.ObjectFlags.Reference;
+      const elements = isReference ? checker.getTypeArguments(type as ts.TypeReference) : [];
+      if (!elements.every((t) => isDataType(t, program))) return false;
+      continue;
+    }
     if (
       files.some((file) => program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/'))
     ) {

@@ -1,7 +1,7 @@
 /** State-type analysis for the language server (editor-agnostic): see analyzer.ts. */
 export { StateTypeAnalyzer, type StateTypeAnalyzerOptions } from './analyzer';
 export { applyEdits } from './apply-edits';
-export { diffShapes } from './diff';
+export { diffField, diffShapes } from './diff';
 export { ANALYSIS_OPTIONS, oldVersionFileName } from './language-service';
 export { canonicalShape, printShape, shapeHash } from './print-shape';
 export type {
@@ -14,3 +14,4 @@ export type {
   TextEdit,
 } from './types';
 export { changedFields, needsConversion } from './holder-stub';
+export { isTypeOnlySource, typeDependents } from './type-imports';
