@@ -201,6 +201,7 @@ export class Agent {
       this.releaseHandler.prepare(params.modules, {
         extra: params.extra,
         shapes: params.shapes,
+        holderShapes: params.holderShapes,
         previews: params.previews,
         restart: params.restart,
         plan: params.plan,

@@ -158,8 +158,14 @@ export interface PlanModule {
   toVsn: string;
   /** Processes whose state goes through `codeChange` (or is kept as is when there is none). */
   processes: number;
-  /** The new version has a codeChange for its servers. */
+  /** The new version has a codeChange for its servers, its variables or its classes' instances. */
   migration: boolean;
+  /**
+   * The module's variables (`module`) and the classes (`class:<Name>`) whose new code has a
+   * codeChange, with how many live values it converts (1 for the variables, the instances
+   * found for a class).
+   */
+  holders?: { key: string; instances: number; migration: boolean }[];
 }
 
 /** What an upgrade would do, from `agent/prepare`. */
@@ -343,8 +349,9 @@ export const PrepareParams = z.strictObject({
   /** State shapes by module file, checked on every migrated state. */
   shapes: z.record(z.string(), StateShape).optional(),
   /**
-   * State holders' shapes by module file, then by holder key (`module`, `class:<Name>`): an
-   * object shape whose properties check the fields a holder's codeChange returns.
+   * Shapes of what a module holds outside servers, by module file, then holder: `module` (its
+   * variables) or `class:<Name>` (its instances' fields), each an object shape. Every value a
+   * holder's codeChange returns is checked against the property of its name.
    */
   holderShapes: z.record(z.string(), z.record(z.string(), StateShape)).optional(),
   /** How many before/after previews to return. Default 20. */

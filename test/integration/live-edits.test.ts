@@ -261,11 +261,28 @@ for (const runtime of nodeRuntimes()) {
         const result = await load(setup.counter, (t) =>
           t.replace('this.start = 0;', 'this.start = 100;').replace("return '#fff';", "return '#000';"),
         );
-        assert.deepEqual(result.warnings, []);
+        // Said, since the instance made at startup was set up by the old constructor.
+        assert.equal(result.warnings.length, 1, result.warnings.join('\n'));
+        assert.match(
+          result.warnings[0]!,
+          /^Counter's constructor changed \(line \d+\): instances made before this load were set up by the old one/,
+        );
         const after = await json<{ count: number; fresh: number; color: string }>(app, '/count');
         assert.equal(after.count, before.count + 1, 'the instance made at startup keeps its state');
         assert.equal(after.fresh, 100, 'a new instance ran the new constructor');
         assert.equal(after.color, '#000');
+        // A constructor that only gains a field's assignment: the field reaches the old instances, nothing to say.
+        const gained = await load(setup.counter, (t) =>
+          t.replace('this.start = 100;', "this.start = 100;\n    this.label = 'counter';"),
+        );
+        assert.deepEqual(gained.warnings, []);
+        assert.ok(gained.report.added.includes('Counter.label'), gained.report.added.join(', '));
+        // A field no longer declared stays on the instances that have it: said.
+        const removed = await load(setup.counter, (t) => t.replace("\n    this.label = 'counter';", ''));
+        assert.match(
+          removed.warnings.join('\n'),
+          /Counter\.label is no longer a field: instances made before this load keep it/,
+        );
         const privateClass = await load(setup.counter, (t) =>
           t
             .replace("return '#000';", 'return this.#shade;')

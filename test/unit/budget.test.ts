@@ -32,8 +32,9 @@ describe('runWithinBudget', () => {
       () => runWithinBudget(nested, 50),
       (e: unknown) => e instanceof BudgetExceeded && e.budgetMs === 50,
     );
+    // A roomy budget: on a loaded machine the thread can be off the CPU for 50 ms in a trivial call.
     assert.equal(
-      runWithinBudget(() => 'after', 50),
+      runWithinBudget(() => 'after', 5000),
       'after',
     );
   });

@@ -38,7 +38,7 @@ const cases: Record<string, [string, string]> = {
   ],
   'a class with a field arrow, a static block and a derived constructor': [
     'class A {}\nclass B extends A {\n  handler = () => this.x;\n  static { this.n = 1; }\n  constructor() { super(); this.x = 1; }\n}',
-    'class A {}\nclass B extends A {\n  handler = () => this.x + 1;\n  static { this.n = 1; }\n  constructor() { super(); this.x = 2; }\n}',
+    'class A {}\nclass B extends A {\n  handler = () => this.x + 1;\n  static { this.n = 1; }\n  constructor() { super(); this.x = 1; }\n}',
   ],
   'destructured declarations and shorthand properties': [
     'const { a, b = 2 } = require("./c");\nconst d = { a, b };',

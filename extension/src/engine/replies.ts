@@ -79,7 +79,16 @@ const LoadReport = z.object({
 const UpgradePlan = z.object({
   id: text,
   ok: z.boolean(),
-  modules: z.array(z.object({ file: text, fromVsn: text, toVsn: text, processes: count, migration: z.boolean() })),
+  modules: z.array(
+    z.object({
+      file: text,
+      fromVsn: text,
+      toVsn: text,
+      processes: count,
+      migration: z.boolean(),
+      holders: z.array(z.object({ key: text, instances: count, migration: z.boolean() })).optional(),
+    }),
+  ),
   errors: z.array(UpgradeError),
   previews: z.array(
     z.object({ process: text, file: text, before: z.unknown(), after: z.unknown(), truncated: z.boolean().optional() }),

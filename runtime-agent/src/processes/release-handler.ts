@@ -22,6 +22,7 @@ import type {
 } from '../protocol';
 import { chunked, migrating } from './chunked';
 import { EarlyAborts } from './early-aborts';
+import { holderStages, migrateHolders, writeHolders, type HolderResult, type HolderStage } from './holder-migration';
 import { runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
 import { preview } from './render-state';
@@ -54,6 +55,10 @@ interface Stage {
   shape: StateShape | undefined;
   /** Restart the processes on the new code instead of migrating their states. */
   restart: boolean;
+  /** The module's variables and class instances whose new code converts them (holder-migration.ts). */
+  holders: HolderStage[];
+  /** Passed to every codeChange. */
+  extra: unknown;
 }
 
 interface StagedPlan {
@@ -65,6 +70,8 @@ interface StagedPlan {
 export interface PrepareOptions {
   extra?: unknown;
   shapes?: Record<string, StateShape>;
+  /** By module file, then holder (`module`, `class:<Name>`): see holder-migration.ts. */
+  holderShapes?: Record<string, Record<string, StateShape>>;
   previews?: number;
   restart?: boolean;
   /** The plan's id, when the client chose it (protocol.ts PrepareParams). */
@@ -108,6 +115,7 @@ export class ReleaseHandler {
         const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin);
         await this.codeServer.settle(prepared);
         const stage = this.#stageUp(prepared, options.extra, options.shapes?.[input.file]);
+        if (!options.restart) stage.holders = holderStages(prepared, options.holderShapes?.[input.file]);
         stages.push(options.restart ? { ...stage, restart: true, hasMigration: false, shape: undefined } : stage);
       } catch (error) {
         errors.push(toUpgradeError(input.file, error));
@@ -116,7 +124,10 @@ export class ReleaseHandler {
     const previews: UpgradePlan['previews'] = [];
     // One pass over the table per module, shared by the dry run and the plan's counts.
     const live = new Map(stages.map((s) => [s.module.file, this.#initialized(s.module.file)]));
-    if (errors.length === 0) await this.#dryRun(stages, live, errors, previews, options.previews ?? 20);
+    const holderCounts = new Map<HolderStage, number>();
+    if (errors.length === 0) {
+      await this.#dryRun(stages, live, errors, previews, options.previews ?? 20, holderCounts);
+    }
     // The client stopped waiting and aborted it meanwhile (agent/abort with the id it chose).
     if (this.#earlyAborts.take(id)) {
       errors.push({ file: modules[0]!.file, message: 'aborted by the client while it was being prepared' });
@@ -130,7 +141,10 @@ export class ReleaseHandler {
         fromVsn: s.base.info.vsn,
         toVsn: s.prepared.version.info.vsn,
         processes: live.get(s.module.file)!.length,
-        migration: s.hasMigration,
+        migration: s.hasMigration || s.holders.length > 0,
+        ...(s.holders.length > 0
+          ? { holders: s.holders.map((h) => ({ key: h.key, instances: holderCounts.get(h) ?? 0, migration: true })) }
+          : {}),
       })),
       errors,
       previews,
@@ -202,6 +216,8 @@ export class ReleaseHandler {
       hasMigration,
       shape,
       restart: false,
+      holders: [],
+      extra,
       migrate: (process, copy) => {
         const next = version.servers.get(process.definition.key)?.spec;
         if (!next) {
@@ -223,6 +239,8 @@ export class ReleaseHandler {
       hasMigration: [...base.servers.values()].some((d) => typeof d.spec.codeChange === 'function'),
       shape: undefined,
       restart: false,
+      holders: [],
+      extra,
       migrate: (process, copy) => {
         if (!version.servers.has(process.definition.key)) {
           throw new Error(`vsn ${version.info.vsn} does not define server '${process.definition.key}'`);
@@ -248,9 +266,17 @@ export class ReleaseHandler {
     errors: UpgradeError[],
     previews: UpgradePlan['previews'],
     previewCount: number,
+    holderCounts = new Map<HolderStage, number>(),
   ): Promise<void> {
     for (const stage of stages) {
       if (stage.restart) continue;
+      for (const holder of stage.holders) {
+        const { count } = await migrateHolders(holder, stage.extra, this.#chunkSize, this.#budgetMs, errors, {
+          list: previews,
+          max: previewCount,
+        });
+        holderCounts.set(holder, count);
+      }
       await migrating(
         this.#chunkSize,
         this.#budgetMs,
@@ -354,6 +380,14 @@ export class ReleaseHandler {
       );
       longestBlockMs = Math.max(longestBlockMs, block);
     }
+    // The module variables and class instances, on copies too, found anew (instances made since the dry run included).
+    const holderResults: HolderResult[] = [];
+    for (const stage of stages) {
+      for (const holder of stage.holders) {
+        const { results } = await migrateHolders(holder, stage.extra, this.#chunkSize, this.#budgetMs, errors);
+        holderResults.push(...results);
+      }
+    }
     if (errors.length > 0) abort({ stage: 'migrate', errors });
     const migrateMs = performance.now() - migrateStarted;
 
@@ -373,6 +407,8 @@ export class ReleaseHandler {
       reports.push(committed.report);
       return committed.module;
     });
+    // The new code is in place: the variables and fields it converted are written, in the same turn.
+    writeHolders(holderResults);
     longestBlockMs = Math.max(longestBlockMs, performance.now() - swapStarted);
     for (const { stage, list } of processes) {
       const block = await chunked(this.#chunkSize, list, (process) => {

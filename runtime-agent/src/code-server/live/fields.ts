@@ -25,6 +25,8 @@ export interface InstanceField {
   value: AnyNode;
   /** The constructor the field is assigned in, if it is (its parameters and locals are out of reach later). */
   assignedIn?: FunctionNode;
+  /** There: the statement `this.name = value;`. */
+  statement?: AnyNode;
 }
 
 /** The instance fields of a class: its fields with an initializer and its constructor's `this.x = …` statements. */
@@ -53,6 +55,7 @@ export function instanceFields(node: ClassNode): InstanceField[] {
             name: (property as Identifier).name,
             value: assignment.right as AnyNode,
             assignedIn: constructor,
+            statement,
           });
       }
     }

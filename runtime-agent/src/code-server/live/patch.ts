@@ -33,6 +33,7 @@ import {
   type TopStatement,
 } from './program';
 import { bindDeclaration } from './bind';
+import { reportClassChanges } from './class-changes';
 import { newFieldInitializers } from './fields';
 import { renderAsFunction, type Rendering } from './render-function';
 import { resolutions } from './resolutions';
@@ -143,6 +144,7 @@ class PatchBuilder {
     this.#appendix.push(
       ...newFieldInitializers(this.model, this.old, this.#resolved, this.edits, this.module, this.report),
     );
+    reportClassChanges(this.model, this.old, this.report);
     // An ES module's later version is not a module: strict as modules are, and an async
     // function, so its top level may await; the code server awaits it.
     head.add((esm ? '"use strict";' : '') + versionHeader() + (esm ? `${HP}.run((async()=>{` : ''));
