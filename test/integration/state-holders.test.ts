@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { migrationPreviewRequest } from '../../extension/src/shared/lsp-extensions';
 import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { App } from '../helpers/app';
@@ -93,6 +94,33 @@ test('an interface file gains a field: the class field typed with it needs a mig
     { name: 'Ada', age: 1 },
     { name: 'Tom', age: 1 },
   ]);
+
+  // Preview migration: the live instance's fields before and after, nothing changed.
+  const serviceUri = pathToFileURL(serviceFile).href;
+  await lsp.change(serviceFile, migrated);
+  const { plans } = await lsp.connection.sendRequest(migrationPreviewRequest, { uri: serviceUri });
+  assert.equal(plans.length, 1);
+  assert.equal(plans[0]!.ok, true, JSON.stringify(plans[0]));
+  assert.deepEqual(plans[0]!.modules[0]!.holders, [{ key: 'class:CatsService', instances: 1, migration: true }]);
+  const preview = plans[0]!.previews.find((p) => p.process.startsWith('CatsService instance'));
+  assert.ok(preview, JSON.stringify(plans[0]!.previews));
+  assert.deepEqual((preview.after as { cats: unknown }).cats, [
+    { name: 'Tom', age: 1, color: '' },
+    { name: 'Ada', age: 1, color: '' },
+  ]);
+  assert.equal(JSON.parse(await app.get('/cats')).length, 2, 'the preview changed nothing');
+
+  // Saving the migration loads the service with its live instance's cats converted.
+  writeFileSync(serviceFile, migrated);
+  const loaded = await lsp.save(serviceFile, migrated);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  assert.deepEqual(stateDiagnostics(lsp, serviceFile), [], 'the diagnostic is cleared');
+  await app.get('/cats/add?name=Bo');
+  assert.deepEqual(JSON.parse(await app.get('/cats')), [
+    { name: 'Tom', age: 1, color: '' },
+    { name: 'Ada', age: 1, color: '' },
+    { name: 'Bo', age: 1 },
+  ]);
 });
 
 test('a module binding typed by an interface file: "Generate migration" writes an exported codeChange there', async () => {
@@ -127,6 +155,16 @@ test('a module binding typed by an interface file: "Generate migration" writes a
   const completed = migrated.replace('{ id: todos.length + 1, title }', '{ id: todos.length + 1, title, done: false }');
   assert.deepEqual(typeErrors({ [todosFile]: completed }, todosFile), [], completed);
   assert.deepEqual(JSON.parse(await app.get('/todos')), [{ id: 1, title: 'milk' }], 'app untouched');
+
+  // Saving it converts the binding's live value: the todo made before has its `done`.
+  writeFileSync(todosFile, completed);
+  const loaded = await lsp.save(todosFile, completed);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  await app.get('/todos/add?title=eggs');
+  assert.deepEqual(JSON.parse(await app.get('/todos')), [
+    { id: 1, title: 'milk', done: false },
+    { id: 2, title: 'eggs', done: false },
+  ]);
 });
 
 test('a type file whose change leaves the state types alone loads nothing and says so', async () => {
