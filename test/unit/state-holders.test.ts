@@ -9,7 +9,9 @@ import ts from 'typescript';
 import {
   StateTypeAnalyzer,
   applyEdits,
+  isTypeOnlySource,
   oldVersionFileName,
+  typeDependents,
   type HolderStateInfo,
 } from '../../extension/src/engine/state-types/index';
 import { repoRoot } from '../helpers/paths';
@@ -245,5 +247,39 @@ export function add(title: string): Todo {
     assert.match(text, /\/\/ TODO: scores was string\[\], now number\[\]/);
     const { codeChange } = evaluate(file, text) as { codeChange: CodeChange };
     assert.throws(() => codeChange('3', { scores: ['1'] }), /codeChange from v3: convert scores/);
+  });
+});
+
+describe('type-only files and the modules importing them', () => {
+  test('a file of interfaces, type aliases and type exports is type-only; a value, an enum or a side-effect import is not', () => {
+    const typeOnly = (text: string) => isTypeOnlySource('/x/types.ts', text);
+    assert.equal(typeOnly(catV1), true);
+    assert.equal(typeOnly("import type { A } from './a';\nimport { B } from './b';\nexport type C = A | B;\n"), true);
+    assert.equal(
+      typeOnly("export type { A } from './a';\nexport { type B } from './b';\ndeclare const x: number;\n"),
+      true,
+    );
+    assert.equal(typeOnly("export * from './a';\n"), false);
+    assert.equal(typeOnly("import './polyfill';\nexport interface A { a: number }\n"), false);
+    assert.equal(typeOnly('export enum Color { Red }\n'), false);
+    assert.equal(typeOnly('export interface A { a: number }\nexport const DEFAULT: A = { a: 1 };\n'), false);
+  });
+
+  test('importers are found directly and through type-only files, not through modules with code', () => {
+    const files: Record<string, string> = {
+      [`${app}/cat.interface.ts`]: catV1,
+      [`${app}/models.ts`]: "export type { Cat } from './cat.interface';\n",
+      [`${app}/direct.ts`]: "import { Cat } from './cat.interface.js';\nexport const cats: Cat[] = [];\n",
+      [`${app}/through-types.ts`]: "import type { Cat } from './models';\nexport const cats: Cat[] = [];\n",
+      [`${app}/service.ts`]: "export * from './cat.interface';\nexport const ready = true;\n",
+      [`${app}/through-code.ts`]: "import { ready } from './service';\nexport const flags = [ready];\n",
+      [`${app}/unrelated.ts`]: 'export const n = 1;\n',
+    };
+    const host = { readFile: (file: string) => files[file], fileExists: (file: string) => file in files };
+    const candidates = ['direct.ts', 'through-types.ts', 'through-code.ts', 'unrelated.ts'].map((f) => `${app}/${f}`);
+    assert.deepEqual(typeDependents(`${app}/cat.interface.ts`, candidates, host), [
+      `${app}/direct.ts`,
+      `${app}/through-types.ts`,
+    ]);
   });
 });

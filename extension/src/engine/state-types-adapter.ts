@@ -1,5 +1,4 @@
 /** The state-type analysis (state-types/) in the shape the save pipeline asks for. */
-import ts from 'typescript';
 import type { FieldChange, StateTypes } from './save-pipeline';
 import {
   StateTypeAnalyzer,
@@ -30,7 +29,7 @@ export function createStateTypes(): StateTypes {
         : analyzer.codeChangeStubEdits(file, text, old);
     },
     isTypeOnly: isTypeOnlySource,
-    typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates, (f) => ts.sys.readFile(f)),
+    typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
   };
 }

@@ -4,7 +4,6 @@
  * (shared/lsp-extensions.ts) feed richer clients such as the VS Code tree.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -26,7 +25,6 @@ import type { AgentClient } from '../engine/agent-client';
 import { AgentPool } from '../engine/agent-pool';
 import { describeOutcome } from '../engine/describe';
 import { RestartOffer } from './restart-offer';
-import type { LoadOutcome } from '../engine/hot-load';
 import {
   SavePipeline,
   describeStateChange,
@@ -35,7 +33,7 @@ import {
   type StateTypes,
 } from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
-import { errorLocation } from '../shared/error-location';
+import { inFile, loadErrorDiagnostics, stateChangeDiagnostic } from './diagnostics';
 import * as ext from '../shared/lsp-extensions';
 
 /** Settings the client passes as initializationOptions (and later as configuration). */
@@ -274,14 +272,7 @@ export class HotpatchServer {
         changesByUri.set(changeUri, [...(changesByUri.get(changeUri) ?? []), change]);
         const list = byFile.get(changeUri) ?? [];
         byFile.set(changeUri, list);
-        list.push({
-          range: change.range,
-          severity: DiagnosticSeverity.Warning,
-          source: 'hotpatch',
-          code: 'state-changed',
-          message: `${describeStateChange(change)}. Add a codeChange to migrate the running ${change.server.kind ? 'values' : 'processes'}; nothing was loaded.`,
-          data: { server: change.server.key },
-        });
+        list.push(stateChangeDiagnostic(change));
       }
       if (!changesByUri.has(uri)) this.#changes.delete(uri);
       for (const [changeUri, changes] of changesByUri) this.#changes.set(changeUri, changes);
@@ -367,11 +358,6 @@ export class HotpatchServer {
   }
 }
 
-/** `cats.service.ts: ` before a change found in a file other than the one saved. */
-function inFile(change: StateChange, saved: string): string {
-  return change.file === saved ? '' : `${basename(change.file)}: `;
-}
-
 /** Where `stub`, one of `edits` of `before`, lies once they are all applied: edits above it shift it. */
 function appliedRange(before: TextDocument, edits: TextEdit[], stub: TextEdit): Range {
   const after = TextDocument.create(
@@ -386,27 +372,4 @@ function appliedRange(before: TextDocument, edits: TextEdit[], stub: TextEdit): 
     .reduce((sum, e) => sum + e.newText.length - (offset(e.range.end) - offset(e.range.start)), 0);
   const start = offset(stub.range.start) + shift;
   return { start: after.positionAt(start), end: after.positionAt(start + stub.newText.length) };
-}
-
-/**
- * A load that failed where it ran (a throwing top level, say) names a line of the file saved: the
- * error goes on that line too, once per message however many instances reported it.
- */
-function loadErrorDiagnostics(file: string, outcomes: readonly LoadOutcome[]): Diagnostic[] {
-  const diagnostics = new Map<string, Diagnostic>();
-  for (const { error } of outcomes) {
-    const location = error === undefined ? undefined : errorLocation(error);
-    if (!error || !location || location.file !== file) continue;
-    const line = location.line - 1;
-    const character = Math.max(0, (location.column ?? 1) - 1);
-    const message = `Not hot-loaded: ${error.replace(`${location.span}: `, '')}`;
-    diagnostics.set(`${line}:${message}`, {
-      range: { start: { line, character }, end: { line, character: character + 1 } },
-      severity: DiagnosticSeverity.Error,
-      source: 'hotpatch',
-      code: 'load-failed',
-      message,
-    });
-  }
-  return [...diagnostics.values()];
 }

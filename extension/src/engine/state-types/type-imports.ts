@@ -35,17 +35,17 @@ function isTypeOnlyStatement(statement: ts.Statement): boolean {
   return ts.isEmptyStatement(statement);
 }
 
+/** Where files are read and resolved: the disk, or memory in tests. */
+export type FilesHost = Pick<ts.ModuleResolutionHost, 'fileExists' | 'readFile'>;
+
 /**
  * Those of `candidates` (source files of running modules) that import `typeFile`, directly or
- * through type-only files. `readText` gives a file's current text (undefined: none).
+ * through type-only files.
  */
-export function typeDependents(
-  typeFile: string,
-  candidates: readonly string[],
-  readText: (file: string) => string | undefined,
-): string[] {
+export function typeDependents(typeFile: string, candidates: readonly string[], host: FilesHost = ts.sys): string[] {
   const target = normalize(typeFile);
-  const imports = new ImportGraph(readText);
+  const readText = (file: string) => host.readFile(file);
+  const imports = new ImportGraph(host);
   return candidates.filter((candidate) => {
     const queue = [normalize(candidate)];
     const seen = new Set(queue);
@@ -67,15 +67,15 @@ class ImportGraph {
   readonly #imports = new Map<string, string[]>();
   readonly #cache = ts.createModuleResolutionCache(process.cwd(), (f) => f, ANALYSIS_OPTIONS);
 
-  constructor(private readonly readText: (file: string) => string | undefined) {}
+  constructor(private readonly host: FilesHost) {}
 
   of(file: string): string[] {
     let imported = this.#imports.get(file);
     if (imported) return imported;
-    const text = this.readText(file);
+    const text = this.host.readFile(file);
     imported = [];
     for (const { fileName } of text === undefined ? [] : ts.preProcessFile(text, true, true).importedFiles) {
-      const { resolvedModule } = ts.resolveModuleName(fileName, file, ANALYSIS_OPTIONS, ts.sys, this.#cache);
+      const { resolvedModule } = ts.resolveModuleName(fileName, file, ANALYSIS_OPTIONS, this.host, this.#cache);
       if (resolvedModule && !resolvedModule.isExternalLibraryImport) {
         imported.push(normalize(resolvedModule.resolvedFileName));
       }
