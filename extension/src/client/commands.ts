@@ -278,7 +278,8 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
     const before = single ? single.before : Object.fromEntries(previews.map((p) => [p.key, p.before]));
     const after = single ? single.after : Object.fromEntries(previews.map((p) => [p.key, p.after]));
     const uris = h.states.preview(name.replace(/\.[^.]+$/, ''), before, after);
-    const migration = modules.some((m) => m.migration) ? 'codeChange' : 'state kept as is';
+    const migrates = modules.some((m) => m.migration || m.holders?.some((holder) => holder.migration));
+    const migration = migrates ? 'codeChange' : 'state kept as is';
     await vscode.commands.executeCommand(
       'vscode.diff',
       uris.before,

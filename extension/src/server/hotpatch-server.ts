@@ -327,11 +327,26 @@ export class HotpatchServer {
 
   /** The edits writing the codeChange stub for `changes` (all in `document`'s file). */
   #stubEdits(document: TextDocument, changes: StateChange[]): TextEdit[] {
-    if (!this.#stateTypes?.stubEdits || changes.length === 0) return [];
-    return this.#stateTypes.stubEdits(fileURLToPath(document.uri), document.getText(), changes[0]!).map((e) => ({
-      range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
-      newText: e.newText,
-    }));
+    const stubEdits = this.#stateTypes?.stubEdits;
+    if (!stubEdits || changes.length === 0) return [];
+    // The first change's stub, and one for each other holder (a class's and the module's go in
+    // different places and name their old types apart); a second server's would clash on StateV<n>.
+    const stubs = [changes[0]!];
+    for (const change of changes) {
+      if (
+        change.server.kind &&
+        !stubs.some((s) => s.server.kind === change.server.kind && s.server.key === change.server.key)
+      ) {
+        stubs.push(change);
+      }
+    }
+    const file = fileURLToPath(document.uri);
+    return stubs.flatMap((change) =>
+      stubEdits(file, document.getText(), change).map((e) => ({
+        range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
+        newText: e.newText,
+      })),
+    );
   }
 
   #codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
