@@ -250,6 +250,43 @@ export function add(title: string): Todo {
   });
 });
 
+describe('one file, two holders', () => {
+  test("a class's and the module's stubs written at once type-check together", () => {
+    const file = `${app}/shelf.ts`;
+    const text = `import type { Cat } from './cat.interface';
+
+export const adopted: Cat[] = [];
+
+export class Shelter {
+  cats = new Map<string, Cat>();
+}
+`;
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV1);
+    const old = analyzer.analyzeHolders(oldVersionFileName(file, 1), text);
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV2);
+    const edits = old.flatMap((info) => analyzer.holderStubEdits(file, text, { info, vsn: '1', n: 1 }));
+    const written = applyEdits(text, edits);
+    assert.deepEqual(typeErrors({ [`${app}/cat.interface.ts`]: catV2, [file]: written }, file), [], written);
+    assert.deepEqual(
+      analyzer.analyzeHolders(file, written).map((h) => [h.key, h.hasCodeChange]),
+      [
+        ['module', true],
+        ['class:Shelter', true],
+      ],
+    );
+    const { Shelter, codeChange } = evaluate(file, written) as {
+      Shelter: { codeChange: CodeChange };
+      codeChange: CodeChange;
+    };
+    assert.deepEqual(codeChange('1', { adopted: [{ name: 'Tom', age: 2 }] }), {
+      adopted: [{ name: 'Tom', age: 2, color: '' }],
+    });
+    assert.deepEqual(Shelter.codeChange('1', { cats: new Map([['a', { name: 'Ada', age: 1 }]]) }), {
+      cats: new Map([['a', { name: 'Ada', age: 1, color: '' }]]),
+    });
+  });
+});
+
 describe('type-only files and the modules importing them', () => {
   test('a file of interfaces, type aliases and type exports is type-only; a value, an enum or a side-effect import is not', () => {
     const typeOnly = (text: string) => isTypeOnlySource('/x/types.ts', text);
