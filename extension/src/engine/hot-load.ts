@@ -5,7 +5,7 @@
  * it. Each agent gets code compiled for its Node version.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
@@ -108,6 +108,12 @@ export async function findTargets(
     lists.flatMap(({ client, modules }) => modules.filter(runs).map((module) => ({ client, module })));
   const targets = match((module) => moduleRunsFile(module, file));
   if (targets.length > 0) return targets;
+  // The app names its files by their real paths; an editor may have opened them through a symlink.
+  const real = await realpath(file).catch(() => file);
+  if (real !== file) {
+    const throughLink = match((module) => moduleRunsFile(module, real));
+    if (throughLink.length > 0) return throughLink;
+  }
   // No source map names the file: try where its tsconfig emits it.
   const emitted = await emittedFile(file);
   return emitted ? match((module) => module.file === emitted) : [];

@@ -6,6 +6,7 @@
  * one two-phase transaction, with the new state shape checked by the agents.
  */
 import { createHash } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModule, type Compiled } from './compile';
@@ -173,7 +174,10 @@ export class SavePipeline {
         }
       }
     }
-    const dependents = types.typeDependents?.(file, [...bySource.keys()]) ?? [];
+    // Sources are the real paths the app loaded; the editor may name the type file through a symlink.
+    const links = new SymlinkedPaths(file, await realpath(file).catch(() => file));
+    const typeFile = links.real;
+    const dependents = types.typeDependents?.(typeFile, [...bySource.keys()]) ?? [];
     const changes: StateChange[] = [];
     let count = 0;
     try {
@@ -183,24 +187,57 @@ export class SavePipeline {
           const { client, module } = target;
           const source = await this.#running.sourceOf(client, module);
           const virtual = this.#running.oldVersionFile(module, dependent);
+          const editorFile = links.toEditor(dependent);
           let old = this.#running.cached(client, module);
           if (!old && previousText !== undefined) {
-            types.setDocument?.(file, previousText);
+            types.setDocument?.(typeFile, previousText);
             old = types.analyze(virtual, source);
           }
           if (!old) continue;
-          types.setDocument?.(file, text);
+          types.setDocument?.(typeFile, text);
           const next = types.analyze(virtual, source);
           this.#running.set(client, module.file, module.current.hash, old);
-          changes.push(...stateChanges(types, target, dependent, old, next));
+          changes.push(...stateChanges(types, target, editorFile, old, next));
         }
       }
     } finally {
       // Back to the file as saved, read from disk like every other file the analysis imports.
-      types.setDocument?.(file, undefined);
+      types.setDocument?.(typeFile, undefined);
     }
     if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
     return { kind: 'typesOnly', file, dependents: count };
+  }
+}
+
+/**
+ * A file's path in the editor and its real path, when a symlinked folder tells them apart: the
+ * other real paths under that folder map back to the editor's names for them.
+ */
+class SymlinkedPaths {
+  readonly #editorPrefix: string;
+  readonly #realPrefix: string;
+
+  constructor(
+    editorPath: string,
+    readonly real: string,
+  ) {
+    // The common tail is the part below the symlink; what comes before it differs.
+    let tail = 0;
+    while (
+      tail < Math.min(editorPath.length, real.length) &&
+      editorPath[editorPath.length - 1 - tail] === real[real.length - 1 - tail]
+    ) {
+      tail++;
+    }
+    // Whole path segments only: `/work/a-x` and `/work/b-x` differ in `a-x`, not in `a`.
+    while (tail > 0 && editorPath[editorPath.length - tail] !== '/') tail--;
+    this.#editorPrefix = editorPath.slice(0, editorPath.length - tail);
+    this.#realPrefix = real.slice(0, real.length - tail);
+  }
+
+  toEditor(realPath: string): string {
+    if (this.#editorPrefix === this.#realPrefix || !realPath.startsWith(`${this.#realPrefix}/`)) return realPath;
+    return this.#editorPrefix + realPath.slice(this.#realPrefix.length);
   }
 }
 

@@ -212,12 +212,17 @@ suite('a running app', function () {
     assert.match(await get('/?name=cy'), /visit 3\b/);
   });
 
-  /** The quick fix on `uri`'s state-changed diagnostic, applied. */
-  async function applyMigrationQuickFix(uri: vscode.Uri): Promise<vscode.Diagnostic> {
+  /** The state-changed diagnostic hotpatch puts on `uri`. */
+  async function stateDiagnostic(uri: vscode.Uri): Promise<vscode.Diagnostic> {
     const [diagnostic] = (
       await diagnosticsFor(uri, (ds) => ds.some((d) => d.source === 'hotpatch' && d.code === 'state-changed'))
     ).filter((d) => d.source === 'hotpatch');
     assert.ok(diagnostic);
+    return diagnostic;
+  }
+
+  /** The "Generate codeChange migration" quick fix for `diagnostic`, applied. */
+  async function applyMigrationQuickFix(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<void> {
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider',
       uri,
@@ -227,7 +232,6 @@ suite('a running app', function () {
     const fix = actions.find((a) => a.title === 'Generate codeChange migration from v1');
     assert.ok(fix?.edit, `the quick fix among ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
-    return diagnostic;
   }
 
   test('a class field typed by an interface file: saving the interface asks for a migration in the service; its quick fix converts the live instance', async () => {
@@ -247,8 +251,9 @@ suite('a running app', function () {
     );
     assert.deepEqual(JSON.parse(await get('/notes')), [{ text: 'milk' }], 'the app is untouched');
 
-    const diagnostic = await applyMigrationQuickFix(serviceUri);
+    const diagnostic = await stateDiagnostic(serviceUri);
     assert.match(service.lineAt(diagnostic.range.start.line).text, /private readonly notes: Note\[\]/);
+    await applyMigrationQuickFix(serviceUri, diagnostic);
     assert.match(service.getText(), /static codeChange\(/);
     // Preview migration: the live instance's fields before and after the stub, nothing committed.
     const plans = await vscode.commands.executeCommand<PreviewPlan[] | undefined>(
@@ -292,7 +297,7 @@ suite('a running app', function () {
     );
     assert.deepEqual(JSON.parse(await get('/tags')), [{ name: 'home' }], 'the app is untouched');
 
-    await applyMigrationQuickFix(uri);
+    await applyMigrationQuickFix(uri, await stateDiagnostic(uri));
     assert.match(document.getText(), /export function codeChange\(/);
     const migrated = nextPatch(api, uri);
     await save(document);
