@@ -214,7 +214,7 @@ function describeSave(outcome: SaveOutcome, root: string): string {
       return [
         `✗ ${file}: not loaded — a state type changed and the new code has no codeChange:`,
         ...outcome.changes.map((c) => `  ${relative(root, c.file)}: ${describeStateChange(c)}`),
-        '  add a codeChange that converts the running state (to the server, the class as static codeChange, or the module as export function codeChange), then save again',
+        '  add a codeChange(from, state, extra) to the server that converts the running state (a static codeChange to a class, an exported codeChange to a module for its variables), then save again',
       ].join('\n');
   }
 }
