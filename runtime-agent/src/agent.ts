@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { z } from 'zod';
 import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
@@ -16,13 +15,14 @@ import { LoadFailure } from './code-server/evaluate';
 import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
-import { STATE_LIMITS, renderState } from './processes/render-state';
+import { esmHooksNeeded } from './esm-hooks-needed';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import * as protocol from './protocol';
 import { describeProcess } from './processes/inspect';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler, UnknownPlanError, UpgradeFailure } from './processes/release-handler';
 import { describeReason, type ServerProcess } from './processes/server-process';
+import { SysRequests } from './sys-requests';
 import { restartApp } from './restart';
 import { AgentServer } from './transport/agent-server';
 
@@ -33,6 +33,8 @@ export class Agent {
   /** The loads in progress, one after another (see agent/load). */
   #loads: Promise<unknown> = Promise.resolve();
   readonly releaseHandler: ReleaseHandler;
+  /** The requests on one process: OTP's sys (get and replace state, suspend, resume, status). */
+  readonly #sys: SysRequests;
   #server: AgentServer | undefined;
   #unpublish: (() => void) | undefined;
 
@@ -53,6 +55,7 @@ export class Agent {
     this.releaseHandler = new ReleaseHandler(codeServer, this.processes, {
       codeChangeBudgetMs: options.codeChangeBudgetMs,
     });
+    this.#sys = new SysRequests(this.processes, (process) => this.#describe(process));
     this.processes.on('started', (process) => {
       if (this.#connections.size > 0) this.#broadcast(protocol.processStarted, { process: this.#describe(process) });
     });
@@ -69,12 +72,6 @@ export class Agent {
 
   #describe(process: ServerProcess): protocol.ProcessInfo {
     return describeProcess(process, this.codeServer);
-  }
-
-  #process(ref: string): ServerProcess {
-    const process = this.processes.whereis(ref) ?? this.processes.get(ref);
-    if (!process) throw new ResponseError(protocol.AgentErrorCode.UnknownProcess, `no live process '${ref}'`);
-    return process;
   }
 
   get info(): protocol.AgentInfo {
@@ -211,27 +208,21 @@ export class Agent {
       this.releaseHandler.commit(params.plan, params.suspendTimeoutMs),
     );
     handle(protocol.abort, protocol.PlanParams, (params) => ({ aborted: this.releaseHandler.abort(params.plan) }));
-    handle(protocol.rollback, protocol.RollbackParams, (params) =>
-      this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs),
-    );
+    handle(protocol.rollback, protocol.RollbackParams, (params) => {
+      // -32012 (as for agent/source), not an upgrade failure: there is nothing to roll back to.
+      for (const file of params.files) {
+        if (!this.codeServer.version(file, 'old')) throw new NoOldVersionError(file);
+      }
+      return this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs);
+    });
     handle(protocol.processes, protocol.ProcessesParams, (params) => ({
       processes: this.processes.list(params.file).map((p) => this.#describe(p)),
     }));
-    handle(protocol.getState, protocol.ProcessParams, (params) => {
-      const process = this.#process(params.process);
-      return { process: this.#describe(process), state: renderState(process.state, STATE_LIMITS) };
-    });
-    handle(protocol.replaceState, protocol.ReplaceStateParams, async (params) => {
-      const process = this.#process(params.process);
-      // Between two messages, in mailbox order (sys:replace_state).
-      await new Promise<void>((resolve) =>
-        process.system((p) => {
-          p.state = params.state;
-          resolve();
-        }),
-      );
-      return { process: this.#describe(process) };
-    });
+    handle(protocol.getState, protocol.ProcessParams, (params) => this.#sys.getState(params));
+    handle(protocol.replaceState, protocol.ReplaceStateParams, (params) => this.#sys.replaceState(params));
+    handle(protocol.suspend, protocol.SuspendParams, (params) => this.#sys.suspend(params));
+    handle(protocol.resume, protocol.ProcessParams, (params) => this.#sys.resume(params));
+    handle(protocol.status, protocol.ProcessParams, (params) => this.#sys.status(params));
     handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {
       const version = this.codeServer.version(params.file, params.version);
       if (!version) {
@@ -289,9 +280,6 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
       'hotpatch agent refuses to start under NODE_ENV=production; pass allowProduction: true or set HOTPATCH_ALLOW_PRODUCTION=1',
     );
   }
-  // V8 keeps every unique compiled source in its compilation cache (≈45 KB per version on
-  // Node 22/24), which would look like a leak across thousands of loads.
-  setFlagsFromString('--no-compilation-cache');
   setTopLevelBudget(resolved.topLevelBudgetMs);
 
   const table = processTable();
@@ -358,5 +346,6 @@ function installModuleHooks(rules: HotFileRules): void {
     });
     return;
   }
-  nodeModule.register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, { data: rules });
+  // Off-thread, the hooks cost a thread: only for an app that loads ES modules (esm-hooks-needed.ts).
+  if (esmHooksNeeded()) nodeModule.register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, { data: rules });
 }

@@ -87,6 +87,10 @@ export const AgentErrorCode = {
   UpgradeFailed: -32015,
   /** No process with that id or name. */
   UnknownProcess: -32016,
+  /** The process's module is being upgraded (suspended, migrating): sent again after the upgrade, it applies. */
+  UpgradeInProgress: -32017,
+  /** agent/suspend: the running handler did not finish within `timeoutMs`; the process was left running. */
+  SuspendTimeout: -32018,
 } as const;
 
 /** `error.data` of a LoadFailed error: what failed and where, in the code that was sent. */
@@ -424,8 +428,44 @@ export const getState = new RequestType<ProcessParams, { process: ProcessInfo; s
 
 export const ReplaceStateParams = z.strictObject({ process: z.string().min(1).max(200), state: z.unknown() });
 export type ReplaceStateParams = z.infer<typeof ReplaceStateParams>;
-/** Sent by a client to replace a process's state (sys:replace_state), between two messages. */
+/**
+ * Sent by a client to replace a process's state (sys:replace_state): between two messages, in
+ * mailbox order while it runs, at once while it is suspended; refused (-32017) during an upgrade.
+ */
 export const replaceState = new RequestType<ReplaceStateParams, { process: ProcessInfo }, void>('agent/replaceState');
+
+export const SuspendParams = z.strictObject({
+  process: z.string().min(1).max(200),
+  timeoutMs: z.number().int().min(1).max(600_000).default(5000),
+});
+export type SuspendParams = z.input<typeof SuspendParams>;
+/**
+ * Sent by a client to suspend a process (sys:suspend): once its running handler finishes it
+ * takes no more messages (they queue) until agent/resume, while system messages (replaceState)
+ * are still handled at once. Answered once the process is suspended; -32018 (and the process
+ * left running) when its handler does not finish within `timeoutMs`. An upgrade does not end it.
+ */
+export const suspend = new RequestType<SuspendParams, { process: ProcessInfo }, void>('agent/suspend');
+/**
+ * Sent by a client to resume a process it suspended (sys:resume); queued messages are handled.
+ * A suspension by an upgrade in progress stays until the upgrade ends.
+ */
+export const resume = new RequestType<ProcessParams, { process: ProcessInfo }, void>('agent/resume');
+
+/** What `agent/status` reports of a process (sys:get_status). */
+export interface ProcessStatusResult {
+  process: ProcessInfo;
+  /** Rendered JSON-safe, as for agent/getState. */
+  state: unknown;
+  /** Who holds it suspended: a client (agent/suspend), an upgrade in progress, both, or nobody. */
+  suspendedBy: ('sys' | 'upgrade')[];
+  /** Its init has returned. */
+  initialized: boolean;
+  /** What its running handler is handling, when one runs. */
+  handling?: 'init' | 'call' | 'cast' | 'info';
+}
+/** Sent by a client to read a process's status (sys:get_status): its info, state and suspension. */
+export const status = new RequestType<ProcessParams, ProcessStatusResult, void>('agent/status');
 
 // ---------------------------------------------------------------------------------------------
 // Notifications (agent → every initialized client)
@@ -454,4 +494,7 @@ export const paramSchemas = {
   [processes.method]: ProcessesParams,
   [getState.method]: ProcessParams,
   [replaceState.method]: ReplaceStateParams,
+  [suspend.method]: SuspendParams,
+  [resume.method]: ProcessParams,
+  [status.method]: ProcessParams,
 } as const;

@@ -16,7 +16,11 @@ function folders(dir) {
 }
 
 function codeServerEnv(dirs, env) {
-  return { ...process.env, ...env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'] };
+  // The app's settings are not the editor's: code-server would bind the app's PORT (and exit,
+  // the port taken), and NODE_OPTIONS could preload an agent into the editor itself.
+  const inherited = { ...process.env };
+  for (const name of ['PORT', 'HOST', 'NODE_OPTIONS']) delete inherited[name];
+  return { ...inherited, ...env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'] };
 }
 
 /** The extensions folder that code-server uses with `dir` (created). */
@@ -102,14 +106,20 @@ export async function startCodeServer({ dir, port, cwd, env = {}, args = [], onO
     ],
     { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: codeServerEnv(dirs, env) },
   );
+  // The end of what it printed, for the error when it fails to start.
+  let output = '';
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding('utf8');
-    stream.on('data', onOutput);
+    stream.on('data', (chunk) => {
+      output = (output + chunk).slice(-4000);
+      onOutput(chunk);
+    });
   }
+  const said = () => (output.trim() ? `; it printed:\n${output.trim()}` : '');
   const origin = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}) before answering`);
+    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}) before answering${said()}`);
     const ok = await fetch(`${origin}/healthz`).then(
       (r) => r.ok,
       () => false,
@@ -118,7 +128,7 @@ export async function startCodeServer({ dir, port, cwd, env = {}, args = [], onO
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   stopCodeServer(child);
-  throw new Error(`code-server did not answer ${origin}/healthz within 60 s`);
+  throw new Error(`code-server did not answer ${origin}/healthz within 60 s${said()}`);
 }
 
 /** SIGTERM to code-server's process group, SIGKILL after 3 s. */

@@ -126,6 +126,15 @@ test('a function only a kept top-level statement calls (a main file’s bootstra
   assert.match(changed('return 2;').join('\n'), /bootstrap \(line 1\) ran once, at startup: only line 4 calls it/);
   // Held elsewhere too (exported, or called from a handler): its new body will run, nothing to say.
   assert.deepEqual(changed('return 2;', 'exports.bootstrap = bootstrap;\n'), []);
+  // tsx (esbuild's keepNames) names it with `__name(bootstrap, "bootstrap")`: that is no use of it.
+  const named = 'async function bootstrap() {\n  return 1;\n}\n__name(bootstrap, "bootstrap");\nbootstrap();\n';
+  const tsxFirst = readProgram(named);
+  instrumentFunctions(tsxFirst, module, 1, new Edits());
+  const tsxPatch = buildPatch(digestOf(tsxFirst), readProgram(named.replace('return 1;', 'return 2;')), module, 2);
+  assert.match(
+    tsxPatch.report.notApplied.join('\n'),
+    /bootstrap \(line 1\) ran once, at startup: only line 5 calls it/,
+  );
   assert.deepEqual(changed('return 2;', 'setInterval(() => bootstrap(), 1000);\n'), []);
   // An ES module's exported function, seeded at its top level: its importers call it later.
   const esmBefore = 'export function add(x) {\n  return x;\n}\nadd(1);\n';
@@ -139,4 +148,22 @@ test('a function only a kept top-level statement calls (a main file’s bootstra
     2,
   );
   assert.deepEqual(patched.report.notApplied, []);
+});
+
+test('a decorated class as esbuild writes it (`let C = class {…}`): a new decorated method is said, not run', () => {
+  const module = new LiveModule('/app/routes.ts', {});
+  const before =
+    'let Routes = class {\n  a() { return 1; }\n};\n__decorateClass([Route("a")], Routes.prototype, "a", 1);\n' +
+    'Routes = __decorateClass([Controller("x")], Routes);\n';
+  const after = before
+    .replace('a() { return 1; }', 'a() { return 1; }\n  b() { return 2; }')
+    .replace(
+      'Routes = __decorateClass',
+      '__decorateClass([Route("b")], Routes.prototype, "b", 1);\nRoutes = __decorateClass',
+    );
+  const first = readProgram(before);
+  instrumentFunctions(first, module, 1, new Edits());
+  const patch = buildPatch(digestOf(first), readProgram(after), module, 2);
+  assert.match(patch.report.notApplied.join('\n'), /Routes/);
+  assert.doesNotMatch(patch.code, /Route\("b"\)/, 'the decorator is not run against the running class');
 });

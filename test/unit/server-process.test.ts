@@ -166,7 +166,25 @@ test('a call to a dead process or an unknown name rejects with noproc', async ()
   // Casts and sends to the dead are dropped, as Erlang's messages to a dead pid.
   assert.doesNotThrow(() => cast(p, 'inc'));
   assert.doesNotThrow(() => send('nobody-by-this-name', { add: 1 }));
-  assert.doesNotThrow(() => stop(p));
+});
+
+// gen_server_SUITE's stop tests (stop6, stop7): gen_server:stop of a dead pid or an unknown
+// name exits with noproc; it used to be silently ignored.
+test('stop_noproc: stop() of a dead process or an unknown name throws noproc', () => {
+  const p = spawn(counter);
+  stop(p);
+  assert.throws(
+    () => stop(p),
+    (error: unknown) =>
+      error instanceof ProcessError && error.reason === 'noproc' && error.message === `no process ${p.id}`,
+  );
+  assert.throws(
+    () => stop('nobody-by-this-name'),
+    (error: unknown) =>
+      error instanceof ProcessError &&
+      error.reason === 'noproc' &&
+      error.message === "no process 'nobody-by-this-name'",
+  );
 });
 
 test('the name registry: spawn with a name, call by name or id, duplicates refused, freed on exit', async () => {
@@ -350,26 +368,58 @@ test('stop() during an async handler answers its caller and every queued caller,
   assert.equal(p.exitReason, 'shutdown');
 });
 
-test('an init that throws ends the process before any message; queued callers learn why', async () => {
+// gen_server_SUITE's start tests: start_link of a server whose init fails returns
+// {error, Reason}, and its name is not left registered.
+test('start_init_fails: spawn of a server whose synchronous init throws throws, and leaves no name registered', () => {
   const terminated: unknown[] = [];
   const broken = defineServer<number, 'get', number>({
-    init(args) {
-      if (args === 'async') return Promise.reject(new Error('no config (async)'));
+    init() {
       throw new Error('no config');
     },
     handleCall: (_m, state) => ({ reply: state, state }),
     terminate: (reason) => void terminated.push(reason),
   });
-  const p = spawn(broken, undefined, { name: 'broken-init' });
-  const queued = call(p, 'get');
-  await rejectsWith(queued, 'exit', `${p.id} exited: init failed: no config`);
-  assert.deepEqual(p.exitReason, { error: 'init failed: no config' });
-  assert.equal(p.initialized, false);
-  assert.equal(whereis('broken-init'), undefined);
-
-  const q = spawn(broken, 'async');
-  assert.deepEqual(await exited(q), { error: 'init failed: no config (async)' });
+  let monitored: ServerProcess | undefined;
+  assert.throws(
+    () => (monitored = spawn(broken, undefined, { name: 'broken-init' })),
+    (error: unknown) =>
+      error instanceof ProcessError &&
+      error.reason === 'init' &&
+      /did not start: init failed: no config$/.test(error.message),
+  );
+  assert.equal(monitored, undefined);
+  assert.equal(whereis('broken-init'), undefined, 'the name is free');
+  // The name can be used at once by a server that starts.
+  const ok = spawn(counter, 1, { name: 'broken-init' });
+  assert.equal(whereis('broken-init'), ok);
+  stop(ok);
   assert.deepEqual(terminated, [], 'terminate never runs for a process that never initialized');
+});
+
+test('an async init that rejects ends the process before any message; queued callers and whenStarted() learn why', async () => {
+  const broken = defineServer<number, 'get', number>({
+    init: () => Promise.reject(new Error('no config (async)')),
+    handleCall: (_m, state) => ({ reply: state, state }),
+  });
+  const p = spawn(broken, undefined, { name: 'broken-async-init' });
+  const queued = call(p, 'get');
+  await assert.rejects(p.whenStarted(), (error: unknown) => {
+    assert.ok(error instanceof ProcessError && error.reason === 'init', String(error));
+    assert.equal(error.message, `${p.id} did not start: init failed: no config (async)`);
+    return true;
+  });
+  await rejectsWith(queued, 'exit', `${p.id} exited: init failed: no config (async)`);
+  assert.deepEqual(p.exitReason, { error: 'init failed: no config (async)' });
+  assert.equal(p.initialized, false);
+  assert.equal(whereis('broken-async-init'), undefined);
+});
+
+test('a synchronous init has run when spawn returns; whenStarted() resolves', async () => {
+  const p = spawn(counter, 41);
+  assert.equal(p.initialized, true);
+  assert.equal(p.state, 41);
+  await p.whenStarted();
+  stop(p);
 });
 
 test('messages wait for an async init', async () => {

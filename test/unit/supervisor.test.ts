@@ -343,24 +343,65 @@ test('kill() stops every child, last first, without restarting any, and exits on
   assert.deepEqual(exits, ['shutdown']);
 });
 
-test('a restart whose start() throws makes the supervisor give up instead of throwing into the app', async () => {
+// supervisor_SUITE's restart tests with a failing start (OTP's try_again_restart): a restart
+// whose start fails is tried again, each try counted, until the intensity is spent.
+test('restart_fails_then_succeeds: a restart whose start() throws is tried again, and a later try starts the child', async () => {
   let starts = 0;
-  const { sup, restarts, exits } = watched([
-    ...workers('badstart', ['a']),
-    {
-      id: 'flaky',
-      start: () => {
-        if (++starts > 1) throw new Error('config unreadable');
-        return spawn(worker, 'badstart.flaky');
+  const failures: string[] = [];
+  const { sup, restarts, exits } = watched(
+    [
+      {
+        id: 'flaky',
+        start: () => {
+          starts += 1;
+          if (starts === 2 || starts === 3) throw new Error('config unreadable');
+          return spawn(worker, 'retry.flaky');
+        },
       },
-    },
+    ],
+    { intensity: 3, period: 60_000 },
+  );
+  sup.on('startFailed', (id, failure) => failures.push(`${id}: ${failure}`));
+  await crash(proc(sup, 'flaky'));
+  await waitFor('the restart to succeed on its third try', () => restarts.length > 0);
+  assert.equal(starts, 4);
+  assert.deepEqual(failures, [
+    'flaky: could not restart flaky: config unreadable',
+    'flaky: could not restart flaky: config unreadable',
   ]);
+  assert.deepEqual(exits, []);
+  assert.equal(sup.status, 'running');
+  assert.equal(await bump(proc(sup, 'flaky'), 1), 1);
+  sup.kill();
+});
+
+test('restart_intensity with a failing start: tries until the intensity is spent, then gives up naming the error', async () => {
+  let starts = 0;
+  const { sup, restarts, exits } = watched(
+    [
+      ...workers('badstart', ['a']),
+      {
+        id: 'flaky',
+        start: () => {
+          if (++starts > 1) throw new Error('config unreadable');
+          return spawn(worker, 'badstart.flaky');
+        },
+      },
+    ],
+    { intensity: 3, period: 60_000 },
+  );
   const a = proc(sup, 'a');
   await crash(proc(sup, 'flaky'));
-  // Before the fix the error escaped the crashed process's message loop as an unhandled
-  // rejection (which ends a Node app), and the supervisor stayed 'running' with no child.
+  // Before, the error escaped the crashed process's message loop as an unhandled rejection
+  // (which ends a Node app); then the supervisor gave up after one try.
   await waitFor('the supervisor to give up', () => exits.length > 0);
-  assert.deepEqual(exits, [{ error: 'could not restart flaky: config unreadable' }]);
+  assert.equal(starts, 1 + 3, 'the first start, then one try per restart the intensity allows');
+  assert.deepEqual(exits, [
+    {
+      error:
+        'reached max restart intensity (3 in 60000 ms); the last restart failed: could not restart flaky: config unreadable',
+    },
+  ]);
   assert.equal(sup.status, 'dead');
   assert.deepEqual(restarts, []);
   assert.equal(a.exitReason, 'shutdown');
@@ -379,10 +420,74 @@ test('a child whose first start() throws makes supervise() throw, and stops the 
           },
         },
       ]),
-    new Error('port in use'),
+    new Error("failed to start child 'bad': port in use"),
   );
   assert.equal(first?.exitReason, 'shutdown', 'no orphaned child keeps running');
   assert.equal(whereis('failstart.ok'), undefined);
+});
+
+const failingInit = defineServer<number>({
+  init(mode) {
+    if (mode === 'async') return Promise.reject(new Error('database unreachable'));
+    throw new Error('database unreachable');
+  },
+});
+
+// supervisor_SUITE's sup_start_fail: start_link fails with the child's reason when a child's
+// init fails; no supervisor is left running (and restarting it).
+test('sup_start_fail: a child whose init throws makes supervise() throw at once with the reason', () => {
+  let first: ServerProcess | undefined;
+  assert.throws(
+    () =>
+      supervise([
+        { id: 'ok', start: () => (first = spawn(worker, 'initfail.ok', { name: 'initfail.ok' })) },
+        { id: 'db', start: () => spawn(failingInit, 'sync', { name: 'initfail.db' }) },
+      ]),
+    (error: unknown) =>
+      error instanceof Error &&
+      /^failed to start child 'db': .* did not start: init failed: database unreachable$/.test(error.message),
+  );
+  assert.equal(first?.exitReason, 'shutdown');
+  assert.equal(whereis('initfail.db'), undefined);
+});
+
+test('sup_start_fail, async init: the supervisor exits at once with the reason, without restarting the child', async () => {
+  let starts = 0;
+  const { sup, restarts, exits } = watched([
+    ...workers('asyncinit', ['ok']),
+    {
+      id: 'db',
+      start: () => {
+        starts += 1;
+        return spawn(failingInit, 'async');
+      },
+    },
+  ]);
+  const ok = proc(sup, 'ok');
+  await waitFor('the supervisor to exit', () => exits.length > 0);
+  assert.deepEqual(exits, [{ error: "failed to start child 'db': init failed: database unreachable" }]);
+  assert.equal(starts, 1, 'no crash loop');
+  assert.deepEqual(restarts, []);
+  assert.equal(ok.exitReason, 'shutdown');
+});
+
+// OTP's terminate_child + restart_child are not crashes: they never count toward intensity.
+test('restart_child: kills asked to restart restart that child alone, not counted toward intensity', async () => {
+  const ids = ['a', 'b', 'c', 'd'];
+  const { sup, restarts, exits } = watched(workers('restartchild', ids), { strategy: 'one_for_all', intensity: 3 });
+  const before = ids.map((id) => proc(sup, id));
+  await bump(before[0]!, 5);
+  for (const p of before.slice(1)) p.kill('killed', { restart: true });
+  assert.deepEqual(restarts, ['b', 'c', 'd'], 'each child alone, whatever the strategy');
+  assert.equal(proc(sup, 'a'), before[0], 'a was not restarted');
+  assert.equal(await bump(proc(sup, 'a'), 0), 5);
+  before[0]!.kill('killed', { restart: true });
+  assert.deepEqual(exits, []);
+  // The intensity is intact: 3 crashes are still allowed, the 4th gives up.
+  for (let i = 0; i < 3; i++) await crash(proc(sup, 'a'));
+  assert.equal(sup.status, 'running');
+  await crash(proc(sup, 'a'));
+  assert.equal(sup.status, 'dead');
 });
 
 /** A parent over worker `a` and a nested supervisor `inner` over workers `x` and `y`. */

@@ -8,10 +8,10 @@
  *                                prepared); offer a restart for what could not apply in place
  *   hotpatch restart [PID...]    restart running apps with the same command line
  */
+import { watch as chokidarWatch } from 'chokidar';
 import { Command, Option } from 'commander';
-import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { extname, relative, resolve, sep } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import { AgentClient, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/agent-client';
 import { defaultDiscoveryDir, readDiscoveryDir } from '../engine/discovery';
@@ -219,6 +219,9 @@ function describeSave(outcome: SaveOutcome, root: string): string {
   }
 }
 
+/** What `watch` loads: the JavaScript and TypeScript files a hot module can be. */
+const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']);
+
 /** Hot-loads every JS/TS file saved under `dir` until interrupted. */
 async function watchDir(dir: string, options: GlobalOptions & { debounce: string }): Promise<number> {
   const root = resolve(dir);
@@ -254,14 +257,18 @@ async function watchDir(dir: string, options: GlobalOptions & { debounce: string
     }
     busy = false;
   };
-  const watcher = watch(root, { recursive: true }, (_event, name) => {
-    if (
-      !name ||
-      !/\.(?:[cm]?[jt]sx?)$/.test(name) ||
-      name.split(/[\\/]/).some((p) => p === 'node_modules' || p.startsWith('.'))
-    )
-      return;
-    const file = join(root, name);
+  // chokidar rather than a recursive fs.watch, which on Linux walks the whole tree up front and
+  // blocked the loop for 1–2 s on this repository; node_modules and dot-folders are never entered.
+  const watcher = chokidarWatch(root, {
+    ignoreInitial: true,
+    ignored: (path, stats) =>
+      relative(root, path)
+        .split(sep)
+        .some((part) => part === 'node_modules' || (part.startsWith('.') && part !== '.')) ||
+      (stats?.isFile() === true && !SOURCE_EXTENSIONS.has(extname(path))),
+  });
+  const onFile = (file: string): void => {
+    if (!SOURCE_EXTENSIONS.has(extname(file))) return;
     clearTimeout(pending.get(file));
     pending.set(
       file,
@@ -271,12 +278,14 @@ async function watchDir(dir: string, options: GlobalOptions & { debounce: string
         void drain();
       }, debounceMs),
     );
-  });
+  };
+  watcher.on('add', onFile).on('change', onFile);
+  await new Promise<void>((ready) => watcher.once('ready', ready));
   say(`watching ${root} (Ctrl+C stops)`);
   await new Promise<void>((done) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => done());
   });
-  watcher.close();
+  await watcher.close();
   for (const c of connected) c.close();
   return 0;
 }

@@ -235,6 +235,25 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     return this.#request(protocol.replaceState, { process, state });
   }
 
+  /** sys:suspend: answered once the process's running handler has finished. */
+  suspend(process: string, timeoutMs?: number): Promise<{ process: protocol.ProcessInfo }> {
+    return this.#request(
+      protocol.suspend,
+      timeoutMs === undefined ? { process } : { process, timeoutMs },
+      this.#withSuspend(timeoutMs),
+    );
+  }
+
+  /** sys:resume. */
+  resume(process: string): Promise<{ process: protocol.ProcessInfo }> {
+    return this.#request(protocol.resume, { process });
+  }
+
+  /** sys:get_status. */
+  status(process: string): Promise<protocol.ProcessStatusResult> {
+    return this.#request(protocol.status, { process });
+  }
+
   /** The agent as messages name it. */
   get #name(): string {
     return `agent ${this.info.appName} (pid ${this.info.pid})`;

@@ -128,6 +128,15 @@ export const resultSchemas = {
   'agent/processes': z.object({ processes: z.array(ProcessInfo) }),
   'agent/getState': z.object({ process: ProcessInfo, state: z.unknown() }),
   'agent/replaceState': z.object({ process: ProcessInfo }),
+  'agent/suspend': z.object({ process: ProcessInfo }),
+  'agent/resume': z.object({ process: ProcessInfo }),
+  'agent/status': z.object({
+    process: ProcessInfo,
+    state: z.unknown(),
+    suspendedBy: z.array(z.enum(['sys', 'upgrade'])),
+    initialized: z.boolean(),
+    handling: z.enum(['init', 'call', 'cast', 'info']).optional(),
+  }) satisfies z.ZodType<protocol.ProcessStatusResult>,
 } satisfies Record<string, z.ZodType>;
 
 /** The schema of each notification's params, by method. */

@@ -16,7 +16,9 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { basename } from 'node:path';
 import { BudgetExceeded, runEachWithinBudget } from '../code-server/budget';
+import type { Digest } from '../code-server/live/digest';
 import { instancesOf } from '../code-server/live/instances';
+import { KEY_SEPARATOR } from '../code-server/live/program';
 import type { HotModule, PreparedVersion } from '../code-server/module-version';
 import type { StateShape, UpgradeError, UpgradePlan } from '../protocol';
 import type { CodeChangeFrom } from './define-server';
@@ -68,8 +70,12 @@ export function holderStages(prepared: PreparedVersion, shapes: Record<string, S
     ),
   };
   const stages: HolderStage[] = [];
+  const next = version.live!.digest;
   const moduleChange = (scope.s as Record<string, unknown>).codeChange;
-  if (typeof moduleChange === 'function') {
+  const moduleKey = [`${KEY_SEPARATOR}fn:codeChange`, `${KEY_SEPARATOR}var:codeChange`].find((k) =>
+    next.functions.has(k),
+  );
+  if (typeof moduleChange === 'function' && (!moduleKey || brought(moduleKey, running.digest, next))) {
     const variables = new Set(base.variables);
     stages.push({
       file: module.file,
@@ -85,23 +91,39 @@ export function holderStages(prepared: PreparedVersion, shapes: Record<string, S
           : `'${name}', which is not a variable of the module (codeChange returns the variables it converts)`,
     });
   }
-  for (const [slot, next] of scope.classes) {
+  for (const [slot, nextClass] of scope.classes) {
     const runningClass = live.classes[slot];
     const info = version.live!.classes.get(slot);
-    const codeChange = Object.getOwnPropertyDescriptor(next, 'codeChange')?.value as unknown;
+    const codeChange = Object.getOwnPropertyDescriptor(nextClass, 'codeChange')?.value as unknown;
     if (!runningClass || !info || typeof codeChange !== 'function') continue;
+    // Finding the instances walks the heap: only for the load that brings this codeChange.
+    const classKey = [...live.slots].find(([, s]) => s === slot)?.[0];
+    if (classKey && !brought(`${classKey}.static method:codeChange`, running.digest, next)) continue;
     stages.push({
       file: module.file,
       key: `class:${info.name}`,
       from: base.vsn,
       codeChange,
-      self: next,
+      self: nextClass,
       shape: shapes?.[`class:${info.name}`],
       subjects: () => instancesOf(runningClass).map((instance, i) => instanceSubject(info.name, i + 1, instance)),
       refuses: () => undefined,
     });
   }
   return stages;
+}
+
+/**
+ * Whether the function at `key` is new in the `next` version or its code (the functions inside
+ * it included) differs from the running one's: a codeChange runs in the load that brings it,
+ * not again at every later load while it stays in the file.
+ */
+function brought(key: string, running: Digest, next: Digest): boolean {
+  const inside = (k: string): boolean => k === key || k.startsWith(`${key}${KEY_SEPARATOR}`);
+  const nextKeys = [...next.functions.keys()].filter(inside);
+  if (nextKeys.length === 0) return true; // not a function this reader follows: run it, as before
+  if ([...running.functions.keys()].filter(inside).length !== nextKeys.length) return true;
+  return nextKeys.some((k) => !running.functions.get(k)?.own.equals(next.functions.get(k)!.own));
 }
 
 /** The running module's variables (its top-level let, const and var), as one subject. */
@@ -143,25 +165,34 @@ export async function migrateHolders(
   budgetMs: number,
   errors: UpgradeError[],
   previews?: { list: UpgradePlan['previews']; max: number },
-): Promise<{ results: HolderResult[]; count: number }> {
+): Promise<{ results: HolderResult[]; count: number; longestBlockMs: number }> {
   let subjects: Subject[];
+  // Finding a class's instances walks the heap in one turn: the longest block, likely.
+  const finding = performance.now();
   try {
     subjects = stage.subjects();
   } catch (error) {
     errors.push({ file: stage.file, message: `${stage.key}: its live values cannot be found: ${messageOf(error)}` });
-    return { results: [], count: 0 };
+    return { results: [], count: 0, longestBlockMs: performance.now() - finding };
   }
+  let longestBlockMs = performance.now() - finding;
+  let since = performance.now();
+  const turn = async (): Promise<void> => {
+    longestBlockMs = Math.max(longestBlockMs, performance.now() - since);
+    await nextTick();
+    since = performance.now();
+  };
   const results: HolderResult[] = [];
   const outcomes = new Map<Subject, { values: Record<string, unknown> } | { error: string }>();
   try {
     for (let i = 0; i < subjects.length;) {
-      if (i > 0) await nextTick();
+      if (i > 0) await turn();
       const end = Math.min(subjects.length, i + chunkSize);
       while (i < end) {
         i = runEachWithinBudget(subjects, i, end - i, budgetMs, (subject) =>
           outcomes.set(subject, runOne(stage, subject, extra)),
         );
-        if (i < end) await nextTick();
+        if (i < end) await turn();
       }
     }
   } catch (error) {
@@ -172,7 +203,7 @@ export async function migrateHolders(
       ...(subject ? { process: subject.label } : {}),
       message: `codeChange ran past its time budget of ${error.budgetMs} ms and was stopped (a loop that never ends?)`,
     });
-    return { results: [], count: subjects.length };
+    return { results: [], count: subjects.length, longestBlockMs };
   }
   for (const subject of subjects) {
     const outcome = outcomes.get(subject)!;
@@ -186,7 +217,7 @@ export async function migrateHolders(
       previews.list.push(preview(subject.label, stage.file, before, outcome.values));
     }
   }
-  return { results, count: subjects.length };
+  return { results, count: subjects.length, longestBlockMs: Math.max(longestBlockMs, performance.now() - since) };
 }
 
 /** Writes what the migrations returned (after the point of no return). */

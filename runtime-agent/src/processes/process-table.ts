@@ -63,6 +63,9 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> implements Sp
       inFile.add(process);
     }
     this.emit('started', process);
+    // As gen_server:start_link: the name is registered while init runs, and freed when it
+    // fails (the exit removes it), so a failed spawn leaves no name behind.
+    process.start();
     return process;
   }
 
@@ -114,7 +117,12 @@ function resolve(ref: ProcessRef): ServerProcess | undefined {
   return table.whereis(ref) ?? table.get(ref);
 }
 
-/** Starts a process running `server`; its `init(args)` runs first, before any message. */
+/**
+ * Starts a process running `server`; its `init(args)` runs first, before any message. A
+ * synchronous init runs before spawn returns, and one that throws makes spawn throw a
+ * ProcessError (reason 'init'); the name is not left registered. For an async init, await
+ * `process.whenStarted()` to learn how it ended.
+ */
 export function spawn<State>(
   server: ServerDefinition<State>,
   args?: unknown,
@@ -156,9 +164,14 @@ export function whereis(name: string): ServerProcess | undefined {
   return processTable().whereis(name);
 }
 
-/** Ends a process: 'shutdown' runs its terminate callback, 'killed' does not. */
+/**
+ * Ends a process: 'shutdown' runs its terminate callback, 'killed' does not. A dead process
+ * or an unknown name throws a ProcessError 'noproc' (as gen_server:stop exits with noproc).
+ */
 export function stop(ref: ProcessRef, reason: 'normal' | 'shutdown' | 'killed' = 'shutdown'): void {
-  resolve(ref)?.kill(reason);
+  const process = resolve(ref);
+  if (!process) throw new ProcessError(`no process ${describe(ref)}`, 'noproc');
+  process.kill(reason);
 }
 
 function describe(ref: ProcessRef): string {

@@ -9,7 +9,7 @@
  * upgrade of 100,000 processes never blocks the app for long.
  */
 import { randomUUID } from 'node:crypto';
-import type { CodeServer, HotModule, ModuleVersion, PreparedVersion } from '../code-server/code-server';
+import type { CodeServer } from '../code-server/code-server';
 import { DEFAULT_CODE_CHANGE_BUDGET_MS } from '../code-server/budget';
 import type {
   CommitResult,
@@ -22,8 +22,8 @@ import type {
 } from '../protocol';
 import { chunked, migrating } from './chunked';
 import { EarlyAborts } from './early-aborts';
+import { stageDown, stageUp, type Stage } from './stages';
 import { holderStages, migrateHolders, writeHolders, type HolderResult, type HolderStage } from './holder-migration';
-import { runCodeChange } from './migration';
 import type { ProcessTable } from './process-table';
 import { preview } from './render-state';
 import { describeWork, type ServerProcess } from './server-process';
@@ -38,27 +38,6 @@ export interface ReleaseHandlerOptions {
   chunkSize?: number;
   /** Each codeChange's time budget in ms, in the dry run and at commit (see budget.ts); 0: none. Default 1,000. */
   codeChangeBudgetMs?: number;
-}
-
-/** One module of a staged upgrade. */
-interface Stage {
-  module: HotModule;
-  prepared: PreparedVersion;
-  /** The version current when staged: the plan is stale if another load replaced it. */
-  base: ModuleVersion;
-  /**
-   * Computes a process's new state: its live state when no codeChange runs, else what
-   * codeChange returns for `copy()`, a copy of the live state (see migration.ts).
-   */
-  migrate(process: ServerProcess, copy: () => unknown): unknown;
-  hasMigration: boolean;
-  shape: StateShape | undefined;
-  /** Restart the processes on the new code instead of migrating their states. */
-  restart: boolean;
-  /** The module's variables and class instances whose new code converts them (holder-migration.ts). */
-  holders: HolderStage[];
-  /** Passed to every codeChange. */
-  extra: unknown;
 }
 
 interface StagedPlan {
@@ -114,7 +93,7 @@ export class ReleaseHandler {
       try {
         const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin);
         await this.codeServer.settle(prepared);
-        const stage = this.#stageUp(prepared, options.extra, options.shapes?.[input.file]);
+        const stage = stageUp(prepared, options.extra, options.shapes?.[input.file], this.#budgetMs);
         if (!options.restart) stage.holders = holderStages(prepared, options.holderShapes?.[input.file]);
         stages.push(options.restart ? { ...stage, restart: true, hasMigration: false, shape: undefined } : stage);
       } catch (error) {
@@ -191,7 +170,7 @@ export class ReleaseHandler {
       try {
         const prepared = await this.codeServer.prepareRollback(file);
         await this.codeServer.settle(prepared);
-        stages.push(this.#stageDown(prepared, extra));
+        stages.push(stageDown(prepared, extra, this.#budgetMs));
       } catch (error) {
         errors.push(toUpgradeError(file, error));
       }
@@ -203,55 +182,6 @@ export class ReleaseHandler {
       throw new UpgradeFailure({ stage: 'prepare', errors });
     }
     return this.#run(stages, suspendTimeoutMs);
-  }
-
-  #stageUp(prepared: PreparedVersion, extra: unknown, shape: StateShape | undefined): Stage {
-    const { module, version } = prepared;
-    const base = module.current;
-    const hasMigration = [...version.servers.values()].some((d) => typeof d.spec.codeChange === 'function');
-    return {
-      module,
-      prepared,
-      base,
-      hasMigration,
-      shape,
-      restart: false,
-      holders: [],
-      extra,
-      migrate: (process, copy) => {
-        const next = version.servers.get(process.definition.key)?.spec;
-        if (!next) {
-          throw new Error(`the new version no longer defines server '${process.definition.key}'`);
-        }
-        const from = process.boundVersion?.info.vsn ?? base.info.vsn;
-        return runCodeChange(next, from, process.state, copy, extra, this.#budgetMs);
-      },
-    };
-  }
-
-  #stageDown(prepared: PreparedVersion, extra: unknown): Stage {
-    const { module, version } = prepared;
-    const base = module.current;
-    return {
-      module,
-      prepared,
-      base,
-      hasMigration: [...base.servers.values()].some((d) => typeof d.spec.codeChange === 'function'),
-      shape: undefined,
-      restart: false,
-      holders: [],
-      extra,
-      migrate: (process, copy) => {
-        if (!version.servers.has(process.definition.key)) {
-          throw new Error(`vsn ${version.info.vsn} does not define server '${process.definition.key}'`);
-        }
-        // The newer code knows both state formats, so it converts down (as in OTP).
-        const current = base.servers.get(process.definition.key)?.spec;
-        return current
-          ? runCodeChange(current, { down: version.info.vsn }, process.state, copy, extra, this.#budgetMs)
-          : process.state;
-      },
-    };
   }
 
   /** Processes of `file` that have a state to migrate (init done). */
@@ -384,8 +314,9 @@ export class ReleaseHandler {
     const holderResults: HolderResult[] = [];
     for (const stage of stages) {
       for (const holder of stage.holders) {
-        const { results } = await migrateHolders(holder, stage.extra, this.#chunkSize, this.#budgetMs, errors);
-        holderResults.push(...results);
+        const migrated = await migrateHolders(holder, stage.extra, this.#chunkSize, this.#budgetMs, errors);
+        holderResults.push(...migrated.results);
+        longestBlockMs = Math.max(longestBlockMs, migrated.longestBlockMs);
       }
     }
     if (errors.length > 0) abort({ stage: 'migrate', errors });
@@ -413,7 +344,7 @@ export class ReleaseHandler {
     for (const { stage, list } of processes) {
       const block = await chunked(this.#chunkSize, list, (process) => {
         // Restarted processes die still suspended: their supervisors start them on the new code.
-        if (stage.restart) process.kill('killed');
+        if (stage.restart) process.kill('killed', { restart: true });
         else if (next.has(process)) process.state = next.get(process);
         process.boundVersion = stage.prepared.version;
       });

@@ -6,8 +6,23 @@
  * messages queue. That is how an upgrade changes code and state with nothing lost and
  * nothing handled twice.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AnySpec, ExitReason, From, ServerDefinition } from './define-server';
+import {
+  ProcessError,
+  describeReason,
+  describeWork,
+  dispatch,
+  isPromise,
+  nextTurn,
+  overBudget,
+  runningProcess,
+  Mailbox,
+  callEnvelope,
+  type Envelope,
+  type SystemEnvelope,
+} from './mailbox';
+
+export { ProcessError, describeReason, describeWork, runningProcess } from './mailbox';
 
 /** A module version as the process runtime sees it: identity plus its vsn. */
 export interface VersionRef {
@@ -21,51 +36,6 @@ export interface SpecSource {
 
 export type ProcessStatus = 'running' | 'suspended' | 'dead';
 
-/**
- * The process whose handler is running, through its awaits too: it tells a callee who called
- * (From.process) and catches a process calling itself, which could never be answered.
- */
-export const runningProcess = new AsyncLocalStorage<ServerProcess>();
-
-/**
- * Messages are handled in microtasks, so callers that answer every reply with a new call
- * would starve I/O and timers forever. All processes share a budget per event-loop turn;
- * past it, handlers wait for the next turn (as Erlang's scheduler preempts by reductions).
- */
-const MESSAGES_PER_TURN = 1000;
-let handledThisTurn = 0;
-let resetScheduled = false;
-
-function overBudget(): boolean {
-  if (!resetScheduled) {
-    resetScheduled = true;
-    setImmediate(() => {
-      handledThisTurn = 0;
-      resetScheduled = false;
-    });
-  }
-  return ++handledThisTurn > MESSAGES_PER_TURN;
-}
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-type Envelope =
-  | { kind: 'init'; args: unknown }
-  | { kind: 'call'; message: unknown; from: From; resolve(reply: unknown): void; reject(error: Error): void }
-  | { kind: 'cast' | 'info'; message: unknown }
-  | { kind: 'system'; run(process: ServerProcess): void };
-
-/** Raised to callers whose call cannot be answered. */
-export class ProcessError extends Error {
-  constructor(
-    message: string,
-    readonly reason: 'noproc' | 'timeout' | 'exit' | 'self',
-  ) {
-    super(message);
-    this.name = 'ProcessError';
-  }
-}
-
 export class ServerProcess {
   status: ProcessStatus = 'running';
   state: unknown = undefined;
@@ -77,15 +47,27 @@ export class ServerProcess {
   /** What the running handler is handling, for error messages. */
   handlerKind: Envelope['kind'] | undefined;
   exitReason: ExitReason | undefined;
+  /**
+   * Killed to be started again (a restart plan: OTP's terminate_child + restart_child), not
+   * crashed: its supervisor restarts it without counting the exit toward restart intensity.
+   */
+  restartRequested = false;
 
-  readonly #mailbox: Envelope[] = [];
-  #head = 0;
+  readonly #mailbox = new Mailbox();
+  /** A drain is scheduled or running (a handler may be at an await). */
   #running = false;
+  /** Suspended by an upgrade (resume() ends it). */
   #suspended = false;
+  /** Suspended by sys (sysSuspend(); only sysResume() ends it, not an upgrade's resume). */
+  #sysSuspended = false;
+  /** System messages that arrived while suspended, run as soon as no handler is running. */
+  #system: SystemEnvelope[] = [];
   #idleWaiters: (() => void)[] = [];
   #monitors: ((reason: ExitReason) => void)[] = [];
+  #startWaiters: { resolve(): void; reject(error: Error): void }[] = [];
   /** The message whose handler is running, so a kill can answer its caller. */
   #current: Envelope | undefined;
+  #initialized = false;
 
   constructor(
     readonly id: string,
@@ -99,11 +81,12 @@ export class ServerProcess {
   ) {
     this.#suspended = startSuspended;
     if (startSuspended) this.status = 'suspended';
-    this.#enqueue({ kind: 'init', args });
+    // Not scheduled: start() runs it (at once, or on resume when suspended).
+    this.#mailbox.push({ kind: 'init', args });
   }
 
   get mailboxSize(): number {
-    return this.#mailbox.length - this.#head;
+    return this.#mailbox.size;
   }
 
   get busy(): boolean {
@@ -113,32 +96,52 @@ export class ServerProcess {
   get initialized(): boolean {
     return this.#initialized;
   }
-  #initialized = false;
+
+  /** Who holds this process suspended: sys (agent/suspend), an upgrade, or both. */
+  get suspendedBy(): ('sys' | 'upgrade')[] {
+    return [...(this.#sysSuspended ? ['sys' as const] : []), ...(this.#suspended ? ['upgrade' as const] : [])];
+  }
+
+  get #held(): boolean {
+    return this.#suspended || this.#sysSuspended;
+  }
+
+  /**
+   * Runs init, as gen_server's start_link does before it returns: a synchronous init runs now,
+   * and one that throws makes this throw (the process has exited with the reason). An async
+   * init goes on in the background (whenStarted() tells how it ended); a process spawned
+   * suspended (during an upgrade of its module) inits when resumed, on the new code.
+   */
+  start(): void {
+    if (this.#held || this.#running || this.status === 'dead') return;
+    this.#running = true;
+    const step = this.#handle(this.#mailbox.take()!);
+    if (typeof step !== 'boolean') {
+      void step.then((goOn) => (goOn ? this.#drain() : this.#idle()));
+      return;
+    }
+    this.#running = false;
+    if (!step) {
+      const reason = describeReason(this.exitReason ?? 'killed');
+      throw new ProcessError(`${this.id} did not start: ${reason}`, 'init');
+    }
+    this.#schedule();
+  }
+
+  /** Resolves once init has returned; rejects with the reason if the process exits before. */
+  whenStarted(): Promise<void> {
+    if (this.#initialized) return Promise.resolve();
+    if (this.status === 'dead') {
+      return Promise.reject(new ProcessError(`${this.id} did not start: ${describeReason(this.exitReason!)}`, 'init'));
+    }
+    return new Promise((resolve, reject) => this.#startWaiters.push({ resolve, reject }));
+  }
 
   call(message: unknown, timeoutMs: number, from: From = {}): Promise<unknown> {
     if (this.status === 'dead') return Promise.reject(new ProcessError(`${this.id} is not alive`, 'noproc'));
-    return new Promise((resolve, reject) => {
-      const timer =
-        timeoutMs === Infinity
-          ? undefined
-          : setTimeout(
-              () => reject(new ProcessError(`call to ${this.id} timed out after ${timeoutMs} ms`, 'timeout')),
-              timeoutMs,
-            );
-      this.#enqueue({
-        kind: 'call',
-        message,
-        from,
-        resolve: (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-    });
+    const { envelope, reply } = callEnvelope(this.id, message, from, timeoutMs);
+    this.#enqueue(envelope);
+    return reply;
   }
 
   cast(message: unknown): void {
@@ -149,9 +152,29 @@ export class ServerProcess {
     if (this.status !== 'dead') this.#enqueue({ kind: 'info', message });
   }
 
-  /** Runs `run` between messages, in mailbox order (Erlang's system messages). */
-  system(run: (process: ServerProcess) => void): void {
-    if (this.status !== 'dead') this.#enqueue({ kind: 'system', run });
+  /**
+   * Runs `run` between two messages (Erlang's system messages): in mailbox order while the
+   * process runs; while it is suspended, at once (or when its running handler finishes),
+   * ahead of the queued messages, as OTP's suspended loop handles only system messages.
+   */
+  system<T>(run: (process: ServerProcess) => T): Promise<T> {
+    if (this.status === 'dead') return Promise.reject(new ProcessError(`${this.id} is not alive`, 'noproc'));
+    return new Promise<T>((resolve, reject) => {
+      const envelope: Envelope = {
+        kind: 'system',
+        run: () => {
+          try {
+            resolve(run(this));
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        reject,
+      };
+      if (!this.#held) this.#enqueue(envelope);
+      else if (this.#current === undefined) envelope.run();
+      else this.#system.push(envelope);
+    });
   }
 
   /** Calls `onExit` once when this process ends (Erlang's monitor); at once if it already has. */
@@ -160,24 +183,58 @@ export class ServerProcess {
     else this.#monitors.push(onExit);
   }
 
-  /** Stops taking messages; resolves once no handler is running. */
+  /** Stops taking messages (an upgrade's suspend); resolves once no handler is running. */
   suspend(): Promise<void> {
     this.#suspended = true;
+    return this.#hold();
+  }
+
+  /** Takes messages again after an upgrade; a process suspended by sys stays suspended. */
+  resume(): void {
+    this.#suspended = false;
+    this.#release();
+  }
+
+  /** sys:suspend: stops taking messages until sysResume(); resolves once no handler is running. */
+  sysSuspend(): Promise<void> {
+    this.#sysSuspended = true;
+    return this.#hold();
+  }
+
+  /** sys:resume. */
+  sysResume(): void {
+    this.#sysSuspended = false;
+    this.#release();
+  }
+
+  #hold(): Promise<void> {
     if (this.status === 'running') this.status = 'suspended';
+    // System messages queued behind user messages jump the queue now (OTP's selective receive).
+    for (const envelope of this.#mailbox.takeSystem()) this.#system.push(envelope);
+    if (this.#current === undefined) this.#runSystem();
     if (!this.#running) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Takes messages again. */
-  resume(): void {
-    if (this.status === 'dead') return;
-    this.#suspended = false;
+  #release(): void {
+    if (this.status === 'dead' || this.#held) return;
     this.status = 'running';
+    if (!this.#initialized && this.#mailbox.peek()?.kind === 'init' && !this.#running) {
+      // Spawned suspended: init now, on the code current after the upgrade. A failure is an exit.
+      try {
+        this.start();
+      } catch {
+        // The exit (init failed) reaches monitors and whenStarted(); nobody waits on start() here.
+      }
+      return;
+    }
     this.#schedule();
   }
 
   /** Ends the process at once (Erlang's exit(Pid, kill) for 'killed'); a running handler's outcome is dropped. */
-  kill(reason: ExitReason = 'killed'): void {
+  kill(reason: ExitReason = 'killed', options: { restart?: boolean } = {}): void {
+    if (this.status === 'dead') return;
+    this.restartRequested = options.restart ?? false;
     this.#exit(reason, reason !== 'killed');
   }
 
@@ -187,64 +244,86 @@ export class ServerProcess {
   }
 
   #schedule(): void {
-    if (this.#running || this.#suspended || this.mailboxSize === 0 || this.status === 'dead') return;
+    if (this.#running || this.#held || this.mailboxSize === 0 || this.status === 'dead') return;
     this.#running = true;
     queueMicrotask(() => void this.#drain());
   }
 
-  #take(): Envelope | undefined {
-    const envelope = this.#mailbox[this.#head];
-    this.#mailbox[this.#head++] = undefined as unknown as Envelope;
-    if (this.#head > 1024 && this.#head * 2 > this.#mailbox.length) {
-      this.#mailbox.splice(0, this.#head);
-      this.#head = 0;
-    }
-    return envelope;
-  }
-
+  /** Handles messages until the mailbox is empty, the process is suspended, or it died. */
   async #drain(): Promise<void> {
-    while (!this.#suspended && this.mailboxSize > 0 && this.status !== 'dead') {
+    while (!this.#held && this.mailboxSize > 0 && !this.#isDead()) {
       if (overBudget()) {
         await nextTurn();
-        if (this.#suspended || this.#isDead()) break;
-      }
-      const envelope = this.#take()!;
-      if (envelope.kind === 'system') {
-        envelope.run(this);
         continue;
       }
-      const resolved = this.source.current(this.definition);
-      if (!resolved) {
-        this.#crash(
-          new Error(`server '${this.definition.key}' is no longer defined in ${this.definition.file}`),
-          envelope,
-        );
-        break;
-      }
-      // After a plain load (Erlang's l(Mod)) the next message runs the current version's callbacks.
-      this.boundVersion = resolved.version;
-      this.handlerVersion = resolved.version;
-      this.handlerSince = performance.now();
-      this.handlerKind = envelope.kind;
-      this.#current = envelope;
-      try {
-        const outcome = runningProcess.run(this, () => dispatch(resolved.spec, envelope, this.state));
-        const settled = isPromise(outcome) ? await outcome : outcome;
-        if (this.#isDead()) break; // killed while awaiting: the result belongs to nobody
-        this.#apply(envelope, settled);
-      } catch (error) {
-        if (!this.#isDead()) this.#crash(error, envelope);
-        break;
-      } finally {
-        this.handlerVersion = undefined;
-        this.handlerKind = undefined;
-        this.#current = undefined;
-      }
+      const step = this.#handle(this.#mailbox.take()!);
+      if (!(typeof step === 'boolean' ? step : await step)) break;
     }
+    this.#idle();
+  }
+
+  #idle(): void {
     this.#running = false;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
+  }
+
+  /**
+   * Handles one message: synchronously when its handler is synchronous, else through the
+   * handler's promise. True when the process goes on; false when it has died.
+   */
+  #handle(envelope: Envelope): boolean | Promise<boolean> {
+    if (envelope.kind === 'system') {
+      envelope.run();
+      return true;
+    }
+    const resolved = this.source.current(this.definition);
+    if (!resolved) {
+      this.#crash(
+        new Error(`server '${this.definition.key}' is no longer defined in ${this.definition.file}`),
+        envelope,
+      );
+      return false;
+    }
+    // After a plain load (Erlang's l(Mod)) the next message runs the current version's callbacks.
+    this.boundVersion = resolved.version;
+    this.handlerVersion = resolved.version;
+    this.handlerSince = performance.now();
+    this.handlerKind = envelope.kind;
+    this.#current = envelope;
+    let outcome: unknown;
+    try {
+      outcome = runningProcess.run(this, () => dispatch(resolved.spec, envelope, this.state));
+    } catch (error) {
+      return this.#finish(envelope, { error });
+    }
+    if (!isPromise(outcome)) return this.#finish(envelope, { value: outcome });
+    return outcome.then(
+      (value) => this.#finish(envelope, { value }),
+      (error: unknown) => this.#finish(envelope, { error }),
+    );
+  }
+
+  #finish(envelope: Envelope, outcome: { value: unknown } | { error: unknown }): boolean {
+    try {
+      if (this.#isDead()) return false; // killed meanwhile: the result belongs to nobody
+      if ('error' in outcome) throw outcome.error;
+      this.#apply(envelope, outcome.value);
+      return true;
+    } catch (error) {
+      if (!this.#isDead()) this.#crash(error, envelope);
+      return false;
+    } finally {
+      this.handlerVersion = undefined;
+      this.handlerKind = undefined;
+      this.#current = undefined;
+      if (!this.#isDead()) this.#runSystem();
+    }
+  }
+
+  #runSystem(): void {
+    while (this.#system.length > 0 && !this.#isDead()) this.#system.shift()!.run();
   }
 
   /** (A method, not a field test: the status may change during an await.) */
@@ -257,6 +336,7 @@ export class ServerProcess {
       case 'init':
         this.state = outcome;
         this.#initialized = true;
+        for (const waiter of this.#startWaiters.splice(0)) waiter.resolve();
         return;
       case 'call': {
         const result = outcome as { reply: unknown; state: unknown } | undefined;
@@ -291,13 +371,14 @@ export class ServerProcess {
         // terminate is best effort, as in OTP
       }
     }
-    const pending = [...(this.#current ? [this.#current] : []), ...this.#mailbox.slice(this.#head)];
+    const pending = (this.#current ? [this.#current] : []).concat(this.#mailbox.takeAll(), this.#system.splice(0));
     this.#current = undefined;
-    this.#mailbox.length = 0;
-    this.#head = 0;
+    const exited = (): ProcessError => new ProcessError(`${this.id} exited: ${describeReason(reason)}`, 'exit');
     for (const envelope of pending) {
-      if (envelope.kind === 'call')
-        envelope.reject(new ProcessError(`${this.id} exited: ${describeReason(reason)}`, 'exit'));
+      if (envelope.kind === 'call' || envelope.kind === 'system') envelope.reject(exited());
+    }
+    for (const waiter of this.#startWaiters.splice(0)) {
+      waiter.reject(new ProcessError(`${this.id} did not start: ${describeReason(reason)}`, 'init'));
     }
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
@@ -314,35 +395,4 @@ export class ServerProcess {
       }
     }
   }
-}
-
-function dispatch(spec: AnySpec, envelope: Envelope, state: unknown): unknown {
-  switch (envelope.kind) {
-    case 'init':
-      return spec.init(envelope.args);
-    case 'call':
-      if (!spec.handleCall) throw new Error('the server has no handleCall');
-      return spec.handleCall(envelope.message, state, envelope.from);
-    case 'cast':
-      if (!spec.handleCast) throw new Error('the server has no handleCast');
-      return spec.handleCast(envelope.message, state);
-    case 'info':
-      return spec.handleInfo ? spec.handleInfo(envelope.message, state) : state;
-    case 'system':
-      throw new Error('unreachable');
-  }
-}
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as Promise<unknown> | undefined)?.then === 'function';
-}
-
-/** 'a call', 'a cast', 'an info' — as users read it in messages. */
-export function describeWork(kind: string | undefined): string {
-  if (kind === undefined) return 'a message';
-  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
-}
-
-export function describeReason(reason: ExitReason): string {
-  return typeof reason === 'string' ? reason : reason.error;
 }

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { ExitReason } from './define-server';
-import type { ServerProcess } from './server-process';
+import { describeReason, type ServerProcess } from './server-process';
 
 export type RestartStrategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
 /** permanent: always restarted; transient: only after a crash; temporary: never. */
@@ -32,7 +32,12 @@ interface Slot {
   child: Child | undefined;
 }
 
-export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [string, Child] }> {
+export class Supervisor extends EventEmitter<{
+  exit: [ExitReason];
+  restart: [string, Child];
+  /** A restart of the child failed (start() or init threw); it is tried again. */
+  startFailed: [string, string];
+}> {
   status: 'running' | 'dead' = 'running';
   readonly #slots: Slot[];
   readonly #restarts: number[] = [];
@@ -41,6 +46,9 @@ export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [str
   readonly #period: number;
   /** Children this supervisor is stopping itself: their exits are not failures. */
   readonly #stopping = new Set<Child>();
+  /** Children started with the tree whose async init has not returned: their exit is a failed start. */
+  readonly #initializing = new Set<Child>();
+  #startingTree = true;
 
   constructor(children: ChildSpec[], options: SupervisorOptions = {}) {
     super();
@@ -48,13 +56,17 @@ export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [str
     this.#intensity = options.intensity ?? 3;
     this.#period = options.period ?? 5000;
     this.#slots = children.map((spec) => ({ spec, child: undefined }));
-    try {
-      for (const slot of this.#slots) this.#start(slot);
-    } catch (error) {
-      // As a failed start_link: stop the children already started rather than orphan them.
-      this.kill('shutdown');
-      throw error;
+    for (const slot of this.#slots) {
+      try {
+        this.#start(slot);
+      } catch (error) {
+        // As a failed start_link ({shutdown, {failed_to_start_child, Id, Reason}}): stop the
+        // children already started rather than orphan them, and fail with the reason.
+        this.kill('shutdown');
+        throw new Error(`failed to start child '${slot.spec.id}': ${messageOf(error)}`, { cause: error });
+      }
     }
+    this.#startingTree = false;
   }
 
   /** The child currently running under `id`. */
@@ -78,7 +90,16 @@ export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [str
     const child = slot.spec.start();
     slot.child = child;
     if (child instanceof Supervisor) child.once('exit', (reason) => this.#onChildExit(child, reason));
-    else child.monitor((reason) => this.#onChildExit(child, reason));
+    else {
+      child.monitor((reason) => this.#onChildExit(child, reason));
+      if (this.#startingTree && !child.initialized) {
+        this.#initializing.add(child);
+        child.whenStarted().then(
+          () => this.#initializing.delete(child),
+          () => undefined, // the exit says it
+        );
+      }
+    }
   }
 
   #stopChild(slot: Slot): void {
@@ -96,13 +117,44 @@ export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [str
     if (index < 0) return;
     const slot = this.#slots[index]!;
     slot.child = undefined;
+    if (!(child instanceof Supervisor) && child.restartRequested) {
+      // Killed to be restarted (a restart plan: terminate_child + restart_child), not a crash:
+      // it alone starts again, and the exit does not count toward restart intensity.
+      this.#initializing.delete(child);
+      this.#startAgain(slot);
+      return;
+    }
+    if (this.#initializing.delete(child)) {
+      // Its init failed while the tree started: the tree never started (OTP's start_link fails
+      // at once), rather than a supervisor crash-looping on a child that cannot start.
+      this.kill({ error: `failed to start child '${slot.spec.id}': ${describeReason(reason)}` });
+      return;
+    }
     const restart = slot.spec.restart ?? 'permanent';
     const clean = reason === 'normal' || reason === 'shutdown';
     if (restart === 'temporary' || (restart === 'transient' && clean)) return;
-    if (!this.#allowRestart()) {
-      this.kill({ error: `reached max restart intensity (${this.#intensity} in ${this.#period} ms)` });
+    this.#restart(slot);
+  }
+
+  #startAgain(slot: Slot): void {
+    try {
+      this.#start(slot);
+    } catch (error) {
+      this.#tryAgain(slot, error);
       return;
     }
+    this.emit('restart', slot.spec.id, slot.child!);
+  }
+
+  /** Restarts `slot` and, by the strategy, its siblings; counted toward restart intensity. */
+  #restart(slot: Slot, failure?: string): void {
+    if (this.status === 'dead' || slot.child) return;
+    if (!this.#allowRestart()) {
+      const last = failure === undefined ? '' : `; the last restart failed: ${failure}`;
+      this.kill({ error: `reached max restart intensity (${this.#intensity} in ${this.#period} ms)${last}` });
+      return;
+    }
+    const index = this.#slots.indexOf(slot);
     const affected =
       this.#strategy === 'one_for_one'
         ? [slot]
@@ -114,19 +166,26 @@ export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [str
       // A temporary child is never restarted, not even when a sibling's crash stopped it or
       // when it had already exited (as in OTP, where it leaves the supervisor once it ends).
       if (s.spec.restart === 'temporary') continue;
-      // A start() that throws here would escape into the exiting child's drain loop as an
-      // unhandled rejection and end the app; instead the supervisor gives up, naming the
-      // child, and its own supervisor (if any) decides what happens next.
       try {
         this.#start(s);
       } catch (error) {
-        this.kill({
-          error: `could not restart ${s.spec.id}: ${error instanceof Error ? error.message : String(error)}`,
-        });
+        this.#tryAgain(s, error);
         return;
       }
       this.emit('restart', s.spec.id, s.child!);
     }
+  }
+
+  /**
+   * A start() that threw (or a server whose init threw) during a restart. Thrown on, it would
+   * escape into the exiting child's message loop as an unhandled rejection and end the app.
+   * As OTP's try_again_restart: the restart is tried again on the next turn, each try counted,
+   * until the intensity is spent and the supervisor gives up, naming the child and the error.
+   */
+  #tryAgain(slot: Slot, error: unknown): void {
+    const failure = `could not restart ${slot.spec.id}: ${messageOf(error)}`;
+    this.emit('startFailed', slot.spec.id, failure);
+    setImmediate(() => this.#restart(slot, failure));
   }
 
   #allowRestart(): boolean {
@@ -140,4 +199,8 @@ export class Supervisor extends EventEmitter<{ exit: [ExitReason]; restart: [str
 /** Starts a supervisor over `children` (OTP's supervisor:start_link). */
 export function supervise(children: ChildSpec[], options: SupervisorOptions = {}): Supervisor {
   return new Supervisor(children, options);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@ import { expressSession } from './express-session';
 import { fastifyEsm } from './fastify-esm';
 import { fastifyPlugins } from './fastify-plugins';
 import { koa } from './koa';
+import { nestCats } from './nest-cats';
 import { nestTsc } from './nest-tsc';
 import { tsApp } from './ts-tsc';
 
@@ -21,4 +22,5 @@ export const corpus: CorpusApp[] = [
   koa,
   tsApp,
   nestTsc,
+  nestCats,
 ];

@@ -2,15 +2,18 @@
  * The ways an edit reaches a running app: Hotpatch through its CLI or its language server, and
  * the baselines that restart or re-evaluate (node --watch, bun --hot).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { PatchReport } from '../../../extension/src/shared/lsp-extensions';
 import { LspSession } from '../../helpers/lsp';
 import { cliBin, repoRoot } from '../../helpers/paths';
 import { waitFor } from '../../helpers/wait';
 import { answers, checkProbes, type CookieJar } from './http';
+import { generateMigration, openWhenSeen } from './lsp-migration';
 import { run, start, type Child } from './procs';
+import type { FileStep } from './steps';
 import type { CorpusApp, Edit, Entry } from './types';
 
 export const modeNames = ['hotpatch-cli', 'hotpatch-lsp', 'node --watch', 'bun --hot'] as const;
@@ -98,9 +101,10 @@ export abstract class Driver {
   }
 
   abstract readonly mode: ModeName;
-  /** Called before the edit's clock starts (the language server opens the file once). */
-  async prepare(_file: string): Promise<void> {}
-  abstract apply(edit: Edit, file: string, text: string): Promise<Applied>;
+  /** Called before the edit's clock starts (the language server opens each file once). */
+  async prepare(_files: string[]): Promise<void> {}
+  /** Writes the edit's files, in order, and delivers them. */
+  abstract apply(edit: Edit, steps: FileStep[]): Promise<Applied>;
 
   /** The process the runner started is running (the app, or the watcher around it). */
   get processAlive(): boolean {
@@ -137,6 +141,24 @@ function claimed(ok: boolean, text: string): Report['claimed'] {
   return /warning|⚠/i.test(text) ? 'warning' : 'success';
 }
 
+/**
+ * What the language server claimed for an edit, from the last report of each file saved. Across
+ * several files, a file no app runs (a type-only module: "notRunning") or one already running
+ * ("unchanged") claims nothing; the edit succeeded only if every other save loaded.
+ */
+function lspClaim(finals: PatchReport[]): Report['claimed'] {
+  const considered =
+    finals.length > 1 ? finals.filter((r) => r.outcome !== 'notRunning' && r.outcome !== 'unchanged') : finals;
+  if (considered.length === 0 || considered.some((r) => r.outcome !== 'loaded')) return 'failure';
+  return claimed(true, considered.flatMap((r) => r.lines).join('\n'));
+}
+
+/** Writes each step's file in order; returns the files. */
+function writeSteps(steps: FileStep[]): string[] {
+  for (const step of steps) writeFileSync(step.file, step.text());
+  return steps.map((step) => step.file);
+}
+
 class HotpatchCli extends Driver {
   readonly mode: ModeName = 'hotpatch-cli';
 
@@ -148,9 +170,9 @@ class HotpatchCli extends Driver {
     return existsSync(join(this.discoveryDir, `${this.child!.pid}.json`));
   }
 
-  async apply(_edit: Edit, file: string, text: string): Promise<Applied> {
-    writeFileSync(file, text);
-    const result = await run(process.execPath, [cliBin, 'load', file], {
+  async apply(_edit: Edit, steps: FileStep[]): Promise<Applied> {
+    const files = writeSteps(steps);
+    const result = await run(process.execPath, [cliBin, 'load', ...files], {
       cwd: this.ctx.dir,
       env: { ...process.env, HOTPATCH_DISCOVERY_DIR: this.discoveryDir },
       timeoutMs: 30_000,
@@ -159,7 +181,7 @@ class HotpatchCli extends Driver {
     return {
       report: {
         claimed: claimed(result.code === 0, output),
-        namesLine: namesFileLine(output, file),
+        namesLine: files.some((file) => namesFileLine(output, file)),
         code: result.code,
         text: output,
       },
@@ -178,27 +200,52 @@ class HotpatchLsp extends HotpatchCli {
     this.#session ??= await LspSession.start(this.discoveryDir);
   }
 
-  override async prepare(file: string): Promise<void> {
+  override async prepare(files: string[]): Promise<void> {
+    for (const file of files) await this.#openOnce(file);
+  }
+
+  /** Opens the file in the server once the app is connected (and, when the app runs the file, once the server sees it). */
+  async #openOnce(file: string): Promise<void> {
     if (this.#opened.has(file)) return;
-    await this.#session!.waitForModule(file);
-    await this.#session!.open(file, readFileSync(file, 'utf8'));
+    await openWhenSeen(this.#session!, file);
     this.#opened.add(file);
   }
 
-  override async apply(_edit: Edit, file: string, text: string): Promise<Applied> {
+  override async apply(edit: Edit, steps: FileStep[]): Promise<Applied> {
     const session = this.#session!;
-    writeFileSync(file, text);
-    const report = await session.save(file, text);
-    const uri = report.uri;
-    const diagnostics = session.diagnostics.get(uri)?.diagnostics ?? [];
-    const lines = report.lines.join('\n');
+    const notes: string[] = [];
+    const reports: PatchReport[] = [];
+    /** The last report of each step: the save of its file, or of the migration written for it. */
+    const finals: PatchReport[] = [];
+    for (const step of steps) {
+      const text = step.text();
+      writeFileSync(step.file, text);
+      let report = await session.save(step.file, text);
+      reports.push(report);
+      if (report.outcome === 'migrationNeeded' && edit.migration) {
+        const migration = await generateMigration(session, report, (file) => this.#openOnce(file));
+        notes.push(...migration.notes);
+        reports.push(...migration.reports);
+        report = migration.reports.at(-1) ?? report;
+      }
+      finals.push(report);
+    }
+    const diagnostics = [...new Set(reports.map((r) => r.uri))].flatMap(
+      (uri) => session.diagnostics.get(uri)?.diagnostics ?? [],
+    );
+    const lines = reports.map((r) => r.lines.join('\n'));
+    const text = reports
+      .map((r) => `${reports.length > 1 ? `${basename(r.uri)} ` : ''}${r.outcome}: ${r.lines.join('\n')}`)
+      .join('\n');
     return {
       report: {
-        claimed: report.outcome === 'loaded' ? claimed(true, lines) : 'failure',
-        namesLine: namesFileLine(lines, file) || diagnostics.some((d) => d.severity === 1),
-        text: `${report.outcome}: ${lines}${diagnostics.length ? `\ndiagnostics: ${diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('; ')}` : ''}`,
+        claimed: lspClaim(finals),
+        namesLine:
+          steps.some((step) => lines.some((l) => namesFileLine(l, step.file))) ||
+          diagnostics.some((d) => d.severity === 1),
+        text: `${text}${diagnostics.length ? `\ndiagnostics: ${diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('; ')}` : ''}`,
       },
-      notes: [],
+      notes,
     };
   }
 
@@ -218,12 +265,12 @@ class NodeWatch extends Driver {
     return [process.execPath, ['--watch', ...options, ...entry.main]];
   }
 
-  async apply(_edit: Edit, file: string, text: string): Promise<Applied> {
+  async apply(_edit: Edit, steps: FileStep[]): Promise<Applied> {
     const notes: string[] = [];
     const child = this.child!;
     const restarts = (): number => child.stdout.split("Restarting '").length;
     const before = restarts();
-    writeFileSync(file, text);
+    writeSteps(steps);
     if (this.ctx.entry.kind === 'tsc') {
       const error = await compileTs(this.ctx.dir);
       if (error) notes.push(error.split('\n')[0]!);
@@ -252,9 +299,9 @@ class BunHot extends Driver {
     return [bunBinary()!, ['--hot', ...this.ctx.entry.main]];
   }
 
-  async apply(edit: Edit, file: string, text: string): Promise<Applied> {
+  async apply(edit: Edit, steps: FileStep[]): Promise<Applied> {
     const notes: string[] = [];
-    writeFileSync(file, text);
+    writeSteps(steps);
     if (this.ctx.entry.kind === 'tsc') {
       const error = await compileTs(this.ctx.dir);
       if (error) notes.push(error.split('\n')[0]!);

@@ -5,29 +5,19 @@ import { answers, checkProbes, CookieJar, send, snapshot, Traffic, withN } from 
 import { formatLine, judgeHonest, type EditResult } from './judge';
 import { driverFor, type Applied, type Driver, type ModeName } from './modes';
 import { freePort, killLeftBehind } from './procs';
+import { applyReplacements, editSteps, fileChanges } from './steps';
 import type { CorpusApp, Edit, Entry, Keep } from './types';
 
 export const appsDir = join(import.meta.dirname, '..', 'apps');
-
-/** The file's text after the edit; throws when a `find` does not occur exactly once (a broken corpus). */
-export function applyReplacements(text: string, edit: Edit, where: string): string {
-  let result = text;
-  for (const [find, replace] of edit.replace) {
-    const count = result.split(find).length - 1;
-    if (count !== 1) {
-      throw new Error(`corpus edit "${edit.name}" (${where}): its find occurs ${count} times, not once: ${find}`);
-    }
-    result = result.replace(find, () => replace);
-  }
-  return result;
-}
 
 /** Applies every edit of the app in order to its files in memory, so a broken edit fails before anything runs. */
 export function validateEdits(app: CorpusApp): void {
   const files = new Map<string, string>();
   for (const edit of app.edits) {
-    const text = files.get(edit.file) ?? readFileSync(join(appsDir, app.dir, edit.file), 'utf8');
-    files.set(edit.file, applyReplacements(text, edit, `${app.dir}/${edit.file}`));
+    for (const change of fileChanges(edit)) {
+      const text = files.get(change.file) ?? readFileSync(join(appsDir, app.dir, change.file), 'utf8');
+      files.set(change.file, applyReplacements(text, change, `"${edit.name}" (${app.dir}/${change.file})`));
+    }
   }
 }
 
@@ -104,14 +94,15 @@ async function runEdit(
   const kept = await Promise.all(keeps.map((keep) => snapshot(port, keep, jar)));
   const served = await Promise.all(unchanged.map((keep) => snapshot(port, keep, jar)));
 
-  const file = join(dir, edit.file);
-  const text = applyReplacements(readFileSync(file, 'utf8'), edit, `${entry.name}/${edit.file}`);
-  await driver.prepare(file).catch((error: unknown) => notes.push(`prepare: ${errorText(error)}`));
+  const steps = editSteps(edit, dir, entry.name);
+  await driver
+    .prepare(steps.map((step) => step.file))
+    .catch((error: unknown) => notes.push(`prepare: ${errorText(error)}`));
   const traffic = new Traffic(port, app.health);
   const started = performance.now();
   let applied: Applied;
   try {
-    applied = await driver.apply(edit, file, text);
+    applied = await driver.apply(edit, steps);
   } catch (error) {
     const message = errorText(error);
     applied = { notes: [`apply: ${message}`], report: { claimed: 'failure', namesLine: false, text: message } };

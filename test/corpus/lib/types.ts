@@ -41,6 +41,18 @@ export interface Edit {
   file: string;
   /** Text replacements applied in order; each `find` must occur exactly once in the file. */
   replace: Array<[find: string, replace: string]>;
+  /**
+   * More files the same edit changes, written and delivered after `file`, in order (an interface
+   * and the code that uses it): one `hotpatch load` of all of them, a save of each through the
+   * language server, one restart for the baselines.
+   */
+  also?: FileChange[];
+  /**
+   * The edit changes the type of running state: the language server is expected to refuse it and
+   * offer a migration. The runner then does what the user does: requests the "Generate migration"
+   * code action on the state-changed diagnostic, applies its edits and saves the files they change.
+   */
+  migration?: boolean;
   /** Probes showing the new code is live. */
   live?: Probe[];
   /** GET paths that must answer the same after the edit as before it (a syntax error: the old code serves on). */
@@ -49,6 +61,12 @@ export interface Edit {
   syntaxError?: boolean;
   /** Instead of the app's state checks. */
   state?: StateChecks;
+}
+
+export interface FileChange {
+  /** Relative to the app folder. */
+  file: string;
+  replace: Array<[find: string, replace: string]>;
 }
 
 export interface Entry {

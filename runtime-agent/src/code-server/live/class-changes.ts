@@ -3,8 +3,7 @@
  * report: a constructor does not run again for them, and a field no longer declared stays on
  * them. (A field the new version adds reaches them: see fields.ts.)
  */
-import type { Digest } from './digest';
-import type { InstanceField } from './fields';
+import { fieldStatements, type Digest } from './digest';
 import { constructorKey } from './instrument';
 import type { PatchReport } from './patch';
 import { KEY_SEPARATOR, type ProgramModel } from './program';
@@ -15,7 +14,6 @@ export function reportClassChanges(model: ProgramModel, old: Digest, report: Pat
     const before = old.classes.get(klass.key);
     if (!before || !klass.key.startsWith(`${KEY_SEPARATOR}class:`)) continue;
     const names = new Set(klass.fields.map((f) => f.name));
-    const added = klass.fields.filter((f) => !before.fields.includes(f.name));
     for (const name of before.fields.filter((n) => !names.has(n))) {
       report.notApplied.push(
         `${klass.name}.${name} is no longer a field: instances made before this load keep it and its value; restart to drop it`,
@@ -24,12 +22,10 @@ export function reportClassChanges(model: ProgramModel, old: Digest, report: Pat
     const constructor = model.functions.find((f) => f.member?.owner === klass && f.member.kind === 'constructor');
     const previous = old.functions.get(constructorKey(klass));
     if (!constructor || !previous || previous.own.equals(constructor.own)) continue;
-    // Assignments of the fields it adds reach the old instances; any other change does not.
-    const addedHere = added.filter((f) => f.assignedIn === constructor.node && f.statement);
-    if (
-      addedHere.length > 0 &&
-      withoutSemicolons(tokensWithout(constructor.own, addedHere)) === withoutSemicolons(previous.own.tokens)
-    )
+    // Its field assignments are the fields' business (a new one reaches the old instances, a
+    // changed value is for new ones): any other change is what the old instances miss.
+    const mine = klass.fields.filter((f) => f.assignedIn === constructor.node);
+    if (tokensWithout(constructor.own, fieldStatements(mine)) === tokensWithout(previous.own, before.fieldStatements))
       continue;
     report.notApplied.push(
       `${klass.name}'s constructor changed (line ${constructor.line}): instances made before this load were set up ` +
@@ -38,21 +34,21 @@ export function reportClassChanges(model: ProgramModel, old: Digest, report: Pat
   }
 }
 
-/** The constructor's tokens with the statements assigning `fields` left out. */
+/** A constructor's tokens without the statements at `cuts`, semicolons aside. */
 function tokensWithout(
   own: { code: string; start: number; end: number; holes: readonly Hole[] },
-  fields: InstanceField[],
+  cuts: Array<readonly [number, number]>,
 ): string {
-  const cuts = fields.map((f) => [f.statement!.start, f.statement!.end] as const).sort((a, b) => a[0] - b[0]);
   const parts: string[] = [];
   let at = own.start;
-  for (const [start, end] of [...cuts, [own.end, own.end] as const]) {
+  const inside = cuts.filter(([start, end]) => start >= own.start && end <= own.end).sort((a, b) => a[0] - b[0]);
+  for (const [start, end] of [...inside, [own.end, own.end] as const]) {
     const holes = own.holes.filter(([s, e]) => s >= at && e <= start);
     const text = tokenText(own.code, at, start, holes);
     if (text !== '') parts.push(text);
     at = end;
   }
-  return parts.join(' ');
+  return withoutSemicolons(parts.join(' '));
 }
 
 /** Minified code ends a block's last statement without one: a statement cut before it leaves one more. */

@@ -4,6 +4,7 @@
  * holding its syntax tree.
  */
 import { KEY_SEPARATOR, isDeclarationOnly, type Declaration, type ProgramModel } from './program';
+import type { InstanceField } from './fields';
 import type { Shape } from './shape';
 
 export interface StatementDigest {
@@ -33,7 +34,17 @@ export interface FunctionDigest {
 export interface Digest {
   statements: StatementDigest[];
   functions: Map<string, FunctionDigest>;
-  classes: Map<string, { own: Shape; hasPrivate: boolean; name: string; fields: string[] }>;
+  classes: Map<
+    string,
+    {
+      own: Shape;
+      hasPrivate: boolean;
+      name: string;
+      fields: string[];
+      /** Where its constructor assigns fields (`this.x = …;`), in the version's code. */
+      fieldStatements: Array<readonly [number, number]>;
+    }
+  >;
   /** Every module binding that exists in the running module (the first version's and those added since). */
   bindings: Set<string>;
   /** An ES module's exports (see ProgramModel.exports). */
@@ -61,12 +72,23 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
     classes: new Map(
       model.classes.map((c) => [
         c.key,
-        { own: c.own, hasPrivate: c.hasPrivate, name: c.name, fields: c.fields.map((f) => f.name) },
+        {
+          own: c.own,
+          hasPrivate: c.hasPrivate,
+          name: c.name,
+          fields: c.fields.map((f) => f.name),
+          fieldStatements: fieldStatements(c.fields),
+        },
       ]),
     ),
     bindings: new Set([...inherited, ...model.bindings.keys()]),
     exports: model.exports,
   };
+}
+
+/** Where a constructor assigns `fields`. */
+export function fieldStatements(fields: InstanceField[]): Array<readonly [number, number]> {
+  return fields.flatMap((f) => (f.statement ? [[f.statement.start, f.statement.end] as const] : []));
 }
 
 /** The last part of a key, readable: ` › fn:list` → `list`, ` › call:app . get('/')#1` → `app.get('/')`. */

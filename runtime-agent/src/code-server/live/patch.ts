@@ -415,7 +415,7 @@ class PatchBuilder {
   #onlyCalledAtStartup(name: string): TopStatement | undefined {
     // An ES module's export is held by its importers.
     if ([...this.model.exports.values()].includes(name)) return undefined;
-    const refs = this.model.functionRefs.get(name) ?? [];
+    const refs = (this.model.functionRefs.get(name) ?? []).filter((r) => !this.model.namedOnly.has(r.identifier));
     if (refs.length === 0 || !refs.every((r) => r.topLevel && this.model.callees.has(r.identifier))) return undefined;
     const callers = refs.map(({ identifier }) =>
       this.model.statements.findIndex(

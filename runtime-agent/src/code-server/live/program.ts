@@ -117,6 +117,8 @@ export interface ProgramModel {
   functionRefs: Map<string, Array<{ identifier: Identifier; topLevel: boolean }>>;
   /** Identifiers called directly: `name(…)`. */
   callees: Set<Identifier>;
+  /** Functions passed to esbuild's `__name(fn, "fn")` helper there: a reference that only names them. */
+  namedOnly: Set<Identifier>;
   /** Identifiers that are the value of a shorthand property (`{ users }`). */
   shorthand: Set<Identifier>;
   /** Functions that are the value of an object literal's property, with the property and the object. */
@@ -187,6 +189,7 @@ export function readProgram(
     moduleRefs: [],
     functionRefs: new Map(),
     callees: new Set(),
+    namedOnly: new Set(),
     shorthand: new Set(),
     properties: new Map(),
     scopes,

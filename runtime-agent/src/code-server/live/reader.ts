@@ -96,8 +96,13 @@ export class Reader {
 
   #visit(node: AnyNode, parentFn: LiveFunction | undefined, context: Context): void {
     if (node.type === 'MetaProperty' && (node.meta as Identifier).name === 'import') this.model.importMeta.push(node);
-    if (node.type === 'CallExpression' && (node.callee as AnyNode).type === 'Identifier')
+    if (node.type === 'CallExpression' && (node.callee as AnyNode).type === 'Identifier') {
       this.model.callees.add(node.callee as Identifier);
+      // esbuild's keepNames (tsx) writes `__name(fn, "fn")` after a function: that only names it.
+      const [first] = node.arguments as AnyNode[];
+      if ((node.callee as Identifier).name === '__name' && first?.type === 'Identifier')
+        this.model.namedOnly.add(first as Identifier);
+    }
     if (node.type === 'ObjectExpression') {
       for (const property of node.properties as AnyNode[]) {
         if (property.type === 'Property' && isFunction(property.value as AnyNode)) {
@@ -149,7 +154,8 @@ export class Reader {
   }
 
   #class(node: ClassNode, parentFn: LiveFunction | undefined, context: Context): LiveClass {
-    const name = node.id?.name ?? (context() || 'class');
+    // `let Cats = class {…}` (esbuild's output for a decorated class) is the class Cats, as `class Cats {…}` is.
+    const name = node.id?.name ?? (context().replace(/^var:/, '') || 'class');
     const key = this.#unique(`${parentFn?.key ?? ''}${KEY_SEPARATOR}class:${name}`);
     const hasPrivate = usesPrivateNames(this.model.code.slice(node.start, node.end));
     const own = this.#shapeOf(node, (n) => isFunction(n));

@@ -1,0 +1,62 @@
+/**
+ * Whether an app started without in-thread module hooks (Node 20, Node 24 before 24.11.1)
+ * needs the ES module hooks, which there run in a thread of their own: ≈30 MB and a few
+ * hundred milliseconds of startup for every app, paid even by a CommonJS app that never
+ * imports an ES module of its own. They are started when the app is an ES module app:
+ *
+ * - `HOTPATCH_ESM_HOOKS=1` (or `=0`) says so explicitly;
+ * - the agent was preloaded with `--import` (the way ES module apps start it);
+ * - the entry file is an ES module: `.mjs`/`.mts`, or `.js`/`.ts` under a package.json with
+ *   `"type": "module"`.
+ *
+ * A CommonJS app started with `-r` gets none: an ES module it loads later with `import()` is
+ * not hot (the README says so, and how to have it).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+
+export function esmHooksNeeded(
+  env: NodeJS.ProcessEnv = process.env,
+  execArgv: string[] = process.execArgv,
+  entry: string | undefined = process.argv[1],
+): boolean {
+  const explicit = env.HOTPATCH_ESM_HOOKS;
+  if (explicit === '1' || explicit === '0') return explicit === '1';
+  if (importsAgent([...execArgv, ...splitOptions(env.NODE_OPTIONS ?? '')])) return true;
+  return entry !== undefined && isEsmEntry(resolve(entry));
+}
+
+/** `--import hotpatch-agent/register` or `--import=…`, in the arguments Node was given. */
+function importsAgent(args: string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = arg === '--import' ? args[i + 1] : arg.startsWith('--import=') ? arg.slice(9) : undefined;
+    if (value !== undefined && value.includes('hotpatch-agent')) return true;
+  }
+  return false;
+}
+
+/** NODE_OPTIONS is split on spaces, as Node splits it (quotes aside, which no preload path here needs). */
+function splitOptions(options: string): string[] {
+  return options.split(/\s+/).filter((o) => o !== '');
+}
+
+function isEsmEntry(file: string): boolean {
+  const extension = extname(file);
+  if (extension === '.mjs' || extension === '.mts') return true;
+  if (extension === '.cjs' || extension === '.cts') return false;
+  return packageType(dirname(file)) === 'module';
+}
+
+/** The `type` of the nearest package.json, as Node reads it for a `.js` file. */
+function packageType(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      const type = (JSON.parse(readFileSync(join(at, 'package.json'), 'utf8')) as { type?: unknown }).type;
+      return typeof type === 'string' ? type : 'commonjs';
+    } catch {
+      // no package.json here (or not JSON): look further up
+    }
+    if (dirname(at) === at) return undefined;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * What the agent costs an app that never loads anything, side by side in one run (runs
+ * interleaved, so a busy machine slows both alike), each figure next to its goal (issue 13):
+ *
+ * - the app's own repeated compiles: `new Function` of one source 20,000 times, which V8's
+ *   compilation cache makes cheap (the agent once turned that cache off for the whole app);
+ * - startup: `node -e 0` against `node -r hotpatch-agent/register -e 0`, wall time and RSS.
+ *
+ * `cd test && npx tsx bench/app-cost.ts` (part of `npm run bench`).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpRoot } from '../helpers/paths';
+import { percentile } from './stats';
+
+const ROUNDS = 7;
+const COMPILES = 20_000;
+
+mkdirSync(tmpRoot, { recursive: true });
+const dir = mkdtempSync(join(tmpRoot, 'app-cost-'));
+const discovery = join(dir, 'discovery');
+const compiles = join(dir, 'compiles.js');
+writeFileSync(
+  compiles,
+  `const started = performance.now();
+let sum = 0;
+for (let i = 0; i < ${COMPILES}; i++) sum += new Function('a', 'b', 'return a + b')(i, 1);
+console.log(JSON.stringify({ ms: performance.now() - started, sum }));
+process.exit(0);
+`,
+);
+const rss = join(dir, 'rss.js');
+writeFileSync(rss, 'console.log(JSON.stringify({ rss: process.memoryUsage().rss })); process.exit(0);\n');
+
+const env = { ...process.env, HOTPATCH_DISCOVERY_DIR: discovery, HOTPATCH_QUIET: '1', NODE_ENV: 'development' };
+
+function run(args: string[]): { wallMs: number; out: Record<string, number> } {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8' });
+  const wallMs = performance.now() - started;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const last = result.stdout.trim().split('\n').at(-1) ?? '{}';
+  return { wallMs, out: JSON.parse(last.startsWith('{') ? last : '{}') as Record<string, number> };
+}
+
+const agent = ['-r', 'hotpatch-agent/register'];
+const samples = {
+  compilesPlain: [] as number[],
+  compilesAgent: [] as number[],
+  startPlain: [] as number[],
+  startAgent: [] as number[],
+  rssPlain: [] as number[],
+  rssAgent: [] as number[],
+};
+for (let round = 0; round < ROUNDS; round++) {
+  samples.compilesPlain.push(run([compiles]).out.ms!);
+  samples.compilesAgent.push(run([...agent, compiles]).out.ms!);
+  samples.startPlain.push(run(['-e', '0']).wallMs);
+  samples.startAgent.push(run([...agent, '-e', '0']).wallMs);
+  samples.rssPlain.push(run([rss]).out.rss!);
+  samples.rssAgent.push(run([...agent, rss]).out.rss!);
+}
+rmSync(dir, { recursive: true, force: true });
+
+const p50 = (values: number[]): number => percentile(values, 50);
+const ratio = (a: number[], b: number[]): string => `×${(p50(a) / p50(b)).toFixed(2)}`;
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+console.log(`\nWhat the agent costs an app (node ${process.versions.node}, p50 of ${ROUNDS} interleaved runs)\n`);
+console.log(
+  [
+    `new Function ×${COMPILES} (same source): ${p50(samples.compilesPlain).toFixed(0)} ms without the agent, ` +
+      `${p50(samples.compilesAgent).toFixed(0)} ms with it: ${ratio(samples.compilesAgent, samples.compilesPlain)} (goal ≤ ×1.1)`,
+    `startup (node -e 0): ${p50(samples.startPlain).toFixed(0)} ms without, ${p50(samples.startAgent).toFixed(0)} ms with ` +
+      `-r hotpatch-agent/register: ${ratio(samples.startAgent, samples.startPlain)} (goal ≤ ×1.1)`,
+    `RSS at start: ${mb(p50(samples.rssPlain))} without, ${mb(p50(samples.rssAgent))} with: ` +
+      `+${mb(p50(samples.rssAgent) - p50(samples.rssPlain))} (goal ≤ +10 MB)`,
+  ].join('\n'),
+);

@@ -1,0 +1,4 @@
+export interface Cat {
+  name: string;
+  age: number;
+}
