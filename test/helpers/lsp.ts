@@ -121,6 +121,17 @@ export class LspSession {
     });
   }
 
+  /** Edits the open document to `text` without saving it. */
+  async change(file: string, text: string): Promise<void> {
+    const uri = pathToFileURL(file).href;
+    const version = (this.#versions.get(uri) ?? 1) + 1;
+    this.#versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
+  }
+
   /** Edits the open document to `text` and saves it, as an editor does; waits for the server's patch report. */
   async save(file: string, text: string): Promise<ext.PatchReport> {
     const uri = pathToFileURL(file).href;

@@ -226,4 +226,81 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
       copyFileSync(join(screenshotsDir, '04-migration-prompt.png'), join(repoRoot, 'docs', 'screenshot-migration.png'));
     }
   });
+  step(
+    'note.ts gains a field, Ctrl+S: the prompt names NotesService.notes; Generate migration writes a static codeChange into the service',
+    async (t) => {
+      assert.deepEqual(JSON.parse(await app.get('/notes?add=milk')), [{ text: 'milk' }]);
+      await ui.openFile('note.ts');
+      await ui.select('text: string;');
+      await ui.press('End', 'Enter');
+      await ui.type('pinned: boolean;');
+      await ui.save('note.ts');
+      const prompt = ui.notification(
+        /NotesService\.notes: Note\[\] changed since v1 .*pinned: boolean.*Nothing was loaded/,
+      );
+      await prompt.waitFor();
+      await ui.settled(prompt);
+      await screenshot(t, '09-class-field-prompt');
+      await prompt.getByRole('button', { name: 'Generate migration' }).click();
+      await prompt.waitFor({ state: 'hidden' });
+      await ui.activeTab('notes.service.ts').and(ui.page.locator('.dirty')).waitFor();
+      await ui.activeEditor.locator('.view-lines', { hasText: 'static codeChange(' }).waitFor();
+      assert.deepEqual(JSON.parse(await app.get('/notes')), [{ text: 'milk' }], 'nothing was loaded');
+    },
+  );
+
+  step("Preview migration: the live NotesService instance's fields before and after, nothing committed", async (t) => {
+    await ui.runCommand('Hotpatch: Preview migration');
+    await ui.activeTab(/^notes\.service\.ts: state 1 → 1 \(codeChange, not committed\)/).waitFor();
+    const diff = ui.page.locator('.editor-group-container.active .monaco-diff-editor');
+    await diff.locator('.editor.modified .view-lines', { hasText: /"pinned":\s*false/ }).waitFor();
+    assert.equal(await diff.locator('.editor.original .view-lines', { hasText: '"pinned"' }).count(), 0);
+    await screenshot(t, '10-class-field-preview');
+    assert.deepEqual(JSON.parse(await app.get('/notes')), [{ text: 'milk' }], 'a preview commits nothing');
+  });
+
+  step("Ctrl+S on notes.service.ts: the live instance's notes converted", async (t) => {
+    await ui.openFile('notes.service.ts');
+    await ui.save('notes.service.ts');
+    const notes = await waitFor(
+      'the converted notes',
+      async () => {
+        const notes = JSON.parse(await app.get('/notes')) as { pinned?: boolean }[];
+        return notes[0]?.pinned === false ? notes : undefined;
+      },
+      30_000,
+    );
+    assert.deepEqual(notes, [{ text: 'milk', pinned: false }]);
+    await screenshot(t, '11-class-field-migrated');
+  });
+
+  step('tags.ts: Tag gains a field, Ctrl+S, Generate migration, Ctrl+S: the module variable converted', async (t) => {
+    assert.deepEqual(JSON.parse(await app.get('/tags?add=home')), [{ name: 'home' }]);
+    await ui.openFile('tags.ts');
+    await ui.select('name: string;');
+    await ui.press('End', 'Enter');
+    await ui.type('uses: number;');
+    await ui.select('tags.push({ name');
+    await ui.press('ArrowRight');
+    await ui.type(', uses: 1');
+    await ui.save('tags.ts');
+    const prompt = ui.notification(/module variables of tags\.ts: tags: Tag\[\] changed since v1 .*uses: number/);
+    await prompt.waitFor();
+    await ui.settled(prompt);
+    await prompt.getByRole('button', { name: 'Generate migration' }).click();
+    await prompt.waitFor({ state: 'hidden' });
+    await ui.activeEditor.locator('.view-lines', { hasText: 'export function codeChange(' }).waitFor();
+    assert.deepEqual(JSON.parse(await app.get('/tags')), [{ name: 'home' }], 'nothing was loaded');
+    await ui.save('tags.ts');
+    const tags = await waitFor(
+      'the converted tags',
+      async () => {
+        const tags = JSON.parse(await app.get('/tags')) as { uses?: number }[];
+        return tags[0]?.uses === 0 ? tags : undefined;
+      },
+      30_000,
+    );
+    assert.deepEqual(tags, [{ name: 'home', uses: 0 }]);
+    await screenshot(t, '12-module-variable-migrated');
+  });
 });

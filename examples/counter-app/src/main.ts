@@ -7,6 +7,8 @@ import { call, spawn, supervise } from 'hotpatch-agent';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { greet, vsn } from './greeting';
+import { NotesService } from './notes.service';
+import { addTag, listTags } from './tags';
 import { visits, type State, type VisitsCall } from './visits';
 
 // The visits server runs under a supervisor: if it crashes, or a purge kills it, it restarts.
@@ -15,6 +17,7 @@ supervise([{ id: 'visits', start: () => spawn(visits, undefined, { name: 'visits
 });
 
 const visit = (message: VisitsCall): Promise<State> => call<State>('visits', message);
+const notes = new NotesService();
 
 const routes = new Map<string, (url: URL) => Promise<string>>([
   [
@@ -27,6 +30,22 @@ const routes = new Map<string, (url: URL) => Promise<string>>([
   ],
   ['/greet', async (url) => `${greet(url.searchParams.get('name') ?? 'world')}\n`],
   ['/visits', async () => `${JSON.stringify(await visit({ type: 'get' }))}\n`],
+  [
+    '/notes',
+    async (url) => {
+      const text = url.searchParams.get('add');
+      if (text) notes.add(text);
+      return `${JSON.stringify(notes.all())}\n`;
+    },
+  ],
+  [
+    '/tags',
+    async (url) => {
+      const name = url.searchParams.get('add');
+      if (name) addTag(name);
+      return `${JSON.stringify(listTags())}\n`;
+    },
+  ],
 ]);
 
 const server = createServer((request, response) => {

@@ -207,11 +207,13 @@ function describeSave(outcome: SaveOutcome, root: string): string {
       return `· ${file}: unchanged, every app already runs this code`;
     case 'syntaxError':
       return `✗ ${file}: not loaded, syntax error: ${outcome.error.message}`;
+    case 'typesOnly':
+      return `· ${file}: types only, nothing to load; the state types of the ${outcome.dependents} running module(s) importing it are unchanged`;
     case 'migrationNeeded':
       return [
         `✗ ${file}: not loaded — a state type changed and the new code has no codeChange:`,
-        ...outcome.changes.map((c) => `  ${describeStateChange(c)}`),
-        '  add a codeChange(from, state, extra) to the server that converts the running state, then save again',
+        ...outcome.changes.map((c) => `  ${relative(root, c.file)}: ${describeStateChange(c)}`),
+        '  add a codeChange(from, state, extra) to the server that converts the running state (a static codeChange to a class, an exported codeChange to a module for its variables), then save again',
       ].join('\n');
   }
 }
@@ -235,6 +237,8 @@ async function watchDir(dir: string, options: GlobalOptions & { debounce: string
     ({ clients: connected } = await connectAll(options.discoveryDir, requestTimeoutMs(options)));
   };
   const pending = new Map<string, NodeJS.Timeout>();
+  /** Each file's text as last read: a type file's previous types, at its next save. */
+  const lastTexts = new Map<string, string>();
   const queue: string[] = [];
   let busy = false;
   const drain = async (): Promise<void> => {
@@ -244,7 +248,9 @@ async function watchDir(dir: string, options: GlobalOptions & { debounce: string
       const file = queue.shift()!;
       try {
         await refresh();
-        const outcome = await pipeline.onSave(file, await readFile(file, 'utf8'), 'cli');
+        const text = await readFile(file, 'utf8');
+        const outcome = await pipeline.onSave(file, text, 'cli', { previousText: lastTexts.get(file) });
+        lastTexts.set(file, text);
         say(describeSave(outcome, root));
       } catch (error) {
         complain(`✗ ${relative(root, file)}: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,6 +4,7 @@
  * run it through `vscode.commands.executeCommand`. Commands that change a running app (load,
  * roll back, purge, migration preview, which evaluates the new code) refuse in restricted mode.
  */
+import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -35,6 +36,14 @@ function isNode(value: unknown): value is TreeNode {
   return typeof value === 'object' && value !== null && 'kind' in value && 'agent' in value;
 }
 
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 function appName(agent: ext.TreeAgent): string {
   return agent.info?.appName ?? agent.url;
 }
@@ -63,15 +72,24 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
     return result;
   };
 
-  /** Modules running a file: by module path or by source-map source. */
-  const modulesOf = (path: string): ModuleRef[] =>
-    h.tree
-      .agents()
-      .flatMap((agent) =>
-        agent.modules
-          .filter((module) => module.file === path || module.sources.includes(path))
-          .map((module) => ({ agent, module })),
-      );
+  /**
+   * Modules running a file: by module path or by source-map source. Apps name their files by
+   * real path; a workspace opened through a symlink names them otherwise.
+   */
+  const modulesOf = (path: string): ModuleRef[] => {
+    const runs = (file: string) =>
+      h.tree
+        .agents()
+        .flatMap((agent) =>
+          agent.modules
+            .filter((module) => module.file === file || module.sources.includes(file))
+            .map((module) => ({ agent, module })),
+        );
+    const found = runs(path);
+    if (found.length > 0) return found;
+    const real = realPath(path);
+    return real === path ? found : runs(real);
+  };
 
   const pickModule = async (
     candidates: ModuleRef[],
@@ -278,7 +296,8 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
     const before = single ? single.before : Object.fromEntries(previews.map((p) => [p.key, p.before]));
     const after = single ? single.after : Object.fromEntries(previews.map((p) => [p.key, p.after]));
     const uris = h.states.preview(name.replace(/\.[^.]+$/, ''), before, after);
-    const migration = modules.some((m) => m.migration) ? 'codeChange' : 'state kept as is';
+    const migrates = modules.some((m) => m.migration || m.holders?.some((holder) => holder.migration));
+    const migration = migrates ? 'codeChange' : 'state kept as is';
     await vscode.commands.executeCommand(
       'vscode.diff',
       uris.before,

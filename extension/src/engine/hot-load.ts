@@ -5,7 +5,7 @@
  * it. Each agent gets code compiled for its Node version.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
@@ -84,6 +84,8 @@ export interface UpgradeOptions {
   suspendTimeoutMs?: number;
   /** State shapes to check migrated states against, by target. */
   shapeFor?: (target: Target) => StateShape | undefined;
+  /** The state holders' shapes (module variables, class instances) by holder key, by target. */
+  holderShapesFor?: (target: Target) => Record<string, StateShape> | undefined;
   /** Restart the module's processes on the new code instead of migrating their states. */
   restart?: boolean;
   /** Code already compiled, by compileKey, reused instead of compiling again. */
@@ -106,6 +108,12 @@ export async function findTargets(
     lists.flatMap(({ client, modules }) => modules.filter(runs).map((module) => ({ client, module })));
   const targets = match((module) => moduleRunsFile(module, file));
   if (targets.length > 0) return targets;
+  // The app names its files by their real paths; an editor may have opened them through a symlink.
+  const real = await realpath(file).catch(() => file);
+  if (real !== file) {
+    const throughLink = match((module) => moduleRunsFile(module, real));
+    if (throughLink.length > 0) return throughLink;
+  }
   // No source map names the file: try where its tsconfig emits it.
   const emitted = await emittedFile(file);
   return emitted ? match((module) => module.file === emitted) : [];
@@ -136,12 +144,14 @@ export async function upgradeTargets(
       const outcome = { client, module, code, planId, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
       try {
         const shape = options.shapeFor?.({ client, module });
+        const holderShapes = options.holderShapesFor?.({ client, module });
         const plan = await client.prepare({
           plan: planId,
           modules: [{ file: module.file, code, source: text, origin }],
           extra: options.extra,
           restart: options.restart,
           ...(shape ? { shapes: { [module.file]: shape } } : {}),
+          ...(holderShapes ? { holderShapes: { [module.file]: holderShapes } } : {}),
         });
         outcome.timings.prepareMs = performance.now() - started;
         if (plan.ok) return { ...outcome, plan };

@@ -6,45 +6,27 @@
  * one two-phase transaction, with the new state shape checked by the agents.
  */
 import { createHash } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
-import type { AgentInfo, ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
+import { realpath } from 'node:fs/promises';
+import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModule, type Compiled } from './compile';
 import { compileKey, findTargets, upgradeTargets, type LoadOutcome, type Target } from './hot-load';
+import {
+  RunningStateTypes,
+  stateChanges,
+  type ServerStateType,
+  type StateChange,
+  type StateTypes,
+} from './state-change';
 
-/** One server's state type as the analysis sees it in a version of a module. */
-export interface ServerStateType {
-  key: string;
-  typeName: string;
-  /** Canonical structural form: equal strings mean the same state type. */
-  canonical: string;
-  shape: StateShape;
-  hasCodeChange: boolean;
-  /** Where the state type is declared in the analysed text (0-based). */
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-}
-
-/** The analysis the pipeline needs (see state-types/); absent, state types are not checked. */
-export interface StateTypes {
-  analyze(fileName: string, text: string): ServerStateType[];
-  diff(old: StateShape, next: StateShape): string[];
-  /** Edits (offsets into `text`) that write a typed codeChange stub converting the old state. */
-  stubEdits?(fileName: string, text: string, change: StateChange): { start: number; end: number; newText: string }[];
-}
-
-/** A server whose state type changed with no codeChange to convert running states. */
-export interface StateChange {
-  agent: AgentInfo;
-  module: ModuleInfo;
-  server: ServerStateType;
-  /** The running version. */
-  fromVsn: string;
-  fromSeq: number;
-  /** Human lines: `+ history: number[]`, `- legacy: string`, `~ count: string → number`. */
-  lines: string[];
-  /** The old state type, as analysed from the running version's source. */
-  old: ServerStateType;
-}
+export {
+  describeStateChange,
+  type FieldChange,
+  type FieldStateType,
+  type ServerStateType,
+  type StateChange,
+  type StateTypes,
+} from './state-change';
 
 export type SaveOutcome =
   | { kind: 'loaded'; file: string; outcomes: LoadOutcome[]; ms: number }
@@ -53,7 +35,9 @@ export type SaveOutcome =
   /** Every agent already runs exactly this code (a save without changes, an auto-save). */
   | { kind: 'unchanged'; file: string }
   | { kind: 'syntaxError'; file: string; error: CompileError }
-  | { kind: 'migrationNeeded'; file: string; changes: StateChange[]; ms: number };
+  | { kind: 'migrationNeeded'; file: string; changes: StateChange[]; ms: number }
+  /** A file of types only, which compiles to nothing: `dependents` running modules import it. */
+  | { kind: 'typesOnly'; file: string; dependents: number };
 
 export interface SavePipelineOptions {
   /** The connected agents, at the moment of the save. */
@@ -64,16 +48,33 @@ export interface SavePipelineOptions {
   suspendTimeoutMs?: number;
 }
 
+export interface SaveOptions {
+  /**
+   * The file's text before this save (the last one saved or opened): a type file's previous
+   * types are what the modules importing it were analysed with.
+   */
+  previousText?: string;
+}
+
 export class SavePipeline {
-  /** The running version's analysis per agent and module, keyed by its code hash. */
-  readonly #oldTypes = new Map<string, { hash: string; types: ServerStateType[] }>();
+  /** The running versions' analyses: what saves are compared against. */
+  readonly #running = new RunningStateTypes();
 
   constructor(private readonly options: SavePipelineOptions) {}
 
-  async onSave(file: string, text: string, origin: 'editor' | 'cli' = 'editor'): Promise<SaveOutcome> {
+  async onSave(
+    file: string,
+    text: string,
+    origin: 'editor' | 'cli' = 'editor',
+    options: SaveOptions = {},
+  ): Promise<SaveOutcome> {
     const started = performance.now();
     const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
-    if (targets.length === 0) return { kind: 'notRunning', file };
+    if (targets.length === 0) {
+      const types = this.options.stateTypes;
+      if (!types?.isTypeOnly?.(file, text)) return { kind: 'notRunning', file };
+      return this.#typeFileSaved(types, file, text, options.previousText, started);
+    }
     const compiled = new Map<string, Compiled>();
     try {
       for (const { client, module } of targets) {
@@ -94,22 +95,29 @@ export class SavePipeline {
     const types = this.options.stateTypes;
     const next = types ? types.analyze(file, text) : [];
     if (types && next.length > 0) {
-      const changes = await this.#stateChanges(types, targets, file, next);
+      const changes: StateChange[] = [];
+      for (const target of targets) {
+        const old = await this.#running.of(types, target.client, target.module, file);
+        changes.push(...stateChanges(types, target, file, old, next));
+      }
       if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
     }
     // One shape per module file is what the agent checks; with one server per module (the
     // common case) it is that server's.
-    const shape = next.length === 1 ? next[0]!.shape : undefined;
+    const servers = next.filter((t) => !t.kind);
+    const shape = servers.length === 1 ? servers[0]!.shape : undefined;
+    const holders = next.filter((t) => t.kind);
+    const holderShapes = holders.length > 0 ? holderShapesOf(holders) : undefined;
     const outcomes = await upgradeTargets(targets, file, text, origin, {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
       shapeFor: () => shape,
+      holderShapesFor: () => holderShapes,
       compiled,
     });
     // The version just loaded is the old one at the next save: its analysis is this one.
     for (const outcome of outcomes) {
       const current = outcome.result?.modules[0]?.current;
-      if (current)
-        this.#oldTypes.set(`${outcome.client.info.pid}\0${outcome.module.file}`, { hash: current.hash, types: next });
+      if (current) this.#running.set(outcome.client, outcome.module.file, current.hash, next);
     }
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
@@ -144,57 +152,101 @@ export class SavePipeline {
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
   }
 
-  async #stateChanges(
+  /**
+   * A type file's save loads nothing: each running module importing it is analysed with the
+   * file's previous text and with its new one, and a state type that changed asks for a
+   * migration in that module. The old analysis stays pinned as the running one: the module's
+   * live values still have the old types when it is saved next.
+   */
+  async #typeFileSaved(
     types: StateTypes,
-    targets: Target[],
     file: string,
-    next: ServerStateType[],
-  ): Promise<StateChange[]> {
-    const changes: StateChange[] = [];
-    for (const { client, module } of targets) {
-      const old = await this.#oldTypesOf(types, client, module, file);
-      for (const server of next) {
-        const before = old.find((o) => o.key === server.key);
-        if (!before || before.canonical === server.canonical || server.hasCodeChange) continue;
-        changes.push({
-          agent: client.info,
-          module,
-          server,
-          old: before,
-          fromVsn: module.current.vsn,
-          fromSeq: module.current.seq,
-          lines: types.diff(before.shape, server.shape),
-        });
+    text: string,
+    previousText: string | undefined,
+    started: number,
+  ): Promise<SaveOutcome> {
+    const bySource = new Map<string, Target[]>();
+    for (const client of this.options.clients()) {
+      for (const module of this.options.modulesOf?.(client) ?? (await client.modules())) {
+        for (const source of new Set([module.file, ...module.sources])) {
+          if (!TYPESCRIPT.test(source)) continue;
+          bySource.set(source, [...(bySource.get(source) ?? []), { client, module }]);
+        }
       }
     }
-    return changes;
-  }
-
-  async #oldTypesOf(
-    types: StateTypes,
-    client: AgentClient,
-    module: ModuleInfo,
-    file: string,
-  ): Promise<ServerStateType[]> {
-    // One entry per running module: only its current version is ever compared against.
-    const key = `${client.info.pid}\0${module.file}`;
-    const cached = this.#oldTypes.get(key);
-    if (cached?.hash === module.current.hash) return cached.types;
-    const { source } = await client.source(module.file);
-    // Beside the edited file, so the old text's relative imports resolve as the new one's do.
-    const virtual = join(dirname(file), `.hotpatch-v${module.current.seq}-${basename(file)}`);
-    const analysed = types.analyze(virtual, source);
-    this.#oldTypes.set(key, { hash: module.current.hash, types: analysed });
-    return analysed;
+    // Sources are the real paths the app loaded; the editor may name the type file through a symlink.
+    const links = new SymlinkedPaths(file, await realpath(file).catch(() => file));
+    const typeFile = links.real;
+    const dependents = types.typeDependents?.(typeFile, [...bySource.keys()]) ?? [];
+    const changes: StateChange[] = [];
+    let count = 0;
+    try {
+      for (const dependent of dependents) {
+        for (const target of bySource.get(dependent)!) {
+          count++;
+          const { client, module } = target;
+          const source = await this.#running.sourceOf(client, module);
+          const virtual = this.#running.oldVersionFile(module, dependent);
+          const editorFile = links.toEditor(dependent);
+          let old = this.#running.cached(client, module);
+          if (!old && previousText !== undefined) {
+            types.setDocument?.(typeFile, previousText);
+            old = types.analyze(virtual, source);
+          }
+          if (!old) continue;
+          types.setDocument?.(typeFile, text);
+          const next = types.analyze(virtual, source);
+          this.#running.set(client, module.file, module.current.hash, old);
+          changes.push(...stateChanges(types, target, editorFile, old, next));
+        }
+      }
+    } finally {
+      // Back to the file as saved, read from disk like every other file the analysis imports.
+      types.setDocument?.(typeFile, undefined);
+    }
+    if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
+    return { kind: 'typesOnly', file, dependents: count };
   }
 }
 
-/** "State changed since v3 running in counter-app: + history: number[]" */
-export function describeStateChange(change: StateChange): string {
-  return (
-    `${change.server.typeName} changed since v${change.fromVsn} running in ${change.agent.appName} ` +
-    `(pid ${change.agent.pid}): ${change.lines.join(', ')}`
-  );
+/**
+ * A file's path in the editor and its real path, when a symlinked folder tells them apart: the
+ * other real paths under that folder map back to the editor's names for them.
+ */
+class SymlinkedPaths {
+  readonly #editorPrefix: string;
+  readonly #realPrefix: string;
+
+  constructor(
+    editorPath: string,
+    readonly real: string,
+  ) {
+    // The common tail is the part below the symlink; what comes before it differs.
+    let tail = 0;
+    while (
+      tail < Math.min(editorPath.length, real.length) &&
+      editorPath[editorPath.length - 1 - tail] === real[real.length - 1 - tail]
+    ) {
+      tail++;
+    }
+    // Whole path segments only: `/work/a-x` and `/work/b-x` differ in `a-x`, not in `a`.
+    while (tail > 0 && editorPath[editorPath.length - tail] !== '/') tail--;
+    this.#editorPrefix = editorPath.slice(0, editorPath.length - tail);
+    this.#realPrefix = real.slice(0, real.length - tail);
+  }
+
+  toEditor(realPath: string): string {
+    if (this.#editorPrefix === this.#realPrefix || !realPath.startsWith(`${this.#realPrefix}/`)) return realPath;
+    return this.#editorPrefix + realPath.slice(this.#realPrefix.length);
+  }
+}
+
+/** TypeScript sources: the files whose imports of type files are followed. */
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+/** What the agent checks holders' migrated fields against, by holder key. */
+function holderShapesOf(holders: readonly ServerStateType[]): Record<string, StateShape> {
+  return Object.fromEntries(holders.map((h) => [h.key, h.shape]));
 }
 
 /** The agent's version hash of a piece of code (VersionInfo.hash). */

@@ -1,13 +1,35 @@
 /** The state-type analysis (state-types/) in the shape the save pipeline asks for. */
-import type { StateTypes } from './save-pipeline';
-import { StateTypeAnalyzer, diffShapes } from './state-types';
+import type { FieldChange, StateTypes } from './save-pipeline';
+import {
+  StateTypeAnalyzer,
+  changedFields,
+  diffField,
+  diffShapes,
+  isTypeOnlySource,
+  typeDependents,
+} from './state-types';
 
 export function createStateTypes(): StateTypes {
   const analyzer = new StateTypeAnalyzer();
   return {
-    analyze: (file, text) => analyzer.analyze(file, text),
+    analyze: (file, text) => [...analyzer.analyze(file, text), ...analyzer.analyzeHolders(file, text)],
     diff: diffShapes,
-    stubEdits: (file, text, change) =>
-      analyzer.codeChangeStubEdits(file, text, { info: change.old, vsn: change.fromVsn, n: change.fromSeq }),
+    fieldChanges: (old, next) => {
+      if (old.shape.type !== 'object' || next.shape.type !== 'object') return [];
+      return changedFields(old.shape, next.shape).map((name): FieldChange => {
+        const field = next.fields!.find((f) => f.name === name)!;
+        const was = old.fields!.find((f) => f.name === name)!;
+        return { name, typeName: field.typeName, lines: diffField(was.shape, field.shape), range: field.range };
+      });
+    },
+    stubEdits: (file, text, change) => {
+      const old = { info: change.old, vsn: change.fromVsn, n: change.fromSeq };
+      return change.server.kind
+        ? analyzer.holderStubEdits(file, text, old)
+        : analyzer.codeChangeStubEdits(file, text, old);
+    },
+    isTypeOnly: isTypeOnlySource,
+    typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
+    setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
   };
 }

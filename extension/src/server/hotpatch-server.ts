@@ -25,7 +25,6 @@ import type { AgentClient } from '../engine/agent-client';
 import { AgentPool } from '../engine/agent-pool';
 import { describeOutcome } from '../engine/describe';
 import { RestartOffer } from './restart-offer';
-import type { LoadOutcome } from '../engine/hot-load';
 import {
   SavePipeline,
   describeStateChange,
@@ -34,7 +33,7 @@ import {
   type StateTypes,
 } from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
-import { errorLocation } from '../shared/error-location';
+import { inFile, loadErrorDiagnostics, stateChangeDiagnostic } from './diagnostics';
 import * as ext from '../shared/lsp-extensions';
 
 /** Settings the client passes as initializationOptions (and later as configuration). */
@@ -59,8 +58,12 @@ const CONNECTING_WAIT_MS = 3000;
 export class HotpatchServer {
   readonly #documents = new TextDocuments(TextDocument);
   readonly #pending = new Map<string, NodeJS.Timeout>();
-  /** State changes found at the last save of each file, for the code action. */
+  /** State changes found at the last save of each file (or of a type file it imports), for the code action. */
   readonly #changes = new Map<string, StateChange[]>();
+  /** Each document's text as last opened or saved: a type file's previous types at its next save. */
+  readonly #savedTexts = new Map<string, string>();
+  /** A save waiting for its load: the text before it (the first of a burst of saves). */
+  readonly #textsBeforeSave = new Map<string, string | undefined>();
   #settings: Required<Omit<ServerSettings, 'agents' | 'discoveryDir' | 'requestTimeoutMs' | 'maxModulesPerAgent'>> &
     ServerSettings = {
     debounceMs: 20,
@@ -81,8 +84,13 @@ export class HotpatchServer {
       return this.#initialize(params.initializationOptions as ServerSettings | undefined);
     });
     connection.onShutdown(() => this.dispose());
-    this.#documents.onDidSave((event) => {
-      if (this.#settings.loadOnSave) this.#debounce(event.document.uri);
+    this.#documents.onDidOpen(({ document }) => this.#savedTexts.set(document.uri, document.getText()));
+    this.#documents.onDidSave(({ document }) => {
+      if (!this.#textsBeforeSave.has(document.uri)) {
+        this.#textsBeforeSave.set(document.uri, this.#savedTexts.get(document.uri));
+      }
+      this.#savedTexts.set(document.uri, document.getText());
+      if (this.#settings.loadOnSave) this.#debounce(document.uri);
     });
     connection.onCodeAction((params) => this.#codeActions(params.textDocument.uri, params.context.diagnostics));
     connection.onRequest(ext.treeRequest, () => ({ agents: this.#tree() }));
@@ -194,7 +202,9 @@ export class HotpatchServer {
         if (late.length > 0) this.connection.console.log(`[hotpatch] loading without ${late.join(', ')}`);
       }
       const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
-      const outcome = await this.#pipeline!.onSave(file, text, 'editor');
+      const previousText = this.#textsBeforeSave.get(uri);
+      this.#textsBeforeSave.delete(uri);
+      const outcome = await this.#pipeline!.onSave(file, text, 'editor', { previousText });
       report = this.#report(uri, outcome);
       await this.#publish(uri, outcome);
       void this.#restartOffer.after(outcome);
@@ -221,8 +231,21 @@ export class HotpatchServer {
         return { uri, outcome: 'unchanged', lines: ['every app already runs this code; nothing loaded'] };
       case 'syntaxError':
         return { uri, outcome: 'syntaxError', lines: [`not loaded: ${outcome.error.message}`] };
+      case 'typesOnly':
+        return {
+          uri,
+          outcome: 'unchanged',
+          lines: [
+            `types only, nothing to load; the state types of the ${outcome.dependents} running module(s) importing it are unchanged`,
+          ],
+        };
       case 'migrationNeeded':
-        return { uri, outcome: 'migrationNeeded', ms: outcome.ms, lines: outcome.changes.map(describeStateChange) };
+        return {
+          uri,
+          outcome: 'migrationNeeded',
+          ms: outcome.ms,
+          lines: outcome.changes.map((c) => `${inFile(c, outcome.file)}${describeStateChange(c)}`),
+        };
     }
   }
 
@@ -240,38 +263,49 @@ export class HotpatchServer {
       });
     }
     if (outcome.kind === 'failed') diagnostics.push(...loadErrorDiagnostics(fileURLToPath(uri), outcome.outcomes));
+    // A type file's changes go on the modules importing it, where their migrations are written.
+    const byFile = new Map<string, Diagnostic[]>([[uri, diagnostics]]);
     if (outcome.kind === 'migrationNeeded') {
-      this.#changes.set(uri, outcome.changes);
+      const changesByUri = new Map<string, StateChange[]>();
       for (const change of outcome.changes) {
-        diagnostics.push({
-          range: change.server.range,
-          severity: DiagnosticSeverity.Warning,
-          source: 'hotpatch',
-          code: 'state-changed',
-          message: `${describeStateChange(change)}. Add a codeChange to migrate running processes; nothing was loaded.`,
-          data: { server: change.server.key },
-        });
+        const changeUri = pathToFileURL(change.file).href;
+        changesByUri.set(changeUri, [...(changesByUri.get(changeUri) ?? []), change]);
+        const list = byFile.get(changeUri) ?? [];
+        byFile.set(changeUri, list);
+        list.push(stateChangeDiagnostic(change));
       }
+      if (!changesByUri.has(uri)) this.#changes.delete(uri);
+      for (const [changeUri, changes] of changesByUri) this.#changes.set(changeUri, changes);
     } else {
       this.#changes.delete(uri);
     }
-    await this.connection.sendDiagnostics({ uri, diagnostics });
-    if (outcome.kind === 'migrationNeeded') void this.#prompt(uri, outcome.changes);
+    for (const [fileUri, list] of byFile) await this.connection.sendDiagnostics({ uri: fileUri, diagnostics: list });
+    if (outcome.kind === 'migrationNeeded') void this.#prompt(outcome.changes);
   }
 
-  async #prompt(uri: string, changes: StateChange[]): Promise<void> {
+  /** The prompt after a save that needs a migration; it is written in the first change's file. */
+  async #prompt(changes: StateChange[]): Promise<void> {
+    const first = changes[0]!;
+    const uri = pathToFileURL(first.file).href;
     const choice = await this.connection.window.showWarningMessage(
-      `Hotpatch: ${describeStateChange(changes[0]!)}. Nothing was loaded.`,
+      `Hotpatch: ${describeStateChange(first)}. Nothing was loaded.`,
       { title: GENERATE },
       { title: RESTART },
       { title: CANCEL },
     );
     if (choice?.title === GENERATE) {
       const open = this.#documents.get(uri);
-      const edits = this.#stubEdits(uri, changes);
-      if (!open || edits.length === 0) return;
-      // A copy: the managed document changes in place when the edit comes back as didChange.
-      const before = TextDocument.create(uri, open.languageId, open.version, open.getText());
+      const before = TextDocument.create(
+        uri,
+        open?.languageId ?? 'typescript',
+        open?.version ?? 0,
+        await this.#textOf(uri),
+      );
+      const edits = this.#stubEdits(
+        before,
+        changes.filter((c) => c.file === first.file),
+      );
+      if (edits.length === 0) return;
       const { applied } = await this.connection.workspace.applyEdit({ changes: { [uri]: edits } });
       if (!applied || !this.#canShowDocument) return;
       // Show the user what was written: the migration is theirs to check before the next save.
@@ -279,27 +313,48 @@ export class HotpatchServer {
       await this.connection.window.showDocument({ uri, selection: appliedRange(before, edits, stub), takeFocus: true });
     } else if (choice?.title === RESTART) {
       // Load the new code and restart the processes fresh (purge semantics) — see the release handler.
-      const file = fileURLToPath(uri);
-      const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
-      await this.#pipeline!.restart(file, text);
+      for (const file of new Set(changes.map((c) => c.file))) {
+        await this.#pipeline!.restart(file, await this.#textOf(pathToFileURL(file).href));
+      }
       void this.connection.sendNotification(ext.treeChanged);
     }
   }
 
-  #stubEdits(uri: string, changes: StateChange[]): TextEdit[] {
-    const document = this.#documents.get(uri);
-    if (!document || !this.#stateTypes?.stubEdits) return [];
-    return this.#stateTypes.stubEdits(fileURLToPath(uri), document.getText(), changes[0]!).map((e) => ({
-      range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
-      newText: e.newText,
-    }));
+  /** The document's text in the editor, else on disk. */
+  async #textOf(uri: string): Promise<string> {
+    return this.#documents.get(uri)?.getText() ?? (await readFile(fileURLToPath(uri), 'utf8'));
+  }
+
+  /** The edits writing the codeChange stub for `changes` (all in `document`'s file). */
+  #stubEdits(document: TextDocument, changes: StateChange[]): TextEdit[] {
+    const stubEdits = this.#stateTypes?.stubEdits;
+    if (!stubEdits || changes.length === 0) return [];
+    // The first change's stub, and one for each other holder (a class's and the module's go in
+    // different places and name their old types apart); a second server's would clash on StateV<n>.
+    const stubs = [changes[0]!];
+    for (const change of changes) {
+      if (
+        change.server.kind &&
+        !stubs.some((s) => s.server.kind === change.server.kind && s.server.key === change.server.key)
+      ) {
+        stubs.push(change);
+      }
+    }
+    const file = fileURLToPath(document.uri);
+    return stubs.flatMap((change) =>
+      stubEdits(file, document.getText(), change).map((e) => ({
+        range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
+        newText: e.newText,
+      })),
+    );
   }
 
   #codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
     const changes = this.#changes.get(uri);
     const relevant = diagnostics.filter((d) => d.source === 'hotpatch' && d.code === 'state-changed');
-    if (!changes || relevant.length === 0) return [];
-    const edits = this.#stubEdits(uri, changes);
+    const document = this.#documents.get(uri);
+    if (!changes || relevant.length === 0 || !document) return [];
+    const edits = this.#stubEdits(document, changes);
     if (edits.length === 0) return [];
     return [
       {
@@ -332,27 +387,4 @@ function appliedRange(before: TextDocument, edits: TextEdit[], stub: TextEdit): 
     .reduce((sum, e) => sum + e.newText.length - (offset(e.range.end) - offset(e.range.start)), 0);
   const start = offset(stub.range.start) + shift;
   return { start: after.positionAt(start), end: after.positionAt(start + stub.newText.length) };
-}
-
-/**
- * A load that failed where it ran (a throwing top level, say) names a line of the file saved: the
- * error goes on that line too, once per message however many instances reported it.
- */
-function loadErrorDiagnostics(file: string, outcomes: readonly LoadOutcome[]): Diagnostic[] {
-  const diagnostics = new Map<string, Diagnostic>();
-  for (const { error } of outcomes) {
-    const location = error === undefined ? undefined : errorLocation(error);
-    if (!error || !location || location.file !== file) continue;
-    const line = location.line - 1;
-    const character = Math.max(0, (location.column ?? 1) - 1);
-    const message = `Not hot-loaded: ${error.replace(`${location.span}: `, '')}`;
-    diagnostics.set(`${line}:${message}`, {
-      range: { start: { line, character }, end: { line, character: character + 1 } },
-      severity: DiagnosticSeverity.Error,
-      source: 'hotpatch',
-      code: 'load-failed',
-      message,
-    });
-  }
-  return [...diagnostics.values()];
 }

@@ -3,186 +3,27 @@
 // prompt's diagnostic and code action, and rolling back, each checked over the app's HTTP endpoint too.
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
-// The extension's API (extension/src/client/extension.ts), as far as these tests use it: the suite's
-// tsconfig cannot import from outside test/e2e.
-interface PatchReport {
-  uri: string;
-  outcome: 'loaded' | 'failed' | 'notRunning' | 'unchanged' | 'syntaxError' | 'migrationNeeded';
-  ms?: number;
-  lines: string[];
-}
-interface TreeItemSnapshot {
-  readonly kind: 'app' | 'module' | 'version' | 'process';
-  readonly id: string;
-  readonly label: string;
-  readonly description: string | undefined;
-  readonly contextValue: string | undefined;
-  readonly children: TreeItemSnapshot[];
-}
-interface HotpatchApi {
-  readonly onDidPatch: vscode.Event<PatchReport>;
-  readonly onDidChangeTree: vscode.Event<readonly unknown[]>;
-  readonly onDidRedrawTree: vscode.Event<readonly string[] | undefined>;
-  refresh(): Promise<void>;
-  treeItems(): Promise<TreeItemSnapshot[]>;
-  whenRunning(): Promise<void>;
-}
+import {
+  diagnosticsFor,
+  editAndSave,
+  extensionId,
+  find,
+  flatten,
+  nextPatch,
+  save,
+  waitFor,
+  type HotpatchApi,
+  type PatchReport,
+} from './helpers';
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as {
-  publisher: string;
-  name: string;
-};
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-
-/** Resolves once `check` returns a value, re-checked on every tree and patch event; rejects after `ms`. */
-function waitFor<T>(api: HotpatchApi, what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let done = false;
-    let last: unknown;
-    const subscriptions: vscode.Disposable[] = [];
-    const finish = (error: Error | undefined, value?: T) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      for (const s of subscriptions) s.dispose();
-      if (error) reject(error);
-      else resolve(value as T);
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`)),
-      ms,
-    );
-    let checking = false;
-    let again = false;
-    const run = async () => {
-      if (checking) {
-        again = true;
-        return;
-      }
-      checking = true;
-      try {
-        do {
-          again = false;
-          try {
-            const value = await check();
-            if (value !== undefined) return finish(undefined, value);
-          } catch (error) {
-            last = error instanceof Error ? error.message : error;
-          }
-        } while (again && !done);
-      } finally {
-        checking = false;
-      }
-    };
-    subscriptions.push(
-      api.onDidChangeTree(() => void run()),
-      api.onDidPatch(() => void run()),
-    );
-    void run();
-  });
-}
-
-/** The next patch report for `uri` (subscribe before the save). */
-function nextPatch(api: HotpatchApi, uri: vscode.Uri, ms = 30_000): Promise<PatchReport> {
-  return new Promise<PatchReport>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`no patch report for ${uri.fsPath} within ${ms} ms`));
-    }, ms);
-    const subscription = api.onDidPatch((report) => {
-      if (vscode.Uri.parse(report.uri).fsPath !== uri.fsPath) return;
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve(report);
-    });
-  });
-}
-
-/** The diagnostics of `uri` once `check` accepts them (on every diagnostics change). */
-function diagnosticsFor(
-  uri: vscode.Uri,
-  check: (diagnostics: vscode.Diagnostic[]) => boolean,
-  ms = 30_000,
-): Promise<vscode.Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const test = () => {
-      const diagnostics = vscode.languages.getDiagnostics(uri);
-      if (!check(diagnostics)) return false;
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve(diagnostics);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`diagnostics of ${uri.fsPath}: ${JSON.stringify(vscode.languages.getDiagnostics(uri))}`));
-    }, ms);
-    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
-      if (event.uris.some((u) => u.fsPath === uri.fsPath)) test();
-    });
-    test();
-  });
-}
-
-/**
- * Tree items by path of labels, e.g. ['counter-app', 'dist/visits.js', 'current']. The app is told
- * by its pid too: another counter-app (a demo, another session's) may show in the tree until the
- * language server has restarted with the suite's discovery folder.
- */
-function find(items: TreeItemSnapshot[], pid: number, ...labels: string[]): TreeItemSnapshot | undefined {
-  let level = items.filter((item) => item.kind !== 'app' || new RegExp(`^pid ${pid} `).test(item.description ?? ''));
-  let found: TreeItemSnapshot | undefined;
-  for (const label of labels) {
-    found = level.find((item) => item.label === label);
-    if (!found) return undefined;
-    level = found.children;
-  }
-  return found;
-}
-
-function flatten(items: TreeItemSnapshot[]): TreeItemSnapshot[] {
-  return items.flatMap((item) => [item, ...flatten(item.children)]);
-}
-
-/** Replaces the whole document's text through a WorkspaceEdit, then saves. */
-async function editAndSave(document: vscode.TextDocument, edit: (text: string) => string): Promise<void> {
-  const text = document.getText();
-  const next = edit(text);
-  assert.notEqual(next, text, 'the edit changes the file');
-  const workspaceEdit = new vscode.WorkspaceEdit();
-  workspaceEdit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(text.length)), next);
-  assert.equal(await vscode.workspace.applyEdit(workspaceEdit), true, 'the edit applies');
-  await save(document);
-}
-
-/**
- * Saves and resolves once the document is saved. `TextDocument.save()` at times resolves false while
- * the workbench still completes the save a moment later (seen once in code-server, right after the
- * TypeScript server started), so the save event decides, not the returned flag.
- */
-async function save(document: vscode.TextDocument, ms = 30_000): Promise<void> {
-  let subscription: vscode.Disposable | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const saved = new Promise<void>((resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${document.uri.fsPath} was not saved within ${ms} ms`)), ms);
-    subscription = vscode.workspace.onDidSaveTextDocument((d) => {
-      if (d.uri.toString() === document.uri.toString() && !document.isDirty) resolve();
-    });
-  });
-  try {
-    if (!(await document.save())) {
-      console.warn(`TextDocument.save() resolved false for ${document.uri.fsPath}; waiting for the save event`);
-      await saved;
-    }
-  } finally {
-    clearTimeout(timer);
-    subscription?.dispose();
-  }
+/** What Preview migration returns, as far as these tests read it (the agent's UpgradePlan). */
+interface PreviewPlan {
+  previews: { process: string; before: unknown; after: unknown }[];
 }
 
 suite('a running app', function () {
@@ -369,6 +210,103 @@ suite('a running app', function () {
     // The stub keeps the count and history and gives the new field its type's empty value.
     assert.deepEqual(JSON.parse(await get('/visits')), { ...before, since: '' }, 'the count survives the migration');
     assert.match(await get('/?name=cy'), /visit 3\b/);
+  });
+
+  /** The state-changed diagnostic hotpatch puts on `uri`. */
+  async function stateDiagnostic(uri: vscode.Uri): Promise<vscode.Diagnostic> {
+    const [diagnostic] = (
+      await diagnosticsFor(uri, (ds) => ds.some((d) => d.source === 'hotpatch' && d.code === 'state-changed'))
+    ).filter((d) => d.source === 'hotpatch');
+    assert.ok(diagnostic);
+    return diagnostic;
+  }
+
+  /** The "Generate codeChange migration" quick fix for `diagnostic`, applied. */
+  async function applyMigrationQuickFix(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<void> {
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const fix = actions.find((a) => a.title === 'Generate codeChange migration from v1');
+    assert.ok(fix?.edit, `the quick fix among ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
+  }
+
+  test('a class field typed by an interface file: saving the interface asks for a migration in the service; its quick fix converts the live instance', async () => {
+    await get('/notes?add=milk');
+    const typeUri = file('src/note.ts');
+    const serviceUri = file('src/notes.service.ts');
+    const service = await vscode.workspace.openTextDocument(serviceUri);
+    const types = await vscode.workspace.openTextDocument(typeUri);
+    await vscode.window.showTextDocument(types);
+    const refused = nextPatch(api, typeUri);
+    await editAndSave(types, (text) => text.replace('  text: string;\n', '  text: string;\n  pinned: boolean;\n'));
+    const report = await refused;
+    assert.equal(report.outcome, 'migrationNeeded', report.lines.join('\n'));
+    assert.match(
+      report.lines[0] ?? '',
+      /^notes\.service\.ts: NotesService\.notes: Note\[\] changed since v1 running in counter-app .*: \+ pinned: boolean$/,
+    );
+    assert.deepEqual(JSON.parse(await get('/notes')), [{ text: 'milk' }], 'the app is untouched');
+
+    const diagnostic = await stateDiagnostic(serviceUri);
+    assert.match(service.lineAt(diagnostic.range.start.line).text, /private readonly notes: Note\[\]/);
+    await applyMigrationQuickFix(serviceUri, diagnostic);
+    assert.match(service.getText(), /static codeChange\(/);
+    // Preview migration: the live instance's fields before and after the stub, nothing committed.
+    const plans = await vscode.commands.executeCommand<PreviewPlan[] | undefined>(
+      'hotpatch.previewMigration',
+      serviceUri,
+    );
+    const preview = plans?.flatMap((p) => p.previews).find((p) => p.process.startsWith('NotesService instance'));
+    assert.ok(preview, JSON.stringify(plans));
+    assert.deepEqual(preview.after, { notes: [{ text: 'milk', pinned: false }] });
+    assert.deepEqual(JSON.parse(await get('/notes')), [{ text: 'milk' }], 'a preview commits nothing');
+    // The service makes its new notes with the new field too, and the save loads it.
+    const migrated = nextPatch(api, serviceUri);
+    await editAndSave(service, (text) =>
+      text.replace('this.notes.push({ text });', 'this.notes.push({ text, pinned: true });'),
+    );
+    const loaded = await migrated;
+    assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+    await diagnosticsFor(serviceUri, (ds) => !ds.some((d) => d.source === 'hotpatch'));
+    assert.deepEqual(JSON.parse(await get('/notes?add=tea')), [
+      { text: 'milk', pinned: false },
+      { text: 'tea', pinned: true },
+    ]);
+  });
+
+  test('a module variable whose element type changed: migrationNeeded on its save; the quick fix converts the live value', async () => {
+    await get('/tags?add=home');
+    const uri = file('src/tags.ts');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const refused = nextPatch(api, uri);
+    await editAndSave(document, (text) =>
+      text
+        .replace('  name: string;\n', '  name: string;\n  uses: number;\n')
+        .replace('tags.push({ name });', 'tags.push({ name, uses: 1 });'),
+    );
+    const report = await refused;
+    assert.equal(report.outcome, 'migrationNeeded', report.lines.join('\n'));
+    assert.match(
+      report.lines[0] ?? '',
+      /^module variables of tags\.ts: tags: Tag\[\] changed since v1 .*: \+ uses: number$/,
+    );
+    assert.deepEqual(JSON.parse(await get('/tags')), [{ name: 'home' }], 'the app is untouched');
+
+    await applyMigrationQuickFix(uri, await stateDiagnostic(uri));
+    assert.match(document.getText(), /export function codeChange\(/);
+    const migrated = nextPatch(api, uri);
+    await save(document);
+    const loaded = await migrated;
+    assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+    assert.deepEqual(JSON.parse(await get('/tags?add=work')), [
+      { name: 'home', uses: 0 },
+      { name: 'work', uses: 1 },
+    ]);
   });
 
   test('Roll back makes the previous greeting current again', async () => {

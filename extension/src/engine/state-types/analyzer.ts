@@ -4,14 +4,25 @@
  * against. One incremental LanguageService serves every analysis, so analysing a saved file
  * re-parses that file only.
  */
+import type { StateShape } from 'hotpatch-agent/protocol';
 import type ts from 'typescript';
+import { findHolders, type HolderSite } from './find-holders';
 import { findServers, type ServerSite } from './find-servers';
+import { holderStubEdits } from './holder-stub';
 import { DocumentService } from './language-service';
 import { canonicalShape, shapeHash } from './print-shape';
 import { stateTypeOf, type StateType } from './state-type';
 import { stubEdits } from './stub';
 import { ShapeBuilder } from './to-shape';
-import type { OldVersion, ServerStateInfo, TextEdit } from './types';
+import type {
+  HolderFieldInfo,
+  HolderStateInfo,
+  OldHolderVersion,
+  OldVersion,
+  Position,
+  ServerStateInfo,
+  TextEdit,
+} from './types';
 
 export interface StateTypeAnalyzerOptions {
   /** Documents kept in memory at most (old versions' sources add up). Default 32. */
@@ -25,6 +36,12 @@ export interface AnalyzedServer {
   site: ServerSite;
   state: StateType | undefined;
   info: ServerStateInfo;
+}
+
+/** A state holder with the syntax a stub needs. */
+export interface AnalyzedHolder {
+  site: HolderSite;
+  info: HolderStateInfo;
 }
 
 export class StateTypeAnalyzer {
@@ -50,6 +67,59 @@ export class StateTypeAnalyzer {
     return server ? stubEdits(sourceFile, server, old) : [];
   }
 
+  /** The state holders `text` has (module variables, class instances), as `analyze` does servers. */
+  analyzeHolders(fileName: string, text: string): HolderStateInfo[] {
+    return this.holdersOf(fileName, text).holders.map((h) => h.info);
+  }
+
+  /** Edits writing a typed codeChange converting `old`'s holder (none when one exists). */
+  holderStubEdits(fileName: string, newText: string, old: OldHolderVersion): TextEdit[] {
+    const { sourceFile, holders } = this.holdersOf(fileName, newText);
+    const holder = holders.find((h) => h.info.key === old.info.key);
+    return holder ? holderStubEdits(sourceFile, holder, old) : [];
+  }
+
+  holdersOf(fileName: string, text: string): { sourceFile: ts.SourceFile; holders: AnalyzedHolder[] } {
+    const file = this.#documents.set(fileName, text);
+    const { program, sourceFile } = this.#documents.program(file);
+    const shapes = new ShapeBuilder(program, program.getTypeChecker());
+    const range = (node: ts.Node) => rangeOf(sourceFile, node);
+    const holders: AnalyzedHolder[] = [];
+    for (const site of findHolders(sourceFile, program)) {
+      const checker = program.getTypeChecker();
+      const fields: HolderFieldInfo[] = [];
+      for (const field of site.fields) {
+        const shape = shapes.shapeOf(field.type, field.typeNode);
+        // Nothing a value check can say about it (a Promise, a handle): not data after all.
+        if (shape.type === 'unknown') continue;
+        const canonical = canonicalShape(shape);
+        const typeName = field.typeNode?.getText(sourceFile) ?? checker.typeToString(field.type);
+        fields.push({ name: field.name, typeName, canonical, shape, range: range(field.nameNode) });
+      }
+      site.fields = site.fields.filter((f) => fields.some((kept) => kept.name === f.name));
+      if (fields.length === 0) continue;
+      const shape: StateShape = {
+        type: 'object',
+        properties: Object.fromEntries(fields.map((f) => [f.name, { shape: f.shape }])),
+      };
+      const canonical = canonicalShape(shape);
+      const anchor = site.classNode?.name ?? site.fields[0]!.nameNode;
+      const info: HolderStateInfo = {
+        key: site.key,
+        kind: site.kind,
+        typeName: site.kind === 'class' ? site.name : `module variables of ${site.name}`,
+        fields,
+        shape,
+        canonical,
+        hash: shapeHash(canonical),
+        hasCodeChange: site.hasCodeChange,
+        range: range(anchor),
+      };
+      holders.push({ site, info });
+    }
+    return { sourceFile, holders };
+  }
+
   /** An open, unsaved document that analysed files may import. */
   setDocument(fileName: string, text: string): void {
     this.#documents.set(fileName, text);
@@ -73,8 +143,6 @@ export class StateTypeAnalyzer {
       const shape = state ? shapes.shapeOf(state.type, state.node) : { type: 'unknown' as const };
       const canonical = canonicalShape(shape);
       const anchor = state?.anchor ?? site.call.expression;
-      const start = sourceFile.getLineAndCharacterOfPosition(anchor.getStart(sourceFile));
-      const end = sourceFile.getLineAndCharacterOfPosition(anchor.getEnd());
       const info: ServerStateInfo = {
         key: site.key,
         typeName: state?.name ?? 'unknown',
@@ -82,10 +150,17 @@ export class StateTypeAnalyzer {
         hash: shapeHash(canonical),
         shape,
         hasCodeChange: site.hasCodeChange,
-        range: { start, end },
+        range: rangeOf(sourceFile, anchor),
       };
       return { site, state, info };
     });
     return { sourceFile, servers };
   }
+}
+
+function rangeOf(sourceFile: ts.SourceFile, node: ts.Node): { start: Position; end: Position } {
+  return {
+    start: sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)),
+    end: sourceFile.getLineAndCharacterOfPosition(node.getEnd()),
+  };
 }

@@ -57,3 +57,26 @@ function join(path: string, key: string): string {
   if (name !== key) return `${path}[${name}]`;
   return path ? `${path}.${key}` : key;
 }
+
+/**
+ * What changed in a variable's or a field's type: inside arrays, sets and map values (a
+ * `Cat[]` whose Cat gained `color`) the elements' changes, `+ color: string`, else the change
+ * of the whole, `~ string[] → number[]`.
+ */
+export function diffField(oldShape: StateShape, newShape: StateShape): string[] {
+  let old = oldShape;
+  let next = newShape;
+  for (let inner = elementsOf(old, next); inner; inner = elementsOf(old, next)) [old, next] = inner;
+  if (old.type === 'object' && next.type === 'object') return diffShapes(old, next);
+  return canonicalShape(old) === canonicalShape(next) ? [] : [`~ ${printShape(oldShape)} → ${printShape(newShape)}`];
+}
+
+/** The element (or map value) shapes of two collections of one kind, else undefined. */
+function elementsOf(old: StateShape, next: StateShape): [StateShape, StateShape] | undefined {
+  if (old.type === 'array' && next.type === 'array') return [old.element, next.element];
+  if (old.type === 'set' && next.type === 'set') return [old.element, next.element];
+  if (old.type === 'map' && next.type === 'map' && canonicalShape(old.key) === canonicalShape(next.key)) {
+    return [old.value, next.value];
+  }
+  return undefined;
+}

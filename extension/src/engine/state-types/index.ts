@@ -1,7 +1,17 @@
 /** State-type analysis for the language server (editor-agnostic): see analyzer.ts. */
 export { StateTypeAnalyzer, type StateTypeAnalyzerOptions } from './analyzer';
 export { applyEdits } from './apply-edits';
-export { diffShapes } from './diff';
+export { diffField, diffShapes } from './diff';
 export { ANALYSIS_OPTIONS, oldVersionFileName } from './language-service';
 export { canonicalShape, printShape, shapeHash } from './print-shape';
-export type { OldVersion, Position, ServerStateInfo, TextEdit } from './types';
+export type {
+  HolderFieldInfo,
+  HolderStateInfo,
+  OldHolderVersion,
+  OldVersion,
+  Position,
+  ServerStateInfo,
+  TextEdit,
+} from './types';
+export { changedFields, needsConversion } from './holder-stub';
+export { isTypeOnlySource, typeDependents } from './type-imports';

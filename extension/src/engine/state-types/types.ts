@@ -41,3 +41,43 @@ export interface OldVersion {
   /** Names the inlined old type: `StateV<n>`. */
   n: number | string;
 }
+
+/** One variable or instance field of a state holder, in one version of a module. */
+export interface HolderFieldInfo {
+  name: string;
+  /** Its type as written (`Cat[]`), else as inferred. */
+  typeName: string;
+  canonical: string;
+  shape: StateShape;
+  /** The declaration's name. */
+  range: { start: Position; end: Position };
+}
+
+/**
+ * Where a module keeps state outside its servers (the contract's state holders): its
+ * top-level variables, or the instances of one of its top-level classes.
+ */
+export interface HolderStateInfo {
+  /** `module`, or `class:<Name>`: the key the agent knows the holder by. */
+  key: string;
+  kind: 'module' | 'class';
+  /** For messages: `CatsService`, `module variables of todos.ts`. */
+  typeName: string;
+  /** The fields, with data types only. */
+  fields: HolderFieldInfo[];
+  /** An object shape of every field: what the agent checks a migration's results against. */
+  shape: StateShape;
+  canonical: string;
+  hash: string;
+  /** `export function codeChange` (module), `static codeChange` (class). */
+  hasCodeChange: boolean;
+  /** The class's name, or the first variable's. */
+  range: { start: Position; end: Position };
+}
+
+/** The running version a holder's codeChange stub converts from. */
+export interface OldHolderVersion {
+  info: Pick<HolderStateInfo, 'key' | 'shape'>;
+  vsn: string;
+  n: number | string;
+}

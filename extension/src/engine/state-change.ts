@@ -1,0 +1,165 @@
+/**
+ * State types as the save pipeline sees them (servers' states and the state holders: module
+ * variables, class instances), the running versions' analyses it compares against, and what
+ * changed between the two.
+ */
+import { basename, dirname, join } from 'node:path';
+import type { AgentInfo, ModuleInfo, StateShape } from 'hotpatch-agent/protocol';
+import type { AgentClient } from './agent-client';
+import type { Target } from './hot-load';
+
+type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
+
+/** One state type as the analysis sees it in a version of a module: a server's, or a holder's. */
+export interface ServerStateType {
+  key: string;
+  /** `State`; for a holder `CatsService` or `module variables of todos.ts`. */
+  typeName: string;
+  /** Canonical structural form: equal strings mean the same state type. */
+  canonical: string;
+  shape: StateShape;
+  hasCodeChange: boolean;
+  /** Where the state type is declared in the analysed text (0-based). */
+  range: Range;
+  /** A state holder's kind (absent: a server). */
+  kind?: 'module' | 'class';
+  /** A holder's variables or fields. */
+  fields?: FieldStateType[];
+}
+
+export interface FieldStateType {
+  name: string;
+  typeName: string;
+  canonical: string;
+  shape: StateShape;
+  range: Range;
+}
+
+/** A holder's field whose old values are not values of its new type. */
+export interface FieldChange {
+  name: string;
+  typeName: string;
+  /** `+ color: string`, `~ string[] → number[]`. */
+  lines: string[];
+  range: Range;
+}
+
+/** The analysis the pipeline needs (see state-types/); absent, state types are not checked. */
+export interface StateTypes {
+  /** The servers' and the holders' state types of `text` saved as `fileName`. */
+  analyze(fileName: string, text: string): ServerStateType[];
+  diff(old: StateShape, next: StateShape): string[];
+  /** The fields of a holder that need converting, and how they changed. */
+  fieldChanges?(old: ServerStateType, next: ServerStateType): FieldChange[];
+  /** Edits (offsets into `text`) that write a typed codeChange stub converting the old state. */
+  stubEdits?(fileName: string, text: string, change: StateChange): { start: number; end: number; newText: string }[];
+  /** The file compiles to nothing (interfaces, type aliases): no app loads it. */
+  isTypeOnly?(fileName: string, text: string): boolean;
+  /** Those of `candidates` that import `typeFile`, directly or through type-only files. */
+  typeDependents?(typeFile: string, candidates: readonly string[]): string[];
+  /** Analyse with this text for `fileName` (a type file's previous or new text); undefined: the disk's. */
+  setDocument?(fileName: string, text: string | undefined): void;
+}
+
+/** A server or holder whose state type changed with no codeChange to convert running states. */
+export interface StateChange {
+  agent: AgentInfo;
+  module: ModuleInfo;
+  /** The source file the migration is written in (the saved file, or one importing the saved type file). */
+  file: string;
+  server: ServerStateType;
+  /** The running version. */
+  fromVsn: string;
+  fromSeq: number;
+  /** Human lines: `+ history: number[]`, `- legacy: string`, `~ count: string → number`. */
+  lines: string[];
+  /** The old state type, as analysed from the running version's source. */
+  old: ServerStateType;
+  /** For a holder: the fields that changed. */
+  fields?: FieldChange[];
+  /** Where the diagnostic goes in `file`: the state type, or the first changed field. */
+  range: Range;
+}
+
+/** The changes from `old` (running) to `next` (saved) that need a codeChange nobody wrote. */
+export function stateChanges(
+  types: StateTypes,
+  target: Target,
+  file: string,
+  old: readonly ServerStateType[],
+  next: readonly ServerStateType[],
+): StateChange[] {
+  const { client, module } = target;
+  const changes: StateChange[] = [];
+  for (const server of next) {
+    const before = old.find((o) => o.key === server.key && o.kind === server.kind);
+    if (!before || before.canonical === server.canonical || server.hasCodeChange) continue;
+    const common = { agent: client.info, module, file, server, old: before };
+    const version = { fromVsn: module.current.vsn, fromSeq: module.current.seq };
+    if (server.kind) {
+      const fields = types.fieldChanges?.(before, server) ?? [];
+      if (fields.length === 0) continue;
+      changes.push({ ...common, ...version, fields, lines: fields.flatMap((f) => f.lines), range: fields[0]!.range });
+    } else {
+      changes.push({ ...common, ...version, lines: types.diff(before.shape, server.shape), range: server.range });
+    }
+  }
+  return changes;
+}
+
+/**
+ * The analysis of the version each agent runs of each module, keyed by its code hash: what a
+ * save is compared against. A type file's save *pins* it for the modules importing that file:
+ * their running code still holds values of the old types, whatever the type file now says.
+ */
+export class RunningStateTypes {
+  readonly #types = new Map<string, { hash: string; types: ServerStateType[] }>();
+
+  /** The running version's analysis, from the source the agent keeps (unless pinned or cached). */
+  async of(types: StateTypes, client: AgentClient, module: ModuleInfo, file: string): Promise<ServerStateType[]> {
+    const cached = this.cached(client, module);
+    if (cached) return cached;
+    const analysed = types.analyze(this.oldVersionFile(module, file), await this.sourceOf(client, module));
+    this.set(client, module.file, module.current.hash, analysed);
+    return analysed;
+  }
+
+  /** The analysis kept for the version running now, if any. */
+  cached(client: AgentClient, module: ModuleInfo): ServerStateType[] | undefined {
+    const entry = this.#types.get(`${client.info.pid}\0${module.file}`);
+    return entry?.hash === module.current.hash ? entry.types : undefined;
+  }
+
+  /** One entry per running module: only its current version is ever compared against. */
+  set(client: AgentClient, moduleFile: string, hash: string, types: ServerStateType[]): void {
+    this.#types.set(`${client.info.pid}\0${moduleFile}`, { hash, types });
+  }
+
+  async sourceOf(client: AgentClient, module: ModuleInfo): Promise<string> {
+    return (await client.source(module.file)).source;
+  }
+
+  /** Beside the edited file, so the old text's relative imports resolve as the new one's do. */
+  oldVersionFile(module: ModuleInfo, file: string): string {
+    return join(dirname(file), `.hotpatch-v${module.current.seq}-${basename(file)}`);
+  }
+}
+
+/**
+ * "State changed since v3 running in counter-app (pid 1): + history: number[]";
+ * "CatsService.cats: Cat[] changed since v3 …: + color: string".
+ */
+export function describeStateChange(change: StateChange): string {
+  const { server, fields } = change;
+  let what = server.typeName;
+  if (fields && server.kind === 'class')
+    what = fields.map((f) => `${server.typeName}.${f.name}: ${f.typeName}`).join(', ');
+  // Named by the file the change is in: the analysed text may be an old version's, under another name.
+  if (fields && server.kind === 'module') {
+    what = `module variables of ${basename(change.file)}: ${fields.map((f) => `${f.name}: ${f.typeName}`).join(', ')}`;
+  }
+  return (
+    `${what} changed since v${change.fromVsn} running in ${change.agent.appName} ` +
+    `(pid ${change.agent.pid}): ${change.lines.join(', ')}`
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * Finds where a module keeps state outside its servers (the contract's *state holders*): its
+ * top-level variables (`module`) and the instance fields of each top-level class
+ * (`class:<Name>`), keeping only those whose type is data: the app's own interfaces and
+ * classes used as data, arrays, Map, Set, Date, primitives. Functions, classes, imports,
+ * constants of primitive types (code, not state) and values typed by a library in
+ * node_modules (an Express app, a NestJS Logger) are left out: nothing a migration converts.
+ */
+import ts from 'typescript';
+
+/** One variable or field whose value is state. */
+export interface HolderFieldSite {
+  name: string;
+  /** Its declaration's name: where a diagnostic goes. */
+  nameNode: ts.Node;
+  type: ts.Type;
+  /** The written type annotation, when there is one (keeps union order). */
+  typeNode: ts.TypeNode | undefined;
+}
+
+export interface HolderSite {
+  /** `module`, or `class:<Name>`. */
+  key: string;
+  kind: 'module' | 'class';
+  /** The class's name; for `module`, the file's base name. */
+  name: string;
+  fields: HolderFieldSite[];
+  /** The class declaration: its static codeChange goes in its body, its old type above it. */
+  classNode: ts.ClassDeclaration | undefined;
+  hasCodeChange: boolean;
+}
+
+export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): HolderSite[] {
+  const checker = program.getTypeChecker();
+  const isData = (type: ts.Type) => isDataType(type, program);
+  const holders: HolderSite[] = [];
+  const variables: HolderFieldSite[] = [];
+  let moduleCodeChange = false;
+  for (const statement of sourceFile.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name?.text === 'codeChange') moduleCodeChange = true;
+    if (ts.isVariableStatement(statement) && !hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) {
+      const constant = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+      for (const declaration of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(declaration.name)) continue;
+        if (declaration.name.text === 'codeChange') moduleCodeChange = true;
+        if (declaration.initializer && isCode(declaration.initializer)) continue;
+        const type = checker.getTypeAtLocation(declaration.name);
+        // A primitive constant is whatever the code says: the new version's value is the one.
+        if (constant && type.flags & PRIMITIVE) continue;
+        if (!isData(type)) continue;
+        variables.push({ name: declaration.name.text, nameNode: declaration.name, type, typeNode: declaration.type });
+      }
+    }
+    if (ts.isClassDeclaration(statement) && statement.name) holders.push(classHolder(statement, checker, isData));
+  }
+  const name = sourceFile.fileName.slice(sourceFile.fileName.lastIndexOf('/') + 1);
+  const module: HolderSite = {
+    key: 'module',
+    kind: 'module',
+    name,
+    fields: variables,
+    classNode: undefined,
+    hasCodeChange: moduleCodeChange,
+  };
+  return [module, ...holders].filter((h) => h.fields.length > 0);
+}
+
+function classHolder(
+  declaration: ts.ClassDeclaration,
+  checker: ts.TypeChecker,
+  isData: (type: ts.Type) => boolean,
+): HolderSite {
+  const fields: HolderFieldSite[] = [];
+  let hasCodeChange = false;
+  for (const member of declaration.members) {
+    const isStatic = hasModifier(member, ts.SyntaxKind.StaticKeyword);
+    const name =
+      member.name && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name : undefined;
+    if (isStatic && name?.text === 'codeChange') hasCodeChange = true;
+    // Methods, accessors, statics, #private and computed names: not an instance's own data.
+    if (!ts.isPropertyDeclaration(member) || isStatic || !name) continue;
+    if (hasModifier(member, ts.SyntaxKind.AbstractKeyword)) continue;
+    if (member.initializer && isCode(member.initializer)) continue;
+    const symbol = checker.getSymbolAtLocation(name);
+    const type = symbol ? checker.getTypeOfSymbol(symbol) : checker.getTypeAtLocation(member);
+    if (!isData(type)) continue;
+    fields.push({ name: name.text, nameNode: name, type, typeNode: member.type });
+  }
+  const name = declaration.name!.text;
+  return { key: `class:${name}`, kind: 'class', name, fields, classNode: declaration, hasCodeChange };
+}
+
+const F = ts.TypeFlags;
+const PRIMITIVE =
+  F.StringLike | F.NumberLike | F.BooleanLike | F.BigIntLike | F.Null | F.Undefined | F.EnumLike | F.ESSymbolLike;
+
+/** Behaviour or a module, not data: functions, classes, `require(...)`, `import(...)`. */
+function isCode(initializer: ts.Expression): boolean {
+  let expression = initializer;
+  while (
+    ts.isParenthesizedExpression(expression) ||
+    ts.isAsExpression(expression) ||
+    ts.isSatisfiesExpression(expression) ||
+    ts.isAwaitExpression(expression)
+  ) {
+    expression = expression.expression;
+  }
+  if (ts.isArrowFunction(expression) || ts.isFunctionExpression(expression) || ts.isClassExpression(expression)) {
+    return true;
+  }
+  if (!ts.isCallExpression(expression)) return false;
+  const callee = expression.expression;
+  return (
+    callee.kind === ts.SyntaxKind.ImportKeyword ||
+    (ts.isIdentifier(callee) && callee.text === 'require') ||
+    (ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      callee.expression.text === 'require')
+  );
+}
+
+/**
+ * The app's data: not any/unknown (nothing known to compare), not callable, and not an
+ * instance of something a library in node_modules declares; unions and arrays are looked into.
+ */
+function isDataType(type: ts.Type, program: ts.Program): boolean {
+  if (type.flags & (F.Any | F.Unknown | F.Never | F.ESSymbolLike)) return false;
+  if (type.isUnion()) {
+    const defined = type.types.filter((t) => !(t.flags & (F.Undefined | F.Null)));
+    return defined.length > 0 && defined.every((t) => isDataType(t, program));
+  }
+  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return false;
+  const checker = program.getTypeChecker();
+  if (checker.isArrayType(type) || checker.isTupleType(type)) {
+    return checker.getTypeArguments(type as ts.TypeReference).every((t) => isDataType(t, program));
+  }
+  for (const symbol of [type.aliasSymbol, type.getSymbol()]) {
+    const files = (symbol?.declarations ?? []).map((d) => d.getSourceFile());
+    // Map, Set, Date: built-ins, however many packages augment their interfaces; a Map of
+    // route handlers is code all the same.
+    if (files.some((file) => program.isSourceFileDefaultLibrary(file))) {
+      const isReference = ((type as ts.ObjectType).objectFlags ?? 0) & ts.ObjectFlags.Reference;
+      const elements = isReference ? checker.getTypeArguments(type as ts.TypeReference) : [];
+      if (!elements.every((t) => isDataType(t, program))) return false;
+      continue;
+    }
+    if (
+      files.some((file) => program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/'))
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+}

@@ -1,0 +1,117 @@
+/**
+ * "Generate migration" for a state holder: a module's variables get an
+ * `export function codeChange(from, old)` at the end of the module, a class's instances a
+ * `static codeChange(from, old)` at the end of its body. Each returns the fields whose type
+ * changed, converted (see convert.ts); the fields it does not return keep their values. The
+ * old types of those fields are inlined above as `type VariablesV<n>` / `type <Class>V<n>`:
+ * the old declarations are gone from the sources by now.
+ */
+import type { StateShape } from 'hotpatch-agent/protocol';
+import ts from 'typescript';
+import type { AnalyzedHolder } from './analyzer';
+import { commentLabel, convertValue, indexable, todoDeclaration, type ObjectShape, type Writer } from './convert';
+import { fits } from './defaults';
+import { canonicalShape, printShape, propertyName, quote } from './print-shape';
+import { declaresType, lineIndent, versionedName } from './text-layout';
+import type { OldHolderVersion, TextEdit } from './types';
+
+export function holderStubEdits(sourceFile: ts.SourceFile, holder: AnalyzedHolder, old: OldHolderVersion): TextEdit[] {
+  const { site, info } = holder;
+  const next = info.shape;
+  if (info.hasCodeChange || next.type !== 'object' || old.info.shape.type !== 'object') return [];
+  const changed = changedFields(old.info.shape, next);
+  if (changed.length === 0) return [];
+  const text = sourceFile.text;
+  const classNode = site.classNode;
+  const oldType = versionedName(classNode ? site.name : 'Variables', old.n);
+  const before = old.info.shape;
+  const oldShape: ObjectShape = {
+    type: 'object',
+    properties: Object.fromEntries(changed.map((name) => [name, before.properties[name]!])),
+  };
+  const label = commentLabel(old.vsn);
+
+  // Where the old type goes: above the class (its decorators included), or above the function.
+  const margin = classNode ? lineIndent(text, classNode.getStart(sourceFile)) : '';
+  const memberIndent = classNode ? membersIndent(sourceFile, classNode, margin) : '';
+  const unit = classNode ? memberIndent.slice(margin.length) || '  ' : indentUnit(sourceFile);
+  const whose = classNode ? `the fields of ${site.name} instances` : 'the module variables';
+  const typeDeclaration = declaresType(sourceFile, oldType)
+    ? ''
+    : `/** ${capitalize(whose)} running v${label} whose types changed: codeChange converts them. */\n` +
+      `${margin}type ${oldType} = ${printShape(oldShape, { indent: unit }).replace(/\n/g, `\n${margin}`)};\n\n${margin}`;
+
+  const w: Writer = { unit, vsn: old.vsn, label, usesTodo: false };
+  const typeOf = (name: string) => (classNode ? `${site.name}[${quote(name)}]` : `typeof ${name}`);
+  const body = memberIndent + unit;
+  const local = classNode ? 'fields' : 'variables';
+  const returned = changed.map((name) => {
+    const at = { access: `${local}.${name}`, path: name, type: indexable(typeOf(name)) };
+    const value = convertValue(next.properties[name]!.shape, before.properties[name]!.shape, at, w, body + unit);
+    return [...value.comments, `${propertyName(name)}: ${value.expression},`];
+  });
+  const resultType = `{ ${changed.map((name) => `${propertyName(name)}?: ${typeOf(name)}`).join('; ')} }`;
+  const lines = [
+    `${classNode ? 'static ' : 'export function '}codeChange(from: string | { down: string }, old: unknown): ${resultType} {`,
+    `${unit}// Written by Hotpatch for ${whose} of v${label}, typed ${oldType}: review, then save.`,
+    `${unit}// Over any other version, the fields already have their current types: nothing to convert.`,
+    `${unit}const vsn = typeof from === 'string' ? from : from.down;`,
+    `${unit}if (vsn !== ${quote(old.vsn)}) return {};`,
+    `${unit}// TODO: rolling back to v${label} needs the reverse conversion; until written, refuse.`,
+    `${unit}if (typeof from !== 'string') throw new Error(${quote(`codeChange: no conversion back to v${old.vsn}`)});`,
+    `${unit}const ${local} = old as ${oldType};`,
+    ...todoDeclaration(w).map((l) => unit + l),
+    `${unit}return {`,
+    ...returned.flat().map((l) => unit + unit + l),
+    `${unit}};`,
+    '}',
+  ];
+  const method = lines.map((l) => memberIndent + l).join('\n');
+
+  if (classNode) {
+    const last = classNode.members.at(-1);
+    const at = last ? last.getEnd() : classNode.getEnd() - 1;
+    const edits: TextEdit[] = [
+      { start: at, end: at, newText: `${last ? '\n' : ''}\n${method}\n${last ? '' : margin}` },
+    ];
+    const typeAt = classNode.getStart(sourceFile, true);
+    if (typeDeclaration) edits.unshift({ start: typeAt, end: typeAt, newText: typeDeclaration });
+    return edits;
+  }
+  const end = text.length;
+  const separator = text.endsWith('\n') ? '\n' : '\n\n';
+  return [{ start: end, end, newText: `${separator}${typeDeclaration}${method}\n` }];
+}
+
+/** The fields in both versions whose old values are not values of the new type. */
+export function changedFields(old: ObjectShape, next: ObjectShape): string[] {
+  return Object.keys(next.properties).filter((name) => {
+    const was = old.properties[name]?.shape;
+    const now = next.properties[name]!.shape;
+    return was !== undefined && needsConversion(was, now);
+  });
+}
+
+/** A field whose type changed so that its old value no longer is one of the new type. */
+export function needsConversion(old: StateShape, next: StateShape): boolean {
+  return canonicalShape(old) !== canonicalShape(next) && !fits(old, next);
+}
+
+/** The indentation of a class's members (its first one's, else one unit past the class's). */
+function membersIndent(sourceFile: ts.SourceFile, classNode: ts.ClassDeclaration, margin: string): string {
+  const first = classNode.members[0];
+  return first ? lineIndent(sourceFile.text, first.getStart(sourceFile)) : `${margin}  `;
+}
+
+/** The module's indentation unit: the indentation of its first node that starts an indented line. */
+function indentUnit(sourceFile: ts.SourceFile): string {
+  const find = (node: ts.Node): string | undefined => {
+    const indent = lineIndent(sourceFile.text, node.getStart(sourceFile));
+    return indent || ts.forEachChild(node, find);
+  };
+  return ts.forEachChild(sourceFile, find) ?? '  ';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,322 @@
+/**
+ * State holders (issue 10 item 3): module variables and class instance fields whose types are
+ * data, their shapes, and the codeChange stubs for them, which must type-check and convert.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import ts from 'typescript';
+import {
+  StateTypeAnalyzer,
+  applyEdits,
+  isTypeOnlySource,
+  oldVersionFileName,
+  typeDependents,
+  type HolderStateInfo,
+} from '../../extension/src/engine/state-types/index';
+import { repoRoot } from '../helpers/paths';
+import { typeErrors } from '../helpers/state-types';
+
+/** In memory only, but inside the repository: `@nestjs/common` and `express` resolve from here. */
+const app = join(repoRoot, 'test', '.virtual-holders', 'src');
+const analyzer = new StateTypeAnalyzer();
+after(() => analyzer.dispose());
+
+const catV1 = 'export interface Cat {\n  name: string;\n  age: number;\n}\n';
+const catV2 = 'export interface Cat {\n  name: string;\n  age: number;\n  color: string;\n}\n';
+
+function fieldsOf(holders: HolderStateInfo[]): Record<string, string[]> {
+  return Object.fromEntries(holders.map((h) => [h.key, h.fields.map((f) => `${f.name}: ${f.canonical}`)]));
+}
+
+describe('state holders of a module', () => {
+  test('module variables: data only (no functions, classes, requires, primitive constants, library values)', () => {
+    const file = `${app}/todos.ts`;
+    const holders = analyzer.analyzeHolders(
+      file,
+      `import express from 'express';
+import { Logger } from '@nestjs/common';
+const fs = require('node:fs');
+export const vsn = '3';
+const PORT = 3000;
+interface Todo { id: number; title: string }
+const todos: Todo[] = [];
+let count = 0;
+var byId = new Map<number, Todo>();
+let seen = new Set<string>(), started = new Date();
+const settings = { theme: 'dark' as 'dark' | 'light' };
+const app = express();
+const logger = new Logger('todos');
+const add = (title: string) => todos.push({ id: ++count, title });
+const ready: Promise<void> = Promise.resolve();
+const routes = new Map<string, () => string>();
+function list() { return todos; }
+class Store {}
+declare const injected: string[];
+export { fs, app, logger, add, ready, routes, list, Store, injected, PORT };
+`,
+    );
+    assert.deepEqual(fieldsOf(holders), {
+      module: [
+        'todos: { id: number; title: string }[]',
+        'count: number',
+        'byId: Map<number, { id: number; title: string }>',
+        'seen: Set<string>',
+        'started: Date',
+        "settings: { theme: 'dark' | 'light' }",
+      ],
+    });
+    const [module] = holders;
+    assert.equal(module!.typeName, 'module variables of todos.ts');
+    assert.equal(module!.hasCodeChange, false);
+    assert.equal(module!.fields[0]!.typeName, 'Todo[]');
+    assert.deepEqual(module!.range.start, { line: 6, character: 6 });
+  });
+
+  test('class instances: own data fields (not statics, methods, accessors, #private, DI parameters, library values)', () => {
+    const file = `${app}/cats.service.ts`;
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV1);
+    const holders = analyzer.analyzeHolders(
+      file,
+      `import { Injectable, Logger } from '@nestjs/common';
+import type { Cat } from './cat.interface';
+class EventsService {}
+@Injectable()
+export class CatsService {
+  private readonly cats: Cat[] = [];
+  protected cache = new Map<string, Cat>();
+  public lastName?: string;
+  static instances = 0;
+  #secret = 1;
+  private readonly logger = new Logger(CatsService.name);
+  onChange = (cat: Cat) => cat;
+  constructor(private readonly events: EventsService) {}
+  get size() { return this.cats.length; }
+  findAll(): Cat[] { return this.cats; }
+}
+export class Empty { method() {} }
+`,
+    );
+    assert.deepEqual(fieldsOf(holders), {
+      'class:CatsService': [
+        'cats: { age: number; name: string }[]',
+        'cache: Map<string, { age: number; name: string }>',
+        'lastName: string | undefined',
+      ],
+    });
+    assert.equal(holders[0]!.typeName, 'CatsService');
+    assert.deepEqual(holders[0]!.range.start, { line: 4, character: 13 });
+  });
+
+  test('codeChange: an exported function for variables, a static method for instances', () => {
+    const file = `${app}/with-migrations.ts`;
+    const holders = analyzer.analyzeHolders(
+      file,
+      `let items: string[] = [];
+export function codeChange(_from: unknown, _old: unknown) { return {}; }
+export class A { list: number[] = []; static codeChange() { return {}; } }
+export class B { list: number[] = []; codeChange() { return {}; } }
+`,
+    );
+    assert.deepEqual(
+      holders.map((h) => [h.key, h.hasCodeChange]),
+      [
+        ['module', true],
+        ['class:A', true],
+        ['class:B', false],
+      ],
+    );
+  });
+
+  test('an interface in another file is followed: its change changes the holder', () => {
+    const file = `${app}/cats-follow.ts`;
+    const text = `import type { Cat } from './cat.interface';\nexport class Cats { cats: Cat[] = []; }\n`;
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV1);
+    const before = analyzer.analyzeHolders(file, text)[0]!;
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV2);
+    const afterChange = analyzer.analyzeHolders(file, text)[0]!;
+    assert.notEqual(before.hash, afterChange.hash);
+    assert.equal(afterChange.fields[0]!.canonical, '{ age: number; color: string; name: string }[]');
+  });
+});
+
+/** The stub written into `newText` for the holder `key`, which must type-check. */
+function stubbed(file: string, key: string, oldText: string, newText: string, files: Record<string, string>): string {
+  analyzer.setDocument(`${app}/cat.interface.ts`, catV1);
+  const old = analyzer.analyzeHolders(oldVersionFileName(file, 3), oldText).find((h) => h.key === key)!;
+  analyzer.setDocument(`${app}/cat.interface.ts`, catV2);
+  const edits = analyzer.holderStubEdits(file, newText, { info: old, vsn: '3', n: 3 });
+  assert.ok(edits.length > 0, 'edits');
+  const text = applyEdits(newText, edits);
+  assert.deepEqual(typeErrors({ ...files, [file]: text }, file), [], text);
+  const written = analyzer.analyzeHolders(file, text).find((h) => h.key === key)!;
+  assert.equal(written.hasCodeChange, true, text);
+  assert.deepEqual(analyzer.holderStubEdits(file, text, { info: old, vsn: '3', n: 3 }), [], 'no second codeChange');
+  return text;
+}
+
+/** Runs a module's text as CommonJS and returns its exports. */
+function evaluate(file: string, text: string): Record<string, unknown> {
+  const { outputText } = ts.transpileModule(text, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    fileName: file,
+  });
+  const exports: Record<string, unknown> = {};
+  new Function('exports', 'require', outputText)(exports, () => ({}));
+  return exports;
+}
+
+type CodeChange = (from: string | { down: string }, old: unknown) => Record<string, unknown>;
+
+describe('codeChange stubs for holders', () => {
+  const files = { [`${app}/cat.interface.ts`]: catV2 };
+
+  test('a class field whose element type gained a field: elements converted, a default for the new one', () => {
+    const file = `${app}/cats.service.ts`;
+    const service = (extra: string) => `import type { Cat } from './cat.interface';
+
+/** Holds the cats. */
+export class CatsService {
+  private readonly cats: Cat[] = [];
+  private visits = 0;
+${extra}
+  create(cat: Cat): void {
+    this.cats.push(cat);
+  }
+}
+`;
+    const text = stubbed(file, 'class:CatsService', service(''), service(''), files);
+    assert.match(text, /type CatsServiceV3 = \{\n {2}cats: \{\n {4}name: string;/);
+    assert.match(
+      text,
+      /\n {2}static codeChange\(from: string \| \{ down: string \}, old: unknown\): \{ cats\?: CatsService\['cats'\] \} \{/,
+    );
+    const { CatsService } = evaluate(file, text) as { CatsService: { codeChange: CodeChange } };
+    const converted = CatsService.codeChange('3', { cats: [{ name: 'Tom', age: 3 }], visits: 2 });
+    assert.deepEqual(converted, { cats: [{ name: 'Tom', age: 3, color: '' }] });
+    assert.deepEqual(CatsService.codeChange('2', { cats: [] }), {}, 'other versions: nothing converted');
+    assert.throws(() => CatsService.codeChange({ down: '3' }, { cats: [] }), /no conversion back to v3/);
+  });
+
+  test('module variables: only the changed ones returned, typed with typeof', () => {
+    const file = `${app}/todos-store.ts`;
+    const store = (todo: string) => `export interface Todo {
+${todo}
+}
+
+export const todos: Todo[] = [];
+let nextId = 1;
+const index = new Map<number, Todo>();
+
+export function add(title: string): Todo {
+  const todo = { id: nextId++, title, done: false } as Todo;
+  todos.push(todo);
+  index.set(todo.id, todo);
+  return todo;
+}
+`;
+    const text = stubbed(
+      file,
+      'module',
+      store('  id: number;\n  title: string;'),
+      store('  id: number;\n  title: string;\n  done: boolean;\n  tags: string[];'),
+      {},
+    );
+    assert.match(text, /type VariablesV3 = \{\n {2}todos: /);
+    assert.match(
+      text,
+      /export function codeChange\(from: string \| \{ down: string \}, old: unknown\): \{ todos\?: typeof todos; index\?: typeof index \}/,
+    );
+    const { codeChange } = evaluate(file, text) as { codeChange: CodeChange };
+    const old = { todos: [{ id: 1, title: 'milk' }], nextId: 2, index: new Map([[1, { id: 1, title: 'milk' }]]) };
+    assert.deepEqual(codeChange('3', old), {
+      todos: [{ id: 1, title: 'milk', done: false, tags: [] }],
+      index: new Map([[1, { id: 1, title: 'milk', done: false, tags: [] }]]),
+    });
+  });
+
+  test('what cannot be inferred is a TODO that type-checks and throws when run', () => {
+    const file = `${app}/scores.ts`;
+    const text = stubbed(
+      file,
+      'module',
+      'let scores: string[] = [];\nexport {};\n',
+      'let scores: number[] = [];\nexport { scores };\n',
+      {},
+    );
+    assert.match(text, /\/\/ TODO: scores was string\[\], now number\[\]/);
+    const { codeChange } = evaluate(file, text) as { codeChange: CodeChange };
+    assert.throws(() => codeChange('3', { scores: ['1'] }), /codeChange from v3: convert scores/);
+  });
+});
+
+describe('one file, two holders', () => {
+  test("a class's and the module's stubs written at once type-check together", () => {
+    const file = `${app}/shelf.ts`;
+    const text = `import type { Cat } from './cat.interface';
+
+export const adopted: Cat[] = [];
+
+export class Shelter {
+  cats = new Map<string, Cat>();
+}
+`;
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV1);
+    const old = analyzer.analyzeHolders(oldVersionFileName(file, 1), text);
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV2);
+    const edits = old.flatMap((info) => analyzer.holderStubEdits(file, text, { info, vsn: '1', n: 1 }));
+    const written = applyEdits(text, edits);
+    assert.deepEqual(typeErrors({ [`${app}/cat.interface.ts`]: catV2, [file]: written }, file), [], written);
+    assert.deepEqual(
+      analyzer.analyzeHolders(file, written).map((h) => [h.key, h.hasCodeChange]),
+      [
+        ['module', true],
+        ['class:Shelter', true],
+      ],
+    );
+    const { Shelter, codeChange } = evaluate(file, written) as {
+      Shelter: { codeChange: CodeChange };
+      codeChange: CodeChange;
+    };
+    assert.deepEqual(codeChange('1', { adopted: [{ name: 'Tom', age: 2 }] }), {
+      adopted: [{ name: 'Tom', age: 2, color: '' }],
+    });
+    assert.deepEqual(Shelter.codeChange('1', { cats: new Map([['a', { name: 'Ada', age: 1 }]]) }), {
+      cats: new Map([['a', { name: 'Ada', age: 1, color: '' }]]),
+    });
+  });
+});
+
+describe('type-only files and the modules importing them', () => {
+  test('a file of interfaces, type aliases and type exports is type-only; a value, an enum or a side-effect import is not', () => {
+    const typeOnly = (text: string) => isTypeOnlySource('/x/types.ts', text);
+    assert.equal(typeOnly(catV1), true);
+    assert.equal(typeOnly("import type { A } from './a';\nimport { B } from './b';\nexport type C = A | B;\n"), true);
+    assert.equal(
+      typeOnly("export type { A } from './a';\nexport { type B } from './b';\ndeclare const x: number;\n"),
+      true,
+    );
+    assert.equal(typeOnly("export * from './a';\n"), false);
+    assert.equal(typeOnly("import './polyfill';\nexport interface A { a: number }\n"), false);
+    assert.equal(typeOnly('export enum Color { Red }\n'), false);
+    assert.equal(typeOnly('export interface A { a: number }\nexport const DEFAULT: A = { a: 1 };\n'), false);
+  });
+
+  test('importers are found directly and through type-only files, not through modules with code', () => {
+    const files: Record<string, string> = {
+      [`${app}/cat.interface.ts`]: catV1,
+      [`${app}/models.ts`]: "export type { Cat } from './cat.interface';\n",
+      [`${app}/direct.ts`]: "import { Cat } from './cat.interface.js';\nexport const cats: Cat[] = [];\n",
+      [`${app}/through-types.ts`]: "import type { Cat } from './models';\nexport const cats: Cat[] = [];\n",
+      [`${app}/service.ts`]: "export * from './cat.interface';\nexport const ready = true;\n",
+      [`${app}/through-code.ts`]: "import { ready } from './service';\nexport const flags = [ready];\n",
+      [`${app}/unrelated.ts`]: 'export const n = 1;\n',
+    };
+    const host = { readFile: (file: string) => files[file], fileExists: (file: string) => file in files };
+    const candidates = ['direct.ts', 'through-types.ts', 'through-code.ts', 'unrelated.ts'].map((f) => `${app}/${f}`);
+    assert.deepEqual(typeDependents(`${app}/cat.interface.ts`, candidates, host), [
+      `${app}/direct.ts`,
+      `${app}/through-types.ts`,
+    ]);
+  });
+});
