@@ -16,7 +16,7 @@ import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import { AgentClient, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/agent-client';
 import { defaultDiscoveryDir, readDiscoveryDir } from '../engine/discovery';
 import { describeOutcome } from '../engine/describe';
-import { hotLoadFile } from '../engine/hot-load';
+import { NoAgentRunsFileError } from '../engine/hot-load';
 import { SavePipeline, describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
 import { needingRestart } from '../engine/needs-restart';
 import { offerRestart, restartOne } from './restart';
@@ -139,9 +139,30 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
   const restarts = new Set<AgentClient>();
   try {
     for (const f of failures) complain(`could not connect: ${f}`);
+    // A load checks state types as a save in the editor does (a changed one without a
+    // codeChange loads nothing); only TypeScript has them to read, so only it brings TypeScript.
+    const stateTypes = files.some((f) => TYPESCRIPT_EXTENSIONS.has(extname(f)))
+      ? (await import('../engine/state-types-adapter.js')).createStateTypes()
+      : undefined;
+    const pipeline = new SavePipeline({ clients: () => clients, stateTypes });
     for (const file of files) {
       try {
-        const outcomes = await hotLoadFile(clients, file, 'cli');
+        const absolute = resolve(file);
+        const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          throw new Error(`cannot read ${absolute}: ${error.code ?? error.message}`);
+        });
+        const saved = await pipeline.onSave(absolute, text, 'cli');
+        if (saved.kind === 'notRunning') throw new NoAgentRunsFileError(absolute, clients.length);
+        if (saved.kind === 'syntaxError') throw saved.error;
+        if (saved.kind !== 'loaded' && saved.kind !== 'failed') {
+          const refused = saved.kind === 'migrationNeeded';
+          failed ||= refused;
+          const message = describeSave(saved, process.cwd());
+          if (options.json) report.push({ file, ok: !refused, ...(refused ? { error: message } : { note: message }) });
+          else (refused ? complain : say)(message);
+          continue;
+        }
+        const outcomes = saved.outcomes;
         failed ||= outcomes.some((o) => o.error);
         for (const { client } of needingRestart(outcomes)) restarts.add(client);
         if (options.json) {
@@ -217,6 +238,8 @@ function describeSave(outcome: SaveOutcome, root: string): string {
       ].join('\n');
   }
 }
+
+const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx']);
 
 /** What `watch` loads: the JavaScript and TypeScript files a hot module can be. */
 const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']);
