@@ -11,6 +11,7 @@ import { migrationPreviewRequest } from '../../extension/src/shared/lsp-extensio
 import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { App } from '../helpers/app';
+import { runCli } from '../helpers/cli';
 import { LspSession } from '../helpers/lsp';
 import { typeErrors } from '../helpers/state-types';
 import { waitFor } from '../helpers/wait';
@@ -179,4 +180,27 @@ test('a type file whose change leaves the state types alone loads nothing and sa
     report.lines[0]!,
     /types only, nothing to load; the state types of the 1 running module\(s\) importing it are unchanged/,
   );
+});
+
+test('hotpatch load of a changed interface file it cannot compare loads nothing that imports it, and says why', async () => {
+  const app = await App.start('ts-cjs', { fixture: 'ts-holders' });
+  after(() => app.stop());
+  await app.get('/cats/add?name=Tom');
+  const interfaceFile = app.file('src/cat.interface.ts');
+  const serviceFile = app.file('src/cats.service.ts');
+  writeFileSync(
+    interfaceFile,
+    readFileSync(interfaceFile, 'utf8').replace('age: number;', 'age: number;\n  color: string;'),
+  );
+  writeFileSync(
+    serviceFile,
+    readFileSync(serviceFile, 'utf8').replace('a.name.localeCompare(b.name)', 'a.color.localeCompare(b.color)'),
+  );
+  // The service first on the command line: the type file is still checked before it.
+  const cli = await runCli(['load', serviceFile, interfaceFile], app.discoveryDir);
+  assert.equal(cli.code, 1, cli.stdout + cli.stderr);
+  assert.match(cli.stderr, /cat\.interface\.ts holds types only, and the running app was built with an earlier text/);
+  assert.match(cli.stderr, /cats\.service\.ts: not loaded/);
+  // Nothing was loaded: the old sort still serves the old cats.
+  assert.deepEqual(JSON.parse(await app.get('/cats')), [{ name: 'Tom', age: 1 }]);
 });

@@ -145,15 +145,36 @@ async function load(files: string[], options: GlobalOptions): Promise<number> {
       ? (await import('../engine/state-types-adapter.js')).createStateTypes()
       : undefined;
     const pipeline = new SavePipeline({ clients: () => clients, stateTypes });
-    for (const file of files) {
+    const texts = new Map(
+      await Promise.all(
+        files.map(async (file) => [file, await readFile(resolve(file), 'utf8').catch((e: Error) => e)] as const),
+      ),
+    );
+    // Files of types only go first: one whose running importers cannot be compared holds them back.
+    const typesOnly = (file: string): boolean => {
+      const text = texts.get(file);
+      return typeof text === 'string' && stateTypes?.isTypeOnly?.(resolve(file), text) === true;
+    };
+    const ordered = [...files].sort((a, b) => Number(typesOnly(b)) - Number(typesOnly(a)));
+    const heldBack = new Map<string, string>();
+    for (const file of ordered) {
       try {
         const absolute = resolve(file);
-        const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => {
-          throw new Error(`cannot read ${absolute}: ${error.code ?? error.message}`);
-        });
+        const text = texts.get(file);
+        if (typeof text !== 'string') {
+          throw new Error(`cannot read ${absolute}: ${(text as NodeJS.ErrnoException).code ?? text?.message}`);
+        }
+        const typeFile = heldBack.get(absolute);
+        if (typeFile) throw new Error(`${file}: not loaded: ${uncomparedReason(typeFile)}`);
         const saved = await pipeline.onSave(absolute, text, 'cli');
         if (saved.kind === 'notRunning') throw new NoAgentRunsFileError(absolute, clients.length);
         if (saved.kind === 'syntaxError') throw saved.error;
+        if (saved.kind === 'typesOnly' && saved.uncompared.length > 0) {
+          for (const dependent of saved.uncompared) heldBack.set(dependent, file);
+          throw new Error(
+            `${file}: ${uncomparedReason(file)}; the modules importing it (${saved.uncompared.map((f) => relative(process.cwd(), f)).join(', ')}) are not loaded in this run`,
+          );
+        }
         if (saved.kind !== 'loaded' && saved.kind !== 'failed') {
           const refused = saved.kind === 'migrationNeeded';
           failed ||= refused;
@@ -240,6 +261,15 @@ function describeSave(outcome: SaveOutcome, root: string): string {
 }
 
 const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx']);
+
+/** Why a type file's change cannot be checked by `load`, and what can check it. */
+function uncomparedReason(typeFile: string): string {
+  return (
+    `${typeFile} holds types only, and the running app was built with an earlier text of it that \`hotpatch load\` ` +
+    'has not seen, so it cannot tell whether the state types of the modules importing it changed; save it under ' +
+    '`hotpatch watch` or in the editor, which keep its previous text, or restart the app'
+  );
+}
 
 /** What `watch` loads: the JavaScript and TypeScript files a hot module can be. */
 const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']);

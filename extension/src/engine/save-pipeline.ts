@@ -36,8 +36,12 @@ export type SaveOutcome =
   | { kind: 'unchanged'; file: string }
   | { kind: 'syntaxError'; file: string; error: CompileError }
   | { kind: 'migrationNeeded'; file: string; changes: StateChange[]; ms: number }
-  /** A file of types only, which compiles to nothing: `dependents` running modules import it. */
-  | { kind: 'typesOnly'; file: string; dependents: number };
+  /**
+   * A file of types only, which compiles to nothing: `dependents` running modules import it.
+   * `uncompared`: those whose state types could not be compared, since neither the file's
+   * previous text nor their running analysis was known (a CLI run, a file never opened).
+   */
+  | { kind: 'typesOnly'; file: string; dependents: number; uncompared: string[] };
 
 export interface SavePipelineOptions {
   /** The connected agents, at the moment of the save. */
@@ -179,6 +183,7 @@ export class SavePipeline {
     const typeFile = links.real;
     const dependents = types.typeDependents?.(typeFile, [...bySource.keys()]) ?? [];
     const changes: StateChange[] = [];
+    const uncompared: string[] = [];
     let count = 0;
     try {
       for (const dependent of dependents) {
@@ -193,7 +198,10 @@ export class SavePipeline {
             types.setDocument?.(typeFile, previousText);
             old = types.analyze(virtual, source);
           }
-          if (!old) continue;
+          if (!old) {
+            uncompared.push(editorFile);
+            continue;
+          }
           types.setDocument?.(typeFile, text);
           const next = types.analyze(virtual, source);
           this.#running.set(client, module.file, module.current.hash, old);
@@ -205,7 +213,7 @@ export class SavePipeline {
       types.setDocument?.(typeFile, undefined);
     }
     if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
-    return { kind: 'typesOnly', file, dependents: count };
+    return { kind: 'typesOnly', file, dependents: count, uncompared };
   }
 }
 
