@@ -74,7 +74,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['extension/bin/*.js', 'cli/bin/*.js'],
+    files: ['cli/bin/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

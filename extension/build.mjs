@@ -1,4 +1,4 @@
-// Bundles the editor side with esbuild (tsc only type-checks): the CLI, the engine (for tests and
+// Bundles the editor side with esbuild (tsc only type-checks): the engine (for tests and
 // other front ends), the language server, and the VS Code client (dist/extension.js, the `main`
 // of the root package.json, which is the extension's manifest).
 import { build } from 'esbuild';
@@ -19,7 +19,7 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts', engine: 'src/engine/index.ts', server: 'src/server/main.ts' },
+    entryPoints: { engine: 'src/engine/index.ts', server: 'src/server/main.ts' },
     // esbuild runs its native binary from its own package; TypeScript (9 MB) loads from its
     // package too; ws's optional speed-ups are absent. The packaged extension ships those two
     // packages (.vscodeignore).

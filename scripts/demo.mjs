@@ -46,7 +46,7 @@ console.log('Ctrl+C stops everything.');
 /** Polls the CLI until the app's agent is discoverable, then prints what it serves. */
 async function appReady() {
   for (;;) {
-    const check = spawnSync(process.execPath, [join(root, 'extension', 'bin', 'hotpatch.js'), 'ls'], {
+    const check = spawnSync(process.execPath, [join(root, 'cli', 'bin', 'hotpatch.js'), 'ls'], {
       encoding: 'utf8',
     });
     if (check.stdout.includes('counter-app')) return console.log(check.stdout);

@@ -7,7 +7,7 @@ export const fixturesDir = join(repoRoot, 'test', 'fixtures');
 /** Scratch space inside the repository so apps resolve `hotpatch-agent/register` and `tsx` like a user's would. */
 export const tmpRoot = join(repoRoot, 'test', '.tmp');
 export const exampleAppDir = join(repoRoot, 'examples', 'counter-app');
-export const cliBin = join(repoRoot, 'extension', 'bin', 'hotpatch.js');
+export const cliBin = join(repoRoot, 'cli', 'bin', 'hotpatch.js');
 
 export interface NodeRuntime {
   major: number;
