@@ -21,6 +21,8 @@ import {
   ShowMessageRequest,
   ShowDocumentRequest,
   ApplyWorkspaceEditRequest,
+  TextDocumentSaveReason,
+  WillSaveTextDocumentNotification,
   type ApplyWorkspaceEditParams,
   type ShowDocumentParams,
   type ProtocolConnection,
@@ -151,6 +153,77 @@ export class LspSession {
     });
     await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri }, text });
     return reported;
+  }
+
+  /**
+   * A Save All as VS Code does it: each file's edits, then every file's willSave (with its
+   * reason), then every didSave; waits for each file's report.
+   */
+  async saveAll(
+    files: { file: string; text: string }[],
+    reason: TextDocumentSaveReason = TextDocumentSaveReason.Manual,
+  ): Promise<ext.PatchReport[]> {
+    const uris = files.map(({ file }) => pathToFileURL(file).href);
+    const reported = uris.map((uri) => this.#reportFor(uri));
+    for (const [i, { text }] of files.entries()) await this.#change(uris[i]!, text);
+    for (const uri of uris) {
+      await this.connection.sendNotification(WillSaveTextDocumentNotification.type, { textDocument: { uri }, reason });
+    }
+    for (const [i, { text }] of files.entries()) {
+      await this.connection.sendNotification(DidSaveTextDocumentNotification.type, {
+        textDocument: { uri: uris[i]! },
+        text,
+      });
+    }
+    return Promise.all(reported);
+  }
+
+  /**
+   * A save the server should not load (an auto-save, a save without changes, a mode that does not
+   * load on save): resolves with the server's log line saying why it did not. `text` undefined:
+   * saved without changes.
+   */
+  async saveNotLoaded(
+    file: string,
+    text: string | undefined,
+    reason: TextDocumentSaveReason = TextDocumentSaveReason.Manual,
+  ): Promise<string> {
+    const uri = pathToFileURL(file).href;
+    const logged = this.log.length;
+    if (text !== undefined) await this.#change(uri, text);
+    await this.connection.sendNotification(WillSaveTextDocumentNotification.type, { textDocument: { uri }, reason });
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, {
+      textDocument: { uri },
+      ...(text !== undefined ? { text } : {}),
+    });
+    return waitFor(`the server to say why it did not load ${file}`, () =>
+      this.log.slice(logged).find((l) => l.includes(`not loading ${uri}`)),
+    );
+  }
+
+  async #change(uri: string, text: string): Promise<void> {
+    const version = (this.#versions.get(uri) ?? 1) + 1;
+    this.#versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
+  }
+
+  /** The next report for `uri` (multiple waiters per uri). */
+  #reportFor(uri: string): Promise<ext.PatchReport> {
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise<ext.PatchReport>((resolve, reject) => {
+      const previous = this.#waiters.get(uri);
+      this.#waiters.set(uri, (report) => {
+        previous?.(report);
+        resolve(report);
+      });
+      timer = setTimeout(() => reject(new Error(`no patch report for ${uri} within 15 s`)), 15_000);
+    }).finally(() => {
+      clearTimeout(timer);
+      this.#waiters.delete(uri);
+    });
   }
 
   async stop(): Promise<void> {

@@ -174,7 +174,7 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
       case 'syntaxError':
         void showError(`Hotpatch: ${file} ${result.lines.join('; ')}`, h.output);
         break;
-      case 'failed': // the server shows the error
+      case 'failed': // a diagnostic and the status bar show it (and a notification with hotpatch.notifyOnLoadFailure)
       case 'migrationNeeded': // the server asks how to migrate
         break;
     }

@@ -26,7 +26,7 @@ import * as ext from '../shared/lsp-extensions';
 import { registerCommands, showError } from './commands';
 import { SOURCE_SCHEME, STATE_SCHEME, SourceDocuments, StateDocuments } from './documents';
 import { LiveModulesProvider, type TreeItemSnapshot, type TreeNode } from './live-modules';
-import { SECTION, SERVER_SETTINGS, serverSettings } from './settings';
+import { migrateLoadOnSave, SECTION, SERVER_SETTINGS, serverSettings } from './settings';
 import { HotpatchStatus } from './status';
 
 export type { PatchReport, TreeAgent } from '../shared/lsp-extensions';
@@ -204,6 +204,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
   }
   lifecycle = lifecycle.then(async () => {
     try {
+      await migrateLoadOnSave(output);
       await languageClient.start();
       output.info(`language server started (${server}); settings: ${JSON.stringify(redacted())}`);
     } catch (error) {

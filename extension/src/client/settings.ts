@@ -8,22 +8,64 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ServerSettings } from '../server/hotpatch-server';
+import { loadOnSaveMode } from '../shared/load-on-save';
 
 export const SECTION = 'hotpatch';
 
 /** Settings whose change needs the server to start again (it reads them at initialization). */
-export const SERVER_SETTINGS = ['loadOnSave', 'discoveryDir', 'agents', 'debounceMs'].map((s) => `${SECTION}.${s}`);
+export const SERVER_SETTINGS = [
+  'loadOnSave',
+  'loadOnAutoSave',
+  'notifyOnLoadFailure',
+  'discoveryDir',
+  'agents',
+  'debounceMs',
+].map((s) => `${SECTION}.${s}`);
 
 export function serverSettings(trusted: boolean): ServerSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const settings: ServerSettings = {
-    loadOnSave: trusted && config.get<boolean>('loadOnSave', true),
+    loadOnSave: trusted ? loadOnSaveMode(config.get<unknown>('loadOnSave')) : 'never',
+    loadOnAutoSave: config.get<boolean>('loadOnAutoSave', false) === true,
+    notifyOnLoadFailure: config.get<boolean>('notifyOnLoadFailure', false) === true,
     debounceMs: Math.max(0, config.get<number>('debounceMs', 20)),
     agents: agents(config.get<unknown>('agents')),
   };
   const discoveryDir = config.get<string>('discoveryDir', '').trim();
   if (discoveryDir) settings.discoveryDir = expandHome(discoveryDir);
   return settings;
+}
+
+/**
+ * `hotpatch.loadOnSave` was a boolean before it named modes: each boolean value found (user,
+ * workspace, folder) is rewritten where it is, `true` as `all` and `false` as `never`, and the
+ * user is told once. The server reads a boolean the same way, so nothing changes meanwhile.
+ */
+export async function migrateLoadOnSave(output: vscode.LogOutputChannel): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const found = config.inspect<unknown>('loadOnSave');
+  const targets: [unknown, vscode.ConfigurationTarget, string][] = [
+    [found?.globalValue, vscode.ConfigurationTarget.Global, 'user'],
+    [found?.workspaceValue, vscode.ConfigurationTarget.Workspace, 'workspace'],
+    [found?.workspaceFolderValue, vscode.ConfigurationTarget.WorkspaceFolder, 'folder'],
+  ];
+  const rewritten: string[] = [];
+  for (const [value, target, where] of targets) {
+    if (typeof value !== 'boolean') continue;
+    // A restricted workspace's settings are not ours to write.
+    if (target !== vscode.ConfigurationTarget.Global && !vscode.workspace.isTrusted) continue;
+    const mode = loadOnSaveMode(value);
+    try {
+      await config.update('loadOnSave', mode, target);
+      rewritten.push(`${where}: ${String(value)} → "${mode}"`);
+    } catch (error) {
+      output.warn(`could not rewrite hotpatch.loadOnSave in the ${where} settings: ${String(error)}`);
+    }
+  }
+  if (rewritten.length === 0) return;
+  const message = `Hotpatch: hotpatch.loadOnSave now names a mode (never, manual, all, allIfDirty); your setting was rewritten (${rewritten.join(', ')}).`;
+  output.info(message);
+  void vscode.window.showInformationMessage(message);
 }
 
 /** Keeps the well-formed `{ url, token }` entries; the schema in package.json explains the rest to the user. */

@@ -53,9 +53,12 @@ export class HotpatchStatus implements vscode.Disposable {
     let text = this.#restricted ? `$(shield) Hotpatch: ${apps}` : `$(zap) ${apps}`;
     if (!this.#running) text = '$(circle-slash) Hotpatch';
     if (last) {
-      const icon =
-        last.report.outcome === 'loaded' ? '$(check)' : last.report.outcome === 'failed' ? '$(error)' : '$(warning)';
-      text += ` · ${icon} ${time.format(last.at)}`;
+      const { outcome, release, uri } = last.report;
+      const icon = outcome === 'loaded' ? '$(check)' : outcome === 'failed' ? '$(error)' : '$(warning)';
+      // What the last release was: its file, or how many files went together; a failure says so here,
+      // with its diagnostic, rather than in a notification.
+      const what = release ? `${release.length} files` : basename(fileURLToPath(uri));
+      text += ` · ${icon} ${outcome === 'failed' ? `${what} not loaded` : what} ${time.format(last.at)}`;
     }
     this.#item.text = text;
     this.#item.backgroundColor =
@@ -79,8 +82,9 @@ export class HotpatchStatus implements vscode.Disposable {
     if (last) {
       const file = basename(fileURLToPath(last.report.uri));
       const ms = last.report.ms !== undefined ? ` in ${last.report.ms.toFixed(1)} ms` : '';
+      const together = last.report.release ? ` (one transaction of ${last.report.release.length} files)` : '';
       md.appendMarkdown('\n---\n').appendText(
-        `Last patch, ${time.format(last.at)}: ${file} ${last.report.outcome}${ms}`,
+        `Last patch, ${time.format(last.at)}: ${file} ${last.report.outcome}${ms}${together}`,
       );
       for (const line of last.report.lines) md.appendMarkdown('  \n').appendText(line);
     }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, realpath } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
@@ -128,64 +128,145 @@ export async function upgradeTargets(
   options: UpgradeOptions = {},
 ): Promise<LoadOutcome[]> {
   const compiled = options.compiled ?? new Map<string, Compiled>();
-  const compileFor = async (nodeVersion: string, module: ModuleInfo): Promise<Compiled> => {
-    const key = compileKey(file, nodeVersion, module);
-    let result = compiled.get(key);
-    if (!result) compiled.set(key, (result = await compileModule(file, text, nodeVersion, module)));
-    return result;
-  };
+  const entries: UpgradeEntry[] = [];
+  for (const target of targets) {
+    const key = compileKey(file, target.client.info.nodeVersion, target.module);
+    let code = compiled.get(key);
+    if (!code)
+      compiled.set(key, (code = await compileModule(file, text, target.client.info.nodeVersion, target.module)));
+    entries.push({
+      ...target,
+      file,
+      text,
+      compiled: code,
+      shape: options.shapeFor?.(target),
+      holderShapes: options.holderShapesFor?.(target),
+    });
+  }
+  return upgradeEntries(entries, origin, options);
+}
+
+/** One module of a release: the file saved, the module it runs as in one agent, its compiled code. */
+export interface UpgradeEntry extends Target {
+  file: string;
+  text: string;
+  compiled: Compiled;
+  shape?: StateShape;
+  holderShapes?: Record<string, StateShape>;
+}
+
+/**
+ * The two-phase upgrade of several modules (a Save All) as one release: each agent gets one plan
+ * with all of its modules, and every plan commits only when all prepared. Returns one outcome per
+ * entry, in their order; the entries of one agent share its plan and its commit.
+ */
+export async function upgradeEntries(
+  entries: UpgradeEntry[],
+  origin: Origin,
+  options: Pick<UpgradeOptions, 'extra' | 'suspendTimeoutMs' | 'restart'> = {},
+): Promise<LoadOutcome[]> {
+  const byClient = new Map<AgentClient, UpgradeEntry[]>();
+  for (const entry of entries) byClient.set(entry.client, [...(byClient.get(entry.client) ?? []), entry]);
 
   // Phase 1: prepare everywhere.
-  const outcomes = await Promise.all(
-    targets.map(async ({ client, module }): Promise<LoadOutcome & { code: string }> => {
-      const { code, compileMs } = await compileFor(client.info.nodeVersion, module);
+  const releases = await Promise.all(
+    [...byClient].map(async ([client, mine]) => {
       const started = performance.now();
       const planId = randomUUID();
-      const outcome = { client, module, code, planId, timings: { compileMs, prepareMs: 0, commitMs: 0 } };
+      const outcomes: LoadOutcome[] = mine.map((e) => ({
+        client,
+        module: e.module,
+        planId,
+        timings: { compileMs: e.compiled.compileMs, prepareMs: 0, commitMs: 0 },
+      }));
+      const shapes = mine.filter((e) => e.shape).map((e) => [e.module.file, e.shape!] as const);
+      const holderShapes = mine.filter((e) => e.holderShapes).map((e) => [e.module.file, e.holderShapes!] as const);
+      let error: string | undefined;
+      let plan: UpgradePlan | undefined;
       try {
-        const shape = options.shapeFor?.({ client, module });
-        const holderShapes = options.holderShapesFor?.({ client, module });
-        const plan = await client.prepare({
+        plan = await client.prepare({
           plan: planId,
-          modules: [{ file: module.file, code, source: text, origin }],
+          modules: mine.map((e) => ({ file: e.module.file, code: e.compiled.code, source: e.text, origin })),
           extra: options.extra,
           restart: options.restart,
-          ...(shape ? { shapes: { [module.file]: shape } } : {}),
-          ...(holderShapes ? { holderShapes: { [module.file]: holderShapes } } : {}),
+          ...(shapes.length > 0 ? { shapes: Object.fromEntries(shapes) } : {}),
+          ...(holderShapes.length > 0 ? { holderShapes: Object.fromEntries(holderShapes) } : {}),
         });
-        outcome.timings.prepareMs = performance.now() - started;
-        if (plan.ok) return { ...outcome, plan };
-        return { ...outcome, plan, error: plan.errors.map((e) => describeUpgradeError(e, file, code)).join('\n') };
-      } catch (error) {
-        return { ...outcome, error: describeAgentError(error) };
+        if (!plan.ok) {
+          // Each error goes to the module it names, located in that module's edited file.
+          for (const [i, o] of outcomes.entries()) {
+            const e = mine[i]!;
+            const own = mine.length === 1 ? plan.errors : plan.errors.filter((err) => err.file === e.module.file);
+            o.error =
+              own.length > 0
+                ? own.map((err) => describeUpgradeError(err, e.file, e.compiled.code)).join('\n')
+                : `not loaded: ${plan.errors.map((err) => basename(err.file)).join(', ')} in the same release failed to prepare; aborted`;
+          }
+        }
+      } catch (caught) {
+        error = describeAgentError(caught);
       }
+      for (const o of outcomes) {
+        o.timings.prepareMs = performance.now() - started;
+        if (plan) o.plan = plan;
+        if (error) o.error = error;
+      }
+      return { client, planId, plan, outcomes };
     }),
   );
+  const outcomes = releases.flatMap((r) => r.outcomes);
 
   // Phase 2: commit only when all prepared; otherwise abort every plan, those that prepared and
   // those whose agent did not answer (still preparing, maybe: it drops the plan when done).
-  const failed = outcomes.filter((o) => o.error);
+  const failed = releases.filter((r) => r.outcomes.some((o) => o.error));
   if (failed.length > 0) {
     await Promise.all(
-      outcomes.filter((o) => o.plan?.ok !== false).map((o) => o.client.abort(o.planId).catch(() => false)),
+      releases.filter((r) => r.plan?.ok !== false).map((r) => r.client.abort(r.planId).catch(() => false)),
     );
-    const names = failed.map((o) => `${o.client.info.appName} (pid ${o.client.info.pid})`).join(', ');
+    const names = failed.map((r) => `${r.client.info.appName} (pid ${r.client.info.pid})`).join(', ');
     for (const o of outcomes) o.error ??= `not loaded: another instance failed to prepare (${names}); aborted`;
-    return outcomes;
+    return orderedAs(entries, releases);
   }
   await Promise.all(
-    outcomes.map(async (o) => {
+    releases.map(async ({ client, plan, outcomes: mine }) => {
       const started = performance.now();
       try {
-        o.result = await o.client.commit(o.plan!.id, options.suspendTimeoutMs);
-        o.module = o.result.modules[0] ?? o.module;
+        const result = await client.commit(plan!.id, options.suspendTimeoutMs);
+        // Each module's outcome reads its own version and report; the release's warnings and
+        // process count go with its first module, so that they are said once.
+        for (const [i, o] of mine.entries()) {
+          o.result =
+            mine.length === 1
+              ? result
+              : {
+                  ...result,
+                  modules: result.modules.slice(i, i + 1),
+                  reports: result.reports.slice(i, i + 1),
+                  ...(i > 0 ? { warnings: [], processes: 0 } : {}),
+                };
+          o.module = result.modules[i] ?? o.module;
+        }
       } catch (error) {
-        o.error = describeAgentError(error);
+        for (const o of mine) o.error = describeAgentError(error);
       }
-      o.timings.commitMs = performance.now() - started;
+      for (const o of mine) o.timings.commitMs = performance.now() - started;
     }),
   );
-  return outcomes;
+  return orderedAs(entries, releases);
+}
+
+/** The outcomes of the releases in the order of the entries they were made from. */
+function orderedAs(
+  entries: UpgradeEntry[],
+  releases: { client: AgentClient; outcomes: LoadOutcome[] }[],
+): LoadOutcome[] {
+  const next = new Map(releases.map((r) => [r.client, 0]));
+  return entries.map((e) => {
+    const release = releases.find((r) => r.client === e.client)!;
+    const i = next.get(e.client)!;
+    next.set(e.client, i + 1);
+    return release.outcomes[i]!;
+  });
 }
 
 /** Points an agent's error at the edited file rather than the compiled code it was reported in. */

@@ -10,7 +10,15 @@ import { realpath } from 'node:fs/promises';
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModule, type Compiled } from './compile';
-import { compileKey, findTargets, upgradeTargets, type LoadOutcome, type Target } from './hot-load';
+import {
+  compileKey,
+  findTargets,
+  upgradeEntries,
+  upgradeTargets,
+  type LoadOutcome,
+  type Target,
+  type UpgradeEntry,
+} from './hot-load';
 import {
   RunningStateTypes,
   stateChanges,
@@ -52,6 +60,30 @@ export interface SavePipelineOptions {
   suspendTimeoutMs?: number;
 }
 
+/** A file saved and its text, for `onSaves`. */
+export interface FileSave extends SaveOptions {
+  file: string;
+  text: string;
+}
+
+/**
+ * What a save in a batch did: what a single save does, or nothing because another file of the
+ * batch could not load (`blockers`, their paths): a batch loads all or nothing.
+ */
+export type BatchOutcome = SaveOutcome | { kind: 'heldBack'; file: string; blockers: string[] };
+
+/** A file whose save can load: what #check found, for the load. */
+interface ReadyToLoad {
+  kind: 'ready';
+  file: string;
+  text: string;
+  targets: Target[];
+  compiled: Map<string, Compiled>;
+  next: ServerStateType[];
+  shape: StateShape | undefined;
+  holderShapes: Record<string, StateShape> | undefined;
+}
+
 export interface SaveOptions {
   /**
    * The file's text before this save (the last one saved or opened): a type file's previous
@@ -72,12 +104,64 @@ export class SavePipeline {
     origin: 'editor' | 'cli' = 'editor',
     options: SaveOptions = {},
   ): Promise<SaveOutcome> {
+    const [outcome] = await this.onSaves([{ file, text, ...options }], origin);
+    // One file is never held back by another.
+    if (!outcome || outcome.kind === 'heldBack') throw new Error(`internal: a single save of ${file} was held back`);
+    return outcome;
+  }
+
+  /**
+   * Saves that go together (a Save All, or saves within the debounce) as one release: every
+   * module of every file is upgraded in one transaction per agent, committed only when all
+   * prepared. When one file cannot load (a syntax error, a state type that needs a migration),
+   * none of the others loads either: they are `heldBack`.
+   */
+  async onSaves(saves: readonly FileSave[], origin: 'editor' | 'cli' = 'editor'): Promise<BatchOutcome[]> {
     const started = performance.now();
+    const checked: (SaveOutcome | ReadyToLoad)[] = [];
+    for (const save of saves) checked.push(await this.#check(save, started));
+    const blockers = checked.filter((c) => c.kind === 'syntaxError' || c.kind === 'migrationNeeded');
+    const ready = checked.filter((c): c is ReadyToLoad => c.kind === 'ready');
+    if (ready.length === 0 || blockers.length > 0) {
+      const names = blockers.map((b) => b.file);
+      return checked.map((c) => (c.kind === 'ready' ? { kind: 'heldBack', file: c.file, blockers: names } : c));
+    }
+    const entries: UpgradeEntry[] = ready.flatMap((r) =>
+      r.targets.map((target) => ({
+        ...target,
+        file: r.file,
+        text: r.text,
+        compiled: r.compiled.get(compileKey(r.file, target.client.info.nodeVersion, target.module))!,
+        shape: r.shape,
+        holderShapes: r.holderShapes,
+      })),
+    );
+    const outcomes = await upgradeEntries(entries, origin, { suspendTimeoutMs: this.options.suspendTimeoutMs });
+    const ms = performance.now() - started;
+    const byFile = new Map<string, LoadOutcome[]>();
+    for (const [i, outcome] of outcomes.entries()) {
+      const { file } = entries[i]!;
+      byFile.set(file, [...(byFile.get(file) ?? []), outcome]);
+      // The version just loaded is the old one at the next save: its analysis is this one.
+      const current = outcome.result?.modules[0]?.current;
+      const next = ready.find((r) => r.file === file)!.next;
+      if (current) this.#running.set(outcome.client, outcome.module.file, current.hash, next);
+    }
+    const failed = outcomes.some((o) => o.error);
+    return checked.map((c) => {
+      if (c.kind !== 'ready') return c;
+      return { kind: failed ? 'failed' : 'loaded', file: c.file, outcomes: byFile.get(c.file) ?? [], ms };
+    });
+  }
+
+  /** Everything short of loading: the modules running the file, its code, its state types. */
+  async #check(save: FileSave, started: number): Promise<SaveOutcome | ReadyToLoad> {
+    const { file, text } = save;
     const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
     if (targets.length === 0) {
       const types = this.options.stateTypes;
       if (!types?.isTypeOnly?.(file, text)) return { kind: 'notRunning', file };
-      return this.#typeFileSaved(types, file, text, options.previousText, started);
+      return this.#typeFileSaved(types, file, text, save.previousText, started);
     }
     const compiled = new Map<string, Compiled>();
     try {
@@ -109,22 +193,17 @@ export class SavePipeline {
     // One shape per module file is what the agent checks; with one server per module (the
     // common case) it is that server's.
     const servers = next.filter((t) => !t.kind);
-    const shape = servers.length === 1 ? servers[0]!.shape : undefined;
     const holders = next.filter((t) => t.kind);
-    const holderShapes = holders.length > 0 ? holderShapesOf(holders) : undefined;
-    const outcomes = await upgradeTargets(targets, file, text, origin, {
-      suspendTimeoutMs: this.options.suspendTimeoutMs,
-      shapeFor: () => shape,
-      holderShapesFor: () => holderShapes,
+    return {
+      kind: 'ready',
+      file,
+      text,
+      targets,
       compiled,
-    });
-    // The version just loaded is the old one at the next save: its analysis is this one.
-    for (const outcome of outcomes) {
-      const current = outcome.result?.modules[0]?.current;
-      if (current) this.#running.set(outcome.client, outcome.module.file, current.hash, next);
-    }
-    const ms = performance.now() - started;
-    return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
+      next,
+      shape: servers.length === 1 ? servers[0]!.shape : undefined,
+      holderShapes: holders.length > 0 ? holderShapesOf(holders) : undefined,
+    };
   }
 
   /**

@@ -45,3 +45,14 @@ export function loadErrorDiagnostics(file: string, outcomes: readonly LoadOutcom
   }
   return [...diagnostics.values()];
 }
+
+/** A failed load that names no line of the file: on its first line, with what the report says. */
+export function fileDiagnostic(lines: readonly string[]): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    source: 'hotpatch',
+    code: 'load-failed',
+    message: `Not hot-loaded: ${lines.join('; ').replace(/^✗ /, '')}`,
+  };
+}

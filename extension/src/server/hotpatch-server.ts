@@ -4,6 +4,7 @@
  * (shared/lsp-extensions.ts) feed richer clients such as the VS Code tree.
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -24,16 +25,20 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AgentClient } from '../engine/agent-client';
 import { AgentPool } from '../engine/agent-pool';
 import { describeOutcome } from '../engine/describe';
+import type { LoadOutcome } from '../engine/hot-load';
 import { RestartOffer } from './restart-offer';
 import {
   SavePipeline,
   describeStateChange,
-  type SaveOutcome,
+  type BatchOutcome,
+  type FileSave,
   type StateChange,
   type StateTypes,
 } from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
-import { inFile, loadErrorDiagnostics, stateChangeDiagnostic } from './diagnostics';
+import { fileDiagnostic, inFile, loadErrorDiagnostics, stateChangeDiagnostic } from './diagnostics';
+import { loadOnSaveMode, type LoadOnSave } from '../shared/load-on-save';
+import { SaveScheduler } from './save-scheduler';
 import * as ext from '../shared/lsp-extensions';
 
 /** Settings the client passes as initializationOptions (and later as configuration). */
@@ -42,7 +47,12 @@ export interface ServerSettings {
   agents?: { url: string; token: string }[];
   /** Milliseconds to wait after a save before loading; saves in between restart the wait. */
   debounceMs?: number;
-  loadOnSave?: boolean;
+  /** Which saves load (see SaveScheduler); `true` and `false`, its values before 0.2, mean `all` and `never`. */
+  loadOnSave?: LoadOnSave | boolean;
+  /** Whether auto-saves (after a delay, on a focus change) load too. Default false. */
+  loadOnAutoSave?: boolean;
+  /** Whether a failed load also raises an error notification (besides its diagnostic and the status bar). Default false. */
+  notifyOnLoadFailure?: boolean;
   /** How long an agent may take to answer a request before the save (or command) is reported failed. Default 10000. */
   requestTimeoutMs?: number;
   /** Modules kept per agent in the live model; past it the rest are not shown. Default 10000. */
@@ -57,18 +67,16 @@ const CONNECTING_WAIT_MS = 3000;
 
 export class HotpatchServer {
   readonly #documents = new TextDocuments(TextDocument);
-  readonly #pending = new Map<string, NodeJS.Timeout>();
   /** State changes found at the last save of each file (or of a type file it imports), for the code action. */
   readonly #changes = new Map<string, StateChange[]>();
   /** Each document's text as last opened or saved: a type file's previous types at its next save. */
   readonly #savedTexts = new Map<string, string>();
   /** A save waiting for its load: the text before it (the first of a burst of saves). */
   readonly #textsBeforeSave = new Map<string, string | undefined>();
-  #settings: Required<Omit<ServerSettings, 'agents' | 'discoveryDir' | 'requestTimeoutMs' | 'maxModulesPerAgent'>> &
-    ServerSettings = {
-    debounceMs: 20,
-    loadOnSave: true,
-  };
+  /** Each open document's version when it was last opened or saved: a save of another version wrote changes. */
+  readonly #savedVersions = new Map<string, number>();
+  #settings: ServerSettings = {};
+  #saves: SaveScheduler<ext.PatchReport[]> | undefined;
   #pool: AgentPool | undefined;
   #pipeline: SavePipeline | undefined;
   #stateTypes: StateTypes | undefined;
@@ -84,17 +92,27 @@ export class HotpatchServer {
       return this.#initialize(params.initializationOptions as ServerSettings | undefined);
     });
     connection.onShutdown(() => this.dispose());
-    this.#documents.onDidOpen(({ document }) => this.#savedTexts.set(document.uri, document.getText()));
+    this.#documents.onDidOpen(({ document }) => {
+      this.#savedTexts.set(document.uri, document.getText());
+      this.#savedVersions.set(document.uri, document.version);
+    });
+    this.#documents.onDidClose(({ document }) => this.#savedVersions.delete(document.uri));
+    this.#documents.onWillSave(({ document, reason }) => this.#saves?.willSave(document.uri, reason));
     this.#documents.onDidSave(({ document }) => {
       if (!this.#textsBeforeSave.has(document.uri)) {
         this.#textsBeforeSave.set(document.uri, this.#savedTexts.get(document.uri));
       }
       this.#savedTexts.set(document.uri, document.getText());
-      if (this.#settings.loadOnSave) this.#debounce(document.uri);
+      const dirty = this.#savedVersions.get(document.uri) !== document.version;
+      this.#savedVersions.set(document.uri, document.version);
+      this.#saves?.didSave(document.uri, dirty);
     });
     connection.onCodeAction((params) => this.#codeActions(params.textDocument.uri, params.context.diagnostics));
     connection.onRequest(ext.treeRequest, () => ({ agents: this.#tree() }));
-    connection.onRequest(ext.loadRequest, ({ uri }) => this.#save(uri));
+    connection.onRequest(ext.loadRequest, async ({ uri }) => {
+      const reports = await this.#saves!.loadNow(uri);
+      return reports.find((r) => r.uri === uri) ?? reports[0]!;
+    });
     connection.onRequest(ext.rollbackRequest, (target) =>
       this.#moduleAction(target, 'rollback', (client) => client.rollback({ files: [target.file] })),
     );
@@ -146,6 +164,14 @@ export class HotpatchServer {
 
   #initialize(settings: ServerSettings | undefined): InitializeResult {
     this.#settings = { ...this.#settings, ...settings };
+    const mode = loadOnSaveMode(this.#settings.loadOnSave);
+    this.#saves = new SaveScheduler({
+      mode,
+      loadOnAutoSave: this.#settings.loadOnAutoSave === true,
+      debounceMs: Math.max(0, this.#settings.debounceMs ?? 20),
+      load: (uris) => this.#load(uris),
+      log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
+    });
     this.#stateTypes = createStateTypes();
     this.#pool = new AgentPool({
       ...(this.#settings.discoveryDir ? { discoveryDir: this.#settings.discoveryDir } : {}),
@@ -163,7 +189,13 @@ export class HotpatchServer {
     });
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: true } },
+        // willSave: its reason tells an auto-save from one the user asked for.
+        textDocumentSync: {
+          openClose: true,
+          change: TextDocumentSyncKind.Incremental,
+          willSave: true,
+          save: { includeText: true },
+        },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'hotpatch', version: '0.1.0' },
@@ -178,20 +210,14 @@ export class HotpatchServer {
     return [...(this.#pool?.agents() ?? [])];
   }
 
-  #debounce(uri: string): void {
-    clearTimeout(this.#pending.get(uri));
-    this.#pending.set(
-      uri,
-      setTimeout(() => {
-        this.#pending.delete(uri);
-        void this.#save(uri);
-      }, this.#settings.debounceMs),
-    );
-  }
-
-  async #save(uri: string): Promise<ext.PatchReport> {
-    const file = fileURLToPath(uri);
-    let report: ext.PatchReport;
+  /**
+   * Loads the files as one release (see SavePipeline.onSaves) and reports each: a diagnostic on
+   * what failed and the `hotpatch/patched` report the status bar shows; a notification only with
+   * `notifyOnLoadFailure`, once for the release.
+   */
+  async #load(uris: string[]): Promise<ext.PatchReport[]> {
+    let reports: ext.PatchReport[];
+    let loaded: LoadOutcome[] = [];
     try {
       // An app that has just started (or restarted) is still being connected to: the save is
       // for it too, so wait for it, a little.
@@ -201,27 +227,50 @@ export class HotpatchServer {
         const late = await this.#pool!.whenConnected(CONNECTING_WAIT_MS);
         if (late.length > 0) this.connection.console.log(`[hotpatch] loading without ${late.join(', ')}`);
       }
-      const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
-      const previousText = this.#textsBeforeSave.get(uri);
-      this.#textsBeforeSave.delete(uri);
-      const outcome = await this.#pipeline!.onSave(file, text, 'editor', { previousText });
-      report = this.#report(uri, outcome);
-      await this.#publish(uri, outcome);
-      void this.#restartOffer.after(outcome);
+      const saves: FileSave[] = [];
+      for (const uri of uris) {
+        const file = fileURLToPath(uri);
+        const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
+        saves.push({ file, text, previousText: this.#textsBeforeSave.get(uri) });
+        this.#textsBeforeSave.delete(uri);
+      }
+      const outcomes = await this.#pipeline!.onSaves(saves, 'editor');
+      reports = outcomes.map((outcome, i) => this.#report(uris[i]!, outcome));
+      if (uris.length > 1) for (const report of reports) report.release = uris;
+      for (const [i, outcome] of outcomes.entries()) await this.#publish(uris[i]!, outcome);
+      this.#saves?.holdBack(uris.filter((_, i) => outcomes[i]!.kind === 'heldBack'));
+      loaded = outcomes.flatMap((o) => (o.kind === 'loaded' ? o.outcomes : []));
     } catch (error) {
-      report = { uri, outcome: 'failed', lines: [error instanceof Error ? error.message : String(error)] };
+      const message = error instanceof Error ? error.message : String(error);
+      reports = uris.map((uri) => ({ uri, outcome: 'failed', lines: [message] }));
     }
-    this.connection.console.log(
-      `[hotpatch] ${report.outcome} ${file}${report.ms ? ` in ${report.ms.toFixed(1)} ms` : ''}\n  ${report.lines.join('\n  ')}`,
-    );
-    void this.connection.sendNotification(ext.patched, report);
-    if (report.outcome === 'failed')
-      void this.connection.window.showErrorMessage(`Hotpatch: ${report.lines.join('; ')}`);
-    return report;
+    for (const report of reports) {
+      const file = fileURLToPath(report.uri);
+      this.connection.console.log(
+        `[hotpatch] ${report.outcome} ${file}${report.ms ? ` in ${report.ms.toFixed(1)} ms` : ''}${
+          uris.length > 1 ? ` (one release of ${uris.length} files)` : ''
+        }\n  ${report.lines.join('\n  ')}`,
+      );
+      void this.connection.sendNotification(ext.patched, report);
+    }
+    if (loaded.length > 0) void this.#restartOffer.after({ kind: 'loaded', file: '', outcomes: loaded, ms: 0 });
+    const failed = reports.filter((r) => r.outcome === 'failed');
+    if (failed.length > 0 && this.#settings.notifyOnLoadFailure) {
+      void this.connection.window.showErrorMessage(`Hotpatch: ${failed.flatMap((r) => r.lines).join('; ')}`);
+    }
+    return reports;
   }
 
-  #report(uri: string, outcome: SaveOutcome): ext.PatchReport {
+  #report(uri: string, outcome: BatchOutcome): ext.PatchReport {
     switch (outcome.kind) {
+      case 'heldBack':
+        return {
+          uri,
+          outcome: 'failed',
+          lines: [
+            `not loaded: saved with ${outcome.blockers.map((b) => basename(b)).join(', ')}, which cannot load; the files of a save load together or not at all`,
+          ],
+        };
       case 'loaded':
       case 'failed':
         return { uri, outcome: outcome.kind, ms: outcome.ms, lines: outcome.outcomes.map((o) => describeOutcome(o)) };
@@ -250,7 +299,7 @@ export class HotpatchServer {
   }
 
   /** Diagnostics for the save's outcome; the migration prompt when a state type changed. */
-  async #publish(uri: string, outcome: SaveOutcome): Promise<void> {
+  async #publish(uri: string, outcome: BatchOutcome): Promise<void> {
     const diagnostics: Diagnostic[] = [];
     if (outcome.kind === 'syntaxError' && outcome.error.line !== undefined) {
       const line = outcome.error.line - 1;
@@ -263,6 +312,11 @@ export class HotpatchServer {
       });
     }
     if (outcome.kind === 'failed') diagnostics.push(...loadErrorDiagnostics(fileURLToPath(uri), outcome.outcomes));
+    // A failure with no line of its own (an agent that did not answer, a file held back by
+    // another) still goes on the file: the diagnostic is where a failed load is reported.
+    if ((outcome.kind === 'failed' && diagnostics.length === 0) || outcome.kind === 'heldBack') {
+      diagnostics.push(fileDiagnostic(this.#report(uri, outcome).lines));
+    }
     // A type file's changes go on the modules importing it, where their migrations are written.
     const byFile = new Map<string, Diagnostic[]>([[uri, diagnostics]]);
     if (outcome.kind === 'migrationNeeded') {
@@ -368,7 +422,7 @@ export class HotpatchServer {
   }
 
   dispose(): void {
-    for (const timer of this.#pending.values()) clearTimeout(timer);
+    this.#saves?.dispose();
     this.#pool?.dispose();
   }
 }

@@ -24,6 +24,8 @@ export interface PatchReport {
   ms?: number;
   /** One line per agent: what was loaded where, or what failed. */
   lines: string[];
+  /** The files (URIs) loaded in the same release as this one, this one included, when there were several (a Save All). */
+  release?: string[];
 }
 
 /** Sent from the server after every save it handled (status bar, output channel). */
