@@ -22,9 +22,11 @@ const files = (
       )
 ).map((f) => relative(testRoot, join(testRoot, f)));
 
+// UI tests each start a code-server and a browser: one file at a time.
+const concurrency = files.every((f) => f.startsWith('ui')) ? 1 : 2;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
   { cwd: testRoot, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
