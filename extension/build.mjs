@@ -32,5 +32,8 @@ await Promise.all([
     // library is bundled.
     entryPoints: { extension: 'src/client/extension.ts' },
     external: ['vscode'],
+    // ES module builds first: jsonc-parser's `main` is a UMD build whose require() calls esbuild
+    // cannot follow (the bundle then fails with "Cannot find module './impl/format'").
+    mainFields: ['module', 'main'],
   }),
 ]);

@@ -316,39 +316,6 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
     });
   };
 
-  const startDemo = async (): Promise<void> => {
-    if (!trusted('Starting the example app')) return;
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    let cwd = folders[0]?.uri;
-    for (const folder of folders) {
-      try {
-        const manifest = JSON.parse(
-          new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'package.json'))),
-        ) as { scripts?: Record<string, string> };
-        if (manifest.scripts?.demo) {
-          cwd = folder.uri;
-          break;
-        }
-      } catch {
-        // no package.json here
-      }
-    }
-    const terminal = vscode.window.createTerminal({ name: 'Hotpatch demo', ...(cwd ? { cwd } : {}) });
-    terminal.show();
-    terminal.sendText('npm run demo');
-  };
-
-  const openGreeting = async (): Promise<void> => {
-    const [file] = await vscode.workspace.findFiles('**/examples/counter-app/src/greeting.ts', '**/node_modules/**', 1);
-    if (!file) {
-      void vscode.window.showInformationMessage(
-        'Hotpatch: examples/counter-app/src/greeting.ts is not in this workspace; open the Hotpatch repository.',
-      );
-      return;
-    }
-    await vscode.window.showTextDocument(file);
-  };
-
   /** Registers a command whose failure (e.g. the agent went away) is an error notification, not a rejection. */
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -382,8 +349,6 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
     register('hotpatch.showOutput', () => h.output.show(true)),
     register('hotpatch.refresh', () => h.tree.refresh()),
     register('hotpatch.restartServer', () => h.restartServer()),
-    register('hotpatch.walkthrough.startDemo', startDemo),
-    register('hotpatch.walkthrough.openGreeting', openGreeting),
   ];
 }
 

@@ -27,6 +27,7 @@ import { registerCommands, showError } from './commands';
 import { SOURCE_SCHEME, STATE_SCHEME, SourceDocuments, StateDocuments } from './documents';
 import { LiveModulesProvider, type TreeItemSnapshot, type TreeNode } from './live-modules';
 import { migrateLoadOnSave, SECTION, SERVER_SETTINGS, serverSettings } from './settings';
+import { registerSetupWorkspace } from './setup-workspace';
 import { HotpatchStatus } from './status';
 
 export type { PatchReport, TreeAgent } from '../shared/lsp-extensions';
@@ -187,6 +188,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
     { dispose: () => clearTimeout(restartTimer) },
     vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, states),
     vscode.workspace.registerTextDocumentContentProvider(SOURCE_SCHEME, sources),
+    ...registerSetupWorkspace(output),
     ...registerCommands({
       client: languageClient,
       tree,
