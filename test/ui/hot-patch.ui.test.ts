@@ -322,7 +322,9 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     assert.equal(await app.get('/greet?name=ann'), 'Howdy, ann!\n', 'nothing saved yet');
 
     await ui.runCommand('File: Save All');
-    await ui.page.locator('.tab.dirty').waitFor({ state: 'detached' });
+    for (const name of ['greeting.ts', 'tags.ts']) {
+      await ui.page.getByRole('tab', { name, exact: true }).and(ui.page.locator('.tab:not(.dirty)')).waitFor();
+    }
     assert.match(readFileSync(app.file('src/greeting.ts'), 'utf8'), /`Hi, \$\{name\}!`/);
     assert.match(readFileSync(app.file('src/tags.ts'), 'utf8'), /uses: 2/);
     // One release of the two files, as the status bar says; both are live.
