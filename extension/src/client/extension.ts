@@ -27,6 +27,7 @@ import { registerCommands, showError } from './commands';
 import { SOURCE_SCHEME, STATE_SCHEME, SourceDocuments, StateDocuments } from './documents';
 import { LiveModulesProvider, type TreeItemSnapshot, type TreeNode } from './live-modules';
 import { migrateLoadOnSave, SECTION, SERVER_SETTINGS, serverSettings } from './settings';
+import { AgentTokens } from './agent-tokens';
 import { registerSetupWorkspace } from './setup-workspace';
 import { HotpatchStatus } from './status';
 
@@ -70,6 +71,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
   context.subscriptions.push(output);
   let restricted = !vscode.workspace.isTrusted;
 
+  // Restarts the server when a stored token changes (restartServer is defined below, before any can).
+  const tokens = new AgentTokens(context.secrets, output, () => void restartServer('an agent token changed'));
+  context.subscriptions.push(tokens);
   const server = context.asAbsolutePath('extension/dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: server, transport: TransportKind.ipc },
@@ -80,7 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     // A function: read again at every (re)start, so a settings change or granted trust takes effect.
-    initializationOptions: () => serverSettings(vscode.workspace.isTrusted),
+    initializationOptions: () => serverSettings(vscode.workspace.isTrusted, (url) => tokens.tokenFor(url)),
   });
   client = languageClient;
 
@@ -167,6 +171,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
       output.info(`restarting the language server: ${reason}`);
       try {
         if (languageClient.needsStop()) await languageClient.stop();
+        await tokens.load();
         await languageClient.start();
       } catch (error) {
         reportStartFailure(error, output);
@@ -207,8 +212,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
   lifecycle = lifecycle.then(async () => {
     try {
       await migrateLoadOnSave(output);
+      await tokens.load();
       await languageClient.start();
-      output.info(`language server started (${server}); settings: ${JSON.stringify(redacted())}`);
+      output.info(
+        `language server started (${server}); settings: ${JSON.stringify(redacted((url) => tokens.tokenFor(url)))}`,
+      );
     } catch (error) {
       reportStartFailure(error, output);
     }
@@ -241,8 +249,8 @@ export async function deactivate(): Promise<void> {
 }
 
 /** The settings as sent, without the agents' tokens. */
-function redacted() {
-  const settings = serverSettings(vscode.workspace.isTrusted);
+function redacted(storedToken: (url: string) => string | undefined) {
+  const settings = serverSettings(vscode.workspace.isTrusted, storedToken);
   return { ...settings, agents: settings.agents?.map((a) => ({ url: a.url, token: '…' })) };
 }
 

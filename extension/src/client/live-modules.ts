@@ -56,6 +56,8 @@ export interface TreeItemSnapshot {
   readonly tooltip: string | undefined;
   readonly contextValue: string | undefined;
   readonly icon: string | undefined;
+  /** The file the item stands for (a module's source), as a path. */
+  readonly resourceUri: string | undefined;
   readonly children: TreeItemSnapshot[];
 }
 
@@ -270,6 +272,7 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
             tooltip: typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value,
             contextValue: item.contextValue,
             icon: item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined,
+            resourceUri: item.resourceUri?.fsPath,
             children: await walk(await this.getChildren(node)),
           };
         }),
@@ -383,7 +386,9 @@ function moduleItem(node: ModuleNode): vscode.TreeItem {
   if (module.processes.length > 0) parts.push(plural(module.processes.length, 'process', 'processes'));
   item.description = parts.join(' · ');
   item.contextValue = module.old ? 'module.hasOld' : 'module';
-  item.iconPath = new vscode.ThemeIcon(module.old ? 'versions' : 'symbol-module');
+  // The source file: the theme's icon for its type, and its problems (a failed load's error) as a badge.
+  item.resourceUri = vscode.Uri.file(moduleSource(module));
+  item.iconPath = vscode.ThemeIcon.File;
   item.command = { command: 'hotpatch.openSource', title: 'Open source', arguments: [node] };
   return item;
 }

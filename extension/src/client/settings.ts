@@ -22,14 +22,21 @@ export const SERVER_SETTINGS = [
   'debounceMs',
 ].map((s) => `${SECTION}.${s}`);
 
-export function serverSettings(trusted: boolean): ServerSettings {
+/**
+ * `storedToken`: an agent's token from SecretStorage (see agent-tokens.ts), for entries of
+ * `hotpatch.agents` that have none.
+ */
+export function serverSettings(
+  trusted: boolean,
+  storedToken: (url: string) => string | undefined = () => undefined,
+): ServerSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const settings: ServerSettings = {
     loadOnSave: trusted ? loadOnSaveMode(config.get<unknown>('loadOnSave')) : 'never',
     loadOnAutoSave: config.get<boolean>('loadOnAutoSave', false) === true,
     notifyOnLoadFailure: config.get<boolean>('notifyOnLoadFailure', false) === true,
     debounceMs: Math.max(0, config.get<number>('debounceMs', 20)),
-    agents: agents(config.get<unknown>('agents')),
+    agents: agents(config.get<unknown>('agents'), storedToken),
   };
   const discoveryDir = config.get<string>('discoveryDir', '').trim();
   if (discoveryDir) settings.discoveryDir = expandHome(discoveryDir);
@@ -68,13 +75,18 @@ export async function migrateLoadOnSave(output: vscode.LogOutputChannel): Promis
   void vscode.window.showInformationMessage(message);
 }
 
-/** Keeps the well-formed `{ url, token }` entries; the schema in package.json explains the rest to the user. */
-function agents(value: unknown): { url: string; token: string }[] {
+/**
+ * Keeps the well-formed `{ url, token }` entries, a missing token taken from SecretStorage; the
+ * schema in package.json explains the rest to the user.
+ */
+function agents(value: unknown, storedToken: (url: string) => string | undefined): { url: string; token: string }[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry: unknown) => {
     if (typeof entry !== 'object' || entry === null) return [];
     const { url, token } = entry as Record<string, unknown>;
-    return typeof url === 'string' && typeof token === 'string' ? [{ url, token }] : [];
+    if (typeof url !== 'string') return [];
+    const resolved = typeof token === 'string' ? token : storedToken(url);
+    return resolved === undefined ? [] : [{ url, token: resolved }];
   });
 }
 

@@ -19,6 +19,8 @@ export interface TreeItemSnapshot {
   readonly label: string;
   readonly description: string | undefined;
   readonly contextValue: string | undefined;
+  readonly icon: string | undefined;
+  readonly resourceUri: string | undefined;
   readonly children: TreeItemSnapshot[];
 }
 export interface HotpatchApi {

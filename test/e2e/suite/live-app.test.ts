@@ -3,7 +3,7 @@
 // prompt's diagnostic and code action, and rolling back, each checked over the app's HTTP endpoint too.
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -73,6 +73,9 @@ suite('a running app', function () {
       }
     });
 
+    // These tests save as a user does (Ctrl+S); an auto-save after a delay (code-server's default)
+    // would save first, and auto-saves do not load (hotpatch.loadOnAutoSave is off).
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     // The setting restarts the language server, which then finds the app.
     await vscode.workspace
       .getConfiguration('hotpatch')
@@ -93,6 +96,7 @@ suite('a running app', function () {
     await vscode.workspace
       .getConfiguration('hotpatch')
       .update('discoveryDir', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     rmSync(discoveryDir, { recursive: true, force: true });
   });
 
@@ -112,6 +116,10 @@ suite('a running app', function () {
       assert.match(item.description ?? '', /^vsn \S+/, `${module}: ${item.description}`);
     }
     assert.match(find(items, pid, 'counter-app', 'dist/greeting.js')!.description ?? '', /^vsn 1\b/);
+    // A module is its source file: the theme's file icon, and the file's problems as a badge.
+    const greetingItem = find(items, pid, 'counter-app', 'dist/greeting.js')!;
+    assert.equal(greetingItem.icon, 'file');
+    assert.equal(realpathSync(greetingItem.resourceUri ?? ''), realpathSync(join(workspace, 'src', 'greeting.ts')));
     assert.match(find(items, pid, 'counter-app', 'dist/visits.js')!.description ?? '', /^vsn 1 · 1 process$/);
     const visits = find(items, pid, 'counter-app', 'dist/visits.js', 'current', 'visits')!;
     assert.equal(visits.kind, 'process');
@@ -325,5 +333,46 @@ suite('a running app', function () {
     });
     assert.match(greeting.children.find((c) => c.label === 'current')?.description ?? '', /^vsn 1 /);
     assert.ok(flatten(greeting.children).every((c) => !/^vsn 2 /.test(c.description ?? '') || c.label === 'old'));
+  });
+
+  test('an agent in hotpatch.agents without a token connects with the one stored by "Set agent token" (SecretStorage)', async () => {
+    const record = JSON.parse(readFileSync(join(discoveryDir, `${pid}.json`), 'utf8')) as {
+      url: string;
+      token: string;
+    };
+    const noAgents = mkdtempSync(join(tmpdir(), 'hotpatch-e2e-no-agents-'));
+    const config = vscode.workspace.getConfiguration('hotpatch');
+    try {
+      // Only the explicit entry, with no token in the settings: it is left out, and no app is shown.
+      await config.update('agents', [{ url: record.url }], vscode.ConfigurationTarget.Global);
+      await config.update('discoveryDir', noAgents, vscode.ConfigurationTarget.Global);
+      await waitFor(api, 'the tree without the app', async () => {
+        await api.refresh();
+        return find(await api.treeItems(), pid, 'counter-app') ? undefined : true;
+      });
+      // Storing the token restarts the server, which reads it from SecretStorage and connects.
+      const stored = await vscode.commands.executeCommand<string | undefined>(
+        'hotpatch.setAgentToken',
+        record.url,
+        record.token,
+      );
+      assert.equal(stored, record.url);
+      const app = await waitFor(api, 'the app connected through its explicit entry', async () => {
+        const item = find(await api.treeItems(), pid, 'counter-app');
+        return item && /connected$/.test(item.description ?? '') ? item : undefined;
+      });
+      assert.match(app.description ?? '', new RegExp(`pid ${pid}\\b`));
+      assert.equal(
+        JSON.stringify(vscode.workspace.getConfiguration('hotpatch').inspect('agents')?.globalValue).includes(
+          record.token,
+        ),
+        false,
+        'no token in the settings',
+      );
+    } finally {
+      await config.update('agents', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('discoveryDir', discoveryDir, vscode.ConfigurationTarget.Global);
+      rmSync(noAgents, { recursive: true, force: true });
+    }
   });
 });
