@@ -28,6 +28,8 @@ import { SOURCE_SCHEME, STATE_SCHEME, SourceDocuments, StateDocuments } from './
 import { LiveModulesProvider, type TreeItemSnapshot, type TreeNode } from './live-modules';
 import { SECTION, SERVER_SETTINGS, serverSettings } from './settings';
 import { HotpatchStatus } from './status';
+import { registerAgentLaunch } from './debug/agent-launch';
+import { registerPausedApps } from './debug/paused-apps';
 
 export type { PatchReport, TreeAgent } from '../shared/lsp-extensions';
 export type { TreeItemSnapshot, TreeNode } from './live-modules';
@@ -187,6 +189,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
     { dispose: () => clearTimeout(restartTimer) },
     vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, states),
     vscode.workspace.registerTextDocumentContentProvider(SOURCE_SCHEME, sources),
+    ...registerAgentLaunch({ output }),
+    ...registerPausedApps({
+      output,
+      changed: (pid, paused) => {
+        if (languageClient.state !== State.Running) return;
+        void languageClient.sendNotification(ext.debuggerPausedNotification, { pid, paused });
+      },
+    }),
     ...registerCommands({
       client: languageClient,
       tree,

@@ -21,9 +21,15 @@ export function serverSettings(trusted: boolean): ServerSettings {
     debounceMs: Math.max(0, config.get<number>('debounceMs', 20)),
     agents: agents(config.get<unknown>('agents')),
   };
-  const discoveryDir = config.get<string>('discoveryDir', '').trim();
-  if (discoveryDir) settings.discoveryDir = expandHome(discoveryDir);
+  const discoveryDir = discoveryDirSetting();
+  if (discoveryDir) settings.discoveryDir = discoveryDir;
   return settings;
+}
+
+/** `hotpatch.discoveryDir`, with `~` expanded; undefined for the agents' default. */
+export function discoveryDirSetting(): string | undefined {
+  const discoveryDir = vscode.workspace.getConfiguration(SECTION).get<string>('discoveryDir', '').trim();
+  return discoveryDir ? expandHome(discoveryDir) : undefined;
 }
 
 /** Keeps the well-formed `{ url, token }` entries; the schema in package.json explains the rest to the user. */

@@ -54,7 +54,13 @@ export class HotpatchStatus implements vscode.Disposable {
     if (!this.#running) text = '$(circle-slash) Hotpatch';
     if (last) {
       const icon =
-        last.report.outcome === 'loaded' ? '$(check)' : last.report.outcome === 'failed' ? '$(error)' : '$(warning)';
+        last.report.outcome === 'loaded'
+          ? '$(check)'
+          : last.report.outcome === 'failed'
+            ? '$(error)'
+            : last.report.outcome === 'queued'
+              ? '$(debug-pause)'
+              : '$(warning)';
       text += ` · ${icon} ${time.format(last.at)}`;
     }
     this.#item.text = text;

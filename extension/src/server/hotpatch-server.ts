@@ -25,6 +25,7 @@ import type { AgentClient } from '../engine/agent-client';
 import { AgentPool } from '../engine/agent-pool';
 import { describeOutcome } from '../engine/describe';
 import { RestartOffer } from './restart-offer';
+import { DebuggerPauses } from './debugger-pauses';
 import {
   SavePipeline,
   describeStateChange,
@@ -75,6 +76,7 @@ export class HotpatchServer {
   /** Whether the client handles window/showDocument (LSP 3.16), used to reveal a generated migration. */
   #canShowDocument = false;
   readonly #restartOffer: RestartOffer;
+  readonly #pauses = new DebuggerPauses((uri) => void this.#save(uri));
 
   constructor(readonly connection: Connection) {
     this.#restartOffer = new RestartOffer(connection);
@@ -91,6 +93,10 @@ export class HotpatchServer {
       }
       this.#savedTexts.set(document.uri, document.getText());
       if (this.#settings.loadOnSave) this.#debounce(document.uri);
+    });
+    connection.onNotification(ext.debuggerPausedNotification, ({ pid, paused }) => {
+      this.#pool?.setDebuggerPaused(pid, paused);
+      this.#pauses.set(pid, paused);
     });
     connection.onCodeAction((params) => this.#codeActions(params.textDocument.uri, params.context.diagnostics));
     connection.onRequest(ext.treeRequest, () => ({ agents: this.#tree() }));
@@ -201,6 +207,8 @@ export class HotpatchServer {
         const late = await this.#pool!.whenConnected(CONNECTING_WAIT_MS);
         if (late.length > 0) this.connection.console.log(`[hotpatch] loading without ${late.join(', ')}`);
       }
+      const paused = this.#pauses.pausedAmong(this.#clients().map((c) => c.info.pid));
+      if (paused.length > 0) return this.#hold(uri, paused);
       const text = this.#documents.get(uri)?.getText() ?? (await readFile(file, 'utf8'));
       const previousText = this.#textsBeforeSave.get(uri);
       this.#textsBeforeSave.delete(uri);
@@ -217,6 +225,23 @@ export class HotpatchServer {
     void this.connection.sendNotification(ext.patched, report);
     if (report.outcome === 'failed')
       void this.connection.window.showErrorMessage(`Hotpatch: ${report.lines.join('; ')}`);
+    return report;
+  }
+
+  /** Holds the save of `uri` until the paused apps resume (see debugger-pauses.ts). */
+  #hold(uri: string, pids: number[]): ext.PatchReport {
+    this.#pauses.hold(uri);
+    const apps = pids.map((pid) => {
+      const name = this.#clients().find((c) => c.info.pid === pid)?.info.appName;
+      return `${name ?? 'app'} (pid ${pid})`;
+    });
+    const report: ext.PatchReport = {
+      uri,
+      outcome: 'queued',
+      lines: [`waiting: ${apps.join(', ')} paused in the debugger; the save loads when it resumes`],
+    };
+    this.connection.console.log(`[hotpatch] queued ${fileURLToPath(uri)}\n  ${report.lines[0]}`);
+    void this.connection.sendNotification(ext.patched, report);
     return report;
   }
 
