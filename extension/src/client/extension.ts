@@ -30,6 +30,7 @@ import { SECTION, SERVER_SETTINGS, serverSettings } from './settings';
 import { HotpatchStatus } from './status';
 import { registerAgentLaunch } from './debug/agent-launch';
 import { registerPausedApps } from './debug/paused-apps';
+import { registerDebugTerminalAgent } from './debug/debug-terminal';
 
 export type { PatchReport, TreeAgent } from '../shared/lsp-extensions';
 export type { TreeItemSnapshot, TreeNode } from './live-modules';
@@ -190,6 +191,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
     vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, states),
     vscode.workspace.registerTextDocumentContentProvider(SOURCE_SCHEME, sources),
     ...registerAgentLaunch({ output }),
+    ...registerDebugTerminalAgent(context),
     ...registerPausedApps({
       output,
       changed: (pid, paused) => {
