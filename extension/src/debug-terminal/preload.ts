@@ -13,9 +13,10 @@ import { isMainThread } from 'node:worker_threads';
 function loadAgentWhenDebugged(): void {
   const env = process.env;
   if (!isMainThread || !env.VSCODE_INSPECTOR_OPTIONS) return;
+  const projectRequire = createRequire(join(process.cwd(), 'package.json'));
   let register: string;
   try {
-    register = createRequire(join(process.cwd(), 'package.json')).resolve('hotpatch-agent/register');
+    register = projectRequire.resolve('hotpatch-agent/register');
   } catch {
     return; // A project without the agent runs as it would.
   }
@@ -23,7 +24,7 @@ function loadAgentWhenDebugged(): void {
     env.HOTPATCH_DISCOVERY_DIR = env.HOTPATCH_DEBUG_DISCOVERY_DIR;
   }
   env.HOTPATCH_APP_PROCESSES_ONLY ??= '1';
-  require(register);
+  projectRequire(register);
 }
 
 try {
