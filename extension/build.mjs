@@ -36,4 +36,7 @@ await Promise.all([
     // cannot follow (the bundle then fails with "Cannot find module './impl/format'").
     mainFields: ['module', 'main'],
   }),
+  // Preloaded into the Node processes of the window's terminals: loads the project's agent in
+  // those a debugger attaches to (src/client/debug/debug-terminal.ts). Small and dependency-free.
+  build({ ...common, entryPoints: { 'debug-terminal-preload': 'src/debug-terminal/preload.ts' }, sourcemap: false }),
 ]);

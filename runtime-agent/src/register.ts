@@ -4,13 +4,16 @@
  * Never takes the app down: a refusal or failure to start is one line on stderr.
  */
 import { isMainThread } from 'node:worker_threads';
+import { launcherEntry } from './launchers';
 import { start } from './index';
 import { optionsFromEnv } from './options';
 import { waitForPredecessor } from './restart';
 
 // Preloads also run in worker threads, the module-hooks thread among them: the agent belongs
-// to the main thread only.
-if (isMainThread) {
+// to the main thread only. Through NODE_OPTIONS (a debug launch) the preload reaches every Node
+// process of the tree, npm's and tsx's launcher among them: those get no agent.
+const launcher = process.env.HOTPATCH_APP_PROCESSES_ONLY === '1' ? launcherEntry(process.argv) : undefined;
+if (isMainThread && !launcher) {
   // An app the agent restarted starts once the process it replaces has freed its ports.
   waitForPredecessor();
   startFromEnv();

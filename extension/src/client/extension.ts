@@ -30,6 +30,9 @@ import { migrateLoadOnSave, SECTION, SERVER_SETTINGS, serverSettings } from './s
 import { AgentTokens } from './agent-tokens';
 import { registerSetupWorkspace } from './setup-workspace';
 import { HotpatchStatus } from './status';
+import { registerAgentLaunch } from './debug/agent-launch';
+import { registerPausedApps } from './debug/paused-apps';
+import { registerDebugTerminalAgent } from './debug/debug-terminal';
 
 export type { PatchReport, TreeAgent } from '../shared/lsp-extensions';
 export type { TreeItemSnapshot, TreeNode } from './live-modules';
@@ -194,6 +197,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hotpat
     vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, states),
     vscode.workspace.registerTextDocumentContentProvider(SOURCE_SCHEME, sources),
     ...registerSetupWorkspace(output),
+    ...registerAgentLaunch({ output }),
+    ...registerDebugTerminalAgent(context),
+    ...registerPausedApps({
+      output,
+      changed: (pid, paused) => {
+        if (languageClient.state !== State.Running) return;
+        void languageClient.sendNotification(ext.debuggerPausedNotification, { pid, paused });
+      },
+    }),
     ...registerCommands({
       client: languageClient,
       tree,

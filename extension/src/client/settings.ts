@@ -38,8 +38,8 @@ export function serverSettings(
     debounceMs: Math.max(0, config.get<number>('debounceMs', 20)),
     agents: agents(config.get<unknown>('agents'), storedToken),
   };
-  const discoveryDir = config.get<string>('discoveryDir', '').trim();
-  if (discoveryDir) settings.discoveryDir = expandHome(discoveryDir);
+  const discoveryDir = discoveryDirSetting();
+  if (discoveryDir) settings.discoveryDir = discoveryDir;
   return settings;
 }
 
@@ -73,6 +73,12 @@ export async function migrateLoadOnSave(output: vscode.LogOutputChannel): Promis
   const message = `Hotpatch: hotpatch.loadOnSave now names a mode (never, manual, all, allIfDirty); your setting was rewritten (${rewritten.join(', ')}).`;
   output.info(message);
   void vscode.window.showInformationMessage(message);
+}
+
+/** `hotpatch.discoveryDir`, with `~` expanded; undefined for the agents' default. */
+export function discoveryDirSetting(): string | undefined {
+  const discoveryDir = vscode.workspace.getConfiguration(SECTION).get<string>('discoveryDir', '').trim();
+  return discoveryDir ? expandHome(discoveryDir) : undefined;
 }
 
 /**

@@ -54,7 +54,14 @@ export class HotpatchStatus implements vscode.Disposable {
     if (!this.#running) text = '$(circle-slash) Hotpatch';
     if (last) {
       const { outcome, release, uri } = last.report;
-      const icon = outcome === 'loaded' ? '$(check)' : outcome === 'failed' ? '$(error)' : '$(warning)';
+      const icon =
+        outcome === 'loaded'
+          ? '$(check)'
+          : outcome === 'failed'
+            ? '$(error)'
+            : outcome === 'queued'
+              ? '$(debug-pause)'
+              : '$(warning)';
       // What the last release was: its file, or how many files went together; a failure says so here,
       // with its diagnostic, rather than in a notification.
       const what = release ? `${release.length} files` : basename(fileURLToPath(uri));

@@ -114,6 +114,8 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
   readonly #heartbeatMs: number;
+  /** Pids of apps paused in a debugger (setDebuggerPaused). */
+  readonly #debuggerPaused = new Set<number>();
   readonly #pollMs: number;
   readonly #log: (message: string) => void;
   /** The refusals of the last scan, so that each is logged once, not at every poll. */
@@ -189,6 +191,15 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       const client = this.client(agent.id);
       return client ? [client] : [];
     });
+  }
+
+  /**
+   * A debugger paused (or resumed) the app with `pid`: while paused it answers no ping, and
+   * that silence is not a dead connection.
+   */
+  setDebuggerPaused(pid: number, paused: boolean): void {
+    if (paused) this.#debuggerPaused.add(pid);
+    else this.#debuggerPaused.delete(pid);
   }
 
   /** Agents making their first connection (an app that just started), not yet ready for requests. */
@@ -577,6 +588,11 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
     socket.on('pong', () => (answered = true));
     connection.heartbeat = setInterval(() => {
       if (socket.readyState !== socket.OPEN) return;
+      if (this.#debuggerPaused.has(connection.client.info.pid)) {
+        // The ping sent before the pause is answered on resume; until then, none counts.
+        answered = true;
+        return;
+      }
       if (!answered) {
         connection.closeReason = `the agent did not answer a ping within ${this.#heartbeatMs} ms`;
         socket.terminate();

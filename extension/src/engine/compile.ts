@@ -152,6 +152,10 @@ async function compileWithTypeScript(file: string, text: string): Promise<string
       sourceMap: false,
       inlineSourceMap: true,
       inlineSources: false,
+      // The map names the source relative to where TypeScript thinks the output goes (beside it);
+      // the version runs as the compiled file (dist/…), so debuggers and source-mapped stacks
+      // would look for the source there. The source's own folder as the root names it exactly.
+      sourceRoot: dirname(file),
       declaration: false,
       declarationMap: false,
       composite: false,

@@ -27,6 +27,7 @@ import { AgentPool } from '../engine/agent-pool';
 import { describeOutcome } from '../engine/describe';
 import type { LoadOutcome } from '../engine/hot-load';
 import { RestartOffer } from './restart-offer';
+import { DebuggerPauses } from './debugger-pauses';
 import {
   SavePipeline,
   describeStateChange,
@@ -83,6 +84,18 @@ export class HotpatchServer {
   /** Whether the client handles window/showDocument (LSP 3.16), used to reveal a generated migration. */
   #canShowDocument = false;
   readonly #restartOffer: RestartOffer;
+  /** The held files of apps that resumed, loaded together as one release (as they were saved). */
+  readonly #resumed = new Set<string>();
+  readonly #pauses = new DebuggerPauses((uri) => {
+    if (this.#resumed.size === 0) {
+      queueMicrotask(() => {
+        const uris = [...this.#resumed];
+        this.#resumed.clear();
+        void this.#saves?.run(uris);
+      });
+    }
+    this.#resumed.add(uri);
+  });
 
   constructor(readonly connection: Connection) {
     this.#restartOffer = new RestartOffer(connection);
@@ -106,6 +119,10 @@ export class HotpatchServer {
       const dirty = this.#savedVersions.get(document.uri) !== document.version;
       this.#savedVersions.set(document.uri, document.version);
       this.#saves?.didSave(document.uri, dirty);
+    });
+    connection.onNotification(ext.debuggerPausedNotification, ({ pid, paused }) => {
+      this.#pool?.setDebuggerPaused(pid, paused);
+      this.#pauses.set(pid, paused);
     });
     connection.onCodeAction((params) => this.#codeActions(params.textDocument.uri, params.context.diagnostics));
     connection.onRequest(ext.treeRequest, () => ({ agents: this.#tree() }));
@@ -227,6 +244,9 @@ export class HotpatchServer {
         const late = await this.#pool!.whenConnected(CONNECTING_WAIT_MS);
         if (late.length > 0) this.connection.console.log(`[hotpatch] loading without ${late.join(', ')}`);
       }
+      // An app paused in the debugger runs no JavaScript: the files wait for it (debugger-pauses.ts).
+      const paused = this.#pauses.pausedAmong(this.#clients().map((c) => c.info.pid));
+      if (paused.length > 0) return uris.map((uri) => this.#hold(uri, paused));
       const saves: FileSave[] = [];
       for (const uri of uris) {
         const file = fileURLToPath(uri);
@@ -259,6 +279,23 @@ export class HotpatchServer {
       void this.connection.window.showErrorMessage(`Hotpatch: ${failed.flatMap((r) => r.lines).join('; ')}`);
     }
     return reports;
+  }
+
+  /** Holds the save of `uri` until the paused apps resume (see debugger-pauses.ts). */
+  #hold(uri: string, pids: number[]): ext.PatchReport {
+    this.#pauses.hold(uri);
+    const apps = pids.map((pid) => {
+      const name = this.#clients().find((c) => c.info.pid === pid)?.info.appName;
+      return `${name ?? 'app'} (pid ${pid})`;
+    });
+    const report: ext.PatchReport = {
+      uri,
+      outcome: 'queued',
+      lines: [`waiting: ${apps.join(', ')} paused in the debugger; the save loads when it resumes`],
+    };
+    this.connection.console.log(`[hotpatch] queued ${fileURLToPath(uri)}\n  ${report.lines[0]}`);
+    void this.connection.sendNotification(ext.patched, report);
+    return report;
   }
 
   #report(uri: string, outcome: BatchOutcome): ext.PatchReport {

@@ -19,7 +19,8 @@ export const treeChanged = new NotificationType0('hotpatch/treeChanged');
 /** The outcome of one patch, as reported after a save or a hot-load command. */
 export interface PatchReport {
   uri: string;
-  outcome: 'loaded' | 'failed' | 'notRunning' | 'unchanged' | 'syntaxError' | 'migrationNeeded';
+  /** `queued`: an app it goes to is paused in the debugger; the save loads when it resumes (a second report). */
+  outcome: 'loaded' | 'failed' | 'notRunning' | 'unchanged' | 'syntaxError' | 'migrationNeeded' | 'queued';
   /** Milliseconds from the save reaching the server to the new code being live everywhere. */
   ms?: number;
   /** One line per agent: what was loaded where, or what failed. */
@@ -56,4 +57,13 @@ export const sourceRequest = new RequestType<ModuleTarget & { version: 'current'
 /** Sent from the client to preview a migration: the prepared plan's before/after states, nothing committed. */
 export const migrationPreviewRequest = new RequestType<{ uri: string }, { plans: UpgradePlan[] }, void>(
   'hotpatch/migrationPreview',
+);
+
+/**
+ * Sent from the client when a debugger pauses or resumes an app (by pid): a paused app answers
+ * nothing, so saves for it wait for the resume instead of timing out, and its silence is not
+ * taken for a dead connection.
+ */
+export const debuggerPausedNotification = new NotificationType<{ pid: number; paused: boolean }>(
+  'hotpatch/debuggerPaused',
 );

@@ -92,6 +92,7 @@ export function captureTopLevel<T>(
  * The top level runs within its time budget (see budget.ts): one that never yields is cut off.
  */
 export function evaluateVersion(file: string, code: string, exports?: unknown): Evaluated {
+  const url = nextVersionUrl(file);
   const module = new NodeModule(file, null);
   if (exports !== undefined) module.exports = exports;
   module.filename = file;
@@ -100,7 +101,11 @@ export function evaluateVersion(file: string, code: string, exports?: unknown): 
   try {
     const { timers, servers } = captureTopLevel(
       file,
-      () => runWithinBudget(() => withoutCompilationCache(() => originalCompile.call(module, code, file)), budgetMs),
+      () =>
+        runWithinBudget(
+          () => withoutCompilationCache(() => originalCompile.call(module, `${code}\n//# sourceURL=${url}`, file)),
+          budgetMs,
+        ),
       true,
     );
     module.loaded = true;
@@ -115,8 +120,25 @@ export function evaluateVersion(file: string, code: string, exports?: unknown): 
           'the version is refused, the current one keeps serving (topLevelBudgetMs, HOTPATCH_TOP_LEVEL_BUDGET_MS)',
       });
     }
-    throw new LoadFailure(describeLoadError(file, error));
+    throw new LoadFailure(describeLoadError(file, error, url));
   }
+}
+
+const versionsEvaluated = new Map<string, number>();
+
+/**
+ * The URL a version's script goes by in stack traces and debuggers: its file with the version's
+ * ordinal as a fragment (`/app/dist/greeting.js#hotpatch-2`). Under the file's own URL a debugger
+ * that sets breakpoints by URL (js-debug, Chrome DevTools) re-binds the first version's compiled
+ * lines to the new script, where they mean other code, and keeps reading the first version's
+ * source map; under a URL of its own the new script is mapped through its own inline map. Not a
+ * query: debuggers match `?…` as a cache-buster of the same file. Source-mapped stacks
+ * (`--enable-source-maps`, tsx) still print the TypeScript file and line.
+ */
+function nextVersionUrl(file: string): string {
+  const ordinal = (versionsEvaluated.get(file) ?? 1) + 1;
+  versionsEvaluated.set(file, ordinal);
+  return `${file}#hotpatch-${ordinal}`;
 }
 
 let uncachedDepth = 0;
@@ -143,7 +165,7 @@ export function withoutCompilationCache<T>(compile: () => T): T {
  * sites of the stack. Raw, because with --enable-source-maps (tsx, ts-node, TS builds) Node
  * maps the printed stack through the file's cached map, which belongs to an older version.
  */
-export function describeLoadError(file: string, error: unknown): LoadErrorData {
+export function describeLoadError(file: string, error: unknown, url = file): LoadErrorData {
   const isSyntax = error instanceof SyntaxError;
   const message = error instanceof Error ? error.message : `non-error value thrown: ${String(error)}`;
   const sites = error instanceof Error && !isSyntax ? rawCallSites(error) : undefined;
@@ -153,7 +175,7 @@ export function describeLoadError(file: string, error: unknown): LoadErrorData {
   if (isSyntax) {
     // V8 decorates a compile error's stack as "<file>:<line>\n<source line>\n   ^^^\n\nSyntaxError: ...".
     const [header = '', , caret = ''] = stack.split('\n');
-    const line = new RegExp(`^${escapeRegExp(file)}:(\\d+)$`).exec(header);
+    const line = new RegExp(`^(?:${escapeRegExp(url)}|${escapeRegExp(file)}):(\\d+)$`).exec(header);
     if (line) {
       data.line = Number(line[1]);
       const column = caret.indexOf('^');
@@ -161,13 +183,13 @@ export function describeLoadError(file: string, error: unknown): LoadErrorData {
     }
     return data;
   }
-  const site = sites?.find((s) => s.getFileName() === file);
+  const site = sites?.find((s) => s.getFileName() === url || s.getFileName() === file);
   if (site?.getLineNumber()) {
     data.line = site.getLineNumber()!;
     data.column = site.getColumnNumber() ?? 1;
     return data;
   }
-  const frame = new RegExp(`${escapeRegExp(file)}:(\\d+):(\\d+)`).exec(stack);
+  const frame = new RegExp(`(?:${escapeRegExp(url)}|${escapeRegExp(file)}):(\\d+):(\\d+)`).exec(stack);
   if (frame) {
     data.line = Number(frame[1]);
     data.column = Number(frame[2]);

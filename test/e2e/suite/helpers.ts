@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 // tsconfig cannot import from outside test/e2e.
 export interface PatchReport {
   uri: string;
-  outcome: 'loaded' | 'failed' | 'notRunning' | 'unchanged' | 'syntaxError' | 'migrationNeeded';
+  outcome: 'loaded' | 'failed' | 'notRunning' | 'unchanged' | 'syntaxError' | 'migrationNeeded' | 'queued';
   ms?: number;
   lines: string[];
 }
@@ -28,6 +28,11 @@ export interface HotpatchApi {
   readonly onDidChangeTree: vscode.Event<readonly unknown[]>;
   readonly onDidRedrawTree: vscode.Event<readonly string[] | undefined>;
   refresh(): Promise<void>;
+  agents(): readonly {
+    readonly info?: { readonly pid: number; readonly appName: string };
+    readonly state: string;
+    readonly modules: readonly { readonly file: string }[];
+  }[];
   treeItems(): Promise<TreeItemSnapshot[]>;
   whenRunning(): Promise<void>;
 }
