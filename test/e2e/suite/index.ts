@@ -5,6 +5,7 @@
 import Mocha from 'mocha';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as vscode from 'vscode';
 
 /**
  * Set by scripts/vscode-test/run.mjs: code-server's workbench receives the extension host's console
@@ -15,6 +16,9 @@ const tag = process.env.HOTPATCH_E2E_CONSOLE_TAG;
 
 export async function run(): Promise<void> {
   if (tag) tagConsole(tag);
+  // The suites save as a user does (Ctrl+S); code-server's default auto-save after a delay would
+  // save first, and auto-saves do not load (hotpatch.loadOnAutoSave is off).
+  await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
   const mocha = new Mocha({
     ui: 'tdd',
     color: false,

@@ -73,9 +73,6 @@ suite('a running app', function () {
       }
     });
 
-    // These tests save as a user does (Ctrl+S); an auto-save after a delay (code-server's default)
-    // would save first, and auto-saves do not load (hotpatch.loadOnAutoSave is off).
-    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     // The setting restarts the language server, which then finds the app.
     await vscode.workspace
       .getConfiguration('hotpatch')
@@ -96,7 +93,6 @@ suite('a running app', function () {
     await vscode.workspace
       .getConfiguration('hotpatch')
       .update('discoveryDir', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     rmSync(discoveryDir, { recursive: true, force: true });
   });
 
