@@ -20,10 +20,12 @@ export {
 export { call, cast, send, spawn, stop, whereis, type ProcessRef } from './processes/process-table';
 export { ProcessError, type ServerProcess } from './processes/server-process';
 export {
-  supervise,
   Supervisor,
+  type Child,
   type ChildSpec,
   type RestartStrategy,
   type RestartType,
+  type SupervisorChange,
   type SupervisorOptions,
 } from './processes/supervisor';
+export { supervise, whereisSupervisor } from './processes/supervision/trees';

@@ -215,7 +215,7 @@ export interface LoadReport {
   mode: 'patched' | 'reloaded';
   /** Top-level statements not run again. */
   kept: number;
-  /** Statements that ran, as `line N: text`. */
+  /** Statements that ran, as `line N: text`, and supervision trees their supervise() calls updated in place. */
   ran: string[];
   /** Module variables whose changed initializer gave them a new value. */
   rebound: string[];

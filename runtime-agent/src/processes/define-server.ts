@@ -4,6 +4,7 @@
  * and the code server collects them into that version. A process names its server by
  * (module file, server key), so after an upgrade it runs the new version's callbacks.
  */
+import type { PendingTrees } from './supervision/trees';
 
 /** Why a process ended. 'normal' and 'shutdown' are clean; anything else is a crash. */
 export type ExitReason = 'normal' | 'shutdown' | 'killed' | { error: string };
@@ -63,6 +64,8 @@ export class ServerDefinition<State = unknown> {
 /** Collects the definitions a version's top level makes. */
 export class DefinitionCollector {
   readonly definitions = new Map<string, ServerDefinition>();
+  /** What its supervise() calls did to supervision trees, applied when the version is committed. */
+  readonly trees: PendingTrees = { updates: [], started: [], ran: [] };
   constructor(readonly file: string) {}
 }
 
@@ -71,6 +74,11 @@ const collecting: DefinitionCollector[] = [];
 /** Runs while a version's top level evaluates (see the code server). */
 export function beginDefinitions(collector: DefinitionCollector): void {
   collecting.push(collector);
+}
+
+/** The collector of the top level running now, if a hot module's top level runs. */
+export function currentCollector(): DefinitionCollector | undefined {
+  return collecting.at(-1);
 }
 
 export function endDefinitions(collector: DefinitionCollector): void {

@@ -1,35 +1,44 @@
 /**
  * Supervisors (OTP's supervisor): start children in order, restart them by strategy when
  * they exit, and give up — stopping every child and exiting themselves, which their own
- * supervisor sees — when restarts exceed `intensity` within `period`.
+ * supervisor sees — when restarts exceed `intensity` within `period`. A supervisor whose
+ * module is loaded again is upgraded in place (`codeChange`, OTP's supervisor:code_change).
  */
 import { EventEmitter } from 'node:events';
 import type { ExitReason } from './define-server';
-import { describeReason, type ServerProcess } from './server-process';
+import { describeReason } from './server-process';
+import {
+  checkChildSpecs,
+  checkOptions,
+  describeOptionChanges,
+  diffChildSpecs,
+  type Child,
+  type ChildSpec,
+  type RestartLimits,
+  type SpecDiff,
+  type SupervisorOptions,
+} from './supervision/child-specs';
 
-export type RestartStrategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
-/** permanent: always restarted; transient: only after a crash; temporary: never. */
-export type RestartType = 'permanent' | 'transient' | 'temporary';
-
-/** Something a supervisor can start, watch and stop: a server process or another supervisor. */
-export type Child = ServerProcess | Supervisor;
-
-export interface ChildSpec {
-  id: string;
-  start(): Child;
-  restart?: RestartType;
-}
-
-export interface SupervisorOptions {
-  strategy?: RestartStrategy;
-  /** Restarts allowed within `period` ms before the supervisor gives up. Default 3 in 5 s. */
-  intensity?: number;
-  period?: number;
-}
+export type {
+  Child,
+  ChildSpec,
+  RestartLimits,
+  RestartStrategy,
+  RestartType,
+  SupervisorOptions,
+} from './supervision/child-specs';
 
 interface Slot {
   spec: ChildSpec;
   child: Child | undefined;
+}
+
+/** What a supervisor's code change did (see Supervisor.codeChange). */
+export interface SupervisorChange extends SpecDiff {
+  /** The options that changed, as `strategy one_for_one → one_for_all`. */
+  options: string[];
+  /** Added children whose start failed, with the reason: retried as restarts are. */
+  failed: string[];
 }
 
 export class Supervisor extends EventEmitter<{
@@ -39,11 +48,11 @@ export class Supervisor extends EventEmitter<{
   startFailed: [string, string];
 }> {
   status: 'running' | 'dead' = 'running';
-  readonly #slots: Slot[];
+  /** Its registered name (see supervision/trees.ts), if it has one. */
+  readonly name: string | undefined;
+  #slots: Slot[];
   readonly #restarts: number[] = [];
-  readonly #strategy: RestartStrategy;
-  readonly #intensity: number;
-  readonly #period: number;
+  #options: RestartLimits;
   /** Children this supervisor is stopping itself: their exits are not failures. */
   readonly #stopping = new Set<Child>();
   /** Children started with the tree whose async init has not returned: their exit is a failed start. */
@@ -52,9 +61,9 @@ export class Supervisor extends EventEmitter<{
 
   constructor(children: ChildSpec[], options: SupervisorOptions = {}) {
     super();
-    this.#strategy = options.strategy ?? 'one_for_one';
-    this.#intensity = options.intensity ?? 3;
-    this.#period = options.period ?? 5000;
+    checkChildSpecs(children);
+    this.#options = withDefaults(options);
+    this.name = options.name;
     this.#slots = children.map((spec) => ({ spec, child: undefined }));
     for (const slot of this.#slots) {
       try {
@@ -67,6 +76,11 @@ export class Supervisor extends EventEmitter<{
       }
     }
     this.#startingTree = false;
+  }
+
+  /** The strategy, intensity and period it runs with now. */
+  get options(): RestartLimits {
+    return { ...this.#options };
   }
 
   /** The child currently running under `id`. */
@@ -84,6 +98,49 @@ export class Supervisor extends EventEmitter<{
     this.status = 'dead';
     for (const slot of [...this.#slots].reverse()) this.#stopChild(slot);
     this.emit('exit', reason);
+  }
+
+  /**
+   * OTP's supervisor:code_change, for a supervisor whose module was loaded again (see
+   * supervision/trees.ts): the new child specs and options replace the running ones, matched
+   * by child id. A child whose id stays keeps running (a changed spec applies at its next
+   * start, as in OTP: its state is not thrown away); a child whose id is gone is terminated
+   * and its spec deleted; a new id is started, in its place in the new order. None of it
+   * counts toward the restart intensity. Throws, changing nothing, on specs or options it
+   * cannot run with.
+   */
+  codeChange(children: ChildSpec[], options: SupervisorOptions = {}): SupervisorChange {
+    checkChildSpecs(children);
+    checkOptions(options);
+    if (this.status === 'dead') throw new Error('the supervisor is not running');
+    const diff = diffChildSpecs(
+      this.#slots.map((s) => s.spec),
+      children,
+    );
+    const before = this.#options;
+    this.#options = withDefaults(options);
+    const removed = new Set(diff.removed);
+    // Last first, as a supervisor stops its children.
+    for (const slot of [...this.#slots].reverse()) if (removed.has(slot.spec.id)) this.#stopChild(slot);
+    const running = new Map(this.#slots.map((s) => [s.spec.id, s]));
+    this.#slots = children.map((spec) => {
+      const slot = running.get(spec.id);
+      if (!slot) return { spec, child: undefined };
+      slot.spec = spec;
+      return slot;
+    });
+    const failed: string[] = [];
+    const added = new Set(diff.added);
+    for (const slot of this.#slots) {
+      if (!added.has(slot.spec.id)) continue;
+      try {
+        this.#start(slot);
+      } catch (error) {
+        failed.push(`${slot.spec.id}: ${messageOf(error)}`);
+        this.#tryAgain(slot, error);
+      }
+    }
+    return { ...diff, options: describeOptionChanges(before, this.#options), failed };
   }
 
   #start(slot: Slot): void {
@@ -148,17 +205,20 @@ export class Supervisor extends EventEmitter<{
 
   /** Restarts `slot` and, by the strategy, its siblings; counted toward restart intensity. */
   #restart(slot: Slot, failure?: string): void {
-    if (this.status === 'dead' || slot.child) return;
+    // (A slot a code change removed meanwhile is gone for good.)
+    if (this.status === 'dead' || slot.child || !this.#slots.includes(slot)) return;
     if (!this.#allowRestart()) {
       const last = failure === undefined ? '' : `; the last restart failed: ${failure}`;
-      this.kill({ error: `reached max restart intensity (${this.#intensity} in ${this.#period} ms)${last}` });
+      this.kill({
+        error: `reached max restart intensity (${this.#options.intensity} in ${this.#options.period} ms)${last}`,
+      });
       return;
     }
     const index = this.#slots.indexOf(slot);
     const affected =
-      this.#strategy === 'one_for_one'
+      this.#options.strategy === 'one_for_one'
         ? [slot]
-        : this.#strategy === 'one_for_all'
+        : this.#options.strategy === 'one_for_all'
           ? this.#slots
           : this.#slots.slice(index);
     for (const s of [...affected].reverse()) if (s !== slot) this.#stopChild(s);
@@ -191,14 +251,18 @@ export class Supervisor extends EventEmitter<{
   #allowRestart(): boolean {
     const now = performance.now();
     this.#restarts.push(now);
-    while (this.#restarts.length > 0 && now - this.#restarts[0]! > this.#period) this.#restarts.shift();
-    return this.#restarts.length <= this.#intensity;
+    while (this.#restarts.length > 0 && now - this.#restarts[0]! > this.#options.period) this.#restarts.shift();
+    return this.#restarts.length <= this.#options.intensity;
   }
 }
 
-/** Starts a supervisor over `children` (OTP's supervisor:start_link). */
-export function supervise(children: ChildSpec[], options: SupervisorOptions = {}): Supervisor {
-  return new Supervisor(children, options);
+function withDefaults(options: SupervisorOptions): RestartLimits {
+  checkOptions(options);
+  return {
+    strategy: options.strategy ?? 'one_for_one',
+    intensity: options.intensity ?? 3,
+    period: options.period ?? 5000,
+  };
 }
 
 function messageOf(error: unknown): string {

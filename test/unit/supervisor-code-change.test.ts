@@ -1,0 +1,111 @@
+/**
+ * A supervisor's code change in this Node process, without an agent (OTP's
+ * supervisor:code_change and the appup cookbook's "changing a supervisor"): the diff of child
+ * specs by id, and what Supervisor.codeChange does to the running children.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defineServer, spawn, supervise, type ChildSpec, type ServerProcess } from '../../runtime-agent/src/index';
+import { diffChildSpecs } from '../../runtime-agent/src/processes/supervision/child-specs';
+
+const worker = defineServer<number, 'get', number, 'crash'>({
+  init: () => 0,
+  handleCall: (_message, state) => ({ reply: state, state }),
+  handleCast: () => {
+    throw new Error('crashed');
+  },
+});
+
+let unique = 0;
+function specs(ids: string[], restart?: ChildSpec['restart']): ChildSpec[] {
+  const run = ++unique;
+  return ids.map((id) => ({
+    id,
+    start: () => spawn(worker, undefined, { name: `${id}.${run}` }),
+    ...(restart ? { restart } : {}),
+  }));
+}
+
+test('code_change diff: children are matched by id; a changed restart type is a changed spec, a new closure is not', () => {
+  const running = specs(['a', 'b', 'c']);
+  const next = [...specs(['c', 'a']), ...specs(['b'], 'temporary'), ...specs(['d'])];
+  assert.deepEqual(diffChildSpecs(running, next), {
+    unchanged: ['c', 'a'],
+    changed: ['b'],
+    added: ['d'],
+    removed: [],
+  });
+  assert.deepEqual(diffChildSpecs(running, specs(['b'])), {
+    unchanged: ['b'],
+    changed: [],
+    added: [],
+    removed: ['a', 'c'],
+  });
+});
+
+test('code_change: kept children run on, removed ones are terminated (not restarted), added ones start in their new place', async () => {
+  const sup = supervise(specs(['a', 'b', 'c']));
+  const kept = sup.child('a') as ServerProcess;
+  const removed = sup.child('b') as ServerProcess;
+  const restarts: string[] = [];
+  sup.on('restart', (id) => restarts.push(id));
+
+  const change = sup.codeChange(specs(['d', 'a', 'c']), { strategy: 'rest_for_one', intensity: 7 });
+
+  assert.deepEqual(change, {
+    unchanged: ['a', 'c'],
+    changed: [],
+    added: ['d'],
+    removed: ['b'],
+    options: ['strategy one_for_one → rest_for_one', 'intensity 3 → 7'],
+    failed: [],
+  });
+  assert.equal(sup.child('a'), kept);
+  assert.equal(removed.status, 'dead');
+  assert.equal(removed.exitReason, 'shutdown');
+  assert.deepEqual(
+    sup.children.map((c) => c.id),
+    ['d', 'a', 'c'],
+  );
+  assert.equal((sup.child('d') as ServerProcess).status, 'running');
+  assert.deepEqual(sup.options, { strategy: 'rest_for_one', intensity: 7, period: 5000 });
+  assert.deepEqual(restarts, [], 'none of it was a restart');
+  sup.kill();
+});
+
+test('code_change with specs it cannot run with throws and changes nothing', () => {
+  const sup = supervise(specs(['a']));
+  const a = sup.child('a');
+  assert.throws(() => sup.codeChange([...specs(['a']), ...specs(['a'])]), /two children have the id 'a'/);
+  assert.throws(() => sup.codeChange(specs(['a']), { strategy: 'one_for_some' as 'one_for_one' }), /unknown strategy/);
+  assert.equal(sup.child('a'), a);
+  assert.deepEqual(sup.options.strategy, 'one_for_one');
+  sup.kill();
+});
+
+test('code_change: an added child whose start throws is tried again as a restart, and reported', async () => {
+  const sup = supervise(specs(['a']), { intensity: 5 });
+  let tries = 0;
+  const flaky: ChildSpec = {
+    id: 'flaky',
+    start: () => {
+      if (++tries < 2) throw new Error('not yet');
+      return spawn(worker);
+    },
+  };
+  const restarted = new Promise<string>((resolve) => sup.once('restart', resolve));
+  const change = sup.codeChange([...specs(['a']), flaky]);
+  assert.deepEqual(change.failed, ['flaky: not yet']);
+  assert.equal(await restarted, 'flaky');
+  assert.equal(sup.status, 'running');
+  sup.kill();
+});
+
+test('supervise: a name is registered once; a second running tree cannot take it', () => {
+  const first = supervise(specs(['a']), { name: 'unit.named' });
+  assert.throws(() => supervise(specs(['b']), { name: 'unit.named' }), /the name 'unit.named' is already registered/);
+  first.kill();
+  const again = supervise(specs(['c']), { name: 'unit.named' });
+  assert.equal(again.name, 'unit.named');
+  again.kill();
+});
