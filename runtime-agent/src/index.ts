@@ -21,7 +21,9 @@ export { call, cast, send, spawn, stop, whereis, type ProcessRef } from './proce
 export { ProcessError, type ServerProcess } from './processes/server-process';
 export {
   Supervisor,
+  SupervisorError,
   type Child,
+  type ChildInfo,
   type ChildSpec,
   type RestartStrategy,
   type RestartType,

@@ -12,16 +12,24 @@ import {
   checkOptions,
   describeOptionChanges,
   diffChildSpecs,
+  onlySpec,
+  withDefaults,
   type Child,
+  type ChildInfo,
   type ChildSpec,
   type RestartLimits,
-  type SpecDiff,
+  type SupervisorChange,
   type SupervisorOptions,
 } from './supervision/child-specs';
+import { SupervisorError, messageOf } from './supervision/errors';
+import { RestartIntensity } from './supervision/intensity';
 
+export { SupervisorError } from './supervision/errors';
 export type {
   Child,
+  ChildInfo,
   ChildSpec,
+  SupervisorChange,
   RestartLimits,
   RestartStrategy,
   RestartType,
@@ -31,14 +39,8 @@ export type {
 interface Slot {
   spec: ChildSpec;
   child: Child | undefined;
-}
-
-/** What a supervisor's code change did (see Supervisor.codeChange). */
-export interface SupervisorChange extends SpecDiff {
-  /** The options that changed, as `strategy one_for_one → one_for_all`. */
-  options: string[];
-  /** Added children whose start failed, with the reason: retried as restarts are. */
-  failed: string[];
+  /** A simple_one_for_one child's arguments to its spec's start(). */
+  args?: unknown[];
 }
 
 export class Supervisor extends EventEmitter<{
@@ -50,8 +52,11 @@ export class Supervisor extends EventEmitter<{
   status: 'running' | 'dead' = 'running';
   /** Its registered name (see supervision/trees.ts), if it has one. */
   readonly name: string | undefined;
+  /** Its children in start order; for simple_one_for_one, the running dynamic children. */
   #slots: Slot[];
-  readonly #restarts: number[] = [];
+  /** simple_one_for_one: the one spec every dynamic child starts from. */
+  #template: ChildSpec | undefined;
+  readonly #intensity = new RestartIntensity();
   #options: RestartLimits;
   /** Children this supervisor is stopping itself: their exits are not failures. */
   readonly #stopping = new Set<Child>();
@@ -64,6 +69,13 @@ export class Supervisor extends EventEmitter<{
     checkChildSpecs(children);
     this.#options = withDefaults(options);
     this.name = options.name;
+    if (this.#simple) {
+      // Its children are started later, each by startChild(...args), from its one spec.
+      this.#template = onlySpec(children);
+      this.#slots = [];
+      this.#startingTree = false;
+      return;
+    }
     this.#slots = children.map((spec) => ({ spec, child: undefined }));
     for (const slot of this.#slots) {
       try {
@@ -83,6 +95,10 @@ export class Supervisor extends EventEmitter<{
     return { ...this.#options };
   }
 
+  get #simple(): boolean {
+    return this.#options.strategy === 'simple_one_for_one';
+  }
+
   /** The child currently running under `id`. */
   child(id: string): Child | undefined {
     return this.#slots.find((s) => s.spec.id === id)?.child;
@@ -90,6 +106,106 @@ export class Supervisor extends EventEmitter<{
 
   get children(): { id: string; child: Child | undefined }[] {
     return this.#slots.map((s) => ({ id: s.spec.id, child: s.child }));
+  }
+
+  /**
+   * OTP's start_child. With a spec: adds it and starts its child, in last place; a spec whose
+   * id is taken is refused ('already_started' while its child runs, else 'already_present'),
+   * and one whose start throws is not kept ('start'). Under simple_one_for_one: starts one
+   * more child of its spec, calling its start(...args).
+   */
+  startChild(spec: ChildSpec): Child;
+  startChild(...args: unknown[]): Child;
+  startChild(...args: unknown[]): Child {
+    this.#alive();
+    if (this.#simple) return this.#startNew({ spec: this.#template!, child: undefined, args });
+    const spec = args[0] as ChildSpec;
+    checkChildSpecs([spec]);
+    const taken = this.#slots.find((s) => s.spec.id === spec.id);
+    if (taken?.child) throw new SupervisorError(`child '${spec.id}' is already started`, 'already_started');
+    if (taken) throw new SupervisorError(`child '${spec.id}' is already present (not running)`, 'already_present');
+    return this.#startNew({ spec, child: undefined });
+  }
+
+  /**
+   * OTP's terminate_child: stops the child (as a shutdown, not a crash: nothing restarts it)
+   * and keeps its spec for restartChild, except a temporary child's. Under simple_one_for_one,
+   * takes the child itself, and forgets it.
+   */
+  terminateChild(idOrChild: string | Child): void {
+    this.#alive();
+    const slot = this.#slots.find((s) =>
+      typeof idOrChild === 'string' ? s.spec.id === idOrChild : s.child === idOrChild,
+    );
+    if (!slot || (this.#simple && typeof idOrChild === 'string')) {
+      throw new SupervisorError(`no child ${describeRef(idOrChild)} in this supervisor`, 'not_found');
+    }
+    this.#stopChild(slot);
+    if (this.#simple || slot.spec.restart === 'temporary') this.#slots.splice(this.#slots.indexOf(slot), 1);
+  }
+
+  /** OTP's restart_child: starts a terminated child's spec again ('running' if it runs). */
+  restartChild(id: string): Child {
+    const slot = this.#stopped(id, 'restart');
+    try {
+      this.#start(slot);
+    } catch (error) {
+      throw new SupervisorError(`child '${id}' could not start: ${messageOf(error)}`, 'start');
+    }
+    return slot.child!;
+  }
+
+  /** OTP's delete_child: forgets a terminated child's spec ('running' if it runs). */
+  deleteChild(id: string): void {
+    const slot = this.#stopped(id, 'delete');
+    this.#slots.splice(this.#slots.indexOf(slot), 1);
+  }
+
+  /** OTP's which_children: every child spec with its running child, in start order. */
+  whichChildren(): ChildInfo[] {
+    return this.#slots.map((s) => ({
+      id: this.#simple ? undefined : s.spec.id,
+      child: s.child,
+      type: s.child instanceof Supervisor ? 'supervisor' : 'worker',
+    }));
+  }
+
+  /** OTP's count_children: specs, running children, and of those the supervisors and the workers. */
+  countChildren(): { specs: number; active: number; supervisors: number; workers: number } {
+    const running = this.#slots.filter((s) => s.child !== undefined);
+    const supervisors = running.filter((s) => s.child instanceof Supervisor).length;
+    return {
+      specs: this.#simple ? 1 : this.#slots.length,
+      active: running.length,
+      supervisors,
+      workers: running.length - supervisors,
+    };
+  }
+
+  #alive(): void {
+    if (this.status === 'dead') throw new SupervisorError('the supervisor is not running', 'not_found');
+  }
+
+  /** A slot added by startChild: started at once, kept only if it started. */
+  #startNew(slot: Slot): Child {
+    try {
+      this.#start(slot);
+    } catch (error) {
+      throw new SupervisorError(`child '${slot.spec.id}' could not start: ${messageOf(error)}`, 'start');
+    }
+    this.#slots.push(slot);
+    return slot.child!;
+  }
+
+  /** The slot of a child that is not running, for restartChild and deleteChild. */
+  #stopped(id: string, what: string): Slot {
+    this.#alive();
+    if (this.#simple)
+      throw new SupervisorError(`cannot ${what} a child of a simple_one_for_one supervisor`, 'simple_one_for_one');
+    const slot = this.#slots.find((s) => s.spec.id === id);
+    if (!slot) throw new SupervisorError(`no child '${id}' in this supervisor`, 'not_found');
+    if (slot.child) throw new SupervisorError(`child '${id}' is running; terminate it first`, 'running');
+    return slot;
   }
 
   /** Stops every child (last first) and exits. */
@@ -113,12 +229,14 @@ export class Supervisor extends EventEmitter<{
     checkChildSpecs(children);
     checkOptions(options);
     if (this.status === 'dead') throw new Error('the supervisor is not running');
+    const before = this.#options;
+    const next = withDefaults(options);
+    if (this.#simple || next.strategy === 'simple_one_for_one') return this.#changeTemplate(children, next);
     const diff = diffChildSpecs(
       this.#slots.map((s) => s.spec),
       children,
     );
-    const before = this.#options;
-    this.#options = withDefaults(options);
+    this.#options = next;
     const removed = new Set(diff.removed);
     // Last first, as a supervisor stops its children.
     for (const slot of [...this.#slots].reverse()) if (removed.has(slot.spec.id)) this.#stopChild(slot);
@@ -143,8 +261,24 @@ export class Supervisor extends EventEmitter<{
     return { ...diff, options: describeOptionChanges(before, this.#options), failed };
   }
 
+  /** simple_one_for_one's code change (OTP's update_childspec): its dynamic children run on, under the new spec. */
+  #changeTemplate(children: ChildSpec[], next: RestartLimits): SupervisorChange {
+    if (!this.#simple || next.strategy !== 'simple_one_for_one') {
+      throw new TypeError(
+        `supervise: a supervisor cannot change between ${this.#options.strategy} and ${next.strategy} in place; restart it`,
+      );
+    }
+    const spec = onlySpec(children);
+    const diff = diffChildSpecs([this.#template!], [spec]);
+    const options = describeOptionChanges(this.#options, next);
+    this.#template = spec;
+    this.#options = next;
+    for (const slot of this.#slots) slot.spec = spec;
+    return { ...diff, options, failed: [] };
+  }
+
   #start(slot: Slot): void {
-    const child = slot.spec.start();
+    const child = slot.spec.start(...(slot.args ?? []));
     slot.child = child;
     if (child instanceof Supervisor) child.once('exit', (reason) => this.#onChildExit(child, reason));
     else {
@@ -189,7 +323,11 @@ export class Supervisor extends EventEmitter<{
     }
     const restart = slot.spec.restart ?? 'permanent';
     const clean = reason === 'normal' || reason === 'shutdown';
-    if (restart === 'temporary' || (restart === 'transient' && clean)) return;
+    if (restart === 'temporary' || (restart === 'transient' && clean)) {
+      // A dynamic child that ends for good leaves its supervisor (OTP keeps no spec for it).
+      if (this.#simple) this.#slots.splice(index, 1);
+      return;
+    }
     this.#restart(slot);
   }
 
@@ -207,7 +345,7 @@ export class Supervisor extends EventEmitter<{
   #restart(slot: Slot, failure?: string): void {
     // (A slot a code change removed meanwhile is gone for good.)
     if (this.status === 'dead' || slot.child || !this.#slots.includes(slot)) return;
-    if (!this.#allowRestart()) {
+    if (!this.#intensity.allow(this.#options)) {
       const last = failure === undefined ? '' : `; the last restart failed: ${failure}`;
       this.kill({
         error: `reached max restart intensity (${this.#options.intensity} in ${this.#options.period} ms)${last}`,
@@ -216,7 +354,7 @@ export class Supervisor extends EventEmitter<{
     }
     const index = this.#slots.indexOf(slot);
     const affected =
-      this.#options.strategy === 'one_for_one'
+      this.#options.strategy === 'one_for_one' || this.#simple
         ? [slot]
         : this.#options.strategy === 'one_for_all'
           ? this.#slots
@@ -247,24 +385,12 @@ export class Supervisor extends EventEmitter<{
     this.emit('startFailed', slot.spec.id, failure);
     setImmediate(() => this.#restart(slot, failure));
   }
-
-  #allowRestart(): boolean {
-    const now = performance.now();
-    this.#restarts.push(now);
-    while (this.#restarts.length > 0 && now - this.#restarts[0]! > this.#options.period) this.#restarts.shift();
-    return this.#restarts.length <= this.#options.intensity;
-  }
 }
 
-function withDefaults(options: SupervisorOptions): RestartLimits {
-  checkOptions(options);
-  return {
-    strategy: options.strategy ?? 'one_for_one',
-    intensity: options.intensity ?? 3,
-    period: options.period ?? 5000,
-  };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function describeRef(ref: string | Child): string {
+  return typeof ref === 'string'
+    ? `'${ref}'`
+    : ref instanceof Supervisor
+      ? `supervisor ${ref.name ?? ''}`.trim()
+      : ref.id;
 }

@@ -6,7 +6,12 @@
 import type { ServerProcess } from '../server-process';
 import type { Supervisor } from '../supervisor';
 
-export type RestartStrategy = 'one_for_one' | 'one_for_all' | 'rest_for_one';
+/**
+ * Which children a crash restarts: the one (one_for_one), all (one_for_all), or it and those
+ * started after it (rest_for_one). simple_one_for_one: one spec, from which startChild(...args)
+ * starts any number of children, each restarted alone.
+ */
+export type RestartStrategy = 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';
 /** permanent: always restarted; transient: only after a crash; temporary: never. */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
 
@@ -16,7 +21,8 @@ export type Child = ServerProcess | Supervisor;
 export interface ChildSpec {
   /** Names the child within its supervisor; unique among its siblings. */
   id: string;
-  start(): Child;
+  /** Starts the child; under simple_one_for_one, with the arguments given to startChild. */
+  start(...args: unknown[]): Child;
   restart?: RestartType;
 }
 
@@ -32,7 +38,7 @@ export interface SupervisorOptions {
   period?: number;
 }
 
-const STRATEGIES: readonly string[] = ['one_for_one', 'one_for_all', 'rest_for_one'];
+const STRATEGIES: readonly string[] = ['one_for_one', 'one_for_all', 'rest_for_one', 'simple_one_for_one'];
 const RESTART_TYPES: readonly string[] = ['permanent', 'transient', 'temporary'];
 
 /** Throws a TypeError naming the first thing wrong with `children` (OTP's check_childspecs). */
@@ -113,4 +119,39 @@ export function describeOptionChanges(before: RestartLimits, after: RestartLimit
     if (before[key] !== after[key]) changes.push(`${key} ${before[key]} → ${after[key]}`);
   }
   return changes;
+}
+
+/** Its options with the defaults filled in (3 restarts in 5 s, one_for_one). */
+export function withDefaults(options: SupervisorOptions): RestartLimits {
+  checkOptions(options);
+  return {
+    strategy: options.strategy ?? 'one_for_one',
+    intensity: options.intensity ?? 3,
+    period: options.period ?? 5000,
+  };
+}
+
+/** A simple_one_for_one supervisor's one spec (OTP refuses any other count). */
+export function onlySpec(children: ChildSpec[]): ChildSpec {
+  if (children.length !== 1) {
+    throw new TypeError(`supervise: simple_one_for_one takes exactly one child spec, not ${children.length}`);
+  }
+  return children[0]!;
+}
+
+/** One child, as `whichChildren` reports it (OTP's which_children). */
+export interface ChildInfo {
+  /** The spec's id; undefined for a simple_one_for_one child, as in OTP. */
+  id: string | undefined;
+  /** Undefined when not running (terminated, or a transient or temporary child that ended). */
+  child: Child | undefined;
+  type: 'worker' | 'supervisor';
+}
+
+/** What a supervisor's code change did (see Supervisor.codeChange). */
+export interface SupervisorChange extends SpecDiff {
+  /** The options that changed, as `strategy one_for_one → one_for_all`. */
+  options: string[];
+  /** Added children whose start failed, with the reason: retried as restarts are. */
+  failed: string[];
 }
