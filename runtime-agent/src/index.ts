@@ -14,10 +14,12 @@ export {
   type CodeChangeFrom,
   type ExitReason,
   type From,
+  type Next,
   type ServerDefinition,
   type ServerSpec,
 } from './processes/define-server';
 export { call, cast, send, spawn, stop, whereis, type ProcessRef } from './processes/process-table';
+export { continueWith, reply, type Continue } from './processes/callback-results';
 export { ProcessError, type ServerProcess } from './processes/server-process';
 export {
   Supervisor,

@@ -461,8 +461,8 @@ export interface ProcessStatusResult {
   suspendedBy: ('sys' | 'upgrade')[];
   /** Its init has returned. */
   initialized: boolean;
-  /** What its running handler is handling, when one runs. */
-  handling?: 'init' | 'call' | 'cast' | 'info';
+  /** What its running handler is handling, when one runs (`continue`: its handleContinue). */
+  handling?: 'init' | 'call' | 'cast' | 'info' | 'continue';
 }
 /** Sent by a client to read a process's status (sys:get_status): its info, state and suspension. */
 export const status = new RequestType<ProcessParams, ProcessStatusResult, void>('agent/status');
