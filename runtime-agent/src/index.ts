@@ -21,15 +21,16 @@ export {
 export { call, cast, send, spawn, stop, whereis, type ProcessRef } from './processes/process-table';
 export { continueWith, reply, type Continue } from './processes/callback-results';
 export { ProcessError, type ServerProcess } from './processes/server-process';
-export {
-  Supervisor,
-  SupervisorError,
-  type Child,
-  type ChildInfo,
-  type ChildSpec,
-  type RestartStrategy,
-  type RestartType,
-  type SupervisorChange,
-  type SupervisorOptions,
-} from './processes/supervisor';
+export { Supervisor, SupervisorError } from './processes/supervisor';
+export type {
+  Child,
+  ChildInfo,
+  ChildSpec,
+  RestartStrategy,
+  RestartType,
+  SupervisorChange,
+  SupervisorOptions,
+} from './processes/supervision/child-specs';
+export type { ChildCounts } from './processes/supervision/which-children';
+export type { Shutdown } from './processes/supervision/shutdown';
 export { supervise, whereisSupervisor } from './processes/supervision/trees';

@@ -21,20 +21,12 @@ import {
   type SupervisorChange,
   type SupervisorOptions,
 } from './supervision/child-specs';
-import { SupervisorError, messageOf } from './supervision/errors';
+import { SupervisorError, describeRef, messageOf } from './supervision/errors';
+import { countChildren, whichChildren, type ChildCounts } from './supervision/which-children';
 import { RestartIntensity } from './supervision/intensity';
+import { DEFAULT_SHUTDOWN_MS, shutdownProcess } from './supervision/shutdown';
 
 export { SupervisorError } from './supervision/errors';
-export type {
-  Child,
-  ChildInfo,
-  ChildSpec,
-  SupervisorChange,
-  RestartLimits,
-  RestartStrategy,
-  RestartType,
-  SupervisorOptions,
-} from './supervision/child-specs';
 
 interface Slot {
   spec: ChildSpec;
@@ -130,9 +122,10 @@ export class Supervisor extends EventEmitter<{
   /**
    * OTP's terminate_child: stops the child (as a shutdown, not a crash: nothing restarts it)
    * and keeps its spec for restartChild, except a temporary child's. Under simple_one_for_one,
-   * takes the child itself, and forgets it.
+   * takes the child itself, and forgets it. Resolves once the child is down: a handler it is
+   * running gets until the spec's `shutdown` to finish (see supervision/shutdown.ts).
    */
-  terminateChild(idOrChild: string | Child): void {
+  terminateChild(idOrChild: string | Child): Promise<void> {
     this.#alive();
     const slot = this.#slots.find((s) =>
       typeof idOrChild === 'string' ? s.spec.id === idOrChild : s.child === idOrChild,
@@ -140,8 +133,9 @@ export class Supervisor extends EventEmitter<{
     if (!slot || (this.#simple && typeof idOrChild === 'string')) {
       throw new SupervisorError(`no child ${describeRef(idOrChild)} in this supervisor`, 'not_found');
     }
-    this.#stopChild(slot);
+    const down = this.#shutdownChild(slot);
     if (this.#simple || slot.spec.restart === 'temporary') this.#slots.splice(this.#slots.indexOf(slot), 1);
+    return down;
   }
 
   /** OTP's restart_child: starts a terminated child's spec again ('running' if it runs). */
@@ -163,23 +157,12 @@ export class Supervisor extends EventEmitter<{
 
   /** OTP's which_children: every child spec with its running child, in start order. */
   whichChildren(): ChildInfo[] {
-    return this.#slots.map((s) => ({
-      id: this.#simple ? undefined : s.spec.id,
-      child: s.child,
-      type: s.child instanceof Supervisor ? 'supervisor' : 'worker',
-    }));
+    return whichChildren(this.#slots, this.#simple);
   }
 
   /** OTP's count_children: specs, running children, and of those the supervisors and the workers. */
-  countChildren(): { specs: number; active: number; supervisors: number; workers: number } {
-    const running = this.#slots.filter((s) => s.child !== undefined);
-    const supervisors = running.filter((s) => s.child instanceof Supervisor).length;
-    return {
-      specs: this.#simple ? 1 : this.#slots.length,
-      active: running.length,
-      supervisors,
-      workers: running.length - supervisors,
-    };
+  countChildren(): ChildCounts {
+    return countChildren(whichChildren(this.#slots, this.#simple), this.#simple);
   }
 
   #alive(): void {
@@ -208,7 +191,19 @@ export class Supervisor extends EventEmitter<{
     return slot;
   }
 
-  /** Stops every child (last first) and exits. */
+  /**
+   * Stops every child, last first, each by its spec's shutdown (a running handler may finish
+   * first, see supervision/shutdown.ts), and exits with 'shutdown' once all are down: OTP's
+   * orderly stop of a supervisor. Nothing is restarted meanwhile.
+   */
+  async stop(): Promise<void> {
+    if (this.status === 'dead') return;
+    this.status = 'dead';
+    for (const slot of [...this.#slots].reverse()) await this.#shutdownChild(slot);
+    this.emit('exit', 'shutdown');
+  }
+
+  /** Stops every child at once (last first) and exits. */
   kill(reason: ExitReason = 'shutdown'): void {
     if (this.status === 'dead') return;
     this.status = 'dead';
@@ -293,13 +288,32 @@ export class Supervisor extends EventEmitter<{
     }
   }
 
+  /**
+   * Stops a child at once, for a restart by strategy or a kill of the tree: its siblings start
+   * again in this same turn, under the same names. (`brutal_kill`: without its terminate.)
+   */
   #stopChild(slot: Slot): void {
     const child = slot.child;
     slot.child = undefined;
     if (!child || child.status === 'dead') return;
     this.#stopping.add(child);
-    child.kill('shutdown');
+    if (child instanceof Supervisor) child.kill('shutdown');
+    else child.kill(slot.spec.shutdown === 'brutal_kill' ? 'killed' : 'shutdown');
     this.#stopping.delete(child);
+  }
+
+  /** Stops a child by its spec's shutdown: a running handler may finish first (terminateChild, stop). */
+  async #shutdownChild(slot: Slot): Promise<void> {
+    const child = slot.child;
+    slot.child = undefined;
+    if (!child || child.status === 'dead') return;
+    this.#stopping.add(child);
+    try {
+      if (child instanceof Supervisor) await child.stop();
+      else await shutdownProcess(child, slot.spec.shutdown ?? DEFAULT_SHUTDOWN_MS);
+    } finally {
+      this.#stopping.delete(child);
+    }
   }
 
   #onChildExit(child: Child, reason: ExitReason): void {
@@ -385,12 +399,4 @@ export class Supervisor extends EventEmitter<{
     this.emit('startFailed', slot.spec.id, failure);
     setImmediate(() => this.#restart(slot, failure));
   }
-}
-
-function describeRef(ref: string | Child): string {
-  return typeof ref === 'string'
-    ? `'${ref}'`
-    : ref instanceof Supervisor
-      ? `supervisor ${ref.name ?? ''}`.trim()
-      : ref.id;
 }

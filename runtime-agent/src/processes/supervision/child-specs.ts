@@ -5,6 +5,7 @@
  */
 import type { ServerProcess } from '../server-process';
 import type { Supervisor } from '../supervisor';
+import { checkShutdown, type Shutdown } from './shutdown';
 
 /**
  * Which children a crash restarts: the one (one_for_one), all (one_for_all), or it and those
@@ -24,6 +25,12 @@ export interface ChildSpec {
   /** Starts the child; under simple_one_for_one, with the arguments given to startChild. */
   start(...args: unknown[]): Child;
   restart?: RestartType;
+  /**
+   * How long a handler it is running may take to finish when the supervisor terminates it
+   * (terminateChild, stop), in ms (default 5000) or 'infinity'; 'brutal_kill' kills it at once
+   * without terminate (see supervision/shutdown.ts).
+   */
+  shutdown?: Shutdown;
 }
 
 export interface SupervisorOptions {
@@ -55,6 +62,7 @@ export function checkChildSpecs(children: readonly ChildSpec[]): void {
     if (spec.restart !== undefined && !RESTART_TYPES.includes(spec.restart)) {
       throw new TypeError(`supervise: child '${spec.id}' has restart '${String(spec.restart)}'`);
     }
+    checkShutdown(spec.id, spec.shutdown);
   });
 }
 
@@ -109,7 +117,7 @@ export function diffChildSpecs(running: readonly ChildSpec[], next: readonly Chi
  * newest code whatever the text. What changes how the supervisor treats the child is.
  */
 function sameSpec(a: ChildSpec, b: ChildSpec): boolean {
-  return (a.restart ?? 'permanent') === (b.restart ?? 'permanent');
+  return (a.restart ?? 'permanent') === (b.restart ?? 'permanent') && a.shutdown === b.shutdown;
 }
 
 /** `the strategy one_for_one → one_for_all`, for each option that changed. */

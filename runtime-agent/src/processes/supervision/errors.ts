@@ -1,4 +1,5 @@
 /** What supervisors throw and say: OTP's `{error, Reason}` answers as an Error with its reason. */
+import type { Child } from './child-specs';
 
 /** Why a supervisor refused a request (OTP's `{error, Reason}`). */
 export class SupervisorError extends Error {
@@ -9,6 +10,12 @@ export class SupervisorError extends Error {
     super(message);
     this.name = 'SupervisorError';
   }
+}
+
+/** A child as a refusal names it: `'id'`, a process id, or a supervisor's name. */
+export function describeRef(ref: string | Child): string {
+  if (typeof ref === 'string') return `'${ref}'`;
+  return 'id' in ref ? ref.id : `supervisor ${ref.name ?? ''}`.trim();
 }
 
 export function messageOf(error: unknown): string {

@@ -14,8 +14,14 @@
  */
 import { currentFrame } from '../../code-server/live/top-level';
 import { currentCollector, type DefinitionCollector } from '../define-server';
-import { Supervisor, type SupervisorChange } from '../supervisor';
-import { checkChildSpecs, checkOptions, type ChildSpec, type SupervisorOptions } from './child-specs';
+import { Supervisor } from '../supervisor';
+import {
+  checkChildSpecs,
+  checkOptions,
+  type ChildSpec,
+  type SupervisorChange,
+  type SupervisorOptions,
+} from './child-specs';
 
 /** What a version's top level did to supervision trees, until the version is committed or discarded. */
 export interface PendingTrees {
