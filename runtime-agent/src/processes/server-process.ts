@@ -206,7 +206,7 @@ export class ServerProcess {
     // System messages queued behind user messages jump the queue now (OTP's selective receive).
     for (const envelope of this.#mailbox.takeSystem()) this.#system.push(envelope);
     if (this.#current === undefined) this.#runSystem();
-    if (!this.#running) return Promise.resolve();
+    if (!this.#running || this.status === 'dead') return Promise.resolve(); // (a dead one never goes idle)
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
