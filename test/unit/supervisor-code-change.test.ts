@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defineServer, spawn, supervise, type ChildSpec, type ServerProcess } from '../../runtime-agent/src/index';
+import { enterTopLevel, leaveTopLevel } from '../../runtime-agent/src/code-server/live/top-level';
+import { DefinitionCollector, beginDefinitions, endDefinitions } from '../../runtime-agent/src/processes/define-server';
 import { diffChildSpecs } from '../../runtime-agent/src/processes/supervision/child-specs';
+import { commitTrees, discardTrees } from '../../runtime-agent/src/processes/supervision/trees';
 
 const worker = defineServer<number, 'get', number, 'crash'>({
   init: () => 0,
@@ -108,4 +111,50 @@ test('supervise: a name is registered once; a second running tree cannot take it
   const again = supervise(specs(['c']), { name: 'unit.named' });
   assert.equal(again.name, 'unit.named');
   again.kill();
+});
+
+/** Runs `run` as a hot module's top level would run (at startup, or as a load when `loading`). */
+function asTopLevel<T>(file: string, loading: boolean, run: () => T): { result: T; collector: DefinitionCollector } {
+  const collector = new DefinitionCollector(file);
+  beginDefinitions(collector);
+  const frame = enterTopLevel(file, loading);
+  try {
+    return { result: run(), collector };
+  } finally {
+    leaveTopLevel(frame);
+    endDefinitions(collector);
+  }
+}
+
+test('code_change of a tree with a nested supervisor: a load pairs the supervise() call with the tree, not with the supervisor a child spec started', () => {
+  const file = '/virtual/nested-tree.js';
+  const inner = (): ChildSpec => ({ id: 'inner', start: () => supervise(specs(['w'])) });
+  const { result: tree } = asTopLevel(file, false, () => supervise([inner(), ...specs(['a'])]));
+  const nested = tree.child('inner');
+
+  const { result: again, collector } = asTopLevel(file, true, () => supervise([inner(), ...specs(['a', 'b'])]));
+  assert.equal(again, tree, 'the running tree, not a second one');
+  assert.equal(tree.children.length, 2, 'staged: nothing changes before the commit');
+  const committed = commitTrees(collector.trees);
+  assert.deepEqual(committed.ran, ['the supervisor of inner, a updated in place: kept inner, a; started b']);
+  assert.equal(tree.child('inner'), nested);
+  tree.kill();
+});
+
+test('a version that is discarded stops the trees its top level started, and leaves the running ones as they were', () => {
+  const file = '/virtual/discarded-tree.js';
+  const { result: tree } = asTopLevel(file, false, () => supervise(specs(['a'])));
+  const { collector } = asTopLevel(file, true, () => {
+    supervise(specs(['a', 'b'])); // pairs with the running tree: staged only
+    return supervise(specs(['c'])); // a new tree, started now
+  });
+  const started = collector.trees.started[0]!;
+  assert.equal(started.status, 'running');
+  discardTrees(collector.trees);
+  assert.equal(started.status, 'dead');
+  assert.deepEqual(
+    tree.children.map((c) => c.id),
+    ['a'],
+  );
+  tree.kill();
 });

@@ -24,6 +24,7 @@ import {
 import { SupervisorError, describeRef, messageOf } from './supervision/errors';
 import { countChildren, whichChildren, type ChildCounts } from './supervision/which-children';
 import { RestartIntensity } from './supervision/intensity';
+import { whileStartingChild } from './supervision/starting-child';
 import { DEFAULT_SHUTDOWN_MS, shutdownProcess } from './supervision/shutdown';
 
 export { SupervisorError } from './supervision/errors';
@@ -273,7 +274,7 @@ export class Supervisor extends EventEmitter<{
   }
 
   #start(slot: Slot): void {
-    const child = slot.spec.start(...(slot.args ?? []));
+    const child = whileStartingChild(() => slot.spec.start(...(slot.args ?? [])));
     slot.child = child;
     if (child instanceof Supervisor) child.once('exit', (reason) => this.#onChildExit(child, reason));
     else {

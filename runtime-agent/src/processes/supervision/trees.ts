@@ -15,6 +15,7 @@
 import { currentFrame } from '../../code-server/live/top-level';
 import { currentCollector, type DefinitionCollector } from '../define-server';
 import { Supervisor } from '../supervisor';
+import { startingChild } from './starting-child';
 import {
   checkChildSpecs,
   checkOptions,
@@ -167,6 +168,9 @@ interface TopLevel {
 
 /** The hot module's top level running now, if supervise() is called from one. */
 function runningTopLevel(): TopLevel | undefined {
+  // A supervisor a child spec starts belongs to its parent, not to the module: it is upgraded
+  // with its parent's specs, never paired with a supervise() call of the module's top level.
+  if (startingChild()) return undefined;
   const frame = currentFrame();
   const collector = currentCollector();
   if (!frame || collector?.file !== frame.file) return undefined;
