@@ -33,18 +33,24 @@ const callsModule = `
 function add(a, b) { return a + b; }
 const inline = (a, b) => a + b;
 class Adder { add(a, b) { return a + b; } }
+// The same again for the small integers: V8's feedback is per function, so they do not share it.
+function addInt(a, b) { return a + b; }
+const inlineInt = (a, b) => a + b;
+class AdderInt { add(a, b) { return a + b; } }
 exports.add = add;
+exports.addInt = addInt;
 exports.run = (calls, face) => {
   const adder = new Adder();
+  const adderInt = new AdderInt();
   const cases = {
     'local function': () => { let s = 0; for (let i = 0; i < calls; i++) s = add(s, i); return s; },
     'inline arrow': () => { let s = 0; for (let i = 0; i < calls; i++) s = inline(s, i); return s; },
     'class method': () => { let s = 0; for (let i = 0; i < calls; i++) s = adder.add(s, i); return s; },
     'exported, through the face': () => { let s = 0; for (let i = 0; i < calls; i++) s = face.add(s, i); return s; },
-    'local function, small ints': () => { let s = 0; for (let i = 0; i < calls; i++) s = add(s, i) & 1023; return s; },
-    'inline arrow, small ints': () => { let s = 0; for (let i = 0; i < calls; i++) s = inline(s, i) & 1023; return s; },
-    'class method, small ints': () => { let s = 0; for (let i = 0; i < calls; i++) s = adder.add(s, i) & 1023; return s; },
-    'exported, small ints': () => { let s = 0; for (let i = 0; i < calls; i++) s = face.add(s, i) & 1023; return s; },
+    'local function, small ints': () => { let s = 0; for (let i = 0; i < calls; i++) s = addInt(s, i) & 1023; return s; },
+    'inline arrow, small ints': () => { let s = 0; for (let i = 0; i < calls; i++) s = inlineInt(s, i) & 1023; return s; },
+    'class method, small ints': () => { let s = 0; for (let i = 0; i < calls; i++) s = adderInt.add(s, i) & 1023; return s; },
+    'exported, small ints': () => { let s = 0; for (let i = 0; i < calls; i++) s = face.addInt(s, i) & 1023; return s; },
   };
   const result = {};
   for (const [name, run] of Object.entries(cases)) {
