@@ -12,6 +12,7 @@ import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
 import type { HotFileRules } from './code-server/hot-files';
 import { CodeServer, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
+import { warmLiveCode } from './code-server/live/warm-up';
 import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
@@ -119,6 +120,8 @@ export class Agent {
   }
 
   #serve(connection: MessageConnection): void {
+    // A client that connects will load code: the first load's code paths run now, not in it.
+    setImmediate(warmLiveCode);
     let initialized = false;
     connection.onClose(() => this.#connections.delete(connection));
 

@@ -34,6 +34,7 @@ import {
   type StateTypes,
 } from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
+import { warmOnFirstAgent } from './warm-up';
 import { inFile, loadErrorDiagnostics, stateChangeDiagnostic } from './diagnostics';
 import * as ext from '../shared/lsp-extensions';
 
@@ -161,6 +162,7 @@ export class HotpatchServer {
       log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
     });
     this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));
+    warmOnFirstAgent(this.#pool, this.#stateTypes, (message) => this.connection.console.log(`[hotpatch] ${message}`));
     this.#pool.start();
     this.#pipeline = new SavePipeline({
       clients: () => this.#clients(),
