@@ -12,6 +12,7 @@ import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
 import type { HotFileRules } from './code-server/hot-files';
 import { CodeServer, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
+import { warmLiveCode } from './code-server/live/warm-up';
 import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
@@ -19,6 +20,7 @@ import { esmHooksNeeded } from './esm-hooks-needed';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import * as protocol from './protocol';
 import { describeProcess } from './processes/inspect';
+import { NotPurgedError, checkOldCode } from './processes/purge-choice';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler, UnknownPlanError, UpgradeFailure } from './processes/release-handler';
 import { describeReason, type ServerProcess } from './processes/server-process';
@@ -118,6 +120,8 @@ export class Agent {
   }
 
   #serve(connection: MessageConnection): void {
+    // A client that connects will load code: the first load's code paths run now, not in it.
+    setImmediate(warmLiveCode);
     let initialized = false;
     connection.onClose(() => this.#connections.delete(connection));
 
@@ -175,8 +179,16 @@ export class Agent {
       // One load at a time: each is a patch against the version the previous one made current.
       const load = this.#loads.then(async () => {
         const started = performance.now();
+        checkOldCode(this.codeServer, params.file, params.purge);
         const prepared = await this.codeServer.prepare(params.file, params.code, params.source, params.origin);
         await this.codeServer.settle(prepared);
+        try {
+          // Again: a process may have entered the old code while the version was evaluated.
+          checkOldCode(this.codeServer, params.file, params.purge);
+        } catch (error) {
+          this.codeServer.discard(prepared);
+          throw error;
+        }
         const { evaluateMs, ...result } = this.codeServer.commit(prepared);
         for (const rebuilt of await this.codeServer.rebuildRoutes(params.origin ?? 'protocol')) {
           result.report.ran.push(...rebuilt.ran);
@@ -205,7 +217,7 @@ export class Agent {
       }),
     );
     handle(protocol.commit, protocol.CommitParams, (params) =>
-      this.releaseHandler.commit(params.plan, params.suspendTimeoutMs),
+      this.releaseHandler.commit(params.plan, params.suspendTimeoutMs, params.purge),
     );
     handle(protocol.abort, protocol.PlanParams, (params) => ({ aborted: this.releaseHandler.abort(params.plan) }));
     handle(protocol.rollback, protocol.RollbackParams, (params) => {
@@ -213,7 +225,7 @@ export class Agent {
       for (const file of params.files) {
         if (!this.codeServer.version(file, 'old')) throw new NoOldVersionError(file);
       }
-      return this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs);
+      return this.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs, params.purge);
     });
     handle(protocol.processes, protocol.ProcessesParams, (params) => ({
       processes: this.processes.list(params.file).map((p) => this.#describe(p)),
@@ -242,6 +254,7 @@ function toResponseError(error: unknown): ResponseError<unknown> {
   if (error instanceof SoftPurgeRefusedError) {
     return new ResponseError(code.SoftPurgeRefused, error.message, { processes: error.processes.map((p) => p.id) });
   }
+  if (error instanceof NotPurgedError) return new ResponseError(code.NotPurged, error.message);
   if (error instanceof UnknownPlanError) return new ResponseError(code.UnknownPlan, error.message);
   if (error instanceof UpgradeFailure) return new ResponseError(code.UpgradeFailed, error.message, error.data);
   const message = error instanceof Error ? error.message : String(error);

@@ -14,16 +14,23 @@ export {
   type CodeChangeFrom,
   type ExitReason,
   type From,
+  type Next,
   type ServerDefinition,
   type ServerSpec,
 } from './processes/define-server';
 export { call, cast, send, spawn, stop, whereis, type ProcessRef } from './processes/process-table';
+export { continueWith, reply, type Continue } from './processes/callback-results';
 export { ProcessError, type ServerProcess } from './processes/server-process';
-export {
-  supervise,
-  Supervisor,
-  type ChildSpec,
-  type RestartStrategy,
-  type RestartType,
-  type SupervisorOptions,
-} from './processes/supervisor';
+export { Supervisor, SupervisorError } from './processes/supervisor';
+export type {
+  Child,
+  ChildInfo,
+  ChildSpec,
+  RestartStrategy,
+  RestartType,
+  SupervisorChange,
+  SupervisorOptions,
+} from './processes/supervision/child-specs';
+export type { ChildCounts } from './processes/supervision/which-children';
+export type { Shutdown } from './processes/supervision/shutdown';
+export { supervise, whereisSupervisor } from './processes/supervision/trees';

@@ -91,6 +91,8 @@ export const AgentErrorCode = {
   UpgradeInProgress: -32017,
   /** agent/suspend: the running handler did not finish within `timeoutMs`; the process was left running. */
   SuspendTimeout: -32018,
+  /** agent/load with `purge: 'not_purged'`: the module still has an old version (OTP's code:load_file `not_purged`). */
+  NotPurged: -32019,
 } as const;
 
 /** `error.data` of a LoadFailed error: what failed and where, in the code that was sent. */
@@ -215,7 +217,7 @@ export interface LoadReport {
   mode: 'patched' | 'reloaded';
   /** Top-level statements not run again. */
   kept: number;
-  /** Statements that ran, as `line N: text`. */
+  /** Statements that ran, as `line N: text`, and supervision trees their supervise() calls updated in place. */
   ran: string[];
   /** Module variables whose changed initializer gave them a new value. */
   rebound: string[];
@@ -282,6 +284,13 @@ export const LoadParams = z.strictObject({
   /** The original source text (e.g. the .ts file) kept for diffs and type analysis; defaults to `code`. */
   source: z.string().optional(),
   origin: Origin.default('protocol'),
+  /**
+   * What to do with the module's old version, which this load purges: `brutal` (default, OTP's
+   * purge) kills the processes still running it; `soft` (soft_purge) refuses the load at once
+   * (SoftPurgeRefused, naming them) while any does; `not_purged` (code:load_file) refuses it
+   * (NotPurged) while there is an old version at all.
+   */
+  purge: z.enum(['brutal', 'soft', 'not_purged']).optional(),
 });
 export type LoadParams = z.input<typeof LoadParams>;
 export interface LoadResult {
@@ -380,10 +389,20 @@ export type PrepareParams = z.input<typeof PrepareParams>;
  */
 export const prepare = new RequestType<PrepareParams, UpgradePlan, void>('agent/prepare');
 
+/**
+ * An upgrade's purge choice for processes whose handler is still running when it suspends
+ * them (they run code that becomes old): instead of waiting `suspendTimeoutMs` for them,
+ * `soft` refuses the upgrade at once, naming them, and `brutal` kills them (their supervisors
+ * start them again, on the new code once it is current).
+ */
+export const UpgradePurge = z.enum(['soft', 'brutal']);
+export type UpgradePurge = z.infer<typeof UpgradePurge>;
+
 export const CommitParams = z.strictObject({
   plan: z.string().max(100),
   /** How long to wait for running handlers to finish before giving up. Default 5000 ms. */
   suspendTimeoutMs: z.number().int().min(1).max(600_000).default(5000),
+  purge: UpgradePurge.optional(),
 });
 export type CommitParams = z.input<typeof CommitParams>;
 /**
@@ -406,6 +425,7 @@ export const RollbackParams = z.strictObject({
   files: z.array(z.string().min(1).max(4096)).min(1).max(1000),
   extra: z.unknown().optional(),
   suspendTimeoutMs: z.number().int().min(1).max(600_000).default(5000),
+  purge: UpgradePurge.optional(),
 });
 export type RollbackParams = z.input<typeof RollbackParams>;
 /**
@@ -461,8 +481,8 @@ export interface ProcessStatusResult {
   suspendedBy: ('sys' | 'upgrade')[];
   /** Its init has returned. */
   initialized: boolean;
-  /** What its running handler is handling, when one runs. */
-  handling?: 'init' | 'call' | 'cast' | 'info';
+  /** What its running handler is handling, when one runs (`continue`: its handleContinue). */
+  handling?: 'init' | 'call' | 'cast' | 'info' | 'continue';
 }
 /** Sent by a client to read a process's status (sys:get_status): its info, state and suspension. */
 export const status = new RequestType<ProcessParams, ProcessStatusResult, void>('agent/status');

@@ -3,10 +3,18 @@
  * didSave notification leaving the client to the server's patch report, which it sends once
  * every agent has committed. For a 100-line and a 500-line module, into one agent and into
  * four instances of the same app (one two-phase transaction). Figures only, no assertions.
+ *
+ * The first save after the server started is shown on its own, next to issue 13's goal
+ * (every save ≤ 25 ms p50 at debounce 0, the first included). It is made once the server
+ * has said its state-type analysis is ready (it warms up when an agent connects), or after
+ * WARM_UP_WAIT_MS if it never says so: a user's first save comes seconds after the app
+ * connected, not in the same millisecond.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from '../helpers/app';
 import { LspSession } from '../helpers/lsp';
+import { fixturesDir, tmpRoot } from '../helpers/paths';
 import { payloadModule } from '../helpers/versions';
 import { waitFor } from '../helpers/wait';
 import { treeRequest } from '../../extension/src/shared/lsp-extensions';
@@ -14,11 +22,34 @@ import { percentile } from './stats';
 
 const SAVES = 60;
 const WARM = 10;
+const WARM_UP_WAIT_MS = 5000;
+/** Issue 13's goal for a save through the language server, the first included (ms, p50). */
+const SAVE_GOAL_MS = 25;
 
-async function measure(agents: number, lines: number): Promise<{ p50: number; p99: number; server: number }> {
-  const first = await App.start('cjs', { fixture: 'leak-cjs' });
+interface Figures {
+  first: number;
+  p50: number;
+  p99: number;
+  server: number;
+}
+
+/**
+ * The leak-cjs app with its payload already `lines` long, so that the first save is an edit
+ * like the others (from the fixture's few lines, it would add every function).
+ */
+function fixtureWithPayload(lines: number): string {
+  mkdirSync(tmpRoot, { recursive: true });
+  const dir = mkdtempSync(join(tmpRoot, 'bench-lsp-fixture-'));
+  cpSync(join(fixturesDir, 'apps', 'leak-cjs'), dir, { recursive: true });
+  writeFileSync(join(dir, 'payload.js'), payloadModule(1, { lines }));
+  return dir;
+}
+
+async function measure(agents: number, lines: number): Promise<Figures> {
+  const fixture = fixtureWithPayload(lines);
+  const first = await App.start('cjs', { fixture });
   const others = await Promise.all(
-    Array.from({ length: agents - 1 }, () => App.start('cjs', { fixture: 'leak-cjs', instanceOf: first })),
+    Array.from({ length: agents - 1 }, () => App.start('cjs', { fixture, instanceOf: first })),
   );
   const lsp = await LspSession.start(first.discoveryDir);
   try {
@@ -28,35 +59,46 @@ async function measure(agents: number, lines: number): Promise<{ p50: number; p9
       return seen.filter((a) => a.state === 'connected' && a.modules.some((m) => m.file === file)).length === agents;
     });
     await lsp.open(file, readFileSync(file, 'utf8'));
+    await waitFor(
+      'the state-type analysis ready',
+      () => lsp.log.some((l) => /state types (ready|could not)/.test(l)),
+      WARM_UP_WAIT_MS,
+    ).catch(() => undefined);
     const wall: number[] = [];
     const server: number[] = [];
+    let firstSave = NaN;
     for (let n = 2; n < 2 + WARM + SAVES; n++) {
       const text = payloadModule(n, { lines });
       writeFileSync(file, text);
       const started = performance.now();
       const report = await lsp.save(file, text);
       if (report.outcome !== 'loaded') throw new Error(`save ${n}: ${report.outcome}: ${report.lines.join('; ')}`);
+      if (n === 2) firstSave = performance.now() - started;
       if (n >= 2 + WARM) {
         wall.push(performance.now() - started);
         server.push(report.ms ?? NaN);
       }
     }
-    return { p50: percentile(wall, 50), p99: percentile(wall, 99), server: percentile(server, 50) };
+    return { first: firstSave, p50: percentile(wall, 50), p99: percentile(wall, 99), server: percentile(server, 50) };
   } finally {
     await lsp.stop();
     for (const app of others) await app.stop();
     await first.stop();
+    rmSync(fixture, { recursive: true, force: true });
   }
 }
 
 async function main(): Promise<void> {
-  console.log(`\nSave-to-live through the language server (debounce 0, ${SAVES} saves after ${WARM} warm-up)\n`);
-  console.log('agents  module     save→live p50  p99        server-side p50');
+  console.log(`\nSave-to-live through the language server (debounce 0, ${SAVES} saves after ${WARM} warm-up)`);
+  console.log(`goal: every save ≤ ${SAVE_GOAL_MS} ms p50, the first save after the server started included\n`);
+  console.log('agents  module     first save  save→live p50  p99        server-side p50  goal');
+  const ms = (value: number, width: number): string => `${value.toFixed(2)} ms`.padStart(width);
   for (const agents of [1, 4]) {
     for (const lines of [100, 500]) {
       const r = await measure(agents, lines);
+      const meets = r.first <= SAVE_GOAL_MS && r.p50 <= SAVE_GOAL_MS ? 'meets' : 'misses';
       console.log(
-        `${String(agents).padEnd(6)}  ${`${lines} lines`.padEnd(9)}  ${`${r.p50.toFixed(2)} ms`.padStart(13)}  ${`${r.p99.toFixed(2)} ms`.padStart(9)}  ${`${r.server.toFixed(2)} ms`.padStart(15)}`,
+        `${String(agents).padEnd(6)}  ${`${lines} lines`.padEnd(9)}  ${ms(r.first, 10)}  ${ms(r.p50, 13)}  ${ms(r.p99, 9)}  ${ms(r.server, 15)}  ${meets}`,
       );
     }
   }

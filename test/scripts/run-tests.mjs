@@ -4,7 +4,7 @@
 // scripts/vscode-test/setup.mjs first; the root's npm test runs it after the extension-host suite.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const testRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,8 +22,8 @@ const files = (
       )
 ).map((f) => relative(testRoot, join(testRoot, f)));
 
-// UI tests each start a code-server and a browser: one file at a time.
-const concurrency = files.every((f) => f.startsWith('ui')) ? 1 : 2;
+// Each UI test file runs its own code-server and Chromium: one at a time.
+const concurrency = files.every((f) => f.startsWith(`ui${sep}`) || f.startsWith('ui/')) ? 1 : 2;
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],

@@ -32,6 +32,14 @@ const cases: Record<string, [string, string]> = {
     'const a = x => x;\nconst b = async x => x;\nconst c = () => 1;\nconst d = async () => 1;\nconst e = (p, q) => { return p; };\nsetTimeout(y => y, 1);',
     'const a = x => x + 1;\nconst b = async x => x + 1;\nconst c = () => 2;\nconst d = async () => 2;\nconst e = (p, q) => { return q; };\nsetTimeout(y => y + 1, 1);',
   ],
+  'sloppy functions of every parameter form (an unused rest parameter unmaps their arguments)': [
+    'function f(a, b,) { return a; }\nfunction g() { return 1; }\nfunction h(a) { return arguments[0]; }\nfunction k(a, a) { return a; }\nconst o = { m(a) { return a; }, get x() { return 1; }, set x(v) {} };',
+    'function f(a, b,) { return b; }\nfunction g() { return 2; }\nfunction h(a) { return arguments[1]; }\nfunction k(a, a) { return 1; }\nconst o = { m(a) { return 2; }, get x() { return 2; }, set x(v) { this.v = v; } };',
+  ],
+  'functions whose parameters a closure uses (no rest parameter), an arrow without parentheses among them': [
+    'function outer(x) { const mk = app => () => app + x; return mk; }\nconst plugin = (fastify, opts) => { fastify.get("/", () => opts); };',
+    'function outer(x) { const mk = app => () => app + x + 1; return mk; }\nconst plugin = (fastify, opts) => { fastify.get("/", () => [opts]); };',
+  ],
   'generators and getters': [
     'function* ids() { yield 1; }\nconst box = { get size() { return 1; }, *each() { yield 1; } };',
     'function* ids() { yield 2; }\nconst box = { get size() { return 2; }, *each() { yield 2; } };',

@@ -460,7 +460,7 @@ test('handleCall returning something other than { reply, state } crashes with a 
   });
   for (const message of ['number', 'undefined', 'reply only'] as const) {
     const p = spawn(sloppy);
-    const problem = `handleCall of ${p.id} must return { reply, state }`;
+    const problem = `handleCall of ${p.id} must return { reply, state } or { noreply: true, state }`;
     await rejectsWith(call(p, message), 'exit', `${p.id} crashed handling the call: ${problem}`);
     assert.deepEqual(p.exitReason, { error: `handling a call failed: ${problem}` }, message);
     assert.equal(p.state, 0, `${message}: the state is left as it was`);

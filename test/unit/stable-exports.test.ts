@@ -136,6 +136,28 @@ test('esbuild-style getter exports get a fresh face', () => {
   assert.equal((m.face.greet as () => string)(), 'v1');
 });
 
+test('an export read through a getter (a live binding) follows what the module assigns, without a load', () => {
+  let greet = (): string => 'v1';
+  const raw = {};
+  Object.defineProperty(raw, 'greet', { get: () => greet, enumerable: true });
+  const m = moduleWith(raw);
+  const captured = m.face.greet as () => string;
+  greet = () => 'assigned';
+  assert.equal(captured(), 'assigned');
+});
+
+test('a trampoline passes on every argument, and new with its new.target', () => {
+  const m = moduleWith({ count: (...args: unknown[]) => args.length, Made: function Made() {} });
+  const count = m.face.count as (...args: unknown[]) => number;
+  assert.equal(count(), 0);
+  assert.equal(count(1, 2, 3, 4, 5), 5);
+  m.load({ count: (...args: unknown[]) => args.length * 10, Made: function Made() {} });
+  assert.equal(count(1, 2), 20, 'the load that gave another function is followed at once');
+  const Made = m.face.Made as unknown as new () => object;
+  class Sub extends Made {}
+  assert.ok(new Sub() instanceof Sub);
+});
+
 test('isClass tells classes from functions', () => {
   assert.equal(isClass(class {}), true);
   assert.equal(

@@ -206,8 +206,10 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     return this.#request(protocol.prepare, params, this.requestTimeoutMs * 3);
   }
 
-  commit(plan: string, suspendTimeoutMs?: number): Promise<protocol.CommitResult> {
-    return this.#request(protocol.commit, { plan, suspendTimeoutMs }, this.#withSuspend(suspendTimeoutMs));
+  /** `purge`: refuse at once (`soft`) or kill (`brutal`) processes still in a handler, instead of waiting for them. */
+  commit(plan: string, suspendTimeoutMs?: number, purge?: protocol.UpgradePurge): Promise<protocol.CommitResult> {
+    const params: protocol.CommitParams = { plan, suspendTimeoutMs, ...(purge ? { purge } : {}) };
+    return this.#request(protocol.commit, params, this.#withSuspend(suspendTimeoutMs));
   }
 
   async abort(plan: string): Promise<boolean> {

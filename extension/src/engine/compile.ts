@@ -120,6 +120,11 @@ export async function compileModule(
   }
 }
 
+/** Starts esbuild's service, which its first transform spawns (0.1–0.6 s), before a save needs it. */
+export async function warmCompiler(): Promise<void> {
+  await transform('', { loader: 'ts', logLevel: 'silent' });
+}
+
 /**
  * What tsx gives esbuild besides the format: names kept (`__name(f, "f")`), whitespace
  * minified (which also drops optional parentheses and semicolons), the project's tsconfig.

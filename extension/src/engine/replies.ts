@@ -135,7 +135,7 @@ export const resultSchemas = {
     state: z.unknown(),
     suspendedBy: z.array(z.enum(['sys', 'upgrade'])),
     initialized: z.boolean(),
-    handling: z.enum(['init', 'call', 'cast', 'info']).optional(),
+    handling: z.enum(['init', 'call', 'cast', 'info', 'continue']).optional(),
   }) satisfies z.ZodType<protocol.ProcessStatusResult>,
 } satisfies Record<string, z.ZodType>;
 

@@ -59,6 +59,8 @@ export interface StateTypes {
   typeDependents?(typeFile: string, candidates: readonly string[]): string[];
   /** Analyse with this text for `fileName` (a type file's previous or new text); undefined: the disk's. */
   setDocument?(fileName: string, text: string | undefined): void;
+  /** Builds ahead what the first analysis would build on a save (seconds): when an agent connects. */
+  warm?(): void;
 }
 
 /** A server or holder whose state type changed with no codeChange to convert running states. */

@@ -6,13 +6,16 @@ import {
   diffField,
   diffShapes,
   isTypeOnlySource,
+  mayHoldState,
   typeDependents,
 } from './state-types';
 
 export function createStateTypes(): StateTypes {
   const analyzer = new StateTypeAnalyzer();
   return {
-    analyze: (file, text) => [...analyzer.analyze(file, text), ...analyzer.analyzeHolders(file, text)],
+    // A module whose syntax declares no state is not analysed (see may-hold-state.ts).
+    analyze: (file, text) =>
+      mayHoldState(file, text) ? [...analyzer.analyze(file, text), ...analyzer.analyzeHolders(file, text)] : [],
     diff: diffShapes,
     fieldChanges: (old, next) => {
       if (old.shape.type !== 'object' || next.shape.type !== 'object') return [];
@@ -31,5 +34,6 @@ export function createStateTypes(): StateTypes {
     isTypeOnly: isTypeOnlySource,
     typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
+    warm: () => analyzer.warm(),
   };
 }

@@ -37,6 +37,7 @@ import {
   type StateTypes,
 } from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
+import { warmOnFirstAgent } from './warm-up';
 import { fileDiagnostic, inFile, loadErrorDiagnostics, stateChangeDiagnostic } from './diagnostics';
 import { loadOnSaveMode, type LoadOnSave } from '../shared/load-on-save';
 import { SaveScheduler } from './save-scheduler';
@@ -198,6 +199,7 @@ export class HotpatchServer {
       log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
     });
     this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));
+    warmOnFirstAgent(this.#pool, this.#stateTypes, (message) => this.connection.console.log(`[hotpatch] ${message}`));
     this.#pool.start();
     this.#pipeline = new SavePipeline({
       clients: () => this.#clients(),

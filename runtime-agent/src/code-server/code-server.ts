@@ -39,6 +39,8 @@ import {
   type PreparedVersion,
 } from './module-version';
 import { installLiveVersion } from './live/install';
+import { forgetRemovedStatement } from './live/match';
+import { commitTrees, discardTrees } from '../processes/supervision/trees';
 import { emptyReport } from './live/patch';
 import { adaptFramework, statementsRegistering } from './live/registrations';
 import { rebuildRoutes, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
@@ -262,6 +264,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       );
       version.live = evaluated.live;
       version.guard = guard;
+      version.trees = evaluated.trees;
       if (!evaluated.live) version.notes.push(wholeModuleNote(this.#live.problems.splice(0)));
       return { module, version, evaluateMs };
     } catch (error) {
@@ -319,6 +322,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   discard(prepared: PreparedVersion): void {
     const { module, version } = prepared;
     version.retire([]);
+    discardTrees(version.trees);
     if (version.live && module.live && module.current.live)
       this.#live.forget(module.live, version.live, module.current.live);
   }
@@ -341,6 +345,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const exported = new Set(exportNames(module.face));
     module.old = module.current;
     module.current = version;
+    this.#commitTrees(module.old, version, warnings);
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
     const added = exportNames(module.face).filter((n) => !exported.has(n));
     // Only when exports were added: the scan reads every registration of the app. Routes built
@@ -357,6 +362,27 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const info = module.info();
     this.emit('moduleLoaded', info);
     return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
+  }
+
+  /**
+   * Supervision trees the new version's supervise() calls update in place (OTP's
+   * supervisor:code_change, see processes/supervision/trees.ts): applied now that its code is
+   * current, so the children it starts run it. A tree carried over is not a removed statement.
+   */
+  #commitTrees(old: ModuleVersion, version: ModuleVersion, warnings: string[]): void {
+    const trees = commitTrees(version.trees);
+    warnings.push(...trees.warnings);
+    const report = version.live?.report;
+    if (!report) {
+      version.trees.ran.push(...trees.ran);
+      return;
+    }
+    report.ran.push(...trees.ran);
+    for (const statement of trees.updated) {
+      const index = old.live?.scope.statementIds.indexOf(statement) ?? -1;
+      const line = index >= 0 ? old.live?.digest.statements[index]?.line : undefined;
+      if (line !== undefined) forgetRemovedStatement(report, line);
+    }
   }
 
   /** The statements that registered one of the module's exported functions (`names`) as a route or middleware. */
@@ -412,7 +438,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
 function reportOf(file: string, version: ModuleVersion): LoadReport {
   const patched = version.live?.report;
   if (patched) return { file, mode: 'patched', ...patched };
-  return { file, mode: 'reloaded', ...emptyReport(version.notes) };
+  return { file, mode: 'reloaded', ...emptyReport(version.notes), ran: version.trees.ran };
 }
 
 /** Why a load evaluated the whole module again, said as a warning: its module state started over. */

@@ -18,6 +18,7 @@ import {
   endDefinitions,
   type ServerDefinition,
 } from '../processes/define-server';
+import type { PendingTrees } from '../processes/supervision/trees';
 import { BudgetExceeded, runWithinBudget, topLevelBudget } from './budget';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { captureTimers, type OwnedTimers } from './timer-ownership';
@@ -61,6 +62,8 @@ export interface Evaluated {
   timers: OwnedTimers;
   /** Servers its top level defined, by key. */
   servers: Map<string, ServerDefinition>;
+  /** What its top level's supervise() calls did to supervision trees (processes/supervision/trees.ts). */
+  trees: PendingTrees;
 }
 
 /**
@@ -72,14 +75,14 @@ export function captureTopLevel<T>(
   evaluate: () => T,
   /** A version being loaded, not the app's own startup. */
   loading = false,
-): { result: T; timers: OwnedTimers; servers: Map<string, ServerDefinition> } {
+): { result: T; timers: OwnedTimers; servers: Map<string, ServerDefinition>; trees: PendingTrees } {
   const collector = new DefinitionCollector(file);
   beginDefinitions(collector);
   const frame = enterTopLevel(file, loading);
   try {
     // A loading version's timers are held until it is committed (see timer-ownership.ts).
     const { result, timers } = captureTimers(evaluate, loading);
-    return { result, timers, servers: collector.definitions };
+    return { result, timers, servers: collector.definitions, trees: collector.trees };
   } finally {
     leaveTopLevel(frame);
     endDefinitions(collector);
@@ -99,7 +102,7 @@ export function evaluateVersion(file: string, code: string, exports?: unknown): 
   module.paths = NodeModule._nodeModulePaths(dirname(file));
   const budgetMs = topLevelBudget();
   try {
-    const { timers, servers } = captureTopLevel(
+    const { timers, servers, trees } = captureTopLevel(
       file,
       () =>
         runWithinBudget(
@@ -109,7 +112,7 @@ export function evaluateVersion(file: string, code: string, exports?: unknown): 
       true,
     );
     module.loaded = true;
-    return { exports: module.exports, timers, servers };
+    return { exports: module.exports, timers, servers, trees };
   } catch (error) {
     if (error instanceof BudgetExceeded) {
       throw new LoadFailure({

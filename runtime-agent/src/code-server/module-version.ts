@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ModuleInfo, Origin, VersionInfo } from '../protocol';
 import type { ServerDefinition } from '../processes/define-server';
+import type { PendingTrees } from '../processes/supervision/trees';
 import { describeWork, type ServerProcess } from '../processes/server-process';
 import type { LiveModule, LiveVersion } from './live';
 import type { CurrentExport } from './stable-exports';
@@ -33,6 +34,8 @@ export class ModuleVersion {
   notes: string[] = [];
   /** Catches what its top level started and fails later, until the version is settled. */
   guard: VersionGuard | undefined;
+  /** What its top level did to running supervision trees, applied when it is committed. */
+  trees: PendingTrees = { updates: [], started: [], ran: [] };
 
   /**
    * Stops what this version's top level started: its timers, then its own `dispose()`. A live

@@ -10,7 +10,10 @@
  * - Any other value is replaced by the new version's value.
  */
 
+import { types } from 'node:util';
 import { usesPrivateNames } from './live/program';
+
+const { isModuleNamespaceObject } = types;
 
 const TRAMPOLINE = Symbol('hotpatch.trampoline');
 
@@ -27,10 +30,75 @@ function isTrampoline(value: unknown): value is Trampoline {
   return typeof value === 'function' && (value as Partial<Trampoline>)[TRAMPOLINE] === true;
 }
 
-/** A function with the original's name and arity that forwards every call (and `new`) to `current()`. */
-export function makeTrampoline(name: string, original: Function, current: CurrentExport): Trampoline {
+/**
+ * Where a trampoline finds the function it calls. V8 inlines a call through a trampoline (and
+ * the function it reaches) only when it can treat that function as a constant: `target` is a
+ * field written once, which its optimizing compiler folds into the calling code, and deoptimizes
+ * that code if the field is ever written with another value. Each link gets a hidden class of
+ * its own (through a prototype of its own), so one export given another function leaves every
+ * other trampoline constant; a load that keeps the function (a live module's, whose functions
+ * forward to their newest bodies themselves) writes nothing. Measured in test/bench/live.ts.
+ */
+interface Link {
+  /** The current version's value of the export, set when the trampoline is made and at each load. */
+  target: unknown;
+  /**
+   * Whether the value is read at every call instead: an export read through a getter or an ES
+   * module namespace is a live binding, which the module's own code may assign at any time.
+   */
+  follows: boolean;
+}
+
+/** A trampoline's link with what refreshes it at each load: what `current` reads, `key` names. */
+interface LinkEntry {
+  link: WeakRef<Link>;
+  key: string | null;
+  current: CurrentExport;
+}
+
+/** The links of every trampoline made for a face, by face: refreshed when the face is updated. */
+const linksByFace = new WeakMap<object, LinkEntry[]>();
+
+function newLink(target: unknown, follows: boolean): Link {
+  const link = Object.create({}) as Link;
+  link.target = target;
+  link.follows = follows;
+  return link;
+}
+
+/** Whether `raw[key]` is a live binding (see Link.follows). */
+function readsLiveBinding(raw: unknown, key: string | null): boolean {
+  if (key === null || raw === null || (typeof raw !== 'object' && typeof raw !== 'function')) return false;
+  if (isModuleNamespaceObject(raw)) return true;
+  const descriptor = Object.getOwnPropertyDescriptor(raw, key);
+  return descriptor !== undefined && !('value' in descriptor);
+}
+
+/** Writes a link's fields only when they change, so what V8 folded stays folded. */
+function relink(link: Link, target: unknown, follows: boolean): void {
+  if (link.target !== target) link.target = target;
+  if (link.follows !== follows) link.follows = follows;
+}
+
+/**
+ * A function with the original's name and arity that forwards every call (and `new`) to the
+ * current version's function. `raw` is the exports object the value was read from (for
+ * `follows`); `face` the stable object whose updates refresh it.
+ */
+export function makeTrampoline(
+  name: string,
+  original: Function,
+  current: CurrentExport,
+  raw?: unknown,
+  key: string | null = name,
+  face?: object,
+): Trampoline {
+  const link = newLink(original, readsLiveBinding(raw, key));
   const trampoline = function (this: unknown, ...args: unknown[]): unknown {
-    const target = current();
+    // Both fields are constants to the optimizing compiler (see Link): for an export that
+    // does not follow, this reduces to a direct call of the function, which it can inline.
+    if (link.follows && current() !== link.target) relink(link, current(), true);
+    const target = link.target;
     if (typeof target !== 'function') {
       throw new TypeError(`hotpatch: '${name}' is no longer a function in the current version of its module`);
     }
@@ -41,7 +109,28 @@ export function makeTrampoline(name: string, original: Function, current: Curren
   Object.defineProperty(trampoline, 'name', { value: original.name || name });
   Object.defineProperty(trampoline, 'length', { value: original.length });
   Object.defineProperty(trampoline, TRAMPOLINE, { value: true });
+  const owner = face ?? trampoline;
+  let entries = linksByFace.get(owner);
+  if (!entries) linksByFace.set(owner, (entries = []));
+  entries.push({ link: new WeakRef(link), key, current });
   return trampoline;
+}
+
+/**
+ * After a load: every trampoline made for `face` (those the face no longer holds too, which
+ * someone may have kept) calls what the current version exports now, `raw`.
+ */
+function refreshLinks(face: object, raw: unknown): void {
+  const entries = linksByFace.get(face);
+  if (!entries) return;
+  let kept = 0;
+  for (const entry of entries) {
+    const link = entry.link.deref();
+    if (!link) continue; // its trampoline is gone
+    relink(link, entry.current(), readsLiveBinding(raw, entry.key));
+    entries[kept++] = entry;
+  }
+  entries.length = kept;
 }
 
 /**
@@ -83,9 +172,9 @@ export function patchClass(
   }
 }
 
-/** Wraps one exported value for the stable object. */
-function stableValue(name: string, value: unknown, current: CurrentExport): unknown {
-  if (typeof value === 'function' && !isClass(value)) return makeTrampoline(name, value, current);
+/** Wraps one exported value (`raw[name]`) for the stable object `face`. */
+function stableValue(name: string, value: unknown, current: CurrentExport, raw: unknown, face: object): unknown {
+  if (typeof value === 'function' && !isClass(value)) return makeTrampoline(name, value, current, raw, name, face);
   return value;
 }
 
@@ -98,7 +187,7 @@ function stableValue(name: string, value: unknown, current: CurrentExport): unkn
 export function createStableExports(raw: unknown, current: (key: string | null) => CurrentExport): unknown {
   if (typeof raw === 'function') {
     // module.exports = fn / class: the function is the face; its own properties are exports too.
-    const face = isClass(raw) ? raw : makeTrampoline('default', raw, current(null));
+    const face = isClass(raw) ? raw : makeTrampoline('default', raw, current(null), raw, null);
     if (face !== raw) copyOwnProperties(raw, face, current);
     return face;
   }
@@ -121,11 +210,11 @@ function copyOwnProperties(raw: object, face: object, current: (key: string | nu
     const value = (raw as Record<string, unknown>)[key];
     if (face === raw && !descriptor.configurable) {
       // Only writable data can be here (see `reusable`); __esModule and its kind stay as they are.
-      if (descriptor.writable) (raw as Record<string, unknown>)[key] = stableValue(key, value, current(key));
+      if (descriptor.writable) (raw as Record<string, unknown>)[key] = stableValue(key, value, current(key), raw, face);
       continue;
     }
     Object.defineProperty(face, key, {
-      value: stableValue(key, value, current(key)),
+      value: stableValue(key, value, current(key), raw, face),
       writable: true,
       enumerable: descriptor.enumerable ?? true,
       configurable: true,
@@ -148,8 +237,8 @@ function copySymbols(raw: object, face: object): void {
 }
 
 /**
- * Brings the stable object up to a new version's raw exports. Trampolines stay (they already
- * read the current version); classes are patched in place; values are replaced; exports the
+ * Brings the stable object up to a new version's raw exports. Trampolines stay (their links
+ * are pointed at the current version's functions); classes are patched in place; values are replaced; exports the
  * new version no longer has are removed. Returns what could not be done.
  */
 export function updateStableExports(
@@ -168,6 +257,7 @@ export function updateStableExports(
     warnings.push('the module exports a primitive value; importers keep the value they read');
     return warnings;
   }
+  refreshLinks(face, raw);
   if (typeof raw !== 'object' && typeof raw !== 'function') return warnings;
   const target = face as Record<string, unknown>;
   const next = (raw ?? {}) as Record<string, unknown>;
@@ -186,7 +276,7 @@ export function updateStableExports(
     }
     if (isTrampoline(existing) && typeof value === 'function' && !isClass(value)) continue;
     Object.defineProperty(target, key, {
-      value: stableValue(key, value, current(key)),
+      value: stableValue(key, value, current(key), next, face),
       writable: true,
       enumerable: descriptor.enumerable ?? true,
       configurable: true,

@@ -4,6 +4,8 @@
  * and the code server collects them into that version. A process names its server by
  * (module file, server key), so after an upgrade it runs the new version's callbacks.
  */
+import type { Continue } from './callback-results';
+import type { PendingTrees } from './supervision/trees';
 
 /** Why a process ended. 'normal' and 'shutdown' are clean; anything else is a crash. */
 export type ExitReason = 'normal' | 'shutdown' | 'killed' | { error: string };
@@ -14,10 +16,16 @@ export interface From {
   readonly process?: string;
 }
 
-export interface CallResult<State, Reply> {
-  reply: Reply;
-  state: State;
-}
+/**
+ * What handleCall returns: the reply and the new state; or `noreply: true` and the state, to
+ * answer later with `reply(from, value)` (OTP's `{noreply, State}` + gen_server:reply). With
+ * `continue`, handleContinue(continue, state) runs before the next message.
+ */
+export type CallResult<State, Reply> =
+  { reply: Reply; state: State; continue?: unknown } | { noreply: true; state: State; continue?: unknown };
+
+/** A new state, or one with handleContinue work to do first (`continueWith(state, arg)`). */
+export type Next<State> = State | Continue<State>;
 
 /** `codeChange`'s first argument: the vsn upgraded from, or `{ down: vsn }` when rolling back to vsn. */
 export type CodeChangeFrom = string | { down: string };
@@ -25,10 +33,16 @@ export type CodeChangeFrom = string | { down: string };
 export interface ServerSpec<State, Call = never, Reply = unknown, Cast = never, Info = unknown> {
   /** Distinguishes several servers defined in one module. Default: their order of definition. */
   key?: string;
-  init(args: unknown): State | Promise<State>;
+  init(args: unknown): Next<State> | Promise<Next<State>>;
   handleCall?(message: Call, state: State, from: From): CallResult<State, Reply> | Promise<CallResult<State, Reply>>;
-  handleCast?(message: Cast, state: State): State | Promise<State>;
-  handleInfo?(message: Info, state: State): State | Promise<State>;
+  handleCast?(message: Cast, state: State): Next<State> | Promise<Next<State>>;
+  handleInfo?(message: Info, state: State): Next<State> | Promise<Next<State>>;
+  /**
+   * Runs right after a callback that asked for it (`continue` in handleCall's result, or
+   * `continueWith(state, arg)` from the others), before any other message: OTP's
+   * handle_continue, for work that must follow (a slow setup after init) with nothing between.
+   */
+  handleContinue?(arg: unknown, state: State): Next<State> | Promise<Next<State>>;
   terminate?(reason: ExitReason, state: State): void;
   /**
    * Converts the state of a process from another version of this module: called on the new
@@ -63,6 +77,8 @@ export class ServerDefinition<State = unknown> {
 /** Collects the definitions a version's top level makes. */
 export class DefinitionCollector {
   readonly definitions = new Map<string, ServerDefinition>();
+  /** What its supervise() calls did to supervision trees, applied when the version is committed. */
+  readonly trees: PendingTrees = { updates: [], started: [], ran: [] };
   constructor(readonly file: string) {}
 }
 
@@ -71,6 +87,11 @@ const collecting: DefinitionCollector[] = [];
 /** Runs while a version's top level evaluates (see the code server). */
 export function beginDefinitions(collector: DefinitionCollector): void {
   collecting.push(collector);
+}
+
+/** The collector of the top level running now, if a hot module's top level runs. */
+export function currentCollector(): DefinitionCollector | undefined {
+  return collecting.at(-1);
 }
 
 export function endDefinitions(collector: DefinitionCollector): void {

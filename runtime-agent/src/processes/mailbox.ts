@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AnySpec, ExitReason, From } from './define-server';
+import { answered, expectReply } from './callback-results';
 import type { ServerProcess } from './server-process';
 
 /**
@@ -37,8 +38,18 @@ export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmedia
 
 export type Envelope =
   | { kind: 'init'; args: unknown }
-  | { kind: 'call'; message: unknown; from: From; resolve(reply: unknown): void; reject(error: Error): void }
+  | {
+      kind: 'call';
+      message: unknown;
+      from: From;
+      resolve(reply: unknown): void;
+      reject(error: Error): void;
+      /** Called once it is answered or failed (a deferred reply's process stops tracking it). */
+      onSettled?: () => void;
+    }
   | { kind: 'cast' | 'info'; message: unknown }
+  /** handleContinue's turn: first in the mailbox, run before anything else (OTP's {continue, Arg}). */
+  | { kind: 'continue'; arg: unknown }
   | { kind: 'system'; run(): void; reject(error: Error): void };
 
 /** A call's envelope, and the promise of its reply: rejected with 'timeout' after `timeoutMs`. */
@@ -47,34 +58,61 @@ export function callEnvelope(
   message: unknown,
   from: From,
   timeoutMs: number,
-): { envelope: Envelope; reply: Promise<unknown> } {
-  let envelope!: Envelope;
+): { envelope: CallEnvelope; reply: Promise<unknown> } {
+  let envelope!: CallEnvelope;
   const reply = new Promise<unknown>((resolve, reject) => {
     const timer =
       timeoutMs === Infinity
         ? undefined
         : setTimeout(
-            () => reject(new ProcessError(`call to ${id} timed out after ${timeoutMs} ms`, 'timeout')),
+            () => envelope.reject(new ProcessError(`call to ${id} timed out after ${timeoutMs} ms`, 'timeout')),
             timeoutMs,
           );
+    const settle = (): void => {
+      clearTimeout(timer);
+      answered(from);
+      envelope.onSettled?.();
+    };
     envelope = {
       kind: 'call',
       message,
       from,
       resolve: (value) => {
-        clearTimeout(timer);
+        settle();
         resolve(value);
       },
       reject: (error) => {
-        clearTimeout(timer);
+        settle();
         reject(error);
       },
     };
+    // reply(from, value) answers it too, for a handleCall that returns { noreply: true }.
+    expectReply(from, envelope.resolve);
   });
   return { envelope, reply };
 }
 
 export type SystemEnvelope = Extract<Envelope, { kind: 'system' }>;
+
+/** A system message's envelope (see ServerProcess.system), and the promise of what `run` returns. */
+export function systemEnvelope<T>(run: () => T): { envelope: SystemEnvelope; result: Promise<T> } {
+  let envelope!: SystemEnvelope;
+  const result = new Promise<T>((resolve, reject) => {
+    envelope = {
+      kind: 'system',
+      run: () => {
+        try {
+          resolve(run());
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      reject,
+    };
+  });
+  return { envelope, result };
+}
+export type CallEnvelope = Extract<Envelope, { kind: 'call' }>;
 
 /** A process's queue of envelopes: O(1) take, compacted as it drains. */
 export class Mailbox {
@@ -87,6 +125,12 @@ export class Mailbox {
 
   push(envelope: Envelope): void {
     this.#items.push(envelope);
+  }
+
+  /** Puts `envelope` first: handleContinue runs before anything queued. */
+  unshift(envelope: Envelope): void {
+    if (this.#head > 0) this.#items[--this.#head] = envelope;
+    else this.#items.unshift(envelope);
   }
 
   peek(): Envelope | undefined {
@@ -147,6 +191,9 @@ export function dispatch(spec: AnySpec, envelope: Envelope, state: unknown): unk
       return spec.handleCast(envelope.message, state);
     case 'info':
       return spec.handleInfo ? spec.handleInfo(envelope.message, state) : state;
+    case 'continue':
+      if (!spec.handleContinue) throw new Error('the server has no handleContinue');
+      return spec.handleContinue(envelope.arg, state);
     case 'system':
       throw new Error('unreachable');
   }

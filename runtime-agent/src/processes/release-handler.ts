@@ -19,12 +19,14 @@ import type {
   UpgradeError,
   UpgradeErrorData,
   UpgradePlan,
+  UpgradePurge,
 } from '../protocol';
 import { chunked, migrating } from './chunked';
 import { EarlyAborts } from './early-aborts';
 import { stageDown, stageUp, type Stage } from './stages';
 import { holderStages, migrateHolders, writeHolders, type HolderResult, type HolderStage } from './holder-migration';
 import type { ProcessTable } from './process-table';
+import { brutalPurge, runningHandlers, softPurgeErrors } from './purge-choice';
 import { preview } from './render-state';
 import { describeWork, type ServerProcess } from './server-process';
 import { UnknownPlanError, UpgradeFailure, toUpgradeError } from './upgrade-errors';
@@ -154,16 +156,21 @@ export class ReleaseHandler {
   }
 
   /** Carries out a prepared plan; throws UpgradeFailure (nothing changed) or UnknownPlanError. */
-  async commit(id: string, suspendTimeoutMs: number): Promise<CommitResult> {
+  async commit(id: string, suspendTimeoutMs: number, purge?: UpgradePurge): Promise<CommitResult> {
     const plan = this.#plans.get(id);
     if (!plan) throw new UnknownPlanError(id);
     this.#plans.delete(id);
     clearTimeout(plan.timer);
-    return this.#run(plan.stages, suspendTimeoutMs);
+    return this.#run(plan.stages, suspendTimeoutMs, purge);
   }
 
   /** Makes each module's old version current again, converting states with `codeChange({ down })`. */
-  async rollback(files: string[], extra: unknown, suspendTimeoutMs: number): Promise<CommitResult> {
+  async rollback(
+    files: string[],
+    extra: unknown,
+    suspendTimeoutMs: number,
+    purge?: UpgradePurge,
+  ): Promise<CommitResult> {
     const stages: Stage[] = [];
     const errors: UpgradeError[] = [];
     for (const file of files) {
@@ -181,7 +188,7 @@ export class ReleaseHandler {
       for (const stage of stages) this.codeServer.discard(stage.prepared);
       throw new UpgradeFailure({ stage: 'prepare', errors });
     }
-    return this.#run(stages, suspendTimeoutMs);
+    return this.#run(stages, suspendTimeoutMs, purge);
   }
 
   /** Processes of `file` that have a state to migrate (init done). */
@@ -222,7 +229,7 @@ export class ReleaseHandler {
     }
   }
 
-  async #run(stages: Stage[], suspendTimeoutMs: number): Promise<CommitResult> {
+  async #run(stages: Stage[], suspendTimeoutMs: number, purge: UpgradePurge | undefined): Promise<CommitResult> {
     const started = performance.now();
     let longestBlockMs = 0;
     const files = stages.map((s) => s.module.file);
@@ -262,6 +269,13 @@ export class ReleaseHandler {
       finish();
       throw new UpgradeFailure(data);
     };
+
+    // A purge choice: refuse at once, or kill, rather than wait for running handlers (purge-choice.ts).
+    if (purge === 'soft') {
+      const running = runningHandlers(everyone);
+      if (running.length > 0) abort({ stage: 'suspend', errors: softPurgeErrors(running) });
+    }
+    const purged = purge === 'brutal' ? brutalPurge(runningHandlers(everyone)) : [];
 
     // 1. Suspend: running handlers finish, new messages queue.
     // Only busy processes have a handler to wait for: a Promise.all over one already-settled
@@ -330,7 +344,7 @@ export class ReleaseHandler {
     // so none handles a message with new code and old state. (As in OTP, a process killed in
     // this window has its terminate run by the new code on its unconverted state.)
     const swapStarted = performance.now();
-    const warnings: string[] = [];
+    const warnings: string[] = [...purged];
     const reports: LoadReport[] = [];
     const modules = stages.map((stage) => {
       const committed = this.codeServer.commit(stage.prepared);

@@ -18,9 +18,12 @@ import {
   runningProcess,
   Mailbox,
   callEnvelope,
+  systemEnvelope,
+  type CallEnvelope,
   type Envelope,
   type SystemEnvelope,
 } from './mailbox';
+import { awaitingReply, readOutcome } from './callback-results';
 
 export { ProcessError, describeReason, describeWork, runningProcess } from './mailbox';
 
@@ -65,6 +68,8 @@ export class ServerProcess {
   #idleWaiters: (() => void)[] = [];
   #monitors: ((reason: ExitReason) => void)[] = [];
   #startWaiters: { resolve(): void; reject(error: Error): void }[] = [];
+  /** Calls its handleCall deferred (noreply) and has not answered yet: failed if it exits. */
+  readonly #deferred = new Set<CallEnvelope>();
   /** The message whose handler is running, so a kill can answer its caller. */
   #current: Envelope | undefined;
   #initialized = false;
@@ -159,22 +164,11 @@ export class ServerProcess {
    */
   system<T>(run: (process: ServerProcess) => T): Promise<T> {
     if (this.status === 'dead') return Promise.reject(new ProcessError(`${this.id} is not alive`, 'noproc'));
-    return new Promise<T>((resolve, reject) => {
-      const envelope: Envelope = {
-        kind: 'system',
-        run: () => {
-          try {
-            resolve(run(this));
-          } catch (error) {
-            reject(error instanceof Error ? error : new Error(String(error)));
-          }
-        },
-        reject,
-      };
-      if (!this.#held) this.#enqueue(envelope);
-      else if (this.#current === undefined) envelope.run();
-      else this.#system.push(envelope);
-    });
+    const { envelope, result } = systemEnvelope(() => run(this));
+    if (!this.#held) this.#enqueue(envelope);
+    else if (this.#current === undefined) envelope.run();
+    else this.#system.push(envelope);
+    return result;
   }
 
   /** Calls `onExit` once when this process ends (Erlang's monitor); at once if it already has. */
@@ -212,7 +206,7 @@ export class ServerProcess {
     // System messages queued behind user messages jump the queue now (OTP's selective receive).
     for (const envelope of this.#mailbox.takeSystem()) this.#system.push(envelope);
     if (this.#current === undefined) this.#runSystem();
-    if (!this.#running) return Promise.resolve();
+    if (!this.#running || this.status === 'dead') return Promise.resolve(); // (a dead one never goes idle)
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -244,14 +238,14 @@ export class ServerProcess {
   }
 
   #schedule(): void {
-    if (this.#running || this.#held || this.mailboxSize === 0 || this.status === 'dead') return;
+    if (this.#running || !this.#canTake() || this.status === 'dead') return;
     this.#running = true;
     queueMicrotask(() => void this.#drain());
   }
 
   /** Handles messages until the mailbox is empty, the process is suspended, or it died. */
   async #drain(): Promise<void> {
-    while (!this.#held && this.mailboxSize > 0 && !this.#isDead()) {
+    while (this.#canTake() && !this.#isDead()) {
       if (overBudget()) {
         await nextTurn();
         continue;
@@ -260,6 +254,15 @@ export class ServerProcess {
       if (!(typeof step === 'boolean' ? step : await step)) break;
     }
     this.#idle();
+  }
+
+  /**
+   * A message to handle now: any while it runs; while suspended, only a handleContinue, which
+   * belongs to the handler before it (OTP runs it before reading its mailbox again).
+   */
+  #canTake(): boolean {
+    const next = this.#mailbox.peek();
+    return next !== undefined && (!this.#held || next.kind === 'continue');
   }
 
   #idle(): void {
@@ -332,23 +335,21 @@ export class ServerProcess {
   }
 
   #apply(envelope: Envelope, outcome: unknown): void {
-    switch (envelope.kind) {
-      case 'init':
-        this.state = outcome;
-        this.#initialized = true;
-        for (const waiter of this.#startWaiters.splice(0)) waiter.resolve();
-        return;
-      case 'call': {
-        const result = outcome as { reply: unknown; state: unknown } | undefined;
-        if (!result || typeof result !== 'object' || !('state' in result)) {
-          throw new TypeError(`handleCall of ${this.id} must return { reply, state }`);
-        }
-        this.state = result.state;
-        envelope.resolve(result.reply);
-        return;
+    if (envelope.kind === 'system') return;
+    const read = readOutcome(envelope.kind, outcome, this.id);
+    this.state = read.state;
+    // handleContinue runs next, ahead of the mailbox (OTP's {continue, Arg}).
+    if (read.continueArg) this.#mailbox.unshift({ kind: 'continue', arg: read.continueArg.arg });
+    if (envelope.kind === 'init') {
+      this.#initialized = true;
+      for (const waiter of this.#startWaiters.splice(0)) waiter.resolve();
+    } else if (envelope.kind === 'call') {
+      if (read.reply) envelope.resolve(read.reply.value);
+      else if (awaitingReply(envelope.from)) {
+        // Answered later by reply(from, value); failed with the reason if this process exits first.
+        this.#deferred.add(envelope);
+        envelope.onSettled = () => this.#deferred.delete(envelope);
       }
-      default:
-        this.state = outcome;
     }
   }
 
@@ -371,7 +372,9 @@ export class ServerProcess {
         // terminate is best effort, as in OTP
       }
     }
-    const pending = (this.#current ? [this.#current] : []).concat(this.#mailbox.takeAll(), this.#system.splice(0));
+    const pending = (this.#current ? [this.#current] : []).concat(this.#mailbox.takeAll(), this.#system.splice(0), [
+      ...this.#deferred,
+    ]);
     this.#current = undefined;
     const exited = (): ProcessError => new ProcessError(`${this.id} exited: ${describeReason(reason)}`, 'exit');
     for (const envelope of pending) {

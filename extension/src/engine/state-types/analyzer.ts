@@ -4,6 +4,7 @@
  * against. One incremental LanguageService serves every analysis, so analysing a saved file
  * re-parses that file only.
  */
+import { join } from 'node:path';
 import type { StateShape } from 'hotpatch-agent/protocol';
 import type ts from 'typescript';
 import { findHolders, type HolderSite } from './find-holders';
@@ -23,6 +24,15 @@ import type {
   ServerStateInfo,
   TextEdit,
 } from './types';
+
+/** What warm() analyses: a server's state, a module variable and a class's field, of the lib's types. */
+const WARM_UP_TEXT = `
+interface State { items: Array<{ id: number; tags: Set<string>; at: Date }>; byId: Map<string, number> }
+declare function defineServer<S>(spec: { init(): S; codeChange?(from: unknown, old: unknown): S }): unknown;
+export const server = defineServer<State>({ init: () => ({ items: [], byId: new Map() }) });
+let counter: State | undefined;
+export class Store { entries: State[] = []; }
+`;
 
 export interface StateTypeAnalyzerOptions {
   /** Documents kept in memory at most (old versions' sources add up). Default 32. */
@@ -118,6 +128,18 @@ export class StateTypeAnalyzer {
       holders.push({ site, info });
     }
     return { sourceFile, holders };
+  }
+
+  /**
+   * Builds what every analysis needs and the first one would otherwise build on a save: the
+   * lib's files parsed and bound, a program and its checker (seconds, once). It analyses a
+   * small document of its own, then drops it; the lib stays in the service.
+   */
+  warm(): void {
+    const file = join(process.cwd(), '.hotpatch-warm-up.ts');
+    this.analyzeServers(file, WARM_UP_TEXT);
+    this.holdersOf(file, WARM_UP_TEXT);
+    this.closeDocument(file);
   }
 
   /** An open, unsaved document that analysed files may import. */

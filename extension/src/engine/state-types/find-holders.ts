@@ -95,7 +95,7 @@ const PRIMITIVE =
   F.StringLike | F.NumberLike | F.BooleanLike | F.BigIntLike | F.Null | F.Undefined | F.EnumLike | F.ESSymbolLike;
 
 /** Behaviour or a module, not data: functions, classes, `require(...)`, `import(...)`. */
-function isCode(initializer: ts.Expression): boolean {
+export function isCode(initializer: ts.Expression): boolean {
   let expression = initializer;
   while (
     ts.isParenthesizedExpression(expression) ||
@@ -153,6 +153,6 @@ function isDataType(type: ts.Type, program: ts.Program): boolean {
   return true;
 }
 
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
 }

@@ -32,7 +32,7 @@ export function findServers(sourceFile: ts.SourceFile, checker: ts.TypeChecker):
 }
 
 /** `defineServer` and the local names it is imported under (`import { defineServer as ds }`). */
-function defineServerNames(sourceFile: ts.SourceFile): Set<string> {
+export function defineServerNames(sourceFile: ts.SourceFile): Set<string> {
   const names = new Set(['defineServer']);
   for (const statement of sourceFile.statements) {
     const bindings = ts.isImportDeclaration(statement) ? statement.importClause?.namedBindings : undefined;
@@ -44,7 +44,7 @@ function defineServerNames(sourceFile: ts.SourceFile): Set<string> {
   return names;
 }
 
-function isDefineServer(callee: ts.Expression, names: Set<string>): boolean {
+export function isDefineServer(callee: ts.Expression, names: Set<string>): boolean {
   if (ts.isIdentifier(callee)) return names.has(callee.text);
   // `agent.defineServer(...)` through a namespace import or require.
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 'defineServer';

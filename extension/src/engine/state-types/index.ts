@@ -15,3 +15,4 @@ export type {
 } from './types';
 export { changedFields, needsConversion } from './holder-stub';
 export { isTypeOnlySource, typeDependents } from './type-imports';
+export { mayHoldState } from './may-hold-state';

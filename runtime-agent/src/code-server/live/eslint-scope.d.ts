@@ -40,6 +40,10 @@ declare module 'eslint-scope' {
     references: Reference[];
     through: Reference[];
     variableScope: Scope;
+    /** Strict mode code (a directive, a class body, a module). */
+    isStrict: boolean;
+    /** Names in it cannot all be resolved ahead: a direct `eval` inside, or `with`. */
+    dynamic: boolean;
   }
   export interface ScopeManager {
     scopes: Scope[];

@@ -64,17 +64,11 @@ export function addPrologue(
     return [edits.insert(bodyStart(node), `if(${guard})return ${HP}.construct(${slot},arguments,new.target);`, node)];
   }
   if (node.type === 'ArrowFunctionExpression') {
-    // An arrow has no `arguments` of its own: a rest parameter (not counted in its `length`) takes the others.
+    // An arrow has no `arguments` of its own: a rest parameter (not counted in its `length`)
+    // takes the others, unless a closure inside uses its parameters (see capturesParams): the
+    // arrow then passes on the parameters it declares.
     const params = node.params as Identifier[];
-    const rest: Edit[] = [];
-    if (params.length === 0) {
-      const close = closingParen(code, node.start, (node.body as AnyNode).start);
-      if (close !== undefined) rest.push(edits.insert(close, `...${REST}`, node));
-    } else if (parenthesized(code, node, params[0]!)) {
-      rest.push(edits.insert(params.at(-1)!.end, `,...${REST}`, node));
-    } else {
-      rest.push(edits.insert(params[0]!.start, '(', node), edits.insert(params[0]!.end, `,...${REST})`, node, true));
-    }
+    const rest = fn.capturesParams ? [] : restParameter(node, params, code, edits);
     const args =
       rest.length > 0
         ? `[${[...params.map((p) => p.name), `...${REST}`].join(',')}]`
@@ -91,11 +85,64 @@ export function addPrologue(
     return [...rest, edits.insert(bodyStart(node), `if(${guard})return ${forward};`, node)];
   }
   const forward = `${HP}.call(${slot},this,arguments${env})`;
-  return [edits.insert(bodyStart(node), `if(${guard})return ${node.generator ? 'yield*' : ''}${forward};`, node)];
+  const prologue = edits.insert(
+    bodyStart(node),
+    `if(${guard})return ${node.generator ? 'yield*' : ''}${forward};`,
+    node,
+  );
+  return fn.mappedArguments ? [...unmapArguments(node, code, edits), prologue] : [prologue];
+}
+
+/**
+ * An unused rest parameter, added to a sloppy function whose `arguments` only its prologue
+ * reads: the parameter list is then not simple, so `arguments` is unmapped, as in strict code.
+ * Node 20's optimizing compiler keeps a mapped `arguments` object on every call even where
+ * the prologue never forwards it (≈3 ns a call); an unmapped one costs nothing until used.
+ * The rest parameter does not count in the function's `length`.
+ */
+function unmapArguments(
+  node: AnyNode,
+  code: string,
+  edits: { insert(at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit },
+): Edit[] {
+  const params = node.params as AnyNode[];
+  const from = params.at(-1)?.end ?? node.start;
+  const close = lastClosingParen(code, from, (node.body as AnyNode).start);
+  if (close === undefined) return [];
+  // `function f(a, b,)`: a trailing comma may not follow a rest parameter, so it comes before it.
+  const comma = params.length > 0 && !hasToken(code, from, close, ',') ? ',' : '';
+  return [edits.insert(close, `${comma}...${REST}`, node)];
+}
+
+/** Whether a token `label` lies between `start` and `end`. */
+function hasToken(code: string, start: number, end: number, label: string): boolean {
+  try {
+    for (const token of tokenizer(code.slice(start, end), { ecmaVersion: 'latest' })) {
+      if (token.type.label === label) return true;
+    }
+  } catch {
+    return false;
+  }
+  return false;
 }
 
 /** The rest parameter an arrow's prologue adds. */
 const REST = '__hp_rest';
+
+/** The edits that give an arrow the rest parameter `REST` after the ones it declares. */
+function restParameter(
+  node: AnyNode,
+  params: Identifier[],
+  code: string,
+  edits: { insert(at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit },
+): Edit[] {
+  if (params.length === 0) {
+    const close = closingParen(code, node.start, (node.body as AnyNode).start);
+    return close === undefined ? [] : [edits.insert(close, `...${REST}`, node)];
+  }
+  if (parenthesized(code, node, params[0]!)) return [edits.insert(params.at(-1)!.end, `,...${REST}`, node)];
+  return [edits.insert(params[0]!.start, '(', node), edits.insert(params[0]!.end, `,...${REST})`, node, true)];
+}
 
 /** Whether an arrow's parameters are in parentheses (`async x => …` has none, `(x) => …` has). */
 function parenthesized(code: string, node: AnyNode, first: Identifier): boolean {
@@ -106,10 +153,14 @@ function parenthesized(code: string, node: AnyNode, first: Identifier): boolean 
 /** The position of the `)` closing an arrow's empty parameter list. */
 function closingParen(code: string, start: number, end: number): number | undefined {
   const arrow = arrowToken(code, start, end);
-  if (!arrow) return undefined;
+  return arrow ? lastClosingParen(code, start, arrow.start) : undefined;
+}
+
+/** The position of the last `)` token between `start` and `end`. */
+function lastClosingParen(code: string, start: number, end: number): number | undefined {
   let close: number | undefined;
   try {
-    for (const token of tokenizer(code.slice(start, arrow.start), { ecmaVersion: 'latest' })) {
+    for (const token of tokenizer(code.slice(start, end), { ecmaVersion: 'latest' })) {
       if (token.type.label === ')') close = token.start + start;
     }
   } catch {

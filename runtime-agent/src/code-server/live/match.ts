@@ -78,11 +78,27 @@ export function matchStatements(
       report.undone.push(`line ${s.line}: ${summaryOf(s.shape)}`);
       return;
     }
-    report.notApplied.push(
-      `the statement at line ${s.line} (${summaryOf(s.shape)}) was removed or changed: its effect cannot be undone in place; restart to drop it`,
-    );
+    report.notApplied.push(`${removedStatementNote(s.line)} (${summaryOf(s.shape)}) ${CANNOT_UNDO}`);
   });
   return matched;
+}
+
+const CANNOT_UNDO = 'was removed or changed: its effect cannot be undone in place; restart to drop it';
+
+/** How the note on a removed or changed statement of line `line` begins. */
+function removedStatementNote(line: number): string {
+  return `the statement at line ${line}`;
+}
+
+/**
+ * Takes back the note that the running version's statement at `line` was removed or changed,
+ * for a statement whose effect the load did carry over after all (a supervision tree its new
+ * code updated in place, see processes/supervision/trees.ts).
+ */
+export function forgetRemovedStatement(report: PatchReport, line: number): void {
+  const begins = `${removedStatementNote(line)} (`;
+  const at = report.notApplied.findIndex((note) => note.startsWith(begins) && note.endsWith(CANNOT_UNDO));
+  if (at >= 0) report.notApplied.splice(at, 1);
 }
 
 /**

@@ -194,9 +194,11 @@ export class Reader {
       line: this.model.lineOf(node.start),
       usesThis: uses.this,
       usesArguments: uses.arguments,
+      capturesParams: this.#capturesParams(node),
       setup: this.#setupStatements(node),
     };
     if (member) live.member = member;
+    if (!uses.arguments && !live.capturesParams && this.#hasMappedArguments(node)) live.mappedArguments = true;
     const fixed = whyFixed(node, member, parentFn, uses);
     if (fixed) live.fixed = fixed;
     this.model.functions.push(live);
@@ -219,6 +221,34 @@ export class Reader {
         );
       })
       .map((statement) => this.#shapeOf(statement, (n) => isFunction(n) || n.type === 'ClassBody'));
+  }
+
+  /**
+   * Whether the function gets a mapped `arguments` (sloppy code, a simple parameter list) that
+   * an unused rest parameter can make unmapped without changing what its code sees: not an
+   * arrow (none of its own), not a getter or setter (their parameter counts are fixed), no
+   * direct `eval` that could read it, no parameter named twice (an error in such a list).
+   */
+  #hasMappedArguments(node: FunctionNode): boolean {
+    if (node.type === 'ArrowFunctionExpression') return false;
+    const kind = this.model.properties.get(node)?.property.kind;
+    if (kind === 'get' || kind === 'set') return false;
+    const scope = this.model.scopes.acquire(node);
+    if (!scope || scope.isStrict || scope.dynamic) return false;
+    const params = node.params as AnyNode[];
+    if (!params.every((p) => p.type === 'Identifier')) return false;
+    return new Set(params.map((p) => (p as Identifier).name)).size === params.length;
+  }
+
+  /** Whether a function nested in `node` uses one of its parameters (see LiveFunction.capturesParams). */
+  #capturesParams(node: FunctionNode): boolean {
+    const scope = this.model.scopes.acquire(node);
+    if (!scope) return true;
+    return scope.variables.some(
+      (variable) =>
+        variable.defs.some((def) => def.type === 'Parameter') &&
+        variable.references.some((reference) => reference.from.variableScope !== scope),
+    );
   }
 
   /** The variables of enclosing functions (not the module) that the function uses. */

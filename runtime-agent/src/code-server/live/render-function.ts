@@ -50,8 +50,10 @@ export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv =
   if (node.type === 'ArrowFunctionExpression') {
     const arrow = arrowToken(code, node.params.at(-1)?.end ?? node.start, node.body.start);
     const paramsStart = node.async ? secondToken(code, node.start, node.body.start) : node.start;
-    // A single parameter without parentheses gets them from its prologue (with its rest parameter).
-    const parens = code[paramsStart] === '(' || (node.params.length === 1 && context.prologues.has(fn));
+    // A single parameter without parentheses gets them from its prologue (with its rest
+    // parameter, which an arrow whose parameters a closure uses does not get).
+    const parens =
+      code[paramsStart] === '(' || (node.params.length === 1 && context.prologues.has(fn) && !fn.capturesParams);
     // Outside the parenthesis a prologue may open at the same place.
     extra.push({
       start: paramsStart,
