@@ -46,8 +46,11 @@ class AgentLaunchProvider implements vscode.DebugConfigurationProvider {
     if (!cwd) return config;
     const env: Record<string, string | null> = { ...(config.env as Record<string, string | null> | undefined) };
     const nodeOptions = env.NODE_OPTIONS ?? '';
-    // The `node` alias resolves to `pwa-node`, and a second provider may see the same launch.
-    if (nodeOptions.includes('hotpatch-agent')) return config;
+    // The `node` alias resolves to `pwa-node`, and a second provider may see the same launch; a
+    // configuration written by "Set up this workspace" preloads the agent in runtimeArgs.
+    const runtimeArgs: unknown[] = Array.isArray(config.runtimeArgs) ? config.runtimeArgs : [];
+    if (nodeOptions.includes('hotpatch-agent') || runtimeArgs.some((a) => String(a).includes('hotpatch-agent')))
+      return config;
     const register = agentIn(cwd);
     if (!register) {
       this.#tellMissing(cwd);
