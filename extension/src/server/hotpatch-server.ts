@@ -4,7 +4,6 @@
  * (shared/lsp-extensions.ts) feed richer clients such as the VS Code tree.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
@@ -13,24 +12,20 @@ import {
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
-  type CodeAction,
   type Connection,
   type Diagnostic,
   type InitializeResult,
-  type Position,
-  type Range,
-  type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AgentClient } from '../engine/agent-client';
 import { AgentPool } from '../engine/agent-pool';
-import { describeOutcome } from '../engine/describe';
 import type { LoadOutcome } from '../engine/hot-load';
 import { RestartOffer } from './restart-offer';
+import { MigrationActions } from './migration-actions';
+import { patchReport } from './patch-report';
 import { DebuggerPauses } from './debugger-pauses';
 import {
   SavePipeline,
-  describeStateChange,
   type BatchOutcome,
   type FileSave,
   type StateChange,
@@ -38,7 +33,7 @@ import {
 } from '../engine/save-pipeline';
 import { createStateTypes } from '../engine/state-types-adapter';
 import { warmOnFirstAgent } from './warm-up';
-import { fileDiagnostic, inFile, loadErrorDiagnostics, stateChangeDiagnostic } from './diagnostics';
+import { fileDiagnostic, loadErrorDiagnostics, stateChangeDiagnostic } from './diagnostics';
 import { loadOnSaveMode, type LoadOnSave } from '../shared/load-on-save';
 import { SaveScheduler } from './save-scheduler';
 import * as ext from '../shared/lsp-extensions';
@@ -61,16 +56,11 @@ export interface ServerSettings {
   maxModulesPerAgent?: number;
 }
 
-const GENERATE = 'Generate migration';
-const RESTART = 'Load and restart processes';
-const CANCEL = 'Cancel';
 /** How long a save waits for agents still making their first connection. */
 const CONNECTING_WAIT_MS = 3000;
 
 export class HotpatchServer {
   readonly #documents = new TextDocuments(TextDocument);
-  /** State changes found at the last save of each file (or of a type file it imports), for the code action. */
-  readonly #changes = new Map<string, StateChange[]>();
   /** Each document's text as last opened or saved: a type file's previous types at its next save. */
   readonly #savedTexts = new Map<string, string>();
   /** A save waiting for its load: the text before it (the first of a burst of saves). */
@@ -85,6 +75,7 @@ export class HotpatchServer {
   /** Whether the client handles window/showDocument (LSP 3.16), used to reveal a generated migration. */
   #canShowDocument = false;
   readonly #restartOffer: RestartOffer;
+  readonly #migrations: MigrationActions;
   /** The held files of apps that resumed, loaded together as one release (as they were saved). */
   readonly #resumed = new Set<string>();
   readonly #pauses = new DebuggerPauses((uri) => {
@@ -100,6 +91,14 @@ export class HotpatchServer {
 
   constructor(readonly connection: Connection) {
     this.#restartOffer = new RestartOffer(connection);
+    this.#migrations = new MigrationActions({
+      connection,
+      documents: this.#documents,
+      stateTypes: () => this.#stateTypes,
+      pipeline: () => this.#pipeline,
+      canShowDocument: () => this.#canShowDocument,
+      textOf: (uri) => this.#textOf(uri),
+    });
     this.#documents.listen(connection);
     connection.onInitialize((params) => {
       this.#canShowDocument = params.capabilities.window?.showDocument?.support === true;
@@ -125,7 +124,9 @@ export class HotpatchServer {
       this.#pool?.setDebuggerPaused(pid, paused);
       this.#pauses.set(pid, paused);
     });
-    connection.onCodeAction((params) => this.#codeActions(params.textDocument.uri, params.context.diagnostics));
+    connection.onCodeAction((params) =>
+      this.#migrations.codeActions(params.textDocument.uri, params.context.diagnostics),
+    );
     connection.onRequest(ext.treeRequest, () => ({ agents: this.#tree() }));
     connection.onRequest(ext.loadRequest, async ({ uri }) => {
       const reports = await this.#saves!.loadNow(uri);
@@ -257,7 +258,7 @@ export class HotpatchServer {
         this.#textsBeforeSave.delete(uri);
       }
       const outcomes = await this.#pipeline!.onSaves(saves, 'editor');
-      reports = outcomes.map((outcome, i) => this.#report(uris[i]!, outcome));
+      reports = outcomes.map((outcome, i) => patchReport(uris[i]!, outcome));
       if (uris.length > 1) for (const report of reports) report.release = uris;
       for (const [i, outcome] of outcomes.entries()) await this.#publish(uris[i]!, outcome);
       this.#saves?.holdBack(uris.filter((_, i) => outcomes[i]!.kind === 'heldBack'));
@@ -300,43 +301,6 @@ export class HotpatchServer {
     return report;
   }
 
-  #report(uri: string, outcome: BatchOutcome): ext.PatchReport {
-    switch (outcome.kind) {
-      case 'heldBack':
-        return {
-          uri,
-          outcome: 'failed',
-          lines: [
-            `not loaded: saved with ${outcome.blockers.map((b) => basename(b)).join(', ')}, which cannot load; the files of a save load together or not at all`,
-          ],
-        };
-      case 'loaded':
-      case 'failed':
-        return { uri, outcome: outcome.kind, ms: outcome.ms, lines: outcome.outcomes.map((o) => describeOutcome(o)) };
-      case 'notRunning':
-        return { uri, outcome: 'notRunning', lines: ['no running app has loaded this file'] };
-      case 'unchanged':
-        return { uri, outcome: 'unchanged', lines: ['every app already runs this code; nothing loaded'] };
-      case 'syntaxError':
-        return { uri, outcome: 'syntaxError', lines: [`not loaded: ${outcome.error.message}`] };
-      case 'typesOnly':
-        return {
-          uri,
-          outcome: 'unchanged',
-          lines: [
-            `types only, nothing to load; the state types of the ${outcome.dependents} running module(s) importing it are unchanged`,
-          ],
-        };
-      case 'migrationNeeded':
-        return {
-          uri,
-          outcome: 'migrationNeeded',
-          ms: outcome.ms,
-          lines: outcome.changes.map((c) => `${inFile(c, outcome.file)}${describeStateChange(c)}`),
-        };
-    }
-  }
-
   /** Diagnostics for the save's outcome; the migration prompt when a state type changed. */
   async #publish(uri: string, outcome: BatchOutcome): Promise<void> {
     const diagnostics: Diagnostic[] = [];
@@ -354,7 +318,7 @@ export class HotpatchServer {
     // A failure with no line of its own (an agent that did not answer, a file held back by
     // another) still goes on the file: the diagnostic is where a failed load is reported.
     if ((outcome.kind === 'failed' && diagnostics.length === 0) || outcome.kind === 'heldBack') {
-      diagnostics.push(fileDiagnostic(this.#report(uri, outcome).lines));
+      diagnostics.push(fileDiagnostic(patchReport(uri, outcome).lines));
     }
     // A type file's changes go on the modules importing it, where their migrations are written.
     const byFile = new Map<string, Diagnostic[]>([[uri, diagnostics]]);
@@ -367,50 +331,13 @@ export class HotpatchServer {
         byFile.set(changeUri, list);
         list.push(stateChangeDiagnostic(change));
       }
-      if (!changesByUri.has(uri)) this.#changes.delete(uri);
-      for (const [changeUri, changes] of changesByUri) this.#changes.set(changeUri, changes);
+      if (!changesByUri.has(uri)) this.#migrations.changes.delete(uri);
+      for (const [changeUri, changes] of changesByUri) this.#migrations.changes.set(changeUri, changes);
     } else {
-      this.#changes.delete(uri);
+      this.#migrations.changes.delete(uri);
     }
     for (const [fileUri, list] of byFile) await this.connection.sendDiagnostics({ uri: fileUri, diagnostics: list });
-    if (outcome.kind === 'migrationNeeded') void this.#prompt(outcome.changes);
-  }
-
-  /** The prompt after a save that needs a migration; it is written in the first change's file. */
-  async #prompt(changes: StateChange[]): Promise<void> {
-    const first = changes[0]!;
-    const uri = pathToFileURL(first.file).href;
-    const choice = await this.connection.window.showWarningMessage(
-      `Hotpatch: ${describeStateChange(first)}. Nothing was loaded.`,
-      { title: GENERATE },
-      { title: RESTART },
-      { title: CANCEL },
-    );
-    if (choice?.title === GENERATE) {
-      const open = this.#documents.get(uri);
-      const before = TextDocument.create(
-        uri,
-        open?.languageId ?? 'typescript',
-        open?.version ?? 0,
-        await this.#textOf(uri),
-      );
-      const edits = this.#stubEdits(
-        before,
-        changes.filter((c) => c.file === first.file),
-      );
-      if (edits.length === 0) return;
-      const { applied } = await this.connection.workspace.applyEdit({ changes: { [uri]: edits } });
-      if (!applied || !this.#canShowDocument) return;
-      // Show the user what was written: the migration is theirs to check before the next save.
-      const stub = edits.find((e) => e.newText.includes('codeChange(')) ?? edits[0]!;
-      await this.connection.window.showDocument({ uri, selection: appliedRange(before, edits, stub), takeFocus: true });
-    } else if (choice?.title === RESTART) {
-      // Load the new code and restart the processes fresh (purge semantics) — see the release handler.
-      for (const file of new Set(changes.map((c) => c.file))) {
-        await this.#pipeline!.restart(file, await this.#textOf(pathToFileURL(file).href));
-      }
-      void this.connection.sendNotification(ext.treeChanged);
-    }
+    if (outcome.kind === 'migrationNeeded') void this.#migrations.prompt(outcome.changes);
   }
 
   /** The document's text in the editor, else on disk. */
@@ -418,66 +345,8 @@ export class HotpatchServer {
     return this.#documents.get(uri)?.getText() ?? (await readFile(fileURLToPath(uri), 'utf8'));
   }
 
-  /** The edits writing the codeChange stub for `changes` (all in `document`'s file). */
-  #stubEdits(document: TextDocument, changes: StateChange[]): TextEdit[] {
-    const stubEdits = this.#stateTypes?.stubEdits;
-    if (!stubEdits || changes.length === 0) return [];
-    // The first change's stub, and one for each other holder (a class's and the module's go in
-    // different places and name their old types apart); a second server's would clash on StateV<n>.
-    const stubs = [changes[0]!];
-    for (const change of changes) {
-      if (
-        change.server.kind &&
-        !stubs.some((s) => s.server.kind === change.server.kind && s.server.key === change.server.key)
-      ) {
-        stubs.push(change);
-      }
-    }
-    const file = fileURLToPath(document.uri);
-    return stubs.flatMap((change) =>
-      stubEdits(file, document.getText(), change).map((e) => ({
-        range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
-        newText: e.newText,
-      })),
-    );
-  }
-
-  #codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
-    const changes = this.#changes.get(uri);
-    const relevant = diagnostics.filter((d) => d.source === 'hotpatch' && d.code === 'state-changed');
-    const document = this.#documents.get(uri);
-    if (!changes || relevant.length === 0 || !document) return [];
-    const edits = this.#stubEdits(document, changes);
-    if (edits.length === 0) return [];
-    return [
-      {
-        title: `Generate codeChange migration from v${changes[0]!.fromVsn}`,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: relevant,
-        isPreferred: true,
-        edit: { changes: { [uri]: edits } },
-      },
-    ];
-  }
-
   dispose(): void {
     this.#saves?.dispose();
     this.#pool?.dispose();
   }
-}
-
-/** Where `stub`, one of `edits` of `before`, lies once they are all applied: edits above it shift it. */
-function appliedRange(before: TextDocument, edits: TextEdit[], stub: TextEdit): Range {
-  const after = TextDocument.create(
-    before.uri,
-    before.languageId,
-    before.version + 1,
-    TextDocument.applyEdits(before, edits),
-  );
-  const offset = (position: Position) => before.offsetAt(position);
-  const shift = edits
-    .filter((e) => e !== stub && offset(e.range.end) <= offset(stub.range.start))
-    .reduce((sum, e) => sum + e.newText.length - (offset(e.range.end) - offset(e.range.start)), 0);
-  const start = offset(stub.range.start) + shift;
-  return { start: after.positionAt(start), end: after.positionAt(start + stub.newText.length) };
 }
