@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { transformSync } from 'esbuild';
 import { launcherEntry } from '../../runtime-agent/src/launchers';
-import { evaluateVersion } from '../../runtime-agent/src/code-server/evaluate';
+import { LoadFailure, evaluateVersion } from '../../runtime-agent/src/code-server/evaluate';
 import { DebuggerPauses } from '../../extension/src/server/debugger-pauses';
 
 test('launchers are the processes whose entry script lies in node_modules (npm, tsx, nodemon)', () => {
@@ -53,6 +53,18 @@ test('each hot version runs under a URL of its own, and source-mapped stacks sti
     process.setSourceMapsEnabled(true);
   }
   assert.match(stackOf(evaluateVersion(file, code).exports), /\/app\/src\/thrower\.ts:3:9/);
+});
+
+test('an unexpected end of input is placed at the end of the code, not in the sourceURL line after it', () => {
+  const file = join('/app', 'dist', 'broken.js');
+  assert.throws(
+    () => evaluateVersion(file, 'exports.greet = (name) => {'),
+    (error: unknown) =>
+      error instanceof LoadFailure &&
+      error.data.kind === 'syntax' &&
+      error.data.line === 1 &&
+      error.data.column === 'exports.greet = (name) => {'.length + 1,
+  );
 });
 
 test('a save for a paused app is held, and loaded once, in order, when the last paused app resumes', () => {

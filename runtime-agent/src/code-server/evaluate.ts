@@ -123,8 +123,18 @@ export function evaluateVersion(file: string, code: string, exports?: unknown): 
           'the version is refused, the current one keeps serving (topLevelBudgetMs, HOTPATCH_TOP_LEVEL_BUDGET_MS)',
       });
     }
-    throw new LoadFailure(describeLoadError(file, error, url));
+    throw new LoadFailure(withinCode(describeLoadError(file, error, url), code));
   }
+}
+
+/**
+ * An error V8 placed past the code's last line lies in the sourceURL comment appended to it: an
+ * unexpected end of input, which is where the code ends.
+ */
+function withinCode(data: LoadErrorData, code: string): LoadErrorData {
+  const lines = code.split('\n');
+  if (data.line === undefined || data.line <= lines.length) return data;
+  return { ...data, line: lines.length, column: lines.at(-1)!.length + 1 };
 }
 
 const versionsEvaluated = new Map<string, number>();
