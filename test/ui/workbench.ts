@@ -76,11 +76,26 @@ export class Workbench {
 
   /** Runs a command from the command palette (F1) by its full title, e.g. `Hotpatch: Roll back`. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title });
+    // The palette lists the commands enabled when it opens. Right after the window loads, a
+    // command enabled only in a trusted workspace is still missing (the workbench sets
+    // `isWorkspaceTrusted` once trust is resolved): as a user would, close the palette and open it again.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor();
+      await input.fill(`>${title}`);
+      const listed = await row.waitFor({ timeout: attempt < 3 ? 10_000 : undefined }).then(
+        () => true,
+        (error: unknown) => {
+          if (attempt >= 3) throw error;
+          return false;
+        },
+      );
+      if (listed) break;
+      await this.page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden' });
+    }
     await this.page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden' });
   }
@@ -105,7 +120,7 @@ export class Workbench {
 
   /**
    * Selects the one occurrence of `text` in the active editor with the find widget (Ctrl+F, type,
-   * Enter, Escape), as a user would before typing over or next to it.
+   * Escape), as a user would before typing over or next to it.
    */
   async select(text: string): Promise<void> {
     await this.activeEditor.locator('.view-lines').click();
@@ -118,8 +133,8 @@ export class Workbench {
     await find.fill('');
     await count.filter({ hasText: /^(No results)?$/ }).waitFor({ state: 'attached' });
     await find.fill(text);
+    // Finding as you type already selects the match; Enter here would only find it again.
     await count.filter({ hasText: /^1 of 1$/ }).waitFor();
-    await this.page.keyboard.press('Enter');
     await this.page.keyboard.press('Escape');
     await this.activeEditor.locator('.find-widget.visible').waitFor({ state: 'hidden' });
     // Keys pressed before the editor's text input has the focus back would go to the closing widget.
@@ -127,6 +142,10 @@ export class Workbench {
       const active = document.activeElement;
       return !!active?.closest('.editor-group-container.active .monaco-editor') && !active.closest('.find-widget');
     })()`);
+    // The workbench clears the find input's context key in a blur handler deferred by a timeout, and
+    // Chromium runs queued key events before timers: an Enter pressed now could still be taken by the
+    // find widget's "next match" and select the match again. Let the timers queued so far run first.
+    await this.page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
     // And the editor holds the match as its selection (the status bar counts selected characters).
     await this.page.locator('.statusbar-item', { hasText: `(${text.length} selected)` }).waitFor();
   }

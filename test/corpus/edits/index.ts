@@ -1,6 +1,7 @@
 import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
 import { expressEsm } from './express-esm';
+import { expressJobs } from './express-jobs';
 import { expressMvc } from './express-mvc';
 import { expressRouter } from './express-router';
 import { expressSession } from './express-session';
@@ -17,6 +18,7 @@ export const corpus: CorpusApp[] = [
   expressMvc,
   expressSession,
   expressEsm,
+  expressJobs,
   fastifyPlugins,
   fastifyEsm,
   koa,

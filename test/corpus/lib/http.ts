@@ -26,7 +26,17 @@ export class CookieJar {
 
 /** Replaces `{n}` in every string of a request or probe. */
 export function withN<T>(value: T, n: number): T {
-  return JSON.parse(JSON.stringify(value).replaceAll('{n}', String(n))) as T;
+  return replaceN(value, String(n)) as T;
+}
+
+function replaceN(value: unknown, n: string): unknown {
+  if (typeof value === 'string') return value.replaceAll('{n}', n);
+  if (Array.isArray(value)) return value.map((item) => replaceN(item, n));
+  // Plain objects only: a RegExp (a keep's `extract`) is kept as it is.
+  if (value && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceN(item, n)]));
+  }
+  return value;
 }
 
 export async function send(port: number, request: HttpRequest, jar?: CookieJar, timeoutMs = 2000): Promise<Answer> {
@@ -80,7 +90,13 @@ export async function checkProbe(port: number, probe: Probe, jar: CookieJar): Pr
 export async function checkProbes(port: number, probes: Probe[], jar: CookieJar): Promise<string[]> {
   const failures: string[] = [];
   for (const probe of probes) {
-    const failure = await checkProbe(port, probe, jar);
+    let failure = await checkProbe(port, probe, jar);
+    // What a timer does shows at its next tick: ask again until the probe's bound.
+    const deadline = Date.now() + (probe.eventually ?? 0);
+    while (failure && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      failure = await checkProbe(port, probe, jar);
+    }
     if (failure) failures.push(failure);
   }
   return failures;

@@ -20,6 +20,11 @@ export interface Probe extends HttpRequest {
   excludes?: string[];
   /** A response header and a substring of its value. */
   header?: [name: string, value: string];
+  /**
+   * Milliseconds within which the probe must come to pass, asked again until then: for what a
+   * timer does, which shows at its next tick (an interval's new body), not at once.
+   */
+  eventually?: number;
 }
 
 /** A GET whose answer (or the first group `extract` captures) must be the same after the edit as before it. */

@@ -56,7 +56,7 @@ class AgentLaunchProvider implements vscode.DebugConfigurationProvider {
       this.#tellMissing(cwd);
       return config;
     }
-    env.NODE_OPTIONS = `${nodeOptions} --require ${quoted(register)}`.trim();
+    env.NODE_OPTIONS = `${nodeOptions} ${requireOption(register)}`.trim();
     env.HOTPATCH_APP_PROCESSES_ONLY ??= '1';
     const discoveryDir = discoveryDirSetting();
     if (discoveryDir) env.HOTPATCH_DISCOVERY_DIR ??= discoveryDir;
@@ -84,7 +84,7 @@ export function agentIn(cwd: string): string | undefined {
   }
 }
 
-/** NODE_OPTIONS splits on spaces unless a value is in double quotes. */
-function quoted(path: string): string {
-  return /[\s"]/.test(path) ? JSON.stringify(path) : path;
+/** A `--require` of `path` for NODE_OPTIONS, which splits on spaces unless a value is in double quotes. */
+export function requireOption(path: string): string {
+  return `--require ${/[\s"]/.test(path) ? JSON.stringify(path) : path}`;
 }

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { SECTION, discoveryDirSetting } from '../settings';
+import { requireOption } from './agent-launch';
 
 export function registerDebugTerminalAgent(context: vscode.ExtensionContext): vscode.Disposable[] {
   const collection = context.environmentVariableCollection;
@@ -17,7 +18,7 @@ export function registerDebugTerminalAgent(context: vscode.ExtensionContext): vs
     const enabled =
       vscode.workspace.isTrusted && vscode.workspace.getConfiguration(SECTION).get<boolean>('debug.addAgent', true);
     if (!enabled) return;
-    collection.append('NODE_OPTIONS', ` --require ${/\s/.test(preload) ? JSON.stringify(preload) : preload}`);
+    collection.append('NODE_OPTIONS', ` ${requireOption(preload)}`);
     const discoveryDir = discoveryDirSetting();
     if (discoveryDir) collection.replace('HOTPATCH_DEBUG_DISCOVERY_DIR', discoveryDir);
   };
