@@ -175,3 +175,29 @@ test('a decorated class as esbuild writes it (`let C = class {…}`): a new deco
   assert.match(patch.report.notApplied.join('\n'), /Routes/);
   assert.doesNotMatch(patch.code, /Route\("b"\)/, 'the decorator is not run against the running class');
 });
+
+test('a router factory (registers on a local it returns) that registers a new route says the route waits for it to run again; iterating a local array does not', () => {
+  const module = new LiveModule('/app/routes.js', {});
+  const before =
+    'function makeRoutes(repo) {\n  const router = express.Router();\n  router.get("/", (req, res) => res.json(repo.all()));\n  return router;\n}\nmodule.exports = { makeRoutes };\n';
+  const first = readProgram(before);
+  instrumentFunctions(first, module, 1, new Edits());
+  const notApplied = (after: string): string[] =>
+    buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied;
+  const withRoute = before.replace(
+    '  return router;',
+    '  router.get("/stats", (req, res) => res.json({ total: repo.all().length }));\n  return router;',
+  );
+  assert.match(
+    notApplied(withRoute).join('\n'),
+    /makeRoutes \(line 1\) registers something new \(router\.get\("\/stats"/,
+  );
+  // A changed handler body of a route it registered before is live: nothing to say.
+  assert.deepEqual(notApplied(before.replace('res.json(repo.all())', 'res.json({ all: repo.all() })')), []);
+  // A local that is not returned (an array walked with forEach) registers nothing.
+  const walking = before.replace(
+    '  return router;',
+    '  const seen = [];\n  seen.forEach((item) => console.log(item));\n  return router;',
+  );
+  assert.deepEqual(notApplied(walking), []);
+});

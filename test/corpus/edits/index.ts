@@ -1,6 +1,7 @@
 import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
 import { expressEsm } from './express-esm';
+import { expressFactories } from './express-factories';
 import { expressJobs } from './express-jobs';
 import { expressMvc } from './express-mvc';
 import { expressRouter } from './express-router';
@@ -19,6 +20,7 @@ export const corpus: CorpusApp[] = [
   expressSession,
   expressEsm,
   expressJobs,
+  expressFactories,
   fastifyPlugins,
   fastifyEsm,
   koa,

@@ -402,7 +402,7 @@ class PatchBuilder {
       if (added.length > 0) {
         this.report.notApplied.push(
           `${labelOf(fn.key)} (line ${fn.line}) registers something new (${added.map(summaryOf).join(', ')}): ` +
-            'it runs only when the function is called again; if it ran once at startup (a plugin, a setup function), restart to apply it',
+            'it runs only when the function is called again; if it ran once at startup (a plugin, a router factory, a setup function), restart to apply it',
         );
       }
     }

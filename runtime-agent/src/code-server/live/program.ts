@@ -63,9 +63,9 @@ export interface LiveFunction {
    */
   capturesParams: boolean;
   /**
-   * Its statements that register a callback on one of its parameters
-   * (`fastify.get('/x', handler)`, `app.use(fn)`): the shape of a plugin or setup function,
-   * which runs once, at startup.
+   * Its statements that register a callback on one of its parameters or on a local it returns
+   * (`fastify.get('/x', handler)`, `app.use(fn)`, `router.get(…); return router;`): the shape of
+   * a plugin, setup function or router factory, which runs once, at startup (setup-statements.ts).
    */
   setup: Shape[];
 }

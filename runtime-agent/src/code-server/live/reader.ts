@@ -19,6 +19,7 @@ import {
 } from './program';
 import { decoratorStatement } from './decorators';
 import { instanceFields } from './fields';
+import { setupStatements } from './setup-statements';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
 import { childrenOf, type AnyNode } from './walk';
 
@@ -206,21 +207,9 @@ export class Reader {
   }
 
   #setupStatements(node: FunctionNode): Shape[] {
-    const body = node.body;
-    if (body.type !== 'BlockStatement') return [];
-    const params = new Set((node.params as AnyNode[]).flatMap((p) => names(p)));
-    return (body.body as AnyNode[])
-      .filter((statement) => {
-        const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
-        if (call?.type !== 'CallExpression' || (call.callee as AnyNode).type !== 'MemberExpression') return false;
-        const receiver = (call.callee as AnyNode).object as AnyNode;
-        return (
-          receiver.type === 'Identifier' &&
-          params.has((receiver as Identifier).name) &&
-          (call.arguments as AnyNode[]).some((a) => isFunction(a))
-        );
-      })
-      .map((statement) => this.#shapeOf(statement, (n) => isFunction(n) || n.type === 'ClassBody'));
+    return setupStatements(node).map((statement) =>
+      this.#shapeOf(statement, (n) => isFunction(n) || n.type === 'ClassBody'),
+    );
   }
 
   /**
