@@ -28,6 +28,10 @@ const cases: Record<string, [string, string]> = {
     'module.exports = async function (fastify) {\n  fastify.get("/", async () => fastify.items.length);\n};',
     'module.exports = async function (fastify) {\n  fastify.get("/", async () => ({ total: fastify.items.length }));\n};',
   ],
+  'async arrows without whitespace (tsx minifies it), nested in a plugin function': [
+    'async function plugin(app){app.get("/",async()=>{return 1});app.get("/x",async x=>x)}module.exports={plugin};',
+    'async function plugin(app){app.get("/",async()=>{return 2});app.get("/x",async x=>[x])}module.exports={plugin};',
+  ],
   'arrows of every parameter form (each gets a rest parameter for arguments a newer body takes)': [
     'const a = x => x;\nconst b = async x => x;\nconst c = () => 1;\nconst d = async () => 1;\nconst e = (p, q) => { return p; };\nsetTimeout(y => y, 1);',
     'const a = x => x + 1;\nconst b = async x => x + 1;\nconst c = () => 2;\nconst d = async () => 2;\nconst e = (p, q) => { return q; };\nsetTimeout(y => y + 1, 1);',
@@ -200,4 +204,45 @@ test('a router factory (registers on a local it returns) that registers a new ro
     '  const seen = [];\n  seen.forEach((item) => console.log(item));\n  return router;',
   );
   assert.deepEqual(notApplied(walking), []);
+});
+
+test('a variable with a new value read once at startup (a kept statement, a plugin’s route options) is named; read in a handler or exported, it is not', () => {
+  const module = new LiveModule('/app/todos.js', {});
+  const before = [
+    'const schema = { type: "object" };',
+    'const PORT = 3000;',
+    'const LABEL = "todo";',
+    'async function plugin(app) {',
+    '  app.get("/", { schema: { response: { 200: schema } } }, async () => LABEL);',
+    '}',
+    'server.listen(PORT);',
+    'module.exports = { plugin, schema, LABEL };',
+    '',
+  ].join('\n');
+  const first = readProgram(before);
+  instrumentFunctions(first, module, 1, new Edits());
+  const notApplied = (after: string): string =>
+    buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied.join('\n');
+  assert.match(
+    notApplied(before.replace('{ type: "object" }', '{ type: "object", required: ["title"] }')),
+    /^schema has a new value, but line 5 \(app\.get\("\/", \{ schema: .*\) read it once, at startup, and keeps the old one/,
+  );
+  assert.match(
+    notApplied(before.replace('3000', '3001')),
+    /^PORT has a new value, but line 7 \(server\.listen\(PORT\)\) read it once/,
+  );
+  // Read by a handler at each request, and exported (exports are remade): nothing to say.
+  assert.equal(notApplied(before.replace('"todo"', '"task"')), '');
+  // An ES module's export list is a live binding, not a read.
+  const esmBefore = 'const vsn = "1";\nfunction greet() { return vsn; }\nexport { greet, vsn };\n';
+  const esm = readProgram(esmBefore, undefined, 'esm');
+  const esmModule = new LiveModule('/app/greeting.mjs', {});
+  instrumentFunctions(esm, esmModule, 1, new Edits());
+  const esmPatch = buildPatch(
+    digestOf(esm),
+    readProgram(esmBefore.replace('"1"', '"2"'), undefined, 'esm'),
+    esmModule,
+    2,
+  );
+  assert.deepEqual(esmPatch.report.notApplied, []);
 });

@@ -30,7 +30,7 @@ function fieldsOf(holders: HolderStateInfo[]): Record<string, string[]> {
 }
 
 describe('state holders of a module', () => {
-  test('module variables: data only (no functions, classes, requires, primitive constants, library values)', () => {
+  test('module variables: data only (no functions, classes, requires, primitive or frozen constants, library values)', () => {
     const file = `${app}/todos.ts`;
     const holders = analyzer.analyzeHolders(
       file,
@@ -50,10 +50,12 @@ const logger = new Logger('todos');
 const add = (title: string) => todos.push({ id: ++count, title });
 const ready: Promise<void> = Promise.resolve();
 const routes = new Map<string, () => string>();
+const todoSchema = { type: 'object', properties: { title: { type: 'string' } } } as const;
+const LIMITS = Object.freeze({ titleLength: 80 });
 function list() { return todos; }
 class Store {}
 declare const injected: string[];
-export { fs, app, logger, add, ready, routes, list, Store, injected, PORT };
+export { fs, app, logger, add, ready, routes, list, Store, injected, PORT, todoSchema, LIMITS };
 `,
     );
     assert.deepEqual(fieldsOf(holders), {
@@ -73,7 +75,7 @@ export { fs, app, logger, add, ready, routes, list, Store, injected, PORT };
     assert.deepEqual(module!.range.start, { line: 6, character: 6 });
   });
 
-  test('class instances: own data fields (not statics, methods, accessors, #private, DI parameters, library values)', () => {
+  test('class instances: own data fields (not statics, methods, accessors, #private, DI parameters, library values, readonly frozen values)', () => {
     const file = `${app}/cats.service.ts`;
     analyzer.setDocument(`${app}/cat.interface.ts`, catV1);
     const holders = analyzer.analyzeHolders(
@@ -89,6 +91,7 @@ export class CatsService {
   static instances = 0;
   #secret = 1;
   private readonly logger = new Logger(CatsService.name);
+  private readonly schema = { type: 'object', required: ['name'] } as const;
   onChange = (cat: Cat) => cat;
   constructor(private readonly events: EventsService) {}
   get size() { return this.cats.length; }

@@ -8,6 +8,7 @@ import { expressRouter } from './express-router';
 import { expressSession } from './express-session';
 import { fastifyEsm } from './fastify-esm';
 import { fastifyPlugins } from './fastify-plugins';
+import { fastifyTs } from './fastify-ts';
 import { koa } from './koa';
 import { nestCats } from './nest-cats';
 import { nestTsc } from './nest-tsc';
@@ -23,6 +24,7 @@ export const corpus: CorpusApp[] = [
   expressFactories,
   fastifyPlugins,
   fastifyEsm,
+  fastifyTs,
   koa,
   tsApp,
   nestTsc,

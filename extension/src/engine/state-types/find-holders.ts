@@ -3,7 +3,7 @@
  * top-level variables (`module`) and the instance fields of each top-level class
  * (`class:<Name>`), keeping only those whose type is data: the app's own interfaces and
  * classes used as data, arrays, Map, Set, Date, primitives. Functions, classes, imports,
- * constants of primitive types (code, not state) and values typed by a library in
+ * constants of primitive types or frozen (code, not state) and values typed by a library in
  * node_modules (an Express app, a NestJS Logger) are left out: nothing a migration converts.
  */
 import ts from 'typescript';
@@ -47,6 +47,8 @@ export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): Hol
         const type = checker.getTypeAtLocation(declaration.name);
         // A primitive constant is whatever the code says: the new version's value is the one.
         if (constant && type.flags & PRIMITIVE) continue;
+        // So is a frozen one (`as const`, `Object.freeze`: a JSON schema, a table of defaults).
+        if (constant && declaration.initializer && isFrozen(declaration.initializer)) continue;
         if (!isData(type)) continue;
         variables.push({ name: declaration.name.text, nameNode: declaration.name, type, typeNode: declaration.type });
       }
@@ -81,6 +83,9 @@ function classHolder(
     if (!ts.isPropertyDeclaration(member) || isStatic || !name) continue;
     if (hasModifier(member, ts.SyntaxKind.AbstractKeyword)) continue;
     if (member.initializer && isCode(member.initializer)) continue;
+    if (hasModifier(member, ts.SyntaxKind.ReadonlyKeyword) && member.initializer && isFrozen(member.initializer)) {
+      continue;
+    }
     const symbol = checker.getSymbolAtLocation(name);
     const type = symbol ? checker.getTypeOfSymbol(symbol) : checker.getTypeAtLocation(member);
     if (!isData(type)) continue;
@@ -116,6 +121,29 @@ export function isCode(initializer: ts.Expression): boolean {
     (ts.isPropertyAccessExpression(callee) &&
       ts.isIdentifier(callee.expression) &&
       callee.expression.text === 'require')
+  );
+}
+
+/**
+ * A value no code can change: `{ … } as const` (deeply readonly to the checker) or
+ * `Object.freeze(…)`. Held by a constant, it is configuration, not state.
+ */
+function isFrozen(initializer: ts.Expression): boolean {
+  let expression = initializer;
+  while (ts.isParenthesizedExpression(expression) || ts.isSatisfiesExpression(expression)) {
+    expression = expression.expression;
+  }
+  if (ts.isAsExpression(expression)) {
+    const type = expression.type;
+    return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'const';
+  }
+  if (!ts.isCallExpression(expression)) return false;
+  const callee = expression.expression;
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Object' &&
+    callee.name.text === 'freeze'
   );
 }
 

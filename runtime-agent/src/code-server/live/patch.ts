@@ -38,6 +38,7 @@ import { newFieldInitializers } from './fields';
 import { renderAsFunction, type Rendering } from './render-function';
 import { resolutions } from './resolutions';
 import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
+import { reportStaleReads } from './stale-reads';
 import type { AnyNode } from './walk';
 
 /** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
@@ -140,6 +141,7 @@ class PatchBuilder {
     body.copy(model.code, at, model.code.length);
     this.#sweepChangedFunctions();
     this.#reportChangedFunctions();
+    reportStaleReads(this.model, new Set(matched.keys()), this.report);
     if (esm) reportNewExports(this.model, this.old, this.report);
     this.#appendix.push(
       ...newFieldInitializers(this.model, this.old, this.#resolved, this.edits, this.module, this.report),

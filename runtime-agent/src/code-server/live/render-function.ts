@@ -54,11 +54,12 @@ export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv =
     // parameter, which an arrow whose parameters a closure uses does not get).
     const parens =
       code[paramsStart] === '(' || (node.params.length === 1 && context.prologues.has(fn) && !fn.capturesParams);
-    // Outside the parenthesis a prologue may open at the same place.
+    // Outside the parenthesis a prologue may open at the same place. After `async` a space:
+    // minified code (tsx's) writes `async()=>`.
     extra.push({
       start: paramsStart,
       end: paramsStart,
-      text: parens ? 'function' : 'function(',
+      text: `${node.async ? ' ' : ''}${parens ? 'function' : 'function('}`,
       owner: node,
       wraps: 1,
     });

@@ -1,0 +1,81 @@
+/**
+ * A module variable given a new value reaches the code that reads it from now on: function
+ * bodies read the running binding at each call. What read it once, at startup, keeps the old
+ * value: a kept top-level statement (`app.get('/', { schema: todoSchema }, …)`, not run again)
+ * or a registration inside a plugin or router factory that ran then (see setup-statements.ts).
+ * A Fastify route's schema is compiled into its validator and serializer when the route is
+ * added: a changed schema would say ✓ and change nothing. Those reads are reported.
+ */
+import type { Identifier } from 'acorn';
+import type { PatchReport } from './patch';
+import { summaryOf } from './digest';
+import type { ProgramModel } from './program';
+import { setupStatements } from './setup-statements';
+import type { AnyNode } from './walk';
+
+/** `kept`: the indexes of the new version's top-level statements that are not run again. */
+export function reportStaleReads(model: ProgramModel, kept: ReadonlySet<number>, report: PatchReport): void {
+  const rebound = new Set(report.rebound);
+  if (rebound.size === 0) return;
+  for (const variable of model.moduleScope.variables) {
+    if (!rebound.has(variable.name)) continue;
+    const reads = new Map<number, string>();
+    for (const reference of variable.references) {
+      if (!reference.isRead()) continue;
+      const at = (reference.identifier as Identifier).start;
+      const reader = startupReader(model, kept, reference.from.variableScope.block as AnyNode, at);
+      if (reader) reads.set(model.lineOf(at), reader);
+    }
+    if (reads.size === 0) continue;
+    const where = [...reads].map(([line, what]) => `line ${line} (${what})`).join(', ');
+    report.notApplied.push(
+      `${variable.name} has a new value, but ${where} read it once, at startup, and keeps the old one; ` +
+        'restart the app to apply it there',
+    );
+  }
+}
+
+/** What read the variable at `at` once, at startup, if that is where it is read. */
+function startupReader(
+  model: ProgramModel,
+  kept: ReadonlySet<number>,
+  scopeBlock: AnyNode,
+  at: number,
+): string | undefined {
+  const inside = (node: AnyNode) => node.start <= at && at < node.end;
+  if (scopeBlock === model.moduleScope.block) {
+    const index = model.statements.findIndex((s) => inside(s.outer ?? s.node));
+    const statement = model.statements[index];
+    if (!statement || !kept.has(index) || isExport(statement.node)) return undefined;
+    return summaryOf(statement.shape);
+  }
+  // Inside a function: only its own setup statements ran once (a handler it registers runs later).
+  const fn = model.functions.find((f) => f.node === scopeBlock);
+  const setup = fn ? setupStatements(fn.node).find(inside) : undefined;
+  if (!setup) return undefined;
+  const text = model.code.slice(setup.start, setup.end).replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * `module.exports = …`, `exports.x = …`, esbuild's `__export(…)`: exports are remade, not stale;
+ * an ES module's `export { a }` is a live binding (its `export default` is reported elsewhere).
+ */
+function isExport(node: AnyNode): boolean {
+  if (node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration') return true;
+  if (node.type !== 'ExpressionStatement') return false;
+  const expression = node.expression as AnyNode;
+  if (expression.type === 'CallExpression') return isNamed(expression.callee as AnyNode, '__export');
+  if (expression.type !== 'AssignmentExpression') return false;
+  const target = expression.left as AnyNode;
+  if (target.type !== 'MemberExpression') return false;
+  const object = target.object as AnyNode;
+  return (
+    isNamed(object, 'exports') ||
+    (isNamed(object, 'module') && !target.computed && isNamed(target.property as AnyNode, 'exports'))
+  );
+}
+
+function isNamed(node: AnyNode, name: string): boolean {
+  return node.type === 'Identifier' && (node as Identifier).name === name;
+}
