@@ -5,6 +5,8 @@ import { transformSync } from 'esbuild';
 import { launcherEntry } from '../../runtime-agent/src/launchers';
 import { LoadFailure, evaluateVersion } from '../../runtime-agent/src/code-server/evaluate';
 import { DebuggerPauses } from '../../extension/src/server/debugger-pauses';
+import type { AgentClient } from '../../extension/src/engine/agent-client';
+import type { ModuleInfo } from '../../runtime-agent/src/protocol';
 
 test('launchers are the processes whose entry script lies in node_modules (npm, tsx, nodemon)', () => {
   assert.equal(
@@ -67,12 +69,26 @@ test('an unexpected end of input is placed at the end of the code, not in the so
   );
 });
 
-test('a save for a paused app is held, and loaded once, in order, when the last paused app resumes', () => {
+test('a save for a paused app is held, and loaded once, in order, when the last paused app resumes', async () => {
   const loaded: string[] = [];
   const pauses = new DebuggerPauses((uri) => loaded.push(uri));
   pauses.set(11, true);
   pauses.set(12, true);
-  assert.deepEqual(pauses.pausedAmong([10, 11, 12]), [11, 12]);
+  pauses.set(14, true);
+  // Apps as the language server knows them: 10 runs a.ts, 11 and 12 run b.ts, 14 is not known yet.
+  const app = (pid: number) => ({ info: { pid } }) as unknown as AgentClient;
+  const apps = [app(10), app(11), app(12), app(14)];
+  const runs = (file: string) => ({ file, sources: [] }) as unknown as ModuleInfo;
+  const modules = new Map([
+    [10, [runs('/a.ts')]],
+    [11, [runs('/b.ts')]],
+    [12, [runs('/b.ts')]],
+  ]);
+  const modulesOf = (client: AgentClient) => modules.get(client.info.pid);
+  assert.deepEqual(await pauses.pausedRunning(apps, ['/b.ts'], modulesOf), [11, 12, 14]);
+  assert.deepEqual(await pauses.pausedRunning(apps, ['/a.ts'], modulesOf), [14], 'a.ts waits only for the unknown app');
+  pauses.set(14, false);
+  assert.deepEqual(await pauses.pausedRunning(apps, ['/a.ts'], modulesOf), [], 'app 10 runs a.ts, and is not paused');
   pauses.hold('file:///a.ts');
   pauses.hold('file:///b.ts');
   pauses.hold('file:///a.ts');

@@ -28,6 +28,8 @@ const stateless: Record<string, string> = {
   'a class of methods and statics':
     'export class Util {\n  static version = 2;\n  double(x: number) { return x * 2; }\n}',
   'constants of literals': 'const LIMIT = 10;\nconst NAME = `app`;\nconst OFF = false;\nconst NEG = -1;',
+  'frozen constants (a JSON schema, defaults)':
+    "const schema = { type: 'object', properties: { id: { type: 'integer' } } } as const;\nconst DEFAULTS = Object.freeze({ pageSize: 20 });",
 };
 
 test('a module whose syntax may declare state is analysed', () => {

@@ -4,6 +4,10 @@
  * paused one is held, reported as waiting, and loaded when the app resumes: the latest text of
  * each held file, once, in the order they were saved.
  */
+import type { AgentClient } from '../engine/agent-client';
+import { findTargets } from '../engine/hot-load';
+import type { ModuleInfo } from 'hotpatch-agent/protocol';
+
 export class DebuggerPauses {
   readonly #paused = new Set<number>();
   /** Held saves, by URI, in the order they were first held. */
@@ -30,9 +34,24 @@ export class DebuggerPauses {
     return this.#paused.has(pid);
   }
 
-  /** Of `pids`, those paused now. */
-  pausedAmong(pids: readonly number[]): number[] {
-    return pids.filter((pid) => this.#paused.has(pid));
+  /**
+   * The paused apps among `clients` that run one of `files`: a save for other apps need not
+   * wait for them. An app whose modules are not known yet counts (asking it would wait out
+   * its pause).
+   */
+  async pausedRunning(
+    clients: readonly AgentClient[],
+    files: readonly string[],
+    modulesOf: (client: AgentClient) => readonly ModuleInfo[] | undefined,
+  ): Promise<number[]> {
+    const pids: number[] = [];
+    for (const client of clients) {
+      if (!this.#paused.has(client.info.pid)) continue;
+      const modules = modulesOf(client);
+      const runs = async (file: string) => (await findTargets([client], file, () => modules)).length > 0;
+      if (!modules || (await Promise.all(files.map(runs))).some(Boolean)) pids.push(client.info.pid);
+    }
+    return pids;
   }
 
   /** Holds a save of `uri` until the apps paused now resume. */

@@ -18,6 +18,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AgentClient } from '../engine/agent-client';
+import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import { AgentPool } from '../engine/agent-pool';
 import type { LoadOutcome } from '../engine/hot-load';
 import { RestartOffer } from './restart-offer';
@@ -204,7 +205,7 @@ export class HotpatchServer {
     this.#pool.start();
     this.#pipeline = new SavePipeline({
       clients: () => this.#clients(),
-      modulesOf: (client) => this.#pool?.agents().find((a) => this.#pool?.client(a.id) === client)?.modules,
+      modulesOf: (client) => this.#modulesOf(client),
       stateTypes: this.#stateTypes,
     });
     return {
@@ -248,7 +249,8 @@ export class HotpatchServer {
         if (late.length > 0) this.connection.console.log(`[hotpatch] loading without ${late.join(', ')}`);
       }
       // An app paused in the debugger runs no JavaScript: the files wait for it (debugger-pauses.ts).
-      const paused = this.#pauses.pausedAmong(this.#clients().map((c) => c.info.pid));
+      const files = uris.map((uri) => fileURLToPath(uri));
+      const paused = await this.#pauses.pausedRunning(this.#clients(), files, (client) => this.#modulesOf(client));
       if (paused.length > 0) return uris.map((uri) => this.#hold(uri, paused));
       const saves: FileSave[] = [];
       for (const uri of uris) {
@@ -282,6 +284,11 @@ export class HotpatchServer {
       void this.connection.window.showErrorMessage(`Hotpatch: ${failed.flatMap((r) => r.lines).join('; ')}`);
     }
     return reports;
+  }
+
+  /** The modules the live model knows `client`'s app runs, if it knows them. */
+  #modulesOf(client: AgentClient): readonly ModuleInfo[] | undefined {
+    return this.#pool?.agents().find((a) => this.#pool?.client(a.id) === client)?.modules;
   }
 
   /** Holds the save of `uri` until the paused apps resume (see debugger-pauses.ts). */

@@ -128,7 +128,7 @@ export function isCode(initializer: ts.Expression): boolean {
  * A value no code can change: `{ … } as const` (deeply readonly to the checker) or
  * `Object.freeze(…)`. Held by a constant, it is configuration, not state.
  */
-function isFrozen(initializer: ts.Expression): boolean {
+export function isFrozen(initializer: ts.Expression): boolean {
   let expression = initializer;
   while (ts.isParenthesizedExpression(expression) || ts.isSatisfiesExpression(expression)) {
     expression = expression.expression;

@@ -8,7 +8,7 @@
  * lets through, the analysis with types decides.
  */
 import ts from 'typescript';
-import { hasModifier, isCode } from './find-holders';
+import { hasModifier, isCode, isFrozen } from './find-holders';
 import { defineServerNames, isDefineServer } from './find-servers';
 
 export function mayHoldState(fileName: string, text: string): boolean {
@@ -25,8 +25,12 @@ function mayHoldData(statement: ts.Statement): boolean {
       (declaration) =>
         ts.isIdentifier(declaration.name) &&
         !(declaration.initializer && isCode(declaration.initializer)) &&
-        // A constant of a primitive literal is code: the new version's value is the one.
-        !(constant && declaration.initializer && isPrimitiveLiteral(declaration.initializer)),
+        // A constant of a primitive literal, or frozen, is code: the new version's value is the one.
+        !(
+          constant &&
+          declaration.initializer &&
+          (isPrimitiveLiteral(declaration.initializer) || isFrozen(declaration.initializer))
+        ),
     );
   }
   if (ts.isClassDeclaration(statement) && statement.name) {
