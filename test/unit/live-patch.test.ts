@@ -246,3 +246,36 @@ test('a variable with a new value read once at startup (a kept statement, a plug
   );
   assert.deepEqual(esmPatch.report.notApplied, []);
 });
+
+test('a controller method that registers a new route on its instance’s router (this.router.get) says the route waits for it to run again', () => {
+  const module = new LiveModule('/app/posts.controller.js', {});
+  const before = [
+    'class PostsController {',
+    '  constructor() {',
+    '    this.router = express.Router();',
+    '    this.posts = [];',
+    '    this.getAllPosts = (req, res) => { res.json(this.posts); };',
+    '    this.initializeRoutes();',
+    '  }',
+    '  initializeRoutes() {',
+    '    this.router.get("/posts", this.getAllPosts);',
+    '  }',
+    '}',
+    'exports.PostsController = PostsController;',
+    '',
+  ].join('\n');
+  const first = readProgram(before);
+  instrumentFunctions(first, module, 1, new Edits());
+  const notApplied = (after: string): string =>
+    buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied.join('\n');
+  const withRoute = before.replace(
+    '    this.router.get("/posts", this.getAllPosts);',
+    '    this.router.get("/posts", this.getAllPosts);\n    this.router.get("/posts-count", (req, res) => res.json(this.posts.length));',
+  );
+  assert.match(
+    notApplied(withRoute),
+    /initializeRoutes \(line 8\) registers something new \(this\.router\.get\("\/posts-count"/,
+  );
+  // A new body for the handler it registered: live, nothing to say.
+  assert.equal(notApplied(before.replace('res.json(this.posts);', 'res.json({ posts: this.posts });')), '');
+});

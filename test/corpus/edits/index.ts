@@ -1,5 +1,6 @@
 import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
+import { expressClasses } from './express-classes';
 import { expressEsm } from './express-esm';
 import { expressFactories } from './express-factories';
 import { expressJobs } from './express-jobs';
@@ -22,6 +23,7 @@ export const corpus: CorpusApp[] = [
   expressEsm,
   expressJobs,
   expressFactories,
+  expressClasses,
   fastifyPlugins,
   fastifyEsm,
   fastifyTs,

@@ -1,8 +1,9 @@
 /**
- * The statements of a function that register callbacks on something it was given or something
- * it builds and hands back: the shape of a plugin (`fastify.get('/x', handler)` on its
- * parameter) and of a router factory (`const router = express.Router(); router.get(…); return
- * router;`). Such a function typically runs once, at startup, so what a new version of it
+ * The statements of a function that register callbacks on something it was given, something
+ * it builds and hands back, or something its instance holds: the shape of a plugin
+ * (`fastify.get('/x', handler)` on its parameter), of a router factory (`const router =
+ * express.Router(); router.get(…); return router;`) and of a controller's setup method
+ * (`this.router.get(this.path, this.getAllPosts)`, called from its constructor). Such a function typically runs once, at startup, so what a new version of it
  * registers waits for a call that never comes.
  */
 import type { Identifier } from 'acorn';
@@ -15,16 +16,27 @@ export function setupStatements(node: FunctionNode): AnyNode[] {
   const statements = body.body as AnyNode[];
   // Its parameters, and the locals it returns: not a local array it merely iterates with forEach.
   const receivers = new Set([...(node.params as AnyNode[]).flatMap((p) => names(p)), ...returnedLocals(statements)]);
+  // A method's (or constructor's) `this.router`: what its instance was built with at startup.
+  const ownsThis = node.type !== 'ArrowFunctionExpression';
+  const isReceiver = (receiver: AnyNode): boolean =>
+    receiver.type === 'Identifier'
+      ? receivers.has((receiver as Identifier).name)
+      : ownsThis &&
+        receiver.type === 'MemberExpression' &&
+        !receiver.computed &&
+        (receiver.object as AnyNode).type === 'ThisExpression';
   return statements.filter((statement) => {
     const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
     if (call?.type !== 'CallExpression' || (call.callee as AnyNode).type !== 'MemberExpression') return false;
-    const receiver = (call.callee as AnyNode).object as AnyNode;
-    return (
-      receiver.type === 'Identifier' &&
-      receivers.has((receiver as Identifier).name) &&
-      (call.arguments as AnyNode[]).some((a) => isFunction(a))
-    );
+    const args = call.arguments as AnyNode[];
+    // A callback written there, or a method of the instance passed along (`this.getAllPosts`).
+    const registers = args.some((a) => isFunction(a) || (ownsThis && isThisMember(a)));
+    return isReceiver((call.callee as AnyNode).object as AnyNode) && registers;
   });
+}
+
+function isThisMember(node: AnyNode): boolean {
+  return node.type === 'MemberExpression' && (node.object as AnyNode).type === 'ThisExpression';
 }
 
 /** The names in `return name;` among the body's own statements that the body declares. */

@@ -1,0 +1,6 @@
+import type { Router } from 'express';
+
+export interface Controller {
+  path: string;
+  router: Router;
+}

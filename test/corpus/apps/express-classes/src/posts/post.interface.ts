@@ -1,0 +1,5 @@
+export interface Post {
+  id: number;
+  author: string;
+  title: string;
+}
