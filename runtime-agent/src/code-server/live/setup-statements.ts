@@ -3,8 +3,9 @@
  * it builds and hands back, or something its instance holds: the shape of a plugin
  * (`fastify.get('/x', handler)` on its parameter), of a router factory (`const router =
  * express.Router(); router.get(…); return router;`) and of a controller's setup method
- * (`this.router.get(this.path, this.getAllPosts)`, called from its constructor). Such a function typically runs once, at startup, so what a new version of it
- * registers waits for a call that never comes.
+ * (`this.router.get(this.path, this.getAllPosts)`, called from its constructor). Such a
+ * function typically runs once, at startup, so what a new version of it registers waits for a
+ * call that never comes.
  */
 import type { Identifier } from 'acorn';
 import { isFunction, names, type FunctionNode } from './program';
