@@ -260,6 +260,9 @@ test('a controller method that registers a new route on its instance’s router 
     '  initializeRoutes() {',
     '    this.router.get("/posts", this.getAllPosts);',
     '  }',
+    '  record() {',
+    '    this.history.push(this.posts);',
+    '  }',
     '}',
     'exports.PostsController = PostsController;',
     '',
@@ -278,4 +281,20 @@ test('a controller method that registers a new route on its instance’s router 
   );
   // A new body for the handler it registered: live, nothing to say.
   assert.equal(notApplied(before.replace('res.json(this.posts);', 'res.json({ posts: this.posts });')), '');
+  // A new handler of the instance passed along counts; data pushed onto a field does not.
+  assert.match(
+    notApplied(
+      before.replace('this.getAllPosts);', 'this.getAllPosts);\n    this.router.get("/all", this.getAllPosts);'),
+    ),
+    /initializeRoutes \(line 8\) registers something new/,
+  );
+  assert.equal(
+    notApplied(
+      before.replace(
+        'this.history.push(this.posts);',
+        'this.history.push(this.posts);\n    this.history.push(this.posts.length);',
+      ),
+    ),
+    '',
+  );
 });

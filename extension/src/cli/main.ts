@@ -3,9 +3,10 @@
  *   hotpatch ls [--json]         the running agents, their hot modules and versions
  *   hotpatch ps [--json]         the running agents' server processes
  *   hotpatch watch [DIR]         hot-load every file saved under DIR, checking state types
- *   hotpatch load FILE... [--json] [--restart]  compile, then upgrade every agent that runs FILE
- *                                in one transaction (prepare everywhere, commit only if all
- *                                prepared); offer a restart for what could not apply in place
+ *   hotpatch load FILE... [--json] [--restart]  compile, then upgrade every agent that runs one
+ *                                of the FILEs in one transaction, all files one release (prepare
+ *                                everywhere, commit only if all prepared; see load.ts); offer
+ *                                a restart for what could not apply in place
  *   hotpatch restart [PID...]    restart running apps with the same command line
  */
 import { watch as chokidarWatch } from 'chokidar';
@@ -13,61 +14,14 @@ import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { extname, relative, resolve, sep } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
-import { AgentClient, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/agent-client';
-import { defaultDiscoveryDir, readDiscoveryDir } from '../engine/discovery';
-import { describeOutcome } from '../engine/describe';
-import { NoAgentRunsFileError } from '../engine/hot-load';
-import { SavePipeline, describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
-import { needingRestart } from '../engine/needs-restart';
-import { offerRestart, restartOne } from './restart';
+import { type AgentClient, DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/agent-client';
+import { defaultDiscoveryDir } from '../engine/discovery';
+import { SavePipeline } from '../engine/save-pipeline';
+import { askEach, connectAll, requestTimeoutMs, type GlobalOptions } from './agents';
+import { describeSave } from './describe-save';
+import { load } from './load';
+import { restartOne } from './restart';
 import { complain, say } from './terminal';
-
-interface GlobalOptions {
-  discoveryDir: string;
-  requestTimeout: string;
-  json?: boolean;
-  restart?: boolean;
-}
-
-/** Connects to every discovered agent; agents that refuse or vanished are reported, not fatal. */
-async function connectAll(
-  dir: string,
-  requestTimeoutMs: number,
-): Promise<{ clients: AgentClient[]; failures: string[] }> {
-  const records = readDiscoveryDir(dir, (message) => complain(`hotpatch: ${message}`));
-  const settled = await Promise.allSettled(
-    records.map((r) => AgentClient.connect(r.url, r.token, { requestTimeoutMs })),
-  );
-  const clients: AgentClient[] = [];
-  const failures: string[] = [];
-  settled.forEach((s, i) => {
-    if (s.status === 'fulfilled') clients.push(s.value);
-    else failures.push(`pid ${records[i]!.pid} (${records[i]!.appName}): ${(s.reason as Error).message}`);
-  });
-  return { clients, failures };
-}
-
-/** Each agent's answer; one that fails (or does not answer in time) is a failure, not the end of the listing. */
-async function askEach<T>(
-  clients: AgentClient[],
-  failures: string[],
-  ask: (c: AgentClient) => Promise<T>,
-): Promise<T[]> {
-  const settled = await Promise.allSettled(clients.map(ask));
-  return settled.flatMap((s, i) => {
-    if (s.status === 'fulfilled') return [s.value];
-    const { pid, appName } = clients[i]!.info;
-    failures.push(`pid ${pid} (${appName}): ${s.reason instanceof Error ? s.reason.message : String(s.reason)}`);
-    return [];
-  });
-}
-
-function requestTimeoutMs(options: GlobalOptions): number {
-  const ms = Number(options.requestTimeout);
-  if (!Number.isInteger(ms) || ms <= 0)
-    throw new Error(`--request-timeout must be a positive number of ms, not ${options.requestTimeout}`);
-  return ms;
-}
 
 function describeModule(root: string, m: ModuleInfo): string {
   const source = m.sources.length === 1 ? ` ← ${relative(root, m.sources[0]!)}` : '';
@@ -132,96 +86,6 @@ async function processes(options: GlobalOptions): Promise<number> {
   }
 }
 
-async function load(files: string[], options: GlobalOptions): Promise<number> {
-  const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
-  let failed = failures.length > 0;
-  const report: unknown[] = [];
-  const restarts = new Set<AgentClient>();
-  try {
-    for (const f of failures) complain(`could not connect: ${f}`);
-    // A load checks state types as a save in the editor does (a changed one without a
-    // codeChange loads nothing); only TypeScript has them to read, so only it brings TypeScript.
-    const stateTypes = files.some((f) => TYPESCRIPT_EXTENSIONS.has(extname(f)))
-      ? (await import('../engine/state-types-adapter.js')).createStateTypes()
-      : undefined;
-    const pipeline = new SavePipeline({ clients: () => clients, stateTypes });
-    const texts = new Map(
-      await Promise.all(
-        files.map(async (file) => [file, await readFile(resolve(file), 'utf8').catch((e: Error) => e)] as const),
-      ),
-    );
-    // Files of types only go first: one whose running importers cannot be compared holds them back.
-    const typesOnly = (file: string): boolean => {
-      const text = texts.get(file);
-      return typeof text === 'string' && stateTypes?.isTypeOnly?.(resolve(file), text) === true;
-    };
-    const ordered = [...files].sort((a, b) => Number(typesOnly(b)) - Number(typesOnly(a)));
-    const heldBack = new Map<string, string>();
-    for (const file of ordered) {
-      try {
-        const absolute = resolve(file);
-        const text = texts.get(file);
-        if (typeof text !== 'string') {
-          throw new Error(`cannot read ${absolute}: ${(text as NodeJS.ErrnoException).code ?? text?.message}`);
-        }
-        const typeFile = heldBack.get(absolute);
-        if (typeFile) throw new Error(`${file}: not loaded: ${uncomparedReason(typeFile)}`);
-        const saved = await pipeline.onSave(absolute, text, 'cli');
-        if (saved.kind === 'notRunning') throw new NoAgentRunsFileError(absolute, clients.length);
-        if (saved.kind === 'syntaxError') throw saved.error;
-        if (saved.kind === 'typesOnly' && saved.uncompared.length > 0) {
-          for (const dependent of saved.uncompared) heldBack.set(dependent, file);
-          throw new Error(
-            `${file}: ${uncomparedReason(file)}; the modules importing it (${saved.uncompared.map((f) => relative(process.cwd(), f)).join(', ')}) are not loaded in this run`,
-          );
-        }
-        if (saved.kind !== 'loaded' && saved.kind !== 'failed') {
-          const refused = saved.kind === 'migrationNeeded';
-          failed ||= refused;
-          const message = describeSave(saved, process.cwd());
-          if (options.json) report.push({ file, ok: !refused, ...(refused ? { error: message } : { note: message }) });
-          else (refused ? complain : say)(message);
-          continue;
-        }
-        const outcomes = saved.outcomes;
-        failed ||= outcomes.some((o) => o.error);
-        for (const { client } of needingRestart(outcomes)) restarts.add(client);
-        if (options.json) {
-          report.push(
-            ...outcomes.map((o) => ({
-              file,
-              pid: o.client.info.pid,
-              appName: o.client.info.appName,
-              module: o.module.file,
-              ok: !o.error,
-              error: o.error,
-              version: o.result?.modules[0]?.current,
-              planId: o.planId,
-              plan: o.plan,
-              processes: o.result?.processes,
-              warnings: o.result?.warnings ?? [],
-              reports: o.result?.reports ?? [],
-              timings: { ...o.timings, ...o.result?.timings },
-            })),
-          );
-        } else {
-          for (const o of outcomes) (o.error ? complain : say)(describeOutcome(o));
-        }
-      } catch (error) {
-        failed = true;
-        const message = error instanceof Error ? error.message : String(error);
-        if (options.json) report.push({ file, ok: false, error: message });
-        else complain(`✗ ${message}`);
-      }
-    }
-    if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else await offerRestart([...restarts], options.restart === true);
-    return failed ? 1 : 0;
-  } finally {
-    for (const c of clients) c.close();
-  }
-}
-
 async function restartApps(pids: string[], options: GlobalOptions): Promise<number> {
   const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
   try {
@@ -232,43 +96,6 @@ async function restartApps(pids: string[], options: GlobalOptions): Promise<numb
   } finally {
     for (const c of clients) c.close();
   }
-}
-
-function describeSave(outcome: SaveOutcome, root: string): string {
-  const file = relative(root, outcome.file);
-  switch (outcome.kind) {
-    case 'loaded':
-    case 'failed':
-      return [
-        `${outcome.kind === 'loaded' ? '✓' : '✗'} ${file} in ${outcome.ms.toFixed(1)} ms`,
-        ...outcome.outcomes.map((o) => '  ' + describeOutcome(o).split('\n').join('\n  ')),
-      ].join('\n');
-    case 'notRunning':
-      return `· ${file}: no running app has loaded it`;
-    case 'unchanged':
-      return `· ${file}: unchanged, every app already runs this code`;
-    case 'syntaxError':
-      return `✗ ${file}: not loaded, syntax error: ${outcome.error.message}`;
-    case 'typesOnly':
-      return `· ${file}: types only, nothing to load; the state types of the ${outcome.dependents} running module(s) importing it are unchanged`;
-    case 'migrationNeeded':
-      return [
-        `✗ ${file}: not loaded — a state type changed and the new code has no codeChange:`,
-        ...outcome.changes.map((c) => `  ${relative(root, c.file)}: ${describeStateChange(c)}`),
-        '  add a codeChange(from, state, extra) to the server that converts the running state (a static codeChange to a class, an exported codeChange to a module for its variables), then save again',
-      ].join('\n');
-  }
-}
-
-const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx']);
-
-/** Why a type file's change cannot be checked by `load`, and what can check it. */
-function uncomparedReason(typeFile: string): string {
-  return (
-    `${typeFile} holds types only, and the running app was built with an earlier text of it that \`hotpatch load\` ` +
-    'has not seen, so it cannot tell whether the state types of the modules importing it changed; save it under ' +
-    '`hotpatch watch` or in the editor, which keep its previous text, or restart the app'
-  );
 }
 
 /** What `watch` loads: the JavaScript and TypeScript files a hot module can be. */

@@ -196,7 +196,7 @@ export class Reader {
       usesThis: uses.this,
       usesArguments: uses.arguments,
       capturesParams: this.#capturesParams(node),
-      setup: this.#setupStatements(node),
+      setup: this.#setupStatements(node, member?.owner.node),
     };
     if (member) live.member = member;
     if (!uses.arguments && !live.capturesParams && this.#hasMappedArguments(node)) live.mappedArguments = true;
@@ -206,8 +206,8 @@ export class Reader {
     return live;
   }
 
-  #setupStatements(node: FunctionNode): Shape[] {
-    return setupStatements(node).map((statement) =>
+  #setupStatements(node: FunctionNode, owner: ClassNode | undefined): Shape[] {
+    return setupStatements(node, owner).map((statement) =>
       this.#shapeOf(statement, (n) => isFunction(n) || n.type === 'ClassBody'),
     );
   }

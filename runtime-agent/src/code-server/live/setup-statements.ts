@@ -8,10 +8,12 @@
  * call that never comes.
  */
 import type { Identifier } from 'acorn';
-import { isFunction, names, type FunctionNode } from './program';
+import { instanceFields } from './fields';
+import { isFunction, keyName, names, type ClassNode, type FunctionNode } from './program';
 import type { AnyNode } from './walk';
 
-export function setupStatements(node: FunctionNode): AnyNode[] {
+/** `owner`: the class `node` is a method of, whose methods it may pass along (`this.getAllPosts`). */
+export function setupStatements(node: FunctionNode, owner?: ClassNode): AnyNode[] {
   const body = node.body;
   if (body.type !== 'BlockStatement') return [];
   const statements = body.body as AnyNode[];
@@ -19,6 +21,12 @@ export function setupStatements(node: FunctionNode): AnyNode[] {
   const receivers = new Set([...(node.params as AnyNode[]).flatMap((p) => names(p)), ...returnedLocals(statements)]);
   // A method's (or constructor's) `this.router`: what its instance was built with at startup.
   const ownsThis = node.type !== 'ArrowFunctionExpression';
+  const instanceFunctions = instanceFunctionsOf(owner);
+  const isInstanceFunction = (argument: AnyNode): boolean =>
+    argument.type === 'MemberExpression' &&
+    !argument.computed &&
+    (argument.object as AnyNode).type === 'ThisExpression' &&
+    instanceFunctions.has(keyName(argument.property as AnyNode));
   const isReceiver = (receiver: AnyNode): boolean =>
     receiver.type === 'Identifier'
       ? receivers.has((receiver as Identifier).name)
@@ -30,14 +38,23 @@ export function setupStatements(node: FunctionNode): AnyNode[] {
     const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
     if (call?.type !== 'CallExpression' || (call.callee as AnyNode).type !== 'MemberExpression') return false;
     const args = call.arguments as AnyNode[];
-    // A callback written there, or a method of the instance passed along (`this.getAllPosts`).
-    const registers = args.some((a) => isFunction(a) || (ownsThis && isThisMember(a)));
+    // A callback written there, or a function of the instance passed along (`this.getAllPosts`;
+    // `this.history.push(this.n)` passes data).
+    const registers = args.some((a) => isFunction(a) || (ownsThis && isInstanceFunction(a)));
     return isReceiver((call.callee as AnyNode).object as AnyNode) && registers;
   });
 }
 
-function isThisMember(node: AnyNode): boolean {
-  return node.type === 'MemberExpression' && (node.object as AnyNode).type === 'ThisExpression';
+/** The names of a class's instance methods and of its fields that hold functions. */
+function instanceFunctionsOf(owner: ClassNode | undefined): Set<string> {
+  if (!owner) return new Set();
+  const methods = owner.body.body
+    .filter((m) => m.type === 'MethodDefinition' && !m.static && m.kind === 'method' && !m.computed)
+    .map((m) => keyName(m.key as AnyNode));
+  const fields = instanceFields(owner)
+    .filter((field) => isFunction(field.value))
+    .map((field) => field.name);
+  return new Set([...methods, ...fields]);
 }
 
 /** The names in `return name;` among the body's own statements that the body declares. */

@@ -51,7 +51,7 @@ function startupReader(
   }
   // Inside a function: only its own setup statements ran once (a handler it registers runs later).
   const fn = model.functions.find((f) => f.node === scopeBlock);
-  const setup = fn ? setupStatements(fn.node).find(inside) : undefined;
+  const setup = fn ? setupStatements(fn.node, fn.member?.owner.node).find(inside) : undefined;
   if (!setup) return undefined;
   const text = model.code.slice(setup.start, setup.end).replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

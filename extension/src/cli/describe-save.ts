@@ -1,0 +1,41 @@
+/** What a save did, in the CLI's words: one line, or a few, per file. */
+import { relative } from 'node:path';
+import { describeOutcome } from '../engine/describe';
+import { describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
+
+export function describeSave(outcome: SaveOutcome, root: string): string {
+  const file = relative(root, outcome.file);
+  switch (outcome.kind) {
+    case 'loaded':
+    case 'failed':
+      return [
+        `${outcome.kind === 'loaded' ? '✓' : '✗'} ${file} in ${outcome.ms.toFixed(1)} ms`,
+        ...outcome.outcomes.map((o) => '  ' + describeOutcome(o).split('\n').join('\n  ')),
+      ].join('\n');
+    case 'notRunning':
+      return `· ${file}: no running app has loaded it`;
+    case 'unchanged':
+      return `· ${file}: unchanged, every app already runs this code`;
+    case 'syntaxError':
+      return `✗ ${file}: not loaded, syntax error: ${outcome.error.message}`;
+    case 'typesOnly':
+      return `· ${file}: types only, nothing to load; the state types of the ${outcome.dependents} running module(s) importing it are unchanged`;
+    case 'migrationNeeded':
+      return [
+        `✗ ${file}: not loaded — a state type changed and the new code has no codeChange:`,
+        ...outcome.changes.map((c) => `  ${relative(root, c.file)}: ${describeStateChange(c)}`),
+        '  add a codeChange(from, state, extra) to the server that converts the running state (a static codeChange to a class, an exported codeChange to a module for its variables), then save again',
+      ].join('\n');
+  }
+}
+
+export const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx']);
+
+/** Why a type file's change cannot be checked by `load`, and what can check it. */
+export function uncomparedReason(typeFile: string): string {
+  return (
+    `${typeFile} holds types only, and the running app was built with an earlier text of it that \`hotpatch load\` ` +
+    'has not seen, so it cannot tell whether the state types of the modules importing it changed; save it under ' +
+    '`hotpatch watch` or in the editor, which keep its previous text, or restart the app'
+  );
+}
