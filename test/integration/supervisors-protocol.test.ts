@@ -1,0 +1,164 @@
+/**
+ * Supervisors on the protocol (issue 12, "sys on the protocol and in the tree"): a real app
+ * whose top level starts a supervision tree, read through `agent/supervisors` (OTP's
+ * which_children) and followed through the supervisor and process notifications as children
+ * crash, restart and are suspended by a client.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import type { ProcessInfo, SupervisorInfo } from 'hotpatch-agent/protocol';
+import type { AgentClient } from 'hotpatch-extension/engine';
+import { App } from '../helpers/app';
+import { waitFor } from '../helpers/wait';
+
+const InvalidParams = -32602;
+
+interface Started {
+  app: App;
+  client: AgentClient;
+  /** Every notification about supervisors and suspensions since the connection, in order. */
+  heard: { method: string; supervisor?: SupervisorInfo; process?: ProcessInfo; reason?: string }[];
+}
+
+async function startTree(): Promise<Started> {
+  const app = await App.start('cjs', { fixture: 'supervision-tree' });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  const heard: Started['heard'] = [];
+  client.on('supervisorStarted', (supervisor) => heard.push({ method: 'supervisorStarted', supervisor }));
+  client.on('supervisorChanged', (supervisor) => heard.push({ method: 'supervisorChanged', supervisor }));
+  client.on('supervisorExited', (supervisor, reason) => heard.push({ method: 'supervisorExited', supervisor, reason }));
+  client.on('processChanged', (process) => heard.push({ method: 'processChanged', process }));
+  await waitFor('the 3 workers running', async () => (await client.processes()).length === 3);
+  return { app, client, heard };
+}
+
+async function idOf(app: App, name: string): Promise<string | null> {
+  return JSON.parse(await app.get(`/whereis?name=${name}`)) as string | null;
+}
+
+function byName(supervisors: SupervisorInfo[], name: string | undefined): SupervisorInfo {
+  const found = supervisors.find((s) => s.name === name);
+  assert.ok(found, `a supervisor named ${name} in ${JSON.stringify(supervisors)}`);
+  return found;
+}
+
+describe('supervisors on the protocol (which_children)', () => {
+  test('agent/supervisors lists the tree as its specs say: strategy, limits, children with restart types and the processes they run as', async () => {
+    const { app, client } = await startTree();
+    const supervisors = await client.supervisors();
+    assert.equal(supervisors.length, 2, JSON.stringify(supervisors));
+    const root = byName(supervisors, 'root');
+    const pool = supervisors.find((s) => s !== root)!;
+    assert.deepEqual(
+      { ...root, children: undefined },
+      {
+        id: root.id,
+        name: 'root',
+        file: app.file('tree.js'),
+        strategy: 'rest_for_one',
+        intensity: 4,
+        period: 2000,
+        children: undefined,
+      },
+    );
+    assert.match(root.id, /^supervisor#\d+$/);
+    assert.deepEqual(root.children, [
+      { id: 'counter', restart: 'permanent', type: 'worker', status: 'running', process: await idOf(app, 'counter') },
+      { id: 'pool', restart: 'permanent', type: 'supervisor', status: 'running', supervisor: pool.id },
+      { id: 'once', restart: 'temporary', type: 'worker', status: 'running', process: await idOf(app, 'once') },
+    ]);
+    // Started by a child spec: it belongs to its parent, not to the module (no file), and has no name.
+    assert.deepEqual(pool, {
+      id: pool.id,
+      strategy: 'one_for_all',
+      intensity: 5,
+      period: 1000,
+      children: [
+        { id: 'job-1', restart: 'transient', type: 'worker', status: 'running', process: await idOf(app, 'job-1') },
+      ],
+    });
+  });
+
+  test('a crashed child is restarted by rest_for_one: supervisorChanged shows the new pid, the nested supervisor anew, the temporary child dead', async () => {
+    const { app, client, heard } = await startTree();
+    const before = await client.supervisors();
+    const oldPool = before.find((s) => s.name !== 'root')!;
+    const oldCounter = await idOf(app, 'counter');
+
+    const crashed = await app.get(`/call?name=counter&msg=${encodeURIComponent('"crash"')}`);
+    assert.match(crashed, /asked to crash/);
+    const changed = await waitFor('supervisorChanged with a new counter', () =>
+      heard
+        .filter((h) => h.method === 'supervisorChanged' && h.supervisor?.name === 'root')
+        .map((h) => h.supervisor!)
+        .find((s) => s.children[0]!.process !== oldCounter),
+    );
+    const newCounter = await idOf(app, 'counter');
+    assert.ok(newCounter && newCounter !== oldCounter, `${oldCounter} → ${newCounter}`);
+    const [counter, pool, once] = changed.children;
+    assert.deepEqual(counter, {
+      id: 'counter',
+      restart: 'permanent',
+      type: 'worker',
+      status: 'running',
+      process: newCounter,
+    });
+    assert.equal(pool!.status, 'running');
+    assert.notEqual(pool!.supervisor, oldPool.id, 'the supervisor after counter was restarted too (rest_for_one)');
+    // As in OTP: a temporary child is not restarted, even when a sibling's crash stopped it.
+    assert.deepEqual(once, { id: 'once', restart: 'temporary', type: 'worker', status: 'dead' });
+
+    await waitFor('the old pool exited and the new one started', () => {
+      const exited = heard.find((h) => h.method === 'supervisorExited' && h.supervisor?.id === oldPool.id);
+      const started = heard.find((h) => h.method === 'supervisorStarted' && h.supervisor?.id === pool!.supervisor);
+      return exited && started ? { exited, started } : undefined;
+    });
+    const listed = await client.supervisors();
+    assert.deepEqual(
+      listed.map((s) => s.id).sort(),
+      [changed.id, pool!.supervisor!].sort(),
+      'the old pool is no longer listed',
+    );
+    assert.deepEqual(byName(listed, 'root').children, changed.children);
+  });
+
+  test('a suspend by a client is reported (processChanged, suspendedBy) and shows in the supervisor listing; a resume too', async () => {
+    const { client, heard } = await startTree();
+    const suspended = await client.suspend('counter');
+    assert.deepEqual(suspended.process.suspendedBy, ['sys']);
+    const told = await waitFor(
+      'processChanged: suspended',
+      () => heard.find((h) => h.method === 'processChanged' && h.process?.name === 'counter')?.process,
+    );
+    assert.equal(told.status, 'suspended');
+    assert.deepEqual(told.suspendedBy, ['sys']);
+    const listed = byName(await client.supervisors(), 'root').children[0]!;
+    assert.equal(listed.status, 'suspended');
+    assert.equal(listed.process, told.id);
+
+    heard.length = 0;
+    const resumed = await client.resume('counter');
+    assert.equal(resumed.process.status, 'running');
+    assert.equal(resumed.process.suspendedBy, undefined);
+    const toldAgain = await waitFor(
+      'processChanged: running',
+      () => heard.find((h) => h.method === 'processChanged' && h.process?.name === 'counter')?.process,
+    );
+    assert.equal(toldAgain.status, 'running');
+    assert.equal(toldAgain.suspendedBy, undefined);
+    assert.equal(byName(await client.supervisors(), 'root').children[0]!.status, 'running');
+  });
+
+  test('agent/supervisors with params it does not take: -32602 naming them, and the app serves on', async () => {
+    const { app, client } = await startTree();
+    const error = await client.connection.sendRequest('agent/supervisors', { all: true }).then(
+      () => assert.fail('expected -32602'),
+      (e: unknown) => e as { code: number; message: string },
+    );
+    assert.equal(error.code, InvalidParams, error.message);
+    assert.match(error.message, /all/);
+    assert.equal(JSON.parse(await app.get('/call?name=counter')), 1);
+  });
+});
