@@ -62,7 +62,9 @@ export class FuzzingAgent {
                 ? { modules: [] }
                 : message.method === 'agent/processes'
                   ? { processes: [] }
-                  : null,
+                  : message.method === 'agent/supervisors'
+                    ? { supervisors: [] }
+                    : null,
             ),
           );
           return;
