@@ -5,6 +5,7 @@
  * crash, restart and are suspended by a client.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import type { ProcessInfo, SupervisorInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from 'hotpatch-extension/engine';
@@ -160,5 +161,31 @@ describe('supervisors on the protocol (which_children)', () => {
     assert.equal(error.code, InvalidParams, error.message);
     assert.match(error.message, /all/);
     assert.equal(JSON.parse(await app.get('/call?name=counter')), 1);
+  });
+
+  test('an upgrade of a module with 150 processes: one processesChanged naming it per turn, not a processChanged each', async () => {
+    const app = await App.start('cjs', { fixture: 'servers', env: { COUNTERS: '150' } });
+    after(() => app.stop());
+    const client = await app.connect();
+    after(() => client.close());
+    await waitFor('150 counters', async () => (await client.processes()).length === 150);
+    const single: ProcessInfo[] = [];
+    const batches: string[][] = [];
+    client.on('processChanged', (process) => single.push(process));
+    client.on('processesChanged', (files) => batches.push(files));
+
+    const file = app.file('counter.js');
+    const code = readFileSync(file, 'utf8').replaceAll("'1'", "'2'");
+    const plan = await client.prepare({ modules: [{ file, code }] });
+    assert.ok(plan.ok, JSON.stringify(plan.errors));
+    await client.commit(plan.id);
+    // The resume's notifications go out in the turn of its last step, before the agent reads
+    // another request: this answer comes after all of them, on the same socket.
+    const upgraded = await client.processes(file);
+    assert.ok(upgraded.every((p) => p.status === 'running' && p.vsn === '2'));
+    // Suspended, then resumed: one message naming the module per turn, never 300.
+    assert.ok(batches.length >= 1 && batches.length <= 2, JSON.stringify(batches));
+    assert.deepEqual([...new Set(batches.flat())], [file]);
+    assert.deepEqual(single, []);
   });
 });
