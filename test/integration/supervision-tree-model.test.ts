@@ -67,7 +67,10 @@ describe('the supervision trees in the Live Modules model (real app, real langua
     assert.equal(nested.root, false, 'not a root: it is shown under its parent');
     assert.deepEqual(
       nested.children.map((c) => [c.id, c.restart, c.processInfo?.name]),
-      [['job-1', 'transient', 'job-1']],
+      [
+        ['job-1', 'transient', 'job-1'],
+        ['flaky', 'permanent', 'flaky'],
+      ],
     );
   });
 

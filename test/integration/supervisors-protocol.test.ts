@@ -31,7 +31,7 @@ async function startTree(): Promise<Started> {
   client.on('supervisorChanged', (supervisor) => heard.push({ method: 'supervisorChanged', supervisor }));
   client.on('supervisorExited', (supervisor, reason) => heard.push({ method: 'supervisorExited', supervisor, reason }));
   client.on('processChanged', (process) => heard.push({ method: 'processChanged', process }));
-  await waitFor('the 3 workers running', async () => (await client.processes()).length === 3);
+  await waitFor('the 4 workers running', async () => (await client.processes()).length === 4);
   return { app, client, heard };
 }
 
@@ -73,11 +73,12 @@ describe('supervisors on the protocol (which_children)', () => {
     // Started by a child spec: it belongs to its parent, not to the module (no file), and has no name.
     assert.deepEqual(pool, {
       id: pool.id,
-      strategy: 'one_for_all',
+      strategy: 'one_for_one',
       intensity: 5,
       period: 1000,
       children: [
         { id: 'job-1', restart: 'transient', type: 'worker', status: 'running', process: await idOf(app, 'job-1') },
+        { id: 'flaky', restart: 'permanent', type: 'worker', status: 'running', process: await idOf(app, 'flaky') },
       ],
     });
   });
@@ -123,6 +124,32 @@ describe('supervisors on the protocol (which_children)', () => {
       'the old pool is no longer listed',
     );
     assert.deepEqual(byName(listed, 'root').children, changed.children);
+  });
+
+  test('a child whose restart fails is reported restarting, then running under its new pid once a retry starts it', async () => {
+    const { app, heard, client } = await startTree();
+    const pool = (await client.supervisors()).find((s) => s.name !== 'root')!;
+    const flakyBefore = await idOf(app, 'flaky');
+    await app.get('/fail-starts?n=2');
+    assert.match(await app.get(`/call?name=flaky&msg=${encodeURIComponent('"crash"')}`), /asked to crash/);
+    const flakyIn = (status: string) => () =>
+      heard
+        .filter((h) => h.method === 'supervisorChanged' && h.supervisor?.id === pool.id)
+        .map((h) => h.supervisor!)
+        .find((s) => s.children[1]!.status === status);
+    const restarting = await waitFor('supervisorChanged: flaky restarting', flakyIn('restarting'));
+    assert.deepEqual(restarting.children[1], {
+      id: 'flaky',
+      restart: 'permanent',
+      type: 'worker',
+      status: 'restarting',
+    });
+    const running = await waitFor('supervisorChanged: flaky running again', flakyIn('running'));
+    const flakyAfter = await idOf(app, 'flaky');
+    assert.ok(flakyAfter && flakyAfter !== flakyBefore, `${flakyBefore} → ${flakyAfter}`);
+    assert.equal(running.children[1]!.process, flakyAfter);
+    // Three restarts within its intensity of 5: the same supervisor, still running.
+    assert.ok((await client.supervisors()).some((s) => s.id === pool.id));
   });
 
   test('a suspend by a client is reported (processChanged, suspendedBy) and shows in the supervisor listing; a resume too', async () => {
