@@ -23,7 +23,10 @@ import { describeProcess } from './processes/inspect';
 import { NotPurgedError, checkOldCode } from './processes/purge-choice';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler, UnknownPlanError, UpgradeFailure } from './processes/release-handler';
-import { describeReason, type ServerProcess } from './processes/server-process';
+import type { ServerProcess } from './processes/server-process';
+import { describeSupervisor } from './processes/supervision/describe';
+import { supervisorTable } from './processes/supervision/supervisor-table';
+import { notifyProcessChanges } from './process-notifications';
 import { SysRequests } from './sys-requests';
 import { restartApp } from './restart';
 import { AgentServer } from './transport/agent-server';
@@ -58,13 +61,10 @@ export class Agent {
       codeChangeBudgetMs: options.codeChangeBudgetMs,
     });
     this.#sys = new SysRequests(this.processes, (process) => this.#describe(process));
-    this.processes.on('started', (process) => {
-      if (this.#connections.size > 0) this.#broadcast(protocol.processStarted, { process: this.#describe(process) });
-    });
-    this.processes.on('exited', (process, reason) => {
-      if (this.#connections.size > 0) {
-        this.#broadcast(protocol.processExited, { process: this.#describe(process), reason: describeReason(reason) });
-      }
+    notifyProcessChanges(this.processes, supervisorTable(), {
+      listening: () => this.#connections.size > 0,
+      send: (type, params) => this.#broadcast(type, params),
+      describe: (process) => this.#describe(process),
     });
   }
 
@@ -235,6 +235,9 @@ export class Agent {
     handle(protocol.suspend, protocol.SuspendParams, (params) => this.#sys.suspend(params));
     handle(protocol.resume, protocol.ProcessParams, (params) => this.#sys.resume(params));
     handle(protocol.status, protocol.ProcessParams, (params) => this.#sys.status(params));
+    handle(protocol.supervisors, protocol.SupervisorsParams, () => ({
+      supervisors: supervisorTable().list().map(describeSupervisor),
+    }));
     handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {
       const version = this.codeServer.version(params.file, params.version);
       if (!version) {

@@ -150,11 +150,48 @@ export interface ProcessInfo {
   vsn?: string;
   seq?: number;
   status: 'running' | 'suspended' | 'dead';
+  /** Who holds it suspended, while it is: a client (`sys`, agent/suspend), an upgrade in progress, or both. */
+  suspendedBy?: ('sys' | 'upgrade')[];
   mailbox: number;
   /** Milliseconds the running handler has been running, when one is. */
   busyMs?: number;
   /** A handler that started in a version that is now old is still running. */
   runsOldCode: boolean;
+}
+
+/** One child of a supervisor (OTP's which_children), with what runs it now. */
+export interface SupervisorChildInfo {
+  /** Its child spec's id; absent for a simple_one_for_one supervisor's children, as in OTP. */
+  id?: string;
+  /** permanent: always restarted; transient: only after a crash; temporary: never. */
+  restart: 'permanent' | 'transient' | 'temporary';
+  /** What it runs as (for a child that never ran: `worker`, as OTP says). */
+  type: 'worker' | 'supervisor';
+  /**
+   * `running` or `suspended` (its process is); `restarting`: it exited and its restart failed,
+   * tried again on the next turn; `dead`: not running and not to be restarted (terminated, or a
+   * transient or temporary child that ended).
+   */
+  status: 'running' | 'suspended' | 'restarting' | 'dead';
+  /** The id of the process it runs as, while it runs (a worker). */
+  process?: string;
+  /** The id of the supervisor it runs as, while it runs (a supervisor: listed with its own children). */
+  supervisor?: string;
+}
+
+/** A running supervisor (OTP's supervisor process): how it restarts, and its children in start order. */
+export interface SupervisorInfo {
+  /** Unique for the life of the app, e.g. `supervisor#2`. */
+  id: string;
+  /** Registered name (`supervise(..., { name })`), if any. */
+  name?: string;
+  /** The module whose top level started it (absent for one a child spec started: it belongs to its parent). */
+  file?: string;
+  strategy: 'one_for_one' | 'one_for_all' | 'rest_for_one' | 'simple_one_for_one';
+  /** At most `intensity` restarts within `period` ms, else it gives up. */
+  intensity: number;
+  period: number;
+  children: SupervisorChildInfo[];
 }
 
 /** One module of an upgrade plan. */
@@ -472,6 +509,17 @@ export const suspend = new RequestType<SuspendParams, { process: ProcessInfo }, 
  */
 export const resume = new RequestType<ProcessParams, { process: ProcessInfo }, void>('agent/resume');
 
+export const SupervisorsParams = z.strictObject({});
+export type SupervisorsParams = z.infer<typeof SupervisorsParams>;
+/**
+ * Sent by a client to list the app's running supervisors, each with its children (OTP's
+ * which_children). A supervisor child is listed by its id in its parent's children and as a
+ * supervisor of its own; the roots of the trees are those no other supervisor lists.
+ */
+export const supervisors = new RequestType<SupervisorsParams, { supervisors: SupervisorInfo[] }, void>(
+  'agent/supervisors',
+);
+
 /** What `agent/status` reports of a process (sys:get_status). */
 export interface ProcessStatusResult {
   process: ProcessInfo;
@@ -499,6 +547,28 @@ export const processStarted = new NotificationType<{ process: ProcessInfo }>('ag
 /** Sent by the agent when a server process exits, with why ('normal', 'shutdown', 'killed' or the crash). */
 export const processExited = new NotificationType<{ process: ProcessInfo; reason: string }>('agent/processExited');
 
+/**
+ * Sent by the agent when who holds a process suspended changed (agent/suspend, agent/resume, an
+ * upgrade suspending or resuming it), once per process per event-loop turn, with its info as
+ * the turn left it. A turn that changed more than 100 processes (an upgrade of a module with
+ * many) sends `agent/processesChanged` for their modules instead.
+ */
+export const processChanged = new NotificationType<{ process: ProcessInfo }>('agent/processChanged');
+/** Sent by the agent instead of many `agent/processChanged`: read these modules' processes again. */
+export const processesChanged = new NotificationType<{ files: string[] }>('agent/processesChanged');
+/** Sent by the agent when a supervisor has started (its children started), in the turn after. */
+export const supervisorStarted = new NotificationType<{ supervisor: SupervisorInfo }>('agent/supervisorStarted');
+/**
+ * Sent by the agent when a supervisor's children or options changed: a child started, exited,
+ * was restarted, terminated or deleted, or a load changed its specs. At most once per
+ * supervisor per event-loop turn, after the process notifications of that turn.
+ */
+export const supervisorChanged = new NotificationType<{ supervisor: SupervisorInfo }>('agent/supervisorChanged');
+/** Sent by the agent when a supervisor exits ('shutdown', or why it gave up), after its children's exits. */
+export const supervisorExited = new NotificationType<{ supervisor: SupervisorInfo; reason: string }>(
+  'agent/supervisorExited',
+);
+
 /** Every request's parameter schema, by method name: the agent validates with these. */
 export const paramSchemas = {
   [initialize.method]: InitializeParams,
@@ -517,4 +587,5 @@ export const paramSchemas = {
   [suspend.method]: SuspendParams,
   [resume.method]: ProcessParams,
   [status.method]: ProcessParams,
+  [supervisors.method]: SupervisorsParams,
 } as const;

@@ -59,7 +59,9 @@ export class FakeAgent {
           ? { modules: [] }
           : request.method === 'agent/processes'
             ? { processes: [] }
-            : undefined);
+            : request.method === 'agent/supervisors'
+              ? { supervisors: [] }
+              : undefined);
     server.on('connection', (socket) => {
       agent.sockets.add(socket);
       socket.on('close', () => agent.sockets.delete(socket));

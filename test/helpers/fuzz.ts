@@ -35,6 +35,11 @@ export const NOTIFICATIONS = [
   'agent/modulePurged',
   'agent/processStarted',
   'agent/processExited',
+  'agent/processChanged',
+  'agent/processesChanged',
+  'agent/supervisorStarted',
+  'agent/supervisorChanged',
+  'agent/supervisorExited',
 ];
 export const LIBRARY = ['$/cancelRequest', '$/setTrace', '$/progress', '$/logTrace', '$/x', '$/', '$/cancelRequest/'];
 const FIELDS = [

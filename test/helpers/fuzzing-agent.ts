@@ -62,7 +62,9 @@ export class FuzzingAgent {
                 ? { modules: [] }
                 : message.method === 'agent/processes'
                   ? { processes: [] }
-                  : null,
+                  : message.method === 'agent/supervisors'
+                    ? { supervisors: [] }
+                    : null,
             ),
           );
           return;
@@ -89,20 +91,23 @@ export class FuzzingAgent {
         return JSON.stringify({ jsonrpc: '2.0', id: fuzz.id(), result: fuzz.value() });
       default: {
         const method = fuzz.pick(NOTIFICATIONS);
-        const key = method.includes('module') ? 'module' : 'process';
+        const key = method.includes('module') ? 'module' : method.includes('supervisor') ? 'supervisor' : 'process';
         const params = fuzz.chance(0.3) ? fuzz.params() : { [key]: this.entity(fuzz, key), reason: fuzz.value(1) };
         return JSON.stringify({ jsonrpc: fuzz.chance(0.9) ? '2.0' : '1.0', method, params });
       }
     }
   }
 
-  /** A module or process that is almost right: each field now and then of the wrong type. */
-  entity(fuzz: Fuzz, key: 'module' | 'process'): unknown {
+  /** A module, process or supervisor that is almost right: each field now and then of the wrong type. */
+  entity(fuzz: Fuzz, key: 'module' | 'process' | 'supervisor'): unknown {
     const version = { vsn: '1', seq: 1, loadedAt: new Date(0).toISOString(), origin: 'startup', hash: '0123456789ab' };
+    const child = { id: 'c', restart: 'permanent', type: 'worker', status: 'running', process: 'counter#1' };
     const good: Record<string, unknown> =
       key === 'module'
         ? { file: `/srv/${fuzz.string()}.js`, format: 'cjs', sources: [], exports: ['x'], current: version, old: null }
-        : { id: 'counter#1', name: 'c', server: 'counter', status: 'running', mailbox: 0, runsOldCode: false };
+        : key === 'supervisor'
+          ? { id: 'supervisor#1', strategy: 'one_for_one', intensity: 3, period: 5000, children: [child] }
+          : { id: 'counter#1', name: 'c', server: 'counter', status: 'running', mailbox: 0, runsOldCode: false };
     for (const field of Object.keys(good)) if (fuzz.chance(0.15)) good[field] = fuzz.value(2);
     return fuzz.chance(0.1) ? fuzz.value() : good;
   }

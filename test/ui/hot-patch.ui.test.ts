@@ -228,6 +228,28 @@ describe('hot-patching the running example app from VS Code (code-server in Chro
     }
   });
   step(
+    "the supervision tree: Suspend process on its visits child queues the app's calls; Resume answers them",
+    async (t) => {
+      const supervisor = ui.treeItem(/^supervisor#\d+ one_for_one · 1 child · dist\/main\.js/);
+      await ui.expand(supervisor);
+      const running = ui.treeItem(/^visits running · visits#\d+/);
+      await running.click({ button: 'right' });
+      // Shown by the row's state: a running process offers Suspend, not Resume.
+      await ui.page.getByRole('menuitem', { name: 'Show status' }).waitFor();
+      assert.equal(await ui.page.getByRole('menuitem', { name: 'Resume process' }).count(), 0);
+      await ui.page.getByRole('menuitem', { name: 'Suspend process' }).click();
+      const suspended = ui.treeItem(/^visits suspended by a client · visits#\d+/);
+      await suspended.waitFor();
+      const queued = visits(); // answered only once the process takes messages again
+      await screenshot(t, '08b-suspended-child');
+      await suspended.click({ button: 'right' });
+      assert.equal(await ui.page.getByRole('menuitem', { name: 'Suspend process' }).count(), 0);
+      await ui.page.getByRole('menuitem', { name: 'Resume process' }).click();
+      await ui.treeItem(/^visits running · visits#\d+/).waitFor();
+      assert.equal((await queued).count, 3, 'the call that waited is answered after the resume');
+    },
+  );
+  step(
     'note.ts gains a field, Ctrl+S: the prompt names NotesService.notes; Generate migration writes a static codeChange into the service',
     async (t) => {
       assert.deepEqual(JSON.parse(await app.get('/notes?add=milk')), [{ text: 'milk' }]);

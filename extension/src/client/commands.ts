@@ -2,7 +2,8 @@
  * The `hotpatch.*` commands. Each takes what it acts on from a tree node, a file URI (editor and
  * explorer menus), the active editor, or else a quick pick, and returns its result so tests can
  * run it through `vscode.commands.executeCommand`. Commands that change a running app (load,
- * roll back, purge, migration preview, which evaluates the new code) refuse in restricted mode.
+ * roll back, purge, migration preview, which evaluates the new code, suspend and resume) refuse
+ * in restricted mode. The commands on one process are in process-commands.ts.
  */
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -13,7 +14,8 @@ import type { ModuleSnapshot } from '../engine/live-model';
 import * as ext from '../shared/lsp-extensions';
 import type { SourceDocuments, StateDocuments } from './documents';
 import { errorLocation } from '../shared/error-location';
-import { moduleLabel, moduleSource, type LiveModulesProvider, type ProcessNode, type TreeNode } from './live-modules';
+import { moduleLabel, moduleSource, type LiveModulesProvider, type TreeNode } from './live-modules';
+import { processCommands } from './process-commands';
 
 export const SHOW_OUTPUT = 'Show output';
 
@@ -197,40 +199,6 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
       return report(what, result);
     };
 
-  const showState = async (arg?: unknown): Promise<vscode.Uri | undefined> => {
-    let node: ProcessNode | undefined = isNode(arg) && arg.kind === 'process' ? arg : undefined;
-    if (!node) {
-      if (h.tree.agents().length === 0) await h.tree.refresh();
-      const processes = h.tree.agents().flatMap((agent) =>
-        agent.processes.map((process): ProcessNode => ({
-          kind: 'process',
-          id: process.id,
-          agent,
-          module: agent.modules.find((m) => m.file === process.file),
-          process,
-        })),
-      );
-      if (processes.length === 0) {
-        void vscode.window.showInformationMessage('Hotpatch: no server process is running in a connected app.');
-        return undefined;
-      }
-      const picked = await vscode.window.showQuickPick(
-        processes.map((p) => ({
-          label: p.process.name ?? p.process.id,
-          description: `${p.process.id} · ${p.process.status} · ${appName(p.agent)} (pid ${p.agent.info?.pid ?? '?'})`,
-          node: p,
-        })),
-        { placeHolder: 'Process whose state to show', matchOnDescription: true },
-      );
-      node = picked?.node;
-      if (!node) return undefined;
-    }
-    const uri = h.states.processUri(appName(node.agent), node.agent.info?.pid ?? 0, node.process.id);
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document, { preview: true, preserveFocus: isNode(arg) });
-    return uri;
-  };
-
   const diffWithLoaded = async (arg?: unknown): Promise<void> => {
     const ref = await resolveModule(arg, 'Module to compare with the loaded version');
     if (!ref) return;
@@ -342,7 +310,7 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
       'hotpatch.softPurge',
       moduleAction('Soft purge', (t) => h.client.sendRequest(ext.purgeRequest, { ...t, soft: true })),
     ),
-    register('hotpatch.showState', showState),
+    ...Object.entries(processCommands(h, trusted)).map(([id, run]) => register(id, run)),
     register('hotpatch.diffWithLoaded', diffWithLoaded),
     register('hotpatch.previewMigration', previewMigration),
     register('hotpatch.openSource', openSource),

@@ -1,5 +1,5 @@
 /**
- * Read-only virtual documents: a process's state (`hotpatch-state:`), the before/after states of
+ * Read-only virtual documents: a process's state or status (`hotpatch-state:`), the before/after states of
  * a migration preview (`hotpatch-state:` too, held in memory), and a loaded version's source
  * (`hotpatch-source:`). What to read is in the URI's query, so a reopened tab reads it again.
  */
@@ -26,12 +26,17 @@ export class StateDocuments implements vscode.TextDocumentContentProvider, vscod
 
   constructor(readonly client: LanguageClient) {}
 
-  /** The document showing a process's state, e.g. `hotpatch-state:/counter-app-4242/visits#1.json`. */
-  processUri(app: string, pid: number, process: string): vscode.Uri {
+  /**
+   * The document showing a process's state, e.g. `hotpatch-state:/counter-app-4242/visits#1.json`,
+   * or its status (sys:get_status: suspension, handler, state), `…/visits#1.status.json`.
+   */
+  processUri(app: string, pid: number, process: string, view: 'state' | 'status' = 'state'): vscode.Uri {
+    const query = new URLSearchParams({ pid: String(pid), process });
+    if (view === 'status') query.set('view', 'status');
     return vscode.Uri.from({
       scheme: STATE_SCHEME,
-      path: `/${segment(`${app}-${pid}`)}/${segment(process)}.json`,
-      query: new URLSearchParams({ pid: String(pid), process }).toString(),
+      path: `/${segment(`${app}-${pid}`)}/${segment(process)}${view === 'status' ? '.status' : ''}.json`,
+      query: query.toString(),
     });
   }
 
@@ -63,6 +68,9 @@ export class StateDocuments implements vscode.TextDocumentContentProvider, vscod
     const pid = Number(query.get('pid'));
     const process = query.get('process');
     if (!process || !Number.isInteger(pid)) throw new Error(`This preview is no longer available: ${uri.path}`);
+    if (query.get('view') === 'status') {
+      return json(await this.client.sendRequest(ext.processStatusRequest, { pid, process }, token));
+    }
     const { state } = await this.client.sendRequest(ext.processStateRequest, { pid, process }, token);
     return json(state);
   }

@@ -1,51 +1,39 @@
 /**
- * The "Live Modules" tree: Apps → Modules → Versions → Processes, read from the language
+ * The "Live Modules" tree: Apps → Modules → Versions → Processes, and each app's supervision
+ * trees (Supervisors → children), read from the language
  * server's `hotpatch/tree`. One request per burst of `hotpatch/treeChanged` (debounced, with a
  * maximum wait so a busy app still refreshes); children are built only when a node is expanded
  * and tooltips only when one is hovered, so an app with thousands of hot modules stays
  * responsive. Every node has a stable `id`, so expansion and selection survive refreshes.
  */
-import { relative } from 'node:path';
 import * as vscode from 'vscode';
-import type { ProcessInfo, VersionInfo } from 'hotpatch-agent/protocol';
-import type { ModuleSnapshot } from '../engine/live-model';
 import type { TreeAgent } from '../shared/lsp-extensions';
+import { treeItem } from './tree-items';
+import {
+  appChildren,
+  appNode,
+  moduleChildren,
+  moduleNode,
+  processNode,
+  supervisorChildren,
+  supervisorNode,
+  versionNode,
+  versionProcesses,
+  type TreeNode,
+} from './tree-nodes';
+import { tooltip } from './tree-tooltips';
 
-/** An app (one agent). */
-export interface AppNode {
-  readonly kind: 'app';
-  readonly id: string;
-  readonly agent: TreeAgent;
-}
-
-/** A hot module of an app. */
-export interface ModuleNode {
-  readonly kind: 'module';
-  readonly id: string;
-  readonly agent: TreeAgent;
-  readonly module: ModuleSnapshot;
-}
-
-/** The current or the old version of a module (Erlang's current and old code). */
-export interface VersionNode {
-  readonly kind: 'version';
-  readonly id: string;
-  readonly agent: TreeAgent;
-  readonly module: ModuleSnapshot;
-  readonly which: 'current' | 'old';
-  readonly version: VersionInfo;
-}
-
-/** A server process: under the version whose callbacks it runs, or under its app when its server is not hot. */
-export interface ProcessNode {
-  readonly kind: 'process';
-  readonly id: string;
-  readonly agent: TreeAgent;
-  readonly module: ModuleSnapshot | undefined;
-  readonly process: ProcessInfo;
-}
-
-export type TreeNode = AppNode | ModuleNode | VersionNode | ProcessNode;
+export {
+  appNode,
+  isProcessRow,
+  moduleLabel,
+  moduleNode,
+  moduleSource,
+  plural,
+  type ProcessNode,
+  type ProcessRow,
+  type TreeNode,
+} from './tree-nodes';
 
 /** A resolved tree item as plain data, for tests and diagnostics. */
 export interface TreeItemSnapshot {
@@ -69,8 +57,6 @@ export interface LiveModulesOptions {
   /** Longest a refresh waits while changes keep coming. */
   maxWaitMs?: number;
 }
-
-const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** Tree data for the `hotpatch.liveModules` view; also the client's cache of the live model. */
 export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -181,6 +167,13 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
         const shown = this.#intern(node);
         if (JSON.stringify(module) !== JSON.stringify(old.modules[m])) changed.push(shown);
       });
+      // A change anywhere in the supervision trees redraws each tree shown (they are small).
+      if (JSON.stringify(agent.supervisors) !== JSON.stringify(old.supervisors)) {
+        for (const supervisor of agent.supervisors) {
+          const node = supervisorNode(agent, supervisor);
+          if (supervisor.root && this.#nodes.has(node.id)) changed.push(this.#intern(node));
+        }
+      }
     });
     return changed;
   }
@@ -214,20 +207,15 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
         return versionProcesses(node).map((process) => processNode(node.agent, node.module, process));
       case 'process':
         return [];
+      case 'supervisor':
+        return supervisorChildren(node.agent, node.supervisor);
+      case 'child':
+        return supervisorChildren(node.agent, node.nested);
     }
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    switch (node.kind) {
-      case 'app':
-        return appItem(node, this.#agents.length);
-      case 'module':
-        return moduleItem(node);
-      case 'version':
-        return versionItem(node);
-      case 'process':
-        return processItem(node);
-    }
+    return treeItem(node, this.#agents.length);
   }
 
   /** Tooltips are built on hover only: cheap trees even with thousands of modules. */
@@ -246,14 +234,24 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
       case 'app':
         return undefined;
       case 'module':
-        return { kind: 'app', id: `app:${node.agent.id}`, agent: node.agent };
+        return appNode(node.agent);
       case 'version':
         return moduleNode(node.agent, node.module);
       case 'process': {
-        if (!node.module) return { kind: 'app', id: `app:${node.agent.id}`, agent: node.agent };
+        if (!node.module) return appNode(node.agent);
         const old = node.module.old;
         const which = old && node.process.seq === old.seq ? 'old' : 'current';
         return versionNode(node.agent, node.module, which);
+      }
+      case 'supervisor':
+        return appNode(node.agent);
+      case 'child': {
+        // Its supervisor's row: a root's own, else the child row its parent shows it as.
+        const { parent, agent } = node;
+        if (parent.root) return supervisorNode(agent, parent);
+        const holder = agent.supervisors.find((s) => s.children.some((c) => c.supervisor === parent.id));
+        const index = holder?.children.findIndex((c) => c.supervisor === parent.id) ?? -1;
+        return holder ? supervisorChildren(agent, holder)[index] : appNode(agent);
       }
     }
   }
@@ -288,24 +286,6 @@ export class LiveModulesProvider implements vscode.TreeDataProvider<TreeNode>, v
   }
 }
 
-/** The app node of an agent, e.g. to reveal it. */
-export function appNode(agent: TreeAgent): AppNode {
-  return { kind: 'app', id: `app:${agent.id}`, agent };
-}
-
-export function moduleNode(agent: TreeAgent, module: ModuleSnapshot): ModuleNode {
-  return { kind: 'module', id: `module:${agent.id}:${module.file}`, agent, module };
-}
-
-function versionNode(agent: TreeAgent, module: ModuleSnapshot, which: 'current' | 'old'): VersionNode {
-  const version = which === 'old' && module.old ? module.old : module.current;
-  return { kind: 'version', id: `version:${agent.id}:${module.file}:${which}`, agent, module, which, version };
-}
-
-function processNode(agent: TreeAgent, module: ModuleSnapshot | undefined, process: ProcessInfo): ProcessNode {
-  return { kind: 'process', id: `process:${agent.id}:${process.id}`, agent, module, process };
-}
-
 /** Whether what an app's node shows, or the set of its children, changed. */
 function appFactsChanged(before: TreeAgent, after: TreeAgent): boolean {
   const facts = (agent: TreeAgent) =>
@@ -317,177 +297,7 @@ function appFactsChanged(before: TreeAgent, after: TreeAgent): boolean {
       agent.failures,
       agent.modules.map((m) => m.file),
       agent.processes.filter((p) => !p.file),
+      agent.supervisors.filter((s) => s.root).map((s) => s.id),
     ]);
   return facts(before) !== facts(after);
-}
-
-function appChildren(agent: TreeAgent): TreeNode[] {
-  const nodes: TreeNode[] = agent.modules.map((module) => moduleNode(agent, module));
-  // Servers defined outside hot modules still have processes worth seeing.
-  for (const process of agent.processes) if (!process.file) nodes.push(processNode(agent, undefined, process));
-  return nodes;
-}
-
-function moduleChildren(node: ModuleNode): VersionNode[] {
-  const versions = [versionNode(node.agent, node.module, 'current')];
-  if (node.module.old) versions.push(versionNode(node.agent, node.module, 'old'));
-  return versions;
-}
-
-/** A process belongs to the version whose callbacks it runs; without a known seq, to the current one. */
-function versionProcesses(node: VersionNode): readonly ProcessInfo[] {
-  const old = node.module.old;
-  const runsOld = (p: ProcessInfo) => old !== null && p.seq === old.seq && p.seq !== node.module.current.seq;
-  return node.module.processes.filter((p) => (node.which === 'old' ? runsOld(p) : !runsOld(p)));
-}
-
-/** The module's path relative to its app's root, as `hotpatch ls` shows it. */
-export function moduleLabel(agent: TreeAgent, file: string): string {
-  const root = agent.info?.root;
-  const path = root ? relative(root, file) : file;
-  return path.startsWith('..') ? file : path.replaceAll('\\', '/');
-}
-
-/** The source file a module was compiled from (one source-map source), else the module file itself. */
-export function moduleSource(module: ModuleSnapshot): string {
-  return module.sources.length === 1 ? module.sources[0]! : module.file;
-}
-
-/** `1 process`, `2 processes`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-function appItem(node: AppNode, apps: number): vscode.TreeItem {
-  const { agent } = node;
-  const item = new vscode.TreeItem(
-    agent.info?.appName ?? agent.url,
-    apps <= 3 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
-  );
-  item.id = node.id;
-  const facts = agent.info ? [`pid ${agent.info.pid}`, `Node ${agent.info.nodeVersion}`] : [agent.url];
-  item.description = [...facts, agent.state].join(' · ');
-  item.contextValue = `app.${agent.state}`;
-  item.iconPath = {
-    connected: new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed')),
-    connecting: new vscode.ThemeIcon('sync~spin'),
-    reconnecting: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('list.warningForeground')),
-    disconnected: new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground')),
-  }[agent.state];
-  return item;
-}
-
-function moduleItem(node: ModuleNode): vscode.TreeItem {
-  const { agent, module } = node;
-  const item = new vscode.TreeItem(moduleLabel(agent, module.file), vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = node.id;
-  const parts = [`vsn ${module.current.vsn}`];
-  if (module.old) parts.push(`old ${module.old.vsn}`);
-  if (module.processes.length > 0) parts.push(plural(module.processes.length, 'process', 'processes'));
-  item.description = parts.join(' · ');
-  item.contextValue = module.old ? 'module.hasOld' : 'module';
-  // The source file: the theme's icon for its type, and its problems (a failed load's error) as a badge.
-  item.resourceUri = vscode.Uri.file(moduleSource(module));
-  item.iconPath = vscode.ThemeIcon.File;
-  item.command = { command: 'hotpatch.openSource', title: 'Open source', arguments: [node] };
-  return item;
-}
-
-function versionItem(node: VersionNode): vscode.TreeItem {
-  const { version, which } = node;
-  const processes = versionProcesses(node).length;
-  const item = new vscode.TreeItem(
-    which,
-    processes > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-  );
-  item.id = node.id;
-  const parts = [`vsn ${version.vsn} (#${version.seq})`, time.format(new Date(version.loadedAt)), version.origin];
-  if (processes > 0) parts.push(plural(processes, 'process', 'processes'));
-  item.description = parts.join(' · ');
-  item.contextValue = `version.${which}`;
-  item.iconPath = new vscode.ThemeIcon(which === 'current' ? 'git-commit' : 'history');
-  return item;
-}
-
-function processItem(node: ProcessNode): vscode.TreeItem {
-  const { process } = node;
-  const item = new vscode.TreeItem(process.name ?? process.id, vscode.TreeItemCollapsibleState.None);
-  item.id = node.id;
-  const parts = process.name ? [process.id, process.status] : [process.status];
-  if (process.mailbox > 0) parts.push(`mailbox ${process.mailbox}`);
-  if (process.runsOldCode) parts.push('runs old code');
-  item.description = parts.join(' · ');
-  item.contextValue = process.runsOldCode ? 'process.oldCode' : 'process';
-  item.iconPath = process.runsOldCode
-    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-    : new vscode.ThemeIcon({ running: 'pulse', suspended: 'debug-pause', dead: 'circle-slash' }[process.status]);
-  item.command = { command: 'hotpatch.showState', title: 'Show state', arguments: [node] };
-  return item;
-}
-
-function tooltip(node: TreeNode): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  const line = (label: string, value: string | number | undefined) => {
-    if (value !== undefined && value !== '')
-      md.appendMarkdown(`${label}: `).appendText(`${value}`).appendMarkdown('  \n');
-  };
-  switch (node.kind) {
-    case 'app': {
-      const { agent } = node;
-      md.appendMarkdown('**')
-        .appendText(agent.info?.appName ?? agent.url)
-        .appendMarkdown('**  \n');
-      line('State', agent.state);
-      line('URL', agent.url);
-      line('Found', [agent.discovered && 'discovery folder', agent.explicit && 'settings'].filter(Boolean).join(', '));
-      if (agent.info) {
-        line('pid', agent.info.pid);
-        line('Root', agent.info.root);
-        line('Node', agent.info.nodeVersion);
-        line('Agent', `${agent.info.agentVersion} (protocol ${agent.info.protocolVersion})`);
-        line('Started', agent.info.startedAt);
-      }
-      line('Connected', agent.connectedAt);
-      line('Last error', agent.lastError);
-      if (agent.failures > 0) line('Failed attempts', agent.failures);
-      line('Hot modules', agent.modules.length);
-      line('Processes', agent.processes.length);
-      break;
-    }
-    case 'module': {
-      const { module } = node;
-      md.appendMarkdown('**').appendText(moduleLabel(node.agent, module.file)).appendMarkdown('**  \n');
-      line('File', module.file);
-      for (const source of module.sources) line('Source', source);
-      line('Format', module.format);
-      line('Current', `vsn ${module.current.vsn} (#${module.current.seq}), ${module.current.origin}`);
-      if (module.old) line('Old', `vsn ${module.old.vsn} (#${module.old.seq}), ${module.old.origin}`);
-      line('Exports', module.exports.join(', '));
-      line('Processes', module.processes.length);
-      break;
-    }
-    case 'version': {
-      const { version } = node;
-      md.appendMarkdown('**').appendText(`${node.which} vsn ${version.vsn}`).appendMarkdown('**  \n');
-      line('Load', `#${version.seq}`);
-      line('Loaded at', version.loadedAt);
-      line('Origin', version.origin);
-      line('Code hash', version.hash);
-      break;
-    }
-    case 'process': {
-      const { process } = node;
-      md.appendMarkdown('**').appendText(process.id).appendMarkdown('**  \n');
-      line('Name', process.name);
-      line('Server', process.server);
-      if (process.file) line('Module', moduleLabel(node.agent, process.file));
-      if (process.vsn !== undefined) line('Runs', `vsn ${process.vsn} (#${process.seq ?? '?'})`);
-      line('Status', process.status);
-      line('Mailbox', process.mailbox);
-      if (process.busyMs !== undefined) line('Busy for', `${process.busyMs} ms`);
-      if (process.runsOldCode) md.appendMarkdown('$(warning) A handler started in the old version is still running.');
-      break;
-    }
-  }
-  return md;
 }

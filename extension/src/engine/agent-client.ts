@@ -17,6 +17,13 @@ export interface AgentClientEvents {
   modulePurged: [protocol.ModuleInfo];
   processStarted: [protocol.ProcessInfo];
   processExited: [protocol.ProcessInfo, string];
+  /** Who holds the process suspended changed. */
+  processChanged: [protocol.ProcessInfo];
+  /** Many processes of these modules changed at once: read them again. */
+  processesChanged: [string[]];
+  supervisorStarted: [protocol.SupervisorInfo];
+  supervisorChanged: [protocol.SupervisorInfo];
+  supervisorExited: [protocol.SupervisorInfo, string];
   close: [];
 }
 
@@ -167,6 +174,11 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     on('agent/modulePurged', ({ module }) => client.emit('modulePurged', module));
     on('agent/processStarted', ({ process }) => client.emit('processStarted', process));
     on('agent/processExited', ({ process, reason }) => client.emit('processExited', process, reason));
+    on('agent/processChanged', ({ process }) => client.emit('processChanged', process));
+    on('agent/processesChanged', ({ files }) => client.emit('processesChanged', files));
+    on('agent/supervisorStarted', ({ supervisor }) => client.emit('supervisorStarted', supervisor));
+    on('agent/supervisorChanged', ({ supervisor }) => client.emit('supervisorChanged', supervisor));
+    on('agent/supervisorExited', ({ supervisor, reason }) => client.emit('supervisorExited', supervisor, reason));
     if (socket.readyState !== WebSocket.OPEN) {
       connection.dispose();
       throw new Error(`agent at ${url} closed the connection during the handshake`);
@@ -254,6 +266,11 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
   /** sys:get_status. */
   status(process: string): Promise<protocol.ProcessStatusResult> {
     return this.#request(protocol.status, { process });
+  }
+
+  /** Every running supervisor with its children (which_children). */
+  async supervisors(): Promise<protocol.SupervisorInfo[]> {
+    return (await this.#request(protocol.supervisors, {})).supervisors;
   }
 
   /** The agent as messages name it. */

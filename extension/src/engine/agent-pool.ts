@@ -13,10 +13,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { statSync, watch, type FSWatcher } from 'node:fs';
-import { AgentErrorCode, type DiscoveryRecord, type ModuleInfo } from 'hotpatch-agent/protocol';
+import { AgentErrorCode, type DiscoveryRecord } from 'hotpatch-agent/protocol';
 import { AgentClient, AgentError, AgentRefusedError } from './agent-client';
 import { defaultDiscoveryDir, readDiscoveryDir } from './discovery';
 import { LiveModel, type AgentFacts, type AgentSnapshot } from './live-model';
+import { ModelFeed } from './model-feed';
 
 /** An agent configured by URL and token rather than discovered. */
 export interface AgentEndpoint {
@@ -80,8 +81,8 @@ interface Connection {
   client: AgentClient;
   /** The initial read is done: notifications keep the model current. */
   ready: boolean;
-  /** Per module file: a re-read of its processes is running, or must run again when it ends. */
-  refreshes: Map<string, 'running' | 'again'>;
+  /** Its reads and notifications, into the model. */
+  feed: ModelFeed;
   heartbeat: NodeJS.Timeout | undefined;
   /** Set when the pool itself ends the connection, as the reason it reports. */
   closeReason: string | undefined;
@@ -251,7 +252,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
     await Promise.all(
       entries.map(async (entry) => {
         const connection = entry.connection;
-        if (connection?.ready) await this.#readAll(entry, connection).catch(() => {});
+        if (connection?.ready) await connection.feed.readAll().catch(() => {});
       }),
     );
   }
@@ -467,38 +468,22 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       return;
     }
 
+    const live = (): boolean => entry.connection === connection;
     const connection: Connection = {
       client,
       ready: false,
-      refreshes: new Map(),
+      feed: new ModelFeed({
+        model: this.#model,
+        agentId: entry.id,
+        client,
+        live,
+        changed: () => this.emit('changed', entry.id),
+        log: this.#log,
+      }),
       heartbeat: undefined,
       closeReason: undefined,
     };
     entry.connection = connection;
-    const live = (): boolean => entry.connection === connection;
-    const apply = (changed: boolean): void => {
-      if (changed) this.emit('changed', entry.id);
-    };
-    const onModule = (module: ModuleInfo): void => {
-      if (!live()) return;
-      const wasTruncated = this.#model.modulesTruncated(entry.id);
-      apply(this.#model.setModule(entry.id, module));
-      // A module past the cap is not kept: nothing of it to refresh.
-      if (this.#model.hasModule(entry.id, module.file)) this.#refreshProcesses(entry, connection, module.file);
-      else if (!wasTruncated) {
-        this.#log(
-          `${entry.url}: more than ${this.#model.maxModulesPerAgent} hot modules; the ones past that are not shown`,
-        );
-      }
-    };
-    client.on('moduleLoaded', onModule);
-    client.on('modulePurged', onModule);
-    client.on('processStarted', (process) => {
-      if (live()) apply(this.#model.processStarted(entry.id, process));
-    });
-    client.on('processExited', (process) => {
-      if (live()) apply(this.#model.processExited(entry.id, process));
-    });
     let socketError: string | undefined;
     client.socket.on('error', (error) => (socketError ??= error.message));
     client.socket.once('close', (code, reason) => {
@@ -517,7 +502,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
     this.#update(entry, { info: client.info });
 
     try {
-      await this.#readAll(entry, connection);
+      await connection.feed.readAll();
     } catch (error) {
       if (!live()) return; // the connection closed meanwhile: #closed took care of it
       connection.closeReason = `reading modules and processes failed: ${message(error)}`;
@@ -534,51 +519,6 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       connectedAt: new Date().toISOString(),
     });
     this.emit('agentConnected', this.#model.agent(entry.id)!, client);
-  }
-
-  /**
-   * Replaces modules and processes with the agent's answers. Both requests go out at once;
-   * each answer is applied as soon as it arrives, before any later notification is handled
-   * (the agent sends answers and notifications in order on the one socket), so notifications
-   * that arrive meanwhile are neither lost nor overwritten by older answers.
-   */
-  async #readAll(entry: Entry, connection: Connection): Promise<void> {
-    const live = (): boolean => entry.connection === connection;
-    await Promise.all([
-      connection.client.modules().then((modules) => {
-        if (live() && this.#model.setModules(entry.id, modules)) this.emit('changed', entry.id);
-      }),
-      connection.client.processes().then((processes) => {
-        if (live() && this.#model.setProcesses(entry.id, processes)) this.emit('changed', entry.id);
-      }),
-    ]);
-  }
-
-  /**
-   * A load or purge changes which version a module's processes run (and whether they run old
-   * code) without a process notification: read that module's processes again. One read per
-   * module at a time; a change during a read asks for one more.
-   */
-  #refreshProcesses(entry: Entry, connection: Connection, file: string): void {
-    if (connection.refreshes.has(file)) {
-      connection.refreshes.set(file, 'again');
-      return;
-    }
-    connection.refreshes.set(file, 'running');
-    void (async () => {
-      try {
-        do {
-          connection.refreshes.set(file, 'running');
-          const processes = await connection.client.processes(file);
-          if (entry.connection !== connection) return;
-          if (this.#model.setProcesses(entry.id, processes, file)) this.emit('changed', entry.id);
-        } while (connection.refreshes.get(file) === 'again');
-      } catch {
-        // The connection dropped: a reconnection reads everything again.
-      } finally {
-        connection.refreshes.delete(file);
-      }
-    })();
   }
 
   #startHeartbeat(connection: Connection): void {

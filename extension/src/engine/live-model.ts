@@ -6,7 +6,8 @@
  * Apps → Modules → Versions → Processes.
  *
  * Module facts come whole with every moduleLoaded/modulePurged. Process facts come with
- * processStarted/processExited; the version a process runs and whether it runs old code change
+ * processStarted/processChanged/processExited, supervisors with supervisorStarted/Changed/Exited
+ * (supervision-model.ts makes their trees); the version a process runs and whether it runs old code change
  * without a notification when its module loads or purges, so the pool re-reads the processes
  * of a module after each of those. Mailbox sizes and busy times are as of the last read.
  *
@@ -14,7 +15,8 @@
  * agent are capped (`maxModulesPerAgent`), so a flood of `moduleLoaded` for new files cannot
  * grow the language server without bound. Modules past the cap are left out, and said to be.
  */
-import type { AgentInfo, ModuleInfo, ProcessInfo } from 'hotpatch-agent/protocol';
+import type { AgentInfo, ModuleInfo, ProcessInfo, SupervisorInfo } from 'hotpatch-agent/protocol';
+import { supervisorSnapshots, type SupervisorSnapshot } from './supervision-model';
 
 /**
  * `connecting`: the first attempt is under way; `connected`: handshake and initial fill done,
@@ -53,6 +55,8 @@ export interface AgentSnapshot {
   readonly modules: readonly ModuleSnapshot[];
   /** Every process, sorted by id, including those of servers outside hot modules. */
   readonly processes: readonly ProcessInfo[];
+  /** Every running supervisor in start order; the roots of the trees have `root`. */
+  readonly supervisors: readonly SupervisorSnapshot[];
   /** The agent reported more modules than the cap: those past it are not in `modules`. */
   readonly modulesTruncated: boolean;
 }
@@ -70,6 +74,7 @@ interface AgentRecord {
   modules: Map<string, ModuleInfo>;
   modulesTruncated: boolean;
   processes: Map<string, ProcessInfo>;
+  supervisors: Map<string, SupervisorInfo>;
   snapshot: AgentSnapshot | undefined;
 }
 
@@ -107,6 +112,7 @@ export class LiveModel {
       modules: new Map(),
       modulesTruncated: false,
       processes: new Map(),
+      supervisors: new Map(),
       snapshot: undefined,
       ...facts,
     });
@@ -185,8 +191,8 @@ export class LiveModel {
     return true;
   }
 
-  /** `agent/processStarted`. */
-  processStarted(id: string, process: ProcessInfo): boolean {
+  /** `agent/processStarted` and `agent/processChanged`: the process as it is now. */
+  setProcess(id: string, process: ProcessInfo): boolean {
     const agent = this.#agents.get(id);
     if (!agent) return false;
     agent.processes.set(process.id, process);
@@ -198,6 +204,32 @@ export class LiveModel {
   processExited(id: string, process: ProcessInfo): boolean {
     const agent = this.#agents.get(id);
     if (!agent || !agent.processes.delete(process.id)) return false;
+    this.#touch(agent);
+    return true;
+  }
+
+  /** Every supervisor, from `agent/supervisors`. */
+  setSupervisors(id: string, supervisors: SupervisorInfo[]): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent) return false;
+    agent.supervisors = new Map(supervisors.map((s) => [s.id, s]));
+    this.#touch(agent);
+    return true;
+  }
+
+  /** `agent/supervisorStarted` and `agent/supervisorChanged`. */
+  setSupervisor(id: string, supervisor: SupervisorInfo): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent) return false;
+    agent.supervisors.set(supervisor.id, supervisor);
+    this.#touch(agent);
+    return true;
+  }
+
+  /** `agent/supervisorExited`. */
+  supervisorExited(id: string, supervisor: SupervisorInfo): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent || !agent.supervisors.delete(supervisor.id)) return false;
     this.#touch(agent);
     return true;
   }
@@ -251,6 +283,7 @@ export class LiveModel {
       connectedAt: agent.connectedAt,
       modules: Object.freeze(modules),
       processes: Object.freeze(processes),
+      supervisors: deepFreeze(supervisorSnapshots(agent.supervisors.values(), agent.processes)),
       modulesTruncated: agent.modulesTruncated,
     });
     return agent.snapshot;

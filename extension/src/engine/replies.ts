@@ -36,10 +36,30 @@ const ProcessInfo = z.object({
   vsn: text.optional(),
   seq: count.optional(),
   status: z.enum(['running', 'suspended', 'dead']),
+  suspendedBy: z.array(z.enum(['sys', 'upgrade'])).optional(),
   mailbox: count,
   busyMs: z.number().optional(),
   runsOldCode: z.boolean(),
 }) satisfies z.ZodType<protocol.ProcessInfo>;
+
+const SupervisorInfo = z.object({
+  id: text,
+  name: text.optional(),
+  file: text.optional(),
+  strategy: z.enum(['one_for_one', 'one_for_all', 'rest_for_one', 'simple_one_for_one']),
+  intensity: z.number().min(0),
+  period: z.number().min(0),
+  children: z.array(
+    z.object({
+      id: text.optional(),
+      restart: z.enum(['permanent', 'transient', 'temporary']),
+      type: z.enum(['worker', 'supervisor']),
+      status: z.enum(['running', 'suspended', 'restarting', 'dead']),
+      process: text.optional(),
+      supervisor: text.optional(),
+    }) satisfies z.ZodType<protocol.SupervisorChildInfo>,
+  ),
+}) satisfies z.ZodType<protocol.SupervisorInfo>;
 
 export const AgentInfo = z.object({
   protocolVersion: z.number(),
@@ -137,6 +157,7 @@ export const resultSchemas = {
     initialized: z.boolean(),
     handling: z.enum(['init', 'call', 'cast', 'info', 'continue']).optional(),
   }) satisfies z.ZodType<protocol.ProcessStatusResult>,
+  'agent/supervisors': z.object({ supervisors: z.array(SupervisorInfo) }),
 } satisfies Record<string, z.ZodType>;
 
 /** The schema of each notification's params, by method. */
@@ -145,6 +166,11 @@ export const notificationSchemas = {
   'agent/modulePurged': z.object({ module: ModuleInfo }),
   'agent/processStarted': z.object({ process: ProcessInfo }),
   'agent/processExited': z.object({ process: ProcessInfo, reason: text }),
+  'agent/processChanged': z.object({ process: ProcessInfo }),
+  'agent/processesChanged': z.object({ files: z.array(text) }),
+  'agent/supervisorStarted': z.object({ supervisor: SupervisorInfo }),
+  'agent/supervisorChanged': z.object({ supervisor: SupervisorInfo }),
+  'agent/supervisorExited': z.object({ supervisor: SupervisorInfo, reason: text }),
 } satisfies Record<string, z.ZodType>;
 
 /** An agent's reply did not have the protocol's shape. */

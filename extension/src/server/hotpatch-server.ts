@@ -144,6 +144,12 @@ export class HotpatchServer {
     connection.onRequest(ext.processStateRequest, async ({ pid, process }) => ({
       state: (await this.#client(pid).getState(process)).state,
     }));
+    connection.onRequest(ext.processSysRequest, ({ pid, process, action }) => {
+      if (action === 'suspend') return this.#client(pid).suspend(process);
+      if (action === 'resume') return this.#client(pid).resume(process);
+      throw new ResponseError(ErrorCodes.InvalidParams, `action must be 'suspend' or 'resume', not ${String(action)}`);
+    });
+    connection.onRequest(ext.processStatusRequest, ({ pid, process }) => this.#client(pid).status(process));
     connection.onRequest(ext.sourceRequest, async ({ pid, file, version }) => ({
       source: (await this.#client(pid).source(file, version)).source,
     }));

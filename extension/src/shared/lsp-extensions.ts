@@ -4,11 +4,11 @@
  * changed state type, `window/showMessageRequest` for the migration prompt, a code action
  * that writes the codeChange stub.
  */
-import type { UpgradePlan } from 'hotpatch-agent/protocol';
+import type { ProcessInfo, ProcessStatusResult, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentSnapshot } from '../engine/live-model';
 import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
-/** One app as the tree shows it: its facts, connection state, modules (with their processes). */
+/** One app as the tree shows it: its facts, connection state, modules (with their processes), supervisors. */
 export type TreeAgent = AgentSnapshot;
 
 /** Sent from the client to read the live model: apps → modules → versions → processes. */
@@ -50,6 +50,19 @@ export const purgeRequest = new RequestType<ModuleTarget & { soft: boolean }, Pa
 export const processStateRequest = new RequestType<{ pid: number; process: string }, { state: unknown }, void>(
   'hotpatch/processState',
 );
+/** A process of an app: the agent's pid and the process's id or registered name. */
+export interface ProcessTarget {
+  pid: number;
+  process: string;
+}
+/** Sent from the client to suspend or resume a process (sys:suspend, sys:resume); answered with the process as it is then. */
+export const processSysRequest = new RequestType<
+  ProcessTarget & { action: 'suspend' | 'resume' },
+  { process: ProcessInfo },
+  void
+>('hotpatch/processSys');
+/** Sent from the client to read a process's status (sys:get_status): its info, state, suspension and handler. */
+export const processStatusRequest = new RequestType<ProcessTarget, ProcessStatusResult, void>('hotpatch/processStatus');
 /** Sent from the client to read a loaded version's source, to diff it with the editor's file. */
 export const sourceRequest = new RequestType<ModuleTarget & { version: 'current' | 'old' }, { source: string }, void>(
   'hotpatch/source',

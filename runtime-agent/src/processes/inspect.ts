@@ -13,6 +13,7 @@ export function describeProcess(process: ServerProcess, codeServer: CodeServer):
     mailbox: process.mailboxSize,
     runsOldCode: module?.old != null && process.handlerVersion === module.old,
   };
+  if (process.status === 'suspended') info.suspendedBy = process.suspendedBy;
   if (process.name !== undefined) info.name = process.name;
   if (file !== undefined) info.file = file;
   const version = process.boundVersion ?? module?.current;

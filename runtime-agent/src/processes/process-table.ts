@@ -11,6 +11,8 @@ import { ProcessError, ServerProcess, runningProcess, type SpecSource, type Vers
 export interface ProcessTableEvents {
   started: [ServerProcess];
   exited: [ServerProcess, ExitReason];
+  /** Who holds it suspended changed (sys or an upgrade, see ServerProcess.suspendedBy). */
+  suspension: [ServerProcess];
 }
 
 /** Resolves a server's callbacks when no code server runs (the agent is not started). */
@@ -52,6 +54,7 @@ export class ProcessTable extends EventEmitter<ProcessTableEvents> implements Sp
       args,
       file !== undefined && this.upgrading.has(file),
     );
+    process.onSuspensionChange = (p) => this.emit('suspension', p);
     this.#byId.set(id, process);
     if (options.name !== undefined) this.#byName.set(options.name, process);
     let set = this.#byServer.get(definition.identity);

@@ -73,6 +73,8 @@ export class ServerProcess {
   /** The message whose handler is running, so a kill can answer its caller. */
   #current: Envelope | undefined;
   #initialized = false;
+  /** Called when who holds it suspended changes (set by the process table). */
+  onSuspensionChange: ((process: ServerProcess) => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -179,26 +181,34 @@ export class ServerProcess {
 
   /** Stops taking messages (an upgrade's suspend); resolves once no handler is running. */
   suspend(): Promise<void> {
-    this.#suspended = true;
+    this.#setHold('upgrade', true);
     return this.#hold();
   }
 
   /** Takes messages again after an upgrade; a process suspended by sys stays suspended. */
   resume(): void {
-    this.#suspended = false;
+    this.#setHold('upgrade', false);
     this.#release();
   }
 
   /** sys:suspend: stops taking messages until sysResume(); resolves once no handler is running. */
   sysSuspend(): Promise<void> {
-    this.#sysSuspended = true;
+    this.#setHold('sys', true);
     return this.#hold();
   }
 
   /** sys:resume. */
   sysResume(): void {
-    this.#sysSuspended = false;
+    this.#setHold('sys', false);
     this.#release();
+  }
+
+  /** Sets one hold; a change is told to the table (and so to the agent's clients, a turn later). */
+  #setHold(by: 'sys' | 'upgrade', held: boolean): void {
+    const was = by === 'sys' ? this.#sysSuspended : this.#suspended;
+    if (by === 'sys') this.#sysSuspended = held;
+    else this.#suspended = held;
+    if (was !== held && this.status !== 'dead') this.onSuspensionChange?.(this);
   }
 
   #hold(): Promise<void> {

@@ -22,27 +22,32 @@ import {
   type SupervisorOptions,
 } from './supervision/child-specs';
 import { SupervisorError, describeRef, messageOf } from './supervision/errors';
-import { countChildren, whichChildren, type ChildCounts } from './supervision/which-children';
-import { RestartIntensity } from './supervision/intensity';
+import {
+  childSlots,
+  countChildren,
+  whichChildren,
+  type ChildCounts,
+  type ChildSlot,
+  type Slot,
+} from './supervision/which-children';
+import { RestartIntensity, childrenToRestart } from './supervision/intensity';
 import { whileStartingChild } from './supervision/starting-child';
 import { DEFAULT_SHUTDOWN_MS, shutdownProcess } from './supervision/shutdown';
+import { supervisorTable } from './supervision/supervisor-table';
 
 export { SupervisorError } from './supervision/errors';
-
-interface Slot {
-  spec: ChildSpec;
-  child: Child | undefined;
-  /** A simple_one_for_one child's arguments to its spec's start(). */
-  args?: unknown[];
-}
 
 export class Supervisor extends EventEmitter<{
   exit: [ExitReason];
   restart: [string, Child];
   /** A restart of the child failed (start() or init threw); it is tried again. */
   startFailed: [string, string];
+  /** Its children or options changed: a start, an exit, a restart, a code change (see supervisor-table.ts). */
+  changed: [];
 }> {
   status: 'running' | 'dead' = 'running';
+  /** Unique for the life of the app, e.g. `supervisor#2`: how the agent names it. */
+  readonly id = supervisorTable().nextId();
   /** Its registered name (see supervision/trees.ts), if it has one. */
   readonly name: string | undefined;
   /** Its children in start order; for simple_one_for_one, the running dynamic children. */
@@ -67,6 +72,7 @@ export class Supervisor extends EventEmitter<{
       this.#template = onlySpec(children);
       this.#slots = [];
       this.#startingTree = false;
+      supervisorTable().add(this);
       return;
     }
     this.#slots = children.map((spec) => ({ spec, child: undefined }));
@@ -81,6 +87,7 @@ export class Supervisor extends EventEmitter<{
       }
     }
     this.#startingTree = false;
+    supervisorTable().add(this);
   }
 
   /** The strategy, intensity and period it runs with now. */
@@ -154,6 +161,12 @@ export class Supervisor extends EventEmitter<{
   deleteChild(id: string): void {
     const slot = this.#stopped(id, 'delete');
     this.#slots.splice(this.#slots.indexOf(slot), 1);
+    this.emit('changed');
+  }
+
+  /** Every child spec with its child, whether its restart is pending, and what it runs as. */
+  childSlots(): ChildSlot[] {
+    return childSlots(this.#slots);
   }
 
   /** OTP's which_children: every child spec with its running child, in start order. */
@@ -254,6 +267,7 @@ export class Supervisor extends EventEmitter<{
         this.#tryAgain(slot, error);
       }
     }
+    this.emit('changed');
     return { ...diff, options: describeOptionChanges(before, this.#options), failed };
   }
 
@@ -270,12 +284,16 @@ export class Supervisor extends EventEmitter<{
     this.#template = spec;
     this.#options = next;
     for (const slot of this.#slots) slot.spec = spec;
+    this.emit('changed');
     return { ...diff, options, failed: [] };
   }
 
   #start(slot: Slot): void {
     const child = whileStartingChild(() => slot.spec.start(...(slot.args ?? [])));
     slot.child = child;
+    slot.restarting = false;
+    slot.type = child instanceof Supervisor ? 'supervisor' : 'worker';
+    this.emit('changed');
     if (child instanceof Supervisor) child.once('exit', (reason) => this.#onChildExit(child, reason));
     else {
       child.monitor((reason) => this.#onChildExit(child, reason));
@@ -297,6 +315,7 @@ export class Supervisor extends EventEmitter<{
     const child = slot.child;
     slot.child = undefined;
     if (!child || child.status === 'dead') return;
+    this.emit('changed');
     this.#stopping.add(child);
     if (child instanceof Supervisor) child.kill('shutdown');
     else child.kill(slot.spec.shutdown === 'brutal_kill' ? 'killed' : 'shutdown');
@@ -308,6 +327,7 @@ export class Supervisor extends EventEmitter<{
     const child = slot.child;
     slot.child = undefined;
     if (!child || child.status === 'dead') return;
+    this.emit('changed');
     this.#stopping.add(child);
     try {
       if (child instanceof Supervisor) await child.stop();
@@ -323,6 +343,7 @@ export class Supervisor extends EventEmitter<{
     if (index < 0) return;
     const slot = this.#slots[index]!;
     slot.child = undefined;
+    this.emit('changed');
     if (!(child instanceof Supervisor) && child.restartRequested) {
       // Killed to be restarted (a restart plan: terminate_child + restart_child), not a crash:
       // it alone starts again, and the exit does not count toward restart intensity.
@@ -367,13 +388,7 @@ export class Supervisor extends EventEmitter<{
       });
       return;
     }
-    const index = this.#slots.indexOf(slot);
-    const affected =
-      this.#options.strategy === 'one_for_one' || this.#simple
-        ? [slot]
-        : this.#options.strategy === 'one_for_all'
-          ? this.#slots
-          : this.#slots.slice(index);
+    const affected = childrenToRestart(this.#options.strategy, this.#slots, slot);
     for (const s of [...affected].reverse()) if (s !== slot) this.#stopChild(s);
     for (const s of affected) {
       // A temporary child is never restarted, not even when a sibling's crash stopped it or
@@ -397,6 +412,8 @@ export class Supervisor extends EventEmitter<{
    */
   #tryAgain(slot: Slot, error: unknown): void {
     const failure = `could not restart ${slot.spec.id}: ${messageOf(error)}`;
+    slot.restarting = true;
+    this.emit('changed');
     this.emit('startFailed', slot.spec.id, failure);
     setImmediate(() => this.#restart(slot, failure));
   }

@@ -14,7 +14,7 @@ export interface PatchReport {
   lines: string[];
 }
 export interface TreeItemSnapshot {
-  readonly kind: 'app' | 'module' | 'version' | 'process';
+  readonly kind: 'app' | 'module' | 'version' | 'process' | 'supervisor' | 'child';
   readonly id: string;
   readonly label: string;
   readonly description: string | undefined;

@@ -97,10 +97,16 @@ suite('a running app', function () {
   });
 
   test('the tree shows the app, its modules with versions and the visits process', async () => {
-    const items = await waitFor(api, 'the app with its modules and the visits process in the tree', async () => {
-      const items = await api.treeItems();
-      return find(items, pid, 'counter-app', 'dist/visits.js', 'current', 'visits') ? items : undefined;
-    });
+    const items = await waitFor(
+      api,
+      'the app with its modules, the visits process and its supervisor in the tree',
+      async () => {
+        const items = await api.treeItems();
+        const app = find(items, pid, 'counter-app');
+        const supervised = app?.children.some((c) => c.kind === 'supervisor' && c.children.length > 0);
+        return find(items, pid, 'counter-app', 'dist/visits.js', 'current', 'visits') && supervised ? items : undefined;
+      },
+    );
     const appItem = find(items, pid, 'counter-app')!;
     assert.equal(appItem.kind, 'app');
     assert.match(appItem.description ?? '', new RegExp(`pid ${pid}\\b`));
@@ -120,6 +126,16 @@ suite('a running app', function () {
     const visits = find(items, pid, 'counter-app', 'dist/visits.js', 'current', 'visits')!;
     assert.equal(visits.kind, 'process');
     assert.equal(visits.contextValue, 'process');
+    // main.ts supervises visits: its tree under the app, the child nested with the process it runs as.
+    const supervisor = appItem.children.find((c) => c.kind === 'supervisor')!;
+    assert.match(supervisor.label, /^supervisor#\d+$/);
+    assert.equal(supervisor.description, 'one_for_one · 1 child · dist/main.js');
+    assert.equal(supervisor.contextValue, 'supervisor');
+    const visitsId = (visits.description ?? '').split(' · ')[0];
+    assert.deepEqual(
+      supervisor.children.map((c) => [c.kind, c.label, c.description, c.contextValue, c.icon]),
+      [['child', 'visits', `running · ${visitsId}`, 'process', 'pulse']],
+    );
   });
 
   test('saving greeting.ts hot-loads it: the app answers with the new greeting, the tree shows #2 and the old version', async () => {

@@ -12,10 +12,10 @@ export class SupervisorError extends Error {
   }
 }
 
-/** A child as a refusal names it: `'id'`, a process id, or a supervisor's name. */
+/** A child as a refusal names it: `'id'`, a process id, or a supervisor's name (else its id). */
 export function describeRef(ref: string | Child): string {
   if (typeof ref === 'string') return `'${ref}'`;
-  return 'id' in ref ? ref.id : `supervisor ${ref.name ?? ''}`.trim();
+  return 'definition' in ref ? ref.id : `supervisor ${ref.name ?? ref.id}`;
 }
 
 export function messageOf(error: unknown): string {

@@ -103,6 +103,11 @@ export function whereisSupervisor(name: string): Supervisor | undefined {
   return registry().names.get(name);
 }
 
+/** The module whose top level started `tree`, if one did (a child spec's supervisor belongs to its parent). */
+export function treeFile(tree: Supervisor): string | undefined {
+  return registry().owners.get(tree)?.file;
+}
+
 /**
  * At the commit of a version: applies its staged tree updates. Returns, for the load's report,
  * what each did (`ran`) and what went wrong (`warnings`), and the statements of the running

@@ -1,4 +1,4 @@
-/** What OTP's which_children and count_children report of a supervisor's children. */
+/** What OTP's which_children and count_children report of a supervisor's children, and what the agent reports. */
 import { ServerProcess } from '../server-process';
 import type { Child, ChildInfo, ChildSpec } from './child-specs';
 
@@ -9,6 +9,35 @@ export interface ChildCounts {
   active: number;
   supervisors: number;
   workers: number;
+}
+
+/** A supervisor's record of one child spec and the child running it. */
+export interface Slot {
+  spec: ChildSpec;
+  child: Child | undefined;
+  /** A simple_one_for_one child's arguments to its spec's start(). */
+  args?: unknown[];
+  /** Its restart failed and is tried again on the next turn (Supervisor's tryAgain). */
+  restarting?: boolean;
+  /** What its child was when it last ran. */
+  type?: 'worker' | 'supervisor';
+}
+
+/** A child spec as the agent reports it (describe.ts). */
+export interface ChildSlot {
+  readonly spec: ChildSpec;
+  readonly child: Child | undefined;
+  readonly restarting: boolean;
+  readonly type: 'worker' | 'supervisor';
+}
+
+export function childSlots(slots: readonly Slot[]): ChildSlot[] {
+  return slots.map((s) => ({
+    spec: s.spec,
+    child: s.child,
+    restarting: s.restarting === true,
+    type: s.type ?? 'worker',
+  }));
 }
 
 export function whichChildren(slots: { spec: ChildSpec; child: Child | undefined }[], simple: boolean): ChildInfo[] {
