@@ -48,14 +48,17 @@ function appItem(node: AppNode, apps: number): vscode.TreeItem {
   );
   item.id = node.id;
   const facts = agent.info ? [`pid ${agent.info.pid}`, `Node ${agent.info.nodeVersion}`] : [agent.url];
-  item.description = [...facts, agent.state].join(' · ');
+  const paused = agent.pausedInDebugger && agent.state === 'connected';
+  item.description = [...facts, paused ? 'paused in the debugger: saves wait for it' : agent.state].join(' · ');
   item.contextValue = `app.${agent.state}`;
-  item.iconPath = {
-    connected: new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed')),
-    connecting: new vscode.ThemeIcon('sync~spin'),
-    reconnecting: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('list.warningForeground')),
-    disconnected: new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground')),
-  }[agent.state];
+  item.iconPath = paused
+    ? new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('debugIcon.pauseForeground'))
+    : {
+        connected: new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('testing.iconPassed')),
+        connecting: new vscode.ThemeIcon('sync~spin'),
+        reconnecting: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('list.warningForeground')),
+        disconnected: new vscode.ThemeIcon('vm-outline', new vscode.ThemeColor('list.errorForeground')),
+      }[agent.state];
   return item;
 }
 

@@ -124,6 +124,7 @@ export class HotpatchServer {
     connection.onNotification(ext.debuggerPausedNotification, ({ pid, paused }) => {
       this.#pool?.setDebuggerPaused(pid, paused);
       this.#pauses.set(pid, paused);
+      void this.connection.sendNotification(ext.treeChanged);
     });
     connection.onCodeAction((params) =>
       this.#migrations.codeActions(params.textDocument.uri, params.context.diagnostics),
@@ -234,7 +235,9 @@ export class HotpatchServer {
   }
 
   #tree(): ext.TreeAgent[] {
-    return [...(this.#pool?.agents() ?? [])];
+    return (this.#pool?.agents() ?? []).map((agent) =>
+      agent.info && this.#pauses.isPaused(agent.info.pid) ? { ...agent, pausedInDebugger: true } : agent,
+    );
   }
 
   /**

@@ -8,8 +8,11 @@ import type { ProcessInfo, ProcessStatusResult, UpgradePlan } from 'hotpatch-age
 import type { AgentSnapshot } from '../engine/live-model';
 import { NotificationType, NotificationType0, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
-/** One app as the tree shows it: its facts, connection state, modules (with their processes), supervisors. */
-export type TreeAgent = AgentSnapshot;
+/**
+ * One app as the tree shows it: its facts, connection state, modules (with their processes),
+ * supervisors, and whether a debugger holds it paused (saves for it wait for the resume).
+ */
+export type TreeAgent = AgentSnapshot & { pausedInDebugger?: boolean };
 
 /** Sent from the client to read the live model: apps → modules → versions → processes. */
 export const treeRequest = new RequestType0<{ agents: TreeAgent[] }, void>('hotpatch/tree');

@@ -145,6 +145,13 @@ suite('debugging an app started from VS Code', function () {
     const waiting = await queued;
     assert.equal(waiting.outcome, 'queued', waiting.lines.join('\n'));
     assert.match(waiting.lines.join('\n'), new RegExp(`pid ${pid}\\b.*paused in the debugger`));
+    // The tree shows the app paused, with what that means for saves.
+    const appRow = (shown: RegExp) => async () =>
+      (await api.treeItems()).find(
+        (item) => item.kind === 'app' && item.description?.startsWith(`pid ${pid} `) && shown.test(item.description),
+      );
+    const paused = await waitFor(api, 'the app row showing it paused', appRow(/paused in the debugger/));
+    assert.equal(paused.icon, 'debug-pause');
 
     const loaded = nextPatch(api, greetingUri);
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
@@ -155,6 +162,7 @@ suite('debugging an app started from VS Code', function () {
     assert.equal(report.outcome, 'loaded', report.lines.join('\n'));
     const response = await fetch(new URL('/greet?name=cy', baseUrl));
     assert.equal(await response.text(), 'Hi, cy!\n');
+    await waitFor(api, 'the app row showing it connected again', appRow(/· connected$/));
   });
 });
 
