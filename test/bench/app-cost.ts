@@ -4,7 +4,9 @@
  *
  * - the app's own repeated compiles: `new Function` of one source 20,000 times, which V8's
  *   compilation cache makes cheap (the agent once turned that cache off for the whole app);
- * - startup: `node -e 0` against `node -r hotpatch-agent/register -e 0`, wall time and RSS.
+ * - startup: `node -e 0` against `node -r hotpatch-agent/register -e 0`, wall time and RSS;
+ * - an ES module app of ESM_MODULES modules (each a few functions, imported by one entry),
+ *   started plain and with `--import hotpatch-agent/register`: every one of its modules is hot.
  *
  * `cd test && npx tsx bench/app-cost.ts` (part of `npm run bench`).
  */
@@ -12,10 +14,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpRoot } from '../helpers/paths';
+import { ratioRow, recordGoal } from './goals';
 import { percentile } from './stats';
 
 const ROUNDS = 7;
 const COMPILES = 20_000;
+/** Issue 13: an ES module app of this many modules starts within ×1.5 of its time without the agent. */
+const ESM_MODULES = 2000;
 
 mkdirSync(tmpRoot, { recursive: true });
 const dir = mkdtempSync(join(tmpRoot, 'app-cost-'));
@@ -29,6 +34,21 @@ for (let i = 0; i < ${COMPILES}; i++) sum += new Function('a', 'b', 'return a + 
 console.log(JSON.stringify({ ms: performance.now() - started, sum }));
 process.exit(0);
 `,
+);
+const esmApp = join(dir, 'esm-app');
+mkdirSync(esmApp);
+writeFileSync(join(esmApp, 'package.json'), JSON.stringify({ type: 'module' }));
+for (let i = 0; i < ESM_MODULES; i++) {
+  writeFileSync(
+    join(esmApp, `m${i}.mjs`),
+    `const scale = ${i};\nexport function value(x) { return x * scale; }\nexport const label = (name) => \`m${i}:\${name}\`;\n`,
+  );
+}
+writeFileSync(
+  join(esmApp, 'app.mjs'),
+  Array.from({ length: ESM_MODULES }, (_, i) => `import * as m${i} from './m${i}.mjs';`).join('\n') +
+    `\nlet sum = 0;\n${Array.from({ length: ESM_MODULES }, (_, i) => `sum += m${i}.value(1);`).join('\n')}\n` +
+    'console.log(JSON.stringify({ sum }));\nprocess.exit(0);\n',
 );
 const rss = join(dir, 'rss.js');
 writeFileSync(rss, 'console.log(JSON.stringify({ rss: process.memoryUsage().rss })); process.exit(0);\n');
@@ -52,6 +72,8 @@ const samples = {
   startAgent: [] as number[],
   rssPlain: [] as number[],
   rssAgent: [] as number[],
+  esmPlain: [] as number[],
+  esmAgent: [] as number[],
 };
 for (let round = 0; round < ROUNDS; round++) {
   samples.compilesPlain.push(run([compiles]).out.ms!);
@@ -60,6 +82,8 @@ for (let round = 0; round < ROUNDS; round++) {
   samples.startAgent.push(run([...agent, '-e', '0']).wallMs);
   samples.rssPlain.push(run([rss]).out.rss!);
   samples.rssAgent.push(run([...agent, rss]).out.rss!);
+  samples.esmPlain.push(run([join(esmApp, 'app.mjs')]).wallMs);
+  samples.esmAgent.push(run(['--import', 'hotpatch-agent/register', join(esmApp, 'app.mjs')]).wallMs);
 }
 rmSync(dir, { recursive: true, force: true });
 
@@ -67,6 +91,10 @@ const p50 = (values: number[]): number => percentile(values, 50);
 const ratio = (a: number[], b: number[]): string => `×${(p50(a) / p50(b)).toFixed(2)}`;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 console.log(`\nWhat the agent costs an app (node ${process.versions.node}, p50 of ${ROUNDS} interleaved runs)\n`);
+const compileRatio = p50(samples.compilesAgent) / p50(samples.compilesPlain);
+const startRatio = p50(samples.startAgent) / p50(samples.startPlain);
+const esmRatio = p50(samples.esmAgent) / p50(samples.esmPlain);
+const addedRss = p50(samples.rssAgent) - p50(samples.rssPlain);
 console.log(
   [
     `new Function ×${COMPILES} (same source): ${p50(samples.compilesPlain).toFixed(0)} ms without the agent, ` +
@@ -74,6 +102,17 @@ console.log(
     `startup (node -e 0): ${p50(samples.startPlain).toFixed(0)} ms without, ${p50(samples.startAgent).toFixed(0)} ms with ` +
       `-r hotpatch-agent/register: ${ratio(samples.startAgent, samples.startPlain)} (goal ≤ ×1.1)`,
     `RSS at start: ${mb(p50(samples.rssPlain))} without, ${mb(p50(samples.rssAgent))} with: ` +
-      `+${mb(p50(samples.rssAgent) - p50(samples.rssPlain))} (goal ≤ +10 MB)`,
+      `+${mb(addedRss)} (goal ≤ +10 MB)`,
+    `ES module app of ${ESM_MODULES} modules, start to exit: ${p50(samples.esmPlain).toFixed(0)} ms without, ` +
+      `${p50(samples.esmAgent).toFixed(0)} ms with --import hotpatch-agent/register: ${ratio(samples.esmAgent, samples.esmPlain)} (goal ≤ ×1.5)`,
   ].join('\n'),
 );
+recordGoal(ratioRow(`app's own repeated compiles (new Function ×${COMPILES})`, compileRatio, 1.1));
+recordGoal(ratioRow('startup with the agent (node -e 0)', startRatio, 1.1));
+recordGoal({
+  figure: 'RSS the agent adds at start',
+  measured: `+${mb(addedRss)}`,
+  goal: '≤ +10 MB',
+  met: addedRss <= 10 * 1024 * 1024,
+});
+recordGoal(ratioRow(`startup of an ES module app of ${ESM_MODULES} modules`, esmRatio, 1.5));

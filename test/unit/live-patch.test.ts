@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { digestOf } from '../../runtime-agent/src/code-server/live/digest';
 import { Edits } from '../../runtime-agent/src/code-server/live/edits';
 import { instrumentFunctions, instrumentStartup } from '../../runtime-agent/src/code-server/live/instrument';
-import { LiveModule } from '../../runtime-agent/src/code-server/live/live-module';
+import { LiveModule, VersionScope } from '../../runtime-agent/src/code-server/live/live-module';
 import { buildPatch } from '../../runtime-agent/src/code-server/live/patch';
 import { readProgram } from '../../runtime-agent/src/code-server/live/program';
 import { Parser } from 'acorn';
@@ -297,4 +297,23 @@ test('a controller method that registers a new route on its instance’s router 
     ),
     '',
   );
+});
+
+test("a module's guard cell: prologues read it first, a newer body raises it, and old closures forward to that body", () => {
+  const module = new LiveModule('/app/guard-cell.js', {});
+  const cells = globalThis as unknown as Record<string, number>;
+  assert.equal(cells[module.cell], 0, 'a global holding 0 until a body is replaced');
+  assert.ok(!Object.keys(globalThis).includes(module.cell), 'not enumerable: the app’s globals stay its own');
+  const model = readProgram('function scale(a) { return a + 1; }');
+  const edits = new Edits();
+  instrumentFunctions(model, module, 1, edits);
+  const code = edits.render(model.code, 0, model.code.length).text;
+  assert.ok(code.includes(`if(${module.cell}>1&&__hotpatch$.v[0]>1)`), code);
+  const scale = new Function('__hotpatch$', `${code}\nreturn scale;`)(new VersionScope(module, 1, false)) as (
+    a: number,
+  ) => number;
+  assert.equal(scale(1), 2);
+  module.replace(0, (a: number) => a * 10, 2);
+  assert.equal(cells[module.cell], 2);
+  assert.equal(scale(3), 30, 'the closure made at startup runs the newest body');
 });

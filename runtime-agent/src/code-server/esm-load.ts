@@ -30,7 +30,7 @@ export function hotModuleLoader(rules: HotFileRules): (url: string, result: Load
     if (!isHot(fileURLToPath(url))) return result;
     const source =
       typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source ?? undefined);
-    if (isOriginalUrl(url)) return { ...result, source: live(source) };
+    if (isOriginalUrl(url)) return { ...result, source: live(source, fileURLToPath(url)) };
     const exports = exportsOf(source);
     // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
     if (!exports) return result;
@@ -39,9 +39,9 @@ export function hotModuleLoader(rules: HotFileRules): (url: string, result: Load
 }
 
 /** The module's code made live, or as it is when it cannot be read (it then cannot take a new version in place). */
-function live(source: string): string {
+function live(source: string, file: string): string {
   try {
-    return instrumentFirstVersion(readProgram(source, undefined, 'esm'), new SlotCounter());
+    return instrumentFirstVersion(readProgram(source, undefined, 'esm'), new SlotCounter(file));
   } catch {
     return source;
   }

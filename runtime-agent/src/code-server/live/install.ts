@@ -41,9 +41,7 @@ export function installLiveVersion(module: LiveModule, version: LiveVersion): st
               ? descriptor?.set
               : descriptor?.value;
       if (typeof body !== 'function') continue;
-      module.impl[member.slot] = body;
-      module.withEnv[member.slot] = false;
-      module.newest[member.slot] = scope.generation;
+      module.replace(member.slot, body, scope.generation);
     }
   }
   for (const { slot, name, init } of scope.fields) {

@@ -12,11 +12,14 @@ import { tokenizer, type Identifier } from 'acorn';
 import { arrowToken, secondToken } from './shape';
 import { Edits, type Edit } from './edits';
 import type { AnyNode } from './walk';
+import { guardCellName } from './guard-cell';
 import { isDeclarationOnly, type LiveClass, type LiveFunction, type ProgramModel } from './program';
 
 /** What gives each function and class its slot: the same keys in the same order give the same slots. */
 export interface SlotTable {
   slotOf(key: string): number;
+  /** The module's guard cell (see guard-cell.ts). */
+  readonly cell: string;
 }
 
 /** The per-module variable instrumented code reaches the agent through. */
@@ -37,7 +40,7 @@ export function instrumentFunctions(
   const prologues = new Map<LiveFunction, Edit[]>();
   for (const fn of model.functions) {
     if (fn.fixed || fn.member?.owner.hasPrivate) continue;
-    prologues.set(fn, addPrologue(fn, module.slotOf(fn.key), generation, model.code, edits));
+    prologues.set(fn, addPrologue(fn, module.slotOf(fn.key), module.cell, generation, model.code, edits));
   }
   for (const klass of model.classes) instrumentClass(klass, model, module, generation, edits);
   return prologues;
@@ -52,13 +55,14 @@ export function instrumentFunctions(
 export function addPrologue(
   fn: LiveFunction,
   slot: number,
+  cell: string,
   generation: number,
   code: string,
   edits: { insert(at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit },
   envExpression?: string,
 ): Edit[] {
   const { node } = fn;
-  const guard = `${HP}.v[${slot}]>${generation}`;
+  const guard = guardOf(cell, slot, generation);
   const env = fn.env.length === 0 ? '' : `,${envExpression ?? environment(fn.env)}`;
   if (fn.member?.kind === 'constructor') {
     return [edits.insert(bodyStart(node), `if(${guard})return ${HP}.construct(${slot},arguments,new.target);`, node)];
@@ -91,6 +95,11 @@ export function addPrologue(
     node,
   );
   return fn.mappedArguments ? [...unmapArguments(node, code, edits), prologue] : [prologue];
+}
+
+/** Whether `slot` has a body newer than `generation`: the cell first, which V8 folds while it holds 0. */
+function guardOf(cell: string, slot: number, generation: number): string {
+  return `${cell}>${generation}&&${HP}.v[${slot}]>${generation}`;
 }
 
 /**
@@ -202,7 +211,7 @@ function instrumentClass(
   const hasConstructor = model.functions.some((f) => f.member?.owner === klass && f.member.kind === 'constructor');
   if (!hasConstructor && !klass.hasPrivate) {
     const ctor = module.slotOf(constructorKey(klass));
-    const guard = `if(${HP}.v[${ctor}]>${generation})return ${HP}.construct(${ctor},`;
+    const guard = `if(${guardOf(module.cell, ctor, generation)})return ${HP}.construct(${ctor},`;
     text += klass.node.superClass
       ? `constructor(...a){${guard}a,new.target);super(...a)}`
       : `constructor(){${guard}arguments,new.target)}`;
@@ -226,9 +235,15 @@ export function instrumentFirstVersion(model: ProgramModel, slots: SlotTable): s
   return edits.render(model.code, 0, model.code.length).text;
 }
 
-/** Slots by key, numbered as LiveModule numbers them. */
+/** Slots by key, numbered as LiveModule numbers them, for the module at `file`. */
 export class SlotCounter implements SlotTable {
   readonly #slots = new Map<string, number>();
+  readonly cell: string;
+
+  constructor(file: string) {
+    this.cell = guardCellName(file);
+  }
+
   slotOf(key: string): number {
     let slot = this.#slots.get(key);
     if (slot === undefined) this.#slots.set(key, (slot = this.#slots.size));

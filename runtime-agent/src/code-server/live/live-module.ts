@@ -15,6 +15,7 @@
  */
 
 import { markStatement } from '../timer-ownership';
+import { guardCellOf, raiseGuardCell } from './guard-cell';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
 
@@ -42,13 +43,25 @@ export class LiveModule {
   readonly registrations = new Map<object, Registration[]>();
   /** ES modules only: see EsmAccess. */
   esm: EsmAccess | undefined;
+  /** The global that prologues read before `newest` (see guard-cell.ts). */
+  readonly cell: string;
   #generation = 1;
 
   constructor(
     readonly file: string,
     /** Set by the first version's header, as it starts evaluating. */
     public bindings: Record<string, unknown>,
-  ) {}
+  ) {
+    this.cell = guardCellOf(file);
+  }
+
+  /** Makes `body` of `generation` the one every older body of `slot` forwards to. */
+  replace(slot: number, body: unknown, generation: number, withEnv = false): void {
+    this.impl[slot] = body;
+    this.withEnv[slot] = withEnv;
+    this.newest[slot] = generation;
+    raiseGuardCell(this.cell, generation);
+  }
 
   slotOf(key: string): number {
     let slot = this.slots.get(key);
@@ -225,11 +238,7 @@ export class VersionScope {
       }
       this.s = module.bindings;
     }
-    for (const { slot, body, withEnv } of this.bodies) {
-      module.impl[slot] = body;
-      module.withEnv[slot] = withEnv;
-      module.newest[slot] = this.generation;
-    }
+    for (const { slot, body, withEnv } of this.bodies) module.replace(slot, body, this.generation, withEnv);
   }
 }
 

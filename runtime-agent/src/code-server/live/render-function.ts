@@ -44,7 +44,15 @@ export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv =
       if (inner.node.start < node.start || inner.node.end > node.end || !context.prologues.has(inner)) continue;
       for (const edit of context.prologues.get(inner)!) skip.add(edit);
       const env = inner === fn ? '__hp_env' : environment(inner.env, outside);
-      addPrologue(inner, context.module.slotOf(inner.key), context.generation, code, { insert }, env);
+      addPrologue(
+        inner,
+        context.module.slotOf(inner.key),
+        context.module.cell,
+        context.generation,
+        code,
+        { insert },
+        env,
+      );
     }
   }
   if (node.type === 'ArrowFunctionExpression') {

@@ -1,0 +1,51 @@
+/**
+ * The `hotpatch` command's wall time, process start to exit, as a terminal user sees it
+ * (issue 13: `load` ≤ 300 ms, `ls` ≤ 200 ms): against the cjs fixture app, `ls` and a `load`
+ * of an edited greeting.js, ROUNDS times each, interleaved; p50 and p90. Figures only.
+ *
+ * `cd test && npx tsx bench/cli.ts` (part of `npm run bench`).
+ */
+import { App } from '../helpers/app';
+import { runCli } from '../helpers/cli';
+import { msRow, recordGoal } from './goals';
+import { percentile } from './stats';
+
+const ROUNDS = 15;
+const LOAD_GOAL_MS = 300;
+const LS_GOAL_MS = 200;
+
+async function timed(args: string[], app: App): Promise<number> {
+  const started = performance.now();
+  const result = await runCli(args, app.discoveryDir);
+  const ms = performance.now() - started;
+  if (result.code !== 0) throw new Error(`hotpatch ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const app = await App.start('cjs');
+  const ls: number[] = [];
+  const load: number[] = [];
+  try {
+    await timed(['ls'], app); // the first run reads the CLI from disk into the page cache
+    for (let n = 2; n < 2 + ROUNDS; n++) {
+      ls.push(await timed(['ls'], app));
+      app.edit('greeting.js', (text) => text.replace(/vsn = '\d+'/, `vsn = '${n}'`).replace(/hello\S*,/, `hello${n},`));
+      load.push(await timed(['load', app.file('greeting.js')], app));
+    }
+  } finally {
+    await app.stop();
+  }
+  const row = (name: string, values: number[]): string =>
+    `  ${name.padEnd(6)} p50 ${percentile(values, 50).toFixed(0).padStart(4)} ms  p90 ${percentile(values, 90).toFixed(0).padStart(4)} ms`;
+  console.log(`\nThe hotpatch command, start to exit (${ROUNDS} runs each, interleaved)`);
+  console.log(row('ls', ls));
+  console.log(row('load', load));
+  recordGoal(msRow('hotpatch ls, wall p50', percentile(ls, 50), LS_GOAL_MS));
+  recordGoal(msRow('hotpatch load, wall p50', percentile(load, 50), LOAD_GOAL_MS));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
