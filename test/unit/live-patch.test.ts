@@ -233,6 +233,13 @@ test('a variable with a new value read once at startup (a kept statement, a plug
   );
   // Read by a handler at each request, and exported (exports are remade): nothing to say.
   assert.equal(notApplied(before.replace('"todo"', '"task"')), '');
+  // Stored into (`entry.timer = …`), the old value is written to, not read for its value.
+  const storing = 'const entry = { vsn: "1" };\nentry.timer = setInterval(() => entry.vsn, 5);\n';
+  const stored = readProgram(storing);
+  const storingModule = new LiveModule('/app/ticker.js', {});
+  instrumentFunctions(stored, storingModule, 1, new Edits());
+  const storedPatch = buildPatch(digestOf(stored), readProgram(storing.replace('"1"', '"2"')), storingModule, 2);
+  assert.deepEqual(storedPatch.report.notApplied, []);
   // An ES module's export list is a live binding, not a read.
   const esmBefore = 'const vsn = "1";\nfunction greet() { return vsn; }\nexport { greet, vsn };\n';
   const esm = readProgram(esmBefore, undefined, 'esm');

@@ -11,7 +11,7 @@ import type { PatchReport } from './patch';
 import { summaryOf } from './digest';
 import type { ProgramModel } from './program';
 import { setupStatements } from './setup-statements';
-import type { AnyNode } from './walk';
+import { childrenOf, type AnyNode } from './walk';
 
 /** `kept`: the indexes of the new version's top-level statements that are not run again. */
 export function reportStaleReads(model: ProgramModel, kept: ReadonlySet<number>, report: PatchReport): void {
@@ -22,7 +22,10 @@ export function reportStaleReads(model: ProgramModel, kept: ReadonlySet<number>,
     const reads = new Map<number, string>();
     for (const reference of variable.references) {
       if (!reference.isRead()) continue;
-      const at = (reference.identifier as Identifier).start;
+      const identifier = reference.identifier as Identifier;
+      // `entry.interval = setInterval(…)` stores into the old value; it reads nothing from it.
+      if (storedInto(model, identifier)) continue;
+      const at = identifier.start;
       const reader = startupReader(model, kept, reference.from.variableScope.block as AnyNode, at);
       if (reader) reads.set(model.lineOf(at), reader);
     }
@@ -55,6 +58,20 @@ function startupReader(
   if (!setup) return undefined;
   const text = model.code.slice(setup.start, setup.end).replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Whether `identifier` is the object of an assignment's target (`identifier.x = …`). */
+function storedInto(model: ProgramModel, identifier: Identifier): boolean {
+  const statement = model.body.find((s) => s.start <= identifier.start && identifier.end <= s.end);
+  const visit = (node: AnyNode): boolean => {
+    if (node.end < identifier.start || node.start > identifier.end) return false;
+    if (node.type === 'AssignmentExpression') {
+      const target = node.left as AnyNode;
+      if (target.type === 'MemberExpression' && target.object === (identifier as unknown)) return true;
+    }
+    return childrenOf(node).some(visit);
+  };
+  return statement !== undefined && visit(statement);
 }
 
 /**
