@@ -12,8 +12,7 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import { z } from 'zod';
 
-/** Bumped on any incompatible change; the handshake refuses a client with another version. */
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION } from './protocol-version';
 
 /** Where a module version came from. */
 export const Origin = z.enum(['startup', 'editor', 'cli', 'protocol', 'rollback']);

@@ -33,7 +33,7 @@ export function bearerToken(authorization: string | undefined): string | undefin
 }
 
 export interface Refusal {
-  status: 401 | 403 | 503;
+  status: 401 | 403 | 500 | 503;
   reason: string;
 }
 

@@ -1,0 +1,202 @@
+/**
+ * What connected clients ask of the agent and are told by it: the protocol's requests, each
+ * validated against its zod schema before it runs, and the notifications. Loaded with the first
+ * connection (transport/agent-server.ts), so that zod, vscode-jsonrpc and the protocol's
+ * schemas cost an app nothing until an editor or the CLI connects.
+ */
+import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { z } from 'zod';
+import type { Agent } from './agent';
+import { NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
+import { LoadFailure } from './code-server/evaluate';
+import { warmLiveCode } from './code-server/live/warm-up';
+import * as protocol from './protocol';
+import { describeProcess } from './processes/inspect';
+import { NotPurgedError, checkOldCode } from './processes/purge-choice';
+import { UnknownPlanError, UpgradeFailure } from './processes/release-handler';
+import type { ServerProcess } from './processes/server-process';
+import { describeSupervisor } from './processes/supervision/describe';
+import { supervisorTable } from './processes/supervision/supervisor-table';
+import { notifyProcessChanges } from './process-notifications';
+import { restartApp } from './restart';
+import { SysRequests } from './sys-requests';
+
+/** The agent's clients: one per process, made when the first one connects. */
+export class AgentClients {
+  readonly #connections = new Set<MessageConnection>();
+  /** The loads in progress, one after another (see agent/load). */
+  #loads: Promise<unknown> = Promise.resolve();
+  /** The requests on one process: OTP's sys (get and replace state, suspend, resume, status). */
+  readonly #sys: SysRequests;
+
+  constructor(readonly agent: Agent) {
+    const { codeServer } = agent;
+    codeServer.on('moduleLoaded', (module) => this.#broadcast(protocol.moduleLoaded, { module }));
+    codeServer.on('modulePurged', (module) => this.#broadcast(protocol.modulePurged, { module }));
+    this.#sys = new SysRequests(agent.processes, (process) => this.#describe(process));
+    notifyProcessChanges(agent.processes, supervisorTable(), {
+      listening: () => this.#connections.size > 0,
+      send: (type, params) => this.#broadcast(type, params),
+      describe: (process) => this.#describe(process),
+    });
+  }
+
+  /** Forgets every connection (the agent stopped; their sockets are closing). */
+  clear(): void {
+    this.#connections.clear();
+  }
+
+  #describe(process: ServerProcess): protocol.ProcessInfo {
+    return describeProcess(process, this.agent.codeServer);
+  }
+
+  #broadcast<P>(type: { method: string }, params: P): void {
+    for (const connection of this.#connections) void connection.sendNotification(type.method, params);
+  }
+
+  serve(connection: MessageConnection): void {
+    // A client that connects will load code: the first load's code paths run now, not in it.
+    setImmediate(warmLiveCode);
+    let initialized = false;
+    connection.onClose(() => this.#connections.delete(connection));
+
+    const handle = <P, R>(
+      type: { method: string },
+      schema: z.ZodType<P>,
+      run: (params: P) => R,
+      options: { beforeInitialize?: boolean } = {},
+    ): void => {
+      // vscode-jsonrpc calls a handler with (params, token), but with (token) alone when the
+      // request has no params, which JSON-RPC allows: without this the token itself was
+      // validated as the params and `{"method":"agent/modules"}` failed with -32602.
+      // (Positional params never get here: the transport refuses them.)
+      connection.onRequest(type.method, (...args: unknown[]): unknown => {
+        const raw = args.length > 1 ? args[0] : undefined;
+        if (!initialized && !options.beforeInitialize) {
+          throw new ResponseError(protocol.AgentErrorCode.NotInitialized, `send ${protocol.initialize.method} first`);
+        }
+        const parsed = schema.safeParse(raw ?? {});
+        if (!parsed.success) {
+          throw new ResponseError(ErrorCodes.InvalidParams, `${type.method}: ${z.prettifyError(parsed.error)}`);
+        }
+        try {
+          const result = run(parsed.data);
+          return result instanceof Promise
+            ? result.catch((error: unknown) => {
+                throw toResponseError(error);
+              })
+            : result;
+        } catch (error) {
+          throw toResponseError(error);
+        }
+      });
+    };
+
+    handle(
+      protocol.initialize,
+      protocol.InitializeParams,
+      (params) => {
+        if (params.protocolVersion !== protocol.PROTOCOL_VERSION) {
+          throw new ResponseError(
+            protocol.AgentErrorCode.ProtocolMismatch,
+            `protocol version ${params.protocolVersion} is not supported; this agent speaks ${protocol.PROTOCOL_VERSION}`,
+          );
+        }
+        initialized = true;
+        this.#connections.add(connection);
+        return this.agent.info;
+      },
+      { beforeInitialize: true },
+    );
+    handle(protocol.modules, protocol.ModulesParams, () => ({ modules: this.agent.codeServer.list() }));
+    handle(protocol.restart, protocol.RestartParams, () => restartApp(() => this.agent.stop()));
+    handle(protocol.load, protocol.LoadParams, (params): Promise<protocol.LoadResult> => {
+      // One load at a time: each is a patch against the version the previous one made current.
+      const load = this.#loads.then(async () => {
+        const started = performance.now();
+        checkOldCode(this.agent.codeServer, params.file, params.purge);
+        const prepared = await this.agent.codeServer.prepare(params.file, params.code, params.source, params.origin);
+        await this.agent.codeServer.settle(prepared);
+        try {
+          // Again: a process may have entered the old code while the version was evaluated.
+          checkOldCode(this.agent.codeServer, params.file, params.purge);
+        } catch (error) {
+          this.agent.codeServer.discard(prepared);
+          throw error;
+        }
+        const { evaluateMs, ...result } = this.agent.codeServer.commit(prepared);
+        for (const rebuilt of await this.agent.codeServer.rebuildRoutes(params.origin ?? 'protocol')) {
+          result.report.ran.push(...rebuilt.ran);
+          result.report.notApplied.push(...rebuilt.notApplied);
+          result.warnings.push(...rebuilt.warnings);
+        }
+        return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
+      });
+      this.#loads = load.catch(() => undefined);
+      return load;
+    });
+    const purge = (file: string, soft: boolean): protocol.PurgeResult => {
+      const { killed, ...result } = this.agent.codeServer.purge(file, { soft });
+      return { ...result, killed: killed.map((p) => this.#describe(p)) };
+    };
+    handle(protocol.purge, protocol.FileParams, (params) => purge(params.file, false));
+    handle(protocol.softPurge, protocol.FileParams, (params) => purge(params.file, true));
+    handle(protocol.prepare, protocol.PrepareParams, (params) =>
+      this.agent.releaseHandler.prepare(params.modules, {
+        extra: params.extra,
+        shapes: params.shapes,
+        holderShapes: params.holderShapes,
+        previews: params.previews,
+        restart: params.restart,
+        plan: params.plan,
+      }),
+    );
+    handle(protocol.commit, protocol.CommitParams, (params) =>
+      this.agent.releaseHandler.commit(params.plan, params.suspendTimeoutMs, params.purge),
+    );
+    handle(protocol.abort, protocol.PlanParams, (params) => ({
+      aborted: this.agent.releaseHandler.abort(params.plan),
+    }));
+    handle(protocol.rollback, protocol.RollbackParams, (params) => {
+      // -32012 (as for agent/source), not an upgrade failure: there is nothing to roll back to.
+      for (const file of params.files) {
+        if (!this.agent.codeServer.version(file, 'old')) throw new NoOldVersionError(file);
+      }
+      return this.agent.releaseHandler.rollback(params.files, params.extra, params.suspendTimeoutMs, params.purge);
+    });
+    handle(protocol.processes, protocol.ProcessesParams, (params) => ({
+      processes: this.agent.processes.list(params.file).map((p) => this.#describe(p)),
+    }));
+    handle(protocol.getState, protocol.ProcessParams, (params) => this.#sys.getState(params));
+    handle(protocol.replaceState, protocol.ReplaceStateParams, (params) => this.#sys.replaceState(params));
+    handle(protocol.suspend, protocol.SuspendParams, (params) => this.#sys.suspend(params));
+    handle(protocol.resume, protocol.ProcessParams, (params) => this.#sys.resume(params));
+    handle(protocol.status, protocol.ProcessParams, (params) => this.#sys.status(params));
+    handle(protocol.supervisors, protocol.SupervisorsParams, () => ({
+      supervisors: supervisorTable().list().map(describeSupervisor),
+    }));
+    handle(protocol.source, protocol.SourceParams, (params): protocol.SourceResult => {
+      const version = this.agent.codeServer.version(params.file, params.version);
+      if (!version) {
+        throw new ResponseError(protocol.AgentErrorCode.NoOldVersion, `${params.file} has no old version`);
+      }
+      return { version: version.info, source: version.source, code: version.code };
+    });
+  }
+}
+
+function toResponseError(error: unknown): ResponseError<unknown> {
+  const code = protocol.AgentErrorCode;
+  if (error instanceof ResponseError) return error;
+  if (error instanceof LoadFailure) return new ResponseError(code.LoadFailed, error.message, error.data);
+  if (error instanceof UnknownModuleError) return new ResponseError(code.UnknownModule, error.message);
+  if (error instanceof NoOldVersionError) return new ResponseError(code.NoOldVersion, error.message);
+  if (error instanceof SoftPurgeRefusedError) {
+    return new ResponseError(code.SoftPurgeRefused, error.message, { processes: error.processes.map((p) => p.id) });
+  }
+  if (error instanceof NotPurgedError) return new ResponseError(code.NotPurged, error.message);
+  if (error instanceof UnknownPlanError) return new ResponseError(code.UnknownPlan, error.message);
+  if (error instanceof UpgradeFailure) return new ResponseError(code.UpgradeFailed, error.message, error.data);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ResponseError(ErrorCodes.InternalError, `hotpatch agent: ${message}`);
+}
