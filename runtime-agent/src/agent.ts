@@ -101,8 +101,6 @@ export class Agent {
 
 interface AgentGlobal {
   agent: Agent;
-  beginEsm: CodeServer['beginEsm'];
-  endEsm: CodeServer['endEsm'];
   adoptEsm: CodeServer['adoptEsm'];
   /** Reached by instrumented CommonJS code (see code-server/live/). */
   live: CodeServer['liveEntry'];
@@ -142,8 +140,6 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
   const agent = new Agent(resolved, codeServer, randomBytes(32).toString('hex'), new Date().toISOString());
   const agentGlobal: AgentGlobal = {
     agent,
-    beginEsm: (url) => codeServer.beginEsm(url),
-    endEsm: (url) => codeServer.endEsm(url),
     adoptEsm: (url, namespace, names, sync) => codeServer.adoptEsm(url, namespace, names, sync),
     live: codeServer.liveEntry,
     liveEsm: codeServer.liveEsmEntry,

@@ -26,6 +26,7 @@ import {
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, inSentCode, type LiveModule, type LiveVersion } from './live';
 import { evaluateEsmVersion } from './esm-versions';
+import { facadeUrl } from './esm-facade';
 import {
   HotModule,
   ModuleVersion,
@@ -65,7 +66,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly isHot: (file: string) => boolean;
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
-  readonly liveEsmEntry = this.#live.enterEsm;
+  /** The header of an ES module's first version: its top level starts (see beginEsm). */
+  readonly liveEsmEntry: LiveCode['enterEsm'] = (meta, accessors, code, importer) => {
+    this.beginEsm(facadeUrl(meta.url));
+    return this.#live.enterEsm(meta, accessors, code, importer);
+  };
 
   constructor(
     readonly rules: HotFileRules,
@@ -167,7 +172,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     return module.face;
   }
 
-  /** Called by an ES module's facade just before the original module evaluates. */
+  /** Called as an ES module's first version starts evaluating (by its instrumented header). */
   beginEsm(url: string): void {
     const file = fileURLToPath(url);
     // The frame lets a server the module starts be known as its own (a later version's listen hands it over).
@@ -177,7 +182,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     beginDefinitions(pending.servers);
   }
 
-  /** Called by an ES module's facade right after the original module evaluated. */
+  /** Called once an ES module's first version evaluated (by its facade, through adoptEsm). */
   endEsm(url: string): void {
     const pending = this.#pendingEsm.get(url);
     if (!pending) return;
@@ -191,6 +196,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    * the facade initialises its `export let` bindings from.
    */
   adoptEsm(url: string, namespace: object, names: string[], sync: (face: unknown) => void): unknown {
+    this.endEsm(url);
     const file = fileURLToPath(url);
     const pending = this.#pendingEsm.get(url);
     this.#pendingEsm.delete(url);

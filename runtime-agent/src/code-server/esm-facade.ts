@@ -25,21 +25,25 @@ export function originalUrl(url: string): string {
   return original.href;
 }
 
+/** The facade's URL for the original's: the URL the app imports the module by. */
+export function facadeUrl(originalUrl: string): string {
+  const facade = new URL(originalUrl);
+  facade.searchParams.delete(ORIGINAL_PARAM);
+  return facade.href;
+}
+
 export function isOriginalUrl(url: string): boolean {
   return new URL(url).searchParams.get(ORIGINAL_PARAM) === 'original';
 }
 
 export function facadeSource(url: string, exports: FacadeExports): string {
   const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
-  // Tiny modules evaluated right before and after the original: its top-level timers are
-  // recorded as owned by its first version. ES module siblings evaluate in import order.
-  const call = (fn: string): string =>
-    `data:text/javascript,${encodeURIComponent(`${agent}.${fn}(${JSON.stringify(url)});`)}`;
+  // The original's top level, from its first statement (its instrumented header) to the
+  // facade's own (adoptEsm, next in evaluation order), is its first version's: the timers and
+  // servers it starts are recorded as owned by it (code-server.ts beginEsm and endEsm).
   const locals = exports.names.map((_, i) => `__hp_e${i}`);
   const lines = [
-    `import ${JSON.stringify(call('beginEsm'))};`,
     `import * as __hp_original from ${JSON.stringify(originalUrl(url))};`,
-    `import ${JSON.stringify(call('endEsm'))};`,
     ...(exports.hasStarReexports ? [`export * from ${JSON.stringify(originalUrl(url))};`] : []),
     `const __hp_face = ${agent}.adoptEsm(${JSON.stringify(url)}, __hp_original, ${JSON.stringify(exports.names)}, (face) => {`,
     ...exports.names.map((name, i) => `  ${locals[i]} = face[${JSON.stringify(name)}];`),

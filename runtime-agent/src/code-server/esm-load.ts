@@ -10,10 +10,10 @@
  */
 import { Parser, type Program } from 'acorn';
 import { fileURLToPath } from 'node:url';
-import { facadeSource, isOriginalUrl, type FacadeExports } from './esm-facade';
+import { facadeSource, isOriginalUrl, originalUrl, type FacadeExports } from './esm-facade';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { SlotCounter, instrumentFirstVersion } from './live/instrument';
-import { names as bound, readProgram } from './live/program';
+import { names as bound, readProgram, type ProgramModel } from './live/program';
 import type { AnyNode } from './live/walk';
 
 export interface LoadResult {
@@ -25,28 +25,58 @@ export interface LoadResult {
 /** The load hook's work for `rules`: the result the rest of the chain gave, or what replaces it. */
 export function hotModuleLoader(rules: HotFileRules): (url: string, result: LoadResult) => LoadResult {
   const isHot = hotFileMatcher(rules);
+  /**
+   * The original's code made live when its facade was made, by the original's URL: the
+   * facade's load reads the module to know its exports, and that one reading serves the
+   * facade's import of the original too (each reading parsed and analysed it whole).
+   */
+  const madeLive = new Map<string, { source: string; code: string }>();
   return (url, result) => {
     if (!url.startsWith('file:') || result.format !== 'module') return result;
     if (!isHot(fileURLToPath(url))) return result;
     const source =
       typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source ?? undefined);
-    if (isOriginalUrl(url)) return { ...result, source: live(source, fileURLToPath(url)) };
-    const exports = exportsOf(source);
+    if (isOriginalUrl(url)) {
+      const made = madeLive.get(url);
+      madeLive.delete(url);
+      // The rest of the chain gave the same code as for the facade (it always has): else it is read again.
+      const code = made?.source === source ? made.code : live(source, fileURLToPath(url)).code;
+      return { ...result, source: code };
+    }
+    const { code, exports } = live(source, fileURLToPath(url));
     // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
     if (!exports) return result;
+    madeLive.set(originalUrl(url), { source, code });
     return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
   };
 }
 
-/** The module's code made live, or as it is when it cannot be read (it then cannot take a new version in place). */
-function live(source: string, file: string): string {
+/**
+ * The module's code made live and its exports; the code as it is when it cannot be read
+ * (the module then cannot take a new version in place), and no exports when the parser
+ * cannot read it at all.
+ */
+function live(source: string, file: string): { code: string; exports: FacadeExports | undefined } {
+  let model: ProgramModel;
   try {
-    return instrumentFirstVersion(readProgram(source, undefined, 'esm'), new SlotCounter(file));
+    model = readProgram(source, undefined, 'esm');
   } catch {
-    return source;
+    return { code: source, exports: exportsOf(source) };
+  }
+  const exports = exportsOfModel(model);
+  try {
+    return { code: instrumentFirstVersion(model, new SlotCounter(file)), exports };
+  } catch {
+    return { code: source, exports };
   }
 }
 
+function exportsOfModel(model: ProgramModel): FacadeExports {
+  const names = [...model.exports.keys()];
+  return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*') };
+}
+
+/** The exports of code the live reader cannot read, from the parser alone. */
 function exportsOf(source: string): FacadeExports | undefined {
   let program: Program;
   try {

@@ -113,9 +113,8 @@ export class LiveCode {
   };
 
   /**
-   * The entry point of an ES module's first version, instrumented by the hooks thread from
-   * `code`: the same code read here gives the same slots and the same tables. If it cannot
-   * be read here after all, the module runs its own code (a scope no version ever replaces).
+   * The entry point of an ES module's first version, instrumented by the module hooks from
+   * `code`. Its tables are read from that code when first needed (see firstEsmVersion).
    */
   readonly enterEsm = (
     meta: EsmAccess['meta'],
@@ -128,16 +127,11 @@ export class LiveCode {
     // imported it by, not the one the facade imports it by.
     const url = new URL(meta.url);
     url.searchParams.delete(ORIGINAL_PARAM);
-    const esm = { meta: { ...meta, url: url.href }, importer };
-    const made = this.instrument(file, code, 'esm');
-    if (!made) {
-      const detached = new LiveModule(file, accessors);
-      detached.esm = esm;
-      return new VersionScope(detached, 1, false);
-    }
-    made.module.esm = esm;
-    this.#esmStarted.set(file, { module: made.module, version: made.version, code });
-    return this.enter(file, accessors);
+    const module = new LiveModule(file, accessors);
+    module.esm = { meta: { ...meta, url: url.href }, importer };
+    const scope = new VersionScope(module, 1, false);
+    this.#esmStarted.set(file, { module, version: firstEsmVersion(module, scope, code), code });
+    return scope;
   };
 
   /** The live tables of an ES module whose first version just evaluated, for its facade's adoption. */
@@ -260,6 +254,42 @@ function offsetOf(text: string, line: number, column: number): number | undefine
     at = next + 1;
   }
   return at + column - 1;
+}
+
+/**
+ * An ES module's first version, whose tables (digest, classes, slots) are read from its code
+ * at its first load or rollback, not at startup: the module hooks instrumented the code (on
+ * Node 20 in their own thread), and the same code read again gives the same slots. Read at
+ * startup, it cost every ES module of the app a second parse and scope analysis on the main
+ * thread, most of them for modules never edited (issue 13).
+ */
+function firstEsmVersion(module: LiveModule, scope: VersionScope, code: string): LiveVersion {
+  let tables: { digest: Digest; classes: Map<number, ClassInfo> } | undefined;
+  const read = (): NonNullable<typeof tables> => {
+    if (tables) return tables;
+    let model: ProgramModel;
+    try {
+      model = readProgram(code, sourceLines(module.file, code), 'esm');
+      instrumentFirstVersion(model, module); // numbers the slots as the module hooks did
+    } catch (error) {
+      // Not a ParseFailure: this is the running code, not the code being loaded.
+      throw new Error(`${module.file}: its running version could not be read again: ${String(error)}`);
+    }
+    tables = { digest: digestOf(model), classes: classesOf(model, module) };
+    return tables;
+  };
+  return {
+    scope,
+    report: undefined,
+    kept: new Map(),
+    removed: [],
+    get digest() {
+      return read().digest;
+    },
+    get classes() {
+      return read().classes;
+    },
+  };
 }
 
 function classesOf(model: ProgramModel, module: LiveModule): Map<number, ClassInfo> {

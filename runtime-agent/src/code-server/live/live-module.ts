@@ -71,7 +71,9 @@ export class LiveModule {
       this.newest.push(0);
       this.impl.push(undefined);
       this.withEnv.push(false);
-      this.classes.push(undefined);
+      // An ES module's classes register themselves by slot before its tables are read (see
+      // firstEsmVersion in index.ts): the array may already reach this slot.
+      if (this.classes.length <= slot) this.classes.push(undefined);
     }
     return slot;
   }
