@@ -3,7 +3,7 @@
  * language server reads the state type from. For TS compiled to JS that is the .ts file the
  * source map names; for files a loader transformed in memory (tsx), the file on disk.
  */
-import { TraceMap, originalPositionFor, type SourceMapInput } from '@jridgewell/trace-mapping';
+import type { SourceMapInput, TraceMap } from '@jridgewell/trace-mapping';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,12 @@ function tryRead(file: string): string | undefined {
 export function sourceLines(file: string, code: string): ((line: number, column: number) => number) | undefined {
   const map = readSourceMap(file, code);
   if (!map) return undefined;
+  // Required here, where a map was found, not with the agent: most JavaScript apps have no
+  // maps, and loading the library cost every app ≈9 ms at startup (issue 13).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { TraceMap, originalPositionFor } =
+    require('@jridgewell/trace-mapping') as typeof import('@jridgewell/trace-mapping');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   let trace: TraceMap;
   try {
     trace = new TraceMap(map.raw as SourceMapInput);
