@@ -183,9 +183,11 @@ function installModuleHooks(rules: HotFileRules): void {
     const loader = hotModuleLoader(rules);
     registerHooks({
       load: (url, context, nextLoad) => {
+        const made = loader.madeLive(url);
+        if (made) return made;
         const result = nextLoad(url, context);
         try {
-          return loader(url, result);
+          return loader.load(url, result);
         } catch {
           return result; // never the app's end: the module loads as it is, not hot
         }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 const BENCHMARKS = [
   'app-cost.ts',
+  'first-response.ts',
   'run.ts',
   'live.ts',
   'upgrade.ts',

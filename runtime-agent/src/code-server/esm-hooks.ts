@@ -3,19 +3,27 @@
  * `module.registerHooks`): chains with other loaders such as tsx. The work is esm-load.ts's.
  */
 import type { HotFileRules } from './hot-files';
-import { hotModuleLoader, type LoadResult } from './esm-load';
+import { hotModuleLoader, type HotModuleLoader, type LoadResult } from './esm-load';
 
 interface LoadContext {
   format?: string | null;
 }
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 
-let loader: ReturnType<typeof hotModuleLoader> = (_url, result) => result;
+let loader: HotModuleLoader | undefined;
 
 export function initialize(rules: HotFileRules): void {
   loader = hotModuleLoader(rules);
 }
 
 export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
-  return loader(url, await nextLoad(url, context));
+  if (!loader) return nextLoad(url, context);
+  const made = loader.madeLive(url);
+  if (made) return made;
+  const result = await nextLoad(url, context);
+  try {
+    return loader.load(url, result);
+  } catch {
+    return result; // never the app's end: the module loads as it is, not hot
+  }
 }

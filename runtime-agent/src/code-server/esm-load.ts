@@ -22,32 +22,45 @@ export interface LoadResult {
   shortCircuit?: boolean;
 }
 
-/** The load hook's work for `rules`: the result the rest of the chain gave, or what replaces it. */
-export function hotModuleLoader(rules: HotFileRules): (url: string, result: LoadResult) => LoadResult {
+/** The load hook's work for `rules`. */
+export interface HotModuleLoader {
+  /**
+   * Before the rest of the chain: for the facade's import of the original, the original's
+   * code as made live when the facade was made (the module is not read from disk again).
+   */
+  madeLive(url: string): LoadResult | undefined;
+  /** After the rest of the chain: the result it gave, or what replaces it. */
+  load(url: string, result: LoadResult): LoadResult;
+}
+
+export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
   const isHot = hotFileMatcher(rules);
   /**
    * The original's code made live when its facade was made, by the original's URL: the
    * facade's load reads the module to know its exports, and that one reading serves the
-   * facade's import of the original too (each reading parsed and analysed it whole).
+   * facade's import of the original too (read again, each module was read from disk, parsed
+   * and analysed twice).
    */
-  const madeLive = new Map<string, { source: string; code: string }>();
-  return (url, result) => {
-    if (!url.startsWith('file:') || result.format !== 'module') return result;
-    if (!isHot(fileURLToPath(url))) return result;
-    const source =
-      typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source ?? undefined);
-    if (isOriginalUrl(url)) {
-      const made = madeLive.get(url);
+  const madeLive = new Map<string, string>();
+  return {
+    madeLive(url) {
+      const code = madeLive.get(url);
+      if (code === undefined) return undefined;
       madeLive.delete(url);
-      // The rest of the chain gave the same code as for the facade (it always has): else it is read again.
-      const code = made?.source === source ? made.code : live(source, fileURLToPath(url)).code;
-      return { ...result, source: code };
-    }
-    const { code, exports } = live(source, fileURLToPath(url));
-    // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
-    if (!exports) return result;
-    madeLive.set(originalUrl(url), { source, code });
-    return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
+      return { format: 'module', source: code, shortCircuit: true };
+    },
+    load(url, result) {
+      if (!url.startsWith('file:') || result.format !== 'module') return result;
+      if (!isHot(fileURLToPath(url))) return result;
+      const source =
+        typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source ?? undefined);
+      if (isOriginalUrl(url)) return { ...result, source: live(source, fileURLToPath(url)).code };
+      const { code, exports } = live(source, fileURLToPath(url));
+      // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
+      if (!exports) return result;
+      madeLive.set(originalUrl(url), code);
+      return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
+    },
   };
 }
 
