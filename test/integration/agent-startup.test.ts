@@ -24,3 +24,24 @@ test('zod, ws and vscode-jsonrpc load when the first client connects, not when t
   after(() => second.close());
   assert.equal((await second.modules()).length, 1, 'a second client is served by the same handlers');
 });
+
+test("an ES module's first version, whose tables are read at its first load, takes a load and a rollback to it", async () => {
+  const app = await App.start('esm');
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('greeting.mjs');
+  const greeter = (vsn: string, word: string): string =>
+    `export const vsn = '${vsn}';\nexport class Greeter {\n  greet(name) {\n    return \`${word}, \${name}\`;\n  }\n}\n` +
+    `const greeter = new Greeter();\nexport function greet(name) {\n  return greeter.greet(name);\n}\n`;
+
+  await client.load({ file, code: greeter('2', 'hi') });
+  assert.equal(await app.get('/greet?name=ann'), 'hi, ann');
+
+  await client.rollback({ files: [file] });
+  assert.equal(await app.get('/greet?name=ann'), 'hello, ann', 'back to the version the app started with');
+  assert.equal((await client.modules()).find((m) => m.file === file)?.current.vsn, '1');
+
+  await client.load({ file, code: greeter('3', 'hey') });
+  assert.equal(await app.get('/greet?name=ann'), 'hey, ann');
+});
