@@ -160,4 +160,23 @@ describe('supervisor code change (supervisor_SUITE code_change, appup "changing 
     assert.equal((await client.processes()).length, 3);
     assert.equal(await call(app, 'audit'), 1);
   });
+
+  test('a load whose top level starts a new tree and then throws leaves no tree of it running', async () => {
+    const { app, client, file, v1 } = await startTrees();
+    const before = (await client.supervisors()).length;
+    const code =
+      v1 +
+      `\nsupervise([${child('extra')}], { name: 'extras' });\n` +
+      "throw new Error('the top level fails after starting a tree');\n";
+    const error = await client.load({ file, code, origin: 'protocol' }).then(
+      () => assert.fail('the load should fail'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof AgentError, String(error));
+    assert.match(error.message, /the top level fails after starting a tree/);
+    assert.equal(await idOf(app, 'extra'), null, 'the tree the failed version started is stopped');
+    assert.equal((await client.supervisors()).length, before);
+    assert.equal((await client.processes()).length, 3);
+    assert.equal(await call(app, 'counter'), 1, 'the running tree serves on');
+  });
 });

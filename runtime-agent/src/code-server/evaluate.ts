@@ -18,7 +18,7 @@ import {
   endDefinitions,
   type ServerDefinition,
 } from '../processes/define-server';
-import type { PendingTrees } from '../processes/supervision/trees';
+import { discardTrees, type PendingTrees } from '../processes/supervision/trees';
 import { BudgetExceeded, runWithinBudget, topLevelBudget } from './budget';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { captureTimers, type OwnedTimers } from './timer-ownership';
@@ -68,7 +68,8 @@ export interface Evaluated {
 
 /**
  * Runs a version's top level, recording what it owns: the timers it starts and the servers it
- * defines. Timers are cleared again if it throws.
+ * defines. If a version being loaded throws, the timers and supervision trees it started stop
+ * again: it will never be current, and nothing of it stays.
  */
 export function captureTopLevel<T>(
   file: string,
@@ -83,6 +84,9 @@ export function captureTopLevel<T>(
     // A loading version's timers are held until it is committed (see timer-ownership.ts).
     const { result, timers } = captureTimers(evaluate, loading);
     return { result, timers, servers: collector.definitions, trees: collector.trees };
+  } catch (error) {
+    if (loading) discardTrees(collector.trees);
+    throw error;
   } finally {
     leaveTopLevel(frame);
     endDefinitions(collector);
