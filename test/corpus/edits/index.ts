@@ -10,6 +10,7 @@ import { expressSession } from './express-session';
 import { fastifyEsm } from './fastify-esm';
 import { fastifyPlugins } from './fastify-plugins';
 import { fastifyTs } from './fastify-ts';
+import { hono } from './hono';
 import { koa } from './koa';
 import { nestCats } from './nest-cats';
 import { nestTsc } from './nest-tsc';
@@ -28,6 +29,7 @@ export const corpus: CorpusApp[] = [
   fastifyEsm,
   fastifyTs,
   koa,
+  hono,
   tsApp,
   nestTsc,
   nestCats,

@@ -1,0 +1,3 @@
+export function describeBook(book) {
+  return `${book.title} by ${book.author}`;
+}
