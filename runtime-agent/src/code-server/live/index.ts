@@ -173,6 +173,7 @@ export class LiveCode {
     }
     const scope = new VersionScope(module, generation, true);
     scope.notApplied = patch.report.notApplied;
+    scope.ran = patch.report.ran;
     // Kept statements keep their identity; the others are new.
     const newToOld = new Map([...patch.kept].map(([oldIndex, newIndex]) => [newIndex, oldIndex]));
     scope.statementIds = model.body.map((_, index) => before[newToOld.get(index) ?? -1] ?? {});

@@ -15,6 +15,7 @@
  */
 
 import { markStatement } from '../timer-ownership';
+import { fixedRouteTable } from './fixed-routes';
 import { guardCellOf, raiseGuardCell } from './guard-cell';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
@@ -108,6 +109,8 @@ export class VersionScope {
   readonly fields: Array<{ slot: number; name: string; init: (this: object) => unknown }> = [];
   /** Where a version's statements report what could not apply (its patch's report). */
   notApplied: string[] = [];
+  /** What its patch's report says ran: a statement that did not run after all is taken out. */
+  ran: string[] = [];
   /** ES modules: the namespace of each import a later version adds, by statement index, fetched before it runs. */
   readonly imported = new Map<number, object>();
   /** ES modules: the version's top level, which may await (see patch.ts). */
@@ -209,9 +212,28 @@ export class VersionScope {
   startupOnly(error: unknown, statement: string): void {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code !== 'string' || !STARTUP_ONLY.has(code)) throw error;
+    this.#didNotRun(statement);
     this.notApplied.push(
       `${statement}: ${(error as Error).message} (the framework takes this only while the app starts); restart to apply it`,
     );
+  }
+
+  /**
+   * Before a new top-level statement that registers a route on `target`: true, with the
+   * statement said as needing a restart, when `target`'s framework fixed its routes at
+   * startup (the statement then does not run).
+   */
+  fixedRoutes(target: unknown, statement: string): boolean {
+    const why = fixedRouteTable(target);
+    if (why === undefined) return false;
+    this.#didNotRun(statement);
+    this.notApplied.push(`${statement}: ${why}; restart to apply it`);
+    return true;
+  }
+
+  #didNotRun(statement: string): void {
+    const at = this.ran.indexOf(statement);
+    if (at >= 0) this.ran.splice(at, 1);
   }
 
   /** An ES module's later version runs as an async function (its top level may await): this is its promise. */

@@ -33,6 +33,7 @@ import {
   type TopStatement,
 } from './program';
 import { bindDeclaration } from './bind';
+import { routeRegistrationTarget } from './fixed-routes';
 import { reportClassChanges } from './class-changes';
 import { newFieldInitializers } from './fields';
 import { renderAsFunction, type Rendering } from './render-function';
@@ -202,12 +203,17 @@ class PatchBuilder {
     if (statement.declaration) return bindDeclaration(statement, this.model.code, this.edits, this.old, this.report);
     const summary = `line ${statement.line}: ${summaryOf(statement.shape)}`;
     this.report.ran.push(summary);
-    // What a framework accepts only before the app starts (a Fastify route once it listens)
-    // is reported as needing a restart, and the rest of the version still applies.
+    // What a framework accepts only before the app starts (a Fastify route once it listens, a
+    // route on a Hono app: fixed-routes.ts) is reported as needing a restart, and the rest of
+    // the version still applies.
+    const target = routeRegistrationTarget(node);
+    const unlessFixed = target
+      ? `if(!${HP}.fixedRoutes(${this.edits.render(code, target.start, target.end).text},${JSON.stringify(summary)}))`
+      : '';
     return new Mapped()
-      .add('try{')
+      .add(`try{${unlessFixed}{`)
       .append(this.edits.render(code, node.start, node.end))
-      .add(`}catch(__hp_e){${HP}.startupOnly(__hp_e,${JSON.stringify(summary)})}`);
+      .add(`}}catch(__hp_e){${HP}.startupOnly(__hp_e,${JSON.stringify(summary)})}`);
   }
 
   /** A function declaration stays a declaration (hoisted) of the evaluated code; its body is registered. */
