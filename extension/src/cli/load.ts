@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
 import type { AgentClient } from '../engine/agent-client';
+import { warmCompiler } from '../engine/compile';
 import { describeOutcome } from '../engine/describe';
 import type { LoadOutcome } from '../engine/hot-load';
 import { NoAgentRunsFileError } from '../engine/hot-load';
@@ -22,7 +23,12 @@ import { complain, say } from './terminal';
 type FileReport = Record<string, unknown> & { file: string; ok: boolean };
 
 export async function load(files: string[], options: GlobalOptions): Promise<number> {
-  const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
+  const timeoutMs = requestTimeoutMs(options);
+  // esbuild's first transform spawns its service (40 ms here, up to 0.6 s on a slow disk): start
+  // it now, while the agents connect and answer, not after. If it cannot start, the compile of
+  // the file says so, as it always has.
+  warmCompiler().catch(() => undefined);
+  const { clients, failures } = await connectAll(options.discoveryDir, timeoutMs);
   const report: FileReport[] = [];
   const fail = (file: string, error: string): void => {
     if (options.json) report.push({ file, ok: false, error });

@@ -6,7 +6,21 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { AgentClient } from '../engine/agent-client';
-import { printable, say } from './terminal';
+import { connectAll, requestTimeoutMs, type GlobalOptions } from './agents';
+import { complain, printable, say } from './terminal';
+
+/** `hotpatch restart [PID...]`: every running app, or those with the given pids. */
+export async function restartApps(pids: string[], options: GlobalOptions): Promise<number> {
+  const { clients, failures } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
+  try {
+    const chosen = pids.length === 0 ? clients : clients.filter((c) => pids.includes(String(c.info.pid)));
+    if (chosen.length === 0) complain(`no running agent${pids.length ? ` with pid ${pids.join(', ')}` : ''}`);
+    for (const client of chosen) await restartOne(client);
+    return chosen.length === 0 || failures.length > 0 ? 1 : 0;
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
 
 export async function offerRestart(clients: AgentClient[], always: boolean): Promise<void> {
   for (const client of clients) {
