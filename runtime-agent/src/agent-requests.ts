@@ -5,7 +5,7 @@
  * schemas cost an app nothing until an editor or the CLI connects.
  */
 import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Agent } from './agent';
 import { NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';

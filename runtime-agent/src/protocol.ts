@@ -10,7 +10,7 @@
  * `Authorization: Bearer <token>` (the token is in the agent's discovery file).
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export { PROTOCOL_VERSION } from './protocol-version';
 

@@ -6,7 +6,7 @@
  * a newer agent adds are ignored (objects are not strict), wrong types are refused.
  */
 import type * as protocol from 'hotpatch-agent/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const text = z.string();
 const count = z.number().int().min(0);
