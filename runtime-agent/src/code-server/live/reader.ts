@@ -33,15 +33,19 @@ export class Reader {
   constructor(readonly model: ProgramModel) {}
 
   read(): void {
+    const { functions } = this.model;
     for (const node of this.model.body) {
-      this.model.statements.push(this.#statement(node));
+      const first = functions.length;
       this.#visit(node, undefined, NO_CONTEXT);
+      // A function declaration's shape as a statement is its own code (see #function): read once.
+      const declared = functions[first]?.node === node ? functions[first].own : undefined;
+      this.model.statements.push(this.#statement(node, declared));
     }
   }
 
-  #statement(outer: AnyNode): TopStatement {
+  #statement(outer: AnyNode, declaredShape: Shape | undefined): TopStatement {
     const line = this.model.lineOf(outer.start);
-    const shape = this.#shapeOf(outer, (n) => isFunction(n) || n.type === 'ClassBody');
+    const shape = declaredShape ?? this.#shapeOf(outer, (n) => isFunction(n) || n.type === 'ClassBody');
     // `export const a = …`, `export function f…`: the statement is the declaration inside.
     const declaration = exportedDeclaration(outer);
     for (const [name, local] of exportedNames(outer, declaration)) this.model.exports.set(name, local);
