@@ -18,7 +18,6 @@ import { LiveModule, VersionScope, type EsmAccess } from './live-module';
 import { buildPatch, type Patch, type PatchReport } from './patch';
 import { unregister } from './registrations';
 import { ParseFailure, readProgram, type ModuleKind, type ProgramModel } from './program';
-import { noteStartupModule, stopWarmUp } from './warm-up';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
 
@@ -81,7 +80,6 @@ export class LiveCode {
     }
     const scope = new VersionScope(module, 1, false);
     this.#starting.set(file, scope);
-    noteStartupModule(code, kind);
     return {
       code: instrumented,
       module,
@@ -157,7 +155,6 @@ export class LiveCode {
     /** Statements of the running version (by identity) to run again even though unchanged. */
     rerun?: ReadonlySet<object>,
   ): { code: string; map: Mapped; version: LiveVersion; imports: Patch['imports'] } | undefined {
-    stopWarmUp();
     let model: ProgramModel;
     let patch: ReturnType<typeof buildPatch>;
     const generation = module.nextGeneration();
