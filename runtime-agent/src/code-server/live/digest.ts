@@ -27,8 +27,6 @@ export interface FunctionDigest {
   fixed: string | undefined;
   /** Statements registering callbacks on a parameter (see LiveFunction.setup). */
   setup: Shape[];
-  /** A readable name for reports: `handler`, `app.get('/')`, `UserService.find`. */
-  label: string;
 }
 
 export interface Digest {
@@ -64,10 +62,8 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
       line: s.line,
     })),
     functions: new Map(
-      model.functions.map((f) => [
-        f.key,
-        { own: f.own, env: f.env, line: f.line, fixed: f.fixed, setup: f.setup, label: labelOf(f.key) },
-      ]),
+      // No readable label here: reports make one (labelOf) for the few functions they name.
+      model.functions.map((f) => [f.key, { own: f.own, env: f.env, line: f.line, fixed: f.fixed, setup: f.setup }]),
     ),
     classes: new Map(
       model.classes.map((c) => [
@@ -91,7 +87,7 @@ export function fieldStatements(fields: InstanceField[]): Array<readonly [number
   return fields.flatMap((f) => (f.statement ? [[f.statement.start, f.statement.end] as const] : []));
 }
 
-/** The last part of a key, readable: ` › fn:list` → `list`, ` › call:app . get('/')#1` → `app.get('/')`. */
+/** A readable name for reports, the last part of a key: ` › fn:list` → `list`, ` › call:app . get('/')#1` → `app.get('/')`. */
 export function labelOf(key: string): string {
   const last = key.slice(key.lastIndexOf(KEY_SEPARATOR) + KEY_SEPARATOR.length);
   const readable = last

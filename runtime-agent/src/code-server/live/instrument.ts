@@ -8,8 +8,8 @@
  * Lines never move: the edits insert text inside lines, so stack traces and source maps keep
  * pointing at the right line.
  */
-import { tokenizer, type Identifier } from 'acorn';
-import { arrowToken, secondToken } from './shape';
+import type { Identifier } from 'acorn';
+import { arrowToken, hasToken, lastClosingParen, secondToken } from './shape';
 import { Edits, type Edit } from './edits';
 import type { AnyNode } from './walk';
 import { guardCellName } from './guard-cell';
@@ -123,18 +123,6 @@ function unmapArguments(
   return [edits.insert(close, `${comma}...${REST}`, node)];
 }
 
-/** Whether a token `label` lies between `start` and `end`. */
-function hasToken(code: string, start: number, end: number, label: string): boolean {
-  try {
-    for (const token of tokenizer(code.slice(start, end), { ecmaVersion: 'latest' })) {
-      if (token.type.label === label) return true;
-    }
-  } catch {
-    return false;
-  }
-  return false;
-}
-
 /** The rest parameter an arrow's prologue adds. */
 const REST = '__hp_rest';
 
@@ -163,19 +151,6 @@ function parenthesized(code: string, node: AnyNode, first: Identifier): boolean 
 function closingParen(code: string, start: number, end: number): number | undefined {
   const arrow = arrowToken(code, start, end);
   return arrow ? lastClosingParen(code, start, arrow.start) : undefined;
-}
-
-/** The position of the last `)` token between `start` and `end`. */
-function lastClosingParen(code: string, start: number, end: number): number | undefined {
-  let close: number | undefined;
-  try {
-    for (const token of tokenizer(code.slice(start, end), { ecmaVersion: 'latest' })) {
-      if (token.type.label === ')') close = token.start + start;
-    }
-  } catch {
-    return undefined;
-  }
-  return close;
 }
 
 /** After the body's `{` and its directives ('use strict' must stay first to stay in force). */

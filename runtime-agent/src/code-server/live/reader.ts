@@ -21,7 +21,7 @@ import { decoratorStatement } from './decorators';
 import { instanceFields } from './fields';
 import { setupStatements } from './setup-statements';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
-import { childrenOf, type AnyNode } from './walk';
+import { eachChild, type AnyNode } from './walk';
 
 /** How a function is placed, computed only when a function is met (most nodes contain none). */
 type Context = () => string;
@@ -33,15 +33,19 @@ export class Reader {
   constructor(readonly model: ProgramModel) {}
 
   read(): void {
+    const { functions } = this.model;
     for (const node of this.model.body) {
-      this.model.statements.push(this.#statement(node));
+      const first = functions.length;
       this.#visit(node, undefined, NO_CONTEXT);
+      // A function declaration's shape as a statement is its own code (see #function): read once.
+      const declared = functions[first]?.node === node ? functions[first].own : undefined;
+      this.model.statements.push(this.#statement(node, declared));
     }
   }
 
-  #statement(outer: AnyNode): TopStatement {
+  #statement(outer: AnyNode, declaredShape: Shape | undefined): TopStatement {
     const line = this.model.lineOf(outer.start);
-    const shape = this.#shapeOf(outer, (n) => isFunction(n) || n.type === 'ClassBody');
+    const shape = declaredShape ?? this.#shapeOf(outer, (n) => isFunction(n) || n.type === 'ClassBody');
     // `export const a = …`, `export function f…`: the statement is the declaration inside.
     const declaration = exportedDeclaration(outer);
     for (const [name, local] of exportedNames(outer, declaration)) this.model.exports.set(name, local);
@@ -84,7 +88,7 @@ export class Reader {
         if (isFunction(node)) for (const param of node.params as AnyNode[]) collect(param);
         return;
       }
-      for (const child of childrenOf(node)) collect(child);
+      eachChild(node, collect);
     };
     collect(root);
     return new Shape(
@@ -124,16 +128,16 @@ export class Reader {
     }
     if (isFunction(node)) {
       const live = this.#function(node, parentFn, undefined, context());
-      for (const child of childrenOf(node)) this.#visit(child, live, NO_CONTEXT);
+      eachChild(node, (child) => this.#visit(child, live, NO_CONTEXT));
       return;
     }
-    for (const child of childrenOf(node)) this.#visit(child, parentFn, this.#contextFor(node, child, context));
+    eachChild(node, (child) => this.#visit(child, parentFn, this.#contextFor(node, child, context)));
   }
 
   #member(member: AnyNode, klass: LiveClass, parentFn: LiveFunction | undefined): void {
     if (member.type === 'StaticBlock') {
       // `static { … }` (esbuild's keepNames writes one): code the class's evaluation runs.
-      for (const child of childrenOf(member)) this.#visit(child, parentFn, () => `${klass.key}.static`);
+      eachChild(member, (child) => this.#visit(child, parentFn, () => `${klass.key}.static`));
       return;
     }
     const name = member.computed ? `[${this.#tokens(member.key as AnyNode)}]` : keyName(member.key as AnyNode);
@@ -143,15 +147,15 @@ export class Reader {
         member.kind === 'constructor' ? 'constructor' : (member.kind as 'method' | 'get' | 'set');
       const info = { owner: klass, name, kind, isStatic: Boolean(member.static) };
       const live = this.#function(fn, parentFn, info, `${member.static ? 'static ' : ''}${kind}:${name}`);
-      for (const child of childrenOf(fn)) this.#visit(child, live, NO_CONTEXT);
+      eachChild(fn, (child) => this.#visit(child, live, NO_CONTEXT));
       return;
     }
     // Fields and static blocks run their code in the class's own evaluation.
     if (member.computed) this.#visit(member.key as AnyNode, parentFn, NO_CONTEXT);
     const field = `${klass.key}.field:${name}`;
-    for (const child of childrenOf(member)) {
+    eachChild(member, (child) => {
       if (child !== member.key) this.#visit(child, parentFn, () => field);
-    }
+    });
   }
 
   #class(node: ClassNode, parentFn: LiveFunction | undefined, context: Context): LiveClass {
@@ -318,7 +322,7 @@ function lexicalUses(fn: FunctionNode): { this: boolean; super: boolean; argumen
     // Arrows share these with the function they are in; other functions and classes have their own.
     if (node !== fn && (node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration')) return;
     if (node.type === 'ClassBody') return;
-    for (const child of childrenOf(node)) visit(child);
+    eachChild(node, visit);
   };
   visit(fn);
   return uses;

@@ -17,10 +17,17 @@ export function setupStatements(node: FunctionNode, owner?: ClassNode): AnyNode[
   const body = node.body;
   if (body.type !== 'BlockStatement') return [];
   const statements = body.body as AnyNode[];
+  // Most functions have no statement of that form (`x.y(…, callback)`): they need nothing else.
+  const ownsThis = node.type !== 'ArrowFunctionExpression';
+  const calls = statements.filter((statement) => {
+    const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
+    if (call?.type !== 'CallExpression' || (call.callee as AnyNode).type !== 'MemberExpression') return false;
+    return (call.arguments as AnyNode[]).some((a) => isFunction(a) || (ownsThis && a.type === 'MemberExpression'));
+  });
+  if (calls.length === 0) return [];
   // Its parameters, and the locals it returns: not a local array it merely iterates with forEach.
   const receivers = new Set([...(node.params as AnyNode[]).flatMap((p) => names(p)), ...returnedLocals(statements)]);
   // A method's (or constructor's) `this.router`: what its instance was built with at startup.
-  const ownsThis = node.type !== 'ArrowFunctionExpression';
   const instanceFunctions = instanceFunctionsOf(owner);
   const isInstanceFunction = (argument: AnyNode): boolean =>
     argument.type === 'MemberExpression' &&
@@ -34,9 +41,8 @@ export function setupStatements(node: FunctionNode, owner?: ClassNode): AnyNode[
         receiver.type === 'MemberExpression' &&
         !receiver.computed &&
         (receiver.object as AnyNode).type === 'ThisExpression';
-  return statements.filter((statement) => {
-    const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
-    if (call?.type !== 'CallExpression' || (call.callee as AnyNode).type !== 'MemberExpression') return false;
+  return calls.filter((statement) => {
+    const call = statement.expression as AnyNode;
     const args = call.arguments as AnyNode[];
     // A callback written there, or a function of the instance passed along (`this.getAllPosts`;
     // `this.history.push(this.n)` passes data).

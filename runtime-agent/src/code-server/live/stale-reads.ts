@@ -9,25 +9,24 @@
 import type { Identifier } from 'acorn';
 import type { PatchReport } from './patch';
 import { summaryOf } from './digest';
-import type { ProgramModel } from './program';
-import { setupStatements } from './setup-statements';
+import type { LiveFunction, ProgramModel } from './program';
 import { childrenOf, type AnyNode } from './walk';
 
 /** `kept`: the indexes of the new version's top-level statements that are not run again. */
 export function reportStaleReads(model: ProgramModel, kept: ReadonlySet<number>, report: PatchReport): void {
   const rebound = new Set(report.rebound);
   if (rebound.size === 0) return;
+  const functionOf = new Map(model.functions.map((f) => [f.node as AnyNode, f]));
   for (const variable of model.moduleScope.variables) {
     if (!rebound.has(variable.name)) continue;
     const reads = new Map<number, string>();
     for (const reference of variable.references) {
       if (!reference.isRead()) continue;
       const identifier = reference.identifier as Identifier;
-      // `entry.interval = setInterval(…)` stores into the old value; it reads nothing from it.
-      if (storedInto(model, identifier)) continue;
       const at = identifier.start;
-      const reader = startupReader(model, kept, reference.from.variableScope.block as AnyNode, at);
-      if (reader) reads.set(model.lineOf(at), reader);
+      const reader = startupReader(model, kept, functionOf, reference.from.variableScope.block as AnyNode, at);
+      // `entry.interval = setInterval(…)` stores into the old value; it reads nothing from it.
+      if (reader && !storedInto(model, identifier)) reads.set(model.lineOf(at), reader);
     }
     if (reads.size === 0) continue;
     const where = [...reads].map(([line, what]) => `line ${line} (${what})`).join(', ');
@@ -42,10 +41,11 @@ export function reportStaleReads(model: ProgramModel, kept: ReadonlySet<number>,
 function startupReader(
   model: ProgramModel,
   kept: ReadonlySet<number>,
+  functionOf: ReadonlyMap<AnyNode, LiveFunction>,
   scopeBlock: AnyNode,
   at: number,
 ): string | undefined {
-  const inside = (node: AnyNode) => node.start <= at && at < node.end;
+  const inside = (node: { start: number; end: number }) => node.start <= at && at < node.end;
   if (scopeBlock === model.moduleScope.block) {
     const index = model.statements.findIndex((s) => inside(s.outer ?? s.node));
     const statement = model.statements[index];
@@ -53,8 +53,8 @@ function startupReader(
     return summaryOf(statement.shape);
   }
   // Inside a function: only its own setup statements ran once (a handler it registers runs later).
-  const fn = model.functions.find((f) => f.node === scopeBlock);
-  const setup = fn ? setupStatements(fn.node, fn.member?.owner.node).find(inside) : undefined;
+  // The reader kept where they are (their shapes' ranges).
+  const setup = functionOf.get(scopeBlock)?.setup.find(inside);
   if (!setup) return undefined;
   const text = model.code.slice(setup.start, setup.end).replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

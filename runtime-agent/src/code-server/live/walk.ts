@@ -20,15 +20,23 @@ function isNode(value: unknown): value is AnyNode {
  */
 export function childrenOf(node: AnyNode): AnyNode[] {
   const children: AnyNode[] = [];
+  eachChild(node, (child) => void children.push(child));
+  return children;
+}
+
+/**
+ * Calls `visit` with each direct child of `node`, in source order, as childrenOf lists them:
+ * for the walks every load makes over a whole module, which need no array of them.
+ */
+export function eachChild(node: AnyNode, visit: (child: AnyNode) => void): void {
   const keys = (KEYS as Record<string, readonly string[] | undefined>)[node.type] ?? Object.keys(node);
   for (const key of keys) {
     if (SKIP.has(key)) continue;
     const value: unknown = node[key];
     if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) children.push(item);
+      for (const item of value) if (isNode(item)) visit(item);
     } else if (isNode(value)) {
-      children.push(value);
+      visit(value);
     }
   }
-  return children;
 }
