@@ -8,8 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../corpus/lib/procs';
 import { repoRoot, tmpRoot } from '../helpers/paths';
 import { ratioRow, recordGoal } from './goals';
 import { percentile } from './stats';
@@ -41,17 +41,6 @@ const SUBJECTS: Subject[] = [
     agent: ['--import', 'hotpatch-agent/register'],
   },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Spawn to the first HTTP response of any status, in ms. */
 async function firstResponseMs(dir: string, args: string[], discoveryDir: string): Promise<number> {

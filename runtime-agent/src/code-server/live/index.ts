@@ -8,7 +8,7 @@
  * version, instrumented in the module hooks thread, calls `liveEsm` (see esm-hooks.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { ORIGINAL_PARAM } from '../esm-facade';
+import { facadeUrl } from '../esm-facade';
 import { LoadFailure } from '../evaluate';
 import { sourceLines } from '../original-source';
 import type { Mapped } from './edits';
@@ -125,10 +125,8 @@ export class LiveCode {
     const file = fileURLToPath(meta.url);
     // Its code reads `import.meta` through its scope (see instrumentStartup): the URL the app
     // imported it by, not the one the facade imports it by.
-    const url = new URL(meta.url);
-    url.searchParams.delete(ORIGINAL_PARAM);
     const module = new LiveModule(file, accessors);
-    module.esm = { meta: { ...meta, url: url.href }, importer };
+    module.esm = { meta: { ...meta, url: facadeUrl(meta.url) }, importer };
     const scope = new VersionScope(module, 1, false);
     this.#esmStarted.set(file, { module, version: firstEsmVersion(module, scope, code), code });
     return scope;
