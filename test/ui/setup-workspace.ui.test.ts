@@ -72,11 +72,14 @@ describe(
         assert.equal(existsSync(join(project, '.vscode', 'launch.json')), false, 'nothing written before Apply');
 
         await dialog.getByRole('button', { name: 'Apply' }).click();
-        const launch = await waitFor('.vscode/launch.json', () => {
+        // The workbench's file service may create the file before it writes its text, so wait for
+        // a whole document rather than for the file to exist.
+        const launch = await waitFor('.vscode/launch.json with its configurations', () => {
           const path = join(project, '.vscode', 'launch.json');
-          return existsSync(path) && readFileSync(path, 'utf8');
+          const parsed = existsSync(path) && (parse(readFileSync(path, 'utf8')) as { configurations?: unknown[] });
+          return parsed && parsed.configurations && parsed;
         });
-        assert.deepEqual((parse(launch) as { configurations: unknown[] }).configurations, [
+        assert.deepEqual(launch.configurations, [
           {
             type: 'node',
             request: 'launch',
