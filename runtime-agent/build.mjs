@@ -10,6 +10,10 @@ const common = {
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // Without comments and indentation the bundles are a third smaller and pure ASCII (a comment's
+  // "≈" made Node decode the whole file the slow way): the app reads and compiles them at every
+  // start (issue 13). Names stay, and the source maps give the lines back.
+  minifyWhitespace: true,
   logLevel: 'warning',
   define: { AGENT_VERSION: JSON.stringify(version) },
 };

@@ -7,7 +7,7 @@ import { isMainThread } from 'node:worker_threads';
 import { launcherEntry } from './launchers';
 import { start } from './index';
 import { optionsFromEnv } from './options';
-import { waitForPredecessor } from './restart';
+import { waitForPredecessor } from './predecessor';
 
 // Preloads also run in worker threads, the module-hooks thread among them: the agent belongs
 // to the main thread only. Through NODE_OPTIONS (a debug launch) the preload reaches every Node
