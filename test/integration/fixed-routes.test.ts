@@ -62,6 +62,19 @@ test('a route added to a Hono app that has served requests needs a restart; the 
   assert.match(result.report.notApplied.join('\n'), /app\.get\('\/version'.*Hono fixes its routes at startup/);
   assert.match(await app.get('/'), /"service":"bookshop"/);
   // Before, the new route's statement failed every later load of the file until a restart.
-  await client.load({ file, code: code.replace("'bookshop'", "'bookstore'") });
+  const later = await client.load({ file, code: code.replace("'bookshop'", "'bookstore'") });
   assert.match(await app.get('/'), /"service":"bookstore"/);
+  // The route is still not served: this load says so too, or it would read as all live.
+  assert.match(
+    later.report.notApplied.join('\n'),
+    /app\.get\('\/version'.*not running since an earlier load: Hono fixes its routes at startup.*restart to apply it/,
+  );
+  assert.match(await app.get('/version'), /no route for \/version/, 'the route is indeed not served');
+
+  // Without the statement, the code is what runs again: nothing left to restart for.
+  const removed = await client.load({
+    file,
+    code: code.replace("'bookshop'", "'bookstore'").replace("app.get('/version', (c) => c.text('2'));\n\n", ''),
+  });
+  assert.deepEqual(removed.report.notApplied, []);
 });

@@ -12,10 +12,11 @@ import { facadeUrl } from '../esm-facade';
 import { LoadFailure } from '../evaluate';
 import { sourceLines } from '../original-source';
 import type { Mapped } from './edits';
-import { digestOf, type Digest } from './digest';
+import { digestOf, summaryOf, type Digest } from './digest';
 import { constructorKey, instrumentFirstVersion } from './instrument';
 import { LiveModule, VersionScope, type EsmAccess } from './live-module';
 import { buildPatch, type Patch, type PatchReport } from './patch';
+import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
 import { ParseFailure, readProgram, type ModuleKind, type ProgramModel } from './program';
 
@@ -175,6 +176,7 @@ export class LiveCode {
     // Kept statements keep their identity; the others are new.
     const newToOld = new Map([...patch.kept].map(([oldIndex, newIndex]) => [newIndex, oldIndex]));
     scope.statementIds = model.body.map((_, index) => before[newToOld.get(index) ?? -1] ?? {});
+    reportNeedsRestart(module, { before, digest: current.digest }, { model, ids: scope.statementIds }, patch);
     const reused = new Set(scope.statementIds);
     return {
       code: patch.code,
@@ -217,6 +219,33 @@ export class LiveCode {
   abandon(file: string): void {
     this.#starting.delete(file);
   }
+}
+
+/**
+ * A statement an earlier load kept out of the running app (it needs a restart) and this
+ * version keeps unchanged is still not running: every load says so until the app restarts or
+ * the statement changes or goes, not only the load that added it. One that changes or goes
+ * had nothing in the app to undo: no restart is asked for it.
+ */
+function reportNeedsRestart(
+  module: LiveModule,
+  running: { before: object[]; digest: Digest },
+  next: { model: ProgramModel; ids: object[] },
+  patch: Patch,
+): void {
+  if (module.needsRestart.size === 0) return;
+  running.digest.statements.forEach((statement, index) => {
+    const id = running.before[index];
+    if (id && module.needsRestart.has(id) && !patch.kept.has(index)) forgetRemovedStatement(patch.report, statement.line);
+  });
+  next.ids.forEach((id, index) => {
+    const why = module.needsRestart.get(id);
+    const statement = next.model.statements[index];
+    if (why === undefined || !statement) return;
+    patch.report.notApplied.push(
+      `line ${statement.line}: ${summaryOf(statement.shape)}: not running since an earlier load: ${why}`,
+    );
+  });
 }
 
 /** A load error located in the patch's code, moved to the place in the code the client sent. */

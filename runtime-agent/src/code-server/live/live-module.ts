@@ -42,6 +42,13 @@ export class LiveModule {
   readonly classes: Array<Function | undefined> = [];
   /** Routes and middleware each top-level statement registered (by statement identity; see registrations.ts). */
   readonly registrations = new Map<object, Registration[]>();
+  /**
+   * Statements a load kept out of the running app because they need a restart (a route on a
+   * table the framework fixed at startup), by statement identity, with why. While a later
+   * version keeps such a statement unchanged, its load says so again: the app still runs
+   * without it (see LiveCode.patch).
+   */
+  readonly needsRestart = new Map<object, string>();
   /** ES modules only: see EsmAccess. */
   esm: EsmAccess | undefined;
   /** The global that prologues read before `newest` (see guard-cell.ts). */
@@ -111,6 +118,10 @@ export class VersionScope {
   notApplied: string[] = [];
   /** What its patch's report says ran: a statement that did not run after all is taken out. */
   ran: string[] = [];
+  /** The statements of this version that did not run because they need a restart, by index, with why. */
+  readonly notRun = new Map<number, string>();
+  /** The top-level statement running now (see `at`). */
+  #statement = -1;
   /** ES modules: the namespace of each import a later version adds, by statement index, fetched before it runs. */
   readonly imported = new Map<number, object>();
   /** ES modules: the version's top level, which may await (see patch.ts). */
@@ -128,6 +139,7 @@ export class VersionScope {
   /** Marks the start of a top-level statement, so the timers it starts are attributed to it. */
   at(index: number): void {
     markStatement(index);
+    this.#statement = index;
     if (this.generation === 1) this.statementIds[index] ??= {};
     enterStatement(this, index);
   }
@@ -212,9 +224,9 @@ export class VersionScope {
   startupOnly(error: unknown, statement: string): void {
     const code = (error as { code?: unknown } | null)?.code;
     if (typeof code !== 'string' || !STARTUP_ONLY.has(code)) throw error;
-    this.#didNotRun(statement);
-    this.notApplied.push(
-      `${statement}: ${(error as Error).message} (the framework takes this only while the app starts); restart to apply it`,
+    this.#didNotRun(
+      statement,
+      `${(error as Error).message} (the framework takes this only while the app starts); restart to apply it`,
     );
   }
 
@@ -226,14 +238,15 @@ export class VersionScope {
   fixedRoutes(target: unknown, statement: string): boolean {
     const why = fixedRouteTable(target);
     if (why === undefined) return false;
-    this.#didNotRun(statement);
-    this.notApplied.push(`${statement}: ${why}; restart to apply it`);
+    this.#didNotRun(statement, `${why}; restart to apply it`);
     return true;
   }
 
-  #didNotRun(statement: string): void {
+  #didNotRun(statement: string, why: string): void {
     const at = this.ran.indexOf(statement);
     if (at >= 0) this.ran.splice(at, 1);
+    this.notApplied.push(`${statement}: ${why}`);
+    this.notRun.set(this.#statement, why);
   }
 
   /** An ES module's later version runs as an async function (its top level may await): this is its promise. */
@@ -263,6 +276,13 @@ export class VersionScope {
       this.s = module.bindings;
     }
     for (const { slot, body, withEnv } of this.bodies) module.replace(slot, body, this.generation, withEnv);
+    // What still needs a restart: the statements of earlier loads this version keeps, and its own.
+    const kept = new Set(this.statementIds);
+    for (const id of module.needsRestart.keys()) if (!kept.has(id)) module.needsRestart.delete(id);
+    for (const [index, why] of this.notRun) {
+      const id = this.statementIds[index];
+      if (id) module.needsRestart.set(id, why);
+    }
   }
 }
 
