@@ -19,6 +19,7 @@ import { describeSupervisor } from './processes/supervision/describe';
 import { supervisorTable } from './processes/supervision/supervisor-table';
 import { notifyProcessChanges } from './process-notifications';
 import { restartApp } from './restart';
+import { reportRebuilt } from './code-server/route-rebuild';
 import { SysRequests } from './sys-requests';
 
 /** The agent's clients: one per process, made when the first one connects. */
@@ -126,9 +127,7 @@ export class AgentClients {
         }
         const { evaluateMs, ...result } = this.agent.codeServer.commit(prepared);
         for (const rebuilt of await this.agent.codeServer.rebuildRoutes(params.origin ?? 'protocol')) {
-          result.report.ran.push(...rebuilt.ran);
-          result.report.notApplied.push(...rebuilt.notApplied);
-          result.warnings.push(...rebuilt.warnings);
+          reportRebuilt(result.report, result.warnings, rebuilt);
         }
         return { ...result, timings: { evaluateMs, totalMs: performance.now() - started } };
       });

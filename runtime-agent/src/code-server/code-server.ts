@@ -43,8 +43,8 @@ import { installLiveVersion } from './live/install';
 import { forgetRemovedStatement } from './live/match';
 import { commitTrees, discardTrees } from '../processes/supervision/trees';
 import { emptyReport } from './live/patch';
-import { adaptFramework, statementsRegistering } from './live/registrations';
-import { rebuildRoutes, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
+import { adaptFramework, statementsCalling, statementsRegistering } from './live/registrations';
+import { exportsAdded, rebuildRoutes, setupChanged, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
 import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
@@ -359,7 +359,13 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // commit, so the new export is among them (see route-rebuild.ts).
     if (added.length > 0) {
       const owners = this.#registeringExports(module, exported);
-      if (owners.size > 0) this.#rebuilds.push({ trigger: module.file, added, owners });
+      if (owners.size > 0) this.#rebuilds.push({ trigger: module.file, cause: exportsAdded(added), owners });
+    }
+    // A router factory that registers something new: the statements that called it at startup
+    // run again, as for a new export (see route-rebuild.ts).
+    for (const change of version.live?.setupChanges ?? []) {
+      const owners = this.#callingStatements(module.file, change.label);
+      if (owners.size > 0) this.#rebuilds.push({ trigger: module.file, cause: setupChanged(change), owners });
     }
     warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
     // An ES module's facade has the names it had at startup: a new export reaches the modules
@@ -401,6 +407,27 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     );
     const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
     return statementsRegistering(live, functions);
+  }
+
+  /**
+   * The statements that called `file`'s function `label` at startup and registered what it
+   * made, by module: only expression statements (`app.use('/users', makeUserRoutes())`). A
+   * declaration (`const users = makeUserRoutes();`) would bind a new router that the statement
+   * mounting the old one never sees, while the old one lost its routes: it is left alone.
+   */
+  #callingStatements(file: string, label: string): Map<LiveModule, Set<object>> {
+    const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
+    const found = statementsCalling(live, file, label);
+    for (const [owner, statements] of found) {
+      const version = this.#modules.get(owner.file)?.current.live;
+      for (const statement of statements) {
+        const index = version ? version.scope.statementIds.indexOf(statement) : -1;
+        const digest = index >= 0 ? version!.digest.statements[index] : undefined;
+        if (!digest || digest.declaration !== undefined || digest.declares.length > 0) statements.delete(statement);
+      }
+      if (statements.size === 0) found.delete(owner);
+    }
+    return found;
   }
 
   /** After commits: builds again the routes that commits found built from a module's exports (see route-rebuild.ts). */

@@ -1,10 +1,13 @@
 /**
- * Routes an app built at startup from a module's exports, as MVC boot files do
- * (`for (const [name, action] of Object.entries(require('./controllers/users'))) app.get(…)`),
- * were registered once: a load that adds an export would leave it without a route. So after
- * the commit, the statements that registered those exports run again, as if they had changed:
+ * Routes an app built at startup were registered once:
+ * - from a module's exports, as MVC boot files do
+ *   (`for (const [name, action] of Object.entries(require('./controllers/users'))) app.get(…)`):
+ *   a load that adds an export would leave it without a route;
+ * - by a router factory the app called at startup (`app.use('/users', makeUserRoutes())`): a
+ *   load that adds a route to the factory would wait for a call that never comes.
+ * So after the commit, the statements that registered them run again, as if they had changed:
  * the routes they registered are taken back and registered anew where the statement stands,
- * the new export's among them (a load in place of what used to need a restart).
+ * the new ones among them (a load in place of what used to need a restart).
  *
  * A rebuild is a load of the statement's module with its own code, that statement forced to
  * run again; if it fails, nothing of it stays and the report says a restart adds the export.
@@ -13,12 +16,42 @@ import { basename } from 'node:path';
 import type { Origin } from '../protocol';
 import type { CodeServer } from './code-server';
 import type { LiveModule } from './live';
+import type { SetupChange } from './live/patch';
 
-/** Found by a commit: `trigger` gained exports (`added`) whose siblings `owners`' statements registered. */
+/** Found by a commit of `trigger`: `owners`' statements registered routes that `cause` changes. */
 export interface RouteRebuild {
   trigger: string;
-  added: string[];
+  cause: RebuildCause;
   owners: Map<LiveModule, Set<object>>;
+}
+
+/** Why statements run again, in the report's words. */
+export interface RebuildCause {
+  /** Ends each line of what ran again: `, again for …`. */
+  again: string;
+  /** The note when running them again failed: it says what a restart applies. */
+  failed(where: string, why: string): string;
+  /** The trigger's own notes that running them again makes untrue. */
+  resolves: string[];
+}
+
+export function exportsAdded(added: string[]): RebuildCause {
+  return {
+    again: `the new export${added.length > 1 ? 's' : ''}`,
+    failed: (where, why) =>
+      `${added.join(', ')}: ${where} built routes from this module's exports at startup, and building them ` +
+      `again failed (${why}); restart to add ${added.length > 1 ? 'them' : 'it'}`,
+    resolves: [],
+  };
+}
+
+export function setupChanged(change: SetupChange): RebuildCause {
+  return {
+    again: `what ${change.label} registers now`,
+    failed: (where, why) =>
+      `${change.label}: ${where} called it at startup, and running that again failed (${why}); restart to apply it`,
+    resolves: [change.note],
+  };
 }
 
 /** What rebuilding did, for the report of the load that caused it. */
@@ -27,6 +60,24 @@ export interface RebuiltRoutes {
   ran: string[];
   notApplied: string[];
   warnings: string[];
+  /** Notes of the trigger's report that no longer hold. */
+  resolved: string[];
+}
+
+/** Puts what rebuilding did into the trigger's report and the load's warnings. */
+export function reportRebuilt(
+  report: { ran: string[]; notApplied: string[] } | undefined,
+  warnings: string[],
+  rebuilt: RebuiltRoutes,
+): void {
+  const untrue = new Set(rebuilt.resolved);
+  if (report) {
+    report.notApplied = report.notApplied.filter((note) => !untrue.has(note));
+    report.ran.push(...rebuilt.ran);
+    report.notApplied.push(...rebuilt.notApplied);
+  }
+  const kept = warnings.filter((warning) => !untrue.has(warning));
+  warnings.splice(0, warnings.length, ...kept, ...rebuilt.warnings);
 }
 
 export async function rebuildRoutes(
@@ -35,8 +86,9 @@ export async function rebuildRoutes(
   origin: Origin,
 ): Promise<RebuiltRoutes[]> {
   const results: RebuiltRoutes[] = [];
-  for (const { trigger, added, owners } of rebuilds) {
-    const result: RebuiltRoutes = { trigger, ran: [], notApplied: [], warnings: [] };
+  for (const { trigger, cause, owners } of rebuilds) {
+    const result: RebuiltRoutes = { trigger, ran: [], notApplied: [], warnings: [], resolved: [] };
+    let failed = false;
     for (const [live, statements] of owners) {
       const owner = server.find(live.file);
       if (!owner) continue;
@@ -45,17 +97,16 @@ export async function rebuildRoutes(
         const prepared = await server.prepare(owner.file, owner.current.code, owner.current.source, origin, statements);
         await server.settle(prepared);
         const committed = server.commit(prepared);
-        result.ran.push(...committed.report.ran.map((ran) => `${where} ${ran}, again for the new export`));
+        result.ran.push(...committed.report.ran.map((ran) => `${where} ${ran}, again for ${cause.again}`));
         result.warnings.push(...committed.warnings);
       } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        const note =
-          `${added.join(', ')}: ${where} built routes from this module's exports at startup, and building them ` +
-          `again failed (${why}); restart to add ${added.length > 1 ? 'them' : 'it'}`;
+        failed = true;
+        const note = cause.failed(where, error instanceof Error ? error.message : String(error));
         result.notApplied.push(note);
         result.warnings.push(note);
       }
     }
+    if (!failed) result.resolved.push(...cause.resolves);
     results.push(result);
   }
   return results;

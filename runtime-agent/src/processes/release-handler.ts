@@ -30,6 +30,7 @@ import { brutalPurge, runningHandlers, softPurgeErrors } from './purge-choice';
 import { preview } from './render-state';
 import { describeWork, type ServerProcess } from './server-process';
 import { UnknownPlanError, UpgradeFailure, toUpgradeError } from './upgrade-errors';
+import { reportRebuilt } from '../code-server/route-rebuild';
 
 export { UnknownPlanError, UpgradeFailure } from './upgrade-errors';
 
@@ -375,10 +376,11 @@ export class ReleaseHandler {
     longestBlockMs = Math.max(longestBlockMs, performance.now() - resumeStarted);
     const origin = stages[0]?.prepared.version.info.origin ?? 'protocol';
     for (const rebuilt of await this.codeServer.rebuildRoutes(origin)) {
-      const report = reports.find((r) => r.file === rebuilt.trigger);
-      report?.ran.push(...rebuilt.ran);
-      report?.notApplied.push(...rebuilt.notApplied);
-      warnings.push(...rebuilt.warnings);
+      reportRebuilt(
+        reports.find((r) => r.file === rebuilt.trigger),
+        warnings,
+        rebuilt,
+      );
     }
     return {
       modules,

@@ -15,7 +15,7 @@ import type { Mapped } from './edits';
 import { digestOf, summaryOf, type Digest } from './digest';
 import { constructorKey, instrumentFirstVersion } from './instrument';
 import { LiveModule, VersionScope, type EsmAccess } from './live-module';
-import { buildPatch, type Patch, type PatchReport } from './patch';
+import { buildPatch, type Patch, type PatchReport, type SetupChange } from './patch';
 import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
 import { ParseFailure, readProgram, type ModuleKind, type ProgramModel } from './program';
@@ -33,6 +33,8 @@ export interface LiveVersion {
   kept: Map<number, number>;
   /** The statements of the running version this one removed or changed: what they registered is taken back. */
   removed: object[];
+  /** Its functions that register something new (see SetupChange). */
+  setupChanges: SetupChange[];
 }
 
 export interface ClassInfo {
@@ -91,6 +93,7 @@ export class LiveCode {
         classes: classesOf(model, module),
         kept: new Map(),
         removed: [],
+        setupChanges: [],
       },
     };
   }
@@ -189,6 +192,7 @@ export class LiveCode {
         classes: classesOf(model, module),
         kept: patch.kept,
         removed: before.filter((id) => !reused.has(id)),
+        setupChanges: patch.setupChanges,
       },
     };
   }
@@ -236,7 +240,8 @@ function reportNeedsRestart(
   if (module.needsRestart.size === 0) return;
   running.digest.statements.forEach((statement, index) => {
     const id = running.before[index];
-    if (id && module.needsRestart.has(id) && !patch.kept.has(index)) forgetRemovedStatement(patch.report, statement.line);
+    if (id && module.needsRestart.has(id) && !patch.kept.has(index))
+      forgetRemovedStatement(patch.report, statement.line);
   });
   next.ids.forEach((id, index) => {
     const why = module.needsRestart.get(id);
@@ -311,6 +316,7 @@ function firstEsmVersion(module: LiveModule, scope: VersionScope, code: string):
     report: undefined,
     kept: new Map(),
     removed: [],
+    setupChanges: [],
     get digest() {
       return read().digest;
     },

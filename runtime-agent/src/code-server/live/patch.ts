@@ -59,6 +59,19 @@ export interface Patch {
   kept: Map<number, number>;
   /** ES modules: the imports this version adds (their namespaces are fetched before it runs), by statement index. */
   imports: Array<{ index: number; specifier: string; line: number }>;
+  /** Functions that register something new, with the report's note on each (see SetupChange). */
+  setupChanges: SetupChange[];
+}
+
+/**
+ * A function whose new version registers something its running version did not (a router
+ * factory's new route): the new registration waits for the function to be called again. The
+ * code server runs again the statements that called it at startup, when it can (see
+ * route-rebuild.ts), and then takes the note back.
+ */
+export interface SetupChange {
+  label: string;
+  note: string;
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -80,6 +93,7 @@ class PatchBuilder {
   readonly #prelude: string[] = [];
   readonly #appendix: string[] = [];
   readonly #imports: Patch['imports'] = [];
+  readonly #setupChanges: SetupChange[] = [];
   /** New statement index → the running version's, for the statements not run again. */
   #matched = new Map<number, number>();
   /** Classes whose changed decorators were reported. */
@@ -155,7 +169,14 @@ class PatchBuilder {
     if (this.#appendix.length > 0) head.add('\n' + this.#appendix.join('\n'));
     if (esm) head.add('\n})());');
     const kept = new Map([...matched].map(([newIndex, oldIndex]) => [oldIndex, newIndex]));
-    return { code: head.text, map: head, report: this.report, kept, imports: this.#imports };
+    return {
+      code: head.text,
+      map: head,
+      report: this.report,
+      kept,
+      imports: this.#imports,
+      setupChanges: this.#setupChanges,
+    };
   }
 
   #statement(statement: TopStatement, matched: boolean, index: number): Mapped {
@@ -408,10 +429,11 @@ class PatchBuilder {
       const before = this.old.functions.get(fn.key);
       const added = before ? fn.setup.filter((shape) => !before.setup.some((old) => old.equals(shape))) : [];
       if (added.length > 0) {
-        this.report.notApplied.push(
+        const note =
           `${labelOf(fn.key)} (line ${fn.line}) registers something new (${added.map(summaryOf).join(', ')}): ` +
-            'it runs only when the function is called again; if it ran once at startup (a plugin, a router factory, a setup function), restart to apply it',
-        );
+          'it runs only when the function is called again; if it ran once at startup (a plugin, a router factory, a setup function), restart to apply it';
+        this.report.notApplied.push(note);
+        this.#setupChanges.push({ label: labelOf(fn.key), note });
       }
     }
   }

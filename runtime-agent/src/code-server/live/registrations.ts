@@ -12,6 +12,7 @@
  * file is loaded: nothing else of the framework is touched.
  */
 import { sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LiveModule, VersionScope } from './live-module';
 import { currentFrame, evaluatingAny } from './top-level';
 
@@ -25,6 +26,12 @@ const attributions = new WeakMap<object, Attribution>();
 export interface Registration {
   list: WeakRef<unknown[]>;
   entry: WeakRef<object>;
+  /**
+   * The app's own functions that were running when it was made, as `callerKey`s: a route a
+   * router factory adds, registered while the statement that called the factory ran, names
+   * the factory here (see statementsCalling).
+   */
+  callers: ReadonlySet<string>;
 }
 
 function appended(list: unknown[], before: number): void {
@@ -35,12 +42,13 @@ function appended(list: unknown[], before: number): void {
   if (!statement) return;
   const added = list.slice(before);
   const module = scope.module;
+  const callers = appFunctionsOnStack();
   for (const entry of added) {
     if (typeof entry !== 'object' && typeof entry !== 'function') continue;
     if (entry === null) continue;
     attributions.set(entry, { module, statement });
     const registrations = module.registrations.get(statement) ?? [];
-    registrations.push({ list: new WeakRef(list), entry: new WeakRef(entry) });
+    registrations.push({ list: new WeakRef(list), entry: new WeakRef(entry), callers });
     module.registrations.set(statement, registrations);
   }
   if (scope.generation > 1) placeInOrder(list, before, added, scope, frame.index);
@@ -112,6 +120,71 @@ export function statementsRegistering(
     }
   }
   return found;
+}
+
+/**
+ * The statements of `modules` that registered something while function `label` of `file`
+ * ran, by module: the statements that called a router factory at startup.
+ */
+export function statementsCalling(
+  modules: Iterable<LiveModule>,
+  file: string,
+  label: string,
+): Map<LiveModule, Set<object>> {
+  const key = callerKey(file, label);
+  const found = new Map<LiveModule, Set<object>>();
+  for (const module of modules) {
+    for (const [statement, registrations] of module.registrations) {
+      if (!registrations.some(({ callers }) => callers.has(key))) continue;
+      const statements = found.get(module) ?? new Set<object>();
+      statements.add(statement);
+      found.set(module, statements);
+    }
+  }
+  return found;
+}
+
+const callerKey = (file: string, name: string): string => `${file}\0${name}`;
+
+/**
+ * The named functions of the app's own files (not under node_modules) on the stack, as
+ * `callerKey`s, with `Class.method` for methods as the patch's labels name them. Read from
+ * V8's structured stack, only while a top level runs (startup, and loads).
+ */
+function appFunctionsOnStack(): Set<string> {
+  const found = new Set<string>();
+  const { prepareStackTrace, stackTraceLimit } = Error;
+  try {
+    Error.stackTraceLimit = 64;
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder);
+    for (const site of holder.stack ?? []) {
+      const name = site.getFunctionName();
+      const file = fileOf(site.getFileName());
+      if (!name || !file || file.includes(`${sep}node_modules${sep}`)) continue;
+      found.add(callerKey(file, name));
+      const type = site.getTypeName();
+      if (type) found.add(callerKey(file, `${type}.${name}`));
+    }
+  } catch {
+    // a stack V8 would not give: the registration names no caller (it is then never run again)
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  return found;
+}
+
+/** A stack frame's file as the code server names modules: a path (an ES module's URL without its query). */
+function fileOf(name: string | null | undefined): string | undefined {
+  if (!name || name.startsWith('node:')) return undefined;
+  if (!name.startsWith('file:')) return name;
+  try {
+    return fileURLToPath(name.split('?')[0]!);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Wraps `owner[method]`, which appends to the list `listOf(this)` gives. */

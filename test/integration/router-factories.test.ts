@@ -1,0 +1,70 @@
+/**
+ * Routers made by a factory the app called once, at startup (route-rebuild.ts): a route added
+ * to the factory goes live when the statement that called it and mounted its router runs
+ * again, in its place among the app's routes, with the app's data kept. Where the factory's
+ * router was bound to a name first, running that again would leave the old router mounted:
+ * the load says a restart applies it, and the routes that were there keep answering.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { App } from '../helpers/app';
+
+async function startApp(): Promise<App> {
+  const app = await App.start('cjs', { fixture: 'router-factory', args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => app.stop());
+  return app;
+}
+
+test('a route added to a router factory called where its router is mounted goes live, in its place, with the data kept', async () => {
+  const app = await startApp();
+  const created = await fetch(`http://127.0.0.1:${app.port}/api/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'grace' }),
+  });
+  assert.equal(created.status, 201);
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('routes/users.js');
+  const code = readFileSync(file, 'utf8').replace(
+    "  router.get('/:id',",
+    "  router.get('/stats', (req, res) => {\n    res.json({ total: users.length });\n  });\n  router.get('/:id',",
+  );
+
+  const result = await client.load({ file, code });
+
+  assert.deepEqual(result.report.notApplied, [], 'nothing left for a restart');
+  assert.ok(
+    result.report.ran.some((ran) => /app\.js .*again for what makeUserRoutes registers now/.test(ran)),
+    result.report.ran.join('\n'),
+  );
+  // Before /:id, as in the file: not taken for a user id.
+  assert.equal(await app.get('/api/users/stats'), '{"total":2}');
+  assert.match(await app.get('/api/users/2'), /"name":"grace"/, 'the data the app had is kept');
+  assert.match(await app.get('/api/users'), /"ada".*"grace"/);
+  // Still before the app's catch-all, which was registered after the router.
+  assert.match(await app.get('/nowhere'), /nothing at \/nowhere/);
+  assert.equal(await app.get('/admin/count'), '{"count":2}');
+});
+
+test('a factory whose router was bound to a name first: the new route needs a restart, and the old routes keep answering', async () => {
+  const app = await startApp();
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('routes/admin.js');
+  const code = readFileSync(file, 'utf8').replace(
+    '  return router;',
+    "  router.get('/names', (req, res) => {\n    res.json(users.map((u) => u.name));\n  });\n  return router;",
+  );
+
+  const result = await client.load({ file, code });
+
+  assert.match(
+    result.report.notApplied.join('\n'),
+    /makeAdminRoutes .*registers something new .*restart to apply it/,
+    'said as needing a restart',
+  );
+  assert.match(await app.get('/admin/names'), /nothing at \/admin\/names/, 'and indeed not served');
+  assert.equal(await app.get('/admin/count'), '{"count":1}', 'the routes it had still answer');
+});
