@@ -21,6 +21,7 @@ import type * as protocol from './protocol';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler } from './processes/release-handler';
 import { AgentServer } from './transport/agent-server';
+import { adaptFramework } from './code-server/live/registrations';
 
 declare const AGENT_VERSION: string;
 
@@ -106,6 +107,8 @@ interface AgentGlobal {
   live: CodeServer['liveEntry'];
   /** Reached by an instrumented ES module's first version (see code-server/esm-hooks.ts). */
   liveEsm: CodeServer['liveEsmEntry'];
+  /** Reached by a framework's ES module (see code-server/live/registrations.ts). */
+  adaptFramework: typeof adaptFramework;
 }
 
 const globalKey = Symbol.for(AGENT_GLOBAL);
@@ -143,6 +146,7 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
     adoptEsm: (url, namespace, names, sync) => codeServer.adoptEsm(url, namespace, names, sync),
     live: codeServer.liveEntry,
     liveEsm: codeServer.liveEsmEntry,
+    adaptFramework,
   };
   Object.defineProperty(globalThis, globalKey, { value: agentGlobal, configurable: true });
   codeServer.installCommonJsHook();

@@ -3,12 +3,15 @@
  * to the factory goes live when the statement that called it and mounted its router runs
  * again, in its place among the app's routes, with the app's data kept. Where the factory's
  * router was bound to a name first, running that again would leave the old router mounted:
- * the load says a restart applies it, and the routes that were there keep answering.
+ * the load says a restart applies it, and the routes that were there keep answering. The same
+ * for @koa/router in an ES module app (its ES module build is adapted as it loads).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
+import { repoRoot } from '../helpers/paths';
 
 async function startApp(): Promise<App> {
   const app = await App.start('cjs', { fixture: 'router-factory', args: ['-r', 'hotpatch-agent/register', 'app.js'] });
@@ -67,4 +70,31 @@ test('a factory whose router was bound to a name first: the new route needs a re
   );
   assert.match(await app.get('/admin/names'), /nothing at \/admin\/names/, 'and indeed not served');
   assert.equal(await app.get('/admin/count'), '{"count":1}', 'the routes it had still answer');
+});
+
+test('Koa in ES modules: a route added to the @koa/router factory the entry mounts goes live, before the routers mounted after it', async () => {
+  const app = await App.start('esm', {
+    fixture: join(repoRoot, 'test', 'corpus', 'apps', 'koa-modules'),
+    args: ['--import', 'hotpatch-agent/register', 'index.js'],
+    env: { PORT: '0' },
+  });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('routes/todos.js');
+  const code = readFileSync(file, 'utf8').replace(
+    "  router.get('/:id',",
+    "  router.get('/first', (ctx) => {\n    ctx.body = store.all()[0];\n  });\n\n  router.get('/:id',",
+  );
+
+  const result = await client.load({ file, code });
+
+  assert.deepEqual(result.report.notApplied, []);
+  assert.match(
+    result.report.ran.join('\n'),
+    /index\.js .*makeTodoRouter\(store\)\.routes\(\).*again for what makeTodoRouter registers now/,
+  );
+  assert.match(await app.get('/todos/first'), /"title":"water the plants"/);
+  assert.match(await app.get('/todos/1'), /"id":1/, 'the routes it had answer once, as before');
+  assert.match(await app.get('/stats'), /"total":1/, 'the router mounted after it still answers');
 });

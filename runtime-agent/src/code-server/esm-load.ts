@@ -12,7 +12,8 @@ import { Parser, type Program } from 'acorn';
 import { fileURLToPath } from 'node:url';
 import { facadeSource, isOriginalUrl, originalUrl, type FacadeExports } from './esm-facade';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
-import { SlotCounter, instrumentFirstVersion } from './live/instrument';
+import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
+import { frameworkModuleCode, isFrameworkFile } from './live/registrations';
 import { names as bound, readProgram, type ProgramModel } from './live/program';
 import type { AnyNode } from './live/walk';
 
@@ -51,17 +52,24 @@ export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
     },
     load(url, result) {
       if (!url.startsWith('file:') || result.format !== 'module') return result;
-      if (!isHot(fileURLToPath(url))) return result;
-      const source =
+      const file = fileURLToPath(url);
+      const source = (): string =>
         typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source ?? undefined);
-      if (isOriginalUrl(url)) return { ...result, source: live(source, fileURLToPath(url)).code };
-      const { code, exports } = live(source, fileURLToPath(url));
-      // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
-      if (!exports) return result;
-      madeLive.set(originalUrl(url), code);
-      return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
+      if (!isHot(file)) {
+        return isFrameworkFile(file) ? { ...result, source: frameworkModuleCode(file, url, source(), AGENT) } : result;
+      }
+      return hotModule(url, result, source());
     },
   };
+
+  function hotModule(url: string, result: LoadResult, source: string): LoadResult {
+    if (isOriginalUrl(url)) return { ...result, source: live(source, fileURLToPath(url)).code };
+    const { code, exports } = live(source, fileURLToPath(url));
+    // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
+    if (!exports) return result;
+    madeLive.set(originalUrl(url), code);
+    return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { fastifyPlugins } from './fastify-plugins';
 import { fastifyTs } from './fastify-ts';
 import { hono } from './hono';
 import { koa } from './koa';
+import { koaModules } from './koa-modules';
 import { nestCats } from './nest-cats';
 import { nestTsc } from './nest-tsc';
 import { tsApp } from './ts-tsc';
@@ -29,6 +30,7 @@ export const corpus: CorpusApp[] = [
   fastifyEsm,
   fastifyTs,
   koa,
+  koaModules,
   hono,
   tsApp,
   nestTsc,

@@ -24,7 +24,8 @@ export interface SlotTable {
 
 /** The per-module variable instrumented code reaches the agent through. */
 export const HP = '__hotpatch$';
-const AGENT = 'globalThis[Symbol.for("hotpatch-agent")]';
+/** The agent's global, as instrumented code reaches it. */
+export const AGENT = 'globalThis[Symbol.for("hotpatch-agent")]';
 
 /**
  * Adds the forwarding prologue to every function, and the registration to every class.

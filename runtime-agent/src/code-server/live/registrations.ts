@@ -14,6 +14,7 @@
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LiveModule, VersionScope } from './live-module';
+import { changed, followChanges } from './koa-composition';
 import { currentFrame, evaluatingAny } from './top-level';
 
 interface Attribution {
@@ -41,6 +42,7 @@ function appended(list: unknown[], before: number): void {
   const statement = scope.statementIds[frame.index];
   if (!statement) return;
   const added = list.slice(before);
+  changed(list);
   const module = scope.module;
   const callers = appFunctionsOnStack();
   for (const entry of added) {
@@ -78,6 +80,7 @@ export function unregister(module: LiveModule, statements: Iterable<object>): nu
       const at = array && value ? array.indexOf(value) : -1;
       if (at >= 0) {
         array!.splice(at, 1);
+        changed(array!);
         removed++;
       }
     }
@@ -227,7 +230,9 @@ const ADAPTERS: Array<{ path: string[]; adapt: (exports: unknown) => void }> = [
     path: ['koa', 'lib', 'application.js'],
     adapt: (exports) => {
       const proto = (exports as { prototype?: object }).prototype;
-      if (proto) wrapAppender(proto, 'use', (self) => (self as { middleware?: unknown } | null)?.middleware);
+      if (!proto) return;
+      wrapAppender(proto, 'use', (self) => (self as { middleware?: unknown } | null)?.middleware);
+      followChanges(proto);
     },
   },
   {
@@ -244,16 +249,48 @@ const ADAPTERS: Array<{ path: string[]; adapt: (exports: unknown) => void }> = [
       if (proto) wrapAppender(proto, 'register', stackOf);
     },
   },
+  {
+    // @koa/router's ES module build, which `import Router from '@koa/router'` loads: its
+    // namespace (see frameworkModuleCode).
+    path: ['@koa', 'router', 'dist', 'index.mjs'],
+    adapt: (namespace) => {
+      const proto = (namespace as { Router?: { prototype?: object } }).Router?.prototype;
+      if (proto) wrapAppender(proto, 'register', stackOf);
+    },
+  },
 ];
 
-/** Called for every CommonJS file Node compiles that is not hot: adapts the frameworks above. */
-export function adaptFramework(filename: string, exports: unknown): void {
-  if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
+function adapterOf(filename: string): (typeof ADAPTERS)[number] | undefined {
   const parts = filename.split(sep);
   const inModules = parts.lastIndexOf('node_modules');
-  if (inModules < 0) return;
+  if (inModules < 0) return undefined;
   const tail = parts.slice(inModules + 1);
-  for (const adapter of ADAPTERS) {
-    if (tail.length === adapter.path.length && adapter.path.every((p, i) => tail[i] === p)) adapter.adapt(exports);
-  }
+  return ADAPTERS.find((adapter) => tail.length === adapter.path.length && adapter.path.every((p, i) => tail[i] === p));
+}
+
+/**
+ * Called for every CommonJS file Node compiles that is not hot, with its exports, and for the
+ * framework ES modules above, with their namespace: adapts the frameworks above.
+ */
+export function adaptFramework(filename: string, exports: unknown): void {
+  if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
+  adapterOf(filename)?.adapt(exports);
+}
+
+/** Whether `file` is one of the frameworks' files above. */
+export function isFrameworkFile(file: string): boolean {
+  return adapterOf(file) !== undefined;
+}
+
+/**
+ * A framework's ES module, given to the app with a last statement that hands its own namespace
+ * to `adaptFramework` once it has evaluated (an ES module's exports are reached no other way),
+ * through `agent`, the expression of the agent's global.
+ */
+export function frameworkModuleCode(file: string, url: string, code: string, agent: string): string {
+  const self = '__hotpatch$framework';
+  return (
+    `${code}\n;import * as ${self} from ${JSON.stringify(url)};` +
+    `${agent}?.adaptFramework?.(${JSON.stringify(file)}, ${self});\n`
+  );
 }
