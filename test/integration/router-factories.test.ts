@@ -2,7 +2,8 @@
  * Routers made by a factory the app called once, at startup (route-rebuild.ts): a route added
  * to the factory goes live when the statement that called it and mounted its router runs
  * again, in its place among the app's routes, with the app's data kept. Where the factory's
- * router was bound to a name first, running that again would leave the old router mounted:
+ * router was bound to a name first, or exported, running that again would leave the old router
+ * mounted:
  * the load says a restart applies it, and the routes that were there keep answering. The same
  * for @koa/router in an ES module app (its ES module build is adapted as it loads).
  */
@@ -70,6 +71,22 @@ test('a factory whose router was bound to a name first: the new route needs a re
   );
   assert.match(await app.get('/admin/names'), /nothing at \/admin\/names/, 'and indeed not served');
   assert.equal(await app.get('/admin/count'), '{"count":1}', 'the routes it had still answer');
+});
+
+test('a factory whose router a module exports: the new route needs a restart, and the old routes keep answering', async () => {
+  const app = await startApp();
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('routes/health.js');
+  const code = readFileSync(file, 'utf8').replace(
+    '  return router;',
+    "  router.get('/deep', (req, res) => {\n    res.send('deep ok');\n  });\n  return router;",
+  );
+
+  const result = await client.load({ file, code });
+
+  assert.match(result.report.notApplied.join('\n'), /makeHealthRouter .*registers something new .*restart to apply it/);
+  assert.equal(await app.get('/health'), 'ok', 'the route it had still answers');
 });
 
 test('Koa in ES modules: a route added to the @koa/router factory the entry mounts goes live, before the routers mounted after it', async () => {

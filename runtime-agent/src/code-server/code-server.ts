@@ -411,9 +411,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
 
   /**
    * The statements that called `file`'s function `label` at startup and registered what it
-   * made, by module: only expression statements (`app.use('/users', makeUserRoutes())`). A
-   * declaration (`const users = makeUserRoutes();`) would bind a new router that the statement
-   * mounting the old one never sees, while the old one lost its routes: it is left alone.
+   * made, by module: only statements that are a call (`app.use('/users', makeUserRoutes())`).
+   * A declaration, an assignment or an export (`const users = makeUserRoutes();`,
+   * `module.exports = makeUserRoutes();`) would make a new router that what mounted the old one
+   * never sees, while the old one lost its routes: those are left alone.
    */
   #callingStatements(file: string, label: string): Map<LiveModule, Set<object>> {
     const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
@@ -423,7 +424,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       for (const statement of statements) {
         const index = version ? version.scope.statementIds.indexOf(statement) : -1;
         const digest = index >= 0 ? version!.digest.statements[index] : undefined;
-        if (!digest || digest.declaration !== undefined || digest.declares.length > 0) statements.delete(statement);
+        if (!digest?.callOnly) statements.delete(statement);
       }
       if (statements.size === 0) found.delete(owner);
     }

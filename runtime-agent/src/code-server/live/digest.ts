@@ -6,6 +6,7 @@
 import { KEY_SEPARATOR, isDeclarationOnly, type Declaration, type ProgramModel } from './program';
 import type { InstanceField } from './fields';
 import type { Shape } from './shape';
+import type { AnyNode } from './walk';
 
 export interface StatementDigest {
   shape: Shape;
@@ -16,6 +17,8 @@ export interface StatementDigest {
   decorates: { className: string; key: string } | undefined;
   /** An ES module's `import`, `export { … }` or `export … from`: nothing to undo when it goes. */
   declarationOnly: boolean;
+  /** A call and nothing else (`app.use('/users', makeUserRoutes())`): what it makes, it hands on itself. */
+  callOnly: boolean;
   assigns: string | undefined;
   line: number;
 }
@@ -58,6 +61,7 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
       exportNames: s.exportNames,
       decorates: s.decorates,
       declarationOnly: isDeclarationOnly(s.outer ?? s.node),
+      callOnly: isCallOnly(s.outer ?? s.node),
       assigns: s.assigns,
       line: s.line,
     })),
@@ -109,4 +113,12 @@ function tight(tokens: string): string {
 
 function shorten(text: string): string {
   return text.length > 70 ? `${text.slice(0, 67)}...` : text;
+}
+
+/** `app.use(…);`, `await app.register(…);`: an expression statement that is one call, not an assignment or an export. */
+function isCallOnly(node: AnyNode): boolean {
+  if (node.type !== 'ExpressionStatement') return false;
+  const expression = node.expression as AnyNode;
+  const call = expression.type === 'AwaitExpression' ? (expression.argument as AnyNode) : expression;
+  return call.type === 'CallExpression';
 }
