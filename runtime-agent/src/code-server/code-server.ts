@@ -43,8 +43,8 @@ import { installLiveVersion } from './live/install';
 import { forgetRemovedStatement } from './live/match';
 import { commitTrees, discardTrees } from '../processes/supervision/trees';
 import { emptyReport } from './live/patch';
-import { adaptFramework, statementsCalling, statementsRegistering } from './live/registrations';
-import { exportsAdded, rebuildRoutes, setupChanged, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
+import { adaptFramework } from './live/registrations';
+import { rebuildRoutes, rebuildsAfter, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
 import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
@@ -354,19 +354,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     this.#commitTrees(module.old, version, warnings);
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
     const added = exportNames(module.face).filter((n) => !exported.has(n));
-    // Only when exports were added: the scan reads every registration of the app. Routes built
-    // at startup from this module's exports (a boot loop over them) are built again after the
-    // commit, so the new export is among them (see route-rebuild.ts).
-    if (added.length > 0) {
-      const owners = this.#registeringExports(module, exported);
-      if (owners.size > 0) this.#rebuilds.push({ trigger: module.file, cause: exportsAdded(added), owners });
-    }
-    // A router factory that registers something new: the statements that called it at startup
-    // run again, as for a new export (see route-rebuild.ts).
-    for (const change of version.live?.setupChanges ?? []) {
-      const owners = this.#callingStatements(module.file, change.label);
-      if (owners.size > 0) this.#rebuilds.push({ trigger: module.file, cause: setupChanged(change), owners });
-    }
+    // Routes built at startup from this module's exports, or by a router factory of it that
+    // registers something new, are built again after the commit (see route-rebuild.ts).
+    this.#rebuilds.push(...rebuildsAfter(module, { exported, added }, this.#modules));
     warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
     // An ES module's facade has the names it had at startup: a new export reaches the modules
     // whose later versions import it (they read the stable face), as the report says.
@@ -397,41 +387,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
   }
 
-  /** The statements that registered one of the module's exported functions (`names`) as a route or middleware. */
-  #registeringExports(module: HotModule, names: Set<string>): Map<LiveModule, Set<object>> {
-    const face = module.face;
-    if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return new Map();
-    // Exported functions are trampolines that outlive loads: the ones the app registered at startup.
-    const functions = new Set(
-      [...names].map((n) => (face as Record<string, unknown>)[n]).filter((v) => typeof v === 'function'),
-    );
-    const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
-    return statementsRegistering(live, functions);
-  }
-
-  /**
-   * The statements that called `file`'s function `label` at startup and registered what it
-   * made, by module: only statements that are a call (`app.use('/users', makeUserRoutes())`).
-   * A declaration, an assignment or an export (`const users = makeUserRoutes();`,
-   * `module.exports = makeUserRoutes();`) would make a new router that what mounted the old one
-   * never sees, while the old one lost its routes: those are left alone.
-   */
-  #callingStatements(file: string, label: string): Map<LiveModule, Set<object>> {
-    const live = [...this.#modules.values()].flatMap((m) => (m.live ? [m.live] : []));
-    const found = statementsCalling(live, file, label);
-    for (const [owner, statements] of found) {
-      const version = this.#modules.get(owner.file)?.current.live;
-      for (const statement of statements) {
-        const index = version ? version.scope.statementIds.indexOf(statement) : -1;
-        const digest = index >= 0 ? version!.digest.statements[index] : undefined;
-        if (!digest?.callOnly) statements.delete(statement);
-      }
-      if (statements.size === 0) found.delete(owner);
-    }
-    return found;
-  }
-
-  /** After commits: builds again the routes that commits found built from a module's exports (see route-rebuild.ts). */
+  /** After commits: builds again the routes that commits found built at startup (see route-rebuild.ts). */
   rebuildRoutes(origin: Origin): Promise<RebuiltRoutes[]> {
     return rebuildRoutes(this, this.#rebuilds.splice(0), origin);
   }

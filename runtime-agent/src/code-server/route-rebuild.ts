@@ -10,13 +10,15 @@
  * the new ones among them (a load in place of what used to need a restart).
  *
  * A rebuild is a load of the statement's module with its own code, that statement forced to
- * run again; if it fails, nothing of it stays and the report says a restart adds the export.
+ * run again; if it fails, nothing of it stays and the report says what a restart applies.
  */
 import { basename } from 'node:path';
 import type { Origin } from '../protocol';
 import type { CodeServer } from './code-server';
 import type { LiveModule } from './live';
 import type { SetupChange } from './live/patch';
+import { statementsCalling, statementsRegistering } from './live/registrations';
+import type { HotModule } from './module-version';
 
 /** Found by a commit of `trigger`: `owners`' statements registered routes that `cause` changes. */
 export interface RouteRebuild {
@@ -35,7 +37,57 @@ export interface RebuildCause {
   resolves: string[];
 }
 
-export function exportsAdded(added: string[]): RebuildCause {
+/**
+ * What a commit of `module` finds to build again: the statements that registered its exported
+ * functions, when it gained exports (`added`; `exported`: the names it had), and those that
+ * called a function of it that now registers something new.
+ */
+export function rebuildsAfter(
+  module: HotModule,
+  exports: { exported: Set<string>; added: string[] },
+  modules: Map<string, HotModule>,
+): RouteRebuild[] {
+  const rebuilds: RouteRebuild[] = [];
+  const live = [...modules.values()].flatMap((m) => (m.live ? [m.live] : []));
+  // Only when exports were added: the scan reads every registration of the app.
+  if (exports.added.length > 0) {
+    const owners = statementsRegistering(live, exportedFunctions(module, exports.exported));
+    if (owners.size > 0) rebuilds.push({ trigger: module.file, cause: exportsAdded(exports.added), owners });
+  }
+  for (const change of module.current.live?.setupChanges ?? []) {
+    const owners = onlyCalls(statementsCalling(live, module.file, change.label), modules);
+    if (owners.size > 0) rebuilds.push({ trigger: module.file, cause: setupChanged(change), owners });
+  }
+  return rebuilds;
+}
+
+/** The module's exported functions among `names`: trampolines that outlive loads, the ones the app registered at startup. */
+function exportedFunctions(module: HotModule, names: Set<string>): Set<unknown> {
+  const face = module.face;
+  if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return new Set();
+  return new Set([...names].map((n) => (face as Record<string, unknown>)[n]).filter((v) => typeof v === 'function'));
+}
+
+/**
+ * Of the statements that called a router factory, those that are a call and nothing else
+ * (`app.use('/users', makeUserRoutes())`). A declaration, an assignment or an export
+ * (`const users = makeUserRoutes();`, `module.exports = makeUserRoutes();`) would make a new
+ * router that what mounted the old one never sees, while the old one lost its routes.
+ */
+function onlyCalls(found: Map<LiveModule, Set<object>>, modules: Map<string, HotModule>): Map<LiveModule, Set<object>> {
+  for (const [owner, statements] of found) {
+    const version = modules.get(owner.file)?.current.live;
+    for (const statement of statements) {
+      const index = version ? version.scope.statementIds.indexOf(statement) : -1;
+      const digest = index >= 0 ? version!.digest.statements[index] : undefined;
+      if (!digest?.callOnly) statements.delete(statement);
+    }
+    if (statements.size === 0) found.delete(owner);
+  }
+  return found;
+}
+
+function exportsAdded(added: string[]): RebuildCause {
   return {
     again: `the new export${added.length > 1 ? 's' : ''}`,
     failed: (where, why) =>
@@ -45,7 +97,7 @@ export function exportsAdded(added: string[]): RebuildCause {
   };
 }
 
-export function setupChanged(change: SetupChange): RebuildCause {
+function setupChanged(change: SetupChange): RebuildCause {
   return {
     again: `what ${change.label} registers now`,
     failed: (where, why) =>
