@@ -11,8 +11,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import type { LoadResult } from 'hotpatch-agent/protocol';
 import { App } from '../helpers/app';
 import { repoRoot } from '../helpers/paths';
+
+/** Loads `relative` with `route` inserted before `before`, through a client of the app's agent. */
+async function loadWithRoute(app: App, relative: string, before: string, route: string): Promise<LoadResult> {
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file(relative);
+  return client.load({ file, code: readFileSync(file, 'utf8').replace(before, `${route}\n${before}`) });
+}
 
 async function startApp(): Promise<App> {
   const app = await App.start('cjs', { fixture: 'router-factory', args: ['-r', 'hotpatch-agent/register', 'app.js'] });
@@ -54,15 +63,12 @@ test('a route added to a router factory called where its router is mounted goes 
 
 test('a factory whose router was bound to a name first: the new route needs a restart, and the old routes keep answering', async () => {
   const app = await startApp();
-  const client = await app.connect();
-  after(() => client.close());
-  const file = app.file('routes/admin.js');
-  const code = readFileSync(file, 'utf8').replace(
+  const result = await loadWithRoute(
+    app,
+    'routes/admin.js',
     '  return router;',
-    "  router.get('/names', (req, res) => {\n    res.json(users.map((u) => u.name));\n  });\n  return router;",
+    "  router.get('/names', (req, res) => {\n    res.json(users.map((u) => u.name));\n  });",
   );
-
-  const result = await client.load({ file, code });
 
   assert.match(
     result.report.notApplied.join('\n'),
@@ -75,15 +81,12 @@ test('a factory whose router was bound to a name first: the new route needs a re
 
 test('a factory whose router a module exports: the new route needs a restart, and the old routes keep answering', async () => {
   const app = await startApp();
-  const client = await app.connect();
-  after(() => client.close());
-  const file = app.file('routes/health.js');
-  const code = readFileSync(file, 'utf8').replace(
+  const result = await loadWithRoute(
+    app,
+    'routes/health.js',
     '  return router;',
-    "  router.get('/deep', (req, res) => {\n    res.send('deep ok');\n  });\n  return router;",
+    "  router.get('/deep', (req, res) => {\n    res.send('deep ok');\n  });",
   );
-
-  const result = await client.load({ file, code });
 
   assert.match(result.report.notApplied.join('\n'), /makeHealthRouter .*registers something new .*restart to apply it/);
   assert.equal(await app.get('/health'), 'ok', 'the route it had still answers');

@@ -58,13 +58,13 @@ export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
       if (!isHot(file)) {
         return isFrameworkFile(file) ? { ...result, source: frameworkModuleCode(file, url, source(), AGENT) } : result;
       }
-      return hotModule(url, result, source());
+      return hotModule(url, file, result, source());
     },
   };
 
-  function hotModule(url: string, result: LoadResult, source: string): LoadResult {
-    if (isOriginalUrl(url)) return { ...result, source: live(source, fileURLToPath(url)).code };
-    const { code, exports } = live(source, fileURLToPath(url));
+  function hotModule(url: string, file: string, result: LoadResult, source: string): LoadResult {
+    if (isOriginalUrl(url)) return { ...result, source: live(source, file).code };
+    const { code, exports } = live(source, file);
     // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
     if (!exports) return result;
     madeLive.set(originalUrl(url), code);
