@@ -61,6 +61,26 @@ export class Workbench {
     await this.page.waitForFunction((row) => row?.getAttribute('aria-expanded') === 'true', await item.elementHandle());
   }
 
+  /**
+   * Chooses `name` in the open context menu. VS Code's menu items take a click only once they
+   * have been shown for 100 ms (its `runOnceToEnableMouseUp`): a click sooner is dropped and the
+   * menu stays open, so the click is made again until the menu closes.
+   */
+  async chooseMenuItem(name: string): Promise<void> {
+    const item = this.page.getByRole('menuitem', { name });
+    for (let attempt = 1; ; attempt++) {
+      await item.click();
+      const closed = await item.waitFor({ state: 'hidden', timeout: 2000 }).then(
+        () => true,
+        (error: unknown) => {
+          if (attempt >= 5) throw error;
+          return false;
+        },
+      );
+      if (closed) return;
+    }
+  }
+
   /** Quick Open (Ctrl+P) a file by name; resolves once its editor is the active one. */
   async openFile(name: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
