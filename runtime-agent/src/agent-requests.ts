@@ -47,6 +47,21 @@ export class AgentClients {
     this.#connections.clear();
   }
 
+  /**
+   * agent/warm: the module's running code prepared in place and the plan dropped, so that the
+   * first save finds the code paths it runs compiled. Unchanged code runs no statement.
+   */
+  async #warm(file: string): Promise<protocol.WarmResult> {
+    const started = performance.now();
+    const current = this.agent.codeServer.get(file).current;
+    const plan = await this.agent.releaseHandler.prepare(
+      [{ file, code: current.code, source: current.source, origin: 'editor' }],
+      { previews: 0, inPlaceOnly: true },
+    );
+    if (plan.ok) this.agent.releaseHandler.abort(plan.id);
+    return { warmed: plan.ok, ms: performance.now() - started };
+  }
+
   #describe(process: ServerProcess): protocol.ProcessInfo {
     return describeProcess(process, this.agent.codeServer);
   }
@@ -156,6 +171,7 @@ export class AgentClients {
     handle(protocol.abort, protocol.PlanParams, (params) => ({
       aborted: this.agent.releaseHandler.abort(params.plan),
     }));
+    handle(protocol.warm, protocol.FileParams, (params) => this.#warm(params.file));
     handle(protocol.rollback, protocol.RollbackParams, (params) => {
       // -32012 (as for agent/source), not an upgrade failure: there is nothing to roll back to.
       for (const file of params.files) {

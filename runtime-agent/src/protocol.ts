@@ -457,6 +457,20 @@ export type PlanParams = z.infer<typeof PlanParams>;
  */
 export const abort = new RequestType<PlanParams, { aborted: boolean }, void>('agent/abort');
 
+export interface WarmResult {
+  /** False when the module's code cannot take a version in place (it would be evaluated whole): nothing ran. */
+  warmed: boolean;
+  /** Milliseconds the warm-up took inside the agent. */
+  ms: number;
+}
+/**
+ * Sent by a client when the user opens a hot module's file: the agent prepares the module's
+ * running code as a new version in place and discards it (a prepare and an abort of unchanged
+ * code), so that the code paths the first save runs are compiled and warm before it. Nothing
+ * in the app runs or changes; a module whose code would be evaluated whole is not touched.
+ */
+export const warm = new RequestType<FileParams, WarmResult, void>('agent/warm');
+
 export const RollbackParams = z.strictObject({
   files: z.array(z.string().min(1).max(4096)).min(1).max(1000),
   extra: z.unknown().optional(),
@@ -579,6 +593,7 @@ export const paramSchemas = {
   [prepare.method]: PrepareParams,
   [commit.method]: CommitParams,
   [abort.method]: PlanParams,
+  [warm.method]: FileParams,
   [rollback.method]: RollbackParams,
   [processes.method]: ProcessesParams,
   [getState.method]: ProcessParams,

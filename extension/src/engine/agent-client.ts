@@ -218,6 +218,11 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     return this.#request(protocol.prepare, params, this.requestTimeoutMs * 3);
   }
 
+  /** Warms the agent's code for the first load of `file` (agent/warm): nothing in the app changes. */
+  warm(file: string): Promise<protocol.WarmResult> {
+    return this.#request(protocol.warm, { file }, this.requestTimeoutMs * 3);
+  }
+
   /** `purge`: refuse at once (`soft`) or kill (`brutal`) processes still in a handler, instead of waiting for them. */
   commit(plan: string, suspendTimeoutMs?: number, purge?: protocol.UpgradePurge): Promise<protocol.CommitResult> {
     const params: protocol.CommitParams = { plan, suspendTimeoutMs, ...(purge ? { purge } : {}) };

@@ -10,6 +10,7 @@ import { realpath } from 'node:fs/promises';
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModule, type Compiled } from './compile';
+import { FirstSaveWarmUp } from './first-save-warm-up';
 import {
   compileKey,
   findTargets,
@@ -58,6 +59,7 @@ export interface SavePipelineOptions {
   modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
   stateTypes?: StateTypes;
   suspendTimeoutMs?: number;
+  log?(message: string): void;
 }
 
 /** A file saved and its text, for `onSaves`. */
@@ -95,8 +97,16 @@ export interface SaveOptions {
 export class SavePipeline {
   /** The running versions' analyses: what saves are compared against. */
   readonly #running = new RunningStateTypes();
+  readonly #warmUp: FirstSaveWarmUp;
 
-  constructor(private readonly options: SavePipelineOptions) {}
+  constructor(private readonly options: SavePipelineOptions) {
+    this.#warmUp = new FirstSaveWarmUp({ ...options, running: this.#running });
+  }
+
+  /** A file opened in the editor: what its first save runs is made warm now (first-save-warm-up.ts). */
+  warm(file: string, text: string): Promise<void> {
+    return this.#warmUp.warm(file, text);
+  }
 
   async onSave(
     file: string,
@@ -117,6 +127,7 @@ export class SavePipeline {
    * none of the others loads either: they are `heldBack`.
    */
   async onSaves(saves: readonly FileSave[], origin: 'editor' | 'cli' = 'editor'): Promise<BatchOutcome[]> {
+    await Promise.all(saves.map((save) => this.#warmUp.settled(save.file)));
     const started = performance.now();
     const checked: (SaveOutcome | ReadyToLoad)[] = [];
     for (const save of saves) checked.push(await this.#check(save, started));

@@ -109,6 +109,7 @@ export class HotpatchServer {
     this.#documents.onDidOpen(({ document }) => {
       this.#savedTexts.set(document.uri, document.getText());
       this.#savedVersions.set(document.uri, document.version);
+      this.#warmFirstSave(document.uri);
     });
     this.#documents.onDidClose(({ document }) => this.#savedVersions.delete(document.uri));
     this.#documents.onWillSave(({ document, reason }) => this.#saves?.willSave(document.uri, reason));
@@ -209,11 +210,16 @@ export class HotpatchServer {
     });
     this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));
     warmOnFirstAgent(this.#pool, this.#stateTypes, (message) => this.connection.console.log(`[hotpatch] ${message}`));
+    // The files open when an app connects are the ones its first saves are likeliest to be of.
+    this.#pool.on('agentConnected', () => {
+      for (const document of this.#documents.all()) this.#warmFirstSave(document.uri);
+    });
     this.#pool.start();
     this.#pipeline = new SavePipeline({
       clients: () => this.#clients(),
       modulesOf: (client) => this.#modulesOf(client),
       stateTypes: this.#stateTypes,
+      log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
     });
     return {
       capabilities: {
@@ -228,6 +234,14 @@ export class HotpatchServer {
       },
       serverInfo: { name: 'hotpatch', version: '0.1.0' },
     };
+  }
+
+  /** What the first save of an open file runs, warmed ahead of it (engine/first-save-warm-up.ts), unless saves load nothing. */
+  #warmFirstSave(uri: string): void {
+    const document = this.#documents.get(uri);
+    if (!document || !uri.startsWith('file:') || !this.#pipeline) return;
+    if (loadOnSaveMode(this.#settings.loadOnSave) === 'never') return;
+    void this.#pipeline.warm(fileURLToPath(uri), document.getText());
   }
 
   #clients(): AgentClient[] {

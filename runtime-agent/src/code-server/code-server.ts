@@ -52,6 +52,13 @@ import { findOriginalSource } from './original-source';
 import { createStableExports, updateStableExports } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
 
+export interface PrepareVersionOptions {
+  /** Statements of the running version to run again although unchanged (see route-rebuild.ts). */
+  rerun?: ReadonlySet<object>;
+  /** Fail rather than evaluate the whole module when the code cannot take a version in place. */
+  inPlaceOnly?: boolean;
+}
+
 export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #modules = new Map<string, HotModule>();
   readonly #pendingEsm = new Map<
@@ -246,9 +253,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     code: string,
     source: string | undefined,
     origin: Origin,
-    /** Statements of the running version to run again although unchanged (see route-rebuild.ts). */
-    rerun?: ReadonlySet<object>,
+    options: PrepareVersionOptions = {},
   ): Promise<PreparedVersion> {
+    const { rerun } = options;
     const module = this.get(file);
     const started = performance.now();
     const guard = new VersionGuard();
@@ -257,7 +264,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       const evaluated =
         module.format === 'esm'
           ? await evaluateEsmVersion(this.#live, module, code, (f) => this.#modules.get(f), rerun)
-          : this.#evaluate(module, code, rerun);
+          : this.#evaluate(module, code, options);
       const evaluateMs = performance.now() - started;
       const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);
       const version = new ModuleVersion(
@@ -282,10 +289,15 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /** A CommonJS module's next version: a patch of the running one when it is live, else the whole module. */
-  #evaluate(module: HotModule, code: string, rerun?: ReadonlySet<object>): Evaluated & { live?: LiveVersion } {
+  #evaluate(module: HotModule, code: string, options: PrepareVersionOptions): Evaluated & { live?: LiveVersion } {
     const file = module.file;
     const current = module.current;
-    const patch = module.live && current.live ? this.#live.patch(module.live, current.live, code, rerun) : undefined;
+    const patch =
+      module.live && current.live ? this.#live.patch(module.live, current.live, code, options.rerun) : undefined;
+    if (!patch && options.inPlaceOnly) {
+      const why = this.#live.problems.splice(0).join('; ') || 'its running version is not live';
+      throw new LoadFailure({ kind: 'evaluation', file, message: `cannot take a version in place (${why})` });
+    }
     if (!patch) return evaluateVersion(file, code);
     // Only what changed runs, in a module whose exports start as the running ones.
     let evaluated: Evaluated;

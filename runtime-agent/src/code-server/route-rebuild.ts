@@ -146,7 +146,11 @@ export async function rebuildRoutes(
       if (!owner) continue;
       const where = basename(owner.file);
       try {
-        const prepared = await server.prepare(owner.file, owner.current.code, owner.current.source, origin, statements);
+        const prepared = await server.prepare(owner.file, owner.current.code, owner.current.source, origin, {
+          rerun: statements,
+          // Running the whole module again would start what it started a second time.
+          inPlaceOnly: true,
+        });
         await server.settle(prepared);
         const committed = server.commit(prepared);
         result.ran.push(...committed.report.ran.map((ran) => `${where} ${ran}, again for ${cause.again}`));

@@ -58,6 +58,8 @@ export interface PrepareOptions {
   restart?: boolean;
   /** The plan's id, when the client chose it (protocol.ts PrepareParams). */
   plan?: string | undefined;
+  /** Fail a module whose code cannot take a version in place instead of evaluating it whole. */
+  inPlaceOnly?: boolean;
 }
 
 export interface UpgradeModuleInput {
@@ -94,7 +96,9 @@ export class ReleaseHandler {
     const stages: Stage[] = [];
     for (const input of modules) {
       try {
-        const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin);
+        const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin, {
+          inPlaceOnly: options.inPlaceOnly,
+        });
         await this.codeServer.settle(prepared);
         const stage = stageUp(prepared, options.extra, options.shapes?.[input.file], this.#budgetMs);
         if (!options.restart) stage.holders = holderStages(prepared, options.holderShapes?.[input.file]);

@@ -1,0 +1,96 @@
+/**
+ * The first save of a file, warmed when the file is opened (engine/first-save-warm-up.ts,
+ * agent/warm): the agent prepares the module's running code in place and drops the plan, so
+ * that the code paths the first save runs are compiled ahead of it. Nothing in the app may run
+ * or change: no top-level statement runs again, no version is made, the module's data is kept,
+ * and a module that could only be evaluated whole is left alone.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { AgentError } from 'hotpatch-extension/engine';
+import { App } from '../helpers/app';
+import { LspSession } from '../helpers/lsp';
+
+async function startApp(): Promise<App> {
+  const app = await App.start('cjs', { fixture: 'first-save' });
+  after(() => app.stop());
+  return app;
+}
+
+const topLevelRuns = async (app: App): Promise<{ counter: number; whole: number }> =>
+  JSON.parse(await app.get('/runs')) as { counter: number; whole: number };
+const countLines = (app: App): number => app.output.stdout.split('counter.js: top level ran').length - 1;
+
+test('agent/warm on a live module runs none of its code and makes no version; the next load applies as usual', async () => {
+  const app = await startApp();
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('counter.js');
+  assert.equal(await app.get('/count'), 'hits: 1');
+  const before = (await client.modules()).find((m) => m.file === file);
+  assert.ok(before, 'counter.js is a hot module');
+
+  const result = await client.warm(file);
+
+  assert.equal(result.warmed, true);
+  assert.ok(result.ms > 0);
+  assert.deepEqual(await topLevelRuns(app), { counter: 1, whole: 1 }, 'no top level ran again');
+  assert.equal(countLines(app), 1, 'its top-level console.log did not run again');
+  assert.deepEqual(
+    (await client.modules()).find((m) => m.file === file),
+    before,
+    'the same current version, no old one',
+  );
+  assert.equal(await app.get('/count'), 'hits: 2', 'its data is kept');
+
+  const code = readFileSync(file, 'utf8').replace('`hits: ${n}`', '`hits now: ${n}`');
+  const loaded = await client.load({ file, code });
+  assert.equal(loaded.module.current.seq, before.current.seq + 1, 'the load made the next version');
+  assert.equal(await app.get('/count'), 'hits now: 3');
+  assert.deepEqual(await topLevelRuns(app), { counter: 1, whole: 1 }, 'the load ran only what changed');
+});
+
+test('agent/warm leaves a module that could only be evaluated whole alone, and names a file that is not a hot module', async () => {
+  const app = await startApp();
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('whole.js');
+  const before = (await client.modules()).find((m) => m.file === file);
+  assert.ok(before, 'whole.js is a hot module');
+
+  assert.equal((await client.warm(file)).warmed, false);
+  assert.deepEqual(await topLevelRuns(app), { counter: 1, whole: 1 }, 'its top level did not run again');
+  assert.deepEqual(
+    (await client.modules()).find((m) => m.file === file),
+    before,
+  );
+
+  await assert.rejects(client.warm(app.file('nowhere.js')), (error: unknown) => {
+    assert.ok(error instanceof AgentError);
+    assert.equal(error.code, -32010);
+    assert.match(error.message, /nowhere\.js/);
+    return true;
+  });
+});
+
+test('opening a hot module in the editor warms its first save; a save right after waits for it and loads', async () => {
+  const app = await startApp();
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const file = app.file('counter.js');
+  await lsp.waitForModule(file);
+  const text = readFileSync(file, 'utf8');
+
+  await lsp.open(file, text);
+  const report = await lsp.save(file, text.replace('`hits: ${n}`', '`hits saved: ${n}`'));
+
+  assert.equal(report.outcome, 'loaded', report.lines.join('\n'));
+  assert.ok(
+    lsp.log.some((line) => /warmed counter\.js for its first save in \d+ ms \(\d+ ms in pid \d+\)/.test(line)),
+    lsp.log.join('\n'),
+  );
+  assert.equal(await app.get('/count'), 'hits saved: 1');
+  assert.deepEqual(await topLevelRuns(app), { counter: 1, whole: 1 });
+  assert.equal(countLines(app), 1);
+});
