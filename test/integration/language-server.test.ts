@@ -96,6 +96,34 @@ test('a syntax error is not loaded and becomes a diagnostic', async () => {
   assert.equal(await app.get('/greet?name=ann'), 'hello, ann');
 });
 
+test('a JavaScript file sent as it is, with a syntax error: checked beside the prepare, aborted, a diagnostic at its place; the fix loads', async () => {
+  const app = await App.start('cjs');
+  after(() => app.stop());
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const file = app.file('greeting.js');
+  await lsp.waitForModule(file);
+  const original = readFileSync(file, 'utf8');
+  await lsp.open(file, original);
+
+  const broken = await lsp.save(file, original.replace('return `hello, ${name}`;', 'return `hi, ${name}`;\n  if (;'));
+
+  assert.equal(broken.outcome, 'syntaxError', broken.lines.join('\n'));
+  const diagnostics = lsp.diagnostics.get(broken.uri)?.diagnostics ?? [];
+  assert.equal(diagnostics.length, 1);
+  assert.match(String(diagnostics[0]!.message), /Not hot-loaded: .*greeting\.js:4:\d+: /);
+  assert.equal(diagnostics[0]!.range.start.line, 3, 'on the line of the error');
+  assert.equal(await app.get('/greet?name=ann'), 'hello, ann', 'the running code is unchanged');
+
+  const fixed = await lsp.save(file, original.replace('hello', 'hi'));
+  assert.equal(fixed.outcome, 'loaded', fixed.lines.join('\n'));
+  assert.equal(await app.get('/greet?name=ann'), 'hi, ann');
+  const client = await app.connect();
+  after(() => client.close());
+  const greeting = (await client.modules()).find((m) => m.file === file);
+  assert.deepEqual([greeting?.current.seq, greeting?.old?.seq], [2, 1], 'the aborted plan made no version');
+});
+
 test('a top level that throws: not loaded, one error diagnostic on the line that threw (two instances), cleared by the next good save', async () => {
   const first = await App.start('ts-cjs');
   after(() => first.stop());

@@ -90,6 +90,11 @@ export interface UpgradeOptions {
   restart?: boolean;
   /** Code already compiled, by compileKey, reused instead of compiling again. */
   compiled?: Map<string, Compiled>;
+  /**
+   * Awaited once every agent prepared, before any commits: false aborts every plan (a check
+   * that ran beside the prepare, such as a file's syntax check, failed).
+   */
+  beforeCommit?: () => Promise<boolean>;
 }
 
 /**
@@ -163,7 +168,7 @@ export interface UpgradeEntry extends Target {
 export async function upgradeEntries(
   entries: UpgradeEntry[],
   origin: Origin,
-  options: Pick<UpgradeOptions, 'extra' | 'suspendTimeoutMs' | 'restart'> = {},
+  options: Pick<UpgradeOptions, 'extra' | 'suspendTimeoutMs' | 'restart' | 'beforeCommit'> = {},
 ): Promise<LoadOutcome[]> {
   const byClient = new Map<AgentClient, UpgradeEntry[]>();
   for (const entry of entries) byClient.set(entry.client, [...(byClient.get(entry.client) ?? []), entry]);
@@ -219,12 +224,17 @@ export async function upgradeEntries(
   // Phase 2: commit only when all prepared; otherwise abort every plan, those that prepared and
   // those whose agent did not answer (still preparing, maybe: it drops the plan when done).
   const failed = releases.filter((r) => r.outcomes.some((o) => o.error));
-  if (failed.length > 0) {
+  const checked = failed.length > 0 || !options.beforeCommit || (await options.beforeCommit());
+  if (failed.length > 0 || !checked) {
     await Promise.all(
       releases.filter((r) => r.plan?.ok !== false).map((r) => r.client.abort(r.planId).catch(() => false)),
     );
     const names = failed.map((r) => `${r.client.info.appName} (pid ${r.client.info.pid})`).join(', ');
-    for (const o of outcomes) o.error ??= `not loaded: another instance failed to prepare (${names}); aborted`;
+    for (const o of outcomes) {
+      o.error ??= checked
+        ? `not loaded: another instance failed to prepare (${names}); aborted`
+        : 'not loaded: the release failed its checks; aborted';
+    }
     return orderedAs(entries, releases);
   }
   await Promise.all(

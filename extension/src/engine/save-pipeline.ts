@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import { CompileError, compileModule, type Compiled } from './compile';
+import { CompileError, compileModeFor, compileModule, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
 import {
   compileKey,
@@ -82,6 +82,8 @@ interface ReadyToLoad {
   targets: Target[];
   compiled: Map<string, Compiled>;
   next: ServerStateType[];
+  /** The syntax error of a file sent as it is, found beside the prepare: the release is then aborted. */
+  syntaxCheck: Promise<CompileError | undefined>;
   shape: StateShape | undefined;
   holderShapes: Record<string, StateShape> | undefined;
 }
@@ -147,7 +149,23 @@ export class SavePipeline {
         holderShapes: r.holderShapes,
       })),
     );
-    const outcomes = await upgradeEntries(entries, origin, { suspendTimeoutMs: this.options.suspendTimeoutMs });
+    const syntaxErrors = (): Promise<(CompileError | undefined)[]> => Promise.all(ready.map((r) => r.syntaxCheck));
+    const outcomes = await upgradeEntries(entries, origin, {
+      suspendTimeoutMs: this.options.suspendTimeoutMs,
+      beforeCommit: async () => (await syntaxErrors()).every((error) => error === undefined),
+    });
+    // A syntax error is said as one, located in the file, whatever the agents made of the code.
+    const errors = await syntaxErrors();
+    if (errors.some((error) => error !== undefined)) {
+      const names = ready.filter((_, i) => errors[i]).map((r) => r.file);
+      return checked.map((c) => {
+        if (c.kind !== 'ready') return c;
+        const error = errors[ready.indexOf(c)];
+        return error
+          ? { kind: 'syntaxError', file: c.file, error }
+          : { kind: 'heldBack', file: c.file, blockers: names };
+      });
+    }
     const ms = performance.now() - started;
     const byFile = new Map<string, LoadOutcome[]>();
     for (const [i, outcome] of outcomes.entries()) {
@@ -175,15 +193,24 @@ export class SavePipeline {
       return this.#typeFileSaved(types, file, text, save.previousText, started);
     }
     const compiled = new Map<string, Compiled>();
+    const syntaxChecks: Promise<CompileError | undefined>[] = [];
     try {
       for (const { client, module } of targets) {
         const key = compileKey(file, client.info.nodeVersion, module);
-        if (!compiled.has(key)) compiled.set(key, await compileModule(file, text, client.info.nodeVersion, module));
+        if (compiled.has(key)) continue;
+        if (compileModeFor(file, module) === 'as-is') {
+          // Sent as it is: its syntax check runs (in esbuild's process) while the agents prepare.
+          compiled.set(key, { code: text, compileMs: 0 });
+          syntaxChecks.push(syntaxErrorOf(compileModule(file, text, client.info.nodeVersion, module), file));
+        } else {
+          compiled.set(key, await compileModule(file, text, client.info.nodeVersion, module));
+        }
       }
     } catch (error) {
       if (error instanceof CompileError) return { kind: 'syntaxError', file, error };
       throw error;
     }
+    const syntaxCheck = Promise.all(syntaxChecks).then((errors) => errors.find((e) => e !== undefined));
     // Loading the code that already runs would only push the useful old version out.
     const hashes = new Map([...compiled].map(([key, c]) => [key, codeHash(c.code)]));
     if (
@@ -199,6 +226,8 @@ export class SavePipeline {
         const old = await this.#running.of(types, target.client, target.module, file);
         changes.push(...stateChanges(types, target, file, old, next));
       }
+      const error = await syntaxCheck;
+      if (error) return { kind: 'syntaxError', file, error };
       if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
     }
     // One shape per module file is what the agent checks; with one server per module (the
@@ -212,6 +241,7 @@ export class SavePipeline {
       targets,
       compiled,
       next,
+      syntaxCheck,
       shape: servers.length === 1 ? servers[0]!.shape : undefined,
       holderShapes: holders.length > 0 ? holderShapesOf(holders) : undefined,
     };
@@ -350,4 +380,12 @@ function holderShapesOf(holders: readonly ServerStateType[]): Record<string, Sta
 /** The agent's version hash of a piece of code (VersionInfo.hash). */
 function codeHash(code: string): string {
   return createHash('sha256').update(code).digest('hex').slice(0, 12);
+}
+
+/** A compile's error, or undefined when it compiled; anything else it threw is said as the file's error too. */
+function syntaxErrorOf(compiling: Promise<Compiled>, file: string): Promise<CompileError | undefined> {
+  return compiling.then(
+    () => undefined,
+    (error: unknown) => (error instanceof CompileError ? error : new CompileError(`${file}: ${String(error)}`, file)),
+  );
 }
