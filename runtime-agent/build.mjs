@@ -1,5 +1,5 @@
 // Bundles the agent's own sources with esbuild: the library, the zero-code-change entry (which
-// reuses the library at run time so there is one agent per process), the ESM hooks (loaded by
+// loads the library at run time, from V8's code cache, so there is one agent per process), the ESM hooks (loaded by
 // module.register in their own thread on Node 20), the protocol and its WebSocket transport.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -42,14 +42,6 @@ await Promise.all([
     external: sharedLibraries,
     format: 'cjs',
     outdir: 'dist',
-    plugins: [
-      {
-        name: 'reuse-index',
-        setup(b) {
-          b.onResolve({ filter: /^\.\/index$/ }, () => ({ path: './index.js', external: true }));
-        },
-      },
-    ],
   }),
   build({
     ...common,

@@ -3,9 +3,11 @@
  * `node --import hotpatch-agent/register app.mjs`. Options come from HOTPATCH_* variables.
  * Never takes the app down: a refusal or failure to start is one line on stderr.
  */
+import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { requireWithCodeCache } from './code-cache';
+import type * as Library from './index';
 import { launcherEntry } from './launchers';
-import { start } from './index';
 import { optionsFromEnv } from './options';
 import { waitForPredecessor } from './predecessor';
 
@@ -23,8 +25,10 @@ function startFromEnv(): void {
   const refuse = (error: unknown): void => {
     console.error(`[hotpatch] agent not started: ${error instanceof Error ? error.message : String(error)}`);
   };
-  let started: ReturnType<typeof start>;
+  let started: ReturnType<typeof Library.start>;
   try {
+    // The library itself, next to this file, shared with the app's own `require('hotpatch-agent')`.
+    const { start } = requireWithCodeCache(join(__dirname, 'index.js')) as typeof Library;
     // Synchronous up to the module hooks: they must be in place before the app's first require.
     started = start(optionsFromEnv());
   } catch (error) {

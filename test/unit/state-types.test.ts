@@ -269,6 +269,16 @@ export const inline = defineServer<{ n: number }>({ init: () => ({ n: 0 }) });
     assert.deepEqual([none!.typeName, none!.canonical, none!.shape], ['unknown', 'unknown', { type: 'unknown' }]);
   });
 
+  test('a document closed and set again is analysed with its new text, not the parse it had before', () => {
+    const file = `${app}/reopened.ts`;
+    const text = (state: string): string =>
+      `import { defineServer } from 'hotpatch-agent';\nexport const s = defineServer<${state}>({ init: () => null as never });\n`;
+    assert.equal(analyzer.analyze(file, text('{ a: number }'))[0]!.canonical, '{ a: number }');
+    analyzer.closeDocument(file);
+
+    assert.equal(analyzer.analyze(file, text('{ a: number; b: string }'))[0]!.canonical, '{ a: number; b: string }');
+  });
+
   test('an old and a new version side by side stay apart, even as scripts', () => {
     const script = (fields: string): string =>
       `const { defineServer } = require('hotpatch-agent');\ninterface State { ${fields} }\nconst s = defineServer<State>({ init: () => null as never });\n`;

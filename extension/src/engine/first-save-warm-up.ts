@@ -4,22 +4,20 @@
  * reads, compares and evaluates a version, and this side's compiler setup and state-type
  * analysis of the file, while the user waited: three to four times as long as the next save.
  * Opening the file does that work instead, once per agent and module: the file is compiled
- * and analysed here, and the agent is sent agent/warm (its running code prepared in place and
- * the plan dropped: nothing in the app runs or changes).
+ * and its state types analysed here, and the agent is sent agent/warm (its running code
+ * prepared in place and the plan dropped: nothing in the app runs or changes).
  */
 import { basename } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { compileModule } from './compile';
 import { findTargets, type Target } from './hot-load';
-import type { RunningStateTypes, StateTypes } from './state-change';
+import type { StateTypes } from './state-change';
 
 export interface FirstSaveWarmUpOptions {
   clients(): AgentClient[];
   modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
   stateTypes?: StateTypes;
-  /** The running versions' analyses the first save compares against: made here ahead of it. */
-  running: RunningStateTypes;
   log?(message: string): void;
 }
 
@@ -60,12 +58,16 @@ export class FirstSaveWarmUp {
     for (const target of targets) this.#warmed.add(keyOf(target));
     const started = performance.now();
     const types = this.options.stateTypes;
-    const next = types ? types.analyze(file, text) : [];
+    if (types) {
+      // The program and checker for this file, built now; its text is left to the disk again. (The
+      // running version's analysis is not made here: the files it imports may be saved meanwhile.)
+      types.analyze(file, text);
+      types.setDocument?.(file, undefined);
+    }
     const agentMs = await Promise.all(
       targets.map(async ({ client, module }) => {
         // A file that does not compile now is warmed as far as it goes: its save says why.
         await compileModule(file, text, client.info.nodeVersion, module).catch(() => undefined);
-        if (types && next.length > 0) await this.options.running.of(types, client, module, file);
         const { warmed, ms } = await client.warm(module.file);
         return warmed ? `${ms.toFixed(0)} ms in pid ${client.info.pid}` : `not live in pid ${client.info.pid}`;
       }),

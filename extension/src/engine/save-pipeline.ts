@@ -102,7 +102,7 @@ export class SavePipeline {
   readonly #warmUp: FirstSaveWarmUp;
 
   constructor(private readonly options: SavePipelineOptions) {
-    this.#warmUp = new FirstSaveWarmUp({ ...options, running: this.#running });
+    this.#warmUp = new FirstSaveWarmUp(options);
   }
 
   /** A file opened in the editor: what its first save runs is made warm now (first-save-warm-up.ts). */

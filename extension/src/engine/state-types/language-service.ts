@@ -33,6 +33,12 @@ interface Document {
 
 export class DocumentService {
   readonly #documents = new Map<string, Document>();
+  /**
+   * Versions are numbered across documents, never per document: a document dropped (closed, or
+   * past maxDocuments) and set again must not come back with a version the service already
+   * holds a parse of, or it would analyse that old text.
+   */
+  #lastVersion = 0;
   /** Files read from disk, by path, with the mtime they were read at. */
   readonly #disk = new Map<string, { mtime: number; snapshot: ts.IScriptSnapshot | undefined }>();
   readonly #service: ts.LanguageService;
@@ -46,7 +52,10 @@ export class DocumentService {
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => [...documents.keys()],
-      getScriptVersion: (file) => String(documents.get(file)?.version ?? this.#readDisk(file).mtime),
+      getScriptVersion: (file) => {
+        const document = documents.get(file);
+        return document ? `document ${document.version}` : `disk ${this.#readDisk(file).mtime}`;
+      },
       getScriptSnapshot: (file) => documents.get(file)?.snapshot ?? this.#readDisk(file).snapshot,
       getCurrentDirectory: () => process.cwd(),
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
@@ -70,7 +79,7 @@ export class DocumentService {
     if (existing?.text === text) {
       this.#documents.set(file, existing);
     } else {
-      const version = (existing?.version ?? 0) + 1;
+      const version = ++this.#lastVersion;
       this.#documents.set(file, { text, version, snapshot: ts.ScriptSnapshot.fromString(text) });
     }
     // Least recently set first: those are old versions' sources nobody asks about anymore.

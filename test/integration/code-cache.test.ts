@@ -1,0 +1,138 @@
+/**
+ * The agent's library loaded with V8's code cache (runtime-agent/src/code-cache.ts): kept in a
+ * folder only its user can write, as a 0600 file, used by the next start and made anew when V8
+ * rejects it; never read from or written to a folder others can write, never written through a
+ * symbolic link. The app's own `require`/`import` of the library gets the preloaded agent.
+ */
+import assert from 'node:assert/strict';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { App } from '../helpers/app';
+import { tmpRoot } from '../helpers/paths';
+
+function cacheFolder(): string {
+  mkdirSync(tmpRoot, { recursive: true });
+  // A folder that does not exist yet: the agent makes it.
+  return join(mkdtempSync(join(tmpRoot, 'code-cache-')), 'cache');
+}
+
+async function startWithCache(dir: string): Promise<App> {
+  const app = await App.start('cjs', { env: { HOTPATCH_CACHE_DIR: dir } });
+  after(() => app.stop());
+  assert.equal(await app.get('/greet?name=ann'), 'hello, ann');
+  return app;
+}
+
+const cacheFiles = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.v8cache'));
+
+test('the first start writes the cache (0600, in a 0700 folder); the next start uses it as it is', async () => {
+  const dir = cacheFolder();
+  await startWithCache(dir);
+  const [name, ...others] = cacheFiles(dir);
+  assert.ok(name, 'a cache was written');
+  assert.deepEqual(others, []);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  const file = join(dir, name);
+  const written = statSync(file);
+  assert.equal(written.mode & 0o777, 0o600);
+
+  await startWithCache(dir);
+
+  const after2 = statSync(file);
+  assert.deepEqual([after2.ino, after2.mtimeMs], [written.ino, written.mtimeMs], 'accepted by V8: not made again');
+});
+
+test('a cache V8 rejects is made anew, and the app starts all the same', async () => {
+  const dir = cacheFolder();
+  await startWithCache(dir);
+  const file = join(dir, cacheFiles(dir)[0]!);
+  const garbage = Buffer.alloc(4096, 0x5a);
+  writeFileSync(file, garbage);
+
+  await startWithCache(dir);
+
+  assert.notDeepEqual(readFileSync(file), garbage, 'replaced by a cache of the library');
+  assert.ok(statSync(file).size > 10_000);
+});
+
+test('the folder keeps the eight newest caches: older ones (other builds, other Node versions) are removed', async () => {
+  const dir = cacheFolder();
+  mkdirSync(dir, { mode: 0o700 });
+  const day = 24 * 3600;
+  const now = Date.now() / 1000;
+  for (let age = 1; age <= 9; age++) {
+    const file = join(dir, `agent-old-${age}.v8cache`);
+    writeFileSync(file, 'old', { mode: 0o600 });
+    utimesSync(file, now - age * day, now - age * day);
+  }
+
+  await startWithCache(dir);
+
+  const kept = cacheFiles(dir);
+  assert.equal(kept.length, 8);
+  assert.ok(
+    kept.some((name) => !name.startsWith('agent-old-')),
+    'the new cache is kept',
+  );
+  assert.deepEqual(
+    kept.filter((name) => name.startsWith('agent-old-')).sort(),
+    [1, 2, 3, 4, 5, 6, 7].map((age) => `agent-old-${age}.v8cache`),
+    'the two oldest were removed',
+  );
+});
+
+test('a cache folder others can write to is neither read nor written', async () => {
+  const dir = cacheFolder();
+  mkdirSync(dir, { mode: 0o700 });
+  chmodSync(dir, 0o777);
+
+  await startWithCache(dir);
+
+  assert.deepEqual(cacheFiles(dir), []);
+});
+
+test('a symbolic link at the cache file name is not followed: its target is left as it was', async () => {
+  const dir = cacheFolder();
+  await startWithCache(dir);
+  const name = cacheFiles(dir)[0]!;
+  const target = join(dir, '..', 'elsewhere');
+  writeFileSync(target, 'not a cache');
+  const file = join(dir, name);
+  rmSync(file);
+  symlinkSync(target, file);
+
+  await startWithCache(dir);
+
+  assert.equal(readFileSync(target, 'utf8'), 'not a cache');
+  assert.ok(lstatSync(file).isFile(), 'the link was replaced by a cache of its own');
+});
+
+test("an ES module app importing the library gets the library the preload loaded: its server is in the agent's process table", async () => {
+  const app = await App.start('esm', {
+    fixture: 'esm-library',
+    args: ['--import', 'hotpatch-agent/register', 'app.mjs'],
+    env: { HOTPATCH_CACHE_DIR: cacheFolder() },
+  });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  assert.equal(await app.get('/same'), 'true', 'the library was loaded once, by the preload');
+  const processes = await client.processes();
+  assert.deepEqual(
+    processes.map((p) => p.name),
+    ['library-counter'],
+  );
+});
