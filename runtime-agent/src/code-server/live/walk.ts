@@ -29,14 +29,23 @@ export function childrenOf(node: AnyNode): AnyNode[] {
  * for the walks every load makes over a whole module, which need no array of them.
  */
 export function eachChild(node: AnyNode, visit: (child: AnyNode) => void): void {
-  const keys = (KEYS as Record<string, readonly string[] | undefined>)[node.type] ?? Object.keys(node);
-  for (const key of keys) {
-    if (SKIP.has(key)) continue;
-    const value: unknown = node[key];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) visit(item);
-    } else if (isNode(value)) {
-      visit(value);
+  const keys = (KEYS as Record<string, readonly string[] | undefined>)[node.type];
+  if (keys === undefined) {
+    for (const key of Object.keys(node)) if (!SKIP.has(key)) visitValue(node[key], visit);
+    return;
+  }
+  // ESLint's keys name children only: no position or type to skip (every node of every load goes here).
+  for (let i = 0; i < keys.length; i++) visitValue(node[keys[i]!], visit);
+}
+
+function visitValue(value: unknown, visit: (child: AnyNode) => void): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (isNode(item)) visit(item);
     }
+  } else if (isNode(value)) {
+    visit(value);
   }
 }
