@@ -15,16 +15,6 @@ import type { InstanceField } from './fields';
 import type { Shape } from './shape';
 import type { AnyNode } from './walk';
 
-// eslint-scope reads `range` of a few nodes (function bodies, references in parameters): made
-// when read instead of parsed into every node (`ranges: true`), an array per node of every load
-// that was a seventh of a save's reading, most of it in garbage collection. (The agent bundles
-// its own acorn: the app's is untouched.)
-Object.defineProperty(Object.getPrototypeOf(Parser.parse('', { ecmaVersion: 'latest' })), 'range', {
-  get(this: Node): [number, number] {
-    return [this.start, this.end];
-  },
-});
-
 export type FunctionNode = AnyNode & {
   type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression';
   id?: Identifier | null;
@@ -181,6 +171,7 @@ export function readProgram(
       sourceType: esm ? 'module' : 'script',
       allowReturnOutsideFunction: !esm,
       allowHashBang: true,
+      ranges: true,
     });
   } catch (error) {
     const position = (error as { loc?: { line: number; column: number } }).loc;
