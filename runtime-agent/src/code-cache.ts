@@ -9,7 +9,7 @@
  * `$HOTPATCH_CACHE_DIR` (empty: no cache), as a regular file of this user's that others cannot
  * write. V8 checks that a cache was made by its own version with the same flags, but of the
  * source only its length: the file's name carries the library's size and modification time and
- * Node's version. A cache V8 rejects is made anew.
+ * Node's version. A cache V8 rejects is removed, and made anew by the next start.
  */
 import {
   chmodSync,
@@ -25,7 +25,7 @@ import {
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Script, constants } from 'node:vm';
+import { compileFunction, constants } from 'node:vm';
 import { folderProblem } from './discovery';
 
 /** How many caches the folder keeps (the newest). */
@@ -40,7 +40,7 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 
 /**
  * `require(file)` of a CommonJS file, compiled with the code cache in `cacheDir` when there is a
- * trusted one, which is written when there was none (or V8 rejected it). The module goes in
+ * trusted one, which is written when there was none. The module goes in
  * require's cache as Node would put it there: the app's own `require` of it gets this instance.
  */
 export function requireWithCodeCache(file: string, cacheDir: string | undefined = codeCacheDir()): unknown {
@@ -50,24 +50,28 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
   const source = readFileSync(file, 'utf8');
   const cacheFile = join(cacheDir, cacheName(file));
   const cachedData = readTrusted(cacheDir, cacheFile);
-  const script = new Script(Module.wrap(source), {
+  // As Node compiles a CommonJS module (its source as a function's body, never copied into a
+  // wrapper): that also keeps the app's memory at start below a plain require's.
+  const compiled = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], {
     filename: file,
     cachedData,
+    produceCachedData: !cachedData,
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  }) as Function & { cachedData?: Buffer; cachedDataRejected?: boolean };
   const module = new Module(file);
   module.filename = file;
   module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
   require.cache[file] = module;
   try {
-    const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-    wrapper.call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
+    compiled.call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
   } catch (error) {
     delete require.cache[file];
     throw error;
   }
   module.loaded = true;
-  if (!cachedData || script.cachedDataRejected) writeTrusted(cacheDir, cacheFile, script.createCachedData());
+  if (compiled.cachedData) writeTrusted(cacheDir, cacheFile, compiled.cachedData);
+  // Made by another V8 or for other flags: the next start, finding none, makes one.
+  else if (compiled.cachedDataRejected) rmSync(cacheFile, { force: true });
   return module.exports;
 }
 

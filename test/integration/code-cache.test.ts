@@ -1,7 +1,7 @@
 /**
  * The agent's library loaded with V8's code cache (runtime-agent/src/code-cache.ts): kept in a
- * folder only its user can write, as a 0600 file, used by the next start and made anew when V8
- * rejects it; never read from or written to a folder others can write, never written through a
+ * folder only its user can write, as a 0600 file, used by the next start, removed when V8
+ * rejects it and made anew; never read from or written to a folder others can write, never written through a
  * symbolic link. The app's own `require`/`import` of the library gets the preloaded agent.
  */
 import assert from 'node:assert/strict';
@@ -55,16 +55,20 @@ test('the first start writes the cache (0600, in a 0700 folder); the next start 
   assert.deepEqual([after2.ino, after2.mtimeMs], [written.ino, written.mtimeMs], 'accepted by V8: not made again');
 });
 
-test('a cache V8 rejects is made anew, and the app starts all the same', async () => {
+test('a cache V8 rejects is removed, the app starting all the same, and the next start makes it anew', async () => {
   const dir = cacheFolder();
   await startWithCache(dir);
-  const file = join(dir, cacheFiles(dir)[0]!);
+  const name = cacheFiles(dir)[0]!;
+  const file = join(dir, name);
   const garbage = Buffer.alloc(4096, 0x5a);
   writeFileSync(file, garbage);
 
   await startWithCache(dir);
+  assert.deepEqual(cacheFiles(dir), [], 'the rejected cache is gone');
 
-  assert.notDeepEqual(readFileSync(file), garbage, 'replaced by a cache of the library');
+  await startWithCache(dir);
+  assert.deepEqual(cacheFiles(dir), [name]);
+  assert.notDeepEqual(readFileSync(file), garbage, 'a cache of the library again');
   assert.ok(statSync(file).size > 10_000);
 });
 
