@@ -71,7 +71,7 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
   module.loaded = true;
   if (compiled.cachedData) writeTrusted(cacheDir, cacheFile, compiled.cachedData);
   // Made by another V8 or for other flags: the next start, finding none, makes one.
-  else if (compiled.cachedDataRejected) rmSync(cacheFile, { force: true });
+  else if (compiled.cachedDataRejected) removeQuietly(cacheFile);
   return module.exports;
 }
 
@@ -114,8 +114,17 @@ function writeTrusted(dir: string, file: string, data: Buffer): void {
       .filter((name) => name.startsWith('agent-') && name.endsWith('.v8cache'))
       .map((name) => ({ path: join(dir, name), mtimeMs: lstatSync(join(dir, name)).mtimeMs }))
       .sort((a, b) => b.mtimeMs - a.mtimeMs);
-    for (const old of caches.slice(KEPT)) rmSync(old.path, { force: true });
+    for (const old of caches.slice(KEPT)) removeQuietly(old.path);
   } catch {
     // The next start compiles the library again: only time is lost.
+  }
+}
+
+/** A cache file removed, or left when it cannot be: a cache is never a reason not to start. */
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // only a stale cache stays
   }
 }
