@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { AgentError } from 'hotpatch-extension/engine';
+import { InvalidReplyError, warmSaveReplyChecks } from '../../extension/src/engine/replies';
 import { App } from '../helpers/app';
 import { LspSession } from '../helpers/lsp';
 
@@ -43,6 +44,10 @@ test('agent/warm on a live module runs none of its code and makes no version; th
     'the same current version, no old one',
   );
   assert.equal(await app.get('/count'), 'hits: 2', 'its data is kept');
+  // The language server's side of the warm-up: a save's replies checked on samples made from this
+  // module. They pass the schemas, or the warm-up would stop there; a module the protocol refuses fails.
+  assert.doesNotThrow(() => warmSaveReplyChecks(before));
+  assert.throws(() => warmSaveReplyChecks({ ...before, current: { ...before.current, seq: -1 } }), InvalidReplyError);
 
   const code = readFileSync(file, 'utf8').replace('`hits: ${n}`', '`hits now: ${n}`');
   const loaded = await client.load({ file, code });

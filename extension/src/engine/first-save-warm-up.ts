@@ -4,14 +4,16 @@
  * reads, compares and evaluates a version, and this side's compiler setup and state-type
  * analysis of the file, while the user waited: three to four times as long as the next save.
  * Opening the file does that work instead, once per agent and module: the file is compiled
- * and its state types analysed here, and the agent is sent agent/warm (its running code
- * prepared in place and the plan dropped: nothing in the app runs or changes).
+ * and its state types analysed here, the agent is sent agent/warm (its running code prepared
+ * in place and the plan dropped: nothing in the app runs or changes), and the save's replies
+ * are checked once on samples.
  */
 import { basename } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { compileModule } from './compile';
 import { findTargets, type Target } from './hot-load';
+import { warmSaveReplyChecks } from './replies';
 import type { StateTypes } from './state-change';
 
 export interface FirstSaveWarmUpOptions {
@@ -69,6 +71,7 @@ export class FirstSaveWarmUp {
         // A file that does not compile now is warmed as far as it goes: its save says why.
         await compileModule(file, text, client.info.nodeVersion, module).catch(() => undefined);
         const { warmed, ms } = await client.warm(module.file);
+        warmSaveReplyChecks(module);
         return warmed ? `${ms.toFixed(0)} ms in pid ${client.info.pid}` : `not live in pid ${client.info.pid}`;
       }),
     );

@@ -191,3 +191,43 @@ export function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): 
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(the whole reply)'}: ${issue.message}`);
   throw new InvalidReplyError(`${what} is not what the protocol says: ${problems.join('; ')}`);
 }
+
+/**
+ * The replies of a save (agent/prepare, then agent/commit) checked once on samples made from
+ * `module`, a module an agent reported: a schema's first check compiles its code (≈1 ms each
+ * here), which the first save otherwise waited for. Throws if a sample does not pass, which
+ * only a change of the schemas without this can make happen.
+ */
+export function warmSaveReplyChecks(module: protocol.ModuleInfo): void {
+  const plan: protocol.UpgradePlan = {
+    id: 'warm-up',
+    ok: true,
+    modules: [
+      { file: module.file, fromVsn: module.current.vsn, toVsn: module.current.vsn, processes: 0, migration: false },
+    ],
+    errors: [],
+    previews: [],
+    expiresAt: module.current.loadedAt,
+    timings: { prepareMs: 0 },
+  };
+  const report: protocol.LoadReport = {
+    file: module.file,
+    mode: 'patched',
+    kept: 0,
+    ran: [],
+    rebound: [],
+    added: [],
+    functions: [],
+    undone: [],
+    notApplied: [],
+  };
+  const commit: protocol.CommitResult = {
+    modules: [module],
+    reports: [report],
+    processes: 0,
+    timings: { suspendMs: 0, migrateMs: 0, totalMs: 0, longestBlockMs: 0 },
+    warnings: [],
+  };
+  checked(resultSchemas['agent/prepare'], plan, "a sample of agent/prepare's reply");
+  checked(resultSchemas['agent/commit'], commit, "a sample of agent/commit's reply");
+}
