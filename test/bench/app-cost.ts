@@ -8,12 +8,16 @@
  * - an ES module app of ESM_MODULES modules (each a few functions, imported by one entry),
  *   started plain and with `--import hotpatch-agent/register`: every one of its modules is hot.
  *
+ * The goals are this machine's Node's. The startup figures are also printed for the other Node
+ * versions the tests run on, where installed (`npm run pretest`): from 22.15 the module hooks run
+ * in the app's thread (`module.registerHooks`), not in a hooks thread as on Node 20.
+ *
  * `cd test && npx tsx bench/app-cost.ts` (part of `npm run bench`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpRoot } from '../helpers/paths';
+import { nodeRuntimes, tmpRoot } from '../helpers/paths';
 import { ratioRow, recordGoal } from './goals';
 import { percentile } from './stats';
 
@@ -55,9 +59,9 @@ writeFileSync(rss, 'console.log(JSON.stringify({ rss: process.memoryUsage().rss 
 
 const env = { ...process.env, HOTPATCH_DISCOVERY_DIR: discovery, HOTPATCH_QUIET: '1', NODE_ENV: 'development' };
 
-function run(args: string[]): { wallMs: number; out: Record<string, number> } {
+function run(args: string[], node = process.execPath): { wallMs: number; out: Record<string, number> } {
   const started = performance.now();
-  const result = spawnSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8' });
+  const result = spawnSync(node, args, { cwd: dir, env, encoding: 'utf8' });
   const wallMs = performance.now() - started;
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   const last = result.stdout.trim().split('\n').at(-1) ?? '{}';
@@ -85,7 +89,6 @@ for (let round = 0; round < ROUNDS; round++) {
   samples.esmPlain.push(run([join(esmApp, 'app.mjs')]).wallMs);
   samples.esmAgent.push(run(['--import', 'hotpatch-agent/register', join(esmApp, 'app.mjs')]).wallMs);
 }
-rmSync(dir, { recursive: true, force: true });
 
 const p50 = (values: number[]): number => percentile(values, 50);
 const ratio = (a: number[], b: number[]): string => `×${(p50(a) / p50(b)).toFixed(2)}`;
@@ -116,3 +119,33 @@ recordGoal({
   met: addedRss <= 10 * 1024 * 1024,
 });
 recordGoal(ratioRow(`startup of an ES module app of ${ESM_MODULES} modules`, esmRatio, 1.5));
+
+/** The startup figures on the other Node versions installed, for comparison (no goals of their own). */
+const OTHER_ROUNDS = 5;
+for (const runtime of nodeRuntimes().filter((r) => r.bin !== process.execPath)) {
+  const version = spawnSync(runtime.bin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const other = {
+    startPlain: [] as number[],
+    startAgent: [] as number[],
+    esmPlain: [] as number[],
+    esmAgent: [] as number[],
+  };
+  for (let round = 0; round < OTHER_ROUNDS; round++) {
+    other.startPlain.push(run(['-e', '0'], runtime.bin).wallMs);
+    other.startAgent.push(run([...agent, '-e', '0'], runtime.bin).wallMs);
+    other.esmPlain.push(run([join(esmApp, 'app.mjs')], runtime.bin).wallMs);
+    other.esmAgent.push(run(['--import', 'hotpatch-agent/register', join(esmApp, 'app.mjs')], runtime.bin).wallMs);
+  }
+  console.log(
+    `node ${version} (p50 of ${OTHER_ROUNDS}): startup ${p50(other.startPlain).toFixed(0)} → ${p50(other.startAgent).toFixed(0)} ms ` +
+      `${ratio(other.startAgent, other.startPlain)}; ES module app of ${ESM_MODULES} modules ` +
+      `${p50(other.esmPlain).toFixed(0)} → ${p50(other.esmAgent).toFixed(0)} ms ${ratio(other.esmAgent, other.esmPlain)}`,
+  );
+  for (const [figure, a, b] of [
+    ['startup with the agent (node -e 0)', other.startAgent, other.startPlain],
+    [`startup of an ES module app of ${ESM_MODULES} modules`, other.esmAgent, other.esmPlain],
+  ] as const) {
+    recordGoal({ figure: `${figure}, node ${version}`, measured: ratio(a, b), goal: '(for comparison)', met: null });
+  }
+}
+rmSync(dir, { recursive: true, force: true });
