@@ -23,10 +23,12 @@ import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { tmpRoot } from '../helpers/paths';
 
+/** A folder that does not exist yet (the agent makes it), removed after the test. */
 function cacheFolder(): string {
   mkdirSync(tmpRoot, { recursive: true });
-  // A folder that does not exist yet: the agent makes it.
-  return join(mkdtempSync(join(tmpRoot, 'code-cache-')), 'cache');
+  const parent = mkdtempSync(join(tmpRoot, 'code-cache-'));
+  after(() => rmSync(parent, { recursive: true, force: true }));
+  return join(parent, 'cache');
 }
 
 async function startWithCache(dir: string): Promise<App> {
