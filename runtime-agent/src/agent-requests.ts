@@ -26,8 +26,13 @@ import { SysRequests } from './sys-requests';
 
 /** Most rounds of agent/warm. */
 const WARM_ROUNDS = 8;
-/** agent/warm starts no round past this much of the app's time (ms): a long module on a busy machine. */
+/** agent/warm starts no round past this much time (ms) in all. */
 const WARM_BUDGET_MS = 300;
+/**
+ * agent/warm starts no round after one that took longer (ms): the machine is busy (sixteen
+ * instances of an app warming at once on two cores took 130–300 ms a round), or the module long.
+ */
+const WARM_ROUND_MS = 60;
 
 /** The agent's clients: one per process, made when the first one connects. */
 export class AgentClients {
@@ -60,7 +65,7 @@ export class AgentClients {
    * One round leaves the reading of a long module half-compiled (V8 optimizes a function only
    * after it ran a while; a 500-line module's first save took ≈80 ms after one round, ≈45
    * after eight): rounds repeat, each in its own turn of the event loop so the app serves in
-   * between, WARM_ROUNDS of them or as many as start within WARM_BUDGET_MS. A save of the file
+   * between, WARM_ROUNDS of them or fewer (WARM_BUDGET_MS, WARM_ROUND_MS). A save of the file
    * waits for them (first-save-warm-up.ts), so the budget is also the longest that wait gets.
    */
   async #warm(file: string): Promise<protocol.WarmResult> {
@@ -72,9 +77,11 @@ export class AgentClients {
     protocol.CommitParams.safeParse({ plan: randomUUID() });
     for (let round = 0; round < WARM_ROUNDS && performance.now() - started < WARM_BUDGET_MS; round++) {
       if (round > 0) await nextTurn();
+      const roundStarted = performance.now();
       const plan = await this.agent.releaseHandler.prepare(modules, { previews: 0, inPlaceOnly: true });
       if (!plan.ok) return { warmed: round > 0, ms: performance.now() - started };
       this.agent.releaseHandler.abort(plan.id);
+      if (performance.now() - roundStarted > WARM_ROUND_MS) break;
     }
     return { warmed: true, ms: performance.now() - started };
   }

@@ -191,7 +191,14 @@ export async function upgradeEntries(
       try {
         plan = await client.prepare({
           plan: planId,
-          modules: mine.map((e) => ({ file: e.module.file, code: e.compiled.code, source: e.text, origin })),
+          // The source only where it is not the code itself (a JavaScript file the app runs as it
+          // is): the agent keeps the code as the source then, and each agent gets half the bytes.
+          modules: mine.map((e) => ({
+            file: e.module.file,
+            code: e.compiled.code,
+            ...(e.text === e.compiled.code ? {} : { source: e.text }),
+            origin,
+          })),
           extra: options.extra,
           restart: options.restart,
           ...(shapes.length > 0 ? { shapes: Object.fromEntries(shapes) } : {}),
