@@ -77,7 +77,12 @@ export class AgentClients {
     protocol.PrepareParams.safeParse({ modules, previews: 0 });
     protocol.CommitParams.safeParse({ plan: randomUUID() });
     for (let round = 0; round < WARM_ROUNDS && performance.now() - started < WARM_BUDGET_MS; round++) {
-      if (round > 0) await nextTurn();
+      if (round > 0) {
+        await nextTurn();
+        // A version loaded meanwhile (another client's save, a rollback): this code prepared
+        // now would run what differs from it. The module is warm enough.
+        if (this.agent.codeServer.find(file)?.current !== current) break;
+      }
       const roundStarted = performance.now();
       const plan = await this.agent.releaseHandler.prepare(modules, { previews: 0, inPlaceOnly: true });
       if (!plan.ok) return { warmed: round > 0, ms: performance.now() - started };

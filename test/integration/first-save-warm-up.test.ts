@@ -56,6 +56,25 @@ test('agent/warm on a live module runs none of its code and makes no version; th
   assert.deepEqual(await topLevelRuns(app), { counter: 1, whole: 1 }, 'the load ran only what changed');
 });
 
+test('a version loaded while agent/warm is between its rounds ends the warm-up: the old code is not prepared against it', async () => {
+  const app = await startApp();
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('counter.js');
+  const code = readFileSync(file, 'utf8').replace("'counter.js: top level ran'", "'counter.js: version 2 ran'");
+
+  // Sent together: the load is handled while the warm-up waits for its next turn.
+  const [warm, loaded] = await Promise.all([client.warm(file), client.load({ file, code })]);
+
+  assert.equal(warm.warmed, true);
+  assert.equal(loaded.module.current.seq, 2);
+  // A round preparing version 1's code against version 2 would run the statement that differs.
+  assert.equal(countLines(app), 1, "version 1's console.log ran once, at startup");
+  assert.equal(app.output.stdout.split('counter.js: version 2 ran').length - 1, 1, "version 2's ran once, in its load");
+  assert.deepEqual(await topLevelRuns(app), { counter: 1, whole: 1 });
+  assert.equal((await client.modules()).find((m) => m.file === file)?.current.seq, 2, 'version 2 is current');
+});
+
 test('agent/warm leaves a module that could only be evaluated whole alone, and names a file that is not a hot module', async () => {
   const app = await startApp();
   const client = await app.connect();
