@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { AgentError } from 'hotpatch-extension/engine';
 import { InvalidReplyError, warmSaveReplyChecks } from '../../extension/src/engine/replies';
 import { App } from '../helpers/app';
-import { LspSession } from '../helpers/lsp';
+import { openInServer } from '../helpers/open-in-server';
 
 async function startApp(): Promise<App> {
   const app = await App.start('cjs', { fixture: 'first-save' });
@@ -100,13 +100,8 @@ test('agent/warm leaves a module that could only be evaluated whole alone, and n
 
 test('opening a hot module in the editor warms its first save; a save right after waits for it and loads', async () => {
   const app = await startApp();
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const file = app.file('counter.js');
-  await lsp.waitForModule(file);
-  const text = readFileSync(file, 'utf8');
+  const { lsp, file, original: text } = await openInServer(app, 'counter.js');
 
-  await lsp.open(file, text);
   const report = await lsp.save(file, text.replace('`hits: ${n}`', '`hits saved: ${n}`'));
 
   assert.equal(report.outcome, 'loaded', report.lines.join('\n'));

@@ -20,6 +20,7 @@ import {
 import { pathToFileURL } from 'node:url';
 import { typeErrors } from '../helpers/state-types';
 import { LspSession } from '../helpers/lsp';
+import { openInServer } from '../helpers/open-in-server';
 import { waitFor } from '../helpers/wait';
 import { tmpRoot } from '../helpers/paths';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -29,13 +30,7 @@ async function exampleWithVisitsOpen(...visitors: string[]) {
   const app = await App.startExample();
   after(() => app.stop());
   for (const name of visitors) await app.get(`/?name=${name}`);
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const file = app.file('src/visits.ts');
-  await lsp.waitForModule(file);
-  const original = readFileSync(file, 'utf8');
-  await lsp.open(file, original);
-  return { app, lsp, file, original };
+  return { app, ...(await openInServer(app, 'src/visits.ts')) };
 }
 
 /** visits.ts whose State gains `since: string` (set to `initial` by init, kept by handleCall): a state type change. */
@@ -54,11 +49,7 @@ function addSinceField(source: string, initial = 'startup'): string {
 test('save → new code live, through source maps (TS compiled to CJS)', async () => {
   const app = await App.start('ts-cjs');
   after(() => app.stop());
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const file = app.file('src/greeting.ts');
-  await lsp.waitForModule(file);
-  await lsp.open(file, readFileSync(file, 'utf8'));
+  const { lsp, file } = await openInServer(app, 'src/greeting.ts');
 
   const text =
     "export const vsn = '2';\nexport function greet(name: string): string {\n  return `saved, ${name}`;\n}\n";
@@ -83,11 +74,7 @@ test('save → new code live, through source maps (TS compiled to CJS)', async (
 test('a syntax error is not loaded and becomes a diagnostic', async () => {
   const app = await App.start('tsx');
   after(() => app.stop());
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const file = app.file('src/greeting.ts');
-  await lsp.waitForModule(file);
-  await lsp.open(file, readFileSync(file, 'utf8'));
+  const { lsp, file } = await openInServer(app, 'src/greeting.ts');
   const report = await lsp.save(file, 'export function greet(name: string {\n');
   assert.equal(report.outcome, 'syntaxError');
   const diagnostics = lsp.diagnostics.get(report.uri)?.diagnostics ?? [];
@@ -99,12 +86,7 @@ test('a syntax error is not loaded and becomes a diagnostic', async () => {
 test('a JavaScript file sent as it is, with a syntax error: checked beside the prepare, aborted, a diagnostic at its place; the fix loads', async () => {
   const app = await App.start('cjs');
   after(() => app.stop());
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const file = app.file('greeting.js');
-  await lsp.waitForModule(file);
-  const original = readFileSync(file, 'utf8');
-  await lsp.open(file, original);
+  const { lsp, file, original } = await openInServer(app, 'greeting.js');
 
   const broken = await lsp.save(file, original.replace('return `hello, ${name}`;', 'return `hi, ${name}`;\n  if (;'));
 
@@ -129,12 +111,7 @@ test('a top level that throws: not loaded, one error diagnostic on the line that
   after(() => first.stop());
   const second = await App.start('ts-cjs', { instanceOf: first });
   after(() => second.stop());
-  const lsp = await LspSession.start(first.discoveryDir);
-  after(() => lsp.stop());
-  const file = first.file('src/greeting.ts');
-  await lsp.waitForModule(file, 2);
-  const original = readFileSync(file, 'utf8');
-  await lsp.open(file, original);
+  const { lsp, file, original } = await openInServer(first, 'src/greeting.ts', 2);
 
   const throwing = `${original}\nthrow new Error('not yet');\n`;
   const line = throwing.split('\n').indexOf("throw new Error('not yet');");
@@ -192,11 +169,7 @@ test('two agents patched in one transaction; with one failing prepare, neither c
   // A second instance of the same files (as cluster workers are), which refuses one version.
   const second = await App.start('cjs', { instanceOf: first, env: { REFUSE_VERSION: '3' } });
   after(() => second.stop());
-  const lsp = await LspSession.start(first.discoveryDir);
-  after(() => lsp.stop());
-  const file = first.file('greeting.js');
-  await lsp.waitForModule(file, 2);
-  await lsp.open(file, readFileSync(file, 'utf8'));
+  const { lsp, file } = await openInServer(first, 'greeting.js', 2);
 
   const v2 = "exports.vsn = '2';\nexports.greet = (name) => `both, ${name}`;\n";
   writeFileSync(file, v2);
@@ -288,12 +261,7 @@ for (const kind of ['esm', 'tsx'] as const) {
   test(`${kind}: save → new code live through the ES module facade`, async () => {
     const app = await App.start(kind);
     after(() => app.stop());
-    const lsp = await LspSession.start(app.discoveryDir);
-    after(() => lsp.stop());
-    const file = app.file(kind === 'esm' ? 'greeting.mjs' : 'src/greeting.ts');
-    await lsp.waitForModule(file);
-    const text = readFileSync(file, 'utf8');
-    await lsp.open(file, text);
+    const { lsp, file, original: text } = await openInServer(app, kind === 'esm' ? 'greeting.mjs' : 'src/greeting.ts');
     const next = text.replace('hello', 'hej').replace("vsn = '1'", "vsn = '2'");
     writeFileSync(file, next);
     const report = await lsp.save(file, next);
