@@ -26,7 +26,7 @@ import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compileFunction, constants } from 'node:vm';
-import { folderProblem } from './discovery';
+import { folderProblem, ownerProblem } from './discovery';
 
 /** How many caches the folder keeps (the newest). */
 const KEPT = 8;
@@ -86,10 +86,7 @@ function readTrusted(dir: string, file: string): Buffer | undefined {
   try {
     if (folderProblem(dir)) return undefined;
     const stat = lstatSync(file);
-    if (!stat.isFile()) return undefined;
-    if (typeof process.getuid === 'function' && (stat.uid !== process.getuid() || (stat.mode & 0o022) !== 0)) {
-      return undefined;
-    }
+    if (!stat.isFile() || ownerProblem(stat, 'it is not read')) return undefined;
     return readFileSync(file);
   } catch {
     return undefined; // none yet

@@ -7,7 +7,7 @@
  * user owns or can write to would let that user read the token or replace the record. Such a
  * folder is not used (the app runs on, unannounced, with a warning saying why and how to fix it).
  */
-import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DiscoveryRecord } from './protocol';
@@ -26,11 +26,16 @@ export function folderProblem(dir: string): string | undefined {
   const stat = lstatSync(dir);
   if (stat.isSymbolicLink()) return 'it is a symbolic link';
   if (!stat.isDirectory()) return 'it is not a folder';
+  return ownerProblem(stat, 'run chmod 700 on it');
+}
+
+/** Why what `stat` describes may have been written by another user (not ours, or writable by others), or undefined. */
+export function ownerProblem(stat: Stats, fix: string): string | undefined {
   if (typeof process.getuid !== 'function') return undefined; // Windows: ACLs, not modes
   if (stat.uid !== process.getuid())
     return `it belongs to uid ${stat.uid}, not to this process's uid ${process.getuid()}`;
   if ((stat.mode & 0o022) !== 0) {
-    return `other users can write to it (mode ${(stat.mode & 0o777).toString(8)}); run chmod 700 on it`;
+    return `other users can write to it (mode ${(stat.mode & 0o777).toString(8)}); ${fix}`;
   }
   return undefined;
 }

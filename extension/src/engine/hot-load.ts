@@ -231,14 +231,15 @@ export async function upgradeEntries(
   // Phase 2: commit only when all prepared; otherwise abort every plan, those that prepared and
   // those whose agent did not answer (still preparing, maybe: it drops the plan when done).
   const failed = releases.filter((r) => r.outcomes.some((o) => o.error));
-  const checked = failed.length > 0 || !options.beforeCommit || (await options.beforeCommit());
-  if (failed.length > 0 || !checked) {
+  // The checks are not awaited when a prepare already failed: the release aborts either way.
+  const checksPassed = failed.length > 0 || !options.beforeCommit || (await options.beforeCommit());
+  if (failed.length > 0 || !checksPassed) {
     await Promise.all(
       releases.filter((r) => r.plan?.ok !== false).map((r) => r.client.abort(r.planId).catch(() => false)),
     );
     const names = failed.map((r) => `${r.client.info.appName} (pid ${r.client.info.pid})`).join(', ');
     for (const o of outcomes) {
-      o.error ??= checked
+      o.error ??= checksPassed
         ? `not loaded: another instance failed to prepare (${names}); aborted`
         : 'not loaded: the release failed its checks; aborted';
     }

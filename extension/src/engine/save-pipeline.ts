@@ -149,13 +149,14 @@ export class SavePipeline {
         holderShapes: r.holderShapes,
       })),
     );
-    const syntaxErrors = (): Promise<(CompileError | undefined)[]> => Promise.all(ready.map((r) => r.syntaxCheck));
+    // Never rejects (syntaxErrorOf): awaited before the commits, and again for the outcome.
+    const syntaxErrors = Promise.all(ready.map((r) => r.syntaxCheck));
     const outcomes = await upgradeEntries(entries, origin, {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
-      beforeCommit: async () => (await syntaxErrors()).every((error) => error === undefined),
+      beforeCommit: async () => (await syntaxErrors).every((error) => error === undefined),
     });
     // A syntax error is said as one, located in the file, whatever the agents made of the code.
-    const errors = await syntaxErrors();
+    const errors = await syntaxErrors;
     if (errors.some((error) => error !== undefined)) {
       const names = ready.filter((_, i) => errors[i]).map((r) => r.file);
       return checked.map((c) => {
