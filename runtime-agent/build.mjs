@@ -45,14 +45,23 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: { 'esm-hooks': 'src/code-server/esm-hooks.ts' },
-    format: 'esm',
+    entryPoints: { 'esm-hooks-library': 'src/code-server/esm-hooks-library.ts' },
     // The parser and the other libraries are bundled in, as in the app's thread: resolved and
     // read one file at a time by the hooks thread's own loader, they took half of the ≈60 ms
-    // it adds to an ES module app's start (issue 13). Should their CommonJS code require one of
-    // Node's built-in modules, an ES module has no `require`: the bundle makes one.
+    // it adds to an ES module app's start (issue 13). CommonJS, so that it loads with V8's code
+    // cache (code-cache.ts) through the small ES module entry below.
+    format: 'cjs',
+    outdir: 'dist',
+  }),
+  build({
+    ...common,
+    entryPoints: { 'esm-hooks': 'src/code-server/esm-hooks.ts' },
+    format: 'esm',
+    // The code cache's `require` and `__dirname`: an ES module has neither, the bundle makes them.
     banner: {
-      js: 'import{createRequire as __hotpatchCreateRequire}from"node:module";const require=__hotpatchCreateRequire(import.meta.url);',
+      js:
+        'import{createRequire as __hotpatchCreateRequire}from"node:module";import{dirname as __hotpatchDirname}from"node:path";import{fileURLToPath as __hotpatchFileURLToPath}from"node:url";' +
+        'const require=__hotpatchCreateRequire(import.meta.url);const __dirname=__hotpatchDirname(__hotpatchFileURLToPath(import.meta.url));',
     },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },

@@ -169,7 +169,7 @@ const IN_THREAD_HOOKS: Array<[number, number, number]> = [
   [26, 0, 0],
 ];
 
-function inThreadHooksWork(version = process.versions.node): boolean {
+export function inThreadHooksWork(version = process.versions.node): boolean {
   const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
   const floor = IN_THREAD_HOOKS.find(([m]) => m === major) ?? (major > 26 ? IN_THREAD_HOOKS.at(-1) : undefined);
   if (!floor) return false;

@@ -1,15 +1,23 @@
 /**
- * The agent's library (dist/index.js, ≈500 KB) loaded with V8's code cache, as Node ≥ 22.1's
+ * The agent's library (dist/index.js, ≈500 KB; and the module hooks of esm-hooks.ts, in their
+ * own thread on Node 20) loaded with V8's code cache, as Node ≥ 22.1's
  * `module.enableCompileCache()` does for a whole app: compiling it was 8 of the ≈20 ms the
  * preload added to every start of an app, reading the cache takes 2 (issue 13). Only this file
  * is cached; the app's own modules load as Node loads them.
+ *
+ * V8 compiles most functions only when first called, and a cache holds the functions compiled
+ * when it is made. So the cache is made once the agent has worked (read and made live one of
+ * the app's modules), not when the library was compiled: the parser and the reader then come
+ * from the cache too, ≈10 ms less to an Express app's first response. A process that ends
+ * before that (`node -e 0`) leaves a cache of what its start compiled, which the first one
+ * that works replaces.
  *
  * A cache is code the app runs: it is read from and written to a folder only this user can
  * write (the discovery folder's rules, discovery.ts), `~/.hotpatch/cache` or
  * `$HOTPATCH_CACHE_DIR` (empty: no cache), as a regular file of this user's that others cannot
  * write. V8 checks that a cache was made by its own version with the same flags, but of the
  * source only its length: the file's name carries the library's size and modification time and
- * Node's version. A cache V8 rejects is removed, and made anew by the next start.
+ * Node's version. A cache V8 rejects is removed, and made anew.
  */
 import {
   chmodSync,
@@ -24,12 +32,23 @@ import {
 } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { compileFunction, constants } from 'node:vm';
+import { basename, dirname, join } from 'node:path';
+// Node's own: the agent's timer ownership later wraps the global ones (timer-ownership.ts).
+import { setTimeout } from 'node:timers';
+import { Script, constants } from 'node:vm';
 import { folderProblem, ownerProblem } from './discovery';
 
-/** How many caches the folder keeps (the newest). */
+/** How many caches the folder keeps (the newest): a build makes two, the app's thread's and the hooks thread's. */
 const KEPT = 8;
+/** How often, and how many times, a process checks whether the agent has worked. */
+const SAVE_CHECK_MS = 250;
+const SAVE_CHECKS = 40;
+
+/**
+ * What a cache holds: `warm`, the functions compiled once the agent has worked; `start`, those
+ * of a process that ended before it did.
+ */
+type Stage = 'warm' | 'start';
 
 /** `$HOTPATCH_CACHE_DIR` (empty turns the cache off), else `~/.hotpatch/cache`. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -38,47 +57,104 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
   return join(homedir(), '.hotpatch', 'cache');
 }
 
+export interface CachedLibrary {
+  exports: unknown;
+  /**
+   * Makes the cache once `worked()` (checked at once, then now and then, and at the process's
+   * exit), or at the exit of a process that never worked when there was no cache at all.
+   * Nothing when the cache read was made after work. Called once the agent listens: a
+   * CommonJS app has then loaded its modules, and a process stopped by a signal (the usual end
+   * of an app under development) has no exit to make it at.
+   */
+  saveWhenWarm(worked: () => boolean): void;
+}
+
 /**
  * `require(file)` of a CommonJS file, compiled with the code cache in `cacheDir` when there is a
- * trusted one, which is written when there was none. The module goes in
- * require's cache as Node would put it there: the app's own `require` of it gets this instance.
+ * trusted one. The module goes in require's cache as Node would put it there: the app's own
+ * `require` of it gets this instance.
  */
-export function requireWithCodeCache(file: string, cacheDir: string | undefined = codeCacheDir()): unknown {
+export function requireWithCodeCache(file: string, cacheDir: string | undefined = codeCacheDir()): CachedLibrary {
   const loaded = require.cache[file];
-  if (loaded) return loaded.exports;
-  if (!cacheDir) return Module.createRequire(file)(file);
-  const source = readFileSync(file, 'utf8');
-  const cacheFile = join(cacheDir, cacheName(file));
-  const cachedData = readTrusted(cacheDir, cacheFile);
-  // As Node compiles a CommonJS module (its source as a function's body, never copied into a
-  // wrapper): that also keeps the app's memory at start below a plain require's.
-  const compiled = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], {
-    filename: file,
-    cachedData,
-    produceCachedData: !cachedData,
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  }) as Function & { cachedData?: Buffer; cachedDataRejected?: boolean };
+  if (loaded) return { exports: loaded.exports, saveWhenWarm: () => undefined };
+  if (!cacheDir) return { exports: Module.createRequire(file)(file), saveWhenWarm: () => undefined };
+  const names = cacheNames(file);
+  const read = readCache(cacheDir, names);
+  // As Node wraps a CommonJS module, a line of its own so that lines and columns stay the
+  // file's. A script, not `vm.compileFunction`: only a script's cache can be made after it ran.
+  const script = new Script(
+    `(function (exports, require, module, __filename, __dirname) {\n${readFileSync(file, 'utf8')}\n})`,
+    {
+      filename: file,
+      lineOffset: -1,
+      cachedData: read?.data,
+      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    },
+  );
+  let have = read?.stage;
+  if (read && script.cachedDataRejected) {
+    // Made by another V8 or for other flags: this process makes one anew.
+    removeQuietly(join(cacheDir, names[read.stage]));
+    have = undefined;
+  }
+  const wrapper = script.runInThisContext() as Function;
   const module = new Module(file);
   module.filename = file;
   module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
   require.cache[file] = module;
   try {
-    compiled.call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
+    wrapper.call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
   } catch (error) {
     delete require.cache[file];
     throw error;
   }
   module.loaded = true;
-  if (compiled.cachedData) writeTrusted(cacheDir, cacheFile, compiled.cachedData);
-  // Made by another V8 or for other flags: the next start, finding none, makes one.
-  else if (compiled.cachedDataRejected) removeQuietly(cacheFile);
-  return module.exports;
+  const save = (stage: Stage): void => {
+    try {
+      writeTrusted(cacheDir, join(cacheDir, names[stage]), script.createCachedData());
+      if (stage === 'warm') removeQuietly(join(cacheDir, names.start));
+    } catch {
+      // The next start compiles the library again: only time is lost.
+    }
+  };
+  return {
+    exports: module.exports,
+    saveWhenWarm(worked) {
+      if (have === 'warm') return;
+      const atExit = (): void => {
+        if (worked()) save('warm');
+        else if (!have) save('start');
+      };
+      process.once('exit', atExit);
+      let checks = 0;
+      const check = (): void => {
+        if (worked()) {
+          process.removeListener('exit', atExit);
+          save('warm');
+        } else if (++checks < SAVE_CHECKS) {
+          setTimeout(check, SAVE_CHECK_MS).unref();
+        }
+      };
+      check();
+    },
+  };
 }
 
-function cacheName(file: string): string {
+/** The file names of this library's caches, by stage. */
+function cacheNames(file: string): Record<Stage, string> {
   const { size, mtimeMs } = statSync(file);
-  const library = `${size}-${Math.trunc(mtimeMs)}`;
-  return `agent-${library}-node${process.version}-${process.platform}-${process.arch}.v8cache`;
+  const library = `${basename(file, '.js')}-${size}-${Math.trunc(mtimeMs)}`;
+  const name = `agent-${library}-node${process.version}-${process.platform}-${process.arch}`;
+  return { warm: `${name}.v8cache`, start: `${name}.start.v8cache` };
+}
+
+/** The trusted cache made after the most work. */
+function readCache(dir: string, names: Record<Stage, string>): { stage: Stage; data: Buffer } | undefined {
+  for (const stage of ['warm', 'start'] as const) {
+    const data = readTrusted(dir, join(dir, names[stage]));
+    if (data) return { stage, data };
+  }
+  return undefined;
 }
 
 /** The cache, when the folder and the file are ones only this user can have written. */

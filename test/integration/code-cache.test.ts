@@ -1,10 +1,17 @@
 /**
- * The agent's library loaded with V8's code cache (runtime-agent/src/code-cache.ts): kept in a
- * folder only its user can write, as a 0600 file, used by the next start, removed when V8
- * rejects it and made anew; never read from or written to a folder others can write, never written through a
- * symbolic link. The app's own `require`/`import` of the library gets the preloaded agent.
+ * The agent's library loaded with V8's code cache (runtime-agent/src/code-cache.ts): made once
+ * the agent has read one of the app's modules (a process that read none leaves a cache the next
+ * one that does replaces), kept in a folder only its user can write, as a 0600 file, used by the
+ * next start, removed when V8 rejects it and made anew; never read from or written to a folder
+ * others can write, never written through a symbolic link. The hooks thread's library (Node 20)
+ * has its own. The app's own `require`/`import` of the library gets the preloaded agent.
+ *
+ * The agent makes the cache as soon as it listens when a module is loaded by then, as it is in
+ * these apps (a CommonJS app loads its modules before its first turn ends): once an app has
+ * answered a request, a cache it was to make is written.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   lstatSync,
@@ -20,8 +27,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { inThreadHooksWork } from '../../runtime-agent/src/agent';
 import { App } from '../helpers/app';
 import { tmpRoot } from '../helpers/paths';
+import { waitFor } from '../helpers/wait';
 
 /** A folder that does not exist yet (the agent makes it), removed after the test. */
 function cacheFolder(): string {
@@ -39,6 +48,8 @@ async function startWithCache(dir: string): Promise<App> {
 }
 
 const cacheFiles = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.v8cache'));
+/** The cache of the library in the app's thread (not the hooks thread's, nor an old one). */
+const libraryCaches = (dir: string): string[] => cacheFiles(dir).filter((name) => name.startsWith('agent-index-'));
 
 test('the first start writes the cache (0600, in a 0700 folder); the next start uses it as it is', async () => {
   const dir = cacheFolder();
@@ -46,6 +57,8 @@ test('the first start writes the cache (0600, in a 0700 folder); the next start 
   const [name, ...others] = cacheFiles(dir);
   assert.ok(name, 'a cache was written');
   assert.deepEqual(others, []);
+  assert.match(name, /^agent-index-.*\.v8cache$/);
+  assert.doesNotMatch(name, /\.start\./, 'made after the agent read the app');
   assert.equal(statSync(dir).mode & 0o777, 0o700);
   const file = join(dir, name);
   const written = statSync(file);
@@ -57,7 +70,7 @@ test('the first start writes the cache (0600, in a 0700 folder); the next start 
   assert.deepEqual([after2.ino, after2.mtimeMs], [written.ino, written.mtimeMs], 'accepted by V8: not made again');
 });
 
-test('a cache V8 rejects is removed, the app starting all the same, and the next start makes it anew', async () => {
+test('a cache V8 rejects is replaced by the start that rejected it, the app starting all the same', async () => {
   const dir = cacheFolder();
   await startWithCache(dir);
   const name = cacheFiles(dir)[0]!;
@@ -66,12 +79,30 @@ test('a cache V8 rejects is removed, the app starting all the same, and the next
   writeFileSync(file, garbage);
 
   await startWithCache(dir);
-  assert.deepEqual(cacheFiles(dir), [], 'the rejected cache is gone');
 
-  await startWithCache(dir);
   assert.deepEqual(cacheFiles(dir), [name]);
   assert.notDeepEqual(readFileSync(file), garbage, 'a cache of the library again');
   assert.ok(statSync(file).size > 10_000);
+});
+
+test("a process that exits before reading a module leaves a start's cache, which the next start that reads one replaces", async () => {
+  const dir = cacheFolder();
+  const exited = spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', '-e', 'setTimeout(() => {}, 1)'], {
+    cwd: tmpRoot,
+    env: { ...process.env, HOTPATCH_CACHE_DIR: dir, HOTPATCH_DISCOVERY_DIR: join(dir, '..', 'discovery') },
+    encoding: 'utf8',
+  });
+  assert.equal(exited.status, 0, exited.stderr);
+  const [started] = libraryCaches(dir);
+  assert.match(started ?? '', /\.start\.v8cache$/, 'written at its exit');
+
+  await startWithCache(dir);
+
+  assert.deepEqual(
+    libraryCaches(dir),
+    [started!.replace('.start.v8cache', '.v8cache')],
+    "the start's cache replaced by one made after reading the app",
+  );
 });
 
 test('the folder keeps the eight newest caches: older ones (other builds, other Node versions) are removed', async () => {
@@ -125,6 +156,36 @@ test('a symbolic link at the cache file name is not followed: its target is left
   assert.equal(readFileSync(target, 'utf8'), 'not a cache');
   assert.ok(lstatSync(file).isFile(), 'the link was replaced by a cache of its own');
 });
+
+test(
+  "where the module hooks have a thread of their own, their library has its own cache, made and used as the app's thread's",
+  { skip: inThreadHooksWork() && "this Node runs the module hooks in the app's thread" },
+  async () => {
+    const dir = cacheFolder();
+    const start = async (): Promise<void> => {
+      const app = await App.start('esm', { env: { HOTPATCH_CACHE_DIR: dir } });
+      after(() => app.stop());
+      assert.equal(await app.get('/greet?name=ann'), 'hello, ann');
+    };
+    await start();
+    // The hooks thread checks now and then whether it has read a module: it has, before the
+    // app could answer, so it writes its cache at its next check.
+    const hooksCache = await waitFor('the hooks thread to write its cache', () =>
+      cacheFiles(dir).find((name) => name.startsWith('agent-esm-hooks-library-')),
+    );
+    assert.doesNotMatch(hooksCache, /\.start\./);
+    assert.equal(libraryCaches(dir).length, 1);
+    const written = cacheFiles(dir).map((name) => statSync(join(dir, name)).mtimeMs);
+
+    await start();
+
+    assert.deepEqual(
+      cacheFiles(dir).map((name) => statSync(join(dir, name)).mtimeMs),
+      written,
+      'both accepted by V8: neither made again',
+    );
+  },
+);
 
 test("an ES module app importing the library gets the library the preload loaded: its server is in the agent's process table", async () => {
   const app = await App.start('esm', {

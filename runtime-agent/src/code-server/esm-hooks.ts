@@ -1,29 +1,17 @@
 /**
  * The module hooks thread's entry, for `module.register` (Node 20, and any Node without
- * `module.registerHooks`): chains with other loaders such as tsx. The work is esm-load.ts's.
+ * `module.registerHooks`). A small ES module: the hooks themselves (esm-hooks-library.ts, the
+ * parser and reader bundled in) load as CommonJS with V8's code cache, as the app's thread
+ * loads the agent's library (code-cache.ts). As an ES module they were compiled anew by every
+ * start, in a thread the app's first import waits for. (`__dirname` and `require` are the
+ * bundle's: build.mjs.)
  */
-import type { HotFileRules } from './hot-files';
-import { hotModuleLoader, type HotModuleLoader, type LoadResult } from './esm-load';
+import { join } from 'node:path';
+import { requireWithCodeCache } from '../code-cache';
+import type * as Hooks from './esm-hooks-library';
 
-interface LoadContext {
-  format?: string | null;
-}
-type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
+const library = requireWithCodeCache(join(__dirname, 'esm-hooks-library.js'));
+const hooks = library.exports as typeof Hooks;
+library.saveWhenWarm(hooks.worked);
 
-let loader: HotModuleLoader | undefined;
-
-export function initialize(rules: HotFileRules): void {
-  loader = hotModuleLoader(rules);
-}
-
-export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
-  if (!loader) return nextLoad(url, context);
-  const made = loader.madeLive(url);
-  if (made) return made;
-  const result = await nextLoad(url, context);
-  try {
-    return loader.load(url, result);
-  } catch {
-    return result; // never the app's end: the module loads as it is, not hot
-  }
-}
+export const { initialize, load } = hooks;

@@ -1,0 +1,36 @@
+/**
+ * The module hooks, for `module.register` (Node 20, and any Node without
+ * `module.registerHooks`), loaded by esm-hooks.ts: chains with other loaders such as tsx. The
+ * work is esm-load.ts's.
+ */
+import type { HotFileRules } from './hot-files';
+import { hotModuleLoader, type HotModuleLoader, type LoadResult } from './esm-load';
+
+interface LoadContext {
+  format?: string | null;
+}
+type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
+
+let loader: HotModuleLoader | undefined;
+/** Whether the hooks have read one of the app's modules: their code cache is made then. */
+let readOne = false;
+
+export const worked = (): boolean => readOne;
+
+export function initialize(rules: HotFileRules): void {
+  loader = hotModuleLoader(rules);
+}
+
+export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
+  if (!loader) return nextLoad(url, context);
+  const made = loader.madeLive(url);
+  if (made) return made;
+  const result = await nextLoad(url, context);
+  try {
+    const loaded = loader.load(url, result);
+    readOne ||= loaded !== result;
+    return loaded;
+  } catch {
+    return result; // never the app's end: the module loads as it is, not hot
+  }
+}
