@@ -6,8 +6,9 @@
  * is cached; the app's own modules load as Node loads them.
  *
  * V8 compiles most functions only when first called, and a cache holds the functions compiled
- * when it is made. So the cache is made once the agent has worked (read and made live one of
- * the app's modules), not when the library was compiled: the parser and the reader then come
+ * when it is made. So the cache is made once the agent has worked (read one of the app's
+ * modules in this thread: on Node 20 an ES module app's are read in the hooks thread), not
+ * when the library was compiled: the parser and the reader then come
  * from the cache too, ≈10 ms less to an Express app's first response. A process that ends
  * before that (`node -e 0`) leaves a cache of what its start compiled, which the first one
  * that works replaces.
@@ -60,13 +61,14 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 export interface CachedLibrary {
   exports: unknown;
   /**
-   * Makes the cache once `worked()` (checked at once, then now and then, and at the process's
-   * exit), or at the exit of a process that never worked when there was no cache at all.
-   * Nothing when the cache read was made after work. Called once the agent listens: a
-   * CommonJS app has then loaded its modules, and a process stopped by a signal (the usual end
-   * of an app under development) has no exit to make it at.
+   * Makes the cache once `worked()`, or at the exit of a process that never worked when there
+   * was no cache at all; nothing when the cache read was made after work. `worked` is checked
+   * as the process's first turn ends (a CommonJS app has loaded its modules then), then now
+   * and then, at the exit, and in the next turn after each call of the function returned (for
+   * a thread that knows when it works, as the module hooks'): an app under development
+   * usually ends by a signal, which has no exit to make the cache at.
    */
-  saveWhenWarm(worked: () => boolean): void;
+  saveWhenWarm(worked: () => boolean): () => void;
 }
 
 /**
@@ -76,8 +78,8 @@ export interface CachedLibrary {
  */
 export function requireWithCodeCache(file: string, cacheDir: string | undefined = codeCacheDir()): CachedLibrary {
   const loaded = require.cache[file];
-  if (loaded) return { exports: loaded.exports, saveWhenWarm: () => undefined };
-  if (!cacheDir) return { exports: Module.createRequire(file)(file), saveWhenWarm: () => undefined };
+  if (loaded) return { exports: loaded.exports, saveWhenWarm: () => () => undefined };
+  if (!cacheDir) return { exports: Module.createRequire(file)(file), saveWhenWarm: () => () => undefined };
   const names = cacheNames(file);
   const read = readCache(cacheDir, names);
   // As Node wraps a CommonJS module, a line of its own so that lines and columns stay the
@@ -120,22 +122,34 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
   return {
     exports: module.exports,
     saveWhenWarm(worked) {
-      if (have === 'warm') return;
+      if (have === 'warm') return () => undefined;
+      let saved = false;
       const atExit = (): void => {
         if (worked()) save('warm');
         else if (!have) save('start');
       };
       process.once('exit', atExit);
-      let checks = 0;
-      const check = (): void => {
-        if (worked()) {
-          process.removeListener('exit', atExit);
-          save('warm');
-        } else if (++checks < SAVE_CHECKS) {
-          setTimeout(check, SAVE_CHECK_MS).unref();
-        }
+      const check = (): boolean => {
+        if (saved || !worked()) return false;
+        saved = true;
+        process.removeListener('exit', atExit);
+        save('warm');
+        return true;
       };
-      check();
+      let checks = 0;
+      const checkNowAndThen = (): void => {
+        if (!check() && !saved && ++checks < SAVE_CHECKS) setTimeout(checkNowAndThen, SAVE_CHECK_MS).unref();
+      };
+      setTimeout(checkNowAndThen, 0).unref();
+      let soon = false;
+      return () => {
+        if (saved || soon) return;
+        soon = true;
+        setTimeout(() => {
+          soon = false;
+          check();
+        }, 0).unref();
+      };
     },
   };
 }

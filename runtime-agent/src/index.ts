@@ -7,6 +7,8 @@
  * without the agent running.
  */
 export { Agent, runningAgent, start } from './agent';
+/** @internal For the preload's code cache (register.ts). */
+export { programsRead } from './code-server/live/program';
 export type { AgentOptions } from './options';
 export {
   defineServer,

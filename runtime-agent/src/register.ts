@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { requireWithCodeCache, type CachedLibrary } from './code-cache';
+import { requireWithCodeCache } from './code-cache';
 import type * as Library from './index';
 import { launcherEntry } from './launchers';
 import { optionsFromEnv } from './options';
@@ -26,19 +26,18 @@ function startFromEnv(): void {
     console.error(`[hotpatch] agent not started: ${error instanceof Error ? error.message : String(error)}`);
   };
   let started: ReturnType<typeof Library.start>;
-  let library: CachedLibrary;
   try {
     // The library itself, next to this file, shared with the app's own `require('hotpatch-agent')`.
-    library = requireWithCodeCache(join(__dirname, 'index.js'));
-    const { start } = library.exports as typeof Library;
+    const library = requireWithCodeCache(join(__dirname, 'index.js'));
+    const { start, programsRead } = library.exports as typeof Library;
     // Synchronous up to the module hooks: they must be in place before the app's first require.
     started = start(optionsFromEnv());
+    library.saveWhenWarm(() => programsRead() > 0);
   } catch (error) {
     refuse(error);
     return;
   }
   started.then((agent) => {
-    library.saveWhenWarm(() => agent.codeServer.list().length > 0);
     if (process.env.HOTPATCH_QUIET !== '1') {
       console.error(`[hotpatch] agent for ${agent.options.appName} listening on ${agent.url} (pid ${process.pid})`);
     }

@@ -5,6 +5,7 @@
  */
 import type { HotFileRules } from './hot-files';
 import { hotModuleLoader, type HotModuleLoader, type LoadResult } from './esm-load';
+import { programsRead } from './live/program';
 
 interface LoadContext {
   format?: string | null;
@@ -12,10 +13,9 @@ interface LoadContext {
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 
 let loader: HotModuleLoader | undefined;
-/** Whether the hooks have read one of the app's modules: their code cache is made then. */
-let readOne = false;
 
-export const worked = (): boolean => readOne;
+/** Whether the hooks have read one of the app's modules: their code cache is made then. */
+export const worked = (): boolean => programsRead() > 0;
 
 export function initialize(rules: HotFileRules): void {
   loader = hotModuleLoader(rules);
@@ -27,9 +27,7 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
   if (made) return made;
   const result = await nextLoad(url, context);
   try {
-    const loaded = loader.load(url, result);
-    readOne ||= loaded !== result;
-    return loaded;
+    return loader.load(url, result);
   } catch {
     return result; // never the app's end: the module loads as it is, not hot
   }

@@ -12,6 +12,13 @@ import type * as Hooks from './esm-hooks-library';
 
 const library = requireWithCodeCache(join(__dirname, 'esm-hooks-library.js'));
 const hooks = library.exports as typeof Hooks;
-library.saveWhenWarm(hooks.worked);
+const checkSoon = library.saveWhenWarm(hooks.worked);
 
-export const { initialize, load } = hooks;
+export const { initialize } = hooks;
+
+export const load: typeof hooks.load = async (url, context, nextLoad) => {
+  const result = await hooks.load(url, context, nextLoad);
+  // The app's modules load one after another: the cache is made between two, once one was read.
+  checkSoon();
+  return result;
+};

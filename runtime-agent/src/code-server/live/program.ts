@@ -156,12 +156,21 @@ export class ParseFailure extends Error {
 /** Between the parts of a key: not a character that source text such as `'/'` would bring. */
 export const KEY_SEPARATOR = ' › ';
 
+let read = 0;
+
+/**
+ * How many programs this thread has read (for the code cache, code-cache.ts: made once the
+ * reader has run).
+ */
+export const programsRead = (): number => read;
+
 /** `sourceLine` maps a compiled line and column to the line of the source the user edits (reports name those). */
 export function readProgram(
   code: string,
   sourceLine?: (line: number, column: number) => number,
   kind: ModuleKind = 'cjs',
 ): ProgramModel {
+  read++;
   let ast: Program;
   const esm = kind === 'esm';
   try {
