@@ -60,6 +60,8 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | und
 
 export interface CachedLibrary {
   exports: unknown;
+  /** The cache folder and the name of this build of the library on this Node; none when caching is off. */
+  location?: { dir: string; key: string };
   /**
    * Makes the cache once `worked()`, or at the exit of a process that never worked when there
    * was no cache at all; nothing when the cache read was made after work. `worked` is checked
@@ -121,6 +123,7 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
   };
   return {
     exports: module.exports,
+    location: { dir: cacheDir, key: names.key },
     saveWhenWarm(worked) {
       if (have === 'warm') return () => undefined;
       let saved = false;
@@ -154,12 +157,11 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
   };
 }
 
-/** The file names of this library's caches, by stage. */
-function cacheNames(file: string): Record<Stage, string> {
+/** The file names of this library's caches, by stage, and the build's name they share. */
+function cacheNames(file: string): Record<Stage | 'key', string> {
   const { size, mtimeMs } = statSync(file);
-  const library = `${basename(file, '.js')}-${size}-${Math.trunc(mtimeMs)}`;
-  const name = `agent-${library}-node${process.version}-${process.platform}-${process.arch}`;
-  return { warm: `${name}.v8cache`, start: `${name}.start.v8cache` };
+  const key = `${basename(file, '.js')}-${size}-${Math.trunc(mtimeMs)}-node${process.version}-${process.platform}-${process.arch}`;
+  return { key, warm: `agent-${key}.v8cache`, start: `agent-${key}.start.v8cache` };
 }
 
 /** The trusted cache made after the most work. */

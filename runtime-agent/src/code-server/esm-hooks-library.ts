@@ -14,6 +14,8 @@ type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 
 let loader: HotModuleLoader | undefined;
 
+export { useTransformCache } from './transform-cache';
+
 /** Whether the hooks have read one of the app's modules: their code cache is made then. */
 export const worked = (): boolean => programsRead() > 0;
 

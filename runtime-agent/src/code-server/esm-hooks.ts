@@ -12,6 +12,7 @@ import type * as Hooks from './esm-hooks-library';
 
 const library = requireWithCodeCache(join(__dirname, 'esm-hooks-library.js'));
 const hooks = library.exports as typeof Hooks;
+if (library.location) hooks.useTransformCache(library.location);
 const checkSoon = library.saveWhenWarm(hooks.worked);
 
 export const { initialize } = hooks;

@@ -12,6 +12,7 @@ import { Parser, type Program } from 'acorn';
 import { fileURLToPath } from 'node:url';
 import { facadeSource, isOriginalUrl, originalUrl, type FacadeExports } from './esm-facade';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
+import { transformCache } from './transform-cache';
 import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
 import { frameworkModuleCode, isFrameworkFile } from './live/registrations';
 import { names as bound, readProgram, type ProgramModel } from './live/program';
@@ -78,6 +79,8 @@ export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
  * cannot read it at all.
  */
 function live(source: string, file: string): { code: string; exports: FacadeExports | undefined } {
+  const cached = transformCache()?.get('esm', file, source);
+  if (cached?.exports) return { code: cached.code, exports: cached.exports };
   let model: ProgramModel;
   try {
     model = readProgram(source, undefined, 'esm');
@@ -86,7 +89,9 @@ function live(source: string, file: string): { code: string; exports: FacadeExpo
   }
   const exports = exportsOfModel(model);
   try {
-    return { code: instrumentFirstVersion(model, new SlotCounter(file)), exports };
+    const code = instrumentFirstVersion(model, new SlotCounter(file));
+    transformCache()?.put('esm', file, source, { code, exports });
+    return { code, exports };
   } catch {
     return { code: source, exports };
   }

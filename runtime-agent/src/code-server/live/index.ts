@@ -19,6 +19,7 @@ import { buildPatch, type Patch, type PatchReport, type SetupChange } from './pa
 import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
 import { ParseFailure, readProgram, type ModuleKind, type ProgramModel } from './program';
+import { transformCache } from '../transform-cache';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
 
@@ -58,12 +59,23 @@ export class LiveCode {
   /** ES modules whose first version has started evaluating, until their facade adopts them. */
   readonly #esmStarted = new Map<string, { module: LiveModule; version: LiveVersion; code: string }>();
 
-  /** The first version's code made live, or undefined when it cannot be (it is then loaded as it is). */
+  /**
+   * The first version's code made live, or undefined when it cannot be (it is then loaded as it
+   * is). From the transform cache when this code was made live before: its tables are then read
+   * when first needed.
+   */
   instrument(
     file: string,
     code: string,
     kind: ModuleKind = 'cjs',
   ): { code: string; module: LiveModule; version: LiveVersion } | undefined {
+    const cached = transformCache()?.get(kind, file, code);
+    if (cached) {
+      const module = new LiveModule(file, {});
+      const scope = new VersionScope(module, 1, false);
+      this.#starting.set(file, scope);
+      return { code: cached.code, module, version: firstVersionReadLater(module, scope, code, kind) };
+    }
     let model: ProgramModel;
     try {
       model = readProgram(code, sourceLines(file, code), kind);
@@ -81,6 +93,7 @@ export class LiveCode {
       this.problems.push(`${file}: ${String(error)}`);
       return undefined;
     }
+    transformCache()?.put(kind, file, code, { code: instrumented });
     const scope = new VersionScope(module, 1, false);
     this.#starting.set(file, scope);
     return {
@@ -118,7 +131,7 @@ export class LiveCode {
 
   /**
    * The entry point of an ES module's first version, instrumented by the module hooks from
-   * `code`. Its tables are read from that code when first needed (see firstEsmVersion).
+   * `code`. Its tables are read from that code when first needed (see firstVersionReadLater).
    */
   readonly enterEsm = (
     meta: EsmAccess['meta'],
@@ -132,7 +145,7 @@ export class LiveCode {
     const module = new LiveModule(file, accessors);
     module.esm = { meta: { ...meta, url: facadeUrl(meta.url) }, importer };
     const scope = new VersionScope(module, 1, false);
-    this.#esmStarted.set(file, { module, version: firstEsmVersion(module, scope, code), code });
+    this.#esmStarted.set(file, { module, version: firstVersionReadLater(module, scope, code, 'esm'), code });
     return scope;
   };
 
@@ -290,20 +303,20 @@ function offsetOf(text: string, line: number, column: number): number | undefine
 }
 
 /**
- * An ES module's first version, whose tables (digest, classes, slots) are read from its code
- * at its first load or rollback, not at startup: the module hooks instrumented the code (on
- * Node 20 in their own thread), and the same code read again gives the same slots. Read at
- * startup, it cost every ES module of the app a second parse and scope analysis on the main
- * thread, most of them for modules never edited (issue 13).
+ * A first version whose tables (digest, classes, slots) are read from its code at its first
+ * load or rollback, not at startup: an ES module's, which the module hooks instrumented (on
+ * Node 20 in their own thread), and a module whose instrumented code came from the transform
+ * cache. The same code read again gives the same slots. Read at startup, it cost every module
+ * of the app a parse and scope analysis, most of them for modules never edited (issue 13).
  */
-function firstEsmVersion(module: LiveModule, scope: VersionScope, code: string): LiveVersion {
+function firstVersionReadLater(module: LiveModule, scope: VersionScope, code: string, kind: ModuleKind): LiveVersion {
   let tables: { digest: Digest; classes: Map<number, ClassInfo> } | undefined;
   const read = (): NonNullable<typeof tables> => {
     if (tables) return tables;
     let model: ProgramModel;
     try {
-      model = readProgram(code, sourceLines(module.file, code), 'esm');
-      instrumentFirstVersion(model, module); // numbers the slots as the module hooks did
+      model = readProgram(code, sourceLines(module.file, code), kind);
+      instrumentFirstVersion(model, module); // numbers the slots as when the code was made live
     } catch (error) {
       // Not a ParseFailure: this is the running code, not the code being loaded.
       throw new Error(`${module.file}: its running version could not be read again: ${String(error)}`);
