@@ -11,7 +11,7 @@ import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
 import type { HotFileRules } from './code-server/hot-files';
 import { CodeServer } from './code-server/code-server';
 import { setTopLevelBudget } from './code-server/budget';
-import { AGENT_GLOBAL } from './code-server/esm-adoption';
+import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
 import { esmHooksNeeded } from './esm-hooks-needed';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
@@ -102,7 +102,6 @@ export class Agent {
 
 interface AgentGlobal {
   agent: Agent;
-  /** Reached by a hot ES module once its top level has run (see code-server/esm-adoption.ts). */
   adoptEsm: CodeServer['adoptEsm'];
   /** Reached by instrumented CommonJS code (see code-server/live/). */
   live: CodeServer['liveEntry'];
@@ -144,7 +143,7 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
   const agent = new Agent(resolved, codeServer, randomBytes(32).toString('hex'), new Date().toISOString());
   const agentGlobal: AgentGlobal = {
     agent,
-    adoptEsm: (url, namespace) => codeServer.adoptEsm(url, namespace),
+    adoptEsm: (url, namespace, names, sync) => codeServer.adoptEsm(url, namespace, names, sync),
     live: codeServer.liveEntry,
     liveEsm: codeServer.liveEsmEntry,
     adaptFramework,
@@ -188,6 +187,8 @@ function installModuleHooks(rules: HotFileRules): void {
     const loader = hotModuleLoader(rules);
     registerHooks({
       load: (url, context, nextLoad) => {
+        const made = loader.madeLive(url);
+        if (made) return made;
         const result = nextLoad(url, context);
         try {
           return loader.load(url, result);

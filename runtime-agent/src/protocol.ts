@@ -39,7 +39,7 @@ export interface ModuleInfo {
   format: 'cjs' | 'esm';
   /** Absolute paths of the original sources, from the file's source map (empty when it has none). */
   sources: string[];
-  /** Names the module exports (for ESM, with those its later versions added: its namespace keeps its startup names). */
+  /** Names the module exports (for ESM: the facade's fixed set of live bindings). */
   exports: string[];
   current: VersionInfo;
   /** The previous version, kept until the next load or a purge (Erlang's old code). */

@@ -258,7 +258,7 @@ test('choosing "Generate migration" in the prompt writes the codeChange stub and
 });
 
 for (const kind of ['esm', 'tsx'] as const) {
-  test(`${kind}: save → new code live in an ES module`, async () => {
+  test(`${kind}: save → new code live through the ES module facade`, async () => {
     const app = await App.start(kind);
     after(() => app.stop());
     const { lsp, file, original: text } = await openInServer(app, kind === 'esm' ? 'greeting.mjs' : 'src/greeting.ts');

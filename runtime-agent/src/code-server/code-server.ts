@@ -26,6 +26,7 @@ import {
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, inSentCode, type LiveModule, type LiveVersion } from './live';
 import { evaluateEsmVersion } from './esm-versions';
+import { facadeUrl } from './esm-facade';
 import {
   HotModule,
   ModuleVersion,
@@ -74,7 +75,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly liveEntry = this.#live.enter;
   /** The header of an ES module's first version: its top level starts (see beginEsm). */
   readonly liveEsmEntry: LiveCode['enterEsm'] = (meta, accessors, code, importer) => {
-    this.beginEsm(meta.url);
+    this.beginEsm(facadeUrl(meta.url));
     return this.#live.enterEsm(meta, accessors, code, importer);
   };
 
@@ -188,7 +189,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     beginDefinitions(pending.servers);
   }
 
-  /** Called once an ES module's first version evaluated (by its footer, through adoptEsm). */
+  /** Called once an ES module's first version evaluated (by its facade, through adoptEsm). */
   endEsm(url: string): void {
     const pending = this.#pendingEsm.get(url);
     if (!pending) return;
@@ -198,11 +199,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /**
-   * Called by an ES module's footer (esm-adoption.ts) with its own namespace, once its top level
-   * has run. The stable face made here is what later versions of other hot modules importing it
-   * read: it has the exports its later versions add.
+   * Called by an ES module's facade with the original's namespace; returns the stable face
+   * the facade initialises its `export let` bindings from.
    */
-  adoptEsm(url: string, namespace: object): void {
+  adoptEsm(url: string, namespace: object, names: string[], sync: (face: unknown) => void): unknown {
     this.endEsm(url);
     const file = fileURLToPath(url);
     const pending = this.#pendingEsm.get(url);
@@ -211,7 +211,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
     const code = live?.code ?? readFileSync(file, 'utf8');
     const original = findOriginalSource(file, code);
-    const module = new HotModule(file, 'esm', original.sources);
+    const module = new HotModule(file, 'esm', original.sources, { names, sync });
     this.#startup(
       module,
       namespace,
@@ -227,6 +227,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
     module.face = createStableExports(namespace, module.currentExport);
     this.emit('moduleLoaded', module.info());
+    return module.face;
   }
 
   #startup(
@@ -369,6 +370,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // registers something new, are built again after the commit (see route-rebuild.ts).
     this.#rebuilds.push(...rebuildsAfter(module, { exported, added }, this.#modules));
     warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
+    // An ES module's facade has the names it had at startup: a new export reaches the modules
+    // whose later versions import it (they read the stable face), as the report says.
+    module.esm?.sync(module.face);
     const info = module.info();
     this.emit('moduleLoaded', info);
     return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };

@@ -25,6 +25,8 @@ export function initialize(rules: HotFileRules): void {
 
 export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
   if (!loader) return nextLoad(url, context);
+  const made = loader.madeLive(url);
+  if (made) return made;
   const result = await nextLoad(url, context);
   try {
     return loader.load(url, result);

@@ -1,7 +1,7 @@
 /**
- * What the module loader gives the app for a hot ES module: the code the rest of the loader
- * chain gives, made live (see live/instrument.ts; later versions are patches on it), with the
- * footer that hands the module to the code server (esm-adoption.ts).
+ * What the module loader gives the app for a hot ES module: the facade for its URL (see
+ * esm-facade.ts), and for the facade's import of the original, the code the rest of the
+ * loader chain gives, made live (see live/instrument.ts): later versions are patches on it.
  *
  * Synchronous and pure, so it serves both ways of hooking the loader: `module.registerHooks`
  * in the main thread where Node has it (22.15+, where tsx uses it too: registered after tsx,
@@ -10,7 +10,7 @@
  */
 import { Parser, type Program } from 'acorn';
 import { fileURLToPath } from 'node:url';
-import { adoptionFooter, type EsmExports } from './esm-adoption';
+import { facadeSource, isOriginalUrl, originalUrl, type FacadeExports } from './esm-facade';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { transformCache } from './transform-cache';
 import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
@@ -26,13 +26,31 @@ export interface LoadResult {
 
 /** The load hook's work for `rules`. */
 export interface HotModuleLoader {
+  /**
+   * Before the rest of the chain: for the facade's import of the original, the original's
+   * code as made live when the facade was made (the module is not read from disk again).
+   */
+  madeLive(url: string): LoadResult | undefined;
   /** After the rest of the chain: the result it gave, or what replaces it. */
   load(url: string, result: LoadResult): LoadResult;
 }
 
 export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
   const isHot = hotFileMatcher(rules);
+  /**
+   * The original's code made live when its facade was made, by the original's URL: the
+   * facade's load reads the module to know its exports, and that one reading serves the
+   * facade's import of the original too (read again, each module was read from disk, parsed
+   * and analysed twice).
+   */
+  const madeLive = new Map<string, string>();
   return {
+    madeLive(url) {
+      const code = madeLive.get(url);
+      if (code === undefined) return undefined;
+      madeLive.delete(url);
+      return { format: 'module', source: code, shortCircuit: true };
+    },
     load(url, result) {
       if (!url.startsWith('file:') || result.format !== 'module') return result;
       const file = fileURLToPath(url);
@@ -41,12 +59,18 @@ export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
       if (!isHot(file)) {
         return isFrameworkFile(file) ? { ...result, source: frameworkModuleCode(file, url, source(), AGENT) } : result;
       }
-      const { code, exports } = live(source(), file);
-      // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
-      if (!exports) return result;
-      return { ...result, source: code + adoptionFooter(url) };
+      return hotModule(url, file, result, source());
     },
   };
+
+  function hotModule(url: string, file: string, result: LoadResult, source: string): LoadResult {
+    if (isOriginalUrl(url)) return { ...result, source: live(source, file).code };
+    const { code, exports } = live(source, file);
+    // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
+    if (!exports) return result;
+    madeLive.set(originalUrl(url), code);
+    return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
+  }
 }
 
 /**
@@ -54,7 +78,7 @@ export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
  * (the module then cannot take a new version in place), and no exports when the parser
  * cannot read it at all.
  */
-function live(source: string, file: string): { code: string; exports: EsmExports | undefined } {
+function live(source: string, file: string): { code: string; exports: FacadeExports | undefined } {
   const cached = transformCache()?.get('esm', file, source);
   if (cached?.exports) return { code: cached.code, exports: cached.exports };
   let model: ProgramModel;
@@ -73,13 +97,13 @@ function live(source: string, file: string): { code: string; exports: EsmExports
   }
 }
 
-function exportsOfModel(model: ProgramModel): EsmExports {
+function exportsOfModel(model: ProgramModel): FacadeExports {
   const names = [...model.exports.keys()];
   return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*') };
 }
 
 /** The exports of code the live reader cannot read, from the parser alone. */
-function exportsOf(source: string): EsmExports | undefined {
+function exportsOf(source: string): FacadeExports | undefined {
   let program: Program;
   try {
     program = Parser.parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });

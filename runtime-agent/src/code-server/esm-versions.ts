@@ -8,8 +8,8 @@
  *   `import()`), and bound live; one of a hot ES module reads that module's stable face,
  *   which has the exports its later versions added (its namespace never changes);
  * - the patch runs as an async function, so a new top-level statement may `await`;
- * - the version's exports are read through the module's bindings, which the patch assigns:
- *   the app's imports of them follow, and the stable face too, which gains new exports.
+ * - the version's exports are read through the module's bindings, so the stable face (and
+ *   the facade's `export let` bindings) follow rebound values and gain new exports.
  */
 import { fileURLToPath } from 'node:url';
 import { LoadFailure, describeLoadError, evaluateVersion, type Evaluated } from './evaluate';

@@ -6,7 +6,7 @@
  * esbuild) compiled by `new Module(file, null)` + `_compile`: a null parent so no module's
  * `children` grows with each load, no entry in `require.cache`, and nothing else that
  * outlives the version once it is replaced. `require` inside it resolves from the file's own
- * folder; `require` of a hot ES module returns that module's namespace, whose bindings are live.
+ * folder; `require` of a hot ES module returns that module's live facade.
  */
 import Module from 'node:module';
 import { dirname } from 'node:path';

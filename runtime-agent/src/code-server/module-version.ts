@@ -73,6 +73,8 @@ export class HotModule {
     readonly file: string,
     readonly format: 'cjs' | 'esm',
     readonly sources: string[],
+    /** ESM only: the facade's fixed export names and the function that refreshes its bindings. */
+    readonly esm?: { names: string[]; sync: (face: unknown) => void },
   ) {}
 
   /** The current version's value of an export (`null`: the whole `module.exports`). */

@@ -61,25 +61,11 @@ export function rebuildsAfter(
   return rebuilds;
 }
 
-/**
- * The module's exported functions among `names`, as the app may hold them: a CommonJS module's
- * through its stable face (trampolines that outlive loads), an ES module's through its
- * namespace (its own functions, which take new bodies in place).
- */
+/** The module's exported functions among `names`: trampolines that outlive loads, the ones the app registered at startup. */
 function exportedFunctions(module: HotModule, names: Set<string>): Set<unknown> {
-  const functions = new Set<unknown>();
-  for (const exports of [module.face, module.old?.exports, module.current.exports]) {
-    if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) continue;
-    for (const name of names) {
-      try {
-        const value = (exports as Record<string, unknown>)[name];
-        if (typeof value === 'function') functions.add(value);
-      } catch {
-        // a binding not yet initialised, or a getter that throws: not a function the app holds
-      }
-    }
-  }
-  return functions;
+  const face = module.face;
+  if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return new Set();
+  return new Set([...names].map((n) => (face as Record<string, unknown>)[n]).filter((v) => typeof v === 'function'));
 }
 
 /**

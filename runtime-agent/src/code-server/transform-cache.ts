@@ -29,12 +29,12 @@ import {
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers';
 import { folderProblem, ownerProblem } from '../discovery';
-import type { EsmExports } from './esm-adoption';
+import type { FacadeExports } from './esm-facade';
 
 export interface Transform {
   code: string;
-  /** An ES module's exports, for its adoption (esm-adoption.ts). */
-  exports?: EsmExports;
+  /** An ES module's exports, for its facade. */
+  exports?: FacadeExports;
 }
 
 export interface TransformCache {

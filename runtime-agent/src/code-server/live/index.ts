@@ -8,6 +8,7 @@
  * version, instrumented in the module hooks thread, calls `liveEsm` (see esm-hooks.ts).
  */
 import { fileURLToPath } from 'node:url';
+import { facadeUrl } from '../esm-facade';
 import { LoadFailure } from '../evaluate';
 import { sourceLines } from '../original-source';
 import type { Mapped } from './edits';
@@ -55,7 +56,7 @@ export class LiveCode {
   readonly problems: string[] = [];
   readonly #starting = new Map<string, VersionScope>();
   readonly #staged = new Map<string, VersionScope>();
-  /** ES modules whose first version has started evaluating, until they are adopted. */
+  /** ES modules whose first version has started evaluating, until their facade adopts them. */
   readonly #esmStarted = new Map<string, { module: LiveModule; version: LiveVersion; code: string }>();
 
   /**
@@ -139,16 +140,16 @@ export class LiveCode {
     importer: EsmAccess['importer'],
   ): VersionScope => {
     const file = fileURLToPath(meta.url);
-    // Its code reads `import.meta` through its scope (see instrumentStartup): a later version,
-    // a patch evaluated as a function, has none of its own.
+    // Its code reads `import.meta` through its scope (see instrumentStartup): the URL the app
+    // imported it by, not the one the facade imports it by.
     const module = new LiveModule(file, accessors);
-    module.esm = { meta, importer };
+    module.esm = { meta: { ...meta, url: facadeUrl(meta.url) }, importer };
     const scope = new VersionScope(module, 1, false);
     this.#esmStarted.set(file, { module, version: firstVersionReadLater(module, scope, code, 'esm'), code });
     return scope;
   };
 
-  /** The live tables of an ES module whose first version just evaluated, for its adoption. */
+  /** The live tables of an ES module whose first version just evaluated, for its facade's adoption. */
   takeEsm(file: string): { module: LiveModule; version: LiveVersion; code: string } | undefined {
     const started = this.#esmStarted.get(file);
     this.#esmStarted.delete(file);

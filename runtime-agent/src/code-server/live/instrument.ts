@@ -255,7 +255,7 @@ export function instrumentStartup(model: ProgramModel, edits: Edits): void {
     if (typeof node.directive !== 'string' && !isDeclarationOnly(node))
       edits.insert(node.start, statementMark(index), node);
   });
-  // `import.meta` through the scope, as later versions (patches evaluated as functions) read it.
+  // `import.meta` of the module as the app knows it: its URL without the facade's query.
   for (const meta of model.importMeta) edits.replace(meta.start, meta.end, `${HP}.meta`);
   for (const statement of model.statements) {
     if (statement.declaration === 'const') {

@@ -1,0 +1,57 @@
+/**
+ * ES modules are served once as a generated facade and never re-imported: Node cannot free an
+ * ES module, so reloading by URL leaks every version. The facade imports the original module
+ * once (under `?hotpatch=original`), hands its namespace to the code server, and re-exports
+ * each name as an `export let` binding the code server refreshes on every load, so named
+ * imports anywhere in the app are live.
+ *
+ * Runs in the module hooks thread on Node 20; pure string work, no state.
+ */
+
+/** The global through which facades reach the agent in the main thread. */
+export const AGENT_GLOBAL = 'hotpatch-agent';
+export const ORIGINAL_PARAM = 'hotpatch';
+
+export interface FacadeExports {
+  /** Names the original exports (including 'default'). */
+  names: string[];
+  /** The original has `export * from ...`: those names are re-exported from it as they are. */
+  hasStarReexports: boolean;
+}
+
+export function originalUrl(url: string): string {
+  const original = new URL(url);
+  original.searchParams.set(ORIGINAL_PARAM, 'original');
+  return original.href;
+}
+
+/** The facade's URL for the original's: the URL the app imports the module by. */
+export function facadeUrl(originalUrl: string): string {
+  const facade = new URL(originalUrl);
+  facade.searchParams.delete(ORIGINAL_PARAM);
+  return facade.href;
+}
+
+export function isOriginalUrl(url: string): boolean {
+  return new URL(url).searchParams.get(ORIGINAL_PARAM) === 'original';
+}
+
+export function facadeSource(url: string, exports: FacadeExports): string {
+  const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
+  // The original's top level, from its first statement (its instrumented header) to the
+  // facade's own (adoptEsm, next in evaluation order), is its first version's: the timers and
+  // servers it starts are recorded as owned by it (code-server.ts beginEsm and endEsm).
+  const locals = exports.names.map((_, i) => `__hp_e${i}`);
+  const lines = [
+    `import * as __hp_original from ${JSON.stringify(originalUrl(url))};`,
+    ...(exports.hasStarReexports ? [`export * from ${JSON.stringify(originalUrl(url))};`] : []),
+    `const __hp_face = ${agent}.adoptEsm(${JSON.stringify(url)}, __hp_original, ${JSON.stringify(exports.names)}, (face) => {`,
+    ...exports.names.map((name, i) => `  ${locals[i]} = face[${JSON.stringify(name)}];`),
+    `});`,
+    ...exports.names.map((name, i) => `let ${locals[i]} = __hp_face[${JSON.stringify(name)}];`),
+    exports.names.length > 0
+      ? `export { ${exports.names.map((name, i) => `${locals[i]} as ${JSON.stringify(name)}`).join(', ')} };`
+      : '',
+  ];
+  return lines.join('\n') + '\n';
+}
