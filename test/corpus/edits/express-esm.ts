@@ -92,5 +92,21 @@ export const expressEsm: CorpusApp = {
       replace: [[brokenNote, oneNote.replace('no such note', 'note not found')]],
       live: [{ path: '/notes/999', status: 404, includes: ['note not found'] }],
     },
+    {
+      // The app registered the function the factory returned at startup: the new one must
+      // answer in its place (an export whose statement runs again holds a new function).
+      name: "middleware factory's option (lib module)",
+      file: 'lib/limits.js',
+      replace: [['export const titleLimit = maxTitleLength(60);', 'export const titleLimit = maxTitleLength(30);']],
+      live: [
+        {
+          method: 'POST',
+          path: '/notes',
+          body: { title: 'probe-{n} with a title of forty characters' },
+          status: 413,
+          includes: ['longer than 30'],
+        },
+      ],
+    },
   ],
 };

@@ -3,6 +3,7 @@
 import express from 'express';
 import { fileURLToPath } from 'node:url';
 import notes from './routes/notes.js';
+import { titleLimit } from './lib/limits.js';
 import { stats } from './store.js';
 
 const PORT = Number(process.env.PORT ?? 3000);
@@ -23,6 +24,7 @@ app.get('/about', (req, res) => {
   res.json({ service: SERVICE, requests, ...stats() });
 });
 
+app.use('/notes', titleLimit);
 app.use('/notes', notes);
 
 app.use((err, req, res, next) => {
