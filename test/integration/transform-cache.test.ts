@@ -18,9 +18,10 @@ import {
   readdirSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { App, type AppKind } from '../helpers/app';
 import { runCli } from '../helpers/cli';
@@ -134,4 +135,30 @@ test('a folder of transforms others can write is neither used nor written', asyn
 
   assert.equal(await second.get('/greet?name=ann'), 'hello, ann');
   assert.equal(readdirSync(folder!).length, before, 'nothing written into it');
+});
+
+test("the cache keeps the newest builds' transforms: older folders (other builds, other Node versions) are removed", async () => {
+  const cache = cacheFolder();
+  mkdirSync(cache, { mode: 0o700 });
+  const day = 24 * 3600;
+  const now = Date.now() / 1000;
+  for (let age = 1; age <= 8; age++) {
+    const folder = join(cache, `transforms-old-${age}`);
+    mkdirSync(folder, { mode: 0o700 });
+    utimesSync(folder, now - age * day, now - age * day);
+  }
+
+  await start('cjs', cache);
+
+  const kept = transformFolders(cache).map((folder) => basename(folder));
+  assert.equal(kept.length, 8);
+  assert.ok(
+    kept.some((name) => !name.startsWith('transforms-old-')),
+    "this build's folder is kept",
+  );
+  assert.deepEqual(
+    kept.filter((name) => name.startsWith('transforms-old-')).sort(),
+    [1, 2, 3, 4, 5, 6, 7].map((age) => `transforms-old-${age}`),
+    'the oldest was removed',
+  );
 });
