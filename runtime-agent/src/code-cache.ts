@@ -8,10 +8,10 @@
  * V8 compiles most functions only when first called, and a cache holds the functions compiled
  * when it is made. So the cache is made once the agent has worked (read one of the app's
  * modules in this thread: on Node 20 an ES module app's are read in the hooks thread), not
- * when the library was compiled: the parser and the reader then come
- * from the cache too, ≈10 ms less to an Express app's first response. A process that ends
- * before that (`node -e 0`) leaves a cache of what its start compiled, which the first one
- * that works replaces.
+ * when the library was compiled: the parser and the reader then come from the cache too,
+ * ≈10 ms less to an Express app's first response. A process that ends before that
+ * (`node -e 0`) leaves a cache of what its start compiled, which the first one that works
+ * replaces.
  *
  * A cache is code the app runs: it is read from and written to a folder only this user can
  * write (the discovery folder's rules, discovery.ts), `~/.hotpatch/cache` or

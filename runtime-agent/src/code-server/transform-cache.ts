@@ -75,11 +75,12 @@ function diskCache({ dir, key }: CacheLocation): TransformCache {
     join(folder, `${createHash('sha256').update(`${kind}\0${file}\0`).update(source).digest('hex')}.json`);
   return {
     get(kind, file, source) {
-      trusted ??= existsTrusted(dir, folder);
-      if (!trusted) return undefined;
-      const text = readTrusted(entry(kind, file, source));
-      if (text === undefined) return undefined;
+      // Never a reason for a module not to load: whatever goes wrong, it is read as if there were no entry.
       try {
+        trusted ??= existsTrusted(dir, folder);
+        if (!trusted) return undefined;
+        const text = readTrusted(entry(kind, file, source));
+        if (text === undefined) return undefined;
         const transform = JSON.parse(text) as Transform;
         return typeof transform.code === 'string' ? transform : undefined;
       } catch {

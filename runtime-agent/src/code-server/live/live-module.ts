@@ -79,8 +79,8 @@ export class LiveModule {
       this.newest.push(0);
       this.impl.push(undefined);
       this.withEnv.push(false);
-      // An ES module's classes register themselves by slot before its tables are read (see
-      // firstEsmVersion in index.ts): the array may already reach this slot.
+      // Classes register themselves by slot before their module's tables are read, when those
+      // are read later (see firstVersionReadLater in index.ts): the array may already reach this slot.
       if (this.classes.length <= slot) this.classes.push(undefined);
     }
     return slot;
