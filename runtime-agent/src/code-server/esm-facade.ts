@@ -17,6 +17,14 @@ export interface FacadeExports {
   names: string[];
   /** The original has `export * from ...`: those names are re-exported from it as they are. */
   hasStarReexports: boolean;
+  /**
+   * Of `names`, those re-exported from the original as they are, live bindings: variables the
+   * module itself may assign (`export let db` set by `connect()`), whose importers must see
+   * every assignment, a load's included; and every export of a module that cannot take a new
+   * version. The others (functions, classes, constants) take the face's value, which follows
+   * each load (a trampoline for a function).
+   */
+  direct?: string[];
 }
 
 export function originalUrl(url: string): string {
@@ -41,16 +49,22 @@ export function facadeSource(url: string, exports: FacadeExports): string {
   // The original's top level, from its first statement (its instrumented header) to the
   // facade's own (adoptEsm, next in evaluation order), is its first version's: the timers and
   // servers it starts are recorded as owned by it (code-server.ts beginEsm and endEsm).
-  const locals = exports.names.map((_, i) => `__hp_e${i}`);
+  const direct = new Set(exports.direct);
+  const faced = exports.names.filter((name) => !direct.has(name));
+  const locals = faced.map((_, i) => `__hp_e${i}`);
+  const original = JSON.stringify(originalUrl(url));
   const lines = [
-    `import * as __hp_original from ${JSON.stringify(originalUrl(url))};`,
-    ...(exports.hasStarReexports ? [`export * from ${JSON.stringify(originalUrl(url))};`] : []),
+    `import * as __hp_original from ${original};`,
+    ...(exports.hasStarReexports ? [`export * from ${original};`] : []),
+    ...(direct.size > 0
+      ? [`export { ${[...direct].map((name) => JSON.stringify(name)).join(', ')} } from ${original};`]
+      : []),
     `const __hp_face = ${agent}.adoptEsm(${JSON.stringify(url)}, __hp_original, ${JSON.stringify(exports.names)}, (face) => {`,
-    ...exports.names.map((name, i) => `  ${locals[i]} = face[${JSON.stringify(name)}];`),
+    ...faced.map((name, i) => `  ${locals[i]} = face[${JSON.stringify(name)}];`),
     `});`,
-    ...exports.names.map((name, i) => `let ${locals[i]} = __hp_face[${JSON.stringify(name)}];`),
-    exports.names.length > 0
-      ? `export { ${exports.names.map((name, i) => `${locals[i]} as ${JSON.stringify(name)}`).join(', ')} };`
+    ...faced.map((name, i) => `let ${locals[i]} = __hp_face[${JSON.stringify(name)}];`),
+    faced.length > 0
+      ? `export { ${faced.map((name, i) => `${locals[i]} as ${JSON.stringify(name)}`).join(', ')} };`
       : '',
   ];
   return lines.join('\n') + '\n';

@@ -99,7 +99,12 @@ function live(source: string, file: string): { code: string; exports: FacadeExpo
 
 function exportsOfModel(model: ProgramModel): FacadeExports {
   const names = [...model.exports.keys()];
-  return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*') };
+  // The module's own assignments to these must reach its importers: a face's value would not.
+  const direct = [...model.exports].flatMap(([name, local]) => {
+    const declaration = local === undefined ? undefined : model.bindings.get(local);
+    return declaration === 'let' || declaration === 'var' ? [name] : [];
+  });
+  return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*'), direct };
 }
 
 /** The exports of code the live reader cannot read, from the parser alone. */
@@ -129,5 +134,6 @@ function exportsOf(source: string): FacadeExports | undefined {
       for (const specifier of statement.specifiers as AnyNode[]) names.add(nameOf(specifier.exported as AnyNode));
     }
   }
-  return { names: [...names], hasStarReexports };
+  // It cannot take a new version: its exports are its own, live bindings.
+  return { names: [...names], hasStarReexports, direct: [...names] };
 }

@@ -9,7 +9,11 @@ export const expressEsm: CorpusApp = {
   health: '/health',
   state: {
     before: [{ method: 'POST', path: '/notes', body: { title: 'kept-{n}' } }],
-    probes: [{ path: '/notes', includes: ['kept-{n}'] }],
+    probes: [
+      { path: '/notes', includes: ['kept-{n}'] },
+      // The connection opened at startup, read through the binding connect() assigned.
+      { path: '/about', includes: ['"db":"memory"'] },
+    ],
   },
   edits: [
     {

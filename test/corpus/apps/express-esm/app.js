@@ -4,6 +4,7 @@ import express from 'express';
 import { fileURLToPath } from 'node:url';
 import notes from './routes/notes.js';
 import { titleLimit } from './lib/limits.js';
+import * as db from './lib/db.js';
 import { stats } from './store.js';
 
 const PORT = Number(process.env.PORT ?? 3000);
@@ -21,7 +22,7 @@ app.use((req, res, next) => {
 app.get('/health', (req, res) => res.json({ ok: true }));
 
 app.get('/about', (req, res) => {
-  res.json({ service: SERVICE, requests, ...stats() });
+  res.json({ service: SERVICE, requests, db: db.pool?.driver ?? 'none', ...stats() });
 });
 
 app.use('/notes', titleLimit);
@@ -33,5 +34,6 @@ app.use((err, req, res, next) => {
 
 // Listen only when run directly, as apps that tests import do.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await db.connect();
   app.listen(PORT, '127.0.0.1', () => console.log(`express-esm listening on http://127.0.0.1:${PORT}`));
 }

@@ -1,0 +1,92 @@
+/**
+ * What an ES module's importers see of its exports under the agent, as without it: a variable
+ * the module assigns itself (`export let count`, a connection set by `connect()`) is a live
+ * binding, its every assignment seen; a load's new value reaches them; and a function an
+ * export's statement makes again on a load (`makeGreeter('howdy')`) takes the place of the one
+ * the app registered at startup.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { App } from '../helpers/app';
+import { runCli } from '../helpers/cli';
+import { tmpRoot } from '../helpers/paths';
+
+const files: Record<string, string> = {
+  'package.json': JSON.stringify({ type: 'module' }),
+  'counter.mjs': `export let count = 0;
+export var label = 'first';
+export function inc() {
+  return ++count;
+}
+`,
+  'db.mjs': `export let connection = null;
+export async function connect() {
+  await new Promise((resolve) => setImmediate(resolve));
+  connection = { ready: true };
+}
+`,
+  'greeter.mjs': `const makeGreeter = (word) => (name) => \`\${word}, \${name}\`;
+export const greet = makeGreeter('hello');
+`,
+  'app.mjs': `import http from 'node:http';
+import { count, inc, label } from './counter.mjs';
+import * as db from './db.mjs';
+import { greet } from './greeter.mjs';
+
+await db.connect();
+// Captured once, at startup, as a route table captures its handlers.
+const routes = { '/greet': () => greet('ann') };
+http
+  .createServer((req, res) => {
+    if (req.url === '/count') return res.end(\`\${inc()} \${count}\`);
+    if (req.url === '/label') return res.end(label);
+    if (req.url === '/db') return res.end(JSON.stringify(db.connection));
+    res.end(routes[req.url]?.() ?? 'not found');
+  })
+  .listen(0, '127.0.0.1', function () {
+    console.log(\`LISTENING \${this.address().port}\`);
+  });
+`,
+};
+
+async function start(): Promise<App> {
+  mkdirSync(tmpRoot, { recursive: true });
+  const source = mkdtempSync(join(tmpRoot, 'esm-exports-'));
+  after(() => rmSync(source, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(source, name), text);
+  const app = await App.start('esm', { fixture: source, args: ['--import', 'hotpatch-agent/register', 'app.mjs'] });
+  after(() => app.stop());
+  return app;
+}
+
+async function load(app: App, file: string, edit: (text: string) => string): Promise<string> {
+  app.edit(file, edit);
+  const cli = await runCli(['load', app.file(file)], app.discoveryDir);
+  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  assert.doesNotMatch(cli.stdout, /not applied/);
+  return cli.stdout;
+}
+
+test('an exported variable the module assigns is a live binding: importers see each of its assignments', async () => {
+  const app = await start();
+  assert.equal(await app.get('/count'), '1 1');
+  assert.equal(await app.get('/count'), '2 2');
+  assert.equal(await app.get('/db'), '{"ready":true}', 'set by connect() after the app imported it');
+});
+
+test("a load's new value of an exported variable reaches its importers; the module's state stays", async () => {
+  const app = await start();
+  assert.equal(await app.get('/count'), '1 1');
+  await load(app, 'counter.mjs', (text) => text.replace("label = 'first'", "label = 'second'"));
+  assert.equal(await app.get('/label'), 'second');
+  assert.equal(await app.get('/count'), '2 2', 'count was not started again');
+});
+
+test('a function an export makes again on a load takes the place of the one the app registered at startup', async () => {
+  const app = await start();
+  assert.equal(await app.get('/greet'), 'hello, ann');
+  await load(app, 'greeter.mjs', (text) => text.replace("makeGreeter('hello')", "makeGreeter('howdy')"));
+  assert.equal(await app.get('/greet'), 'howdy, ann');
+});
