@@ -169,3 +169,39 @@ test('isClass tells classes from functions', () => {
     false,
   );
 });
+
+test("an export behind a getter is read live: the module's later assignments are seen, before and after a load", () => {
+  let pool: object | null = null;
+  let handler = (): string => 'first';
+  const raw = {
+    get pool() {
+      return pool;
+    },
+    get handler() {
+      return handler;
+    },
+  };
+  const m = moduleWith(raw);
+  assert.equal(m.face.pool, null);
+  pool = { driver: 'memory' };
+  assert.deepEqual(m.face.pool, { driver: 'memory' }, 'connect() assigned it after the face was made');
+
+  const captured = m.face.handler as () => string;
+  handler = () => 'assigned';
+  assert.equal(captured(), 'assigned', 'the function the app holds calls what the getter gives now');
+  assert.equal(m.face.handler, captured, 'one function per export, whose identity lasts');
+
+  let nextPool: object | null = { driver: 'v2' };
+  m.load({
+    get pool() {
+      return nextPool;
+    },
+    get handler() {
+      return () => 'loaded';
+    },
+  });
+  assert.deepEqual(m.face.pool, { driver: 'v2' });
+  nextPool = null;
+  assert.equal(m.face.pool, null, "the new version's getter, read live");
+  assert.equal(captured(), 'loaded');
+});

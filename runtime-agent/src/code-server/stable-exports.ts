@@ -8,6 +8,8 @@
  * - An exported class keeps its identity (instanceof, existing instances); a new version's
  *   prototype methods, accessors and static methods are copied onto it in place.
  * - Any other value is replaced by the new version's value.
+ * - An export the module defines with a getter (`get pool()`; esbuild's CommonJS, tsx's, for
+ *   every export) stays a getter, read live: what the module assigns after startup is seen.
  */
 
 import { types } from 'node:util';
@@ -178,6 +180,44 @@ function stableValue(name: string, value: unknown, current: CurrentExport, raw: 
   return value;
 }
 
+/** The getters stableAccessor made: each reads whichever version is current, for good. */
+const liveGetters = new WeakSet<Function>();
+
+/**
+ * The face's property for an export the module defines with a getter (`get pool()`, esbuild's
+ * `__export` for `export let`): a getter too, reading the current version's value each time, so
+ * that what the module assigns later (a connection opened after startup) is seen. A function
+ * comes as one trampoline per export, whose identity lasts.
+ */
+function stableAccessor(
+  name: string,
+  descriptor: PropertyDescriptor,
+  current: (key: string | null) => CurrentExport,
+  raw: unknown,
+  face: object,
+): PropertyDescriptor {
+  const value = current(name);
+  let trampoline: unknown;
+  const get = (): unknown => {
+    const now = value();
+    if (typeof now !== 'function' || isClass(now)) return now;
+    trampoline ??= makeTrampoline(name, now, value, raw, name, face);
+    return trampoline;
+  };
+  liveGetters.add(get);
+  return {
+    get,
+    // A setter writes through to the current version's exports, as it would to the module's own.
+    set: descriptor.set
+      ? (next: unknown) => {
+          (current(null)() as Record<string, unknown>)[name] = next;
+        }
+      : undefined,
+    enumerable: descriptor.enumerable ?? true,
+    configurable: true,
+  };
+}
+
 /**
  * Builds the stable exports of a module's first version from its raw `module.exports`.
  * Returns the raw object itself, with functions swapped for trampolines, when every property
@@ -194,10 +234,11 @@ export function createStableExports(raw: unknown, current: (key: string | null) 
   if (raw === null || typeof raw !== 'object') return raw;
   const descriptors = Object.getOwnPropertyDescriptors(raw);
   // An ES namespace (non-extensible, exotic) or a frozen object can never hold trampolines.
+  // A getter must stay the module's own: the face's would read it back through the current version.
   const reusable =
     Object.isExtensible(raw) &&
     Object.entries(descriptors).every(
-      ([key, d]) => d.configurable || ('value' in d && d.writable) || key === '__esModule',
+      ([key, d]) => key === '__esModule' || ('value' in d && (d.configurable || d.writable)),
     );
   const face: object = reusable ? raw : Object.create(Object.getPrototypeOf(raw) as object | null);
   copyOwnProperties(raw, face, current);
@@ -207,6 +248,10 @@ export function createStableExports(raw: unknown, current: (key: string | null) 
 function copyOwnProperties(raw: object, face: object, current: (key: string | null) => CurrentExport): void {
   for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(raw))) {
     if (typeof face === 'function' && (key === 'prototype' || key === 'name' || key === 'length')) continue;
+    if (!('value' in descriptor) && key !== '__esModule') {
+      Object.defineProperty(face, key, stableAccessor(key, descriptor, current, raw, face));
+      continue;
+    }
     const value = (raw as Record<string, unknown>)[key];
     if (face === raw && !descriptor.configurable) {
       // Only writable data can be here (see `reusable`); __esModule and its kind stay as they are.
@@ -268,6 +313,17 @@ export function updateStableExports(
   }
   for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(next))) {
     if (skip(key)) continue;
+    if (!('value' in descriptor)) {
+      // What the app holds stays: a getter of ours reads the new version already, and a
+      // trampoline follows it (the function the app registered must stay the face's).
+      const held = Object.getOwnPropertyDescriptor(target, key);
+      if (held?.get && liveGetters.has(held.get)) continue;
+      const value = next[key];
+      if (held && 'value' in held && isTrampoline(held.value) && typeof value === 'function' && !isClass(value))
+        continue;
+      Object.defineProperty(target, key, stableAccessor(key, descriptor, current, next, face));
+      continue;
+    }
     const value = next[key];
     const existing = target[key];
     if (isClass(existing) && isClass(value)) {

@@ -1,0 +1,81 @@
+/**
+ * A CommonJS module's exports defined by getters, read as without the agent: `module.exports =
+ * { get pool() { … } }`, and TypeScript's `export let pool` run by tsx (esbuild defines every
+ * export of the CommonJS it makes with a getter). What the module assigns after startup (a
+ * connection `connect()` opens) is seen by its importers, before and after a load of it.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { App, type AppKind } from '../helpers/app';
+import { runCli } from '../helpers/cli';
+import { tmpRoot } from '../helpers/paths';
+
+const server = (importDb: string): string => `${importDb}
+const http = require('node:http');
+db.connect().then(() => {
+  http
+    .createServer((req, res) => res.end(JSON.stringify({ pool: db.pool, label: db.label })))
+    .listen(0, '127.0.0.1', function () {
+      console.log(\`LISTENING \${this.address().port}\`);
+    });
+});
+`;
+
+const apps: Record<string, { kind: AppKind; args: string[]; db: string; files: Record<string, string> }> = {
+  'module.exports with getters': {
+    kind: 'cjs',
+    args: ['-r', 'hotpatch-agent/register', 'app.js'],
+    db: 'db.js',
+    files: {
+      'package.json': '{}',
+      'db.js': `let pool = null;
+module.exports = {
+  label: 'first',
+  async connect() {
+    await new Promise((resolve) => setImmediate(resolve));
+    pool = { driver: 'memory' };
+  },
+  get pool() {
+    return pool;
+  },
+};
+`,
+      'app.js': server("const db = require('./db');"),
+    },
+  },
+  "TypeScript's export let, run by tsx": {
+    kind: 'tsx',
+    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
+    db: 'db.ts',
+    files: {
+      'package.json': '{}',
+      'db.ts': `export let pool: { driver: string } | null = null;
+export const label: string = 'first';
+export async function connect(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  pool = { driver: 'memory' };
+}
+`,
+      'app.ts': server("import * as db from './db';"),
+    },
+  },
+};
+
+for (const [name, app] of Object.entries(apps)) {
+  test(`${name}: what the module assigns after startup is seen, before and after a load of it`, async () => {
+    mkdirSync(tmpRoot, { recursive: true });
+    const source = mkdtempSync(join(tmpRoot, 'cjs-exports-'));
+    after(() => rmSync(source, { recursive: true, force: true }));
+    for (const [file, text] of Object.entries(app.files)) writeFileSync(join(source, file), text);
+    const running = await App.start(app.kind, { fixture: source, args: app.args });
+    after(() => running.stop());
+    assert.equal(await running.get('/'), '{"pool":{"driver":"memory"},"label":"first"}');
+
+    running.edit(app.db, (text) => text.replace("'first'", "'second'"));
+    const cli = await runCli(['load', running.file(app.db)], running.discoveryDir);
+    assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+    assert.equal(await running.get('/'), '{"pool":{"driver":"memory"},"label":"second"}');
+  });
+}
