@@ -13,7 +13,11 @@ export const tsApp: CorpusApp = {
   health: '/health',
   state: {
     before: [{ method: 'POST', path: '/events', body: { message: 'kept-{n}' } }],
-    probes: [{ path: '/events', includes: ['kept-{n}'] }],
+    probes: [
+      { path: '/events', includes: ['kept-{n}'] },
+      // The connection opened at startup, read through the binding connect() assigned.
+      { path: '/db', includes: ['"db":"memory"'] },
+    ],
   },
   edits: [
     {
