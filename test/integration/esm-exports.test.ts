@@ -1,7 +1,7 @@
 /**
  * What an ES module's importers see of its exports under the agent, as without it: a variable
  * the module assigns itself (`export let count`, a connection set by `connect()`) is a live
- * binding, its every assignment seen; a load's new value reaches them; and a function an
+ * binding, its every assignment seen, through a module that exports it again too; a load's new value reaches them; and a function an
  * export's statement makes again on a load (`makeGreeter('howdy')`) takes the place of the one
  * the app registered at startup.
  */
@@ -21,6 +21,9 @@ export function inc() {
   return ++count;
 }
 `,
+  // A barrel module, as an index.js gathers a folder's exports.
+  'index.mjs': `export { count } from './counter.mjs';
+`,
   'db.mjs': `export let connection = null;
 export async function connect() {
   await new Promise((resolve) => setImmediate(resolve));
@@ -32,6 +35,7 @@ export const greet = makeGreeter('hello');
 `,
   'app.mjs': `import http from 'node:http';
 import { count, inc, label } from './counter.mjs';
+import { count as gathered } from './index.mjs';
 import * as db from './db.mjs';
 import { greet } from './greeter.mjs';
 
@@ -40,7 +44,7 @@ await db.connect();
 const routes = { '/greet': () => greet('ann') };
 http
   .createServer((req, res) => {
-    if (req.url === '/count') return res.end(\`\${inc()} \${count}\`);
+    if (req.url === '/count') return res.end(\`\${inc()} \${count} \${gathered}\`);
     if (req.url === '/label') return res.end(label);
     if (req.url === '/db') return res.end(JSON.stringify(db.connection));
     res.end(routes[req.url]?.() ?? 'not found');
@@ -71,17 +75,17 @@ async function load(app: App, file: string, edit: (text: string) => string): Pro
 
 test('an exported variable the module assigns is a live binding: importers see each of its assignments', async () => {
   const app = await start();
-  assert.equal(await app.get('/count'), '1 1');
-  assert.equal(await app.get('/count'), '2 2');
+  assert.equal(await app.get('/count'), '1 1 1');
+  assert.equal(await app.get('/count'), '2 2 2');
   assert.equal(await app.get('/db'), '{"ready":true}', 'set by connect() after the app imported it');
 });
 
 test("a load's new value of an exported variable reaches its importers; the module's state stays", async () => {
   const app = await start();
-  assert.equal(await app.get('/count'), '1 1');
+  assert.equal(await app.get('/count'), '1 1 1');
   await load(app, 'counter.mjs', (text) => text.replace("label = 'first'", "label = 'second'"));
   assert.equal(await app.get('/label'), 'second');
-  assert.equal(await app.get('/count'), '2 2', 'count was not started again');
+  assert.equal(await app.get('/count'), '2 2 2', 'count was not started again');
 });
 
 test('a function an export makes again on a load takes the place of the one the app registered at startup', async () => {

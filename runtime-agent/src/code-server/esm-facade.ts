@@ -19,10 +19,11 @@ export interface FacadeExports {
   hasStarReexports: boolean;
   /**
    * Of `names`, those re-exported from the original as they are, live bindings: variables the
-   * module itself may assign (`export let db` set by `connect()`), whose importers must see
-   * every assignment, a load's included; and every export of a module that cannot take a new
-   * version. The others (functions, classes, constants) take the face's value, which follows
-   * each load (a trampoline for a function).
+   * module itself may assign (`export let db` set by `connect()`), exports of other modules
+   * (`export { db } from './db.js'`), a default expression, whose importers must see every
+   * assignment, a load's included; and every export of a module that cannot take a new
+   * version. The others (its functions, classes, constants) take the face's value, which
+   * follows each load (a trampoline for a function).
    */
   direct?: string[];
 }

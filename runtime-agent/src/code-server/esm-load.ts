@@ -99,10 +99,14 @@ function live(source: string, file: string): { code: string; exports: FacadeExpo
 
 function exportsOfModel(model: ProgramModel): FacadeExports {
   const names = [...model.exports.keys()];
-  // The module's own assignments to these must reach its importers: a face's value would not.
+  // Only a function, class or constant of the module's own changes by loads alone, which the
+  // face follows; a variable the module assigns, an export of another module's (`export { pool }
+  // from './db.js'`, an import exported again) changes as the app runs: importers read it live.
   const direct = [...model.exports].flatMap(([name, local]) => {
     const declaration = local === undefined ? undefined : model.bindings.get(local);
-    return declaration === 'let' || declaration === 'var' ? [name] : [];
+    return name !== '*' && declaration !== 'function' && declaration !== 'class' && declaration !== 'const'
+      ? [name]
+      : [];
   });
   return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*'), direct };
 }
