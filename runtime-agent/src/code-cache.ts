@@ -14,30 +14,20 @@
  * replaces.
  *
  * A cache is code the app runs: it is read from and written to a folder only this user can
- * write (the discovery folder's rules, discovery.ts), `~/.hotpatch/cache` or
+ * write (the discovery folder's rules, private-files.ts), `~/.hotpatch/cache` or
  * `$HOTPATCH_CACHE_DIR` (empty: no cache), as a regular file of this user's that others cannot
  * write. V8 checks that a cache was made by its own version with the same flags, but of the
  * source only its length: the file's name carries the library's size and modification time and
  * Node's version. A cache V8 rejects is removed, and made anew.
  */
-import {
-  chmodSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 // Node's own: the agent's timer ownership later wraps the global ones (timer-ownership.ts).
 import { setTimeout } from 'node:timers';
 import { Script, constants } from 'node:vm';
-import { folderProblem, ownerProblem } from './discovery';
+import { folderProblem, keepNewest, readPrivateFile, writePrivateFile } from './private-files';
 
 /** How many caches the folder keeps (the newest): a build makes two, the app's thread's and the hooks thread's. */
 const KEPT = 8;
@@ -164,46 +154,30 @@ function cacheNames(file: string): Record<Stage | 'key', string> {
   return { key, warm: `agent-${key}.v8cache`, start: `agent-${key}.start.v8cache` };
 }
 
-/** The trusted cache made after the most work. */
+/** The trusted cache made after the most work: only from a folder only this user can write. */
 function readCache(dir: string, names: Record<Stage, string>): { stage: Stage; data: Buffer } | undefined {
+  try {
+    if (folderProblem(dir)) return undefined;
+  } catch {
+    return undefined; // none yet
+  }
   for (const stage of ['warm', 'start'] as const) {
-    const data = readTrusted(dir, join(dir, names[stage]));
+    const data = readPrivateFile(join(dir, names[stage]));
     if (data) return { stage, data };
   }
   return undefined;
 }
 
-/** The cache, when the folder and the file are ones only this user can have written. */
-function readTrusted(dir: string, file: string): Buffer | undefined {
-  try {
-    if (folderProblem(dir)) return undefined;
-    const stat = lstatSync(file);
-    if (!stat.isFile() || ownerProblem(stat, 'it is not read')) return undefined;
-    return readFileSync(file);
-  } catch {
-    return undefined; // none yet
-  }
-}
-
 /**
- * Written atomically (a temporary file, then renamed), mode 0600, in a folder only this user can
- * write. The folder keeps the KEPT newest caches: each build or install of the library, and each
- * Node version, makes one.
+ * Written atomically, mode 0600, in a folder only this user can write. The folder keeps the
+ * KEPT newest caches: each build or install of the library, and each Node version, makes one.
  */
 function writeTrusted(dir: string, file: string, data: Buffer): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (folderProblem(dir)) return;
-    const temporary = `${file}.${process.pid}.${process.hrtime.bigint()}.tmp`;
-    // 'wx': never through a file (or symlink) someone put at that name.
-    writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, file);
-    const caches = readdirSync(dir)
-      .filter((name) => name.startsWith('agent-') && name.endsWith('.v8cache'))
-      .map((name) => ({ path: join(dir, name), mtimeMs: lstatSync(join(dir, name)).mtimeMs }))
-      .sort((a, b) => b.mtimeMs - a.mtimeMs);
-    for (const old of caches.slice(KEPT)) removeQuietly(old.path);
+    writePrivateFile(file, data);
+    keepNewest(dir, (name) => name.startsWith('agent-') && name.endsWith('.v8cache'), KEPT);
   } catch {
     // The next start compiles the library again: only time is lost.
   }

@@ -7,9 +7,10 @@
  * user owns or can write to would let that user read the token or replace the record. Such a
  * folder is not used (the app runs on, unannounced, with a warning saying why and how to fix it).
  */
-import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { folderProblem, writePrivateFile } from './private-files';
 import type { DiscoveryRecord } from './protocol';
 
 /** `$HOTPATCH_DISCOVERY_DIR`, else `~/.hotpatch/agents`. */
@@ -19,25 +20,6 @@ export function defaultDiscoveryDir(): string {
 
 export function discoveryFile(dir: string, pid: number): string {
   return join(dir, `${pid}.json`);
-}
-
-/** Why `dir` (which exists) must not hold records, or undefined. */
-export function folderProblem(dir: string): string | undefined {
-  const stat = lstatSync(dir);
-  if (stat.isSymbolicLink()) return 'it is a symbolic link';
-  if (!stat.isDirectory()) return 'it is not a folder';
-  return ownerProblem(stat, 'run chmod 700 on it');
-}
-
-/** Why what `stat` describes may have been written by another user (not ours, or writable by others), or undefined. */
-export function ownerProblem(stat: Stats, fix: string): string | undefined {
-  if (typeof process.getuid !== 'function') return undefined; // Windows: ACLs, not modes
-  if (stat.uid !== process.getuid())
-    return `it belongs to uid ${stat.uid}, not to this process's uid ${process.getuid()}`;
-  if ((stat.mode & 0o022) !== 0) {
-    return `other users can write to it (mode ${(stat.mode & 0o777).toString(8)}); ${fix}`;
-  }
-  return undefined;
 }
 
 /**
@@ -50,11 +32,7 @@ export function publish(dir: string, record: DiscoveryRecord): () => void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const problem = folderProblem(dir);
     if (problem) throw new Error(problem);
-    const temporary = `${file}.${process.hrtime.bigint()}.tmp`;
-    // 'wx': never through a file (or symlink) someone put at that name.
-    writeFileSync(temporary, JSON.stringify(record, null, 2), { mode: 0o600, flag: 'wx' });
-    chmodSync(temporary, 0o600); // the umask may have narrowed it, never widened; make it exact
-    renameSync(temporary, file);
+    writePrivateFile(file, JSON.stringify(record, null, 2));
   } catch (error) {
     // Shown even with HOTPATCH_QUIET: without a record no client finds this app.
     process.stderr.write(

@@ -5,12 +5,12 @@
  * connection `connect()` opens) is seen by its importers, before and after a load of it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App, type AppKind } from '../helpers/app';
 import { runCli } from '../helpers/cli';
-import { tmpRoot } from '../helpers/paths';
+import { scratchFolder } from '../helpers/scratch';
 
 const server = (importDb: string): string => `${importDb}
 const http = require('node:http');
@@ -65,9 +65,7 @@ export async function connect(): Promise<void> {
 
 for (const [name, app] of Object.entries(apps)) {
   test(`${name}: what the module assigns after startup is seen, before and after a load of it`, async () => {
-    mkdirSync(tmpRoot, { recursive: true });
-    const source = mkdtempSync(join(tmpRoot, 'cjs-exports-'));
-    after(() => rmSync(source, { recursive: true, force: true }));
+    const source = scratchFolder('cjs-exports');
     for (const [file, text] of Object.entries(app.files)) writeFileSync(join(source, file), text);
     const running = await App.start(app.kind, { fixture: source, args: app.args });
     after(() => running.stop());

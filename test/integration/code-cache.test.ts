@@ -16,7 +16,6 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -30,14 +29,12 @@ import { after, test } from 'node:test';
 import { inThreadHooksWork } from '../../runtime-agent/src/agent';
 import { App } from '../helpers/app';
 import { tmpRoot } from '../helpers/paths';
+import { scratchFolder } from '../helpers/scratch';
 import { waitFor } from '../helpers/wait';
 
 /** A folder that does not exist yet (the agent makes it), removed after the test. */
 function cacheFolder(): string {
-  mkdirSync(tmpRoot, { recursive: true });
-  const parent = mkdtempSync(join(tmpRoot, 'code-cache-'));
-  after(() => rmSync(parent, { recursive: true, force: true }));
-  return join(parent, 'cache');
+  return join(scratchFolder('code-cache'), 'cache');
 }
 
 async function startWithCache(dir: string): Promise<App> {

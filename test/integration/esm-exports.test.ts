@@ -6,12 +6,12 @@
  * the app registered at startup.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
-import { tmpRoot } from '../helpers/paths';
+import { scratchFolder } from '../helpers/scratch';
 
 const files: Record<string, string> = {
   'package.json': JSON.stringify({ type: 'module' }),
@@ -56,9 +56,7 @@ http
 };
 
 async function start(): Promise<App> {
-  mkdirSync(tmpRoot, { recursive: true });
-  const source = mkdtempSync(join(tmpRoot, 'esm-exports-'));
-  after(() => rmSync(source, { recursive: true, force: true }));
+  const source = scratchFolder('esm-exports');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(source, name), text);
   const app = await App.start('esm', { fixture: source, args: ['--import', 'hotpatch-agent/register', 'app.mjs'] });
   after(() => app.stop());

@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import {
   chmodSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
@@ -25,14 +24,11 @@ import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { App, type AppKind } from '../helpers/app';
 import { runCli } from '../helpers/cli';
-import { tmpRoot } from '../helpers/paths';
+import { scratchFolder } from '../helpers/scratch';
 
 /** A cache folder of this test's own, removed after it. */
 function cacheFolder(): string {
-  mkdirSync(tmpRoot, { recursive: true });
-  const parent = mkdtempSync(join(tmpRoot, 'transform-cache-'));
-  after(() => rmSync(parent, { recursive: true, force: true }));
-  return join(parent, 'cache');
+  return join(scratchFolder('transform-cache'), 'cache');
 }
 
 async function start(kind: AppKind, cache: string, instanceOf?: App): Promise<App> {

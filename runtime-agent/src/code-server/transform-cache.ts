@@ -13,22 +13,10 @@
  * cannot write, opened without following a link, written atomically with mode 0600.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers';
-import { folderProblem, ownerProblem } from '../discovery';
+import { folderProblem, keepNewest, readPrivateFile, writePrivateFile } from '../private-files';
 import type { FacadeExports } from './esm-facade';
 
 export interface Transform {
@@ -79,9 +67,9 @@ function diskCache({ dir, key }: CacheLocation): TransformCache {
       try {
         trusted ??= existsTrusted(dir, folder);
         if (!trusted) return undefined;
-        const text = readTrusted(entry(kind, file, source));
+        const text = readPrivateFile(entry(kind, file, source));
         if (text === undefined) return undefined;
-        const transform = JSON.parse(text) as Transform;
+        const transform = JSON.parse(text.toString('utf8')) as Transform;
         return typeof transform.code === 'string' ? transform : undefined;
       } catch {
         return undefined; // a damaged entry: read the module again, and write it anew
@@ -89,17 +77,13 @@ function diskCache({ dir, key }: CacheLocation): TransformCache {
     },
     put(kind, file, source, transform) {
       try {
-        if (trusted === undefined || !trusted) {
+        if (!trusted) {
           const created = makeFolder(dir, folder);
           trusted = !folderProblem(folder);
           if (!trusted) return;
-          if (created) removeOldBuilds(dir);
+          if (created) keepNewest(dir, (name) => name.startsWith('transforms-'), KEPT_BUILDS);
         }
-        const target = entry(kind, file, source);
-        const temporary = `${target}.${process.pid}.${process.hrtime.bigint()}.tmp`;
-        // 'wx': never through a file (or link) someone put at that name.
-        writeFileSync(temporary, JSON.stringify(transform), { mode: 0o600, flag: 'wx' });
-        renameSync(temporary, target);
+        writePrivateFile(entry(kind, file, source), JSON.stringify(transform));
         if (!tidying) {
           tidying = true;
           setTimeout(() => tidy(folder), TIDY_AFTER_MS).unref();
@@ -119,25 +103,6 @@ function existsTrusted(dir: string, folder: string): boolean {
   }
 }
 
-/** The file's text, when it is a regular file of this user's that others cannot write. */
-function readTrusted(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined; // none yet (or a link, not followed)
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || ownerProblem(stat, 'it is not read')) return undefined;
-    return readFileSync(fd, 'utf8');
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The build's folder, made mode 0700 in the cache folder (itself checked); whether it is new. */
 function makeFolder(dir: string, folder: string): boolean {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -151,24 +116,10 @@ function makeFolder(dir: string, folder: string): boolean {
   }
 }
 
-/** Keeps the KEPT_BUILDS newest builds' folders. */
-function removeOldBuilds(dir: string): void {
-  const folders = readdirSync(dir)
-    .filter((name) => name.startsWith('transforms-'))
-    .map((name) => ({ path: join(dir, name), mtimeMs: statSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of folders.slice(KEPT_BUILDS)) rmSync(old.path, { recursive: true, force: true });
-}
-
 /** Keeps the KEPT_TRANSFORMS newest entries. */
 function tidy(folder: string): void {
   try {
-    const names = readdirSync(folder);
-    if (names.length <= KEPT_TRANSFORMS) return;
-    const entries = names
-      .map((name) => ({ path: join(folder, name), mtimeMs: statSync(join(folder, name)).mtimeMs }))
-      .sort((a, b) => b.mtimeMs - a.mtimeMs);
-    for (const old of entries.slice(KEPT_TRANSFORMS)) rmSync(old.path, { force: true });
+    keepNewest(folder, () => true, KEPT_TRANSFORMS);
   } catch {
     // tidied by a later process
   }
