@@ -462,6 +462,10 @@ export interface WarmResult {
   warmed: boolean;
   /** Milliseconds the warm-up took inside the agent. */
   ms: number;
+  /** Rounds of the whole module prepared and dropped. */
+  rounds: number;
+  /** Rounds of the reading on a slice of a long module, after a long round of the whole (none otherwise). */
+  sliceRounds: number;
 }
 /**
  * Sent by a client when the user opens a hot module's file: the agent prepares the module's

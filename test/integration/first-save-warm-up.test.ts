@@ -6,12 +6,16 @@
  * and a module that could only be evaluated whole is left alone.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { AgentError } from 'hotpatch-extension/engine';
 import { InvalidReplyError, warmSaveReplyChecks } from '../../extension/src/engine/replies';
 import { App } from '../helpers/app';
 import { openInServer } from '../helpers/open-in-server';
+import { scratchFolder } from '../helpers/scratch';
+import { fixturesDir } from '../helpers/paths';
+import { payloadModule } from '../helpers/versions';
 
 async function startApp(): Promise<App> {
   const app = await App.start('cjs', { fixture: 'first-save' });
@@ -75,6 +79,31 @@ test('a version loaded while agent/warm is between its rounds ends the warm-up: 
   assert.equal((await client.modules()).find((m) => m.file === file)?.current.seq, 2, 'version 2 is current');
 });
 
+test('agent/warm of a long module (rounds on a slice of it when a round of the whole is long) changes nothing in the app', async () => {
+  const fixture = scratchFolder('warm-long-');
+  cpSync(join(fixturesDir, 'apps', 'leak-cjs'), fixture, { recursive: true });
+  writeFileSync(join(fixture, 'payload.js'), payloadModule(1, { lines: 1000 }));
+  const app = await App.start('cjs', { fixture });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('payload.js');
+  assert.equal(await app.get('/hits'), '1');
+  const before = await client.modules();
+
+  const result = await client.warm(file);
+
+  assert.equal(result.warmed, true);
+  assert.ok(result.rounds >= 1, `rounds: ${result.rounds}`);
+  assert.ok(result.sliceRounds >= 0 && result.sliceRounds <= 48, `slice rounds: ${result.sliceRounds}`);
+  assert.deepEqual(await client.modules(), before, 'no version made, and no module of the slice');
+  assert.equal(await app.get('/payload'), 'payload-1');
+  const loaded = await client.load({ file, code: payloadModule(2, { lines: 1000 }) });
+  assert.equal(loaded.module.current.seq, 2);
+  assert.equal(await app.get('/payload'), 'payload-2', 'the route registered at startup runs the new version');
+  assert.equal(await app.get('/hits'), '2', "the store's count is kept");
+});
+
 test('agent/warm leaves a module that could only be evaluated whole alone, and names a file that is not a hot module', async () => {
   const app = await startApp();
   const client = await app.connect();
@@ -106,7 +135,11 @@ test('opening a hot module in the editor warms its first save; a save right afte
 
   assert.equal(report.outcome, 'loaded', report.lines.join('\n'));
   assert.ok(
-    lsp.log.some((line) => /warmed counter\.js for its first save in \d+ ms \(\d+ ms in pid \d+\)/.test(line)),
+    lsp.log.some((line) =>
+      /warmed counter\.js for its first save in \d+ ms \(\d+ ms in pid \d+, [1-9]\d* rounds( and \d+ on a slice)?\)/.test(
+        line,
+      ),
+    ),
     lsp.log.join('\n'),
   );
   assert.equal(await app.get('/count'), 'hits saved: 1');

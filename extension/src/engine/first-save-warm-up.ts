@@ -78,9 +78,11 @@ export class FirstSaveWarmUp {
       targets.map(async ({ client, module }) => {
         // A file that does not compile now is warmed as far as it goes: its save says why.
         await compileModule(file, text, client.info.nodeVersion, module).catch(() => undefined);
-        const { warmed, ms } = await client.warm(module.file);
+        const { warmed, ms, rounds, sliceRounds } = await client.warm(module.file);
         warmSaveReplyChecks(module);
-        return warmed ? `${ms.toFixed(0)} ms in pid ${client.info.pid}` : `not live in pid ${client.info.pid}`;
+        if (!warmed) return `not live in pid ${client.info.pid}`;
+        const slices = sliceRounds ? ` and ${sliceRounds} on a slice` : '';
+        return `${ms.toFixed(0)} ms in pid ${client.info.pid}${rounds === undefined ? '' : `, ${rounds} rounds${slices}`}`;
       }),
     );
     this.options.log?.(

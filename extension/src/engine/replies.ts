@@ -144,7 +144,12 @@ export const resultSchemas = {
   'agent/prepare': UpgradePlan,
   'agent/commit': CommitResult,
   'agent/abort': z.object({ aborted: z.boolean() }),
-  'agent/warm': z.object({ warmed: z.boolean(), ms: z.number() }),
+  'agent/warm': z.object({
+    warmed: z.boolean(),
+    ms: z.number(),
+    rounds: z.number().int().min(0).optional(),
+    sliceRounds: z.number().int().min(0).optional(),
+  }),
   'agent/rollback': CommitResult,
   'agent/processes': z.object({ processes: z.array(ProcessInfo) }),
   'agent/getState': z.object({ process: ProcessInfo, state: z.unknown() }),
