@@ -1,7 +1,12 @@
 /** The stable face of a module: trampolines, classes patched in place, values replaced. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createStableExports, isClass, updateStableExports } from '../../runtime-agent/src/code-server/stable-exports';
+import {
+  createStableExports,
+  isClass,
+  isPlainFunction,
+  updateStableExports,
+} from '../../runtime-agent/src/code-server/stable-exports';
 
 /** A module whose current raw exports can be swapped, as the code server does. */
 function moduleWith(raw: Record<string, unknown> | Function) {
@@ -115,6 +120,59 @@ test('module.exports = function: the face is a trampoline carrying the propertie
   m.load(Object.assign((n: number) => n + 100, { helper: () => 'h2' }));
   assert.equal(face(1), 101);
   assert.equal(face.helper(), 'h2');
+});
+
+/** A function that is also an object with data, whose methods read it through `this`, as an Express app is. */
+function makeApp(): ((path: string) => string) & { routes: string[]; get(path: string): void } {
+  const app = Object.assign((path: string) => (app.routes.includes(path) ? `200 ${path}` : '404'), {
+    routes: [] as string[],
+    get(this: { routes: string[] }, path: string) {
+      this.routes.push(path);
+    },
+  });
+  return app;
+}
+
+test('a function that is also an object with data reaches importers as it is: what they call on it runs on it', () => {
+  const app = makeApp();
+  const helper = (): string => 'h';
+  const m = moduleWith({ app, helper });
+  assert.equal(m.face.app, app);
+  (m.face.app as typeof app).get('/b');
+  assert.equal(app('/b'), '200 /b', 'the route added through the export is the app’s');
+  assert.equal(isPlainFunction(app), false);
+  assert.notEqual(m.face.helper, helper, 'a plain function beside it is still a trampoline');
+  assert.equal((m.face.helper as typeof helper)(), 'h');
+});
+
+test('a function whose methods come from its prototype (an Express router) reaches importers as it is', () => {
+  const proto = {
+    get(this: { stack: string[] }, path: string) {
+      this.stack.push(path);
+    },
+  };
+  const router = Object.setPrototypeOf(() => 'routed', proto) as (() => string) & typeof proto;
+  const m = moduleWith({ router });
+  assert.equal(m.face.router, router);
+  assert.equal(isPlainFunction(router), false);
+});
+
+test('a function marked with symbols (a Fastify plugin) reaches importers as it is, marks and all', () => {
+  const plugin = Object.assign(async () => undefined, { [Symbol.for('skip-override')]: true });
+  const m = moduleWith({ plugin });
+  assert.equal(m.face.plugin, plugin);
+  assert.equal((m.face.plugin as Record<symbol, unknown>)[Symbol.for('skip-override')], true);
+});
+
+test('module.exports = app: the app is its own face; a load that keeps it says nothing, one that replaces it says to restart', () => {
+  const app = makeApp();
+  const m = moduleWith(app);
+  assert.equal(m.face, app);
+  assert.deepEqual(m.load(app), []);
+  const warnings = m.load(makeApp());
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /cannot be swapped under them; restart the app to use it/);
+  assert.equal(m.face, app, 'importers keep the app they hold');
 });
 
 test('TypeScript-style exports are rewritten in place, keeping __esModule', () => {

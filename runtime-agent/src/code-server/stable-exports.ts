@@ -5,6 +5,8 @@
  * - An exported function becomes a trampoline that calls the current version's function, so
  *   a reference captured at startup (a route handler, a timer callback, a listener) runs the
  *   newest code. Closures created inside a version keep that version's code, as in Erlang.
+ *   Only a function and nothing more (isPlainFunction): one that is also an object with methods
+ *   or data (an Express app or router) is passed as it is.
  * - An exported class keeps its identity (instanceof, existing instances); a new version's
  *   prototype methods, accessors and static methods are copied onto it in place.
  * - Any other value is replaced by the new version's value.
@@ -26,6 +28,36 @@ type Trampoline = ((...args: unknown[]) => unknown) & { [TRAMPOLINE]: true };
 
 export function isClass(value: unknown): value is abstract new (...args: never[]) => unknown {
   return typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
+}
+
+/** The prototypes of functions made by a function declaration, expression or arrow. */
+const FUNCTION_PROTOTYPES = new Set<unknown>([
+  Function.prototype,
+  Object.getPrototypeOf(async function () {}),
+  Object.getPrototypeOf(function* () {}),
+  Object.getPrototypeOf(async function* () {}),
+]);
+/** What every function has of its own. */
+const FUNCTION_OWN_KEYS = new Set<PropertyKey>(['length', 'name', 'prototype', 'arguments', 'caller']);
+
+/**
+ * A function, with at most helper functions hung on it (`module.exports.helper = …`): only such
+ * a function reaches importers as a trampoline. A function that is also an object, with data of
+ * its own or methods from its prototype, is passed as it is: an Express app (`locals`,
+ * `settings`; its `get`, `use` and `listen` read them through `this`), an Express router (its
+ * methods are its prototype's, its `stack` its own), a Fastify plugin marked with symbols. A
+ * trampoline has none of that, and what an importer called on it ran against the trampoline:
+ * under the agent, `require('./app').get('/x', …)` threw "this.router.route is not a function".
+ */
+export function isPlainFunction(value: unknown): boolean {
+  if (typeof value !== 'function' || isClass(value)) return false;
+  if (!FUNCTION_PROTOTYPES.has(Object.getPrototypeOf(value))) return false;
+  for (const key of Reflect.ownKeys(value)) {
+    if (FUNCTION_OWN_KEYS.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
+    if (!('value' in descriptor) || typeof descriptor.value !== 'function' || isClass(descriptor.value)) return false;
+  }
+  return true;
 }
 
 function isTrampoline(value: unknown): value is Trampoline {
@@ -176,7 +208,7 @@ export function patchClass(
 
 /** Wraps one exported value (`raw[name]`) for the stable object `face`. */
 function stableValue(name: string, value: unknown, current: CurrentExport, raw: unknown, face: object): unknown {
-  if (typeof value === 'function' && !isClass(value)) return makeTrampoline(name, value, current, raw, name, face);
+  if (isPlainFunction(value)) return makeTrampoline(name, value as Function, current, raw, name, face);
   return value;
 }
 
@@ -200,8 +232,8 @@ function stableAccessor(
   let trampoline: unknown;
   const get = (): unknown => {
     const now = value();
-    if (typeof now !== 'function' || isClass(now)) return now;
-    trampoline ??= makeTrampoline(name, now, value, raw, name, face);
+    if (!isPlainFunction(now)) return now;
+    trampoline ??= makeTrampoline(name, now as Function, value, raw, name, face);
     return trampoline;
   };
   liveGetters.add(get);
@@ -226,9 +258,11 @@ function stableAccessor(
  */
 export function createStableExports(raw: unknown, current: (key: string | null) => CurrentExport): unknown {
   if (typeof raw === 'function') {
-    // module.exports = fn / class: the function is the face; its own properties are exports too.
-    const face = isClass(raw) ? raw : makeTrampoline('default', raw, current(null), raw, null);
-    if (face !== raw) copyOwnProperties(raw, face, current);
+    // module.exports = fn: a trampoline with its helpers; a class, or a function that is also an
+    // object (an Express app: `module.exports = app`), is its own face.
+    if (!isPlainFunction(raw)) return raw;
+    const face = makeTrampoline('default', raw, current(null), raw, null);
+    copyOwnProperties(raw, face, current);
     return face;
   }
   if (raw === null || typeof raw !== 'object') return raw;
@@ -300,6 +334,16 @@ export function updateStableExports(
   }
   if (face === null || (typeof face !== 'object' && typeof face !== 'function')) {
     warnings.push('the module exports a primitive value; importers keep the value they read');
+    return warnings;
+  }
+  if (typeof face === 'function' && !isTrampoline(face)) {
+    // A function that is also an object (isPlainFunction): importers hold it, not a trampoline.
+    if (raw !== face) {
+      warnings.push(
+        `the module exports another ${face.name || 'function'} than the one its importers hold, which is also an ` +
+          'object with methods or data (an app, a router) and cannot be swapped under them; restart the app to use it',
+      );
+    }
     return warnings;
   }
   refreshLinks(face, raw);

@@ -8,9 +8,13 @@ export const expressEsm: CorpusApp = {
   entries: [{ name: 'express-esm', kind: 'esm', main: ['app.js'] }],
   health: '/health',
   state: {
-    before: [{ method: 'POST', path: '/notes', body: { title: 'kept-{n}' } }],
+    before: [
+      { method: 'POST', path: '/notes', body: { title: 'kept-{n}' } },
+      { method: 'POST', path: '/tags', body: { tag: 'kept-{n}' } },
+    ],
     probes: [
       { path: '/notes', includes: ['kept-{n}'] },
+      { path: '/tags', includes: ['kept-{n}'] },
       // The connection opened at startup, read through the binding connect() assigned.
       { path: '/about', includes: ['"db":"memory"'] },
     ],
@@ -21,6 +25,23 @@ export const expressEsm: CorpusApp = {
       file: 'routes/notes.js',
       replace: [['res.json({ count: store.listNotes().length,', 'res.json({ total: store.listNotes().length,']],
       live: [{ path: '/notes', includes: ['"total":'] }],
+    },
+    {
+      name: 'handler body (a router exported by name)',
+      file: 'routes/tags.js',
+      replace: [['res.json({ tags: [...tags].sort() });', 'res.json({ tags: [...tags].sort(), count: tags.size });']],
+      live: [{ path: '/tags', includes: ['"count":'] }],
+    },
+    {
+      name: 'handler body (a route another module added to that router)',
+      file: 'lib/tag-admin.js',
+      replace: [
+        [
+          "res.status(201).json({ count: addTag(req.body?.tag ?? 'untitled') });",
+          "res.status(201).json({ added: true, count: addTag(req.body?.tag ?? 'untitled') });",
+        ],
+      ],
+      live: [{ method: 'POST', path: '/tags', body: { tag: 'probe-{n}' }, status: 201, includes: ['"added":true'] }],
     },
     {
       name: 'helper function (imported module)',

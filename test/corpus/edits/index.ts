@@ -1,5 +1,6 @@
 import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
+import { expressAppModule } from './express-app-module';
 import { expressClasses } from './express-classes';
 import { expressEsm } from './express-esm';
 import { expressFactories } from './express-factories';
@@ -26,6 +27,7 @@ export const corpus: CorpusApp[] = [
   expressJobs,
   expressFactories,
   expressClasses,
+  expressAppModule,
   fastifyPlugins,
   fastifyEsm,
   fastifyTs,

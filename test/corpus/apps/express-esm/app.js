@@ -3,6 +3,8 @@
 import express from 'express';
 import { fileURLToPath } from 'node:url';
 import notes from './routes/notes.js';
+import { router as tags } from './routes/tags.js';
+import './lib/tag-admin.js';
 import { titleLimit } from './lib/limits.js';
 import * as db from './lib/db.js';
 import { stats } from './store.js';
@@ -27,6 +29,7 @@ app.get('/about', (req, res) => {
 
 app.use('/notes', titleLimit);
 app.use('/notes', notes);
+app.use('/tags', tags);
 
 app.use((err, req, res, next) => {
   res.status(500).json({ error: err.message });

@@ -1,0 +1,3 @@
+exports.describeItem = function describeItem(item) {
+  return `${item.name} (${item.stock} in stock)`;
+};

@@ -1,0 +1,86 @@
+/**
+ * Exports that are functions and objects at once, as Express's are: an app exported by the
+ * module that builds it (`module.exports = app`, `export const app = express()`) and a router
+ * exported by name, which other modules add routes to. Under the agent their importers get them
+ * as they are, not as trampolines (which have none of their methods: the app died at startup with
+ * "router.post is not a function"), and a load of the module that made them applies.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { App, type AppKind } from '../helpers/app';
+import { runCli } from '../helpers/cli';
+import { scratchFolder } from '../helpers/scratch';
+
+const listen = `const server = app.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));`;
+
+const apps: Record<string, { kind: AppKind; args: string[]; files: Record<string, string> }> = {
+  CommonJS: {
+    kind: 'cjs',
+    args: ['-r', 'hotpatch-agent/register', 'server.js'],
+    files: {
+      'package.json': '{}',
+      'app.js': `const express = require('express');
+const app = express();
+app.get('/items', (req, res) => res.send('items v1'));
+module.exports = app;
+`,
+      'admin.js': `const { Router } = require('express');
+exports.router = Router();
+`,
+      'ping.js': `const { router } = require('./admin');
+router.get('/ping', (req, res) => res.send('pong'));
+`,
+      'server.js': `const app = require('./app');
+const { router } = require('./admin');
+require('./ping');
+app.get('/health', (req, res) => res.send('ok'));
+app.use('/admin', router);
+${listen}
+`,
+    },
+  },
+  'ES modules': {
+    kind: 'esm',
+    args: ['--import', 'hotpatch-agent/register', 'server.js'],
+    files: {
+      'package.json': JSON.stringify({ type: 'module' }),
+      'app.js': `import express from 'express';
+export const app = express();
+app.get('/items', (req, res) => res.send('items v1'));
+`,
+      'admin.js': `import { Router } from 'express';
+export const router = Router();
+`,
+      'ping.js': `import { router } from './admin.js';
+router.get('/ping', (req, res) => res.send('pong'));
+`,
+      'server.js': `import { app } from './app.js';
+import { router } from './admin.js';
+import './ping.js';
+app.get('/health', (req, res) => res.send('ok'));
+app.use('/admin', router);
+${listen}
+`,
+    },
+  },
+};
+
+for (const [name, app] of Object.entries(apps)) {
+  test(`${name}: an Express app and router used by other modules work under the agent, and a load applies`, async () => {
+    const source = scratchFolder('callable-exports');
+    for (const [file, text] of Object.entries(app.files)) writeFileSync(join(source, file), text);
+    const running = await App.start(app.kind, { fixture: source, args: app.args });
+    after(() => running.stop());
+    assert.equal(await running.get('/health'), 'ok', 'a route the entry added to the imported app');
+    assert.equal(await running.get('/admin/ping'), 'pong', 'a route another module added to the imported router');
+    assert.equal(await running.get('/items'), 'items v1');
+
+    running.edit('app.js', (text) => text.replace("'items v1'", "'items v2'"));
+    const cli = await runCli(['load', running.file('app.js')], running.discoveryDir);
+    assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+    assert.equal(await running.get('/items'), 'items v2');
+    assert.equal(await running.get('/admin/ping'), 'pong');
+  });
+}
