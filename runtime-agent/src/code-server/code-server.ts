@@ -147,12 +147,12 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
         return result;
       }
       const live = server.#live.instrument(filename, content);
-      let top: ReturnType<typeof captureTopLevel<unknown>>;
+      let top: ReturnType<typeof captureTopLevel<unknown>> | undefined;
       try {
         top = captureTopLevel(filename, () => originalCompile.call(this, live?.code ?? content, filename, ...rest));
-      } catch (error) {
-        server.#live.abandon(filename);
-        throw error;
+      } finally {
+        // Not caught and thrown again: see captureTimers.
+        if (!top) server.#live.abandon(filename);
       }
       this.exports = server.#adoptCommonJs(filename, content, this.exports, top.timers, top.servers, live);
       return top.result;

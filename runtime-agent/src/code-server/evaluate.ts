@@ -80,14 +80,14 @@ export function captureTopLevel<T>(
   const collector = new DefinitionCollector(file);
   beginDefinitions(collector);
   const frame = enterTopLevel(file, loading);
+  let ran = false; // not caught and thrown again: see captureTimers
   try {
     // A loading version's timers are held until it is committed (see timer-ownership.ts).
     const { result, timers } = captureTimers(evaluate, loading);
+    ran = true;
     return { result, timers, servers: collector.definitions, trees: collector.trees };
-  } catch (error) {
-    if (loading) discardTrees(collector.trees);
-    throw error;
   } finally {
+    if (!ran && loading) discardTrees(collector.trees);
     leaveTopLevel(frame);
     endDefinitions(collector);
   }

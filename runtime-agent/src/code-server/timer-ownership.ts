@@ -157,12 +157,15 @@ export function captureTimers<T>(evaluate: () => T, hold = false): { result: T; 
   const timers = new OwnedTimers();
   if (hold) timers.hold();
   beginCapture(timers);
+  // Cleaned up in `finally`, not caught and thrown again: an error the app does not catch is
+  // then shown by Node at the line of the app's that threw it, not at this bundle's throw.
+  let ran = false;
   try {
-    return { result: evaluate(), timers };
-  } catch (error) {
-    timers.clear();
-    throw error;
+    const result = evaluate();
+    ran = true;
+    return { result, timers };
   } finally {
+    if (!ran) timers.clear();
     endCapture(timers);
   }
 }

@@ -1,0 +1,32 @@
+/**
+ * An error a hot module throws at startup, which the app does not catch, is shown by Node as
+ * without the agent: headed by the app's own file and line. The agent's wrappers around a
+ * module's top level clean up in `finally` rather than catch the error and throw it again, which
+ * made Node show the agent's bundle instead, one line of it of some 200,000 characters.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scratchFolder } from '../helpers/scratch';
+
+const THROWS = 'const settings = undefined;\nmodule.exports = settings.port;\n';
+
+test('an uncaught error in a hot CommonJS module at startup is shown at its own line', () => {
+  const dir = scratchFolder('startup-errors');
+  writeFileSync(join(dir, 'package.json'), '{}');
+  writeFileSync(join(dir, 'config.js'), THROWS);
+  writeFileSync(join(dir, 'app.js'), "require('./config');\n");
+  const run = spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', 'app.js'], {
+    cwd: dir,
+    env: { ...process.env, HOTPATCH_DISCOVERY_DIR: join(dir, '.discovery'), HOTPATCH_QUIET: '1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(run.status, 1);
+  const [header] = run.stderr.split('\n');
+  assert.equal(header, `${join(dir, 'config.js')}:2`, run.stderr.slice(0, 2000));
+  assert.match(run.stderr, /TypeError: Cannot read properties of undefined \(reading 'port'\)/);
+  assert.match(run.stderr, /at Object\.<anonymous> \(.*config\.js:2:\d+\)/);
+});
