@@ -164,6 +164,32 @@ test('a function marked with symbols (a Fastify plugin) reaches importers as it 
   assert.equal((m.face.plugin as Record<symbol, unknown>)[Symbol.for('skip-override')], true);
 });
 
+test('a constructor written as a function (methods on its prototype) reaches importers as it is', () => {
+  function Store(this: { items: string[] }) {
+    this.items = [];
+  }
+  Store.prototype.add = function (this: { items: string[] }, item: string) {
+    return this.items.push(item);
+  };
+  const m = moduleWith({ Store });
+  assert.equal(m.face.Store, Store);
+  const store = new (m.face.Store as unknown as new () => { add(item: string): number })();
+  assert.equal(store.add('a'), 1);
+  assert.ok(store instanceof Store);
+});
+
+test('new through a trampoline makes an instance of the function it calls', () => {
+  function Point(this: { x: number }, x: number) {
+    this.x = x;
+  }
+  const m = moduleWith({ Point });
+  const Face = m.face.Point as unknown as new (x: number) => { x: number };
+  assert.notEqual(Face, Point, 'a function with nothing on its prototype is a trampoline');
+  const point = new Face(3);
+  assert.ok(point instanceof Point);
+  assert.ok(point instanceof Face);
+});
+
 test('module.exports = app: the app is its own face; a load that keeps it says nothing, one that replaces it says to restart', () => {
   const app = makeApp();
   const m = moduleWith(app);

@@ -43,7 +43,7 @@ const FUNCTION_OWN_KEYS = new Set<PropertyKey>(['length', 'name', 'prototype', '
 /**
  * A function, with at most helper functions hung on it (`module.exports.helper = …`): only such
  * a function reaches importers as a trampoline. A function that is also an object, with data of
- * its own or methods from its prototype, is passed as it is: an Express app (`locals`,
+ * its own or methods from its prototype, or a constructor (isConstructor), is passed as it is: an Express app (`locals`,
  * `settings`; its `get`, `use` and `listen` read them through `this`), an Express router (its
  * methods are its prototype's, its `stack` its own), a Fastify plugin marked with symbols. A
  * trampoline has none of that, and what an importer called on it ran against the trampoline:
@@ -51,13 +51,24 @@ const FUNCTION_OWN_KEYS = new Set<PropertyKey>(['length', 'name', 'prototype', '
  */
 export function isPlainFunction(value: unknown): boolean {
   if (typeof value !== 'function' || isClass(value)) return false;
-  if (!FUNCTION_PROTOTYPES.has(Object.getPrototypeOf(value))) return false;
+  if (!FUNCTION_PROTOTYPES.has(Object.getPrototypeOf(value)) || isConstructor(value)) return false;
   for (const key of Reflect.ownKeys(value)) {
     if (FUNCTION_OWN_KEYS.has(key)) continue;
     const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
     if (!('value' in descriptor) || typeof descriptor.value !== 'function' || isClass(descriptor.value)) return false;
   }
   return true;
+}
+
+/**
+ * A constructor written as a function (`function Store() {}` with `Store.prototype.add = …`):
+ * its instances' methods are its prototype's, which a trampoline's own would not have, so
+ * `new Store().add()` threw under the agent.
+ */
+function isConstructor(value: Function): boolean {
+  const prototype: unknown = Object.getOwnPropertyDescriptor(value, 'prototype')?.value;
+  if (prototype === null || typeof prototype !== 'object') return false;
+  return Reflect.ownKeys(prototype).some((key) => key !== 'constructor');
 }
 
 function isTrampoline(value: unknown): value is Trampoline {
@@ -140,6 +151,8 @@ export function makeTrampoline(
       ? Reflect.construct(target, args, new.target)
       : Reflect.apply(target as (...a: unknown[]) => unknown, this, args);
   } as Trampoline;
+  // `new` through it makes what `new` of the function made: an instance of its prototype.
+  if (original.prototype !== undefined) trampoline.prototype = original.prototype as object;
   Object.defineProperty(trampoline, 'name', { value: original.name || name });
   Object.defineProperty(trampoline, 'length', { value: original.length });
   Object.defineProperty(trampoline, TRAMPOLINE, { value: true });

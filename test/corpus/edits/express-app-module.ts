@@ -65,6 +65,17 @@ export const expressAppModule: CorpusApp = {
       live: [{ path: '/admin/maintenance', includes: ['"since":"boot"', '"maintenance":true'] }],
     },
     {
+      name: "constructor function's prototype method",
+      file: 'lib/hit-counter.js',
+      replace: [
+        [
+          'return { counter: this.name, hits: this.hits };',
+          'return { counter: this.name, hits: this.hits, live: true };',
+        ],
+      ],
+      live: [{ path: '/visits', includes: ['"live":true'] }],
+    },
+    {
       name: 'syntax error',
       file: 'app.js',
       syntaxError: true,

@@ -3,14 +3,17 @@
 // only a running server needs, and listens.
 const express = require('express');
 const { describeItem } = require('./routes/format');
+const HitCounter = require('./lib/hit-counter');
 
 const app = express();
 app.use(express.json());
 app.locals.title = 'Inventory';
 
 const items = [{ id: 1, name: 'bolt', stock: 40 }];
+const visits = new HitCounter('items');
 
 app.get('/items', (req, res) => {
+  visits.hit();
   res.json({ title: app.locals.title, count: items.length, items: items.map(describeItem) });
 });
 
@@ -20,5 +23,7 @@ app.post('/items', (req, res) => {
   items.push(item);
   res.status(201).json(item);
 });
+
+app.get('/visits', (req, res) => res.json(visits.hit()));
 
 module.exports = app;
