@@ -1,7 +1,8 @@
 /**
  * Exports that are functions and objects at once, as Express's are: an app exported by the
  * module that builds it (`module.exports = app`, `export const app = express()`) and a router
- * exported by name, which other modules add routes to. Under the agent their importers get them
+ * exported by name, which other modules add routes to; and a constructor written as a function,
+ * its methods on its prototype. Under the agent their importers get them
  * as they are, not as trampolines (which have none of their methods: the app died at startup with
  * "router.post is not a function"), and a load of the module that made them applies.
  */
@@ -32,10 +33,21 @@ exports.router = Router();
       'ping.js': `const { router } = require('./admin');
 router.get('/ping', (req, res) => res.send('pong'));
 `,
+      'counter.js': `function Counter() {
+  this.hits = 0;
+}
+Counter.prototype.hit = function () {
+  return ++this.hits;
+};
+module.exports = Counter;
+`,
       'server.js': `const app = require('./app');
 const { router } = require('./admin');
+const Counter = require('./counter');
 require('./ping');
+const counter = new Counter();
 app.get('/health', (req, res) => res.send('ok'));
+app.get('/hits', (req, res) => res.send(String(counter.hit())));
 app.use('/admin', router);
 ${listen}
 `,
@@ -56,10 +68,20 @@ export const router = Router();
       'ping.js': `import { router } from './admin.js';
 router.get('/ping', (req, res) => res.send('pong'));
 `,
+      'counter.js': `export function Counter() {
+  this.hits = 0;
+}
+Counter.prototype.hit = function () {
+  return ++this.hits;
+};
+`,
       'server.js': `import { app } from './app.js';
 import { router } from './admin.js';
+import { Counter } from './counter.js';
 import './ping.js';
+const counter = new Counter();
 app.get('/health', (req, res) => res.send('ok'));
+app.get('/hits', (req, res) => res.send(String(counter.hit())));
 app.use('/admin', router);
 ${listen}
 `,
@@ -68,7 +90,7 @@ ${listen}
 };
 
 for (const [name, app] of Object.entries(apps)) {
-  test(`${name}: an Express app and router used by other modules work under the agent, and a load applies`, async () => {
+  test(`${name}: an Express app and router used by other modules, and a constructor function, work under the agent, and a load applies`, async () => {
     const source = scratchFolder('callable-exports');
     for (const [file, text] of Object.entries(app.files)) writeFileSync(join(source, file), text);
     const running = await App.start(app.kind, { fixture: source, args: app.args });
@@ -76,11 +98,13 @@ for (const [name, app] of Object.entries(apps)) {
     assert.equal(await running.get('/health'), 'ok', 'a route the entry added to the imported app');
     assert.equal(await running.get('/admin/ping'), 'pong', 'a route another module added to the imported router');
     assert.equal(await running.get('/items'), 'items v1');
+    assert.equal(await running.get('/hits'), '1', "an instance of the constructor has its prototype's methods");
 
     running.edit('app.js', (text) => text.replace("'items v1'", "'items v2'"));
     const cli = await runCli(['load', running.file('app.js')], running.discoveryDir);
     assert.equal(cli.code, 0, cli.stderr + cli.stdout);
     assert.equal(await running.get('/items'), 'items v2');
     assert.equal(await running.get('/admin/ping'), 'pong');
+    assert.equal(await running.get('/hits'), '2');
   });
 }
