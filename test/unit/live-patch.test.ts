@@ -16,6 +16,14 @@ import { Parser } from 'acorn';
 
 /** Each case: the running version, then the edited one. */
 const cases: Record<string, [string, string]> = {
+  'an arrow with a trailing comma after its parameters (Prettier\'s default)': [
+    'const add = (\n  a,\n  b,\n) => a + b;\nexports.add = add;',
+    'const add = (\n  a,\n  b,\n) => a + b + 1;\nexports.add = add;',
+  ],
+  "an arrow whose body starts with 'use strict'": [
+    "const f = (a) => { 'use strict'; return a; };\nconst g = () => { 'use strict'; return 1; };\nexports.f = f;",
+    "const f = (a) => { 'use strict'; return a + 1; };\nconst g = () => { 'use strict'; return 2; };\nexports.f = f;",
+  ],
   'an arrow whose body is a parenthesized object': [
     'const init = () => ({ count: 0 });\nexports.init = init;',
     'const init = () => ({ count: 0, since: "now" });\nexports.init = init;',

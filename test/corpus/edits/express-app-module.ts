@@ -65,6 +65,12 @@ export const expressAppModule: CorpusApp = {
       live: [{ path: '/admin/maintenance', includes: ['"since":"boot"', '"maintenance":true'] }],
     },
     {
+      name: 'arrow function with a trailing comma after its parameters',
+      file: 'routes/format.js',
+      replace: [['in ${expectedDeliveryDateInDays} days`;', 'within ${expectedDeliveryDateInDays} days`;']],
+      live: [{ path: '/restock', includes: ['within 3 days'] }],
+    },
+    {
       name: "constructor function's prototype method",
       file: 'lib/hit-counter.js',
       replace: [

@@ -73,7 +73,8 @@ export function addPrologue(
     // takes the others, unless a closure inside uses its parameters (see capturesParams): the
     // arrow then passes on the parameters it declares.
     const params = node.params as Identifier[];
-    const rest = fn.capturesParams ? [] : restParameter(node, params, code, edits);
+    // A rest parameter makes the list not simple, which a body's 'use strict' does not allow.
+    const rest = fn.capturesParams || declaresStrict(node) ? [] : restParameter(node, params, code, edits);
     const args =
       rest.length > 0
         ? `[${[...params.map((p) => p.name), `...${REST}`].join(',')}]`
@@ -138,8 +139,27 @@ function restParameter(
     const close = closingParen(code, node.start, (node.body as AnyNode).start);
     return close === undefined ? [] : [edits.insert(close, `...${REST}`, node)];
   }
-  if (parenthesized(code, node, params[0]!)) return [edits.insert(params.at(-1)!.end, `,...${REST}`, node)];
+  if (parenthesized(code, node, params[0]!)) {
+    const from = params.at(-1)!.end;
+    const arrow = arrowToken(code, from, (node.body as AnyNode).start);
+    const close = arrow ? lastClosingParen(code, from, arrow.start) : undefined;
+    if (close === undefined) return [];
+    // `(a, b,) =>` (Prettier's trailing commas): a rest parameter may not be followed by one.
+    const comma = hasToken(code, from, close, ',') ? '' : ',';
+    return [edits.insert(close, `${comma}...${REST}`, node)];
+  }
   return [edits.insert(params[0]!.start, '(', node), edits.insert(params[0]!.end, `,...${REST})`, node, true)];
+}
+
+/** Whether a function's body starts with a 'use strict' directive. */
+function declaresStrict(node: AnyNode): boolean {
+  const body = node.body as AnyNode;
+  if (body.type !== 'BlockStatement') return false;
+  for (const statement of body.body as AnyNode[]) {
+    if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') return false;
+    if (statement.directive === 'use strict') return true;
+  }
+  return false;
 }
 
 /** Whether an arrow's parameters are in parentheses (`async x => …` has none, `(x) => …` has). */

@@ -2,7 +2,7 @@
 // the app and exports it (tests import it without listening); server.js requires it, adds what
 // only a running server needs, and listens.
 const express = require('express');
-const { describeItem } = require('./routes/format');
+const { describeItem, restockNotice } = require('./routes/format');
 const HitCounter = require('./lib/hit-counter');
 
 const app = express();
@@ -23,6 +23,8 @@ app.post('/items', (req, res) => {
   items.push(item);
   res.status(201).json(item);
 });
+
+app.get('/restock', (req, res) => res.json({ notice: restockNotice('bolt', 100, 3, 'Acme', 'north') }));
 
 app.get('/visits', (req, res) => res.json(visits.hit()));
 
