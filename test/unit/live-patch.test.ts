@@ -16,7 +16,7 @@ import { Parser } from 'acorn';
 
 /** Each case: the running version, then the edited one. */
 const cases: Record<string, [string, string]> = {
-  'an arrow with a trailing comma after its parameters (Prettier\'s default)': [
+  "an arrow with a trailing comma after its parameters (Prettier's default)": [
     'const add = (\n  a,\n  b,\n) => a + b;\nexports.add = add;',
     'const add = (\n  a,\n  b,\n) => a + b + 1;\nexports.add = add;',
   ],
