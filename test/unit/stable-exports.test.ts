@@ -1,6 +1,7 @@
 /** The stable face of a module: trampolines, classes patched in place, values replaced. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { promisify } from 'node:util';
 import {
   createStableExports,
   isClass,
@@ -155,6 +156,45 @@ test('a function whose methods come from its prototype (an Express router) reach
   const m = moduleWith({ router });
   assert.equal(m.face.router, router);
   assert.equal(isPlainFunction(router), false);
+});
+
+test('an async or a generator function reaches importers as it is: a trampoline would be neither', () => {
+  const fetchUser = async (id: number) => ({ id });
+  function* ids() {
+    yield 1;
+  }
+  const m = moduleWith({ fetchUser, ids });
+  assert.equal(m.face.fetchUser, fetchUser);
+  assert.equal(m.face.ids, ids);
+});
+
+test('a function carrying util.promisify.custom reaches importers as it is', () => {
+  const lookup = (id: number, callback: (error: Error | null, value?: string) => void) => callback(new Error(`${id}`));
+  Object.assign(lookup, { [promisify.custom]: (id: number) => Promise.resolve(`custom-${id}`) });
+  const m = moduleWith({ lookup });
+  assert.equal(m.face.lookup, lookup);
+});
+
+test('module.exports = new Service(): the instance is its own face, its own bound methods untouched', () => {
+  class Service {
+    ticks = 0;
+    constructor() {
+      this.onTick = this.onTick.bind(this);
+    }
+    onTick(): void {
+      this.ticks++;
+    }
+  }
+  const service = new Service();
+  const onTick = service.onTick;
+  const m = moduleWith(service as unknown as Record<string, unknown>);
+  assert.equal(m.face, service);
+  assert.equal(service.onTick, onTick, 'the bound method the constructor made is still the one the instance holds');
+  assert.deepEqual(m.load(service as unknown as Record<string, unknown>), []);
+  assert.match(
+    m.load(new Service() as unknown as Record<string, unknown>)[0] ?? '',
+    /another Service .* restart the app/,
+  );
 });
 
 test('a function marked with symbols (a Fastify plugin) reaches importers as it is, marks and all', () => {

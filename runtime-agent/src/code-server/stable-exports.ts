@@ -30,30 +30,28 @@ export function isClass(value: unknown): value is abstract new (...args: never[]
   return typeof value === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 
-/** The prototypes of functions made by a function declaration, expression or arrow. */
-const FUNCTION_PROTOTYPES = new Set<unknown>([
-  Function.prototype,
-  Object.getPrototypeOf(async function () {}),
-  Object.getPrototypeOf(function* () {}),
-  Object.getPrototypeOf(async function* () {}),
-]);
 /** What every function has of its own. */
 const FUNCTION_OWN_KEYS = new Set<PropertyKey>(['length', 'name', 'prototype', 'arguments', 'caller']);
 
 /**
  * A function, with at most helper functions hung on it (`module.exports.helper = …`): only such
- * a function reaches importers as a trampoline. A function that is also an object, with data of
- * its own or methods from its prototype, or a constructor (isConstructor), is passed as it is: an Express app (`locals`,
- * `settings`; its `get`, `use` and `listen` read them through `this`), an Express router (its
- * methods are its prototype's, its `stack` its own), a Fastify plugin marked with symbols. A
- * trampoline has none of that, and what an importer called on it ran against the trampoline:
- * under the agent, `require('./app').get('/x', …)` threw "this.router.route is not a function".
+ * a function reaches importers as a trampoline. Anything more is passed as it is, since a
+ * trampoline has none of it and what an importer called on it ran against the trampoline
+ * (under the agent, `require('./app').get('/x', …)` threw "this.router.route is not a function"):
+ * - a function that is also an object: an Express app (`locals`, `settings`; its `get`, `use`
+ *   and `listen` read them through `this`), an Express router (its methods are its prototype's);
+ * - a constructor with methods on its prototype (isConstructor);
+ * - a function marked with symbols for a library to read (`util.promisify.custom`, a Fastify
+ *   plugin's skip-override);
+ * - an async or generator function: a trampoline is neither (`util.types.isAsyncFunction`
+ *   tells them apart; Fastify refuses an async hook that takes `done`).
  */
 export function isPlainFunction(value: unknown): boolean {
   if (typeof value !== 'function' || isClass(value)) return false;
-  if (!FUNCTION_PROTOTYPES.has(Object.getPrototypeOf(value)) || isConstructor(value)) return false;
+  if (Object.getPrototypeOf(value) !== Function.prototype || isConstructor(value)) return false;
   for (const key of Reflect.ownKeys(value)) {
     if (FUNCTION_OWN_KEYS.has(key)) continue;
+    if (typeof key === 'symbol') return false;
     const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
     if (!('value' in descriptor) || typeof descriptor.value !== 'function' || isClass(descriptor.value)) return false;
   }
@@ -69,6 +67,17 @@ function isConstructor(value: Function): boolean {
   const prototype: unknown = Object.getOwnPropertyDescriptor(value, 'prototype')?.value;
   if (prototype === null || typeof prototype !== 'object') return false;
   return Reflect.ownKeys(prototype).some((key) => key !== 'constructor');
+}
+
+/**
+ * An object made by a class or a constructor (`module.exports = new Service()`): its methods
+ * and data are its own, read through `this`, and its importers get it as it is. Rewritten in
+ * place, a bound method its constructor registered (`this.on('tick', this.onTick)`) was no
+ * longer the one it took off again (`this.off('tick', this.onTick)`).
+ */
+function isInstance(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype !== null && prototype !== Object.prototype;
 }
 
 function isTrampoline(value: unknown): value is Trampoline {
@@ -278,7 +287,7 @@ export function createStableExports(raw: unknown, current: (key: string | null) 
     copyOwnProperties(raw, face, current);
     return face;
   }
-  if (raw === null || typeof raw !== 'object') return raw;
+  if (raw === null || typeof raw !== 'object' || isInstance(raw)) return raw;
   const descriptors = Object.getOwnPropertyDescriptors(raw);
   // An ES namespace (non-extensible, exotic) or a frozen object can never hold trampolines.
   // A getter must stay the module's own: the face's would read it back through the current version.
@@ -349,12 +358,13 @@ export function updateStableExports(
     warnings.push('the module exports a primitive value; importers keep the value they read');
     return warnings;
   }
-  if (typeof face === 'function' && !isTrampoline(face)) {
-    // A function that is also an object (isPlainFunction): importers hold it, not a trampoline.
+  if ((typeof face === 'function' && !isTrampoline(face)) || (typeof face === 'object' && isInstance(face))) {
+    // Importers hold it as it is (isPlainFunction, isInstance): nothing can be swapped under them.
     if (raw !== face) {
+      const what = typeof face === 'function' ? face.name || 'function' : face.constructor?.name || 'object';
       warnings.push(
-        `the module exports another ${face.name || 'function'} than the one its importers hold, which is also an ` +
-          'object with methods or data (an app, a router) and cannot be swapped under them; restart the app to use it',
+        `the module exports another ${what} than the one its importers hold, an object with methods and data ` +
+          '(an app, a router, a service) that cannot be swapped under them; restart the app to use it',
       );
     }
     return warnings;
