@@ -108,3 +108,38 @@ for (const [name, app] of Object.entries(apps)) {
     assert.equal(await running.get('/hits'), '2');
   });
 }
+
+test('module.exports = new Cache(): a load of its module keeps the instance and its data, and the edited method runs', async () => {
+  const source = scratchFolder('callable-exports');
+  writeFileSync(join(source, 'package.json'), '{}');
+  writeFileSync(
+    join(source, 'cache.js'),
+    `class Cache {
+  entries = new Map();
+  hits = 0;
+  get(key) {
+    this.hits += 1;
+    return this.entries.get(key) ?? 'miss';
+  }
+}
+module.exports = new Cache();
+`,
+  );
+  writeFileSync(
+    join(source, 'app.js'),
+    `const cache = require('./cache');
+const server = require('node:http').createServer((req, res) => res.end(\`\${cache.get(req.url)} \${cache.hits}\`));
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  );
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+  assert.equal(await running.get('/a'), 'miss 1');
+  assert.equal(await running.get('/a'), 'miss 2');
+
+  running.edit('cache.js', (text) => text.replace("?? 'miss'", "?? 'absent'"));
+  const cli = await runCli(['load', running.file('cache.js')], running.discoveryDir);
+  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  assert.doesNotMatch(cli.stdout, /restart/, cli.stdout);
+  assert.equal(await running.get('/a'), 'absent 3', 'the same instance, its count kept, its method new');
+});

@@ -9,7 +9,7 @@ import type { ServerDefinition } from '../processes/define-server';
 import type { PendingTrees } from '../processes/supervision/trees';
 import { describeWork, type ServerProcess } from '../processes/server-process';
 import type { LiveModule, LiveVersion } from './live';
-import type { CurrentExport } from './stable-exports';
+import { isInstance, type CurrentExport } from './stable-exports';
 import type { OwnedTimers } from './timer-ownership';
 import type { VersionGuard } from './version-guard';
 
@@ -144,9 +144,13 @@ export function readExport(raw: unknown, key: string): unknown {
     : undefined;
 }
 
-/** A shallow copy of an exports object, with the same prototype and property descriptors. */
+/**
+ * A shallow copy of an exports object, with the same prototype and property descriptors; an
+ * object made by a class is not copied, as its importers hold it itself (see isInstance): a
+ * copy has none of its private fields, and only what its methods change on it is its state.
+ */
 export function snapshot(raw: unknown): unknown {
-  if (raw === null || typeof raw !== 'object') return raw;
+  if (raw === null || typeof raw !== 'object' || isInstance(raw)) return raw;
   return Object.create(Object.getPrototypeOf(raw) as object | null, Object.getOwnPropertyDescriptors(raw)) as unknown;
 }
 

@@ -75,7 +75,7 @@ function isConstructor(value: Function): boolean {
  * place, a bound method its constructor registered (`this.on('tick', this.onTick)`) was no
  * longer the one it took off again (`this.off('tick', this.onTick)`).
  */
-function isInstance(value: object): boolean {
+export function isInstance(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype !== null && prototype !== Object.prototype;
 }
