@@ -77,3 +77,35 @@ for (const [name, app] of Object.entries(apps)) {
     assert.equal(await running.get('/'), '{"pool":{"driver":"memory"},"label":"second"}');
   });
 }
+
+test('an exported object whose methods change its data (this.hits += 1) keeps that data across a load of its module', async () => {
+  const source = scratchFolder('cjs-exports');
+  writeFileSync(join(source, 'package.json'), '{}');
+  writeFileSync(
+    join(source, 'store.js'),
+    `module.exports = {
+  hits: 0,
+  hit() {
+    this.hits += 1;
+    return 'v1';
+  },
+};
+`,
+  );
+  writeFileSync(
+    join(source, 'app.js'),
+    `const store = require('./store');
+const server = require('node:http').createServer((req, res) => res.end(\`\${store.hit()} \${store.hits}\`));
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  );
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+  assert.equal(await running.get('/'), 'v1 1');
+  assert.equal(await running.get('/'), 'v1 2');
+
+  running.edit('store.js', (text) => text.replace("'v1'", "'v2'"));
+  const cli = await runCli(['load', running.file('store.js')], running.discoveryDir);
+  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  assert.equal(await running.get('/'), 'v2 3', 'its count kept (it read v2 1 before), its method new');
+});

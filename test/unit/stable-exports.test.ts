@@ -329,3 +329,22 @@ test("an export behind a getter is read live: the module's later assignments are
   assert.equal(m.face.pool, null, "the new version's getter, read live");
   assert.equal(captured(), 'loaded');
 });
+
+test('a load leaves what the app changed in an exported object, where the version did not change it', () => {
+  const startup = {
+    hits: 0,
+    limit: 5,
+    hit(): number {
+      return 0;
+    },
+  };
+  const face = createStableExports(startup, () => () => undefined) as Record<string, unknown>;
+  assert.equal(face, startup, 'a plain object is its own face');
+  face.hits = 7; // the app's doing: `this.hits += 1` in a method
+  face.lastRun = 'today'; // a property the app added
+  const next = { ...startup, hits: 0, limit: 10 }; // the version: a copy of the one before, its limit changed
+  updateStableExports(face, next, () => () => undefined, { ...startup, hits: 0 });
+  assert.equal(face.hits, 7, 'the count the app kept');
+  assert.equal(face.limit, 10, 'the value the version changed');
+  assert.equal(face.lastRun, 'today', 'the property the app added');
+});

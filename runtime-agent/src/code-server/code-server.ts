@@ -364,7 +364,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.old = module.current;
     module.current = version;
     this.#commitTrees(module.old, version, warnings);
-    warnings.push(...updateStableExports(module.face, version.exports, module.currentExport));
+    warnings.push(...updateStableExports(module.face, version.exports, module.currentExport, module.old.exports));
     const added = exportNames(module.face).filter((n) => !exported.has(n));
     // Routes built at startup from this module's exports, or by a router factory of it that
     // registers something new, are built again after the commit (see route-rebuild.ts).

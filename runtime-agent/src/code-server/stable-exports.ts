@@ -346,6 +346,12 @@ export function updateStableExports(
   face: unknown,
   raw: unknown,
   current: (key: string | null) => CurrentExport,
+  /**
+   * The version's exports before it (its own start as a copy of them): a value the version did
+   * not change, or a property it did not remove, is left as the app has it in the face. Without
+   * it, every value is the version's.
+   */
+  base?: unknown,
 ): string[] {
   const warnings: string[] = [];
   if (isClass(face)) {
@@ -375,8 +381,14 @@ export function updateStableExports(
   const next = (raw ?? {}) as Record<string, unknown>;
   const skip = (key: string): boolean =>
     key === '__esModule' || (typeof face === 'function' && (key === 'prototype' || key === 'name' || key === 'length'));
+  const before = base !== null && (typeof base === 'object' || typeof base === 'function') ? base : undefined;
+  // What the app has changed since (`this.hits += 1` in an exported object's method, a property
+  // it added) is the state of a live module: a load that keeps the statement leaves it.
+  const unchanged = (key: string): boolean =>
+    before !== undefined && Object.hasOwn(before, key) && Object.is(Reflect.get(before, key), next[key]);
   for (const key of Object.keys(Object.getOwnPropertyDescriptors(target))) {
-    if (!skip(key) && !Object.hasOwn(next, key)) Reflect.deleteProperty(target, key);
+    if (skip(key) || Object.hasOwn(next, key)) continue;
+    if (before === undefined || Object.hasOwn(before, key)) Reflect.deleteProperty(target, key);
   }
   for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(next))) {
     if (skip(key)) continue;
@@ -393,6 +405,7 @@ export function updateStableExports(
     }
     const value = next[key];
     const existing = target[key];
+    if (Object.hasOwn(target, key) && typeof value !== 'function' && unchanged(key)) continue;
     if (isClass(existing) && isClass(value)) {
       patchClass(existing, value, warnings, key);
       continue;

@@ -21,6 +21,8 @@ export const expressAppModule: CorpusApp = {
     probes: [
       { path: '/items', includes: ['kept-{n}'] },
       { path: '/admin/maintenance', includes: ['"maintenance":true'] },
+      // Set by the exported object's own method (this.names = …): reset by a load of it once.
+      { path: '/recent', includes: ['"kept-{n}"'] },
     ],
   },
   edits: [
@@ -69,6 +71,17 @@ export const expressAppModule: CorpusApp = {
       file: 'routes/format.js',
       replace: [['in ${expectedDeliveryDateInDays} days`;', 'within ${expectedDeliveryDateInDays} days`;']],
       live: [{ path: '/restock', includes: ['within 3 days'] }],
+    },
+    {
+      name: 'method of an exported object holding data (this.names = …)',
+      file: 'lib/recent.js',
+      replace: [
+        [
+          'return { recent: this.names, added: this.count };',
+          "return { recent: this.names, added: this.count, since: 'boot' };",
+        ],
+      ],
+      live: [{ path: '/recent', includes: ['"since":"boot"'] }],
     },
     {
       name: "constructor function's prototype method",

@@ -4,6 +4,7 @@
 const express = require('express');
 const { describeItem, restockNotice } = require('./routes/format');
 const HitCounter = require('./lib/hit-counter');
+const recent = require('./lib/recent');
 
 const app = express();
 app.use(express.json());
@@ -21,10 +22,13 @@ app.post('/items', (req, res) => {
   if (!req.body?.name) return res.status(400).json({ error: 'name is required' });
   const item = { id: items.length + 1, name: String(req.body.name), stock: Number(req.body.stock ?? 0) };
   items.push(item);
+  recent.remember(item);
   res.status(201).json(item);
 });
 
 app.get('/restock', (req, res) => res.json({ notice: restockNotice('bolt', 100, 3, 'Acme', 'north') }));
+
+app.get('/recent', (req, res) => res.json(recent.describe()));
 
 app.get('/visits', (req, res) => res.json(visits.hit()));
 
