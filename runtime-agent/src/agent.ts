@@ -8,6 +8,7 @@ import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
+import { guardCellOf } from './code-server/live/guard-cell';
 import type { HotFileRules } from './code-server/hot-files';
 import { CodeServer } from './code-server/code-server';
 import { setTopLevelBudget } from './code-server/budget';
@@ -184,7 +185,9 @@ export function inThreadHooksWork(version = process.versions.node): boolean {
 function installModuleHooks(rules: HotFileRules): void {
   const { registerHooks } = nodeModule as unknown as { registerHooks?: (hooks: { load: LoadHook }) => unknown };
   if (typeof registerHooks === 'function' && inThreadHooksWork()) {
-    const loader = hotModuleLoader(rules);
+    // In this thread, each module's guard cell is defined as it loads: a module in an import
+    // cycle may call a function of it (hoisted) before the module's own code has run.
+    const loader = hotModuleLoader(rules, (file) => guardCellOf(file));
     registerHooks({
       load: (url, context, nextLoad) => {
         const made = loader.madeLive(url);

@@ -33,7 +33,22 @@ export async function connect() {
   'greeter.mjs': `const makeGreeter = (word) => (name) => \`\${word}, \${name}\`;
 export const greet = makeGreeter('hello');
 `,
+  'events.mjs': `import { EventEmitter, once } from 'node:events';
+import { promisify } from 'node:util';
+export const bus = new EventEmitter();
+export function onPing() {}
+bus.on('ping', onPing);
+export async function fetchUser(id) {
+  return { id };
+}
+export function lookup(id, callback) {
+  callback(new Error('the callback path'));
+}
+lookup[promisify.custom] = async (id) => \`custom \${id}\`;
+`,
   'app.mjs': `import http from 'node:http';
+import { types, promisify } from 'node:util';
+import { bus, onPing, fetchUser, lookup } from './events.mjs';
 import { count, inc, label } from './counter.mjs';
 import { count as gathered } from './index.mjs';
 import * as db from './db.mjs';
@@ -47,6 +62,12 @@ http
     if (req.url === '/count') return res.end(\`\${inc()} \${count} \${gathered}\`);
     if (req.url === '/label') return res.end(label);
     if (req.url === '/db') return res.end(JSON.stringify(db.connection));
+    if (req.url === '/functions') {
+      const before = bus.listenerCount('ping');
+      bus.off('ping', onPing);
+      const facts = [before, bus.listenerCount('ping'), types.isAsyncFunction(fetchUser)];
+      return promisify(lookup)(7).then((value) => res.end(JSON.stringify([...facts, value])));
+    }
     res.end(routes[req.url]?.() ?? 'not found');
   })
   .listen(0, '127.0.0.1', function () {
@@ -91,4 +112,9 @@ test('a function an export makes again on a load takes the place of the one the 
   assert.equal(await app.get('/greet'), 'hello, ann');
   await load(app, 'greeter.mjs', (text) => text.replace("makeGreeter('hello')", "makeGreeter('howdy')"));
   assert.equal(await app.get('/greet'), 'howdy, ann');
+});
+
+test("an exported function is the module's own: the listener it registered comes off, async stays async, its marks stay", async () => {
+  const app = await start();
+  assert.equal(await app.get('/functions'), '[1,0,true,"custom 7"]');
 });

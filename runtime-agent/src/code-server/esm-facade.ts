@@ -21,9 +21,9 @@ export interface FacadeExports {
    * Of `names`, those re-exported from the original as they are, live bindings: variables the
    * module itself may assign (`export let db` set by `connect()`), exports of other modules
    * (`export { db } from './db.js'`), a default expression, whose importers must see every
-   * assignment, a load's included; and every export of a module that cannot take a new
-   * version. The others (its functions, classes, constants) take the face's value, which
-   * follows each load (a trampoline for a function).
+   * assignment, a load's included; its functions and classes, the same objects through every
+   * load; and every export of a module that cannot take a new version. The others (its
+   * constants) take the face's value, which follows each load (a trampoline for a function).
    */
   direct?: string[];
 }

@@ -15,7 +15,7 @@ import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { transformCache } from './transform-cache';
 import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
 import { frameworkModuleCode, isFrameworkFile } from './live/registrations';
-import { names as bound, readProgram, type ProgramModel } from './live/program';
+import { isFunction, names as bound, readProgram, type ProgramModel } from './live/program';
 import type { AnyNode } from './live/walk';
 
 export interface LoadResult {
@@ -35,7 +35,11 @@ export interface HotModuleLoader {
   load(url: string, result: LoadResult): LoadResult;
 }
 
-export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
+export function hotModuleLoader(
+  rules: HotFileRules,
+  /** Called with each hot module's file as it is loaded, before it or anything importing it runs. */
+  beforeRun?: (file: string) => void,
+): HotModuleLoader {
   const isHot = hotFileMatcher(rules);
   /**
    * The original's code made live when its facade was made, by the original's URL: the
@@ -64,6 +68,7 @@ export function hotModuleLoader(rules: HotFileRules): HotModuleLoader {
   };
 
   function hotModule(url: string, file: string, result: LoadResult, source: string): LoadResult {
+    beforeRun?.(file);
     if (isOriginalUrl(url)) return { ...result, source: live(source, file).code };
     const { code, exports } = live(source, file);
     // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
@@ -99,16 +104,38 @@ function live(source: string, file: string): { code: string; exports: FacadeExpo
 
 function exportsOfModel(model: ProgramModel): FacadeExports {
   const names = [...model.exports.keys()];
-  // Only a function, class or constant of the module's own changes by loads alone, which the
-  // face follows; a variable the module assigns, an export of another module's (`export { pool }
-  // from './db.js'`, an import exported again) changes as the app runs: importers read it live.
-  const direct = [...model.exports].flatMap(([name, local]) => {
-    const declaration = local === undefined ? undefined : model.bindings.get(local);
-    return name !== '*' && declaration !== 'function' && declaration !== 'class' && declaration !== 'const'
-      ? [name]
-      : [];
-  });
+  // Only a constant the module's code makes takes the face's value, which follows the loads that
+  // assign it again (`export const greet = makeGreeter('howdy')`, a new function each time).
+  // Importers read the rest as the module's own bindings, live:
+  // - a variable the module assigns, an export of another module's (`export { pool } from
+  //   './db.js'`, an import exported again): they change as the app runs;
+  // - a function it declares or writes as a constant's value, whose new bodies its calls
+  //   forward to, and a class, patched in place: the same object through every load, hoisted as without the agent (a module in an
+  //   import cycle may call the function before its own module has run), itself (an async
+  //   function, a listener the module removes again).
+  const made = constantsMadeByCode(model);
+  const direct = [...model.exports].flatMap(([name, local]) =>
+    name !== '*' && !(local !== undefined && made.has(local)) ? [name] : [],
+  );
   return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*'), direct };
+}
+
+/**
+ * The module's constants whose value its code makes (`const greet = makeGreeter('howdy')`), not
+ * a function or class written there: a load that runs the statement again makes a new value.
+ * (A function written there keeps its place, so the one the app holds forwards to its new body.)
+ */
+function constantsMadeByCode(model: ProgramModel): Set<string> {
+  const made = new Set<string>();
+  for (const statement of model.statements) {
+    if (statement.declaration !== 'const') continue;
+    for (const declarator of statement.node.declarations as AnyNode[]) {
+      const init = declarator.init as AnyNode | null;
+      const literal = init !== null && (isFunction(init) || init.type === 'ClassExpression');
+      if (!literal) for (const name of bound(declarator.id as AnyNode)) made.add(name);
+    }
+  }
+  return made;
 }
 
 /** The exports of code the live reader cannot read, from the parser alone. */

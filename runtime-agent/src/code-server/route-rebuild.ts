@@ -61,11 +61,25 @@ export function rebuildsAfter(
   return rebuilds;
 }
 
-/** The module's exported functions among `names`: trampolines that outlive loads, the ones the app registered at startup. */
+/**
+ * The module's exported functions among `names`, as the app may hold them: through its face
+ * (trampolines that outlive loads), or as they are (an ES module's own functions, which its
+ * importers read from it).
+ */
 function exportedFunctions(module: HotModule, names: Set<string>): Set<unknown> {
-  const face = module.face;
-  if (face === null || (typeof face !== 'object' && typeof face !== 'function')) return new Set();
-  return new Set([...names].map((n) => (face as Record<string, unknown>)[n]).filter((v) => typeof v === 'function'));
+  const functions = new Set<unknown>();
+  for (const exports of [module.face, module.current.exports]) {
+    if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) continue;
+    for (const name of names) {
+      try {
+        const value = (exports as Record<string, unknown>)[name];
+        if (typeof value === 'function') functions.add(value);
+      } catch {
+        // a binding not yet initialised, or a getter that throws: not a function the app holds
+      }
+    }
+  }
+  return functions;
 }
 
 /**
