@@ -109,3 +109,47 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   assert.equal(cli.code, 0, cli.stderr + cli.stdout);
   assert.equal(await running.get('/'), 'v2 3', 'its count kept (it read v2 1 before), its method new');
 });
+
+test('a function the module wrote reaches importers as it is, and a load of its module still reaches what they hold', async () => {
+  const source = scratchFolder('cjs-exports');
+  writeFileSync(join(source, 'package.json'), '{}');
+  writeFileSync(
+    join(source, 'events.js'),
+    `const { EventEmitter } = require('node:events');
+const bus = new EventEmitter();
+function onPing() {
+  return 'v1';
+}
+bus.on('ping', onPing);
+const describe = (value) => \`value \${value}\`;
+module.exports = { bus, onPing, describe, default: describe };
+`,
+  );
+  writeFileSync(
+    join(source, 'app.js'),
+    `const events = require('./events');
+const { onPing, describe } = events;
+const server = require('node:http').createServer((req, res) => {
+  if (req.url === '/off') {
+    events.bus.off('ping', onPing);
+    return res.end(String(events.bus.listenerCount('ping')));
+  }
+  res.end(\`\${onPing()} \${describe(1)} \${events.default === describe}\`);
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  );
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+  assert.equal(await running.get('/'), 'v1 value 1 true', 'one function under two export names');
+
+  running.edit('events.js', (text) => text.replace("'v1'", "'v2'").replace('`value ${value}`', '`the value ${value}`'));
+  const cli = await runCli(['load', running.file('events.js')], running.discoveryDir);
+  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  assert.equal(
+    await running.get('/'),
+    'v2 the value 1 true',
+    'the functions importers took at startup run their new bodies',
+  );
+  assert.equal(await running.get('/off'), '0', 'the listener the module registered is the one importers got');
+});

@@ -16,18 +16,26 @@ import { runCli } from '../helpers/cli';
 import { LspSession } from '../helpers/lsp';
 import { waitFor } from '../helpers/wait';
 
-/** The fixture app on a fixed free port (a restart binds the same one again). */
-async function startApp(): Promise<App> {
+/**
+ * The fixture app on a fixed free port (a restart binds the same one again). The port is free
+ * when picked, but an app of another test file may take it before this one binds it: then the
+ * start fails with EADDRINUSE and is made again on another port, a bounded number of times.
+ */
+async function startApp(attempts = 5): Promise<App> {
   const free = createServer();
   await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
   const port = (free.address() as { port: number }).port;
   await new Promise((resolve) => free.close(resolve));
-  const app = await App.start('cjs', {
-    fixture: 'live',
-    args: ['-r', 'hotpatch-agent/register', 'app.js'],
-    env: { PORT: String(port) },
-  });
-  return app;
+  try {
+    return await App.start('cjs', {
+      fixture: 'live',
+      args: ['-r', 'hotpatch-agent/register', 'app.js'],
+      env: { PORT: String(port) },
+    });
+  } catch (error) {
+    if (attempts > 1 && String(error).includes('EADDRINUSE')) return startApp(attempts - 1);
+    throw error;
+  }
 }
 
 /** Waits for the process that replaced `app` to announce itself and answer; kills it after the test. */

@@ -6,6 +6,7 @@ import {
   createStableExports,
   isClass,
   isPlainFunction,
+  markLiveFunctions,
   updateStableExports,
 } from '../../runtime-agent/src/code-server/stable-exports';
 
@@ -237,7 +238,7 @@ test('module.exports = app: the app is its own face; a load that keeps it says n
   assert.deepEqual(m.load(app), []);
   const warnings = m.load(makeApp());
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0]!, /cannot be swapped under them; restart the app to use it/);
+  assert.match(warnings[0]!, /cannot be swapped under them .*; restart the app to use it/);
   assert.equal(m.face, app, 'importers keep the app they hold');
 });
 
@@ -347,4 +348,14 @@ test('a load leaves what the app changed in an exported object, where the versio
   assert.equal(face.hits, 7, 'the count the app kept');
   assert.equal(face.limit, 10, 'the value the version changed');
   assert.equal(face.lastRun, 'today', 'the property the app added');
+});
+
+test('a function a live module wrote reaches importers as it is, under every name it is exported by', () => {
+  const handler = (): string => 'h';
+  markLiveFunctions([handler]);
+  const m = moduleWith({ handler, default: handler });
+  assert.equal(m.face.handler, handler);
+  assert.equal(m.face.default, handler);
+  assert.deepEqual(m.load({ handler, default: handler }), []);
+  assert.equal(m.face.handler, handler);
 });

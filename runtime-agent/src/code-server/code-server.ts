@@ -49,7 +49,7 @@ import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
-import { createStableExports, updateStableExports } from './stable-exports';
+import { createStableExports, markLiveFunctions, updateStableExports } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
 
 export interface PrepareVersionOptions {
@@ -165,7 +165,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     raw: unknown,
     timers: OwnedTimers,
     servers: Map<string, ServerDefinition>,
-    live: { module: LiveModule; version: LiveVersion } | undefined,
+    live: { module: LiveModule; version: LiveVersion; ownFunctions: string[] } | undefined,
   ): unknown {
     const original = findOriginalSource(file, code);
     const module = new HotModule(file, 'cjs', original.sources);
@@ -174,6 +174,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // of what its code exported, or its trampolines would call themselves.
     this.#startup(module, snapshot(raw), timers, servers, original.text, code);
     module.current.live = live?.version;
+    if (live) markLiveFunctions(live.ownFunctions.map((name) => bindingOf(live.module, name)));
     module.face = createStableExports(raw, module.currentExport);
     this.emit('moduleLoaded', module.info());
     return module.face;
@@ -451,3 +452,12 @@ function wholeModuleNote(problems: string[]): string {
 }
 
 export { HotModule, ModuleVersion, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError, type PreparedVersion };
+
+/** The value of a module binding, read through its first version's accessors; undefined where it cannot be read. */
+function bindingOf(module: LiveModule, name: string): unknown {
+  try {
+    return module.bindings[name];
+  } catch {
+    return undefined; // not initialised: its statement threw
+  }
+}

@@ -80,6 +80,24 @@ export function isInstance(value: object): boolean {
   return prototype !== null && prototype !== Object.prototype;
 }
 
+/** Functions a live module wrote (see markLiveFunctions). */
+const liveFunctions = new WeakSet<Function>();
+
+/**
+ * Marks functions a live module wrote (declared, or written as a variable's value): they keep
+ * their identity through every load (a new body goes to its place, and their calls forward to
+ * it), so importers get them as they are: the very function the module registered as a
+ * listener, one object under two export names, an error's stack without a trampoline's frame.
+ */
+export function markLiveFunctions(values: Iterable<unknown>): void {
+  for (const value of values) if (typeof value === 'function') liveFunctions.add(value);
+}
+
+/** Whether importers get `value` through a trampoline (see isPlainFunction, markLiveFunctions). */
+function needsTrampoline(value: unknown): boolean {
+  return isPlainFunction(value) && !liveFunctions.has(value as Function);
+}
+
 function isTrampoline(value: unknown): value is Trampoline {
   return typeof value === 'function' && (value as Partial<Trampoline>)[TRAMPOLINE] === true;
 }
@@ -230,7 +248,7 @@ export function patchClass(
 
 /** Wraps one exported value (`raw[name]`) for the stable object `face`. */
 function stableValue(name: string, value: unknown, current: CurrentExport, raw: unknown, face: object): unknown {
-  if (isPlainFunction(value)) return makeTrampoline(name, value as Function, current, raw, name, face);
+  if (needsTrampoline(value)) return makeTrampoline(name, value as Function, current, raw, name, face);
   return value;
 }
 
@@ -254,7 +272,7 @@ function stableAccessor(
   let trampoline: unknown;
   const get = (): unknown => {
     const now = value();
-    if (!isPlainFunction(now)) return now;
+    if (!needsTrampoline(now)) return now;
     trampoline ??= makeTrampoline(name, now as Function, value, raw, name, face);
     return trampoline;
   };
@@ -282,7 +300,7 @@ export function createStableExports(raw: unknown, current: (key: string | null) 
   if (typeof raw === 'function') {
     // module.exports = fn: a trampoline with its helpers; a class, or a function that is also an
     // object (an Express app: `module.exports = app`), is its own face.
-    if (!isPlainFunction(raw)) return raw;
+    if (!needsTrampoline(raw)) return raw;
     const face = makeTrampoline('default', raw, current(null), raw, null);
     copyOwnProperties(raw, face, current);
     return face;
@@ -369,8 +387,8 @@ export function updateStableExports(
     if (raw !== face) {
       const what = typeof face === 'function' ? face.name || 'function' : face.constructor?.name || 'object';
       warnings.push(
-        `the module exports another ${what} than the one its importers hold, an object with methods and data ` +
-          '(an app, a router, a service) that cannot be swapped under them; restart the app to use it',
+        `the module exports another ${what} than the one its importers hold, which cannot be swapped under ` +
+          'them (an object with methods and data, or a function of the module itself); restart the app to use it',
       );
     }
     return warnings;

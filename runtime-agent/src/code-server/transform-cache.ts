@@ -23,6 +23,8 @@ export interface Transform {
   code: string;
   /** An ES module's exports, for its facade. */
   exports?: FacadeExports;
+  /** A CommonJS module's own functions, by the names that hold them (see ownFunctionNames). */
+  ownFunctions?: string[];
 }
 
 export interface TransformCache {

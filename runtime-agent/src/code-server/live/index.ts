@@ -18,7 +18,7 @@ import { LiveModule, VersionScope, type EsmAccess } from './live-module';
 import { buildPatch, type Patch, type PatchReport, type SetupChange } from './patch';
 import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
-import { ParseFailure, readProgram, type ModuleKind, type ProgramModel } from './program';
+import { ParseFailure, ownFunctionNames, readProgram, type ModuleKind, type ProgramModel } from './program';
 import { transformCache } from '../transform-cache';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
@@ -68,13 +68,14 @@ export class LiveCode {
     file: string,
     code: string,
     kind: ModuleKind = 'cjs',
-  ): { code: string; module: LiveModule; version: LiveVersion } | undefined {
+  ): { code: string; module: LiveModule; version: LiveVersion; ownFunctions: string[] } | undefined {
     const cached = transformCache()?.get(kind, file, code);
     if (cached) {
       const module = new LiveModule(file, {});
       const scope = new VersionScope(module, 1, false);
       this.#starting.set(file, scope);
-      return { code: cached.code, module, version: firstVersionReadLater(module, scope, code, kind) };
+      const version = firstVersionReadLater(module, scope, code, kind);
+      return { code: cached.code, module, version, ownFunctions: cached.ownFunctions ?? [] };
     }
     let model: ProgramModel;
     try {
@@ -93,12 +94,14 @@ export class LiveCode {
       this.problems.push(`${file}: ${String(error)}`);
       return undefined;
     }
-    transformCache()?.put(kind, file, code, { code: instrumented });
+    const ownFunctions = ownFunctionNames(model);
+    transformCache()?.put(kind, file, code, { code: instrumented, ownFunctions });
     const scope = new VersionScope(module, 1, false);
     this.#starting.set(file, scope);
     return {
       code: instrumented,
       module,
+      ownFunctions,
       version: {
         scope,
         digest: digestOf(model),

@@ -293,6 +293,25 @@ export function usesPrivateNames(source: string): boolean {
   return false;
 }
 
+/**
+ * The module's bindings that hold a function written in it: a declaration, or a function
+ * written as a variable's value. The same object through every load (a new body goes to its
+ * place, and its calls forward to it), which importers can hold as it is.
+ */
+export function ownFunctionNames(model: ProgramModel): string[] {
+  const found: string[] = [];
+  for (const statement of model.statements) {
+    if (statement.declaration === 'function') found.push(...statement.declares);
+    if (statement.node.type !== 'VariableDeclaration') continue;
+    for (const declarator of statement.node.declarations as AnyNode[]) {
+      const init = declarator.init as AnyNode | null;
+      if (init && isFunction(init) && (declarator.id as AnyNode).type === 'Identifier')
+        found.push(String(declarator.id.name));
+    }
+  }
+  return found;
+}
+
 /** An `import` or `export … from`, `export { … }`: nothing of it runs where it stands. */
 export function isDeclarationOnly(node: AnyNode): boolean {
   return (
