@@ -110,9 +110,9 @@ function exportsOfModel(model: ProgramModel): FacadeExports {
   // - a variable the module assigns, an export of another module's (`export { pool } from
   //   './db.js'`, an import exported again): they change as the app runs;
   // - a function it declares or writes as a constant's value, whose new bodies its calls
-  //   forward to, and a class, patched in place: the same object through every load, hoisted as without the agent (a module in an
-  //   import cycle may call the function before its own module has run), itself (an async
-  //   function, a listener the module removes again).
+  //   forward to, and a class, patched in place: the same object through every load, hoisted
+  //   as without the agent (a module in an import cycle may call the function before its own
+  //   module has run), itself (an async function, a listener the module removes again).
   const made = constantsMadeByCode(model);
   const direct = [...model.exports].flatMap(([name, local]) =>
     name !== '*' && !(local !== undefined && made.has(local)) ? [name] : [],
