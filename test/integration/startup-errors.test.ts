@@ -1,6 +1,7 @@
 /**
- * An error a hot module throws at startup, which the app does not catch, is shown by Node as
- * without the agent: headed by the app's own file and line. The agent's wrappers around a
+ * What Node prints of an app's start under the agent is what it prints without it. An error a
+ * hot module throws at startup, which the app does not catch, is shown headed by the app's own
+ * file and line; a require cycle draws no warning. The agent's wrappers around a
  * module's top level clean up in `finally` rather than catch the error and throw it again, which
  * made Node show the agent's bundle instead, one line of it of some 200,000 characters.
  */
@@ -29,4 +30,21 @@ test('an uncaught error in a hot CommonJS module at startup is shown at its own 
   assert.equal(header, `${join(dir, 'config.js')}:2`, run.stderr.slice(0, 2000));
   assert.match(run.stderr, /TypeError: Cannot read properties of undefined \(reading 'port'\)/);
   assert.match(run.stderr, /at Object\.<anonymous> \(.*config\.js:2:\d+\)/);
+});
+
+test('an app with a require cycle starts without a warning', () => {
+  const dir = scratchFolder('startup-errors');
+  writeFileSync(join(dir, 'package.json'), '{}');
+  writeFileSync(join(dir, 'a.js'), "require('./b');\nexports.x = 1;\n");
+  writeFileSync(join(dir, 'b.js'), "const a = require('./a');\nexports.y = 2;\n");
+  writeFileSync(join(dir, 'app.js'), "require('./a');\nconsole.log('started');\n");
+  const run = spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', 'app.js'], {
+    cwd: dir,
+    env: { ...process.env, HOTPATCH_DISCOVERY_DIR: join(dir, '.discovery'), HOTPATCH_QUIET: '1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, 'started\n');
+  assert.equal(run.stderr, '', 'Node warned: "Accessing non-existent property \'vsn\' … inside circular dependency"');
 });

@@ -160,9 +160,16 @@ export function exportNames(raw: unknown): string[] {
   return Object.keys(raw).filter((k) => !skip.has(k) && k !== '__esModule');
 }
 
+function isObjectLike(value: unknown): value is object {
+  return value !== null && (typeof value === 'object' || typeof value === 'function');
+}
+
 export function versionInfo(raw: unknown, code: string, seq: number, origin: Origin): VersionInfo {
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
-  const declared = readExport(raw, 'vsn');
+  // Its own property only: a module in a require cycle has, while it loads, a prototype that
+  // warns of every property it lacks ("Accessing non-existent property 'vsn' of module exports
+  // inside circular dependency", on every start of an app with a cycle).
+  const declared = isObjectLike(raw) && Object.hasOwn(raw, 'vsn') ? readExport(raw, 'vsn') : undefined;
   const vsn = typeof declared === 'string' || typeof declared === 'number' ? String(declared) : hash;
   return { vsn, seq, loadedAt: new Date().toISOString(), origin, hash };
 }
