@@ -200,10 +200,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /**
-   * Called by an ES module's facade with the original's namespace; returns the stable face
-   * the facade initialises its `export let` bindings from.
+   * Called by an ES module's facade with the original's namespace, or by a module served without
+   * one with its own (see esm-facade.ts); returns the stable face the facade initialises its
+   * `export let` bindings from, and which later versions of other modules read.
    */
-  adoptEsm(url: string, namespace: object, names: string[], sync: (face: unknown) => void): unknown {
+  adoptEsm(url: string, namespace: object, names?: string[], sync?: (face: unknown) => void): unknown {
     this.endEsm(url);
     const file = fileURLToPath(url);
     const pending = this.#pendingEsm.get(url);
@@ -212,7 +213,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
     const code = live?.code ?? readFileSync(file, 'utf8');
     const original = findOriginalSource(file, code);
-    const module = new HotModule(file, 'esm', original.sources, { names, sync });
+    const module = new HotModule(file, 'esm', original.sources, names && sync ? { names, sync } : undefined);
     this.#startup(
       module,
       namespace,

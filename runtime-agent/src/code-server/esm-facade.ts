@@ -1,9 +1,11 @@
 /**
- * ES modules are served once as a generated facade and never re-imported: Node cannot free an
- * ES module, so reloading by URL leaks every version. The facade imports the original module
- * once (under `?hotpatch=original`), hands its namespace to the code server, and re-exports
- * each name as an `export let` binding the code server refreshes on every load, so named
- * imports anywhere in the app are live.
+ * ES modules are imported once and never again: Node cannot free an ES module, so reloading by
+ * URL leaks every version. A module that exports a constant its code makes (`export const greet
+ * = makeGreeter('howdy')`, which a load makes again) is served as a generated facade: it imports
+ * the original module once (under `?hotpatch=original`), hands its namespace to the code server,
+ * and re-exports that name as an `export let` binding the code server refreshes on every load,
+ * the others as the original's own bindings. Any other live module is served as it is, with a
+ * footer that hands it over (adoptionFooter): its importers read its own bindings.
  *
  * Runs in the module hooks thread on Node 20; pure string work, no state.
  */
@@ -69,4 +71,14 @@ export function facadeSource(url: string, exports: FacadeExports): string {
       : '',
   ];
   return lines.join('\n') + '\n';
+}
+
+/**
+ * What ends a live module served without a facade: the import of its own namespace (hoisted,
+ * as every import is) and, once its top level has run, its hand-over to the code server, as a
+ * facade does. On lines of their own: the module's last line may be a comment.
+ */
+export function adoptionFooter(url: string): string {
+  const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
+  return `\nimport * as __hp_self from ${JSON.stringify(url)};\n${agent}.adoptEsm(${JSON.stringify(url)}, __hp_self);\n`;
 }

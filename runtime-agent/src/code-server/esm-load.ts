@@ -10,7 +10,7 @@
  */
 import { Parser, type Program } from 'acorn';
 import { fileURLToPath } from 'node:url';
-import { facadeSource, isOriginalUrl, originalUrl, type FacadeExports } from './esm-facade';
+import { adoptionFooter, facadeSource, isOriginalUrl, originalUrl, type FacadeExports } from './esm-facade';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { transformCache } from './transform-cache';
 import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
@@ -73,6 +73,12 @@ export function hotModuleLoader(
     const { code, exports } = live(source, file);
     // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
     if (!exports) return result;
+    // A live module whose every export its importers read as its own binding needs no facade: it
+    // is served at its own URL (one module record, not two; its own URL in stack traces), and
+    // hands itself to the code server when its top level has run.
+    if (code !== source && exports.names.every((name) => exports.direct?.includes(name))) {
+      return { ...result, source: code + adoptionFooter(url) };
+    }
     madeLive.set(originalUrl(url), code);
     return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
   }
