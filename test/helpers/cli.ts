@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import type { App } from './app';
 import { cliBin } from './paths';
 
 export interface CliResult {
@@ -19,4 +21,12 @@ export function runCli(args: string[], discoveryDir: string): Promise<CliResult>
       },
     );
   });
+}
+
+/** Writes `edit` of the app's `file` to disk and loads it with the real CLI, which must succeed. */
+export async function loadEdited(app: App, file: string, edit: (text: string) => string): Promise<CliResult> {
+  app.edit(file, edit);
+  const cli = await runCli(['load', app.file(file)], app.discoveryDir);
+  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  return cli;
 }

@@ -1,5 +1,5 @@
 /** Scratch folders for one test. */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { tmpRoot } from './paths';
@@ -9,5 +9,12 @@ export function scratchFolder(prefix: string): string {
   mkdirSync(tmpRoot, { recursive: true });
   const dir = mkdtempSync(join(tmpRoot, `${prefix}-`));
   after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A scratch folder (see scratchFolder) holding `files`, by their paths in it. */
+export function scratchFiles(prefix: string, files: Record<string, string>): string {
+  const dir = scratchFolder(prefix);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   return dir;
 }

@@ -7,12 +7,10 @@
  * "router.post is not a function"), and a load of the module that made them applies.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App, type AppKind } from '../helpers/app';
-import { runCli } from '../helpers/cli';
-import { scratchFolder } from '../helpers/scratch';
+import { loadEdited } from '../helpers/cli';
+import { scratchFiles } from '../helpers/scratch';
 
 const listen = `const server = app.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));`;
 
@@ -91,8 +89,7 @@ ${listen}
 
 for (const [name, app] of Object.entries(apps)) {
   test(`${name}: an Express app and router used by other modules, and a constructor function, work under the agent, and a load applies`, async () => {
-    const source = scratchFolder('callable-exports');
-    for (const [file, text] of Object.entries(app.files)) writeFileSync(join(source, file), text);
+    const source = scratchFiles('callable-exports', app.files);
     const running = await App.start(app.kind, { fixture: source, args: app.args });
     after(() => running.stop());
     assert.equal(await running.get('/health'), 'ok', 'a route the entry added to the imported app');
@@ -100,9 +97,7 @@ for (const [name, app] of Object.entries(apps)) {
     assert.equal(await running.get('/items'), 'items v1');
     assert.equal(await running.get('/hits'), '1', "an instance of the constructor has its prototype's methods");
 
-    running.edit('app.js', (text) => text.replace("'items v1'", "'items v2'"));
-    const cli = await runCli(['load', running.file('app.js')], running.discoveryDir);
-    assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+    await loadEdited(running, 'app.js', (text) => text.replace("'items v1'", "'items v2'"));
     assert.equal(await running.get('/items'), 'items v2');
     assert.equal(await running.get('/admin/ping'), 'pong');
     assert.equal(await running.get('/hits'), '2');
@@ -110,11 +105,9 @@ for (const [name, app] of Object.entries(apps)) {
 }
 
 test('module.exports = new Cache(): a load of its module keeps the instance and its data, and the edited method runs', async () => {
-  const source = scratchFolder('callable-exports');
-  writeFileSync(join(source, 'package.json'), '{}');
-  writeFileSync(
-    join(source, 'cache.js'),
-    `class Cache {
+  const source = scratchFiles('callable-exports', {
+    'package.json': '{}',
+    'cache.js': `class Cache {
   entries = new Map();
   hits = 0;
   get(key) {
@@ -124,22 +117,17 @@ test('module.exports = new Cache(): a load of its module keeps the instance and 
 }
 module.exports = new Cache();
 `,
-  );
-  writeFileSync(
-    join(source, 'app.js'),
-    `const cache = require('./cache');
+    'app.js': `const cache = require('./cache');
 const server = require('node:http').createServer((req, res) => res.end(\`\${cache.get(req.url)} \${cache.hits}\`));
 server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
 `,
-  );
+  });
   const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
   after(() => running.stop());
   assert.equal(await running.get('/a'), 'miss 1');
   assert.equal(await running.get('/a'), 'miss 2');
 
-  running.edit('cache.js', (text) => text.replace("?? 'miss'", "?? 'absent'"));
-  const cli = await runCli(['load', running.file('cache.js')], running.discoveryDir);
-  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  const cli = await loadEdited(running, 'cache.js', (text) => text.replace("?? 'miss'", "?? 'absent'"));
   assert.doesNotMatch(cli.stdout, /restart/, cli.stdout);
   assert.equal(await running.get('/a'), 'absent 3', 'the same instance, its count kept, its method new');
 });

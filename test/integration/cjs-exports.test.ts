@@ -5,12 +5,10 @@
  * connection `connect()` opens) is seen by its importers, before and after a load of it.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App, type AppKind } from '../helpers/app';
-import { runCli } from '../helpers/cli';
-import { scratchFolder } from '../helpers/scratch';
+import { loadEdited } from '../helpers/cli';
+import { scratchFiles } from '../helpers/scratch';
 
 const server = (importDb: string): string => `${importDb}
 const http = require('node:http');
@@ -65,25 +63,20 @@ export async function connect(): Promise<void> {
 
 for (const [name, app] of Object.entries(apps)) {
   test(`${name}: what the module assigns after startup is seen, before and after a load of it`, async () => {
-    const source = scratchFolder('cjs-exports');
-    for (const [file, text] of Object.entries(app.files)) writeFileSync(join(source, file), text);
+    const source = scratchFiles('cjs-exports', app.files);
     const running = await App.start(app.kind, { fixture: source, args: app.args });
     after(() => running.stop());
     assert.equal(await running.get('/'), '{"pool":{"driver":"memory"},"label":"first"}');
 
-    running.edit(app.db, (text) => text.replace("'first'", "'second'"));
-    const cli = await runCli(['load', running.file(app.db)], running.discoveryDir);
-    assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+    await loadEdited(running, app.db, (text) => text.replace("'first'", "'second'"));
     assert.equal(await running.get('/'), '{"pool":{"driver":"memory"},"label":"second"}');
   });
 }
 
 test('an exported object whose methods change its data (this.hits += 1) keeps that data across a load of its module', async () => {
-  const source = scratchFolder('cjs-exports');
-  writeFileSync(join(source, 'package.json'), '{}');
-  writeFileSync(
-    join(source, 'store.js'),
-    `module.exports = {
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    'store.js': `module.exports = {
   hits: 0,
   hit() {
     this.hits += 1;
@@ -91,31 +84,24 @@ test('an exported object whose methods change its data (this.hits += 1) keeps th
   },
 };
 `,
-  );
-  writeFileSync(
-    join(source, 'app.js'),
-    `const store = require('./store');
+    'app.js': `const store = require('./store');
 const server = require('node:http').createServer((req, res) => res.end(\`\${store.hit()} \${store.hits}\`));
 server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
 `,
-  );
+  });
   const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
   after(() => running.stop());
   assert.equal(await running.get('/'), 'v1 1');
   assert.equal(await running.get('/'), 'v1 2');
 
-  running.edit('store.js', (text) => text.replace("'v1'", "'v2'"));
-  const cli = await runCli(['load', running.file('store.js')], running.discoveryDir);
-  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  await loadEdited(running, 'store.js', (text) => text.replace("'v1'", "'v2'"));
   assert.equal(await running.get('/'), 'v2 3', 'its count kept (it read v2 1 before), its method new');
 });
 
 test('a function the module wrote reaches importers as it is, and a load of its module still reaches what they hold', async () => {
-  const source = scratchFolder('cjs-exports');
-  writeFileSync(join(source, 'package.json'), '{}');
-  writeFileSync(
-    join(source, 'events.js'),
-    `const { EventEmitter } = require('node:events');
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    'events.js': `const { EventEmitter } = require('node:events');
 const bus = new EventEmitter();
 function onPing() {
   return 'v1';
@@ -124,10 +110,7 @@ bus.on('ping', onPing);
 const describe = (value) => \`value \${value}\`;
 module.exports = { bus, onPing, describe, default: describe };
 `,
-  );
-  writeFileSync(
-    join(source, 'app.js'),
-    `const events = require('./events');
+    'app.js': `const events = require('./events');
 const { onPing, describe } = events;
 const server = require('node:http').createServer((req, res) => {
   if (req.url === '/off') {
@@ -138,14 +121,14 @@ const server = require('node:http').createServer((req, res) => {
 });
 server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
 `,
-  );
+  });
   const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
   after(() => running.stop());
   assert.equal(await running.get('/'), 'v1 value 1 true', 'one function under two export names');
 
-  running.edit('events.js', (text) => text.replace("'v1'", "'v2'").replace('`value ${value}`', '`the value ${value}`'));
-  const cli = await runCli(['load', running.file('events.js')], running.discoveryDir);
-  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  await loadEdited(running, 'events.js', (text) =>
+    text.replace("'v1'", "'v2'").replace('`value ${value}`', '`the value ${value}`'),
+  );
   assert.equal(
     await running.get('/'),
     'v2 the value 1 true',

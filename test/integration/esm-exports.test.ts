@@ -6,12 +6,10 @@
  * the app registered at startup.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
-import { runCli } from '../helpers/cli';
-import { scratchFolder } from '../helpers/scratch';
+import { loadEdited } from '../helpers/cli';
+import { scratchFiles } from '../helpers/scratch';
 
 const files: Record<string, string> = {
   'package.json': JSON.stringify({ type: 'module' }),
@@ -77,17 +75,14 @@ http
 };
 
 async function start(): Promise<App> {
-  const source = scratchFolder('esm-exports');
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(source, name), text);
+  const source = scratchFiles('esm-exports', files);
   const app = await App.start('esm', { fixture: source, args: ['--import', 'hotpatch-agent/register', 'app.mjs'] });
   after(() => app.stop());
   return app;
 }
 
 async function load(app: App, file: string, edit: (text: string) => string): Promise<string> {
-  app.edit(file, edit);
-  const cli = await runCli(['load', app.file(file)], app.discoveryDir);
-  assert.equal(cli.code, 0, cli.stderr + cli.stdout);
+  const cli = await loadEdited(app, file, edit);
   assert.doesNotMatch(cli.stdout, /not applied/);
   return cli.stdout;
 }

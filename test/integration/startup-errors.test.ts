@@ -6,25 +6,30 @@
  * made Node show the agent's bundle instead, one line of it of some 200,000 characters.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { scratchFolder } from '../helpers/scratch';
+import { scratchFiles } from '../helpers/scratch';
 
-const THROWS = 'const settings = undefined;\nmodule.exports = settings.port;\n';
-
-test('an uncaught error in a hot CommonJS module at startup is shown at its own line', () => {
-  const dir = scratchFolder('startup-errors');
-  writeFileSync(join(dir, 'package.json'), '{}');
-  writeFileSync(join(dir, 'config.js'), THROWS);
-  writeFileSync(join(dir, 'app.js'), "require('./config');\n");
-  const run = spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', 'app.js'], {
+/** Runs `app.js` in `dir` under the agent to its end. */
+function startWithAgent(dir: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', 'app.js'], {
     cwd: dir,
     env: { ...process.env, HOTPATCH_DISCOVERY_DIR: join(dir, '.discovery'), HOTPATCH_QUIET: '1' },
     encoding: 'utf8',
     timeout: 30_000,
   });
+}
+
+const THROWS = 'const settings = undefined;\nmodule.exports = settings.port;\n';
+
+test('an uncaught error in a hot CommonJS module at startup is shown at its own line', () => {
+  const dir = scratchFiles('startup-errors', {
+    'package.json': '{}',
+    'config.js': THROWS,
+    'app.js': "require('./config');\n",
+  });
+  const run = startWithAgent(dir);
   assert.equal(run.status, 1);
   const [header] = run.stderr.split('\n');
   assert.equal(header, `${join(dir, 'config.js')}:2`, run.stderr.slice(0, 2000));
@@ -33,17 +38,13 @@ test('an uncaught error in a hot CommonJS module at startup is shown at its own 
 });
 
 test('an app with a require cycle starts without a warning', () => {
-  const dir = scratchFolder('startup-errors');
-  writeFileSync(join(dir, 'package.json'), '{}');
-  writeFileSync(join(dir, 'a.js'), "require('./b');\nexports.x = 1;\n");
-  writeFileSync(join(dir, 'b.js'), "const a = require('./a');\nexports.y = 2;\n");
-  writeFileSync(join(dir, 'app.js'), "require('./a');\nconsole.log('started');\n");
-  const run = spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', 'app.js'], {
-    cwd: dir,
-    env: { ...process.env, HOTPATCH_DISCOVERY_DIR: join(dir, '.discovery'), HOTPATCH_QUIET: '1' },
-    encoding: 'utf8',
-    timeout: 30_000,
+  const dir = scratchFiles('startup-errors', {
+    'package.json': '{}',
+    'a.js': "require('./b');\nexports.x = 1;\n",
+    'b.js': "const a = require('./a');\nexports.y = 2;\n",
+    'app.js': "require('./a');\nconsole.log('started');\n",
   });
+  const run = startWithAgent(dir);
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, 'started\n');
   assert.equal(run.stderr, '', 'Node warned: "Accessing non-existent property \'vsn\' … inside circular dependency"');
