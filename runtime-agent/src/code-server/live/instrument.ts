@@ -13,7 +13,14 @@ import { arrowToken, hasToken, lastClosingParen, secondToken } from './shape';
 import { Edits, type Edit } from './edits';
 import type { AnyNode } from './walk';
 import { guardCellName } from './guard-cell';
-import { isDeclarationOnly, type LiveClass, type LiveFunction, type ProgramModel } from './program';
+import {
+  directivePrologue,
+  directivesEnd,
+  isDeclarationOnly,
+  type LiveClass,
+  type LiveFunction,
+  type ProgramModel,
+} from './program';
 
 /** What gives each function and class its slot: the same keys in the same order give the same slots. */
 export interface SlotTable {
@@ -154,12 +161,10 @@ function restParameter(
 /** Whether a function's body starts with a 'use strict' directive. */
 function declaresStrict(node: AnyNode): boolean {
   const body = node.body as AnyNode;
-  if (body.type !== 'BlockStatement') return false;
-  for (const statement of body.body as AnyNode[]) {
-    if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') return false;
-    if (statement.directive === 'use strict') return true;
-  }
-  return false;
+  return (
+    body.type === 'BlockStatement' &&
+    directivePrologue(body.body as AnyNode[]).some((d) => d.directive === 'use strict')
+  );
 }
 
 /** Whether an arrow's parameters are in parentheses (`async x => …` has none, `(x) => …` has). */
@@ -177,12 +182,7 @@ function closingParen(code: string, start: number, end: number): number | undefi
 /** After the body's `{` and its directives ('use strict' must stay first to stay in force). */
 function bodyStart(node: AnyNode): number {
   const body = node.body as AnyNode;
-  let at = body.start + 1;
-  for (const statement of body.body as AnyNode[]) {
-    if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') break;
-    at = statement.end;
-  }
-  return at;
+  return directivesEnd(body.body as AnyNode[], body.start + 1);
 }
 
 /**

@@ -272,13 +272,17 @@ function moduleWrapper(ast: Program): AnyNode | undefined {
   return (callee.body as AnyNode).type === 'BlockStatement' ? callee : undefined;
 }
 
-function directivesEnd(body: AnyNode[], start: number): number {
-  let end = start;
-  for (const statement of body) {
-    if (statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string') break;
-    end = statement.end;
-  }
-  return end;
+/** The directives ('use strict') that open a program's or a function's statements. */
+export function directivePrologue(body: AnyNode[]): AnyNode[] {
+  const end = body.findIndex(
+    (statement) => statement.type !== 'ExpressionStatement' || typeof statement.directive !== 'string',
+  );
+  return end < 0 ? body : body.slice(0, end);
+}
+
+/** Where the directives that open `body` end; `start` when there are none. */
+export function directivesEnd(body: AnyNode[], start: number): number {
+  return directivePrologue(body).at(-1)?.end ?? start;
 }
 
 /** Whether a class's source uses `#private` names: read by the tokenizer, so `'#fff'` in a string is not one. */
