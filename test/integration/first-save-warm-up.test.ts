@@ -80,7 +80,7 @@ test('a version loaded while agent/warm is between its rounds ends the warm-up: 
 });
 
 test('agent/warm of a long module (rounds on a slice of it when a round of the whole is long) changes nothing in the app', async () => {
-  const fixture = scratchFolder('warm-long-');
+  const fixture = scratchFolder('warm-long');
   cpSync(join(fixturesDir, 'apps', 'leak-cjs'), fixture, { recursive: true });
   writeFileSync(join(fixture, 'payload.js'), payloadModule(1, { lines: 1000 }));
   const app = await App.start('cjs', { fixture });
