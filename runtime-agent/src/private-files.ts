@@ -16,6 +16,7 @@ import {
   renameSync,
   rmSync,
   writeFileSync,
+  writeSync,
   type Stats,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -41,9 +42,10 @@ export function ownerProblem(stat: Stats, fix: string): string | undefined {
 
 /**
  * `file`'s bytes when it is a regular file of this user's that others cannot write; opened
- * without following a link. Undefined when it is not, or is not there.
+ * without following a link. Undefined when it is not, or is not there. Throws a RangeError
+ * when it is longer than `maxBytes`.
  */
-export function readPrivateFile(file: string): Buffer | undefined {
+export function readPrivateFile(file: string, maxBytes = Infinity): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
@@ -53,8 +55,10 @@ export function readPrivateFile(file: string): Buffer | undefined {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile() || ownerProblem(stat, 'it is not read')) return undefined;
+    if (stat.size > maxBytes) throw new RangeError(`${file} is longer than ${maxBytes} bytes`);
     return readFileSync(fd);
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) throw error;
     return undefined;
   } finally {
     closeSync(fd);
@@ -68,6 +72,28 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
   writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
   chmodSync(temporary, 0o600); // the umask may have narrowed it, never widened; make it exact
   renameSync(temporary, file);
+}
+
+/**
+ * Appends `text` to `file`, made mode 0600 if it is not there; a file that is not this user's
+ * own regular file (or is a link) is not written. One write: appends of several processes do
+ * not interleave within it. Whether the file was new; throws what fails.
+ */
+export function appendPrivateFile(file: string, text: string): boolean {
+  const fd = openSync(
+    file,
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0),
+    0o600,
+  );
+  try {
+    const stat = fstatSync(fd);
+    const problem = stat.isFile() ? ownerProblem(stat, 'it is not written') : 'it is not a regular file';
+    if (problem) throw new Error(`${file}: ${problem}`);
+    writeSync(fd, text);
+    return stat.size === 0;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Of `dir`'s entries whose names `matches`, keeps the `kept` last modified; removes the others. */

@@ -1,12 +1,13 @@
 /**
  * The transform cache (runtime-agent/src/code-server/transform-cache.ts): a hot module's first
- * version as the agent made it live, kept by its code, so a restart does not read unchanged
- * modules again. What it holds is code the app runs: only this user's regular files, in a
- * folder only this user can write, are used. A module started from the cache takes a new
- * version as one that was read does: its tables are read at its first load.
+ * version as the agent made it live, kept by its code in one log per project, so a restart
+ * does not read unchanged modules again. What it holds is code the app runs: only a log that is
+ * this user's regular file, in a folder only this user can write, is used. A module started
+ * from the cache takes a new version as one that was read does: its tables are read at its
+ * first load.
  *
  * Each test starts a second instance of an app on the same files (as a restart would find
- * them), after the first has filled the cache; an entry altered between the two shows whether
+ * them), after the first has filled the cache; a line altered between the two shows whether
  * the second used it.
  */
 import assert from 'node:assert/strict';
@@ -43,31 +44,40 @@ const transformFolders = (cache: string): string[] =>
     .filter((name) => name.startsWith('transforms-'))
     .map((name) => join(cache, name));
 
-/** The entry of the module whose live code contains `marker`. */
-function entryWith(cache: string, marker: string): string {
+/** The log of the one project that ran in `cache` (an app's instances share it). */
+function logOf(cache: string): string {
   const [folder, ...others] = transformFolders(cache);
   assert.ok(folder, 'the first start filled the cache');
   assert.deepEqual(others, []);
-  const found = readdirSync(folder)
-    .map((name) => join(folder, name))
-    .filter((file) => readFileSync(file, 'utf8').includes(marker));
-  assert.equal(found.length, 1, `one entry holds ${marker}`);
-  return found[0]!;
+  const logs = readdirSync(folder).filter((name) => name.endsWith('.log'));
+  assert.equal(logs.length, 1, `one log in ${readdirSync(folder).join(', ')}`);
+  return join(folder, logs[0]!);
 }
 
-/** The entry with greet's answer changed: a start that uses it answers differently. */
-function alter(entry: string): string {
-  const transform = JSON.parse(readFileSync(entry, 'utf8')) as { code: string };
-  return JSON.stringify({ ...transform, code: transform.code.replaceAll('hello, ', 'from the cache, ') });
+const linesOf = (log: string): string[] =>
+  readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
+
+/** The log, with the line of the module whose live code contains `marker` changed by `change`. */
+function alterLine(cache: string, marker: string, change: (line: string) => string): string {
+  const log = logOf(cache);
+  const lines = linesOf(log);
+  const found = lines.filter((line) => line.includes(marker));
+  assert.equal(found.length, 1, `one line holds ${marker}`);
+  writeFileSync(log, lines.map((line) => (line === found[0] ? change(line) : line)).join('\n') + '\n');
+  return log;
 }
+
+/** The line with greet's answer changed: a start that uses it answers differently. */
+const altered = (line: string): string => line.replaceAll('hello, ', 'from the cache, ');
 
 for (const kind of ['cjs', 'esm'] as const) {
   test(`${kind}: a restart takes an unchanged module from the cache, and a load into it applies as into one read`, async () => {
     const cache = cacheFolder();
     const first = await start(kind, cache);
     assert.equal(await first.get('/greet?name=ann'), 'hello, ann');
-    const entry = entryWith(cache, 'hello, ');
-    writeFileSync(entry, alter(entry));
+    alterLine(cache, 'hello, ', altered);
 
     const second = await start(kind, cache, first);
     assert.equal(await second.get('/greet?name=ann'), 'from the cache, ann', 'the second start ran the cached code');
@@ -83,54 +93,82 @@ for (const kind of ['cjs', 'esm'] as const) {
   });
 }
 
-test('an edited module is read again, and its new code added to the cache', async () => {
+test('an edited module is read again, and its new code appended to the log', async () => {
   const cache = cacheFolder();
   const first = await start('cjs', cache);
-  const [folder] = transformFolders(cache);
-  const before = readdirSync(folder!).length;
+  const log = logOf(cache);
+  const before = linesOf(log);
   first.edit('greeting.js', (text) => text.replace('hello', 'howdy'));
 
   const second = await start('cjs', cache, first);
 
   assert.equal(await second.get('/greet?name=ann'), 'howdy, ann');
-  assert.equal(readdirSync(folder!).length, before + 1);
-  entryWith(cache, 'howdy, ');
+  const after = linesOf(log);
+  assert.deepEqual(after.slice(0, before.length), before, 'appended: the lines before are as they were');
+  assert.equal(after.length, before.length + 1);
+  assert.match(after.at(-1)!, /howdy, /);
 });
 
-test('an entry others can write, or a link, is not used: the module is read as if there were none', async () => {
+test('a log mostly of superseded lines is rewritten with the newest of each', async () => {
   const cache = cacheFolder();
   const first = await start('cjs', cache);
-  const entry = entryWith(cache, 'hello, ');
-  writeFileSync(entry, alter(entry));
-  chmodSync(entry, 0o666);
+  const log = logOf(cache);
+  const lines = linesOf(log);
+  // As if 100 instances had started together, each appending the same lines.
+  writeFileSync(log, Array.from({ length: 100 }, () => lines.join('\n')).join('\n') + '\n');
+  first.edit('greeting.js', (text) => text.replace('hello', 'howdy'));
+
+  // Its edited module read anew, the second start rewrites the log rather than append to it.
+  const second = await start('cjs', cache, first);
+
+  assert.equal(await second.get('/greet?name=ann'), 'howdy, ann');
+  const after = linesOf(log);
+  assert.deepEqual(after.slice(0, lines.length), lines, 'each line once, in order');
+  assert.equal(after.length, lines.length + 1);
+  assert.match(after.at(-1)!, /howdy, /);
+  const third = await start('cjs', cache, first);
+  assert.equal(await third.get('/greet?name=ann'), 'howdy, ann');
+  assert.equal(linesOf(log).length, lines.length + 1, 'the third start found every module in the log');
+});
+
+test('a log others can write, or a link, is not used: modules are read as if there were none', async () => {
+  const cache = cacheFolder();
+  const first = await start('cjs', cache);
+  const log = alterLine(cache, 'hello, ', altered);
+  chmodSync(log, 0o666);
 
   const second = await start('cjs', cache, first);
   assert.equal(await second.get('/greet?name=ann'), 'hello, ann');
 
-  const elsewhere = join(cache, '..', 'elsewhere.json');
-  writeFileSync(elsewhere, readFileSync(entry), { mode: 0o600 });
-  rmSync(entry);
-  symlinkSync(elsewhere, entry);
+  const elsewhere = join(cache, '..', 'elsewhere.log');
+  writeFileSync(elsewhere, readFileSync(log), { mode: 0o600 });
+  rmSync(log);
+  symlinkSync(elsewhere, log);
 
   const third = await start('cjs', cache, first);
   assert.equal(await third.get('/greet?name=ann'), 'hello, ann');
+  assert.equal(readFileSync(elsewhere, 'utf8'), readFileSync(log, 'utf8'), 'nothing appended through the link');
 });
 
 test('a folder of transforms others can write is neither used nor written', async () => {
   const cache = cacheFolder();
   const first = await start('cjs', cache);
-  const entry = entryWith(cache, 'hello, ');
-  writeFileSync(entry, alter(entry));
+  const log = alterLine(cache, 'hello, ', altered);
   const [folder] = transformFolders(cache);
   chmodSync(folder!, 0o777);
-  const before = readdirSync(folder!).length;
+  const before = readFileSync(log, 'utf8');
   // A module changed since: made live anew, it would be written if the folder were trusted.
   first.edit('app.js', (text) => `${text}// edited\n`);
 
   const second = await start('cjs', cache, first);
 
   assert.equal(await second.get('/greet?name=ann'), 'hello, ann');
-  assert.equal(readdirSync(folder!).length, before, 'nothing written into it');
+  assert.equal(readFileSync(log, 'utf8'), before, 'nothing written into it');
+  assert.deepEqual(
+    readdirSync(folder!).filter((name) => !name.endsWith('.log')),
+    [],
+    'no other file made in it',
+  );
 });
 
 test("the cache keeps the newest builds' transforms: older folders (other builds, other Node versions) are removed", async () => {

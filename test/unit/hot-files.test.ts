@@ -21,3 +21,12 @@ test('include and exclude globs are relative to the root', () => {
   assert.equal(isHot('/app/scripts/a.ts'), false);
   assert.equal(isHot('/app/src/a.test.ts'), false);
 });
+
+test('a root given with its trailing separator, or a path outside it that shares its prefix', () => {
+  const isHot = hotFileMatcher({ root: '/app/', include: [], exclude: [] });
+  assert.equal(isHot('/app/src/x.ts'), true);
+  assert.equal(isHot('/app/node_modules/x.js'), false);
+  assert.equal(isHot('/apples/x.js'), false);
+  // Not as Node spells a resolved path, but the same file: still under the root.
+  assert.equal(isHot('/other/../app/src/x.ts'), true);
+});

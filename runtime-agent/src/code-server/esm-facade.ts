@@ -38,12 +38,16 @@ export function originalUrl(url: string): string {
 
 /** The facade's URL for the original's: the URL the app imports the module by. */
 export function facadeUrl(originalUrl: string): string {
+  // Most live modules have no facade: their URL has no query to take the mark out of (and
+  // parsing each URL was ≈3 µs a module at startup).
+  if (!originalUrl.includes('?')) return originalUrl;
   const facade = new URL(originalUrl);
   facade.searchParams.delete(ORIGINAL_PARAM);
   return facade.href;
 }
 
 export function isOriginalUrl(url: string): boolean {
+  if (!url.includes('?')) return false;
   return new URL(url).searchParams.get(ORIGINAL_PARAM) === 'original';
 }
 

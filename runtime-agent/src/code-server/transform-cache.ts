@@ -8,16 +8,18 @@
  *
  * The preload turns it on, next to the library's code cache (code-cache.ts): in the same folder,
  * under the name of the library's build and Node's version, so code made by another build of
- * the agent is never used. What is read here is code the app runs: the folder's rules are the
- * code cache's (only this user can write it), each file is this user's, a regular file others
- * cannot write, opened without following a link, written atomically with mode 0600.
+ * the agent is never used, one log per project (transform-log.ts). What is read here is code the
+ * app runs: the folder's rules are the code cache's (only this user can write it), and the log is
+ * this user's, a regular file others cannot write, opened without following a link, made with
+ * mode 0600, rewritten atomically.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers';
-import { folderProblem, keepNewest, readPrivateFile, writePrivateFile } from '../private-files';
+import { appendPrivateFile, folderProblem, keepNewest, readPrivateFile, writePrivateFile } from '../private-files';
 import type { FacadeExports } from './esm-facade';
+import { logLine, logText, readLog, transformOf, worthRewriting, type LogEntries } from './transform-log';
 
 export interface Transform {
   code: string;
@@ -38,18 +40,20 @@ export interface CacheLocation {
   key: string;
 }
 
-/** How many modules a build's folder keeps; beyond, the oldest go (each edit of a module adds one). */
-const KEPT_TRANSFORMS = 4000;
+/** How many projects' logs a build's folder keeps (the newest). */
+const KEPT_PROJECTS = 64;
 /** How many builds' folders the cache keeps (the newest): a build has two, the app thread's and the hooks thread's. */
 const KEPT_BUILDS = 8;
-/** When after its first new entry a process tidies the folder: never during the app's start. */
+/** When after the log was read a process that has not rewritten it does so, if worth it: never during the app's start. */
 const TIDY_AFTER_MS = 10_000;
+/** A log longer than this is not read (it is rewritten with this process's transforms). */
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 let cache: TransformCache | undefined;
 
 /** Turns the cache on for this thread (the preload and the module hooks thread do). */
 export function useTransformCache(location: CacheLocation): void {
-  cache = diskCache(location);
+  cache = diskCache(location, process.cwd());
 }
 
 /** This thread's cache, if it was turned on. */
@@ -57,39 +61,71 @@ export function transformCache(): TransformCache | undefined {
   return cache;
 }
 
-function diskCache({ dir, key }: CacheLocation): TransformCache {
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The cache of a project (the app's working folder): one log in the build's folder (see
+ * transform-log.ts), read at the first module, appended to for each module read anew.
+ */
+function diskCache({ dir, key }: CacheLocation, project: string): TransformCache {
   const folder = join(dir, `transforms-${key}`);
+  const log = join(folder, `${digest(project).slice(0, 32)}.log`);
+  let entries: LogEntries | undefined;
   let trusted: boolean | undefined;
-  let tidying = false;
-  const entry = (kind: string, file: string, source: string): string =>
-    join(folder, `${createHash('sha256').update(`${kind}\0${file}\0`).update(source).digest('hex')}.json`);
+  const entryKey = (kind: string, file: string, source: string): string =>
+    createHash('sha256').update(`${kind}\0${file}\0`).update(source).digest('hex');
+  const read = (): LogEntries => {
+    if (entries) return entries;
+    trusted ??= existsTrusted(dir, folder);
+    try {
+      const bytes = trusted ? readPrivateFile(log, MAX_LOG_BYTES) : undefined;
+      entries = readLog(bytes?.toString('utf8') ?? '');
+    } catch {
+      entries = { lines: new Map(), superseded: Infinity }; // too long to read: rewritten at the first module read anew
+    }
+    if (trusted && worthRewriting(entries)) setTimeout(rewrite, TIDY_AFTER_MS).unref();
+    return entries;
+  };
+  const rewrite = (): void => {
+    try {
+      if (entries && worthRewriting(entries)) {
+        writePrivateFile(log, logText(entries));
+        entries.superseded = 0;
+      }
+    } catch {
+      // Rewritten by a later process.
+    }
+  };
   return {
     get(kind, file, source) {
       // Never a reason for a module not to load: whatever goes wrong, it is read as if there were no entry.
       try {
-        trusted ??= existsTrusted(dir, folder);
-        if (!trusted) return undefined;
-        const text = readPrivateFile(entry(kind, file, source));
-        if (text === undefined) return undefined;
-        const transform = JSON.parse(text.toString('utf8')) as Transform;
+        const line = read().lines.get(entryKey(kind, file, source));
+        if (line === undefined) return undefined;
+        const transform = transformOf(line) as Transform;
         return typeof transform.code === 'string' ? transform : undefined;
       } catch {
-        return undefined; // a damaged entry: read the module again, and write it anew
+        return undefined; // a damaged line: the module is read again, and its line written anew
       }
     },
     put(kind, file, source, transform) {
       try {
+        const kept = read();
         if (!trusted) {
           const created = makeFolder(dir, folder);
           trusted = !folderProblem(folder);
           if (!trusted) return;
           if (created) keepNewest(dir, (name) => name.startsWith('transforms-'), KEPT_BUILDS);
         }
-        writePrivateFile(entry(kind, file, source), JSON.stringify(transform));
-        if (!tidying) {
-          tidying = true;
-          setTimeout(() => tidy(folder), TIDY_AFTER_MS).unref();
+        const key = entryKey(kind, file, source);
+        const line = logLine(key, file, transform);
+        kept.lines.set(key, line);
+        if (worthRewriting(kept)) {
+          rewrite();
+          return;
         }
+        const createdLog = appendPrivateFile(log, `${line}\n`);
+        if (createdLog) keepNewest(folder, (name) => name.endsWith('.log'), KEPT_PROJECTS);
       } catch {
         // Not kept: the next start reads the module again.
       }
@@ -115,14 +151,5 @@ function makeFolder(dir: string, folder: string): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
-  }
-}
-
-/** Keeps the KEPT_TRANSFORMS newest entries. */
-function tidy(folder: string): void {
-  try {
-    keepNewest(folder, () => true, KEPT_TRANSFORMS);
-  } catch {
-    // tidied by a later process
   }
 }
