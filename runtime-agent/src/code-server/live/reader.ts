@@ -21,7 +21,7 @@ import { decoratorStatement } from './decorators';
 import { instanceFields } from './fields';
 import { setupStatements } from './setup-statements';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
-import { eachChild, type AnyNode } from './walk';
+import { eachChild, isLeaf, type AnyNode } from './walk';
 
 /** How a function is placed, computed only when a function is met (most nodes contain none). */
 type Context = () => string;
@@ -131,6 +131,8 @@ export class Reader {
       eachChild(node, (child) => this.#visit(child, live, NO_CONTEXT));
       return;
     }
+    // Most nodes are leaves: no closure made for them (a reading's allocations are its time, in GC).
+    if (isLeaf(node)) return;
     eachChild(node, (child) => this.#visit(child, parentFn, this.#contextFor(node, child, context)));
   }
 
