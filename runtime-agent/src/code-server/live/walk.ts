@@ -38,11 +38,6 @@ export function eachChild(node: AnyNode, visit: (child: AnyNode) => void): void 
   for (let i = 0; i < keys.length; i++) visitValue(node[keys[i]!], visit);
 }
 
-/** Whether `node` is of a type that never has children (an identifier, a literal, `this`): a walk need not go into it. */
-export function isLeaf(node: AnyNode): boolean {
-  return (KEYS as Record<string, readonly string[] | undefined>)[node.type]?.length === 0;
-}
-
 function visitValue(value: unknown, visit: (child: AnyNode) => void): void {
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
