@@ -113,3 +113,20 @@ test("an exported function is the module's own: the listener it registered comes
   const app = await start();
   assert.equal(await app.get('/functions'), '[1,0,true,"custom 7"]');
 });
+
+test("a later version of an importer gets the module's own functions too, as its first version did", async () => {
+  const app = await start();
+  await load(app, 'app.mjs', (text) =>
+    text.replace(
+      "if (req.url === '/label')",
+      `if (req.url === '/later') {
+      const before = bus.listenerCount('ping');
+      bus.off('ping', onPing);
+      return res.end(JSON.stringify([before, bus.listenerCount('ping'), types.isAsyncFunction(fetchUser), inc === inc]));
+    }
+    if (req.url === '/label')`,
+    ),
+  );
+  assert.equal(await app.get('/later'), '[1,0,true,true]');
+  assert.equal(await app.get('/count'), '1 1 1', "the module's state is its own");
+});
