@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
 import { guardCellOf } from './code-server/live/guard-cell';
 import type { HotFileRules } from './code-server/hot-files';
+import type { HooksData } from './code-server/esm-hooks-library';
+import { appStarted } from './code-server/transform-cache';
 import { CodeServer } from './code-server/code-server';
 import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
@@ -203,5 +205,8 @@ function installModuleHooks(rules: HotFileRules): void {
     return;
   }
   // Off-thread, the hooks cost a thread: only for an app that loads ES modules (esm-hooks-needed.ts).
-  if (esmHooksNeeded()) nodeModule.register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, { data: rules });
+  if (esmHooksNeeded()) {
+    const data: HooksData = { rules, app: appStarted() };
+    nodeModule.register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, { data });
+  }
 }

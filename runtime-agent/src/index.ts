@@ -10,7 +10,7 @@ export { Agent, runningAgent, start } from './agent';
 /** @internal For the preload's caches (register.ts). */
 export { programsRead } from './code-server/live/program';
 /** @internal */
-export { useTransformCache } from './code-server/transform-cache';
+export { appStarted, useTransformCache } from './code-server/transform-cache';
 export type { AgentOptions } from './options';
 export {
   defineServer,

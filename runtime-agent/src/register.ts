@@ -29,8 +29,8 @@ function startFromEnv(): void {
   try {
     // The library itself, next to this file, shared with the app's own `require('hotpatch-agent')`.
     const library = requireWithCodeCache(join(__dirname, 'index.js'));
-    const { start, programsRead, useTransformCache } = library.exports as typeof Library;
-    if (library.location) useTransformCache(library.location);
+    const { start, programsRead, useTransformCache, appStarted } = library.exports as typeof Library;
+    if (library.location) useTransformCache(library.location, appStarted());
     // Synchronous up to the module hooks: they must be in place before the app's first require.
     started = start(optionsFromEnv());
     library.saveWhenWarm(() => programsRead() > 0);

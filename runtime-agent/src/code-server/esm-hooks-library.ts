@@ -19,6 +19,12 @@ export { useTransformCache } from './transform-cache';
 /** Whether the hooks have read one of the app's modules: their code cache is made then. */
 export const worked = (): boolean => programsRead() > 0;
 
+/** What the app's thread hands the hooks thread (agent.ts): which files are hot, and the app (see appStarted). */
+export interface HooksData {
+  rules: HotFileRules;
+  app: string;
+}
+
 export function initialize(rules: HotFileRules): void {
   loader = hotModuleLoader(rules);
 }

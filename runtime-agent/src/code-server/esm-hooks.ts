@@ -12,10 +12,12 @@ import type * as Hooks from './esm-hooks-library';
 
 const library = requireWithCodeCache(join(__dirname, 'esm-hooks-library.js'));
 const hooks = library.exports as typeof Hooks;
-if (library.location) hooks.useTransformCache(library.location);
 const checkSoon = library.saveWhenWarm(hooks.worked);
 
-export const { initialize } = hooks;
+export function initialize({ rules, app }: Hooks.HooksData): void {
+  if (library.location) hooks.useTransformCache(library.location, app);
+  hooks.initialize(rules);
+}
 
 export const load: typeof hooks.load = async (url, context, nextLoad) => {
   const result = await hooks.load(url, context, nextLoad);

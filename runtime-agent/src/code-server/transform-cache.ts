@@ -44,16 +44,24 @@ export interface CacheLocation {
 const KEPT_PROJECTS = 64;
 /** How many builds' folders the cache keeps (the newest): a build has two, the app thread's and the hooks thread's. */
 const KEPT_BUILDS = 8;
-/** When after the log was read a process that has not rewritten it does so, if worth it: never during the app's start. */
-const TIDY_AFTER_MS = 10_000;
+/** When after the log was read the app counts as started (see startedUp): never during its start. */
+const STARTED_AFTER_MS = 10_000;
 /** A log longer than this is not read (it is rewritten with this process's transforms). */
 const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
 let cache: TransformCache | undefined;
 
-/** Turns the cache on for this thread (the preload and the module hooks thread do). */
-export function useTransformCache(location: CacheLocation): void {
-  cache = diskCache(location, process.cwd());
+/**
+ * Turns the cache on for this thread (the preload and the module hooks thread do), for `app`
+ * (appStarted: each app keeps its own log, which holds what it loads).
+ */
+export function useTransformCache(location: CacheLocation, app: string): void {
+  cache = diskCache(location, app);
+}
+
+/** What identifies the app this process runs: its working folder and the file it was started with. */
+export function appStarted(entry: string | undefined = process.argv[1]): string {
+  return `${process.cwd()}\0${entry ?? ''}`;
 }
 
 /** This thread's cache, if it was turned on. */
@@ -64,12 +72,12 @@ export function transformCache(): TransformCache | undefined {
 const digest = (text: string): string => hash('sha256', text, 'hex');
 
 /**
- * The cache of a project (the app's working folder): one log in the build's folder (see
- * transform-log.ts), read at the first module, appended to for each module read anew.
+ * The cache of an app: one log in the build's folder (see transform-log.ts), read at the first
+ * module, appended to for each module read anew, let go once the app has started.
  */
-function diskCache({ dir, key }: CacheLocation, project: string): TransformCache {
+function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
   const folder = join(dir, `transforms-${key}`);
-  const log = join(folder, `${digest(project).slice(0, 32)}.log`);
+  const log = join(folder, `${digest(app).slice(0, 32)}.log`);
   let entries: LogEntries | undefined;
   let trusted: boolean | undefined;
   // One call, no Hash object, for every hot module as it loads (≈2 µs less each, cold).
@@ -83,18 +91,24 @@ function diskCache({ dir, key }: CacheLocation, project: string): TransformCache
     } catch {
       entries = { lines: new Map(), superseded: Infinity }; // too long to read: rewritten at the first module read anew
     }
-    if (trusted && worthRewriting(entries)) setTimeout(rewrite, TIDY_AFTER_MS).unref();
+    setTimeout(startedUp, STARTED_AFTER_MS).unref();
     return entries;
   };
   const rewrite = (): void => {
     try {
-      if (entries && worthRewriting(entries)) {
+      if (trusted && entries && worthRewriting(entries)) {
         writePrivateFile(log, logText(entries));
         entries.superseded = 0;
       }
     } catch {
       // Rewritten by a later process.
     }
+  };
+  // The app has loaded its modules: the log is rewritten if worth it, and its text let go (a
+  // module loaded later reads it again).
+  const startedUp = (): void => {
+    rewrite();
+    entries = undefined;
   };
   return {
     get(kind, file, source) {

@@ -1,6 +1,7 @@
 import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
 import { expressAppModule } from './express-app-module';
+import { expressAwilix } from './express-awilix';
 import { expressClasses } from './express-classes';
 import { expressEsm } from './express-esm';
 import { expressFactories } from './express-factories';
@@ -28,6 +29,7 @@ export const corpus: CorpusApp[] = [
   expressFactories,
   expressClasses,
   expressAppModule,
+  expressAwilix,
   fastifyPlugins,
   fastifyEsm,
   fastifyTs,

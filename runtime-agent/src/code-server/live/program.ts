@@ -158,17 +158,6 @@ export const KEY_SEPARATOR = ' › ';
 
 let read = 0;
 
-// eslint-scope reads the `range` of a few nodes (a function's body, the identifiers it resolves
-// in one); acorn's `ranges` option gives every node an array of its own, a third of the tree's
-// memory (a 500-line module's: 1.7 → 1.2 MB). The nodes of this agent's parser (of acorn's Node
-// class, which it exports for such additions) answer from their start and end when asked.
-Object.defineProperty(Object.getPrototypeOf(Parser.parse('0', { ecmaVersion: 'latest' })), 'range', {
-  get(this: Node): [number, number] {
-    return [this.start, this.end];
-  },
-  configurable: true,
-});
-
 /**
  * How many programs this thread has read (for the code cache, code-cache.ts: made once the
  * reader has run).
@@ -196,6 +185,7 @@ export function readProgram(
     const position = (error as { loc?: { line: number; column: number } }).loc;
     throw new ParseFailure(error instanceof Error ? error.message : String(error), position);
   }
+  giveNodesRanges(ast);
   const scopes = analyze(ast, { ecmaVersion: 2022, sourceType: esm ? 'module' : 'script', nodejsScope: !esm });
   const wrapper = esm ? undefined : moduleWrapper(ast);
   const moduleScope = scopes.scopes.find((s) =>
@@ -248,6 +238,26 @@ export function readProgram(
   }
   new Reader(model).read();
   return model;
+}
+
+let rangesGiven = false;
+
+/**
+ * eslint-scope reads the `range` of a few nodes (a function's body, the identifiers it resolves
+ * in one); acorn's `ranges` option gives every node an array of its own, a third of the tree's
+ * memory (a 500-line module's: 1.7 → 1.2 MB). The nodes of this agent's parser, of acorn's
+ * Node class (which it exports for such additions), answer from their start and end instead,
+ * once the first program is read (not at the agent's start, which then parses nothing).
+ */
+function giveNodesRanges(ast: Program): void {
+  if (rangesGiven) return;
+  rangesGiven = true;
+  Object.defineProperty(Object.getPrototypeOf(ast), 'range', {
+    get(this: Node): [number, number] {
+      return [this.start, this.end];
+    },
+    configurable: true,
+  });
 }
 
 /** A function from position to 1-based line, by binary search over the line starts. */

@@ -1,0 +1,6 @@
+// Formatting helpers the service calls.
+function titleOf(text) {
+  return String(text ?? '').trim();
+}
+
+module.exports = { titleOf };
