@@ -21,6 +21,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { App, type AppKind } from '../helpers/app';
@@ -129,6 +130,37 @@ test('a log mostly of superseded lines is rewritten with the newest of each', as
   const third = await start('cjs', cache, first);
   assert.equal(await third.get('/greet?name=ann'), 'howdy, ann');
   assert.equal(linesOf(log).length, lines.length + 1, 'the third start found every module in the log');
+});
+
+test("each app keeps its own log: a script started in the same folder does not read or fill the app's", async () => {
+  const cache = cacheFolder();
+  const app = await start('cjs', cache);
+  const log = logOf(cache);
+  const appLines = linesOf(log);
+  writeFileSync(app.file('script.js'), "console.log(require('./greeting').greet('script'));\n");
+
+  const script = spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', 'script.js'], {
+    cwd: app.dir,
+    env: { ...process.env, HOTPATCH_CACHE_DIR: cache, HOTPATCH_DISCOVERY_DIR: app.discoveryDir, HOTPATCH_QUIET: '1' },
+    encoding: 'utf8',
+  });
+
+  assert.equal(script.status, 0, script.stderr);
+  assert.match(script.stdout, /hello, script/);
+  assert.deepEqual(linesOf(log), appLines, "the app's log is as it was");
+  const [folder] = transformFolders(cache);
+  const logs = readdirSync(folder!).filter((name) => name.endsWith('.log'));
+  assert.equal(logs.length, 2, 'a log of its own');
+  const scriptLog = linesOf(
+    join(
+      folder!,
+      logs.find((name) => join(folder!, name) !== log)!,
+    ),
+  );
+  assert.deepEqual(scriptLog.map((line) => basename(JSON.parse(line.split('\t')[1]!) as string)).sort(), [
+    'greeting.js',
+    'script.js',
+  ]);
 });
 
 test('a log others can write, or a link, is not used: modules are read as if there were none', async () => {
