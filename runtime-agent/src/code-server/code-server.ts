@@ -227,9 +227,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       module.current.live = live.version;
       if (live.module.esm) live.module.esm.namespace = namespace as Record<string, unknown>;
     }
-    module.face = createStableExports(namespace, module.currentExport);
+    // A facade initialises its bindings from the face now; a module without one never reads it.
+    if (names && sync) module.face = createStableExports(namespace, module.currentExport);
+    else module.faceWhenRead(() => createStableExports(namespace, module.currentExport));
     this.emit('moduleLoaded', module.info());
-    return module.face;
+    return names && sync ? module.face : undefined;
   }
 
   #startup(
