@@ -228,10 +228,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       if (live.module.esm) live.module.esm.namespace = namespace as Record<string, unknown>;
     }
     // A facade initialises its bindings from the face now; a module without one never reads it.
-    if (names && sync) module.face = createStableExports(namespace, module.currentExport);
+    if (module.esm) module.face = createStableExports(namespace, module.currentExport);
     else module.faceWhenRead(() => createStableExports(namespace, module.currentExport));
     this.emit('moduleLoaded', module.info());
-    return names && sync ? module.face : undefined;
+    return module.esm ? module.face : undefined;
   }
 
   #startup(
