@@ -70,6 +70,14 @@ function alterLine(cache: string, marker: string, change: (line: string) => stri
   return log;
 }
 
+/** The log holds `lines` as they were, then one line: the edited greeting's (howdy). */
+function assertEditAfter(log: string, lines: string[], message: string): void {
+  const after = linesOf(log);
+  assert.deepEqual(after.slice(0, lines.length), lines, message);
+  assert.equal(after.length, lines.length + 1);
+  assert.match(after.at(-1)!, /howdy, /);
+}
+
 /** The line with greet's answer changed: a start that uses it answers differently. */
 const altered = (line: string): string => line.replaceAll('hello, ', 'from the cache, ');
 
@@ -104,10 +112,7 @@ test('an edited module is read again, and its new code appended to the log', asy
   const second = await start('cjs', cache, first);
 
   assert.equal(await second.get('/greet?name=ann'), 'howdy, ann');
-  const after = linesOf(log);
-  assert.deepEqual(after.slice(0, before.length), before, 'appended: the lines before are as they were');
-  assert.equal(after.length, before.length + 1);
-  assert.match(after.at(-1)!, /howdy, /);
+  assertEditAfter(log, before, 'appended: the lines before are as they were');
 });
 
 test('a log mostly of superseded lines is rewritten with the newest of each', async () => {
@@ -123,10 +128,7 @@ test('a log mostly of superseded lines is rewritten with the newest of each', as
   const second = await start('cjs', cache, first);
 
   assert.equal(await second.get('/greet?name=ann'), 'howdy, ann');
-  const after = linesOf(log);
-  assert.deepEqual(after.slice(0, lines.length), lines, 'each line once, in order');
-  assert.equal(after.length, lines.length + 1);
-  assert.match(after.at(-1)!, /howdy, /);
+  assertEditAfter(log, lines, 'each line once, in order');
   const third = await start('cjs', cache, first);
   assert.equal(await third.get('/greet?name=ann'), 'howdy, ann');
   assert.equal(linesOf(log).length, lines.length + 1, 'the third start found every module in the log');
