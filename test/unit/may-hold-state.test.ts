@@ -12,6 +12,11 @@ const stateful: Record<string, string> = {
   'a server through a renamed import':
     "import { defineServer as ds } from 'hotpatch-agent';\nexport const s = ds<{ n: number }>({ init: () => ({ n: 0 }) });",
   'a server through require': "const agent = require('hotpatch-agent');\nagent.defineServer({ init: () => ({}) });",
+  'a server made inside a function':
+    "const agent = require('hotpatch-agent');\nexport function start() { return agent.defineServer({ init: () => ({}) }); }",
+  // Its name is `defineServer` to the language; the text never spells it out.
+  'a server whose name is written with an escape':
+    "const agent = require('hotpatch-agent');\nagent.define\\u0053erver({ init: () => ({}) });",
   'a module array':
     'interface Todo { title: string }\nconst todos: Todo[] = [];\nexport function add(t: Todo) { todos.push(t); }',
   'a counter': 'let count = 0;\nexport const next = () => ++count;',
@@ -28,6 +33,8 @@ const stateless: Record<string, string> = {
   'a class of methods and statics':
     'export class Util {\n  static version = 2;\n  double(x: number) { return x * 2; }\n}',
   'constants of literals': 'const LIMIT = 10;\nconst NAME = `app`;\nconst OFF = false;\nconst NEG = -1;',
+  'a comment that names defineServer':
+    '// no defineServer here\nexport const greet = (name: string) => `hi ${name}\\n`;',
   'frozen constants (a JSON schema, defaults)':
     "const schema = { type: 'object', properties: { id: { type: 'integer' } } } as const;\nconst DEFAULTS = Object.freeze({ pageSize: 20 });",
 };
