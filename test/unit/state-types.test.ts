@@ -294,7 +294,7 @@ export const inline = defineServer<{ n: number }>({ init: () => ({ n: 0 }) });
     );
   });
 
-  test('imported types resolve, from open documents and from disk', () => {
+  test('imported types resolve, from open documents and from disk', async () => {
     analyzer.setDocument(`${app}/model/settings.ts`, "export interface Settings { theme: 'dark' | 'light' }");
     const [fromOpen] = analyzer.analyze(
       `${app}/imports.ts`,
@@ -316,9 +316,12 @@ export const inline = defineServer<{ n: number }>({ init: () => ({ n: 0 }) });
       const virtual = oldVersionFileName(real, 3);
       assert.equal(virtual, join(dir, '.hotpatch-v3-log.ts').replace(/\\/g, '/'));
       assert.equal(analyzer.analyze(virtual, text)[0]!.canonical, '{ at: Date }[]');
-      // A change on disk is seen (by modification time).
+      // A change on disk is seen (by modification time) by the analyses of a later turn of the
+      // event loop: the disk is looked at once in a turn.
       writeFileSync(types, 'export type Entry = { at: Date; by: string };\n');
       utimesSync(types, new Date(), new Date(Date.now() + 5000));
+      assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date }[]');
+      await new Promise((resolve) => setImmediate(resolve));
       assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date; by: string }[]');
     } finally {
       rmSync(dir, { recursive: true, force: true });

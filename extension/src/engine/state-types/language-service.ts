@@ -41,6 +41,8 @@ export class DocumentService {
   #lastVersion = 0;
   /** Files read from disk, by path, with the mtime they were read at. */
   readonly #disk = new Map<string, { mtime: number; snapshot: ts.IScriptSnapshot | undefined }>();
+  /** The mtimes of the files looked at on disk in this turn of the event loop (see #mtime). */
+  #mtimesThisTurn: Map<string, number> | undefined;
   readonly #service: ts.LanguageService;
 
   constructor(
@@ -109,18 +111,39 @@ export class DocumentService {
   }
 
   #readDisk(file: string): { mtime: number; snapshot: ts.IScriptSnapshot | undefined } {
-    let mtime = -1;
-    try {
-      mtime = statSync(file).mtimeMs;
-    } catch {
-      // missing: no snapshot
-    }
+    const mtime = this.#mtime(file);
     const cached = this.#disk.get(file);
     if (cached?.mtime === mtime) return cached;
     const text = mtime < 0 ? undefined : ts.sys.readFile(file);
     const entry = { mtime, snapshot: text === undefined ? undefined : ts.ScriptSnapshot.fromString(text) };
     this.#disk.set(file, entry);
     return entry;
+  }
+
+  /**
+   * A disk file's mtime (-1: missing), looked at once in a turn of the event loop. One program
+   * update asked for each file's version and snapshot, three stats, and a save's analysis updates
+   * the program twice (servers, then holders): with a NestJS app's few hundred declaration
+   * files, those stats were 40% of the analysis. An analysis runs within one turn, and sees one
+   * picture of the disk.
+   */
+  #mtime(file: string): number {
+    if (this.#mtimesThisTurn === undefined) {
+      const mtimes = (this.#mtimesThisTurn = new Map());
+      queueMicrotask(() => {
+        if (this.#mtimesThisTurn === mtimes) this.#mtimesThisTurn = undefined;
+      });
+    }
+    let mtime = this.#mtimesThisTurn.get(file);
+    if (mtime === undefined) {
+      try {
+        mtime = statSync(file).mtimeMs;
+      } catch {
+        mtime = -1; // missing: no snapshot
+      }
+      this.#mtimesThisTurn.set(file, mtime);
+    }
+    return mtime;
   }
 
   #holdsDocuments(dir: string): boolean {
