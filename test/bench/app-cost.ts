@@ -20,10 +20,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { nodeRuntimes, tmpRoot } from '../helpers/paths';
-import { inThreadHooksWork } from '../../runtime-agent/src/agent';
 import { ratioRow, recordGoal } from './goals';
+import { passThroughHook as passThroughHookAt } from './pass-through-hook';
 import { percentile } from './stats';
 
 const ROUNDS = 7;
@@ -66,23 +65,7 @@ writeFileSync(
 const rss = join(dir, 'rss.js');
 writeFileSync(rss, 'console.log(JSON.stringify({ rss: process.memoryUsage().rss })); process.exit(0);\n');
 
-// A load hook that hands every module on as it is: in a hooks thread (`module.register`), or in
-// the app's thread (`module.registerHooks`).
-const offThreadHook = join(dir, 'pass-through-hooks.mjs');
-writeFileSync(offThreadHook, 'export async function load(url, context, nextLoad) { return nextLoad(url, context); }\n');
-writeFileSync(
-  join(dir, 'pass-through-off-thread.mjs'),
-  `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(offThreadHook).href)});\n`,
-);
-writeFileSync(
-  join(dir, 'pass-through-in-thread.cjs'),
-  "require('node:module').registerHooks({ load: (url, context, nextLoad) => nextLoad(url, context) });\n",
-);
-/** The arguments that install the do-nothing hook as the agent would install its own on Node `version`. */
-const passThroughHook = (version: string): string[] =>
-  inThreadHooksWork(version)
-    ? ['-r', join(dir, 'pass-through-in-thread.cjs')]
-    : ['--import', pathToFileURL(join(dir, 'pass-through-off-thread.mjs')).href];
+const passThroughHook = passThroughHookAt(dir);
 
 const env = { ...process.env, HOTPATCH_DISCOVERY_DIR: discovery, HOTPATCH_QUIET: '1', NODE_ENV: 'development' };
 

@@ -1,8 +1,10 @@
 /**
  * What the agent costs a real app's startup, as issue 13 first measured it: from spawning an
  * Express app of the corpus to its first HTTP response, without and with the agent, for a
- * CommonJS app (`-r hotpatch-agent/register`) and an ES module one (`--import`). Runs are
- * interleaved so a busy machine slows both alike; p50 of ROUNDS each. Figures only.
+ * CommonJS app (`-r hotpatch-agent/register`) and an ES module one (`--import`). The ES module
+ * app is also started with a load hook that does nothing, installed as the agent installs its own
+ * (pass-through-hook.ts): what hooking that Node's module loader costs before the agent does
+ * anything. Runs are interleaved so a busy machine slows all alike; p50 of ROUNDS each. Figures only.
  *
  * `cd test && npx tsx bench/first-response.ts` (part of `npm run bench`).
  */
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { freePort } from '../corpus/lib/procs';
 import { repoRoot, tmpRoot } from '../helpers/paths';
 import { ratioRow, recordGoal } from './goals';
+import { passThroughHook } from './pass-through-hook';
 import { percentile } from './stats';
 
 const ROUNDS = 9;
@@ -25,6 +28,8 @@ interface Subject {
   corpusApp: string;
   entry: string;
   agent: string[];
+  /** Also started with a load hook that does nothing: every module of the app goes through the agent's hooks. */
+  hooked?: boolean;
 }
 
 const SUBJECTS: Subject[] = [
@@ -39,6 +44,7 @@ const SUBJECTS: Subject[] = [
     corpusApp: 'express-esm',
     entry: 'app.js',
     agent: ['--import', 'hotpatch-agent/register'],
+    hooked: true,
   },
 ];
 
@@ -81,12 +87,15 @@ async function main(): Promise<void> {
   for (const subject of SUBJECTS) {
     const dir = mkdtempSync(join(tmpRoot, `first-response-${subject.corpusApp}-`));
     cpSync(join(repoRoot, 'test', 'corpus', 'apps', subject.corpusApp), dir, { recursive: true });
+    const hook = subject.hooked ? passThroughHook(dir)(process.versions.node) : undefined;
     const plain: number[] = [];
     const agent: number[] = [];
+    const hooked: number[] = [];
     try {
       for (let round = 0; round < ROUNDS; round++) {
         plain.push(await firstResponseMs(dir, [subject.entry], join(dir, '.discovery')));
         agent.push(await firstResponseMs(dir, [...subject.agent, subject.entry], join(dir, '.discovery')));
+        if (hook) hooked.push(await firstResponseMs(dir, [...hook, subject.entry], join(dir, '.discovery')));
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -96,6 +105,12 @@ async function main(): Promise<void> {
       `  ${subject.name.padEnd(26)} ${percentile(plain, 50).toFixed(0).padStart(5)} ms without, ` +
         `${percentile(agent, 50).toFixed(0).padStart(5)} ms with: ×${ratio.toFixed(2)} (goal ≤ ×${GOAL})`,
     );
+    if (hook) {
+      console.log(
+        `  ${''.padEnd(26)} ${percentile(hooked, 50).toFixed(0).padStart(5)} ms with a load hook that does nothing: ` +
+          `×${(percentile(hooked, 50) / percentile(plain, 50)).toFixed(2)}`,
+      );
+    }
     recordGoal(ratioRow(`first response of an ${subject.name} with the agent`, ratio, GOAL));
   }
 }
