@@ -2,6 +2,7 @@ import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
 import { expressAppModule } from './express-app-module';
 import { expressAwilix } from './express-awilix';
+import { expressMiddleware } from './express-middleware';
 import { expressClasses } from './express-classes';
 import { expressEsm } from './express-esm';
 import { expressFactories } from './express-factories';
@@ -30,6 +31,7 @@ export const corpus: CorpusApp[] = [
   expressClasses,
   expressAppModule,
   expressAwilix,
+  expressMiddleware,
   fastifyPlugins,
   fastifyEsm,
   fastifyTs,
