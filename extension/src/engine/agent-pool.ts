@@ -1,8 +1,6 @@
 /**
  * Live connections to every agent the editor should know about: those announcing themselves in
- * the discovery folder (watched: an initial scan, then fs.watch plus a slow poll for what
- * watching misses — a folder that does not exist yet or was replaced, lost events, files left
- * by processes that died) and those configured explicitly ({ url, token }).
+ * the discovery folder (discovery-watcher.ts) and those configured explicitly ({ url, token }).
  *
  * Each agent gets one connection. When it drops while the agent is still wanted (its discovery
  * file is still there and its pid alive, or its explicit entry still configured), the pool
@@ -12,10 +10,10 @@
  * `reconnect()` is called. What the connections report is kept in a LiveModel.
  */
 import { EventEmitter } from 'node:events';
-import { statSync, watch, type FSWatcher } from 'node:fs';
 import { AgentErrorCode, type DiscoveryRecord } from 'hotpatch-agent/protocol';
 import { AgentClient, AgentError, AgentRefusedError } from './agent-client';
-import { defaultDiscoveryDir, readDiscoveryDir } from './discovery';
+import { defaultDiscoveryDir } from './discovery';
+import { DiscoveryWatcher } from './discovery-watcher';
 import { LiveModel, type AgentFacts, type AgentSnapshot } from './live-model';
 import { ModelFeed } from './model-feed';
 
@@ -109,42 +107,43 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   /** Discovered records by agent id, as of the last scan. */
   #records = new Map<string, DiscoveryRecord>();
   #explicit = new Map<string, AgentEndpoint>();
-  readonly #dir: string | null;
+  /** The discovery folder's watcher; none when no folder is watched. */
+  readonly #discovery: DiscoveryWatcher | undefined;
   readonly #minRetryMs: number;
   readonly #maxRetryMs: number;
   readonly #connectTimeoutMs: number;
   readonly #requestTimeoutMs: number | undefined;
   readonly #heartbeatMs: number;
+  readonly #log: (message: string) => void;
   /** Pids of apps paused in a debugger (setDebuggerPaused). */
   readonly #debuggerPaused = new Set<number>();
-  readonly #pollMs: number;
-  readonly #log: (message: string) => void;
-  /** The refusals of the last scan, so that each is logged once, not at every poll. */
-  #refusals = new Set<string>();
-  #watcher: FSWatcher | undefined;
-  #watchedIno: number | undefined;
-  #poll: NodeJS.Timeout | undefined;
-  #scanSoon: NodeJS.Timeout | undefined;
   #started = false;
   #disposed = false;
 
   constructor(options: AgentPoolOptions = {}) {
     super();
-    this.#dir = options.discoveryDir === undefined ? defaultDiscoveryDir() : options.discoveryDir;
+    const dir = options.discoveryDir === undefined ? defaultDiscoveryDir() : options.discoveryDir;
+    this.#log = options.log ?? (() => {});
     this.#minRetryMs = options.minRetryMs ?? 100;
     this.#maxRetryMs = Math.max(this.#minRetryMs, options.maxRetryMs ?? 5000);
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.#requestTimeoutMs = options.requestTimeoutMs;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
-    this.#pollMs = options.pollMs ?? 2000;
-    this.#log = options.log ?? (() => {});
+    this.#discovery =
+      dir === null
+        ? undefined
+        : new DiscoveryWatcher(dir, {
+            pollMs: options.pollMs ?? 2000,
+            log: this.#log,
+            onRecords: (records) => this.#discovered(records),
+          });
     this.#explicit = endpointMap(options.explicitAgents ?? []);
     this.#model = new LiveModel(options.maxModulesPerAgent);
   }
 
   /** The folder watched, or null. */
   get discoveryDir(): string | null {
-    return this.#dir;
+    return this.#discovery?.dir ?? null;
   }
 
   /**
@@ -154,13 +153,8 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   start(): this {
     if (this.#started || this.#disposed) return this;
     this.#started = true;
-    if (this.#dir !== null) {
-      this.#watch();
-      this.#poll = setInterval(() => this.#pollDir(), this.#pollMs);
-      this.#scan();
-    } else {
-      this.#reconcile();
-    }
+    if (this.#discovery) this.#discovery.start();
+    else this.#reconcile();
     return this;
   }
 
@@ -261,10 +255,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#watcher?.close();
-    this.#watcher = undefined;
-    clearInterval(this.#poll);
-    clearTimeout(this.#scanSoon);
+    this.#discovery?.stop();
     for (const entry of this.#entries.values()) this.#stop(entry);
     this.#entries.clear();
   }
@@ -275,59 +266,10 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
 
   // --- discovery -------------------------------------------------------------------------
 
-  #watch(): void {
-    if (this.#watcher || this.#dir === null) return;
-    try {
-      const ino = statSync(this.#dir).ino;
-      const watcher = watch(this.#dir, { persistent: true }, () => this.#scheduleScan());
-      watcher.on('error', () => {
-        // E.g. the folder was removed: the poll watches it again once it is back.
-        if (this.#watcher === watcher) this.#unwatch();
-        this.#scheduleScan();
-      });
-      this.#watcher = watcher;
-      this.#watchedIno = ino;
-    } catch {
-      // The folder does not exist yet (no agent has run): the poll looks again.
-    }
-  }
-
-  #unwatch(): void {
-    this.#watcher?.close();
-    this.#watcher = undefined;
-    this.#watchedIno = undefined;
-  }
-
-  #pollDir(): void {
-    if (this.#disposed || this.#dir === null) return;
-    let ino: number | undefined;
-    try {
-      ino = statSync(this.#dir).ino;
-    } catch {
-      ino = undefined;
-    }
-    if (this.#watcher && ino !== this.#watchedIno) this.#unwatch(); // removed or replaced
-    if (!this.#watcher && ino !== undefined) this.#watch();
-    this.#scan();
-  }
-
-  /** Watch events come in bursts (a temporary file written, then renamed): one scan for each burst. */
-  #scheduleScan(): void {
-    if (this.#disposed || this.#scanSoon) return;
-    this.#scanSoon = setTimeout(() => {
-      this.#scanSoon = undefined;
-      this.#scan();
-    }, 15);
-  }
-
-  /** Reads the folder (records of dead pids are skipped and removed) and reconciles the agents with it. */
-  #scan(): void {
-    if (this.#disposed || this.#dir === null) return;
+  /** A scan's live records: the agents are reconciled with them. */
+  #discovered(found: readonly DiscoveryRecord[]): void {
+    if (this.#disposed) return;
     const records = new Map<string, DiscoveryRecord>();
-    const refusals = new Set<string>();
-    const found = readDiscoveryDir(this.#dir, (message) => refusals.add(message));
-    for (const message of refusals) if (!this.#refusals.has(message)) this.#log(message);
-    this.#refusals = refusals;
     for (const record of found) {
       const id = agentId(record.url);
       const other = records.get(id);
@@ -367,7 +309,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
 
   /** Whether the agent is still wanted, after a fresh look at its discovery file when it has one. */
   #stillWanted(entry: Entry): boolean {
-    if (entry.record) this.#scan();
+    if (entry.record) this.#discovery?.scan();
     return !entry.removed && !this.#disposed;
   }
 
