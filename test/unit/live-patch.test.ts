@@ -214,6 +214,34 @@ test('a router factory (registers on a local it returns) that registers a new ro
   assert.deepEqual(notApplied(walking), []);
 });
 
+test('a plugin that hands an object of methods to its instance (fastify.decorate) and gives it a new method says the method waits for the plugin to run again; a new body for a method is live', () => {
+  const module = new LiveModule('/app/plugins/tasks.js', {});
+  const before = [
+    'module.exports = fp(async function tasks(fastify) {',
+    '  const list = [];',
+    '  fastify.decorate("tasks", {',
+    '    add(title) { list.push(title); return list.length; },',
+    '    all() { return list; },',
+    '  });',
+    '});',
+    '',
+  ].join('\n');
+  const first = readProgram(before);
+  instrumentFunctions(first, module, 1, new Edits());
+  const notApplied = (after: string): string =>
+    buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied.join('\n');
+  assert.match(
+    notApplied(before.replace('    all() {', '    count() { return list.length; },\n    all() {')),
+    /fp\(\) \(line 1\) registers something new \(fastify\.decorate\("tasks"/,
+  );
+  assert.equal(notApplied(before.replace('return list.length; }', 'return list.length * 1; }')), '');
+  // Data handed over is not code: an object of plain values registers nothing.
+  const config = readProgram(
+    'module.exports = fp(async (fastify) => {\n  fastify.decorate("config", { limit: 10 });\n});\n',
+  );
+  assert.deepEqual(config.functions[0]!.setup, []);
+});
+
 test('a variable with a new value read once at startup (a kept statement, a plugin’s route options) is named; read in a handler or exported, it is not', () => {
   const module = new LiveModule('/app/todos.js', {});
   const before = [

@@ -3,6 +3,7 @@ import { expressInline } from './express-inline';
 import { expressAppModule } from './express-app-module';
 import { expressAwilix } from './express-awilix';
 import { expressMiddleware } from './express-middleware';
+import { fastifyAutoload } from './fastify-autoload';
 import { expressClasses } from './express-classes';
 import { expressEsm } from './express-esm';
 import { expressFactories } from './express-factories';
@@ -32,6 +33,7 @@ export const corpus: CorpusApp[] = [
   expressAppModule,
   expressAwilix,
   expressMiddleware,
+  fastifyAutoload,
   fastifyPlugins,
   fastifyEsm,
   fastifyTs,

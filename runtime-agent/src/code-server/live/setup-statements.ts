@@ -1,7 +1,8 @@
 /**
  * The statements of a function that register callbacks on something it was given, something
  * it builds and hands back, or something its instance holds: the shape of a plugin
- * (`fastify.get('/x', handler)` on its parameter), of a router factory (`const router =
+ * (`fastify.get('/x', handler)` on its parameter, `fastify.decorate('tasks', { add() {…} })`
+ * handing over an object's methods), of a router factory (`const router =
  * express.Router(); router.get(…); return router;`) and of a controller's setup method
  * (`this.router.get(this.path, this.getAllPosts)`, called from its constructor). Such a
  * function typically runs once, at startup, so what a new version of it registers waits for a
@@ -22,7 +23,7 @@ export function setupStatements(node: FunctionNode, owner?: ClassNode): AnyNode[
   const calls = statements.filter((statement) => {
     const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
     if (call?.type !== 'CallExpression' || (call.callee as AnyNode).type !== 'MemberExpression') return false;
-    return (call.arguments as AnyNode[]).some((a) => isFunction(a) || (ownsThis && a.type === 'MemberExpression'));
+    return (call.arguments as AnyNode[]).some((a) => handsOverCode(a) || (ownsThis && a.type === 'MemberExpression'));
   });
   if (calls.length === 0) return [];
   // Its parameters, and the locals it returns: not a local array it merely iterates with forEach.
@@ -46,9 +47,21 @@ export function setupStatements(node: FunctionNode, owner?: ClassNode): AnyNode[
     const args = call.arguments as AnyNode[];
     // A callback written there, or a function of the instance passed along (`this.getAllPosts`;
     // `this.history.push(this.n)` passes data).
-    const registers = args.some((a) => isFunction(a) || (ownsThis && isInstanceFunction(a)));
+    const registers = args.some((a) => handsOverCode(a) || (ownsThis && isInstanceFunction(a)));
     return isReceiver((call.callee as AnyNode).object as AnyNode) && registers;
   });
+}
+
+/**
+ * A function written as the argument, or an object written there with one among its own
+ * properties (a decorator's methods, Fastify's `route({ handler })`): the receiver keeps them.
+ */
+function handsOverCode(argument: AnyNode): boolean {
+  if (isFunction(argument)) return true;
+  return (
+    argument.type === 'ObjectExpression' &&
+    (argument.properties as AnyNode[]).some((p) => p.type === 'Property' && isFunction(p.value as AnyNode))
+  );
 }
 
 /** The names of a class's instance methods and of its fields that hold functions. */
