@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
-import { loadEdited } from '../helpers/cli';
+import { loadEdited, runCli } from '../helpers/cli';
 import { scratchFiles } from '../helpers/scratch';
 
 const files: Record<string, string> = {
@@ -129,4 +129,32 @@ test("a later version of an importer gets the module's own functions too, as its
   );
   assert.equal(await app.get('/later'), '[1,0,true,true]');
   assert.equal(await app.get('/count'), '1 1 1', "the module's state is its own");
+});
+
+test('one release of a module with a new export and an importer of it loads both; a name neither exports refuses both', async () => {
+  const app = await start();
+  const addRoute = (text: string, names: string): string =>
+    text
+      .replace(
+        "import { count, inc, label } from './counter.mjs';",
+        `import { count, inc, label, ${names} } from './counter.mjs';`,
+      )
+      .replace(
+        "if (req.url === '/label')",
+        "if (req.url === '/reset') return res.end(String(reset()));\n    if (req.url === '/label')",
+      );
+  assert.equal(await app.get('/count'), '1 1 1');
+  app.edit('counter.mjs', (text) => `${text}export function reset() {\n  count = 0;\n  return 'reset';\n}\n`);
+  app.edit('app.mjs', (text) => addRoute(text, 'reset'));
+  const both = await runCli(['load', app.file('counter.mjs'), app.file('app.mjs')], app.discoveryDir);
+  assert.equal(both.code, 0, both.stderr + both.stdout);
+  assert.equal(await app.get('/reset'), 'reset');
+  assert.equal(await app.get('/count'), '1 1 1', 'the new export ran on the module’s own state');
+
+  app.edit('counter.mjs', (text) => text.replace("return 'reset';", "return 'reset again';"));
+  app.edit('app.mjs', (text) => text.replace('reset } from', 'reset, rewind } from'));
+  const refused = await runCli(['load', app.file('counter.mjs'), app.file('app.mjs')], app.discoveryDir);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stdout + refused.stderr, /no export named 'rewind'/);
+  assert.equal(await app.get('/reset'), 'reset', 'neither module of the release loaded');
 });

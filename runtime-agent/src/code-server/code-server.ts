@@ -57,6 +57,11 @@ export interface PrepareVersionOptions {
   rerun?: ReadonlySet<object>;
   /** Fail rather than evaluate the whole module when the code cannot take a version in place. */
   inPlaceOnly?: boolean;
+  /**
+   * The modules of the same release prepared before this one, by file: an import this version
+   * adds may name what one of them exports anew (they are committed together, or not at all).
+   */
+  releasedWith?: ReadonlyMap<string, PreparedVersion>;
 }
 
 export class CodeServer extends EventEmitter<CodeServerEvents> {
@@ -267,7 +272,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     try {
       const evaluated =
         module.format === 'esm'
-          ? await evaluateEsmVersion(this.#live, module, code, (f) => this.#modules.get(f), rerun)
+          ? await evaluateEsmVersion(this.#live, module, code, (f) => this.#modules.get(f), {
+              rerun,
+              releasedWith: options.releasedWith,
+            })
           : this.#evaluate(module, code, options);
       const evaluateMs = performance.now() - started;
       const info = versionInfo(evaluated.exports, code, module.loads + 1, origin);

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { LoadFailure, describeLoadError, evaluateVersion, type Evaluated } from './evaluate';
 import { inSentCode, type LiveCode, type LiveModule, type LiveVersion } from './live';
 import { ParseFailure, type ProgramModel } from './live/program';
-import type { HotModule } from './module-version';
+import type { HotModule, PreparedVersion } from './module-version';
 
 /** How long a new version's top level may await before the load is refused. */
 export const TOP_LEVEL_AWAIT_LIMIT_MS = 10_000;
@@ -26,7 +26,7 @@ export async function evaluateEsmVersion(
   module: HotModule,
   code: string,
   hotModule: (file: string) => HotModule | undefined,
-  rerun?: ReadonlySet<object>,
+  { rerun, releasedWith }: { rerun?: ReadonlySet<object>; releasedWith?: ReadonlyMap<string, PreparedVersion> } = {},
 ): Promise<Evaluated & { live: LiveVersion }> {
   const file = module.file;
   const current = module.current;
@@ -68,7 +68,7 @@ export async function evaluateEsmVersion(
     liveCode.forget(live, version, current.live!);
   };
   try {
-    await importAdded(live, version, patch.imports, hotModule);
+    await importAdded(live, version, patch.imports, hotModule, releasedWith);
     evaluated = liveCode.evaluating(file, version.scope, () => evaluateVersion(file, patch.code, {}));
     await awaitTopLevel(file, version);
     evaluated.servers = new Map([...current.servers, ...evaluated.servers]);
@@ -86,6 +86,7 @@ export async function importAdded(
   version: LiveVersion,
   imports: Array<{ index: number; specifier: string; line: number }>,
   hotModule: (file: string) => HotModule | undefined,
+  releasedWith?: ReadonlyMap<string, PreparedVersion>,
 ): Promise<void> {
   const access = live.esm;
   if (!access) return;
@@ -104,6 +105,9 @@ export async function importAdded(
     }
     const target = hotTarget(access.meta, specifier, hotModule);
     version.scope.imported.set(index, (target?.face as object | undefined) ?? (namespace as object));
+    // A version of it in the same release: its new exports reach the face when both commit.
+    const withRelease = target && releasedWith?.get(target.file)?.version.exports;
+    if (withRelease) version.scope.importedWithRelease.set(index, new Set(Object.keys(withRelease)));
   }
 }
 

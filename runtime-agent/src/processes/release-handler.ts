@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CodeServer } from '../code-server/code-server';
+import type { PreparedVersion } from '../code-server/module-version';
 import { DEFAULT_CODE_CHANGE_BUDGET_MS } from '../code-server/budget';
 import type {
   CommitResult,
@@ -94,11 +95,14 @@ export class ReleaseHandler {
     if (this.#plans.has(id)) throw new Error(`plan id '${id}' is in use by a prepared plan`);
     const errors: UpgradeError[] = [];
     const stages: Stage[] = [];
+    const releasedWith = new Map<string, PreparedVersion>();
     for (const input of modules) {
       try {
         const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin, {
           inPlaceOnly: options.inPlaceOnly,
+          releasedWith,
         });
+        releasedWith.set(input.file, prepared);
         await this.codeServer.settle(prepared);
         const stage = stageUp(prepared, options.extra, options.shapes?.[input.file], this.#budgetMs);
         if (!options.restart) stage.holders = holderStages(prepared, options.holderShapes?.[input.file]);

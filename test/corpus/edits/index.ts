@@ -2,6 +2,7 @@ import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
 import { expressAppModule } from './express-app-module';
 import { expressAwilix } from './express-awilix';
+import { expressEsmAsync } from './express-esm-async';
 import { expressMiddleware } from './express-middleware';
 import { fastifyAutoload } from './fastify-autoload';
 import { expressClasses } from './express-classes';
@@ -32,6 +33,7 @@ export const corpus: CorpusApp[] = [
   expressClasses,
   expressAppModule,
   expressAwilix,
+  expressEsmAsync,
   expressMiddleware,
   fastifyAutoload,
   fastifyPlugins,

@@ -124,6 +124,11 @@ export class VersionScope {
   #statement = -1;
   /** ES modules: the namespace of each import a later version adds, by statement index, fetched before it runs. */
   readonly imported = new Map<number, object>();
+  /**
+   * ES modules: what the module of such an import exports in the version of it that the same
+   * release prepared before this one, by statement index: names its face gets at the commit.
+   */
+  readonly importedWithRelease = new Map<number, ReadonlySet<string>>();
   /** ES modules: the version's top level, which may await (see patch.ts). */
   evaluation: Promise<unknown> | undefined;
 
@@ -210,7 +215,7 @@ export class VersionScope {
     if (!namespace) throw new Error(`hotpatch: the import at statement ${index} was not loaded`);
     for (const [local, imported] of names) {
       // As linking an ES module would: a name the module does not export is an error, not undefined.
-      if (imported !== '*' && !(imported in namespace))
+      if (imported !== '*' && !(imported in namespace) && !this.importedWithRelease.get(index)?.has(imported))
         throw new SyntaxError(`the module imported as '${local}' has no export named '${imported}'`);
       const get = imported === '*' ? () => namespace : () => namespace[imported];
       Object.defineProperty(this.s, local, { get, enumerable: true, configurable: true });
