@@ -3,6 +3,7 @@ import { expressInline } from './express-inline';
 import { expressAppModule } from './express-app-module';
 import { expressAwilix } from './express-awilix';
 import { expressEsmAsync } from './express-esm-async';
+import { expressFileRoutes } from './express-file-routes';
 import { expressMiddleware } from './express-middleware';
 import { fastifyAutoload } from './fastify-autoload';
 import { expressClasses } from './express-classes';
@@ -34,6 +35,7 @@ export const corpus: CorpusApp[] = [
   expressAppModule,
   expressAwilix,
   expressEsmAsync,
+  expressFileRoutes,
   expressMiddleware,
   fastifyAutoload,
   fastifyPlugins,

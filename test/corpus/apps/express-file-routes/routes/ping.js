@@ -1,0 +1,3 @@
+export default function ping(req, res) {
+  res.json({ pong: true });
+}

@@ -1,0 +1,3 @@
+import { Stats } from '../lib/stats.js';
+
+export default (req, res) => res.json(Stats.snapshot());
