@@ -15,6 +15,13 @@ import { readProgram } from '../../runtime-agent/src/code-server/live/program';
 import { Parser } from 'acorn';
 
 /** Each case: the running version, then the edited one. */
+/** What a load of each later text says it could not apply, against `before` made live in `module`. */
+function notAppliedAfter(module: LiveModule, before: string): (after: string) => string[] {
+  const first = readProgram(before);
+  instrumentFunctions(first, module, 1, new Edits());
+  return (after) => buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied;
+}
+
 const cases: Record<string, [string, string]> = {
   "an arrow with a trailing comma after its parameters (Prettier's default)": [
     'const add = (\n  a,\n  b,\n) => a + b;\nexports.add = add;',
@@ -192,10 +199,7 @@ test('a router factory (registers on a local it returns) that registers a new ro
   const module = new LiveModule('/app/routes.js', {});
   const before =
     'function makeRoutes(repo) {\n  const router = express.Router();\n  router.get("/", (req, res) => res.json(repo.all()));\n  return router;\n}\nmodule.exports = { makeRoutes };\n';
-  const first = readProgram(before);
-  instrumentFunctions(first, module, 1, new Edits());
-  const notApplied = (after: string): string[] =>
-    buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied;
+  const notApplied = notAppliedAfter(module, before);
   const withRoute = before.replace(
     '  return router;',
     '  router.get("/stats", (req, res) => res.json({ total: repo.all().length }));\n  return router;',
@@ -226,10 +230,8 @@ test('a plugin that hands an object of methods to its instance (fastify.decorate
     '});',
     '',
   ].join('\n');
-  const first = readProgram(before);
-  instrumentFunctions(first, module, 1, new Edits());
-  const notApplied = (after: string): string =>
-    buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied.join('\n');
+  const loaded = notAppliedAfter(module, before);
+  const notApplied = (after: string): string => loaded(after).join('\n');
   assert.match(
     notApplied(before.replace('    all() {', '    count() { return list.length; },\n    all() {')),
     /fp\(\) \(line 1\) registers something new \(fastify\.decorate\("tasks"/,
@@ -255,10 +257,8 @@ test('a variable with a new value read once at startup (a kept statement, a plug
     'module.exports = { plugin, schema, LABEL };',
     '',
   ].join('\n');
-  const first = readProgram(before);
-  instrumentFunctions(first, module, 1, new Edits());
-  const notApplied = (after: string): string =>
-    buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied.join('\n');
+  const loaded = notAppliedAfter(module, before);
+  const notApplied = (after: string): string => loaded(after).join('\n');
   assert.match(
     notApplied(before.replace('{ type: "object" }', '{ type: "object", required: ["title"] }')),
     /^schema has a new value, but line 5 \(app\.get\("\/", \{ schema: .*\) read it once, at startup, and keeps the old one/,
@@ -310,10 +310,8 @@ test('a controller method that registers a new route on its instance’s router 
     'exports.PostsController = PostsController;',
     '',
   ].join('\n');
-  const first = readProgram(before);
-  instrumentFunctions(first, module, 1, new Edits());
-  const notApplied = (after: string): string =>
-    buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied.join('\n');
+  const loaded = notAppliedAfter(module, before);
+  const notApplied = (after: string): string => loaded(after).join('\n');
   const withRoute = before.replace(
     '    this.router.get("/posts", this.getAllPosts);',
     '    this.router.get("/posts", this.getAllPosts);\n    this.router.get("/posts-count", (req, res) => res.json(this.posts.length));',
