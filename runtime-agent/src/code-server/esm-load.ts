@@ -8,11 +8,12 @@
  * these hooks get tsx's JavaScript, not the TypeScript), and `module.register`'s hooks
  * thread on Node 20 (esm-hooks.ts).
  */
-import { Parser, type Program } from 'acorn';
+import type { Program } from 'acorn';
 import { fileURLToPath } from 'node:url';
 import { adoptionFooter, facadeSource, isOriginalUrl, originalUrl, type FacadeExports } from './esm-facade';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { transformCache } from './transform-cache';
+import { acorn } from './live/parsers';
 import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
 import { frameworkModuleCode, isFrameworkFile } from './live/registrations';
 import { isFunction, names as bound, readProgram, type ProgramModel } from './live/program';
@@ -148,7 +149,7 @@ function constantsMadeByCode(model: ProgramModel): Set<string> {
 function exportsOf(source: string): FacadeExports | undefined {
   let program: Program;
   try {
-    program = Parser.parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
+    program = acorn().Parser.parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
   } catch {
     return undefined;
   }

@@ -8,8 +8,9 @@
  * is its enclosing function's key plus its own place (`fn:name`, `prop:name`, the call it is
  * an argument of, `app.get('/')#1`), with an ordinal only when two places read the same.
  */
-import { Parser, tokenizer, type Node, type Program, type Identifier } from 'acorn';
-import { analyze, type Scope, type ScopeManager } from 'eslint-scope';
+import type { Node, Program, Identifier } from 'acorn';
+import type { Scope, ScopeManager } from 'eslint-scope';
+import { acorn, eslintScope } from './parsers';
 import { Reader } from './reader';
 import type { InstanceField } from './fields';
 import type { Shape } from './shape';
@@ -175,7 +176,7 @@ export function readProgram(
   const esm = kind === 'esm';
   try {
     // No tokens and no locations: they cost more than the parse itself (see shape.ts).
-    ast = Parser.parse(code, {
+    ast = acorn().Parser.parse(code, {
       ecmaVersion: 'latest',
       sourceType: esm ? 'module' : 'script',
       allowReturnOutsideFunction: !esm,
@@ -186,7 +187,11 @@ export function readProgram(
     throw new ParseFailure(error instanceof Error ? error.message : String(error), position);
   }
   giveNodesRanges(ast);
-  const scopes = analyze(ast, { ecmaVersion: 2022, sourceType: esm ? 'module' : 'script', nodejsScope: !esm });
+  const scopes = eslintScope().analyze(ast, {
+    ecmaVersion: 2022,
+    sourceType: esm ? 'module' : 'script',
+    nodejsScope: !esm,
+  });
   const wrapper = esm ? undefined : moduleWrapper(ast);
   const moduleScope = scopes.scopes.find((s) =>
     esm ? s.type === 'module' : s.type === 'function' && s.block === (wrapper ?? ast),
@@ -308,7 +313,7 @@ export function directivesEnd(body: AnyNode[], start: number): number {
 /** Whether a class's source uses `#private` names: read by the tokenizer, so `'#fff'` in a string is not one. */
 export function usesPrivateNames(source: string): boolean {
   try {
-    for (const token of tokenizer(source, { ecmaVersion: 'latest' })) {
+    for (const token of acorn().tokenizer(source, { ecmaVersion: 'latest' })) {
       if (token.type.label === 'privateId') return true;
     }
   } catch {

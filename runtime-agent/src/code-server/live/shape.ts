@@ -5,7 +5,7 @@
  * is compared first and the tokenizer runs only where the raw text differs (tokenizing a whole
  * 20 KB module for every load cost more than parsing it).
  */
-import { tokenizer } from 'acorn';
+import { acorn } from './parsers';
 
 export type Hole = readonly [start: number, end: number];
 
@@ -46,7 +46,7 @@ export function tokenText(code: string, start: number, end: number, holes: reado
   let hole = 0;
   let shown = -1;
   try {
-    for (const token of tokenizer(code.slice(start, end), { ecmaVersion: 'latest', allowHashBang: true })) {
+    for (const token of acorn().tokenizer(code.slice(start, end), { ecmaVersion: 'latest', allowHashBang: true })) {
       const at = token.start + start;
       while (hole < holes.length && holes[hole]![1] <= at) hole++;
       if (hole < holes.length && at >= holes[hole]![0]) {
@@ -82,7 +82,7 @@ function gapTokens(code: string, start: number, end: number): Iterable<GapToken>
 }
 
 function* tokensOf(code: string, start: number, end: number): Iterable<GapToken> {
-  for (const token of tokenizer(code.slice(start, end), { ecmaVersion: 'latest' })) {
+  for (const token of acorn().tokenizer(code.slice(start, end), { ecmaVersion: 'latest' })) {
     yield { start: token.start + start, end: token.end + start, text: token.type.label };
   }
 }
