@@ -136,3 +136,54 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   );
   assert.equal(await running.get('/off'), '0', 'the listener the module registered is the one importers got');
 });
+
+test('an export given a new value that another module copied at startup is named with the line that copied it; one read at each use is live', async () => {
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    'type-defs.js': `exports.typeDefs = 'type Query { books: Int }';
+exports.limit = 10;
+exports.title = 'Library';
+`,
+    'schema.js': `const { typeDefs } = require('./type-defs');
+const defs = require('./type-defs');
+const { title } = defs;
+exports.schema = { typeDefs, limit: defs.limit, title };
+exports.describe = () => \`\${title}: \${defs.typeDefs}\`;
+`,
+    'app.js': `const { schema, describe } = require('./schema');
+const server = require('node:http').createServer((req, res) =>
+  res.end(JSON.stringify({ built: schema, now: describe() })),
+);
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+
+  const cli = await loadEdited(running, 'type-defs.js', (text) =>
+    text.replace('books: Int', 'books: Int, authors: Int').replace('10', '20').replace("'Library'", "'Books'"),
+  );
+  const output = cli.stdout + cli.stderr;
+  assert.match(output, /⚠/, 'what did not apply is a warning, not ✓');
+  assert.match(
+    output,
+    /typeDefs has a new value, but schema\.js line 1 \(const \{ typeDefs \} = require\('\.\/type-defs'\);\) copied it once, at startup, and keeps the old one; restart the app/,
+  );
+  assert.match(
+    output,
+    /limit has a new value, but schema\.js line 4 \(exports\.schema = \{ typeDefs, limit: defs\.limit, title \};\) copied it once/,
+  );
+  assert.match(output, /title has a new value, but schema\.js line 3 \(const \{ title \} = defs;\) copied it once/);
+  // What the warnings say is what the app does: the copies are old, the read at each use is new.
+  assert.deepEqual(JSON.parse(await running.get('/')), {
+    built: { typeDefs: 'type Query { books: Int }', limit: 10, title: 'Library' },
+    now: 'Library: type Query { books: Int, authors: Int }',
+  });
+
+  const unchanged = await loadEdited(running, 'type-defs.js', (text) => `// the type definitions\n${text}`);
+  assert.doesNotMatch(
+    unchanged.stdout + unchanged.stderr,
+    /has a new value/,
+    'a load that replaced no export names none',
+  );
+});

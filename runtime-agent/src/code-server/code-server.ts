@@ -50,6 +50,7 @@ import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
 import { createStableExports, markLiveFunctions, updateStableExports } from './stable-exports';
+import { replacedExports, staleCopies } from './export-copies';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
 
 export interface PrepareVersionOptions {
@@ -377,6 +378,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.current = version;
     this.#commitTrees(module.old, version, warnings);
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport, module.old.exports));
+    if (module.format === 'cjs') {
+      const replaced = replacedExports(module.old.exports, version.exports);
+      warnings.push(...staleCopies(module, replaced, this.#modules.values(), this.rules.root));
+    }
     const added = exportNames(module.face).filter((n) => !exported.has(n));
     // Routes built at startup from this module's exports, or by a router factory of it that
     // registers something new, are built again after the commit (see route-rebuild.ts).

@@ -4,6 +4,7 @@ import { expressAppModule } from './express-app-module';
 import { expressAwilix } from './express-awilix';
 import { expressEsmAsync } from './express-esm-async';
 import { expressFileRoutes } from './express-file-routes';
+import { expressGraphql } from './express-graphql';
 import { expressMiddleware } from './express-middleware';
 import { fastifyAutoload } from './fastify-autoload';
 import { expressClasses } from './express-classes';
@@ -36,6 +37,7 @@ export const corpus: CorpusApp[] = [
   expressAwilix,
   expressEsmAsync,
   expressFileRoutes,
+  expressGraphql,
   expressMiddleware,
   fastifyAutoload,
   fastifyPlugins,

@@ -55,8 +55,12 @@ function startupReader(
   // Inside a function: only its own setup statements ran once (a handler it registers runs later).
   // The reader kept where they are (their shapes' ranges).
   const setup = functionOf.get(scopeBlock)?.setup.find(inside);
-  if (!setup) return undefined;
-  const text = model.code.slice(setup.start, setup.end).replace(/\s+/g, ' ');
+  return setup ? shortText(model.code, setup.start, setup.end) : undefined;
+}
+
+/** Code from `start` to `end` on one line, cut to 60 characters: a statement as a report names it. */
+export function shortText(code: string, start: number, end: number): string {
+  const text = code.slice(start, end).replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

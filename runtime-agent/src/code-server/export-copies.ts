@@ -1,0 +1,150 @@
+/**
+ * A CommonJS module's export given a new value (a statement like `exports.typeDefs = …` ran
+ * again) is on its exports object from now on: code that reads `require('./x').typeDefs` at
+ * each use sees it. A module that copied the export once, at startup, keeps the old value:
+ * `const { typeDefs } = require('./type-defs')`, `const schema = require('./schema').schema`,
+ * `const { limit } = defs` after `const defs = require('./type-defs')`, or a top-level statement
+ * reading it (`createSchema({ typeDefs: defs.typeDefs })`) that is not run again. A GraphQL schema built at startup from changed type definitions said ✓ and
+ * changed nothing. Those copies are reported, naming the module and line, with a restart.
+ *
+ * Functions and classes are not copies that go stale: importers hold a trampoline or the class
+ * itself, both of which follow the newest version (stable-exports.ts). ES module importers
+ * hold live bindings.
+ */
+import Module from 'node:module';
+import { relative } from 'node:path';
+import type { Identifier } from 'acorn';
+import { isClass, isPlainFunction } from './stable-exports';
+import type { HotModule } from './module-version';
+import { sourceLines } from './original-source';
+import { acorn } from './live/parsers';
+import { isFunction } from './live/program';
+import { shortText } from './live/stale-reads';
+import { childrenOf, type AnyNode } from './live/walk';
+
+/** The export names whose values `next` replaced, where an importer's copy would keep the old one. */
+export function replacedExports(previous: unknown, next: unknown): string[] {
+  if (!isObject(previous) || !isObject(next)) return [];
+  return Object.keys(next).filter((name) => {
+    const value = (next as Record<string, unknown>)[name];
+    if (Object.is(value, (previous as Record<string, unknown>)[name])) return false;
+    return !(isPlainFunction(value) || isClass(value));
+  });
+}
+
+/**
+ * What the other hot CommonJS modules that required `exporter` copied of `names` at startup,
+ * as report lines. `root`: what the paths in them are relative to.
+ */
+export function staleCopies(
+  exporter: HotModule,
+  names: readonly string[],
+  modules: Iterable<HotModule>,
+  root: string,
+): string[] {
+  if (names.length === 0) return [];
+  const required = require.cache[exporter.file];
+  if (!required) return [];
+  const copies = new Map<string, string[]>(names.map((name) => [name, []]));
+  for (const importer of modules) {
+    if (importer === exporter || importer.format !== 'cjs') continue;
+    if (!require.cache[importer.file]?.children.includes(required)) continue;
+    for (const copy of copiesIn(importer, exporter.file)) {
+      copies.get(copy.name)?.push(`${relative(root, importer.file)} line ${copy.line} (${copy.text})`);
+    }
+  }
+  return [...copies]
+    .filter(([, where]) => where.length > 0)
+    .map(
+      ([name, where]) =>
+        `${name} has a new value, but ${where.join(', ')} copied it once, at startup, and keeps the old one; ` +
+        'restart the app to apply it there',
+    );
+}
+
+interface Copy {
+  name: string;
+  line: number;
+  text: string;
+}
+
+/** The exports of `exporterFile` that the top-level statements of `importer`'s running version copy. */
+function copiesIn(importer: HotModule, exporterFile: string): Copy[] {
+  const code = importer.current.code;
+  let program: AnyNode;
+  try {
+    program = acorn().Parser.parse(code, {
+      ecmaVersion: 'latest',
+      sourceType: 'script',
+      allowReturnOutsideFunction: true,
+      allowHashBang: true,
+      locations: true,
+    }) as unknown as AnyNode;
+  } catch {
+    return [];
+  }
+  const resolve = Module.createRequire(importer.file).resolve;
+  /** Whether `node` is `require('<a path that resolves to the exporter>')`. */
+  const requiresExporter = (node: AnyNode | null | undefined): boolean => {
+    if (node?.type !== 'CallExpression') return false;
+    const callee = node.callee as AnyNode;
+    const [specifier] = node.arguments as AnyNode[];
+    if (callee.type !== 'Identifier' || (callee as Identifier).name !== 'require') return false;
+    if (specifier?.type !== 'Literal' || typeof specifier.value !== 'string') return false;
+    try {
+      return resolve(specifier.value) === exporterFile;
+    } catch {
+      return false;
+    }
+  };
+  // The line in the file the user edits (a TypeScript source, through the code's source map).
+  const mapped = sourceLines(importer.file, code);
+  const copies: Copy[] = [];
+  const namespaces = new Set<string>();
+  for (const statement of program.body as AnyNode[]) {
+    const text = shortText(code, statement.start, statement.end);
+    const { line, column } = (statement.loc as { start: { line: number; column: number } }).start;
+    const sourceLine = mapped ? mapped(line, column) : line;
+    if (statement.type === 'VariableDeclaration') {
+      for (const declarator of statement.declarations as AnyNode[]) {
+        const id = declarator.id as AnyNode;
+        const init = declarator.init as AnyNode | null;
+        if (requiresExporter(init) && id.type === 'Identifier') namespaces.add((id as Identifier).name);
+        const fromNamespace = init?.type === 'Identifier' && namespaces.has((init as Identifier).name);
+        if ((requiresExporter(init) || fromNamespace) && id.type === 'ObjectPattern') {
+          for (const name of patternKeys(id)) copies.push({ name, line: sourceLine, text });
+        }
+      }
+    }
+    // Member reads outside functions ran once, at startup: `require('./x').name`, `x.name`.
+    visitOutsideFunctions(statement, (node) => {
+      if (node.type !== 'MemberExpression' || node.computed) return;
+      const object = node.object as AnyNode;
+      const fromExporter =
+        requiresExporter(object) || (object.type === 'Identifier' && namespaces.has((object as Identifier).name));
+      if (fromExporter) copies.push({ name: String((node.property as Identifier).name), line: sourceLine, text });
+    });
+  }
+  return copies;
+}
+
+/** The property names an object pattern takes (`{ a, b: c }`: a and b); computed keys are left out. */
+function patternKeys(pattern: AnyNode): string[] {
+  return (pattern.properties as AnyNode[]).flatMap((property) => {
+    if (property.type !== 'Property' || property.computed) return [];
+    const key = property.key as AnyNode;
+    return key.type === 'Identifier' ? [String((key as Identifier).name)] : [];
+  });
+}
+
+function visitOutsideFunctions(node: AnyNode, visit: (node: AnyNode) => void): void {
+  visit(node);
+  for (const child of childrenOf(node)) {
+    if (isFunction(child) || child.type === 'ClassBody') continue;
+    visitOutsideFunctions(child, visit);
+  }
+}
+
+function isObject(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
