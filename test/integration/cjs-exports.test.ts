@@ -143,16 +143,19 @@ test('an export given a new value that another module copied at startup is named
     'type-defs.js': `exports.typeDefs = 'type Query { books: Int }';
 exports.limit = 10;
 exports.title = 'Library';
+exports.format = { title: (text) => text.toUpperCase() };
 `,
     'schema.js': `const { typeDefs } = require('./type-defs');
 const defs = require('./type-defs');
 const { title } = defs;
 exports.schema = { typeDefs, limit: defs.limit, title };
 exports.describe = () => \`\${title}: \${defs.typeDefs}\`;
+const { format } = defs;
+exports.shout = () => format.title(title);
 `,
-    'app.js': `const { schema, describe } = require('./schema');
+    'app.js': `const { schema, describe, shout } = require('./schema');
 const server = require('node:http').createServer((req, res) =>
-  res.end(JSON.stringify({ built: schema, now: describe() })),
+  res.end(req.url === '/shout' ? shout() : JSON.stringify({ built: schema, now: describe() })),
 );
 server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
 `,
@@ -186,4 +189,17 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
     /has a new value/,
     'a load that replaced no export names none',
   );
+
+  // A new parameter list runs the statement again, a new object of new functions; the copy's
+  // old functions forward to the new bodies, so there is nothing stale to name.
+  const reran = await loadEdited(running, 'type-defs.js', (text) =>
+    text.replace('(text) => text.toUpperCase()', "(text, mark = '!') => text.toUpperCase() + mark"),
+  );
+  assert.match(
+    reran.stdout,
+    /ran line 5: exports\.format/,
+    'the statement ran again (line 5: the comment the load before added)',
+  );
+  assert.doesNotMatch(reran.stdout + reran.stderr, /format has a new value/, reran.stdout);
+  assert.equal(await running.get('/shout'), 'LIBRARY!');
 });

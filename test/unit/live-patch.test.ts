@@ -31,6 +31,10 @@ const cases: Record<string, [string, string]> = {
     "const f = (a) => { 'use strict'; return a; };\nconst g = () => { 'use strict'; return 1; };\nexports.f = f;",
     "const f = (a) => { 'use strict'; return a + 1; };\nconst g = () => { 'use strict'; return 2; };\nexports.f = f;",
   ],
+  'arrows that destructure their arguments or give them defaults (GraphQL resolvers, a context function)': [
+    'const resolvers = { Query: { books: (_p, _a, { library }) => library.all() } };\nconst context = async ({ request }, n = 1) => { return { request, n }; };\nclass A { handle = ({ id }) => this.find(id); find(id) { return id; } }\nexports.resolvers = resolvers;\nexports.context = context;\nexports.A = A;',
+    'const resolvers = { Query: { books: (_p, _a, { library }) => library.all().slice(1) } };\nconst context = async ({ request }, n = 1) => { return { request, n: n + 1 }; };\nclass A { handle = ({ id }) => this.find(id) + 1; find(id) { return id; } }\nexports.resolvers = resolvers;\nexports.context = context;\nexports.A = A;',
+  ],
   'an arrow whose body is a parenthesized object': [
     'const init = () => ({ count: 0 });\nexports.init = init;',
     'const init = () => ({ count: 0, since: "now" });\nexports.init = init;',

@@ -8,12 +8,13 @@
  * changed nothing. Those copies are reported, naming the module and line, with a restart.
  *
  * Functions and classes are not copies that go stale: importers hold a trampoline or the class
- * itself, both of which follow the newest version (stable-exports.ts). ES module importers
- * hold live bindings.
+ * itself, both of which follow the newest version (stable-exports.ts); nor are servers'
+ * definitions (defineServer). ES module importers hold live bindings.
  */
 import Module from 'node:module';
 import { relative } from 'node:path';
 import type { Identifier } from 'acorn';
+import { ServerDefinition } from '../processes/define-server';
 import { isClass, isPlainFunction } from './stable-exports';
 import type { HotModule } from './module-version';
 import { sourceLines } from './original-source';
@@ -27,9 +28,38 @@ export function replacedExports(previous: unknown, next: unknown): string[] {
   if (!isObject(previous) || !isObject(next)) return [];
   return Object.keys(next).filter((name) => {
     const value = (next as Record<string, unknown>)[name];
-    if (Object.is(value, (previous as Record<string, unknown>)[name])) return false;
-    return !(isPlainFunction(value) || isClass(value));
+    // A server's definition is looked up by its module and key when a process runs it (an
+    // importer's old one starts and calls the current version's servers).
+    if (isPlainFunction(value) || isClass(value) || value instanceof ServerDefinition) return false;
+    return !alike((previous as Record<string, unknown>)[name], value);
   });
+}
+
+/** How deep `alike` compares nested objects; deeper ones count as replaced. */
+const ALIKE_DEPTH = 4;
+
+/**
+ * Whether a copy of `before` behaves as `after`: the same value, or plain objects (or arrays)
+ * with the same keys whose values are alike, functions included. A statement run again for a
+ * changed parameter list (`label: () => …` becoming `label: ({ context }) => …`) makes a new
+ * object of new functions, but the old functions forward their calls to the new bodies.
+ */
+function alike(before: unknown, after: unknown, depth = 0): boolean {
+  if (Object.is(before, after)) return true;
+  if (typeof before === 'function' && typeof after === 'function') return !isClass(after);
+  if (!isPlainData(before) || !isPlainData(after) || depth >= ALIKE_DEPTH) return false;
+  const keys = Object.keys(after);
+  if (keys.length !== Object.keys(before).length) return false;
+  return keys.every(
+    (key) => Object.hasOwn(before, key) && alike(Reflect.get(before, key), Reflect.get(after, key), depth + 1),
+  );
+}
+
+function isPlainData(value: unknown): value is object {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 /**

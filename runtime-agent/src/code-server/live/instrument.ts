@@ -75,6 +75,9 @@ export function addPrologue(
   if (fn.member?.kind === 'constructor') {
     return [edits.insert(bodyStart(node), `if(${guard})return ${HP}.construct(${slot},arguments,new.target);`, node)];
   }
+  if (node.type === 'ArrowFunctionExpression' && hasPatternParameters(node)) {
+    return wrapArrow(node, guard, (args) => `${HP}.call(${slot},this,${args}${env})`, edits);
+  }
   if (node.type === 'ArrowFunctionExpression') {
     // An arrow has no `arguments` of its own: a rest parameter (not counted in its `length`)
     // takes the others, unless a closure inside uses its parameters (see capturesParams): the
@@ -104,6 +107,47 @@ export function addPrologue(
     node,
   );
   return fn.mappedArguments ? [...unmapArguments(node, code, edits), prologue] : [prologue];
+}
+
+/** Whether an arrow destructures its arguments or gives them defaults (`({ request }) => …`, `(a, b = 1) => …`). */
+export function hasPatternParameters(node: AnyNode): boolean {
+  return node.type === 'ArrowFunctionExpression' && !(node.params as AnyNode[]).every((p) => p.type === 'Identifier');
+}
+
+/**
+ * The prologue of an arrow that destructures its arguments: once destructured they are gone,
+ * and an arrow has no `arguments` to forward them from. So the arrow is wrapped in one that
+ * takes them as they came, forwards them or hands them to the arrow as it was written:
+ * `({ request }, n = 1) => …` becomes
+ * `(__hp_p0,...__hp_rest)=>{if(guard)return forward;return(({ request }, n = 1) => …)(__hp_p0,...__hp_rest)}`.
+ * Both are arrows, so `this`, `arguments` and `new.target` are the same inside; the wrapper
+ * declares one parameter for each the arrow counts in its `length` (those before the first
+ * default), so its `length` is the arrow's. Its `name` is the arrow's too: it stands where
+ * the arrow stood (`context: (…) => …`). It is async when the arrow is: libraries tell async
+ * functions apart (Fastify refuses an async hook that takes `done`).
+ */
+function wrapArrow(
+  node: AnyNode,
+  guard: string,
+  forward: (args: string) => string,
+  edits: { insert(at: number, text: string, owner: Edit['owner'], closing?: boolean): Edit },
+): Edit[] {
+  const params = node.params as AnyNode[];
+  const counted = params.findIndex((p) => p.type === 'AssignmentPattern' || p.type === 'RestElement');
+  const taken = Array.from({ length: counted === -1 ? params.length : counted }, (_, i) => `__hp_p${i}`);
+  const list = [...taken, `...${REST}`].join(',');
+  const wrapper = [
+    edits.insert(
+      node.start,
+      `${node.async ? 'async' : ''}(${list})=>{if(${guard})return ${forward(`[${list}]`)};return(`,
+      node,
+    ),
+    edits.insert(node.end, `)(${list})}`, node, true),
+  ];
+  // Innermost of what the arrow's own edits put around it: a new body registered with
+  // `impl(slot, …)` is the wrapped arrow, not a wrapper that registers it at each call.
+  for (const edit of wrapper) edit.wraps = -1;
+  return wrapper;
 }
 
 /** Whether `slot` has a body newer than `generation`: the cell first, which V8 folds while it holds 0. */

@@ -341,9 +341,6 @@ function whyFixed(
   parentFn: LiveFunction | undefined,
   uses: { super: boolean; arguments: boolean },
 ): string | undefined {
-  if (node.type === 'ArrowFunctionExpression' && !(node.params as AnyNode[]).every((p) => p.type === 'Identifier')) {
-    return 'an arrow function with destructured or default parameters';
-  }
   if (member && parentFn) return 'a method of a class defined inside a function';
   if (!member && uses.super) return 'it uses super outside a class';
   if (node.type === 'ArrowFunctionExpression' && uses.arguments) {

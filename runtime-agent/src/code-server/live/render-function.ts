@@ -5,7 +5,7 @@
  */
 import type { Identifier } from 'acorn';
 import { Mapped, type Edit, type Edits } from './edits';
-import { addPrologue, environment } from './instrument';
+import { addPrologue, environment, hasPatternParameters } from './instrument';
 import type { LiveModule } from './live-module';
 import type { LiveFunction, ProgramModel } from './program';
 import { arrowToken, secondToken } from './shape';
@@ -31,6 +31,10 @@ export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv =
   const code = context.model.code;
   const extra: Edit[] = [];
   const skip = new Set<Edit>();
+  // An arrow that destructures its arguments is wrapped by its prologue (see wrapArrow); made a
+  // function of its own here, it is called with its arguments as they came and needs no wrapper.
+  const unwrapped = hasPatternParameters(node);
+  if (unwrapped) for (const edit of context.prologues.get(fn) ?? []) skip.add(edit);
   if (fromEnv) {
     extra.push(...environmentReferences(context, fn));
     // Prologues inside pass on the environment it was given, not variables it does not have.
@@ -43,6 +47,7 @@ export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv =
     for (const inner of context.model.functions) {
       if (inner.node.start < node.start || inner.node.end > node.end || !context.prologues.has(inner)) continue;
       for (const edit of context.prologues.get(inner)!) skip.add(edit);
+      if (inner === fn && unwrapped) continue;
       const env = inner === fn ? '__hp_env' : environment(inner.env, outside);
       addPrologue(
         inner,
