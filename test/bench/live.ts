@@ -147,7 +147,7 @@ async function callCosts(): Promise<void> {
   for (const [name, { without, with: withAgent }] of best) {
     const ratio = withAgent / without;
     console.log(
-      `  ${name.padEnd(40)} without ${without.toFixed(2).padStart(6)}  with ${withAgent.toFixed(2).padStart(6)}  ×${ratio.toFixed(2)}  ${ratio <= CALL_GOAL ? 'meets' : 'misses'} ≤ ×${CALL_GOAL}`,
+      `  ${name.padEnd(44)} without ${without.toFixed(2).padStart(6)}  with ${withAgent.toFixed(2).padStart(6)}  ×${ratio.toFixed(2)}  ${ratio <= CALL_GOAL ? 'meets' : 'misses'} ≤ ×${CALL_GOAL}`,
     );
     const kind = name.slice(name.lastIndexOf(', ') + 2);
     if (ratio > (worstByKind.get(kind)?.ratio ?? 0)) worstByKind.set(kind, { ratio, name });
