@@ -98,8 +98,22 @@ interface Copy {
   text: string;
 }
 
+/**
+ * What each running version copies, by exporter: a module saved again and again (its importers
+ * unchanged) has its importers read once, not at every save.
+ */
+const copiesByVersion = new WeakMap<object, Map<string, Copy[]>>();
+
 /** The exports of `exporterFile` that the top-level statements of `importer`'s running version copy. */
 function copiesIn(importer: HotModule, exporterFile: string): Copy[] {
+  const known = copiesByVersion.get(importer.current) ?? new Map<string, Copy[]>();
+  copiesByVersion.set(importer.current, known);
+  let copies = known.get(exporterFile);
+  if (!copies) known.set(exporterFile, (copies = readCopies(importer, exporterFile)));
+  return copies;
+}
+
+function readCopies(importer: HotModule, exporterFile: string): Copy[] {
   const code = importer.current.code;
   let program: AnyNode;
   try {

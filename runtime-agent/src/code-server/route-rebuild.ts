@@ -17,6 +17,7 @@ import type { Origin } from '../protocol';
 import type { CodeServer } from './code-server';
 import type { LiveModule } from './live';
 import type { SetupChange } from './live/patch';
+import { readProgram, type ProgramModel } from './live/program';
 import { statementsCalling, statementsRegistering } from './live/registrations';
 import type { HotModule } from './module-version';
 
@@ -83,22 +84,54 @@ function exportedFunctions(module: HotModule, names: Set<string>): Set<unknown> 
 }
 
 /**
- * Of the statements that called a router factory, those that are a call and nothing else
- * (`app.use('/users', makeUserRoutes())`). A declaration, an assignment or an export
- * (`const users = makeUserRoutes();`, `module.exports = makeUserRoutes();`) would make a new
- * router that what mounted the old one never sees, while the old one lost its routes.
+ * Of the statements that called a router factory, those that can run again: a call and nothing
+ * else (`app.use('/users', makeUserRoutes())`), or a declaration of the router whose every
+ * top-level reader is such a call (`const stats = makeStatsRouter(); app.use(stats.routes());`):
+ * they run again together, the new router mounted where the old one was. Any other declaration,
+ * an assignment or an export (`module.exports = makeUserRoutes();`) would make a new router that
+ * what mounted the old one never sees, while the old one lost its routes.
  */
 function onlyCalls(found: Map<LiveModule, Set<object>>, modules: Map<string, HotModule>): Map<LiveModule, Set<object>> {
   for (const [owner, statements] of found) {
-    const version = modules.get(owner.file)?.current.live;
-    for (const statement of statements) {
+    const module = modules.get(owner.file);
+    const version = module?.current.live;
+    for (const statement of [...statements]) {
       const index = version ? version.scope.statementIds.indexOf(statement) : -1;
       const digest = index >= 0 ? version!.digest.statements[index] : undefined;
-      if (!digest?.callOnly) statements.delete(statement);
+      if (digest?.callOnly) continue;
+      statements.delete(statement);
+      const readers = digest && digest.declares.length === 1 ? callsReading(module!, digest.declares[0]!) : undefined;
+      if (readers) for (const id of [statement, ...readers]) statements.add(id);
     }
     if (statements.size === 0) found.delete(owner);
   }
   return found;
+}
+
+/**
+ * The statements of `module`'s running version that read the module binding `name` outside
+ * functions, when there are some and each is a call and nothing else; undefined otherwise.
+ * Read from the version's code (the digest keeps no references), only when a rebuild asks.
+ */
+function callsReading(module: HotModule, name: string): object[] | undefined {
+  const version = module.current.live;
+  if (!version) return undefined;
+  let model: ProgramModel;
+  try {
+    model = readProgram(module.current.code, undefined, module.format);
+  } catch {
+    return undefined;
+  }
+  const variable = model.moduleScope.variables.find((v) => v.name === name);
+  const indexes = new Set<number>();
+  for (const reference of variable?.references ?? []) {
+    if (!reference.isRead() || reference.from.variableScope.block !== model.moduleScope.block) continue;
+    const at = (reference.identifier as { start: number }).start;
+    indexes.add(model.statements.findIndex((s) => (s.outer ?? s.node).start <= at && at < (s.outer ?? s.node).end));
+  }
+  if (indexes.size === 0 || indexes.has(-1)) return undefined;
+  if (![...indexes].every((index) => version.digest.statements[index]?.callOnly)) return undefined;
+  return [...indexes].map((index) => version.scope.statementIds[index]!);
 }
 
 function exportsAdded(added: string[]): RebuildCause {
@@ -168,6 +201,9 @@ export async function rebuildRoutes(
         await server.settle(prepared);
         const committed = server.commit(prepared);
         result.ran.push(...committed.report.ran.map((ran) => `${where} ${ran}, again for ${cause.again}`));
+        // A declaration that ran again (a router bound to a name first) gave its binding a new value.
+        const rebound = committed.report.rebound;
+        if (rebound.length > 0) result.ran.push(`${where} new value: ${rebound.join(', ')}, again for ${cause.again}`);
         result.warnings.push(...committed.warnings);
       } catch (error) {
         failed = true;
