@@ -199,6 +199,62 @@ test('a decorated class as esbuild writes it (`let C = class {…}`): a new deco
   assert.doesNotMatch(patch.code, /Route\("b"\)/, 'the decorator is not run against the running class');
 });
 
+test("a field whose decorators are all class-validator's runs them again after clearing its rules; any other library's decorator, or a field whose rules are gone, asks for a restart", () => {
+  const dto = (ageRules: string, extra = '') =>
+    [
+      'const class_validator_1 = require("class-validator");',
+      'const swagger_1 = require("@nestjs/swagger");',
+      'class CreateCatDto {}',
+      'exports.CreateCatDto = CreateCatDto;',
+      `__decorate([(0, class_validator_1.IsString)(), __metadata("design:type", String)], CreateCatDto.prototype, "name", void 0);`,
+      `__decorate([${ageRules}, __metadata("design:type", Number)], CreateCatDto.prototype, "age", void 0);`,
+      extra,
+    ].join('\n');
+  const before = dto('(0, class_validator_1.IsInt)(), (0, class_validator_1.Max)(30)');
+  const loadAfter = (after: string) => {
+    const module = new LiveModule('/app/create-cat.dto.js', {});
+    const first = readProgram(before);
+    instrumentFunctions(first, module, 1, new Edits());
+    return buildPatch(digestOf(first), readProgram(after), module, 2);
+  };
+
+  const changed = loadAfter(dto('(0, class_validator_1.IsInt)(), (0, class_validator_1.Max)(40)'));
+  assert.deepEqual(changed.report.notApplied, []);
+  assert.deepEqual(changed.report.ran, ['line 6: the validation rules of CreateCatDto.age']);
+  assert.match(
+    changed.code,
+    /__hotpatch\$\.clearValidation\(__hotpatch\$\.s\.CreateCatDto\.prototype,"age"\);__decorate\(\[.*Max\)\(40\)/,
+  );
+  assert.doesNotMatch(changed.code, /"name"/, 'the unchanged field is left alone');
+
+  // An ES module importing the decorators by name, as esbuild writes it for tsx.
+  const esm = (max: number) =>
+    `import { Max } from "class-validator";\nexport class Dto {}\n__decorateClass([Max(${max})], Dto.prototype, "age", 2);\n`;
+  const esmModule = new LiveModule('/app/dto.mjs', {});
+  esmModule.esm = true;
+  const esmFirst = readProgram(esm(30), undefined, 'esm');
+  instrumentFunctions(esmFirst, esmModule, 1, new Edits());
+  const esmPatch = buildPatch(digestOf(esmFirst), readProgram(esm(40), undefined, 'esm'), esmModule, 2);
+  assert.deepEqual(esmPatch.report.ran, ['line 3: the validation rules of Dto.age']);
+
+  // Swagger reads its decorators once, when it builds the document: not in place.
+  const mixed = loadAfter(dto('(0, class_validator_1.IsInt)(), (0, swagger_1.ApiProperty)({ maximum: 40 })'));
+  assert.match(mixed.report.notApplied.join('\n'), /CreateCatDto \(line 6\): its decorators changed/);
+  assert.doesNotMatch(mixed.code, /clearValidation/);
+
+  // The name field's rules gone while age's change: class-validator would keep name's.
+  const removed = loadAfter(
+    dto('(0, class_validator_1.IsInt)(), (0, class_validator_1.Max)(40)').replace(
+      '__decorate([(0, class_validator_1.IsString)(), __metadata("design:type", String)], CreateCatDto.prototype, "name", void 0);',
+      '',
+    ),
+  );
+  assert.match(
+    removed.report.notApplied.join('\n'),
+    /CreateCatDto\.name \(line 5\): its validation rules were removed/,
+  );
+});
+
 test('a router factory (registers on a local it returns) that registers a new route says the route waits for it to run again; iterating a local array does not', () => {
   const module = new LiveModule('/app/routes.js', {});
   const before =

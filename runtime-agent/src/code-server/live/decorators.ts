@@ -16,7 +16,10 @@ import type { AnyNode } from './walk';
 const HELPERS = new Set(['__decorate', '__decorateClass', '_ts_decorate']);
 
 /** The decorated class's name and what identifies the decorators; undefined for any other statement. */
-export function decoratorStatement(node: AnyNode, code: string): { className: string; key: string } | undefined {
+export function decoratorStatement(
+  node: AnyNode,
+  code: string,
+): { className: string; key: string; validatedField?: string } | undefined {
   if (node.type !== 'ExpressionStatement') return undefined;
   let expression = node.expression as AnyNode;
   while (expression.type === 'AssignmentExpression') expression = expression.right as AnyNode;
@@ -42,7 +45,8 @@ function classOf(target: AnyNode): string | undefined {
   return undefined;
 }
 
-function isMetadata(element: AnyNode): boolean {
+/** tsc's `__metadata("design:type", …)` (swc's `_ts_metadata`): design types, not a decorator of the code's own. */
+export function isMetadata(element: AnyNode): boolean {
   const callee = element.type === 'CallExpression' ? (element.callee as AnyNode) : undefined;
   return callee?.type === 'Identifier' && (callee.name === '__metadata' || callee.name === '_ts_metadata');
 }

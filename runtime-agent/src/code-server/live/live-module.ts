@@ -19,6 +19,7 @@ import { fixedRouteTable } from './fixed-routes';
 import { guardCellOf, raiseGuardCell } from './guard-cell';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
+import { clearValidation } from './validation-decorators';
 
 export type Callable = (...args: unknown[]) => unknown;
 type Environment = Record<string, unknown>;
@@ -173,6 +174,11 @@ export class VersionScope {
   impl(slot: number, body: Callable): Callable {
     this.bodies.push({ slot, body, withEnv: false });
     return body;
+  }
+
+  /** Before a field's class-validator decorators run again: its old rules out (see validation-decorators.ts). */
+  clearValidation(prototype: unknown, field: string): void {
+    clearValidation(prototype, field);
   }
 
   /** A new body for `slot` that needs the closure variables of the function that made the caller. */

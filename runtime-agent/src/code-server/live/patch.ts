@@ -24,6 +24,7 @@ import { labelOf, summaryOf, type Digest } from './digest';
 import { HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
 import type { LiveModule } from './live-module';
 import { decoratorsChanged, matchStatements, remakeChangedExports } from './match';
+import { decoratedTarget } from './validation-decorators';
 import {
   KEY_SEPARATOR,
   isFunction,
@@ -98,6 +99,8 @@ class PatchBuilder {
   #matched = new Map<number, number>();
   /** Classes whose changed decorators were reported. */
   readonly #decoratorsReported = new Set<string>();
+  /** `Class.field`s whose class-validator rules run again (see validation-decorators.ts). */
+  readonly #revalidated = new Set<string>();
   readonly #esm: EsmPatch;
   /** Functions whose new body is already registered by the code being emitted. */
   readonly #registered = new Set<LiveFunction>();
@@ -156,6 +159,7 @@ class PatchBuilder {
     body.copy(model.code, at, model.code.length);
     this.#sweepChangedFunctions();
     this.#reportChangedFunctions();
+    this.#reportRemovedValidation(new Set(matched.values()));
     reportStaleReads(this.model, new Set(matched.keys()), this.report);
     if (esm) reportNewExports(this.model, this.old, this.report);
     this.#appendix.push(
@@ -213,6 +217,18 @@ class PatchBuilder {
       return this.#keptWithNewBodies(node);
     }
     const decorated = statement.decorates?.className;
+    const field = statement.decorates?.validatedField;
+    const decoratedObject = decoratedTarget(node);
+    if (decorated && field !== undefined && decoratedObject) {
+      // Rules class-validator reads at each validation: the field's old ones out, the new ones in.
+      this.#revalidated.add(`${decorated}.${field}`);
+      this.report.ran.push(`line ${statement.line}: the validation rules of ${decorated}.${field}`);
+      return new Mapped()
+        .add(`${HP}.clearValidation(`)
+        .append(this.edits.render(code, decoratedObject.start, decoratedObject.end))
+        .add(`,${JSON.stringify(field)});`)
+        .append(this.edits.render(code, node.start, node.end));
+    }
     if (decorated && this.old.classes.has(`${KEY_SEPARATOR}class:${decorated}`)) {
       // Not run: decorating the running class again would not reach what read it at startup.
       if (!this.#decoratorsReported.has(decorated))
@@ -419,6 +435,23 @@ class PatchBuilder {
         this.#registered.add(fn);
       }
     }
+  }
+
+  /**
+   * A field whose class-validator decorators are all gone, in a class whose other fields' rules
+   * ran again: class-validator still holds its old rules (a class whose decorators changed
+   * otherwise is said once, by matchStatements).
+   */
+  #reportRemovedValidation(used: ReadonlySet<number>): void {
+    const classes = new Set([...this.#revalidated].map((name) => name.slice(0, name.lastIndexOf('.'))));
+    this.old.statements.forEach((statement, index) => {
+      const { className, validatedField } = statement.decorates ?? {};
+      if (used.has(index) || !className || validatedField === undefined || !classes.has(className)) return;
+      if (this.#revalidated.has(`${className}.${validatedField}`)) return;
+      this.report.notApplied.push(
+        `${className}.${validatedField} (line ${statement.line}): its validation rules were removed, and class-validator keeps them until the app restarts`,
+      );
+    });
   }
 
   #reportChangedFunctions(): void {

@@ -98,8 +98,11 @@ export interface TopStatement {
   exportNames: boolean;
   /** For `target = value;`: the target's tokens (a changed assignment to it supersedes the old one). */
   assigns: string | undefined;
-  /** A compiler's decorator call: the class and what identifies its decorators (see decorators.ts). */
-  decorates: { className: string; key: string } | undefined;
+  /**
+   * A compiler's decorator call: the class, what identifies its decorators (see decorators.ts),
+   * and the field whose class-validator rules it sets, if that is all it does.
+   */
+  decorates: { className: string; key: string; validatedField?: string } | undefined;
   line: number;
 }
 

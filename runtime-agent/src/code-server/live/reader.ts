@@ -18,6 +18,7 @@ import {
   type TopStatement,
 } from './program';
 import { decoratorStatement } from './decorators';
+import { validatedField } from './validation-decorators';
 import { instanceFields } from './fields';
 import { setupStatements } from './setup-statements';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
@@ -60,6 +61,8 @@ export class Reader {
         : undefined;
     const exportNames = isExportNames(node) || isExportAnnotation(node);
     const decorates = decoratorStatement(node, this.model.code);
+    const validated = decorates && validatedField(node, this.model.moduleScope);
+    if (decorates && validated !== undefined) decorates.validatedField = validated;
     const base = { node, shape, line, exportNames, assigns, decorates, ...(declaration ? { outer } : {}) };
     if (node.type === 'VariableDeclaration') {
       return {
