@@ -231,7 +231,6 @@ test("a field whose decorators are all class-validator's runs them again after c
   const esm = (max: number) =>
     `import { Max } from "class-validator";\nexport class Dto {}\n__decorateClass([Max(${max})], Dto.prototype, "age", 2);\n`;
   const esmModule = new LiveModule('/app/dto.mjs', {});
-  esmModule.esm = true;
   const esmFirst = readProgram(esm(30), undefined, 'esm');
   instrumentFunctions(esmFirst, esmModule, 1, new Edits());
   const esmPatch = buildPatch(digestOf(esmFirst), readProgram(esm(40), undefined, 'esm'), esmModule, 2);
