@@ -5,6 +5,7 @@ import { expressAwilix } from './express-awilix';
 import { expressEsmAsync } from './express-esm-async';
 import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
+import { expressWsChat } from './express-ws-chat';
 import { expressMiddleware } from './express-middleware';
 import { fastifyAutoload } from './fastify-autoload';
 import { expressClasses } from './express-classes';
@@ -38,6 +39,7 @@ export const corpus: CorpusApp[] = [
   expressEsmAsync,
   expressFileRoutes,
   expressGraphql,
+  expressWsChat,
   expressMiddleware,
   fastifyAutoload,
   fastifyPlugins,

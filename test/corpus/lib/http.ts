@@ -1,5 +1,6 @@
 /** HTTP on 127.0.0.1: requests with a cookie jar, probes, and the background client that counts failures. */
 import type { HttpRequest, Keep, Probe } from './types';
+import { exchange } from './websocket';
 
 export interface Answer {
   status: number;
@@ -40,6 +41,7 @@ function replaceN(value: unknown, n: string): unknown {
 }
 
 export async function send(port: number, request: HttpRequest, jar?: CookieJar, timeoutMs = 2000): Promise<Answer> {
+  if (request.websocket) return exchange(port, request.path, request.websocket, timeoutMs);
   const headers: Record<string, string> = {};
   const cookie = jar?.header();
   if (cookie) headers.cookie = cookie;
@@ -62,7 +64,9 @@ function short(text: string, max = 160): string {
 
 /** Runs one probe; returns undefined when it passes, else why not. */
 export async function checkProbe(port: number, probe: Probe, jar: CookieJar): Promise<string | undefined> {
-  const what = `${probe.method ?? 'GET'} ${probe.path}`;
+  const what = probe.websocket
+    ? `WebSocket ${probe.path} ${probe.websocket.send}`
+    : `${probe.method ?? 'GET'} ${probe.path}`;
   let answer: Answer;
   try {
     answer = await send(port, probe, jar);

@@ -9,6 +9,21 @@ export interface HttpRequest {
   path: string;
   /** Sent as JSON. */
   body?: unknown;
+  /** Instead of an HTTP request: a message over a WebSocket at `path`, its answer the reply. */
+  websocket?: WebSocketExchange;
+}
+
+/** One message sent over a WebSocket and the message that answers it (websocket.ts). */
+export interface WebSocketExchange {
+  /**
+   * A socket kept open under this name, across edits (opened by the first exchange that names
+   * it, and again if the app closed it); without a name, a socket of its own, closed after.
+   */
+  socket?: string;
+  /** The text sent. */
+  send: string;
+  /** A substring of the message that answers it: the others (broadcasts) are skipped. */
+  reply: string;
 }
 
 export interface Probe extends HttpRequest {
