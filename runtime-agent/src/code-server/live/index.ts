@@ -15,6 +15,7 @@ import type { Mapped } from './edits';
 import { digestOf, summaryOf, type Digest } from './digest';
 import { constructorKey, instrumentFirstVersion } from './instrument';
 import { LiveModule, VersionScope, type EsmAccess } from './live-module';
+import { compilePrivateMethods } from './private-classes';
 import { buildPatch, type Patch, type PatchReport, type SetupChange } from './patch';
 import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
@@ -190,6 +191,7 @@ export class LiveCode {
       return undefined;
     }
     const scope = new VersionScope(module, generation, true);
+    patch.report.notApplied.push(...compilePrivateMethods(patch.privateMethods, (slot) => module.classes[slot], scope));
     scope.notApplied = patch.report.notApplied;
     scope.ran = patch.report.ran;
     // Kept statements keep their identity; the others are new.

@@ -4,7 +4,7 @@
  * identity and get the new methods; `new` of the old class runs the new constructor).
  */
 import { patchClass } from '../stable-exports';
-import type { LiveVersion } from './index';
+import type { ClassInfo, LiveVersion } from './index';
 import type { LiveModule } from './live-module';
 import { installField } from './fields';
 import { unregister } from './registrations';
@@ -23,9 +23,8 @@ export function installLiveVersion(module: LiveModule, version: LiveVersion): st
       continue;
     }
     if (info.hasPrivate) {
-      warnings.push(
-        `class ${info.name} uses private members (#...): its methods and constructor were not replaced; restart the app to run them`,
-      );
+      // Its methods' new bodies were compiled inside it (private-classes.ts); new ones join it.
+      addNewMethods(running, info, module);
       continue;
     }
     patchClass(running, next, warnings, info.name, false);
@@ -49,4 +48,22 @@ export function installLiveVersion(module: LiveModule, version: LiveVersion): st
     if (running) installField(running, name, init);
   }
   return warnings;
+}
+
+/** The methods a class with private members gained, defined on the running class as their newest bodies. */
+function addNewMethods(running: Function, info: ClassInfo, module: LiveModule): void {
+  for (const member of info.members) {
+    if (member.kind === 'constructor' || member.name.startsWith('#')) continue;
+    const holder = (member.isStatic ? running : running.prototype) as object;
+    const body = module.impl[member.slot];
+    if (Object.hasOwn(holder, member.name) || typeof body !== 'function') continue;
+    const method = body as (...args: unknown[]) => unknown;
+    const part: PropertyDescriptor =
+      member.kind === 'get'
+        ? { get: method }
+        : member.kind === 'set'
+          ? { set: method }
+          : { value: method, writable: true };
+    Object.defineProperty(holder, member.name, { ...part, configurable: true, enumerable: false });
+  }
 }

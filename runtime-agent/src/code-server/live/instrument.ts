@@ -13,6 +13,7 @@ import { arrowToken, hasToken, lastClosingParen, secondToken } from './shape';
 import { Edits, type Edit } from './edits';
 import type { AnyNode } from './walk';
 import { guardCellName } from './guard-cell';
+import { PRIVATE_COMPILER } from './private-classes';
 import {
   directivePrologue,
   directivesEnd,
@@ -47,7 +48,8 @@ export function instrumentFunctions(
 ): Map<LiveFunction, Edit[]> {
   const prologues = new Map<LiveFunction, Edit[]>();
   for (const fn of model.functions) {
-    if (fn.fixed || fn.member?.owner.hasPrivate) continue;
+    // A class with private members: its methods get new bodies compiled inside it (private-classes.ts), its constructor none.
+    if (fn.fixed || (fn.member?.owner.hasPrivate && fn.member.kind === 'constructor')) continue;
     prologues.set(fn, addPrologue(fn, module.slotOf(fn.key), module.cell, generation, model.code, edits));
   }
   for (const klass of model.classes) instrumentClass(klass, model, module, generation, edits);
@@ -256,6 +258,7 @@ function instrumentClass(
       ? `constructor(...a){${guard}a,new.target);super(...a)}`
       : `constructor(){${guard}arguments,new.target)}`;
   }
+  if (klass.hasPrivate) text += PRIVATE_COMPILER;
   edits.insert(body.start + 1, text, klass.node);
 }
 

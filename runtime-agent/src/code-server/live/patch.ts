@@ -25,6 +25,7 @@ import { HP, instrumentFunctions, statementMark, versionHeader } from './instrum
 import type { LiveModule } from './live-module';
 import { decoratorsChanged, matchStatements, remakeChangedExports } from './match';
 import { decoratedTarget } from './validation-decorators';
+import { privateMethods, type PrivateMethod } from './private-classes';
 import {
   KEY_SEPARATOR,
   isFunction,
@@ -62,6 +63,8 @@ export interface Patch {
   imports: Array<{ index: number; specifier: string; line: number }>;
   /** Functions that register something new, with the report's note on each (see SetupChange). */
   setupChanges: SetupChange[];
+  /** The methods of changed classes with private members, compiled inside the running class (private-classes.ts). */
+  privateMethods: PrivateMethod[];
 }
 
 /**
@@ -160,6 +163,7 @@ class PatchBuilder {
     this.#sweepChangedFunctions();
     this.#reportChangedFunctions();
     this.#reportRemovedValidation(new Set(matched.values()));
+    const privateMethods = this.#privateMethods();
     reportStaleReads(this.model, new Set(matched.keys()), this.report);
     if (esm) reportNewExports(this.model, this.old, this.report);
     this.#appendix.push(
@@ -180,7 +184,26 @@ class PatchBuilder {
       kept,
       imports: this.#imports,
       setupChanges: this.#setupChanges,
+      privateMethods,
     };
+  }
+
+  /** The methods of the changed classes with private members, to compile inside the running classes. */
+  #privateMethods(): PrivateMethod[] {
+    const methods: PrivateMethod[] = [];
+    for (const klass of this.model.classes) {
+      if (!klass.hasPrivate || !this.old.classes.has(klass.key) || !this.#classChanged(klass.node)) continue;
+      const found = privateMethods(
+        klass,
+        this.model.functions.filter((fn) => fn.member?.owner === klass),
+        this.#rendering,
+        (key) => this.module.slotOf(key),
+        (fn) => this.#changed(fn),
+      );
+      methods.push(...found.methods);
+      this.report.notApplied.push(...found.notApplied);
+    }
+    return methods;
   }
 
   #statement(statement: TopStatement, matched: boolean, index: number): Mapped {

@@ -52,6 +52,8 @@ export interface LiveFunction {
   usesThis: boolean;
   /** Its own code reads `arguments`: its prologue passes that on rather than its parameters. */
   usesArguments: boolean;
+  /** Whether its own code uses `super` (a method that does cannot be compiled outside its class). */
+  usesSuper: boolean;
   /**
    * Its `arguments` would be a sloppy-mode mapped one that only its prologue reads (see
    * instrument.ts: the prologue then adds an unused rest parameter, which makes it unmapped).

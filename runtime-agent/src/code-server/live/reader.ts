@@ -202,6 +202,7 @@ export class Reader {
       line: this.model.lineOf(node.start),
       usesThis: uses.this,
       usesArguments: uses.arguments,
+      usesSuper: uses.super,
       capturesParams: this.#capturesParams(node),
       setup: this.#setupStatements(node, member?.owner.node),
     };
