@@ -4,8 +4,9 @@
  * each use sees it. A module that copied the export once, at startup, keeps the old value:
  * `const { typeDefs } = require('./type-defs')`, `const schema = require('./schema').schema`,
  * `const { limit } = defs` after `const defs = require('./type-defs')`, or a top-level statement
- * reading it (`createSchema({ typeDefs: defs.typeDefs })`) that is not run again. A GraphQL schema built at startup from changed type definitions said ✓ and
- * changed nothing. Those copies are reported, naming the module and line, with a restart.
+ * reading it (`createSchema({ typeDefs: defs.typeDefs })`) that is not run again. A GraphQL
+ * schema built at startup from changed type definitions said ✓ and changed nothing. Those
+ * copies are reported, naming the module and line, with a restart.
  *
  * Functions and classes are not copies that go stale: importers hold a trampoline or the class
  * itself, both of which follow the newest version (stable-exports.ts); nor are servers'

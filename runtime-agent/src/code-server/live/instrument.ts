@@ -48,7 +48,8 @@ export function instrumentFunctions(
 ): Map<LiveFunction, Edit[]> {
   const prologues = new Map<LiveFunction, Edit[]>();
   for (const fn of model.functions) {
-    // A class with private members: its methods get new bodies compiled inside it (private-classes.ts), its constructor none.
+    // A class with private members: its methods get new bodies compiled inside it
+    // (private-classes.ts), its constructor none.
     if (fn.fixed || (fn.member?.owner.hasPrivate && fn.member.kind === 'constructor')) continue;
     prologues.set(fn, addPrologue(fn, module.slotOf(fn.key), module.cell, generation, model.code, edits));
   }

@@ -15,11 +15,10 @@ import type { VersionScope } from './live-module';
 import type { LiveClass, LiveFunction } from './program';
 import { renderAsFunction, type Rendering } from './render-function';
 
-const COMPILE = 'Symbol.for("hotpatch.compileInClass")';
 const COMPILE_KEY = Symbol.for('hotpatch.compileInClass');
 
 /** Added to the body of every class with private members (instrumentClass). */
-export const PRIVATE_COMPILER = `static[${COMPILE}](__hp_source){return eval(__hp_source)}`;
+export const PRIVATE_COMPILER = `static[Symbol.for(${JSON.stringify(COMPILE_KEY.description)})](__hp_source){return eval(__hp_source)}`;
 
 type Compiler = (source: string) => unknown;
 
