@@ -14,6 +14,7 @@ import { after, test } from 'node:test';
 import type { LoadResult } from 'hotpatch-agent/protocol';
 import { App } from '../helpers/app';
 import { repoRoot } from '../helpers/paths';
+import { scratchFiles } from '../helpers/scratch';
 
 /** Loads `relative` with `route` inserted before `before`, through a client of the app's agent. */
 async function loadWithRoute(app: App, relative: string, before: string, route: string): Promise<LoadResult> {
@@ -118,4 +119,50 @@ test('Koa in ES modules: a route added to the @koa/router factory the entry moun
   assert.match(await app.get('/todos/first'), /"title":"water the plants"/);
   assert.match(await app.get('/todos/1'), /"id":1/, 'the routes it had answer once, as before');
   assert.match(await app.get('/stats'), /"total":1/, 'the router mounted after it still answers');
+});
+
+test('a router filled by a method its constructor called, the instance bound to a name: the new route needs a restart, and the data stays', async () => {
+  const source = scratchFiles('router-factories', {
+    'package.json': '{}',
+    'app.js': `const express = require('express');
+
+class Api {
+  constructor() {
+    this.router = express.Router();
+    this.hits = 0;
+    this.initializeRoutes();
+  }
+
+  initializeRoutes() {
+    this.router.get('/hits', (req, res) => res.json({ hits: ++this.hits }));
+  }
+}
+
+const api = new Api();
+const app = express();
+app.use(api.router);
+app.listen(0, '127.0.0.1', function () {
+  console.log('LISTENING ' + this.address().port);
+});
+`,
+  });
+  const app = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => app.stop());
+  await app.get('/hits');
+  assert.equal(await app.get('/hits'), '{"hits":2}');
+
+  const result = await loadWithRoute(
+    app,
+    'app.js',
+    '  }\n}\n\nconst api',
+    "    this.router.get('/reset', (req, res) => res.json({ hits: (this.hits = 0) }));",
+  );
+
+  // Running `const api = new Api()` again would make a new Api, its hits back at 0.
+  assert.match(result.report.notApplied.join('\n'), /initializeRoutes .*registers something new .*restart to apply it/);
+  assert.equal(
+    await app.get('/hits'),
+    '{"hits":3}',
+    'the instance the app made at startup, and its count, still serve',
+  );
 });
