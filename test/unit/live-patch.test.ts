@@ -10,16 +10,22 @@ import { digestOf } from '../../runtime-agent/src/code-server/live/digest';
 import { Edits } from '../../runtime-agent/src/code-server/live/edits';
 import { instrumentFunctions, instrumentStartup } from '../../runtime-agent/src/code-server/live/instrument';
 import { LiveModule, VersionScope } from '../../runtime-agent/src/code-server/live/live-module';
-import { buildPatch } from '../../runtime-agent/src/code-server/live/patch';
-import { readProgram } from '../../runtime-agent/src/code-server/live/program';
+import { buildPatch, type Patch } from '../../runtime-agent/src/code-server/live/patch';
+import { readProgram, type ModuleKind } from '../../runtime-agent/src/code-server/live/program';
 import { Parser } from 'acorn';
 
 /** Each case: the running version, then the edited one. */
+/** The patch a load of each later text makes, against `before` made live in `module`. */
+function patchAfter(module: LiveModule, before: string, kind: ModuleKind = 'cjs'): (after: string) => Patch {
+  const first = readProgram(before, undefined, kind);
+  instrumentFunctions(first, module, 1, new Edits());
+  return (after) => buildPatch(digestOf(first), readProgram(after, undefined, kind), module, 2);
+}
+
 /** What a load of each later text says it could not apply, against `before` made live in `module`. */
 function notAppliedAfter(module: LiveModule, before: string): (after: string) => string[] {
-  const first = readProgram(before);
-  instrumentFunctions(first, module, 1, new Edits());
-  return (after) => buildPatch(digestOf(first), readProgram(after), module, 2).report.notApplied;
+  const load = patchAfter(module, before);
+  return (after) => load(after).report.notApplied;
 }
 
 const cases: Record<string, [string, string]> = {
@@ -211,12 +217,7 @@ test("a field whose decorators are all class-validator's runs them again after c
       extra,
     ].join('\n');
   const before = dto('(0, class_validator_1.IsInt)(), (0, class_validator_1.Max)(30)');
-  const loadAfter = (after: string) => {
-    const module = new LiveModule('/app/create-cat.dto.js', {});
-    const first = readProgram(before);
-    instrumentFunctions(first, module, 1, new Edits());
-    return buildPatch(digestOf(first), readProgram(after), module, 2);
-  };
+  const loadAfter = patchAfter(new LiveModule('/app/create-cat.dto.js', {}), before);
 
   const changed = loadAfter(dto('(0, class_validator_1.IsInt)(), (0, class_validator_1.Max)(40)'));
   assert.deepEqual(changed.report.notApplied, []);
@@ -230,10 +231,7 @@ test("a field whose decorators are all class-validator's runs them again after c
   // An ES module importing the decorators by name, as esbuild writes it for tsx.
   const esm = (max: number) =>
     `import { Max } from "class-validator";\nexport class Dto {}\n__decorateClass([Max(${max})], Dto.prototype, "age", 2);\n`;
-  const esmModule = new LiveModule('/app/dto.mjs', {});
-  const esmFirst = readProgram(esm(30), undefined, 'esm');
-  instrumentFunctions(esmFirst, esmModule, 1, new Edits());
-  const esmPatch = buildPatch(digestOf(esmFirst), readProgram(esm(40), undefined, 'esm'), esmModule, 2);
+  const esmPatch = patchAfter(new LiveModule('/app/dto.mjs', {}), esm(30), 'esm')(esm(40));
   assert.deepEqual(esmPatch.report.ran, ['line 3: the validation rules of Dto.age']);
 
   // Swagger reads its decorators once, when it builds the document: not in place.
