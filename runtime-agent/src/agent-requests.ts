@@ -25,17 +25,20 @@ import { restartApp } from './restart';
 import { reportRebuilt } from './code-server/route-rebuild';
 import { SysRequests } from './sys-requests';
 
-/** Most rounds of agent/warm. */
+/** Most rounds of agent/warm on the whole module. */
 const WARM_ROUNDS = 16;
-/** agent/warm starts no round past this much time (ms) in all. */
-const WARM_BUDGET_MS = 300;
+/**
+ * agent/warm starts no round past this much time (ms) in all. A save does not wait for the
+ * rounds: its prepare ends them (#codeRequests), so the budget costs no save its time.
+ */
+const WARM_BUDGET_MS = 1500;
 /**
  * agent/warm starts no round after one that took longer (ms): the machine is busy (sixteen
  * instances of an app warming at once on two cores took 130–300 ms a round), or the module long.
  */
 const WARM_ROUND_MS = 60;
-/** Most rounds of agent/warm's reading on a slice of a long module (see #warmReading). */
-const SLICE_ROUNDS = 48;
+/** Most rounds of agent/warm's reading of a changed slice of the module (see #warmReading). */
+const SLICE_ROUNDS = 160;
 
 /** The agent's clients: one per process, made when the first one connects. */
 export class AgentClients {
@@ -44,6 +47,8 @@ export class AgentClients {
   #loads: Promise<unknown> = Promise.resolve();
   /** The requests on one process: OTP's sys (get and replace state, suspend, resume, status). */
   readonly #sys: SysRequests;
+  /** How many requests that prepare or load code were received: one ends agent/warm's rounds. */
+  #codeRequests = 0;
 
   constructor(readonly agent: Agent) {
     const { codeServer } = agent;
@@ -69,14 +74,19 @@ export class AgentClients {
    * it ran a while; medians of three first saves: a 500-line module's ≈80 ms after one round,
    * ≈45 after eight; a 100-line one's 28 ms after eight, 22 after sixteen): rounds repeat, each
    * in its own turn of the event loop so the app serves in between, WARM_ROUNDS of them or
-   * fewer (WARM_BUDGET_MS, WARM_ROUND_MS; after a round over WARM_ROUND_MS, rounds on a slice:
-   * #warmReading). A save of the file waits for them
-   * (first-save-warm-up.ts), so the budget is also about the longest that wait gets.
+   * fewer (WARM_BUDGET_MS; WARM_ROUND_MS: a long module, or a busy machine). Then rounds on a
+   * slice of it with every function changed (#warmReading), and the importers a commit reads
+   * (#warmCommit). A save does not wait for them: its prepare (or a load) ends them, and then
+   * waits for one round at most.
    */
   async #warm(file: string): Promise<protocol.WarmResult> {
     const started = performance.now();
     const module = this.agent.codeServer.get(file);
     const { current } = module;
+    const requestsBefore = this.#codeRequests;
+    /** Whether a round may start: no save or load arrived, and no version was loaded meanwhile. */
+    const mayGoOn = (): boolean =>
+      this.#codeRequests === requestsBefore && this.agent.codeServer.find(file)?.current === current;
     const modules = [{ file, code: current.code, source: current.source, origin: 'editor' as const }];
     // The save's own requests, parsed as it will send them: their schemas' first parse is slow.
     protocol.PrepareParams.safeParse({ modules, previews: 0 });
@@ -86,44 +96,56 @@ export class AgentClients {
     for (; rounds < WARM_ROUNDS && performance.now() - started < WARM_BUDGET_MS; rounds++) {
       if (rounds > 0) {
         await nextTurn();
-        // A version loaded meanwhile (another client's save, a rollback): this code prepared
-        // now would run what differs from it. The module is warm enough.
-        if (this.agent.codeServer.find(file)?.current !== current) break;
+        // A save arrived: it goes first. Or a version was loaded meanwhile (another client's
+        // save, a rollback): this code prepared now would run what differs from it.
+        if (!mayGoOn()) break;
       }
       const roundStarted = performance.now();
       const plan = await this.agent.releaseHandler.prepare(modules, { previews: 0, inPlaceOnly: true });
       if (!plan.ok) return { warmed: rounds > 0, ms: performance.now() - started, rounds, sliceRounds };
       this.agent.releaseHandler.abort(plan.id);
-      if (performance.now() - roundStarted > WARM_ROUND_MS) {
-        // A long module, or a busy machine: the reading goes on warming on a slice of it.
+      // The first round compiles the code it runs, and is long for that alone.
+      if (rounds > 0 && performance.now() - roundStarted > WARM_ROUND_MS) {
         rounds++;
-        sliceRounds = await this.#warmReading(module, started);
         break;
       }
     }
+    if (mayGoOn()) sliceRounds = await this.#warmReading(module, started, mayGoOn);
+    await nextTurn();
+    if (mayGoOn()) this.#warmCommit(module);
     return { warmed: true, ms: performance.now() - started, rounds, sliceRounds };
   }
 
   /**
-   * Rounds of warmReading on the first statements of a module whose whole round took longer
-   * than WARM_ROUND_MS, within agent/warm's budget: the reading reaches its optimized code only
-   * after several rounds, and one round of a 1,000-line module's whole left its first save at
-   * 95–138 ms, against 64 ms after rounds on a slice. A slice's round that still takes
-   * WARM_ROUND_MS means a busy machine: no more. Returns how many rounds ran.
+   * Rounds of warmReading on the first statements of a module, within agent/warm's budget: the
+   * paths a changed function takes, which the rounds of the unchanged whole never ran (a first
+   * save that changed every function of a 500-line module: 41–68 ms to prepare, against ≈25
+   * later). On a slice: one round of a 1,000-line module's whole left its first save at 95–138
+   * ms, against 64 ms after rounds on a slice. A slice's round that still takes WARM_ROUND_MS
+   * means a busy machine: no more. Returns how many rounds ran.
    */
-  async #warmReading(module: HotModule, started: number): Promise<number> {
+  async #warmReading(module: HotModule, started: number, mayGoOn: () => boolean): Promise<number> {
     const { current } = module;
     const ends = (current.live?.digest.statements ?? []).map((statement) => statement.shape.end);
     let rounds = 0;
     while (rounds < SLICE_ROUNDS && performance.now() - started < WARM_BUDGET_MS) {
       await nextTurn();
-      if (this.agent.codeServer.find(module.file)?.current !== current) break; // as in #warm
+      if (!mayGoOn()) break; // as in #warm
       const roundStarted = performance.now();
       if (!warmReading(current.code, module.format, ends)) break;
       rounds++;
       if (performance.now() - roundStarted > WARM_ROUND_MS) break;
     }
     return rounds;
+  }
+
+  /** What the commit of a save reads besides the version (code-server.ts): never throws, only time is at stake. */
+  #warmCommit(module: HotModule): void {
+    try {
+      this.agent.codeServer.warmCommit(module);
+    } catch {
+      // the first commit reads what this could not
+    }
   }
 
   #describe(process: ServerProcess): protocol.ProcessInfo {
@@ -191,6 +213,7 @@ export class AgentClients {
     handle(protocol.modules, protocol.ModulesParams, () => ({ modules: this.agent.codeServer.list() }));
     handle(protocol.restart, protocol.RestartParams, () => restartApp(() => this.agent.stop()));
     handle(protocol.load, protocol.LoadParams, (params): Promise<protocol.LoadResult> => {
+      this.#codeRequests++;
       // One load at a time: each is a patch against the version the previous one made current.
       const load = this.#loads.then(async () => {
         const started = performance.now();
@@ -219,16 +242,17 @@ export class AgentClients {
     };
     handle(protocol.purge, protocol.FileParams, (params) => purge(params.file, false));
     handle(protocol.softPurge, protocol.FileParams, (params) => purge(params.file, true));
-    handle(protocol.prepare, protocol.PrepareParams, (params) =>
-      this.agent.releaseHandler.prepare(params.modules, {
+    handle(protocol.prepare, protocol.PrepareParams, (params) => {
+      this.#codeRequests++;
+      return this.agent.releaseHandler.prepare(params.modules, {
         extra: params.extra,
         shapes: params.shapes,
         holderShapes: params.holderShapes,
         previews: params.previews,
         restart: params.restart,
         plan: params.plan,
-      }),
-    );
+      });
+    });
     handle(protocol.commit, protocol.CommitParams, (params) =>
       this.agent.releaseHandler.commit(params.plan, params.suspendTimeoutMs, params.purge),
     );

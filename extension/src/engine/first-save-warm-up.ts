@@ -6,7 +6,8 @@
  * Opening the file does that work instead, once per agent and module: the file is compiled
  * and its state types analysed here, the agent is sent agent/warm (its running code prepared
  * in place and the plan dropped: nothing in the app runs or changes), and the save's replies
- * are checked once on samples.
+ * are checked once on samples. A save waits for this side's part, not for the agents': their
+ * rounds end when the save's prepare reaches them.
  */
 import { basename } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
@@ -31,37 +32,46 @@ export interface FirstSaveWarmUpOptions {
 export class FirstSaveWarmUp {
   /** `pid`, module file: warmed once (the code each warm-up compiles stays compiled in that process). */
   readonly #warmed = new Set<string>();
-  /** The warm-up in progress for a file, which its save waits for rather than run beside it. */
+  /**
+   * This side's part of the warm-up in progress for a file, up to the agents being asked for
+   * theirs: its save waits for it rather than compile and analyse beside it.
+   */
   readonly #pending = new Map<string, Promise<void>>();
 
   constructor(private readonly options: FirstSaveWarmUpOptions) {}
 
-  /** Warms what the first save of `file` (with `text`) runs, where that was not done yet. Never rejects. */
+  /**
+   * Warms what the first save of `file` (with `text`) runs, where that was not done yet.
+   * Resolves once the agents answered too. Never rejects.
+   */
   warm(file: string, text: string): Promise<void> {
     const previous = this.#pending.get(file) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.#warm(file, text))
-      .catch((error: unknown) => {
-        // Only time is lost: the first save does what this could not.
-        this.options.log?.(`could not warm ${basename(file)} up: ${error instanceof Error ? error.message : error}`);
-      });
-    this.#pending.set(file, next);
-    void next.then(() => {
-      if (this.#pending.get(file) === next) this.#pending.delete(file);
+    // Only time is lost when it fails: the first save does what this could not.
+    const failed = (error: unknown): void =>
+      this.options.log?.(`could not warm ${basename(file)} up: ${error instanceof Error ? error.message : error}`);
+    const run = previous.then(() => this.#warm(file, text));
+    const asked = run.then(() => undefined, failed);
+    this.#pending.set(file, asked);
+    void asked.then(() => {
+      if (this.#pending.get(file) === asked) this.#pending.delete(file);
     });
-    return next;
+    return run.then(
+      ({ answered }) => answered.catch(failed),
+      () => undefined,
+    );
   }
 
-  /** Resolves once no warm-up of `file` is in progress (a save prepares after it, not beside it). */
+  /** Resolves once this side's warm-up of `file` is done and its agents were asked for theirs. */
   settled(file: string): Promise<void> {
     return this.#pending.get(file) ?? Promise.resolve();
   }
 
-  async #warm(file: string, text: string): Promise<void> {
+  /** This side's part; `answered` settles when the agents have answered (wrapped: not awaited here). */
+  async #warm(file: string, text: string): Promise<{ answered: Promise<void> }> {
     const targets = (await findTargets(this.options.clients(), file, this.options.modulesOf)).filter(
       (target) => !this.#warmed.has(keyOf(target)),
     );
-    if (targets.length === 0) return;
+    if (targets.length === 0) return { answered: Promise.resolve() };
     for (const target of targets) this.#warmed.add(keyOf(target));
     const started = performance.now();
     const types = this.options.stateTypes;
@@ -74,20 +84,25 @@ export class FirstSaveWarmUp {
         types.analyze(file, text);
       types.setDocument?.(file, undefined);
     }
-    const agentMs = await Promise.all(
-      targets.map(async ({ client, module }) => {
-        // A file that does not compile now is warmed as far as it goes: its save says why.
-        await compileModule(file, text, client.info.nodeVersion, module).catch(() => undefined);
-        const { warmed, ms, rounds, sliceRounds } = await client.warm(module.file);
-        warmSaveReplyChecks(module);
-        if (!warmed) return `not live in pid ${client.info.pid}`;
-        const slices = sliceRounds ? ` and ${sliceRounds} on a slice` : '';
-        return `${ms.toFixed(0)} ms in pid ${client.info.pid}${rounds === undefined ? '' : `, ${rounds} rounds${slices}`}`;
-      }),
+    // A file that does not compile now is warmed as far as it goes: its save says why.
+    await Promise.all(
+      targets.map(({ client, module }) =>
+        compileModule(file, text, client.info.nodeVersion, module).catch(() => undefined),
+      ),
     );
-    this.options.log?.(
-      `warmed ${basename(file)} for its first save in ${(performance.now() - started).toFixed(0)} ms (${agentMs.join(', ')})`,
+    for (const { module } of targets) warmSaveReplyChecks(module);
+    const agentMs = targets.map(async ({ client, module }) => {
+      const { warmed, ms, rounds, sliceRounds } = await client.warm(module.file);
+      if (!warmed) return `not live in pid ${client.info.pid}`;
+      const slices = sliceRounds ? ` and ${sliceRounds} on a slice` : '';
+      return `${ms.toFixed(0)} ms in pid ${client.info.pid}${rounds === undefined ? '' : `, ${rounds} rounds${slices}`}`;
+    });
+    const answered = Promise.all(agentMs).then((times) =>
+      this.options.log?.(
+        `warmed ${basename(file)} for its first save in ${(performance.now() - started).toFixed(0)} ms (${times.join(', ')})`,
+      ),
     );
+    return { answered };
   }
 }
 

@@ -50,7 +50,7 @@ import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
 import { createStableExports, markLiveFunctions, updateStableExports } from './stable-exports';
-import { replacedExports, staleCopies } from './export-copies';
+import { readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
 
 export interface PrepareVersionOptions {
@@ -362,6 +362,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    * Makes a prepared version current: the current one becomes old (its timers stop), the
    * previous old one is purged, the stable exports follow the new version.
    */
+  /** What a first commit of `module` reads beside the version itself, read now (agent/warm). */
+  warmCommit(module: HotModule): void {
+    readCopiesOfImporters(module, this.#modules.values());
+  }
+
   commit(prepared: PreparedVersion): Omit<LoadResult, 'timings'> & { evaluateMs: number } {
     const { module, version } = prepared;
     const warnings: string[] = [];

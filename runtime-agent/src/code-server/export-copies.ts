@@ -20,7 +20,7 @@ import { isClass, isPlainFunction } from './stable-exports';
 import type { HotModule } from './module-version';
 import { sourceLines } from './original-source';
 import { acorn } from './live/parsers';
-import { isFunction } from './live/program';
+import { isFunction, lineIndex } from './live/program';
 import { shortText } from './live/stale-reads';
 import { childrenOf, type AnyNode } from './live/walk';
 
@@ -74,12 +74,8 @@ export function staleCopies(
   root: string,
 ): string[] {
   if (names.length === 0) return [];
-  const required = require.cache[exporter.file];
-  if (!required) return [];
   const copies = new Map<string, string[]>(names.map((name) => [name, []]));
-  for (const importer of modules) {
-    if (importer === exporter || importer.format !== 'cjs') continue;
-    if (!require.cache[importer.file]?.children.includes(required)) continue;
+  for (const importer of importersOf(exporter, modules)) {
     for (const copy of copiesIn(importer, exporter.file)) {
       copies.get(copy.name)?.push(`${relative(root, importer.file)} line ${copy.line} (${copy.text})`);
     }
@@ -91,6 +87,25 @@ export function staleCopies(
         `${name} has a new value, but ${where.join(', ')} copied it once, at startup, and keeps the old one; ` +
         'restart the app to apply it there',
     );
+}
+
+/**
+ * Reads now what the importers of `exporter` copy of it (kept per running version, as
+ * staleCopies reads them): a first save's commit found them unread and parsed each importer
+ * then, 7–10 ms of its time (agent/warm calls this).
+ */
+export function readCopiesOfImporters(exporter: HotModule, modules: Iterable<HotModule>): void {
+  for (const importer of importersOf(exporter, modules)) copiesIn(importer, exporter.file);
+}
+
+/** The other hot CommonJS modules that required `exporter`. */
+function* importersOf(exporter: HotModule, modules: Iterable<HotModule>): Iterable<HotModule> {
+  const required = require.cache[exporter.file];
+  if (!required || exporter.format !== 'cjs') return;
+  for (const importer of modules) {
+    if (importer === exporter || importer.format !== 'cjs') continue;
+    if (require.cache[importer.file]?.children.includes(required)) yield importer;
+  }
 }
 
 interface Copy {
@@ -118,12 +133,13 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
   const code = importer.current.code;
   let program: AnyNode;
   try {
+    // The options of every other parse (live/program.ts): `locations` gave acorn's nodes another
+    // shape, and V8 threw away the parser's optimized code; the next save parsed ×5 slower.
     program = acorn().Parser.parse(code, {
       ecmaVersion: 'latest',
       sourceType: 'script',
       allowReturnOutsideFunction: true,
       allowHashBang: true,
-      locations: true,
     }) as unknown as AnyNode;
   } catch {
     return [];
@@ -143,13 +159,12 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
     }
   };
   // The line in the file the user edits (a TypeScript source, through the code's source map).
-  const mapped = sourceLines(importer.file, code);
+  const lineOf = lineIndex(code, sourceLines(importer.file, code));
   const copies: Copy[] = [];
   const namespaces = new Set<string>();
   for (const statement of program.body as AnyNode[]) {
     const text = shortText(code, statement.start, statement.end);
-    const { line, column } = (statement.loc as { start: { line: number; column: number } }).start;
-    const sourceLine = mapped ? mapped(line, column) : line;
+    const sourceLine = lineOf(statement.start);
     if (statement.type === 'VariableDeclaration') {
       for (const declarator of statement.declarations as AnyNode[]) {
         const id = declarator.id as AnyNode;

@@ -271,7 +271,10 @@ function giveNodesRanges(ast: Program): void {
 }
 
 /** A function from position to 1-based line, by binary search over the line starts. */
-function lineIndex(code: string, sourceLine?: (line: number, column: number) => number): (position: number) => number {
+export function lineIndex(
+  code: string,
+  sourceLine?: (line: number, column: number) => number,
+): (position: number) => number {
   const starts = [0];
   for (let at = code.indexOf('\n'); at >= 0; at = code.indexOf('\n', at + 1)) starts.push(at + 1);
   return (position) => {

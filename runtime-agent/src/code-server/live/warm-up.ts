@@ -9,7 +9,7 @@ import { digestOf } from './digest';
 import { instrumentFirstVersion } from './instrument';
 import { LiveModule } from './live-module';
 import { buildPatch } from './patch';
-import { readProgram, type ModuleKind } from './program';
+import { readProgram, type ModuleKind, type ProgramModel } from './program';
 
 const RUNNING = `'use strict';
 const express = require('express');
@@ -45,13 +45,15 @@ export function warmLiveCode(): void {
 const SLICE_CHARS = 8_000;
 
 /**
- * One round of a long module's reading paths, on its first top-level statements only (up to
- * SLICE_CHARS): read, made live and compared with itself, on a module of its own, never
- * loaded. V8 optimizes a function once it has run a while, whatever the module: rounds on a
- * slice compile the same code as rounds on the whole module, each holding the app's thread for
- * a fifth of the time or less (a 500-line module's cold round of agent/warm took 50–60 ms).
- * `statementEnds` are where the module's top-level statements end in `code`. Returns whether it
- * could read the slice; never throws.
+ * One round of a module's reading paths, on its first top-level statements only (up to
+ * SLICE_CHARS): read, made live and compared with an edit of itself in which every function's
+ * body changed, on a module of its own, never loaded or evaluated. Compared with itself
+ * unchanged (agent/warm's rounds of the whole), the paths a changed function takes stayed cold
+ * and a first save that changed 500 functions ran them cold. V8 optimizes a function once it
+ * has run a while, whatever the module: rounds on a slice compile the same code as rounds on
+ * the whole module, each holding the app's thread for a fifth of the time or less (a 500-line
+ * module's cold round of agent/warm took 50–60 ms). `statementEnds` are where the module's
+ * top-level statements end in `code`. Returns whether it could read the slice; never throws.
  */
 export function warmReading(code: string, kind: ModuleKind, statementEnds: readonly number[]): boolean {
   const end = statementEnds.filter((at) => at <= SLICE_CHARS).at(-1);
@@ -61,9 +63,30 @@ export function warmReading(code: string, kind: ModuleKind, statementEnds: reado
     const running = readProgram(slice, undefined, kind);
     const module = new LiveModule('/hotpatch-warm-up-slice.js', {});
     instrumentFirstVersion(running, module);
-    buildPatch(digestOf(running), readProgram(slice, undefined, kind), module, module.nextGeneration());
+    buildPatch(
+      digestOf(running),
+      readProgram(withBodiesChanged(running), undefined, kind),
+      module,
+      module.nextGeneration(),
+    );
     return true;
   } catch {
     return false; // a slice this reader cannot take alone (a module inside a wrapper): no more rounds
   }
+}
+
+/** `program`'s code with an empty statement opening each function's block body: each function's own code changed. */
+function withBodiesChanged(program: ProgramModel): string {
+  const opens = program.functions
+    .map((f) => f.node.body)
+    .filter((body) => body.type === 'BlockStatement')
+    .map((body) => body.start + 1)
+    .sort((a, b) => a - b);
+  let text = '';
+  let at = 0;
+  for (const open of opens) {
+    text += program.code.slice(at, open) + ';';
+    at = open;
+  }
+  return text + program.code.slice(at);
 }
