@@ -3,7 +3,6 @@
  * file that lets editors find it. One per process. What serves clients (agent-requests.ts)
  * loads when the first one connects.
  */
-import { randomBytes } from 'node:crypto';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,7 +22,8 @@ import { PROTOCOL_VERSION } from './protocol-version';
 import type * as protocol from './protocol';
 import { processTable, type ProcessTable } from './processes/process-table';
 import { ReleaseHandler } from './processes/release-handler';
-import { AgentServer } from './transport/agent-server';
+import type { AgentServer } from './transport/agent-server';
+import { crypto } from './builtins';
 import { adaptFramework } from './code-server/live/registrations';
 
 declare const AGENT_VERSION: string;
@@ -34,12 +34,11 @@ export class Agent {
   #clients: AgentClients | undefined;
   #server: AgentServer | undefined;
   #unpublish: (() => void) | undefined;
+  #token: string | undefined;
 
   constructor(
     readonly options: ResolvedOptions,
     readonly codeServer: CodeServer,
-    /** 256-bit random token, hex. */
-    readonly token: string,
     readonly startedAt: string,
   ) {
     codeServer.on('moduleLoaded', (module) => {
@@ -68,6 +67,11 @@ export class Agent {
     };
   }
 
+  /** 256-bit random token, hex: made when the agent listens (crypto loads then, not with the app). */
+  get token(): string {
+    return (this.#token ??= crypto().randomBytes(32).toString('hex'));
+  }
+
   /** `ws://host:port` once listening. */
   get url(): string {
     if (!this.#server) throw new Error('hotpatch agent is not listening');
@@ -76,6 +80,9 @@ export class Agent {
   }
 
   async listen(): Promise<void> {
+    // Required here: http, ws and the transport's checks load when the agent listens (issue 13).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AgentServer } = require('./transport/agent-server') as typeof import('./transport/agent-server');
     this.#server = await AgentServer.listen({
       host: this.options.host,
       port: this.options.port,
@@ -121,12 +128,23 @@ export function runningAgent(): Agent | undefined {
   return (globalThis as unknown as Record<symbol, AgentGlobal | undefined>)[globalKey]?.agent;
 }
 
+/** How `start` listens. */
+export interface StartTiming {
+  /**
+   * Listen once the app's own code has run and its event loop turns, and never in a process
+   * that ends before (a script, `node -e 0`, a build tool started with the preload): the
+   * preload's way (register.ts). What listening loads (http, ws, crypto, the socket) then
+   * costs such a process nothing (issue 13); a server is listened for in its first turn.
+   */
+  listenWhenLoopTurns?: boolean;
+}
+
 /**
  * Starts the agent: installs the module hooks at once (modules loaded after this call are
  * hot), then listens and writes the discovery file. Refuses under NODE_ENV=production unless
  * `allowProduction`. A second call returns the running agent.
  */
-export async function start(options: AgentOptions = {}): Promise<Agent> {
+export async function start(options: AgentOptions = {}, timing: StartTiming = {}): Promise<Agent> {
   const existing = runningAgent();
   if (existing) return existing;
   const resolved = resolveOptions(options);
@@ -143,7 +161,7 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
     table,
   );
   table.source = codeServer.specSource;
-  const agent = new Agent(resolved, codeServer, randomBytes(32).toString('hex'), new Date().toISOString());
+  const agent = new Agent(resolved, codeServer, new Date().toISOString());
   const agentGlobal: AgentGlobal = {
     agent,
     adoptEsm: (url, namespace, names, sync) => codeServer.adoptEsm(url, namespace, names, sync),
@@ -154,6 +172,8 @@ export async function start(options: AgentOptions = {}): Promise<Agent> {
   Object.defineProperty(globalThis, globalKey, { value: agentGlobal, configurable: true });
   codeServer.installCommonJsHook();
   installModuleHooks({ root: resolved.root, include: resolved.include, exclude: resolved.exclude });
+  // Unref'd: the turn it waits for never comes in a process with nothing left to do.
+  if (timing.listenWhenLoopTurns) await new Promise<void>((resolve) => setImmediate(resolve).unref());
   await agent.listen();
   return agent;
 }

@@ -6,7 +6,7 @@
  * Servers (gen_server) and supervisors keep state across code changes; they work with or
  * without the agent running.
  */
-export { Agent, runningAgent, start } from './agent';
+export { Agent, runningAgent, start, type StartTiming } from './agent';
 /** @internal For the preload's caches (register.ts). */
 export { programsRead } from './code-server/live/program';
 /** @internal */

@@ -32,7 +32,7 @@ function startFromEnv(): void {
     const { start, programsRead, useTransformCache, appStarted } = library.exports as typeof Library;
     if (library.location) useTransformCache(library.location, appStarted());
     // Synchronous up to the module hooks: they must be in place before the app's first require.
-    started = start(optionsFromEnv());
+    started = start(optionsFromEnv(), { listenWhenLoopTurns: true });
     library.saveWhenWarm(() => programsRead() > 0);
   } catch (error) {
     refuse(error);

@@ -10,7 +10,7 @@
  */
 import Module from 'node:module';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { v8 } from '../builtins';
 import type { LoadErrorData } from '../protocol';
 import {
   DefinitionCollector,
@@ -169,11 +169,11 @@ let uncachedDepth = 0;
  * V8 reads the flag at each lookup, so it can be switched around one compile.
  */
 export function withoutCompilationCache<T>(compile: () => T): T {
-  if (uncachedDepth++ === 0) setFlagsFromString('--no-compilation-cache');
+  if (uncachedDepth++ === 0) v8().setFlagsFromString('--no-compilation-cache');
   try {
     return compile();
   } finally {
-    if (--uncachedDepth === 0) setFlagsFromString('--compilation-cache');
+    if (--uncachedDepth === 0) v8().setFlagsFromString('--compilation-cache');
   }
 }
 

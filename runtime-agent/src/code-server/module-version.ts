@@ -3,7 +3,7 @@
  * one evaluation of its code (Erlang's current and old code). Importers only ever hold the
  * module's stable exports (see stable-exports.ts), which follow the current version.
  */
-import { hash as digest } from 'node:crypto';
+import { crypto } from '../builtins';
 import type { ModuleInfo, Origin, VersionInfo } from '../protocol';
 import type { ServerDefinition } from '../processes/define-server';
 import type { PendingTrees } from '../processes/supervision/trees';
@@ -191,7 +191,7 @@ function isObjectLike(value: unknown): value is object {
 
 export function versionInfo(raw: unknown, code: string, seq: number, origin: Origin): VersionInfo {
   // One call, no Hash object: made for every hot module as it loads (Node ≥ 20.12).
-  const hash = digest('sha256', code, 'hex').slice(0, 12);
+  const hash = crypto().hash('sha256', code, 'hex').slice(0, 12);
   // Its own property only: a module in a require cycle has, while it loads, a prototype that
   // warns of every property it lacks ("Accessing non-existent property 'vsn' of module exports
   // inside circular dependency", on every start of an app with a cycle).

@@ -13,10 +13,10 @@
  * this user's, a regular file others cannot write, opened without following a link, made with
  * mode 0600, rewritten atomically.
  */
-import { hash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers';
+import { crypto } from '../builtins';
 import { appendPrivateFile, folderProblem, keepNewest, readPrivateFile, writePrivateFile } from '../private-files';
 import type { FacadeExports } from './esm-facade';
 import { logLine, logText, readLog, transformOf, worthRewriting, type LogEntries } from './transform-log';
@@ -69,7 +69,7 @@ export function transformCache(): TransformCache | undefined {
   return cache;
 }
 
-const digest = (text: string): string => hash('sha256', text, 'hex');
+const digest = (text: string): string => crypto().hash('sha256', text, 'hex');
 
 /**
  * The cache of an app: one log in the build's folder (see transform-log.ts), read at the first
@@ -77,7 +77,9 @@ const digest = (text: string): string => hash('sha256', text, 'hex');
  */
 function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
   const folder = join(dir, `transforms-${key}`);
-  const log = join(folder, `${digest(app).slice(0, 32)}.log`);
+  // Named at the first module, not here: a process that loads none never hashes (crypto, issue 13).
+  let logFile: string | undefined;
+  const log = (): string => (logFile ??= join(folder, `${digest(app).slice(0, 32)}.log`));
   let entries: LogEntries | undefined;
   let trusted: boolean | undefined;
   // One call, no Hash object, for every hot module as it loads (≈2 µs less each, cold).
@@ -86,7 +88,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
     if (entries) return entries;
     trusted ??= existsTrusted(dir, folder);
     try {
-      const bytes = trusted ? readPrivateFile(log, MAX_LOG_BYTES) : undefined;
+      const bytes = trusted ? readPrivateFile(log(), MAX_LOG_BYTES) : undefined;
       entries = readLog(bytes?.toString('utf8') ?? '');
     } catch {
       entries = { lines: new Map(), superseded: Infinity }; // too long to read: rewritten at the first module read anew
@@ -97,7 +99,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
   const rewrite = (): void => {
     try {
       if (trusted && entries && worthRewriting(entries)) {
-        writePrivateFile(log, logText(entries));
+        writePrivateFile(log(), logText(entries));
         entries.superseded = 0;
       }
     } catch {
@@ -138,7 +140,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
           rewrite();
           return;
         }
-        const createdLog = appendPrivateFile(log, `${line}\n`);
+        const createdLog = appendPrivateFile(log(), `${line}\n`);
         if (createdLog) keepNewest(folder, (name) => name.endsWith('.log'), KEPT_PROJECTS);
       } catch {
         // Not kept: the next start reads the module again.

@@ -3,7 +3,8 @@
  * from the process itself (server-process.ts): the envelopes, the dispatch to the server's
  * callbacks, the per-turn budget shared by every process, and the errors callers see.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import { asyncHooks } from '../builtins';
 import type { AnySpec, ExitReason, From } from './define-server';
 import { answered, expectReply } from './callback-results';
 import type { ServerProcess } from './server-process';
@@ -12,7 +13,9 @@ import type { ServerProcess } from './server-process';
  * The process whose handler is running, through its awaits too: it tells a callee who called
  * (From.process) and catches a process calling itself, which could never be answered.
  */
-export const runningProcess = new AsyncLocalStorage<ServerProcess>();
+let running: AsyncLocalStorage<ServerProcess> | undefined;
+export const runningProcess = (): AsyncLocalStorage<ServerProcess> =>
+  (running ??= new (asyncHooks().AsyncLocalStorage)<ServerProcess>());
 
 /**
  * Messages are handled in microtasks, so callers that answer every reply with a new call

@@ -142,7 +142,7 @@ export function call<Reply = unknown>(
 ): Promise<Reply> {
   const process = resolve(ref);
   if (!process) return Promise.reject(new ProcessError(`no process ${describe(ref)}`, 'noproc'));
-  const caller = runningProcess.getStore();
+  const caller = runningProcess().getStore();
   if (caller === process) {
     return Promise.reject(
       new ProcessError(`${process.id} called itself: its mailbox waits for this very handler`, 'self'),

@@ -8,7 +8,7 @@
  * Work over many processes runs in chunks, yielding to the event loop between them, so an
  * upgrade of 100,000 processes never blocks the app for long.
  */
-import { randomUUID } from 'node:crypto';
+import { crypto } from '../builtins';
 import type { CodeServer } from '../code-server/code-server';
 import type { PreparedVersion } from '../code-server/module-version';
 import { DEFAULT_CODE_CHANGE_BUDGET_MS } from '../code-server/budget';
@@ -91,7 +91,7 @@ export class ReleaseHandler {
   /** Stages an upgrade and reports what it would do. Nothing in the app changes. */
   async prepare(modules: UpgradeModuleInput[], options: PrepareOptions = {}): Promise<UpgradePlan> {
     const started = performance.now();
-    const id = options.plan ?? randomUUID();
+    const id = options.plan ?? crypto().randomUUID();
     if (this.#plans.has(id)) throw new Error(`plan id '${id}' is in use by a prepared plan`);
     const errors: UpgradeError[] = [];
     const stages: Stage[] = [];

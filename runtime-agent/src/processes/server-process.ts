@@ -307,7 +307,7 @@ export class ServerProcess {
     this.#current = envelope;
     let outcome: unknown;
     try {
-      outcome = runningProcess.run(this, () => dispatch(resolved.spec, envelope, this.state));
+      outcome = runningProcess().run(this, () => dispatch(resolved.spec, envelope, this.state));
     } catch (error) {
       return this.#finish(envelope, { error });
     }
