@@ -11,6 +11,7 @@ import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protoco
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
+import { StatelessFiles } from './stateless-files';
 import {
   compileKey,
   findTargets,
@@ -84,6 +85,8 @@ interface ReadyToLoad {
   next: ServerStateType[];
   /** The syntax error of a file sent as it is, found beside the prepare: the release is then aborted. */
   syntaxCheck: Promise<CompileError | undefined>;
+  /** Sent before its text was tested for state (stateless-files.ts): the test runs beside the prepare. */
+  speculative: boolean;
   shape: StateShape | undefined;
   holderShapes: Record<string, StateShape> | undefined;
 }
@@ -100,14 +103,18 @@ export class SavePipeline {
   /** The running versions' analyses: what saves are compared against. */
   readonly #running = new RunningStateTypes();
   readonly #warmUp: FirstSaveWarmUp;
+  readonly #stateless: StatelessFiles;
 
   constructor(private readonly options: SavePipelineOptions) {
     this.#warmUp = new FirstSaveWarmUp(options);
+    this.#stateless = new StatelessFiles(options.stateTypes);
   }
 
   /** A file opened in the editor: what its first save runs is made warm now (first-save-warm-up.ts). */
   warm(file: string, text: string): Promise<void> {
-    return this.#warmUp.warm(file, text);
+    const warmed = this.#warmUp.warm(file, text);
+    this.#stateless.record(file, text);
+    return warmed;
   }
 
   async onSave(
@@ -130,9 +137,23 @@ export class SavePipeline {
    */
   async onSaves(saves: readonly FileSave[], origin: 'editor' | 'cli' = 'editor'): Promise<BatchOutcome[]> {
     await Promise.all(saves.map((save) => this.#warmUp.settled(save.file)));
+    const speculated = await this.#load(saves, origin, true);
+    if (speculated) return speculated;
+    // A text sent ahead of its test for state may hold some: its release was aborted before
+    // any commit, and the saves are made again with their analysis.
+    const analysed = await this.#load(saves, origin, false);
+    if (!analysed) throw new Error('internal: saves made with their analysis were taken as speculative');
+    return analysed;
+  }
+
+  async #load(
+    saves: readonly FileSave[],
+    origin: 'editor' | 'cli',
+    speculate: boolean,
+  ): Promise<BatchOutcome[] | undefined> {
     const started = performance.now();
     const checked: (SaveOutcome | ReadyToLoad)[] = [];
-    for (const save of saves) checked.push(await this.#check(save, started));
+    for (const save of saves) checked.push(await this.#check(save, started, speculate));
     const blockers = checked.filter((c) => c.kind === 'syntaxError' || c.kind === 'migrationNeeded');
     const ready = checked.filter((c): c is ReadyToLoad => c.kind === 'ready');
     if (ready.length === 0 || blockers.length > 0) {
@@ -151,10 +172,19 @@ export class SavePipeline {
     );
     // Never rejects (syntaxErrorOf): awaited before the commits, and again for the outcome.
     const syntaxErrors = Promise.all(ready.map((r) => r.syntaxCheck));
+    // Run in the next turn, once upgradeEntries has sent the prepares.
+    const stateless = Promise.all(ready.map((r) => (r.speculative ? this.#stateless.check(r.file, r.text) : true)));
     const outcomes = await upgradeEntries(entries, origin, {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
-      beforeCommit: async () => (await syntaxErrors).every((error) => error === undefined),
+      beforeCommit: async () =>
+        (await syntaxErrors).every((error) => error === undefined) && (await stateless).every(Boolean),
     });
+    const statelessNow = await stateless;
+    if (!statelessNow.every(Boolean)) {
+      const files = ready.filter((_, i) => !statelessNow[i]).map((r) => r.file);
+      this.options.log?.(`${files.join(', ')} may hold state now: prepared again with its state types`);
+      return undefined;
+    }
     // A syntax error is said as one, located in the file, whatever the agents made of the code.
     const errors = await syntaxErrors;
     if (errors.some((error) => error !== undefined)) {
@@ -185,7 +215,7 @@ export class SavePipeline {
   }
 
   /** Everything short of loading: the modules running the file, its code, its state types. */
-  async #check(save: FileSave, started: number): Promise<SaveOutcome | ReadyToLoad> {
+  async #check(save: FileSave, started: number, speculate: boolean): Promise<SaveOutcome | ReadyToLoad> {
     const { file, text } = save;
     const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
     if (targets.length === 0) {
@@ -220,7 +250,9 @@ export class SavePipeline {
       return { kind: 'unchanged', file };
     }
     const types = this.options.stateTypes;
-    const next = types ? types.analyze(file, text) : [];
+    const speculative = speculate && this.#stateless.speculates(file);
+    const next = types && !speculative ? types.analyze(file, text) : [];
+    if (!speculative) this.#stateless.record(file, text);
     if (types && next.length > 0) {
       const changes: StateChange[] = [];
       for (const target of targets) {
@@ -243,6 +275,7 @@ export class SavePipeline {
       compiled,
       next,
       syntaxCheck,
+      speculative,
       shape: servers.length === 1 ? servers[0]!.shape : undefined,
       holderShapes: holders.length > 0 ? holderShapesOf(holders) : undefined,
     };

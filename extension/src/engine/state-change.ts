@@ -48,6 +48,8 @@ export interface FieldChange {
 export interface StateTypes {
   /** The servers' and the holders' state types of `text` saved as `fileName`. */
   analyze(fileName: string, text: string): ServerStateType[];
+  /** Whether the syntax of `text` declares any state: when not, analyze finds none (no types needed). */
+  mayHoldState?(fileName: string, text: string): boolean;
   diff(old: StateShape, next: StateShape): string[];
   /** The fields of a holder that need converting, and how they changed. */
   fieldChanges?(old: ServerStateType, next: ServerStateType): FieldChange[];

@@ -12,10 +12,17 @@ import {
 
 export function createStateTypes(): StateTypes {
   const analyzer = new StateTypeAnalyzer();
+  // The last text tested: a save asks for its analysis and for the test itself, one parse.
+  let last: { file: string; text: string; result: boolean } | undefined;
+  const holdsState = (file: string, text: string): boolean => {
+    if (last?.file !== file || last.text !== text) last = { file, text, result: mayHoldState(file, text) };
+    return last.result;
+  };
   return {
     // A module whose syntax declares no state is not analysed (see may-hold-state.ts).
     analyze: (file, text) =>
-      mayHoldState(file, text) ? [...analyzer.analyze(file, text), ...analyzer.analyzeHolders(file, text)] : [],
+      holdsState(file, text) ? [...analyzer.analyze(file, text), ...analyzer.analyzeHolders(file, text)] : [],
+    mayHoldState: holdsState,
     diff: diffShapes,
     fieldChanges: (old, next) => {
       if (old.shape.type !== 'object' || next.shape.type !== 'object') return [];
