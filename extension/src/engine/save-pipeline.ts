@@ -6,12 +6,12 @@
  * one two-phase transaction, with the new state shape checked by the agents.
  */
 import { createHash } from 'node:crypto';
-import { realpath } from 'node:fs/promises';
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
 import { StatelessFiles } from './stateless-files';
+import { typeFileSaved } from './type-file-saves';
 import {
   compileKey,
   findTargets,
@@ -173,7 +173,9 @@ export class SavePipeline {
     // Never rejects (syntaxErrorOf): awaited before the commits, and again for the outcome.
     const syntaxErrors = Promise.all(ready.map((r) => r.syntaxCheck));
     // Run in the next turn, once upgradeEntries has sent the prepares.
-    const stateless = Promise.all(ready.map((r) => (r.speculative ? this.#stateless.check(r.file, r.text) : true)));
+    const stateless = Promise.all(
+      ready.map((r) => (r.speculative ? this.#stateless.check(r.file, r.text) : Promise.resolve(true))),
+    );
     const outcomes = await upgradeEntries(entries, origin, {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
       beforeCommit: async () =>
@@ -221,7 +223,12 @@ export class SavePipeline {
     if (targets.length === 0) {
       const types = this.options.stateTypes;
       if (!types?.isTypeOnly?.(file, text)) return { kind: 'notRunning', file };
-      return this.#typeFileSaved(types, file, text, save.previousText, started);
+      const context = {
+        clients: () => this.options.clients(),
+        modulesOf: (client: AgentClient) => this.options.modulesOf?.(client),
+        running: this.#running,
+      };
+      return typeFileSaved(context, types, { file, text, previousText: save.previousText }, started);
     }
     const compiled = new Map<string, Compiled>();
     const syntaxChecks: Promise<CompileError | undefined>[] = [];
@@ -309,102 +316,7 @@ export class SavePipeline {
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
   }
-
-  /**
-   * A type file's save loads nothing: each running module importing it is analysed with the
-   * file's previous text and with its new one, and a state type that changed asks for a
-   * migration in that module. The old analysis stays pinned as the running one: the module's
-   * live values still have the old types when it is saved next.
-   */
-  async #typeFileSaved(
-    types: StateTypes,
-    file: string,
-    text: string,
-    previousText: string | undefined,
-    started: number,
-  ): Promise<SaveOutcome> {
-    const bySource = new Map<string, Target[]>();
-    for (const client of this.options.clients()) {
-      for (const module of this.options.modulesOf?.(client) ?? (await client.modules())) {
-        for (const source of new Set([module.file, ...module.sources])) {
-          if (!TYPESCRIPT.test(source)) continue;
-          bySource.set(source, [...(bySource.get(source) ?? []), { client, module }]);
-        }
-      }
-    }
-    // Sources are the real paths the app loaded; the editor may name the type file through a symlink.
-    const links = new SymlinkedPaths(file, await realpath(file).catch(() => file));
-    const typeFile = links.real;
-    const dependents = types.typeDependents?.(typeFile, [...bySource.keys()]) ?? [];
-    const changes: StateChange[] = [];
-    const uncompared: string[] = [];
-    let count = 0;
-    try {
-      for (const dependent of dependents) {
-        for (const target of bySource.get(dependent)!) {
-          count++;
-          const { client, module } = target;
-          const source = await this.#running.sourceOf(client, module);
-          const virtual = this.#running.oldVersionFile(module, dependent);
-          const editorFile = links.toEditor(dependent);
-          let old = this.#running.cached(client, module);
-          if (!old && previousText !== undefined) {
-            types.setDocument?.(typeFile, previousText);
-            old = types.analyze(virtual, source);
-          }
-          if (!old) {
-            uncompared.push(editorFile);
-            continue;
-          }
-          types.setDocument?.(typeFile, text);
-          const next = types.analyze(virtual, source);
-          this.#running.set(client, module.file, module.current.hash, old);
-          changes.push(...stateChanges(types, target, editorFile, old, next));
-        }
-      }
-    } finally {
-      // Back to the file as saved, read from disk like every other file the analysis imports.
-      types.setDocument?.(typeFile, undefined);
-    }
-    if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
-    return { kind: 'typesOnly', file, dependents: count, uncompared };
-  }
 }
-
-/**
- * A file's path in the editor and its real path, when a symlinked folder tells them apart: the
- * other real paths under that folder map back to the editor's names for them.
- */
-class SymlinkedPaths {
-  readonly #editorPrefix: string;
-  readonly #realPrefix: string;
-
-  constructor(
-    editorPath: string,
-    readonly real: string,
-  ) {
-    // The common tail is the part below the symlink; what comes before it differs.
-    let tail = 0;
-    while (
-      tail < Math.min(editorPath.length, real.length) &&
-      editorPath[editorPath.length - 1 - tail] === real[real.length - 1 - tail]
-    ) {
-      tail++;
-    }
-    // Whole path segments only: `/work/a-x` and `/work/b-x` differ in `a-x`, not in `a`.
-    while (tail > 0 && editorPath[editorPath.length - tail] !== '/') tail--;
-    this.#editorPrefix = editorPath.slice(0, editorPath.length - tail);
-    this.#realPrefix = real.slice(0, real.length - tail);
-  }
-
-  toEditor(realPath: string): string {
-    if (this.#editorPrefix === this.#realPrefix || !realPath.startsWith(`${this.#realPrefix}/`)) return realPath;
-    return this.#editorPrefix + realPath.slice(this.#realPrefix.length);
-  }
-}
-
-/** TypeScript sources: the files whose imports of type files are followed. */
-const TYPESCRIPT = /\.[cm]?tsx?$/;
 
 /** What the agent checks holders' migrated fields against, by holder key. */
 function holderShapesOf(holders: readonly ServerStateType[]): Record<string, StateShape> {
