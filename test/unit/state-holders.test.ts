@@ -30,7 +30,7 @@ function fieldsOf(holders: HolderStateInfo[]): Record<string, string[]> {
 }
 
 describe('state holders of a module', () => {
-  test('module variables: data only (no functions, classes, requires, primitive or frozen constants, library values)', () => {
+  test('module variables: data only (no functions, classes, requires, primitive or frozen constants, tables of functions, library values)', () => {
     const file = `${app}/todos.ts`;
     const holders = analyzer.analyzeHolders(
       file,
@@ -54,8 +54,10 @@ const todoSchema = { type: 'object', properties: { title: { type: 'string' } } }
 const LIMITS = Object.freeze({ titleLength: 80 });
 function list() { return todos; }
 class Store {}
+const handlers = { 'GET /todos': list, 'POST /todos': add, 'GET /health': () => 'ok', Store };
+const mixed = { run: list, runs: 0 };
 declare const injected: string[];
-export { fs, app, logger, add, ready, routes, list, Store, injected, PORT, todoSchema, LIMITS };
+export { fs, app, logger, add, ready, routes, list, Store, injected, PORT, todoSchema, LIMITS, handlers, mixed };
 `,
     );
     assert.deepEqual(fieldsOf(holders), {
@@ -66,6 +68,7 @@ export { fs, app, logger, add, ready, routes, list, Store, injected, PORT, todoS
         'seen: Set<string>',
         'started: Date',
         "settings: { theme: 'dark' | 'light' }",
+        'mixed: { run: unknown; runs: number }',
       ],
     });
     const [module] = holders;

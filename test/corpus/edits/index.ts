@@ -23,6 +23,7 @@ import { koa } from './koa';
 import { koaModules } from './koa-modules';
 import { nestCats } from './nest-cats';
 import { nestTsc } from './nest-tsc';
+import { nodeHttp } from './node-http';
 import { tsApp } from './ts-tsc';
 
 export const corpus: CorpusApp[] = [
@@ -38,6 +39,7 @@ export const corpus: CorpusApp[] = [
   expressAwilix,
   expressEsmAsync,
   expressFileRoutes,
+  nodeHttp,
   expressGraphql,
   expressWsChat,
   expressMiddleware,

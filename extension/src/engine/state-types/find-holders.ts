@@ -49,6 +49,8 @@ export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): Hol
         if (constant && type.flags & PRIMITIVE) continue;
         // So is a frozen one (`as const`, `Object.freeze`: a JSON schema, a table of defaults).
         if (constant && declaration.initializer && isFrozen(declaration.initializer)) continue;
+        // And a table of functions (routes by "METHOD /path", commands by name): code, as they are.
+        if (constant && isTableOfFunctions(type, checker)) continue;
         if (!isData(type)) continue;
         variables.push({ name: declaration.name.text, nameNode: declaration.name, type, typeNode: declaration.type });
       }
@@ -93,6 +95,19 @@ function classHolder(
   }
   const name = declaration.name!.text;
   return { key: `class:${name}`, kind: 'class', name, fields, classNode: declaration, hasCodeChange };
+}
+
+/** An object type with properties, every one of them a function or a class. */
+function isTableOfFunctions(type: ts.Type, checker: ts.TypeChecker): boolean {
+  if (!(type.flags & ts.TypeFlags.Object) || checker.isArrayLikeType(type)) return false;
+  const properties = checker.getPropertiesOfType(type);
+  return (
+    properties.length > 0 &&
+    properties.every((property) => {
+      const value = checker.getTypeOfSymbol(property);
+      return value.getCallSignatures().length > 0 || value.getConstructSignatures().length > 0;
+    })
+  );
 }
 
 const F = ts.TypeFlags;
