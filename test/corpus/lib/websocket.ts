@@ -59,8 +59,14 @@ function connect(port: number, path: string, timeoutMs: number): Promise<OpenSoc
 /** The first message containing `marker`; rejects after `timeoutMs`, naming what came instead. */
 function reply(open: OpenSocket, marker: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    // Each exchange's listeners go when it settles: a socket kept across edits sees many.
+    const settle = (): void => {
+      clearTimeout(timer);
       open.notify = undefined;
+      open.socket.off('close', closed);
+    };
+    const timer = setTimeout(() => {
+      settle();
       reject(
         new Error(`no reply with ${JSON.stringify(marker)} in ${timeoutMs} ms (got ${JSON.stringify(open.received)})`),
       );
@@ -68,17 +74,15 @@ function reply(open: OpenSocket, marker: string, timeoutMs: number): Promise<str
     const check = (): void => {
       const found = open.received.find((message) => message.includes(marker));
       if (found === undefined) return;
-      clearTimeout(timer);
-      open.notify = undefined;
+      settle();
       resolve(found);
     };
+    const closed = (): void => {
+      settle();
+      reject(new Error('the socket closed before the reply'));
+    };
+    open.socket.once('close', closed);
     open.notify = check;
     check();
-    open.socket.once('close', () => {
-      if (open.notify !== check) return;
-      clearTimeout(timer);
-      open.notify = undefined;
-      reject(new Error('the socket closed before the reply'));
-    });
   });
 }
