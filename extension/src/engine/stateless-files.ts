@@ -23,7 +23,7 @@ export class StatelessFiles {
 
   /** Whether a save of `file` may go to the agents before its text is tested. */
   speculates(file: string): boolean {
-    return this.types?.mayHoldState !== undefined && this.#files.has(file);
+    return this.#files.has(file); // only ever recorded when the state types can test a text
   }
 
   /**

@@ -33,9 +33,7 @@ export function warmLiveCode(): void {
   warmed = true;
   try {
     const running = readProgram(RUNNING);
-    const module = new LiveModule('/hotpatch-warm-up.js', {});
-    instrumentFirstVersion(running, module);
-    buildPatch(digestOf(running), readProgram(EDITED), module, module.nextGeneration());
+    patchOnce('/hotpatch-warm-up.js', running, readProgram(EDITED));
   } catch {
     // nothing to do: the first load pays what this could not
   }
@@ -61,18 +59,18 @@ export function warmReading(code: string, kind: ModuleKind, statementEnds: reado
   const slice = code.slice(0, end);
   try {
     const running = readProgram(slice, undefined, kind);
-    const module = new LiveModule('/hotpatch-warm-up-slice.js', {});
-    instrumentFirstVersion(running, module);
-    buildPatch(
-      digestOf(running),
-      readProgram(withBodiesChanged(running), undefined, kind),
-      module,
-      module.nextGeneration(),
-    );
+    patchOnce('/hotpatch-warm-up-slice.js', running, readProgram(withBodiesChanged(running), undefined, kind));
     return true;
   } catch {
     return false; // a slice this reader cannot take alone (a module inside a wrapper): no more rounds
   }
+}
+
+/** `running` made live in a module of its own (`file`, never loaded) and patched to `edited`; the patch is dropped. */
+function patchOnce(file: string, running: ProgramModel, edited: ProgramModel): void {
+  const module = new LiveModule(file, {});
+  instrumentFirstVersion(running, module);
+  buildPatch(digestOf(running), edited, module, module.nextGeneration());
 }
 
 /** `program`'s code with an empty statement opening each function's block body: each function's own code changed. */
