@@ -83,10 +83,21 @@ export class Workbench {
 
   /** Quick Open (Ctrl+P) a file by name; resolves once its editor is the active one. */
   async openFile(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill(name);
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+P');
+      await input.waitFor();
+      // Right after a context menu closes, the workbench can be inert for a moment, and Quick Open
+      // then closed before it took the name (seen once in CI): open it again, as a user would.
+      const filled = await input.fill(name, { timeout: 5000 }).then(
+        () => true,
+        (error: unknown) => {
+          if (attempt >= 3) throw error;
+          return false;
+        },
+      );
+      if (filled) break;
+    }
     // The file itself, not a recently opened editor whose title merely contains its name.
     const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.labelNamed(name) });
     await row.first().click();
