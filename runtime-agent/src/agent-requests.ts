@@ -260,6 +260,11 @@ export class AgentClients {
       aborted: this.agent.releaseHandler.abort(params.plan),
     }));
     handle(protocol.warm, protocol.FileParams, (params) => this.#warm(params.file));
+    handle(protocol.readAhead, protocol.ReadAheadParams, (params) => {
+      const started = performance.now();
+      const read = this.agent.codeServer.readAhead(params.file, params.code);
+      return { read, ms: performance.now() - started };
+    });
     handle(protocol.rollback, protocol.RollbackParams, (params) => {
       // -32012 (as for agent/source), not an upgrade failure: there is nothing to roll back to.
       for (const file of params.files) {

@@ -224,7 +224,8 @@ export interface UpgradePlan {
    */
   previews: { process: string; file: string; before: unknown; after: unknown; truncated?: boolean }[];
   expiresAt: string;
-  timings: { prepareMs: number };
+  /** `readAhead`: how many of its modules' code was read before the prepare (agent/readAhead). */
+  timings: { prepareMs: number; readAhead?: number };
 }
 
 export interface UpgradeError {
@@ -475,6 +476,24 @@ export interface WarmResult {
  */
 export const warm = new RequestType<FileParams, WarmResult, void>('agent/warm');
 
+export const ReadAheadParams = z.strictObject({
+  file: z.string().min(1).max(4096),
+  code: z.string(),
+});
+export type ReadAheadParams = z.infer<typeof ReadAheadParams>;
+export interface ReadAheadResult {
+  /** False when nothing was kept: the module's versions are not live, or the code does not parse. */
+  read: boolean;
+  /** Milliseconds the reading took inside the agent. */
+  ms: number;
+}
+/**
+ * Sent by a client while the user edits a hot module's file, when typing pauses: the agent
+ * reads `code` (the file's next version, compiled as a save would send it) and keeps what it
+ * read for a prepare of exactly that code. Nothing in the app runs or changes.
+ */
+export const readAhead = new RequestType<ReadAheadParams, ReadAheadResult, void>('agent/readAhead');
+
 export const RollbackParams = z.strictObject({
   files: z.array(z.string().min(1).max(4096)).min(1).max(1000),
   extra: z.unknown().optional(),
@@ -598,6 +617,7 @@ export const paramSchemas = {
   [commit.method]: CommitParams,
   [abort.method]: PlanParams,
   [warm.method]: FileParams,
+  [readAhead.method]: ReadAheadParams,
   [rollback.method]: RollbackParams,
   [processes.method]: ProcessesParams,
   [getState.method]: ProcessParams,

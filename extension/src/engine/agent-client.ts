@@ -223,6 +223,11 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     return this.#request(protocol.warm, { file }, this.requestTimeoutMs * 3);
   }
 
+  /** Has the agent read `code`, the next version of `file`, for its save's prepare (agent/readAhead): nothing in the app changes. */
+  readAhead(file: string, code: string): Promise<protocol.ReadAheadResult> {
+    return this.#request(protocol.readAhead, { file, code });
+  }
+
   /** `purge`: refuse at once (`soft`) or kill (`brutal`) processes still in a handler, instead of waiting for them. */
   commit(plan: string, suspendTimeoutMs?: number, purge?: protocol.UpgradePurge): Promise<protocol.CommitResult> {
     const params: protocol.CommitParams = { plan, suspendTimeoutMs, ...(purge ? { purge } : {}) };

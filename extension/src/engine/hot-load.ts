@@ -4,7 +4,7 @@
  * (a .ts file compiled to .js), or, without a map, where its tsconfig's rootDir → outDir emits
  * it. Each agent gets code compiled for its Node version.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
@@ -33,6 +33,11 @@ export function nodeMajor(nodeVersion: string): string {
 }
 
 /** Targets with the same key get the same compiled code: the compiler, the module format and the Node major. */
+/** The agent's version hash of a piece of code (VersionInfo.hash). */
+export function codeHash(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 12);
+}
+
 export function compileKey(file: string, nodeVersion: string, module: ModuleInfo): string {
   return `${compileModeFor(file, module)}:${module.format}:${nodeMajor(nodeVersion)}`;
 }

@@ -114,7 +114,7 @@ const UpgradePlan = z.object({
     z.object({ process: text, file: text, before: z.unknown(), after: z.unknown(), truncated: z.boolean().optional() }),
   ),
   expiresAt: text,
-  timings: z.object({ prepareMs: z.number() }),
+  timings: z.object({ prepareMs: z.number(), readAhead: z.number().int().min(0).optional() }),
 }) satisfies z.ZodType<protocol.UpgradePlan>;
 
 const CommitResult = z.object({
@@ -150,6 +150,7 @@ export const resultSchemas = {
     rounds: z.number().int().min(0).optional(),
     sliceRounds: z.number().int().min(0).optional(),
   }),
+  'agent/readAhead': z.object({ read: z.boolean(), ms: z.number() }) satisfies z.ZodType<protocol.ReadAheadResult>,
   'agent/rollback': CommitResult,
   'agent/processes': z.object({ processes: z.array(ProcessInfo) }),
   'agent/getState': z.object({ process: ProcessInfo, state: z.unknown() }),

@@ -5,14 +5,15 @@
  * changed and the new code has no codeChange, stop and say so; else upgrade every agent in
  * one two-phase transaction, with the new state shape checked by the agents.
  */
-import { createHash } from 'node:crypto';
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
+import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
 import { typeFileSaved } from './type-file-saves';
 import {
+  codeHash,
   compileKey,
   findTargets,
   upgradeEntries,
@@ -61,6 +62,8 @@ export interface SavePipelineOptions {
   stateTypes?: StateTypes;
   suspendTimeoutMs?: number;
   log?(message: string): void;
+  /** Each reading of an edited file's next version in the agents (read-ahead.ts). */
+  onReadAhead?: ReadAheadOptions['onRead'];
 }
 
 /** A file saved and its text, for `onSaves`. */
@@ -104,10 +107,26 @@ export class SavePipeline {
   readonly #running = new RunningStateTypes();
   readonly #warmUp: FirstSaveWarmUp;
   readonly #stateless: StatelessFiles;
+  readonly #readAhead: ReadAhead;
 
   constructor(private readonly options: SavePipelineOptions) {
     this.#warmUp = new FirstSaveWarmUp(options);
     this.#stateless = new StatelessFiles(options.stateTypes);
+    this.#readAhead = new ReadAhead({ ...options, onRead: options.onReadAhead });
+  }
+
+  /** The editor's text of an open file changed (not saved): its next version is read ahead in the apps once typing pauses. */
+  changed(file: string, text: string): void {
+    this.#readAhead.changed(file, text);
+  }
+
+  /** The file was saved or closed: its text waiting to be read ahead is not (a save reads what it loads). */
+  forget(file: string): void {
+    this.#readAhead.cancel(file);
+  }
+
+  dispose(): void {
+    this.#readAhead.dispose();
   }
 
   /** A file opened in the editor: what its first save runs is made warm now (first-save-warm-up.ts). */
@@ -136,6 +155,7 @@ export class SavePipeline {
    * none of the others loads either: they are `heldBack`.
    */
   async onSaves(saves: readonly FileSave[], origin: 'editor' | 'cli' = 'editor'): Promise<BatchOutcome[]> {
+    for (const save of saves) this.#readAhead.cancel(save.file);
     await Promise.all(saves.map((save) => this.#warmUp.settled(save.file)));
     const speculated = await this.#load(saves, origin, true);
     if (speculated) return speculated;
@@ -321,11 +341,6 @@ export class SavePipeline {
 /** What the agent checks holders' migrated fields against, by holder key. */
 function holderShapesOf(holders: readonly ServerStateType[]): Record<string, StateShape> {
   return Object.fromEntries(holders.map((h) => [h.key, h.shape]));
-}
-
-/** The agent's version hash of a piece of code (VersionInfo.hash). */
-function codeHash(code: string): string {
-  return createHash('sha256').update(code).digest('hex').slice(0, 12);
 }
 
 /** A compile's error, or undefined when it compiled; anything else it threw is said as the file's error too. */

@@ -111,9 +111,14 @@ export class HotpatchServer {
       this.#savedVersions.set(document.uri, document.version);
       this.#warmFirstSave(document.uri);
     });
-    this.#documents.onDidClose(({ document }) => this.#savedVersions.delete(document.uri));
+    this.#documents.onDidChangeContent(({ document }) => this.#readAhead(document.uri));
+    this.#documents.onDidClose(({ document }) => {
+      this.#savedVersions.delete(document.uri);
+      if (document.uri.startsWith('file:')) this.#pipeline?.forget(fileURLToPath(document.uri));
+    });
     this.#documents.onWillSave(({ document, reason }) => this.#saves?.willSave(document.uri, reason));
     this.#documents.onDidSave(({ document }) => {
+      if (document.uri.startsWith('file:')) this.#pipeline?.forget(fileURLToPath(document.uri));
       if (!this.#textsBeforeSave.has(document.uri)) {
         this.#textsBeforeSave.set(document.uri, this.#savedTexts.get(document.uri));
       }
@@ -220,6 +225,8 @@ export class HotpatchServer {
       modulesOf: (client) => this.#modulesOf(client),
       stateTypes: this.#stateTypes,
       log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
+      onReadAhead: (file, agents) =>
+        void this.connection.sendNotification(ext.readAhead, { uri: pathToFileURL(file).href, agents }),
     });
     return {
       capabilities: {
@@ -237,6 +244,16 @@ export class HotpatchServer {
   }
 
   /** What the first save of an open file runs, warmed ahead of it (engine/first-save-warm-up.ts), unless saves load nothing. */
+  /** An edit of an open file, not yet saved: its next version is read ahead in the apps (engine/read-ahead.ts). */
+  #readAhead(uri: string): void {
+    const document = this.#documents.get(uri);
+    if (!document || !uri.startsWith('file:') || !this.#pipeline) return;
+    // Fired for the opened or saved text too: that one is not a next version.
+    if (this.#savedVersions.get(uri) === document.version) return;
+    if (loadOnSaveMode(this.#settings.loadOnSave) === 'never') return;
+    this.#pipeline.changed(fileURLToPath(uri), document.getText());
+  }
+
   #warmFirstSave(uri: string): void {
     const document = this.#documents.get(uri);
     if (!document || !uri.startsWith('file:') || !this.#pipeline) return;
@@ -377,6 +394,7 @@ export class HotpatchServer {
 
   dispose(): void {
     this.#saves?.dispose();
+    this.#pipeline?.dispose();
     this.#pool?.dispose();
   }
 }

@@ -35,6 +35,16 @@ export interface PatchReport {
 /** Sent from the server after every save it handled (status bar, output channel). */
 export const patched = new NotificationType<PatchReport>('hotpatch/patched');
 
+/**
+ * Sent from the server when an edited file's next version was read ahead in the apps, once
+ * typing paused (engine/read-ahead.ts): which agents kept a reading for its save, and how long
+ * each took. For tools and tests; the extension needs nothing from it.
+ */
+export const readAhead = new NotificationType<{
+  uri: string;
+  agents: Array<{ pid: number; read: boolean; ms: number }>;
+}>('hotpatch/readAhead');
+
 /** Sent from the client to hot-load a file now, whether or not it was saved. */
 export const loadRequest = new RequestType<{ uri: string }, PatchReport, void>('hotpatch/load');
 

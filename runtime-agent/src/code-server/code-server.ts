@@ -362,6 +362,22 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    * Makes a prepared version current: the current one becomes old (its timers stop), the
    * previous old one is purged, the stable exports follow the new version.
    */
+  /**
+   * `code`, the next version of `file` as the user types it, read now for its save's prepare
+   * (agent/readAhead, live/read-ahead.ts). Whether it was read: not for a module whose versions
+   * are not live (its prepare evaluates the whole module), nor code that does not parse.
+   */
+  readAhead(file: string, code: string): boolean {
+    const module = this.get(file);
+    if (!module.live || !module.current.live) return false;
+    return this.#live.readAhead.read(file, code, module.format);
+  }
+
+  /** How many prepares have taken a reading made ahead (agent/readAhead), ever. */
+  get readAheadTaken(): number {
+    return this.#live.readAhead.taken;
+  }
+
   /** What a first commit of `module` reads beside the version itself, read now (agent/warm). */
   warmCommit(module: HotModule): void {
     readCopiesOfImporters(module, this.#modules.values());

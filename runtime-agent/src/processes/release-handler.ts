@@ -96,6 +96,7 @@ export class ReleaseHandler {
     const errors: UpgradeError[] = [];
     const stages: Stage[] = [];
     const releasedWith = new Map<string, PreparedVersion>();
+    const readAheadBefore = this.codeServer.readAheadTaken;
     for (const input of modules) {
       try {
         const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin, {
@@ -139,7 +140,7 @@ export class ReleaseHandler {
       errors,
       previews,
       expiresAt,
-      timings: { prepareMs: performance.now() - started },
+      timings: { prepareMs: performance.now() - started, readAhead: this.codeServer.readAheadTaken - readAheadBefore },
     };
     if (plan.ok) {
       const timer = setTimeout(() => this.abort(id), this.#planTtlMs);

@@ -21,6 +21,7 @@ import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
 import { ParseFailure, ownFunctionNames, readProgram, type ModuleKind, type ProgramModel } from './program';
 import { transformCache } from '../transform-cache';
+import { ReadAhead } from './read-ahead';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
 
@@ -55,6 +56,8 @@ export interface ClassMember {
 export class LiveCode {
   /** Internal errors met while reading a module, said once as a warning instead of failing a load. */
   readonly problems: string[] = [];
+  /** Next versions read while the user typed (agent/readAhead): a prepare of the same code takes its model. */
+  readonly readAhead = new ReadAhead();
   readonly #starting = new Map<string, VersionScope>();
   readonly #staged = new Map<string, VersionScope>();
   /** ES modules whose first version has started evaluating, until their facade adopts them. */
@@ -173,7 +176,8 @@ export class LiveCode {
     const generation = module.nextGeneration();
     const before = current.scope.statementIds;
     try {
-      model = readProgram(code, sourceLines(module.file, code), module.esm ? 'esm' : 'cjs');
+      const kind = module.esm ? 'esm' : 'cjs';
+      model = this.readAhead.take(module.file, code, kind) ?? readProgram(code, sourceLines(module.file, code), kind);
       patch = buildPatch(
         current.digest,
         model,

@@ -1,0 +1,110 @@
+/**
+ * An edited file's next version is read in the app while the user types (engine/read-ahead.ts,
+ * agent/readAhead), and the save's prepare takes that reading. Through the real language server
+ * and a real app: reading ahead changes nothing the app runs; a save of the text read ahead
+ * says so and loads it; a save of other text (typed after the reading, formatted on save) reads
+ * its own; code that does not parse is not kept, and its save reports the error as before.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { AgentError } from 'hotpatch-extension/engine';
+import { App, appKinds, type AppKind } from '../helpers/app';
+import { LspSession } from '../helpers/lsp';
+import { RawRpc } from '../helpers/raw';
+import { waitFor } from '../helpers/wait';
+import * as ext from '../../extension/src/shared/lsp-extensions';
+import { AgentErrorCode } from 'hotpatch-agent/protocol';
+
+/** JSON-RPC's code for parameters that do not match the method's. */
+const InvalidParams = -32602;
+
+type ReadAheadParams = { uri: string; agents: Array<{ pid: number; read: boolean; ms: number }> };
+
+for (const kind of Object.keys(appKinds) as AppKind[]) {
+  test(`${kind}: a save takes the reading made while the user typed, and only for the text read`, async () => {
+    const app = await App.start(kind);
+    after(() => app.stop());
+    const lsp = await LspSession.start(app.discoveryDir);
+    after(() => lsp.stop());
+    const readings: ReadAheadParams[] = [];
+    lsp.connection.onNotification(ext.readAhead, (params) => void readings.push(params));
+    await lsp.waitForModule(app.file(appKinds[kind].greeting));
+    const file = app.file(appKinds[kind].edited);
+    const original = readFileSync(file, 'utf8');
+    await lsp.open(file, original);
+    /** Types `text` and waits for the pause's reading in the app. */
+    const typed = async (text: string): Promise<ReadAheadParams> => {
+      const before = readings.length;
+      await lsp.change(file, text);
+      await waitFor('the reading of the typed text', () => readings.length > before);
+      return readings.at(-1)!;
+    };
+    const prepareLine = (report: ext.PatchReport): string =>
+      report.lines.find((line) => line.includes('prepare ')) ?? report.lines.join('\n');
+
+    // Read ahead: nothing in the app changes until the save.
+    const hi = original.replace('`hello, ${name}`', '`hi, ${name}`');
+    const reading = await typed(hi);
+    assert.deepEqual(
+      reading.agents.map((a) => [a.pid, a.read]),
+      [[app.child.pid, true]],
+    );
+    assert.equal(await app.get('/greet?name=ann'), 'hello, ann', 'the reading ran nothing');
+    const first = await lsp.save(file, hi);
+    assert.equal(first.outcome, 'loaded', first.lines.join('\n'));
+    assert.match(prepareLine(first), /prepare [\d.]+ ms \(read ahead\)/);
+    assert.equal(await app.get('/greet?name=ann'), 'hi, ann');
+
+    // Typed on after the reading: the save is of other code, which it reads itself.
+    await typed(hi.replace('`hi, ${name}`', '`hey, ${name}`'));
+    const later = hi.replace('`hi, ${name}`', '`howdy, ${name}`');
+    const second = await lsp.save(file, later);
+    assert.equal(second.outcome, 'loaded', second.lines.join('\n'));
+    assert.doesNotMatch(prepareLine(second), /read ahead/);
+    assert.equal(await app.get('/greet?name=bob'), 'howdy, bob', 'the text saved runs, not the one read');
+
+    // Half-typed code is not kept, and its save says what is wrong, as without the reading.
+    const broken = later.replace('`howdy, ${name}`;', '`howdy, ${name}`; if (');
+    const unread = await typed(broken);
+    assert.deepEqual(
+      unread.agents.map((a) => a.read),
+      [false],
+    );
+    const third = await lsp.save(file, broken);
+    assert.equal(third.outcome, 'syntaxError', third.lines.join('\n'));
+    assert.equal(await app.get('/greet?name=cy'), 'howdy, cy');
+  });
+}
+
+test('agent/readAhead refuses what it cannot read with an error, and the app serves on', async () => {
+  const app = await App.start('cjs');
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('greeting.js');
+  const code = readFileSync(file, 'utf8').replace('hello', 'hi');
+
+  const unknown = await client.readAhead(app.file('nowhere.js'), code).then(
+    () => assert.fail('a file the app does not run was read'),
+    (error: unknown) => error,
+  );
+  assert.ok(unknown instanceof AgentError, String(unknown));
+  assert.equal(unknown.code, AgentErrorCode.UnknownModule);
+  assert.match(unknown.message, /nowhere\.js/);
+
+  const raw = await RawRpc.open(app.record.url, app.record.token);
+  after(() => raw.close());
+  await raw.initialize();
+  const malformed = await raw.request('agent/readAhead', { file, code: 42 });
+  assert.equal(malformed.error?.code, InvalidParams, JSON.stringify(malformed));
+  assert.match(malformed.error.message, /code/);
+
+  assert.equal(
+    (await client.readAhead(file, `${code}\nfunction (`)).read,
+    false,
+    'code that does not parse is not kept',
+  );
+  assert.equal((await client.readAhead(file, code)).read, true);
+  assert.equal(await app.get('/greet?name=ann'), 'hello, ann', 'nothing of the reading runs');
+});

@@ -1,0 +1,48 @@
+/**
+ * The agent's store of programs read ahead of their save (live/read-ahead.ts): a prepare takes a
+ * reading only for exactly the code read, once; a later reading of the file replaces it; a
+ * prepare of other code (agent/warm's of the running code) leaves it; few files are kept.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ReadAhead } from '../../runtime-agent/src/code-server/live/read-ahead';
+import { payloadModule } from '../helpers/versions';
+
+const FILE = '/app/payload.js';
+
+test('the reading is taken once, for exactly the code read and its module kind', () => {
+  const store = new ReadAhead();
+  const code = payloadModule(2, { lines: 20 });
+  assert.equal(store.read(FILE, code, 'cjs'), true);
+  assert.equal(store.take(FILE, code, 'esm'), undefined, 'read as CommonJS, not as an ES module');
+  assert.equal(store.take(FILE, `${code} `, 'cjs'), undefined, 'other code');
+  const model = store.take(FILE, code, 'cjs');
+  assert.ok(model, 'the code read');
+  assert.equal(model.code, code);
+  assert.equal(model.statements.length, 23);
+  assert.equal(store.take(FILE, code, 'cjs'), undefined, 'taken once');
+  assert.equal(store.taken, 1);
+});
+
+test('a later reading of the file replaces the earlier one; code that does not parse is not kept', () => {
+  const store = new ReadAhead();
+  const first = payloadModule(2, { lines: 5 });
+  const second = payloadModule(3, { lines: 5 });
+  store.read(FILE, first, 'cjs');
+  store.read(FILE, second, 'cjs');
+  assert.equal(store.take(FILE, first, 'cjs'), undefined);
+  assert.ok(store.take(FILE, second, 'cjs'));
+
+  store.read(FILE, first, 'cjs');
+  assert.equal(store.read(FILE, `${first}\nfunction (`, 'cjs'), false);
+  assert.equal(store.take(FILE, first, 'cjs'), undefined, 'the half-typed text replaced the reading, and was not kept');
+});
+
+test('the readings of four files are kept, the oldest let go for a fifth', () => {
+  const store = new ReadAhead();
+  const code = payloadModule(2, { lines: 5 });
+  const files = ['/app/a.js', '/app/b.js', '/app/c.js', '/app/d.js', '/app/e.js'];
+  for (const file of files) assert.equal(store.read(file, code, 'cjs'), true);
+  assert.equal(store.take('/app/a.js', code, 'cjs'), undefined, 'the oldest went');
+  for (const file of files.slice(1)) assert.ok(store.take(file, code, 'cjs'), file);
+});
