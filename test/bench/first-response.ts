@@ -18,7 +18,7 @@ import { freePort } from '../corpus/lib/procs';
 import { repoRoot, tmpRoot } from '../helpers/paths';
 import { ratioRow, recordGoal } from './goals';
 import { passThroughHook } from './pass-through-hook';
-import { percentile } from './stats';
+import { pairedRatio, percentile } from './stats';
 
 const ROUNDS = 21;
 /** Issue 13: startup with the agent within ×1.1 of the app's own. */
@@ -120,14 +120,6 @@ async function main(): Promise<void> {
     }
     recordGoal(ratioRow(`first response of an ${subject.name} with the agent`, ratio, GOAL));
   }
-}
-
-/** The median of each round's ratio of `measured` to `baseline` (run back to back). */
-function pairedRatio(measured: number[], baseline: number[]): number {
-  return percentile(
-    measured.map((ms, round) => ms / baseline[round]!),
-    50,
-  );
 }
 
 main().catch((error: unknown) => {

@@ -67,6 +67,19 @@ function fixtureWithPayload(lines: number): string {
   return dir;
 }
 
+/** `promise`, or an error naming `what` once `ms` have passed. */
+async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function measure(agents: number, lines: number, model: SaveModel): Promise<Figures> {
   const fixture = fixtureWithPayload(lines);
   const first = await App.start('cjs', { fixture });
@@ -91,19 +104,20 @@ async function measure(agents: number, lines: number, model: SaveModel): Promise
     const wall: number[] = [];
     const server: number[] = [];
     const readAhead: number[] = [];
-    let readings = 0;
+    let readingDone: (() => void) | undefined;
     lsp.connection.onNotification(readAheadNotification, ({ agents: read }) => {
-      if (read.length === agents && read.every((agent) => agent.read)) readings++;
+      if (read.length === agents && read.every((agent) => agent.read)) readingDone?.();
     });
     let firstSave = NaN;
     for (let n = 2; n < 2 + WARM + SAVES; n++) {
       const text = payloadModule(n, { lines });
       writeFileSync(file, text);
       if (model === 'typed') {
-        const before = readings;
+        // Awaited as it comes (a poll would add its interval to the figure).
+        const reading = new Promise<void>((resolve) => (readingDone = resolve));
         const typed = performance.now();
         await lsp.change(file, text);
-        await waitFor('the edit read ahead in every agent', () => readings > before, WARM_UP_WAIT_MS);
+        await withDeadline(reading, WARM_UP_WAIT_MS, `save ${n}: the edit read ahead in every agent`);
         if (n >= 2 + WARM) readAhead.push(performance.now() - typed);
       }
       const started = performance.now();

@@ -2,7 +2,7 @@
  * An edited file's next version is read in the app while the user types (engine/read-ahead.ts,
  * agent/readAhead), and the save's prepare takes that reading. Through the real language server
  * and a real app: reading ahead changes nothing the app runs; a save of the text read ahead
- * says so and loads it; a save of other text (typed after the reading, formatted on save) reads
+ * says so and loads it (a TypeScript file, compiled by the reading, is not compiled again); a save of other text (typed after the reading, formatted on save) reads
  * its own; code that does not parse is not kept, and its save reports the error as before.
  */
 import assert from 'node:assert/strict';
@@ -54,6 +54,8 @@ for (const kind of Object.keys(appKinds) as AppKind[]) {
     const first = await lsp.save(file, hi);
     assert.equal(first.outcome, 'loaded', first.lines.join('\n'));
     assert.match(prepareLine(first), /prepare [\d.]+ ms \(read ahead\)/);
+    // TypeScript: the save takes the code its reading compiled, and compiles nothing.
+    if (file.endsWith('.ts')) assert.match(prepareLine(first), /compile 0\.0 ms/);
     assert.equal(await app.get('/greet?name=ann'), 'hi, ann');
 
     // Typed on after the reading: the save is of other code, which it reads itself.

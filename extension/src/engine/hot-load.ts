@@ -32,12 +32,12 @@ export function nodeMajor(nodeVersion: string): string {
   return /^v?(\d+)/.exec(nodeVersion)?.[1] ?? '';
 }
 
-/** Targets with the same key get the same compiled code: the compiler, the module format and the Node major. */
 /** The agent's version hash of a piece of code (VersionInfo.hash). */
 export function codeHash(code: string): string {
   return createHash('sha256').update(code).digest('hex').slice(0, 12);
 }
 
+/** Targets with the same key get the same compiled code: the compiler, the module format and the Node major. */
 export function compileKey(file: string, nodeVersion: string, module: ModuleInfo): string {
   return `${compileModeFor(file, module)}:${module.format}:${nodeMajor(nodeVersion)}`;
 }

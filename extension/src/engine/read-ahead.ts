@@ -11,7 +11,7 @@
  */
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import { compileModeFor, compileModule } from './compile';
+import { compileModeFor, compileModule, type Compiled } from './compile';
 import { codeHash, compileKey, findTargets, type Target } from './hot-load';
 
 /**
@@ -30,6 +30,8 @@ export interface ReadAheadOptions {
 
 export class ReadAhead {
   readonly #pending = new Map<string, NodeJS.Timeout>();
+  /** What the last reading of each file compiled, by compile key: its save compiles the same text the same way. */
+  readonly #compiled = new Map<string, { text: string; byKey: Map<string, Compiled> }>();
 
   constructor(private readonly options: ReadAheadOptions) {}
 
@@ -44,15 +46,33 @@ export class ReadAhead {
     this.#pending.set(file, timer);
   }
 
+  /**
+   * The code the last reading compiled from exactly `text` for compile key `key`, once that
+   * compile succeeded (a TypeScript file: 4–9 ms a save spends no more).
+   */
+  compiled(file: string, text: string, key: string): Compiled | undefined {
+    const last = this.#compiled.get(file);
+    const compiled = last?.text === text ? last.byKey.get(key) : undefined;
+    // The save spent no time compiling it.
+    return compiled && { ...compiled, compileMs: 0 };
+  }
+
   /** The file was saved (or closed): its save reads what it loads, and a pending reading would come after it. */
   cancel(file: string): void {
     clearTimeout(this.#pending.get(file));
     this.#pending.delete(file);
   }
 
+  /** The file was closed: nothing of it is kept. */
+  forget(file: string): void {
+    this.cancel(file);
+    this.#compiled.delete(file);
+  }
+
   dispose(): void {
     for (const timer of this.#pending.values()) clearTimeout(timer);
     this.#pending.clear();
+    this.#compiled.clear();
   }
 
   /** Never rejects: only time is at stake, and the save reads what this could not. */
@@ -63,17 +83,22 @@ export class ReadAhead {
     } catch {
       return; // no agent to ask now: the save finds them
     }
-    const compiled = new Map<string, Promise<string>>();
+    const compiling = new Map<string, Promise<string>>();
+    const byKey = new Map<string, Compiled>();
+    this.#compiled.set(file, { text, byKey });
     const codeFor = ({ client, module }: Target): Promise<string> => {
       const key = compileKey(file, client.info.nodeVersion, module);
-      let code = compiled.get(key);
+      let code = compiling.get(key);
       if (!code) {
         // A file the app runs as it is goes as it is: the agent's parser finds what does not parse.
         code =
           compileModeFor(file, module) === 'as-is'
             ? Promise.resolve(text)
-            : compileModule(file, text, client.info.nodeVersion, module).then((c) => c.code);
-        compiled.set(key, code);
+            : compileModule(file, text, client.info.nodeVersion, module).then((compiled) => {
+                byKey.set(key, compiled);
+                return compiled.code;
+              });
+        compiling.set(key, code);
       }
       return code;
     };

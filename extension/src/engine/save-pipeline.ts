@@ -120,9 +120,9 @@ export class SavePipeline {
     this.#readAhead.changed(file, text);
   }
 
-  /** The file was saved or closed: its text waiting to be read ahead is not (a save reads what it loads). */
-  forget(file: string): void {
-    this.#readAhead.cancel(file);
+  /** The file was closed: nothing of it is read ahead, or kept from its last reading. */
+  closed(file: string): void {
+    this.#readAhead.forget(file);
   }
 
   dispose(): void {
@@ -261,7 +261,8 @@ export class SavePipeline {
           compiled.set(key, { code: text, compileMs: 0 });
           syntaxChecks.push(syntaxErrorOf(compileModule(file, text, client.info.nodeVersion, module), file));
         } else {
-          compiled.set(key, await compileModule(file, text, client.info.nodeVersion, module));
+          const readAhead = this.#readAhead.compiled(file, text, key);
+          compiled.set(key, readAhead ?? (await compileModule(file, text, client.info.nodeVersion, module)));
         }
       }
     } catch (error) {

@@ -114,11 +114,10 @@ export class HotpatchServer {
     this.#documents.onDidChangeContent(({ document }) => this.#readAhead(document.uri));
     this.#documents.onDidClose(({ document }) => {
       this.#savedVersions.delete(document.uri);
-      if (document.uri.startsWith('file:')) this.#pipeline?.forget(fileURLToPath(document.uri));
+      if (document.uri.startsWith('file:')) this.#pipeline?.closed(fileURLToPath(document.uri));
     });
     this.#documents.onWillSave(({ document, reason }) => this.#saves?.willSave(document.uri, reason));
     this.#documents.onDidSave(({ document }) => {
-      if (document.uri.startsWith('file:')) this.#pipeline?.forget(fileURLToPath(document.uri));
       if (!this.#textsBeforeSave.has(document.uri)) {
         this.#textsBeforeSave.set(document.uri, this.#savedTexts.get(document.uri));
       }
