@@ -23,7 +23,6 @@ export const PAUSE_MS = 250;
 export interface ReadAheadOptions {
   clients(): AgentClient[];
   modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
-  log?(message: string): void;
   /** Called after each reading with what each agent answered (tests, benchmarks). */
   onRead?(file: string, agents: Array<{ pid: number; read: boolean; ms: number }>): void;
 }
@@ -57,7 +56,7 @@ export class ReadAhead {
     return compiled && { ...compiled, compileMs: 0 };
   }
 
-  /** The file was saved (or closed): its save reads what it loads, and a pending reading would come after it. */
+  /** A save of the file began: a reading still pending would come after it (the save reads what it loads). */
   cancel(file: string): void {
     clearTimeout(this.#pending.get(file));
     this.#pending.delete(file);

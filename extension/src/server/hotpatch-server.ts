@@ -242,7 +242,6 @@ export class HotpatchServer {
     };
   }
 
-  /** What the first save of an open file runs, warmed ahead of it (engine/first-save-warm-up.ts), unless saves load nothing. */
   /** An edit of an open file, not yet saved: its next version is read ahead in the apps (engine/read-ahead.ts). */
   #readAhead(uri: string): void {
     const document = this.#documents.get(uri);
@@ -253,6 +252,7 @@ export class HotpatchServer {
     this.#pipeline.changed(fileURLToPath(uri), document.getText());
   }
 
+  /** What the first save of an open file runs, warmed ahead of it (engine/first-save-warm-up.ts), unless saves load nothing. */
   #warmFirstSave(uri: string): void {
     const document = this.#documents.get(uri);
     if (!document || !uri.startsWith('file:') || !this.#pipeline) return;

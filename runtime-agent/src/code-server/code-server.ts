@@ -359,10 +359,6 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /**
-   * Makes a prepared version current: the current one becomes old (its timers stop), the
-   * previous old one is purged, the stable exports follow the new version.
-   */
-  /**
    * `code`, the next version of `file` as the user types it, read now for its save's prepare
    * (agent/readAhead, live/read-ahead.ts). Whether it was read: not for a module whose versions
    * are not live (its prepare evaluates the whole module), nor code that does not parse.
@@ -383,6 +379,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     readCopiesOfImporters(module, this.#modules.values());
   }
 
+  /**
+   * Makes a prepared version current: the current one becomes old (its timers stop), the
+   * previous old one is purged, the stable exports follow the new version.
+   */
   commit(prepared: PreparedVersion): Omit<LoadResult, 'timings'> & { evaluateMs: number } {
     const { module, version } = prepared;
     const warnings: string[] = [];
