@@ -118,7 +118,10 @@ async function main(): Promise<void> {
           `×${pairedRatio(hooked, plain).toFixed(2)}`,
       );
     }
-    recordGoal(ratioRow(`first response of an ${subject.name} with the agent`, ratio, GOAL));
+    const floor = hook
+      ? `a load hook that does nothing costs ×${pairedRatio(hooked, plain).toFixed(2)} here`
+      : undefined;
+    recordGoal(ratioRow(`first response of an ${subject.name} with the agent`, ratio, GOAL, floor));
   }
 }
 
