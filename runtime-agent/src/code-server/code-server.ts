@@ -366,7 +366,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   readAhead(file: string, code: string): boolean {
     const module = this.get(file);
     if (!module.live || !module.current.live) return false;
-    return this.#live.readAhead.read(file, code, module.format);
+    return this.#live.readAheadOf(module.live, code);
   }
 
   /** How many prepares have taken a reading made ahead (agent/readAhead), ever. */

@@ -176,7 +176,7 @@ export class LiveCode {
     const generation = module.nextGeneration();
     const before = current.scope.statementIds;
     try {
-      const kind = module.esm ? 'esm' : 'cjs';
+      const kind = kindOf(module);
       model = this.readAhead.take(module.file, code, kind) ?? readProgram(code, sourceLines(module.file, code), kind);
       patch = buildPatch(
         current.digest,
@@ -217,6 +217,11 @@ export class LiveCode {
         setupChanges: patch.setupChanges,
       },
     };
+  }
+
+  /** `code`, the next version of `module`, read now for the prepare that patches it to that code (read-ahead.ts). */
+  readAheadOf(module: LiveModule, code: string): boolean {
+    return this.readAhead.read(module.file, code, kindOf(module));
   }
 
   /** Runs `evaluate` (the patch's code) with its scope reachable by the code. */
@@ -367,4 +372,9 @@ function classesOf(model: ProgramModel, module: LiveModule): Map<number, ClassIn
     classes.set(module.slotOf(klass.key), { name: klass.name, hasPrivate: klass.hasPrivate, members });
   }
   return classes;
+}
+
+/** How a later version of `module` is read: as the kind of module its first version was. */
+function kindOf(module: LiveModule): ModuleKind {
+  return module.esm ? 'esm' : 'cjs';
 }
