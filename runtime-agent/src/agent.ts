@@ -164,7 +164,7 @@ export async function start(options: AgentOptions = {}, timing: StartTiming = {}
   const agent = new Agent(resolved, codeServer, new Date().toISOString());
   const agentGlobal: AgentGlobal = {
     agent,
-    adoptEsm: (url, namespace, names, sync) => codeServer.adoptEsm(url, namespace, names, sync),
+    adoptEsm: (file, namespace, names, sync) => codeServer.adoptEsm(file, namespace, names, sync),
     live: codeServer.liveEntry,
     liveEsm: codeServer.liveEsmEntry,
     adaptFramework,

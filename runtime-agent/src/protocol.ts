@@ -224,8 +224,12 @@ export interface UpgradePlan {
    */
   previews: { process: string; file: string; before: unknown; after: unknown; truncated?: boolean }[];
   expiresAt: string;
-  /** `readAhead`: how many of its modules' code was read before the prepare (agent/readAhead). */
-  timings: { prepareMs: number; readAhead?: number };
+  /**
+   * `readAhead`: how many of its modules' code was read before the prepare (agent/readAhead);
+   * `patchedAhead`: of those, how many had their patch built then too, taken as built because
+   * the version it patches still ran.
+   */
+  timings: { prepareMs: number; readAhead?: number; patchedAhead?: number };
 }
 
 export interface UpgradeError {

@@ -2,7 +2,7 @@
  * An edited file's next version is read in the app while the user types (engine/read-ahead.ts,
  * agent/readAhead), and the save's prepare takes that reading. Through the real language server
  * and a real app: reading ahead changes nothing the app runs; a save of the text read ahead
- * says so and loads it (a TypeScript file, compiled by the reading, is not compiled again); a save of other text (typed after the reading, formatted on save) reads
+ * says so and loads it, patch and all (a TypeScript file, compiled by the reading, is not compiled again); a save of other text (typed after the reading, formatted on save) reads
  * its own; code that does not parse is not kept, and its save reports the error as before.
  */
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { LspSession } from '../helpers/lsp';
 import { RawRpc } from '../helpers/raw';
 import { waitFor } from '../helpers/wait';
 import * as ext from '../../extension/src/shared/lsp-extensions';
-import { AgentErrorCode } from 'hotpatch-agent/protocol';
+import { AgentErrorCode, type UpgradePlan } from 'hotpatch-agent/protocol';
 
 /** JSON-RPC's code for parameters that do not match the method's. */
 const InvalidParams = -32602;
@@ -53,7 +53,7 @@ for (const kind of Object.keys(appKinds) as AppKind[]) {
     assert.equal(await app.get('/greet?name=ann'), 'hello, ann', 'the reading ran nothing');
     const first = await lsp.save(file, hi);
     assert.equal(first.outcome, 'loaded', first.lines.join('\n'));
-    assert.match(prepareLine(first), /prepare [\d.]+ ms \(read ahead\)/);
+    assert.match(prepareLine(first), /prepare [\d.]+ ms \(read and patched ahead\)/);
     // TypeScript: the save takes the code its reading compiled, and compiles nothing.
     if (file.endsWith('.ts')) assert.match(prepareLine(first), /compile 0\.0 ms/);
     assert.equal(await app.get('/greet?name=ann'), 'hi, ann');
@@ -78,6 +78,42 @@ for (const kind of Object.keys(appKinds) as AppKind[]) {
     assert.equal(await app.get('/greet?name=cy'), 'howdy, cy');
   });
 }
+
+test('a patch built ahead is taken only while the version it patches still runs', async () => {
+  const app = await App.start('cjs');
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('store.js');
+  const original = readFileSync(file, 'utf8');
+  const counting = (step: number): string => original.replace('++hits', `(hits += ${step})`);
+  assert.equal(await app.get('/hits'), '1');
+  /** Prepares and commits `code`; the plan's timings. */
+  const saved = async (code: string): Promise<UpgradePlan['timings']> => {
+    const plan = await client.prepare({ modules: [{ file, code, origin: 'editor' }] });
+    assert.ok(plan.ok, JSON.stringify(plan.errors));
+    await client.commit(plan.id);
+    return plan.timings;
+  };
+
+  // Read and patched ahead, then saved as it was: the prepare takes the patch as built.
+  assert.equal((await client.readAhead(file, counting(10))).read, true);
+  assert.equal(await app.get('/hits'), '2', 'the patch built ahead ran nothing');
+  const ahead = await saved(counting(10));
+  assert.equal(ahead.readAhead, 1);
+  assert.equal(ahead.patchedAhead, 1);
+  assert.equal(await app.get('/hits'), '12', 'the new code counts on from the kept state');
+
+  // Another version became current after the reading: its patch is of a version no longer
+  // running, so the prepare builds its own (the reading itself still serves).
+  assert.equal((await client.readAhead(file, counting(100))).read, true);
+  await saved(counting(1000));
+  assert.equal(await app.get('/hits'), '1012');
+  const stale = await saved(counting(100));
+  assert.equal(stale.readAhead, 1);
+  assert.equal(stale.patchedAhead, 0);
+  assert.equal(await app.get('/hits'), '1112', 'the code saved runs, patched from the version running');
+});
 
 test('agent/readAhead refuses what it cannot read with an error, and the app serves on', async () => {
   const app = await App.start('cjs');

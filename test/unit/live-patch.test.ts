@@ -100,7 +100,7 @@ for (const [name, [before, after]] of Object.entries(cases)) {
     const module = new LiveModule('/app/x.js', {});
     const first = readProgram(before);
     const edits = new Edits();
-    instrumentStartup(first, edits);
+    instrumentStartup(first, edits, module.file);
     instrumentFunctions(first, module, 1, edits);
     const instrumented = edits.render(before, 0, before.length).text;
     assert.doesNotThrow(
@@ -135,7 +135,7 @@ for (const [name, [before, after, expected]] of Object.entries(moduleCases)) {
     const module = new LiveModule('/app/x.mjs', {});
     const first = readProgram(before, undefined, 'esm');
     const edits = new Edits();
-    instrumentStartup(first, edits);
+    instrumentStartup(first, edits, module.file);
     instrumentFunctions(first, module, 1, edits);
     const instrumented = edits.render(before, 0, before.length).text;
     assert.doesNotThrow(

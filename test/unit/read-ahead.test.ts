@@ -1,11 +1,13 @@
 /**
  * The agent's store of programs read ahead of their save (live/read-ahead.ts): a prepare takes a
- * reading only for exactly the code read, once; a later reading of the file replaces it; a
- * prepare of other code (agent/warm's of the running code) leaves it; few files are kept.
+ * reading only for exactly the code read, once, with the patch built from what was read; a later
+ * reading of the file replaces it; a prepare of other code (agent/warm's of the running code)
+ * leaves it; few files are kept.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ReadAhead } from '../../runtime-agent/src/code-server/live/read-ahead';
+import { ReadAhead, type PatchedAhead } from '../../runtime-agent/src/code-server/live/read-ahead';
+import type { ProgramModel } from '../../runtime-agent/src/code-server/live/program';
 import { payloadModule } from '../helpers/versions';
 
 const FILE = '/app/payload.js';
@@ -16,12 +18,31 @@ test('the reading is taken once, for exactly the code read and its module kind',
   assert.equal(store.read(FILE, code, 'cjs'), true);
   assert.equal(store.take(FILE, code, 'esm'), undefined, 'read as CommonJS, not as an ES module');
   assert.equal(store.take(FILE, `${code} `, 'cjs'), undefined, 'other code');
-  const model = store.take(FILE, code, 'cjs');
-  assert.ok(model, 'the code read');
-  assert.equal(model.code, code);
-  assert.equal(model.statements.length, 23);
+  const reading = store.take(FILE, code, 'cjs');
+  assert.ok(reading, 'the code read');
+  assert.equal(reading.model.code, code);
+  assert.equal(reading.model.statements.length, 23);
+  assert.equal(reading.patched, undefined, 'no patch asked for');
   assert.equal(store.take(FILE, code, 'cjs'), undefined, 'taken once');
   assert.equal(store.taken, 1);
+});
+
+test('the patch is built from the model read, and kept with it; none for code that does not parse', () => {
+  const store = new ReadAhead();
+  const code = payloadModule(2, { lines: 5 });
+  const built: ProgramModel[] = [];
+  const patched = { generation: 7 } as PatchedAhead;
+  const patchAhead = (model: ProgramModel): PatchedAhead => {
+    built.push(model);
+    return patched;
+  };
+  assert.equal(store.read(FILE, `${code}\nfunction (`, 'cjs', patchAhead), false);
+  assert.equal(built.length, 0, 'nothing to patch to');
+  assert.equal(store.read(FILE, code, 'cjs', patchAhead), true);
+  const reading = store.take(FILE, code, 'cjs');
+  assert.equal(built.length, 1);
+  assert.equal(built[0], reading?.model, 'built from the model the prepare takes');
+  assert.equal(reading?.patched, patched);
 });
 
 test('a later reading of the file replaces the earlier one; code that does not parse is not kept', () => {

@@ -120,6 +120,14 @@ export async function compileModule(
   }
 }
 
+/** A compile's error, or undefined when it compiled; anything else it threw is said as the file's error too. */
+export function syntaxErrorOf(compiling: Promise<Compiled>, file: string): Promise<CompileError | undefined> {
+  return compiling.then(
+    () => undefined,
+    (error: unknown) => (error instanceof CompileError ? error : new CompileError(`${file}: ${String(error)}`, file)),
+  );
+}
+
 /** Starts esbuild's service, which its first transform spawns (0.1–0.6 s), before a save needs it. */
 export async function warmCompiler(): Promise<void> {
   await transform('', { loader: 'ts', logLevel: 'silent' });

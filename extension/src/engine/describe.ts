@@ -30,8 +30,10 @@ export function describeOutcome(o: LoadOutcome): string {
   const app = `${o.client.info.appName} (pid ${o.client.info.pid})`;
   const file = relative(o.client.info.root, o.module.file);
   const t = o.timings;
-  // The code's reading, most of a prepare, was made while the user typed (read-ahead.ts).
-  const readAhead = o.plan?.timings.readAhead ? ' (read ahead)' : '';
+  // The code's reading, and its patch where the running version had not changed, were made
+  // while the user typed (read-ahead.ts): most of a prepare.
+  const timings = o.plan?.timings;
+  const readAhead = timings?.patchedAhead ? ' (read and patched ahead)' : timings?.readAhead ? ' (read ahead)' : '';
   const times = `compile ${t.compileMs.toFixed(1)} ms, prepare ${t.prepareMs.toFixed(1)} ms${readAhead}, commit ${t.commitMs.toFixed(1)} ms`;
   if (o.error) return `✗ ${app} ${file}: ${o.error}`;
   const r = o.result!;

@@ -2,17 +2,24 @@
  * The next version of a file, read in the apps while the user types (issue 13: every save live
  * in ≤ 25 ms). Once typing pauses, the file's text is compiled as its save would compile it and
  * sent to each agent running it (agent/readAhead): the agent parses and reads it then, and the
- * save's prepare of the same code takes that reading instead of making it, which was most of a
- * prepare's time (a 500-line module: ≈9 of 15 ms). Nothing in the apps runs or changes; a save
- * whose text was not read ahead (typed and saved at once, formatted on save) reads it as before.
+ * save's prepare of the same code takes that reading (and the patch the agent built from it)
+ * instead of making it, which was most of a prepare's time (a 500-line module: ≈13 of 15 ms).
+ * Nothing in the apps runs or changes; a save whose text was not read ahead (typed and saved at
+ * once, formatted on save) reads it as before.
+ *
+ * This side's own tests of the text are made then too, for the save to find made: the syntax
+ * check of a file the apps run as it is (esbuild's, which the commit waits for), and whether
+ * the text may hold state (stateless-files.ts, one TypeScript parse: the state types keep the
+ * last answer). Both depend on the text alone.
  *
  * The cost is the app's, between keystrokes: one reading per pause of PAUSE_MS, of the files
  * being edited only.
  */
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import { compileModeFor, compileModule, type Compiled } from './compile';
+import { compileModeFor, compileModule, syntaxErrorOf, type CompileError, type Compiled } from './compile';
 import { codeHash, compileKey, findTargets, type Target } from './hot-load';
+import type { StateTypes } from './state-change';
 
 /**
  * How long typing pauses (ms) before the text is read ahead: longer than the gap between two
@@ -23,14 +30,24 @@ export const PAUSE_MS = 250;
 export interface ReadAheadOptions {
   clients(): AgentClient[];
   modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
+  /** The save's test for state, asked of the text read (it keeps its last answer). */
+  stateTypes?: Pick<StateTypes, 'mayHoldState'>;
   /** Called after each reading with what each agent answered (tests, benchmarks). */
   onRead?(file: string, agents: Array<{ pid: number; read: boolean; ms: number }>): void;
 }
 
+/** What the last reading of a file made from its text, by compile key. */
+interface Made {
+  text: string;
+  /** The compiles of a file the apps run compiled: its save compiles the same text the same way. */
+  byKey: Map<string, Compiled>;
+  /** The syntax checks of a file the apps run as it is. */
+  syntax: Map<string, Promise<CompileError | undefined>>;
+}
+
 export class ReadAhead {
   readonly #pending = new Map<string, NodeJS.Timeout>();
-  /** What the last reading of each file compiled, by compile key: its save compiles the same text the same way. */
-  readonly #compiled = new Map<string, { text: string; byKey: Map<string, Compiled> }>();
+  readonly #made = new Map<string, Made>();
 
   constructor(private readonly options: ReadAheadOptions) {}
 
@@ -50,10 +67,16 @@ export class ReadAhead {
    * compile succeeded (a TypeScript file: 4–9 ms a save spends no more).
    */
   compiled(file: string, text: string, key: string): Compiled | undefined {
-    const last = this.#compiled.get(file);
+    const last = this.#made.get(file);
     const compiled = last?.text === text ? last.byKey.get(key) : undefined;
     // The save spent no time compiling it.
     return compiled && { ...compiled, compileMs: 0 };
+  }
+
+  /** The syntax check the last reading started of exactly `text`, for a file the apps run as it is (compile key `key`). */
+  syntaxCheck(file: string, text: string, key: string): Promise<CompileError | undefined> | undefined {
+    const last = this.#made.get(file);
+    return last?.text === text ? last.syntax.get(key) : undefined;
   }
 
   /** A save of the file began: a reading still pending would come after it (the save reads what it loads). */
@@ -65,13 +88,13 @@ export class ReadAhead {
   /** The file was closed: nothing of it is kept. */
   forget(file: string): void {
     this.cancel(file);
-    this.#compiled.delete(file);
+    this.#made.delete(file);
   }
 
   dispose(): void {
     for (const timer of this.#pending.values()) clearTimeout(timer);
     this.#pending.clear();
-    this.#compiled.clear();
+    this.#made.clear();
   }
 
   /** Never rejects: only time is at stake, and the save reads what this could not. */
@@ -83,25 +106,28 @@ export class ReadAhead {
       return; // no agent to ask now: the save finds them
     }
     const compiling = new Map<string, Promise<string>>();
-    const byKey = new Map<string, Compiled>();
-    this.#compiled.set(file, { text, byKey });
+    const made: Made = { text, byKey: new Map(), syntax: new Map() };
+    this.#made.set(file, made);
     const codeFor = ({ client, module }: Target): Promise<string> => {
       const key = compileKey(file, client.info.nodeVersion, module);
       let code = compiling.get(key);
       if (!code) {
-        // A file the app runs as it is goes as it is: the agent's parser finds what does not parse.
-        code =
-          compileModeFor(file, module) === 'as-is'
-            ? Promise.resolve(text)
-            : compileModule(file, text, client.info.nodeVersion, module).then((compiled) => {
-                byKey.set(key, compiled);
-                return compiled.code;
-              });
+        const compile = compileModule(file, text, client.info.nodeVersion, module);
+        if (compileModeFor(file, module) === 'as-is') {
+          // Goes as it is (the agent's parser finds what does not parse); esbuild's check is its save's.
+          made.syntax.set(key, syntaxErrorOf(compile, file));
+          code = Promise.resolve(text);
+        } else {
+          code = compile.then((compiled) => {
+            made.byKey.set(key, compiled);
+            return compiled.code;
+          });
+        }
         compiling.set(key, code);
       }
       return code;
     };
-    const answers = await Promise.all(
+    const answering = Promise.all(
       targets.map(async (target) => {
         const { client, module } = target;
         try {
@@ -115,7 +141,13 @@ export class ReadAhead {
         }
       }),
     );
-    const agents = answers.filter((answer) => answer !== undefined);
+    // While the agents read: one parse here, not in the save.
+    try {
+      if (targets.length > 0) this.options.stateTypes?.mayHoldState?.(file, text);
+    } catch {
+      // the save tests the text itself
+    }
+    const agents = (await answering).filter((answer) => answer !== undefined);
     if (agents.length > 0) this.options.onRead?.(file, agents);
   }
 }

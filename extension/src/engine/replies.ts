@@ -114,7 +114,11 @@ const UpgradePlan = z.object({
     z.object({ process: text, file: text, before: z.unknown(), after: z.unknown(), truncated: z.boolean().optional() }),
   ),
   expiresAt: text,
-  timings: z.object({ prepareMs: z.number(), readAhead: z.number().int().min(0).optional() }),
+  timings: z.object({
+    prepareMs: z.number(),
+    readAhead: z.number().int().min(0).optional(),
+    patchedAhead: z.number().int().min(0).optional(),
+  }),
 }) satisfies z.ZodType<protocol.UpgradePlan>;
 
 const CommitResult = z.object({

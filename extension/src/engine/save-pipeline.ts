@@ -7,7 +7,7 @@
  */
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import { CompileError, compileModeFor, compileModule, type Compiled } from './compile';
+import { CompileError, compileModeFor, compileModule, syntaxErrorOf, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
@@ -259,7 +259,10 @@ export class SavePipeline {
         if (compileModeFor(file, module) === 'as-is') {
           // Sent as it is: its syntax check runs (in esbuild's process) while the agents prepare.
           compiled.set(key, { code: text, compileMs: 0 });
-          syntaxChecks.push(syntaxErrorOf(compileModule(file, text, client.info.nodeVersion, module), file));
+          syntaxChecks.push(
+            this.#readAhead.syntaxCheck(file, text, key) ??
+              syntaxErrorOf(compileModule(file, text, client.info.nodeVersion, module), file),
+          );
         } else {
           const readAhead = this.#readAhead.compiled(file, text, key);
           compiled.set(key, readAhead ?? (await compileModule(file, text, client.info.nodeVersion, module)));
@@ -342,12 +345,4 @@ export class SavePipeline {
 /** What the agent checks holders' migrated fields against, by holder key. */
 function holderShapesOf(holders: readonly ServerStateType[]): Record<string, StateShape> {
   return Object.fromEntries(holders.map((h) => [h.key, h.shape]));
-}
-
-/** A compile's error, or undefined when it compiled; anything else it threw is said as the file's error too. */
-function syntaxErrorOf(compiling: Promise<Compiled>, file: string): Promise<CompileError | undefined> {
-  return compiling.then(
-    () => undefined,
-    (error: unknown) => (error instanceof CompileError ? error : new CompileError(`${file}: ${String(error)}`, file)),
-  );
 }

@@ -4,7 +4,6 @@
  */
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { LoadReport, LoadResult, ModuleInfo, Origin } from '../protocol';
 import {
   DefinitionCollector,
@@ -26,7 +25,6 @@ import {
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, inSentCode, type LiveModule, type LiveVersion } from './live';
 import { evaluateEsmVersion } from './esm-versions';
-import { facadeUrl } from './esm-facade';
 import {
   HotModule,
   ModuleVersion,
@@ -80,9 +78,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
   /** The header of an ES module's first version: its top level starts (see beginEsm). */
-  readonly liveEsmEntry: LiveCode['enterEsm'] = (meta, accessors, code, importer) => {
-    this.beginEsm(facadeUrl(meta.url));
-    return this.#live.enterEsm(meta, accessors, code, importer);
+  readonly liveEsmEntry: LiveCode['enterEsm'] = (file, metaOf, accessors, code, importer) => {
+    this.beginEsm(file);
+    return this.#live.enterEsm(file, metaOf, accessors, code, importer);
   };
 
   constructor(
@@ -187,18 +185,17 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /** Called as an ES module's first version starts evaluating (by its instrumented header). */
-  beginEsm(url: string): void {
-    const file = fileURLToPath(url);
+  beginEsm(file: string): void {
     // The frame lets a server the module starts be known as its own (a later version's listen hands it over).
     const pending = { timers: new OwnedTimers(), servers: new DefinitionCollector(file), frame: enterTopLevel(file) };
-    this.#pendingEsm.set(url, pending);
+    this.#pendingEsm.set(file, pending);
     beginCapture(pending.timers);
     beginDefinitions(pending.servers);
   }
 
   /** Called once an ES module's first version evaluated (by its facade, through adoptEsm). */
-  endEsm(url: string): void {
-    const pending = this.#pendingEsm.get(url);
+  endEsm(file: string): void {
+    const pending = this.#pendingEsm.get(file);
     if (!pending) return;
     leaveTopLevel(pending.frame);
     endCapture(pending.timers);
@@ -210,11 +207,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    * one with its own (see esm-facade.ts); returns the stable face the facade initialises its
    * `export let` bindings from, and which later versions of other modules read.
    */
-  adoptEsm(url: string, namespace: object, names?: string[], sync?: (face: unknown) => void): unknown {
-    this.endEsm(url);
-    const file = fileURLToPath(url);
-    const pending = this.#pendingEsm.get(url);
-    this.#pendingEsm.delete(url);
+  adoptEsm(file: string, namespace: object, names?: string[], sync?: (face: unknown) => void): unknown {
+    this.endEsm(file);
+    const pending = this.#pendingEsm.get(file);
+    this.#pendingEsm.delete(file);
     const live = this.#live.takeEsm(file);
     // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
     const code = live?.code ?? readFileSync(file, 'utf8');
@@ -366,12 +362,17 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   readAhead(file: string, code: string): boolean {
     const module = this.get(file);
     if (!module.live || !module.current.live) return false;
-    return this.#live.readAheadOf(module.live, code);
+    return this.#live.readAheadOf(module.live, module.current.live, code);
   }
 
   /** How many prepares have taken a reading made ahead (agent/readAhead), ever. */
   get readAheadTaken(): number {
     return this.#live.readAhead.taken;
+  }
+
+  /** How many of those prepares took the patch built with the reading, ever. */
+  get patchedAheadTaken(): number {
+    return this.#live.readAhead.patchesTaken;
   }
 
   /** What a first commit of `module` reads beside the version itself, read now (agent/warm). */

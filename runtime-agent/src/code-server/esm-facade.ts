@@ -51,7 +51,7 @@ export function isOriginalUrl(url: string): boolean {
   return new URL(url).searchParams.get(ORIGINAL_PARAM) === 'original';
 }
 
-export function facadeSource(url: string, exports: FacadeExports): string {
+export function facadeSource(url: string, file: string, exports: FacadeExports): string {
   const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
   // The original's top level, from its first statement (its instrumented header) to the
   // facade's own (adoptEsm, next in evaluation order), is its first version's: the timers and
@@ -66,7 +66,7 @@ export function facadeSource(url: string, exports: FacadeExports): string {
     ...(direct.size > 0
       ? [`export { ${[...direct].map((name) => JSON.stringify(name)).join(', ')} } from ${original};`]
       : []),
-    `const __hp_face = ${agent}.adoptEsm(${JSON.stringify(url)}, __hp_original, ${JSON.stringify(exports.names)}, (face) => {`,
+    `const __hp_face = ${agent}.adoptEsm(${JSON.stringify(file)}, __hp_original, ${JSON.stringify(exports.names)}, (face) => {`,
     ...faced.map((name, i) => `  ${locals[i]} = face[${JSON.stringify(name)}];`),
     `});`,
     ...faced.map((name, i) => `let ${locals[i]} = __hp_face[${JSON.stringify(name)}];`),
@@ -82,7 +82,7 @@ export function facadeSource(url: string, exports: FacadeExports): string {
  * as every import is) and, once its top level has run, its hand-over to the code server, as a
  * facade does. On lines of their own: the module's last line may be a comment.
  */
-export function adoptionFooter(url: string): string {
+export function adoptionFooter(url: string, file: string): string {
   const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
-  return `\nimport * as __hp_self from ${JSON.stringify(url)};\n${agent}.adoptEsm(${JSON.stringify(url)}, __hp_self);\n`;
+  return `\nimport * as __hp_self from ${JSON.stringify(url)};\n${agent}.adoptEsm(${JSON.stringify(file)}, __hp_self);\n`;
 }

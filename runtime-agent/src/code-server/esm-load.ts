@@ -78,10 +78,10 @@ export function hotModuleLoader(
     // is served at its own URL (one module record, not two; its own URL in stack traces), and
     // hands itself to the code server when its top level has run.
     if (code !== source && exports.names.every((name) => exports.direct?.includes(name))) {
-      return { ...result, source: code + adoptionFooter(url) };
+      return { ...result, source: code + adoptionFooter(url, file) };
     }
     madeLive.set(originalUrl(url), code);
-    return { format: 'module', source: facadeSource(url, exports), shortCircuit: true };
+    return { format: 'module', source: facadeSource(url, file, exports), shortCircuit: true };
   }
 }
 

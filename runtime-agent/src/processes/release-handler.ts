@@ -97,6 +97,7 @@ export class ReleaseHandler {
     const stages: Stage[] = [];
     const releasedWith = new Map<string, PreparedVersion>();
     const readAheadBefore = this.codeServer.readAheadTaken;
+    const patchedAheadBefore = this.codeServer.patchedAheadTaken;
     for (const input of modules) {
       try {
         const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin, {
@@ -140,7 +141,11 @@ export class ReleaseHandler {
       errors,
       previews,
       expiresAt,
-      timings: { prepareMs: performance.now() - started, readAhead: this.codeServer.readAheadTaken - readAheadBefore },
+      timings: {
+        prepareMs: performance.now() - started,
+        readAhead: this.codeServer.readAheadTaken - readAheadBefore,
+        patchedAhead: this.codeServer.patchedAheadTaken - patchedAheadBefore,
+      },
     };
     if (plan.ok) {
       const timer = setTimeout(() => this.abort(id), this.#planTtlMs);

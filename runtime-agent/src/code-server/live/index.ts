@@ -7,7 +7,6 @@
  * later version without, to receive the VersionScope staged for it. An ES module's first
  * version, instrumented in the module hooks thread, calls `liveEsm` (see esm-hooks.ts).
  */
-import { fileURLToPath } from 'node:url';
 import { facadeUrl } from '../esm-facade';
 import { LoadFailure } from '../evaluate';
 import { sourceLines } from '../original-source';
@@ -21,7 +20,7 @@ import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
 import { ParseFailure, ownFunctionNames, readProgram, type ModuleKind, type ProgramModel } from './program';
 import { transformCache } from '../transform-cache';
-import { ReadAhead } from './read-ahead';
+import { ReadAhead, patchAhead, patchedAheadFits } from './read-ahead';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
 
@@ -141,16 +140,14 @@ export class LiveCode {
    * `code`. Its tables are read from that code when first needed (see firstVersionReadLater).
    */
   readonly enterEsm = (
-    meta: EsmAccess['meta'],
+    file: string,
+    metaOf: () => EsmAccess['meta'],
     accessors: Record<string, unknown>,
     code: string,
     importer: EsmAccess['importer'],
   ): VersionScope => {
-    const file = fileURLToPath(meta.url);
-    // Its code reads `import.meta` through its scope (see instrumentStartup): the URL the app
-    // imported it by, not the one the facade imports it by.
     const module = new LiveModule(file, accessors);
-    module.esm = { meta: { ...meta, url: facadeUrl(meta.url) }, importer };
+    module.esm = esmAccess(metaOf, importer);
     const scope = new VersionScope(module, 1, false);
     this.#esmStarted.set(file, { module, version: firstVersionReadLater(module, scope, code, 'esm'), code });
     return scope;
@@ -173,19 +170,24 @@ export class LiveCode {
   ): { code: string; map: Mapped; version: LiveVersion; imports: Patch['imports'] } | undefined {
     let model: ProgramModel;
     let patch: ReturnType<typeof buildPatch>;
-    const generation = module.nextGeneration();
     const before = current.scope.statementIds;
+    const reading = this.readAhead.take(module.file, code, kindOf(module));
+    const ahead =
+      reading?.patched && patchedAheadFits(reading.patched, module, current, rerun) ? reading.patched : undefined;
+    const generation = ahead?.generation ?? module.nextGeneration();
     try {
-      const kind = kindOf(module);
-      model = this.readAhead.take(module.file, code, kind) ?? readProgram(code, sourceLines(module.file, code), kind);
-      patch = buildPatch(
-        current.digest,
-        model,
-        module,
-        generation,
-        (index) => module.registrations.has(before[index] ?? {}),
-        (index) => rerun?.has(before[index] ?? {}) ?? false,
-      );
+      model = reading?.model ?? readProgram(code, sourceLines(module.file, code), kindOf(module));
+      patch =
+        ahead?.patch ??
+        buildPatch(
+          current.digest,
+          model,
+          module,
+          generation,
+          (index) => module.registrations.has(before[index] ?? {}),
+          (index) => rerun?.has(before[index] ?? {}) ?? false,
+        );
+      if (ahead) this.readAhead.patchesTaken += 1;
     } catch (error) {
       // A syntax error: V8 reports it itself when the code is evaluated whole (an ES module's
       // code cannot be: the caller reports the parser's). Anything else is a case this reader
@@ -219,9 +221,12 @@ export class LiveCode {
     };
   }
 
-  /** `code`, the next version of `module`, read now for the prepare that patches it to that code (read-ahead.ts). */
-  readAheadOf(module: LiveModule, code: string): boolean {
-    return this.readAhead.read(module.file, code, kindOf(module));
+  /**
+   * `code`, the next version of `module`, read now, and the patch to it from `current` built,
+   * for the prepare that patches the module to that code (read-ahead.ts).
+   */
+  readAheadOf(module: LiveModule, current: LiveVersion, code: string): boolean {
+    return this.readAhead.read(module.file, code, kindOf(module), (model) => patchAhead(module, current, model));
   }
 
   /** Runs `evaluate` (the patch's code) with its scope reachable by the code. */
@@ -372,6 +377,26 @@ function classesOf(model: ProgramModel, module: LiveModule): Map<number, ClassIn
     classes.set(module.slotOf(klass.key), { name: klass.name, hasPrivate: klass.hasPrivate, members });
   }
   return classes;
+}
+
+/**
+ * What an ES module's first version hands over. Its code reads `import.meta` through its scope
+ * (see instrumentStartup), with the URL the app imported it by, not the one the facade imports
+ * it by. Made when first read: V8 makes a module's `import.meta` only when its code asks for
+ * it, and most never do (making it for each was ≈4 µs a module as an app started, issue 13).
+ */
+function esmAccess(metaOf: () => EsmAccess['meta'], importer: EsmAccess['importer']): EsmAccess {
+  let meta: EsmAccess['meta'] | undefined;
+  return {
+    get meta() {
+      if (!meta) {
+        const own = metaOf();
+        meta = { ...own, url: facadeUrl(own.url) };
+      }
+      return meta;
+    },
+    importer,
+  };
 }
 
 /** How a later version of `module` is read: as the kind of module its first version was. */

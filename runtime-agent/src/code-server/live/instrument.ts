@@ -25,6 +25,8 @@ import {
 
 /** What gives each function and class its slot: the same keys in the same order give the same slots. */
 export interface SlotTable {
+  /** The module's file. */
+  readonly file: string;
   slotOf(key: string): number;
   /** The module's guard cell (see guard-cell.ts). */
   readonly cell: string;
@@ -274,7 +276,7 @@ export function constructorKey(klass: { key: string }): string {
  */
 export function instrumentFirstVersion(model: ProgramModel, slots: SlotTable): string {
   const edits = new Edits();
-  instrumentStartup(model, edits);
+  instrumentStartup(model, edits, slots.file);
   instrumentFunctions(model, slots, 1, edits);
   return edits.render(model.code, 0, model.code.length).text;
 }
@@ -284,7 +286,7 @@ export class SlotCounter implements SlotTable {
   readonly #slots = new Map<string, number>();
   readonly cell: string;
 
-  constructor(file: string) {
+  constructor(readonly file: string) {
     this.cell = guardCellName(file);
   }
 
@@ -301,11 +303,12 @@ export class SlotCounter implements SlotTable {
  * version's closures use), and top-level `const` made `let` so a changed initializer can be
  * assigned. Inserted after the directives, on their line.
  *
- * An ES module's header also hands over its `import.meta`, an `import()` that resolves from
- * the module itself (for imports a later version adds), and its code as read: the hooks
- * thread instruments it, and the main thread reads the same code to build the same tables.
+ * An ES module's header also hands over its file, its `import.meta` (as a function: made only
+ * if asked for), an `import()` that resolves from the module itself (for imports a later
+ * version adds), and its code as read: the hooks thread instruments it, and the main thread
+ * reads the same code to build the same tables.
  */
-export function instrumentStartup(model: ProgramModel, edits: Edits): void {
+export function instrumentStartup(model: ProgramModel, edits: Edits, file: string): void {
   const accessors = [...model.bindings].map(([n, declaration]) =>
     declaration === 'import'
       ? `get ${n}(){return ${n}}`
@@ -314,7 +317,7 @@ export function instrumentStartup(model: ProgramModel, edits: Edits): void {
   const at = headerPosition(model);
   const entry =
     model.kind === 'esm'
-      ? `liveEsm(import.meta,{${accessors.join(',')}},${JSON.stringify(model.code)},(__hp_s)=>import(__hp_s))`
+      ? `liveEsm(${JSON.stringify(file)},()=>import.meta,{${accessors.join(',')}},${JSON.stringify(model.code)},(__hp_s)=>import(__hp_s))`
       : `live(__filename,{${accessors.join(',')}})`;
   // Owned by the whole program, so it precedes the first statement's mark at the same place.
   edits.insert(at, `;var ${HP}=${AGENT}.${entry};`, { start: 0, end: model.code.length });
