@@ -488,13 +488,14 @@ export type ReadAheadParams = z.infer<typeof ReadAheadParams>;
 export interface ReadAheadResult {
   /** False when nothing was kept: the module's versions are not live, or the code does not parse. */
   read: boolean;
-  /** Milliseconds the reading took inside the agent. */
+  /** Milliseconds the reading (and building the patch) took inside the agent. */
   ms: number;
 }
 /**
  * Sent by a client while the user edits a hot module's file, when typing pauses: the agent
- * reads `code` (the file's next version, compiled as a save would send it) and keeps what it
- * read for a prepare of exactly that code. Nothing in the app runs or changes.
+ * reads `code` (the file's next version, compiled as a save would send it), builds the patch
+ * from the running version, and keeps both for a prepare of exactly that code. Nothing in the
+ * app runs or changes.
  */
 export const readAhead = new RequestType<ReadAheadParams, ReadAheadResult, void>('agent/readAhead');
 

@@ -39,7 +39,7 @@ test('the patch is built from the model read, and kept with it; none for code th
   assert.equal(store.read(FILE, `${code}\nfunction (`, 'cjs', patchAhead), false);
   assert.equal(built.length, 0, 'nothing to patch to');
   assert.equal(store.read(FILE, code, 'cjs', patchAhead), true);
-  const reading = store.take(FILE, code, 'cjs');
+  const reading = store.take(FILE, code, 'cjs', () => true);
   assert.equal(built.length, 1);
   assert.equal(built[0], reading?.model, 'built from the model the prepare takes');
   assert.equal(reading?.patched, patched);

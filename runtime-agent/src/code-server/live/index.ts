@@ -171,12 +171,14 @@ export class LiveCode {
     let model: ProgramModel;
     let patch: ReturnType<typeof buildPatch>;
     const before = current.scope.statementIds;
-    const reading = this.readAhead.take(module.file, code, kindOf(module));
-    const ahead =
-      reading?.patched && patchedAheadFits(reading.patched, module, current, rerun) ? reading.patched : undefined;
+    const kind = kindOf(module);
+    const reading = this.readAhead.take(module.file, code, kind, (ahead) =>
+      patchedAheadFits(ahead, module, current, rerun),
+    );
+    const ahead = reading?.patched;
     const generation = ahead?.generation ?? module.nextGeneration();
     try {
-      model = reading?.model ?? readProgram(code, sourceLines(module.file, code), kindOf(module));
+      model = reading?.model ?? readProgram(code, sourceLines(module.file, code), kind);
       patch =
         ahead?.patch ??
         buildPatch(
@@ -187,7 +189,6 @@ export class LiveCode {
           (index) => module.registrations.has(before[index] ?? {}),
           (index) => rerun?.has(before[index] ?? {}) ?? false,
         );
-      if (ahead) this.readAhead.patchesTaken += 1;
     } catch (error) {
       // A syntax error: V8 reports it itself when the code is evaluated whole (an ES module's
       // code cannot be: the caller reports the parser's). Anything else is a case this reader

@@ -50,12 +50,13 @@ export class ReadAhead {
   readonly #readings = new Map<string, Reading>();
   /** How many readings prepares took, ever (a plan's timings say how many of its modules had one). */
   taken = 0;
-  /** How many of them had a patch the prepare could take as built (counted by the prepare). */
+  /** How many of them gave the prepare a patch to take as built. */
   patchesTaken = 0;
 
   /**
-   * Reads `code`, the next version of `file`, and keeps the model for its prepare. Returns
-   * whether it could (code that does not parse is not kept: its prepare says what is wrong).
+   * Reads `code`, the next version of `file`, and keeps the model, and the patch `patchAhead`
+   * builds from it, for its prepare. Returns whether it could (code that does not parse is not
+   * kept: its prepare says what is wrong).
    */
   read(
     file: string,
@@ -78,13 +79,23 @@ export class ReadAhead {
     return true;
   }
 
-  /** The reading made ahead of exactly this code of `file`, given once; undefined when there is none. */
-  take(file: string, code: string, kind: ModuleKind): Reading | undefined {
+  /**
+   * The reading made ahead of exactly this code of `file`, given once; undefined when there is
+   * none. Its patch only if it `fits` (is the one the prepare would build now).
+   */
+  take(
+    file: string,
+    code: string,
+    kind: ModuleKind,
+    fits: (patched: PatchedAhead) => boolean = () => false,
+  ): Reading | undefined {
     const reading = this.#readings.get(file);
     // Another code's prepare (agent/warm's of the running code) leaves it for its own save.
     if (reading?.code !== code || reading.kind !== kind) return undefined;
     this.#drop(file);
     this.taken += 1;
+    if (!reading.patched || !fits(reading.patched)) return { ...reading, patched: undefined };
+    this.patchesTaken += 1;
     return reading;
   }
 
