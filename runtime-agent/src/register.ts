@@ -2,22 +2,89 @@
  * Zero-code-change entry: `node -r hotpatch-agent/register app.js` or
  * `node --import hotpatch-agent/register app.mjs`. Options come from HOTPATCH_* variables.
  * Never takes the app down: a refusal or failure to start is one line on stderr.
+ *
+ * What a preload does runs in every process it reaches, before anything of the app (issue 13:
+ * the agent costs the app nothing measurable). So this file does the least it can at once:
+ *
+ * - An ES module app (started with `--import`, or whose entry is an ES module) gets the agent
+ *   now: its module hooks must be in place before the entry is imported.
+ * - A CommonJS app gets it as Node compiles the first module (the entry, or a module another
+ *   preload requires), before that module's first line runs: what the app sees is the same. A
+ *   process that compiles none (`node -e 0`, a script in an `-e`) gets it in its event loop's
+ *   first turn, and one that ends before never loads the library, nor what it requires.
  */
-import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
-import { requireWithCodeCache } from './code-cache';
+// Node's startup snapshot holds these two: they cost nothing to import.
+import Module from 'node:module';
+import { isAbsolute, join } from 'node:path';
 import type * as Library from './index';
+import type * as CodeCache from './code-cache';
+import type * as Options from './options';
+import type * as Predecessor from './predecessor';
+import { esmHooksNeeded } from './esm-hooks-needed';
 import { launcherEntry } from './launchers';
-import { optionsFromEnv } from './options';
-import { waitForPredecessor } from './predecessor';
 
-// Preloads also run in worker threads, the module-hooks thread among them: the agent belongs
-// to the main thread only. Through NODE_OPTIONS (a debug launch) the preload reaches every Node
-// process of the tree, npm's and tsx's launcher among them: those get no agent.
+interface CompilingModule {
+  _compile(content: string, filename: string, ...rest: unknown[]): unknown;
+}
+
+// Through NODE_OPTIONS (a debug launch) the preload reaches every Node process of the tree,
+// npm's and tsx's launchers among them: those get no agent.
 const launcher = process.env.HOTPATCH_APP_PROCESSES_ONLY === '1' ? launcherEntry(process.argv) : undefined;
-if (isMainThread && !launcher) {
+if (!launcher) {
+  if (esmHooksNeeded()) startInMainThread();
+  else startAtFirstModule();
+}
+
+/**
+ * Starts the agent as the first module compiles, or in the first turn, whichever comes first.
+ * The wrapper gives `_compile` back before the library loads, so that the library's own hook
+ * (code-server.ts) wraps Node's, as when it starts at once. If a later preload wrapped ours in
+ * the meantime, ours stays as a pass-through under theirs, and the module compiling now is not
+ * hot (theirs has already transformed it: ours cannot run it through the agent's hook again).
+ */
+function startAtFirstModule(): void {
+  const prototype = (Module as unknown as { prototype: CompilingModule }).prototype;
+  const nodeCompile = prototype._compile;
+  const library = libraryFile();
+  let started = false;
+  const startOnce = (): void => {
+    if (started) return;
+    started = true;
+    if (prototype._compile === compileStartingAgent) prototype._compile = nodeCompile;
+    startInMainThread();
+  };
+  function compileStartingAgent(this: CompilingModule, content: string, filename: string, ...rest: unknown[]): unknown {
+    // Not a module's file: the code of an `-e` (Node compiles it as "[eval]-wrapper"). Nor the
+    // app's own `require('hotpatch-agent')` before any module of its own: the library loads as it would.
+    if (started || !isAbsolute(filename) || filename === library)
+      return nodeCompile.call(this, content, filename, ...rest);
+    const wrappedByAnother = prototype._compile !== compileStartingAgent;
+    startOnce();
+    // Ours given back: `_compile` is now the agent's hook (or Node's, if the agent refused to start).
+    const compile = wrappedByAnother ? nodeCompile : prototype._compile;
+    return compile.call(this, content, filename, ...rest);
+  }
+  prototype._compile = compileStartingAgent;
+  // Unref'd: the turn it waits for never comes in a process with nothing left to do.
+  setImmediate(startOnce).unref();
+}
+
+/** The library next to this file: the app's own `require('hotpatch-agent')` gets the same instance. */
+function libraryFile(): string {
+  return join(__dirname, 'index.js');
+}
+
+/**
+ * Preloads also run in worker threads, the module-hooks thread among them: the agent belongs
+ * to the main thread only.
+ */
+function startInMainThread(): void {
+  // Required here, as every module below: worker_threads alone loads Node's streams.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
   // An app the agent restarted starts once the process it replaces has freed its ports.
-  waitForPredecessor();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./predecessor') as typeof Predecessor).waitForPredecessor();
   startFromEnv();
 }
 
@@ -27,8 +94,12 @@ function startFromEnv(): void {
   };
   let started: ReturnType<typeof Library.start>;
   try {
-    // The library itself, next to this file, shared with the app's own `require('hotpatch-agent')`.
-    const library = requireWithCodeCache(join(__dirname, 'index.js'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { requireWithCodeCache } = require('./code-cache') as typeof CodeCache;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { optionsFromEnv } = require('./options') as typeof Options;
+    // The library itself, shared with the app's own `require('hotpatch-agent')`.
+    const library = requireWithCodeCache(libraryFile());
     const { start, programsRead, useTransformCache, appStarted } = library.exports as typeof Library;
     if (library.location) useTransformCache(library.location, appStarted());
     // Synchronous up to the module hooks: they must be in place before the app's first require.

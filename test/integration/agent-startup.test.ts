@@ -1,8 +1,9 @@
 /**
  * What the agent costs an app at startup (issue 13): the WebSocket and JSON-RPC libraries and
  * the protocol's schemas load with the first client, not with the app. And that client, and
- * every later one, is served as before. Preloaded, the agent listens once the app's event loop
- * turns: a process that ends before never loads what listening needs.
+ * every later one, is served as before. Preloaded into a CommonJS app, the agent starts as the
+ * first module compiles, or in the event loop's first turn, and listens in that turn: a process
+ * that ends before never loads the library, nor what listening needs.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,11 +11,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
-import { scratchFolder } from '../helpers/scratch';
+import { scratchFiles, scratchFolder } from '../helpers/scratch';
 
 /** Runs `code` with the agent preloaded; returns its exit, the built-ins it loaded, and the discovery records it left. */
-function runPreloaded(code: string): { status: number | null; stderr: string; builtins: string[]; records: string[] } {
-  const folder = scratchFolder('preloaded');
+function runPreloaded(
+  code: string,
+  folder = scratchFolder('preloaded'),
+): { status: number | null; stderr: string; builtins: string[]; records: string[] } {
   const discovery = join(folder, 'discovery');
   const report = "process.on('exit', () => console.log(JSON.stringify(process.moduleLoadList)));";
   const run = spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', '-e', `${report}\n${code}`], {
@@ -31,10 +34,11 @@ function runPreloaded(code: string): { status: number | null; stderr: string; bu
   };
 }
 
-test('a preloaded process that ends before its event loop turns never listens, nor loads http or crypto', () => {
-  const ended = runPreloaded('0');
-  assert.equal(ended.status, 0, ended.stderr);
-  for (const builtin of ['http', 'crypto', 'v8']) {
+test('a preloaded process that ends before its event loop turns never listens, nor loads the library', () => {
+  const ended = runPreloaded("if (Object.keys(require.cache).some((f) => f.endsWith('index.js'))) process.exit(3)");
+  assert.equal(ended.status, 0, ended.stderr || 'the library was loaded');
+  // What the library and its start load: none of them is in Node's startup snapshot.
+  for (const builtin of ['http', 'crypto', 'v8', 'vm', 'os', 'worker_threads', 'stream', 'net']) {
     assert.ok(!ended.builtins.includes(builtin), `${builtin} loaded: ${ended.builtins.join(' ')}`);
   }
   assert.deepEqual(ended.records, [], 'no discovery record was written');
@@ -47,6 +51,48 @@ test('a preloaded process that ends before its event loop turns never listens, n
   assert.equal(waited.status, 0, waited.stderr);
   assert.match(waited.stderr, /^ws:\/\/127\.0\.0\.1:\d+$/m, 'the agent listened');
   assert.ok(waited.builtins.includes('http'));
+});
+
+test('a CommonJS app gets the agent as its first module compiles, before that module runs: the entry is hot', async () => {
+  const app = await App.start('cjs', { fixture: 'loaded-libraries' });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  assert.deepEqual(
+    (await client.modules()).map((m) => m.file),
+    [app.file('app.js')],
+  );
+});
+
+test("code that wraps _compile before the app's first module: both hooks stay, and the later modules are hot", () => {
+  const folder = scratchFiles('wrapping-preload', {
+    'first.js': 'module.exports = 1;\n',
+    'second.js': 'exports.two = () => 2;\n',
+  });
+  // An `-e` is not compiled as a module: the agent's start waits for ./first, under this hook.
+  const run = runPreloaded(
+    "const Module = require('node:module');\nconst { basename } = require('node:path');\n" +
+      'const compile = Module.prototype._compile;\nconst wrapped = [];\n' +
+      'Module.prototype._compile = function (content, filename, ...rest) {\n' +
+      '  wrapped.push(basename(filename));\n  return compile.call(this, content, filename, ...rest);\n};\n' +
+      "require('./first');\nconst { two } = require('./second');\n" +
+      "const hot = require('hotpatch-agent').runningAgent().codeServer.list().map((m) => basename(m.file));\n" +
+      'console.error(JSON.stringify({ two: two(), wrapped, hot }));',
+    folder,
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const seen = JSON.parse(/^\{.*\}$/m.exec(run.stderr)?.[0] ?? '{}') as {
+    two: number;
+    wrapped: string[];
+    hot: string[];
+  };
+  assert.equal(seen.two, 2);
+  assert.deepEqual(seen.wrapped, ['first.js', 'second.js'], 'the other hook saw each module once');
+  assert.deepEqual(
+    seen.hot,
+    ['second.js'],
+    'the module compiling as the agent started, under the other hook, is not hot',
+  );
 });
 
 test('zod, ws and vscode-jsonrpc load when the first client connects, not when the app starts', async () => {
