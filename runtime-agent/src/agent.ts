@@ -113,6 +113,7 @@ export class Agent {
 interface AgentGlobal {
   agent: Agent;
   adoptEsm: CodeServer['adoptEsm'];
+  adoptEsmBound: CodeServer['adoptEsmBound'];
   /** Reached by instrumented CommonJS code (see code-server/live/). */
   live: CodeServer['liveEntry'];
   /** Reached by an instrumented ES module's first version (see code-server/esm-hooks.ts). */
@@ -165,6 +166,7 @@ export async function start(options: AgentOptions = {}, timing: StartTiming = {}
   const agentGlobal: AgentGlobal = {
     agent,
     adoptEsm: (file, namespace, names, sync) => codeServer.adoptEsm(file, namespace, names, sync),
+    adoptEsmBound: (file, locals) => codeServer.adoptEsmBound(file, locals),
     live: codeServer.liveEntry,
     liveEsm: codeServer.liveEsmEntry,
     adaptFramework,

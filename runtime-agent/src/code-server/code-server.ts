@@ -22,6 +22,7 @@ import {
   type Evaluated,
   type InternalModule,
 } from './evaluate';
+import { boundNamespace } from './bound-namespace';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, inSentCode, type LiveModule, type LiveVersion } from './live';
 import { evaluateEsmVersion } from './esm-versions';
@@ -234,6 +235,17 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     else module.faceWhenRead(() => createStableExports(namespace, module.currentExport));
     this.emit('moduleLoaded', module.info());
     return module.esm ? module.face : undefined;
+  }
+
+  /**
+   * Called by a module served without a facade whose every export reads one of its bindings,
+   * with those (see bound-namespace.ts): adopted with the namespace made from its accessors.
+   */
+  adoptEsmBound(file: string, locals: Record<string, string>): unknown {
+    // The header made its live tables as it started; a module whose header did not run is never
+    // served with this footer, but it would be adopted all the same, with no bindings to read.
+    const bindings = this.#live.startedEsm(file)?.module.bindings ?? {};
+    return this.adoptEsm(file, boundNamespace(locals, bindings));
   }
 
   #startup(

@@ -28,6 +28,12 @@ export interface FacadeExports {
    * constants) take the face's value, which follows each load (a trampoline for a function).
    */
   direct?: string[];
+  /**
+   * Export name → the module binding it reads, when every export reads one of the module's own
+   * (no `export *`, no default expression, no export of another module's): the module is then
+   * adopted with a namespace made from its bindings (bound-namespace.ts), not by importing itself.
+   */
+  locals?: Record<string, string>;
 }
 
 export function originalUrl(url: string): string {
@@ -78,11 +84,13 @@ export function facadeSource(url: string, file: string, exports: FacadeExports):
 }
 
 /**
- * What ends a live module served without a facade: the import of its own namespace (hoisted,
- * as every import is) and, once its top level has run, its hand-over to the code server, as a
- * facade does. On lines of their own: the module's last line may be a comment.
+ * What ends a live module served without a facade: once its top level has run, its hand-over
+ * to the code server, as a facade does, with its namespace. Made from its bindings when every
+ * export reads one of its own (`locals`, see bound-namespace.ts), else the module imports its
+ * own (hoisted, as every import is). On lines of their own: the module's last line may be a comment.
  */
-export function adoptionFooter(url: string, file: string): string {
+export function adoptionFooter(url: string, file: string, locals?: Record<string, string>): string {
   const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
+  if (locals) return `\n${agent}.adoptEsmBound(${JSON.stringify(file)}, ${JSON.stringify(locals)});\n`;
   return `\nimport * as __hp_self from ${JSON.stringify(url)};\n${agent}.adoptEsm(${JSON.stringify(file)}, __hp_self);\n`;
 }

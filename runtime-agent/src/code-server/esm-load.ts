@@ -78,7 +78,7 @@ export function hotModuleLoader(
     // is served at its own URL (one module record, not two; its own URL in stack traces), and
     // hands itself to the code server when its top level has run.
     if (code !== source && exports.names.every((name) => exports.direct?.includes(name))) {
-      return { ...result, source: code + adoptionFooter(url, file) };
+      return { ...result, source: code + adoptionFooter(url, file, exports.locals) };
     }
     madeLive.set(originalUrl(url), code);
     return { format: 'module', source: facadeSource(url, file, exports), shortCircuit: true };
@@ -124,7 +124,10 @@ function exportsOfModel(model: ProgramModel): FacadeExports {
   const direct = [...model.exports].flatMap(([name, local]) =>
     name !== '*' && !(local !== undefined && made.has(local)) ? [name] : [],
   );
-  return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*'), direct };
+  const locals = [...model.exports].every(([, local]) => local !== undefined && model.bindings.has(local))
+    ? (Object.fromEntries(model.exports) as Record<string, string>)
+    : undefined;
+  return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*'), direct, locals };
 }
 
 /**

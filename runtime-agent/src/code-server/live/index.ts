@@ -153,6 +153,11 @@ export class LiveCode {
     return scope;
   };
 
+  /** The live tables of an ES module whose first version is evaluating, left for takeEsm. */
+  startedEsm(file: string): { module: LiveModule; version: LiveVersion; code: string } | undefined {
+    return this.#esmStarted.get(file);
+  }
+
   /** The live tables of an ES module whose first version just evaluated, for its facade's adoption. */
   takeEsm(file: string): { module: LiveModule; version: LiveVersion; code: string } | undefined {
     const started = this.#esmStarted.get(file);
