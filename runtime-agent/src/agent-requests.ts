@@ -52,7 +52,9 @@ export class AgentClients {
 
   constructor(readonly agent: Agent) {
     const { codeServer } = agent;
-    codeServer.on('moduleLoaded', (module) => this.#broadcast(protocol.moduleLoaded, { module }));
+    codeServer.on('moduleLoaded', (module) => {
+      if (this.#connections.size > 0) this.#broadcast(protocol.moduleLoaded, { module: module.info() });
+    });
     codeServer.on('modulePurged', (module) => this.#broadcast(protocol.modulePurged, { module }));
     this.#sys = new SysRequests(agent.processes, (process) => this.#describe(process));
     notifyProcessChanges(agent.processes, supervisorTable(), {

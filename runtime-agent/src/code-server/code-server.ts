@@ -181,7 +181,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.current.live = live?.version;
     if (live) markLiveFunctions(live.ownFunctions.map((name) => bindingOf(live.module, name)));
     module.face = createStableExports(raw, module.currentExport);
-    this.emit('moduleLoaded', module.info());
+    this.emit('moduleLoaded', module);
     return module.face;
   }
 
@@ -233,7 +233,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // A facade initialises its bindings from the face now; a module without one never reads it.
     if (module.esm) module.face = createStableExports(namespace, module.currentExport);
     else module.faceWhenRead(() => createStableExports(namespace, module.currentExport));
-    this.emit('moduleLoaded', module.info());
+    this.emit('moduleLoaded', module);
     return module.esm ? module.face : undefined;
   }
 
@@ -424,9 +424,8 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // An ES module's facade has the names it had at startup: a new export reaches the modules
     // whose later versions import it (they read the stable face), as the report says.
     module.esm?.sync(module.face);
-    const info = module.info();
-    this.emit('moduleLoaded', info);
-    return { module: info, report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
+    this.emit('moduleLoaded', module);
+    return { module: module.info(), report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
   }
 
   /**
