@@ -235,13 +235,13 @@ async function main(): Promise<void> {
   const many = figures.get(`typed/${INSTANCES}/100`)!;
   const one = figures.get('typed/1/100')!;
   const cores = availableParallelism();
-  // The CPU the save takes in all processes together, spread over every core: no schedule of it ends sooner.
+  // The CPU the save takes in all processes together, spread evenly over the cores: about as soon as it can end.
   const floor = (INSTANCES * many.appCpu + many.serverCpu) / cores;
   const cpuNote = Number.isNaN(floor)
     ? ''
     : `; per save, each app process spends ${many.appCpu.toFixed(1)} ms of CPU (${one.appCpu.toFixed(1)} ms ` +
       `alone) and the server ${many.serverCpu.toFixed(1)} ms: ${(INSTANCES * many.appCpu + many.serverCpu).toFixed(0)} ms ` +
-      `of CPU on ${cores} cores, at best ${floor.toFixed(1)} ms, ×${(floor / one.p50).toFixed(2)} of one save`;
+      `of CPU on ${cores} cores, ≈${floor.toFixed(0)} ms of work for each (×${(floor / one.p50).toFixed(1)} one save) however it is scheduled`;
   recordGoal(
     ratioRow(
       `one save into ${INSTANCES} app instances against one (p50)`,
