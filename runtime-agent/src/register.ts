@@ -19,9 +19,9 @@ import { isAbsolute, join } from 'node:path';
 import type * as Library from './index';
 import type * as CodeCache from './code-cache';
 import type * as Options from './options';
-import type * as Predecessor from './predecessor';
 import { esmHooksNeeded } from './esm-hooks-needed';
 import { launcherEntry } from './launchers';
+import { waitForPredecessor } from './predecessor';
 
 interface CompilingModule {
   _compile(content: string, filename: string, ...rest: unknown[]): unknown;
@@ -79,12 +79,11 @@ function libraryFile(): string {
  * to the main thread only.
  */
 function startInMainThread(): void {
-  // Required here, as every module below: worker_threads alone loads Node's streams.
+  // Required here, as the modules below that load built-ins: worker_threads alone loads Node's streams.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
   // An app the agent restarted starts once the process it replaces has freed its ports.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('./predecessor') as typeof Predecessor).waitForPredecessor();
+  waitForPredecessor();
   startFromEnv();
 }
 

@@ -53,17 +53,6 @@ test('a preloaded process that ends before its event loop turns never listens, n
   assert.ok(waited.builtins.includes('http'));
 });
 
-test('a CommonJS app gets the agent as its first module compiles, before that module runs: the entry is hot', async () => {
-  const app = await App.start('cjs', { fixture: 'loaded-libraries' });
-  after(() => app.stop());
-  const client = await app.connect();
-  after(() => client.close());
-  assert.deepEqual(
-    (await client.modules()).map((m) => m.file),
-    [app.file('app.js')],
-  );
-});
-
 test("code that wraps _compile before the app's first module: both hooks stay, and the later modules are hot", () => {
   const folder = scratchFiles('wrapping-preload', {
     'first.js': 'module.exports = 1;\n',

@@ -16,13 +16,21 @@ async function bothNamespaces(): Promise<{ real: Record<string, unknown>; bound:
   const file = join(scratchFolder('bound-namespace'), 'module.mjs');
   writeFileSync(
     file,
-    'let count = 1;\nexport function bump() { count += 1; }\nexport { count, count as Ä, count as a };\n' +
+    'let count = 1;\nexport function bump() { count += 1; }\nexport { count, count as Ä, count as a, count as __proto__ };\n' +
       'export class Zebra {}\nexport const äpfel = () => count;\n' +
       'export const accessors = { get count() { return count; }, get bump() { return bump; }, ' +
       'get Zebra() { return Zebra; }, get äpfel() { return äpfel; } };\n',
   );
   const real = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const locals = { bump: 'bump', count: 'count', Ä: 'count', a: 'count', Zebra: 'Zebra', äpfel: 'äpfel' };
+  const locals: Array<[string, string]> = [
+    ['bump', 'bump'],
+    ['count', 'count'],
+    ['Ä', 'count'],
+    ['a', 'count'],
+    ['__proto__', 'count'],
+    ['Zebra', 'Zebra'],
+    ['äpfel', 'äpfel'],
+  ];
   const bound = boundNamespace(locals, real.accessors as Record<string, unknown>) as Record<string, unknown>;
   return { real, bound };
 }

@@ -11,24 +11,29 @@
  * written, removed or added to, and `Symbol.toStringTag` 'Module'.
  */
 export function boundNamespace(
-  /** Export name → the module binding it reads. */
-  locals: Readonly<Record<string, string>>,
+  /** Each export's name and the module binding it reads. */
+  exported: ReadonlyArray<readonly [name: string, local: string]>,
   /** The first version's accessors over its module bindings. */
   bindings: Record<string, unknown>,
 ): object {
+  const locals = new Map(exported);
   const target = Object.create(null) as Record<PropertyKey, unknown>;
   // Code unit order, as a module namespace's keys (not localeCompare).
-  for (const name of Object.keys(locals).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const name of [...locals.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     Object.defineProperty(target, name, { value: undefined, writable: true, enumerable: true, configurable: false });
   }
   Object.defineProperty(target, Symbol.toStringTag, { value: 'Module' });
   Object.preventExtensions(target);
-  const isExport = (key: PropertyKey): key is string => typeof key === 'string' && Object.hasOwn(locals, key);
+  const localOf = (key: PropertyKey): string | undefined => (typeof key === 'string' ? locals.get(key) : undefined);
   return new Proxy(target, {
-    get: (_, key) => (isExport(key) ? bindings[locals[key]!] : target[key]),
+    get: (_, key) => {
+      const local = localOf(key);
+      return local === undefined ? target[key] : bindings[local];
+    },
     getOwnPropertyDescriptor: (_, key) => {
-      if (!isExport(key)) return Reflect.getOwnPropertyDescriptor(target, key);
-      return { value: bindings[locals[key]!], writable: true, enumerable: true, configurable: false };
+      const local = localOf(key);
+      if (local === undefined) return Reflect.getOwnPropertyDescriptor(target, key);
+      return { value: bindings[local], writable: true, enumerable: true, configurable: false };
     },
     // A namespace is read-only: an assignment or a definition fails (a TypeError in strict code).
     set: () => false,

@@ -241,7 +241,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    * Called by a module served without a facade whose every export reads one of its bindings,
    * with those (see bound-namespace.ts): adopted with the namespace made from its accessors.
    */
-  adoptEsmBound(file: string, locals: Record<string, string>): unknown {
+  adoptEsmBound(file: string, locals: Array<[name: string, local: string]>): unknown {
     // The header made its live tables as it started; a module whose header did not run is never
     // served with this footer, but it would be adopted all the same, with no bindings to read.
     const bindings = this.#live.startedEsm(file)?.module.bindings ?? {};

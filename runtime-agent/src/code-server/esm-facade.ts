@@ -29,11 +29,13 @@ export interface FacadeExports {
    */
   direct?: string[];
   /**
-   * Export name → the module binding it reads, when every export reads one of the module's own
-   * (no `export *`, no default expression, no export of another module's): the module is then
-   * adopted with a namespace made from its bindings (bound-namespace.ts), not by importing itself.
+   * Each export's name and the module binding it reads, when every export reads one of the
+   * module's own (no `export *`, no default expression, no export of another module's): the
+   * module is then adopted with a namespace made from its bindings (bound-namespace.ts), not by
+   * importing itself. Pairs, not an object: in the footer's code, an export named `__proto__`
+   * would be an object literal's prototype.
    */
-  locals?: Record<string, string>;
+  locals?: Array<[name: string, local: string]>;
 }
 
 export function originalUrl(url: string): string {
@@ -89,7 +91,7 @@ export function facadeSource(url: string, file: string, exports: FacadeExports):
  * export reads one of its own (`locals`, see bound-namespace.ts), else the module imports its
  * own (hoisted, as every import is). On lines of their own: the module's last line may be a comment.
  */
-export function adoptionFooter(url: string, file: string, locals?: Record<string, string>): string {
+export function adoptionFooter(url: string, file: string, locals?: FacadeExports['locals']): string {
   const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
   if (locals) return `\n${agent}.adoptEsmBound(${JSON.stringify(file)}, ${JSON.stringify(locals)});\n`;
   return `\nimport * as __hp_self from ${JSON.stringify(url)};\n${agent}.adoptEsm(${JSON.stringify(file)}, __hp_self);\n`;

@@ -124,8 +124,9 @@ function exportsOfModel(model: ProgramModel): FacadeExports {
   const direct = [...model.exports].flatMap(([name, local]) =>
     name !== '*' && !(local !== undefined && made.has(local)) ? [name] : [],
   );
-  const locals = [...model.exports].every(([, local]) => local !== undefined && model.bindings.has(local))
-    ? (Object.fromEntries(model.exports) as Record<string, string>)
+  const pairs = [...model.exports];
+  const locals = pairs.every(([, local]) => local !== undefined && model.bindings.has(local))
+    ? (pairs as Array<[string, string]>)
     : undefined;
   return { names: names.filter((name) => name !== '*'), hasStarReexports: names.includes('*'), direct, locals };
 }
