@@ -78,8 +78,15 @@ function assertEditAfter(log: string, lines: string[], message: string): void {
   assert.match(after.at(-1)!, /howdy, /);
 }
 
-/** The line with greet's answer changed: a start that uses it answers differently. */
-const altered = (line: string): string => line.replaceAll('hello, ', 'from the cache, ');
+/**
+ * The line with greet's answer changed in its transform (not in the source it was made from,
+ * which finds it): a start that uses it answers differently.
+ */
+function altered(line: string): string {
+  const fields = line.split('\t');
+  assert.equal(fields.length, 4, 'kind, file, source, transform');
+  return [...fields.slice(0, 3), fields[3]!.replaceAll('hello, ', 'from the cache, ')].join('\t');
+}
 
 for (const kind of ['cjs', 'esm'] as const) {
   test(`${kind}: a restart takes an unchanged module from the cache, and a load into it applies as into one read`, async () => {

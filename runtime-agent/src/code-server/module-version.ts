@@ -191,12 +191,25 @@ function isObjectLike(value: unknown): value is object {
 }
 
 export function versionInfo(raw: unknown, code: string, seq: number, origin: Origin): VersionInfo {
-  // One call, no Hash object: made for every hot module as it loads (Node ≥ 20.12).
-  const hash = crypto().hash('sha256', code, 'hex').slice(0, 12);
   // Its own property only: a module in a require cycle has, while it loads, a prototype that
   // warns of every property it lacks ("Accessing non-existent property 'vsn' of module exports
   // inside circular dependency", on every start of an app with a cycle).
   const declared = isObjectLike(raw) && Object.hasOwn(raw, 'vsn') ? readExport(raw, 'vsn') : undefined;
-  const vsn = typeof declared === 'string' || typeof declared === 'number' ? String(declared) : hash;
-  return { vsn, seq, loadedAt: new Date().toISOString(), origin, hash };
+  const vsn = typeof declared === 'string' || typeof declared === 'number' ? String(declared) : undefined;
+  // The hash is made when first read, as a client lists the modules: an app loads every hot
+  // module before any client is there, and hashing them at startup cost it node:crypto's load
+  // (≈3 ms) and a hash per module (issue 13). Enumerable getters, so JSON and spreads read it.
+  let hash: string | undefined;
+  const codeHash = (): string => (hash ??= crypto().hash('sha256', code, 'hex').slice(0, 12));
+  return {
+    get vsn() {
+      return vsn ?? codeHash();
+    },
+    seq,
+    loadedAt: new Date().toISOString(),
+    origin,
+    get hash() {
+      return codeHash();
+    },
+  };
 }

@@ -16,10 +16,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers';
-import { crypto } from '../builtins';
 import { appendPrivateFile, folderProblem, keepNewest, readPrivateFile, writePrivateFile } from '../private-files';
 import type { FacadeExports } from './esm-facade';
-import { logLine, logText, readLog, transformOf, worthRewriting, type LogEntries } from './transform-log';
+import {
+  emptyLog,
+  keep,
+  lineFor,
+  logLine,
+  logText,
+  readLog,
+  transformOf,
+  worthRewriting,
+  type LogEntries,
+} from './transform-log';
 
 export interface Transform {
   code: string;
@@ -69,7 +78,16 @@ export function transformCache(): TransformCache | undefined {
   return cache;
 }
 
-const digest = (text: string): string => crypto().hash('sha256', text, 'hex');
+/**
+ * The log's name for `app`: its text's 64-bit FNV-1a, in hex. Not a cryptographic hash, which
+ * would load node:crypto at every start (≈3 ms, issue 13): two apps whose names clash share one
+ * log, whose every line names its module and the source it was made from.
+ */
+function logName(app: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < app.length; i++) hash = BigInt.asUintN(64, (hash ^ BigInt(app.charCodeAt(i))) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
+}
 
 /**
  * The cache of an app: one log in the build's folder (see transform-log.ts), read at the first
@@ -77,13 +95,11 @@ const digest = (text: string): string => crypto().hash('sha256', text, 'hex');
  */
 function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
   const folder = join(dir, `transforms-${key}`);
-  // Named at the first module, not here: a process that loads none never hashes (crypto, issue 13).
+  // Named at the first module, not here: a process that loads none never hashes (issue 13).
   let logFile: string | undefined;
-  const log = (): string => (logFile ??= join(folder, `${digest(app).slice(0, 32)}.log`));
+  const log = (): string => (logFile ??= join(folder, `${logName(app)}.log`));
   let entries: LogEntries | undefined;
   let trusted: boolean | undefined;
-  // One call, no Hash object, for every hot module as it loads (≈2 µs less each, cold).
-  const entryKey = (kind: string, file: string, source: string): string => digest(`${kind}\0${file}\0${source}`);
   const read = (): LogEntries => {
     if (entries) return entries;
     trusted ??= existsTrusted(dir, folder);
@@ -91,7 +107,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
       const bytes = trusted ? readPrivateFile(log(), MAX_LOG_BYTES) : undefined;
       entries = readLog(bytes?.toString('utf8') ?? '');
     } catch {
-      entries = { lines: new Map(), superseded: Infinity }; // too long to read: rewritten at the first module read anew
+      entries = emptyLog(Infinity); // too long to read: rewritten at the first module read anew
     }
     setTimeout(startedUp, STARTED_AFTER_MS).unref();
     return entries;
@@ -116,7 +132,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
     get(kind, file, source) {
       // Never a reason for a module not to load: whatever goes wrong, it is read as if there were no entry.
       try {
-        const line = read().lines.get(entryKey(kind, file, source));
+        const line = lineFor(read(), kind, file, source);
         if (line === undefined) return undefined;
         const transform = transformOf(line) as Transform;
         return typeof transform.code === 'string' ? transform : undefined;
@@ -133,9 +149,8 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
           if (!trusted) return;
           if (created) keepNewest(dir, (name) => name.startsWith('transforms-'), KEPT_BUILDS);
         }
-        const key = entryKey(kind, file, source);
-        const line = logLine(key, file, transform);
-        kept.lines.set(key, line);
+        const line = logLine(kind, file, source, transform);
+        keep(kept, line);
         if (worthRewriting(kept)) {
           rewrite();
           return;

@@ -1,82 +1,123 @@
 /**
  * The lines of a transform cache's log (transform-cache.ts): one line per transform, written by
- * appending, `key TAB file TAB transform` with the file and the transform as JSON (whose text
+ * appending, `kind TAB file TAB source TAB transform` with all but the kind as JSON (whose text
  * never holds a raw tab or newline). A start reads the whole log at once: one file per module
  * cost an open, a stat and a close each, ≈25 µs a module here, 55 of the ≈290 ms the agent
  * added to the start of an ES module app of 2,000 modules (issue 13).
  *
  * Appends from processes that start together may repeat an entry, and each edit of a module adds
- * one: reading keeps the newest line of each key, and of each file its KEPT_VERSIONS newest
- * transforms, and counts the rest, which a rewrite of the log leaves out.
+ * one: reading keeps the newest line of each module's source, and of each module its
+ * KEPT_VERSIONS newest, and counts the rest, which a rewrite of the log leaves out.
  */
 
 /** How many transforms of one file a log keeps: an edit and its undo, a branch switched to and back. */
 export const KEPT_VERSIONS = 3;
 
 export interface LogEntries {
-  /** The line kept for each key, oldest first. */
-  lines: Map<string, string>;
+  /** The lines kept for each module (its kind and file, as a line writes them), oldest first, at most KEPT_VERSIONS. */
+  byModule: Map<string, KeptLine[]>;
   /** How many lines of the log a rewrite would leave out. */
   superseded: number;
+  /** How many lines were kept in all: orders the lines of a rewritten log as they were. */
+  count: number;
+}
+
+export interface KeptLine {
+  line: string;
+  order: number;
+}
+
+/**
+ * A log line for `transform` (any JSON value) of the `kind` module at `file` whose code was
+ * `source`: `kind TAB file TAB source TAB transform`, the last three as JSON. The source itself,
+ * not a digest of it: a line is used only for the very code it was made from, and finding it
+ * needs no hash (node:crypto cost each start ≈3 ms to load, issue 13).
+ */
+export function logLine(kind: string, file: string, source: string, transform: unknown): string {
+  return `${moduleKey(kind, file)}\t${JSON.stringify(source)}\t${JSON.stringify(transform)}`;
+}
+
+/** What a log line begins with for the `kind` module at `file` (its key in LogEntries.byModule). */
+export function moduleKey(kind: string, file: string): string {
+  return `${kind}\t${JSON.stringify(file)}`;
 }
 
 /** The entries of a log's text; a damaged line is counted as superseded. */
 export function readLog(text: string): LogEntries {
-  const newest = new Map<string, string>();
-  let total = 0;
+  const entries = emptyLog();
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    total++;
-    const key = keyOf(line);
-    if (key === undefined) continue;
-    newest.delete(key); // set again below: the map's order stays the order of the newest lines
-    newest.set(key, line);
+    // A line two appends tore apart lacks its fields: it is left out.
+    if (fieldsOf(line)) keep(entries, line);
+    else entries.superseded++;
   }
-  const versions = new Map<string, number>();
-  const kept: Array<[string, string]> = [];
-  for (const [key, line] of [...newest].reverse()) {
-    const file = fileOf(line);
-    const count = (versions.get(file) ?? 0) + 1;
-    versions.set(file, count);
-    if (count <= KEPT_VERSIONS) kept.push([key, line]);
-  }
-  const lines = new Map(kept.reverse());
-  return { lines, superseded: total - lines.size };
+  return entries;
 }
 
-/** A log line for `transform` (any JSON value) of `file` under `key` (which holds no tab or newline). */
-export function logLine(key: string, file: string, transform: unknown): string {
-  return `${key}\t${JSON.stringify(file)}\t${JSON.stringify(transform)}`;
+export function emptyLog(superseded = 0): LogEntries {
+  return { byModule: new Map(), superseded, count: 0 };
+}
+
+/** The kept line of the `kind` module at `file` made from `source`. */
+export function lineFor(entries: LogEntries, kind: string, file: string, source: string): string | undefined {
+  const lines = entries.byModule.get(moduleKey(kind, file));
+  if (!lines) return undefined;
+  const stored = JSON.stringify(source);
+  return lines.find((kept) => sourceOf(kept.line) === stored)?.line;
+}
+
+/**
+ * Keeps `line` as the newest of its module, in place of one made from the same source; the
+ * lines it leaves out (that one, or the module's oldest past KEPT_VERSIONS) count as superseded.
+ */
+export function keep(entries: LogEntries, line: string): void {
+  const fields = fieldsOf(line);
+  if (!fields) return;
+  let lines = entries.byModule.get(fields.module);
+  if (!lines) entries.byModule.set(fields.module, (lines = []));
+  const same = lines.findIndex((kept) => sourceOf(kept.line) === fields.source);
+  if (same >= 0) {
+    lines.splice(same, 1);
+    entries.superseded++;
+  }
+  lines.push({ line, order: entries.count++ });
+  if (lines.length > KEPT_VERSIONS) {
+    lines.shift();
+    entries.superseded++;
+  }
 }
 
 /** The transform a line holds, parsed; throws on a damaged line. */
 export function transformOf(line: string): unknown {
-  const fileEnd = line.indexOf('\t', line.indexOf('\t') + 1);
-  if (fileEnd < 0) throw new Error('a damaged line of the transform log');
-  return JSON.parse(line.slice(fileEnd + 1));
+  const fields = fieldsOf(line);
+  if (!fields) throw new Error('a damaged line of the transform log');
+  return JSON.parse(line.slice(fields.transformStart));
 }
 
 /** Whether the log is at least half lines a rewrite would leave out, and long enough to be worth one. */
 export function worthRewriting(entries: LogEntries): boolean {
-  return entries.superseded >= Math.max(64, entries.lines.size);
+  let kept = 0;
+  for (const lines of entries.byModule.values()) kept += lines.length;
+  return entries.superseded >= Math.max(64, kept);
 }
 
-/** The text of a rewritten log: its kept lines. */
+/** The text of a rewritten log: its kept lines, in the order they were kept. */
 export function logText(entries: LogEntries): string {
+  const kept = [...entries.byModule.values()].flat().sort((a, b) => a.order - b.order);
   let text = '';
-  for (const line of entries.lines.values()) text += `${line}\n`;
+  for (const { line } of kept) text += `${line}\n`;
   return text;
 }
 
-function keyOf(line: string): string | undefined {
-  const tab = line.indexOf('\t');
-  // A line two appends tore apart has no key and file where they belong: it is left out.
-  if (tab <= 0 || line.indexOf('\t', tab + 1) < 0) return undefined;
-  return line.slice(0, tab);
+/** A line's module key and source (JSON text, compared, not parsed), and where its transform starts. */
+function fieldsOf(line: string): { module: string; source: string; transformStart: number } | undefined {
+  const kindEnd = line.indexOf('\t');
+  const fileEnd = kindEnd > 0 ? line.indexOf('\t', kindEnd + 1) : -1;
+  const sourceEnd = fileEnd > 0 ? line.indexOf('\t', fileEnd + 1) : -1;
+  if (sourceEnd < 0) return undefined;
+  return { module: line.slice(0, fileEnd), source: line.slice(fileEnd + 1, sourceEnd), transformStart: sourceEnd + 1 };
 }
 
-/** The file's JSON text (compared, not parsed). */
-function fileOf(line: string): string {
-  const start = line.indexOf('\t') + 1;
-  return line.slice(start, line.indexOf('\t', start));
+function sourceOf(line: string): string | undefined {
+  return fieldsOf(line)?.source;
 }
