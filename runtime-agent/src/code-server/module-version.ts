@@ -197,8 +197,8 @@ export function versionInfo(raw: unknown, code: string, seq: number, origin: Ori
   const declared = isObjectLike(raw) && Object.hasOwn(raw, 'vsn') ? readExport(raw, 'vsn') : undefined;
   const vsn = typeof declared === 'string' || typeof declared === 'number' ? String(declared) : undefined;
   // The hash is made when first read, as a client lists the modules: an app loads every hot
-  // module before any client is there, and hashing them at startup cost it node:crypto's load
-  // (≈3 ms) and a hash per module (issue 13). Enumerable getters, so JSON and spreads read it.
+  // module before any client is there, and each hash made then was time its start spent on
+  // nothing (issue 13). Enumerable getters, so JSON and spreads read them.
   let hash: string | undefined;
   const codeHash = (): string => (hash ??= crypto().hash('sha256', code, 'hex').slice(0, 12));
   return {

@@ -79,9 +79,9 @@ export function transformCache(): TransformCache | undefined {
 }
 
 /**
- * The log's name for `app`: its text's 64-bit FNV-1a, in hex. Not a cryptographic hash, which
- * would load node:crypto at every start (≈3 ms, issue 13): two apps whose names clash share one
- * log, whose every line names its module and the source it was made from.
+ * The log's name for `app`: its text's 64-bit FNV-1a, in hex. It needs no cryptographic hash,
+ * nor node:crypto before the agent listens: two apps whose names clash share one log, whose
+ * every line names its module and the source it was made from.
  */
 function logName(app: string): string {
   let hash = 0xcbf29ce484222325n;

@@ -31,7 +31,7 @@ export interface KeptLine {
  * A log line for `transform` (any JSON value) of the `kind` module at `file` whose code was
  * `source`: `kind TAB file TAB source TAB transform`, the last three as JSON. The source itself,
  * not a digest of it: a line is used only for the very code it was made from, and finding it
- * needs no hash (node:crypto cost each start ≈3 ms to load, issue 13).
+ * needs no hash of each module as the app loads it (issue 13).
  */
 export function logLine(kind: string, file: string, source: string, transform: unknown): string {
   return `${moduleKey(kind, file)}\t${JSON.stringify(source)}\t${JSON.stringify(transform)}`;
@@ -54,6 +54,7 @@ export function readLog(text: string): LogEntries {
   return entries;
 }
 
+/** A log with no line yet; `superseded` Infinity: one too long to read, rewritten at the first line kept. */
 export function emptyLog(superseded = 0): LogEntries {
   return { byModule: new Map(), superseded, count: 0 };
 }
