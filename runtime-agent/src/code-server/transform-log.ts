@@ -18,12 +18,16 @@ export interface LogEntries {
   byModule: Map<string, KeptLine[]>;
   /** How many lines of the log a rewrite would leave out. */
   superseded: number;
-  /** How many lines were kept in all: orders the lines of a rewritten log as they were. */
-  count: number;
+  /** How many lines are kept now (the lines of byModule). */
+  kept: number;
+  /** How many lines were ever kept: orders the lines of a rewritten log as they came. */
+  added: number;
 }
 
 export interface KeptLine {
   line: string;
+  /** The line's source field (JSON text): what finds it. */
+  source: string;
   order: number;
 }
 
@@ -46,17 +50,14 @@ export function moduleKey(kind: string, file: string): string {
 export function readLog(text: string): LogEntries {
   const entries = emptyLog();
   for (const line of text.split('\n')) {
-    if (line === '') continue;
-    // A line two appends tore apart lacks its fields: it is left out.
-    if (fieldsOf(line)) keep(entries, line);
-    else entries.superseded++;
+    if (line !== '') keep(entries, line);
   }
   return entries;
 }
 
 /** A log with no line yet; `superseded` Infinity: one too long to read, rewritten at the first line kept. */
 export function emptyLog(superseded = 0): LogEntries {
-  return { byModule: new Map(), superseded, count: 0 };
+  return { byModule: new Map(), superseded, kept: 0, added: 0 };
 }
 
 /** The kept line of the `kind` module at `file` made from `source`. */
@@ -64,28 +65,35 @@ export function lineFor(entries: LogEntries, kind: string, file: string, source:
   const lines = entries.byModule.get(moduleKey(kind, file));
   if (!lines) return undefined;
   const stored = JSON.stringify(source);
-  return lines.find((kept) => sourceOf(kept.line) === stored)?.line;
+  return lines.find((kept) => kept.source === stored)?.line;
 }
 
 /**
  * Keeps `line` as the newest of its module, in place of one made from the same source; the
- * lines it leaves out (that one, or the module's oldest past KEPT_VERSIONS) count as superseded.
+ * lines it leaves out (that one, or the module's oldest past KEPT_VERSIONS) count as superseded,
+ * as does a damaged line (two appends tore it apart: it lacks its fields), which is not kept.
  */
 export function keep(entries: LogEntries, line: string): void {
   const fields = fieldsOf(line);
-  if (!fields) return;
+  if (!fields) {
+    entries.superseded++;
+    return;
+  }
   let lines = entries.byModule.get(fields.module);
   if (!lines) entries.byModule.set(fields.module, (lines = []));
-  const same = lines.findIndex((kept) => sourceOf(kept.line) === fields.source);
+  let left = 0;
+  const same = lines.findIndex((kept) => kept.source === fields.source);
   if (same >= 0) {
     lines.splice(same, 1);
-    entries.superseded++;
+    left++;
   }
-  lines.push({ line, order: entries.count++ });
+  lines.push({ line, source: fields.source, order: entries.added++ });
   if (lines.length > KEPT_VERSIONS) {
     lines.shift();
-    entries.superseded++;
+    left++;
   }
+  entries.kept += 1 - left;
+  entries.superseded += left;
 }
 
 /** The transform a line holds, parsed; throws on a damaged line. */
@@ -97,9 +105,7 @@ export function transformOf(line: string): unknown {
 
 /** Whether the log is at least half lines a rewrite would leave out, and long enough to be worth one. */
 export function worthRewriting(entries: LogEntries): boolean {
-  let kept = 0;
-  for (const lines of entries.byModule.values()) kept += lines.length;
-  return entries.superseded >= Math.max(64, kept);
+  return entries.superseded >= Math.max(64, entries.kept);
 }
 
 /** The text of a rewritten log: its kept lines, in the order they were kept. */
@@ -117,8 +123,4 @@ function fieldsOf(line: string): { module: string; source: string; transformStar
   const sourceEnd = fileEnd > 0 ? line.indexOf('\t', fileEnd + 1) : -1;
   if (sourceEnd < 0) return undefined;
   return { module: line.slice(0, fileEnd), source: line.slice(fileEnd + 1, sourceEnd), transformStart: sourceEnd + 1 };
-}
-
-function sourceOf(line: string): string | undefined {
-  return fieldsOf(line)?.source;
 }
