@@ -99,8 +99,12 @@ function startFromEnv(): void {
     const { optionsFromEnv } = require('./options') as typeof Options;
     // The library itself, shared with the app's own `require('hotpatch-agent')`.
     const library = requireWithCodeCache(libraryFile());
-    const { start, programsRead, useTransformCache, appStarted } = library.exports as typeof Library;
-    if (library.location) useTransformCache(library.location, appStarted());
+    const { start, programsRead, useTransformCache, cacheAppCompiles, appStarted } = library.exports as typeof Library;
+    if (library.location) {
+      const app = appStarted();
+      useTransformCache(library.location, app);
+      cacheAppCompiles(library.location, app);
+    }
     // Synchronous up to the module hooks: they must be in place before the app's first require.
     started = start(optionsFromEnv(), { listenWhenLoopTurns: true });
     library.saveWhenWarm(() => programsRead() > 0);

@@ -54,7 +54,7 @@ const KEPT_PROJECTS = 64;
 /** How many builds' folders the cache keeps (the newest): a build has two, the app thread's and the hooks thread's. */
 const KEPT_BUILDS = 8;
 /** When after the log was read the app counts as started (see startedUp): never during its start. */
-const STARTED_AFTER_MS = 10_000;
+export const STARTED_AFTER_MS = 10_000;
 /** A log longer than this is not read (it is rewritten with this process's transforms). */
 const MAX_LOG_BYTES = 64 * 1024 * 1024;
 
@@ -79,11 +79,12 @@ export function transformCache(): TransformCache | undefined {
 }
 
 /**
- * The log's name for `app`: its text's 64-bit FNV-1a, in hex. It needs no cryptographic hash,
- * nor node:crypto before the agent listens: two apps whose names clash share one log, whose
- * every line names its module and the source it was made from.
+ * The name of `app`'s log (and of its folder of compiled code, app-compile-cache.ts): its
+ * text's 64-bit FNV-1a, in hex. It needs no cryptographic hash, nor node:crypto before the
+ * agent listens: two apps whose names clash share one log, whose every line names its module
+ * and the source it was made from.
  */
-function logName(app: string): string {
+export function projectName(app: string): string {
   let hash = 0xcbf29ce484222325n;
   for (let i = 0; i < app.length; i++) hash = BigInt.asUintN(64, (hash ^ BigInt(app.charCodeAt(i))) * 0x100000001b3n);
   return hash.toString(16).padStart(16, '0');
@@ -97,7 +98,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
   const folder = join(dir, `transforms-${key}`);
   // Named at the first module, not here: a process that loads none never hashes (issue 13).
   let logFile: string | undefined;
-  const log = (): string => (logFile ??= join(folder, `${logName(app)}.log`));
+  const log = (): string => (logFile ??= join(folder, `${projectName(app)}.log`));
   let entries: LogEntries | undefined;
   let trusted: boolean | undefined;
   const read = (): LogEntries => {
