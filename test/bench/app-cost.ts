@@ -13,7 +13,9 @@
  *
  * The goals are this machine's Node's. The startup figures are also printed for the other Node
  * versions the tests run on, where installed (`npm run pretest`): from 22.15 the module hooks run
- * in the app's thread (`module.registerHooks`), not in a hooks thread as on Node 20.
+ * in the app's thread (`module.registerHooks`), not in a hooks thread as on Node 20. From 22.1
+ * the agent turns Node's compile cache on (runtime-agent/src/code-server/app-compile-cache.ts):
+ * there the app is also started without the agent but with that cache on, for comparison.
  *
  * `cd test && npx tsx bench/app-cost.ts` (part of `npm run bench`).
  */
@@ -69,9 +71,13 @@ const passThroughHook = passThroughHookAt(dir);
 
 const env = { ...process.env, HOTPATCH_DISCOVERY_DIR: discovery, HOTPATCH_QUIET: '1', NODE_ENV: 'development' };
 
-function run(args: string[], node = process.execPath): { wallMs: number; out: Record<string, number> } {
+function run(
+  args: string[],
+  node = process.execPath,
+  extraEnv: Record<string, string> = {},
+): { wallMs: number; out: Record<string, number> } {
   const started = performance.now();
-  const result = spawnSync(node, args, { cwd: dir, env, encoding: 'utf8' });
+  const result = spawnSync(node, args, { cwd: dir, env: { ...env, ...extraEnv }, encoding: 'utf8' });
   const wallMs = performance.now() - started;
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   const last = result.stdout.trim().split('\n').at(-1) ?? '{}';
@@ -103,6 +109,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const p50 = (values: number[]): number => percentile(values, 50);
+const major = (version: string): number => Number(version.slice(1).split('.')[0]);
 const ratio = (a: number[], b: number[]): string => `×${pairedRatio(a, b).toFixed(2)}`;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 console.log(
@@ -153,24 +160,35 @@ for (const runtime of nodeRuntimes().filter((r) => r.bin !== process.execPath)) 
     esmPlain: [] as number[],
     esmAgent: [] as number[],
     esmHook: [] as number[],
+    esmCompileCache: [] as number[],
   };
+  // The agent turns Node's compile cache on where Node has it (22.1+): the app without the agent
+  // but with it on too, so that what the agent itself costs shows apart from what the cache saves.
+  const compileCache = major(version) >= 22 ? { NODE_COMPILE_CACHE: join(dir, `compile-cache-${version}`) } : undefined;
   for (let round = 0; round < OTHER_ROUNDS; round++) {
     other.startPlain.push(run(['-e', '0'], runtime.bin).wallMs);
     other.startAgent.push(run([...agent, '-e', '0'], runtime.bin).wallMs);
     other.esmPlain.push(run([join(esmApp, 'app.mjs')], runtime.bin).wallMs);
     other.esmAgent.push(run(['--import', 'hotpatch-agent/register', join(esmApp, 'app.mjs')], runtime.bin).wallMs);
     other.esmHook.push(run([...passThroughHook(version.slice(1)), join(esmApp, 'app.mjs')], runtime.bin).wallMs);
+    if (compileCache) other.esmCompileCache.push(run([join(esmApp, 'app.mjs')], runtime.bin, compileCache).wallMs);
   }
+  const withCache = compileCache
+    ? `; without the agent but with Node's compile cache on, as the agent turns it on: ${ratio(other.esmCompileCache, other.esmPlain)}`
+    : '';
   console.log(
     `node ${version} (p50 of ${OTHER_ROUNDS}): startup ${p50(other.startPlain).toFixed(0)} → ${p50(other.startAgent).toFixed(0)} ms ` +
       `${ratio(other.startAgent, other.startPlain)}; ES module app of ${ESM_MODULES} modules ` +
       `${p50(other.esmPlain).toFixed(0)} → ${p50(other.esmAgent).toFixed(0)} ms ${ratio(other.esmAgent, other.esmPlain)} ` +
-      `(a load hook that does nothing: ${ratio(other.esmHook, other.esmPlain)})`,
+      `(a load hook that does nothing: ${ratio(other.esmHook, other.esmPlain)}${withCache})`,
   );
   for (const [figure, a, b] of [
     ['startup with the agent (node -e 0)', other.startAgent, other.startPlain],
     [`startup of an ES module app of ${ESM_MODULES} modules`, other.esmAgent, other.esmPlain],
     [`the same with a load hook that does nothing`, other.esmHook, other.esmPlain],
+    ...(compileCache
+      ? ([[`the same without the agent, with Node's compile cache on`, other.esmCompileCache, other.esmPlain]] as const)
+      : []),
   ] as const) {
     recordGoal({ figure: `${figure}, node ${version}`, measured: ratio(a, b), goal: '(for comparison)', met: null });
   }
