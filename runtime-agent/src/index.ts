@@ -11,6 +11,7 @@ export { Agent, runningAgent, start, type StartTiming } from './agent';
 export { programsRead } from './code-server/live/program';
 /** @internal */
 export { appStarted, useTransformCache } from './code-server/transform-cache';
+/** @internal */
 export { cacheAppCompiles } from './code-server/app-compile-cache';
 export type { AgentOptions } from './options';
 export {
