@@ -30,7 +30,7 @@ const KEPT_PROJECTS = 64;
 
 /** What Node ≥ 22.1 adds to node:module (absent from Node 20's types). */
 interface CompileCacheApi {
-  enableCompileCache?(dir: string): { status: number; directory?: string };
+  enableCompileCache?(dir: string): { status: number };
   getCompileCacheDir?(): string | undefined;
   flushCompileCache?(): void;
   constants?: { compileCacheStatus?: { ENABLED: number } };
@@ -38,20 +38,19 @@ interface CompileCacheApi {
 
 /**
  * Turns Node's compile cache on for this process in `location`'s folder for `app`, unless the
- * app did; returns the folder in use, or undefined where there is none. Never throws: a cache is
- * never a reason not to start.
+ * app did, and writes its entries at the times above. Never throws: a cache is never a reason
+ * not to start.
  */
-export function cacheAppCompiles(location: CacheLocation, app: string): string | undefined {
+export function cacheAppCompiles(location: CacheLocation, app: string): void {
   const node = Module as unknown as CompileCacheApi;
-  if (typeof node.enableCompileCache !== 'function') return undefined;
+  if (typeof node.enableCompileCache !== 'function') return;
   try {
-    let folder = node.getCompileCacheDir?.();
-    if (folder === undefined) {
+    if (node.getCompileCacheDir?.() === undefined) {
       const projects = join(location.dir, 'compiled');
-      folder = join(projects, projectName(app));
-      if (!privateFolder(location.dir, projects, folder)) return undefined;
+      const folder = join(projects, projectName(app));
+      if (!privateFolder(location.dir, projects, folder)) return;
       const { status } = node.enableCompileCache(folder);
-      if (status !== node.constants?.compileCacheStatus?.ENABLED) return undefined;
+      if (status !== node.constants?.compileCacheStatus?.ENABLED) return;
     }
     const flush = (): void => {
       try {
@@ -62,9 +61,8 @@ export function cacheAppCompiles(location: CacheLocation, app: string): string |
     };
     setImmediate(flush).unref();
     setTimeout(flush, STARTED_AFTER_MS).unref();
-    return folder;
   } catch {
-    return undefined;
+    // compiled as without the cache
   }
 }
 
