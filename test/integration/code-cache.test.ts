@@ -26,9 +26,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { inThreadHooksWork } from '../../runtime-agent/src/agent';
 import { App } from '../helpers/app';
-import { tmpRoot } from '../helpers/paths';
+import { repoRoot, tmpRoot } from '../helpers/paths';
 import { scratchFolder } from '../helpers/scratch';
 import { waitFor } from '../helpers/wait';
 
@@ -194,4 +195,26 @@ test("an ES module app importing the library gets the library the preload loaded
     processes.map((p) => p.name),
     ['library-counter'],
   );
+});
+
+test('module hooks that fail to start leave the app running, not hot, and say why on stderr', () => {
+  const dir = scratchFolder('hooks-start');
+  writeFileSync(join(dir, 'answer.mjs'), 'export const answer = 42;\n');
+  // The hooks thread's entry registered with data it cannot start from (no rules): its start throws.
+  const hooks = join(repoRoot, 'runtime-agent', 'dist', 'esm-hooks.mjs');
+  const app = [
+    "import { register } from 'node:module';",
+    `register(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { app: 'app' } });`,
+    "const { answer } = await import('./answer.mjs');",
+    'console.log(`answer ${answer}`);',
+  ].join('\n');
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', app], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, HOTPATCH_CACHE_DIR: cacheFolder() },
+    timeout: 30_000,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), 'answer 42');
+  assert.match(run.stderr, /\[hotpatch\] ES modules not hot: the module hooks did not start: /);
 });

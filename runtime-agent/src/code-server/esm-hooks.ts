@@ -14,9 +14,19 @@ const library = requireWithCodeCache(join(__dirname, 'esm-hooks-library.js'));
 const hooks = library.exports as typeof Hooks;
 const checkSoon = library.saveWhenWarm(hooks.worked);
 
-export function initialize({ rules, app }: Hooks.HooksData): void {
-  if (library.location) hooks.useTransformCache(library.location, app);
-  hooks.initialize(rules);
+/**
+ * Never the app's end: an error thrown here would end the app's start (Node rethrows it from
+ * `module.register`). The hooks then hand every module on as it is: the app runs, not hot.
+ */
+export function initialize(data: Hooks.HooksData): void {
+  try {
+    if (library.location) hooks.useTransformCache(library.location, data.app);
+    hooks.initialize(data.rules);
+  } catch (error) {
+    console.error(
+      `[hotpatch] ES modules not hot: the module hooks did not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 export const load: typeof hooks.load = async (url, context, nextLoad) => {
