@@ -10,6 +10,7 @@ import {
   constants,
   fstatSync,
   lstatSync,
+  mkdirSync,
   openSync,
   readFileSync,
   readdirSync,
@@ -93,6 +94,23 @@ export function appendPrivateFile(file: string, text: string): boolean {
     return stat.size === 0;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * `folder` made mode 0700 in `parent`, which is made first if need be and checked (only this
+ * user can write it); whether `folder` is new. Throws when `parent` is another user's to write.
+ */
+export function makeFolderIn(parent: string, folder: string): boolean {
+  mkdirSync(parent, { recursive: true, mode: 0o700 });
+  const problem = folderProblem(parent);
+  if (problem) throw new Error(`untrusted cache folder ${parent}: ${problem}`);
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 

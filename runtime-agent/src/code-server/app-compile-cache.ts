@@ -17,12 +17,12 @@
  * Where the app turned it on itself (NODE_COMPILE_CACHE), the app's folder is used, its entries
  * written at the same times. Node 20 has no such cache.
  */
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
 // Node's own: the agent's timer ownership later wraps the global ones (timer-ownership.ts).
 import { setImmediate, setTimeout } from 'node:timers';
-import { folderProblem, keepNewest, ownerProblem } from '../private-files';
+import { keepNewest, makeFolderIn, ownerProblem } from '../private-files';
 import { STARTED_AFTER_MS, projectName, type CacheLocation } from './transform-cache';
 
 /** How many projects' folders the cache keeps (the newest). */
@@ -68,21 +68,13 @@ export function cacheAppCompiles(location: CacheLocation, app: string): void {
 
 /**
  * `folder` made (mode 0700) in `projects` in the cache folder `dir`, each checked: only this
- * user can write `dir` and `projects`, and none but this user can even enter `folder` (Node
- * makes its own folders inside with the process's umask). Whether all that holds.
+ * user can write `dir` and `projects` (makeFolderIn throws otherwise), and none but this user
+ * can even enter `folder` (Node makes its own folders inside with the process's umask). Whether
+ * `folder` may be used.
  */
 function privateFolder(dir: string, projects: string, folder: string): boolean {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (folderProblem(dir)) return false;
-  mkdirSync(projects, { recursive: true, mode: 0o700 });
-  if (folderProblem(projects)) return false;
-  let created = false;
-  try {
-    mkdirSync(folder, { mode: 0o700 });
-    created = true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  makeFolderIn(dir, projects);
+  const created = makeFolderIn(projects, folder);
   // Made 0700 here (the umask only takes bits away): a folder others could enter was made by
   // someone else, or loosened since, and may hold their entries.
   const stat = lstatSync(folder);

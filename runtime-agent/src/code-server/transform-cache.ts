@@ -13,10 +13,16 @@
  * this user's, a regular file others cannot write, opened without following a link, made with
  * mode 0600, rewritten atomically.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers';
-import { appendPrivateFile, folderProblem, keepNewest, readPrivateFile, writePrivateFile } from '../private-files';
+import {
+  appendPrivateFile,
+  folderProblem,
+  keepNewest,
+  makeFolderIn,
+  readPrivateFile,
+  writePrivateFile,
+} from '../private-files';
 import type { FacadeExports } from './esm-facade';
 import {
   emptyLog,
@@ -145,7 +151,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
       try {
         const kept = read();
         if (!trusted) {
-          const created = makeFolder(dir, folder);
+          const created = makeFolderIn(dir, folder);
           trusted = !folderProblem(folder);
           if (!trusted) return;
           if (created) keepNewest(dir, (name) => name.startsWith('transforms-'), KEPT_BUILDS);
@@ -170,18 +176,5 @@ function existsTrusted(dir: string, folder: string): boolean {
     return !folderProblem(dir) && !folderProblem(folder);
   } catch {
     return false; // none yet
-  }
-}
-
-/** The build's folder, made mode 0700 in the cache folder (itself checked); whether it is new. */
-function makeFolder(dir: string, folder: string): boolean {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (folderProblem(dir)) throw new Error('untrusted cache folder');
-  try {
-    mkdirSync(folder, { mode: 0o700 });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
   }
 }
