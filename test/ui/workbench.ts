@@ -23,11 +23,14 @@ export class Workbench {
     return new Workbench(page, screenshotsDir);
   }
 
-  /** The Live Modules tree, shown by clicking Hotpatch in the activity bar. */
-  async showLiveModules(): Promise<Locator> {
+  /**
+   * The Live Modules view, shown by clicking Hotpatch in the activity bar. Its tree is there once
+   * an app is listed; until then the view shows its welcome text (an app launched a moment ago
+   * may not have connected yet: the caller waits for its row).
+   */
+  async showLiveModules(): Promise<void> {
     await this.page.locator('.activitybar a[aria-label="Hotpatch"]').click();
-    await this.liveModules.waitFor();
-    return this.liveModules;
+    await this.liveModules.or(this.page.getByText('No running app with the Hotpatch agent was found')).waitFor();
   }
 
   get liveModules(): Locator {
