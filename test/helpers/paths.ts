@@ -25,3 +25,9 @@ export function nodeRuntimes(): NodeRuntime[] {
     throw new Error('CI must test Node 20, 22, 24 and 26: run npm run pretest');
   return runtimes;
 }
+
+/** Bun from scripts/ensure-bun.mjs (`npm run bench` and `npm run corpus` install it), when installed. */
+export function bunBinary(): string | undefined {
+  const bin = join(repoRoot, '.cache', 'bun', 'node_modules', '@oven', 'bun-linux-x64', 'bin', 'bun');
+  return existsSync(bin) ? bin : undefined;
+}

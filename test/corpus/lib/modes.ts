@@ -3,12 +3,11 @@
  * the baselines that restart or re-evaluate (node --watch, bun --hot).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { PatchReport } from '../../../extension/src/shared/lsp-extensions';
 import { LspSession } from '../../helpers/lsp';
-import { cliBin, repoRoot } from '../../helpers/paths';
+import { bunBinary, cliBin, repoRoot } from '../../helpers/paths';
 import { waitFor } from '../../helpers/wait';
 import { answers, checkProbes, type CookieJar } from './http';
 import { generateMigration, openWhenSeen } from './lsp-migration';
@@ -44,15 +43,6 @@ export interface Context {
 
 const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 const startTimeoutMs = 20_000;
-
-/** The path of Bun's binary from the npm package @oven/bun-linux-x64, when installed. */
-export function bunBinary(): string | undefined {
-  try {
-    return createRequire(join(repoRoot, 'test', 'package.json')).resolve('@oven/bun-linux-x64/bin/bun');
-  } catch {
-    return undefined;
-  }
-}
 
 export async function compileTs(dir: string): Promise<string | undefined> {
   const result = await run(process.execPath, [tsc, '-p', dir], { cwd: dir, timeoutMs: 60_000 });
