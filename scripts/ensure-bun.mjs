@@ -9,9 +9,9 @@ import { installPinned } from './install-pinned.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Pinned so every run compares with the same Bun: the newest release in the registry. */
-export const BUN_VERSION = '1.4.5';
+const BUN_VERSION = '1.4.5';
 
-export function ensureBun() {
+function ensureBun() {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     console.log(
       `bun --hot is not compared: Bun's npm package is for linux-x64, this is ${process.platform}-${process.arch}`,
