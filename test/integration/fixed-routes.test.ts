@@ -1,15 +1,17 @@
 /**
- * Frameworks that fix their routes once the app has started (live/fixed-routes.ts), on the
- * corpus's Hono app: a load that adds a route says it needs a restart instead of saying it ran
- * (a mounted sub-app's new route answered nowhere) or failing (the app's router refuses it),
- * and the rest of the version applies.
+ * Hono's routes on the corpus's Hono app (live/hono-routes.ts, live/fixed-routes.ts): a load
+ * that adds, moves or takes back a route of the app serves it at the next request, in the
+ * place its statement has in the file, although Hono's router takes no route once it has
+ * served a request; one that adds a route to a mounted sub-app (Hono copied its routes when it
+ * was mounted) says it needs a restart instead of saying it ran, and the rest of the version
+ * applies.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
-import { repoRoot } from '../helpers/paths';
+import { repoRoot, tmpRoot } from '../helpers/paths';
 
 const honoApp = join(repoRoot, 'test', 'corpus', 'apps', 'hono');
 
@@ -23,58 +25,110 @@ async function startHono(): Promise<App> {
   return app;
 }
 
-test('a route added to a mounted Hono sub-app is said to need a restart, not said to have run', async () => {
+test('a route added to a mounted Hono sub-app answers where it is mounted, before the route after it; taken out, it stops', async () => {
   const app = await startHono();
+  assert.match(await app.get('/books/search'), /no such book/, '/books/:id answers it at first');
   const client = await app.connect();
   after(() => client.close());
   const file = app.file('routes/books.js');
-  const code = readFileSync(file, 'utf8')
+  const original = readFileSync(file, 'utf8');
+  const code = original
     .replace("books.get('/:id',", "books.get('/search', (c) => c.json({ search: true }));\n\nbooks.get('/:id',")
     .replace('count: shelf.length', 'total: shelf.length');
 
   const result = await client.load({ file, code });
 
-  assert.equal(result.report.notApplied.length, 1, result.report.notApplied.join('\n'));
-  assert.match(
-    result.report.notApplied[0]!,
-    /books\.get\('\/search'.*Hono fixes its routes at startup.*restart to apply it/,
-  );
+  assert.deepEqual(result.report.notApplied, []);
   assert.ok(
-    !result.report.ran.some((r) => r.includes('/search')),
-    `not said to have run: ${result.report.ran.join('; ')}`,
+    result.report.ran.some((r) => r.includes('/search')),
+    result.report.ran.join('; '),
   );
+  assert.match(await app.get('/books/search'), /"search":true/);
+  assert.match(await app.get('/books/1'), /Dune/, 'the routes after it answer as before');
   assert.match(await app.get('/books'), /"total":2/, 'the changed handler in the same file is live');
-  assert.match(await app.get('/books/search'), /no such book/, 'the old routes answer as before');
+
+  const removed = await client.load({
+    file,
+    code: code.replace("books.get('/search', (c) => c.json({ search: true }));\n\n", ''),
+  });
+  assert.deepEqual(removed.report.notApplied, []);
+  assert.match(await app.get('/books/search'), /no such book/, 'taken back where it was mounted too');
 });
 
-test('a route added to a Hono app that has served requests needs a restart; the rest of the version applies', async () => {
+test('a route added to a Hono app that has served requests answers, in its place; taken out, it stops', async () => {
   const app = await startHono();
   assert.match(await app.get('/'), /"service":"library"/);
+  assert.match(await app.get('/books/featured'), /no such book/, 'the sub-app’s /books/:id answers it at first');
   const client = await app.connect();
   after(() => client.close());
   const file = app.file('index.js');
-  const code = readFileSync(file, 'utf8')
+  const original = readFileSync(file, 'utf8');
+  const added = original
     .replace("const SERVICE = 'library';", "const SERVICE = 'bookshop';")
-    .replace("app.route('/books', books);", "app.get('/version', (c) => c.text('2'));\n\napp.route('/books', books);");
+    .replace(
+      "app.route('/books', books);",
+      "app.get('/version', (c) => c.text('version 2'));\n\n" +
+        "app.get('/books/featured', (c) => c.json({ featured: 'Dune' }));\n\n" +
+        "app.route('/books', books);",
+    );
+
+  const result = await client.load({ file, code: added });
+
+  assert.deepEqual(result.report.notApplied, []);
+  assert.equal(await app.get('/version'), 'version 2');
+  assert.match(await app.get('/'), /"service":"bookshop"/, 'the rest of the version applies');
+  // Registered before the mounted sub-app's routes, as its statement stands before app.route.
+  assert.match(await app.get('/books/featured'), /"featured":"Dune"/);
+  assert.match(await app.get('/books/1'), /Dune/, 'the sub-app’s routes still answer');
+
+  const moved = added.replace("app.get('/version'", "app.get('/release'");
+  await client.load({ file, code: moved });
+  assert.equal(await app.get('/release'), 'version 2');
+  assert.match(await app.get('/version'), /no route for \/version/, 'the route under its old path is gone');
+
+  const removed = moved
+    .replace("app.get('/release', (c) => c.text('version 2'));\n\n", '')
+    .replace("app.get('/books/featured', (c) => c.json({ featured: 'Dune' }));\n\n", '');
+  const last = await client.load({ file, code: removed });
+  assert.deepEqual(last.report.notApplied, []);
+  assert.match(await app.get('/release'), /no route for \/release/);
+  assert.match(await app.get('/books/featured'), /no such book/, 'the sub-app answers it again');
+});
+
+/** A CommonJS Hono app (Hono's CommonJS build) whose router is one it chose, not Hono's default. */
+const COMMONJS_APP = `const { serve } = require('@hono/node-server');
+const { Hono } = require('hono');
+const { LinearRouter } = require('hono/router/linear-router');
+
+const app = new Hono({ router: new LinearRouter() });
+
+app.get('/items/:id', (c) => c.text('item ' + c.req.param('id')));
+
+serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  console.log('LISTENING ' + info.port);
+});
+`;
+
+test('a CommonJS Hono app with a router of its own serves a route a load adds, before the routes after it', async () => {
+  mkdirSync(tmpRoot, { recursive: true });
+  const fixture = mkdtempSync(join(tmpRoot, 'hono-cjs-'));
+  after(() => rmSync(fixture, { recursive: true, force: true }));
+  writeFileSync(join(fixture, 'package.json'), JSON.stringify({ name: 'hono-cjs', private: true }));
+  writeFileSync(join(fixture, 'index.js'), COMMONJS_APP);
+  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'index.js'] });
+  after(() => app.stop());
+  assert.equal(await app.get('/items/new'), 'item new');
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('index.js');
+  const code = COMMONJS_APP.replace(
+    "app.get('/items/:id'",
+    "app.get('/items/new', (c) => c.text('a form for a new item'));\n\napp.get('/items/:id'",
+  );
 
   const result = await client.load({ file, code });
 
-  assert.match(result.report.notApplied.join('\n'), /app\.get\('\/version'.*Hono fixes its routes at startup/);
-  assert.match(await app.get('/'), /"service":"bookshop"/);
-  // Before, the new route's statement failed every later load of the file until a restart.
-  const later = await client.load({ file, code: code.replace("'bookshop'", "'bookstore'") });
-  assert.match(await app.get('/'), /"service":"bookstore"/);
-  // The route is still not served: this load says so too, or it would read as all live.
-  assert.match(
-    later.report.notApplied.join('\n'),
-    /app\.get\('\/version'.*not running since an earlier load: Hono fixes its routes at startup.*restart to apply it/,
-  );
-  assert.match(await app.get('/version'), /no route for \/version/, 'the route is indeed not served');
-
-  // Without the statement, the code is what runs again: nothing left to restart for.
-  const removed = await client.load({
-    file,
-    code: code.replace("'bookshop'", "'bookstore'").replace("app.get('/version', (c) => c.text('2'));\n\n", ''),
-  });
-  assert.deepEqual(removed.report.notApplied, []);
+  assert.deepEqual(result.report.notApplied, []);
+  assert.equal(await app.get('/items/new'), 'a form for a new item');
+  assert.equal(await app.get('/items/7'), 'item 7');
 });

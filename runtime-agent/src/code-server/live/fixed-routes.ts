@@ -1,15 +1,16 @@
 /**
  * Route tables a framework fixes once the app has started. Hono copies a sub-app's routes
- * into the app that mounts it (`app.route('/books', books)`) when it is mounted, and its
- * router refuses routes once it has matched a request. So a statement that a load adds or
- * changes and that registers a route on a Hono app does not run: a route added to a mounted
- * sub-app would answer nowhere (and the load would say it ran), one added to the app would
- * throw. It is said as needing a restart, and the rest of the version applies.
+ * into the app that mounts it (`app.route('/books', books)`) when it is mounted: a statement
+ * that a load adds or changes and that registers a route on a mounted sub-app does not run (the
+ * route would answer nowhere, and the load would say it ran). It is said as needing a restart,
+ * and the rest of the version applies. So is one on a Hono app whose router the agent cannot
+ * make again (hono-routes.ts: the app's own routes follow its list, as Express's do).
  *
  * Frameworks that keep their tables open (Express, Koa, @koa/router) are not here: their
  * registrations are put in order instead (registrations.ts). Fastify refuses routes after
  * listening with error codes of its own (VersionScope.startupOnly).
  */
+import { honoRoutesFixed } from './hono-routes';
 import type { AnyNode } from './walk';
 
 /** Hono's methods that add to its route table (HTTP methods, `all`, `on`, `use`, `route`, `mount`). */
@@ -51,13 +52,7 @@ function isPlainReference(node: AnyNode): boolean {
 
 /** Why `target`'s route table takes no routes once the app has started, if it is such a table. */
 export function fixedRouteTable(target: unknown): string | undefined {
-  if (isHonoApp(target)) {
-    return (
-      'Hono fixes its routes at startup (a mounted sub-app’s routes are copied when it is mounted, ' +
-      'and the router takes no route once it has served a request)'
-    );
-  }
-  return undefined;
+  return isHonoApp(target) ? honoRoutesFixed(target as object) : undefined;
 }
 
 function isHonoApp(value: unknown): boolean {

@@ -15,6 +15,11 @@ export function changed(list: object): void {
   versions.set(list, (versions.get(list) ?? 0) + 1);
 }
 
+/** How many changes `list` has had (0 for none): what is made from it is made again when this moves. */
+export function versionOf(list: object): number {
+  return versions.get(list) ?? 0;
+}
+
 type Compose = (middleware: unknown[]) => (context: unknown, next?: unknown) => unknown;
 
 /** Makes the `compose` of every app of Koa's `proto` follow the changes of its middleware list. */

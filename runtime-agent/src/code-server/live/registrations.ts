@@ -15,6 +15,8 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LiveModule, VersionScope } from './live-module';
 import { changed, followChanges } from './koa-composition';
+import { adaptHonoBase } from './hono-routes';
+import { assignableExportLocal } from './rebind-export';
 import { currentFrame, evaluatingAny } from './top-level';
 
 interface Attribution {
@@ -190,16 +192,21 @@ function fileOf(name: string | null | undefined): string | undefined {
   }
 }
 
+/** Calls `call`; what it appends to `list` while a top level runs is attributed to its statement. */
+export function recordAppends<T>(list: unknown, call: () => T): T {
+  const tracked = evaluatingAny() && Array.isArray(list) ? list : undefined;
+  const before = tracked?.length ?? 0;
+  const result = call();
+  if (tracked) appended(tracked, before);
+  return result;
+}
+
 /** Wraps `owner[method]`, which appends to the list `listOf(this)` gives. */
-function wrapAppender(owner: object, method: string, listOf: (self: unknown) => unknown): void {
+export function wrapAppender(owner: object, method: string, listOf: (self: unknown) => unknown): void {
   const original = (owner as Record<string, unknown>)[method];
   if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    const list = evaluatingAny() ? listOf(this) : undefined;
-    const before = Array.isArray(list) ? list.length : 0;
-    const result: unknown = Reflect.apply(original, this, args);
-    if (Array.isArray(list)) appended(list, before);
-    return result;
+    return recordAppends(evaluatingAny() ? listOf(this) : undefined, () => Reflect.apply(original, this, args));
   };
   Object.defineProperties(wrapped, Object.getOwnPropertyDescriptors(original));
   Object.defineProperty(wrapped, WRAPPED, { value: true });
@@ -209,8 +216,19 @@ const WRAPPED = Symbol('hotpatch.registrations');
 
 const stackOf = (self: unknown): unknown => (self as { stack?: unknown } | null)?.stack;
 
+interface Adapter {
+  path: string[];
+  /**
+   * Adapts the framework, given its exports (CommonJS) or namespace (ES module); `rebound`
+   * holds the `rebinds` export of an ES module, to be replaced by what it is to be.
+   */
+  adapt: (exports: unknown, rebound?: Record<string, unknown>) => void;
+  /** The export of the framework's ES module that `adapt` replaces (see frameworkModuleCode). */
+  rebinds?: string;
+}
+
 /** The frameworks' files (under node_modules) and the methods of theirs that append to a list. */
-const ADAPTERS: Array<{ path: string[]; adapt: (exports: unknown) => void }> = [
+const ADAPTERS: Adapter[] = [
   {
     // Express 5's router (the `router` package): app.use, app.get, router.use, router.get.
     path: ['router', 'index.js'],
@@ -258,6 +276,22 @@ const ADAPTERS: Array<{ path: string[]; adapt: (exports: unknown) => void }> = [
       if (proto) wrapAppender(proto, 'register', stackOf);
     },
   },
+  {
+    // Hono's CommonJS build: the class its apps are made from (see hono-routes.ts).
+    path: ['hono', 'dist', 'cjs', 'hono-base.js'],
+    adapt: (exports) => {
+      const module = exports as { HonoBase?: unknown };
+      if (module.HonoBase) module.HonoBase = adaptHonoBase(module.HonoBase);
+    },
+  },
+  {
+    // Hono's ES module build, which `import { Hono } from 'hono'` loads.
+    path: ['hono', 'dist', 'hono-base.js'],
+    rebinds: 'HonoBase',
+    adapt: (_namespace, rebound) => {
+      if (rebound?.HonoBase) rebound.HonoBase = adaptHonoBase(rebound.HonoBase);
+    },
+  },
 ];
 
 function adapterOf(filename: string): (typeof ADAPTERS)[number] | undefined {
@@ -272,9 +306,9 @@ function adapterOf(filename: string): (typeof ADAPTERS)[number] | undefined {
  * Called for every CommonJS file Node compiles that is not hot, with its exports, and for the
  * framework ES modules above, with their namespace: adapts the frameworks above.
  */
-export function adaptFramework(filename: string, exports: unknown): void {
+export function adaptFramework(filename: string, exports: unknown, rebound?: Record<string, unknown>): void {
   if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
-  adapterOf(filename)?.adapt(exports);
+  adapterOf(filename)?.adapt(exports, rebound);
 }
 
 /** Whether `file` is one of the frameworks' files above. */
@@ -289,8 +323,15 @@ export function isFrameworkFile(file: string): boolean {
  */
 export function frameworkModuleCode(file: string, url: string, code: string, agent: string): string {
   const self = '__hotpatch$framework';
-  return (
-    `${code}\n;import * as ${self} from ${JSON.stringify(url)};` +
-    `${agent}?.adaptFramework?.(${JSON.stringify(file)}, ${self});\n`
-  );
+  const adapt = (rebound = ''): string => `${agent}?.adaptFramework?.(${JSON.stringify(file)}, ${self}${rebound})`;
+  const exported = adapterOf(file)?.rebinds;
+  const local = exported === undefined ? undefined : assignableExportLocal(code, exported);
+  // The export's binding takes what the adapter made of it (the namespace cannot be written).
+  const rebound = '__hotpatch$rebound';
+  const statement =
+    local === undefined
+      ? `${adapt()};`
+      : `{const ${rebound}={${JSON.stringify(exported)}:${local}};${adapt(`,${rebound}`)};` +
+        `try{${local}=${rebound}[${JSON.stringify(exported)}];}catch{}}`;
+  return `${code}\n;import * as ${self} from ${JSON.stringify(url)};${statement}\n`;
 }
