@@ -54,7 +54,8 @@ export const hono: CorpusApp = {
     },
     {
       // Hono's app.route() copies the sub-app's routes into the parent when the entry mounts it:
-      // a route the sub-app gets afterwards is in its own table, not in the app's.
+      // a route the sub-app gets afterwards is in its own table, not in the app's, unless it is
+      // mounted again there (before the copy of '/:id', which would answer '/search' first).
       name: 'new route (sub-app module)',
       file: 'routes/books.js',
       replace: [
@@ -77,6 +78,24 @@ export const hono: CorpusApp = {
         ],
       ],
       live: [{ path: '/version', includes: ['2.0.0'] }],
+    },
+    {
+      name: 'a route taken out (entry file)',
+      file: 'index.js',
+      replace: [["app.get('/version', (c) => c.json({ version: '2.0.0' }));\n\n", '']],
+      live: [{ path: '/version', status: 404, includes: ['nothing at /version'] }],
+    },
+    {
+      // Middleware for the sub-app's paths, registered before it is mounted: it runs before them.
+      name: 'new middleware for the sub-app’s paths (entry file)',
+      file: 'index.js',
+      replace: [
+        [
+          "app.route('/books', books);",
+          "app.use('/books/*', async (c, next) => {\n  await next();\n  c.header('X-Shelf', 'open');\n});\n\napp.route('/books', books);",
+        ],
+      ],
+      live: [{ path: '/books/1', header: ['x-shelf', 'open'] }],
     },
     {
       name: 'syntax error (sub-app module)',

@@ -1,6 +1,7 @@
 /**
  * Ordered registrations: routes and middleware that a module's top-level statements append to
- * a framework's list (Express's router stack, Koa's middleware, @koa/router's routes). Order
+ * a framework's list (Express's router stack, Koa's middleware, @koa/router's and Hono's
+ * routes: hono-routes.ts). Order
  * is behaviour there: a route added after the 404 handler never answers. So each entry is
  * attributed to the statement that registered it, and
  * - a statement that a load adds runs, and what it registers moves to where its statement
@@ -9,7 +10,8 @@
  *   stops answering. That is what a restart would do, without the restart.
  *
  * The lists are reached by wrapping the few methods that append to them, when the framework's
- * file is loaded: nothing else of the framework is touched.
+ * file is loaded (for Hono, the class its apps are made from): nothing else of the framework is
+ * touched.
  */
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
