@@ -174,11 +174,34 @@ function appending<T>(app: HonoApp, call: () => T): T {
   const result = recordAppends(app.routes, call);
   const state = followed.get(app);
   if (state && !loading()) state.listVersion = versionOf(app.routes);
+  else if (state && versionOf(app.routes) !== state.listVersion) tryRoutes(app, state);
   if (before && mountedAt) {
     const added = app.routes.filter((route) => !before.has(route));
     if (added.length > 0) for (const mount of mountedAt) mountAgain(app, mount, added);
   }
   return result;
+}
+
+/**
+ * The routes a load's statement left in `app`'s list, made into a router and its matcher built
+ * now: a table Hono's router refuses (a pattern its RegExpRouter cannot take) fails the
+ * statement, and so the load, with Hono's error, where the next request would have failed.
+ */
+function tryRoutes(app: HonoApp, state: Followed): void {
+  const make = routerMaker(app, state);
+  if (!make) return;
+  let router: Router;
+  try {
+    router = madeFromList(app, make);
+    router.match('GET', '/');
+  } catch (error) {
+    const name = (state.first as { name?: unknown } | undefined)?.name;
+    // Hono's router errors are classes of their own that keep the name "Error".
+    const why = error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
+    throw new Error(`Hono’s router (${String(name)}) refuses the app’s routes as this version leaves them: ${why}`);
+  }
+  state.router = router;
+  state.listVersion = versionOf(app.routes);
 }
 
 /**
@@ -241,10 +264,14 @@ function routerOf(app: HonoApp, state: Followed): Router {
 
 function upToDate(app: HonoApp, state: Followed, make: () => Router): Router {
   if (versionOf(app.routes) === state.listVersion) return state.router;
+  state.router = madeFromList(app, make);
+  state.listVersion = versionOf(app.routes);
+  return state.router;
+}
+
+function madeFromList(app: HonoApp, make: () => Router): Router {
   const router = make();
   for (const route of app.routes) router.add(route.method, route.path, [route.handler, route]);
-  state.router = router;
-  state.listVersion = versionOf(app.routes);
   return router;
 }
 

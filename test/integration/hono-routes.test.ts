@@ -1,10 +1,11 @@
 /**
- * Hono's routes on the corpus's Hono app (live/hono-routes.ts, live/fixed-routes.ts): a load
+ * Hono's routes on the corpus's Hono app (live/hono-routes.ts): a load
  * that adds, moves or takes back a route of the app serves it at the next request, in the
  * place its statement has in the file, although Hono's router takes no route once it has
- * served a request; one that adds a route to a mounted sub-app (Hono copied its routes when it
- * was mounted) says it needs a restart instead of saying it ran, and the rest of the version
- * applies.
+ * served a request, and one that adds a route to a mounted sub-app (Hono copied its routes
+ * when it was mounted) serves it where the sub-app is mounted. On a CommonJS app with a router
+ * of its own too; a table that router refuses fails the load with the router's error, and the
+ * app serves as before.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -131,4 +132,35 @@ test('a CommonJS Hono app with a router of its own serves a route a load adds, b
   assert.deepEqual(result.report.notApplied, []);
   assert.equal(await app.get('/items/new'), 'a form for a new item');
   assert.equal(await app.get('/items/7'), 'item 7');
+});
+
+test('a route Hono’s RegExpRouter cannot take with the others fails the load with its error; the app serves as before', async () => {
+  mkdirSync(tmpRoot, { recursive: true });
+  const fixture = mkdtempSync(join(tmpRoot, 'hono-cjs-'));
+  after(() => rmSync(fixture, { recursive: true, force: true }));
+  const running = COMMONJS_APP.replace(
+    "const { LinearRouter } = require('hono/router/linear-router');",
+    "const { RegExpRouter } = require('hono/router/reg-exp-router');",
+  ).replace('new LinearRouter()', 'new RegExpRouter()');
+  writeFileSync(join(fixture, 'package.json'), JSON.stringify({ name: 'hono-cjs', private: true }));
+  writeFileSync(join(fixture, 'index.js'), running);
+  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'index.js'] });
+  after(() => app.stop());
+  assert.equal(await app.get('/items/7'), 'item 7');
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('index.js');
+  // At startup too, this router throws on these two routes (a static one before a parameter one).
+  const code = running.replace(
+    "app.get('/items/:id'",
+    "app.get('/items/new', (c) => c.text('a form for a new item'));\n\napp.get('/items/:id'",
+  );
+
+  await assert.rejects(
+    client.load({ file, code }),
+    /Hono’s router \(RegExpRouter\) refuses the app’s routes as this version leaves them: UnsupportedPathError: \/items\/:id/,
+  );
+
+  assert.equal(await app.get('/items/7'), 'item 7');
+  assert.equal(await app.get('/items/new'), 'item new', 'the route the load added is not left behind');
 });
