@@ -70,6 +70,20 @@ export const expressJobs: CorpusApp = {
       live: [{ path: '/health' }, { path: '/stats', includes: ['"GET /health"'] }],
     },
     {
+      // The listener's statement changed: its old listener must stop hearing 'request' (left
+      // there, it counted every request twice once moved back).
+      name: 'a listener moved to an event nobody emits (bus.on)',
+      file: 'jobs/stats.js',
+      replace: [["bus.on('request', onRequest);", "bus.on('request:slow', onRequest);"]],
+      live: [{ path: '/stats', includes: ['"listeners":0'] }],
+    },
+    {
+      name: 'the listener back on its event (bus.on)',
+      file: 'jobs/stats.js',
+      replace: [["bus.on('request:slow', onRequest);", "bus.on('request', onRequest);"]],
+      live: [{ path: '/stats', includes: ['"listeners":1'] }],
+    },
+    {
       name: 'new route (router module)',
       file: 'routes/notes.js',
       replace: [

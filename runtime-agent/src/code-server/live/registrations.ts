@@ -29,8 +29,11 @@ const attributions = new WeakMap<object, Attribution>();
 
 /** What a statement registered, to take back if a load removes the statement. */
 export interface Registration {
-  list: WeakRef<unknown[]>;
+  /** The list it is an entry of; none for what `remove` takes back (an event listener: listeners.ts). */
+  list?: WeakRef<unknown[]>;
   entry: WeakRef<object>;
+  /** Takes it back where it is not a list's entry; false if it was already gone. */
+  remove?: () => boolean;
   /**
    * The app's own functions that were running when it was made, as `callerKey`s: a route a
    * router factory adds, registered while the statement that called the factory ran, names
@@ -60,6 +63,21 @@ function appended(list: unknown[], before: number): void {
   if (scope.generation > 1) placeInOrder(list, before, added, scope, frame.index);
 }
 
+/**
+ * Records `entry`, which the module whose statement runs now made and `remove` takes back, as
+ * that statement's registration (a load that takes the statement out calls `remove`).
+ */
+export function registeredByStatement(entry: object, remove: () => boolean): void {
+  const frame = currentFrame();
+  const scope = frame?.scope;
+  if (!scope || frame.index < 0) return;
+  const statement = scope.statementIds[frame.index];
+  if (!statement) return;
+  const registrations = scope.module.registrations.get(statement) ?? [];
+  registrations.push({ entry: new WeakRef(entry), remove, callers: appFunctionsOnStack() });
+  scope.module.registrations.set(statement, registrations);
+}
+
 /** Moves `added` (at the end of `list`) before the first entry of a statement that follows its own. */
 function placeInOrder(list: unknown[], before: number, added: unknown[], scope: VersionScope, index: number): void {
   for (let k = 0; k < before; k++) {
@@ -78,8 +96,12 @@ function placeInOrder(list: unknown[], before: number, added: unknown[], scope: 
 export function unregister(module: LiveModule, statements: Iterable<object>): number {
   let removed = 0;
   for (const statement of statements) {
-    for (const { list, entry } of module.registrations.get(statement) ?? []) {
-      const array = list.deref();
+    for (const { list, entry, remove } of module.registrations.get(statement) ?? []) {
+      if (remove) {
+        if (remove()) removed++;
+        continue;
+      }
+      const array = list?.deref();
       const value = entry.deref();
       const at = array && value ? array.indexOf(value) : -1;
       if (at >= 0) {
@@ -184,7 +206,7 @@ function appFunctionsOnStack(): Set<string> {
 }
 
 /** A stack frame's file as the code server names modules: a path (an ES module's URL without its query). */
-function fileOf(name: string | null | undefined): string | undefined {
+export function fileOf(name: string | null | undefined): string | undefined {
   if (!name || name.startsWith('node:')) return undefined;
   if (!name.startsWith('file:')) return name;
   try {

@@ -3,6 +3,7 @@
  * starts (timers, routes, servers) is attributed to it. Top levels nest (a module requires
  * another while it evaluates), so frames form a stack.
  */
+import { beginListenerCapture, endListenerCapture } from './listeners';
 import type { VersionScope } from './live-module';
 
 export interface Evaluating {
@@ -19,6 +20,7 @@ const evaluating: Evaluating[] = [];
 /** Called around each hot module's top level (see captureTopLevel). */
 export function enterTopLevel(file: string, loading = false): Evaluating {
   const frame: Evaluating = { file, scope: undefined, index: -1, loading };
+  if (evaluating.length === 0) beginListenerCapture();
   evaluating.push(frame);
   return frame;
 }
@@ -26,6 +28,7 @@ export function enterTopLevel(file: string, loading = false): Evaluating {
 export function leaveTopLevel(frame: Evaluating): void {
   const at = evaluating.lastIndexOf(frame);
   if (at >= 0) evaluating.length = at;
+  if (evaluating.length === 0) endListenerCapture();
 }
 
 /** Called by a live module's statement marks. */
