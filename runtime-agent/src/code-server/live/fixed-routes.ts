@@ -1,10 +1,11 @@
 /**
- * Route tables a framework fixes once the app has started. Hono copies a sub-app's routes
- * into the app that mounts it (`app.route('/books', books)`) when it is mounted: a statement
- * that a load adds or changes and that registers a route on a mounted sub-app does not run (the
- * route would answer nowhere, and the load would say it ran). It is said as needing a restart,
- * and the rest of the version applies. So is one on a Hono app whose router the agent cannot
- * make again (hono-routes.ts: the app's own routes follow its list, as Express's do).
+ * Route tables a framework fixes once the app has started. Hono's router takes no route once it
+ * has served a request, and Hono copies a sub-app's routes into the app that mounts it: the
+ * agent makes a Hono app's router again from its routes after a load, and mounts a sub-app's
+ * new route again where it is mounted (hono-routes.ts), unless it cannot make such a router
+ * again. A statement that a load adds or changes and that registers a route on such a table
+ * does not run (the route would answer nowhere, or throw): it is said as needing a restart, and
+ * the rest of the version applies.
  *
  * Frameworks that keep their tables open (Express, Koa, @koa/router) are not here: their
  * registrations are put in order instead (registrations.ts). Fastify refuses routes after

@@ -1,9 +1,8 @@
 /**
  * Ordered registrations: routes and middleware that a module's top-level statements append to
  * a framework's list (Express's router stack, Koa's middleware, @koa/router's and Hono's
- * routes: hono-routes.ts). Order
- * is behaviour there: a route added after the 404 handler never answers. So each entry is
- * attributed to the statement that registered it, and
+ * routes: hono-routes.ts). Order is behaviour there: a route added after the 404 handler never
+ * answers. So each entry is attributed to the statement that registered it, and
  * - a statement that a load adds runs, and what it registers moves to where its statement
  *   stands in the file: before the entries of the statements that follow it;
  * - a statement that a load removes (or changes) has its entries taken out again, so its route
@@ -11,7 +10,8 @@
  *
  * The lists are reached by wrapping the few methods that append to them, when the framework's
  * file is loaded (for Hono, the class its apps are made from): nothing else of the framework is
- * touched.
+ * touched. What a statement registers outside a list (an event listener: listeners.ts) is taken
+ * back by a function of its own.
  */
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,7 +226,7 @@ export function recordAppends<T>(list: unknown, call: () => T): T {
 }
 
 /** Wraps `owner[method]`, which appends to the list `listOf(this)` gives. */
-export function wrapAppender(owner: object, method: string, listOf: (self: unknown) => unknown): void {
+function wrapAppender(owner: object, method: string, listOf: (self: unknown) => unknown): void {
   const original = (owner as Record<string, unknown>)[method];
   if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) return;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
