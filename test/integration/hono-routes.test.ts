@@ -3,9 +3,9 @@
  * that adds, moves or takes back a route of the app serves it at the next request, in the
  * place its statement has in the file, although Hono's router takes no route once it has
  * served a request, and one that adds a route to a mounted sub-app (Hono copied its routes
- * when it was mounted) serves it where the sub-app is mounted. On a CommonJS app with a router
- * of its own too; a table that router refuses fails the load with the router's error, and the
- * app serves as before.
+ * when it was mounted) serves it where the sub-app is mounted, as one added to a basePath
+ * group does under the group's path. On a CommonJS app with a router of its own too; a table
+ * that router refuses fails the load with the router's error, and the app serves as before.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -163,4 +163,32 @@ test('a route Hono’s RegExpRouter cannot take with the others fails the load w
 
   assert.equal(await app.get('/items/7'), 'item 7');
   assert.equal(await app.get('/items/new'), 'item new', 'the route the load added is not left behind');
+});
+
+test('a route a load adds to a basePath group of a Hono app answers under the group’s path', async () => {
+  mkdirSync(tmpRoot, { recursive: true });
+  const fixture = mkdtempSync(join(tmpRoot, 'hono-cjs-'));
+  after(() => rmSync(fixture, { recursive: true, force: true }));
+  const running = COMMONJS_APP.replace(
+    "app.get('/items/:id', (c) => c.text('item ' + c.req.param('id')));",
+    "const api = app.basePath('/api/v1');\n\napi.get('/items/:id', (c) => c.text('item ' + c.req.param('id')));",
+  ).replace('new Hono({ router: new LinearRouter() })', 'new Hono()');
+  writeFileSync(join(fixture, 'package.json'), JSON.stringify({ name: 'hono-cjs', private: true }));
+  writeFileSync(join(fixture, 'index.js'), running);
+  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'index.js'] });
+  after(() => app.stop());
+  assert.equal(await app.get('/api/v1/items/new'), 'item new');
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('index.js');
+  const code = running.replace(
+    "api.get('/items/:id'",
+    "api.get('/items/new', (c) => c.text('a form for a new item'));\n\napi.get('/items/:id'",
+  );
+
+  const result = await client.load({ file, code });
+
+  assert.deepEqual(result.report.notApplied, []);
+  assert.equal(await app.get('/api/v1/items/new'), 'a form for a new item');
+  assert.equal(await app.get('/api/v1/items/7'), 'item 7');
 });
