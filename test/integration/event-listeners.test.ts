@@ -6,11 +6,9 @@
  * node:events) is not the statement's: taking that statement out still says a restart is needed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
-import { tmpRoot } from '../helpers/paths';
+import { scratchFiles } from '../helpers/scratch';
 
 const APP = `const http = require('node:http');
 const { EventEmitter, once } = require('node:events');
@@ -40,11 +38,10 @@ interface Heard {
 }
 
 test('a listener whose statement a load changes or takes out stops hearing its event', async () => {
-  mkdirSync(tmpRoot, { recursive: true });
-  const fixture = mkdtempSync(join(tmpRoot, 'listeners-'));
-  after(() => rmSync(fixture, { recursive: true, force: true }));
-  writeFileSync(join(fixture, 'package.json'), JSON.stringify({ name: 'listeners', private: true }));
-  writeFileSync(join(fixture, 'app.js'), APP);
+  const fixture = scratchFiles('listeners', {
+    'package.json': '{ "name": "listeners", "private": true }',
+    'app.js': APP,
+  });
   const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
   after(() => app.stop());
   const emit = async (event: string, order: string): Promise<Heard> =>

@@ -8,11 +8,12 @@
  * that router refuses fails the load with the router's error, and the app serves as before.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
-import { repoRoot, tmpRoot } from '../helpers/paths';
+import { repoRoot } from '../helpers/paths';
+import { scratchFiles } from '../helpers/scratch';
 
 const honoApp = join(repoRoot, 'test', 'corpus', 'apps', 'hono');
 
@@ -110,14 +111,19 @@ serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
 });
 `;
 
-test('a CommonJS Hono app with a router of its own serves a route a load adds, before the routes after it', async () => {
-  mkdirSync(tmpRoot, { recursive: true });
-  const fixture = mkdtempSync(join(tmpRoot, 'hono-cjs-'));
-  after(() => rmSync(fixture, { recursive: true, force: true }));
-  writeFileSync(join(fixture, 'package.json'), JSON.stringify({ name: 'hono-cjs', private: true }));
-  writeFileSync(join(fixture, 'index.js'), COMMONJS_APP);
+/** `index.js` started as a CommonJS app with the agent, from a scratch folder; stopped after the test. */
+async function startCommonJs(index: string): Promise<App> {
+  const fixture = scratchFiles('hono-cjs', {
+    'package.json': '{ "name": "hono-cjs", "private": true }',
+    'index.js': index,
+  });
   const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'index.js'] });
   after(() => app.stop());
+  return app;
+}
+
+test('a CommonJS Hono app with a router of its own serves a route a load adds, before the routes after it', async () => {
+  const app = await startCommonJs(COMMONJS_APP);
   assert.equal(await app.get('/items/new'), 'item new');
   const client = await app.connect();
   after(() => client.close());
@@ -135,17 +141,11 @@ test('a CommonJS Hono app with a router of its own serves a route a load adds, b
 });
 
 test('a route Hono’s RegExpRouter cannot take with the others fails the load with its error; the app serves as before', async () => {
-  mkdirSync(tmpRoot, { recursive: true });
-  const fixture = mkdtempSync(join(tmpRoot, 'hono-cjs-'));
-  after(() => rmSync(fixture, { recursive: true, force: true }));
   const running = COMMONJS_APP.replace(
     "const { LinearRouter } = require('hono/router/linear-router');",
     "const { RegExpRouter } = require('hono/router/reg-exp-router');",
   ).replace('new LinearRouter()', 'new RegExpRouter()');
-  writeFileSync(join(fixture, 'package.json'), JSON.stringify({ name: 'hono-cjs', private: true }));
-  writeFileSync(join(fixture, 'index.js'), running);
-  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'index.js'] });
-  after(() => app.stop());
+  const app = await startCommonJs(running);
   assert.equal(await app.get('/items/7'), 'item 7');
   const client = await app.connect();
   after(() => client.close());
@@ -166,17 +166,11 @@ test('a route Hono’s RegExpRouter cannot take with the others fails the load w
 });
 
 test('a route a load adds to a basePath group of a Hono app answers under the group’s path', async () => {
-  mkdirSync(tmpRoot, { recursive: true });
-  const fixture = mkdtempSync(join(tmpRoot, 'hono-cjs-'));
-  after(() => rmSync(fixture, { recursive: true, force: true }));
   const running = COMMONJS_APP.replace(
     "app.get('/items/:id', (c) => c.text('item ' + c.req.param('id')));",
     "const api = app.basePath('/api/v1');\n\napi.get('/items/:id', (c) => c.text('item ' + c.req.param('id')));",
   ).replace('new Hono({ router: new LinearRouter() })', 'new Hono()');
-  writeFileSync(join(fixture, 'package.json'), JSON.stringify({ name: 'hono-cjs', private: true }));
-  writeFileSync(join(fixture, 'index.js'), running);
-  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'index.js'] });
-  after(() => app.stop());
+  const app = await startCommonJs(running);
   assert.equal(await app.get('/api/v1/items/new'), 'item new');
   const client = await app.connect();
   after(() => client.close());

@@ -5,13 +5,13 @@
  * runs as an ES module and the rest of the framework sees the adapted export.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import { assignableExportLocal } from '../../runtime-agent/src/code-server/live/rebind-export';
 import { frameworkModuleCode } from '../../runtime-agent/src/code-server/live/registrations';
-import { tmpRoot } from '../helpers/paths';
+import { scratchFolder } from '../helpers/scratch';
 
 test('the binding an export names is found where the module may assign it', () => {
   assert.equal(assignableExportLocal('var Hono = class Hono {};\nexport { Hono as HonoBase };', 'HonoBase'), 'Hono');
@@ -26,9 +26,7 @@ test('the binding an export names is found where the module may assign it', () =
 
 /** Writes `code` as Hono's hono-base.js, as the agent gives it with `agent` as the agent's global, in a folder of its own. */
 function frameworkModule(code: string, agent: string): string {
-  mkdirSync(tmpRoot, { recursive: true });
-  const dir = mkdtempSync(join(tmpRoot, 'framework-module-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchFolder('framework-module');
   const folder = join(dir, 'node_modules', 'hono', 'dist');
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(dir, 'node_modules', 'hono', 'package.json'), '{"type":"module"}');

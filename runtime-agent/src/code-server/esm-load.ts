@@ -17,7 +17,7 @@ import { acorn } from './live/parsers';
 import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
 import { frameworkModuleCode, isFrameworkFile } from './live/registrations';
 import { isFunction, names as bound, readProgram, type ProgramModel } from './live/program';
-import type { AnyNode } from './live/walk';
+import { moduleExportName, type AnyNode } from './live/walk';
 
 export interface LoadResult {
   format?: string | null;
@@ -159,11 +159,10 @@ function exportsOf(source: string): FacadeExports | undefined {
   }
   const names = new Set<string>();
   let hasStarReexports = false;
-  const nameOf = (node: AnyNode): string => String(node.type === 'Identifier' ? node.name : node.value);
   for (const statement of program.body as AnyNode[]) {
     if (statement.type === 'ExportDefaultDeclaration') names.add('default');
     else if (statement.type === 'ExportAllDeclaration') {
-      if (statement.exported) names.add(nameOf(statement.exported as AnyNode));
+      if (statement.exported) names.add(moduleExportName(statement.exported as AnyNode));
       else hasStarReexports = true;
     } else if (statement.type === 'ExportNamedDeclaration') {
       const declaration = statement.declaration as AnyNode | null;
@@ -171,9 +170,10 @@ function exportsOf(source: string): FacadeExports | undefined {
         for (const declarator of declaration.declarations as AnyNode[])
           for (const n of bound(declarator.id)) names.add(n);
       } else if (declaration?.id) {
-        names.add(nameOf(declaration.id as AnyNode));
+        names.add(moduleExportName(declaration.id as AnyNode));
       }
-      for (const specifier of statement.specifiers as AnyNode[]) names.add(nameOf(specifier.exported as AnyNode));
+      for (const specifier of statement.specifiers as AnyNode[])
+        names.add(moduleExportName(specifier.exported as AnyNode));
     }
   }
   // It cannot take a new version: its exports are its own, live bindings.

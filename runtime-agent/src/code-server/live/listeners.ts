@@ -11,7 +11,7 @@
  * (timer-ownership.ts): nothing costs anything between loads.
  */
 import { EventEmitter } from 'node:events';
-import { fileOf, registeredByStatement } from './registrations';
+import { callSites, fileOf, registeredByStatement } from './registrations';
 import { currentFrame } from './top-level';
 
 const METHODS = ['on', 'addListener', 'prependListener', 'once', 'prependOnceListener'] as const;
@@ -72,18 +72,6 @@ function wrap(original: Adder): Adder {
 function addedByStatementCode(): boolean {
   const file = currentFrame()?.scope?.module.file;
   if (file === undefined) return false;
-  const { prepareStackTrace, stackTraceLimit } = Error;
-  try {
-    Error.stackTraceLimit = 2;
-    Error.prepareStackTrace = (_error, sites) => sites;
-    const holder: { stack?: NodeJS.CallSite[] } = {};
-    // The wrapper, then its caller (for the `on` that Node's `once` calls, node:events).
-    Error.captureStackTrace(holder, addedByStatementCode);
-    return fileOf(holder.stack?.[1]?.getFileName()) === file;
-  } catch {
-    return false;
-  } finally {
-    Error.prepareStackTrace = prepareStackTrace;
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  // The wrapper, then its caller (for the `on` that Node's `once` calls, node:events).
+  return fileOf(callSites(2, addedByStatementCode)[1]?.getFileName()) === file;
 }

@@ -22,7 +22,7 @@ import { validatedField } from './validation-decorators';
 import { instanceFields } from './fields';
 import { setupStatements } from './setup-statements';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
-import { eachChild, type AnyNode } from './walk';
+import { eachChild, moduleExportName, type AnyNode } from './walk';
 
 /** How a function is placed, computed only when a function is met (most nodes contain none). */
 type Context = () => string;
@@ -366,19 +366,18 @@ function exportedDeclaration(node: AnyNode): AnyNode | undefined {
 
 /** What an ES module statement exports: export name → the module binding it reads (none for a default expression or a re-export). */
 function exportedNames(node: AnyNode, declaration: AnyNode | undefined): Array<[string, string | undefined]> {
-  const nameOf = (n: AnyNode): string => String(n.type === 'Identifier' ? n.name : n.value);
   const own = (names: string[]): Array<[string, string]> => names.map((n) => [n, n]);
   switch (node.type) {
     case 'ExportDefaultDeclaration':
       return [['default', declaration?.id ? (declaration.id as Identifier).name : undefined]];
     case 'ExportAllDeclaration':
       // `*`: names this module re-exports from another as they are (read from its namespace).
-      return [[node.exported ? nameOf(node.exported as AnyNode) : '*', undefined]];
+      return [[node.exported ? moduleExportName(node.exported as AnyNode) : '*', undefined]];
     case 'ExportNamedDeclaration':
       if (!declaration)
         return (node.specifiers as AnyNode[]).map((s) => [
-          nameOf(s.exported as AnyNode),
-          node.source ? undefined : nameOf(s.local as AnyNode),
+          moduleExportName(s.exported as AnyNode),
+          node.source ? undefined : moduleExportName(s.local as AnyNode),
         ]);
       if (declaration.type === 'VariableDeclaration')
         return own((declaration.declarations as AnyNode[]).flatMap((d) => names(d.id as AnyNode)));

@@ -6,7 +6,7 @@
  */
 import type { Program } from 'acorn';
 import { acorn } from './parsers';
-import type { AnyNode } from './walk';
+import { moduleExportName, type AnyNode } from './walk';
 
 /**
  * The name of the module-scope binding `code` exports as `exported`, when the module may assign
@@ -21,13 +21,12 @@ export function assignableExportLocal(code: string, exported: string): string | 
     return undefined;
   }
   const body = program.body as AnyNode[];
-  const nameOf = (node: AnyNode): string => String(node.type === 'Identifier' ? node.name : node.value);
   const local = body
     .filter((statement) => statement.type === 'ExportNamedDeclaration' && !statement.source)
     .flatMap((statement) => statement.specifiers as AnyNode[])
-    .find((specifier) => nameOf(specifier.exported as AnyNode) === exported)?.local as AnyNode | undefined;
+    .find((specifier) => moduleExportName(specifier.exported as AnyNode) === exported)?.local as AnyNode | undefined;
   if (!local) return undefined;
-  const name = nameOf(local);
+  const name = moduleExportName(local);
   const assignable = body.some((statement) => {
     if (statement.type === 'VariableDeclaration' && statement.kind !== 'const') {
       return (statement.declarations as AnyNode[]).some(

@@ -182,27 +182,33 @@ const callerKey = (file: string, name: string): string => `${file}\0${name}`;
  */
 function appFunctionsOnStack(): Set<string> {
   const found = new Set<string>();
+  // A stack V8 would not give (no sites): the registration names no caller (it is then never run again).
+  for (const site of callSites(64, appFunctionsOnStack)) {
+    const name = site.getFunctionName();
+    const file = fileOf(site.getFileName());
+    if (!name || !file || file.includes(`${sep}node_modules${sep}`)) continue;
+    found.add(callerKey(file, name));
+    const type = site.getTypeName();
+    if (type) found.add(callerKey(file, `${type}.${name}`));
+  }
+  return found;
+}
+
+/** The stack's structured frames below `below` (at most `limit`), innermost first; none if V8 would not give them. */
+export function callSites(limit: number, below: Function): NodeJS.CallSite[] {
   const { prepareStackTrace, stackTraceLimit } = Error;
   try {
-    Error.stackTraceLimit = 64;
+    Error.stackTraceLimit = limit;
     Error.prepareStackTrace = (_error, sites) => sites;
     const holder: { stack?: NodeJS.CallSite[] } = {};
-    Error.captureStackTrace(holder);
-    for (const site of holder.stack ?? []) {
-      const name = site.getFunctionName();
-      const file = fileOf(site.getFileName());
-      if (!name || !file || file.includes(`${sep}node_modules${sep}`)) continue;
-      found.add(callerKey(file, name));
-      const type = site.getTypeName();
-      if (type) found.add(callerKey(file, `${type}.${name}`));
-    }
+    Error.captureStackTrace(holder, below);
+    return holder.stack ?? [];
   } catch {
-    // a stack V8 would not give: the registration names no caller (it is then never run again)
+    return [];
   } finally {
     Error.prepareStackTrace = prepareStackTrace;
     Error.stackTraceLimit = stackTraceLimit;
   }
-  return found;
 }
 
 /** A stack frame's file as the code server names modules: a path (an ES module's URL without its query). */

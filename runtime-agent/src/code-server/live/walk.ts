@@ -14,6 +14,11 @@ function isNode(value: unknown): value is AnyNode {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
+/** The name an import or export specifier gives: an identifier, or a string (`export { x as 'a-b' }`). */
+export function moduleExportName(node: AnyNode): string {
+  return String(node.type === 'Identifier' ? node.name : node.value);
+}
+
 /**
  * The direct child nodes of `node`, in source order: the ESTree visitor keys (ESLint's list)
  * say which properties hold children, so nothing else of the node is read.
