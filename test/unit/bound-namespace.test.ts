@@ -31,7 +31,8 @@ async function bothNamespaces(): Promise<{ real: Record<string, unknown>; bound:
     ['Zebra', 'Zebra'],
     ['äpfel', 'äpfel'],
   ];
-  const bound = boundNamespace(locals, real.accessors as Record<string, unknown>) as Record<string, unknown>;
+  const accessors = real.accessors as Record<string, unknown>;
+  const bound = boundNamespace(locals, (local) => accessors[local]) as Record<string, unknown>;
   return { real, bound };
 }
 

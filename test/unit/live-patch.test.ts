@@ -97,7 +97,7 @@ const cases: Record<string, [string, string]> = {
 
 for (const [name, [before, after]] of Object.entries(cases)) {
   test(`${name}: the first version and the patch compile`, () => {
-    const module = new LiveModule('/app/x.js', {});
+    const module = new LiveModule('/app/x.js');
     const first = readProgram(before);
     const edits = new Edits();
     instrumentStartup(first, edits, module.file);
@@ -132,7 +132,7 @@ const moduleCases: Record<string, [string, string, { imports?: number; added?: s
 
 for (const [name, [before, after, expected]] of Object.entries(moduleCases)) {
   test(`ES module, ${name}: the first version and the patch compile`, () => {
-    const module = new LiveModule('/app/x.mjs', {});
+    const module = new LiveModule('/app/x.mjs');
     const first = readProgram(before, undefined, 'esm');
     const edits = new Edits();
     instrumentStartup(first, edits, module.file);
@@ -154,7 +154,7 @@ for (const [name, [before, after, expected]] of Object.entries(moduleCases)) {
 }
 
 test('a function only a kept top-level statement calls (a main file’s bootstrap) says its new code waits for a restart', () => {
-  const module = new LiveModule('/app/main.js', {});
+  const module = new LiveModule('/app/main.js');
   const before = 'async function bootstrap() {\n  return 1;\n}\nbootstrap().catch(console.error);\n';
   const first = readProgram(before);
   instrumentFunctions(first, module, 1, new Edits());
@@ -176,7 +176,7 @@ test('a function only a kept top-level statement calls (a main file’s bootstra
   // An ES module's exported function, seeded at its top level: its importers call it later.
   const esmBefore = 'export function add(x) {\n  return x;\n}\nadd(1);\n';
   const esm = readProgram(esmBefore, undefined, 'esm');
-  const esmModule = new LiveModule('/app/store.mjs', {});
+  const esmModule = new LiveModule('/app/store.mjs');
   instrumentFunctions(esm, esmModule, 1, new Edits());
   const patched = buildPatch(
     digestOf(esm),
@@ -188,7 +188,7 @@ test('a function only a kept top-level statement calls (a main file’s bootstra
 });
 
 test('a decorated class as esbuild writes it (`let C = class {…}`): a new decorated method is said, not run', () => {
-  const module = new LiveModule('/app/routes.ts', {});
+  const module = new LiveModule('/app/routes.ts');
   const before =
     'let Routes = class {\n  a() { return 1; }\n};\n__decorateClass([Route("a")], Routes.prototype, "a", 1);\n' +
     'Routes = __decorateClass([Controller("x")], Routes);\n';
@@ -217,7 +217,7 @@ test("a field whose decorators are all class-validator's runs them again after c
       extra,
     ].join('\n');
   const before = dto('(0, class_validator_1.IsInt)(), (0, class_validator_1.Max)(30)');
-  const loadAfter = patchAfter(new LiveModule('/app/create-cat.dto.js', {}), before);
+  const loadAfter = patchAfter(new LiveModule('/app/create-cat.dto.js'), before);
 
   const changed = loadAfter(dto('(0, class_validator_1.IsInt)(), (0, class_validator_1.Max)(40)'));
   assert.deepEqual(changed.report.notApplied, []);
@@ -231,7 +231,7 @@ test("a field whose decorators are all class-validator's runs them again after c
   // An ES module importing the decorators by name, as esbuild writes it for tsx.
   const esm = (max: number) =>
     `import { Max } from "class-validator";\nexport class Dto {}\n__decorateClass([Max(${max})], Dto.prototype, "age", 2);\n`;
-  const esmPatch = patchAfter(new LiveModule('/app/dto.mjs', {}), esm(30), 'esm')(esm(40));
+  const esmPatch = patchAfter(new LiveModule('/app/dto.mjs'), esm(30), 'esm')(esm(40));
   assert.deepEqual(esmPatch.report.ran, ['line 3: the validation rules of Dto.age']);
 
   // Swagger reads its decorators once, when it builds the document: not in place.
@@ -253,7 +253,7 @@ test("a field whose decorators are all class-validator's runs them again after c
 });
 
 test('a router factory (registers on a local it returns) that registers a new route says the route waits for it to run again; iterating a local array does not', () => {
-  const module = new LiveModule('/app/routes.js', {});
+  const module = new LiveModule('/app/routes.js');
   const before =
     'function makeRoutes(repo) {\n  const router = express.Router();\n  router.get("/", (req, res) => res.json(repo.all()));\n  return router;\n}\nmodule.exports = { makeRoutes };\n';
   const notApplied = notAppliedAfter(module, before);
@@ -276,7 +276,7 @@ test('a router factory (registers on a local it returns) that registers a new ro
 });
 
 test('a plugin that hands an object of methods to its instance (fastify.decorate) and gives it a new method says the method waits for the plugin to run again; a new body for a method is live', () => {
-  const module = new LiveModule('/app/plugins/tasks.js', {});
+  const module = new LiveModule('/app/plugins/tasks.js');
   const before = [
     'module.exports = fp(async function tasks(fastify) {',
     '  const list = [];',
@@ -302,7 +302,7 @@ test('a plugin that hands an object of methods to its instance (fastify.decorate
 });
 
 test('a variable with a new value read once at startup (a kept statement, a plugin’s route options) is named; read in a handler or exported, it is not', () => {
-  const module = new LiveModule('/app/todos.js', {});
+  const module = new LiveModule('/app/todos.js');
   const before = [
     'const schema = { type: "object" };',
     'const PORT = 3000;',
@@ -329,14 +329,14 @@ test('a variable with a new value read once at startup (a kept statement, a plug
   // Stored into (`entry.timer = …`), the old value is written to, not read for its value.
   const storing = 'const entry = { vsn: "1" };\nentry.timer = setInterval(() => entry.vsn, 5);\n';
   const stored = readProgram(storing);
-  const storingModule = new LiveModule('/app/ticker.js', {});
+  const storingModule = new LiveModule('/app/ticker.js');
   instrumentFunctions(stored, storingModule, 1, new Edits());
   const storedPatch = buildPatch(digestOf(stored), readProgram(storing.replace('"1"', '"2"')), storingModule, 2);
   assert.deepEqual(storedPatch.report.notApplied, []);
   // An ES module's export list is a live binding, not a read.
   const esmBefore = 'const vsn = "1";\nfunction greet() { return vsn; }\nexport { greet, vsn };\n';
   const esm = readProgram(esmBefore, undefined, 'esm');
-  const esmModule = new LiveModule('/app/greeting.mjs', {});
+  const esmModule = new LiveModule('/app/greeting.mjs');
   instrumentFunctions(esm, esmModule, 1, new Edits());
   const esmPatch = buildPatch(
     digestOf(esm),
@@ -348,7 +348,7 @@ test('a variable with a new value read once at startup (a kept statement, a plug
 });
 
 test('a controller method that registers a new route on its instance’s router (this.router.get) says the route waits for it to run again', () => {
-  const module = new LiveModule('/app/posts.controller.js', {});
+  const module = new LiveModule('/app/posts.controller.js');
   const before = [
     'class PostsController {',
     '  constructor() {',
@@ -398,7 +398,7 @@ test('a controller method that registers a new route on its instance’s router 
 });
 
 test("a module's guard cell: prologues read it first, a newer body raises it, and old closures forward to that body", () => {
-  const module = new LiveModule('/app/guard-cell.js', {});
+  const module = new LiveModule('/app/guard-cell.js');
   const cells = globalThis as unknown as Record<string, number>;
   assert.equal(cells[module.cell], 0, 'a global holding 0 until a body is replaced');
   assert.ok(!Object.keys(globalThis).includes(module.cell), 'not enumerable: the app’s globals stay its own');

@@ -13,8 +13,8 @@
 export function boundNamespace(
   /** Each export's name and the module binding it reads. */
   exported: ReadonlyArray<readonly [name: string, local: string]>,
-  /** The first version's accessors over its module bindings. */
-  bindings: Record<string, unknown>,
+  /** Reads a module binding (through the first version's accessors). */
+  read: (local: string) => unknown,
 ): object {
   const locals = new Map(exported);
   const target = Object.create(null) as Record<PropertyKey, unknown>;
@@ -28,12 +28,12 @@ export function boundNamespace(
   return new Proxy(target, {
     get: (_, key) => {
       const local = localOf(key);
-      return local === undefined ? target[key] : bindings[local];
+      return local === undefined ? target[key] : read(local);
     },
     getOwnPropertyDescriptor: (_, key) => {
       const local = localOf(key);
       if (local === undefined) return Reflect.getOwnPropertyDescriptor(target, key);
-      return { value: bindings[local], writable: true, enumerable: true, configurable: false };
+      return { value: read(local), writable: true, enumerable: true, configurable: false };
     },
     // A namespace is read-only: an assignment or a definition fails (a TypeError in strict code).
     set: () => false,

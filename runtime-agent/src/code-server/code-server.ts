@@ -79,9 +79,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
   /** The header of an ES module's first version: its top level starts (see beginEsm). */
-  readonly liveEsmEntry: LiveCode['enterEsm'] = (file, metaOf, accessors, code, importer) => {
+  readonly liveEsmEntry: LiveCode['enterEsm'] = (file, metaOf, names, access, code, importer) => {
     this.beginEsm(file);
-    return this.#live.enterEsm(file, metaOf, accessors, code, importer);
+    return this.#live.enterEsm(file, metaOf, names, access, code, importer);
   };
 
   constructor(
@@ -244,8 +244,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   adoptEsmBound(file: string, locals: Array<[name: string, local: string]>): unknown {
     // The header made its live tables as it started; a module whose header did not run is never
     // served with this footer, but it would be adopted all the same, with no bindings to read.
-    const bindings = this.#live.startedEsm(file)?.module.bindings ?? {};
-    return this.adoptEsm(file, boundNamespace(locals, bindings));
+    const module = this.#live.startedEsm(file)?.module;
+    return this.adoptEsm(
+      file,
+      boundNamespace(locals, (local) => module?.bindings[local]),
+    );
   }
 
   #startup(

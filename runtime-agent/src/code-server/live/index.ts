@@ -14,6 +14,7 @@ import type { Mapped } from './edits';
 import { digestOf, summaryOf, type Digest } from './digest';
 import { constructorKey, instrumentFirstVersion } from './instrument';
 import { LiveModule, VersionScope, type EsmAccess } from './live-module';
+import type { BindingAccess } from './module-bindings';
 import { compilePrivateMethods } from './private-classes';
 import { buildPatch, type Patch, type PatchReport, type SetupChange } from './patch';
 import { forgetRemovedStatement } from './match';
@@ -74,7 +75,7 @@ export class LiveCode {
   ): { code: string; module: LiveModule; version: LiveVersion; ownFunctions: string[] } | undefined {
     const cached = transformCache()?.get(kind, file, code);
     if (cached) {
-      const module = new LiveModule(file, {});
+      const module = new LiveModule(file);
       const scope = new VersionScope(module, 1, false);
       this.#starting.set(file, scope);
       const version = firstVersionReadLater(module, scope, code, kind);
@@ -89,7 +90,7 @@ export class LiveCode {
       if (!(error instanceof ParseFailure)) this.problems.push(`${file}: ${String(error)}`);
       return undefined;
     }
-    const module = new LiveModule(file, {});
+    const module = new LiveModule(file);
     let instrumented: string;
     try {
       instrumented = instrumentFirstVersion(model, module);
@@ -118,16 +119,16 @@ export class LiveCode {
   }
 
   /**
-   * The entry point instrumented code calls: with accessors, the first version of `file`
-   * announcing its module scope; without, a later version asking for its staged scope.
+   * The entry point instrumented code calls: with its bindings (see module-bindings.ts), the
+   * first version of `file` announcing its module scope; without, a later version asking for
+   * its staged scope.
    */
-  readonly enter = (file: string, accessors?: Record<string, unknown>): VersionScope => {
-    if (accessors) {
+  readonly enter = (file: string, names?: string, access?: BindingAccess): VersionScope => {
+    if (access) {
       const scope = this.#starting.get(file);
       this.#starting.delete(file);
       if (!scope) throw new Error(`hotpatch: ${file} was not instrumented by this agent`);
-      scope.module.bindings = accessors;
-      scope.s = accessors;
+      scope.module.announceBindings(names ?? '', access);
       return scope;
     }
     const scope = this.#staged.get(file);
@@ -142,11 +143,13 @@ export class LiveCode {
   readonly enterEsm = (
     file: string,
     metaOf: () => EsmAccess['meta'],
-    accessors: Record<string, unknown>,
+    names: string,
+    access: BindingAccess,
     code: string,
     importer: EsmAccess['importer'],
   ): VersionScope => {
-    const module = new LiveModule(file, accessors);
+    const module = new LiveModule(file);
+    module.announceBindings(names, access);
     module.esm = esmAccess(metaOf, importer);
     const scope = new VersionScope(module, 1, false);
     this.#esmStarted.set(file, { module, version: firstVersionReadLater(module, scope, code, 'esm'), code });

@@ -14,6 +14,7 @@ import { Edits, type Edit } from './edits';
 import type { AnyNode } from './walk';
 import { guardCellName } from './guard-cell';
 import { PRIVATE_COMPILER } from './private-classes';
+import { bindingAccessCode, bindingNames } from './module-bindings';
 import {
   directivePrologue,
   directivesEnd,
@@ -298,10 +299,10 @@ export class SlotCounter implements SlotTable {
 }
 
 /**
- * The first version's own additions: the module's variable `__hotpatch$` with accessors over
- * every module-scope binding (so later versions read and write the very variables this
- * version's closures use), and top-level `const` made `let` so a changed initializer can be
- * assigned. Inserted after the directives, on their line.
+ * The first version's own additions: the module's variable `__hotpatch$`, announcing every
+ * module-scope binding by name with one function that reads and writes them (so later versions
+ * read and write the very variables this version's closures use; see module-bindings.ts), and
+ * top-level `const` made `let` so a changed initializer can be assigned. Inserted after the directives, on their line.
  *
  * An ES module's header also hands over its file, its `import.meta` (as a function: made only
  * if asked for), an `import()` that resolves from the module itself (for imports a later
@@ -309,16 +310,14 @@ export class SlotCounter implements SlotTable {
  * reads the same code to build the same tables.
  */
 export function instrumentStartup(model: ProgramModel, edits: Edits, file: string): void {
-  const accessors = [...model.bindings].map(([n, declaration]) =>
-    declaration === 'import'
-      ? `get ${n}(){return ${n}}`
-      : `get ${n}(){return ${n}},set ${n}(__hp_v){this===${HP}.s?${n}=__hp_v:${HP}.w(this,${JSON.stringify(n)},__hp_v)}`,
-  );
+  const assignable = [...model.bindings].filter(([, declaration]) => declaration !== 'import').map(([n]) => n);
+  const imports = [...model.bindings].filter(([, declaration]) => declaration === 'import').map(([n]) => n);
+  const scope = `${JSON.stringify(bindingNames(assignable, imports))},${bindingAccessCode(assignable, imports)}`;
   const at = headerPosition(model);
   const entry =
     model.kind === 'esm'
-      ? `liveEsm(${JSON.stringify(file)},()=>import.meta,{${accessors.join(',')}},${JSON.stringify(model.code)},(__hp_s)=>import(__hp_s))`
-      : `live(__filename,{${accessors.join(',')}})`;
+      ? `liveEsm(${JSON.stringify(file)},()=>import.meta,${scope},${JSON.stringify(model.code)},(__hp_s)=>import(__hp_s))`
+      : `live(__filename,${scope})`;
   // Owned by the whole program, so it precedes the first statement's mark at the same place.
   edits.insert(at, `;var ${HP}=${AGENT}.${entry};`, { start: 0, end: model.code.length });
   model.statements.forEach((statement, index) => {

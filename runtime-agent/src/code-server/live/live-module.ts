@@ -3,7 +3,8 @@
  *
  * A LiveModule lasts as long as its file is loaded. It holds
  * - `bindings`: the module scope, as accessors over the first version's real variables (its
- *   closures read those directly) plus plain properties for bindings later versions add;
+ *   closures read those directly; see module-bindings.ts) plus plain properties for bindings
+ *   later versions add;
  * - the dispatch tables: for each function slot (a stable identity, see program.ts) the
  *   generation of its newest body and that body. Every instrumented function starts with
  *   `if (v[slot] > myGeneration) return call(slot, ...)`, so a handler captured at startup
@@ -17,6 +18,7 @@
 import { markStatement } from '../timer-ownership';
 import { fixedRouteTable } from './fixed-routes';
 import { guardCellOf, raiseGuardCell } from './guard-cell';
+import { bindingsObject, type BindingAccess } from './module-bindings';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
 import { clearValidation } from './validation-decorators';
@@ -56,12 +58,25 @@ export class LiveModule {
   readonly cell: string;
   #generation = 1;
 
-  constructor(
-    readonly file: string,
-    /** Set by the first version's header, as it starts evaluating. */
-    public bindings: Record<string, unknown>,
-  ) {
+  #bindings: Record<string, unknown> | undefined;
+  #announced: { names: string; access: BindingAccess } | undefined;
+
+  constructor(readonly file: string) {
     this.cell = guardCellOf(file);
+  }
+
+  /** The module scope (see module-bindings.ts), made when first read. */
+  get bindings(): Record<string, unknown> {
+    if (this.#bindings) return this.#bindings;
+    const announced = this.#announced;
+    this.#bindings = announced ? bindingsObject(announced.names, announced.access, stageWrite) : {};
+    return this.#bindings;
+  }
+
+  /** Called by the first version's header, as it starts evaluating, with its module bindings. */
+  announceBindings(names: string, access: BindingAccess): void {
+    this.#announced = { names, access };
+    this.#bindings = undefined;
   }
 
   /** Makes `body` of `generation` the one every older body of `slot` forwards to. */
@@ -101,8 +116,7 @@ export interface StagedBody {
 }
 
 export class VersionScope {
-  /** The bindings this version's code reads and writes (`__hotpatch$.s`). */
-  s: Record<string, unknown>;
+  #staging: Record<string, unknown> | undefined;
   /** The module's newest-generation table (`__hotpatch$.v`), shared by all versions. */
   readonly v: number[];
   readonly bodies: StagedBody[] = [];
@@ -139,7 +153,13 @@ export class VersionScope {
     staged: boolean,
   ) {
     this.v = module.newest;
-    this.s = staged ? stagingLayer(module.bindings) : module.bindings;
+    // The first version's scope reads the module's bindings only when asked: they are made then.
+    if (staged) this.#staging = stagingLayer(module.bindings);
+  }
+
+  /** The bindings this version's code reads and writes (`__hotpatch$.s`): until commit, a staging layer over the module's. */
+  get s(): Record<string, unknown> {
+    return this.#staging ?? this.module.bindings;
   }
 
   /** Marks the start of a top-level statement, so the timers it starts are attributed to it. */
@@ -273,10 +293,11 @@ export class VersionScope {
   /** Makes this version's bindings and bodies the module's. */
   install(): void {
     const { module } = this;
-    if (this.s !== module.bindings) {
-      for (const key of Reflect.ownKeys(this.s)) {
+    const staging = this.#staging;
+    if (staging) {
+      for (const key of Reflect.ownKeys(staging)) {
         if (typeof key !== 'string') continue;
-        const descriptor = Object.getOwnPropertyDescriptor(this.s, key)!;
+        const descriptor = Object.getOwnPropertyDescriptor(staging, key)!;
         // An import's binding is a getter (see bindImport): it goes over as one.
         const running = Object.getOwnPropertyDescriptor(module.bindings, key);
         // An import's binding is a getter (see bindImport), and so is a first version's
@@ -284,7 +305,7 @@ export class VersionScope {
         if (descriptor.get || (running?.get && !running.set)) Object.defineProperty(module.bindings, key, descriptor);
         else module.bindings[key] = descriptor.value;
       }
-      this.s = module.bindings;
+      this.#staging = undefined;
     }
     for (const { slot, body, withEnv } of this.bodies) module.replace(slot, body, this.generation, withEnv);
     // What still needs a restart: the statements of earlier loads this version keeps, and its own.

@@ -68,7 +68,7 @@ export function warmReading(code: string, kind: ModuleKind, statementEnds: reado
 
 /** `running` made live in a module of its own (`file`, never loaded) and patched to `edited`; the patch is dropped. */
 function patchOnce(file: string, running: ProgramModel, edited: ProgramModel): void {
-  const module = new LiveModule(file, {});
+  const module = new LiveModule(file);
   instrumentFirstVersion(running, module);
   buildPatch(digestOf(running), edited, module, module.nextGeneration());
 }
