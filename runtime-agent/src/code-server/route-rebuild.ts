@@ -16,6 +16,8 @@ import { basename } from 'node:path';
 import type { Origin } from '../protocol';
 import type { CodeServer } from './code-server';
 import type { LiveModule } from './live';
+import { instancesOf } from './live/instances';
+import { canRunAgain, runMethodAgain } from './live/method-rerun';
 import type { SetupChange } from './live/patch';
 import { readProgram, type ProgramModel } from './live/program';
 import type { AnyNode } from './live/walk';
@@ -27,6 +29,8 @@ export interface RouteRebuild {
   trigger: string;
   cause: RebuildCause;
   owners: Map<LiveModule, Set<object>>;
+  /** Instead of running the statement again: a method it ran, run again on the instance it made (see method-rerun.ts). */
+  method?: { instance: object; name: string; label: string };
 }
 
 /** Why statements run again, in the report's words. */
@@ -59,8 +63,42 @@ export function rebuildsAfter(
   for (const change of module.current.live?.setupChanges ?? []) {
     const owners = onlyCalls(statementsCalling(live, module.file, change.label), modules, change.label);
     if (owners.size > 0) rebuilds.push({ trigger: module.file, cause: setupChanged(change), owners });
+    else {
+      const again = methodAgain(module, change, statementsCalling(live, module.file, change.label));
+      if (again) rebuilds.push(again);
+    }
   }
   return rebuilds;
+}
+
+/**
+ * A method that a statement's `new` ran (its class's constructor called it), to run again on the
+ * instance that `new` made: when one statement alone registered through it, and its class has
+ * one instance (a controller); with more, which of them made which entries is not known.
+ */
+function methodAgain(
+  module: HotModule,
+  change: SetupChange,
+  calling: Map<LiveModule, Set<object>>,
+): RouteRebuild | undefined {
+  const [owner, statements] = calling.size === 1 ? [...calling][0]! : [];
+  const statement = statements?.size === 1 ? [...statements][0]! : undefined;
+  const klass = change.method ? module.live?.classes[change.method.classSlot] : undefined;
+  if (!owner || !statement || !klass || !change.method || change.method.name.startsWith('#')) return undefined;
+  if (!canRunAgain(owner, statement, module.file, change.label)) return undefined;
+  let instances: object[];
+  try {
+    instances = instancesOf(klass);
+  } catch {
+    return undefined; // no inspector in this Node: a restart applies it, as before
+  }
+  if (instances.length !== 1) return undefined;
+  return {
+    trigger: module.file,
+    cause: setupChanged(change),
+    owners: calling,
+    method: { instance: instances[0]!, name: change.method.name, label: change.label },
+  };
 }
 
 /**
@@ -218,10 +256,10 @@ export async function rebuildRoutes(
   origin: Origin,
 ): Promise<RebuiltRoutes[]> {
   const results: RebuiltRoutes[] = [];
-  for (const { trigger, cause, owners } of rebuilds) {
+  for (const { trigger, cause, owners, method } of rebuilds) {
     const result: RebuiltRoutes = { trigger, ran: [], notApplied: [], warnings: [], resolved: [] };
-    let failed = false;
-    for (const [live, statements] of owners) {
+    let failed = method ? !runMethod(server, owners, method, cause, result) : false;
+    for (const [live, statements] of method ? [] : owners) {
       const owner = server.find(live.file);
       if (!owner) continue;
       const where = basename(owner.file);
@@ -249,4 +287,30 @@ export async function rebuildRoutes(
     results.push(result);
   }
   return results;
+}
+
+/** Runs a method again on its instance (see method-rerun.ts); false, with the note of why, if it threw. */
+function runMethod(
+  server: CodeServer,
+  owners: Map<LiveModule, Set<object>>,
+  method: NonNullable<RouteRebuild['method']>,
+  cause: RebuildCause,
+  result: RebuiltRoutes,
+): boolean {
+  const [module, statements] = [...owners][0]!;
+  const statement = [...statements][0]!;
+  const scope = server.find(module.file)?.current.live?.scope;
+  const where = basename(module.file);
+  const className = method.label.slice(0, method.label.lastIndexOf('.'));
+  try {
+    if (!scope) throw new Error(`${where} has no running version to attribute it to`);
+    runMethodAgain(method.instance, method.name, { module, statement, scope }, result.trigger, method.label);
+    result.ran.push(`${method.label} ran again on the app's ${className}, for what it registers now`);
+    return true;
+  } catch (error) {
+    const note = cause.failed(where, error instanceof Error ? error.message : String(error));
+    result.notApplied.push(note);
+    result.warnings.push(note);
+    return false;
+  }
 }

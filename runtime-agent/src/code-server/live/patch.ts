@@ -76,6 +76,12 @@ export interface Patch {
 export interface SetupChange {
   label: string;
   note: string;
+  /**
+   * When the function is a class's method that takes no parameters (a controller's
+   * `initializeRoutes()`, which its constructor calls): the class's slot and the method's name,
+   * so it can run again on the class's running instance (see method-rerun.ts).
+   */
+  method?: { classSlot: number; name: string };
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -489,7 +495,12 @@ class PatchBuilder {
           `${labelOf(fn.key)} (line ${fn.line}) registers something new (${added.map(summaryOf).join(', ')}): ` +
           'it runs only when the function is called again; if it ran once at startup (a plugin, a router factory, a setup function), restart to apply it';
         this.report.notApplied.push(note);
-        this.#setupChanges.push({ label: labelOf(fn.key), note });
+        const member = fn.member;
+        const method =
+          member?.kind === 'method' && !member.isStatic && fn.node.params.length === 0
+            ? { classSlot: this.module.slotOf(member.owner.key), name: member.name }
+            : undefined;
+        this.#setupChanges.push({ label: labelOf(fn.key), note, method });
       }
     }
   }

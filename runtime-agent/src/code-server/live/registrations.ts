@@ -173,7 +173,8 @@ export function statementsCalling(
   return found;
 }
 
-const callerKey = (file: string, name: string): string => `${file}\0${name}`;
+/** How `callers` names function `name` of `file`. */
+export const callerKey = (file: string, name: string): string => `${file}\0${name}`;
 
 /**
  * The named functions of the app's own files (not under node_modules) on the stack, as
