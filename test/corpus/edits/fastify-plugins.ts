@@ -69,6 +69,21 @@ export const fastifyPlugins: CorpusApp = {
       live: [{ path: '/version', includes: ['2.0.0'] }],
     },
     {
+      name: "a route's path changed (entry file)",
+      file: 'app.js',
+      replace: [["app.get('/version',", "app.get('/about/version',"]],
+      live: [
+        { path: '/about/version', includes: ['2.0.0'] },
+        { path: '/version', status: 404, includes: ['Route GET:/version not found'] },
+      ],
+    },
+    {
+      name: 'a route taken out (entry file)',
+      file: 'app.js',
+      replace: [["\napp.get('/about/version', async () => ({ version: '2.0.0' }));", '']],
+      live: [{ path: '/about/version', status: 404, includes: ['Route GET:/about/version not found'] }],
+    },
+    {
       name: 'syntax error',
       file: 'routes/notes.js',
       syntaxError: true,

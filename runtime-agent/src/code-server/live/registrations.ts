@@ -1,7 +1,7 @@
 /**
  * Ordered registrations: routes and middleware that a module's top-level statements append to
  * a framework's list (Express's router stack, Koa's middleware, @koa/router's and Hono's
- * routes: hono-routes.ts). Order is behaviour there: a route added after the 404 handler never
+ * routes: hono-routes.ts; Fastify's router is no list: fastify-routes.ts). Order is behaviour there: a route added after the 404 handler never
  * answers. So each entry is attributed to the statement that registered it, and
  * - a statement that a load adds runs, and what it registers moves to where its statement
  *   stands in the file: before the entries of the statements that follow it;
@@ -17,6 +17,7 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LiveModule, VersionScope } from './live-module';
 import { changed, followChanges } from './koa-composition';
+import { adaptFastifyRouting } from './fastify-routes';
 import { adaptHonoBase } from './hono-routes';
 import { assignableExportLocal } from './rebind-export';
 import { currentFrame, evaluatingAny } from './top-level';
@@ -253,7 +254,7 @@ interface Adapter {
    * Adapts the framework, given its exports (CommonJS) or namespace (ES module); `rebound`
    * holds the `rebinds` export of an ES module, to be replaced by what it is to be.
    */
-  adapt: (exports: unknown, rebound?: Record<string, unknown>) => void;
+  adapt: (exports: unknown, rebound: Record<string, unknown> | undefined, file: string) => void;
   /** The export of the framework's ES module that `adapt` replaces (see frameworkModuleCode). */
   rebinds?: string;
 }
@@ -308,6 +309,11 @@ const ADAPTERS: Adapter[] = [
     },
   },
   {
+    // Fastify's routing, which each app's router is made by (see fastify-routes.ts).
+    path: ['fastify', 'lib', 'route.js'],
+    adapt: (exports, _rebound, file) => adaptFastifyRouting(exports, file),
+  },
+  {
     // Hono's CommonJS build: the class its apps are made from (see hono-routes.ts).
     path: ['hono', 'dist', 'cjs', 'hono-base.js'],
     adapt: (exports) => {
@@ -339,7 +345,7 @@ function adapterOf(filename: string): (typeof ADAPTERS)[number] | undefined {
  */
 export function adaptFramework(filename: string, exports: unknown, rebound?: Record<string, unknown>): void {
   if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) return;
-  adapterOf(filename)?.adapt(exports, rebound);
+  adapterOf(filename)?.adapt(exports, rebound, filename);
 }
 
 /** Whether `file` is one of the frameworks' files above. */

@@ -1,0 +1,185 @@
+/**
+ * Fastify's routes, added and taken back by a load as Express's are (registrations.ts).
+ *
+ * Fastify takes routes only while the app starts: once it listens, `app.get(…)` throws
+ * FST_ERR_INSTANCE_ALREADY_LISTENING, so a route a load added to the entry file needed a
+ * restart. What Fastify does for a route is: put it in its find-my-way router at once, then, as
+ * its plugins have loaded (avvio's `after`) and as the app gets ready (`preReady`), give its
+ * context the error handler, hooks and 404 context of its instance and compile its schemas.
+ * While a load's top level runs, a route added to an app that started goes through the same
+ * steps, run at once: the instance is let take it (its `started` state cleared for the call),
+ * and the `after` and `preReady` callbacks Fastify registers for it run as they are registered.
+ *
+ * Each route a hot module's top-level statement adds (at startup or in a load) is that
+ * statement's registration: a load that takes the statement out, or changes it (a new path),
+ * takes the route out of the router (find-my-way's `off`), so it stops answering as after a
+ * restart. Routes plugins add are theirs, and stay: a plugin runs once, as the app boots.
+ *
+ * Reached by adapting fastify/lib/route.js as it loads: its `buildRouting` (each Fastify app's
+ * router) and, through the same resolution, find-my-way's `on`.
+ */
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import { registeredByStatement } from './registrations';
+import { currentFrame, evaluatingAny } from './top-level';
+
+type Callable = (...args: unknown[]) => unknown;
+interface FastifyRouting {
+  setup?: Callable;
+  route?: Callable;
+  prepareRoute?: Callable;
+}
+interface FindMyWay {
+  on: Callable;
+  off(method: string, path: string, constraints?: object): void;
+  findRoute?(method: string, path: string, constraints?: object): unknown;
+}
+interface FastifyState {
+  started?: boolean;
+}
+
+const ADAPTED = Symbol('hotpatch.fastify');
+/** The avvio instance each app's router was set up with: it runs the app's `preReady`. */
+const avvioOf = new WeakMap<object, EventEmitter>();
+/** The routes added to a find-my-way router during a late call, so a failure takes them out again. */
+let lateAdds: Array<() => void> | undefined;
+
+/** Adapts fastify/lib/route.js (`file`), given its exports. */
+export function adaptFastifyRouting(exports: unknown, file: string): void {
+  const module = exports as { buildRouting?: Callable & { [ADAPTED]?: true } };
+  const build = module.buildRouting;
+  if (typeof build !== 'function' || build[ADAPTED]) return;
+  trackRoutes(file);
+  const adapted = function (this: unknown, ...args: unknown[]): unknown {
+    const routing = Reflect.apply(build, this, args) as FastifyRouting;
+    if (routing && typeof routing === 'object') adaptRouting(routing);
+    return routing;
+  };
+  Object.defineProperty(adapted, ADAPTED, { value: true });
+  module.buildRouting = adapted;
+}
+
+function adaptRouting(routing: FastifyRouting): void {
+  const setup = routing.setup;
+  if (typeof setup === 'function') {
+    routing.setup = function (this: unknown, ...args: unknown[]): unknown {
+      const avvio = (args[1] as { avvio?: unknown } | undefined)?.avvio;
+      if (avvio instanceof EventEmitter) avvioOf.set(routing, avvio);
+      return Reflect.apply(setup, this, args);
+    };
+  }
+  // fastify.js calls these as `router.prepareRoute.call(this, …)`: looked up at each call.
+  for (const name of ['route', 'prepareRoute'] as const) {
+    const original = routing[name];
+    if (typeof original !== 'function') continue;
+    routing[name] = function (this: object, ...args: unknown[]): unknown {
+      return addRoute(routing, this, () => Reflect.apply(original, this, args));
+    };
+  }
+}
+
+/**
+ * Adds a route as `add` does; to an app that started, while a load's top level runs, with the
+ * steps Fastify defers run at once (see above). If one throws (a schema that does not
+ * compile), the route is taken out again and the error goes to the statement.
+ */
+function addRoute(routing: FastifyRouting, instance: object, add: () => unknown): unknown {
+  const state = stateOf(instance);
+  const avvio = avvioOf.get(routing);
+  if (!state?.started || !avvio || currentFrame()?.loading !== true || lateAdds) return add();
+  const deferred: Callable[] = [];
+  const after = Object.getOwnPropertyDescriptor(instance, 'after');
+  Object.defineProperty(instance, 'after', {
+    value: (callback: Callable) => (deferred.push(callback), instance),
+    configurable: true,
+    writable: true,
+  });
+  const once = Object.getOwnPropertyDescriptor(avvio, 'once');
+  const added: Array<() => void> = (lateAdds = []);
+  try {
+    state.started = false;
+    let result: unknown;
+    try {
+      result = add();
+    } finally {
+      state.started = true;
+      restore(instance, 'after', after);
+    }
+    Object.defineProperty(avvio, 'once', {
+      value(this: EventEmitter, event: string | symbol, listener: Callable): EventEmitter {
+        if (event !== 'preReady') return EventEmitter.prototype.once.call(this, event, listener);
+        listener.call(this);
+        return this;
+      },
+      configurable: true,
+      writable: true,
+    });
+    for (const callback of deferred) {
+      callback(null, (error: unknown) => {
+        if (error) throw error;
+      });
+    }
+    return result;
+  } catch (error) {
+    for (const takeOut of added) takeOut();
+    throw error;
+  } finally {
+    restore(avvio, 'once', once);
+    lateAdds = undefined;
+  }
+}
+
+/** `this[kState]` of a Fastify instance (own or inherited: an encapsulated instance shares its root's). */
+function stateOf(instance: object): FastifyState | undefined {
+  for (let object: object | null = instance; object; object = Object.getPrototypeOf(object) as object | null) {
+    const key = Object.getOwnPropertySymbols(object).find((symbol) => symbol.description === 'fastify.state');
+    if (key) return (object as Record<symbol, FastifyState | undefined>)[key];
+  }
+  return undefined;
+}
+
+function restore(object: object, key: string, descriptor: PropertyDescriptor | undefined): void {
+  if (descriptor) Object.defineProperty(object, key, descriptor);
+  else delete (object as Record<string, unknown>)[key];
+}
+
+/**
+ * Each route find-my-way takes while a hot module's top level runs is that statement's
+ * registration, taken out with `off`. The find-my-way Fastify's router uses: resolved from
+ * Fastify's own file, as Fastify resolves it.
+ */
+function trackRoutes(fastifyFile: string): void {
+  let proto: FindMyWay | undefined;
+  try {
+    proto = (createRequire(fastifyFile)('find-my-way') as { prototype?: FindMyWay }).prototype;
+  } catch {
+    return; // routes work as before; a load that takes one out says a restart does it
+  }
+  const on = proto?.on;
+  if (!proto || typeof on !== 'function' || (on as { [ADAPTED]?: true })[ADAPTED]) return;
+  const tracked = function (this: FindMyWay, ...args: unknown[]): unknown {
+    const result = Reflect.apply(on, this, args);
+    if (evaluatingAny()) recordRoute(this, args);
+    return result;
+  };
+  Object.defineProperty(tracked, ADAPTED, { value: true });
+  proto.on = tracked;
+}
+
+/** `on(method, path, [opts], handler, [store])`: one registration per method. */
+function recordRoute(router: FindMyWay, [method, path, opts, handler, store]: unknown[]): void {
+  if (typeof path !== 'string') return;
+  const constraints =
+    typeof opts === 'object' && opts !== null ? ((opts as { constraints?: object }).constraints ?? {}) : {};
+  const entry = [store, handler, opts].find((value) => typeof value === 'object' || typeof value === 'function');
+  for (const each of Array.isArray(method) ? method : [method]) {
+    if (typeof each !== 'string') continue;
+    const takeOut = (): boolean => {
+      if (router.findRoute && router.findRoute(each, path, constraints) === null) return false;
+      router.off(each, path, constraints);
+      return true;
+    };
+    lateAdds?.push(takeOut);
+    registeredByStatement((entry as object | undefined) ?? router, takeOut);
+  }
+}
