@@ -3,7 +3,9 @@
  * yet a route a load adds to the entry file answers, with what Fastify gives a route as the app
  * starts (the instance's hooks, its schema compiled: a body that breaks it is refused); a route
  * whose path a load changes, or whose statement it takes out, stops answering. A route whose
- * schema does not compile fails the load, and nothing of it stays.
+ * schema does not compile fails the load, and nothing of it stays. A plugin whose routes a load
+ * changes (a new one, a schema, inline or in a module constant) runs again on its instance
+ * (live/fastify-plugins.ts), unless it holds state of its own, which it would make anew.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -104,4 +106,109 @@ test('a route whose schema does not compile fails the load, and nothing of it st
   const fixed = await load(withRoute(NEW_ROUTE));
   assert.deepEqual(fixed.report.notApplied, []);
   assert.equal((await post(app, '/notes', { title: 'x' })).status, 201, 'the same route loads once it compiles');
+});
+
+const NOTES_PLUGIN = `module.exports = async function notesRoutes(fastify, opts) {
+  fastify.get('/', async () => fastify.notes);
+
+  fastify.get('/:id', async (request, reply) => {
+    const note = fastify.notes.find((n) => n.id === Number(request.params.id));
+    if (!note) return reply.code(404).send({ error: 'no such note' });
+    return note;
+  });
+};
+`;
+
+const PLUGIN_APP = `const Fastify = require('fastify');
+
+const app = Fastify({ logger: false });
+app.decorate('notes', [{ id: 1, title: 'first' }]);
+app.register(require('./notes'), { prefix: '/notes' });
+
+app.listen({ port: 0, host: '127.0.0.1' }, (err, address) => {
+  if (err) throw err;
+  console.log('LISTENING ' + new URL(address).port);
+});
+`;
+
+async function startPluginApp(): Promise<{
+  app: App;
+  load: (code: string) => ReturnType<Awaited<ReturnType<App['connect']>>['load']>;
+}> {
+  const fixture = scratchFiles('fastify-plugins', {
+    'package.json': '{ "name": "fastify-plugins", "private": true }',
+    'app.js': PLUGIN_APP,
+    'notes.js': NOTES_PLUGIN,
+  });
+  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  return { app, load: (code) => client.load({ file: app.file('notes.js'), code }) };
+}
+
+test('a route a load adds to a plugin runs the plugin again on its instance: the route answers under its prefix, in its place', async () => {
+  const { app, load } = await startPluginApp();
+
+  const result = await load(
+    NOTES_PLUGIN.replace(
+      "  fastify.get('/:id',",
+      "  fastify.get('/count', async () => ({ count: fastify.notes.length }));\n\n  fastify.get('/:id',",
+    ),
+  );
+
+  assert.deepEqual(result.report.notApplied, [], 'nothing left for a restart');
+  assert.match(result.report.ran.join('\n'), /the Fastify plugin module\.exports ran again on its instance/);
+  assert.equal(await app.get('/notes/count'), '{"count":1}');
+  assert.equal(await app.get('/notes/1'), '{"id":1,"title":"first"}', 'the routes it had answer once more');
+});
+
+test('a plugin that holds state of its own says a restart applies its new route; one whose new route fails keeps its routes', async () => {
+  const withCount = (extra: string, options = ''): string =>
+    NOTES_PLUGIN.replace(
+      "  fastify.get('/:id',",
+      `${extra}  fastify.get('/count', ${options}async () => ({ count: fastify.notes.length }));\n\n  fastify.get('/:id',`,
+    );
+  const first = await startPluginApp();
+  // Its own Map: running it again would give its routes a new, empty one.
+  const stateful = await first.load(withCount('  const seen = new Map();\n'));
+  assert.match(stateful.report.notApplied.join('\n'), /registers something new .*restart to apply it/);
+  assert.equal(await first.app.get('/notes/count'), '{"error":"no such note"}', 'taken by /:id: no new route');
+
+  const second = await startPluginApp();
+  // A response schema Fastify cannot compile: the plugin throws as it runs again.
+  const failing = await second.load(withCount('', "{ schema: { response: { 200: { type: 'nope' } } } }, "));
+  assert.match(failing.report.notApplied.join('\n'), /Fastify called it at startup, and running that again failed/);
+  assert.equal(await second.app.get('/notes/1'), '{"id":1,"title":"first"}', 'the routes it had answer');
+  assert.equal(await second.app.get('/notes'), '[{"id":1,"title":"first"}]');
+  assert.equal(await second.app.get('/notes/count'), '{"error":"no such note"}', 'the new route is not there');
+});
+
+test("a module constant a plugin's route read as its schema, given a new value, runs the plugin again: the new schema serializes", async () => {
+  const plugin = `const noteSchema = { type: 'object', properties: { id: { type: 'integer' } } };
+
+module.exports = async function notesRoutes(fastify) {
+  fastify.get('/:id', { schema: { response: { 200: noteSchema } } }, async (request) =>
+    fastify.notes.find((n) => n.id === Number(request.params.id)),
+  );
+};
+`;
+  const fixture = scratchFiles('fastify-schema', {
+    'package.json': '{ "name": "fastify-schema", "private": true }',
+    'app.js': PLUGIN_APP,
+    'notes.js': plugin,
+  });
+  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  assert.equal(await app.get('/notes/1'), '{"id":1}', 'the serializer drops what the schema does not name');
+
+  const result = await client.load({
+    file: app.file('notes.js'),
+    code: plugin.replace("id: { type: 'integer' } }", "id: { type: 'integer' }, title: { type: 'string' } }"),
+  });
+
+  assert.deepEqual(result.report.notApplied, [], 'nothing left for a restart');
+  assert.equal(await app.get('/notes/1'), '{"id":1,"title":"first"}', 'compiled from the new schema');
 });

@@ -16,6 +16,7 @@ import { basename } from 'node:path';
 import type { Origin } from '../protocol';
 import type { CodeServer } from './code-server';
 import type { LiveModule } from './live';
+import { pluginCallsOf, runPluginAgain, type PluginCall } from './live/fastify-plugins';
 import { instancesOf } from './live/instances';
 import { canRunAgain, runMethodAgain } from './live/method-rerun';
 import type { SetupChange } from './live/patch';
@@ -31,6 +32,8 @@ export interface RouteRebuild {
   owners: Map<LiveModule, Set<object>>;
   /** Instead of running the statement again: a method it ran, run again on the instance it made (see method-rerun.ts). */
   method?: { instance: object; name: string; label: string };
+  /** Instead: a Fastify plugin, run again on the instance each of its calls had (see fastify-plugins.ts). */
+  plugin?: { calls: PluginCall[]; label: string };
 }
 
 /** Why statements run again, in the report's words. */
@@ -64,7 +67,8 @@ export function rebuildsAfter(
     const owners = onlyCalls(statementsCalling(live, module.file, change.label), modules, change.label);
     if (owners.size > 0) rebuilds.push({ trigger: module.file, cause: setupChanged(change), owners });
     else {
-      const again = methodAgain(module, change, statementsCalling(live, module.file, change.label));
+      const again =
+        methodAgain(module, change, statementsCalling(live, module.file, change.label)) ?? pluginAgain(module, change);
       if (again) rebuilds.push(again);
     }
   }
@@ -256,9 +260,13 @@ export async function rebuildRoutes(
   origin: Origin,
 ): Promise<RebuiltRoutes[]> {
   const results: RebuiltRoutes[] = [];
-  for (const { trigger, cause, owners, method } of rebuilds) {
+  for (const { trigger, cause, owners, method, plugin } of rebuilds) {
     const result: RebuiltRoutes = { trigger, ran: [], notApplied: [], warnings: [], resolved: [] };
-    let failed = method ? !runMethod(server, owners, method, cause, result) : false;
+    let failed = method
+      ? !runMethod(server, owners, method, cause, result)
+      : plugin
+        ? !(await runPlugins(plugin, cause, result))
+        : false;
     for (const [live, statements] of method ? [] : owners) {
       const owner = server.find(live.file);
       if (!owner) continue;
@@ -287,6 +295,62 @@ export async function rebuildRoutes(
     results.push(result);
   }
   return results;
+}
+
+/** A Fastify plugin whose routes changed, to run again where Fastify ran it (see fastify-plugins.ts). */
+function pluginAgain(module: HotModule, change: SetupChange): RouteRebuild | undefined {
+  if (!change.routesOnly) return undefined;
+  const calls = pluginCallsOf(functionsNamed(module, change.label));
+  if (calls.length === 0) return undefined;
+  return {
+    trigger: module.file,
+    cause: setupChanged(change),
+    owners: new Map(),
+    plugin: { calls, label: change.label },
+  };
+}
+
+/** The module's function `name` as the app may hold it: its export, or its face's, or its binding. */
+function functionsNamed(module: HotModule, name: string): Set<unknown> {
+  const found = new Set<unknown>();
+  const read = (read: () => unknown): void => {
+    try {
+      const value = read();
+      if (typeof value === 'function') found.add(value);
+    } catch {
+      // a binding not yet initialised, or a getter that throws: not the function
+    }
+  };
+  const exported = module.current.exports as { name?: unknown } | null;
+  // `module.exports = async function (fastify) {…}` (labelled so): the export itself, and its face.
+  if (typeof exported === 'function' && name === 'module.exports') {
+    found.add(exported);
+    read(() => module.face);
+  }
+  for (const exports of [module.face, module.current.exports]) {
+    read(() => (exports as Record<string, unknown> | null)?.[name]);
+  }
+  read(() => module.live?.bindings[name]);
+  return found;
+}
+
+/** Runs a plugin again on each instance it had; false, with the note of why, if it threw. */
+async function runPlugins(
+  plugin: NonNullable<RouteRebuild['plugin']>,
+  cause: RebuildCause,
+  result: RebuiltRoutes,
+): Promise<boolean> {
+  try {
+    for (const call of plugin.calls) await runPluginAgain(call, result.trigger);
+    const times = plugin.calls.length > 1 ? ` (on each of its ${plugin.calls.length} instances)` : '';
+    result.ran.push(`the Fastify plugin ${plugin.label} ran again on its instance${times}, for what it registers now`);
+    return true;
+  } catch (error) {
+    const note = cause.failed('Fastify', error instanceof Error ? error.message : String(error));
+    result.notApplied.push(note);
+    result.warnings.push(note);
+    return false;
+  }
 }
 
 /** Runs a method again on its instance (see method-rerun.ts); false, with the note of why, if it threw. */

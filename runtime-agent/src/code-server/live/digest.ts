@@ -30,6 +30,7 @@ export interface FunctionDigest {
   fixed: string | undefined;
   /** Statements registering callbacks on a parameter (see LiveFunction.setup). */
   setup: Shape[];
+  setupRoutes: Shape[];
 }
 
 export interface Digest {
@@ -67,7 +68,10 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
     })),
     functions: new Map(
       // No readable label here: reports make one (labelOf) for the few functions they name.
-      model.functions.map((f) => [f.key, { own: f.own, env: f.env, line: f.line, fixed: f.fixed, setup: f.setup }]),
+      model.functions.map((f) => [
+        f.key,
+        { own: f.own, env: f.env, line: f.line, fixed: f.fixed, setup: f.setup, setupRoutes: f.setupRoutes },
+      ]),
     ),
     classes: new Map(
       model.classes.map((c) => [

@@ -20,6 +20,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
+import { followPlugins } from './fastify-plugins';
 import { registeredByStatement } from './registrations';
 import { currentFrame, evaluatingAny } from './top-level';
 
@@ -41,8 +42,23 @@ interface FastifyState {
 const ADAPTED = Symbol('hotpatch.fastify');
 /** The avvio instance each app's router was set up with: it runs the app's `preReady`. */
 const avvioOf = new WeakMap<object, EventEmitter>();
+/** A route as find-my-way took it, with what puts it back. */
+export interface DeclaredRoute {
+  router: FindMyWay;
+  method: string;
+  path: string;
+  constraints: object;
+  /** The arguments of `on` it was added with (for one method). */
+  on: unknown[];
+}
+/** The routes declared on each Fastify instance (a plugin's own, see fastify-plugins.ts). */
+const declared = new WeakMap<object, DeclaredRoute[]>();
+/** The instances whose route methods run now, innermost last: find-my-way's routes are theirs. */
+const declaring: object[] = [];
 /** The routes added to a find-my-way router during a late call, so a failure takes them out again. */
 let lateAdds: Array<() => void> | undefined;
+/** find-my-way's own `on`: what puts a route back adds it without declaring it again. */
+let originalOn: Callable | undefined;
 
 /** Adapts fastify/lib/route.js (`file`), given its exports. */
 export function adaptFastifyRouting(exports: unknown, file: string): void {
@@ -64,7 +80,10 @@ function adaptRouting(routing: FastifyRouting): void {
   if (typeof setup === 'function') {
     routing.setup = function (this: unknown, ...args: unknown[]): unknown {
       const avvio = (args[1] as { avvio?: unknown } | undefined)?.avvio;
-      if (avvio instanceof EventEmitter) avvioOf.set(routing, avvio);
+      if (avvio instanceof EventEmitter) {
+        avvioOf.set(routing, avvio);
+        followPlugins(avvio as EventEmitter & { override?: never });
+      }
       return Reflect.apply(setup, this, args);
     };
   }
@@ -84,6 +103,15 @@ function adaptRouting(routing: FastifyRouting): void {
  * compile), the route is taken out again and the error goes to the statement.
  */
 function addRoute(routing: FastifyRouting, instance: object, add: () => unknown): unknown {
+  declaring.push(instance);
+  try {
+    return addRouteTo(routing, instance, add);
+  } finally {
+    declaring.pop();
+  }
+}
+
+function addRouteTo(routing: FastifyRouting, instance: object, add: () => unknown): unknown {
   const state = stateOf(instance);
   const avvio = avvioOf.get(routing);
   if (!state?.started || !avvio || currentFrame()?.loading !== true || lateAdds) return add();
@@ -157,29 +185,52 @@ function trackRoutes(fastifyFile: string): void {
   }
   const on = proto?.on;
   if (!proto || typeof on !== 'function' || (on as { [ADAPTED]?: true })[ADAPTED]) return;
+  originalOn = on;
   const tracked = function (this: FindMyWay, ...args: unknown[]): unknown {
     const result = Reflect.apply(on, this, args);
-    if (evaluatingAny()) recordRoute(this, args);
+    if (declaring.length > 0 || evaluatingAny()) recordRoute(this, args);
     return result;
   };
   Object.defineProperty(tracked, ADAPTED, { value: true });
   proto.on = tracked;
 }
 
-/** `on(method, path, [opts], handler, [store])`: one registration per method. */
-function recordRoute(router: FindMyWay, [method, path, opts, handler, store]: unknown[]): void {
+/**
+ * `on(method, path, [opts], handler, [store])`: one route per method, the declaring instance's;
+ * while a hot module's top level runs, its statement's registration.
+ */
+function recordRoute(router: FindMyWay, args: unknown[]): void {
+  const [method, path, opts, handler, store] = args;
   if (typeof path !== 'string') return;
   const constraints =
     typeof opts === 'object' && opts !== null ? ((opts as { constraints?: object }).constraints ?? {}) : {};
   const entry = [store, handler, opts].find((value) => typeof value === 'object' || typeof value === 'function');
+  const instance = declaring.at(-1);
   for (const each of Array.isArray(method) ? method : [method]) {
     if (typeof each !== 'string') continue;
-    const takeOut = (): boolean => {
-      if (router.findRoute && router.findRoute(each, path, constraints) === null) return false;
-      router.off(each, path, constraints);
-      return true;
-    };
-    lateAdds?.push(takeOut);
-    registeredByStatement((entry as object | undefined) ?? router, takeOut);
+    const route: DeclaredRoute = { router, method: each, path, constraints, on: [each, ...args.slice(1)] };
+    if (instance) declaredOn(instance).push(route);
+    const remove = (): boolean => takeOut(route);
+    lateAdds?.push(remove);
+    if (evaluatingAny()) registeredByStatement((entry as object | undefined) ?? router, remove);
   }
+}
+
+/** The routes declared on `instance` so far (the array itself). */
+export function declaredOn(instance: object): DeclaredRoute[] {
+  let routes = declared.get(instance);
+  if (!routes) declared.set(instance, (routes = []));
+  return routes;
+}
+
+/** Takes `route` out of its router; false if it was not there. */
+export function takeOut({ router, method, path, constraints }: DeclaredRoute): boolean {
+  if (router.findRoute && router.findRoute(method, path, constraints) === null) return false;
+  router.off(method, path, constraints);
+  return true;
+}
+
+/** Puts `route` back into its router as it was added. */
+export function putBack(route: DeclaredRoute): void {
+  Reflect.apply(originalOn ?? route.router.on, route.router, route.on);
 }

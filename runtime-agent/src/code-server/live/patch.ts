@@ -43,6 +43,7 @@ import { resolutions } from './resolutions';
 import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
 import { reportStaleReads } from './stale-reads';
 import type { AnyNode } from './walk';
+import { declaresOnly } from './plugin-body';
 
 /** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
 export type PatchReport = Omit<LoadReport, 'file' | 'mode'>;
@@ -82,6 +83,12 @@ export interface SetupChange {
    * so it can run again on the class's running instance (see method-rerun.ts).
    */
   method?: { classSlot: number; name: string };
+  /**
+   * Its setup statements that changed all add routes, and it only declares and calls its
+   * instance's methods (plugin-body.ts): as a Fastify plugin, it can run again on its instance
+   * (see fastify-plugins.ts).
+   */
+  routesOnly?: true;
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -170,7 +177,9 @@ class PatchBuilder {
     this.#reportChangedFunctions();
     this.#reportRemovedValidation(new Set(matched.values()));
     const privateMethods = this.#privateMethods();
-    reportStaleReads(this.model, new Set(matched.keys()), this.report);
+    for (const { note, plugin } of reportStaleReads(this.model, new Set(matched.keys()), this.report)) {
+      this.#setupChanges.push({ label: labelOf(plugin.key), note, routesOnly: true });
+    }
     if (esm) reportNewExports(this.model, this.old, this.report);
     this.#appendix.push(
       ...newFieldInitializers(this.model, this.old, this.#resolved, this.edits, this.module, this.report),
@@ -500,7 +509,12 @@ class PatchBuilder {
           member?.kind === 'method' && !member.isStatic && fn.node.params.length === 0
             ? { classSlot: this.module.slotOf(member.owner.key), name: member.name }
             : undefined;
-        this.#setupChanges.push({ label: labelOf(fn.key), note, method });
+        const removed = before!.setup.filter((old) => !fn.setup.some((shape) => shape.equals(old)));
+        const routesOnly =
+          added.every((shape) => fn.setupRoutes.includes(shape)) &&
+          removed.every((shape) => before!.setupRoutes.includes(shape)) &&
+          declaresOnly(fn.node);
+        this.#setupChanges.push({ label: labelOf(fn.key), note, method, ...(routesOnly && { routesOnly }) });
       }
     }
   }

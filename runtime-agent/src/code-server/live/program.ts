@@ -71,6 +71,8 @@ export interface LiveFunction {
    * a plugin, setup function or router factory, which runs once, at startup (setup-statements.ts).
    */
   setup: Shape[];
+  /** Those of `setup` that add a route (`fastify.get(…)`, `router.post(…)`; see setup-statements.ts). */
+  setupRoutes: Shape[];
 }
 
 export interface LiveClass {

@@ -20,7 +20,7 @@ import {
 import { decoratorStatement } from './decorators';
 import { validatedField } from './validation-decorators';
 import { instanceFields } from './fields';
-import { setupStatements } from './setup-statements';
+import { addsRoute, setupStatements } from './setup-statements';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
 import { eachChild, moduleExportName, type AnyNode } from './walk';
 
@@ -204,7 +204,7 @@ export class Reader {
       usesArguments: uses.arguments,
       usesSuper: uses.super,
       capturesParams: this.#capturesParams(node),
-      setup: this.#setupStatements(node, member?.owner.node),
+      ...this.#setupStatements(node, member?.owner.node),
     };
     if (member) live.member = member;
     if (!uses.arguments && !live.capturesParams && this.#hasMappedArguments(node)) live.mappedArguments = true;
@@ -214,10 +214,12 @@ export class Reader {
     return live;
   }
 
-  #setupStatements(node: FunctionNode, owner: ClassNode | undefined): Shape[] {
-    return setupStatements(node, owner).map((statement) =>
+  #setupStatements(node: FunctionNode, owner: ClassNode | undefined): Pick<LiveFunction, 'setup' | 'setupRoutes'> {
+    const statements = setupStatements(node, owner);
+    const setup = statements.map((statement) =>
       this.#shapeOf(statement, (n) => isFunction(n) || n.type === 'ClassBody'),
     );
+    return { setup, setupRoutes: setup.filter((_, index) => addsRoute(statements[index]!)) };
   }
 
   /**

@@ -88,3 +88,27 @@ function returnedLocals(statements: AnyNode[]): string[] {
     .map((s) => (s.argument as AnyNode as Identifier).name)
     .filter((name) => declared.has(name));
 }
+
+/** The methods that add a route: Fastify's, Express's and Koa's routers' (`all` too), and `route({ … })`. */
+export const ROUTE_METHODS: ReadonlySet<string> = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'del',
+  'head',
+  'options',
+  'trace',
+  'query',
+  'all',
+  'route',
+]);
+
+/** Whether a setup statement (`x.get('/path', handler)`, see setupStatements) adds a route. */
+export function addsRoute(statement: AnyNode): boolean {
+  const callee = (statement.expression as AnyNode | undefined)?.callee as AnyNode | undefined;
+  return (
+    callee?.type === 'MemberExpression' && !callee.computed && ROUTE_METHODS.has(keyName(callee.property as AnyNode))
+  );
+}

@@ -10,31 +10,47 @@ import type { Identifier } from 'acorn';
 import type { PatchReport } from './patch';
 import { summaryOf } from './digest';
 import type { LiveFunction, ProgramModel } from './program';
+import { declaresOnly } from './plugin-body';
 import { childrenOf, type AnyNode } from './walk';
 
-/** `kept`: the indexes of the new version's top-level statements that are not run again. */
-export function reportStaleReads(model: ProgramModel, kept: ReadonlySet<number>, report: PatchReport): void {
+/**
+ * `kept`: the indexes of the new version's top-level statements that are not run again. Returns
+ * the notes whose every read is a route of one plugin that can run again (plugin-body.ts), with
+ * that plugin: running it again applies the new value (see fastify-plugins.ts).
+ */
+export function reportStaleReads(
+  model: ProgramModel,
+  kept: ReadonlySet<number>,
+  report: PatchReport,
+): Array<{ note: string; plugin: LiveFunction }> {
   const rebound = new Set(report.rebound);
-  if (rebound.size === 0) return;
+  if (rebound.size === 0) return [];
   const functionOf = new Map(model.functions.map((f) => [f.node as AnyNode, f]));
+  const inPlugins: Array<{ note: string; plugin: LiveFunction }> = [];
   for (const variable of model.moduleScope.variables) {
     if (!rebound.has(variable.name)) continue;
     const reads = new Map<number, string>();
+    const plugins = new Set<LiveFunction | undefined>();
     for (const reference of variable.references) {
       if (!reference.isRead()) continue;
       const identifier = reference.identifier as Identifier;
       const at = identifier.start;
       const reader = startupReader(model, kept, functionOf, reference.from.variableScope.block as AnyNode, at);
       // `entry.interval = setInterval(…)` stores into the old value; it reads nothing from it.
-      if (reader && !storedInto(model, identifier)) reads.set(model.lineOf(at), reader);
+      if (!reader || storedInto(model, identifier)) continue;
+      reads.set(model.lineOf(at), reader.text);
+      plugins.add(reader.plugin);
     }
     if (reads.size === 0) continue;
     const where = [...reads].map(([line, what]) => `line ${line} (${what})`).join(', ');
-    report.notApplied.push(
+    const note =
       `${variable.name} has a new value, but ${where} read it once, at startup, and keeps the old one; ` +
-        'restart the app to apply it there',
-    );
+      'restart the app to apply it there';
+    report.notApplied.push(note);
+    const [plugin] = plugins;
+    if (plugins.size === 1 && plugin) inPlugins.push({ note, plugin });
   }
+  return inPlugins;
 }
 
 /** What read the variable at `at` once, at startup, if that is where it is read. */
@@ -44,18 +60,21 @@ function startupReader(
   functionOf: ReadonlyMap<AnyNode, LiveFunction>,
   scopeBlock: AnyNode,
   at: number,
-): string | undefined {
+): { text: string; plugin?: LiveFunction } | undefined {
   const inside = (node: { start: number; end: number }) => node.start <= at && at < node.end;
   if (scopeBlock === model.moduleScope.block) {
     const index = model.statements.findIndex((s) => inside(s.outer ?? s.node));
     const statement = model.statements[index];
     if (!statement || !kept.has(index) || isExport(statement.node)) return undefined;
-    return summaryOf(statement.shape);
+    return { text: summaryOf(statement.shape) };
   }
   // Inside a function: only its own setup statements ran once (a handler it registers runs later).
   // The reader kept where they are (their shapes' ranges).
-  const setup = functionOf.get(scopeBlock)?.setup.find(inside);
-  return setup ? shortText(model.code, setup.start, setup.end) : undefined;
+  const fn = functionOf.get(scopeBlock);
+  const setup = fn?.setup.find(inside);
+  if (!fn || !setup) return undefined;
+  const text = shortText(model.code, setup.start, setup.end);
+  return fn.setupRoutes.includes(setup) && declaresOnly(fn.node) ? { text, plugin: fn } : { text };
 }
 
 /** Code from `start` to `end` on one line, cut to 60 characters: a statement as a report names it. */
