@@ -27,10 +27,11 @@ const calls: PluginCall[] = [];
 type Override = (parent: object, plugin: unknown, options: unknown) => object;
 
 /** Wraps avvio's `override`, which makes the instance each plugin runs with. */
-export function followPlugins(avvio: { override?: Override }): void {
-  const override = avvio.override;
+export function followPlugins(avvio: object): void {
+  const boot = avvio as { override?: Override };
+  const override = boot.override;
   if (typeof override !== 'function') return;
-  avvio.override = function (this: unknown, parent, plugin, options) {
+  boot.override = function (this: unknown, parent, plugin, options) {
     const instance = Reflect.apply(override, this, [parent, plugin, options]) as object;
     // A plugin that skips encapsulation (fastify-plugin) shares its parent's instance and routes.
     if (instance !== parent && typeof plugin === 'function' && typeof options !== 'function') {

@@ -82,7 +82,7 @@ function adaptRouting(routing: FastifyRouting): void {
       const avvio = (args[1] as { avvio?: unknown } | undefined)?.avvio;
       if (avvio instanceof EventEmitter) {
         avvioOf.set(routing, avvio);
-        followPlugins(avvio as EventEmitter & { override?: never });
+        followPlugins(avvio);
       }
       return Reflect.apply(setup, this, args);
     };
