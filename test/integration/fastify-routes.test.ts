@@ -8,6 +8,7 @@
  * (live/fastify-plugins.ts), unless it holds state of its own, which it would make anew.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { scratchFiles } from '../helpers/scratch';
@@ -92,6 +93,17 @@ test('a route whose path a load changes answers at the new path only; taken out,
   assert.deepEqual(removed.report.notApplied, []);
   assert.equal((await post(app, '/notes/new', { title: 'w' })).status, 404);
   assert.match(await app.get('/notes'), /"x".*"y"/, 'the routes it had answer, with the data');
+});
+
+test('a route declared again at its path with a new schema takes the place of its old version', async () => {
+  const { app, load } = await startApp();
+  await load(withRoute(NEW_ROUTE));
+
+  const stricter = await load(withRoute(NEW_ROUTE.replace("required: ['title']", "required: ['title', 'tag']")));
+
+  assert.deepEqual(stricter.report.notApplied, []);
+  assert.equal((await post(app, '/notes', { title: 'no tag' })).status, 400, 'the new schema validates');
+  assert.equal((await post(app, '/notes', { title: 'tagged', tag: 'x' })).status, 201);
 });
 
 test('a route whose schema does not compile fails the load, and nothing of it stays', async () => {
@@ -211,4 +223,33 @@ module.exports = async function notesRoutes(fastify) {
 
   assert.deepEqual(result.report.notApplied, [], 'nothing left for a restart');
   assert.equal(await app.get('/notes/1'), '{"id":1,"title":"first"}', 'compiled from the new schema');
+});
+
+test('a plugin that registers plugins of its own is not run again: one wrapped in fastify-plugin shares its routes', async () => {
+  const fixture = scratchFiles('fastify-nested', {
+    'package.json': '{ "name": "fastify-nested", "private": true }',
+    'app.js': PLUGIN_APP,
+    'notes.js': NOTES_PLUGIN.replace(
+      "  fastify.get('/', async () => fastify.notes);",
+      "  fastify.register(require('./shared'));\n  fastify.get('/', async () => fastify.notes);",
+    ),
+    'shared.js':
+      "const fp = require('fastify-plugin');\nmodule.exports = fp(async function shared(fastify) {\n  fastify.get('/shared', async () => ({ shared: true }));\n});\n",
+  });
+  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => app.stop());
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('notes.js');
+
+  const result = await client.load({
+    file,
+    code: readFileSync(file, 'utf8').replace(
+      "  fastify.get('/:id',",
+      "  fastify.get('/count', async () => ({ count: fastify.notes.length }));\n  fastify.get('/:id',",
+    ),
+  });
+
+  assert.match(result.report.notApplied.join('\n'), /registers something new .*restart to apply it/);
+  assert.equal(await app.get('/notes/shared'), '{"shared":true}', "the shared plugin's route still answers");
 });

@@ -224,7 +224,7 @@ function setupChanged(change: SetupChange): RebuildCause {
     again: `what ${change.label} registers now`,
     failed: (where, why) =>
       `${change.label}: ${where} called it at startup, and running that again failed (${why}); restart to apply it`,
-    resolves: [change.note],
+    resolves: [change.note, ...(change.alsoResolves ?? [])],
   };
 }
 
@@ -299,7 +299,7 @@ export async function rebuildRoutes(
 
 /** A Fastify plugin whose routes changed, to run again where Fastify ran it (see fastify-plugins.ts). */
 function pluginAgain(module: HotModule, change: SetupChange): RouteRebuild | undefined {
-  if (!change.routesOnly) return undefined;
+  if (!change.runsAgainAsPlugin) return undefined;
   const calls = pluginCallsOf(functionsNamed(module, change.label));
   if (calls.length === 0) return undefined;
   return {
@@ -340,12 +340,15 @@ async function runPlugins(
   cause: RebuildCause,
   result: RebuiltRoutes,
 ): Promise<boolean> {
+  const undo: Array<() => void> = [];
   try {
-    for (const call of plugin.calls) await runPluginAgain(call, result.trigger);
+    // All its instances or none: one that fails undoes those that ran.
+    for (const call of plugin.calls) undo.unshift(await runPluginAgain(call));
     const times = plugin.calls.length > 1 ? ` (on each of its ${plugin.calls.length} instances)` : '';
     result.ran.push(`the Fastify plugin ${plugin.label} ran again on its instance${times}, for what it registers now`);
     return true;
   } catch (error) {
+    for (const step of undo) step();
     const note = cause.failed('Fastify', error instanceof Error ? error.message : String(error));
     result.notApplied.push(note);
     result.warnings.push(note);

@@ -2,27 +2,23 @@
  * A Fastify plugin whose routes a load changes (a new route, a route's inline schema): Fastify
  * ran the plugin once, as the app booted, with an instance of its own (its prefix, its hooks),
  * and runs it never again, so what it registers anew needed a restart. Where the plugin only
- * declares and calls the instance's methods (plugin-body.ts), it runs again on that same
+ * declares, adds routes and sets its instance up (runs-again.ts), it runs again on that same
  * instance: the routes it declared on it are taken out of the router, and it declares them
- * anew, added as a load adds routes (fastify-routes.ts); what else it calls on the instance
- * (`register`, `addHook`, `decorate`: unchanged, done at boot) does nothing the second time.
- * If it throws, its routes go back as they were.
+ * anew, added as a load adds routes (fastify-routes.ts); what it calls of SET_UP_ONCE
+ * (`addHook`, `decorate`: unchanged, done at boot) does nothing the second time. If it throws,
+ * its routes go back as they were.
  *
- * The calls are known from avvio, which makes each plugin's instance (`override`): Fastify's
- * router is adapted as Fastify loads (fastify-routes.ts), and its setup hands over avvio.
+ * The instances are known from avvio, which makes each plugin's instance (`override`): Fastify's
+ * router is adapted as Fastify loads (fastify-routes.ts), and its setup hands over avvio. Only
+ * encapsulated plugins: one wrapped in fastify-plugin shares its parent's instance and routes.
  */
-import { SET_UP_ONCE } from './plugin-body';
-import { declaredOn, putBack, takeOut } from './fastify-routes';
-import { enterTopLevel, leaveTopLevel } from './top-level';
+import { declaredOn, declaringAgainOn, putBack, takeOut } from './fastify-routes';
+import { SET_UP_ONCE } from './runs-again';
 
-/** A plugin as avvio ran it: the function, the instance made for it, its options. */
-export interface PluginCall {
-  plugin: WeakRef<Function>;
-  instance: WeakRef<object>;
-  options: unknown;
-}
-
-const calls: PluginCall[] = [];
+/** The instances each plugin function ran with, as long as the app holds them. */
+const instancesOf = new WeakMap<Function, Array<WeakRef<object>>>();
+/** The options each instance's plugin ran with: they go with the instance. */
+const optionsOf = new WeakMap<object, unknown>();
 
 type Override = (parent: object, plugin: unknown, options: unknown) => object;
 
@@ -33,43 +29,54 @@ export function followPlugins(avvio: object): void {
   if (typeof override !== 'function') return;
   boot.override = function (this: unknown, parent, plugin, options) {
     const instance = Reflect.apply(override, this, [parent, plugin, options]) as object;
-    // A plugin that skips encapsulation (fastify-plugin) shares its parent's instance and routes.
     if (instance !== parent && typeof plugin === 'function' && typeof options !== 'function') {
-      calls.push({ plugin: new WeakRef(plugin), instance: new WeakRef(instance), options });
+      const instances = (instancesOf.get(plugin) ?? []).filter((ref) => ref.deref() !== undefined);
+      instancesOf.set(plugin, [...instances, new WeakRef(instance)]);
+      optionsOf.set(instance, options);
     }
     return instance;
   };
 }
 
+/** A plugin as avvio ran it: the function and the instance made for it. */
+export interface PluginCall {
+  plugin: Function;
+  instance: object;
+}
+
 /** The calls of a plugin among `functions` (a module's function, as the app may hold it). */
 export function pluginCallsOf(functions: ReadonlySet<unknown>): PluginCall[] {
-  return calls.filter((call) => {
-    const plugin = call.plugin.deref() as { default?: unknown } | undefined;
-    return plugin !== undefined && (functions.has(plugin) || functions.has(plugin.default));
-  });
+  return [...functions].flatMap((plugin) =>
+    typeof plugin !== 'function'
+      ? []
+      : (instancesOf.get(plugin) ?? []).flatMap((ref) => {
+          const instance = ref.deref();
+          return instance ? [{ plugin, instance }] : [];
+        }),
+  );
 }
 
 /**
- * Runs the plugin of `call` again on its instance, in place of the routes it declared there; the
- * plugin's module is `file`. Throws what the plugin throws, with its routes as they were.
+ * Runs the plugin of `call` again on its instance, in place of the routes it declared there.
+ * Returns what undoes it (another call of the same load failed); throws what the plugin throws,
+ * with its routes as they were.
  */
-export async function runPluginAgain(call: PluginCall, file: string): Promise<void> {
-  const plugin = call.plugin.deref();
-  const instance = call.instance.deref();
-  if (!plugin || !instance) throw new Error('the app let go of the plugin');
-  const before = declaredOn(instance).splice(0);
+export async function runPluginAgain({ plugin, instance }: PluginCall): Promise<() => void> {
+  const routes = declaredOn(instance);
+  const before = routes.splice(0);
   for (const route of before) takeOut(route);
-  const frame = enterTopLevel(file, true);
-  try {
-    await runPlugin(plugin, onceSetUp(instance), call.options);
-  } catch (error) {
-    for (const route of declaredOn(instance).splice(0)) takeOut(route);
+  const undo = (): void => {
+    for (const route of routes.splice(0)) takeOut(route);
     for (const route of before) putBack(route);
-    declaredOn(instance).push(...before);
+    routes.push(...before);
+  };
+  try {
+    await declaringAgainOn(instance, () => runPlugin(plugin, onceSetUp(instance), optionsOf.get(instance)));
+  } catch (error) {
+    undo();
     throw error;
-  } finally {
-    leaveTopLevel(frame);
   }
+  return undo;
 }
 
 /** A plugin's two styles: `async (fastify, options)` and `(fastify, options, done)`. */

@@ -13,7 +13,9 @@
  * Each route a hot module's top-level statement adds (at startup or in a load) is that
  * statement's registration: a load that takes the statement out, or changes it (a new path),
  * takes the route out of the router (find-my-way's `off`), so it stops answering as after a
- * restart. Routes plugins add are theirs, and stay: a plugin runs once, as the app boots.
+ * restart. A changed statement that declares its route again at the same path (a new schema)
+ * takes the place of its old version's route; if the load does not go through, the old one is
+ * put back. Routes a plugin adds are its own (see fastify-plugins.ts).
  *
  * Reached by adapting fastify/lib/route.js as it loads: its `buildRouting` (each Fastify app's
  * router) and, through the same resolution, find-my-way's `on`.
@@ -22,6 +24,7 @@ import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { followPlugins } from './fastify-plugins';
 import { registeredByStatement } from './registrations';
+import type { LiveModule } from './live-module';
 import { currentFrame, evaluatingAny } from './top-level';
 
 type Callable = (...args: unknown[]) => unknown;
@@ -48,15 +51,27 @@ export interface DeclaredRoute {
   method: string;
   path: string;
   constraints: object;
-  /** The arguments of `on` it was added with (for one method). */
+  /** The arguments of `on` it was added with (for one method); `on[4]`, its store, is its identity. */
   on: unknown[];
+  /** The statement whose registration it is, if a hot module's top level added it. */
+  owner?: { module: LiveModule; statement: object };
+  /** The route of the old version of its statement that it took the place of (see recordRoute). */
+  displaced?: DeclaredRoute;
+  /** Its statement went: it is never put back. */
+  gone?: boolean;
+  /** The list of its instance's routes it is in (see declaredOn). */
+  declaredWith?: DeclaredRoute[];
 }
 /** The routes declared on each Fastify instance (a plugin's own, see fastify-plugins.ts). */
 const declared = new WeakMap<object, DeclaredRoute[]>();
+/** The routes by their store, while in a router: what a route declared again at its path finds. */
+const routeOfStore = new WeakMap<object, DeclaredRoute>();
 /** The instances whose route methods run now, innermost last: find-my-way's routes are theirs. */
 const declaring: object[] = [];
-/** The routes added to a find-my-way router during a late call, so a failure takes them out again. */
-let lateAdds: Array<() => void> | undefined;
+/** The instances a plugin runs again on (fastify-plugins.ts): routes declared on them are added late. */
+const runningAgain = new Set<object>();
+/** The routes added during a late call, so that a failure takes them out again. */
+let addedLate: DeclaredRoute[] | undefined;
 /** find-my-way's own `on`: what puts a route back adds it without declaring it again. */
 let originalOn: Callable | undefined;
 
@@ -114,7 +129,8 @@ function addRoute(routing: FastifyRouting, instance: object, add: () => unknown)
 function addRouteTo(routing: FastifyRouting, instance: object, add: () => unknown): unknown {
   const state = stateOf(instance);
   const avvio = avvioOf.get(routing);
-  if (!state?.started || !avvio || currentFrame()?.loading !== true || lateAdds) return add();
+  const late = currentFrame()?.loading === true || runningAgain.has(instance);
+  if (!state?.started || !avvio || !late || addedLate) return add();
   const deferred: Callable[] = [];
   const after = Object.getOwnPropertyDescriptor(instance, 'after');
   Object.defineProperty(instance, 'after', {
@@ -123,7 +139,7 @@ function addRouteTo(routing: FastifyRouting, instance: object, add: () => unknow
     writable: true,
   });
   const once = Object.getOwnPropertyDescriptor(avvio, 'once');
-  const added: Array<() => void> = (lateAdds = []);
+  const added: DeclaredRoute[] = (addedLate = []);
   try {
     state.started = false;
     let result: unknown;
@@ -149,11 +165,11 @@ function addRouteTo(routing: FastifyRouting, instance: object, add: () => unknow
     }
     return result;
   } catch (error) {
-    for (const takeOut of added) takeOut();
+    for (const route of added) retire(route);
     throw error;
   } finally {
     restore(avvio, 'once', once);
-    lateAdds = undefined;
+    addedLate = undefined;
   }
 }
 
@@ -187,8 +203,9 @@ function trackRoutes(fastifyFile: string): void {
   if (!proto || typeof on !== 'function' || (on as { [ADAPTED]?: true })[ADAPTED]) return;
   originalOn = on;
   const tracked = function (this: FindMyWay, ...args: unknown[]): unknown {
+    const displaced = addedLate ? displace(this, args) : undefined;
     const result = Reflect.apply(on, this, args);
-    if (declaring.length > 0 || evaluatingAny()) recordRoute(this, args);
+    if (declaring.length > 0 || evaluatingAny()) recordRoute(this, args, displaced);
     return result;
   };
   Object.defineProperty(tracked, ADAPTED, { value: true });
@@ -199,21 +216,50 @@ function trackRoutes(fastifyFile: string): void {
  * `on(method, path, [opts], handler, [store])`: one route per method, the declaring instance's;
  * while a hot module's top level runs, its statement's registration.
  */
-function recordRoute(router: FindMyWay, args: unknown[]): void {
-  const [method, path, opts, handler, store] = args;
+function recordRoute(router: FindMyWay, args: unknown[], displaced: DeclaredRoute | undefined): void {
+  const [method, path, opts, , store] = args;
   if (typeof path !== 'string') return;
-  const constraints =
-    typeof opts === 'object' && opts !== null ? ((opts as { constraints?: object }).constraints ?? {}) : {};
-  const entry = [store, handler, opts].find((value) => typeof value === 'object' || typeof value === 'function');
   const instance = declaring.at(-1);
+  const frame = currentFrame();
+  const statement = frame?.scope && frame.index >= 0 ? frame.scope.statementIds[frame.index] : undefined;
   for (const each of Array.isArray(method) ? method : [method]) {
     if (typeof each !== 'string') continue;
-    const route: DeclaredRoute = { router, method: each, path, constraints, on: [each, ...args.slice(1)] };
-    if (instance) declaredOn(instance).push(route);
-    const remove = (): boolean => takeOut(route);
-    lateAdds?.push(remove);
-    if (evaluatingAny()) registeredByStatement((entry as object | undefined) ?? router, remove);
+    const route: DeclaredRoute = {
+      router,
+      method: each,
+      path,
+      constraints: constraintsOf(opts),
+      on: [each, ...args.slice(1)],
+    };
+    if (displaced?.method === each) route.displaced = displaced;
+    if (typeof store === 'object' && store !== null) routeOfStore.set(store, route);
+    if (instance) (route.declaredWith = declaredOn(instance)).push(route);
+    addedLate?.push(route);
+    if (frame?.scope && statement) {
+      route.owner = { module: frame.scope.module, statement };
+      registeredByStatement(typeof store === 'object' && store !== null ? store : router, () => retire(route));
+    }
   }
+}
+
+const constraintsOf = (opts: unknown): object =>
+  typeof opts === 'object' && opts !== null ? ((opts as { constraints?: object }).constraints ?? {}) : {};
+
+/**
+ * Before a late `on`: the route already at its method and path, taken out, when the old version
+ * of a statement the load replaces added it (its own route, declared again: a new schema).
+ */
+function displace(router: FindMyWay, [method, path, opts]: unknown[]): DeclaredRoute | undefined {
+  if (typeof method !== 'string' || typeof path !== 'string' || !router.findRoute) return undefined;
+  const found = router.findRoute(method, path, constraintsOf(opts)) as { store?: unknown } | null;
+  const existing = found && typeof found.store === 'object' && found.store ? routeOfStore.get(found.store) : undefined;
+  const scope = currentFrame()?.scope;
+  const owner = existing?.owner;
+  if (!existing || !owner || !scope || owner.module !== scope.module || scope.statementIds.includes(owner.statement)) {
+    return undefined; // another route: find-my-way says it is declared twice, as Fastify would at startup
+  }
+  takeOut(existing);
+  return existing;
 }
 
 /** The routes declared on `instance` so far (the array itself). */
@@ -223,14 +269,40 @@ export function declaredOn(instance: object): DeclaredRoute[] {
   return routes;
 }
 
-/** Takes `route` out of its router; false if it was not there. */
-export function takeOut({ router, method, path, constraints }: DeclaredRoute): boolean {
-  if (router.findRoute && router.findRoute(method, path, constraints) === null) return false;
+/** Takes `route` out of its router; false if it was not there (another route may have its path now). */
+export function takeOut(route: DeclaredRoute): boolean {
+  const { router, method, path, constraints } = route;
+  const found = router.findRoute?.(method, path, constraints) as { store?: unknown } | null | undefined;
+  if (found === null || (found && found.store !== route.on[4])) return false;
   router.off(method, path, constraints);
   return true;
+}
+
+/**
+ * Its statement went (a load took it out, or did not go through): taken out for good, and the
+ * route of the old version it displaced put back, unless that one's statement went too.
+ */
+function retire(route: DeclaredRoute): boolean {
+  route.gone = true;
+  const removed = takeOut(route);
+  const at = route.declaredWith?.indexOf(route) ?? -1;
+  if (at >= 0) route.declaredWith!.splice(at, 1);
+  const displaced = route.displaced;
+  if (displaced && !displaced.gone) putBack(displaced);
+  return removed;
 }
 
 /** Puts `route` back into its router as it was added. */
 export function putBack(route: DeclaredRoute): void {
   Reflect.apply(originalOn ?? route.router.on, route.router, route.on);
+}
+
+/** While `run` runs, routes declared on `instance` are added although the app started (see fastify-plugins.ts). */
+export async function declaringAgainOn<T>(instance: object, run: () => Promise<T>): Promise<T> {
+  runningAgain.add(instance);
+  try {
+    return await run();
+  } finally {
+    runningAgain.delete(instance);
+  }
 }

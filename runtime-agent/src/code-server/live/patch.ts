@@ -43,7 +43,7 @@ import { resolutions } from './resolutions';
 import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
 import { reportStaleReads } from './stale-reads';
 import type { AnyNode } from './walk';
-import { declaresOnly } from './plugin-body';
+import { methodRunsAgain, pluginRunsAgain } from './runs-again';
 
 /** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
 export type PatchReport = Omit<LoadReport, 'file' | 'mode'>;
@@ -79,16 +79,18 @@ export interface SetupChange {
   note: string;
   /**
    * When the function is a class's method that takes no parameters (a controller's
-   * `initializeRoutes()`, which its constructor calls): the class's slot and the method's name,
+   * `initializeRoutes()`, which its constructor calls) that can run again (runs-again.ts): the
+   * class's slot and the method's name,
    * so it can run again on the class's running instance (see method-rerun.ts).
    */
   method?: { classSlot: number; name: string };
   /**
-   * Its setup statements that changed all add routes, and it only declares and calls its
-   * instance's methods (plugin-body.ts): as a Fastify plugin, it can run again on its instance
-   * (see fastify-plugins.ts).
+   * Its setup statements that changed all add routes, and it can run again (runs-again.ts): as
+   * a Fastify plugin, it runs again on its instance (see fastify-plugins.ts).
    */
-  routesOnly?: true;
+  runsAgainAsPlugin?: true;
+  /** Other notes of the report that running it again makes untrue (a value its routes read once). */
+  alsoResolves?: string[];
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -178,7 +180,11 @@ class PatchBuilder {
     this.#reportRemovedValidation(new Set(matched.values()));
     const privateMethods = this.#privateMethods();
     for (const { note, plugin } of reportStaleReads(this.model, new Set(matched.keys()), this.report)) {
-      this.#setupChanges.push({ label: labelOf(plugin.key), note, routesOnly: true });
+      const label = labelOf(plugin.key);
+      // One run of the plugin applies both: its new routes and the value its routes read.
+      const queued = this.#setupChanges.find((change) => change.label === label && change.runsAgainAsPlugin);
+      if (queued) (queued.alsoResolves ??= []).push(note);
+      else this.#setupChanges.push({ label, note, runsAgainAsPlugin: true });
     }
     if (esm) reportNewExports(this.model, this.old, this.report);
     this.#appendix.push(
@@ -506,15 +512,21 @@ class PatchBuilder {
         this.report.notApplied.push(note);
         const member = fn.member;
         const method =
-          member?.kind === 'method' && !member.isStatic && fn.node.params.length === 0
+          member?.kind === 'method' && !member.isStatic && methodRunsAgain(fn.node)
             ? { classSlot: this.module.slotOf(member.owner.key), name: member.name }
             : undefined;
         const removed = before!.setup.filter((old) => !fn.setup.some((shape) => shape.equals(old)));
-        const routesOnly =
+        const runsAgainAsPlugin =
+          !member &&
           added.every((shape) => fn.setupRoutes.includes(shape)) &&
           removed.every((shape) => before!.setupRoutes.includes(shape)) &&
-          declaresOnly(fn.node);
-        this.#setupChanges.push({ label: labelOf(fn.key), note, method, ...(routesOnly && { routesOnly }) });
+          pluginRunsAgain(fn.node);
+        this.#setupChanges.push({
+          label: labelOf(fn.key),
+          note,
+          method,
+          ...(runsAgainAsPlugin && { runsAgainAsPlugin }),
+        });
       }
     }
   }

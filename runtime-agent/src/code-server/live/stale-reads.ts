@@ -10,12 +10,12 @@ import type { Identifier } from 'acorn';
 import type { PatchReport } from './patch';
 import { summaryOf } from './digest';
 import type { LiveFunction, ProgramModel } from './program';
-import { declaresOnly } from './plugin-body';
+import { pluginRunsAgain } from './runs-again';
 import { childrenOf, type AnyNode } from './walk';
 
 /**
  * `kept`: the indexes of the new version's top-level statements that are not run again. Returns
- * the notes whose every read is a route of one plugin that can run again (plugin-body.ts), with
+ * the notes whose every read is a route of one plugin that can run again (runs-again.ts), with
  * that plugin: running it again applies the new value (see fastify-plugins.ts).
  */
 export function reportStaleReads(
@@ -74,7 +74,7 @@ function startupReader(
   const setup = fn?.setup.find(inside);
   if (!fn || !setup) return undefined;
   const text = shortText(model.code, setup.start, setup.end);
-  return fn.setupRoutes.includes(setup) && declaresOnly(fn.node) ? { text, plugin: fn } : { text };
+  return fn.setupRoutes.includes(setup) && !fn.member && pluginRunsAgain(fn.node) ? { text, plugin: fn } : { text };
 }
 
 /** Code from `start` to `end` on one line, cut to 60 characters: a statement as a report names it. */
