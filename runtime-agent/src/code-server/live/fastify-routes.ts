@@ -204,7 +204,13 @@ function trackRoutes(fastifyFile: string): void {
   originalOn = on;
   const tracked = function (this: FindMyWay, ...args: unknown[]): unknown {
     const displaced = addedLate ? displace(this, args) : undefined;
-    const result = Reflect.apply(on, this, args);
+    let result: unknown;
+    try {
+      result = Reflect.apply(on, this, args);
+    } catch (error) {
+      if (displaced) putBack(displaced);
+      throw error;
+    }
     if (declaring.length > 0 || evaluatingAny()) recordRoute(this, args, displaced);
     return result;
   };
@@ -288,6 +294,7 @@ function retire(route: DeclaredRoute): boolean {
   const at = route.declaredWith?.indexOf(route) ?? -1;
   if (at >= 0) route.declaredWith!.splice(at, 1);
   const displaced = route.displaced;
+  route.displaced = undefined;
   if (displaced && !displaced.gone) putBack(displaced);
   return removed;
 }
