@@ -8,7 +8,6 @@
  * (live/fastify-plugins.ts), unless it holds state of its own, which it would make anew.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { scratchFiles } from '../helpers/scratch';
@@ -30,20 +29,23 @@ app.listen({ port: 0, host: '127.0.0.1' }, (err, address) => {
 });
 `;
 
-async function startApp(): Promise<{
-  app: App;
-  load: (code: string) => ReturnType<Awaited<ReturnType<App['connect']>>['load']>;
-}> {
-  const fixture = scratchFiles('fastify-routes', {
-    'package.json': '{ "name": "fastify-routes", "private": true }',
-    'app.js': APP,
-  });
+type Load = (code: string) => ReturnType<Awaited<ReturnType<App['connect']>>['load']>;
+
+/** A scratch app of `files` (its entry `app.js`) with the agent, and a load of `loaded` through a client. */
+async function startScratch(
+  prefix: string,
+  files: Record<string, string>,
+  loaded: string,
+): Promise<{ app: App; load: Load }> {
+  const fixture = scratchFiles(prefix, { 'package.json': `{ "name": "${prefix}", "private": true }`, ...files });
   const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
   after(() => app.stop());
   const client = await app.connect();
   after(() => client.close());
-  return { app, load: (code) => client.load({ file: app.file('app.js'), code }) };
+  return { app, load: (code) => client.load({ file: app.file(loaded), code }) };
 }
+
+const startApp = (): Promise<{ app: App; load: Load }> => startScratch('fastify-routes', { 'app.js': APP }, 'app.js');
 
 const NEW_ROUTE = `app.post('/notes', {
   schema: { body: { type: 'object', required: ['title'], properties: { title: { type: 'string' } } } },
@@ -143,21 +145,8 @@ app.listen({ port: 0, host: '127.0.0.1' }, (err, address) => {
 });
 `;
 
-async function startPluginApp(): Promise<{
-  app: App;
-  load: (code: string) => ReturnType<Awaited<ReturnType<App['connect']>>['load']>;
-}> {
-  const fixture = scratchFiles('fastify-plugins', {
-    'package.json': '{ "name": "fastify-plugins", "private": true }',
-    'app.js': PLUGIN_APP,
-    'notes.js': NOTES_PLUGIN,
-  });
-  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
-  after(() => app.stop());
-  const client = await app.connect();
-  after(() => client.close());
-  return { app, load: (code) => client.load({ file: app.file('notes.js'), code }) };
-}
+const startPluginApp = (notes = NOTES_PLUGIN): Promise<{ app: App; load: Load }> =>
+  startScratch('fastify-plugins', { 'app.js': PLUGIN_APP, 'notes.js': notes }, 'notes.js');
 
 test('a route a load adds to a plugin runs the plugin again on its instance: the route answers under its prefix, in its place', async () => {
   const { app, load } = await startPluginApp();
@@ -205,50 +194,39 @@ module.exports = async function notesRoutes(fastify) {
   );
 };
 `;
-  const fixture = scratchFiles('fastify-schema', {
-    'package.json': '{ "name": "fastify-schema", "private": true }',
-    'app.js': PLUGIN_APP,
-    'notes.js': plugin,
-  });
-  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
-  after(() => app.stop());
-  const client = await app.connect();
-  after(() => client.close());
+  const { app, load } = await startPluginApp(plugin);
   assert.equal(await app.get('/notes/1'), '{"id":1}', 'the serializer drops what the schema does not name');
 
-  const result = await client.load({
-    file: app.file('notes.js'),
-    code: plugin.replace("id: { type: 'integer' } }", "id: { type: 'integer' }, title: { type: 'string' } }"),
-  });
+  const result = await load(
+    plugin.replace("id: { type: 'integer' } }", "id: { type: 'integer' }, title: { type: 'string' } }"),
+  );
 
   assert.deepEqual(result.report.notApplied, [], 'nothing left for a restart');
   assert.equal(await app.get('/notes/1'), '{"id":1,"title":"first"}', 'compiled from the new schema');
 });
 
 test('a plugin that registers plugins of its own is not run again: one wrapped in fastify-plugin shares its routes', async () => {
-  const fixture = scratchFiles('fastify-nested', {
-    'package.json': '{ "name": "fastify-nested", "private": true }',
-    'app.js': PLUGIN_APP,
-    'notes.js': NOTES_PLUGIN.replace(
-      "  fastify.get('/', async () => fastify.notes);",
-      "  fastify.register(require('./shared'));\n  fastify.get('/', async () => fastify.notes);",
-    ),
-    'shared.js':
-      "const fp = require('fastify-plugin');\nmodule.exports = fp(async function shared(fastify) {\n  fastify.get('/shared', async () => ({ shared: true }));\n});\n",
-  });
-  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
-  after(() => app.stop());
-  const client = await app.connect();
-  after(() => client.close());
-  const file = app.file('notes.js');
+  const notes = NOTES_PLUGIN.replace(
+    "  fastify.get('/', async () => fastify.notes);",
+    "  fastify.register(require('./shared'));\n  fastify.get('/', async () => fastify.notes);",
+  );
+  const { app, load } = await startScratch(
+    'fastify-nested',
+    {
+      'app.js': PLUGIN_APP,
+      'notes.js': notes,
+      'shared.js':
+        "const fp = require('fastify-plugin');\nmodule.exports = fp(async function shared(fastify) {\n  fastify.get('/shared', async () => ({ shared: true }));\n});\n",
+    },
+    'notes.js',
+  );
 
-  const result = await client.load({
-    file,
-    code: readFileSync(file, 'utf8').replace(
+  const result = await load(
+    notes.replace(
       "  fastify.get('/:id',",
       "  fastify.get('/count', async () => ({ count: fastify.notes.length }));\n  fastify.get('/:id',",
     ),
-  });
+  );
 
   assert.match(result.report.notApplied.join('\n'), /registers something new .*restart to apply it/);
   assert.equal(await app.get('/notes/shared'), '{"shared":true}', "the shared plugin's route still answers");

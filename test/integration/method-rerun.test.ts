@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import type { LoadResult } from 'hotpatch-agent/protocol';
 import { App } from '../helpers/app';
 import { scratchFiles } from '../helpers/scratch';
 
@@ -61,6 +62,16 @@ async function startApp(paths = ['/posts']): Promise<App> {
 const withRoute = (route: string): string =>
   CONTROLLER.replace("    this.router.get(this.path + '/:id'", `    ${route}\n    this.router.get(this.path + '/:id'`);
 
+/** A route reading the controller's posts. */
+const STATS_ROUTE = "this.router.get(this.path + '/stats', (req, res) => res.json({ total: this.posts.length }));";
+
+/** Loads `code` as the app's controller.js through a client of its agent. */
+async function loadController(app: App, code: string): Promise<LoadResult> {
+  const client = await app.connect();
+  after(() => client.close());
+  return client.load({ file: app.file('controller.js'), code });
+}
+
 async function addPost(app: App, title: string): Promise<void> {
   const response = await fetch(`http://127.0.0.1:${app.port}/posts`, {
     method: 'POST',
@@ -73,13 +84,7 @@ async function addPost(app: App, title: string): Promise<void> {
 test('a route added to the setup method its constructor ran goes live in its place, with the data kept', async () => {
   const app = await startApp();
   await addPost(app, 'kept');
-  const client = await app.connect();
-  after(() => client.close());
-
-  const result = await client.load({
-    file: app.file('controller.js'),
-    code: withRoute("this.router.get(this.path + '/stats', (req, res) => res.json({ total: this.posts.length }));"),
-  });
+  const result = await loadController(app, withRoute(STATS_ROUTE));
 
   assert.deepEqual(result.report.notApplied, [], 'nothing left for a restart');
   assert.match(
@@ -96,14 +101,11 @@ test('a route added to the setup method its constructor ran goes live in its pla
 
 test('a setup method that throws when it runs again leaves its routes as they were, and says a restart applies it', async () => {
   const app = await startApp();
-  const client = await app.connect();
-  after(() => client.close());
-
-  const result = await client.load({
-    file: app.file('controller.js'),
-    // Express refuses a handler that is no function: the method throws as it runs again.
-    code: withRoute("this.router.get(this.path + '/stats', (req, res) => res.json({}), 'not today');"),
-  });
+  // Express refuses a handler that is no function: the method throws as it runs again.
+  const result = await loadController(
+    app,
+    withRoute("this.router.get(this.path + '/stats', (req, res) => res.json({}), 'not today');"),
+  );
 
   assert.match(
     result.report.notApplied.join('\n'),
@@ -115,13 +117,7 @@ test('a setup method that throws when it runs again leaves its routes as they we
 
 test('with two instances of the class, the load says a restart applies the new route instead of guessing', async () => {
   const app = await startApp(['/posts', '/drafts']);
-  const client = await app.connect();
-  after(() => client.close());
-
-  const result = await client.load({
-    file: app.file('controller.js'),
-    code: withRoute("this.router.get(this.path + '/stats', (req, res) => res.json({ total: this.posts.length }));"),
-  });
+  const result = await loadController(app, withRoute(STATS_ROUTE));
 
   assert.match(result.report.notApplied.join('\n'), /PostsController\.initializeRoutes .*registers something new/);
   assert.equal(await app.get('/drafts/1'), '{"id":1,"title":"hello"}', 'the routes both had answer');
@@ -130,15 +126,10 @@ test('with two instances of the class, the load says a restart applies the new r
 test('a setup method that also sets a field is not run again: the field would start over', async () => {
   const app = await startApp();
   await addPost(app, 'kept');
-  const client = await app.connect();
-  after(() => client.close());
-
-  const result = await client.load({
-    file: app.file('controller.js'),
-    code: withRoute(
-      "this.router.get(this.path + '/stats', (req, res) => res.json({ total: this.posts.length }));",
-    ).replace('  initializeRoutes() {\n', '  initializeRoutes() {\n    this.posts = [];\n'),
-  });
+  const result = await loadController(
+    app,
+    withRoute(STATS_ROUTE).replace('  initializeRoutes() {\n', '  initializeRoutes() {\n    this.posts = [];\n'),
+  );
 
   assert.match(result.report.notApplied.join('\n'), /PostsController\.initializeRoutes .*registers something new/);
   assert.equal(await app.get('/posts/2'), '{"id":2,"title":"kept"}', 'the posts are kept');
