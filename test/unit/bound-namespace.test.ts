@@ -69,3 +69,32 @@ test('values are read from the bindings at each read: an assignment by the modul
   assert.equal(bound.bump, real.bump);
   assert.equal(bound.Zebra, real.Zebra);
 });
+
+test('a namespace first looked at by any one way answers as the real one (its properties are made at the first look)', async () => {
+  const looks: Array<[string, (ns: Record<string, unknown>) => unknown]> = [
+    ['an export’s descriptor', (ns) => Object.getOwnPropertyDescriptor(ns, 'count')],
+    ['a missing name’s descriptor', (ns) => Object.getOwnPropertyDescriptor(ns, 'vsn')],
+    ['the tag', (ns) => ns[Symbol.toStringTag as unknown as string]],
+    ['a missing name', (ns) => ns.missing],
+    ['`in`', (ns) => 'Zebra' in ns],
+    ['its keys', (ns) => Object.keys(ns).filter((k) => k !== 'accessors')],
+    ['whether it is extensible', (ns) => Object.isExtensible(ns)],
+    ['its prototype', (ns) => Object.getPrototypeOf(ns)],
+    ['a new prototype', (ns) => Reflect.setPrototypeOf(ns, {})],
+    ['a deletion', (ns) => Reflect.deleteProperty(ns, 'count')],
+  ];
+  for (const [name, look] of looks) {
+    const { real, bound } = await bothNamespaces();
+    assert.deepEqual(look(bound), look(real), name);
+    assert.deepEqual(
+      Object.getOwnPropertyDescriptor(bound, 'count'),
+      Object.getOwnPropertyDescriptor(real, 'count'),
+      name,
+    );
+    assert.deepEqual(
+      Reflect.ownKeys(bound),
+      Reflect.ownKeys(real).filter((k) => k !== 'accessors'),
+      name,
+    );
+  }
+});

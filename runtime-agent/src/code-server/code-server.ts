@@ -79,9 +79,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
   /** The header of an ES module's first version: its top level starts (see beginEsm). */
-  readonly liveEsmEntry: LiveCode['enterEsm'] = (file, metaOf, names, access, code, importer) => {
+  readonly liveEsmEntry: LiveCode['enterEsm'] = (file, names, access, code) => {
     this.beginEsm(file);
-    return this.#live.enterEsm(file, metaOf, names, access, code, importer);
+    return this.#live.enterEsm(file, names, access, code);
   };
 
   constructor(
@@ -221,7 +221,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
       module,
       namespace,
       pending?.timers ?? new OwnedTimers(),
-      pending?.servers.definitions ?? new Map(),
+      pending?.servers.defined ?? new Map(),
       original.text,
       code,
     );
@@ -232,7 +232,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
     // A facade initialises its bindings from the face now; a module without one never reads it.
     if (module.esm) module.face = createStableExports(namespace, module.currentExport);
-    else module.faceWhenRead(() => createStableExports(namespace, module.currentExport));
+    else module.faceFrom(namespace);
     this.emit('moduleLoaded', module);
     return module.esm ? module.face : undefined;
   }
@@ -255,7 +255,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module: HotModule,
     raw: unknown,
     timers: OwnedTimers,
-    servers: Map<string, ServerDefinition>,
+    servers: ReadonlyMap<string, ServerDefinition>,
     source: string,
     code: string,
   ): void {

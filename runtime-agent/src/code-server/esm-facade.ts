@@ -12,6 +12,8 @@
 
 /** The global through which facades reach the agent in the main thread. */
 export const AGENT_GLOBAL = 'hotpatch-agent';
+/** Where a module's code finds the agent. */
+const AGENT = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
 export const ORIGINAL_PARAM = 'hotpatch';
 
 export interface FacadeExports {
@@ -60,7 +62,6 @@ export function isOriginalUrl(url: string): boolean {
 }
 
 export function facadeSource(url: string, file: string, exports: FacadeExports): string {
-  const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
   // The original's top level, from its first statement (its instrumented header) to the
   // facade's own (adoptEsm, next in evaluation order), is its first version's: the timers and
   // servers it starts are recorded as owned by it (code-server.ts beginEsm and endEsm).
@@ -74,7 +75,7 @@ export function facadeSource(url: string, file: string, exports: FacadeExports):
     ...(direct.size > 0
       ? [`export { ${[...direct].map((name) => JSON.stringify(name)).join(', ')} } from ${original};`]
       : []),
-    `const __hp_face = ${agent}.adoptEsm(${JSON.stringify(file)}, __hp_original, ${JSON.stringify(exports.names)}, (face) => {`,
+    `const __hp_face = ${AGENT}.adoptEsm(${JSON.stringify(file)}, __hp_original, ${JSON.stringify(exports.names)}, (face) => {`,
     ...faced.map((name, i) => `  ${locals[i]} = face[${JSON.stringify(name)}];`),
     `});`,
     ...faced.map((name, i) => `let ${locals[i]} = __hp_face[${JSON.stringify(name)}];`),
@@ -87,12 +88,17 @@ export function facadeSource(url: string, file: string, exports: FacadeExports):
 
 /**
  * What ends a live module served without a facade: once its top level has run, its hand-over
- * to the code server, as a facade does, with its namespace. Made from its bindings when every
- * export reads one of its own (`locals`, see bound-namespace.ts), else the module imports its
- * own (hoisted, as every import is). On lines of their own: the module's last line may be a comment.
+ * to the code server, as a facade does, with its namespace, which the module imports from
+ * itself (hoisted, as every import is). On lines of their own: the module's last line may be a comment.
  */
-export function adoptionFooter(url: string, file: string, locals?: FacadeExports['locals']): string {
-  const agent = `globalThis[Symbol.for(${JSON.stringify(AGENT_GLOBAL)})]`;
-  if (locals) return `\n${agent}.adoptEsmBound(${JSON.stringify(file)}, ${JSON.stringify(locals)});\n`;
-  return `\nimport * as __hp_self from ${JSON.stringify(url)};\n${agent}.adoptEsm(${JSON.stringify(file)}, __hp_self);\n`;
+export function adoptionFooter(url: string, file: string): string {
+  return `\nimport * as __hp_self from ${JSON.stringify(url)};\n${AGENT}.adoptEsm(${JSON.stringify(file)}, __hp_self);\n`;
+}
+
+/**
+ * The footer of a module whose every export reads one of its own bindings (`locals`): its
+ * namespace is made from those (see bound-namespace.ts), with no import of its own.
+ */
+export function boundAdoptionFooter(file: string, locals: NonNullable<FacadeExports['locals']>): string {
+  return `\n${AGENT}.adoptEsmBound(${JSON.stringify(file)}, ${JSON.stringify(locals)});\n`;
 }

@@ -9,7 +9,7 @@ import type { ServerDefinition } from '../processes/define-server';
 import type { PendingTrees } from '../processes/supervision/trees';
 import { describeWork, type ServerProcess } from '../processes/server-process';
 import type { LiveModule, LiveVersion } from './live';
-import { isInstance, type CurrentExport } from './stable-exports';
+import { createStableExports, isInstance, type CurrentExport } from './stable-exports';
 import type { OwnedTimers } from './timer-ownership';
 import type { VersionGuard } from './version-guard';
 
@@ -25,7 +25,7 @@ export class ModuleVersion {
     /** The code that was evaluated. */
     readonly code: string,
     /** The servers (gen_server callback sets) its top level defined, by key. */
-    readonly servers: Map<string, ServerDefinition>,
+    readonly servers: ReadonlyMap<string, ServerDefinition>,
   ) {}
 
   /** For a live module: the version's scope, structure and what its load did (see live/). */
@@ -34,8 +34,16 @@ export class ModuleVersion {
   notes: string[] = [];
   /** Catches what its top level started and fails later, until the version is settled. */
   guard: VersionGuard | undefined;
-  /** What its top level did to running supervision trees, applied when it is committed. */
-  trees: PendingTrees = { updates: [], started: [], ran: [] };
+  #trees: PendingTrees | undefined;
+
+  /** What its top level did to running supervision trees, applied when it is committed (made when first used). */
+  get trees(): PendingTrees {
+    return (this.#trees ??= { updates: [], started: [], ran: [] });
+  }
+
+  set trees(trees: PendingTrees) {
+    this.#trees = trees;
+  }
 
   /**
    * Stops what this version's top level started: its timers, then its own `dispose()`. A live
@@ -63,7 +71,10 @@ export class HotModule {
   /** The previous version, until the next load or a purge. */
   old: ModuleVersion | null = null;
   #face: unknown;
-  #makeFace: (() => unknown) | undefined;
+  /** Whether the face is still to be made from `#faceFrom` (see faceFrom). */
+  #faceLater = false;
+  #faceFrom: unknown;
+  #currentExport: ((key: string | null) => CurrentExport) | undefined;
   /** Loads so far, counting the startup version. */
   loads = 0;
   /** Its dispatch tables and bindings, when its first version could be made live. */
@@ -79,32 +90,36 @@ export class HotModule {
 
   /** The exports object every importer holds. */
   get face(): unknown {
-    if (this.#makeFace) {
-      this.#face = this.#makeFace();
-      this.#makeFace = undefined;
+    if (this.#faceLater) {
+      this.#face = createStableExports(this.#faceFrom, this.currentExport);
+      this.#faceLater = false;
+      this.#faceFrom = undefined;
     }
     return this.#face;
   }
 
   set face(face: unknown) {
     this.#face = face;
-    this.#makeFace = undefined;
+    this.#faceLater = false;
+    this.#faceFrom = undefined;
   }
 
   /**
-   * The face made when something first reads it: an ES module served without a facade hands
-   * its own bindings to its importers, and only a later version's new import or load reads its
-   * face (made at its start, it was a tenth of what the agent added to the start of an ES
-   * module app of 2,000 modules).
+   * The face made from `raw` when something first reads it: an ES module served without a
+   * facade hands its own bindings to its importers, and only a later version's new import or
+   * load reads its face (made at its start, it was a tenth of what the agent added to the start
+   * of an ES module app of 2,000 modules).
    */
-  faceWhenRead(make: () => unknown): void {
-    this.#makeFace = make;
+  faceFrom(raw: unknown): void {
+    this.#faceLater = true;
+    this.#faceFrom = raw;
   }
 
-  /** The current version's value of an export (`null`: the whole `module.exports`). */
-  readonly currentExport = (key: string | null): CurrentExport => {
-    return () => (key === null ? this.current.exports : readExport(this.current.exports, key));
-  };
+  /** The current version's value of an export (`null`: the whole `module.exports`), as a function. */
+  get currentExport(): (key: string | null) => CurrentExport {
+    return (this.#currentExport ??= (key) => () =>
+      key === null ? this.current.exports : readExport(this.current.exports, key));
+  }
 
   info(): ModuleInfo {
     return {
@@ -112,7 +127,7 @@ export class HotModule {
       format: this.format,
       sources: this.sources,
       // Before its face is made, the names are the exports' own (the face has the same).
-      exports: exportNames(this.#makeFace ? this.current.exports : this.face),
+      exports: exportNames(this.#faceLater ? this.current.exports : this.face),
       current: this.current.info,
       old: this.old?.info ?? null,
     };
@@ -196,27 +211,50 @@ export function versionInfo(raw: unknown, code: string, seq: number, origin: Ori
   // inside circular dependency", on every start of an app with a cycle).
   const declared = isObjectLike(raw) && Object.hasOwn(raw, 'vsn') ? readExport(raw, 'vsn') : undefined;
   const vsn = typeof declared === 'string' || typeof declared === 'number' ? String(declared) : undefined;
-  // The hash is made when first read, as a client lists the modules: an app loads every hot
-  // module before any client is there, and each hash made then was time its start spent on
-  // nothing (issue 13). Enumerable getters, so JSON and spreads read them.
-  let hash: string | undefined;
-  const codeHash = (): string => (hash ??= crypto().hash('sha256', code, 'hex').slice(0, 12));
-  // The time as a number until read, likewise: formatting a date for each module took 1 µs.
-  let loadedAt: string | number = Date.now();
-  return {
-    get vsn() {
-      return vsn ?? codeHash();
-    },
-    seq,
-    get loadedAt() {
-      return typeof loadedAt === 'string' ? loadedAt : (loadedAt = new Date(loadedAt).toISOString());
-    },
-    set loadedAt(time: string) {
-      loadedAt = time;
-    },
-    origin,
-    get hash() {
-      return codeHash();
-    },
-  };
+  return new LazyVersionInfo(vsn, code, seq, origin);
+}
+
+/**
+ * A version's info, its hash made when first read, as a client lists the modules: an app loads
+ * every hot module before any client is there, and each hash made then was time its start spent
+ * on nothing (issue 13). The time is a number until read, likewise: formatting a date for each
+ * module took 1 µs. A class, not an object literal with getters, which V8 makes through its
+ * runtime (≈3.5 µs each). Sent as JSON (toJSON).
+ */
+class LazyVersionInfo implements VersionInfo {
+  readonly #declaredVsn: string | undefined;
+  readonly #code: string;
+  #hash: string | undefined;
+  #loadedAt: string | number = Date.now();
+
+  constructor(
+    declaredVsn: string | undefined,
+    code: string,
+    readonly seq: number,
+    readonly origin: Origin,
+  ) {
+    this.#declaredVsn = declaredVsn;
+    this.#code = code;
+  }
+
+  get vsn(): string {
+    return this.#declaredVsn ?? this.hash;
+  }
+
+  get hash(): string {
+    return (this.#hash ??= crypto().hash('sha256', this.#code, 'hex').slice(0, 12));
+  }
+
+  get loadedAt(): string {
+    const at = this.#loadedAt;
+    return typeof at === 'string' ? at : (this.#loadedAt = new Date(at).toISOString());
+  }
+
+  set loadedAt(time: string) {
+    this.#loadedAt = time;
+  }
+
+  toJSON(): VersionInfo {
+    return { vsn: this.vsn, seq: this.seq, loadedAt: this.loadedAt, origin: this.origin, hash: this.hash };
+  }
 }

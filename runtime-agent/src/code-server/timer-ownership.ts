@@ -6,7 +6,10 @@
  *
  * Top levels nest (a module requires another hot module while it evaluates), so captures
  * form a stack and each handle belongs to the innermost one. The globals are wrapped only
- * while the stack is non-empty: nothing costs anything between loads.
+ * while the stack is non-empty, and until the loop turns after it empties: nothing costs
+ * anything between loads. (Put back as each top level ended, they were swapped in and out once
+ * per module, six writes to the global object: an ES module app runs all its top levels in one
+ * turn, issue 13.) In between, a wrapper passes a call on as it is.
  *
  * A version being prepared is not running yet, and may never run (its plan can be aborted or
  * expire): the timeouts and intervals its top level starts are held until it is committed.
@@ -19,15 +22,29 @@
 type Handle = NodeJS.Timeout | NodeJS.Immediate;
 
 export class OwnedTimers {
-  readonly #handles = new Set<Handle>();
+  // Made when first used: most top levels start no timer, and an app's start made three for each
+  // module (issue 13).
+  #handleSet: Set<Handle> | undefined;
   /** The top-level statement that started each handle, for live modules (see live/instrument.ts). */
-  readonly #statementOf = new Map<Handle, number>();
+  #statementMap: Map<Handle, number> | undefined;
   /** The statement running now. */
   statement = -1;
   /** Holding the callbacks of the timers started into this set (a prepared version's), until release. */
   #held = false;
   /** Timeouts that came due while held: started again at release. */
-  readonly #due = new Set<NodeJS.Timeout>();
+  #dueSet: Set<NodeJS.Timeout> | undefined;
+
+  get #handles(): Set<Handle> {
+    return (this.#handleSet ??= new Set());
+  }
+
+  get #statementOf(): Map<Handle, number> {
+    return (this.#statementMap ??= new Map());
+  }
+
+  get #due(): Set<NodeJS.Timeout> {
+    return (this.#dueSet ??= new Set());
+  }
 
   get held(): boolean {
     return this.#held;
@@ -80,7 +97,7 @@ export class OwnedTimers {
   }
 
   get size(): number {
-    return this.#handles.size;
+    return this.#handleSet?.size ?? 0;
   }
 
   /** Stops every timer, interval and immediate this version started. */
@@ -100,6 +117,8 @@ function isImmediate(handle: Handle): handle is NodeJS.Immediate {
 }
 
 const stack: OwnedTimers[] = [];
+const TIMER_FUNCTIONS = ['setTimeout', 'setInterval', 'setImmediate'] as const;
+const timerGlobals = globalThis as unknown as Record<(typeof TIMER_FUNCTIONS)[number], unknown>;
 const originals = {
   setTimeout: globalThis.setTimeout,
   setInterval: globalThis.setInterval,
@@ -136,9 +155,14 @@ export function markStatement(index: number): void {
   if (owner) owner.statement = index;
 }
 
+/** The putting back of the global functions, once the loop turns after the last capture ended. */
+let restoring: NodeJS.Immediate | undefined;
+
 /** Starts recording timers into `owner` until the matching `endCapture`. */
 export function beginCapture(owner: OwnedTimers): void {
-  if (stack.length === 0) Object.assign(globalThis, wrapped);
+  if (stack.length === 0) {
+    for (const name of TIMER_FUNCTIONS) if (timerGlobals[name] !== wrapped[name]) timerGlobals[name] = wrapped[name];
+  }
   stack.push(owner);
 }
 
@@ -146,7 +170,14 @@ export function beginCapture(owner: OwnedTimers): void {
 export function endCapture(owner: OwnedTimers): void {
   const index = stack.lastIndexOf(owner);
   if (index >= 0) stack.length = index;
-  if (stack.length === 0) Object.assign(globalThis, originals);
+  if (stack.length === 0) restoring ??= originals.setImmediate(restoreTimerFunctions).unref();
+}
+
+/** Puts the global functions back; one something else replaced meanwhile is left as it is. */
+function restoreTimerFunctions(): void {
+  restoring = undefined;
+  if (stack.length > 0) return; // a capture began again and is still open: put back once it ends
+  for (const name of TIMER_FUNCTIONS) if (timerGlobals[name] === wrapped[name]) timerGlobals[name] = originals[name];
 }
 
 /**

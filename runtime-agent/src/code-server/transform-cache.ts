@@ -3,7 +3,7 @@
  * for an ES module its exports), kept on disk by the module's code: a restart gets an unchanged
  * module's code from here instead of reading it (parse, scope analysis, reader), which was most
  * of what the agent added to an app's start (issue 13). The tables a later version needs are
- * read from the code when first needed (firstVersionReadLater in live/index.ts), as for any
+ * read from the code when first needed (FirstVersionReadLater in live/first-version.ts), as for any
  * first version.
  *
  * The preload turns it on, next to the library's code cache (code-cache.ts): in the same folder,
@@ -40,6 +40,8 @@ export interface Transform {
   code: string;
   /** An ES module's exports, for its facade. */
   exports?: FacadeExports;
+  /** What ends an ES module's code served at its own URL with a namespace made from its bindings (see esm-load.ts). */
+  boundFooter?: string;
   /** A CommonJS module's own functions, by the names that hold them (see ownFunctionNames). */
   ownFunctions?: string[];
 }

@@ -74,13 +74,31 @@ export class ServerDefinition<State = unknown> {
   }
 }
 
-/** Collects the definitions a version's top level makes. */
+/**
+ * Collects the definitions a version's top level makes. Its tables are made when first used:
+ * most top levels define no server (an app's start made them for every module, issue 13).
+ */
 export class DefinitionCollector {
-  readonly definitions = new Map<string, ServerDefinition>();
-  /** What its supervise() calls did to supervision trees, applied when the version is committed. */
-  readonly trees: PendingTrees = { updates: [], started: [], ran: [] };
+  #definitions: Map<string, ServerDefinition> | undefined;
+  #trees: PendingTrees | undefined;
   constructor(readonly file: string) {}
+
+  get definitions(): Map<string, ServerDefinition> {
+    return (this.#definitions ??= new Map());
+  }
+
+  /** What its supervise() calls did to supervision trees, applied when the version is committed. */
+  get trees(): PendingTrees {
+    return (this.#trees ??= { updates: [], started: [], ran: [] });
+  }
+
+  /** The definitions made, without making a table for none. */
+  get defined(): ReadonlyMap<string, ServerDefinition> {
+    return this.#definitions ?? NO_DEFINITIONS;
+  }
 }
+
+const NO_DEFINITIONS: ReadonlyMap<string, ServerDefinition> = new Map();
 
 const collecting: DefinitionCollector[] = [];
 

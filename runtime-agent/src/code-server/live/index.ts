@@ -7,13 +7,12 @@
  * later version without, to receive the VersionScope staged for it. An ES module's first
  * version, instrumented in the module hooks thread, calls `liveEsm` (see esm-hooks.ts).
  */
-import { facadeUrl } from '../esm-facade';
 import { LoadFailure } from '../evaluate';
 import { sourceLines } from '../original-source';
 import type { Mapped } from './edits';
 import { digestOf, summaryOf, type Digest } from './digest';
-import { constructorKey, instrumentFirstVersion } from './instrument';
-import { LiveModule, VersionScope, type EsmAccess } from './live-module';
+import { instrumentFirstVersion } from './instrument';
+import { LiveModule, VersionScope } from './live-module';
 import type { BindingAccess } from './module-bindings';
 import { compilePrivateMethods } from './private-classes';
 import { buildPatch, type Patch, type PatchReport, type SetupChange } from './patch';
@@ -22,6 +21,7 @@ import { unregister } from './registrations';
 import { ParseFailure, ownFunctionNames, readProgram, type ModuleKind, type ProgramModel } from './program';
 import { transformCache } from '../transform-cache';
 import { ReadAhead, patchAhead, patchedAheadFits } from './read-ahead';
+import { FirstEsmAccess, FirstVersionReadLater, classesOf } from './first-version';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
 
@@ -78,7 +78,7 @@ export class LiveCode {
       const module = new LiveModule(file);
       const scope = new VersionScope(module, 1, false);
       this.#starting.set(file, scope);
-      const version = firstVersionReadLater(module, scope, code, kind);
+      const version = new FirstVersionReadLater(module, scope, code, kind);
       return { code: cached.code, module, version, ownFunctions: cached.ownFunctions ?? [] };
     }
     let model: ProgramModel;
@@ -138,21 +138,14 @@ export class LiveCode {
 
   /**
    * The entry point of an ES module's first version, instrumented by the module hooks from
-   * `code`. Its tables are read from that code when first needed (see firstVersionReadLater).
+   * `code`. Its tables are read from that code when first needed (see FirstVersionReadLater).
    */
-  readonly enterEsm = (
-    file: string,
-    metaOf: () => EsmAccess['meta'],
-    names: string,
-    access: BindingAccess,
-    code: string,
-    importer: EsmAccess['importer'],
-  ): VersionScope => {
+  readonly enterEsm = (file: string, names: string, access: BindingAccess, code: string): VersionScope => {
     const module = new LiveModule(file);
     module.announceBindings(names, access);
-    module.esm = esmAccess(metaOf, importer);
+    module.esm = new FirstEsmAccess(access);
     const scope = new VersionScope(module, 1, false);
-    this.#esmStarted.set(file, { module, version: firstVersionReadLater(module, scope, code, 'esm'), code });
+    this.#esmStarted.set(file, { module, version: new FirstVersionReadLater(module, scope, code, 'esm'), code });
     return scope;
   };
 
@@ -328,84 +321,6 @@ function offsetOf(text: string, line: number, column: number): number | undefine
     at = next + 1;
   }
   return at + column - 1;
-}
-
-/**
- * A first version whose tables (digest, classes, slots) are read from its code at its first
- * load or rollback, not at startup: an ES module's, which the module hooks instrumented (on
- * Node 20 in their own thread), and a module whose instrumented code came from the transform
- * cache. The same code read again gives the same slots. Read at startup, it cost every module
- * of the app a parse and scope analysis, most of them for modules never edited (issue 13).
- */
-function firstVersionReadLater(module: LiveModule, scope: VersionScope, code: string, kind: ModuleKind): LiveVersion {
-  let tables: { digest: Digest; classes: Map<number, ClassInfo> } | undefined;
-  const read = (): NonNullable<typeof tables> => {
-    if (tables) return tables;
-    let model: ProgramModel;
-    try {
-      model = readProgram(code, sourceLines(module.file, code), kind);
-      instrumentFirstVersion(model, module); // numbers the slots as when the code was made live
-    } catch (error) {
-      // Not a ParseFailure: this is the running code, not the code being loaded.
-      throw new Error(`${module.file}: its running version could not be read again: ${String(error)}`);
-    }
-    tables = { digest: digestOf(model), classes: classesOf(model, module) };
-    return tables;
-  };
-  return {
-    scope,
-    report: undefined,
-    kept: new Map(),
-    removed: [],
-    setupChanges: [],
-    get digest() {
-      return read().digest;
-    },
-    get classes() {
-      return read().classes;
-    },
-  };
-}
-
-function classesOf(model: ProgramModel, module: LiveModule): Map<number, ClassInfo> {
-  const classes = new Map<number, ClassInfo>();
-  for (const klass of model.classes) {
-    const members: ClassMember[] = model.functions.flatMap((fn) =>
-      fn.member?.owner === klass
-        ? [{ slot: module.slotOf(fn.key), name: fn.member.name, kind: fn.member.kind, isStatic: fn.member.isStatic }]
-        : [],
-    );
-    if (!members.some((m) => m.kind === 'constructor')) {
-      members.push({
-        slot: module.slotOf(constructorKey(klass)),
-        name: 'constructor',
-        kind: 'constructor',
-        isStatic: false,
-      });
-    }
-    classes.set(module.slotOf(klass.key), { name: klass.name, hasPrivate: klass.hasPrivate, members });
-  }
-  return classes;
-}
-
-/**
- * What an ES module's first version hands over. Its code reads `import.meta` through its scope
- * (see instrumentStartup), with the URL the app imported it by, not the one the facade imports
- * it by. Made when first read: V8 makes a module's `import.meta` only when its code asks for
- * it, and most never do (making it for each was ≈4 µs a module as an app started, issue 13).
- */
-function esmAccess(metaOf: () => EsmAccess['meta'], importer: EsmAccess['importer']): EsmAccess {
-  let meta: EsmAccess['meta'] | undefined;
-  return {
-    get meta() {
-      if (!meta) {
-        const own = metaOf();
-        meta = { ...own, url: facadeUrl(own.url) };
-      }
-      return meta;
-    },
-    importer,
-  };
 }
 
 /** How a later version of `module` is read: as the kind of module its first version was. */

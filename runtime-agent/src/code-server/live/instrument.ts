@@ -304,19 +304,20 @@ export class SlotCounter implements SlotTable {
  * read and write the very variables this version's closures use; see module-bindings.ts), and
  * top-level `const` made `let` so a changed initializer can be assigned. Inserted after the directives, on their line.
  *
- * An ES module's header also hands over its file, its `import.meta` (as a function: made only
- * if asked for), an `import()` that resolves from the module itself (for imports a later
- * version adds), and its code as read: the hooks thread instruments it, and the main thread
- * reads the same code to build the same tables.
+ * An ES module's header also hands over its file, through the same function its `import.meta`
+ * (made only if asked for) and an `import()` that resolves from the module itself (for imports
+ * a later version adds), and its code as read: the hooks thread instruments it, and the main
+ * thread reads the same code to build the same tables.
  */
 export function instrumentStartup(model: ProgramModel, edits: Edits, file: string): void {
   const assignable = [...model.bindings].filter(([, declaration]) => declaration !== 'import').map(([n]) => n);
   const imports = [...model.bindings].filter(([, declaration]) => declaration === 'import').map(([n]) => n);
-  const scope = `${JSON.stringify(bindingNames(assignable, imports))},${bindingAccessCode(assignable, imports)}`;
+  const access = bindingAccessCode(assignable, imports, model.kind);
+  const scope = `${JSON.stringify(bindingNames(assignable, imports))},${access}`;
   const at = headerPosition(model);
   const entry =
     model.kind === 'esm'
-      ? `liveEsm(${JSON.stringify(file)},()=>import.meta,${scope},${JSON.stringify(model.code)},(__hp_s)=>import(__hp_s))`
+      ? `liveEsm(${JSON.stringify(file)},${scope},${JSON.stringify(model.code)})`
       : `live(__filename,${scope})`;
   // Owned by the whole program, so it precedes the first statement's mark at the same place.
   edits.insert(at, `;var ${HP}=${AGENT}.${entry};`, { start: 0, end: model.code.length });

@@ -40,18 +40,13 @@ export class LiveModule {
   readonly impl: unknown[] = [];
   /** Whether the slot's body is a factory taking the caller's closure variables. */
   readonly withEnv: boolean[] = [];
-  readonly slots = new Map<string, number>();
+  #slots: Map<string, number> | undefined;
   /** The class object of each class slot: the identity instances and importers hold. */
   readonly classes: Array<Function | undefined> = [];
-  /** Routes and middleware each top-level statement registered (by statement identity; see registrations.ts). */
-  readonly registrations = new Map<object, Registration[]>();
-  /**
-   * Statements a load kept out of the running app because they need a restart (a route on a
-   * table the framework fixed at startup), by statement identity, with why. While a later
-   * version keeps such a statement unchanged, its load says so again: the app still runs
-   * without it (see LiveCode.patch).
-   */
-  readonly needsRestart = new Map<object, string>();
+  // The tables below are made when first used: most modules never need them, and an app's start
+  // made thousands (issue 13).
+  #registrations: Map<object, Registration[]> | undefined;
+  #needsRestart: Map<object, string> | undefined;
   /** ES modules only: see EsmAccess. */
   esm: EsmAccess | undefined;
   /** The global that prologues read before `newest` (see guard-cell.ts). */
@@ -59,23 +54,45 @@ export class LiveModule {
   #generation = 1;
 
   #bindings: Record<string, unknown> | undefined;
-  #announced: { names: string; access: BindingAccess } | undefined;
+  #announcedNames = '';
+  #announcedAccess: BindingAccess | undefined;
 
   constructor(readonly file: string) {
     this.cell = guardCellOf(file);
   }
 
+  /** Each function's and class's slot, by its key in the module (see program.ts). */
+  get slots(): Map<string, number> {
+    return (this.#slots ??= new Map());
+  }
+
+  /** Routes and middleware each top-level statement registered (by statement identity; see registrations.ts). */
+  get registrations(): Map<object, Registration[]> {
+    return (this.#registrations ??= new Map());
+  }
+
+  /**
+   * Statements a load kept out of the running app because they need a restart (a route on a
+   * table the framework fixed at startup), by statement identity, with why. While a later
+   * version keeps such a statement unchanged, its load says so again: the app still runs
+   * without it (see LiveCode.patch).
+   */
+  get needsRestart(): Map<object, string> {
+    return (this.#needsRestart ??= new Map());
+  }
+
   /** The module scope (see module-bindings.ts), made when first read. */
   get bindings(): Record<string, unknown> {
     if (this.#bindings) return this.#bindings;
-    const announced = this.#announced;
-    this.#bindings = announced ? bindingsObject(announced.names, announced.access, stageWrite) : {};
+    const access = this.#announcedAccess;
+    this.#bindings = access ? bindingsObject(this.#announcedNames, access, stageWrite) : {};
     return this.#bindings;
   }
 
   /** Called by the first version's header, as it starts evaluating, with its module bindings. */
   announceBindings(names: string, access: BindingAccess): void {
-    this.#announced = { names, access };
+    this.#announcedNames = names;
+    this.#announcedAccess = access;
     this.#bindings = undefined;
   }
 
@@ -96,7 +113,7 @@ export class LiveModule {
       this.impl.push(undefined);
       this.withEnv.push(false);
       // Classes register themselves by slot before their module's tables are read, when those
-      // are read later (see firstVersionReadLater in index.ts): the array may already reach this slot.
+      // are read later (see FirstVersionReadLater in first-version.ts): the array may already reach this slot.
       if (this.classes.length <= slot) this.classes.push(undefined);
     }
     return slot;
@@ -120,8 +137,8 @@ export class VersionScope {
   /** The module's newest-generation table (`__hotpatch$.v`), shared by all versions. */
   readonly v: number[];
   readonly bodies: StagedBody[] = [];
-  /** Classes this version's code evaluated, by slot. */
-  readonly classes = new Map<number, Function>();
+  // The tables below are made when first used: a first version's at a load, if ever (issue 13).
+  #classes: Map<number, Function> | undefined;
   /**
    * An identity per top-level statement, by index: a statement a load keeps keeps its identity,
    * so what it registered stays attributed to it.
@@ -133,17 +150,11 @@ export class VersionScope {
   notApplied: string[] = [];
   /** What its patch's report says ran: a statement that did not run after all is taken out. */
   ran: string[] = [];
-  /** The statements of this version that did not run because they need a restart, by index, with why. */
-  readonly notRun = new Map<number, string>();
+  #notRun: Map<number, string> | undefined;
   /** The top-level statement running now (see `at`). */
   #statement = -1;
-  /** ES modules: the namespace of each import a later version adds, by statement index, fetched before it runs. */
-  readonly imported = new Map<number, object>();
-  /**
-   * ES modules: what the module of such an import exports in the version of it that the same
-   * release prepared before this one, by statement index: names its face gets at the commit.
-   */
-  readonly importedWithRelease = new Map<number, ReadonlySet<string>>();
+  #imported: Map<number, object> | undefined;
+  #importedWithRelease: Map<number, ReadonlySet<string>> | undefined;
   /** ES modules: the version's top level, which may await (see patch.ts). */
   evaluation: Promise<unknown> | undefined;
 
@@ -155,6 +166,29 @@ export class VersionScope {
     this.v = module.newest;
     // The first version's scope reads the module's bindings only when asked: they are made then.
     if (staged) this.#staging = stagingLayer(module.bindings);
+  }
+
+  /** Classes this version's code evaluated, by slot. */
+  get classes(): Map<number, Function> {
+    return (this.#classes ??= new Map());
+  }
+
+  /** The statements of this version that did not run because they need a restart, by index, with why. */
+  get notRun(): Map<number, string> {
+    return (this.#notRun ??= new Map());
+  }
+
+  /** ES modules: the namespace of each import a later version adds, by statement index, fetched before it runs. */
+  get imported(): Map<number, object> {
+    return (this.#imported ??= new Map());
+  }
+
+  /**
+   * ES modules: what the module of such an import exports in the version of it that the same
+   * release prepared before this one, by statement index: names its face gets at the commit.
+   */
+  get importedWithRelease(): Map<number, ReadonlySet<string>> {
+    return (this.#importedWithRelease ??= new Map());
   }
 
   /** The bindings this version's code reads and writes (`__hotpatch$.s`): until commit, a staging layer over the module's. */
@@ -311,7 +345,7 @@ export class VersionScope {
     // What still needs a restart: the statements of earlier loads this version keeps, and its own.
     const kept = new Set(this.statementIds);
     for (const id of module.needsRestart.keys()) if (!kept.has(id)) module.needsRestart.delete(id);
-    for (const [index, why] of this.notRun) {
+    for (const [index, why] of this.#notRun ?? []) {
       const id = this.statementIds[index];
       if (id) module.needsRestart.set(id, why);
     }

@@ -10,8 +10,17 @@
  * and most modules are never patched.
  */
 
-/** Reads binding `index`, or with `write` set assigns it `value` first. */
+/**
+ * Reads binding `index`, or with `write` set assigns it `value` first. An ES module's also gives
+ * its `import.meta` (IMPORT_META) and `import(value)` from where it stands (DYNAMIC_IMPORT): one
+ * function made by its header, not three (issue 13).
+ */
 export type BindingAccess = (index: number, write?: 1, value?: unknown) => unknown;
+
+/** The access index of an ES module's `import.meta`. */
+export const IMPORT_META = -1;
+/** The access index of an ES module's `import()` of the value passed. */
+export const DYNAMIC_IMPORT = -2;
 
 /** The separator between the header's names that can be assigned and those that cannot (imports). */
 export const READ_ONLY_AFTER = ';';
@@ -58,8 +67,15 @@ export function bindingsObject(
  * The header's access function over `assignable` then `imports`, as code: a `switch` on the
  * index, one function for the whole scope (a closure V8 compiles only if it is called).
  */
-export function bindingAccessCode(assignable: readonly string[], imports: readonly string[]): string {
+export function bindingAccessCode(
+  assignable: readonly string[],
+  imports: readonly string[],
+  kind: 'cjs' | 'esm' = 'cjs',
+): string {
   const cases = [
+    ...(kind === 'esm'
+      ? [`case ${IMPORT_META}:return import.meta;`, `case ${DYNAMIC_IMPORT}:return import(__hp_v);`]
+      : []),
     ...assignable.map((name, index) => `case ${index}:if(__hp_w)${name}=__hp_v;return ${name};`),
     ...imports.map((name, index) => `case ${assignable.length + index}:return ${name};`),
   ];
