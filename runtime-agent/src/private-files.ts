@@ -76,11 +76,11 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
 }
 
 /**
- * Appends `text` to `file`, made mode 0600 if it is not there; a file that is not this user's
+ * Appends `bytes` to `file`, made mode 0600 if it is not there; a file that is not this user's
  * own regular file (or is a link) is not written. One write: appends of several processes do
  * not interleave within it. Whether the file was new; throws what fails.
  */
-export function appendPrivateFile(file: string, text: string): boolean {
+export function appendPrivateFile(file: string, bytes: Uint8Array): boolean {
   const fd = openSync(
     file,
     constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0),
@@ -90,7 +90,7 @@ export function appendPrivateFile(file: string, text: string): boolean {
     const stat = fstatSync(fd);
     const problem = stat.isFile() ? ownerProblem(stat, 'it is not written') : 'it is not a regular file';
     if (problem) throw new Error(`${file}: ${problem}`);
-    writeSync(fd, text);
+    writeSync(fd, bytes);
     return stat.size === 0;
   } finally {
     closeSync(fd);

@@ -7,7 +7,7 @@
  * first load.
  *
  * Each test starts a second instance of an app on the same files (as a restart would find
- * them), after the first has filled the cache; a line altered between the two shows whether
+ * them), after the first has filled the cache; a record altered between the two shows whether
  * the second used it.
  */
 import assert from 'node:assert/strict';
@@ -24,6 +24,7 @@ import {
 import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
+import { logRecord } from '../../runtime-agent/src/code-server/transform-log';
 import { App, type AppKind } from '../helpers/app';
 import { runCli } from '../helpers/cli';
 import { scratchFolder } from '../helpers/scratch';
@@ -55,37 +56,65 @@ function logOf(cache: string): string {
   return join(folder, logs[0]!);
 }
 
-const linesOf = (log: string): string[] =>
-  readFileSync(log, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '');
+/** A record of the log, its fields read from its header (see transform-log.ts). */
+interface LogRecord {
+  kind: string;
+  file: string;
+  source: string;
+  transform: { code: string };
+  bytes: Buffer;
+}
 
-/** The log, with the line of the module whose live code contains `marker` changed by `change`. */
-function alterLine(cache: string, marker: string, change: (line: string) => string): string {
+/** The records of `log`, in the order they were written. */
+function recordsOf(log: string): LogRecord[] {
+  const bytes = readFileSync(log);
+  const records: LogRecord[] = [];
+  for (let at = 0; at < bytes.length;) {
+    const headerEnd = bytes.indexOf('\n', at);
+    const [kind, file, sourceBytes, codeBytes, rest] = bytes.toString('utf8', at, headerEnd).split('\t');
+    const codeStart = headerEnd + 1 + Number(sourceBytes);
+    const end = codeStart + Number(codeBytes) + 1;
+    records.push({
+      kind: kind!,
+      file: JSON.parse(file!) as string,
+      source: bytes.toString('utf8', headerEnd + 1, codeStart),
+      transform: { ...(JSON.parse(rest!) as object), code: bytes.toString('utf8', codeStart, end - 1) },
+      bytes: bytes.subarray(at, end),
+    });
+    at = end;
+  }
+  return records;
+}
+
+const textsOf = (log: string): string[] => recordsOf(log).map((r) => r.bytes.toString('utf8'));
+
+/** The log, with the record of the module whose live code contains `marker` changed by `change`. */
+function alterRecord(cache: string, marker: string, change: (record: LogRecord) => Buffer): string {
   const log = logOf(cache);
-  const lines = linesOf(log);
-  const found = lines.filter((line) => line.includes(marker));
-  assert.equal(found.length, 1, `one line holds ${marker}`);
-  writeFileSync(log, lines.map((line) => (line === found[0] ? change(line) : line)).join('\n') + '\n');
+  const records = recordsOf(log);
+  const found = records.filter((r) => r.transform.code.includes(marker));
+  assert.equal(found.length, 1, `one record holds ${marker}`);
+  writeFileSync(log, Buffer.concat(records.map((r) => (r === found[0] ? change(r) : r.bytes))));
   return log;
 }
 
-/** The log holds `lines` as they were, then one line: the edited greeting's (howdy). */
-function assertEditAfter(log: string, lines: string[], message: string): void {
-  const after = linesOf(log);
-  assert.deepEqual(after.slice(0, lines.length), lines, message);
-  assert.equal(after.length, lines.length + 1);
+/** The log holds `records` as they were, then one record: the edited greeting's (howdy). */
+function assertEditAfter(log: string, records: string[], message: string): void {
+  const after = textsOf(log);
+  assert.deepEqual(after.slice(0, records.length), records, message);
+  assert.equal(after.length, records.length + 1);
   assert.match(after.at(-1)!, /howdy, /);
 }
 
 /**
- * The line with greet's answer changed in its transform (not in the source it was made from,
+ * The record with greet's answer changed in its code (not in the source it was made from,
  * which finds it): a start that uses it answers differently.
  */
-function altered(line: string): string {
-  const fields = line.split('\t');
-  assert.equal(fields.length, 4, 'kind, file, source, transform');
-  return [...fields.slice(0, 3), fields[3]!.replaceAll('hello, ', 'from the cache, ')].join('\t');
+function altered({ kind, file, source, transform }: LogRecord): Buffer {
+  return logRecord(kind, file, source, {
+    ...transform,
+    code: transform.code.replaceAll('hello, ', 'from the cache, '),
+  });
 }
 
 for (const kind of ['cjs', 'esm'] as const) {
@@ -93,7 +122,7 @@ for (const kind of ['cjs', 'esm'] as const) {
     const cache = cacheFolder();
     const first = await start(kind, cache);
     assert.equal(await first.get('/greet?name=ann'), 'hello, ann');
-    alterLine(cache, 'hello, ', altered);
+    alterRecord(cache, 'hello, ', altered);
 
     const second = await start(kind, cache, first);
     assert.equal(await second.get('/greet?name=ann'), 'from the cache, ann', 'the second start ran the cached code');
@@ -113,39 +142,39 @@ test('an edited module is read again, and its new code appended to the log', asy
   const cache = cacheFolder();
   const first = await start('cjs', cache);
   const log = logOf(cache);
-  const before = linesOf(log);
+  const before = textsOf(log);
   first.edit('greeting.js', (text) => text.replace('hello', 'howdy'));
 
   const second = await start('cjs', cache, first);
 
   assert.equal(await second.get('/greet?name=ann'), 'howdy, ann');
-  assertEditAfter(log, before, 'appended: the lines before are as they were');
+  assertEditAfter(log, before, 'appended: the records before are as they were');
 });
 
-test('a log mostly of superseded lines is rewritten with the newest of each', async () => {
+test('a log mostly of superseded records is rewritten with the newest of each', async () => {
   const cache = cacheFolder();
   const first = await start('cjs', cache);
   const log = logOf(cache);
-  const lines = linesOf(log);
-  // As if 100 instances had started together, each appending the same lines.
-  writeFileSync(log, Array.from({ length: 100 }, () => lines.join('\n')).join('\n') + '\n');
+  const records = textsOf(log);
+  // As if 100 instances had started together, each appending the same records.
+  writeFileSync(log, Array.from({ length: 100 }, () => records.join('')).join(''));
   first.edit('greeting.js', (text) => text.replace('hello', 'howdy'));
 
   // Its edited module read anew, the second start rewrites the log rather than append to it.
   const second = await start('cjs', cache, first);
 
   assert.equal(await second.get('/greet?name=ann'), 'howdy, ann');
-  assertEditAfter(log, lines, 'each line once, in order');
+  assertEditAfter(log, records, 'each record once, in order');
   const third = await start('cjs', cache, first);
   assert.equal(await third.get('/greet?name=ann'), 'howdy, ann');
-  assert.equal(linesOf(log).length, lines.length + 1, 'the third start found every module in the log');
+  assert.equal(recordsOf(log).length, records.length + 1, 'the third start found every module in the log');
 });
 
 test("each app keeps its own log: a script started in the same folder does not read or fill the app's", async () => {
   const cache = cacheFolder();
   const app = await start('cjs', cache);
   const log = logOf(cache);
-  const appLines = linesOf(log);
+  const appRecords = textsOf(log);
   writeFileSync(app.file('script.js'), "console.log(require('./greeting').greet('script'));\n");
 
   const script = spawnSync(process.execPath, ['-r', 'hotpatch-agent/register', 'script.js'], {
@@ -156,26 +185,23 @@ test("each app keeps its own log: a script started in the same folder does not r
 
   assert.equal(script.status, 0, script.stderr);
   assert.match(script.stdout, /hello, script/);
-  assert.deepEqual(linesOf(log), appLines, "the app's log is as it was");
+  assert.deepEqual(textsOf(log), appRecords, "the app's log is as it was");
   const [folder] = transformFolders(cache);
   const logs = readdirSync(folder!).filter((name) => name.endsWith('.log'));
   assert.equal(logs.length, 2, 'a log of its own');
-  const scriptLog = linesOf(
+  const scriptLog = recordsOf(
     join(
       folder!,
       logs.find((name) => join(folder!, name) !== log)!,
     ),
   );
-  assert.deepEqual(scriptLog.map((line) => basename(JSON.parse(line.split('\t')[1]!) as string)).sort(), [
-    'greeting.js',
-    'script.js',
-  ]);
+  assert.deepEqual(scriptLog.map((record) => basename(record.file)).sort(), ['greeting.js', 'script.js']);
 });
 
 test('a log others can write, or a link, is not used: modules are read as if there were none', async () => {
   const cache = cacheFolder();
   const first = await start('cjs', cache);
-  const log = alterLine(cache, 'hello, ', altered);
+  const log = alterRecord(cache, 'hello, ', altered);
   chmodSync(log, 0o666);
 
   const second = await start('cjs', cache, first);
@@ -194,7 +220,7 @@ test('a log others can write, or a link, is not used: modules are read as if the
 test('a folder of transforms others can write is neither used nor written', async () => {
   const cache = cacheFolder();
   const first = await start('cjs', cache);
-  const log = alterLine(cache, 'hello, ', altered);
+  const log = alterRecord(cache, 'hello, ', altered);
   const [folder] = transformFolders(cache);
   chmodSync(folder!, 0o777);
   const before = readFileSync(log, 'utf8');

@@ -1,97 +1,116 @@
 /**
  * The transform cache's log (runtime-agent/src/code-server/transform-log.ts): what a start
- * keeps of lines appended by many processes and edits, and when a rewrite is worth it.
+ * keeps of records appended by many processes and edits, and when a rewrite is worth it.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   KEPT_VERSIONS,
   keep,
-  lineFor,
-  logLine,
-  logText,
+  logBytes,
+  logRecord,
   readLog,
+  recordFor,
   transformOf,
   worthRewriting,
   type LogEntries,
 } from '../../runtime-agent/src/code-server/transform-log';
 
-const line = (file: string, source: string, code = `code of ${source}`): string =>
-  logLine('cjs', file, source, { code });
+const record = (file: string, source: string, code = `code of ${source}`): Buffer =>
+  logRecord('cjs', file, source, { code });
+const log = (...records: Buffer[]): Buffer => Buffer.concat(records);
 
-/** The sources of the kept lines, module by module. */
+/** The codes of the kept records, module by module. */
 const kept = (entries: LogEntries): string[][] =>
-  [...entries.byModule.values()].map((lines) => lines.map((l) => (transformOf(l.line) as { code: string }).code));
+  [...entries.byModule.values()].map((records) => records.map((r) => transformOf(r).code));
 
-test('the newest line of a module and source is kept; repeats (instances started together) count as superseded', () => {
-  const log =
-    [line('/app/a.js', 'a1', 'old'), line('/app/b.js', 'b1'), line('/app/a.js', 'a1', 'new')].join('\n') + '\n';
-  const entries = readLog(log);
+const codeFor = (entries: LogEntries, file: string, source: string): string | undefined => {
+  const found = recordFor(entries, 'cjs', file, source);
+  return found && transformOf(found).code;
+};
+
+test('the newest record of a module and source is kept; repeats (instances started together) count as superseded', () => {
+  const entries = readLog(
+    log(record('/app/a.js', 'a1', 'old'), record('/app/b.js', 'b1'), record('/app/a.js', 'a1', 'new')),
+  );
   assert.deepEqual(kept(entries), [['new'], ['code of b1']]);
-  assert.equal(logText(entries), [line('/app/b.js', 'b1'), line('/app/a.js', 'a1', 'new')].join('\n') + '\n');
-  assert.equal(lineFor(entries, 'cjs', '/app/a.js', 'a1'), line('/app/a.js', 'a1', 'new'));
+  assert.deepEqual(logBytes(entries), log(record('/app/b.js', 'b1'), record('/app/a.js', 'a1', 'new')));
+  assert.equal(codeFor(entries, '/app/a.js', 'a1'), 'new');
   assert.equal(entries.superseded, 1);
 });
 
-test('a line serves only its own module kind, file and source', () => {
-  const entries = readLog(line('/app/a.js', 'const a = 1;\n'));
-  assert.ok(lineFor(entries, 'cjs', '/app/a.js', 'const a = 1;\n'));
-  assert.equal(lineFor(entries, 'esm', '/app/a.js', 'const a = 1;\n'), undefined, 'another kind');
-  assert.equal(lineFor(entries, 'cjs', '/app/b.js', 'const a = 1;\n'), undefined, 'another file');
-  assert.equal(lineFor(entries, 'cjs', '/app/a.js', 'const a = 2;\n'), undefined, 'another source');
-  assert.equal(lineFor(entries, 'cjs', '/app/a.js', 'const a = 1;'), undefined, 'a source that is a prefix');
+test('a record serves only its own module kind, file and source', () => {
+  const entries = readLog(record('/app/a.js', 'const a = 1;\n'));
+  assert.ok(recordFor(entries, 'cjs', '/app/a.js', 'const a = 1;\n'));
+  assert.equal(recordFor(entries, 'esm', '/app/a.js', 'const a = 1;\n'), undefined, 'another kind');
+  assert.equal(recordFor(entries, 'cjs', '/app/b.js', 'const a = 1;\n'), undefined, 'another file');
+  assert.equal(recordFor(entries, 'cjs', '/app/a.js', 'const a = 2;\n'), undefined, 'another source');
+  assert.equal(recordFor(entries, 'cjs', '/app/a.js', 'const a = 1;'), undefined, 'a source that is a prefix');
+  assert.equal(recordFor(entries, 'cjs', '/app/a.js', 'const ä = 1;\n'), undefined, 'as many bytes, another text');
 });
 
 test(`of each file, the ${KEPT_VERSIONS} newest transforms are kept`, () => {
-  const versions = Array.from({ length: KEPT_VERSIONS + 2 }, (_, v) => line('/app/edited.js', `v${v}`));
-  const entries = readLog([line('/app/other.js', 'other'), ...versions].join('\n'));
+  const versions = Array.from({ length: KEPT_VERSIONS + 2 }, (_, v) => record('/app/edited.js', `v${v}`));
+  const entries = readLog(log(record('/app/other.js', 'other'), ...versions));
   const newest = Array.from({ length: KEPT_VERSIONS }, (_, i) => `code of v${i + 2}`);
   assert.deepEqual(kept(entries), [['code of other'], newest]);
   assert.equal(entries.superseded, 2);
-  assert.equal(lineFor(entries, 'cjs', '/app/edited.js', 'v0'), undefined);
+  assert.equal(recordFor(entries, 'cjs', '/app/edited.js', 'v0'), undefined);
 });
 
-test("a line kept again (an undo) becomes its module's newest, in place of the same source's, and goes last in a rewrite", () => {
-  const entries = readLog([line('/app/a.js', 'v1'), line('/app/b.js', 'b'), line('/app/a.js', 'v2')].join('\n'));
-  keep(entries, line('/app/a.js', 'v1', 'again'));
+test("a record kept again (an undo) becomes its module's newest, in place of the same source's, and goes last in a rewrite", () => {
+  const entries = readLog(log(record('/app/a.js', 'v1'), record('/app/b.js', 'b'), record('/app/a.js', 'v2')));
+  keep(entries, record('/app/a.js', 'v1', 'again'));
   assert.deepEqual(kept(entries), [['code of v2', 'again'], ['code of b']]);
   assert.equal(entries.superseded, 1);
-  assert.equal(
-    logText(entries),
-    [line('/app/b.js', 'b'), line('/app/a.js', 'v2'), line('/app/a.js', 'v1', 'again')].join('\n') + '\n',
+  assert.deepEqual(
+    logBytes(entries),
+    log(record('/app/b.js', 'b'), record('/app/a.js', 'v2'), record('/app/a.js', 'v1', 'again')),
   );
 });
 
-test('a file name, a source and a transform with tabs, newlines and quotes stay on their line', () => {
+test('file names, sources and transforms with tabs, newlines, quotes and any characters come back as written', () => {
   const file = '/app/we\tird\n"name".js';
-  const source = 'const s = "a\tb";\n';
-  const transform = { code: 'a\tb\nc "d"', exports: { names: ['x'] } };
-  const entries = readLog(`${logLine('esm', file, source, transform)}\n`);
-  assert.deepEqual(transformOf(lineFor(entries, 'esm', file, source)!), transform);
+  const source = 'const s = "a\tb";\n// ünïcødé 🎉\n';
+  const transform = { code: 'a\tb\nc "d" 🎉\n', exports: { names: ['x'] } };
+  const entries = readLog(log(logRecord('esm', file, source, transform), record('/app/next.js', 'next')));
+  assert.deepEqual(transformOf(recordFor(entries, 'esm', file, source)!), transform);
+  assert.equal(codeFor(entries, '/app/next.js', 'next'), 'code of next');
   assert.equal(entries.superseded, 0);
 });
 
-test('a torn or damaged line is left out or fails to parse, and the others are read', () => {
-  const good = line('/app/good.js', 'good');
-  const half = 'cjs\t"/app/x.js"\t"x"\t{"code":';
-  const entries = readLog(['torn line without tabs', good, half].join('\n'));
-  assert.deepEqual(transformOf(lineFor(entries, 'cjs', '/app/good.js', 'good')!), { code: 'code of good' });
-  assert.equal(entries.superseded, 1, 'the line without its fields');
-  assert.throws(() => transformOf(lineFor(entries, 'cjs', '/app/x.js', 'x')!), SyntaxError);
-  assert.throws(() => transformOf('no tabs at all'), /damaged line/);
+test('a record cut short ends the reading: the records before it are read, and the log is to be rewritten', () => {
+  const good = record('/app/good.js', 'good');
+  const cut = record('/app/cut.js', 'cut').subarray(0, 30);
+  const entries = readLog(log(good, cut, record('/app/after.js', 'after')));
+  assert.equal(codeFor(entries, '/app/good.js', 'good'), 'code of good');
+  assert.equal(recordFor(entries, 'cjs', '/app/after.js', 'after'), undefined, 'read anew');
+  assert.equal(worthRewriting(entries), true);
+  assert.deepEqual(logBytes(entries), good, 'a rewrite keeps what was read');
+  for (const damaged of ['no header at all', 'cjs\t"/app/x.js"\tten\t3\t{}\nx', 'cjs\t"/app/x.js"\t1\t9\t{}\nxabc\n']) {
+    assert.equal(readLog(log(Buffer.from(damaged), good)).byModule.size, 0, damaged);
+  }
+  assert.throws(() => keep(entries, Buffer.from('not a record')), /not a record/);
 });
 
-test('a rewrite is worth it once at least half the log is superseded, and keeps the kept lines in order', () => {
-  const live = Array.from({ length: 100 }, (_, i) => line(`/app/m${i}.js`, `m${i}`));
+test('a record whose JSON is damaged fails to parse, and the others are read', () => {
+  const damaged = Buffer.from('cjs\t"/app/x.js"\t1\t1\t{"exports":\nxy\n');
+  const entries = readLog(log(damaged, record('/app/good.js', 'good')));
+  assert.throws(() => transformOf(recordFor(entries, 'cjs', '/app/x.js', 'x')!), SyntaxError);
+  assert.equal(codeFor(entries, '/app/good.js', 'good'), 'code of good');
+});
+
+test('a rewrite is worth it once at least half the log is superseded, and keeps the kept records in order', () => {
+  const live = Array.from({ length: 100 }, (_, i) => record(`/app/m${i}.js`, `m${i}`));
   const repeats = live.slice(0, 99);
-  const sameLine = Array.from({ length: 100 }, () => live[0]!);
-  assert.equal(worthRewriting(readLog(sameLine.join('\n'))), true, '99 superseded, 1 kept');
-  assert.equal(worthRewriting(readLog([...repeats, ...live].join('\n'))), false, '99 superseded, 100 kept');
-  assert.equal(worthRewriting(readLog([...repeats.slice(0, 10), ...live.slice(0, 10)].join('\n'))), false, 'too short');
-  const entries = readLog([...repeats, ...live, live[0]!].join('\n'));
+  const sameRecord = Array.from({ length: 100 }, () => live[0]!);
+  assert.equal(worthRewriting(readLog(log(...sameRecord))), true, '99 superseded, 1 kept');
+  assert.equal(worthRewriting(readLog(log(...repeats, ...live))), false, '99 superseded, 100 kept');
+  assert.equal(worthRewriting(readLog(log(...repeats.slice(0, 10), ...live.slice(0, 10)))), false, 'too short');
+  const entries = readLog(log(...repeats, ...live, live[0]!));
   assert.equal(worthRewriting(entries), true);
-  const rewritten = readLog(logText(entries));
+  const rewritten = readLog(logBytes(entries));
   assert.equal(rewritten.superseded, 0);
-  assert.equal(logText(rewritten), logText(entries));
+  assert.deepEqual(logBytes(rewritten), logBytes(entries));
   assert.equal(rewritten.byModule.size, 100);
 });

@@ -27,10 +27,10 @@ import type { FacadeExports } from './esm-facade';
 import {
   emptyLog,
   keep,
-  lineFor,
-  logLine,
-  logText,
+  logBytes,
+  logRecord,
   readLog,
+  recordFor,
   transformOf,
   worthRewriting,
   type LogEntries,
@@ -89,7 +89,7 @@ export function transformCache(): TransformCache | undefined {
 /**
  * The name of `app`'s log (and of its folder of compiled code, app-compile-cache.ts): its
  * text's 64-bit FNV-1a, in hex. It needs no cryptographic hash, nor node:crypto before the
- * agent listens: two apps whose names clash share one log, whose every line names its module
+ * agent listens: two apps whose names clash share one log, whose every record names its module
  * and the source it was made from.
  */
 export function projectName(app: string): string {
@@ -114,7 +114,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
     trusted ??= existsTrusted(dir, folder);
     try {
       const bytes = trusted ? readPrivateFile(log(), MAX_LOG_BYTES) : undefined;
-      entries = readLog(bytes?.toString('utf8') ?? '');
+      entries = bytes ? readLog(bytes) : emptyLog();
     } catch {
       entries = emptyLog(Infinity); // too long to read: rewritten at the first module read anew
     }
@@ -124,7 +124,7 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
   const rewrite = (): void => {
     try {
       if (trusted && entries && worthRewriting(entries)) {
-        writePrivateFile(log(), logText(entries));
+        writePrivateFile(log(), logBytes(entries));
         entries.superseded = 0;
       }
     } catch {
@@ -141,12 +141,10 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
     get(kind, file, source) {
       // Never a reason for a module not to load: whatever goes wrong, it is read as if there were no entry.
       try {
-        const line = lineFor(read(), kind, file, source);
-        if (line === undefined) return undefined;
-        const transform = transformOf(line) as Transform;
-        return typeof transform.code === 'string' ? transform : undefined;
+        const record = recordFor(read(), kind, file, source);
+        return record ? (transformOf(record) as Transform) : undefined;
       } catch {
-        return undefined; // a damaged line: the module is read again, and its line written anew
+        return undefined; // a damaged record: the module is read again, and its record written anew
       }
     },
     put(kind, file, source, transform) {
@@ -158,13 +156,13 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
           if (!trusted) return;
           if (created) keepNewest(dir, (name) => name.startsWith('transforms-'), KEPT_BUILDS);
         }
-        const line = logLine(kind, file, source, transform);
-        keep(kept, line);
+        const record = logRecord(kind, file, source, transform);
+        keep(kept, record);
         if (worthRewriting(kept)) {
           rewrite();
           return;
         }
-        const createdLog = appendPrivateFile(log(), `${line}\n`);
+        const createdLog = appendPrivateFile(log(), record);
         if (createdLog) keepNewest(folder, (name) => name.endsWith('.log'), KEPT_PROJECTS);
       } catch {
         // Not kept: the next start reads the module again.

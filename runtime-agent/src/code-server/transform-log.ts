@@ -1,126 +1,178 @@
 /**
- * The lines of a transform cache's log (transform-cache.ts): one line per transform, written by
- * appending, `kind TAB file TAB source TAB transform` with all but the kind as JSON (whose text
- * never holds a raw tab or newline). A start reads the whole log at once: one file per module
- * cost an open, a stat and a close each, ≈25 µs a module here, 55 of the ≈290 ms the agent
- * added to the start of an ES module app of 2,000 modules (issue 13).
+ * The records of a transform cache's log (transform-cache.ts): one record per transform,
+ * appended whole, a header line then the module's source and its code as they are:
+ *
+ *     kind TAB file TAB sourceBytes TAB codeBytes TAB rest NEWLINE source code NEWLINE
+ *
+ * the file and the rest of the transform (an ES module's exports, …) as JSON, which never holds
+ * a raw tab or newline. A start reads the whole log at once: one file per module cost an open, a
+ * stat and a close each, ≈25 µs a module, 55 of the ≈290 ms the agent added to the start of an
+ * ES module app of 2,000 modules (issue 13). Source and code are bytes, not JSON: a module is
+ * found by comparing its source with the record's bytes, and its code is decoded from them
+ * (written as JSON, encoding each module's source and parsing its code took ≈5 µs a module).
  *
  * Appends from processes that start together may repeat an entry, and each edit of a module adds
- * one: reading keeps the newest line of each module's source, and of each module its
- * KEPT_VERSIONS newest, and counts the rest, which a rewrite of the log leaves out.
+ * one: reading keeps the newest record of each module's source, and of each module its
+ * KEPT_VERSIONS newest, and counts the rest, which a rewrite of the log leaves out. A record
+ * whose lengths do not fit (a write cut short) ends the reading: what follows it is read anew,
+ * and the log is rewritten at the next record kept.
  */
 
 /** How many transforms of one file a log keeps: an edit and its undo, a branch switched to and back. */
 export const KEPT_VERSIONS = 3;
 
+const NEWLINE = 0x0a;
+
 export interface LogEntries {
-  /** The lines kept for each module (its kind and file, as a line writes them), oldest first, at most KEPT_VERSIONS. */
-  byModule: Map<string, KeptLine[]>;
-  /** How many lines of the log a rewrite would leave out. */
+  /** The records kept for each module (its kind and file, as a header writes them), oldest first, at most KEPT_VERSIONS. */
+  byModule: Map<string, KeptRecord[]>;
+  /** How many records a rewrite would leave out (Infinity: part of the log could not be read). */
   superseded: number;
-  /** How many lines are kept now (the lines of byModule). */
+  /** How many records are kept now (the records of byModule). */
   kept: number;
-  /** How many lines were ever kept: orders the lines of a rewritten log as they came. */
+  /** How many records were ever kept: orders the records of a rewritten log as they came. */
   added: number;
 }
 
-export interface KeptLine {
-  line: string;
-  /** The line's source field (JSON text): what finds it. */
-  source: string;
+/** A record, where it lies in the bytes it was read from. */
+export interface KeptRecord {
+  bytes: Buffer;
+  /** The record's first byte, and the byte after its last newline. */
+  start: number;
+  end: number;
+  sourceStart: number;
+  codeStart: number;
+  codeEnd: number;
+  /** The transform's JSON without its code. */
+  rest: string;
   order: number;
 }
 
-/**
- * A log line for `transform` (any JSON value) of the `kind` module at `file` whose code was
- * `source`: `kind TAB file TAB source TAB transform`, the last three as JSON. The source itself,
- * not a digest of it: a line is used only for the very code it was made from, and finding it
- * needs no hash of each module as the app loads it (issue 13).
- */
-export function logLine(kind: string, file: string, source: string, transform: unknown): string {
-  return `${moduleKey(kind, file)}\t${JSON.stringify(source)}\t${JSON.stringify(transform)}`;
+/** The record of `transform` (code, and any other JSON fields) of the `kind` module at `file` whose code was `source`. */
+export function logRecord(kind: string, file: string, source: string, transform: { code: string }): Buffer {
+  const { code, ...rest } = transform;
+  const sourceBytes = Buffer.byteLength(source);
+  const codeBytes = Buffer.byteLength(code);
+  return Buffer.from(
+    `${moduleKey(kind, file)}\t${sourceBytes}\t${codeBytes}\t${JSON.stringify(rest)}\n${source}${code}\n`,
+  );
 }
 
-/** What a log line begins with for the `kind` module at `file` (its key in LogEntries.byModule). */
+/** What a record's header begins with for the `kind` module at `file` (its key in LogEntries.byModule). */
 export function moduleKey(kind: string, file: string): string {
   return `${kind}\t${JSON.stringify(file)}`;
 }
 
-/** The entries of a log's text; a damaged line is counted as superseded. */
-export function readLog(text: string): LogEntries {
+/** The entries of a log's bytes, up to a record that does not fit. */
+export function readLog(bytes: Buffer): LogEntries {
   const entries = emptyLog();
-  for (const line of text.split('\n')) {
-    if (line !== '') keep(entries, line);
+  let at = 0;
+  while (at < bytes.length) {
+    const record = recordAt(bytes, at);
+    if (!record) {
+      entries.superseded = Infinity; // the rest is read anew, and the log rewritten
+      break;
+    }
+    keepRecord(entries, record.module, record.kept);
+    at = record.kept.end;
   }
   return entries;
 }
 
-/** A log with no line yet; `superseded` Infinity: one too long to read, rewritten at the first line kept. */
+/** A log with no record yet; `superseded` Infinity: one too long to read, rewritten at the first record kept. */
 export function emptyLog(superseded = 0): LogEntries {
   return { byModule: new Map(), superseded, kept: 0, added: 0 };
 }
 
-/** The kept line of the `kind` module at `file` made from `source`. */
-export function lineFor(entries: LogEntries, kind: string, file: string, source: string): string | undefined {
-  const lines = entries.byModule.get(moduleKey(kind, file));
-  if (!lines) return undefined;
-  const stored = JSON.stringify(source);
-  return lines.find((kept) => kept.source === stored)?.line;
+/** The kept record of the `kind` module at `file` made from `source`. */
+export function recordFor(entries: LogEntries, kind: string, file: string, source: string): KeptRecord | undefined {
+  const records = entries.byModule.get(moduleKey(kind, file));
+  if (!records) return undefined;
+  const length = Buffer.byteLength(source);
+  return records.find(
+    (r) => r.codeStart - r.sourceStart === length && decode(r, r.sourceStart, r.codeStart) === source,
+  );
+}
+
+/** The transform a record holds. Throws on a record whose JSON is damaged. */
+export function transformOf(record: KeptRecord): { code: string } {
+  const rest = JSON.parse(record.rest) as Record<string, unknown>;
+  return { ...rest, code: decode(record, record.codeStart, record.codeEnd) };
 }
 
 /**
- * Keeps `line` as the newest of its module, in place of one made from the same source; the
- * lines it leaves out (that one, or the module's oldest past KEPT_VERSIONS) count as superseded,
- * as does a damaged line (two appends tore it apart: it lacks its fields), which is not kept.
+ * Keeps `record` (logRecord's bytes) as the newest of its module, in place of one made from
+ * the same source; the records it leaves out (that one, or the module's oldest past
+ * KEPT_VERSIONS) count as superseded.
  */
-export function keep(entries: LogEntries, line: string): void {
-  const fields = fieldsOf(line);
-  if (!fields) {
-    entries.superseded++;
-    return;
-  }
-  let lines = entries.byModule.get(fields.module);
-  if (!lines) entries.byModule.set(fields.module, (lines = []));
+export function keep(entries: LogEntries, record: Buffer): void {
+  const read = recordAt(record, 0);
+  if (!read) throw new Error('not a record of the transform log');
+  keepRecord(entries, read.module, read.kept);
+}
+
+/** Whether the log is at least half records a rewrite would leave out, and long enough to be worth one. */
+export function worthRewriting(entries: LogEntries): boolean {
+  return entries.superseded >= Math.max(64, entries.kept);
+}
+
+/** The bytes of a rewritten log: its kept records, in the order they were kept. */
+export function logBytes(entries: LogEntries): Buffer {
+  const kept = [...entries.byModule.values()].flat().sort((a, b) => a.order - b.order);
+  return Buffer.concat(kept.map((r) => r.bytes.subarray(r.start, r.end)));
+}
+
+function keepRecord(entries: LogEntries, module: string, record: KeptRecord): void {
+  let records = entries.byModule.get(module);
+  if (!records) entries.byModule.set(module, (records = []));
   let left = 0;
-  const same = lines.findIndex((kept) => kept.source === fields.source);
+  const same = records.findIndex((kept) => sameSource(kept, record));
   if (same >= 0) {
-    lines.splice(same, 1);
+    records.splice(same, 1);
     left++;
   }
-  lines.push({ line, source: fields.source, order: entries.added++ });
-  if (lines.length > KEPT_VERSIONS) {
-    lines.shift();
+  record.order = entries.added++;
+  records.push(record);
+  if (records.length > KEPT_VERSIONS) {
+    records.shift();
     left++;
   }
   entries.kept += 1 - left;
   entries.superseded += left;
 }
 
-/** The transform a line holds, parsed; throws on a damaged line. */
-export function transformOf(line: string): unknown {
-  const fields = fieldsOf(line);
-  if (!fields) throw new Error('a damaged line of the transform log');
-  return JSON.parse(line.slice(fields.transformStart));
+/** The record that starts at `start`, and its module key; undefined when it does not fit. */
+function recordAt(bytes: Buffer, start: number): { module: string; kept: KeptRecord } | undefined {
+  const headerEnd = bytes.indexOf(NEWLINE, start);
+  if (headerEnd < 0) return undefined;
+  const fields = bytes.toString('utf8', start, headerEnd).split('\t');
+  if (fields.length !== 5) return undefined;
+  const [kind, file, sourceBytes, codeBytes, rest] = fields as [string, string, string, string, string];
+  if (kind !== 'cjs' && kind !== 'esm') return undefined;
+  const sourceStart = headerEnd + 1;
+  const codeStart = sourceStart + byteCount(sourceBytes);
+  const codeEnd = codeStart + byteCount(codeBytes);
+  // NaN (a count that is not one) fails this too.
+  if (!(codeEnd < bytes.length) || bytes[codeEnd] !== NEWLINE) return undefined;
+  return {
+    module: `${kind}\t${file}`,
+    kept: { bytes, start, end: codeEnd + 1, sourceStart, codeStart, codeEnd, rest, order: 0 },
+  };
 }
 
-/** Whether the log is at least half lines a rewrite would leave out, and long enough to be worth one. */
-export function worthRewriting(entries: LogEntries): boolean {
-  return entries.superseded >= Math.max(64, entries.kept);
+/** A header's count of bytes; NaN when it is not one. */
+function byteCount(text: string): number {
+  return /^\d{1,10}$/.test(text) ? Number(text) : NaN;
 }
 
-/** The text of a rewritten log: its kept lines, in the order they were kept. */
-export function logText(entries: LogEntries): string {
-  const kept = [...entries.byModule.values()].flat().sort((a, b) => a.order - b.order);
-  let text = '';
-  for (const { line } of kept) text += `${line}\n`;
-  return text;
+function sameSource(a: KeptRecord, b: KeptRecord): boolean {
+  const length = a.codeStart - a.sourceStart;
+  if (b.codeStart - b.sourceStart !== length) return false;
+  return (
+    Buffer.compare(a.bytes.subarray(a.sourceStart, a.codeStart), b.bytes.subarray(b.sourceStart, b.codeStart)) === 0
+  );
 }
 
-/** A line's module key and source (JSON text, compared, not parsed), and where its transform starts. */
-function fieldsOf(line: string): { module: string; source: string; transformStart: number } | undefined {
-  const kindEnd = line.indexOf('\t');
-  const fileEnd = kindEnd > 0 ? line.indexOf('\t', kindEnd + 1) : -1;
-  const sourceEnd = fileEnd > 0 ? line.indexOf('\t', fileEnd + 1) : -1;
-  if (sourceEnd < 0) return undefined;
-  return { module: line.slice(0, fileEnd), source: line.slice(fileEnd + 1, sourceEnd), transformStart: sourceEnd + 1 };
+function decode(record: KeptRecord, from: number, to: number): string {
+  return record.bytes.toString('utf8', from, to);
 }
