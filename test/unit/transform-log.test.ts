@@ -47,6 +47,10 @@ test('a record serves only its own module kind, file and source', () => {
   assert.equal(recordFor(entries, 'cjs', '/app/a.js', 'const a = 2;\n'), undefined, 'another source');
   assert.equal(recordFor(entries, 'cjs', '/app/a.js', 'const a = 1;'), undefined, 'a source that is a prefix');
   assert.equal(recordFor(entries, 'cjs', '/app/a.js', 'const ä = 1;\n'), undefined, 'as many bytes, another text');
+  const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text));
+  assert.ok(recordFor(entries, 'cjs', '/app/a.js', bytes('const a = 1;\n')), 'by its bytes');
+  assert.equal(recordFor(entries, 'cjs', '/app/a.js', bytes('const b = 1;\n')), undefined, 'other bytes');
+  assert.equal(recordFor(entries, 'cjs', '/app/a.js', bytes('const a = 1;')), undefined, 'a prefix of its bytes');
 });
 
 test(`of each file, the ${KEPT_VERSIONS} newest transforms are kept`, () => {

@@ -19,7 +19,7 @@ import {
   type FacadeExports,
 } from './esm-facade';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
-import { transformCache } from './transform-cache';
+import { transformCache, type Transform } from './transform-cache';
 import { acorn } from './live/parsers';
 import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
 import { frameworkModuleCode, isFrameworkFile } from './live/registrations';
@@ -69,26 +69,38 @@ export function hotModuleLoader(
     load(url, result) {
       if (!url.startsWith('file:') || result.format !== 'module') return result;
       const file = fileURLToPath(url);
-      const source = (): string =>
-        typeof result.source === 'string' ? result.source : utf8.decode(result.source ?? undefined);
       if (!isHot(file)) {
-        return isFrameworkFile(file) ? { ...result, source: frameworkModuleCode(file, url, source(), AGENT) } : result;
+        return isFrameworkFile(file)
+          ? { ...result, source: frameworkModuleCode(file, url, sourceText(result.source), AGENT) }
+          : result;
       }
-      return hotModule(url, file, result, source());
+      return hotModule(url, file, result);
     },
   };
 
-  function hotModule(url: string, file: string, result: LoadResult, source: string): LoadResult {
+  function hotModule(url: string, file: string, result: LoadResult): LoadResult {
     beforeRun?.(file);
-    if (isOriginalUrl(url)) return { ...result, source: live(source, file).code };
-    const { code, exports, boundFooter } = live(source, file);
+    const { code, exports, boundFooter, madeLive: isLive } = live(result.source, file);
+    if (isOriginalUrl(url)) return { ...result, source: code };
     // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
     if (!exports) return result;
     if (boundFooter !== undefined) return { ...result, source: code + boundFooter };
-    if (code !== source && servedAtOwnUrl(exports)) return { ...result, source: code + adoptionFooter(url, file) };
+    if (isLive && servedAtOwnUrl(exports)) return { ...result, source: code + adoptionFooter(url, file) };
     madeLive.set(originalUrl(url), code);
     return { format: 'module', source: facadeSource(url, file, exports), shortCircuit: true };
   }
+}
+
+/** What the loader gave as a module's code, as text. */
+function sourceText(source: LoadResult['source']): string {
+  return typeof source === 'string' ? source : utf8.decode(source ?? undefined);
+}
+
+/** A module's bytes as the decoder reads them: without the byte order mark it leaves out. */
+function textBytes(source: ArrayBuffer | Uint8Array): Uint8Array {
+  const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bom ? bytes.subarray(3) : bytes;
 }
 
 /**
@@ -100,35 +112,50 @@ function servedAtOwnUrl(exports: FacadeExports): boolean {
   return exports.names.every((name) => exports.direct?.includes(name));
 }
 
+/** A module's code made live (see live). */
+interface LiveCode {
+  code: string;
+  exports: FacadeExports | undefined;
+  /** What ends its code served at its own URL when its exports read its bindings (made with the rest, once: issue 13). */
+  boundFooter?: string;
+  /** Whether the code is made live; if not, it is the module's as it is. */
+  madeLive: boolean;
+}
+
 /**
  * The module's code made live and its exports; the code as it is when it cannot be read
  * (the module then cannot take a new version in place), and no exports when the parser
- * cannot read it at all. `boundFooter`: what ends its code served at its own URL when its
- * exports read its bindings (made with the rest, once: issue 13).
+ * cannot read it at all. From the transform cache, found by the module's bytes as the loader
+ * read them: a start that finds every module there decodes none (issue 13).
  */
-function live(
-  source: string,
-  file: string,
-): { code: string; exports: FacadeExports | undefined; boundFooter?: string } {
-  const cached = transformCache()?.get('esm', file, source);
-  if (cached?.exports) return { code: cached.code, exports: cached.exports, boundFooter: cached.boundFooter };
+function live(loaded: LoadResult['source'], file: string): LiveCode {
+  const cache = transformCache();
+  const byBytes = loaded && typeof loaded !== 'string' ? cache?.get('esm', file, textBytes(loaded)) : undefined;
+  if (byBytes?.exports) return fromCache(byBytes, byBytes.exports);
+  const source = sourceText(loaded);
+  // By the text too: bytes the decoder mends (not UTF-8) are found by what it makes of them.
+  const byText = cache?.get('esm', file, source);
+  if (byText?.exports) return fromCache(byText, byText.exports);
   let model: ProgramModel;
   try {
     model = readProgram(source, undefined, 'esm');
   } catch {
-    return { code: source, exports: exportsOf(source) };
+    return { code: source, exports: exportsOf(source), madeLive: false };
   }
   const exports = exportsOfModel(model);
   try {
     const code = instrumentFirstVersion(model, new SlotCounter(file));
     const locals = exports.locals;
-    const boundFooter =
-      code !== source && locals && servedAtOwnUrl(exports) ? boundAdoptionFooter(file, locals) : undefined;
-    transformCache()?.put('esm', file, source, { code, exports, boundFooter });
-    return { code, exports, boundFooter };
+    const boundFooter = locals && servedAtOwnUrl(exports) ? boundAdoptionFooter(file, locals) : undefined;
+    cache?.put('esm', file, source, { code, exports, boundFooter });
+    return { code, exports, boundFooter, madeLive: true };
   } catch {
-    return { code: source, exports };
+    return { code: source, exports, madeLive: false };
   }
+}
+
+function fromCache({ code, boundFooter }: Transform, exports: FacadeExports): LiveCode {
+  return { code, exports, boundFooter, madeLive: true };
 }
 
 function exportsOfModel(model: ProgramModel): FacadeExports {

@@ -47,7 +47,8 @@ export interface Transform {
 }
 
 export interface TransformCache {
-  get(kind: 'cjs' | 'esm', file: string, source: string): Transform | undefined;
+  /** The transform of the module made from `source`: its text, or its UTF-8 bytes. */
+  get(kind: 'cjs' | 'esm', file: string, source: string | Uint8Array): Transform | undefined;
   put(kind: 'cjs' | 'esm', file: string, source: string, transform: Transform): void;
 }
 

@@ -84,14 +84,21 @@ export function emptyLog(superseded = 0): LogEntries {
   return { byModule: new Map(), superseded, kept: 0, added: 0 };
 }
 
-/** The kept record of the `kind` module at `file` made from `source`. */
-export function recordFor(entries: LogEntries, kind: string, file: string, source: string): KeptRecord | undefined {
+/** The kept record of the `kind` module at `file` made from `source` (its text, or its UTF-8 bytes). */
+export function recordFor(
+  entries: LogEntries,
+  kind: string,
+  file: string,
+  source: string | Uint8Array,
+): KeptRecord | undefined {
   const records = entries.byModule.get(moduleKey(kind, file));
   if (!records) return undefined;
-  const length = Buffer.byteLength(source);
-  return records.find(
-    (r) => r.codeStart - r.sourceStart === length && decode(r, r.sourceStart, r.codeStart) === source,
-  );
+  const length = typeof source === 'string' ? Buffer.byteLength(source) : source.length;
+  return records.find((r) => {
+    if (r.codeStart - r.sourceStart !== length) return false;
+    if (typeof source === 'string') return decode(r, r.sourceStart, r.codeStart) === source;
+    return r.bytes.compare(source, 0, length, r.sourceStart, r.codeStart) === 0;
+  });
 }
 
 /** The transform a record holds. Throws on a record whose JSON is damaged. */

@@ -19,6 +19,7 @@ import {
   directivePrologue,
   directivesEnd,
   isDeclarationOnly,
+  isFunction,
   type LiveClass,
   type LiveFunction,
   type ProgramModel,
@@ -323,7 +324,7 @@ export function instrumentStartup(model: ProgramModel, edits: Edits, file: strin
   edits.insert(at, `;var ${HP}=${AGENT}.${entry};`, { start: 0, end: model.code.length });
   model.statements.forEach((statement, index) => {
     const node = statement.outer ?? statement.node;
-    if (typeof node.directive !== 'string' && !isDeclarationOnly(node))
+    if (typeof node.directive !== 'string' && !isDeclarationOnly(node) && !runsNoCode(node))
       edits.insert(node.start, statementMark(index), node);
   });
   // `import.meta` of the module as the app knows it: its URL without the facade's query.
@@ -334,6 +335,27 @@ export function instrumentStartup(model: ProgramModel, edits: Edits, file: strin
       edits.replace(start, start + 5, 'let  ');
     }
   }
+}
+
+/**
+ * A statement whose evaluation runs none of the app's code, so starts nothing a mark would
+ * attribute: a function declaration, or variables that a literal or a function initialises. It
+ * gets no mark (most of a module's statements: a mark each was a call and an identity kept for
+ * every such statement of the app as it started, issue 13).
+ */
+function runsNoCode(node: AnyNode): boolean {
+  const declaration =
+    node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration'
+      ? (node.declaration as AnyNode | null)
+      : node;
+  if (declaration?.type === 'FunctionDeclaration') return true;
+  if (declaration?.type !== 'VariableDeclaration') return false;
+  return (declaration.declarations as AnyNode[]).every((declarator) => {
+    const init = declarator.init as AnyNode | null;
+    if ((declarator.id as AnyNode).type !== 'Identifier') return false; // a pattern reads the value: getters run
+    if (!init || init.type === 'Literal' || isFunction(init)) return true;
+    return init.type === 'TemplateLiteral' && (init.expressions as AnyNode[]).length === 0;
+  });
 }
 
 /** Marks the start of top-level statement `index`: timers it starts are known to be its own. */
