@@ -52,3 +52,10 @@ for (const [name, bytes] of [
     assert.equal(records(), before + 1, 'found, not recorded again');
   });
 }
+
+test('a module whose URL escapes characters of its path (a space, a letter beyond ASCII) is known by its path', () => {
+  for (const name of ['with space.mjs', 'grüße.mjs', 'plain.mjs']) {
+    const code = load(name, new Uint8Array(Buffer.from('export function f() { return 1; }\n')));
+    assert.ok(code.includes(`liveEsm(${JSON.stringify(join(root, name))},`), name);
+  }
+});

@@ -9,6 +9,7 @@
  * thread on Node 20 (esm-hooks.ts).
  */
 import type { Program } from 'acorn';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   adoptionFooter,
@@ -68,7 +69,7 @@ export function hotModuleLoader(
     },
     load(url, result) {
       if (!url.startsWith('file:') || result.format !== 'module') return result;
-      const file = fileURLToPath(url);
+      const file = filePathOf(url);
       if (!isHot(file)) {
         return isFrameworkFile(file)
           ? { ...result, source: frameworkModuleCode(file, url, sourceText(result.source), AGENT) }
@@ -89,6 +90,17 @@ export function hotModuleLoader(
     madeLive.set(originalUrl(url), code);
     return { format: 'module', source: facadeSource(url, file, exports), shortCircuit: true };
   }
+}
+
+/**
+ * The file of a module's `file:` URL. The usual URL of a POSIX path (nothing escaped, no query
+ * or fragment) is its path after `file://`; any other is read by fileURLToPath (≈1 µs a module
+ * on Node 24, ≈5 µs on Node 20: a share of an app's start, issue 13).
+ */
+function filePathOf(url: string): string {
+  const plain =
+    sep === '/' && url.startsWith('file:///') && !url.includes('%') && !url.includes('?') && !url.includes('#');
+  return plain ? url.slice('file://'.length) : fileURLToPath(url);
 }
 
 /** What the loader gave as a module's code, as text. */

@@ -22,6 +22,8 @@
 export const KEPT_VERSIONS = 3;
 
 const NEWLINE = 0x0a;
+const TAB = 0x09;
+const DIGIT_ZERO = 0x30;
 
 export interface LogEntries {
   /** The records kept for each module (its kind and file, as a header writes them), oldest first, at most KEPT_VERSIONS. */
@@ -40,11 +42,11 @@ export interface KeptRecord {
   /** The record's first byte, and the byte after its last newline. */
   start: number;
   end: number;
+  /** Where the transform's JSON without its code starts; it ends with the header. */
+  restStart: number;
   sourceStart: number;
   codeStart: number;
   codeEnd: number;
-  /** The transform's JSON without its code. */
-  rest: string;
   order: number;
 }
 
@@ -103,7 +105,7 @@ export function recordFor(
 
 /** The transform a record holds. Throws on a record whose JSON is damaged. */
 export function transformOf(record: KeptRecord): { code: string } {
-  const rest = JSON.parse(record.rest) as Record<string, unknown>;
+  const rest = JSON.parse(decode(record, record.restStart, record.sourceStart - 1)) as Record<string, unknown>;
   return { ...rest, code: decode(record, record.codeStart, record.codeEnd) };
 }
 
@@ -148,28 +150,41 @@ function keepRecord(entries: LogEntries, module: string, record: KeptRecord): vo
   entries.superseded += left;
 }
 
-/** The record that starts at `start`, and its module key; undefined when it does not fit. */
+/**
+ * The record that starts at `start`, and its module key; undefined when it does not fit. Read
+ * from the bytes: only the module key is decoded, the rest of the header when the transform is
+ * (a start reads thousands of records, and uses each at most once).
+ */
 function recordAt(bytes: Buffer, start: number): { module: string; kept: KeptRecord } | undefined {
   const headerEnd = bytes.indexOf(NEWLINE, start);
-  if (headerEnd < 0) return undefined;
-  const fields = bytes.toString('utf8', start, headerEnd).split('\t');
-  if (fields.length !== 5) return undefined;
-  const [kind, file, sourceBytes, codeBytes, rest] = fields as [string, string, string, string, string];
+  const kindEnd = bytes.indexOf(TAB, start);
+  const fileEnd = kindEnd < 0 ? -1 : bytes.indexOf(TAB, kindEnd + 1);
+  const sourceCountEnd = fileEnd < 0 ? -1 : bytes.indexOf(TAB, fileEnd + 1);
+  const codeCountEnd = sourceCountEnd < 0 ? -1 : bytes.indexOf(TAB, sourceCountEnd + 1);
+  if (headerEnd < 0 || codeCountEnd < 0 || codeCountEnd > headerEnd) return undefined;
+  const kind = bytes.toString('latin1', start, kindEnd);
   if (kind !== 'cjs' && kind !== 'esm') return undefined;
   const sourceStart = headerEnd + 1;
-  const codeStart = sourceStart + byteCount(sourceBytes);
-  const codeEnd = codeStart + byteCount(codeBytes);
+  const codeStart = sourceStart + countAt(bytes, fileEnd + 1, sourceCountEnd);
+  const codeEnd = codeStart + countAt(bytes, sourceCountEnd + 1, codeCountEnd);
   // NaN (a count that is not one) fails this too.
   if (!(codeEnd < bytes.length) || bytes[codeEnd] !== NEWLINE) return undefined;
   return {
-    module: `${kind}\t${file}`,
-    kept: { bytes, start, end: codeEnd + 1, sourceStart, codeStart, codeEnd, rest, order: 0 },
+    module: bytes.toString('utf8', start, fileEnd),
+    kept: { bytes, start, end: codeEnd + 1, restStart: codeCountEnd + 1, sourceStart, codeStart, codeEnd, order: 0 },
   };
 }
 
-/** A header's count of bytes; NaN when it is not one. */
-function byteCount(text: string): number {
-  return /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+/** A header's count of bytes, its decimal digits from `from` to `to`; NaN when it is not one. */
+function countAt(bytes: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 10) return NaN;
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const digit = bytes[i]! - DIGIT_ZERO;
+    if (digit < 0 || digit > 9) return NaN;
+    count = count * 10 + digit;
+  }
+  return count;
 }
 
 function sameSource(a: KeptRecord, b: KeptRecord): boolean {
