@@ -7,6 +7,7 @@ import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hotModuleLoader, type LoadResult } from './code-server/esm-load';
+import { handOverSource } from './code-server/live/esm-sources';
 import { guardCellOf } from './code-server/live/guard-cell';
 import type { HotFileRules } from './code-server/hot-files';
 import type { HooksData } from './code-server/esm-hooks-library';
@@ -211,7 +212,10 @@ function installModuleHooks(rules: HotFileRules): void {
   if (typeof registerHooks === 'function' && inThreadHooksWork()) {
     // In this thread, each module's guard cell is defined as it loads: a module in an import
     // cycle may call a function of it (hoisted) before the module's own code has run.
-    const loader = hotModuleLoader(rules, (file) => guardCellOf(file));
+    const loader = hotModuleLoader(rules, (file, source) => {
+      guardCellOf(file);
+      handOverSource(file, source);
+    });
     registerHooks({
       load: (url, context, nextLoad) => {
         const made = loader.madeLive(url);

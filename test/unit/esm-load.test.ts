@@ -4,11 +4,12 @@
  * with a byte order mark or are not UTF-8 at all, and is not made live and recorded again.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { hotModuleLoader } from '../../runtime-agent/src/code-server/esm-load';
+import { handOverSource, takeSource } from '../../runtime-agent/src/code-server/live/esm-sources';
 import { useTransformCache } from '../../runtime-agent/src/code-server/transform-cache';
 import { scratchFolder } from '../helpers/scratch';
 
@@ -24,8 +25,12 @@ function records(): number {
   return log ? readFileSync(join(folder, log), 'latin1').split(`esm\t"${root}`).length - 1 : 0;
 }
 
-function load(file: string, bytes: Uint8Array): string {
-  const loader = hotModuleLoader({ root, include: [], exclude: [] });
+function load(
+  file: string,
+  bytes: Uint8Array,
+  beforeRun?: (file: string, source: string | Uint8Array) => void,
+): string {
+  const loader = hotModuleLoader({ root, include: [], exclude: [] }, beforeRun);
   const { source } = loader.load(pathToFileURL(join(root, file)).href, { format: 'module', source: bytes });
   assert.equal(typeof source, 'string');
   return source as string;
@@ -58,4 +63,36 @@ test('a module whose URL escapes characters of its path (a space, a letter beyon
     const code = load(name, new Uint8Array(Buffer.from('export function f() { return 1; }\n')));
     assert.ok(code.includes(`liveEsm(${JSON.stringify(join(root, name))},`), name);
   }
+});
+
+test('in the app thread, the code is handed over for the header to take, not carried in it; each way has its own transform', () => {
+  const source = 'export function f() { return 1; } // marker-7f3a\n';
+  const count = (code: string): number => code.split('marker-7f3a').length - 1;
+  const carried = load('handed-over.mjs', new Uint8Array(Buffer.from(source)));
+  assert.equal(count(carried), 2, 'the code, and its copy in the header');
+  const handed: Array<[string, string]> = [];
+  for (let start = 0; start < 2; start++) {
+    const code = load('handed-over.mjs', new Uint8Array(Buffer.from(source)), (file, given) =>
+      handed.push([file, typeof given === 'string' ? given : Buffer.from(given).toString('utf8')]),
+    );
+    assert.equal(count(code), 1, 'the code only');
+  }
+  assert.deepEqual(
+    handed,
+    [
+      [join(root, 'handed-over.mjs'), source],
+      [join(root, 'handed-over.mjs'), source],
+    ],
+    'made live, then from the cache: handed over each time',
+  );
+});
+
+test('the header takes the code handed over for it once; a second header of the file reads the file', () => {
+  const file = join(root, 'taken.mjs');
+  writeFileSync(file, 'export const onDisk = 1;\n');
+  handOverSource(file, new Uint8Array(Buffer.from('export const handed = "ü";\n')));
+  assert.equal(takeSource(file), 'export const handed = "ü";\n');
+  assert.equal(takeSource(file), 'export const onDisk = 1;\n');
+  handOverSource(file, 'export const asText = 1;\n');
+  assert.equal(takeSource(file), 'export const asText = 1;\n');
 });

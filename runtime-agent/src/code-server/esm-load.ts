@@ -49,8 +49,12 @@ const utf8 = new TextDecoder();
 
 export function hotModuleLoader(
   rules: HotFileRules,
-  /** Called with each hot module's file as it is loaded, before it or anything importing it runs. */
-  beforeRun?: (file: string) => void,
+  /**
+   * In the app's own thread: called with each hot module's file and code as its first version
+   * made live is served, before it or anything importing it runs. Its header then takes the code
+   * from what this hands over (see live/esm-sources.ts) instead of carrying it.
+   */
+  beforeRun?: (file: string, source: string | Uint8Array) => void,
 ): HotModuleLoader {
   const isHot = hotFileMatcher(rules);
   /**
@@ -80,8 +84,8 @@ export function hotModuleLoader(
   };
 
   function hotModule(url: string, file: string, result: LoadResult): LoadResult {
-    beforeRun?.(file);
-    const { code, exports, boundFooter, madeLive: isLive } = live(result.source, file);
+    const { code, exports, boundFooter, madeLive: isLive, source } = live(result.source, file, beforeRun !== undefined);
+    if (isLive) beforeRun?.(file, source);
     if (isOriginalUrl(url)) return { ...result, source: code };
     // Code this parser cannot read: the module loads as it is, not hot, and V8 says what is wrong.
     if (!exports) return result;
@@ -132,6 +136,8 @@ interface LiveCode {
   boundFooter?: string;
   /** Whether the code is made live; if not, it is the module's as it is. */
   madeLive: boolean;
+  /** The module's code as the loader gave it: text, or its UTF-8 bytes. */
+  source: string | Uint8Array;
 }
 
 /**
@@ -140,34 +146,41 @@ interface LiveCode {
  * cannot read it at all. From the transform cache, found by the module's bytes as the loader
  * read them: a start that finds every module there decodes none (issue 13).
  */
-function live(loaded: LoadResult['source'], file: string): LiveCode {
+function live(loaded: LoadResult['source'], file: string, sourceHandedOver: boolean): LiveCode {
   const cache = transformCache();
-  const byBytes = loaded && typeof loaded !== 'string' ? cache?.get('esm', file, textBytes(loaded)) : undefined;
-  if (byBytes?.exports) return fromCache(byBytes, byBytes.exports);
+  // Only a transform made the same way: with the code in its header, or handed over.
+  const usable = (cached: Transform | undefined): cached is Transform & { exports: FacadeExports } =>
+    cached?.exports !== undefined && (cached.sourceHandedOver ?? false) === sourceHandedOver;
+  const bytes = loaded && typeof loaded !== 'string' ? textBytes(loaded) : undefined;
+  const byBytes = bytes && cache?.get('esm', file, bytes);
+  if (usable(byBytes)) return fromCache(byBytes, bytes!);
   const source = sourceText(loaded);
   // By the text too: bytes the decoder mends (not UTF-8) are found by what it makes of them.
   const byText = cache?.get('esm', file, source);
-  if (byText?.exports) return fromCache(byText, byText.exports);
+  if (usable(byText)) return fromCache(byText, source);
   let model: ProgramModel;
   try {
     model = readProgram(source, undefined, 'esm');
   } catch {
-    return { code: source, exports: exportsOf(source), madeLive: false };
+    return { code: source, exports: exportsOf(source), madeLive: false, source };
   }
   const exports = exportsOfModel(model);
   try {
-    const code = instrumentFirstVersion(model, new SlotCounter(file));
+    const code = instrumentFirstVersion(model, new SlotCounter(file), sourceHandedOver);
     const locals = exports.locals;
     const boundFooter = locals && servedAtOwnUrl(exports) ? boundAdoptionFooter(file, locals) : undefined;
-    cache?.put('esm', file, source, { code, exports, boundFooter });
-    return { code, exports, boundFooter, madeLive: true };
+    cache?.put('esm', file, source, { code, exports, boundFooter, sourceHandedOver });
+    return { code, exports, boundFooter, madeLive: true, source };
   } catch {
-    return { code: source, exports, madeLive: false };
+    return { code: source, exports, madeLive: false, source };
   }
 }
 
-function fromCache({ code, boundFooter }: Transform, exports: FacadeExports): LiveCode {
-  return { code, exports, boundFooter, madeLive: true };
+function fromCache(
+  { code, exports, boundFooter }: Transform & { exports: FacadeExports },
+  source: string | Uint8Array,
+): LiveCode {
+  return { code, exports, boundFooter, madeLive: true, source };
 }
 
 function exportsOfModel(model: ProgramModel): FacadeExports {

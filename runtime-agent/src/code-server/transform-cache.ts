@@ -42,6 +42,8 @@ export interface Transform {
   exports?: FacadeExports;
   /** What ends an ES module's code served at its own URL with a namespace made from its bindings (see esm-load.ts). */
   boundFooter?: string;
+  /** An ES module's code made with no copy of its code in its header (see live/esm-sources.ts). */
+  sourceHandedOver?: boolean;
   /** A CommonJS module's own functions, by the names that hold them (see ownFunctionNames). */
   ownFunctions?: string[];
 }

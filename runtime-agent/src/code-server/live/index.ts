@@ -22,6 +22,7 @@ import { ParseFailure, ownFunctionNames, readProgram, type ModuleKind, type Prog
 import { transformCache } from '../transform-cache';
 import { ReadAhead, patchAhead, patchedAheadFits } from './read-ahead';
 import { FirstEsmAccess, FirstVersionReadLater, classesOf } from './first-version';
+import { takeSource } from './esm-sources';
 
 export { LiveModule, VersionScope, type PatchReport, type Digest };
 
@@ -140,7 +141,9 @@ export class LiveCode {
    * The entry point of an ES module's first version, instrumented by the module hooks from
    * `code`. Its tables are read from that code when first needed (see FirstVersionReadLater).
    */
-  readonly enterEsm = (file: string, names: string, access: BindingAccess, code: string): VersionScope => {
+  readonly enterEsm = (file: string, names: string, access: BindingAccess, embedded?: string): VersionScope => {
+    // Its code as read: carried by the header (hooks in a thread of their own), else handed over.
+    const code = embedded ?? takeSource(file);
     const module = new LiveModule(file);
     module.announceBindings(names, access);
     module.esm = new FirstEsmAccess(access);

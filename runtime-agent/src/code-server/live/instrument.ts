@@ -276,9 +276,14 @@ export function constructorKey(klass: { key: string }): string {
  * and every function's prologue. The main thread (CommonJS) and the module hooks thread (ES
  * modules) both make it; `slots` numbers the functions in the order they are met.
  */
-export function instrumentFirstVersion(model: ProgramModel, slots: SlotTable): string {
+export function instrumentFirstVersion(
+  model: ProgramModel,
+  slots: SlotTable,
+  /** An ES module whose code the hooks hand over in the app's thread (see esm-sources.ts): its header carries none. */
+  sourceHandedOver = false,
+): string {
   const edits = new Edits();
-  instrumentStartup(model, edits, slots.file);
+  instrumentStartup(model, edits, slots.file, sourceHandedOver);
   instrumentFunctions(model, slots, 1, edits);
   return edits.render(model.code, 0, model.code.length).text;
 }
@@ -307,10 +312,11 @@ export class SlotCounter implements SlotTable {
  *
  * An ES module's header also hands over its file, through the same function its `import.meta`
  * (made only if asked for) and an `import()` that resolves from the module itself (for imports
- * a later version adds), and its code as read: the hooks thread instruments it, and the main
- * thread reads the same code to build the same tables.
+ * a later version adds), and its code as read (unless the hooks hand it over, see
+ * esm-sources.ts): the hooks thread instruments it, and the main thread reads the same code to
+ * build the same tables.
  */
-export function instrumentStartup(model: ProgramModel, edits: Edits, file: string): void {
+export function instrumentStartup(model: ProgramModel, edits: Edits, file: string, sourceHandedOver = false): void {
   const assignable = [...model.bindings].filter(([, declaration]) => declaration !== 'import').map(([n]) => n);
   const imports = [...model.bindings].filter(([, declaration]) => declaration === 'import').map(([n]) => n);
   const access = bindingAccessCode(assignable, imports, model.kind);
@@ -318,7 +324,7 @@ export function instrumentStartup(model: ProgramModel, edits: Edits, file: strin
   const at = headerPosition(model);
   const entry =
     model.kind === 'esm'
-      ? `liveEsm(${JSON.stringify(file)},${scope},${JSON.stringify(model.code)})`
+      ? `liveEsm(${JSON.stringify(file)},${scope}${sourceHandedOver ? '' : `,${JSON.stringify(model.code)}`})`
       : `live(__filename,${scope})`;
   // Owned by the whole program, so it precedes the first statement's mark at the same place.
   edits.insert(at, `;var ${HP}=${AGENT}.${entry};`, { start: 0, end: model.code.length });
