@@ -67,8 +67,9 @@ export function rebuildsAfter(
     const owners = onlyCalls(statementsCalling(live, module.file, change.label), modules, change.label);
     if (owners.size > 0) rebuilds.push({ trigger: module.file, cause: setupChanged(change), owners });
     else {
-      const again =
-        methodAgain(module, change, statementsCalling(live, module.file, change.label)) ?? pluginAgain(module, change);
+      // Found anew: onlyCalls narrowed the statements it was given to calls alone.
+      const calling = statementsCalling(live, module.file, change.label);
+      const again = methodAgain(module, change, calling) ?? pluginAgain(module, change);
       if (again) rebuilds.push(again);
     }
   }
@@ -114,25 +115,29 @@ function exportedFunctions(module: HotModule, names: Set<string>): Set<unknown> 
   const functions = new Set<unknown>();
   for (const exports of [module.face, module.current.exports]) {
     if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) continue;
-    for (const name of names) {
-      try {
-        const value = (exports as Record<string, unknown>)[name];
-        if (typeof value === 'function') functions.add(value);
-      } catch {
-        // a binding not yet initialised, or a getter that throws: not a function the app holds
-      }
-    }
+    for (const name of names) addIfFunction(functions, () => (exports as Record<string, unknown>)[name]);
   }
   return functions;
 }
 
+/** Adds what `read` gives to `found` when it is a function. */
+function addIfFunction(found: Set<unknown>, read: () => unknown): void {
+  try {
+    const value = read();
+    if (typeof value === 'function') found.add(value);
+  } catch {
+    // a binding not yet initialised, or a getter that throws: not a function the app holds
+  }
+}
+
 /**
- * Of the statements that called a router factory, those that can run again: a call and nothing
- * else (`app.use('/users', makeUserRoutes())`), or a declaration of the router whose every
- * top-level reader is such a call (`const stats = makeStatsRouter(); app.use(stats.routes());`):
- * they run again together, the new router mounted where the old one was. Any other declaration,
- * an assignment or an export (`module.exports = makeUserRoutes();`) would make a new router that
- * what mounted the old one never sees, while the old one lost its routes.
+ * Of the statements that called a router factory, those that can run again (`found`, narrowed
+ * in place): a call and nothing else (`app.use('/users', makeUserRoutes())`), or a declaration
+ * of the router whose every top-level reader is such a call (`const stats = makeStatsRouter();
+ * app.use(stats.routes());`): they run again together, the new router mounted where the old one
+ * was. Any other declaration, an assignment or an export (`module.exports = makeUserRoutes();`)
+ * would make a new router that what mounted the old one never sees, while the old one lost its
+ * routes.
  */
 function onlyCalls(
   found: Map<LiveModule, Set<object>>,
@@ -286,9 +291,7 @@ export async function rebuildRoutes(
         result.warnings.push(...committed.warnings);
       } catch (error) {
         failed = true;
-        const note = cause.failed(where, error instanceof Error ? error.message : String(error));
-        result.notApplied.push(note);
-        result.warnings.push(note);
+        noteFailure(result, cause, where, error);
       }
     }
     if (!failed) result.resolved.push(...cause.resolves);
@@ -312,25 +315,13 @@ function pluginAgain(module: HotModule, change: SetupChange): RouteRebuild | und
 
 /** The module's function `name` as the app may hold it: its export, or its face's, or its binding. */
 function functionsNamed(module: HotModule, name: string): Set<unknown> {
-  const found = new Set<unknown>();
-  const read = (read: () => unknown): void => {
-    try {
-      const value = read();
-      if (typeof value === 'function') found.add(value);
-    } catch {
-      // a binding not yet initialised, or a getter that throws: not the function
-    }
-  };
-  const exported = module.current.exports as { name?: unknown } | null;
+  const found = exportedFunctions(module, new Set([name]));
   // `module.exports = async function (fastify) {…}` (labelled so): the export itself, and its face.
-  if (typeof exported === 'function' && name === 'module.exports') {
-    found.add(exported);
-    read(() => module.face);
+  if (typeof module.current.exports === 'function' && name === 'module.exports') {
+    found.add(module.current.exports);
+    addIfFunction(found, () => module.face);
   }
-  for (const exports of [module.face, module.current.exports]) {
-    read(() => (exports as Record<string, unknown> | null)?.[name]);
-  }
-  read(() => module.live?.bindings[name]);
+  addIfFunction(found, () => module.live?.bindings[name]);
   return found;
 }
 
@@ -349,9 +340,7 @@ async function runPlugins(
     return true;
   } catch (error) {
     for (const step of undo) step();
-    const note = cause.failed('Fastify', error instanceof Error ? error.message : String(error));
-    result.notApplied.push(note);
-    result.warnings.push(note);
+    noteFailure(result, cause, 'Fastify', error);
     return false;
   }
 }
@@ -375,9 +364,14 @@ function runMethod(
     result.ran.push(`${method.label} ran again on the app's ${className}, for what it registers now`);
     return true;
   } catch (error) {
-    const note = cause.failed(where, error instanceof Error ? error.message : String(error));
-    result.notApplied.push(note);
-    result.warnings.push(note);
+    noteFailure(result, cause, where, error);
     return false;
   }
+}
+
+/** What running `where` again threw, said as not applied (a restart applies it) and warned of. */
+function noteFailure(result: RebuiltRoutes, cause: RebuildCause, where: string, error: unknown): void {
+  const note = cause.failed(where, error instanceof Error ? error.message : String(error));
+  result.notApplied.push(note);
+  result.warnings.push(note);
 }
