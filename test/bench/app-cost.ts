@@ -115,9 +115,10 @@ for (let round = 0; round < ROUNDS; round++) {
   samples.startAgent.push(run([...agent, '-e', '0']).wallMs);
   samples.rssPlain.push(run([rss]).out.rss!);
   samples.rssAgent.push(run([...agent, rss]).out.rss!);
-  samples.esmPlain.push(run([join(esmApp, 'app.mjs')]).wallMs);
-  samples.esmAgent.push(run(['--import', 'hotpatch-agent/register', join(esmApp, 'app.mjs')]).wallMs);
-  samples.esmHook.push(run([...passThroughHook(process.versions.node), join(esmApp, 'app.mjs')]).wallMs);
+  const [plain, withAgent, withHook] = esmWays();
+  samples.esmPlain.push(plain!());
+  samples.esmAgent.push(withAgent!());
+  samples.esmHook.push(withHook!());
 }
 
 const p50 = (values: number[]): number => percentile(values, 50);
@@ -184,9 +185,10 @@ for (const runtime of nodeRuntimes().filter((r) => r.bin !== process.execPath)) 
   for (let round = 0; round < OTHER_ROUNDS; round++) {
     other.startPlain.push(run(['-e', '0'], runtime.bin).wallMs);
     other.startAgent.push(run([...agent, '-e', '0'], runtime.bin).wallMs);
-    other.esmPlain.push(run([join(esmApp, 'app.mjs')], runtime.bin).wallMs);
-    other.esmAgent.push(run(['--import', 'hotpatch-agent/register', join(esmApp, 'app.mjs')], runtime.bin).wallMs);
-    other.esmHook.push(run([...passThroughHook(version.slice(1)), join(esmApp, 'app.mjs')], runtime.bin).wallMs);
+    const [plain, withAgent, withHook] = esmWays(runtime.bin, version.slice(1));
+    other.esmPlain.push(plain!());
+    other.esmAgent.push(withAgent!());
+    other.esmHook.push(withHook!());
     if (compileCache) other.esmCompileCache.push(run([join(esmApp, 'app.mjs')], runtime.bin, compileCache).wallMs);
   }
   const withCache = compileCache

@@ -108,7 +108,7 @@ function filePathOf(url: string): string {
 }
 
 /** What the loader gave as a module's code, as text. */
-function sourceText(source: LoadResult['source']): string {
+export function sourceText(source: LoadResult['source']): string {
   return typeof source === 'string' ? source : utf8.decode(source ?? undefined);
 }
 

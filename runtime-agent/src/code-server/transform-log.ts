@@ -95,12 +95,11 @@ export function recordFor(
 ): KeptRecord | undefined {
   const records = entries.byModule.get(moduleKey(kind, file));
   if (!records) return undefined;
-  const length = typeof source === 'string' ? Buffer.byteLength(source) : source.length;
-  return records.find((r) => {
-    if (r.codeStart - r.sourceStart !== length) return false;
-    if (typeof source === 'string') return decode(r, r.sourceStart, r.codeStart) === source;
-    return r.bytes.compare(source, 0, length, r.sourceStart, r.codeStart) === 0;
-  });
+  if (typeof source !== 'string') return records.find((r) => sourceIs(r, source));
+  const length = Buffer.byteLength(source);
+  return records.find(
+    (r) => r.codeStart - r.sourceStart === length && decode(r, r.sourceStart, r.codeStart) === source,
+  );
 }
 
 /** The transform a record holds. Throws on a record whose JSON is damaged. */
@@ -135,7 +134,7 @@ function keepRecord(entries: LogEntries, module: string, record: KeptRecord): vo
   let records = entries.byModule.get(module);
   if (!records) entries.byModule.set(module, (records = []));
   let left = 0;
-  const same = records.findIndex((kept) => sameSource(kept, record));
+  const same = records.findIndex((kept) => sourceIs(kept, record.bytes, record.sourceStart, record.codeStart));
   if (same >= 0) {
     records.splice(same, 1);
     left++;
@@ -187,12 +186,10 @@ function countAt(bytes: Buffer, from: number, to: number): number {
   return count;
 }
 
-function sameSource(a: KeptRecord, b: KeptRecord): boolean {
-  const length = a.codeStart - a.sourceStart;
-  if (b.codeStart - b.sourceStart !== length) return false;
-  return (
-    Buffer.compare(a.bytes.subarray(a.sourceStart, a.codeStart), b.bytes.subarray(b.sourceStart, b.codeStart)) === 0
-  );
+/** Whether `record`'s source is `bytes` from `start` to `end`. */
+function sourceIs(record: KeptRecord, bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  if (record.codeStart - record.sourceStart !== end - start) return false;
+  return record.bytes.compare(bytes, start, end, record.sourceStart, record.codeStart) === 0;
 }
 
 function decode(record: KeptRecord, from: number, to: number): string {

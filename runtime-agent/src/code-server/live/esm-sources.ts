@@ -8,10 +8,10 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { sourceText } from '../esm-load';
 
 /** The module's code as the loader gave it: text, or UTF-8 bytes (decoded when taken). */
 const handedOver = new Map<string, string | Uint8Array>();
-const utf8 = new TextDecoder();
 
 /** Called by the module hooks as they serve `file`'s first version made live, before it runs. */
 export function handOverSource(file: string, source: string | Uint8Array): void {
@@ -26,6 +26,5 @@ export function handOverSource(file: string, source: string | Uint8Array): void 
 export function takeSource(file: string): string {
   const source = handedOver.get(file);
   handedOver.delete(file);
-  if (source === undefined) return readFileSync(file, 'utf8');
-  return typeof source === 'string' ? source : utf8.decode(source);
+  return source === undefined ? readFileSync(file, 'utf8') : sourceText(source);
 }
