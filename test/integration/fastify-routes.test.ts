@@ -4,7 +4,7 @@
  * starts (the instance's hooks, its schema compiled: a body that breaks it is refused); a route
  * whose path a load changes, or whose statement it takes out, stops answering. A route whose
  * schema does not compile fails the load, and nothing of it stays. A plugin whose routes a load
- * changes (a new one, a schema, inline or in a module constant) runs again on its instance
+ * changes (a new one, one taken out, a schema, inline or in a module constant) runs again on its instance
  * (live/fastify-plugins.ts), unless it holds state of its own, which it would make anew.
  */
 import assert from 'node:assert/strict';
@@ -162,6 +162,22 @@ test('a route a load adds to a plugin runs the plugin again on its instance: the
   assert.match(result.report.ran.join('\n'), /the Fastify plugin module\.exports ran again on its instance/);
   assert.equal(await app.get('/notes/count'), '{"count":1}');
   assert.equal(await app.get('/notes/1'), '{"id":1,"title":"first"}', 'the routes it had answer once more');
+});
+
+test('a route a load takes out of a plugin runs the plugin again: it answers no more, the others do', async () => {
+  const withCount = NOTES_PLUGIN.replace(
+    "  fastify.get('/:id',",
+    "  fastify.get('/count', async () => ({ count: fastify.notes.length }));\n\n  fastify.get('/:id',",
+  );
+  const { app, load } = await startPluginApp(withCount);
+  assert.equal(await app.get('/notes/count'), '{"count":1}');
+
+  const result = await load(NOTES_PLUGIN);
+
+  assert.deepEqual(result.report.notApplied, [], 'nothing left for a restart');
+  assert.match(result.report.ran.join('\n'), /the Fastify plugin module\.exports ran again on its instance/);
+  assert.equal(await app.get('/notes/count'), '{"error":"no such note"}', '/count falls through to /:id');
+  assert.equal(await app.get('/notes/1'), '{"id":1,"title":"first"}');
 });
 
 test('a plugin that holds state of its own says a restart applies its new route; one whose new route fails keeps its routes', async () => {

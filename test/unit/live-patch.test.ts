@@ -275,6 +275,23 @@ test('a router factory (registers on a local it returns) that registers a new ro
   assert.deepEqual(notApplied(walking), []);
 });
 
+test('a router factory that no longer registers a route says the route stays until it runs again, with both changes when it also gains one', () => {
+  const module = new LiveModule('/app/routes.js');
+  const before =
+    'function makeRoutes(repo) {\n  const router = express.Router();\n  router.get("/", (req, res) => res.json(repo.all()));\n  router.get("/stats", (req, res) => res.json({ total: 1 }));\n  return router;\n}\nmodule.exports = { makeRoutes };\n';
+  const notApplied = notAppliedAfter(module, before);
+  const withoutStats = before.replace('  router.get("/stats", (req, res) => res.json({ total: 1 }));\n', '');
+  assert.match(
+    notApplied(withoutStats).join('\n'),
+    /makeRoutes \(line 1\) no longer registers router\.get\("\/stats".*restart to apply it/,
+  );
+  const moved = before.replace('"/stats"', '"/count"');
+  assert.match(
+    notApplied(moved).join('\n'),
+    /makeRoutes \(line 1\) registers something new \(router\.get\("\/count".*\) and no longer registers router\.get\("\/stats"/,
+  );
+});
+
 test('a plugin that hands an object of methods to its instance (fastify.decorate) and gives it a new method says the method waits for the plugin to run again; a new body for a method is live', () => {
   const module = new LiveModule('/app/plugins/tasks.js');
   const before = [

@@ -51,6 +51,17 @@ export const expressClasses: CorpusApp = {
       live: [{ path: '/posts-count', includes: ['"total":'] }],
     },
     {
+      name: 'a route taken out of initializeRoutes',
+      file: 'src/posts/posts.controller.ts',
+      replace: [
+        [
+          '    this.router.get(`${this.path}-count`, (req, res) => {\n      res.json({ total: this.posts.length });\n    });\n',
+          '',
+        ],
+      ],
+      live: [{ path: '/posts-count', status: 404, includes: ['Cannot GET /posts-count'] }],
+    },
+    {
       name: 'interface: Post gains a field (a migration)',
       file: 'src/posts/post.interface.ts',
       replace: [['  title: string;\n}', '  title: string;\n  likes: number;\n}']],

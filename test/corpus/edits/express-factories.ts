@@ -72,6 +72,12 @@ export const expressFactories: CorpusApp = {
       live: [{ path: '/api/users/stats', includes: ['"total":'] }],
     },
     {
+      name: 'a route taken out of the router factory',
+      file: 'routes/users.js',
+      replace: [["  router.get('/stats', (req, res) => {\n    res.json({ total: repo.all().length });\n  });\n", '']],
+      live: [{ path: '/api/users/stats', status: 404, includes: ['no such user'] }],
+    },
+    {
       name: 'syntax error',
       file: 'controllers/users.js',
       syntaxError: true,

@@ -52,6 +52,21 @@ export const fastifyPlugins: CorpusApp = {
       live: [{ path: '/notes/stats', includes: ['"count":'] }],
     },
     {
+      name: "a route's path changed (plugin)",
+      file: 'routes/notes.js',
+      replace: [["fastify.get('/stats',", "fastify.get('/count',"]],
+      live: [
+        { path: '/notes/count', includes: ['"count":'] },
+        { path: '/notes/stats', status: 404, includes: ['note not found'] },
+      ],
+    },
+    {
+      name: 'a route taken out (plugin)',
+      file: 'routes/notes.js',
+      replace: [["\n  fastify.get('/count', async () => ({ count: fastify.notes.all().length }));\n", '']],
+      live: [{ path: '/notes/count', status: 404, includes: ['note not found'] }],
+    },
+    {
       name: 'data plugin (store)',
       file: 'plugins/store.js',
       replace: [['createdAt: Date.now(), ...note };', 'createdAt: Date.now(), version: 1, ...note };']],

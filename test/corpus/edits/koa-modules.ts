@@ -66,6 +66,17 @@ export const koaModules: CorpusApp = {
       live: [{ path: '/stats/open', includes: ['"open":'] }],
     },
     {
+      name: 'a route taken out of the bound router factory',
+      file: 'routes/stats.js',
+      replace: [
+        [
+          "  router.get('/open', (ctx) => {\n    ctx.body = { open: store.all().filter((t) => !t.done).length };\n  });\n\n",
+          '',
+        ],
+      ],
+      live: [{ path: '/stats/open', status: 404 }],
+    },
+    {
       name: 'handler inside the bound router factory',
       file: 'routes/stats.js',
       replace: [

@@ -502,24 +502,30 @@ class PatchBuilder {
     for (const fn of this.model.functions) {
       // Class members get their new body through the class (see install.ts).
       if (this.#registered.has(fn) || (fn.member && this.#changed(fn))) this.report.functions.push(labelOf(fn.key));
-      // A plugin or setup function ran once, at startup: what it registers anew would wait for a call that never comes.
+      // A plugin or setup function ran once, at startup: what it registers anew would wait for a
+      // call that never comes, and what it no longer registers stays registered until then.
       const before = this.old.functions.get(fn.key);
-      const added = before ? fn.setup.filter((shape) => !before.setup.some((old) => old.equals(shape))) : [];
-      if (added.length > 0) {
+      if (!before) continue;
+      const added = fn.setup.filter((shape) => !before.setup.some((old) => old.equals(shape)));
+      const removed = before.setup.filter((old) => !fn.setup.some((shape) => shape.equals(old)));
+      if (added.length > 0 || removed.length > 0) {
+        const changes = [
+          added.length > 0 && `registers something new (${added.map(summaryOf).join(', ')})`,
+          removed.length > 0 && `no longer registers ${removed.map(summaryOf).join(', ')}`,
+        ].filter(Boolean);
         const note =
-          `${labelOf(fn.key)} (line ${fn.line}) registers something new (${added.map(summaryOf).join(', ')}): ` +
-          'it runs only when the function is called again; if it ran once at startup (a plugin, a router factory, a setup function), restart to apply it';
+          `${labelOf(fn.key)} (line ${fn.line}) ${changes.join(' and ')}: ` +
+          'that changes the app only when the function is called again; if it ran once at startup (a plugin, a router factory, a setup function), restart to apply it';
         this.report.notApplied.push(note);
         const member = fn.member;
         const method =
           member?.kind === 'method' && !member.isStatic && methodRunsAgain(fn.node)
             ? { classSlot: this.module.slotOf(member.owner.key), name: member.name }
             : undefined;
-        const removed = before!.setup.filter((old) => !fn.setup.some((shape) => shape.equals(old)));
         const runsAgainAsPlugin =
           !member &&
           added.every((shape) => fn.setupRoutes.includes(shape)) &&
-          removed.every((shape) => before!.setupRoutes.includes(shape)) &&
+          removed.every((shape) => before.setupRoutes.includes(shape)) &&
           pluginRunsAgain(fn.node);
         this.#setupChanges.push({
           label: labelOf(fn.key),
