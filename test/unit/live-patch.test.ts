@@ -275,6 +275,23 @@ test('a router factory (registers on a local it returns) that registers a new ro
   assert.deepEqual(notApplied(walking), []);
 });
 
+test('a router factory that passes a function by name (a middleware of its module, an imported handler) registers it; a call that passes data by name does not', () => {
+  const module = new LiveModule('/app/routes.js');
+  const before =
+    'const { remove } = require("./handlers");\nfunction stamp(req, res, next) { next(); }\nfunction makeRoutes(repo, cache) {\n  const router = express.Router();\n  router.get("/", (req, res) => res.json(repo.all()));\n  return router;\n}\nmodule.exports = { makeRoutes };\n';
+  const notApplied = (after: string): string => notAppliedAfter(module, before)(after).join('\n');
+  const added = (statement: string): string =>
+    notApplied(before.replace('  return router;', `  ${statement}\n  return router;`));
+  assert.match(added('router.use(stamp);'), /makeRoutes \(line 3\) registers something new \(router\.use\(stamp\)\)/);
+  assert.match(
+    added('router.delete("/:id", remove);'),
+    /registers something new \(router\.delete\("\/:id", remove\)\)/,
+  );
+  // Data by name: a cache entry deleted, a value read.
+  assert.equal(added('cache.delete(repo);'), '');
+  assert.equal(added('cache.get(repo);'), '');
+});
+
 test('a router factory that no longer registers a route says the route stays until it runs again, with both changes when it also gains one', () => {
   const module = new LiveModule('/app/routes.js');
   const before =

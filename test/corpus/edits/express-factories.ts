@@ -72,6 +72,17 @@ export const expressFactories: CorpusApp = {
       live: [{ path: '/api/users/stats', includes: ['"total":'] }],
     },
     {
+      name: 'a middleware by name added to the router factory',
+      file: 'routes/users.js',
+      replace: [
+        [
+          'function makeUserRoutes(repo, controller) {\n  const router = express.Router();\n',
+          "function stampUsers(req, res, next) {\n  res.set('x-users-api', 'v2');\n  next();\n}\n\nfunction makeUserRoutes(repo, controller) {\n  const router = express.Router();\n  router.use(stampUsers);\n",
+        ],
+      ],
+      live: [{ path: '/api/users', header: ['x-users-api', 'v2'] }],
+    },
+    {
       name: 'a route taken out of the router factory',
       file: 'routes/users.js',
       replace: [["  router.get('/stats', (req, res) => {\n    res.json({ total: repo.all().length });\n  });\n", '']],

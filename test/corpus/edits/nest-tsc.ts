@@ -84,5 +84,16 @@ export const nestTsc: CorpusApp = {
       ],
       live: [{ path: '/cats/count', includes: ['"count":'] }],
     },
+    {
+      name: 'controller: a route method taken out',
+      file: 'src/cats/cats.controller.ts',
+      replace: [
+        [
+          "  @Get(':name')\n  findOne(@Param('name') name: string) {\n    const cat = this.catsService.findByName(name);\n    if (!cat) throw new NotFoundException(`${NOT_FOUND}: ${name}`);\n    return cat;\n  }\n",
+          '',
+        ],
+      ],
+      live: [{ path: '/cats/Tom', status: 404, includes: ['Cannot GET /cats/Tom'] }],
+    },
   ],
 };

@@ -215,7 +215,7 @@ export class Reader {
   }
 
   #setupStatements(node: FunctionNode, owner: ClassNode | undefined): Pick<LiveFunction, 'setup' | 'setupRoutes'> {
-    const statements = setupStatements(node, owner);
+    const statements = setupStatements(node, owner, (identifier) => this.#namesFunction(node, identifier));
     const setup = statements.map((statement) =>
       this.#shapeOf(statement, (n) => isFunction(n) || n.type === 'ClassBody'),
     );
@@ -237,6 +237,15 @@ export class Reader {
     const params = node.params as AnyNode[];
     if (!params.every((p) => p.type === 'Identifier')) return false;
     return new Set(params.map((p) => (p as Identifier).name)).size === params.length;
+  }
+
+  /** Whether `identifier`, read in `node`'s own scope, is bound to a function declared or written in the module. */
+  #namesFunction(node: FunctionNode, identifier: Identifier): boolean {
+    const reference = this.model.scopes.acquire(node)?.references.find((r) => r.identifier === identifier);
+    const definition = reference?.resolved?.defs[0];
+    if (definition?.type === 'FunctionName') return true;
+    const init = definition?.type === 'Variable' ? ((definition.node as AnyNode).init as AnyNode | null) : null;
+    return init !== null && isFunction(init);
   }
 
   /** Whether a function nested in `node` uses one of its parameters (see LiveFunction.capturesParams). */

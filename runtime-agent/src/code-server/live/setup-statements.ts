@@ -13,17 +13,30 @@ import { instanceFields } from './fields';
 import { isFunction, keyName, names, type ClassNode, type FunctionNode } from './program';
 import type { AnyNode } from './walk';
 
-/** `owner`: the class `node` is a method of, whose methods it may pass along (`this.getAllPosts`). */
-export function setupStatements(node: FunctionNode, owner?: ClassNode): AnyNode[] {
+/**
+ * `owner`: the class `node` is a method of, whose methods it may pass along (`this.getAllPosts`).
+ * `namesFunction`: whether an identifier the function passes names a function of its module
+ * (`router.use(stampRequests)`, `function stampRequests(req, res, next) {…}` above it).
+ */
+export function setupStatements(
+  node: FunctionNode,
+  owner?: ClassNode,
+  namesFunction: (identifier: Identifier) => boolean = () => false,
+): AnyNode[] {
   const body = node.body;
   if (body.type !== 'BlockStatement') return [];
   const statements = body.body as AnyNode[];
   // Most functions have no statement of that form (`x.y(…, callback)`): they need nothing else.
   const ownsThis = node.type !== 'ArrowFunctionExpression';
+  const handsOver = (call: AnyNode): boolean => {
+    const args = call.arguments as AnyNode[];
+    const method = keyName((call.callee as AnyNode).property as AnyNode);
+    return args.some((a, index) => handsOverCode(a) || handlerNamed(a, index, args.length, method, namesFunction));
+  };
   const calls = statements.filter((statement) => {
     const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
     if (call?.type !== 'CallExpression' || (call.callee as AnyNode).type !== 'MemberExpression') return false;
-    return (call.arguments as AnyNode[]).some((a) => handsOverCode(a) || (ownsThis && a.type === 'MemberExpression'));
+    return handsOver(call) || (ownsThis && (call.arguments as AnyNode[]).some((a) => a.type === 'MemberExpression'));
   });
   if (calls.length === 0) return [];
   // Its parameters, and the locals it returns: not a local array it merely iterates with forEach.
@@ -47,7 +60,7 @@ export function setupStatements(node: FunctionNode, owner?: ClassNode): AnyNode[
     const args = call.arguments as AnyNode[];
     // A callback written there, or a function of the instance passed along (`this.getAllPosts`;
     // `this.history.push(this.n)` passes data).
-    const registers = args.some((a) => handsOverCode(a) || (ownsThis && isInstanceFunction(a)));
+    const registers = handsOver(call) || (ownsThis && args.some(isInstanceFunction));
     return isReceiver((call.callee as AnyNode).object as AnyNode) && registers;
   });
 }
@@ -62,6 +75,23 @@ function handsOverCode(argument: AnyNode): boolean {
     argument.type === 'ObjectExpression' &&
     (argument.properties as AnyNode[]).some((p) => p.type === 'Property' && isFunction(p.value as AnyNode))
   );
+}
+
+/**
+ * An identifier passed as code: one that names a function of the module, or a handler by
+ * convention, whatever it is bound to (an import, a parameter): `use`'s arguments, and a route
+ * method's after its path (`router.delete('/:id', remove)`, not `cache.delete(id)`).
+ */
+function handlerNamed(
+  argument: AnyNode,
+  index: number,
+  count: number,
+  method: string,
+  namesFunction: (identifier: Identifier) => boolean,
+): boolean {
+  if (argument.type !== 'Identifier') return false;
+  if (namesFunction(argument as Identifier)) return true;
+  return method === 'use' || (ROUTE_METHODS.has(method) && method !== 'route' && index > 0 && count > 1);
 }
 
 /** The names of a class's instance methods and of its fields that hold functions. */
