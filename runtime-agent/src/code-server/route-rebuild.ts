@@ -20,9 +20,10 @@ import { pluginCallsOf, runPluginAgain, type PluginCall } from './live/fastify-p
 import { instancesOf } from './live/instances';
 import { canRunAgain, runMethodAgain } from './live/method-rerun';
 import type { SetupChange } from './live/patch';
-import { readProgram, type ProgramModel } from './live/program';
-import type { AnyNode } from './live/walk';
+import type { Redecoration } from './live/live-module';
+import { isMappedController, mapControllerAgain } from './live/nest-routes';
 import { statementsCalling, statementsRegistering } from './live/registrations';
+import { onlyCalls } from './factory-calls';
 import type { HotModule } from './module-version';
 
 /** Found by a commit of `trigger`: `owners`' statements registered routes that `cause` changes. */
@@ -34,6 +35,8 @@ export interface RouteRebuild {
   method?: { instance: object; name: string; label: string };
   /** Instead: a Fastify plugin, run again on the instance each of its calls had (see fastify-plugins.ts). */
   plugin?: { calls: PluginCall[]; label: string };
+  /** Instead: a NestJS controller whose method decorators changed, mapped again (see nest-routes.ts). */
+  controller?: { klass: Function; decorate: () => void; label: string };
 }
 
 /** Why statements run again, in the report's words. */
@@ -73,7 +76,36 @@ export function rebuildsAfter(
       if (again) rebuilds.push(again);
     }
   }
+  for (const redecoration of module.current.live?.scope.redecorations ?? []) {
+    const again = controllerAgain(module, redecoration);
+    if (again) rebuilds.push(again);
+  }
   return rebuilds;
+}
+
+/** A class whose method decorators changed, to map again where NestJS mapped it as a controller. */
+function controllerAgain(
+  module: HotModule,
+  { className, notes, klass, decorate }: Redecoration,
+): RouteRebuild | undefined {
+  let running: unknown;
+  try {
+    running = klass();
+  } catch {
+    return undefined; // its binding is not initialised: not a class the app runs
+  }
+  if (!isMappedController(running)) return undefined;
+  return {
+    trigger: module.file,
+    cause: {
+      again: `the decorators of ${className}`,
+      failed: (where, why) =>
+        `${className}: ${where} mapped its routes at startup, and mapping them again failed (${why}); restart to apply its decorators`,
+      resolves: notes,
+    },
+    owners: new Map(),
+    controller: { klass: running, decorate, label: className },
+  };
 }
 
 /**
@@ -130,90 +162,6 @@ function addIfFunction(found: Set<unknown>, read: () => unknown): void {
   }
 }
 
-/**
- * Of the statements that called a router factory, those that can run again (`found`, narrowed
- * in place): a call and nothing else (`app.use('/users', makeUserRoutes())`), or a declaration
- * of the router whose every top-level reader is such a call (`const stats = makeStatsRouter();
- * app.use(stats.routes());`): they run again together, the new router mounted where the old one
- * was. Any other declaration, an assignment or an export (`module.exports = makeUserRoutes();`)
- * would make a new router that what mounted the old one never sees, while the old one lost its
- * routes.
- */
-function onlyCalls(
-  found: Map<LiveModule, Set<object>>,
-  modules: Map<string, HotModule>,
-  factory?: string,
-): Map<LiveModule, Set<object>> {
-  for (const [owner, statements] of found) {
-    const module = modules.get(owner.file);
-    const version = module?.current.live;
-    for (const statement of [...statements]) {
-      const index = version ? version.scope.statementIds.indexOf(statement) : -1;
-      const digest = index >= 0 ? version!.digest.statements[index] : undefined;
-      if (digest?.callOnly) continue;
-      statements.delete(statement);
-      const readers =
-        factory && digest && digest.declares.length === 1
-          ? callsReading(module!, digest.declares[0]!, factory)
-          : undefined;
-      if (readers) for (const id of [statement, ...readers]) statements.add(id);
-    }
-    if (statements.size === 0) found.delete(owner);
-  }
-  return found;
-}
-
-/**
- * The statements of `module`'s running version that mount the router its declaration of `name`
- * made by calling `factory` (`const stats = makeStatsRouter(store)`): each top-level read of
- * `name` must be in the arguments of a call that is all its statement (`app.use(stats.routes())`).
- * Undefined otherwise: a declaration that made more than the router (`const app = new App()`,
- * whose constructor called the factory), or a read that is not a mount (`app.listen()`) would
- * run again with it and make the app's other state anew. Read from the version's code (the
- * digest keeps no references), only when a rebuild asks.
- */
-function callsReading(module: HotModule, name: string, factory: string): object[] | undefined {
-  const version = module.current.live;
-  if (!version) return undefined;
-  let model: ProgramModel;
-  try {
-    model = readProgram(module.current.code, undefined, module.format);
-  } catch {
-    return undefined;
-  }
-  const statementAt = (at: number): number =>
-    model.statements.findIndex((s) => (s.outer ?? s.node).start <= at && at < (s.outer ?? s.node).end);
-  const variable = model.moduleScope.variables.find((v) => v.name === name);
-  const declarator = variable?.defs[0]?.node as AnyNode | undefined;
-  if (!declarator || !callsFactory(declarator.init as AnyNode | null, factory)) return undefined;
-  const indexes = new Set<number>();
-  for (const reference of variable!.references) {
-    if (!reference.isRead() || reference.from.variableScope.block !== model.moduleScope.block) continue;
-    const at = (reference.identifier as { start: number }).start;
-    const index = statementAt(at);
-    const statement = model.statements[index]?.node;
-    if (!version.digest.statements[index]?.callOnly || !inArguments(statement, at)) return undefined;
-    indexes.add(index);
-  }
-  if (indexes.size === 0) return undefined;
-  return [...indexes].map((index) => version.scope.statementIds[index]!);
-}
-
-/** `factory(…)`, or a compiler's `(0, routes_1.factory)(…)`: a call of the factory, nothing around it. */
-function callsFactory(init: AnyNode | null, factory: string): boolean {
-  let callee = init?.type === 'CallExpression' ? (init.callee as AnyNode) : undefined;
-  if (callee?.type === 'SequenceExpression') callee = (callee.expressions as AnyNode[]).at(-1);
-  if (callee?.type === 'MemberExpression' && !callee.computed) callee = callee.property as AnyNode;
-  return callee?.type === 'Identifier' && callee.name === factory;
-}
-
-/** Whether position `at` is inside the arguments of the call that `statement` is. */
-function inArguments(statement: AnyNode | undefined, at: number): boolean {
-  const call = statement?.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
-  if (call?.type !== 'CallExpression') return false;
-  return (call.arguments as AnyNode[]).some((argument) => argument.start <= at && at < argument.end);
-}
-
 function exportsAdded(added: string[]): RebuildCause {
   return {
     again: `the new export${added.length > 1 ? 's' : ''}`,
@@ -265,13 +213,15 @@ export async function rebuildRoutes(
   origin: Origin,
 ): Promise<RebuiltRoutes[]> {
   const results: RebuiltRoutes[] = [];
-  for (const { trigger, cause, owners, method, plugin } of rebuilds) {
+  for (const { trigger, cause, owners, method, plugin, controller } of rebuilds) {
     const result: RebuiltRoutes = { trigger, ran: [], notApplied: [], warnings: [], resolved: [] };
     let failed = method
       ? !runMethod(server, owners, method, cause, result)
       : plugin
         ? !(await runPlugins(plugin, cause, result))
-        : false;
+        : controller
+          ? !mapController(controller, cause, result)
+          : false;
     for (const [live, statements] of method ? [] : owners) {
       const owner = server.find(live.file);
       if (!owner) continue;
@@ -365,6 +315,23 @@ function runMethod(
     return true;
   } catch (error) {
     noteFailure(result, cause, where, error);
+    return false;
+  }
+}
+
+/** Maps a NestJS controller again (see nest-routes.ts); false, with the note of why, if that threw. */
+function mapController(
+  controller: NonNullable<RouteRebuild['controller']>,
+  cause: RebuildCause,
+  result: RebuiltRoutes,
+): boolean {
+  try {
+    const { before, after } = mapControllerAgain(controller.klass, controller.decorate);
+    const routes = (n: number): string => `${n} route${n === 1 ? '' : 's'}`;
+    result.ran.push(`the NestJS mapping of ${controller.label}'s routes: ${routes(after)} in place of ${before}`);
+    return true;
+  } catch (error) {
+    noteFailure(result, cause, 'NestJS', error);
     return false;
   }
 }

@@ -229,8 +229,11 @@ export function patchClass(
   }
   const targetProto = target.prototype as object;
   const nextProto = next.prototype as object;
+  // With a new method, all go and come back in the new class's order: frameworks read them in
+  // that order (NestJS maps `@Get('count')` before `@Get(':name')` when it is written first).
+  const added = Reflect.ownKeys(nextProto).some((key) => !Object.hasOwn(targetProto, key));
   for (const key of Reflect.ownKeys(targetProto)) {
-    if (key !== 'constructor' && !Object.hasOwn(nextProto, key)) Reflect.deleteProperty(targetProto, key);
+    if (key !== 'constructor' && (added || !Object.hasOwn(nextProto, key))) Reflect.deleteProperty(targetProto, key);
   }
   for (const key of Reflect.ownKeys(nextProto)) {
     if (key === 'constructor') continue;

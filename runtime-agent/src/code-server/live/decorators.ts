@@ -19,7 +19,7 @@ const HELPERS = new Set(['__decorate', '__decorateClass', '_ts_decorate']);
 export function decoratorStatement(
   node: AnyNode,
   code: string,
-): { className: string; key: string; validatedField?: string } | undefined {
+): { className: string; key: string; member: boolean; validatedField?: string } | undefined {
   if (node.type !== 'ExpressionStatement') return undefined;
   let expression = node.expression as AnyNode;
   while (expression.type === 'AssignmentExpression') expression = expression.right as AnyNode;
@@ -33,7 +33,7 @@ export function decoratorStatement(
     .filter((e): e is AnyNode => e !== null && !isMetadata(e))
     .map((e) => tokenText(code, e.start, e.end));
   const member = rest.map((a) => tokenText(code, a.start, a.end));
-  return { className, key: [className, ...member, ...decorators].join(' | ') };
+  return { className, key: [className, ...member, ...decorators].join(' | '), member: member.length > 0 };
 }
 
 /** `Cats` or `Cats.prototype`: the class a decorator call targets. */

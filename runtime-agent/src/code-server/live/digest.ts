@@ -14,7 +14,7 @@ export interface StatementDigest {
   declaration: Declaration | undefined;
   exportNames: boolean;
   /** A decorator statement's class and what identifies its decorators (see decorators.ts). */
-  decorates: { className: string; key: string; validatedField?: string } | undefined;
+  decorates: { className: string; key: string; member: boolean; validatedField?: string } | undefined;
   /** An ES module's `import`, `export { … }` or `export … from`: nothing to undo when it goes. */
   declarationOnly: boolean;
   /** A call and nothing else (`app.use('/users', makeUserRoutes())`): what it makes, it hands on itself. */

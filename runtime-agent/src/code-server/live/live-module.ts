@@ -132,6 +132,15 @@ export interface StagedBody {
   withEnv: boolean;
 }
 
+/** A class whose method decorators a version changed: its report's notes on them, and what runs them again. */
+export interface Redecoration {
+  className: string;
+  notes: string[];
+  /** The running class. */
+  klass: () => unknown;
+  decorate: () => void;
+}
+
 export class VersionScope {
   #staging: Record<string, unknown> | undefined;
   /** The module's newest-generation table (`__hotpatch$.v`), shared by all versions. */
@@ -233,6 +242,17 @@ export class VersionScope {
   /** Before a field's class-validator decorators run again: its old rules out (see validation-decorators.ts). */
   clearValidation(prototype: unknown, field: string): void {
     clearValidation(prototype, field);
+  }
+
+  /** Classes whose method decorators this version changed, each with what runs them again (see redecorate.ts). */
+  get redecorations(): readonly Redecoration[] {
+    return this.#redecorations ?? [];
+  }
+  #redecorations: Redecoration[] | undefined;
+
+  /** From the version's code: `className`'s method decorators changed (see redecorate.ts). */
+  redecorate(className: string, notes: string[], klass: () => unknown, decorate: () => void): void {
+    (this.#redecorations ??= []).push({ className, notes, klass, decorate });
   }
 
   /** A new body for `slot` that needs the closure variables of the function that made the caller. */

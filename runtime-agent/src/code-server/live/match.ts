@@ -119,10 +119,16 @@ export function remakeChangedExports(model: ProgramModel, matched: Map<number, n
   });
 }
 
+const DECORATORS_CHANGED =
+  ': its decorators changed, and frameworks read decorators when the app starts ' +
+  '(NestJS routes and pipes, for example): restart to apply them';
+
 /** A changed decorator of a class the app runs: frameworks read decorators once, as the app starts. */
 export function decoratorsChanged(className: string, line: number): string {
-  return (
-    `${className} (line ${line}): its decorators changed, and frameworks read decorators when the app starts ` +
-    '(NestJS routes and pipes, for example): restart to apply them'
-  );
+  return `${className} (line ${line})${DECORATORS_CHANGED}`;
+}
+
+/** Whether `note` is the note of decoratorsChanged on `className`. */
+export function isDecoratorsChangedNote(note: string, className: string): boolean {
+  return note.startsWith(`${className} (line `) && note.endsWith(DECORATORS_CHANGED);
 }

@@ -24,6 +24,7 @@ import { labelOf, summaryOf, type Digest } from './digest';
 import { HP, instrumentFunctions, statementMark, versionHeader } from './instrument';
 import type { LiveModule } from './live-module';
 import { decoratorsChanged, matchStatements, remakeChangedExports } from './match';
+import { redecorations } from './redecorate';
 import { decoratedTarget } from './validation-decorators';
 import { privateMethods, type PrivateMethod } from './private-classes';
 import {
@@ -191,6 +192,12 @@ class PatchBuilder {
       ...newFieldInitializers(this.model, this.old, this.#resolved, this.edits, this.module, this.report),
     );
     reportClassChanges(this.model, this.old, this.report);
+    this.#appendix.push(
+      ...redecorations(this.model, this.old, matched, this.report, (i) => {
+        const { node } = this.model.statements[i]!;
+        return this.edits.render(this.model.code, node.start, node.end).text;
+      }),
+    );
     // An ES module's later version is not a module: strict as modules are, and an async
     // function, so its top level may await; the code server awaits it.
     head.add((esm ? '"use strict";' : '') + versionHeader() + (esm ? `${HP}.run((async()=>{` : ''));

@@ -106,7 +106,7 @@ export interface TopStatement {
    * A compiler's decorator call: the class, what identifies its decorators (see decorators.ts),
    * and the field whose class-validator rules it sets, if that is all it does.
    */
-  decorates: { className: string; key: string; validatedField?: string } | undefined;
+  decorates: { className: string; key: string; member: boolean; validatedField?: string } | undefined;
   line: number;
 }
 

@@ -19,6 +19,7 @@ import type { LiveModule, VersionScope } from './live-module';
 import { changed, followChanges } from './koa-composition';
 import { adaptFastifyRouting } from './fastify-routes';
 import { adaptHonoBase } from './hono-routes';
+import { adaptNestRouterExplorer } from './nest-routes';
 import { assignableExportLocal } from './rebind-export';
 import { currentFrame, evaluatingAny } from './top-level';
 
@@ -312,6 +313,11 @@ const ADAPTERS: Adapter[] = [
     // Fastify's routing, which each app's router is made by (see fastify-routes.ts).
     path: ['fastify', 'lib', 'route.js'],
     adapt: (exports, _rebound, file) => adaptFastifyRouting(exports, file),
+  },
+  {
+    // NestJS's mapping of a controller's methods to routes (see nest-routes.ts).
+    path: ['@nestjs', 'core', 'router', 'router-explorer.js'],
+    adapt: (exports) => adaptNestRouterExplorer(exports),
   },
   {
     // Hono's CommonJS build: the class its apps are made from (see hono-routes.ts).
