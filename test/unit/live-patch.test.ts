@@ -187,7 +187,7 @@ test('a function only a kept top-level statement calls (a main file’s bootstra
   assert.deepEqual(patched.report.notApplied, []);
 });
 
-test('a decorated class as esbuild writes it (`let C = class {…}`): a new decorated method is said, not run', () => {
+test('a decorated class as esbuild writes it (`let C = class {…}`): a new decorated method is said, not run; its decorators are handed over for a framework that maps the class again', () => {
   const module = new LiveModule('/app/routes.ts');
   const before =
     'let Routes = class {\n  a() { return 1; }\n};\n__decorateClass([Route("a")], Routes.prototype, "a", 1);\n' +
@@ -202,7 +202,9 @@ test('a decorated class as esbuild writes it (`let C = class {…}`): a new deco
   instrumentFunctions(first, module, 1, new Edits());
   const patch = buildPatch(digestOf(first), readProgram(after), module, 2);
   assert.match(patch.report.notApplied.join('\n'), /Routes/);
-  assert.doesNotMatch(patch.code, /Route\("b"\)/, 'the decorator is not run against the running class');
+  const [evaluated, handedOver] = patch.code.split('__hotpatch$.redecorate(');
+  assert.doesNotMatch(evaluated!, /Route\("b"\)/, 'the decorator is not run against the running class');
+  assert.match(handedOver!, /__decorateClass\(\[Route\("b"\)\], __hotpatch\$\.s\.Routes\.prototype, "b", 1\)/);
 });
 
 test("a field whose decorators are all class-validator's runs them again after clearing its rules; any other library's decorator, or a field whose rules are gone, asks for a restart", () => {
@@ -273,6 +275,37 @@ test('a router factory (registers on a local it returns) that registers a new ro
     '  const seen = [];\n  seen.forEach((item) => console.log(item));\n  return router;',
   );
   assert.deepEqual(notApplied(walking), []);
+});
+
+test("a class's changed method decorators hand over what runs all of them again on the running class; a changed class decorator does not", () => {
+  const module = new LiveModule('/app/cats.controller.js');
+  const method = (name: string, decorator: string): string =>
+    `__decorate([${decorator}, __metadata("design:type", Function)], CatsController.prototype, "${name}", null);\n`;
+  const before =
+    'const common_1 = require("@nestjs/common");\n' +
+    'let CatsController = class CatsController {\n  findAll() { return []; }\n  findOne(name) { return name; }\n};\n' +
+    method('findAll', '(0, common_1.Get)()') +
+    method('findOne', "(0, common_1.Get)(':name')") +
+    "CatsController = __decorate([(0, common_1.Controller)('cats')], CatsController);\nexports.CatsController = CatsController;\n";
+  const load = patchAfter(module, before);
+
+  const moved = load(before.replace("Get)(':name')", "Get)(':id')"));
+  assert.match(moved.report.notApplied.join('\n'), /CatsController \(line 7\): its decorators changed/);
+  const handed =
+    /redecorate\("CatsController",\["CatsController \(line 7\)[^"]*"\],\(\)=>__hotpatch\$\.s\.CatsController,\(\)=>\{(.*)\}\);/s.exec(
+      moved.code,
+    );
+  assert.ok(handed, moved.code);
+  assert.match(
+    handed[1]!,
+    /"findAll"/,
+    'the unchanged method decorators run again too: the running class has new method objects',
+  );
+  assert.match(handed[1]!, /Get\)\(':id'\)/);
+
+  const renamed = load(before.replace("Controller)('cats')", "Controller)('felines')"));
+  assert.match(renamed.report.notApplied.join('\n'), /CatsController \(line 8\): its decorators changed/);
+  assert.doesNotMatch(renamed.code, /redecorate\(/);
 });
 
 test('a router factory that passes a function by name (a middleware of its module, an imported handler) registers it; a call that passes data by name does not', () => {

@@ -191,6 +191,14 @@ export class LiveModel {
     return true;
   }
 
+  /** Whether the agent's module from `file` has processes (as the model knows them). */
+  hasProcessesIn(id: string, file: string): boolean {
+    const agent = this.#agents.get(id);
+    if (!agent) return false;
+    for (const process of agent.processes.values()) if (process.file === file) return true;
+    return false;
+  }
+
   /** `agent/processStarted` and `agent/processChanged`: the process as it is now. */
   setProcess(id: string, process: ProcessInfo): boolean {
     const agent = this.#agents.get(id);

@@ -1,7 +1,8 @@
 /**
  * What one connection to an agent feeds into the LiveModel: the first read of modules,
  * processes and supervisors, then the agent's notifications, and the re-reads that
- * notifications call for (a module's processes after a load, a purge or many changes at once).
+ * notifications call for (a module's processes after a load or a purge, when it has any, or
+ * after many changes at once).
  * Everything it learns after its connection was replaced is dropped (`live()`).
  */
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
@@ -30,9 +31,11 @@ export class ModelFeed {
       if (!options.live()) return;
       const wasTruncated = model.modulesTruncated(id);
       this.#apply(model.setModule(id, module));
-      // A module past the cap is not kept: nothing of it to refresh.
-      if (model.hasModule(id, module.file)) this.refreshProcesses(module.file);
-      else if (!wasTruncated) {
+      // A module past the cap is not kept: nothing of it to refresh. Nor is a module without
+      // processes: one a load starts is told of (`processStarted`, before this notification).
+      if (model.hasModule(id, module.file)) {
+        if (model.hasProcessesIn(id, module.file)) this.refreshProcesses(module.file);
+      } else if (!wasTruncated) {
         options.log(
           `${client.url}: more than ${model.maxModulesPerAgent} hot modules; the ones past that are not shown`,
         );

@@ -19,7 +19,7 @@ import type { LiveModule } from './live';
 import { pluginCallsOf, runPluginAgain, type PluginCall } from './live/fastify-plugins';
 import { instancesOf } from './live/instances';
 import { canRunAgain, runMethodAgain } from './live/method-rerun';
-import type { SetupChange } from './live/patch';
+import type { SetupChange } from './live/setup-changes';
 import type { Redecoration } from './live/live-module';
 import { isMappedController, mapControllerAgain } from './live/nest-routes';
 import { statementsCalling, statementsRegistering } from './live/registrations';

@@ -10,7 +10,8 @@ import type { ClassInfo, ClassMember, LiveVersion } from './index';
 import { constructorKey, instrumentFirstVersion } from './instrument';
 import type { EsmAccess, LiveModule, VersionScope } from './live-module';
 import { DYNAMIC_IMPORT, IMPORT_META, type BindingAccess } from './module-bindings';
-import type { PatchReport, SetupChange } from './patch';
+import type { PatchReport } from './patch';
+import type { SetupChange } from './setup-changes';
 import { readProgram, type ModuleKind, type ProgramModel } from './program';
 
 /**

@@ -25,6 +25,7 @@ import { HP, instrumentFunctions, statementMark, versionHeader } from './instrum
 import type { LiveModule } from './live-module';
 import { decoratorsChanged, matchStatements, remakeChangedExports } from './match';
 import { redecorations } from './redecorate';
+import { setupChangeOf, type SetupChange } from './setup-changes';
 import { decoratedTarget } from './validation-decorators';
 import { privateMethods, type PrivateMethod } from './private-classes';
 import {
@@ -44,7 +45,6 @@ import { resolutions } from './resolutions';
 import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
 import { reportStaleReads } from './stale-reads';
 import type { AnyNode } from './walk';
-import { methodRunsAgain, pluginRunsAgain } from './runs-again';
 
 /** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
 export type PatchReport = Omit<LoadReport, 'file' | 'mode'>;
@@ -67,31 +67,6 @@ export interface Patch {
   setupChanges: SetupChange[];
   /** The methods of changed classes with private members, compiled inside the running class (private-classes.ts). */
   privateMethods: PrivateMethod[];
-}
-
-/**
- * A function whose new version registers something its running version did not (a router
- * factory's new route): the new registration waits for the function to be called again. The
- * code server runs again the statements that called it at startup, when it can (see
- * route-rebuild.ts), and then takes the note back.
- */
-export interface SetupChange {
-  label: string;
-  note: string;
-  /**
-   * When the function is a class's method that takes no parameters (a controller's
-   * `initializeRoutes()`, which its constructor calls) that can run again (runs-again.ts): the
-   * class's slot and the method's name,
-   * so it can run again on the class's running instance (see method-rerun.ts).
-   */
-  method?: { classSlot: number; name: string };
-  /**
-   * Its setup statements that changed all add routes, and it can run again (runs-again.ts): as
-   * a Fastify plugin, it runs again on its instance (see fastify-plugins.ts).
-   */
-  runsAgainAsPlugin?: true;
-  /** Other notes of the report that running it again makes untrue (a value its routes read once). */
-  alsoResolves?: string[];
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -509,38 +484,11 @@ class PatchBuilder {
     for (const fn of this.model.functions) {
       // Class members get their new body through the class (see install.ts).
       if (this.#registered.has(fn) || (fn.member && this.#changed(fn))) this.report.functions.push(labelOf(fn.key));
-      // A plugin or setup function ran once, at startup: what it registers anew would wait for a
-      // call that never comes, and what it no longer registers stays registered until then.
       const before = this.old.functions.get(fn.key);
-      if (!before) continue;
-      const added = fn.setup.filter((shape) => !before.setup.some((old) => old.equals(shape)));
-      const removed = before.setup.filter((old) => !fn.setup.some((shape) => shape.equals(old)));
-      if (added.length > 0 || removed.length > 0) {
-        const changes = [
-          added.length > 0 && `registers something new (${added.map(summaryOf).join(', ')})`,
-          removed.length > 0 && `no longer registers ${removed.map(summaryOf).join(', ')}`,
-        ].filter(Boolean);
-        const note =
-          `${labelOf(fn.key)} (line ${fn.line}) ${changes.join(' and ')}: ` +
-          'that changes the app only when the function is called again; if it ran once at startup (a plugin, a router factory, a setup function), restart to apply it';
-        this.report.notApplied.push(note);
-        const member = fn.member;
-        const method =
-          member?.kind === 'method' && !member.isStatic && methodRunsAgain(fn.node)
-            ? { classSlot: this.module.slotOf(member.owner.key), name: member.name }
-            : undefined;
-        const runsAgainAsPlugin =
-          !member &&
-          added.every((shape) => fn.setupRoutes.includes(shape)) &&
-          removed.every((shape) => before.setupRoutes.includes(shape)) &&
-          pluginRunsAgain(fn.node);
-        this.#setupChanges.push({
-          label: labelOf(fn.key),
-          note,
-          method,
-          ...(runsAgainAsPlugin && { runsAgainAsPlugin }),
-        });
-      }
+      const change = before && setupChangeOf(fn, before, (key) => this.module.slotOf(key));
+      if (!change) continue;
+      this.report.notApplied.push(change.note);
+      this.#setupChanges.push(change);
     }
   }
 

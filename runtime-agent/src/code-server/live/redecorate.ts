@@ -37,7 +37,9 @@ export function redecorations(
   const appendix: string[] = [];
   for (const [className, onlyMethods] of changed) {
     if (!onlyMethods || !old.classes.has(`${KEY_SEPARATOR}class:${className}`)) continue;
+    // No note: its decorators applied as they are (class-validator's rules, see validation-decorators.ts).
     const notes = report.notApplied.filter((n) => isDecoratorsChangedNote(n, className));
+    if (notes.length === 0) continue;
     const statements = model.statements.flatMap((s, i) =>
       s.decorates?.className === className && s.decorates.member ? [render(i)] : [],
     );
