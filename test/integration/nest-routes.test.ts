@@ -149,6 +149,14 @@ test('a route method a load adds to a controller answers, before the route it wa
   assert.equal(await app.get('/cats/Felix'), '{"name":"Felix"}', 'its other routes answer, with their parameters');
   const created = await request(app, 'POST', '/cats', { name: 'Kit' });
   assert.deepEqual(created, { status: 201, text: '{"count":3}' }, 'with their HTTP codes and bodies');
+
+  // The new route's handler, mapped by that load, takes the next load's body like the others.
+  const counted = await load(
+    WITH_COUNT.replace('count() {\n        return { count:', 'count() {\n        return { total:'),
+  );
+  assert.deepEqual(counted.report.functions, ['CatsController.count']);
+  assert.deepEqual(counted.report.notApplied, []);
+  assert.equal(await app.get('/cats/count'), '{"total":3}');
 });
 
 test('a route method a load takes out answers no more; a changed HTTP code applies', async () => {

@@ -127,12 +127,19 @@ export class ReadAhead {
       }
       return code;
     };
+    // One hash per compiled code, not one per agent (16 instances of an app share theirs).
+    const hashes = new Map<string, string>();
+    const hashOf = (code: string): string => {
+      let hash = hashes.get(code);
+      if (hash === undefined) hashes.set(code, (hash = codeHash(code)));
+      return hash;
+    };
     const answering = Promise.all(
       targets.map(async (target) => {
         const { client, module } = target;
         try {
           const code = await codeFor(target);
-          if (codeHash(code) === module.current.hash) return undefined; // what runs now: nothing to read
+          if (hashOf(code) === module.current.hash) return undefined; // what runs now: nothing to read
           const { read, ms } = await client.readAhead(module.file, code);
           return { pid: client.info.pid, read, ms };
         } catch {
