@@ -4,13 +4,17 @@
  *   (`for (const [name, action] of Object.entries(require('./controllers/users'))) app.get(…)`):
  *   a load that adds an export would leave it without a route;
  * - by a router factory the app called at startup (`app.use('/users', makeUserRoutes())`): a
- *   load that adds a route to the factory would wait for a call that never comes.
+ *   load that adds a route to the factory, or takes one out, would wait for a call that never comes.
  * So after the commit, the statements that registered them run again, as if they had changed:
  * the routes they registered are taken back and registered anew where the statement stands,
  * the new ones among them (a load in place of what used to need a restart).
  *
  * A rebuild is a load of the statement's module with its own code, that statement forced to
  * run again; if it fails, nothing of it stays and the report says what a restart applies.
+ * Where no statement can run again, what made the routes does, in place: a controller's setup
+ * method on its instance (method-rerun.ts), a Fastify plugin on its instance
+ * (fastify-plugins.ts), NestJS's mapping of a controller whose method decorators changed
+ * (nest-routes.ts).
  */
 import { basename } from 'node:path';
 import type { Origin } from '../protocol';
