@@ -70,7 +70,9 @@ export function mapControllerAgain(klass: Function, decorate: () => void): { bef
   const mapping = mappings.get(klass);
   if (!mapping) throw new Error(`${klass.name} was not mapped by NestJS on Express`);
   const { stack, layers } = mapping;
-  const at = layers.length > 0 ? stack.indexOf(layers[0]) : stack.length;
+  // Nest's not-found handler ends the list: where routes go is known from those the controller has.
+  if (layers.length === 0) throw new Error(`${klass.name} had no routes, so where its new ones go is not known`);
+  const at = stack.indexOf(layers[0]);
   if (at < 0 || layers.some((layer, i) => stack[at + i] !== layer)) {
     throw new Error(`the routes NestJS mapped for ${klass.name} are no longer where it put them`);
   }
