@@ -10,9 +10,8 @@ import { methodRunsAgain, pluginRunsAgain } from './runs-again';
 /**
  * A function whose new version registers something its running version did not, or no longer
  * registers something (a router factory's new route, or one taken out): the change waits for
- * the function to be called again. The
- * code server runs again the statements that called it at startup, when it can (see
- * route-rebuild.ts), and then takes the note back.
+ * the function to be called again. The code server runs again the statements that called it at
+ * startup, when it can (see route-rebuild.ts), and then takes the note back.
  */
 export interface SetupChange {
   label: string;
@@ -20,8 +19,8 @@ export interface SetupChange {
   /**
    * When the function is a class's method that takes no parameters (a controller's
    * `initializeRoutes()`, which its constructor calls) that can run again (runs-again.ts): the
-   * class's slot and the method's name,
-   * so it can run again on the class's running instance (see method-rerun.ts).
+   * class's slot and the method's name, so it can run again on the class's running instance
+   * (see method-rerun.ts).
    */
   method?: { classSlot: number; name: string };
   /**
