@@ -11,7 +11,7 @@
  * - A function whose own code changed gets its new body registered under its slot, so every
  *   closure made from it earlier (a route handler, a listener, a plugin's handlers) forwards
  *   to it. A nested function's new body is built from a factory that takes the old closure's
- *   variables.
+ *   variables (new-bodies.ts).
  * - A changed class is evaluated and, at commit, patched onto the class instances have.
  *
  * References to module bindings in the evaluated code go through `__hotpatch$.s`, which
@@ -28,19 +28,13 @@ import { redecorations } from './redecorate';
 import { setupChangeOf, type SetupChange } from './setup-changes';
 import { decoratedTarget } from './validation-decorators';
 import { privateMethods, type PrivateMethod } from './private-classes';
-import {
-  KEY_SEPARATOR,
-  isFunction,
-  type LiveClass,
-  type LiveFunction,
-  type ProgramModel,
-  type TopStatement,
-} from './program';
+import { KEY_SEPARATOR, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
 import { bindDeclaration } from './bind';
 import { routeRegistrationTarget } from './fixed-routes';
 import { reportClassChanges } from './class-changes';
 import { newFieldInitializers } from './fields';
-import { renderAsFunction, type Rendering } from './render-function';
+import { NewBodies } from './new-bodies';
+import type { Rendering } from './render-function';
 import { resolutions } from './resolutions';
 import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
 import { reportStaleReads } from './stale-reads';
@@ -96,10 +90,7 @@ class PatchBuilder {
   /** `Class.field`s whose class-validator rules run again (see validation-decorators.ts). */
   readonly #revalidated = new Set<string>();
   readonly #esm: EsmPatch;
-  /** Functions whose new body is already registered by the code being emitted. */
-  readonly #registered = new Set<LiveFunction>();
-  /** Functions already tried (and reported when they could not be given a body). */
-  readonly #attempted = new Set<LiveFunction>();
+  readonly #bodies: NewBodies;
   readonly #resolved: Map<Identifier, { start: number; end: number; isModule: boolean }>;
   readonly #rendering: Rendering;
   readonly #functionOf: Map<AnyNode, LiveFunction>;
@@ -118,6 +109,18 @@ class PatchBuilder {
     this.#rendering = { model, module, generation, edits: this.edits, resolved: this.#resolved, prologues: new Map() };
     this.#functionOf = new Map(model.functions.map((f) => [f.node, f]));
     this.#classOf = new Map(model.classes.map((c) => [c.node, c]));
+    this.#bodies = new NewBodies({
+      model,
+      old,
+      module,
+      edits: this.edits,
+      report: this.report,
+      rendering: this.#rendering,
+      appendix: this.#appendix,
+      functionOf: this.#functionOf,
+      changed: (fn) => this.#changed(fn),
+      classChanged: (node) => this.#classChanged(node),
+    });
   }
 
   build(): Patch {
@@ -151,7 +154,7 @@ class PatchBuilder {
       at = outer.end;
     }
     body.copy(model.code, at, model.code.length);
-    this.#sweepChangedFunctions();
+    this.#bodies.sweep();
     this.#reportChangedFunctions();
     this.#reportRemovedValidation(new Set(matched.values()));
     const privateMethods = this.#privateMethods();
@@ -214,7 +217,7 @@ class PatchBuilder {
     const code = this.model.code;
     const moduleStatement =
       this.model.kind === 'esm'
-        ? esmStatement(this.#esm, statement, matched, index, (n) => this.#keptWithNewBodies(n))
+        ? esmStatement(this.#esm, statement, matched, index, (n) => this.#bodies.keptWithNewBodies(n))
         : undefined;
     if (moduleStatement) return moduleStatement;
     if (statement.exportNames) return new Mapped().blank(code, node.start, node.end);
@@ -225,7 +228,7 @@ class PatchBuilder {
       const unchanged = name !== undefined && this.old.bindings.has(name) && fn !== undefined && !this.#changed(fn);
       if (matched && unchanged) {
         this.report.kept += 1;
-        return this.#keptWithNewBodies(node);
+        return this.#bodies.keptWithNewBodies(node);
       }
       return this.#functionDeclaration(statement);
     }
@@ -240,7 +243,7 @@ class PatchBuilder {
     }
     if (matched) {
       this.report.kept += 1;
-      return this.#keptWithNewBodies(node);
+      return this.#bodies.keptWithNewBodies(node);
     }
     const decorated = statement.decorates?.className;
     const field = statement.decorates?.validatedField;
@@ -262,7 +265,7 @@ class PatchBuilder {
       this.#decoratorsReported.add(decorated);
       return new Mapped().blank(code, node.start, node.end);
     }
-    this.#registerFreshFunctions(node);
+    this.#bodies.registerFreshFunctions(node);
     if (statement.declaration) return bindDeclaration(statement, this.model.code, this.edits, this.old, this.report);
     const summary = `line ${statement.line}: ${summaryOf(statement.shape)}`;
     this.report.ran.push(summary);
@@ -290,7 +293,7 @@ class PatchBuilder {
       const fn = this.#functionOf.get(node);
       if (fn && this.#changed(fn) && !fn.fixed) {
         this.#prelude.push(`${HP}.impl(${this.module.slotOf(fn.key)},${name});`);
-        this.#registered.add(fn);
+        this.#bodies.registered.add(fn);
         const caller = this.#onlyCalledAtStartup(name);
         if (caller) {
           this.report.notApplied.push(
@@ -301,166 +304,6 @@ class PatchBuilder {
       }
     }
     return this.edits.render(this.model.code, node.start, node.end);
-  }
-
-  /**
-   * A statement that is not run again, as blank space, except the functions and classes in it
-   * whose code changed: each is evaluated on its own and registered as the newest body of its
-   * slot (a class: patched at commit through its static block).
-   */
-  #keptWithNewBodies(node: AnyNode): Mapped {
-    const code = this.model.code;
-    const out = new Mapped();
-    let at = node.start;
-    for (const item of this.#changedInside(node)) {
-      const text = this.#standalone(item);
-      if (text === undefined) continue;
-      out.blank(code, at, item.start).append(text);
-      at = item.end;
-    }
-    return out.blank(code, at, node.end);
-  }
-
-  /** The outermost changed functions and classes inside a kept statement. */
-  #changedInside(node: AnyNode): AnyNode[] {
-    // From the lists of changed functions and classes, not a walk of the statement's tree.
-    const inside = (n: AnyNode): boolean => n.start >= node.start && n.end <= node.end;
-    const candidates = [
-      ...this.#changedFunctions.filter((f) => !f.member && inside(f.node)).map((f) => f.node),
-      ...this.#changedClasses.filter((c) => inside(c.node)).map((c) => c.node),
-    ].sort((a, b) => a.start - b.start || b.end - a.end);
-    // The outermost ones: a changed function inside another is evaluated with it.
-    const outermost: AnyNode[] = [];
-    for (const candidate of candidates) {
-      const last = outermost.at(-1);
-      if (!last || candidate.start >= last.end) outermost.push(candidate);
-    }
-    return outermost;
-  }
-
-  get #changedFunctions(): LiveFunction[] {
-    this.#changedFunctionList ??= this.model.functions.filter((f) => this.#changed(f));
-    return this.#changedFunctionList;
-  }
-  #changedFunctionList: LiveFunction[] | undefined;
-
-  get #changedClasses(): LiveClass[] {
-    this.#changedClassList ??= this.model.classes.filter((c) => this.#classChanged(c.node));
-    return this.#changedClassList;
-  }
-  #changedClassList: LiveClass[] | undefined;
-
-  /** A changed function or class rendered to be evaluated on its own; undefined when it cannot be. */
-  #standalone(node: AnyNode): Mapped | undefined {
-    const code = this.model.code;
-    if (!isFunction(node))
-      return new Mapped()
-        .add('(')
-        .append(this.edits.render(code, node.start, node.end))
-        .add(');');
-    const fn = this.#functionOf.get(node)!;
-    const before = this.old.functions.get(fn.key)!;
-    if (fn.fixed || before.fixed) return undefined; // reported by the sweep
-    const slot = this.module.slotOf(fn.key);
-    this.#registered.add(fn);
-    if (!fn.parent) {
-      const property = this.#methodProperty(fn);
-      if (property) {
-        const part = property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
-        return new Mapped()
-          .add(`${HP}.member(${slot},{`)
-          .append(this.edits.render(code, property.start, property.end))
-          .add(`},${JSON.stringify(part)});`);
-      }
-      return new Mapped().add(`${HP}.impl(${slot},`).append(renderAsFunction(this.#rendering, fn)).add(');');
-    }
-    return this.#envFactory(fn, slot, before.env);
-  }
-
-  /** `(__hp_env) => function (...) {...}`, the closure variables read from the old closure's environment. */
-  #envFactory(fn: LiveFunction, slot: number, available: string[]): Mapped | undefined {
-    this.#attempted.add(fn);
-    const missing = fn.env.filter((n) => !available.includes(n));
-    if (missing.length > 0) {
-      this.report.notApplied.push(
-        `${labelOf(fn.key)} (line ${fn.line}): closures made before this load keep its old code: ` +
-          `its new code uses ${missing.join(', ')} from the enclosing function, which they do not capture`,
-      );
-      return undefined;
-    }
-    return new Mapped()
-      .add(`${HP}.implEnv(${slot},(__hp_env)=>`)
-      .append(renderAsFunction(this.#rendering, fn, true))
-      .add(');');
-  }
-
-  /** Changed module-level functions created by code that runs now register themselves as they are made. */
-  #registerFreshFunctions(node: AnyNode): void {
-    const methods = new Map<AnyNode, string[]>();
-    for (const fn of this.model.functions) {
-      if (fn.parent || fn.member || fn.node.start < node.start || fn.node.end > node.end) continue;
-      if (fn.node.type === 'FunctionDeclaration' || !this.#changed(fn) || fn.fixed) continue;
-      const property = this.#methodProperty(fn);
-      if (property) {
-        // A method is not an expression to wrap: the object it is made in registers it.
-        const object = this.model.properties.get(fn.node)?.object;
-        if (!object || property.computed) continue;
-        const part = property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
-        const name = JSON.stringify(String((property.key as AnyNode).name ?? (property.key as AnyNode).value));
-        const list = methods.get(object) ?? [];
-        list.push(`[${this.module.slotOf(fn.key)},${name},"${part}"]`);
-        methods.set(object, list);
-        this.#registered.add(fn);
-        continue;
-      }
-      if (fn.node.type === 'ArrowFunctionExpression' && fn.usesThis) continue;
-      const slot = this.module.slotOf(fn.key);
-      this.edits.insert(fn.node.start, `${HP}.impl(${slot},`, fn.node);
-      this.edits.insert(fn.node.end, ')', fn.node, true);
-      this.#registered.add(fn);
-    }
-    for (const [object, list] of methods) {
-      this.edits.insert(object.start, `${HP}.members([${list.join(',')}],`, object);
-      this.edits.insert(object.end, ')', object, true);
-    }
-  }
-
-  /**
-   * Changed functions not yet given a body: nested ones whose enclosing function is evaluated
-   * anew still need one for the closures made before (from an environment, appended); the
-   * rest keep their old code, and the report says which and why.
-   */
-  #sweepChangedFunctions(): void {
-    for (const fn of this.model.functions) {
-      if (fn.member || this.#registered.has(fn) || this.#attempted.has(fn) || !this.#changed(fn)) continue;
-      const before = this.old.functions.get(fn.key)!;
-      if (fn.fixed || before.fixed) {
-        this.report.notApplied.push(
-          `${labelOf(fn.key)} (line ${fn.line}) keeps its old code: ${fn.fixed ?? before.fixed}`,
-        );
-        continue;
-      }
-      if (!fn.parent) {
-        // A class field's arrow (`handler = () => this.x`): its old closures get the new body as
-        // a function of their `this` (the body also runs inside the class, for new instances).
-        if (fn.node.type === 'ArrowFunctionExpression' && !this.#methodProperty(fn)) {
-          this.#appendix.push(
-            `${HP}.impl(${this.module.slotOf(fn.key)},${renderAsFunction(this.#rendering, fn).text});`,
-          );
-          this.#registered.add(fn);
-          continue;
-        }
-        this.report.notApplied.push(
-          `${labelOf(fn.key)} (line ${fn.line}): references to it made before this load keep its old code (a method of an object the new version makes)`,
-        );
-        continue;
-      }
-      const text = this.#envFactory(fn, this.module.slotOf(fn.key), before.env);
-      if (text) {
-        this.#appendix.push(text.text);
-        this.#registered.add(fn);
-      }
-    }
   }
 
   /**
@@ -483,7 +326,8 @@ class PatchBuilder {
   #reportChangedFunctions(): void {
     for (const fn of this.model.functions) {
       // Class members get their new body through the class (see install.ts).
-      if (this.#registered.has(fn) || (fn.member && this.#changed(fn))) this.report.functions.push(labelOf(fn.key));
+      if (this.#bodies.registered.has(fn) || (fn.member && this.#changed(fn)))
+        this.report.functions.push(labelOf(fn.key));
       const before = this.old.functions.get(fn.key);
       const change = before && setupChangeOf(fn, before, (key) => this.module.slotOf(key));
       if (!change) continue;
@@ -523,11 +367,6 @@ class PatchBuilder {
     if (!before) return true;
     if (!before.own.equals(klass.own)) return true;
     return this.model.functions.some((f) => f.member?.owner === klass && this.#changed(f));
-  }
-
-  #methodProperty(fn: LiveFunction): AnyNode | undefined {
-    const property = this.model.properties.get(fn.node)?.property;
-    return property && (property.method || property.kind === 'get' || property.kind === 'set') ? property : undefined;
   }
 
   /** Every reference to a module binding reads the running module's variable. */
