@@ -11,7 +11,16 @@
 //   --extension  the extension folder to develop (default: this repository, whose package.json is
 //              the manifest)
 // Needs scripts/vscode-test/setup.mjs first (npm run test:vscode does both).
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { format, parseArgs } from 'node:util';
 import { buildSuite } from './build-suite.mjs';
@@ -51,6 +60,8 @@ for (const entry of ['package.json', 'tsconfig.json', 'src', 'dist']) {
 
 const suiteIndex = await buildSuite();
 const consoleTag = '<<hotpatch-e2e>>';
+// The suite's outcome, test by test (test/e2e/suite/index.ts): read when its console did not reach us.
+const summaryFile = join(runDir, 'summary.json');
 /** Console messages are printed in order, each once its arguments have been read. */
 let printing = Promise.resolve();
 let summarySeen = false;
@@ -76,7 +87,7 @@ try {
     // enable-smoke-test-driver: without it the workbench ignores the test settings in the URL.
     args: ['--disable-workspace-trust', '--vscode-option', 'enable-smoke-test-driver'],
     // Inherited by the extension host: test/e2e/suite/index.ts tags its console lines with it.
-    env: { HOTPATCH_E2E_CONSOLE_TAG: consoleTag },
+    env: { HOTPATCH_E2E_CONSOLE_TAG: consoleTag, HOTPATCH_E2E_SUMMARY: summaryFile },
     onOutput: (chunk) => {
       appendFileSync(serverLog, chunk);
       if (options.verbose) process.stdout.write(`[code-server] ${chunk}`);
@@ -145,6 +156,27 @@ function printConsole(message) {
   });
 }
 
+/**
+ * The suite's outcome from its summary file, printed, when its console lines stopped reaching
+ * the page; `code` stays only when the file says every test passed. No file: the suite did not
+ * run to its end.
+ */
+function summaryFromFile(code) {
+  let summary;
+  try {
+    summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  } catch {
+    console.log('e2e: 0 passed, 1 failed (the suite did not run to its end; see above)');
+    return code === 0 ? 1 : code;
+  }
+  log("the suite's console stopped reaching the page; its outcome, from its summary file:");
+  for (const { title, state } of summary.tests ?? [])
+    console.log(`  ${state === 'passed' ? '✔' : '✖'} ${title} (${state})`);
+  const { passes = 0, failures = 0, pending = 0 } = summary;
+  console.log(`e2e: ${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
+  return failures > 0 && code === 0 ? 1 : code;
+}
+
 function saveLogs(logs) {
   if (!Array.isArray(logs)) return;
   for (const entry of logs) {
@@ -163,7 +195,7 @@ async function finish(code) {
   // The whole process group: code-server and the extension hosts it forked (they would otherwise
   // wait hours for the browser to reconnect).
   await stopCodeServer(codeServer);
-  if (!summarySeen) console.log('e2e: 0 passed, 1 failed (the suite did not run to its end; see above)');
+  if (!summarySeen) code = summaryFromFile(code);
   if (!options.keep && code === 0) rmSync(runDir, { recursive: true, force: true });
   else log(`profiles, logs and workspace kept in ${runDir}`);
   log(`done: exit code ${code}`);

@@ -3,7 +3,7 @@
 // it in the extension host and awaits run(). Runs every *.test.js beside it with mocha (tdd: suite,
 // test) and ends with a plain "e2e: N passed, N failed" line for CI.
 import Mocha from 'mocha';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 
@@ -13,6 +13,11 @@ import * as vscode from 'vscode';
  * runner to pick out. Under @vscode/test-electron the output goes to stdout untagged.
  */
 const tag = process.env.HOTPATCH_E2E_CONSOLE_TAG;
+/**
+ * Also set by run.mjs: where the run's outcome is written, test by test, for the runner to read
+ * when the console stopped reaching it (the workbench has dropped the extension host's lines).
+ */
+const summaryFile = process.env.HOTPATCH_E2E_SUMMARY;
 
 export async function run(): Promise<void> {
   if (tag) tagConsole(tag);
@@ -32,12 +37,15 @@ export async function run(): Promise<void> {
     mocha.addFile(join(__dirname, file));
   }
   await new Promise<void>((resolve, reject) => {
+    const tests: Array<{ title: string; state: string }> = [];
     const runner = mocha.run((failures) => {
       const { passes = 0, pending = 0 } = runner.stats ?? {};
+      if (summaryFile) writeFileSync(summaryFile, JSON.stringify({ passes, failures, pending, tests }));
       console.log(`e2e: ${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
       if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
       else resolve();
     });
+    runner.on('test end', (test) => tests.push({ title: test.fullTitle(), state: test.state ?? 'pending' }));
   });
 }
 
