@@ -101,7 +101,7 @@ export class NewBodies {
     if (!fn.parent) {
       const property = methodProperty(this.ctx.model, fn);
       if (property) {
-        const part = property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
+        const part = partOf(property);
         return new Mapped()
           .add(`${HP}.member(${slot},{`)
           .append(this.ctx.edits.render(code, property.start, property.end))
@@ -140,7 +140,7 @@ export class NewBodies {
         // A method is not an expression to wrap: the object it is made in registers it.
         const object = this.ctx.model.properties.get(fn.node)?.object;
         if (!object || property.computed) continue;
-        const part = property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
+        const part = partOf(property);
         const name = JSON.stringify(String((property.key as AnyNode).name ?? (property.key as AnyNode).value));
         const list = methods.get(object) ?? [];
         list.push(`[${this.ctx.module.slotOf(fn.key)},${name},"${part}"]`);
@@ -203,4 +203,9 @@ export class NewBodies {
 export function methodProperty(model: ProgramModel, fn: LiveFunction): AnyNode | undefined {
   const property = model.properties.get(fn.node)?.property;
   return property && (property.method || property.kind === 'get' || property.kind === 'set') ? property : undefined;
+}
+
+/** Which part of a property a body is: its getter, its setter, or its value (a method). */
+function partOf(property: AnyNode): 'get' | 'set' | 'value' {
+  return property.kind === 'get' ? 'get' : property.kind === 'set' ? 'set' : 'value';
 }
