@@ -482,3 +482,29 @@ test("a module's guard cell: prologues read it first, a newer body raises it, an
   assert.equal(cells[module.cell], 2);
   assert.equal(scale(3), 30, 'the closure made at startup runs the newest body');
 });
+
+test('handlers wrapped in a call (`asyncHandler(async (req, res) => …)`) keep their keys when a route is added between two of them: no handler takes the next one’s body', () => {
+  const route = (method: string, path: string, body: string): string =>
+    `router.${method}(${JSON.stringify(path)}, asyncHandler(async (req, res) => { ${body} }));`;
+  const before = [
+    route('get', '/', 'res.json(await list());'),
+    route('get', '/:id', 'res.json(await find(req.params.id));'),
+    route('post', '/', 'res.status(201).json(await create(req.body));'),
+    'module.exports = router;',
+    '',
+  ].join('\n');
+  const byId = route('get', '/:id', 'res.json(await find(req.params.id));');
+  const withStats = before.replace(byId, `${route('get', '/stats', 'res.json(await stats());')}\n${byId}`);
+  assert.notEqual(withStats, before);
+  const bodies = (code: string): Map<string, string> =>
+    new Map(readProgram(code).functions.map((f) => [f.key, code.slice(f.node.start, f.node.end)]));
+  const old = bodies(before);
+  const next = bodies(withStats);
+  // Every handler that was there keeps its key, with its own body under it.
+  for (const [key, body] of old) assert.equal(next.get(key), body, key);
+  assert.equal(next.size, old.size + 1);
+  // Loaded: only the new route runs; no running handler is said to have new code.
+  const patch = patchAfter(new LiveModule('/app/todos.routes.js'), before)(withStats);
+  assert.deepEqual(patch.report.functions, []);
+  assert.equal(patch.report.ran.length, 1);
+});

@@ -6,6 +6,7 @@ import { expressEsmAsync } from './express-esm-async';
 import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
 import { expressWsChat } from './express-ws-chat';
+import { expressZod } from './express-zod';
 import { expressMiddleware } from './express-middleware';
 import { fastifyAutoload } from './fastify-autoload';
 import { expressClasses } from './express-classes';
@@ -39,6 +40,7 @@ export const corpus: CorpusApp[] = [
   expressAwilix,
   expressEsmAsync,
   expressFileRoutes,
+  expressZod,
   nodeHttp,
   expressGraphql,
   expressWsChat,

@@ -3,7 +3,7 @@
  * against it (statement shapes, function and class identities with their own code), without
  * holding its syntax tree.
  */
-import { KEY_SEPARATOR, isDeclarationOnly, type Declaration, type ProgramModel } from './program';
+import { CONTEXT_JOIN, KEY_SEPARATOR, isDeclarationOnly, type Declaration, type ProgramModel } from './program';
 import type { InstanceField } from './fields';
 import type { Shape } from './shape';
 import type { AnyNode } from './walk';
@@ -97,7 +97,9 @@ export function fieldStatements(fields: InstanceField[]): Array<readonly [number
 
 /** A readable name for reports, the last part of a key: ` › fn:list` → `list`, ` › call:app . get('/')#1` → `app.get('/')`. */
 export function labelOf(key: string): string {
-  const last = key.slice(key.lastIndexOf(KEY_SEPARATOR) + KEY_SEPARATOR.length);
+  const inFunction = key.slice(key.lastIndexOf(KEY_SEPARATOR) + KEY_SEPARATOR.length);
+  // Named by the innermost call it is an argument of (`asyncHandler()`), not the calls around it.
+  const last = inFunction.slice(inFunction.lastIndexOf(CONTEXT_JOIN) + CONTEXT_JOIN.length);
   const readable = last
     .replace(/^(fn|var|prop|set|call|class):/, '')
     .replace(/#\d+$/, '')

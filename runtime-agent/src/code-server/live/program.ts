@@ -6,7 +6,8 @@
  *
  * Keys follow React Fast Refresh's idea of a stable identity per definition: a function's key
  * is its enclosing function's key plus its own place (`fn:name`, `prop:name`, the call it is
- * an argument of, `app.get('/')#1`), with an ordinal only when two places read the same.
+ * an argument of, `app.get('/')#1`, inside the call that one is an argument of), with an
+ * ordinal only when two places read the same.
  */
 import type { Node, Program, Identifier } from 'acorn';
 import type { Scope, ScopeManager } from 'eslint-scope';
@@ -163,6 +164,8 @@ export class ParseFailure extends Error {
 
 /** Between the parts of a key: not a character that source text such as `'/'` would bring. */
 export const KEY_SEPARATOR = ' › ';
+/** Between a call and the place it sits in: `call:router.get('/:id',…)#1 ∘ call:asyncHandler()#0`. */
+export const CONTEXT_JOIN = ' ∘ ';
 
 let read = 0;
 

@@ -4,6 +4,7 @@
  */
 import type { Identifier } from 'acorn';
 import {
+  CONTEXT_JOIN,
   KEY_SEPARATOR,
   isExportNames,
   isFunction,
@@ -280,8 +281,17 @@ export class Reader {
         const index = args.indexOf(child);
         if (index < 0) return inherited;
         return () => {
-          const literal = args.filter((a) => !isFunction(a)).map((a) => this.#tokens(a).slice(0, 80));
-          return `call:${this.#tokens(node.callee as AnyNode).slice(0, 80)}(${literal.join(',')})#${index}`;
+          // An argument that holds a function (`asyncHandler(async (req, res) => {…})`) reads as
+          // `…`: an edit inside that function must not move the key of the others.
+          const literal = args
+            .filter((a) => !isFunction(a))
+            .map((a) => (holdsFunction(a) ? '…' : this.#tokens(a).slice(0, 80)));
+          const own = `call:${this.#tokens(node.callee as AnyNode).slice(0, 80)}(${literal.join(',')})#${index}`;
+          // Inside the call it is an argument of: `router.get('/:id', asyncHandler(…))` and
+          // `router.post('/', asyncHandler(…))` place their handlers apart, so a route added
+          // between them does not take the key, and the slot, of the next one's handler.
+          const outer = inherited();
+          return outer ? `${outer}${CONTEXT_JOIN}${own}` : own;
         };
       }
       case 'ArrayExpression':
@@ -313,6 +323,16 @@ export class Reader {
   #tokens(node: AnyNode): string {
     return tokenText(this.model.code, node.start, node.end);
   }
+}
+
+/** Whether a function is written anywhere inside `node` (itself included). */
+function holdsFunction(node: AnyNode): boolean {
+  if (isFunction(node)) return true;
+  let found = false;
+  eachChild(node, (child) => {
+    found ||= holdsFunction(child);
+  });
+  return found;
 }
 
 /**
