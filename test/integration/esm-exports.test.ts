@@ -158,3 +158,53 @@ test('one release of a module with a new export and an importer of it loads both
   assert.match(refused.stdout + refused.stderr, /no export named 'rewind'/);
   assert.equal(await app.get('/reset'), 'reset', 'neither module of the release loaded');
 });
+
+test('an export given a new value that an importer read once, at startup, is named with the line that read it; a read at each use, or of a part that did not change, is not', async () => {
+  const source = scratchFiles('esm-exports', {
+    'package.json': JSON.stringify({ type: 'module' }),
+    'settings.mjs': `export const settings = { limit: 10, label: 'first' };
+class Rule {
+  constructor(min) {
+    this.min = min;
+  }
+}
+export const titleRule = new Rule(1);
+`,
+    'app.mjs': `import http from 'node:http';
+import { settings, titleRule } from './settings.mjs';
+
+const makeCheck = (rule) => (text) => text.length >= rule.min;
+const check = makeCheck(titleRule);
+const cap = settings.limit;
+const server = http.createServer((req, res) =>
+  res.end(JSON.stringify({ short: check('ab'), cap, label: settings.label, min: titleRule.min })),
+);
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('esm', { fixture: source, args: ['--import', 'hotpatch-agent/register', 'app.mjs'] });
+  after(() => running.stop());
+  assert.deepEqual(JSON.parse(await running.get('/')), { short: true, cap: 10, label: 'first', min: 1 });
+
+  const stricter = await loadEdited(running, 'settings.mjs', (text) => text.replace('new Rule(1)', 'new Rule(3)'));
+  const said = stricter.stdout + stricter.stderr;
+  assert.match(said, /⚠/, 'what did not apply is a warning, not ✓');
+  assert.match(
+    said,
+    /titleRule has a new value, but app\.mjs line 5 \(const check = makeCheck\(titleRule\)\) read it once, at startup, and keeps the old one; restart the app to apply it there/,
+  );
+  // What the warning says is what the app does: the check made at startup is old, the read at each request new.
+  assert.deepEqual(JSON.parse(await running.get('/')), { short: true, cap: 10, label: 'first', min: 3 });
+
+  // The settings object is new, but what startup read of it (its limit) is the same.
+  const relabelled = await loadEdited(running, 'settings.mjs', (text) => text.replace("'first'", "'second'"));
+  assert.doesNotMatch(relabelled.stdout + relabelled.stderr, /has a new value/);
+  assert.match(relabelled.stdout, /✓/);
+  assert.equal(JSON.parse(await running.get('/')).label, 'second');
+
+  const limited = await loadEdited(running, 'settings.mjs', (text) => text.replace('limit: 10', 'limit: 20'));
+  assert.match(
+    limited.stdout + limited.stderr,
+    /settings has a new value, but app\.mjs line 6 \(const cap = settings\.limit\) read it once, at startup/,
+  );
+});

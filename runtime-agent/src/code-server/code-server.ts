@@ -50,6 +50,7 @@ import { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
 import { createStableExports, markLiveFunctions, updateStableExports } from './stable-exports';
 import { readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
+import { readImportsOfImporters, replacedValues, staleImportReads } from './import-reads';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
 
 export interface PrepareVersionOptions {
@@ -393,6 +394,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   /** What a first commit of `module` reads beside the version itself, read now (agent/warm). */
   warmCommit(module: HotModule): void {
     readCopiesOfImporters(module, this.#modules.values());
+    readImportsOfImporters(module, this.#modules.values());
   }
 
   /**
@@ -409,6 +411,9 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // Timers of the statements the new version kept go on, owned by it; the others stop.
     if (version.live) module.current.timers.handOver(version.live.kept, version.timers);
     module.current.retire(warnings);
+    // Read before the new version's bindings are installed: the running namespace reads them.
+    const replacedBindings =
+      module.format === 'esm' ? replacedValues(module.current.exports, version.exports) : undefined;
     if (version.live && module.live) warnings.push(...installLiveVersion(module.live, version.live));
     const exported = new Set(exportNames(module.face));
     module.old = module.current;
@@ -418,6 +423,10 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     if (module.format === 'cjs') {
       const replaced = replacedExports(module.old.exports, version.exports);
       warnings.push(...staleCopies(module, replaced, this.#modules.values(), this.rules.root));
+    }
+    if (replacedBindings) {
+      const next = (name: string): unknown => Reflect.get(version.exports as object, name);
+      warnings.push(...staleImportReads(module, replacedBindings, next, this.#modules.values(), this.rules.root));
     }
     const added = exportNames(module.face).filter((n) => !exported.has(n));
     // Routes built at startup from this module's exports, or by a router factory of it that

@@ -45,7 +45,7 @@ const ALIKE_DEPTH = 4;
  * changed parameter list (`label: () => …` becoming `label: ({ context }) => …`) makes a new
  * object of new functions, but the old functions forward their calls to the new bodies.
  */
-function alike(before: unknown, after: unknown, depth = 0): boolean {
+export function alike(before: unknown, after: unknown, depth = 0): boolean {
   if (Object.is(before, after)) return true;
   if (typeof before === 'function' && typeof after === 'function') return !isClass(after);
   if (!isPlainData(before) || !isPlainData(after) || depth >= ALIKE_DEPTH) return false;

@@ -90,11 +90,20 @@ export const expressZod: CorpusApp = {
       name: 'zod schema: a new optional field (the state type changes)',
       file: 'src/todos/todo.schema.ts',
       replace: [
-        ['  done: z.boolean().default(false),\n', "  done: z.boolean().default(false),\n  tags: z.array(z.string()).default([]),\n"],
+        [
+          '  done: z.boolean().default(false),\n',
+          '  done: z.boolean().default(false),\n  tags: z.array(z.string()).default([]),\n',
+        ],
       ],
       migration: true,
       live: [
-        { method: 'POST', path: '/todos', body: { title: 'tagged', tags: ['x'] }, status: 201, includes: ['"tags":["x"]'] },
+        {
+          method: 'POST',
+          path: '/todos',
+          body: { title: 'tagged', tags: ['x'] },
+          status: 201,
+          includes: ['"tags":["x"]'],
+        },
       ],
     },
     {

@@ -53,8 +53,11 @@ export function reportStaleReads(
   return inPlugins;
 }
 
-/** What read the variable at `at` once, at startup, if that is where it is read. */
-function startupReader(
+/**
+ * What read the variable at `at` once, at startup, if that is where it is read (also for the
+ * modules that import a changed export, import-reads.ts).
+ */
+export function startupReader(
   model: ProgramModel,
   kept: ReadonlySet<number>,
   functionOf: ReadonlyMap<AnyNode, LiveFunction>,
@@ -102,7 +105,9 @@ function storedInto(model: ProgramModel, identifier: Identifier): boolean {
  * an ES module's `export { a }` is a live binding (its `export default` is reported elsewhere).
  */
 function isExport(node: AnyNode): boolean {
-  if (node.type === 'ExportNamedDeclaration' || node.type === 'ExportDefaultDeclaration') return true;
+  // `export const limit = settings.max` is a declaration: what its initializer read, it read once.
+  if (node.type === 'ExportNamedDeclaration') return node.declaration === null;
+  if (node.type === 'ExportDefaultDeclaration') return true;
   if (node.type !== 'ExpressionStatement') return false;
   const expression = node.expression as AnyNode;
   if (expression.type === 'CallExpression') return isNamed(expression.callee as AnyNode, '__export');
