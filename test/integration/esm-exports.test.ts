@@ -208,3 +208,47 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
     /settings has a new value, but app\.mjs line 6 \(const cap = settings\.limit\) read it once, at startup/,
   );
 });
+
+test('a route another module added with an export’s old value (validate(titleRule)) is added again with its new one, where it stood', async () => {
+  const source = scratchFiles('esm-exports', {
+    'package.json': JSON.stringify({ type: 'module' }),
+    'rules.mjs': `class Rule {
+  constructor(min) {
+    this.min = min;
+  }
+  check(text) {
+    return text.length >= this.min;
+  }
+}
+export const titleRule = new Rule(1);
+`,
+    'routes.mjs': `import { Router } from 'express';
+import { titleRule } from './rules.mjs';
+
+const validate = (rule) => (req, res, next) =>
+  rule.check(String(req.query.title ?? '')) ? next() : res.status(400).send('too short');
+export const router = Router();
+router.get('/check', validate(titleRule), (req, res) => res.send('ok'));
+router.get('/check', (req, res) => res.send('the route after it'));
+`,
+    'app.mjs': `import express from 'express';
+import { router } from './routes.mjs';
+
+const app = express();
+app.use(router);
+const server = app.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('esm', { fixture: source, args: ['--import', 'hotpatch-agent/register', 'app.mjs'] });
+  after(() => running.stop());
+  assert.equal(await running.get('/check?title=ab'), 'ok');
+
+  const stricter = await loadEdited(running, 'rules.mjs', (text) => text.replace('new Rule(1)', 'new Rule(3)'));
+  const said = stricter.stdout + stricter.stderr;
+  assert.match(said, /✓/, said);
+  assert.doesNotMatch(said, /has a new value, but/);
+  assert.match(said, /routes\.mjs .*again for the new value of titleRule/);
+  assert.equal(await running.get('/check?title=ab'), 'too short');
+  // Where it stood: before the route registered after it.
+  assert.equal(await running.get('/check?title=abcd'), 'ok');
+});

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Script } from 'node:vm';
 import { test } from 'node:test';
-import { digestOf } from '../../runtime-agent/src/code-server/live/digest';
+import { digestOf, labelOf } from '../../runtime-agent/src/code-server/live/digest';
 import { Edits } from '../../runtime-agent/src/code-server/live/edits';
 import { instrumentFunctions, instrumentStartup } from '../../runtime-agent/src/code-server/live/instrument';
 import { LiveModule, VersionScope } from '../../runtime-agent/src/code-server/live/live-module';
@@ -503,6 +503,10 @@ test('handlers wrapped in a call (`asyncHandler(async (req, res) => …)`) keep 
   // Every handler that was there keeps its key, with its own body under it.
   for (const [key, body] of old) assert.equal(next.get(key), body, key);
   assert.equal(next.size, old.size + 1);
+  // Reports name such a handler by the call it is an argument of, and a function by its name.
+  const findKey = [...next].find(([, body]) => body.includes('find(req.params.id)'))![0];
+  assert.equal(labelOf(findKey), 'asyncHandler()');
+  assert.equal(labelOf(readProgram('function makeRoutes() {}').functions[0]!.key), 'makeRoutes');
   // Loaded: only the new route runs; no running handler is said to have new code.
   const patch = patchAfter(new LiveModule('/app/todos.routes.js'), before)(withStats);
   assert.deepEqual(patch.report.functions, []);

@@ -43,7 +43,7 @@ import { forgetRemovedStatement } from './live/match';
 import { commitTrees, discardTrees } from '../processes/supervision/trees';
 import { emptyReport } from './live/patch';
 import { adaptFramework } from './live/registrations';
-import { rebuildRoutes, rebuildsAfter, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
+import { newValueRebuild, rebuildRoutes, rebuildsAfter, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
 import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
@@ -426,7 +426,12 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
     if (replacedBindings) {
       const next = (name: string): unknown => Reflect.get(version.exports as object, name);
-      warnings.push(...staleImportReads(module, replacedBindings, next, this.#modules.values(), this.rules.root));
+      for (const stale of staleImportReads(module, replacedBindings, next, this.#modules.values(), this.rules.root)) {
+        warnings.push(stale.note);
+        // A route added with the old value is added again with the new one, when that is all that read it.
+        const rebuild = newValueRebuild(module, stale);
+        if (rebuild) this.#rebuilds.push(rebuild);
+      }
     }
     const added = exportNames(module.face).filter((n) => !exported.has(n));
     // Routes built at startup from this module's exports, or by a router factory of it that

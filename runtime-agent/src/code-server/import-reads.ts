@@ -26,6 +26,15 @@ interface ImportRead {
   name: string;
   property: string | undefined;
   where: string;
+  /** The index of the top-level statement that read it; none for a read in a factory's registrations. */
+  statement: number | undefined;
+}
+
+/** An export with a new value that importers read at startup: the note, and the reads. */
+export interface StaleImport {
+  name: string;
+  note: string;
+  reads: Array<{ importer: HotModule; statement: number | undefined }>;
 }
 
 /** The exports whose new value differs from the old one (by name, with the old value). */
@@ -51,28 +60,28 @@ export function staleImportReads(
   next: (name: string) => unknown,
   modules: Iterable<HotModule>,
   root: string,
-): string[] {
+): StaleImport[] {
   if (replaced.size === 0) return [];
-  const found = new Map<string, string[]>();
+  const found = new Map<string, { where: string[]; reads: StaleImport['reads'] }>();
   for (const importer of importersOf(exporter, modules)) {
     for (const read of readsIn(importer, exporter.file)) {
       if (!replaced.has(read.name)) continue;
       // `config.pageSize` read at startup is stale only when pageSize itself changed.
-      if (
-        read.property !== undefined &&
-        alike(propertyOf(replaced.get(read.name), read.property), propertyOf(next(read.name), read.property))
-      )
-        continue;
-      const where = found.get(read.name) ?? [];
-      where.push(`${relative(root, importer.file)} ${read.where}`);
-      found.set(read.name, where);
+      const before = propertyOf(replaced.get(read.name), read.property);
+      if (read.property !== undefined && alike(before, propertyOf(next(read.name), read.property))) continue;
+      const stale = found.get(read.name) ?? { where: [], reads: [] };
+      stale.where.push(`${relative(root, importer.file)} ${read.where}`);
+      stale.reads.push({ importer, statement: read.statement });
+      found.set(read.name, stale);
     }
   }
-  return [...found].map(
-    ([name, where]) =>
+  return [...found].map(([name, { where, reads }]) => ({
+    name,
+    note:
       `${name} has a new value, but ${where.join(', ')} read it once, at startup, and keeps the old one; ` +
       'restart the app to apply it there',
-  );
+    reads,
+  }));
 }
 
 /**
@@ -141,10 +150,13 @@ function readReads(importer: HotModule, exporterFile: string): ImportRead[] {
       if (!reference.isRead()) continue;
       const identifier = reference.identifier as unknown as AnyNode;
       const block = reference.from.variableScope.block as AnyNode;
-      const reader = startupReader(model, kept, functionOf, block, identifier.start);
+      const at = identifier.start;
+      const reader = startupReader(model, kept, functionOf, block, at);
       if (!reader) continue;
-      const where = `line ${model.lineOf(identifier.start)} (${reader.text})`;
-      reads.push({ name, property: propertyRead(model, identifier), where });
+      const statement =
+        block === model.moduleScope.block ? model.body.findIndex((s) => s.start <= at && at < s.end) : undefined;
+      const where = `line ${model.lineOf(at)} (${reader.text})`;
+      reads.push({ name, property: propertyRead(model, identifier), where, statement });
     }
   }
   return reads;
@@ -180,7 +192,8 @@ function propertyRead(model: ProgramModel, identifier: AnyNode): string | undefi
   return property;
 }
 
-function propertyOf(value: unknown, property: string): unknown {
+function propertyOf(value: unknown, property: string | undefined): unknown {
+  if (property === undefined) return value;
   return (typeof value === 'object' && value !== null) || typeof value === 'function'
     ? Reflect.get(value, property)
     : undefined;

@@ -4,7 +4,9 @@
  *   (`for (const [name, action] of Object.entries(require('./controllers/users'))) app.get(…)`):
  *   a load that adds an export would leave it without a route;
  * - by a router factory the app called at startup (`app.use('/users', makeUserRoutes())`): a
- *   load that adds a route to the factory, or takes one out, would wait for a call that never comes.
+ *   load that adds a route to the factory, or takes one out, would wait for a call that never comes;
+ * - with a value another module exports (`validateBody(CreateTodo)`): a load that gives it a new
+ *   value would leave the route with the old one.
  * So after the commit, the statements that registered them run again, as if they had changed:
  * the routes they registered are taken back and registered anew where the statement stands,
  * the new ones among them (a load in place of what used to need a restart).
@@ -29,6 +31,7 @@ import { isMappedController, mapControllerAgain } from './live/nest-routes';
 import { statementsCalling, statementsRegistering } from './live/registrations';
 import { onlyCalls } from './factory-calls';
 import type { HotModule } from './module-version';
+import type { StaleImport } from './import-reads';
 
 /** Found by a commit of `trigger`: `owners`' statements registered routes that `cause` changes. */
 export interface RouteRebuild {
@@ -85,6 +88,30 @@ export function rebuildsAfter(
     if (again) rebuilds.push(again);
   }
   return rebuilds;
+}
+
+/**
+ * The statements of other modules that registered routes with an export's old value
+ * (`router.post('/', validateBody(CreateTodo), …)`), to run again with its new one: when every
+ * read of it at startup was such a statement (import-reads.ts). Otherwise the note stands.
+ */
+export function newValueRebuild(module: HotModule, stale: StaleImport): RouteRebuild | undefined {
+  const owners = new Map<LiveModule, Set<object>>();
+  for (const { importer, statement } of stale.reads) {
+    const id = statement === undefined ? undefined : importer.current.live?.scope.statementIds[statement];
+    if (!importer.live || !id || !importer.live.registrations.has(id)) return undefined;
+    owners.set(importer.live, (owners.get(importer.live) ?? new Set<object>()).add(id));
+  }
+  return {
+    trigger: module.file,
+    cause: {
+      again: `the new value of ${stale.name}`,
+      failed: (where, why) =>
+        `${stale.name}: ${where} read it at startup, and running that again failed (${why}); restart to apply it`,
+      resolves: [stale.note],
+    },
+    owners,
+  };
 }
 
 /** A class whose method decorators changed, to map again where NestJS mapped it as a controller. */

@@ -99,7 +99,8 @@ export function fieldStatements(fields: InstanceField[]): Array<readonly [number
 export function labelOf(key: string): string {
   const inFunction = key.slice(key.lastIndexOf(KEY_SEPARATOR) + KEY_SEPARATOR.length);
   // Named by the innermost call it is an argument of (`asyncHandler()`), not the calls around it.
-  const last = inFunction.slice(inFunction.lastIndexOf(CONTEXT_JOIN) + CONTEXT_JOIN.length);
+  const joined = inFunction.lastIndexOf(CONTEXT_JOIN);
+  const last = joined < 0 ? inFunction : inFunction.slice(joined + CONTEXT_JOIN.length);
   const readable = last
     .replace(/^(fn|var|prop|set|call|class):/, '')
     .replace(/#\d+$/, '')
