@@ -31,6 +31,11 @@ export interface Report {
 export interface Applied {
   report?: Report;
   notes: string[];
+  /**
+   * For an edit that changes a state type (`migration`): whether the tool asked for a migration
+   * before loading it; undefined where the mode does not analyse state types.
+   */
+  migrationAsked?: boolean;
 }
 
 export interface Context {
@@ -236,6 +241,7 @@ class HotpatchLsp extends HotpatchCli {
         text: `${text}${diagnostics.length ? `\ndiagnostics: ${diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`).join('; ')}` : ''}`,
       },
       notes,
+      ...(edit.migration ? { migrationAsked: reports.some((r) => r.outcome === 'migrationNeeded') } : {}),
     };
   }
 

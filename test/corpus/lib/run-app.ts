@@ -130,6 +130,9 @@ async function runEdit(
     const output = driver.child.stderr.trim().split('\n').slice(-3).join(' | ');
     notes.push(`the app exited (${driver.child.process.exitCode ?? driver.child.process.signalCode}): ${output}`);
   }
+  // ✓ for a state type that changed, without the migration the tool promises to ask for first.
+  const migrationMissed = applied.migrationAsked === false;
+  if (migrationMissed) notes.push('honest: the state type changed, but the save loaded without asking for a migration');
   if (traffic.failed > 0)
     notes.push(`failed requests: ${[...traffic.reasons].map(([r, c]) => `${r} ×${c}`).join(', ')}`);
   return {
@@ -140,7 +143,7 @@ async function runEdit(
     alive: running && traffic.failed === 0,
     failedRequests: traffic.failed,
     requests: traffic.sent,
-    honest: judgeHonest(applied.report, edit.syntaxError ?? false, live, state, running),
+    honest: migrationMissed ? false : judgeHonest(applied.report, edit.syntaxError ?? false, live, state, running),
     ms,
     notes,
     ...(applied.report ? { report: applied.report } : {}),
