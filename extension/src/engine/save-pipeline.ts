@@ -11,7 +11,7 @@ import { CompileError, compileModeFor, compileModule, syntaxErrorOf, type Compil
 import { FirstSaveWarmUp } from './first-save-warm-up';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
-import { typeFileSaved } from './type-file-saves';
+import { importerStateChanges, typeFileSaved } from './type-file-saves';
 import {
   codeHash,
   compileKey,
@@ -108,6 +108,11 @@ export class SavePipeline {
   readonly #warmUp: FirstSaveWarmUp;
   readonly #stateless: StatelessFiles;
   readonly #readAhead: ReadAhead;
+  /**
+   * Saves refused because state that other modules type with the file's types changed (a zod
+   * schema's `z.infer` type), by the file the migration goes in: they load with its save.
+   */
+  readonly #awaitingMigration = new Map<string, FileSave>();
 
   constructor(private readonly options: SavePipelineOptions) {
     this.#warmUp = new FirstSaveWarmUp(options);
@@ -155,15 +160,33 @@ export class SavePipeline {
    * none of the others loads either: they are `heldBack`.
    */
   async onSaves(saves: readonly FileSave[], origin: 'editor' | 'cli' = 'editor'): Promise<BatchOutcome[]> {
-    for (const save of saves) this.#readAhead.cancel(save.file);
-    await Promise.all(saves.map((save) => this.#warmUp.settled(save.file)));
-    const speculated = await this.#load(saves, origin, true);
-    if (speculated) return speculated;
+    const batch = this.#withAwaiting(saves);
+    for (const save of batch) this.#readAhead.cancel(save.file);
+    await Promise.all(batch.map((save) => this.#warmUp.settled(save.file)));
+    let outcomes = await this.#load(batch, origin, true);
     // A text sent ahead of its test for state may hold some: its release was aborted before
     // any commit, and the saves are made again with their analysis.
-    const analysed = await this.#load(saves, origin, false);
-    if (!analysed) throw new Error('internal: saves made with their analysis were taken as speculative');
-    return analysed;
+    outcomes ??= await this.#load(batch, origin, false);
+    if (!outcomes) throw new Error('internal: saves made with their analysis were taken as speculative');
+    for (const outcome of outcomes.slice(saves.length)) {
+      if (outcome.kind !== 'loaded' && outcome.kind !== 'unchanged') continue;
+      for (const [file, held] of this.#awaitingMigration)
+        if (held.file === outcome.file) this.#awaitingMigration.delete(file);
+    }
+    return outcomes;
+  }
+
+  /**
+   * `saves`, and after them the saves that waited for a migration in one of their files: one
+   * release loads the migration and what needed it. Their outcomes follow the others'.
+   */
+  #withAwaiting(saves: readonly FileSave[]): FileSave[] {
+    const batch = [...saves];
+    for (const save of saves) {
+      const held = this.#awaitingMigration.get(save.file);
+      if (held && !batch.some((s) => s.file === held.file)) batch.push(held);
+    }
+    return batch;
   }
 
   async #load(
@@ -173,7 +196,8 @@ export class SavePipeline {
   ): Promise<BatchOutcome[] | undefined> {
     const started = performance.now();
     const checked: (SaveOutcome | ReadyToLoad)[] = [];
-    for (const save of saves) checked.push(await this.#check(save, started, speculate));
+    const texts = new Map(saves.map((save) => [save.file, save.text]));
+    for (const save of saves) checked.push(await this.#check(save, started, speculate, texts));
     const blockers = checked.filter((c) => c.kind === 'syntaxError' || c.kind === 'migrationNeeded');
     const ready = checked.filter((c): c is ReadyToLoad => c.kind === 'ready');
     if (ready.length === 0 || blockers.length > 0) {
@@ -237,7 +261,12 @@ export class SavePipeline {
   }
 
   /** Everything short of loading: the modules running the file, its code, its state types. */
-  async #check(save: FileSave, started: number, speculate: boolean): Promise<SaveOutcome | ReadyToLoad> {
+  async #check(
+    save: FileSave,
+    started: number,
+    speculate: boolean,
+    batch: ReadonlyMap<string, string>,
+  ): Promise<SaveOutcome | ReadyToLoad> {
     const { file, text } = save;
     const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
     if (targets.length === 0) {
@@ -294,6 +323,11 @@ export class SavePipeline {
       if (error) return { kind: 'syntaxError', file, error };
       if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
     }
+    const imported = await this.#importerChanges(save, batch, started);
+    if (imported) {
+      const error = await syntaxCheck;
+      return error ? { kind: 'syntaxError', file, error } : imported;
+    }
     // One shape per module file is what the agent checks; with one server per module (the
     // common case) it is that server's.
     const servers = next.filter((t) => !t.kind);
@@ -310,6 +344,33 @@ export class SavePipeline {
       shape: servers.length === 1 ? servers[0]!.shape : undefined,
       holderShapes: holders.length > 0 ? holderShapesOf(holders) : undefined,
     };
+  }
+
+  /**
+   * The state types that other running modules hold in the types the saved module exports
+   * (`type Todo = z.infer<typeof TodoSchema>` held in a service's `#todos: Todo[]`), when they
+   * changed without a migration: the save waits for one, written in those modules.
+   */
+  async #importerChanges(
+    save: FileSave,
+    batch: ReadonlyMap<string, string>,
+    started: number,
+  ): Promise<SaveOutcome | undefined> {
+    // What an earlier save of the file waited for, this one decides anew.
+    for (const [file, held] of this.#awaitingMigration)
+      if (held.file === save.file) this.#awaitingMigration.delete(file);
+    const types = this.options.stateTypes;
+    if (!types?.typeDependents || !types.exportsTypes?.(save.file, save.text)) return undefined;
+    const context = {
+      clients: () => this.options.clients(),
+      modulesOf: (client: AgentClient) => this.options.modulesOf?.(client),
+      running: this.#running,
+    };
+    const { file, text, previousText } = save;
+    const { changes } = await importerStateChanges(context, types, { file, text, previousText }, batch);
+    if (changes.length === 0) return undefined;
+    for (const change of changes) this.#awaitingMigration.set(change.file, save);
+    return { kind: 'migrationNeeded', file: save.file, changes, ms: performance.now() - started };
   }
 
   /**

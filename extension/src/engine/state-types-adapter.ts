@@ -5,6 +5,7 @@ import {
   changedFields,
   diffField,
   diffShapes,
+  exportsTypes,
   isTypeOnlySource,
   mayHoldState,
   typeDependents,
@@ -39,6 +40,7 @@ export function createStateTypes(): StateTypes {
         : analyzer.codeChangeStubEdits(file, text, old);
     },
     isTypeOnly: isTypeOnlySource,
+    exportsTypes,
     typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
     warm: () => {

@@ -32,14 +32,32 @@ export interface TypeFileSave {
 export async function typeFileSaved(
   context: TypeFileContext,
   types: StateTypes,
-  { file, text, previousText }: TypeFileSave,
+  save: TypeFileSave,
   started: number,
 ): Promise<SaveOutcome> {
+  const { changes, dependents, uncompared } = await importerStateChanges(context, types, save);
+  if (changes.length > 0) return { kind: 'migrationNeeded', file: save.file, changes, ms: performance.now() - started };
+  return { kind: 'typesOnly', file: save.file, dependents, uncompared };
+}
+
+/**
+ * The state types that `save` changes in the running modules that import its file (a type
+ * file, or a module whose exported types others hold state in: `z.infer<typeof Todo>`):
+ * each is analysed with the file's previous text and with its new one. `batch`: the texts
+ * saved with it, by file; a module among them is analysed with its new text, which may bring
+ * the migration (a codeChange) itself.
+ */
+export async function importerStateChanges(
+  context: TypeFileContext,
+  types: StateTypes,
+  { file, text, previousText }: TypeFileSave,
+  batch: ReadonlyMap<string, string> = new Map(),
+): Promise<{ changes: StateChange[]; dependents: number; uncompared: string[] }> {
   const bySource = new Map<string, Target[]>();
   for (const client of context.clients()) {
     for (const module of context.modulesOf?.(client) ?? (await client.modules())) {
       for (const source of new Set([module.file, ...module.sources])) {
-        if (!TYPESCRIPT.test(source)) continue;
+        if (!TYPESCRIPT.test(source) || source === file) continue;
         bySource.set(source, [...(bySource.get(source) ?? []), { client, module }]);
       }
     }
@@ -69,7 +87,8 @@ export async function typeFileSaved(
           continue;
         }
         types.setDocument?.(typeFile, text);
-        const next = types.analyze(virtual, source);
+        const saved = batch.get(editorFile);
+        const next = saved === undefined ? types.analyze(virtual, source) : types.analyze(editorFile, saved);
         context.running.set(client, module.file, module.current.hash, old);
         changes.push(...stateChanges(types, target, editorFile, old, next));
       }
@@ -78,8 +97,7 @@ export async function typeFileSaved(
     // Back to the file as saved, read from disk like every other file the analysis imports.
     types.setDocument?.(typeFile, undefined);
   }
-  if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
-  return { kind: 'typesOnly', file, dependents: count, uncompared };
+  return { changes, dependents: count, uncompared };
 }
 
 /**

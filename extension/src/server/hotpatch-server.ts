@@ -278,6 +278,7 @@ export class HotpatchServer {
   async #load(uris: string[]): Promise<ext.PatchReport[]> {
     let reports: ext.PatchReport[];
     let loaded: LoadOutcome[] = [];
+    let released = uris;
     try {
       // An app that has just started (or restarted) is still being connected to: the save is
       // for it too, so wait for it, a little.
@@ -299,9 +300,11 @@ export class HotpatchServer {
         this.#textsBeforeSave.delete(uri);
       }
       const outcomes = await this.#pipeline!.onSaves(saves, 'editor');
-      reports = outcomes.map((outcome, i) => patchReport(uris[i]!, outcome));
-      if (uris.length > 1) for (const report of reports) report.release = uris;
-      for (const [i, outcome] of outcomes.entries()) await this.#publish(uris[i]!, outcome);
+      // After the saves: those that waited for a migration one of them brings (SavePipeline.onSaves).
+      released = outcomes.map((outcome, i) => uris[i] ?? pathToFileURL(outcome.file).href);
+      reports = outcomes.map((outcome, i) => patchReport(released[i]!, outcome));
+      if (released.length > 1) for (const report of reports) report.release = released;
+      for (const [i, outcome] of outcomes.entries()) await this.#publish(released[i]!, outcome);
       this.#saves?.holdBack(uris.filter((_, i) => outcomes[i]!.kind === 'heldBack'));
       loaded = outcomes.flatMap((o) => (o.kind === 'loaded' ? o.outcomes : []));
     } catch (error) {
@@ -312,7 +315,7 @@ export class HotpatchServer {
       const file = fileURLToPath(report.uri);
       this.connection.console.log(
         `[hotpatch] ${report.outcome} ${file}${report.ms ? ` in ${report.ms.toFixed(1)} ms` : ''}${
-          uris.length > 1 ? ` (one release of ${uris.length} files)` : ''
+          released.length > 1 ? ` (one release of ${released.length} files)` : ''
         }\n  ${report.lines.join('\n  ')}`,
       );
       void this.connection.sendNotification(ext.patched, report);

@@ -7,7 +7,7 @@ const brokenNotFound = "throw new HttpError(404, 'todo not found';";
  * A TypeScript Express API as ES modules run by tsx, in the shape of today's starter kits: zod
  * schemas checked by a middleware each route makes from its schema when it is added, every async
  * route wrapped in an `asyncHandler` when it is added, errors as a class the error handler reads,
- * a settings object, a TTL cache class, the todos in a singleton service's private fields.
+ * a settings object, a TTL cache class, the todos in a singleton service's fields.
  */
 export const expressZod: CorpusApp = {
   dir: 'express-zod',
@@ -48,12 +48,12 @@ export const expressZod: CorpusApp = {
       live: [{ method: 'POST', path: '/todos', body: {}, status: 400, includes: ['validation failed'] }],
     },
     {
-      name: 'service method (a private field read)',
+      name: 'service method (reads a field)',
       file: 'src/todos/todo.service.ts',
       replace: [
         [
-          '    return this.#todos.find((todo) => todo.id === id);\n',
-          '    const todo = this.#todos.find((candidate) => candidate.id === id);\n    return todo && { ...todo, title: todo.title.toUpperCase() };\n',
+          '    return this.todos.find((todo) => todo.id === id);\n',
+          '    const todo = this.todos.find((candidate) => candidate.id === id);\n    return todo && { ...todo, title: todo.title.toUpperCase() };\n',
         ],
       ],
       live: [{ path: '/todos/1', includes: ['TRY HOT RELOAD'] }],
@@ -64,7 +64,7 @@ export const expressZod: CorpusApp = {
       replace: [
         [
           '  count(): number {\n',
-          '  async stats(): Promise<{ total: number; done: number }> {\n    return { total: this.#todos.length, done: this.#todos.filter((todo) => todo.done).length };\n  }\n\n  count(): number {\n',
+          '  async stats(): Promise<{ total: number; done: number }> {\n    return { total: this.todos.length, done: this.todos.filter((todo) => todo.done).length };\n  }\n\n  count(): number {\n',
         ],
       ],
       also: [

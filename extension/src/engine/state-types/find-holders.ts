@@ -52,6 +52,9 @@ export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): Hol
         // And a table of functions (routes by "METHOD /path", commands by name): code, as they are.
         if (constant && isTableOfFunctions(type, checker)) continue;
         if (!isData(type)) continue;
+        // An instance of a class of this file (`export const store = new Store()`): that class's
+        // holder has its fields, and its codeChange converts them; said once, there.
+        if (isInstanceOfClassIn(type, sourceFile)) continue;
         variables.push({ name: declaration.name.text, nameNode: declaration.name, type, typeNode: declaration.type });
       }
     }
@@ -67,6 +70,11 @@ export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): Hol
     hasCodeChange: moduleCodeChange,
   };
   return [module, ...holders].filter((h) => h.fields.length > 0);
+}
+
+function isInstanceOfClassIn(type: ts.Type, sourceFile: ts.SourceFile): boolean {
+  const declarations = type.getSymbol()?.getDeclarations() ?? [];
+  return declarations.some((d) => ts.isClassDeclaration(d) && d.name !== undefined && d.getSourceFile() === sourceFile);
 }
 
 function classHolder(

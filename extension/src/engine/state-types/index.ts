@@ -14,5 +14,5 @@ export type {
   TextEdit,
 } from './types';
 export { changedFields, needsConversion } from './holder-stub';
-export { isTypeOnlySource, typeDependents } from './type-imports';
+export { exportsTypes, isTypeOnlySource, typeDependents } from './type-imports';
 export { mayHoldState } from './may-hold-state';

@@ -35,6 +35,25 @@ function isTypeOnlyStatement(statement: ts.Statement): boolean {
   return ts.isEmptyStatement(statement);
 }
 
+/**
+ * The file exports a type other modules may type their state with: an interface, a type alias
+ * (`export type Todo = z.infer<typeof TodoSchema>`), a type export. Its saves then compare
+ * the state types of the running modules that import it (type-file-saves.ts).
+ */
+export function exportsTypes(fileName: string, text: string): boolean {
+  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
+  return sourceFile.statements.some((statement) => {
+    if (ts.isExportDeclaration(statement)) return statement.isTypeOnly || hasTypeOnlyElement(statement);
+    if (!ts.isInterfaceDeclaration(statement) && !ts.isTypeAliasDeclaration(statement)) return false;
+    return ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
+  });
+}
+
+function hasTypeOnlyElement(statement: ts.ExportDeclaration): boolean {
+  const clause = statement.exportClause;
+  return !!clause && ts.isNamedExports(clause) && clause.elements.some((e) => e.isTypeOnly);
+}
+
 /** Where files are read and resolved: the disk, or memory in tests. */
 export type FilesHost = Pick<ts.ModuleResolutionHost, 'fileExists' | 'readFile'>;
 

@@ -1,0 +1,108 @@
+/**
+ * A module whose exported types other modules hold state in (`type Todo = ReturnType<typeof
+ * makeTodo>`, as `z.infer<typeof TodoSchema>` is): its save changes those state types, so it asks for a
+ * migration in the module that holds the state, and loads with that migration, in one release.
+ * Through the real language server over stdio and a real app run by tsx.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { App } from '../helpers/app';
+import { LspSession } from '../helpers/lsp';
+import { scratchFiles } from '../helpers/scratch';
+
+const files = {
+  'package.json': '{}',
+  'todo.ts': `export function makeTodo(id: number, title: string) {
+  return { id, title, done: false };
+}
+export type Todo = ReturnType<typeof makeTodo>;
+`,
+  'store.ts': `import { makeTodo, type Todo } from './todo';
+
+export class Store {
+  todos: Todo[] = [];
+  add(title: string): Todo {
+    const todo = makeTodo(this.todos.length + 1, title);
+    this.todos.push(todo);
+    return todo;
+  }
+}
+export const store = new Store();
+`,
+  'app.ts': `import http from 'node:http';
+import { store } from './store';
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const title = url.searchParams.get('title');
+  res.end(JSON.stringify(title ? store.add(title) : store.todos));
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address() as { port: number }).port));
+`,
+};
+
+function stateDiagnostics(lsp: LspSession, file: string): Diagnostic[] {
+  const diagnostics = lsp.diagnostics.get(pathToFileURL(file).href)?.diagnostics ?? [];
+  return diagnostics.filter((d) => d.code === 'state-changed');
+}
+
+test('a module whose exported type a class field holds gains a field: the save asks for a migration in the class, and loads with it', async () => {
+  const source = scratchFiles('state-importers', files);
+  const app = await App.start('tsx', {
+    fixture: source,
+    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
+  });
+  after(() => app.stop());
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const todoFile = app.file('todo.ts');
+  const storeFile = app.file('store.ts');
+  await lsp.waitForModule(todoFile);
+  await lsp.waitForModule(storeFile);
+  await app.get('/?title=first');
+  const todoText = readFileSync(todoFile, 'utf8');
+  const storeText = readFileSync(storeFile, 'utf8');
+  await lsp.open(todoFile, todoText);
+  await lsp.open(storeFile, storeText);
+
+  const tagged = todoText.replace('done: false }', 'done: false, tags: [] as string[] }');
+  writeFileSync(todoFile, tagged);
+  lsp.answer = () => null;
+  const refused = await lsp.save(todoFile, tagged);
+  assert.equal(refused.outcome, 'migrationNeeded', refused.lines.join('\n'));
+  assert.match(
+    refused.lines.join('\n'),
+    /^store\.ts: Store\.todos: Todo\[\] changed since v\w+ running in .*: \+ tags: string\[\]$/,
+  );
+  // Nothing loaded: the app makes todos without tags, and has not converted its own.
+  assert.deepEqual(JSON.parse(await app.get('/?title=second')), { id: 2, title: 'second', done: false });
+  const [diagnostic] = stateDiagnostics(lsp, storeFile);
+  assert.ok(diagnostic, 'a diagnostic on the class that holds the state');
+
+  const uri = pathToFileURL(storeFile).href;
+  const actions = (await lsp.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  })) as CodeAction[];
+  const migrated = TextDocument.applyEdits(
+    TextDocument.create(uri, 'typescript', 1, storeText),
+    actions[0]!.edit!.changes![uri]!,
+  );
+  assert.match(migrated, /static codeChange\(/);
+  writeFileSync(storeFile, migrated);
+  const loaded = await lsp.save(storeFile, migrated);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  // One release: the migration, and the module that waited for it.
+  assert.deepEqual(loaded.release, [uri, pathToFileURL(todoFile).href]);
+  assert.deepEqual(stateDiagnostics(lsp, storeFile), [], 'the diagnostic is cleared');
+  assert.deepEqual(JSON.parse(await app.get('/')), [
+    { id: 1, title: 'first', done: false, tags: [] },
+    { id: 2, title: 'second', done: false, tags: [] },
+  ]);
+  assert.deepEqual(JSON.parse(await app.get('/?title=third')), { id: 3, title: 'third', done: false, tags: [] });
+});
