@@ -8,17 +8,24 @@ import {
   exportsTypes,
   isTypeOnlySource,
   mayHoldState,
+  mayHoldStateIn,
   typeDependents,
 } from './state-types';
+import ts from 'typescript';
 
 export function createStateTypes(): StateTypes {
   const analyzer = new StateTypeAnalyzer();
-  // The last text tested: a save asks for its analysis and for the test itself, one parse.
-  let last: { file: string; text: string; result: boolean } | undefined;
-  const holdsState = (file: string, text: string): boolean => {
-    if (last?.file !== file || last.text !== text) last = { file, text, result: mayHoldState(file, text) };
-    return last.result;
+  // The last text read: a save asks whether it may hold state and whether it exports types,
+  // one parse; reading ahead (read-ahead.ts) asks first, while typing pauses.
+  let last: { file: string; text: string; holdsState: boolean; exportsTypes: boolean } | undefined;
+  const read = (file: string, text: string) => {
+    if (last?.file !== file || last.text !== text) {
+      const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false);
+      last = { file, text, holdsState: mayHoldStateIn(sourceFile, text), exportsTypes: exportsTypes(sourceFile) };
+    }
+    return last;
   };
+  const holdsState = (file: string, text: string): boolean => read(file, text).holdsState;
   return {
     // A module whose syntax declares no state is not analysed (see may-hold-state.ts).
     analyze: (file, text) =>
@@ -40,7 +47,7 @@ export function createStateTypes(): StateTypes {
         : analyzer.codeChangeStubEdits(file, text, old);
     },
     isTypeOnly: isTypeOnlySource,
-    exportsTypes,
+    exportsTypes: (file, text) => read(file, text).exportsTypes,
     typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
     warm: () => {

@@ -15,4 +15,4 @@ export type {
 } from './types';
 export { changedFields, needsConversion } from './holder-stub';
 export { exportsTypes, isTypeOnlySource, typeDependents } from './type-imports';
-export { mayHoldState } from './may-hold-state';
+export { mayHoldState, mayHoldStateIn } from './may-hold-state';

@@ -12,7 +12,11 @@ import { hasModifier, isCode, isFrozen } from './find-holders';
 import { defineServerNames, isDefineServer } from './find-servers';
 
 export function mayHoldState(fileName: string, text: string): boolean {
-  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false);
+  return mayHoldStateIn(ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false), text);
+}
+
+/** mayHoldState of a file already parsed (`text` is its text). */
+export function mayHoldStateIn(sourceFile: ts.SourceFile, text: string): boolean {
   return sourceFile.statements.some(mayHoldData) || definesServer(sourceFile, text);
 }
 

@@ -40,8 +40,7 @@ function isTypeOnlyStatement(statement: ts.Statement): boolean {
  * (`export type Todo = z.infer<typeof TodoSchema>`), a type export. Its saves then compare
  * the state types of the running modules that import it (type-file-saves.ts).
  */
-export function exportsTypes(fileName: string, text: string): boolean {
-  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
+export function exportsTypes(sourceFile: ts.SourceFile): boolean {
   return sourceFile.statements.some((statement) => {
     if (ts.isExportDeclaration(statement)) return statement.isTypeOnly || hasTypeOnlyElement(statement);
     if (!ts.isInterfaceDeclaration(statement) && !ts.isTypeAliasDeclaration(statement)) return false;
