@@ -512,3 +512,24 @@ test('handlers wrapped in a call (`asyncHandler(async (req, res) => …)`) keep 
   assert.deepEqual(patch.report.functions, []);
   assert.equal(patch.report.ran.length, 1);
 });
+
+test('an object of methods given a new method, whose methods a kept statement registered by reference (app.get(handlers.list)), is not said to be stale: its old methods forward to the new bodies', () => {
+  const before = [
+    'const handlers = {',
+    '  list(req, res) { res.json([]); },',
+    '  create: (req, res) => res.status(201).end(),',
+    '  limits: { max: 10 },',
+    '};',
+    "app.route('/books').get(handlers.list).post(handlers.create);",
+    'app.use(limit(handlers.limits));',
+    '',
+  ].join('\n');
+  const methodsOnly = before.replace('app.use(limit(handlers.limits));\n', '');
+  const withStats = methodsOnly.replace('  limits:', '  stats(req, res) { res.json({}); },\n  limits:');
+  assert.deepEqual(notAppliedAfter(new LiveModule('/app/books.js'), methodsOnly)(withStats), []);
+  // A part that is data, read at startup, is named.
+  assert.match(
+    notAppliedAfter(new LiveModule('/app/books.js'), before)(before.replace('max: 10', 'max: 20')).join('\n'),
+    /^handlers has a new value, but line 7 \(app\.use\(limit\(handlers\.limits\)\)\) read it once/,
+  );
+});

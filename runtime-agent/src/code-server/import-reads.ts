@@ -18,8 +18,8 @@ import type { HotModule } from './module-version';
 import { alike, replacedExports } from './export-copies';
 import { sourceLines } from './original-source';
 import { readProgram, type LiveFunction, type ProgramModel } from './live/program';
-import { startupReader } from './live/stale-reads';
-import { childrenOf, type AnyNode } from './live/walk';
+import { propertyRead, startupReader } from './live/stale-reads';
+import type { AnyNode } from './live/walk';
 
 /** One read of an export at startup: `property` when the code read `name.property` there. */
 interface ImportRead {
@@ -174,22 +174,6 @@ const SCRIPT_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts',
 function withoutExtension(file: string): string {
   const extension = extname(file);
   return SCRIPT_EXTENSIONS.has(extension) ? file.slice(0, -extension.length) : file;
-}
-
-/** The property `identifier.property` reads, when the identifier is the object of a plain member read. */
-function propertyRead(model: ProgramModel, identifier: AnyNode): string | undefined {
-  const statement = model.body.find((s) => s.start <= identifier.start && identifier.end <= s.end);
-  let property: string | undefined;
-  const visit = (node: AnyNode): void => {
-    if (property !== undefined || node.end < identifier.start || node.start > identifier.end) return;
-    if (node.type === 'MemberExpression' && node.object === identifier && !node.computed) {
-      property = String((node.property as AnyNode).name);
-      return;
-    }
-    for (const child of childrenOf(node)) visit(child);
-  };
-  if (statement) visit(statement);
-  return property;
 }
 
 function propertyOf(value: unknown, property: string | undefined): unknown {

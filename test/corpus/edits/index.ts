@@ -7,6 +7,7 @@ import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
 import { expressWsChat } from './express-ws-chat';
 import { expressZod } from './express-zod';
+import { expressChains } from './express-chains';
 import { expressMiddleware } from './express-middleware';
 import { fastifyAutoload } from './fastify-autoload';
 import { expressClasses } from './express-classes';
@@ -41,6 +42,7 @@ export const corpus: CorpusApp[] = [
   expressEsmAsync,
   expressFileRoutes,
   expressZod,
+  expressChains,
   nodeHttp,
   expressGraphql,
   expressWsChat,

@@ -9,7 +9,8 @@
 import type { Identifier } from 'acorn';
 import type { PatchReport } from './patch';
 import { summaryOf } from './digest';
-import type { LiveFunction, ProgramModel } from './program';
+import type { Variable } from 'eslint-scope';
+import { isFunction, keyName, type LiveFunction, type ProgramModel } from './program';
 import { pluginRunsAgain } from './runs-again';
 import { childrenOf, type AnyNode } from './walk';
 
@@ -38,6 +39,9 @@ export function reportStaleReads(
       const reader = startupReader(model, kept, functionOf, reference.from.variableScope.block as AnyNode, at);
       // `entry.interval = setInterval(…)` stores into the old value; it reads nothing from it.
       if (!reader || storedInto(model, identifier)) continue;
+      // `handlers.list` of `const handlers = { list(req, res) {…} }`: the old object's method
+      // forwards its calls to the newest body; what read it is not stale.
+      if (isMethodOfLiteral(variable, propertyRead(model, identifier as unknown as AnyNode))) continue;
       reads.set(model.lineOf(at), reader.text);
       plugins.add(reader.plugin);
     }
@@ -78,6 +82,38 @@ export function startupReader(
   if (!fn || !setup) return undefined;
   const text = shortText(model.code, setup.start, setup.end);
   return fn.setupRoutes.includes(setup) && !fn.member && pluginRunsAgain(fn.node) ? { text, plugin: fn } : { text };
+}
+
+/** The property `identifier.property` reads, when the identifier is the object of a plain member read. */
+export function propertyRead(model: ProgramModel, identifier: AnyNode): string | undefined {
+  const statement = model.body.find((s) => s.start <= identifier.start && identifier.end <= s.end);
+  let property: string | undefined;
+  const visit = (node: AnyNode): void => {
+    if (property !== undefined || node.end < identifier.start || node.start > identifier.end) return;
+    if (node.type === 'MemberExpression' && node.object === identifier && !node.computed) {
+      property = String((node.property as AnyNode).name);
+      return;
+    }
+    for (const child of childrenOf(node)) visit(child);
+  };
+  if (statement) visit(statement);
+  return property;
+}
+
+/** Whether `variable` is declared as an object literal whose `property` is a function written there. */
+function isMethodOfLiteral(variable: Variable, property: string | undefined): boolean {
+  if (property === undefined) return false;
+  const declarator = variable.defs[0]?.node as AnyNode | undefined;
+  const init = declarator?.type === 'VariableDeclarator' ? (declarator.init as AnyNode | null) : null;
+  if (init?.type !== 'ObjectExpression') return false;
+  return (init.properties as AnyNode[]).some(
+    (p) =>
+      p.type === 'Property' &&
+      !p.computed &&
+      keyName(p.key as AnyNode) === property &&
+      isFunction(p.value as AnyNode) &&
+      p.kind === 'init',
+  );
 }
 
 /** Code from `start` to `end` on one line, cut to 60 characters: a statement as a report names it. */
