@@ -203,3 +203,46 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   assert.doesNotMatch(reran.stdout + reran.stderr, /format has a new value/, reran.stdout);
   assert.equal(await running.get('/shout'), 'LIBRARY!');
 });
+
+test('a route another module added with an export’s old value (validate(rules.titleRule)) is added again with its new one, where it stood', async () => {
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    'rules.js': `class Rule {
+  constructor(min) {
+    this.min = min;
+  }
+  check(text) {
+    return text.length >= this.min;
+  }
+}
+exports.titleRule = new Rule(1);
+`,
+    'routes.js': `const express = require('express');
+const rules = require('./rules');
+
+const validate = (rule) => (req, res, next) =>
+  rule.check(String(req.query.title ?? '')) ? next() : res.status(400).send('too short');
+const router = express.Router();
+router.get('/check', validate(rules.titleRule), (req, res) => res.send('ok'));
+router.get('/check', (req, res) => res.send('the route after it'));
+module.exports = router;
+`,
+    'app.js': `const express = require('express');
+const app = express();
+app.use(require('./routes'));
+const server = app.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+  assert.equal(await running.get('/check?title=ab'), 'ok');
+
+  const stricter = await loadEdited(running, 'rules.js', (text) => text.replace('new Rule(1)', 'new Rule(3)'));
+  const said = stricter.stdout + stricter.stderr;
+  assert.match(said, /✓/, said);
+  assert.doesNotMatch(said, /has a new value, but/);
+  assert.match(said, /routes\.js .*again for the new value of titleRule/);
+  assert.equal(await running.get('/check?title=ab'), 'too short');
+  // Where it stood: before the route registered after it.
+  assert.equal(await running.get('/check?title=abcd'), 'ok');
+});

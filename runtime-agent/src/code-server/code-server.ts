@@ -50,7 +50,7 @@ import { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
 import { createStableExports, markLiveFunctions, updateStableExports } from './stable-exports';
 import { readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
-import { readImportsOfImporters, replacedValues, staleImportReads } from './import-reads';
+import { readImportsOfImporters, replacedValues, staleImportReads, type StaleImport } from './import-reads';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
 
 export interface PrepareVersionOptions {
@@ -422,16 +422,12 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport, module.old.exports));
     if (module.format === 'cjs') {
       const replaced = replacedExports(module.old.exports, version.exports);
-      warnings.push(...staleCopies(module, replaced, this.#modules.values(), this.rules.root));
+      this.#staleReads(module, staleCopies(module, replaced, this.#modules.values(), this.rules.root), warnings);
     }
     if (replacedBindings) {
       const next = (name: string): unknown => Reflect.get(version.exports as object, name);
-      for (const stale of staleImportReads(module, replacedBindings, next, this.#modules.values(), this.rules.root)) {
-        warnings.push(stale.note);
-        // A route added with the old value is added again with the new one, when that is all that read it.
-        const rebuild = newValueRebuild(module, stale);
-        if (rebuild) this.#rebuilds.push(rebuild);
-      }
+      const reads = staleImportReads(module, replacedBindings, next, this.#modules.values(), this.rules.root);
+      this.#staleReads(module, reads, warnings);
     }
     const added = exportNames(module.face).filter((n) => !exported.has(n));
     // Routes built at startup from this module's exports, or by a router factory of it that
@@ -443,6 +439,19 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.esm?.sync(module.face);
     this.emit('moduleLoaded', module);
     return { module: module.info(), report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
+  }
+
+  /**
+   * What other modules read of `module`'s replaced exports at startup: said, and where routes
+   * were added with the old value and nothing else read it, the routes are added again with the
+   * new one after the commit (route-rebuild.ts).
+   */
+  #staleReads(module: HotModule, reads: StaleImport[], warnings: string[]): void {
+    for (const stale of reads) {
+      warnings.push(stale.note);
+      const rebuild = newValueRebuild(module, stale);
+      if (rebuild) this.#rebuilds.push(rebuild);
+    }
   }
 
   /**

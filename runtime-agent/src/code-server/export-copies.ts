@@ -18,6 +18,7 @@ import type { Identifier } from 'acorn';
 import { ServerDefinition } from '../processes/define-server';
 import { isClass, isPlainFunction } from './stable-exports';
 import type { HotModule } from './module-version';
+import type { StaleImport } from './import-reads';
 import { sourceLines } from './original-source';
 import { acorn } from './live/parsers';
 import { isFunction, lineIndex } from './live/program';
@@ -72,21 +73,35 @@ export function staleCopies(
   names: readonly string[],
   modules: Iterable<HotModule>,
   root: string,
-): string[] {
+): StaleImport[] {
   if (names.length === 0) return [];
-  const copies = new Map<string, string[]>(names.map((name) => [name, []]));
+  const copies = new Map<string, { where: string[]; reads: StaleImport['reads'] }>(
+    names.map((name) => [name, { where: [], reads: [] }]),
+  );
   for (const importer of importersOf(exporter, modules)) {
     for (const copy of copiesIn(importer, exporter.file)) {
-      copies.get(copy.name)?.push(`${relative(root, importer.file)} line ${copy.line} (${copy.text})`);
+      const found = copies.get(copy.name);
+      if (!found) continue;
+      found.where.push(`${relative(root, importer.file)} line ${copy.line} (${copy.text})`);
+      found.reads.push({ importer, statement: statementAt(importer, copy.at) });
     }
   }
   return [...copies]
-    .filter(([, where]) => where.length > 0)
-    .map(
-      ([name, where]) =>
+    .filter(([, { where }]) => where.length > 0)
+    .map(([name, { where, reads }]) => ({
+      name,
+      note:
         `${name} has a new value, but ${where.join(', ')} copied it once, at startup, and keeps the old one; ` +
         'restart the app to apply it there',
-    );
+      reads,
+    }));
+}
+
+/** The index of the running version's top-level statement at `position` of its code, if it is live. */
+function statementAt(importer: HotModule, position: number): number | undefined {
+  const statements = importer.current.live?.digest.statements ?? [];
+  const index = statements.findIndex(({ shape }) => shape.start <= position && position < shape.end);
+  return index < 0 ? undefined : index;
 }
 
 /**
@@ -112,6 +127,8 @@ interface Copy {
   name: string;
   line: number;
   text: string;
+  /** Where the statement that copied it starts in the importer's code. */
+  at: number;
 }
 
 /**
@@ -172,7 +189,7 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
         if (requiresExporter(init) && id.type === 'Identifier') namespaces.add((id as Identifier).name);
         const fromNamespace = init?.type === 'Identifier' && namespaces.has((init as Identifier).name);
         if ((requiresExporter(init) || fromNamespace) && id.type === 'ObjectPattern') {
-          for (const name of patternKeys(id)) copies.push({ name, line: sourceLine, text });
+          for (const name of patternKeys(id)) copies.push({ name, line: sourceLine, text, at: statement.start });
         }
       }
     }
@@ -182,7 +199,9 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
       const object = node.object as AnyNode;
       const fromExporter =
         requiresExporter(object) || (object.type === 'Identifier' && namespaces.has((object as Identifier).name));
-      if (fromExporter) copies.push({ name: String((node.property as Identifier).name), line: sourceLine, text });
+      if (fromExporter) {
+        copies.push({ name: String((node.property as Identifier).name), line: sourceLine, text, at: statement.start });
+      }
     });
   }
   return copies;
