@@ -3,28 +3,13 @@
  * old version (see module-version.ts), loading, purging and reading sources.
  */
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import type { LoadReport, LoadResult, ModuleInfo, Origin } from '../protocol';
-import {
-  DefinitionCollector,
-  beginDefinitions,
-  endDefinitions,
-  type ServerDefinition,
-} from '../processes/define-server';
+import type { ServerDefinition } from '../processes/define-server';
 import type { ProcessTable } from '../processes/process-table';
 import type { ServerProcess, SpecSource } from '../processes/server-process';
-import {
-  NodeModule,
-  captureTopLevel,
-  evaluateVersion,
-  originalCompile,
-  LoadFailure,
-  type Evaluated,
-  type InternalModule,
-} from './evaluate';
-import { boundNamespace } from './bound-namespace';
+import { evaluateVersion, LoadFailure, type Evaluated } from './evaluate';
 import { hotFileMatcher, type HotFileRules } from './hot-files';
-import { LiveCode, inSentCode, type LiveModule, type LiveVersion } from './live';
+import { LiveCode, inSentCode, type LiveVersion } from './live';
 import { evaluateEsmVersion } from './esm-versions';
 import {
   HotModule,
@@ -42,16 +27,13 @@ import { installLiveVersion } from './live/install';
 import { forgetRemovedStatement } from './live/match';
 import { commitTrees, discardTrees } from '../processes/supervision/trees';
 import { emptyReport } from './live/patch';
-import { adaptFramework } from './live/registrations';
 import { newValueRebuild, rebuildRoutes, rebuildsAfter, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
-import { watchListens } from './live/servers';
-import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import { VersionGuard } from './version-guard';
-import { findOriginalSource } from './original-source';
-import { createStableExports, markLiveFunctions, updateStableExports } from './stable-exports';
+import { updateStableExports } from './stable-exports';
 import { readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
 import { readImportsOfImporters, replacedValues, staleImportReads, type StaleImport } from './import-reads';
-import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
+import { OwnedTimers } from './timer-ownership';
+import { StartupAdoption } from './startup-adoption';
 
 export interface PrepareVersionOptions {
   /** Statements of the running version to run again although unchanged (see route-rebuild.ts). */
@@ -67,15 +49,18 @@ export interface PrepareVersionOptions {
 
 export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #modules = new Map<string, HotModule>();
-  readonly #pendingEsm = new Map<
-    string,
-    { timers: OwnedTimers; servers: DefinitionCollector; frame: ReturnType<typeof enterTopLevel> }
-  >();
   readonly #live = new LiveCode();
   /** Routes to build again once the current commits are done. */
   readonly #rebuilds: RouteRebuild[] = [];
   /** The guard of the version being evaluated, by file: its listens are reported there. */
   readonly #guards = new Map<string, VersionGuard>();
+  readonly #adoption = new StartupAdoption({
+    isHot: (file) => this.isHot(file),
+    live: this.#live,
+    guardOf: (file) => this.#guards.get(file),
+    started: (...version) => this.#startup(...version),
+    loaded: (module) => this.emit('moduleLoaded', module),
+  });
   readonly isHot: (file: string) => boolean;
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
@@ -125,131 +110,26 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     throw new UnknownModuleError(file, `the app has not loaded it (${this.#modules.size} hot modules are loaded)`);
   }
 
-  // --- startup: adopting the first version of each module as the app loads it --------------
+  // --- startup: adopting the first version of each module as the app loads it (startup-adoption.ts)
 
-  /**
-   * Wraps Node's CommonJS compile so each hot file's first version is recorded and its
-   * `module.exports` replaced by the stable face before any importer receives it.
-   */
   installCommonJsHook(): void {
-    watchListens((file, pending, note) => {
-      const guard = this.#guards.get(file);
-      if (!guard) return; // the app's startup: its own handling stands
-      guard.listens.push(pending);
-      if (note) guard.notes.push(note);
-    });
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the hook needs both `this`es
-    const server = this;
-    const ModulePrototype = NodeModule.prototype;
-    ModulePrototype._compile = function (
-      this: InternalModule,
-      content: string,
-      filename: string,
-      ...rest: unknown[]
-    ): unknown {
-      if (!server.isHot(filename)) {
-        const result = originalCompile.call(this, content, filename, ...rest);
-        adaptFramework(filename, this.exports);
-        return result;
-      }
-      const live = server.#live.instrument(filename, content);
-      let top: ReturnType<typeof captureTopLevel<unknown>> | undefined;
-      try {
-        top = captureTopLevel(filename, () => originalCompile.call(this, live?.code ?? content, filename, ...rest));
-      } finally {
-        // Not caught and thrown again: see captureTimers.
-        if (!top) server.#live.abandon(filename);
-      }
-      this.exports = server.#adoptCommonJs(filename, content, this.exports, top.timers, top.servers, live);
-      return top.result;
-    };
+    this.#adoption.installCommonJsHook();
   }
 
-  #adoptCommonJs(
-    file: string,
-    code: string,
-    raw: unknown,
-    timers: OwnedTimers,
-    servers: Map<string, ServerDefinition>,
-    live: { module: LiveModule; version: LiveVersion; ownFunctions: string[] } | undefined,
-  ): unknown {
-    const original = findOriginalSource(file, code);
-    const module = new HotModule(file, 'cjs', original.sources);
-    module.live = live?.module;
-    // The face may be `raw` itself, rewritten to hold trampolines: the version keeps a copy
-    // of what its code exported, or its trampolines would call themselves.
-    this.#startup(module, snapshot(raw), timers, servers, original.text, code);
-    module.current.live = live?.version;
-    if (live) markLiveFunctions(live.ownFunctions.map((name) => bindingOf(live.module, name)));
-    module.face = createStableExports(raw, module.currentExport);
-    this.emit('moduleLoaded', module);
-    return module.face;
-  }
-
-  /** Called as an ES module's first version starts evaluating (by its instrumented header). */
   beginEsm(file: string): void {
-    // The frame lets a server the module starts be known as its own (a later version's listen hands it over).
-    const pending = { timers: new OwnedTimers(), servers: new DefinitionCollector(file), frame: enterTopLevel(file) };
-    this.#pendingEsm.set(file, pending);
-    beginCapture(pending.timers);
-    beginDefinitions(pending.servers);
+    this.#adoption.beginEsm(file);
   }
 
-  /** Called once an ES module's first version evaluated (by its facade, through adoptEsm). */
   endEsm(file: string): void {
-    const pending = this.#pendingEsm.get(file);
-    if (!pending) return;
-    leaveTopLevel(pending.frame);
-    endCapture(pending.timers);
-    endDefinitions(pending.servers);
+    this.#adoption.endEsm(file);
   }
 
-  /**
-   * Called by an ES module's facade with the original's namespace, or by a module served without
-   * one with its own (see esm-facade.ts); returns the stable face the facade initialises its
-   * `export let` bindings from, and which later versions of other modules read.
-   */
   adoptEsm(file: string, namespace: object, names?: string[], sync?: (face: unknown) => void): unknown {
-    this.endEsm(file);
-    const pending = this.#pendingEsm.get(file);
-    this.#pendingEsm.delete(file);
-    const live = this.#live.takeEsm(file);
-    // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
-    const code = live?.code ?? readFileSync(file, 'utf8');
-    const original = findOriginalSource(file, code);
-    const module = new HotModule(file, 'esm', original.sources, names && sync ? { names, sync } : undefined);
-    this.#startup(
-      module,
-      namespace,
-      pending?.timers ?? new OwnedTimers(),
-      pending?.servers.defined ?? new Map(),
-      original.text,
-      code,
-    );
-    if (live) {
-      module.live = live.module;
-      module.current.live = live.version;
-      if (live.module.esm) live.module.esm.namespace = namespace as Record<string, unknown>;
-    }
-    // A facade initialises its bindings from the face now; a module without one never reads it.
-    if (module.esm) module.face = createStableExports(namespace, module.currentExport);
-    else module.faceFrom(namespace);
-    this.emit('moduleLoaded', module);
-    return module.esm ? module.face : undefined;
+    return this.#adoption.adoptEsm(file, namespace, names, sync);
   }
 
-  /**
-   * Called by a module served without a facade whose every export reads one of its bindings,
-   * with those (see bound-namespace.ts): adopted with the namespace made from its accessors.
-   */
   adoptEsmBound(file: string, locals: Array<[name: string, local: string]>): unknown {
-    // The header made its live tables as it started; a module whose header did not run is never
-    // served with this footer, but it would be adopted all the same, with no bindings to read.
-    const module = this.#live.startedEsm(file)?.module;
-    return this.adoptEsm(
-      file,
-      boundNamespace(locals, (local) => module?.bindings[local]),
-    );
+    return this.#adoption.adoptEsmBound(file, locals);
   }
 
   #startup(
@@ -529,10 +409,3 @@ function wholeModuleNote(problems: string[]): string {
 export { HotModule, ModuleVersion, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError, type PreparedVersion };
 
 /** The value of a module binding, read through its first version's accessors; undefined where it cannot be read. */
-function bindingOf(module: LiveModule, name: string): unknown {
-  try {
-    return module.bindings[name];
-  } catch {
-    return undefined; // not initialised: its statement threw
-  }
-}

@@ -6,7 +6,8 @@
  * `const { limit } = defs` after `const defs = require('./type-defs')`, or a top-level statement
  * reading it (`createSchema({ typeDefs: defs.typeDefs })`) that is not run again. A GraphQL
  * schema built at startup from changed type definitions said ✓ and changed nothing. Those
- * copies are reported, naming the module and line, with a restart.
+ * copies are reported, naming the module and line, with a restart; a route added with the old
+ * value (`router.get('/x', validate(rules.title), …)`) is added again with the new one.
  *
  * Functions and classes are not copies that go stale: importers hold a trampoline or the class
  * itself, both of which follow the newest version (stable-exports.ts); nor are servers'
@@ -66,7 +67,9 @@ function isPlainData(value: unknown): value is object {
 
 /**
  * What the other hot CommonJS modules that required `exporter` copied of `names` at startup,
- * as report lines. `root`: what the paths in them are relative to.
+ * export by export: the report's note and the statements that copied it (import-reads.ts's
+ * StaleImport, which route-rebuild.ts runs again where they added routes). `root`: what the
+ * paths in the notes are relative to.
  */
 export function staleCopies(
   exporter: HotModule,

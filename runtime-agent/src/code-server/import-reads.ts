@@ -51,8 +51,9 @@ export function replacedValues(previous: unknown, next: unknown): ReplacedValues
 }
 
 /**
- * What the other hot ES modules read of `exporter`'s `replaced` exports at startup, as report
- * lines; `next` gives an export's new value. `root`: what the paths in them are relative to.
+ * What the other hot ES modules read of `exporter`'s `replaced` exports at startup, export by
+ * export: the report's note and where each read is; `next` gives an export's new value. `root`:
+ * what the paths in the notes are relative to.
  */
 export function staleImportReads(
   exporter: HotModule,

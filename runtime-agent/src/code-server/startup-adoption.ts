@@ -1,0 +1,186 @@
+/**
+ * Startup: the first version of each hot module adopted as the app loads it, its stable face
+ * made before any importer receives it. CommonJS through Node's compile; an ES module through
+ * its instrumented header (beginEsm) and its facade or footer (adoptEsm, adoptEsmBound).
+ */
+import { readFileSync } from 'node:fs';
+import {
+  DefinitionCollector,
+  beginDefinitions,
+  endDefinitions,
+  type ServerDefinition,
+} from '../processes/define-server';
+import { NodeModule, captureTopLevel, originalCompile, type InternalModule } from './evaluate';
+import { boundNamespace } from './bound-namespace';
+import type { LiveCode, LiveModule, LiveVersion } from './live';
+import { HotModule, snapshot } from './module-version';
+import { adaptFramework } from './live/registrations';
+import { watchListens } from './live/servers';
+import { enterTopLevel, leaveTopLevel } from './live/top-level';
+import type { VersionGuard } from './version-guard';
+import { findOriginalSource } from './original-source';
+import { createStableExports, markLiveFunctions } from './stable-exports';
+import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
+
+/** What adoption needs of the code server. */
+export interface AdoptionHost {
+  isHot(file: string): boolean;
+  readonly live: LiveCode;
+  /** The guard of the version of `file` being evaluated, if one is: its listens are reported there. */
+  guardOf(file: string): VersionGuard | undefined;
+  /** Records `module` with its first version, made of what its top level produced. */
+  started(
+    module: HotModule,
+    raw: unknown,
+    timers: OwnedTimers,
+    servers: ReadonlyMap<string, ServerDefinition>,
+    source: string,
+    code: string,
+  ): void;
+  /** Says that `module` loaded (the code server's `moduleLoaded`). */
+  loaded(module: HotModule): void;
+}
+
+export class StartupAdoption {
+  /** What the top level of each ES module that started evaluating made so far, by file. */
+  readonly #pendingEsm = new Map<
+    string,
+    { timers: OwnedTimers; servers: DefinitionCollector; frame: ReturnType<typeof enterTopLevel> }
+  >();
+
+  constructor(private readonly host: AdoptionHost) {}
+
+  /**
+   * Wraps Node's CommonJS compile so each hot file's first version is recorded and its
+   * `module.exports` replaced by the stable face before any importer receives it.
+   */
+  installCommonJsHook(): void {
+    watchListens((file, pending, note) => {
+      const guard = this.host.guardOf(file);
+      if (!guard) return; // the app's startup: its own handling stands
+      guard.listens.push(pending);
+      if (note) guard.notes.push(note);
+    });
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the hook needs both `this`es
+    const adoption = this;
+    const { host } = this;
+    const ModulePrototype = NodeModule.prototype;
+    ModulePrototype._compile = function (
+      this: InternalModule,
+      content: string,
+      filename: string,
+      ...rest: unknown[]
+    ): unknown {
+      if (!host.isHot(filename)) {
+        const result = originalCompile.call(this, content, filename, ...rest);
+        adaptFramework(filename, this.exports);
+        return result;
+      }
+      const live = host.live.instrument(filename, content);
+      let top: ReturnType<typeof captureTopLevel<unknown>> | undefined;
+      try {
+        top = captureTopLevel(filename, () => originalCompile.call(this, live?.code ?? content, filename, ...rest));
+      } finally {
+        // Not caught and thrown again: see captureTimers.
+        if (!top) host.live.abandon(filename);
+      }
+      this.exports = adoption.#adoptCommonJs(filename, content, this.exports, top.timers, top.servers, live);
+      return top.result;
+    };
+  }
+
+  #adoptCommonJs(
+    file: string,
+    code: string,
+    raw: unknown,
+    timers: OwnedTimers,
+    servers: Map<string, ServerDefinition>,
+    live: { module: LiveModule; version: LiveVersion; ownFunctions: string[] } | undefined,
+  ): unknown {
+    const original = findOriginalSource(file, code);
+    const module = new HotModule(file, 'cjs', original.sources);
+    module.live = live?.module;
+    // The face may be `raw` itself, rewritten to hold trampolines: the version keeps a copy
+    // of what its code exported, or its trampolines would call themselves.
+    this.host.started(module, snapshot(raw), timers, servers, original.text, code);
+    module.current.live = live?.version;
+    if (live) markLiveFunctions(live.ownFunctions.map((name) => bindingOf(live.module, name)));
+    module.face = createStableExports(raw, module.currentExport);
+    this.host.loaded(module);
+    return module.face;
+  }
+
+  /** Called as an ES module's first version starts evaluating (by its instrumented header). */
+  beginEsm(file: string): void {
+    // The frame lets a server the module starts be known as its own (a later version's listen hands it over).
+    const pending = { timers: new OwnedTimers(), servers: new DefinitionCollector(file), frame: enterTopLevel(file) };
+    this.#pendingEsm.set(file, pending);
+    beginCapture(pending.timers);
+    beginDefinitions(pending.servers);
+  }
+
+  /** Called once an ES module's first version evaluated (by its facade, through adoptEsm). */
+  endEsm(file: string): void {
+    const pending = this.#pendingEsm.get(file);
+    if (!pending) return;
+    leaveTopLevel(pending.frame);
+    endCapture(pending.timers);
+    endDefinitions(pending.servers);
+  }
+
+  /**
+   * Called by an ES module's facade with the original's namespace, or by a module served without
+   * one with its own (see esm-facade.ts); returns the stable face the facade initialises its
+   * `export let` bindings from, and which later versions of other modules read.
+   */
+  adoptEsm(file: string, namespace: object, names?: string[], sync?: (face: unknown) => void): unknown {
+    this.endEsm(file);
+    const pending = this.#pendingEsm.get(file);
+    this.#pendingEsm.delete(file);
+    const live = this.host.live.takeEsm(file);
+    // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
+    const code = live?.code ?? readFileSync(file, 'utf8');
+    const original = findOriginalSource(file, code);
+    const module = new HotModule(file, 'esm', original.sources, names && sync ? { names, sync } : undefined);
+    this.host.started(
+      module,
+      namespace,
+      pending?.timers ?? new OwnedTimers(),
+      pending?.servers.defined ?? new Map(),
+      original.text,
+      code,
+    );
+    if (live) {
+      module.live = live.module;
+      module.current.live = live.version;
+      if (live.module.esm) live.module.esm.namespace = namespace as Record<string, unknown>;
+    }
+    // A facade initialises its bindings from the face now; a module without one never reads it.
+    if (module.esm) module.face = createStableExports(namespace, module.currentExport);
+    else module.faceFrom(namespace);
+    this.host.loaded(module);
+    return module.esm ? module.face : undefined;
+  }
+
+  /**
+   * Called by a module served without a facade whose every export reads one of its bindings,
+   * with those (see bound-namespace.ts): adopted with the namespace made from its accessors.
+   */
+  adoptEsmBound(file: string, locals: Array<[name: string, local: string]>): unknown {
+    // The header made its live tables as it started; a module whose header did not run is never
+    // served with this footer, but it would be adopted all the same, with no bindings to read.
+    const module = this.host.live.startedEsm(file)?.module;
+    return this.adoptEsm(
+      file,
+      boundNamespace(locals, (local) => module?.bindings[local]),
+    );
+  }
+}
+
+function bindingOf(module: LiveModule, name: string): unknown {
+  try {
+    return module.bindings[name];
+  } catch {
+    return undefined; // not initialised: its statement threw
+  }
+}
