@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { App } from '../helpers/app';
+import { runCli } from '../helpers/cli';
 import { LspSession } from '../helpers/lsp';
 import { scratchFiles } from '../helpers/scratch';
 
@@ -105,4 +106,19 @@ test('a module whose exported type a class field holds gains a field: the save a
     { id: 2, title: 'second', done: false, tags: [] },
   ]);
   assert.deepEqual(JSON.parse(await app.get('/?title=third')), { id: 3, title: 'third', done: false, tags: [] });
+});
+
+test('hotpatch load of such a module compares with the text the app runs: it refuses, names the state, and loads nothing', async () => {
+  const source = scratchFiles('state-importers', files);
+  const app = await App.start('tsx', {
+    fixture: source,
+    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
+  });
+  after(() => app.stop());
+  await app.get('/?title=first');
+  app.edit('todo.ts', (text) => text.replace('done: false }', 'done: false, tags: [] as string[] }'));
+  const cli = await runCli(['load', app.file('todo.ts')], app.discoveryDir);
+  assert.notEqual(cli.code, 0, cli.stdout);
+  assert.match(cli.stdout + cli.stderr, /Store\.todos: Todo\[\] changed since v\w+ running in .*: \+ tags: string\[\]/);
+  assert.deepEqual(JSON.parse(await app.get('/?title=second')), { id: 2, title: 'second', done: false });
 });

@@ -39,9 +39,18 @@ export async function watchDir(dir: string, options: GlobalOptions & { debounce:
       try {
         await refresh();
         const text = await readFile(file, 'utf8');
-        const outcome = await pipeline.onSave(file, text, 'cli', { previousText: lastTexts.get(file) });
+        // With the save, any that waited for a migration it brings (SavePipeline.onSaves): each is said.
+        const outcomes = await pipeline.onSaves([{ file, text, previousText: lastTexts.get(file) }], 'cli');
         lastTexts.set(file, text);
-        say(describeSave(outcome, root));
+        for (const outcome of outcomes) {
+          // Held back by another file of its release (the migration it waited for, which failed).
+          if (outcome.kind === 'heldBack') {
+            const blockers = outcome.blockers.map((b) => relative(root, b)).join(', ');
+            complain(
+              `✗ ${relative(root, outcome.file)}: not loaded: it is one release with ${blockers}, which cannot load`,
+            );
+          } else say(describeSave(outcome, root));
+        }
       } catch (error) {
         complain(`✗ ${relative(root, file)}: ${error instanceof Error ? error.message : String(error)}`);
       }

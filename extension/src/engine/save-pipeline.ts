@@ -157,7 +157,8 @@ export class SavePipeline {
    * Saves that go together (a Save All, or saves within the debounce) as one release: every
    * module of every file is upgraded in one transaction per agent, committed only when all
    * prepared. When one file cannot load (a syntax error, a state type that needs a migration),
-   * none of the others loads either: they are `heldBack`.
+   * none of the others loads either: they are `heldBack`. A save that waited for a migration
+   * in one of these files goes with them: its outcome follows theirs.
    */
   async onSaves(saves: readonly FileSave[], origin: 'editor' | 'cli' = 'editor'): Promise<BatchOutcome[]> {
     const batch = this.#withAwaiting(saves);
@@ -323,7 +324,7 @@ export class SavePipeline {
       if (error) return { kind: 'syntaxError', file, error };
       if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
     }
-    const imported = await this.#importerChanges(save, batch, started);
+    const imported = await this.#importerChanges(save, targets, batch, started);
     if (imported) {
       const error = await syntaxCheck;
       return error ? { kind: 'syntaxError', file, error } : imported;
@@ -348,11 +349,12 @@ export class SavePipeline {
 
   /**
    * The state types that other running modules hold in the types the saved module exports
-   * (`type Todo = z.infer<typeof TodoSchema>` held in a service's `#todos: Todo[]`), when they
+   * (`type Todo = z.infer<typeof TodoSchema>` held in a service's `todos: Todo[]`), when they
    * changed without a migration: the save waits for one, written in those modules.
    */
   async #importerChanges(
     save: FileSave,
+    targets: readonly Target[],
     batch: ReadonlyMap<string, string>,
     started: number,
   ): Promise<SaveOutcome | undefined> {
@@ -366,7 +368,10 @@ export class SavePipeline {
       modulesOf: (client: AgentClient) => this.options.modulesOf?.(client),
       running: this.#running,
     };
-    const { file, text, previousText } = save;
+    const { file, text } = save;
+    // The types the importers hold: those of the text the app runs (not the last text saved, which
+    // a refusal may have kept out of it).
+    const previousText = await this.#running.sourceOf(targets[0]!.client, targets[0]!.module);
     const { changes } = await importerStateChanges(context, types, { file, text, previousText }, batch);
     if (changes.length === 0) return undefined;
     for (const change of changes) this.#awaitingMigration.set(change.file, save);
