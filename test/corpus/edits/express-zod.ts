@@ -87,7 +87,7 @@ export const expressZod: CorpusApp = {
       live: [{ path: '/todos', includes: ['"pageSize":25'] }],
     },
     {
-      name: 'zod schema: a new optional field (the state type changes)',
+      name: 'zod schema: a new field with a default (the state type changes: a migration)',
       file: 'src/todos/todo.schema.ts',
       replace: [
         [

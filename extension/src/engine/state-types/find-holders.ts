@@ -52,9 +52,9 @@ export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): Hol
         // And a table of functions (routes by "METHOD /path", commands by name): code, as they are.
         if (constant && isTableOfFunctions(type, checker)) continue;
         if (!isData(type)) continue;
-        // An instance of a class of this file (`export const store = new Store()`): that class's
-        // holder has its fields, and its codeChange converts them; said once, there.
-        if (isInstanceOfClassIn(type, sourceFile)) continue;
+        // An instance of one of the app's classes (`export const store = new Store()`): that
+        // class's holder has its fields, and its codeChange converts them; said once, there.
+        if (isInstanceOfClass(type)) continue;
         variables.push({ name: declaration.name.text, nameNode: declaration.name, type, typeNode: declaration.type });
       }
     }
@@ -72,9 +72,10 @@ export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): Hol
   return [module, ...holders].filter((h) => h.fields.length > 0);
 }
 
-function isInstanceOfClassIn(type: ts.Type, sourceFile: ts.SourceFile): boolean {
+/** Typed by a class declaration (a library's are not data, see isDataType: this is the app's). */
+function isInstanceOfClass(type: ts.Type): boolean {
   const declarations = type.getSymbol()?.getDeclarations() ?? [];
-  return declarations.some((d) => ts.isClassDeclaration(d) && d.name !== undefined && d.getSourceFile() === sourceFile);
+  return declarations.some((d) => ts.isClassDeclaration(d) && d.name !== undefined);
 }
 
 function classHolder(
