@@ -368,11 +368,12 @@ export class SavePipeline {
       modulesOf: (client: AgentClient) => this.options.modulesOf?.(client),
       running: this.#running,
     };
-    const { file, text } = save;
     // The types the importers hold: those of the text the app runs (not the last text saved, which
     // a refusal may have kept out of it).
-    const previousText = await this.#running.sourceOf(targets[0]!.client, targets[0]!.module);
-    const { changes } = await importerStateChanges(context, types, { file, text, previousText }, batch);
+    const runningText = () => this.#running.sourceOf(targets[0]!.client, targets[0]!.module);
+    const { file, text } = save;
+    const saved = { file, text, previousText: undefined };
+    const { changes } = await importerStateChanges(context, types, saved, batch, runningText);
     if (changes.length === 0) return undefined;
     for (const change of changes) this.#awaitingMigration.set(change.file, save);
     return { kind: 'migrationNeeded', file: save.file, changes, ms: performance.now() - started };

@@ -52,6 +52,11 @@ export async function importerStateChanges(
   types: StateTypes,
   { file, text, previousText }: TypeFileSave,
   batch: ReadonlyMap<string, string> = new Map(),
+  /**
+   * For a module's save: the text the app runs of it, which the importers' running analyses
+   * are made with (asked for only when one is not kept), in place of `previousText`.
+   */
+  runningText?: () => Promise<string>,
 ): Promise<{ changes: StateChange[]; dependents: number; uncompared: string[] }> {
   const bySource = new Map<string, Target[]>();
   for (const client of context.clients()) {
@@ -78,6 +83,7 @@ export async function importerStateChanges(
         const virtual = context.running.oldVersionFile(module, dependent);
         const editorFile = links.toEditor(dependent);
         let old = context.running.cached(client, module);
+        if (!old) previousText ??= await runningText?.();
         if (!old && previousText !== undefined) {
           types.setDocument?.(typeFile, previousText);
           old = types.analyze(virtual, source);

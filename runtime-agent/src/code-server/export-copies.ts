@@ -31,11 +31,17 @@ export function replacedExports(previous: unknown, next: unknown): string[] {
   if (!isObject(previous) || !isObject(next)) return [];
   return Object.keys(next).filter((name) => {
     const value = (next as Record<string, unknown>)[name];
-    // A server's definition is looked up by its module and key when a process runs it (an
-    // importer's old one starts and calls the current version's servers).
-    if (isPlainFunction(value) || isClass(value) || value instanceof ServerDefinition) return false;
-    return !alike((previous as Record<string, unknown>)[name], value);
+    return goesStale(value) && !alike((previous as Record<string, unknown>)[name], value);
   });
+}
+
+/**
+ * Whether a copy of an export's value can go stale: not a function or class (importers hold one
+ * that follows the newest version), nor a server's definition (looked up by its module and key
+ * when a process runs it: an importer's old one starts and calls the current version's servers).
+ */
+export function goesStale(value: unknown): boolean {
+  return !isPlainFunction(value) && !isClass(value) && !(value instanceof ServerDefinition);
 }
 
 /** How deep `alike` compares nested objects; deeper ones count as replaced. */
@@ -135,19 +141,24 @@ interface Copy {
 }
 
 /**
- * What each running version copies, by exporter: a module saved again and again (its importers
- * unchanged) has its importers read once, not at every save.
+ * `read(importer, exporterFile)`, kept for each running version of the importer, by exporter: a
+ * module saved again and again (its importers unchanged) has its importers read once, not at
+ * every save.
  */
-const copiesByVersion = new WeakMap<object, Map<string, Copy[]>>();
+export function perRunningVersion<T>(
+  read: (importer: HotModule, exporterFile: string) => T,
+): (importer: HotModule, exporterFile: string) => T {
+  const byVersion = new WeakMap<object, Map<string, T>>();
+  return (importer, exporterFile) => {
+    const known = byVersion.get(importer.current) ?? new Map<string, T>();
+    byVersion.set(importer.current, known);
+    if (!known.has(exporterFile)) known.set(exporterFile, read(importer, exporterFile));
+    return known.get(exporterFile)!;
+  };
+}
 
 /** The exports of `exporterFile` that the top-level statements of `importer`'s running version copy. */
-function copiesIn(importer: HotModule, exporterFile: string): Copy[] {
-  const known = copiesByVersion.get(importer.current) ?? new Map<string, Copy[]>();
-  copiesByVersion.set(importer.current, known);
-  let copies = known.get(exporterFile);
-  if (!copies) known.set(exporterFile, (copies = readCopies(importer, exporterFile)));
-  return copies;
-}
+const copiesIn = perRunningVersion(readCopies);
 
 function readCopies(importer: HotModule, exporterFile: string): Copy[] {
   const code = importer.current.code;

@@ -15,7 +15,7 @@
  */
 import { basename, dirname, extname, relative, resolve } from 'node:path';
 import type { HotModule } from './module-version';
-import { alike, replacedExports } from './export-copies';
+import { alike, goesStale, perRunningVersion, replacedExports } from './export-copies';
 import { sourceLines } from './original-source';
 import { readProgram, type LiveFunction, type ProgramModel } from './live/program';
 import { propertyRead, startupReader } from './live/stale-reads';
@@ -90,7 +90,17 @@ export function staleImportReads(
  * a first save's commit would parse each importer while the app waits (agent/warm calls this).
  */
 export function readImportsOfImporters(exporter: HotModule, modules: Iterable<HotModule>): void {
+  // A module that exports only functions and classes has nothing whose reads go stale.
+  if (!exportsValues(exporter.current.exports)) return;
   for (const importer of importersOf(exporter, modules)) readsIn(importer, exporter.file);
+}
+
+function exportsValues(namespace: unknown): boolean {
+  try {
+    return Object.values(namespace as object).some(goesStale);
+  } catch {
+    return true; // a binding not initialised: read the importers, as a commit would
+  }
 }
 
 /**
@@ -106,16 +116,8 @@ function* importersOf(exporter: HotModule, modules: Iterable<HotModule>): Iterab
   }
 }
 
-/** Reads for each running version, by exporter: a module saved again and again has its importers read once. */
-const readsByVersion = new WeakMap<object, Map<string, ImportRead[]>>();
-
-function readsIn(importer: HotModule, exporterFile: string): ImportRead[] {
-  const known = readsByVersion.get(importer.current) ?? new Map<string, ImportRead[]>();
-  readsByVersion.set(importer.current, known);
-  let reads = known.get(exporterFile);
-  if (!reads) known.set(exporterFile, (reads = readReads(importer, exporterFile)));
-  return reads;
-}
+/** What `importer`'s running version read of `exporterFile` at startup. */
+const readsIn = perRunningVersion(readReads);
 
 function readReads(importer: HotModule, exporterFile: string): ImportRead[] {
   const code = importer.current.code;
