@@ -90,6 +90,12 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
       headers: { Authorization: `Bearer ${token}` },
       handshakeTimeout: timeoutMs,
       maxPayload: 64 * 1024 * 1024,
+      // RFC 6455 masks a client's frames so that script in a browser cannot make bytes of its
+      // choosing reach a proxy between it and the server. Here the client is this process, the
+      // server an agent on loopback, and nothing stands between: an all-zero mask (which the
+      // RFC allows) lets ws write a message as it is, not copy and XOR it (a module's code goes
+      // to every instance of an app at each save: issue 13).
+      generateMask: (mask) => mask.fill(0),
     });
     // Aborting (e.g. a connection manager shutting down) ends the attempt at once.
     const abort = (): void => socket.terminate();
