@@ -91,6 +91,10 @@ const byId = new Intl.Collator('en', { numeric: true });
 export class LiveModel {
   readonly #agents = new Map<string, AgentRecord>();
   #snapshot: readonly AgentSnapshot[] | undefined;
+  /** By the reported module each is a copy of (see #moduleSnapshot). */
+  readonly #moduleSnapshots = new WeakMap<ModuleInfo, ModuleSnapshot>();
+  /** By the report each is a copy of (see #frozenCopy). */
+  readonly #copies = new WeakMap<object, object>();
 
   constructor(readonly maxModulesPerAgent = DEFAULT_MAX_MODULES_PER_AGENT) {}
 
@@ -269,16 +273,18 @@ export class LiveModel {
 
   #agentSnapshot(agent: AgentRecord): AgentSnapshot {
     if (agent.snapshot) return agent.snapshot;
-    const processes = [...agent.processes.values()].map((p) => deepFreeze(structuredClone(p)));
+    const processes = [...agent.processes.values()].map((p) => this.#frozenCopy(p));
     processes.sort((a, b) => byId.compare(a.id, b.id));
+    const byFile = new Map<string, ProcessInfo[]>();
+    for (const process of processes) {
+      if (process.file === undefined) continue;
+      const inFile = byFile.get(process.file);
+      if (inFile) inFile.push(process);
+      else byFile.set(process.file, [process]);
+    }
     const modules = [...agent.modules.values()]
       .sort((a, b) => byId.compare(a.file, b.file))
-      .map((m): ModuleSnapshot =>
-        deepFreeze({
-          ...structuredClone(m),
-          processes: Object.freeze(processes.filter((p) => p.file === m.file)),
-        }),
-      );
+      .map((m) => this.#moduleSnapshot(m, byFile.get(m.file) ?? []));
     agent.snapshot = Object.freeze({
       id: agent.id,
       url: agent.url,
@@ -295,6 +301,28 @@ export class LiveModel {
       modulesTruncated: agent.modulesTruncated,
     });
     return agent.snapshot;
+  }
+
+  /**
+   * A module's snapshot, the same object while its info and its processes are: one load
+   * changes one module, and the others' copies are not made again (an app of thousands of
+   * modules, into each of its instances at every save: issue 13).
+   */
+  #moduleSnapshot(module: ModuleInfo, processes: readonly ProcessInfo[]): ModuleSnapshot {
+    const kept = this.#moduleSnapshots.get(module);
+    if (kept && kept.processes.length === processes.length && kept.processes.every((p, i) => p === processes[i])) {
+      return kept;
+    }
+    const snapshot: ModuleSnapshot = deepFreeze({ ...structuredClone(module), processes: Object.freeze([...processes]) });
+    this.#moduleSnapshots.set(module, snapshot);
+    return snapshot;
+  }
+
+  /** A frozen copy of what an agent reported, made once per report (the model never changes a report it keeps). */
+  #frozenCopy<T extends object>(reported: T): T {
+    let copy = this.#copies.get(reported) as T | undefined;
+    if (!copy) this.#copies.set(reported, (copy = deepFreeze(structuredClone(reported))));
+    return copy;
   }
 }
 
