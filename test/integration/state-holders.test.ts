@@ -204,3 +204,40 @@ test('hotpatch load of a changed interface file it cannot compare loads nothing 
   // Nothing was loaded: the old sort still serves the old cats.
   assert.deepEqual(JSON.parse(await app.get('/cats')), [{ name: 'Tom', age: 1 }]);
 });
+
+test('a class keeping its state in ES private fields (#notes): a type change asks for a migration, whose codeChange converts them in every live instance', async () => {
+  const { app, lsp } = await holdersApp();
+  await app.get('/notes/add?text=first');
+  await app.get('/notes/add?text=second');
+  const serviceFile = app.file('src/notes.service.ts');
+  const service = await open(lsp, serviceFile);
+  const pinned = service
+    .replace('  text: string;\n}', '  text: string;\n  pinned: boolean;\n}')
+    .replace('this.#notes.push({ text });', 'this.#notes.push({ text, pinned: false });')
+    .replace('(note) => note.text', '(note) => `${note.text}:${note.pinned}`');
+  writeFileSync(serviceFile, pinned);
+  lsp.answer = () => null;
+  const refused = await lsp.save(serviceFile, pinned);
+  assert.equal(refused.outcome, 'migrationNeeded', refused.lines.join('\n'));
+  assert.match(refused.lines[0]!, /^NotesService\.#notes: Note\[\] changed since v1 .*: \+ pinned: boolean$/);
+  assert.deepEqual(JSON.parse(await app.get('/notes')), ['first', 'second'], 'nothing loaded');
+
+  const migrated = await quickFix(lsp, serviceFile, pinned, stateDiagnostics(lsp, serviceFile)[0]!);
+  assert.match(migrated, /'#notes': fields\['#notes'\]\.map/);
+  writeFileSync(serviceFile, migrated);
+  const loaded = await lsp.save(serviceFile, migrated);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  assert.deepEqual(JSON.parse(await app.get('/notes')), ['first:false', 'second:false']);
+  assert.equal(JSON.parse(await app.get('/notes/add?text=third')), 3, '#added kept its count');
+  assert.deepEqual(JSON.parse(await app.get('/notes')), ['first:false', 'second:false', 'third:false']);
+
+  // A private field the running class does not have cannot be written into its instances: refused, nothing changes.
+  const withTags = migrated
+    .replace('  #added = 0;\n', '  #added = 0;\n  #tags: string[] = [];\n')
+    .replace("if (vsn !== '1') return {};", "if (vsn === '1') return { '#tags': ['kept'] };");
+  writeFileSync(serviceFile, withTags);
+  const refusedTags = await lsp.save(serviceFile, withTags);
+  assert.equal(refusedTags.outcome, 'failed', refusedTags.lines.join('\n'));
+  assert.match(refusedTags.lines.join('\n'), /'#tags', a private field the running NotesService does not have/);
+  assert.deepEqual(JSON.parse(await app.get('/notes')), ['first:false', 'second:false', 'third:false']);
+});

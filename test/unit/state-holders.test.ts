@@ -78,7 +78,7 @@ export { fs, app, logger, add, ready, routes, list, Store, injected, PORT, todoS
     assert.deepEqual(module!.range.start, { line: 6, character: 6 });
   });
 
-  test('class instances: own data fields (not statics, methods, accessors, #private, DI parameters, library values, readonly frozen values)', () => {
+  test('class instances: own data fields, #private ones included (not statics, methods, accessors, DI parameters, library values, readonly frozen values)', () => {
     const file = `${app}/cats.service.ts`;
     analyzer.setDocument(`${app}/cat.interface.ts`, catV1);
     const holders = analyzer.analyzeHolders(
@@ -108,6 +108,7 @@ export class Empty { method() {} }
         'cats: { age: number; name: string }[]',
         'cache: Map<string, { age: number; name: string }>',
         'lastName: string | undefined',
+        '#secret: number',
       ],
     });
     assert.equal(holders[0]!.typeName, 'CatsService');

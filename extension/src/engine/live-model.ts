@@ -313,7 +313,10 @@ export class LiveModel {
     if (kept && kept.processes.length === processes.length && kept.processes.every((p, i) => p === processes[i])) {
       return kept;
     }
-    const snapshot: ModuleSnapshot = deepFreeze({ ...structuredClone(module), processes: Object.freeze([...processes]) });
+    const snapshot: ModuleSnapshot = deepFreeze({
+      ...structuredClone(module),
+      processes: Object.freeze([...processes]),
+    });
     this.#moduleSnapshots.set(module, snapshot);
     return snapshot;
   }

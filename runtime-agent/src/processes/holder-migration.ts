@@ -18,6 +18,7 @@ import { basename } from 'node:path';
 import { BudgetExceeded, runEachWithinBudget } from '../code-server/budget';
 import type { Digest } from '../code-server/live/digest';
 import { instancesOf } from '../code-server/live/instances';
+import { privateFieldAccess, type PrivateField } from '../code-server/live/private-classes';
 import { KEY_SEPARATOR } from '../code-server/live/program';
 import type { HotModule, PreparedVersion } from '../code-server/module-version';
 import type { StateShape, UpgradeError, UpgradePlan } from '../protocol';
@@ -99,6 +100,8 @@ export function holderStages(prepared: PreparedVersion, shapes: Record<string, S
     // Finding the instances walks the heap: only for the load that brings this codeChange.
     const classKey = [...live.slots].find(([, s]) => s === slot)?.[0];
     if (classKey && !brought(`${classKey}.static method:codeChange`, running.digest, next)) continue;
+    // Its instances' #private fields, read and written from inside the running class.
+    const privateFields = privateFieldAccess(runningClass, classKey ? privateFieldsOf(running.digest, classKey) : []);
     stages.push({
       file: module.file,
       key: `class:${info.name}`,
@@ -106,8 +109,12 @@ export function holderStages(prepared: PreparedVersion, shapes: Record<string, S
       codeChange,
       self: nextClass,
       shape: shapes?.[`class:${info.name}`],
-      subjects: () => instancesOf(runningClass).map((instance, i) => instanceSubject(info.name, i + 1, instance)),
-      refuses: () => undefined,
+      subjects: () =>
+        instancesOf(runningClass).map((instance, i) => instanceSubject(info.name, i + 1, instance, privateFields)),
+      refuses: (name) =>
+        name.startsWith('#') && !privateFields.has(name)
+          ? `'${name}', a private field the running ${info.name} does not have (a new one takes a restart of the app)`
+          : undefined,
     });
   }
   return stages;
@@ -139,15 +146,30 @@ function variablesOf(module: HotModule, variables: string[]): Subject {
   };
 }
 
-function instanceSubject(className: string, n: number, instance: object): Subject {
+/** The `#private` instance fields of the running version's class at `classKey`. */
+function privateFieldsOf(running: Digest, classKey: string): string[] {
+  return running.classes.get(classKey)?.privateFields ?? [];
+}
+
+function instanceSubject(
+  className: string,
+  n: number,
+  instance: object,
+  privateFields: ReadonlyMap<string, PrivateField>,
+): Subject {
   const fields = instance as Record<string, unknown>;
   return {
     label: `${className} instance ${n}`,
-    names: () => Object.keys(instance),
-    read: (name) => fields[name],
+    names: () => [...Object.keys(instance), ...privateFields.keys()],
+    read: (name) => {
+      const field = privateFields.get(name);
+      return field ? field.get(instance) : fields[name];
+    },
     write: (values) => {
       for (const [name, value] of Object.entries(values)) {
-        Object.defineProperty(instance, name, { value, writable: true, enumerable: true, configurable: true });
+        const field = privateFields.get(name);
+        if (field) field.set(instance, value);
+        else Object.defineProperty(instance, name, { value, writable: true, enumerable: true, configurable: true });
       }
     },
   };

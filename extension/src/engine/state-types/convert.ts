@@ -158,7 +158,8 @@ export function todoDeclaration(w: Writer): string[] {
   ];
 }
 
-function member(access: string, key: string): string {
+/** `access.key`, or `access['key']` where the key is no identifier (`'#notes'`, `'content-type'`). */
+export function member(access: string, key: string): string {
   const name = propertyName(key);
   return name === key ? `${access}.${key}` : `${access}[${name}]`;
 }

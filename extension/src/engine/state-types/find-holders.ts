@@ -1,7 +1,7 @@
 /**
  * Finds where a module keeps state outside its servers (the contract's *state holders*): its
  * top-level variables (`module`) and the instance fields of each top-level class
- * (`class:<Name>`), keeping only those whose type is data: the app's own interfaces and
+ * (`class:<Name>`), its `#private` ones included (by their names, `#notes`), keeping only those whose type is data: the app's own interfaces and
  * classes used as data, arrays, Map, Set, Date, primitives. Functions, classes, imports,
  * constants of primitive types or frozen (code, not state) and values typed by a library in
  * node_modules (an Express app, a NestJS Logger) are left out: nothing a migration converts.
@@ -88,9 +88,13 @@ function classHolder(
   for (const member of declaration.members) {
     const isStatic = hasModifier(member, ts.SyntaxKind.StaticKeyword);
     const name =
-      member.name && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) ? member.name : undefined;
+      member.name &&
+      (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) || ts.isPrivateIdentifier(member.name))
+        ? member.name
+        : undefined;
     if (isStatic && name?.text === 'codeChange') hasCodeChange = true;
-    // Methods, accessors, statics, #private and computed names: not an instance's own data.
+    // Methods, accessors, statics and computed names: not an instance's own data. A #private
+    // field is (named `#notes`: the agent reads and writes it from inside the class).
     if (!ts.isPropertyDeclaration(member) || isStatic || !name) continue;
     if (hasModifier(member, ts.SyntaxKind.AbstractKeyword)) continue;
     if (member.initializer && isCode(member.initializer)) continue;

@@ -9,7 +9,15 @@
 import type { StateShape } from 'hotpatch-agent/protocol';
 import ts from 'typescript';
 import type { AnalyzedHolder } from './analyzer';
-import { commentLabel, convertValue, indexable, todoDeclaration, type ObjectShape, type Writer } from './convert';
+import {
+  commentLabel,
+  convertValue,
+  indexable,
+  member,
+  todoDeclaration,
+  type ObjectShape,
+  type Writer,
+} from './convert';
 import { fits } from './defaults';
 import { canonicalShape, printShape, propertyName, quote } from './print-shape';
 import { declaresType, lineIndent, versionedName } from './text-layout';
@@ -42,11 +50,18 @@ export function holderStubEdits(sourceFile: ts.SourceFile, holder: AnalyzedHolde
       `${margin}type ${oldType} = ${printShape(oldShape, { indent: unit }).replace(/\n/g, `\n${margin}`)};\n\n${margin}`;
 
   const w: Writer = { unit, vsn: old.vsn, label, usesTodo: false };
-  const typeOf = (name: string) => (classNode ? `${site.name}[${quote(name)}]` : `typeof ${name}`);
+  // A #private field's type cannot be named from outside the class (`Notes['#notes']` is not
+  // TypeScript): it is written out, from its new shape.
+  const typeOf = (name: string) =>
+    !classNode
+      ? `typeof ${name}`
+      : name.startsWith('#')
+        ? printShape(next.properties[name]!.shape)
+        : `${site.name}[${quote(name)}]`;
   const body = memberIndent + unit;
   const local = classNode ? 'fields' : 'variables';
   const returned = changed.map((name) => {
-    const at = { access: `${local}.${name}`, path: name, type: indexable(typeOf(name)) };
+    const at = { access: member(local, name), path: name, type: indexable(typeOf(name)) };
     const value = convertValue(next.properties[name]!.shape, before.properties[name]!.shape, at, w, body + unit);
     return [...value.comments, `${propertyName(name)}: ${value.expression},`];
   });

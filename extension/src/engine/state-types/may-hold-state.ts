@@ -43,7 +43,7 @@ function mayHoldData(statement: ts.Statement): boolean {
         ts.isPropertyDeclaration(member) &&
         !hasModifier(member, ts.SyntaxKind.StaticKeyword) &&
         !hasModifier(member, ts.SyntaxKind.AbstractKeyword) &&
-        (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) &&
+        (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) || ts.isPrivateIdentifier(member.name)) &&
         !(member.initializer && isCode(member.initializer)),
     );
   }

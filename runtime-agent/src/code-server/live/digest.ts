@@ -4,7 +4,7 @@
  * holding its syntax tree.
  */
 import { CONTEXT_JOIN, KEY_SEPARATOR, isDeclarationOnly, type Declaration, type ProgramModel } from './program';
-import type { InstanceField } from './fields';
+import { privateFieldNames, type InstanceField } from './fields';
 import type { Shape } from './shape';
 import type { AnyNode } from './walk';
 
@@ -43,6 +43,8 @@ export interface Digest {
       hasPrivate: boolean;
       name: string;
       fields: string[];
+      /** Its `#private` instance fields, `#` included (see privateFieldNames). */
+      privateFields: string[];
       /** Where its constructor assigns fields (`this.x = …;`), in the version's code. */
       fieldStatements: Array<readonly [number, number]>;
     }
@@ -81,6 +83,7 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
           hasPrivate: c.hasPrivate,
           name: c.name,
           fields: c.fields.map((f) => f.name),
+          privateFields: c.hasPrivate ? privateFieldNames(c.node) : [],
           fieldStatements: fieldStatements(c.fields),
         },
       ]),

@@ -64,6 +64,18 @@ export function instanceFields(node: ClassNode): InstanceField[] {
 }
 
 /**
+ * The `#private` instance fields a class declares (`#notes = []`, `#count;`), by their names
+ * with the `#`: what its instances carry under the class's own private names.
+ */
+export function privateFieldNames(node: ClassNode): string[] {
+  return node.body.body.flatMap((member) =>
+    member.type === 'PropertyDefinition' && !member.static && (member.key as AnyNode).type === 'PrivateIdentifier'
+      ? [`#${keyName(member.key as AnyNode)}`]
+      : [],
+  );
+}
+
+/**
  * The patch's code for the fields top-level classes gained: `__hotpatch$.field(slot, name,
  * function () { return (initializer); })`, installed at commit; a field whose initializer
  * needs the constructor's parameters is reported instead.

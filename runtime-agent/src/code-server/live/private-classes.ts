@@ -98,3 +98,29 @@ export function compilePrivateMethods(
   }
   return notApplied;
 }
+
+/** An instance's `#private` field, read and written from inside its running class. */
+export interface PrivateField {
+  get(instance: object): unknown;
+  set(instance: object, value: unknown): void;
+}
+
+/**
+ * Access to the `#private` fields `names` (`#notes`, as the parser read them from the running
+ * class) of the instances of `runningClass`, compiled inside it (a holder's codeChange converts
+ * them: holder-migration.ts). A name the running class does not declare, or a class that gained
+ * its first private members after it ran, gets none.
+ */
+export function privateFieldAccess(runningClass: Function, names: readonly string[]): Map<string, PrivateField> {
+  const access = new Map<string, PrivateField>();
+  const compile = (runningClass as unknown as { [key: symbol]: Compiler | undefined })[COMPILE_KEY];
+  if (typeof compile !== 'function') return access;
+  for (const name of names) {
+    try {
+      access.set(name, compile(`({get:(o)=>o.${name},set:(o,v)=>{o.${name}=v}})`) as PrivateField);
+    } catch {
+      // Not one of the running class's private names: nothing of the instances to read.
+    }
+  }
+  return access;
+}
