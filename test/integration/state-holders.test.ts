@@ -222,6 +222,18 @@ test('a class keeping its state in ES private fields (#notes): a type change ask
   assert.match(refused.lines[0]!, /^NotesService\.#notes: Note\[\] changed since v1 .*: \+ pinned: boolean$/);
   assert.deepEqual(JSON.parse(await app.get('/notes')), ['first', 'second'], 'nothing loaded');
 
+  // A file importing the service loads, and says that the service's saved text is not what runs.
+  const appFile = app.file('src/app.ts');
+  const entry = await open(lsp, appFile);
+  const countingNotes = entry.replace("['/notes', () => notes.list()],", "['/notes', () => notes.list().slice()],");
+  writeFileSync(appFile, countingNotes);
+  const warned = await lsp.save(appFile, countingNotes);
+  assert.equal(warned.outcome, 'loaded', warned.lines.join('\n'));
+  assert.match(
+    warned.lines.join('\n'),
+    /⚠ .*\n(.*\n)* {2}not applied: notes\.service\.ts: its saved text is not the version running/,
+  );
+
   const migrated = await quickFix(lsp, serviceFile, pinned, stateDiagnostics(lsp, serviceFile)[0]!);
   assert.match(migrated, /'#notes': fields\['#notes'\]\.map/);
   writeFileSync(serviceFile, migrated);
@@ -230,6 +242,9 @@ test('a class keeping its state in ES private fields (#notes): a type change ask
   assert.deepEqual(JSON.parse(await app.get('/notes')), ['first:false', 'second:false']);
   assert.equal(JSON.parse(await app.get('/notes/add?text=third')), 3, '#added kept its count');
   assert.deepEqual(JSON.parse(await app.get('/notes')), ['first:false', 'second:false', 'third:false']);
+  const again = await lsp.save(appFile, entry);
+  assert.equal(again.outcome, 'loaded', again.lines.join('\n'));
+  assert.doesNotMatch(again.lines.join('\n'), /not applied/, 'the service runs as saved now');
 
   // A private field the running class does not have cannot be written into its instances: refused, nothing changes.
   const withTags = migrated

@@ -10,6 +10,7 @@ import { basename, resolve } from 'node:path';
 import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
+import { importsNotRunning, RunningTexts } from './imports-not-running';
 import { UpgradeErrorData } from './replies';
 import { emittedFile } from './tsconfig-mapping';
 
@@ -100,6 +101,10 @@ export interface UpgradeOptions {
    * that ran beside the prepare, such as a file's syntax check, failed).
    */
   beforeCommit?: () => Promise<boolean>;
+  /** An agent's modules, where a live model has them (else asked). */
+  modulesOf?: (client: AgentClient) => readonly ModuleInfo[] | undefined;
+  /** The running versions' texts read so far, kept across loads (see imports-not-running.ts). */
+  runningTexts?: RunningTexts;
 }
 
 /**
@@ -173,10 +178,15 @@ export interface UpgradeEntry extends Target {
 export async function upgradeEntries(
   entries: UpgradeEntry[],
   origin: Origin,
-  options: Pick<UpgradeOptions, 'extra' | 'suspendTimeoutMs' | 'restart' | 'beforeCommit'> = {},
+  options: Pick<
+    UpgradeOptions,
+    'extra' | 'suspendTimeoutMs' | 'restart' | 'beforeCommit' | 'modulesOf' | 'runningTexts'
+  > = {},
 ): Promise<LoadOutcome[]> {
   const byClient = new Map<AgentClient, UpgradeEntry[]>();
   for (const entry of entries) byClient.set(entry.client, [...(byClient.get(entry.client) ?? []), entry]);
+  // Beside the prepares: what each file imports that its app does not run as saved.
+  const notRunning = importsNotRunningOf(entries, options);
 
   // Phase 1: prepare everywhere.
   const releases = await Promise.all(
@@ -275,7 +285,32 @@ export async function upgradeEntries(
       for (const o of mine) o.timings.commitMs = performance.now() - started;
     }),
   );
-  return orderedAs(entries, releases);
+  const ordered = orderedAs(entries, releases);
+  const warnings = await notRunning;
+  for (const [i, o] of ordered.entries()) {
+    if (o.result && warnings[i]!.length > 0)
+      o.result = { ...o.result, warnings: [...o.result.warnings, ...warnings[i]!] };
+  }
+  return ordered;
+}
+
+/** For each entry, what its file imports that its agent does not run as saved (never throws). */
+function importsNotRunningOf(
+  entries: UpgradeEntry[],
+  options: Pick<UpgradeOptions, 'modulesOf' | 'runningTexts'>,
+): Promise<string[][]> {
+  const release = new Set(entries.map((e) => e.file));
+  const running = options.runningTexts ?? new RunningTexts();
+  return Promise.all(
+    entries.map(async (e) => {
+      try {
+        const modules = options.modulesOf?.(e.client) ?? (await e.client.modules());
+        return await importsNotRunning(e.file, e.text, e.client, modules, release, running);
+      } catch {
+        return []; // only a warning is at stake
+      }
+    }),
+  );
 }
 
 /** The outcomes of the releases in the order of the entries they were made from. */

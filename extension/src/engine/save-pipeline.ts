@@ -9,6 +9,7 @@ import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protoco
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, syntaxErrorOf, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
+import { RunningTexts } from './imports-not-running';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
 import { importerStateChanges, typeFileSaved } from './type-file-saves';
@@ -105,6 +106,8 @@ export interface SaveOptions {
 export class SavePipeline {
   /** The running versions' analyses: what saves are compared against. */
   readonly #running = new RunningStateTypes();
+  /** What each running version was loaded from: what a saved file's imports are compared with. */
+  readonly #runningTexts = new RunningTexts();
   readonly #warmUp: FirstSaveWarmUp;
   readonly #stateless: StatelessFiles;
   readonly #readAhead: ReadAhead;
@@ -223,6 +226,8 @@ export class SavePipeline {
     );
     const outcomes = await upgradeEntries(entries, origin, {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
+      modulesOf: (client) => this.options.modulesOf?.(client),
+      runningTexts: this.#runningTexts,
       beforeCommit: async () =>
         (await syntaxErrors).every((error) => error === undefined) && (await stateless).every(Boolean),
     });
@@ -403,6 +408,8 @@ export class SavePipeline {
     const outcomes = await upgradeTargets(targets, file, text, 'editor', {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
       restart: true,
+      modulesOf: (client) => this.options.modulesOf?.(client),
+      runningTexts: this.#runningTexts,
     });
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };

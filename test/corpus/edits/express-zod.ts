@@ -107,6 +107,35 @@ export const expressZod: CorpusApp = {
       ],
     },
     {
+      name: "a cache class's #private field changes type (a migration of its live instance)",
+      file: 'src/lib/ttl-cache.ts',
+      replace: [
+        [
+          '  #entries = new Map<string, { value: V; expires: number }>();',
+          '  #entries = new Map<string, { value: V; expires: number; reads: number }>();',
+        ],
+        ['    this.hits++;\n', '    this.hits++;\n    entry.reads += 1;\n'],
+        ['{ value, expires: Date.now() + this.ttlMs }', '{ value, expires: Date.now() + this.ttlMs, reads: 0 }'],
+        [
+          '  clear(): void {',
+          '  reads(key: string): number {\n    return this.#entries.get(key)?.reads ?? 0;\n  }\n\n  clear(): void {',
+        ],
+      ],
+      also: [
+        {
+          file: 'src/todos/todo.routes.ts',
+          replace: [
+            [
+              '    res.json({ page, pageSize',
+              "    res.setHeader('X-Cache-Reads', String(listCache.reads(key)));\n    res.json({ page, pageSize",
+            ],
+          ],
+        },
+      ],
+      migration: true,
+      live: [{ path: '/todos', header: ['x-cache-reads', ''] }],
+    },
+    {
       name: 'error handler at the end of the stack',
       file: 'src/app.ts',
       replace: [

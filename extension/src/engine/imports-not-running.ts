@@ -1,0 +1,85 @@
+/**
+ * The modules a loaded file imports whose saved text is not the version their app runs: a save
+ * of theirs that was refused (it waits for a migration) or never loaded. The file's new code may
+ * use what their saved text adds (a method, an export), which the app does not have: such a load
+ * is told with a warning (⚠, and a restart, which runs every file as saved), never refused.
+ *
+ * The imports are read by TypeScript's import scanner (ES imports, `require` calls, dynamic
+ * imports of a literal) and resolved as a bundler would (`./cache.js` to `cache.ts`); only the
+ * hot modules an agent runs, other than those of the same release, are compared.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import type { ModuleInfo } from 'hotpatch-agent/protocol';
+import ts from 'typescript';
+import type { AgentClient } from './agent-client';
+import { moduleRunsFile } from './hot-load';
+
+const RESOLUTION: ts.CompilerOptions = {
+  allowJs: true,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+};
+
+/** The text each running version was loaded from, by agent, module and version (it never changes). */
+export class RunningTexts {
+  readonly #texts = new Map<string, Promise<string | undefined>>();
+
+  of(client: AgentClient, module: ModuleInfo): Promise<string | undefined> {
+    const key = `${client.info.pid}\0${module.file}\0${module.current.hash}`;
+    let text = this.#texts.get(key);
+    if (!text) {
+      text = client.source(module.file).then(
+        (result) => result.source,
+        () => undefined,
+      );
+      this.#texts.set(key, text);
+    }
+    return text;
+  }
+}
+
+/** The files `text` (the file's new contents) imports by a relative path, resolved. */
+export function relativeImports(file: string, text: string): string[] {
+  const { importedFiles } = ts.preProcessFile(text, true, true);
+  const files = new Set<string>();
+  for (const { fileName } of importedFiles) {
+    if (!fileName.startsWith('./') && !fileName.startsWith('../')) continue;
+    const resolved = ts.resolveModuleName(fileName, file, RESOLUTION, ts.sys).resolvedModule?.resolvedFileName;
+    if (resolved) files.add(resolved);
+  }
+  return [...files];
+}
+
+/**
+ * A warning for each module `file` imports whose saved text its agent does not run. `modules`
+ * are the agent's; `release` the files loaded with this one (what they add arrives with it).
+ */
+export async function importsNotRunning(
+  file: string,
+  text: string,
+  client: AgentClient,
+  modules: readonly ModuleInfo[],
+  release: ReadonlySet<string>,
+  running: RunningTexts,
+): Promise<string[]> {
+  const warnings = await Promise.all(
+    relativeImports(file, text).map(async (imported) => {
+      if (release.has(imported)) return undefined;
+      const module = modules.find((m) => moduleRunsFile(m, imported));
+      // A module compiled from several sources has no one text to compare.
+      if (!module || module.sources.length > 1) return undefined;
+      const [saved, runs] = await Promise.all([
+        readFile(imported, 'utf8').catch(() => undefined),
+        running.of(client, module),
+      ]);
+      if (saved === undefined || runs === undefined || saved === runs) return undefined;
+      const name = relative(dirname(file), imported);
+      return (
+        `${name}: its saved text is not the version running (a save of it was not loaded: refused, or waiting ` +
+        `for a migration); what this code uses of that text is not there until it is loaded, or the app restarted`
+      );
+    }),
+  );
+  return warnings.filter((w) => w !== undefined);
+}
