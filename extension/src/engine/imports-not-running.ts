@@ -21,20 +21,22 @@ const RESOLUTION: ts.CompilerOptions = {
   moduleResolution: ts.ModuleResolutionKind.Bundler,
 };
 
-/** The text each running version was loaded from, by agent, module and version (it never changes). */
+/**
+ * The text each module's running version was loaded from, by agent and module: asked once per
+ * version (a version's text never changes), only the current one's kept.
+ */
 export class RunningTexts {
-  readonly #texts = new Map<string, Promise<string | undefined>>();
+  readonly #texts = new Map<string, { hash: string; text: Promise<string | undefined> }>();
 
   of(client: AgentClient, module: ModuleInfo): Promise<string | undefined> {
-    const key = `${client.info.pid}\0${module.file}\0${module.current.hash}`;
-    let text = this.#texts.get(key);
-    if (!text) {
-      text = client.source(module.file).then(
-        (result) => result.source,
-        () => undefined,
-      );
-      this.#texts.set(key, text);
-    }
+    const key = `${client.info.pid}\0${module.file}`;
+    const kept = this.#texts.get(key);
+    if (kept?.hash === module.current.hash) return kept.text;
+    const text = client.source(module.file).then(
+      (result) => result.source,
+      () => undefined,
+    );
+    this.#texts.set(key, { hash: module.current.hash, text });
     return text;
   }
 }
