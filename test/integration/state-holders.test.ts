@@ -233,6 +233,9 @@ test('a class keeping its state in ES private fields (#notes): a type change ask
     warned.lines.join('\n'),
     /⚠ .*\n(.*\n)* {2}not applied: notes\.service\.ts: its saved text is not the version running/,
   );
+  await waitFor('the restart offer', () =>
+    lsp.prompts.some((p) => /notes\.service\.ts: its saved text is not the version running.*Restart/.test(p.message)),
+  );
 
   const migrated = await quickFix(lsp, serviceFile, pinned, stateDiagnostics(lsp, serviceFile)[0]!);
   assert.match(migrated, /'#notes': fields\['#notes'\]\.map/);

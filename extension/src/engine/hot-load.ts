@@ -26,6 +26,8 @@ export interface LoadOutcome {
   result?: CommitResult;
   /** What went wrong, located in the edited file where possible. */
   error?: string;
+  /** Modules the file imports whose saved text is not what runs (also among the result's warnings): a restart runs them as saved. */
+  importsNotRunning?: string[];
   timings: { compileMs: number; prepareMs: number; commitMs: number };
 }
 
@@ -288,8 +290,9 @@ export async function upgradeEntries(
   const ordered = orderedAs(entries, releases);
   const warnings = await notRunning;
   for (const [i, o] of ordered.entries()) {
-    if (o.result && warnings[i]!.length > 0)
-      o.result = { ...o.result, warnings: [...o.result.warnings, ...warnings[i]!] };
+    if (!o.result || warnings[i]!.length === 0) continue;
+    o.result = { ...o.result, warnings: [...o.result.warnings, ...warnings[i]!] };
+    o.importsNotRunning = warnings[i];
   }
   return ordered;
 }

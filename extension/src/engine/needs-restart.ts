@@ -12,7 +12,7 @@ export function needingRestart(outcomes: LoadOutcome[]): RestartNeed[] {
   const needs = new Map<AgentClient, string[]>();
   for (const o of outcomes) {
     if (o.error) continue;
-    const reasons = (o.result?.reports ?? []).flatMap((r) => r.notApplied);
+    const reasons = [...(o.result?.reports ?? []).flatMap((r) => r.notApplied), ...(o.importsNotRunning ?? [])];
     if (reasons.length > 0) needs.set(o.client, [...(needs.get(o.client) ?? []), ...reasons]);
   }
   return [...needs].map(([client, reasons]) => ({ client, reasons }));

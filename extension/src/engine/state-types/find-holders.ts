@@ -1,8 +1,9 @@
 /**
  * Finds where a module keeps state outside its servers (the contract's *state holders*): its
  * top-level variables (`module`) and the instance fields of each top-level class
- * (`class:<Name>`), its `#private` ones included (by their names, `#notes`), keeping only those whose type is data: the app's own interfaces and
- * classes used as data, arrays, Map, Set, Date, primitives. Functions, classes, imports,
+ * (`class:<Name>`), its `#private` ones included (by their names, `#notes`), keeping only
+ * those whose type is data: the app's own interfaces and classes used as data, arrays, Map,
+ * Set, Date, primitives. Functions, classes, imports,
  * constants of primitive types or frozen (code, not state) and values typed by a library in
  * node_modules (an Express app, a NestJS Logger) are left out: nothing a migration converts.
  */
