@@ -8,6 +8,7 @@ import { expressGraphql } from './express-graphql';
 import { expressWsChat } from './express-ws-chat';
 import { expressZod } from './express-zod';
 import { expressChains } from './express-chains';
+import { expressViews } from './express-views';
 import { expressMiddleware } from './express-middleware';
 import { fastifyAutoload } from './fastify-autoload';
 import { expressClasses } from './express-classes';
@@ -43,6 +44,7 @@ export const corpus: CorpusApp[] = [
   expressFileRoutes,
   expressZod,
   expressChains,
+  expressViews,
   nodeHttp,
   expressGraphql,
   expressWsChat,
