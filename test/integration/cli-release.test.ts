@@ -30,3 +30,32 @@ test('hotpatch load of two files, one of them broken, loads neither; fixed, both
   assert.equal(await app.get('/greet?name=ann'), 'howdy, ann');
   assert.equal(await app.get('/hits'), '12', 'the new hit() and the running count');
 });
+
+test("one release: a file's new statement reads what another file of the release adds, before either commits; an aborted release leaves nothing of it", async () => {
+  const app = await App.start('cjs');
+  after(() => app.stop());
+  assert.equal(await app.get('/hits'), '1');
+
+  // The route is added as app.js's new version runs, at prepare: store.reset must be there then.
+  app.edit('store.js', (text) => `${text}exports.reset = () => String((hits = 0));\n`);
+  app.edit('app.js', (text) => `${text}routes.set('/reset', store.reset.bind(store));\n`);
+  const loaded = await runCli(['load', app.file('store.js'), app.file('app.js')], app.discoveryDir);
+  assert.equal(loaded.code, 0, loaded.stdout + loaded.stderr);
+  assert.equal(await app.get('/reset'), '0');
+  assert.equal(await app.get('/hits'), '1');
+
+  // A release that fails: what its first file added is not left on the face.
+  app.edit('store.js', (text) => `${text}exports.extra = () => 'extra';\n`);
+  app.edit('app.js', (text) => `${text}routes.set('/extra', store.extra.bind(store)) +;\n`);
+  const failed = await runCli(['load', app.file('store.js'), app.file('app.js')], app.discoveryDir);
+  assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+  app.edit('app.js', (text) =>
+    text.replace(
+      "routes.set('/extra', store.extra.bind(store)) +;\n",
+      "routes.set('/has-extra', () => String('extra' in store));\n",
+    ),
+  );
+  const alone = await runCli(['load', app.file('app.js')], app.discoveryDir);
+  assert.equal(alone.code, 0, alone.stdout + alone.stderr);
+  assert.equal(await app.get('/has-extra'), 'false');
+});

@@ -25,6 +25,7 @@ import type {
 import { chunked, migrating } from './chunked';
 import { EarlyAborts } from './early-aborts';
 import { stageDown, stageUp, type Stage } from './stages';
+import { exposeNewExports } from '../code-server/release-exports';
 import { holderStages, migrateHolders, writeHolders, type HolderResult, type HolderStage } from './holder-migration';
 import type { ProcessTable } from './process-table';
 import { brutalPurge, runningHandlers, softPurgeErrors } from './purge-choice';
@@ -98,20 +99,27 @@ export class ReleaseHandler {
     const releasedWith = new Map<string, PreparedVersion>();
     const readAheadBefore = this.codeServer.readAheadTaken;
     const patchedAheadBefore = this.codeServer.patchedAheadTaken;
-    for (const input of modules) {
-      try {
-        const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin, {
-          inPlaceOnly: options.inPlaceOnly,
-          releasedWith,
-        });
-        releasedWith.set(input.file, prepared);
-        await this.codeServer.settle(prepared);
-        const stage = stageUp(prepared, options.extra, options.shapes?.[input.file], this.#budgetMs);
-        if (!options.restart) stage.holders = holderStages(prepared, options.holderShapes?.[input.file]);
-        stages.push(options.restart ? { ...stage, restart: true, hasMigration: false, shape: undefined } : stage);
-      } catch (error) {
-        errors.push(toUpgradeError(input.file, error));
+    // What each module adds, for the modules after it in the release (release-exports.ts).
+    const takeOff: Array<() => void> = [];
+    try {
+      for (const input of modules) {
+        try {
+          const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin, {
+            inPlaceOnly: options.inPlaceOnly,
+            releasedWith,
+          });
+          releasedWith.set(input.file, prepared);
+          if (modules.length > 1) takeOff.push(exposeNewExports(prepared.module.face, prepared.version.exports));
+          await this.codeServer.settle(prepared);
+          const stage = stageUp(prepared, options.extra, options.shapes?.[input.file], this.#budgetMs);
+          if (!options.restart) stage.holders = holderStages(prepared, options.holderShapes?.[input.file]);
+          stages.push(options.restart ? { ...stage, restart: true, hasMigration: false, shape: undefined } : stage);
+        } catch (error) {
+          errors.push(toUpgradeError(input.file, error));
+        }
       }
+    } finally {
+      for (const undo of takeOff) undo();
     }
     const previews: UpgradePlan['previews'] = [];
     // One pass over the table per module, shared by the dry run and the plan's counts.
