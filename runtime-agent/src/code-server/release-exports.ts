@@ -12,7 +12,10 @@ import { isInstance } from './stable-exports';
 
 /** Puts the new names of `raw` (a prepared version's exports) on `face`; returns what takes them off. */
 export function exposeNewExports(face: unknown, raw: unknown): () => void {
-  if (face === null || typeof face !== 'object' || isInstance(face)) return () => undefined;
+  // Not a face the app froze or sealed either (`Object.freeze(module.exports)`): it takes no name.
+  if (face === null || typeof face !== 'object' || isInstance(face) || !Object.isExtensible(face)) {
+    return () => undefined;
+  }
   if (raw === null || (typeof raw !== 'object' && typeof raw !== 'function')) return () => undefined;
   const added: string[] = [];
   for (const key of Object.keys(raw)) {
