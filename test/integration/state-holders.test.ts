@@ -225,9 +225,9 @@ test('a class keeping its state in ES private fields (#notes): a type change ask
   // A file importing the service loads, and says that the service's saved text is not what runs.
   const appFile = app.file('src/app.ts');
   const entry = await open(lsp, appFile);
-  const countingNotes = entry.replace("['/notes', () => notes.list()],", "['/notes', () => notes.list().slice()],");
-  writeFileSync(appFile, countingNotes);
-  const warned = await lsp.save(appFile, countingNotes);
+  const listCopied = entry.replace("['/notes', () => notes.list()],", "['/notes', () => notes.list().slice()],");
+  writeFileSync(appFile, listCopied);
+  const warned = await lsp.save(appFile, listCopied);
   assert.equal(warned.outcome, 'loaded', warned.lines.join('\n'));
   assert.match(
     warned.lines.join('\n'),
