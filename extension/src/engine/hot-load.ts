@@ -187,11 +187,8 @@ export async function upgradeEntries(
 ): Promise<LoadOutcome[]> {
   const byClient = new Map<AgentClient, UpgradeEntry[]>();
   for (const entry of entries) byClient.set(entry.client, [...(byClient.get(entry.client) ?? []), entry]);
-  // Beside the prepares: what each file imports that its app does not run as saved.
-  const notRunning = importsNotRunningOf(entries, options);
-
   // Phase 1: prepare everywhere.
-  const releases = await Promise.all(
+  const preparing = Promise.all(
     [...byClient].map(async ([client, mine]) => {
       const started = performance.now();
       const planId = randomUUID();
@@ -243,6 +240,10 @@ export async function upgradeEntries(
       return { client, planId, plan, outcomes };
     }),
   );
+  // While the agents prepare (each request is sent by now): what each file imports that its
+  // app does not run as saved. Its scan runs here, not before: it is not the agents' to wait for.
+  const notRunning = importsNotRunningOf(entries, options);
+  const releases = await preparing;
   const outcomes = releases.flatMap((r) => r.outcomes);
 
   // Phase 2: commit only when all prepared; otherwise abort every plan, those that prepared and
