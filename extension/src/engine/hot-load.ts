@@ -10,7 +10,7 @@ import { basename, resolve } from 'node:path';
 import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
-import { importsNotRunning, RunningTexts } from './imports-not-running';
+import { importsNotRunning, relativeImports, RunningTexts } from './imports-not-running';
 import { UpgradeErrorData } from './replies';
 import { emittedFile } from './tsconfig-mapping';
 
@@ -305,11 +305,20 @@ function importsNotRunningOf(
 ): Promise<string[][]> {
   const release = new Set(entries.map((e) => e.file));
   const running = options.runningTexts ?? new RunningTexts();
+  // One scan of each file, however many instances of its app load it (sixteen: ≈12 ms a save).
+  const scanned = new Map<string, { text: string; imports: string[] }>();
+  const importsOf = ({ file, text }: UpgradeEntry): string[] => {
+    const kept = scanned.get(file);
+    if (kept?.text === text) return kept.imports;
+    const imports = relativeImports(file, text);
+    scanned.set(file, { text, imports });
+    return imports;
+  };
   return Promise.all(
     entries.map(async (e) => {
       try {
         const modules = options.modulesOf?.(e.client) ?? (await e.client.modules());
-        return await importsNotRunning(e.file, e.text, e.client, modules, release, running);
+        return await importsNotRunning(e.file, importsOf(e), e.client, modules, release, running);
       } catch {
         return []; // only a warning is at stake
       }

@@ -54,19 +54,20 @@ export function relativeImports(file: string, text: string): string[] {
 }
 
 /**
- * A warning for each module `file` imports whose saved text its agent does not run. `modules`
- * are the agent's; `release` the files loaded with this one (what they add arrives with it).
+ * A warning for each module `file` imports (`imported`, from relativeImports) whose saved text
+ * its agent does not run. `modules` are the agent's; `release` the files loaded with this one
+ * (what they add arrives with it).
  */
 export async function importsNotRunning(
   file: string,
-  text: string,
+  imported: readonly string[],
   client: AgentClient,
   modules: readonly ModuleInfo[],
   release: ReadonlySet<string>,
   running: RunningTexts,
 ): Promise<string[]> {
   const warnings = await Promise.all(
-    relativeImports(file, text).map(async (imported) => {
+    imported.map(async (imported) => {
       if (release.has(imported)) return undefined;
       const module = modules.find((m) => moduleRunsFile(m, imported));
       // A module compiled from several sources has no one text to compare.
