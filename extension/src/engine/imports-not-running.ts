@@ -54,20 +54,20 @@ export function relativeImports(file: string, text: string): string[] {
 }
 
 /**
- * A warning for each module `file` imports (`imported`, from relativeImports) whose saved text
+ * A warning for each module `file` imports (`imports`, from relativeImports) whose saved text
  * its agent does not run. `modules` are the agent's; `release` the files loaded with this one
  * (what they add arrives with it).
  */
 export async function importsNotRunning(
   file: string,
-  imported: readonly string[],
+  imports: readonly string[],
   client: AgentClient,
   modules: readonly ModuleInfo[],
   release: ReadonlySet<string>,
   running: RunningTexts,
 ): Promise<string[]> {
   const warnings = await Promise.all(
-    imported.map(async (imported) => {
+    imports.map(async (imported) => {
       if (release.has(imported)) return undefined;
       const module = modules.find((m) => moduleRunsFile(m, imported));
       // A module compiled from several sources has no one text to compare.
