@@ -187,8 +187,13 @@ export async function upgradeEntries(
 ): Promise<LoadOutcome[]> {
   const byClient = new Map<AgentClient, UpgradeEntry[]>();
   for (const entry of entries) byClient.set(entry.client, [...(byClient.get(entry.client) ?? []), entry]);
+  // Beside the prepares: what each file imports that its app does not run as saved. Asked
+  // first: an agent answers in order, and a request sent after its prepare would be answered
+  // between the prepare's steps, ahead of an abort sent meanwhile.
+  const notRunning = importsNotRunningOf(entries, options);
+
   // Phase 1: prepare everywhere.
-  const preparing = Promise.all(
+  const releases = await Promise.all(
     [...byClient].map(async ([client, mine]) => {
       const started = performance.now();
       const planId = randomUUID();
@@ -240,10 +245,6 @@ export async function upgradeEntries(
       return { client, planId, plan, outcomes };
     }),
   );
-  // While the agents prepare (each request is sent by now): what each file imports that its
-  // app does not run as saved. Its scan runs here, not before: it is not the agents' to wait for.
-  const notRunning = importsNotRunningOf(entries, options);
-  const releases = await preparing;
   const outcomes = releases.flatMap((r) => r.outcomes);
 
   // Phase 2: commit only when all prepared; otherwise abort every plan, those that prepared and
