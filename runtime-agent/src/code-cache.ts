@@ -1,9 +1,10 @@
 /**
- * The agent's library (dist/index.js, ≈500 KB; and the module hooks of esm-hooks.ts, in their
- * own thread on Node 20) loaded with V8's code cache, as Node ≥ 22.1's
- * `module.enableCompileCache()` does for a whole app: compiling it was 8 of the ≈20 ms the
- * preload added to every start of an app, reading the cache takes 2 (issue 13). Only this file
- * is cached; the app's own modules load as Node loads them.
+ * The agent's library (dist/index.js, ≈400 KB; the parser libraries, loaded to read a module,
+ * live/parsers.ts; and the module hooks of esm-hooks.ts, in their own thread on Node 20)
+ * loaded with V8's code cache, as Node ≥ 22.1's `module.enableCompileCache()` does for a
+ * whole app: compiling it was 8 of the ≈20 ms the preload added to every start of an app,
+ * reading the cache takes 2 (issue 13). Only these files are cached here; the app's own
+ * modules load as Node loads them.
  *
  * V8 compiles most functions only when first called, and a cache holds the functions compiled
  * when it is made. So the cache is made once the agent has worked (read one of the app's

@@ -4,7 +4,7 @@
  * one that does replaces), kept in a folder only its user can write, as a 0600 file, used by the
  * next start, removed when V8 rejects it and made anew; never read from or written to a folder
  * others can write, never written through a symbolic link. The hooks thread's library (Node 20)
- * has its own. The app's own `require`/`import` of the library gets the preloaded agent.
+ * has its own, and so have the parser libraries, a bundle of their own loaded to read a module. The app's own `require`/`import` of the library gets the preloaded agent.
  *
  * A CommonJS app's agent makes its cache as the app's first turn ends, before the app can answer
  * a request: where a test asserts that none was made, the app has answered one.
@@ -53,21 +53,31 @@ const madeCache = (dir: string): Promise<string> =>
   waitFor('the cache made once the agent read the app', () =>
     libraryCaches(dir).find((name) => !name.endsWith('.start.v8cache')),
   );
+/** The name of the parser libraries' cache, made once they read a module, once it is there. */
+const madeParserCache = (dir: string): Promise<string> =>
+  waitFor("the parser libraries' cache", () =>
+    cacheFiles(dir).find((name) => name.startsWith('agent-parser-libraries-')),
+  );
 
 test('the first start writes the cache (0600, in a 0700 folder); the next start uses it as it is', async () => {
   const dir = cacheFolder();
   await startWithCache(dir);
-  const name = await madeCache(dir);
-  assert.deepEqual(cacheFiles(dir), [name]);
+  const names = [await madeCache(dir), await madeParserCache(dir)];
+  assert.deepEqual(cacheFiles(dir).sort(), names.sort());
   assert.equal(statSync(dir).mode & 0o777, 0o700);
-  const file = join(dir, name);
-  const written = statSync(file);
-  assert.equal(written.mode & 0o777, 0o600);
+  const written = names.map((name) => statSync(join(dir, name)));
+  for (const stats of written) assert.equal(stats.mode & 0o777, 0o600);
 
   await startWithCache(dir);
 
-  const after2 = statSync(file);
-  assert.deepEqual([after2.ino, after2.mtimeMs], [written.ino, written.mtimeMs], 'accepted by V8: not made again');
+  names.forEach((name, i) => {
+    const again = statSync(join(dir, name));
+    assert.deepEqual(
+      [again.ino, again.mtimeMs],
+      [written[i]!.ino, written[i]!.mtimeMs],
+      `${name} accepted: not made again`,
+    );
+  });
 });
 
 test('a cache V8 rejects is replaced by the start that rejected it, the app starting all the same', async () => {
@@ -81,7 +91,7 @@ test('a cache V8 rejects is replaced by the start that rejected it, the app star
   await startWithCache(dir);
 
   await waitFor('a cache of the library again', () => existsSync(file) && !readFileSync(file).equals(garbage));
-  assert.deepEqual(cacheFiles(dir), [name]);
+  assert.deepEqual(libraryCaches(dir), [name]);
   assert.ok(statSync(file).size > 10_000);
 });
 
@@ -114,18 +124,19 @@ test('the folder keeps the eight newest caches: older ones (other builds, other 
   }
 
   await startWithCache(dir);
-  await madeCache(dir);
+  const made = [await madeCache(dir), await madeParserCache(dir)];
 
   const kept = cacheFiles(dir);
   assert.equal(kept.length, 8);
-  assert.ok(
-    kept.some((name) => !name.startsWith('agent-old-')),
-    'the new cache is kept',
+  assert.deepEqual(
+    kept.filter((name) => !name.startsWith('agent-old-')).sort(),
+    made.sort(),
+    "the new caches (the library's, the parser libraries') are kept",
   );
   assert.deepEqual(
     kept.filter((name) => name.startsWith('agent-old-')).sort(),
-    [1, 2, 3, 4, 5, 6, 7].map((age) => `agent-old-${age}.v8cache`),
-    'the two oldest were removed',
+    [1, 2, 3, 4, 5, 6].map((age) => `agent-old-${age}.v8cache`),
+    'the three oldest were removed',
   );
 });
 
