@@ -10,18 +10,26 @@
  * `reconnect()` is called. What the connections report is kept in a LiveModel.
  */
 import { EventEmitter } from 'node:events';
-import { AgentErrorCode, type DiscoveryRecord } from 'hotpatch-agent/protocol';
-import { AgentClient, AgentError, AgentRefusedError } from './agent-client';
+import type { DiscoveryRecord } from 'hotpatch-agent/protocol';
+import { AgentClient } from './agent-client';
+import {
+  agentId,
+  closeConnection,
+  endpointMap,
+  message,
+  retryable,
+  retryDelay,
+  startHeartbeat,
+  type AgentEndpoint,
+  type Connection,
+  type Entry,
+} from './agent-connections';
 import { defaultDiscoveryDir } from './discovery';
 import { DiscoveryWatcher } from './discovery-watcher';
 import { LiveModel, type AgentFacts, type AgentSnapshot } from './live-model';
 import { ModelFeed } from './model-feed';
 
-/** An agent configured by URL and token rather than discovered. */
-export interface AgentEndpoint {
-  url: string;
-  token: string;
-}
+export { retryDelay, type AgentEndpoint };
 
 export interface AgentPoolOptions {
   /** The discovery folder to watch (default: `defaultDiscoveryDir()`); `null` watches none. */
@@ -57,48 +65,6 @@ export interface AgentPoolEvents {
   agentDisconnected: [agent: AgentSnapshot, reason: string];
   /** The model of that agent changed (facts, connection state, modules or processes), or it was added or removed. */
   changed: [agentId: string];
-}
-
-/** The delay before retry number `failures` (1 for the first): min·2^(failures−1), capped, jittered to ½–1×. */
-export function retryDelay(failures: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const base = Math.min(maxMs, minMs * 2 ** Math.max(0, Math.min(failures - 1, 30)));
-  return base / 2 + (random() * base) / 2;
-}
-
-/** The key of an agent: its URL, normalized (`ws://127.0.0.1:1/` and `ws://127.0.0.1:1` are one agent). */
-function agentId(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return parsed.pathname === '/' && !parsed.search && !parsed.hash ? parsed.href.replace(/\/$/, '') : parsed.href;
-  } catch {
-    return url;
-  }
-}
-
-interface Connection {
-  client: AgentClient;
-  /** The initial read is done: notifications keep the model current. */
-  ready: boolean;
-  /** Its reads and notifications, into the model. */
-  feed: ModelFeed;
-  heartbeat: NodeJS.Timeout | undefined;
-  /** Set when the pool itself ends the connection, as the reason it reports. */
-  closeReason: string | undefined;
-}
-
-interface Entry {
-  id: string;
-  url: string;
-  token: string;
-  record: DiscoveryRecord | undefined;
-  explicit: AgentEndpoint | undefined;
-  connection: Connection | undefined;
-  /** The attempt under way, to abort; its number tells late results from current ones. */
-  attempt: { n: number; abort: AbortController } | undefined;
-  attempts: number;
-  retry: NodeJS.Timeout | undefined;
-  failures: number;
-  removed: boolean;
 }
 
 export class AgentPool extends EventEmitter<AgentPoolEvents> {
@@ -440,7 +406,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       this.#closed(entry, connection, 'connection closed during the handshake');
       return;
     }
-    this.#startHeartbeat(connection);
+    startHeartbeat(connection, this.#heartbeatMs, (pid) => this.#debuggerPaused.has(pid));
     this.#update(entry, { info: client.info });
 
     try {
@@ -461,28 +427,6 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       connectedAt: new Date().toISOString(),
     });
     this.emit('agentConnected', this.#model.agent(entry.id)!, client);
-  }
-
-  #startHeartbeat(connection: Connection): void {
-    if (this.#heartbeatMs <= 0) return;
-    const socket = connection.client.socket;
-    let answered = true;
-    socket.on('pong', () => (answered = true));
-    connection.heartbeat = setInterval(() => {
-      if (socket.readyState !== socket.OPEN) return;
-      if (this.#debuggerPaused.has(connection.client.info.pid)) {
-        // The ping sent before the pause is answered on resume; until then, none counts.
-        answered = true;
-        return;
-      }
-      if (!answered) {
-        connection.closeReason = `the agent did not answer a ping within ${this.#heartbeatMs} ms`;
-        socket.terminate();
-        return;
-      }
-      answered = false;
-      socket.ping();
-    }, this.#heartbeatMs);
   }
 
   #closed(entry: Entry, connection: Connection, reason: string): void {
@@ -514,27 +458,4 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       if (this.#stillWanted(entry)) void this.#connect(entry);
     }, delay);
   }
-}
-
-function endpointMap(endpoints: AgentEndpoint[]): Map<string, AgentEndpoint> {
-  return new Map(endpoints.map((e) => [agentId(e.url), { url: e.url, token: e.token }]));
-}
-
-function closeConnection(connection: Connection): void {
-  clearInterval(connection.heartbeat);
-  connection.heartbeat = undefined;
-  connection.client.close();
-  // close() waits for the agent's close frame (up to 30 s in ws); nothing is left to say.
-  connection.client.socket.terminate();
-}
-
-/** Refusals that the same request would get again: only a change of record or settings helps. */
-function retryable(error: unknown): boolean {
-  if (error instanceof AgentRefusedError) return error.status !== 401 && error.status !== 403;
-  if (error instanceof AgentError) return error.code !== AgentErrorCode.ProtocolMismatch;
-  return !(error instanceof SyntaxError); // an invalid URL
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
