@@ -58,4 +58,8 @@ test("one release: a file's new statement reads what another file of the release
   const alone = await runCli(['load', app.file('app.js')], app.discoveryDir);
   assert.equal(alone.code, 0, alone.stdout + alone.stderr);
   assert.equal(await app.get('/has-extra'), 'false');
+  // What app.js requires and the app does not run as saved is named (read by acorn: no
+  // TypeScript in a run of JavaScript files), with the restart that would run it.
+  assert.match(alone.stdout, /store\.js: its saved text is not the version running/);
+  assert.match(alone.stdout, /to apply it: hotpatch restart \d+/);
 });

@@ -14,7 +14,7 @@ import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { compileModule } from './compile';
 import { findTargets, type Target } from './hot-load';
-import { relativeImports } from './imports-not-running';
+import { importScannerFor } from './imports-not-running';
 import { warmSaveReplyChecks } from './replies';
 import type { StateTypes } from './state-change';
 
@@ -97,9 +97,10 @@ export class FirstSaveWarmUp {
     for (const { module } of targets) warmSaveReplyChecks(module);
     // The import scan each save makes (imports-not-running.ts): cold, ≈13 ms of a 500-line file's
     // first save, ≈1.5 once it has run six times or so.
+    const scan = importScannerFor(types);
     const scanStarted = performance.now();
     for (let round = 0; round < SCAN_ROUNDS && performance.now() - scanStarted < SCAN_BUDGET_MS; round++)
-      relativeImports(file, text);
+      scan(file, text);
     const agentMs = targets.map(async ({ client, module }) => {
       const { warmed, ms, rounds, sliceRounds } = await client.warm(module.file);
       if (!warmed) return `not live in pid ${client.info.pid}`;

@@ -10,7 +10,8 @@ import { basename, resolve } from 'node:path';
 import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
-import { importsNotRunning, relativeImports, RunningTexts } from './imports-not-running';
+import { importsNotRunning, RunningTexts, type ImportScanner } from './imports-not-running';
+import { javascriptRelativeImports } from './javascript-imports';
 import { UpgradeErrorData } from './replies';
 import { emittedFile } from './tsconfig-mapping';
 
@@ -107,6 +108,8 @@ export interface UpgradeOptions {
   modulesOf?: (client: AgentClient) => readonly ModuleInfo[] | undefined;
   /** The running versions' texts read so far, kept across loads (see imports-not-running.ts). */
   runningTexts?: RunningTexts;
+  /** How a loaded file's imports are read (importScannerFor): JavaScript's scanner when not given. */
+  scanImports?: ImportScanner;
 }
 
 /**
@@ -182,7 +185,7 @@ export async function upgradeEntries(
   origin: Origin,
   options: Pick<
     UpgradeOptions,
-    'extra' | 'suspendTimeoutMs' | 'restart' | 'beforeCommit' | 'modulesOf' | 'runningTexts'
+    'extra' | 'suspendTimeoutMs' | 'restart' | 'beforeCommit' | 'modulesOf' | 'runningTexts' | 'scanImports'
   > = {},
 ): Promise<LoadOutcome[]> {
   const byClient = new Map<AgentClient, UpgradeEntry[]>();
@@ -302,7 +305,7 @@ export async function upgradeEntries(
 /** For each entry, what its file imports that its agent does not run as saved (never throws). */
 function importsNotRunningOf(
   entries: UpgradeEntry[],
-  options: Pick<UpgradeOptions, 'modulesOf' | 'runningTexts'>,
+  options: Pick<UpgradeOptions, 'modulesOf' | 'runningTexts' | 'scanImports'>,
 ): Promise<string[][]> {
   const release = new Set(entries.map((e) => e.file));
   const running = options.runningTexts ?? new RunningTexts();
@@ -311,7 +314,7 @@ function importsNotRunningOf(
   const importsOf = ({ file, text }: UpgradeEntry): string[] => {
     const kept = scanned.get(file);
     if (kept?.text === text) return kept.imports;
-    const imports = relativeImports(file, text);
+    const imports = (options.scanImports ?? javascriptRelativeImports)(file, text);
     scanned.set(file, { text, imports });
     return imports;
   };

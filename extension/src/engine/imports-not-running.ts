@@ -4,22 +4,18 @@
  * use what their saved text adds (a method, an export), which the app does not have: such a load
  * is told with a warning (⚠, and a restart, which runs every file as saved), never refused.
  *
- * The imports are read by TypeScript's import scanner (ES imports, `require` calls, dynamic
- * imports of a literal) and resolved as a bundler would (`./cache.js` to `cache.ts`); only the
- * hot modules an agent runs, other than those of the same release, are compared.
+ * The imports are read by an import scanner (ES imports, `require` calls, dynamic imports of a
+ * literal): TypeScript's, resolved as a bundler would (`./cache.js` to `cache.ts`), or for
+ * JavaScript without TypeScript loaded, acorn's, resolved as Node would. Only the hot modules an
+ * agent runs, other than those of the same release, are compared.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
-import ts from 'typescript';
 import type { AgentClient } from './agent-client';
 import { moduleRunsFile } from './hot-load';
-
-const RESOLUTION: ts.CompilerOptions = {
-  allowJs: true,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-};
+import { javascriptRelativeImports } from './javascript-imports';
+import type { StateTypes } from './state-change';
 
 /**
  * The text each module's running version was loaded from, by agent and module: asked once per
@@ -41,20 +37,19 @@ export class RunningTexts {
   }
 }
 
-/** The files `text` (the file's new contents) imports by a relative path, resolved. */
-export function relativeImports(file: string, text: string): string[] {
-  const { importedFiles } = ts.preProcessFile(text, true, true);
-  const files = new Set<string>();
-  for (const { fileName } of importedFiles) {
-    if (!fileName.startsWith('./') && !fileName.startsWith('../')) continue;
-    const resolved = ts.resolveModuleName(fileName, file, RESOLUTION, ts.sys).resolvedModule?.resolvedFileName;
-    if (resolved) files.add(resolved);
-  }
-  return [...files];
+/** A file's relative imports, resolved: typescript-imports.ts, or javascript-imports.ts. */
+export type ImportScanner = (file: string, text: string) => string[];
+
+/**
+ * TypeScript's scanner where the pipeline has TypeScript loaded (its state types), else the
+ * JavaScript one: a CLI run that loads JavaScript files never loads TypeScript for this.
+ */
+export function importScannerFor(stateTypes: StateTypes | undefined): ImportScanner {
+  return stateTypes?.relativeImports ?? javascriptRelativeImports;
 }
 
 /**
- * A warning for each module `file` imports (`imports`, from relativeImports) whose saved text
+ * A warning for each module `file` imports (`imports`, from an ImportScanner) whose saved text
  * its agent does not run. `modules` are the agent's; `release` the files loaded with this one
  * (what they add arrives with it).
  */

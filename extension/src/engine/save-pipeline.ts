@@ -9,7 +9,7 @@ import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protoco
 import type { AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, syntaxErrorOf, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
-import { RunningTexts } from './imports-not-running';
+import { importScannerFor, RunningTexts } from './imports-not-running';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
 import { importerStateChanges, typeFileSaved } from './type-file-saves';
@@ -228,6 +228,7 @@ export class SavePipeline {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
       modulesOf: (client) => this.options.modulesOf?.(client),
       runningTexts: this.#runningTexts,
+      scanImports: importScannerFor(this.options.stateTypes),
       beforeCommit: async () =>
         (await syntaxErrors).every((error) => error === undefined) && (await stateless).every(Boolean),
     });
@@ -410,6 +411,7 @@ export class SavePipeline {
       restart: true,
       modulesOf: (client) => this.options.modulesOf?.(client),
       runningTexts: this.#runningTexts,
+      scanImports: importScannerFor(this.options.stateTypes),
     });
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };

@@ -63,6 +63,11 @@ export interface StateTypes {
   typeDependents?(typeFile: string, candidates: readonly string[]): string[];
   /** Analyse with this text for `fileName` (a type file's previous or new text); undefined: the disk's. */
   setDocument?(fileName: string, text: string | undefined): void;
+  /**
+   * The files `text` imports by a relative path, resolved: TypeScript's import scanner, which
+   * the save pipeline uses where it has TypeScript (see imports-not-running.ts).
+   */
+  relativeImports?(fileName: string, text: string): string[];
   /** Builds ahead what the first analysis would build on a save (seconds): when an agent connects. */
   warm?(): void;
 }

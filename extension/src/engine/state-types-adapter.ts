@@ -12,6 +12,7 @@ import {
   typeDependents,
 } from './state-types';
 import ts from 'typescript';
+import { typescriptRelativeImports } from './typescript-imports';
 
 export function createStateTypes(): StateTypes {
   const analyzer = new StateTypeAnalyzer();
@@ -49,6 +50,7 @@ export function createStateTypes(): StateTypes {
     isTypeOnly: isTypeOnlySource,
     exportsTypes: (file, text) => read(file, text).exportsTypes,
     typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
+    relativeImports: typescriptRelativeImports,
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
     warm: () => {
       analyzer.warm();
