@@ -5,7 +5,8 @@
  * scanner finds them) and Node resolves each as the app's own `require` would.
  *
  * A file acorn cannot read is a syntax error its load reports, or code an app's own loader
- * compiles (JSX, Flow): its imports are not read, and none is compared.
+ * compiles (JSX, Flow): its imports are not read, and none is compared. Nor is an import only a
+ * loader resolves (tsx's `./cache.js` for `cache.ts`, from a JavaScript file of a TypeScript app).
  */
 import { parse, type Node } from 'acorn';
 import { KEYS } from 'eslint-visitor-keys';
