@@ -26,7 +26,8 @@ export interface SaveSchedulerOptions<T> {
 export class SaveScheduler<T> {
   /** Saves waiting for the debounce to end, in the order they came. */
   readonly #batch = new Set<string>();
-  #timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending flush, if one is armed. */
+  #cancelFlush: (() => void) | undefined;
   /** Saves announced (textDocument/willSave) and not yet done, with when, and their reasons. */
   readonly #announced = new Map<string, number>();
   readonly #reasons = new Map<string, TextDocumentSaveReason>();
@@ -75,16 +76,30 @@ export class SaveScheduler<T> {
   }
 
   #arm(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#flush(), this.options.debounceMs);
+    this.#flushAfter(this.options.debounceMs);
+  }
+
+  /**
+   * At debounce 0 the flush runs once the notifications already read are handled (a Save All's
+   * didSaves come in one read), not after a timer: Node's shortest timer is 1 ms, on every save.
+   */
+  #flushAfter(ms: number): void {
+    this.#cancelFlush?.();
+    if (ms > 0) {
+      const timer = setTimeout(() => this.#flush(), ms);
+      this.#cancelFlush = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(() => this.#flush());
+      this.#cancelFlush = () => clearImmediate(immediate);
+    }
   }
 
   #flush(): void {
-    this.#timer = undefined;
+    this.#cancelFlush = undefined;
     const now = performance.now();
     const waiting = [...this.#announced.values()].some((at) => now - at < ANNOUNCED_SAVE_WAIT_MS);
     if (waiting) {
-      this.#timer = setTimeout(() => this.#flush(), Math.max(10, this.options.debounceMs));
+      this.#flushAfter(Math.max(10, this.options.debounceMs));
       return;
     }
     for (const [uri, at] of this.#announced) {
@@ -119,6 +134,6 @@ export class SaveScheduler<T> {
   }
 
   dispose(): void {
-    clearTimeout(this.#timer);
+    this.#cancelFlush?.();
   }
 }
