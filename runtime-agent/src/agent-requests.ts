@@ -9,7 +9,12 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import * as z from 'zod';
 import type { Agent } from './agent';
-import { NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError } from './code-server/code-server';
+import {
+  NoOldVersionError,
+  SoftPurgeRefusedError,
+  UnknownModuleError,
+  type CodeServer,
+} from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
 import type { HotModule } from './code-server/module-version';
 import { warmLiveCode, warmReading } from './code-server/live/warm-up';
@@ -246,7 +251,7 @@ export class AgentClients {
     handle(protocol.softPurge, protocol.FileParams, (params) => purge(params.file, true));
     handle(protocol.prepare, protocol.PrepareParams, (params) => {
       this.#codeRequests++;
-      return this.agent.releaseHandler.prepare(params.modules, {
+      return this.agent.releaseHandler.prepare(params.modules.map(withCodeReadAhead(this.agent.codeServer)), {
         extra: params.extra,
         shapes: params.shapes,
         holderShapes: params.holderShapes,
@@ -262,10 +267,11 @@ export class AgentClients {
       aborted: this.agent.releaseHandler.abort(params.plan),
     }));
     handle(protocol.warm, protocol.FileParams, (params) => this.#warm(params.file));
-    handle(protocol.readAhead, protocol.ReadAheadParams, (params) => {
+    handle(protocol.readAhead, protocol.ReadAheadParams, (params): protocol.ReadAheadResult => {
       const started = performance.now();
-      const read = this.agent.codeServer.readAhead(params.file, params.code);
-      return { read, ms: performance.now() - started };
+      const reading = this.agent.codeServer.readAhead(params.file, params.code);
+      const ms = performance.now() - started;
+      return reading === undefined ? { read: false, ms } : { read: true, ms, reading };
     });
     handle(protocol.rollback, protocol.RollbackParams, (params) => {
       // -32012 (as for agent/source), not an upgrade failure: there is nothing to roll back to.
@@ -293,6 +299,24 @@ export class AgentClients {
       return { version: version.info, source: version.source, code: version.code };
     });
   }
+}
+
+/**
+ * A prepare's module as the release handler takes it: its code, or the code of the reading it
+ * names (agent/readAhead) in place of it. Throws ReadAheadGone, before anything is staged, when
+ * that reading is no longer kept.
+ */
+function withCodeReadAhead(codeServer: CodeServer) {
+  return ({ readAhead, code, ...module }: z.output<typeof protocol.PrepareParams>['modules'][number]) => {
+    const kept = code ?? codeServer.readAheadCode(module.file, readAhead!);
+    if (kept === undefined) {
+      throw new ResponseError(
+        protocol.AgentErrorCode.ReadAheadGone,
+        `${module.file}: its reading ${readAhead} is no longer kept (taken, replaced or let go); send the code`,
+      );
+    }
+    return { ...module, code: kept };
+  };
 }
 
 function toResponseError(error: unknown): ResponseError<unknown> {

@@ -92,6 +92,12 @@ export const AgentErrorCode = {
   SuspendTimeout: -32018,
   /** agent/load with `purge: 'not_purged'`: the module still has an old version (OTP's code:load_file `not_purged`). */
   NotPurged: -32019,
+  /**
+   * agent/prepare named a reading (`modules[].readAhead`) no longer kept: taken by an earlier
+   * prepare, replaced by a later agent/readAhead of the file, or let go. Nothing was staged:
+   * send the code itself.
+   */
+  ReadAheadGone: -32020,
 } as const;
 
 /** `error.data` of a LoadFailed error: what failed and where, in the code that was sent. */
@@ -388,12 +394,18 @@ export interface SourceResult {
 /** Sent by a client to read a loaded version's source, e.g. to diff it with the editor's file. */
 export const source = new RequestType<SourceParams, SourceResult, void>('agent/source');
 
-const UpgradeModule = z.strictObject({
-  file: z.string().min(1).max(4096),
-  code: z.string(),
-  source: z.string().optional(),
-  origin: Origin.default('protocol'),
-});
+const UpgradeModule = z
+  .strictObject({
+    file: z.string().min(1).max(4096),
+    code: z.string().optional(),
+    /** In place of `code`: the number of the file's reading (agent/readAhead), whose code the agent keeps. */
+    readAhead: z.number().int().min(1).optional(),
+    source: z.string().optional(),
+    origin: Origin.default('protocol'),
+  })
+  .refine((m) => (m.code === undefined) !== (m.readAhead === undefined), {
+    message: 'give either code or readAhead (the number of a reading of the file), not both',
+  });
 
 export const PrepareParams = z.strictObject({
   /** Every module of the release; all are committed together or none. */
@@ -488,6 +500,8 @@ export type ReadAheadParams = z.infer<typeof ReadAheadParams>;
 export interface ReadAheadResult {
   /** False when nothing was kept: the module's versions are not live, or the code does not parse. */
   read: boolean;
+  /** The reading's number, when one was kept: a prepare may send it in place of the code (PrepareParams). */
+  reading?: number;
   /** Milliseconds the reading (and building the patch) took inside the agent. */
   ms: number;
 }

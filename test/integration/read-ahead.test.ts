@@ -4,6 +4,8 @@
  * and a real app: reading ahead changes nothing the app runs; a save of the text read ahead
  * says so and loads it, patch and all (a TypeScript file, compiled by the reading, is not compiled again); a save of other text (typed after the reading, formatted on save) reads
  * its own; code that does not parse is not kept, and its save reports the error as before.
+ * A prepare names the reading in place of sending the code again, and one naming a reading
+ * no longer kept is refused before anything is staged (the client then sends the code).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { LspSession } from '../helpers/lsp';
 import { RawRpc } from '../helpers/raw';
 import { waitFor } from '../helpers/wait';
 import * as ext from '../../extension/src/shared/lsp-extensions';
-import { AgentErrorCode, type UpgradePlan } from 'hotpatch-agent/protocol';
+import { AgentErrorCode, type CommitResult, type ReadAheadResult, type UpgradePlan } from 'hotpatch-agent/protocol';
 
 /** JSON-RPC's code for parameters that do not match the method's. */
 const InvalidParams = -32602;
@@ -145,4 +147,83 @@ test('agent/readAhead refuses what it cannot read with an error, and the app ser
   );
   assert.equal((await client.readAhead(file, code)).read, true);
   assert.equal(await app.get('/greet?name=ann'), 'hello, ann', 'nothing of the reading runs');
+});
+
+test('a prepare names the reading in place of the code; a reading no longer kept is refused, and the client sends the code', async () => {
+  const app = await App.start('cjs');
+  after(() => app.stop());
+  const file = app.file('greeting.js');
+  const original = readFileSync(file, 'utf8');
+  const saying = (word: string): string => original.replace('`hello, ${name}`', `\`${word}, \${name}\``);
+  const raw = await RawRpc.open(app.record.url, app.record.token);
+  after(() => raw.close());
+  await raw.initialize();
+  const readAhead = async (code: string): Promise<number> => {
+    const reply = await raw.request('agent/readAhead', { file, code });
+    const result = reply.result as ReadAheadResult | undefined;
+    assert.equal(result?.read, true, JSON.stringify(reply));
+    assert.ok(Number.isInteger(result.reading) && result.reading! > 0, JSON.stringify(reply));
+    return result.reading!;
+  };
+  const prepareReading = (reading: number) =>
+    raw.request('agent/prepare', { modules: [{ file, readAhead: reading, origin: 'editor' }] });
+
+  // The reading's number stands for its code: prepared, committed, running.
+  const hi = await readAhead(saying('hi'));
+  const prepared = await prepareReading(hi);
+  const plan = prepared.result as UpgradePlan | undefined;
+  assert.equal(plan?.ok, true, JSON.stringify(prepared));
+  assert.equal(plan.timings.readAhead, 1);
+  const committed = (await raw.request('agent/commit', { plan: plan.id })).result as CommitResult | undefined;
+  assert.equal(committed?.modules.length, 1);
+  assert.equal(await app.get('/greet?name=ann'), 'hi, ann');
+
+  // Taken once: named again, it is refused, naming the file, and nothing changes.
+  const taken = await prepareReading(hi);
+  assert.equal(taken.error?.code, AgentErrorCode.ReadAheadGone, JSON.stringify(taken));
+  assert.match(taken.error.message, /greeting\.js: its reading \d+ is no longer kept/);
+  // Replaced by a later reading of the file: refused too.
+  const hey = await readAhead(saying('hey'));
+  await readAhead(saying('howdy'));
+  assert.equal((await prepareReading(hey)).error?.code, AgentErrorCode.ReadAheadGone);
+  assert.equal(await app.get('/greet?name=bob'), 'hi, bob', 'a refused prepare staged nothing');
+  // Code and a reading both, or neither: the params are wrong.
+  const both = await raw.request('agent/prepare', { modules: [{ file, code: saying('yo'), readAhead: hey }] });
+  assert.equal(both.error?.code, InvalidParams, JSON.stringify(both));
+  assert.match(both.error.message, /either code or readAhead/);
+
+  // The engine's client sends the number for code it had read ahead, and the code when the
+  // agent let that reading go (here another client's reading of the file replaced it).
+  const client = await app.connect();
+  after(() => client.close());
+  const sent: unknown[] = [];
+  const sendRequest = client.connection.sendRequest.bind(client.connection);
+  client.connection.sendRequest = ((method: string, params: unknown, ...rest: unknown[]) => {
+    if (method === 'agent/prepare') sent.push(params);
+    return (sendRequest as (...args: unknown[]) => unknown)(method, params, ...rest);
+  }) as typeof client.connection.sendRequest;
+  const commit = async (code: string): Promise<UpgradePlan> => {
+    const prepared = await client.prepare({ modules: [{ file, code, origin: 'editor' }] });
+    assert.ok(prepared.ok, JSON.stringify(prepared.errors));
+    await client.commit(prepared.id);
+    return prepared;
+  };
+  assert.equal((await client.readAhead(file, saying('hallo'))).read, true);
+  assert.equal((await commit(saying('hallo'))).timings.readAhead, 1);
+  assert.deepEqual(
+    sent.map((params) => Object.keys((params as { modules: object[] }).modules[0]!).sort()),
+    [['file', 'origin', 'readAhead']],
+    'the code read ahead is not sent again',
+  );
+  assert.equal(await app.get('/greet?name=cy'), 'hallo, cy');
+  sent.length = 0;
+  assert.equal((await client.readAhead(file, saying('ciao'))).read, true);
+  await readAhead(saying('salut'));
+  assert.equal((await commit(saying('ciao'))).timings.readAhead, 0);
+  assert.deepEqual(
+    sent.map((params) => 'code' in (params as { modules: object[] }).modules[0]!),
+    [false, true],
+    'the reading was gone: sent again with the code',
+  );
+  assert.equal(await app.get('/greet?name=dee'), 'ciao, dee');
 });

@@ -64,6 +64,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_SUSPEND_TIMEOUT_MS = 5000;
 
 export class AgentClient extends EventEmitter<AgentClientEvents> {
+  /** The code of each file this client had the agent read ahead, and the reading's number (agent/readAhead). */
+  readonly #readings = new Map<string, { code: string; reading: number }>();
+
   private constructor(
     readonly url: string,
     readonly info: protocol.AgentInfo,
@@ -218,10 +221,31 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     return this.#request(protocol.source, { file, version });
   }
 
-  /** Stages an upgrade; see the plan's `ok` and `errors`. */
-  prepare(params: protocol.PrepareParams): Promise<protocol.UpgradePlan> {
+  /**
+   * Stages an upgrade; see the plan's `ok` and `errors`. A module whose code the agent read
+   * ahead for this client goes as the reading's number, not as the code again (most of a save's
+   * bytes, to each instance of an app); if the agent no longer keeps that reading (another
+   * client's reading of the file replaced it), the prepare goes again with the code.
+   */
+  async prepare(params: protocol.PrepareParams): Promise<protocol.UpgradePlan> {
+    const modules = params.modules.map((module) => {
+      const ahead = this.#readings.get(module.file);
+      this.#readings.delete(module.file); // a reading is taken once, by the prepare of its file
+      if (ahead === undefined || module.code !== ahead.code) return module;
+      const { code: _, ...rest } = module;
+      return { ...rest, readAhead: ahead.reading };
+    });
     // The dry run runs every codeChange over every process: allowed longer than a listing.
-    return this.#request(protocol.prepare, params, this.requestTimeoutMs * 3);
+    const timeoutMs = this.requestTimeoutMs * 3;
+    if (modules.every((module, i) => module === params.modules[i])) {
+      return this.#request(protocol.prepare, params, timeoutMs);
+    }
+    try {
+      return await this.#request(protocol.prepare, { ...params, modules }, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof AgentError && error.code === protocol.AgentErrorCode.ReadAheadGone)) throw error;
+      return this.#request(protocol.prepare, params, timeoutMs);
+    }
   }
 
   /** Warms the agent's code for the first load of `file` (agent/warm): nothing in the app changes. */
@@ -230,8 +254,11 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
   }
 
   /** Has the agent read `code`, the next version of `file`, for its save's prepare (agent/readAhead): nothing in the app changes. */
-  readAhead(file: string, code: string): Promise<protocol.ReadAheadResult> {
-    return this.#request(protocol.readAhead, { file, code });
+  async readAhead(file: string, code: string): Promise<protocol.ReadAheadResult> {
+    this.#readings.delete(file);
+    const result = await this.#request(protocol.readAhead, { file, code });
+    if (result.reading !== undefined) this.#readings.set(file, { code, reading: result.reading });
+    return result;
   }
 
   /** `purge`: refuse at once (`soft`) or kill (`brutal`) processes still in a handler, instead of waiting for them. */

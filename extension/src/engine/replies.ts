@@ -154,7 +154,11 @@ export const resultSchemas = {
     rounds: z.number().int().min(0).optional(),
     sliceRounds: z.number().int().min(0).optional(),
   }),
-  'agent/readAhead': z.object({ read: z.boolean(), ms: z.number() }) satisfies z.ZodType<protocol.ReadAheadResult>,
+  'agent/readAhead': z.object({
+    read: z.boolean(),
+    ms: z.number(),
+    reading: z.number().int().min(1).optional(),
+  }) satisfies z.ZodType<protocol.ReadAheadResult>,
   'agent/rollback': CommitResult,
   'agent/processes': z.object({ processes: z.array(ProcessInfo) }),
   'agent/getState': z.object({ process: ProcessInfo, state: z.unknown() }),

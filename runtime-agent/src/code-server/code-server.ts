@@ -252,13 +252,19 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
 
   /**
    * `code`, the next version of `file` as the user types it, read now for its save's prepare
-   * (agent/readAhead, live/read-ahead.ts). Whether it was read: not for a module whose versions
-   * are not live (its prepare evaluates the whole module), nor code that does not parse.
+   * (agent/readAhead, live/read-ahead.ts). The reading's number; undefined when nothing was
+   * read: a module whose versions are not live (its prepare evaluates the whole module), or
+   * code that does not parse.
    */
-  readAhead(file: string, code: string): boolean {
+  readAhead(file: string, code: string): number | undefined {
     const module = this.get(file);
-    if (!module.live || !module.current.live) return false;
+    if (!module.live || !module.current.live) return undefined;
     return this.#live.readAheadOf(module.live, module.current.live, code);
+  }
+
+  /** The code of reading `id` of `file` (from readAhead) while it is kept for its prepare. */
+  readAheadCode(file: string, id: number): string | undefined {
+    return this.#live.readAhead.codeOf(file, id);
   }
 
   /** How many prepares have taken a reading made ahead (agent/readAhead), ever. */

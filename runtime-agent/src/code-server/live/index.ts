@@ -229,9 +229,10 @@ export class LiveCode {
 
   /**
    * `code`, the next version of `module`, read now, and the patch to it from `current` built,
-   * for the prepare that patches the module to that code (read-ahead.ts).
+   * for the prepare that patches the module to that code (read-ahead.ts). The reading's number,
+   * or undefined when the code does not parse.
    */
-  readAheadOf(module: LiveModule, current: LiveVersion, code: string): boolean {
+  readAheadOf(module: LiveModule, current: LiveVersion, code: string): number | undefined {
     return this.readAhead.read(module.file, code, kindOf(module), (model) => patchAhead(module, current, model));
   }
 

@@ -14,6 +14,10 @@
  * own from the model. Evaluating stays in the prepare. A reading is taken once. A later read of
  * the file replaces it, and it is let go after KEEP_MS: a reading holds a tree of the module
  * (≈2 MB for 500 lines), for a few files at most.
+ *
+ * Each reading has a number, which a prepare may send in place of the code (the code is kept
+ * here already): sent to 16 instances of an app, a 500-line module's code was most of the bytes
+ * of a save, and writing them to the sockets most of the editor's time.
  */
 import { setTimeout } from 'node:timers';
 import { sourceLines } from '../original-source';
@@ -38,6 +42,8 @@ export interface PatchedAhead {
 }
 
 export interface Reading {
+  /** Its number, unique in this process (agent/readAhead's `reading`). */
+  id: number;
   code: string;
   kind: ModuleKind;
   model: ProgramModel;
@@ -52,11 +58,12 @@ export class ReadAhead {
   taken = 0;
   /** How many of them gave the prepare a patch to take as built. */
   patchesTaken = 0;
+  #lastId = 0;
 
   /**
    * Reads `code`, the next version of `file`, and keeps the model, and the patch `patchAhead`
-   * builds from it, for its prepare. Returns whether it could (code that does not parse is not
-   * kept: its prepare says what is wrong).
+   * builds from it, for its prepare. Returns the reading's number, or undefined when nothing
+   * was kept (code that does not parse: its prepare says what is wrong).
    */
   read(
     file: string,
@@ -64,19 +71,26 @@ export class ReadAhead {
     kind: ModuleKind,
     /** Builds the patch to the model read; undefined when it cannot (never throws). */
     patchAhead: (model: ProgramModel) => PatchedAhead | undefined = () => undefined,
-  ): boolean {
+  ): number | undefined {
     this.#drop(file);
     let model: ProgramModel;
     try {
       model = readProgram(code, sourceLines(file, code), kind);
     } catch {
-      return false;
+      return undefined;
     }
     const patched = patchAhead(model);
     if (this.#readings.size >= MOST_FILES) this.#drop(this.#readings.keys().next().value!);
     const expiry = setTimeout(() => this.#drop(file), KEEP_MS).unref();
-    this.#readings.set(file, { code, kind, model, patched, expiry });
-    return true;
+    const id = ++this.#lastId;
+    this.#readings.set(file, { id, code, kind, model, patched, expiry });
+    return id;
+  }
+
+  /** The code of reading `id` of `file` while it is kept (not taken, replaced or let go). */
+  codeOf(file: string, id: number): string | undefined {
+    const reading = this.#readings.get(file);
+    return reading?.id === id ? reading.code : undefined;
   }
 
   /**
