@@ -29,6 +29,7 @@ import { notifyProcessChanges } from './process-notifications';
 import { restartApp } from './restart';
 import { reportRebuilt } from './code-server/route-rebuild';
 import { SysRequests } from './sys-requests';
+import { errorMessage } from './error-message';
 
 /** Most rounds of agent/warm on the whole module. */
 const WARM_ROUNDS = 16;
@@ -331,6 +332,6 @@ function toResponseError(error: unknown): ResponseError<unknown> {
   if (error instanceof NotPurgedError) return new ResponseError(code.NotPurged, error.message);
   if (error instanceof UnknownPlanError) return new ResponseError(code.UnknownPlan, error.message);
   if (error instanceof UpgradeFailure) return new ResponseError(code.UpgradeFailed, error.message, error.data);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new ResponseError(ErrorCodes.InternalError, `hotpatch agent: ${message}`);
 }

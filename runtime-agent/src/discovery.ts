@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { folderProblem, writePrivateFile } from './private-files';
 import type { DiscoveryRecord } from './protocol';
+import { errorMessage } from './error-message';
 
 /** `$HOTPATCH_DISCOVERY_DIR`, else `~/.hotpatch/agents`. */
 export function defaultDiscoveryDir(): string {
@@ -36,7 +37,7 @@ export function publish(dir: string, record: DiscoveryRecord): () => void {
   } catch (error) {
     // Shown even with HOTPATCH_QUIET: without a record no client finds this app.
     process.stderr.write(
-      `hotpatch agent: not announcing this app in ${dir}: ${error instanceof Error ? error.message : String(error)}. ` +
+      `hotpatch agent: not announcing this app in ${dir}: ${errorMessage(error)}. ` +
         `Clients will not find it; use a folder only you can write to (HOTPATCH_DISCOVERY_DIR).\n`,
     );
     return () => {};

@@ -22,6 +22,7 @@ import type * as Options from './options';
 import { esmHooksNeeded } from './esm-hooks-needed';
 import { launcherEntry } from './launchers';
 import { waitForPredecessor } from './predecessor';
+import { errorMessage } from './error-message';
 
 interface CompilingModule {
   _compile(content: string, filename: string, ...rest: unknown[]): unknown;
@@ -89,7 +90,7 @@ function startInMainThread(): void {
 
 function startFromEnv(): void {
   const refuse = (error: unknown): void => {
-    console.error(`[hotpatch] agent not started: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`[hotpatch] agent not started: ${errorMessage(error)}`);
   };
   let started: ReturnType<typeof Library.start>;
   try {

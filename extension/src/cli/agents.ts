@@ -2,6 +2,7 @@
 import { AgentClient } from '../engine/agent-client';
 import { readDiscoveryDir } from '../engine/discovery';
 import { complain } from './terminal';
+import { errorMessage } from '../shared/error-message';
 
 export interface GlobalOptions {
   discoveryDir: string;
@@ -38,7 +39,7 @@ export async function askEach<T>(
   return settled.flatMap((s, i) => {
     if (s.status === 'fulfilled') return [s.value];
     const { pid, appName } = clients[i]!.info;
-    failures.push(`pid ${pid} (${appName}): ${s.reason instanceof Error ? s.reason.message : String(s.reason)}`);
+    failures.push(`pid ${pid} (${appName}): ${errorMessage(s.reason)}`);
     return [];
   });
 }

@@ -9,6 +9,7 @@ import { createStateTypes } from '../engine/state-types-adapter';
 import { connectAll, requestTimeoutMs, type GlobalOptions } from './agents';
 import { describeSave } from './describe-save';
 import { complain, say } from './terminal';
+import { errorMessage } from '../shared/error-message';
 
 /** What `watch` loads: the JavaScript and TypeScript files a hot module can be. */
 const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']);
@@ -52,7 +53,7 @@ export async function watchDir(dir: string, options: GlobalOptions & { debounce:
           } else say(describeSave(outcome, root));
         }
       } catch (error) {
-        complain(`✗ ${relative(root, file)}: ${error instanceof Error ? error.message : String(error)}`);
+        complain(`✗ ${relative(root, file)}: ${errorMessage(error)}`);
       }
     }
     busy = false;

@@ -16,6 +16,7 @@ import type { SourceDocuments, StateDocuments } from './documents';
 import { errorLocation } from '../shared/error-location';
 import { moduleLabel, moduleSource, type LiveModulesProvider, type TreeNode } from './live-modules';
 import { processCommands } from './process-commands';
+import { errorMessage } from '../shared/error-message';
 
 export const SHOW_OUTPUT = 'Show output';
 
@@ -290,7 +291,7 @@ export function registerCommands(h: CommandContext): vscode.Disposable[] {
       try {
         return await run(...args);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         h.output.error(`${id} failed: ${message}`);
         void showError(`Hotpatch: ${message}`, h.output);
         return undefined;

@@ -33,6 +33,7 @@ import { HotpatchStatus } from './status';
 import { registerAgentLaunch } from './debug/agent-launch';
 import { registerPausedApps } from './debug/paused-apps';
 import { registerDebugTerminalAgent } from './debug/debug-terminal';
+import { errorMessage } from '../shared/error-message';
 
 export type { PatchReport, TreeAgent } from '../shared/lsp-extensions';
 export type { TreeItemSnapshot, TreeNode } from './live-modules';
@@ -268,7 +269,7 @@ function redacted(storedToken: (url: string) => string | undefined) {
 
 /** Logs and shows the failure without waiting for the user: activation must not hang on a notification. */
 function reportStartFailure(error: unknown, output: vscode.LogOutputChannel): void {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   output.error(`the language server did not start: ${message}`);
   void showError(`Hotpatch: the language server did not start: ${message}`, output);
 }

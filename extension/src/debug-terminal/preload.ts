@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { errorMessage } from '../shared/error-message';
 
 function loadAgentWhenDebugged(): void {
   const env = process.env;
@@ -30,5 +31,5 @@ function loadAgentWhenDebugged(): void {
 try {
   loadAgentWhenDebugged();
 } catch (error) {
-  console.error(`[hotpatch] agent not started: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[hotpatch] agent not started: ${errorMessage(error)}`);
 }

@@ -101,7 +101,3 @@ export function retryable(error: unknown): boolean {
   if (error instanceof AgentError) return error.code !== AgentErrorCode.ProtocolMismatch;
   return !(error instanceof SyntaxError); // an invalid URL
 }
-
-export function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

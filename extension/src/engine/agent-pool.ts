@@ -16,7 +16,6 @@ import {
   agentId,
   closeConnection,
   endpointMap,
-  message,
   retryable,
   retryDelay,
   startHeartbeat,
@@ -24,6 +23,7 @@ import {
   type Connection,
   type Entry,
 } from './agent-connections';
+import { errorMessage } from '../shared/error-message';
 import { defaultDiscoveryDir } from './discovery';
 import { DiscoveryWatcher } from './discovery-watcher';
 import { LiveModel, type AgentFacts, type AgentSnapshot } from './live-model';
@@ -413,7 +413,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       await connection.feed.readAll();
     } catch (error) {
       if (!live()) return; // the connection closed meanwhile: #closed took care of it
-      connection.closeReason = `reading modules and processes failed: ${message(error)}`;
+      connection.closeReason = `reading modules and processes failed: ${errorMessage(error)}`;
       client.socket.terminate(); // → #closed → retry
       return;
     }
@@ -444,7 +444,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   /** After a failed attempt or a dropped connection: retry later, unless the agent is gone or retrying cannot help. */
   #failed(entry: Entry, error: unknown): void {
     entry.failures++;
-    const lastError = message(error);
+    const lastError = errorMessage(error);
     if (!retryable(error)) {
       this.#update(entry, { state: 'disconnected', lastError, failures: entry.failures, connectedAt: undefined });
       return;

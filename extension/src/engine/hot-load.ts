@@ -14,6 +14,7 @@ import { importsNotRunning, RunningTexts, type ImportScanner } from './imports-n
 import { javascriptRelativeImports } from './javascript-imports';
 import { UpgradeErrorData } from './replies';
 import { emittedFile } from './tsconfig-mapping';
+import { errorMessage } from '../shared/error-message';
 
 export interface LoadOutcome {
   client: AgentClient;
@@ -362,5 +363,5 @@ function describeAgentError(error: unknown): string {
       .join('; ')}`;
   }
   if (error instanceof CompileError) return error.message;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

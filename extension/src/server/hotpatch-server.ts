@@ -38,6 +38,7 @@ import { fileDiagnostic, loadErrorDiagnostics, stateChangeDiagnostic } from './d
 import { loadOnSaveMode, type LoadOnSave } from '../shared/load-on-save';
 import { SaveScheduler } from './save-scheduler';
 import * as ext from '../shared/lsp-extensions';
+import { errorMessage } from '../shared/error-message';
 
 /** Settings the client passes as initializationOptions (and later as configuration). */
 export interface ServerSettings {
@@ -188,7 +189,7 @@ export class HotpatchServer {
       this.connection.console.log(`[hotpatch] ${report.lines[0]}`);
       return report;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.connection.console.log(`[hotpatch] ${what} of ${target.file} failed: ${message}`);
       return { uri, outcome: 'failed', lines: [message] };
     }
@@ -308,7 +309,7 @@ export class HotpatchServer {
       this.#saves?.holdBack(uris.filter((_, i) => outcomes[i]!.kind === 'heldBack'));
       loaded = outcomes.flatMap((o) => (o.kind === 'loaded' ? o.outcomes : []));
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       reports = uris.map((uri) => ({ uri, outcome: 'failed', lines: [message] }));
     }
     for (const report of reports) {

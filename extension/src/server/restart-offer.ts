@@ -7,6 +7,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import { needingRestart } from '../engine/needs-restart';
 import type { SaveOutcome } from '../engine/save-pipeline';
 import * as ext from '../shared/lsp-extensions';
+import { errorMessage } from '../shared/error-message';
 
 export const RESTART_APP = 'Restart';
 export const NOT_NOW = 'Not now';
@@ -35,9 +36,7 @@ export class RestartOffer {
         const { pid } = await client.restart();
         this.connection.console.log(`[hotpatch] restarted ${app} as pid ${pid}`);
       } catch (error) {
-        void this.connection.window.showErrorMessage(
-          `Hotpatch: could not restart ${app}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        void this.connection.window.showErrorMessage(`Hotpatch: could not restart ${app}: ${errorMessage(error)}`);
       }
       void this.connection.sendNotification(ext.treeChanged);
     }

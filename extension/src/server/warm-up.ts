@@ -6,6 +6,7 @@
 import type { AgentPool } from '../engine/agent-pool';
 import { warmCompiler } from '../engine/compile';
 import type { StateTypes } from '../engine/state-change';
+import { errorMessage } from '../shared/error-message';
 
 export function warmOnFirstAgent(pool: AgentPool, stateTypes: StateTypes, log: (message: string) => void): void {
   pool.once('agentConnected', () => {
@@ -17,7 +18,7 @@ export function warmOnFirstAgent(pool: AgentPool, stateTypes: StateTypes, log: (
         log(`state types ready in ${(performance.now() - started).toFixed(0)} ms`);
       } catch (error) {
         // Only time is lost: the first analysis builds what this could not.
-        log(`state types could not warm up: ${error instanceof Error ? error.message : String(error)}`);
+        log(`state types could not warm up: ${errorMessage(error)}`);
       }
     });
   });

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { requireWithCodeCache } from '../code-cache';
 import type * as Hooks from './esm-hooks-library';
+import { errorMessage } from '../error-message';
 
 const library = requireWithCodeCache(join(__dirname, 'esm-hooks-library.js'));
 const hooks = library.exports as typeof Hooks;
@@ -23,9 +24,7 @@ export function initialize(data: Hooks.HooksData): void {
     if (library.location) hooks.useTransformCache(library.location, data.app);
     hooks.initialize(data.rules);
   } catch (error) {
-    console.error(
-      `[hotpatch] ES modules not hot: the module hooks did not start: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    console.error(`[hotpatch] ES modules not hot: the module hooks did not start: ${errorMessage(error)}`);
   }
 }
 

@@ -16,6 +16,7 @@ import { LoadFailure, describeLoadError, evaluateVersion, type Evaluated } from 
 import { inSentCode, type LiveCode, type LiveModule, type LiveVersion } from './live';
 import { ParseFailure, type ProgramModel } from './live/program';
 import type { HotModule, PreparedVersion } from './module-version';
+import { errorMessage } from '../error-message';
 
 /** How long a new version's top level may await before the load is refused. */
 export const TOP_LEVEL_AWAIT_LIMIT_MS = 10_000;
@@ -95,7 +96,7 @@ export async function importAdded(
     try {
       namespace = await access.importer(specifier);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorMessage(error);
       throw new LoadFailure({
         kind: 'evaluation',
         file: live.file,

@@ -12,6 +12,7 @@ import type { LiveModule, LiveVersion } from './live';
 import { createStableExports, isInstance, type CurrentExport } from './stable-exports';
 import type { OwnedTimers } from './timer-ownership';
 import type { VersionGuard } from './version-guard';
+import { errorMessage } from '../error-message';
 
 /** One evaluation of a module's code. */
 export class ModuleVersion {
@@ -57,9 +58,7 @@ export class ModuleVersion {
     try {
       (dispose as () => unknown)();
     } catch (error) {
-      warnings.push(
-        `dispose() of vsn ${this.info.vsn} threw: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      warnings.push(`dispose() of vsn ${this.info.vsn} threw: ${errorMessage(error)}`);
     }
   }
 }

@@ -32,6 +32,7 @@ import { statementsCalling, statementsRegistering } from './live/registrations';
 import { onlyCalls } from './factory-calls';
 import type { HotModule } from './module-version';
 import type { StaleImport } from './import-reads';
+import { errorMessage } from '../error-message';
 
 /** Found by a commit of `trigger`: `owners`' statements registered routes that `cause` changes. */
 export interface RouteRebuild {
@@ -369,7 +370,7 @@ function mapController(
 
 /** What running `where` again threw, said as not applied (a restart applies it) and warned of. */
 function noteFailure(result: RebuiltRoutes, cause: RebuildCause, where: string, error: unknown): void {
-  const note = cause.failed(where, error instanceof Error ? error.message : String(error));
+  const note = cause.failed(where, errorMessage(error));
   result.notApplied.push(note);
   result.warnings.push(note);
 }

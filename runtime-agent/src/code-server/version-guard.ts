@@ -6,6 +6,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PendingListen } from './live/servers';
+import { errorMessage } from '../error-message';
 
 export class VersionGuard {
   readonly listens: PendingListen[] = [];
@@ -13,10 +14,10 @@ export class VersionGuard {
   readonly notes: string[] = [];
   readonly #failures: string[] = [];
   readonly #onRejection = (reason: unknown): void => {
-    this.#failures.push(`its top level left a promise rejection unhandled: ${describe(reason)}`);
+    this.#failures.push(`its top level left a promise rejection unhandled: ${errorMessage(reason)}`);
   };
   readonly #onException = (error: unknown): void => {
-    this.#failures.push(`its top level threw later: ${describe(error)}`);
+    this.#failures.push(`its top level threw later: ${errorMessage(error)}`);
   };
 
   constructor() {
@@ -56,8 +57,4 @@ export class VersionGuard {
     process.off('unhandledRejection', this.#onRejection);
     process.off('uncaughtException', this.#onException);
   }
-}
-
-function describe(value: unknown): string {
-  return value instanceof Error ? value.message : String(value);
 }

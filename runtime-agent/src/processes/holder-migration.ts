@@ -26,6 +26,7 @@ import type { CodeChangeFrom } from './define-server';
 import { copyState } from './migration';
 import { preview } from './render-state';
 import { checkShape } from './state-shape';
+import { errorMessage } from '../error-message';
 
 /** One value a holder's codeChange converts: the module's variables, or one instance. */
 interface Subject {
@@ -194,7 +195,7 @@ export async function migrateHolders(
   try {
     subjects = stage.subjects();
   } catch (error) {
-    errors.push({ file: stage.file, message: `${stage.key}: its live values cannot be found: ${messageOf(error)}` });
+    errors.push({ file: stage.file, message: `${stage.key}: its live values cannot be found: ${errorMessage(error)}` });
     return { results: [], count: 0, longestBlockMs: performance.now() - finding };
   }
   let longestBlockMs = performance.now() - finding;
@@ -256,7 +257,7 @@ function runOne(
   try {
     result = Reflect.apply(stage.codeChange, stage.self, [stage.from, copiesOf(subject), extra]);
   } catch (error) {
-    return { error: error instanceof Uncopyable ? error.message : `codeChange threw: ${messageOf(error)}` };
+    return { error: error instanceof Uncopyable ? error.message : `codeChange threw: ${errorMessage(error)}` };
   }
   if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
     (result as PromiseLike<unknown>).then(undefined, () => {});
@@ -295,7 +296,7 @@ function copiesOf(subject: Subject): Record<string, unknown> {
             copy = { value: copyState(subject.read(name)) };
           } catch (error) {
             throw new Uncopyable(
-              `codeChange read '${name}', which cannot be copied for it (${messageOf(error)}): read only the data it converts`,
+              `codeChange read '${name}', which cannot be copied for it (${errorMessage(error)}): read only the data it converts`,
             );
           }
         }
@@ -307,8 +308,4 @@ function copiesOf(subject: Subject): Record<string, unknown> {
     });
   }
   return record;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -9,6 +9,7 @@ import type { StateShape, UpgradeError } from '../protocol';
 import type { AnySpec, CodeChangeFrom } from './define-server';
 import type { ServerProcess } from './server-process';
 import { checkShape } from './state-shape';
+import { errorMessage } from '../error-message';
 
 /** What a migration needs of a release handler's stage. */
 export interface MigrationStage {
@@ -43,7 +44,7 @@ export class Migration {
       try {
         copied = { value: copyState(process.state) };
       } catch (error) {
-        copied = { error: `its state cannot be copied for ${purpose}: ${messageOf(error)}` };
+        copied = { error: `its state cannot be copied for ${purpose}: ${errorMessage(error)}` };
       }
     }
     this.#copy = () => {
@@ -59,7 +60,7 @@ export class Migration {
       this.#outcome = { state: this.stage.migrate(this.process, this.#copy) };
     } catch (error) {
       this.#outcome = {
-        error: error instanceof MigrationRefused ? error.message : `codeChange threw: ${messageOf(error)}`,
+        error: error instanceof MigrationRefused ? error.message : `codeChange threw: ${errorMessage(error)}`,
       };
     }
   }
@@ -164,8 +165,4 @@ function restorePrototypes(original: unknown, copy: unknown, seen: Set<object>):
     const target = copy as Record<string, unknown>;
     for (const key of Object.keys(source)) restorePrototypes(source[key], target[key], seen);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -24,6 +24,7 @@ import {
   type SystemEnvelope,
 } from './mailbox';
 import { awaitingReply, readOutcome } from './callback-results';
+import { errorMessage } from '../error-message';
 
 export { ProcessError, describeReason, describeWork, runningProcess } from './mailbox';
 
@@ -364,7 +365,7 @@ export class ServerProcess {
   }
 
   #crash(error: unknown, envelope: Envelope): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     if (envelope.kind === 'call')
       envelope.reject(new ProcessError(`${this.id} crashed handling the call: ${message}`, 'exit'));
     const what = envelope.kind === 'init' ? 'init' : `handling ${describeWork(envelope.kind)}`;

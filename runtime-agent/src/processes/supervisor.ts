@@ -21,7 +21,8 @@ import {
   type SupervisorChange,
   type SupervisorOptions,
 } from './supervision/child-specs';
-import { SupervisorError, describeRef, messageOf } from './supervision/errors';
+import { errorMessage } from '../error-message';
+import { SupervisorError, describeRef } from './supervision/errors';
 import {
   childSlots,
   countChildren,
@@ -83,7 +84,7 @@ export class Supervisor extends EventEmitter<{
         // As a failed start_link ({shutdown, {failed_to_start_child, Id, Reason}}): stop the
         // children already started rather than orphan them, and fail with the reason.
         this.kill('shutdown');
-        throw new Error(`failed to start child '${slot.spec.id}': ${messageOf(error)}`, { cause: error });
+        throw new Error(`failed to start child '${slot.spec.id}': ${errorMessage(error)}`, { cause: error });
       }
     }
     this.#startingTree = false;
@@ -152,7 +153,7 @@ export class Supervisor extends EventEmitter<{
     try {
       this.#start(slot);
     } catch (error) {
-      throw new SupervisorError(`child '${id}' could not start: ${messageOf(error)}`, 'start');
+      throw new SupervisorError(`child '${id}' could not start: ${errorMessage(error)}`, 'start');
     }
     return slot.child!;
   }
@@ -188,7 +189,7 @@ export class Supervisor extends EventEmitter<{
     try {
       this.#start(slot);
     } catch (error) {
-      throw new SupervisorError(`child '${slot.spec.id}' could not start: ${messageOf(error)}`, 'start');
+      throw new SupervisorError(`child '${slot.spec.id}' could not start: ${errorMessage(error)}`, 'start');
     }
     this.#slots.push(slot);
     return slot.child!;
@@ -263,7 +264,7 @@ export class Supervisor extends EventEmitter<{
       try {
         this.#start(slot);
       } catch (error) {
-        failed.push(`${slot.spec.id}: ${messageOf(error)}`);
+        failed.push(`${slot.spec.id}: ${errorMessage(error)}`);
         this.#tryAgain(slot, error);
       }
     }
@@ -411,7 +412,7 @@ export class Supervisor extends EventEmitter<{
    * until the intensity is spent and the supervisor gives up, naming the child and the error.
    */
   #tryAgain(slot: Slot, error: unknown): void {
-    const failure = `could not restart ${slot.spec.id}: ${messageOf(error)}`;
+    const failure = `could not restart ${slot.spec.id}: ${errorMessage(error)}`;
     slot.restarting = true;
     this.emit('changed');
     this.emit('startFailed', slot.spec.id, failure);

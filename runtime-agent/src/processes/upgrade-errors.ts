@@ -1,6 +1,7 @@
 /** How an upgrade fails, as the release handler reports it (see release-handler.ts). */
 import { LoadFailure } from '../code-server/evaluate';
 import type { UpgradeError, UpgradeErrorData } from '../protocol';
+import { errorMessage } from '../error-message';
 
 /** The upgrade aborted; nothing changed. */
 export class UpgradeFailure extends Error {
@@ -25,9 +26,5 @@ export function toUpgradeError(file: string, error: unknown): UpgradeError {
   if (error instanceof LoadFailure) {
     return { file, message: error.message, line: error.data.line, column: error.data.column };
   }
-  return { file, message: messageOf(error) };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return { file, message: errorMessage(error) };
 }

@@ -17,6 +17,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { WebSocketServer } from 'ws';
 import { checkUpgrade, type Refusal } from './security';
+import { errorMessage } from '../error-message';
 
 export interface AgentServerOptions {
   host: string;
@@ -145,10 +146,6 @@ export class AgentServer {
     this.#acceptor?.wss.close();
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function refuse(socket: Socket, refusal: Refusal): void {

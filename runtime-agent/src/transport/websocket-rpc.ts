@@ -30,6 +30,7 @@ import {
   type MessageWriter,
 } from 'vscode-jsonrpc/node';
 import type WebSocket from 'ws';
+import { errorMessage } from '../error-message';
 
 export const PARSE_ERROR = -32700;
 export const INVALID_REQUEST = -32600;
@@ -112,7 +113,7 @@ function decode(data: WebSocket.RawData, isBinary: boolean, inProgress: InProgre
   try {
     value = JSON.parse(String(data));
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const detail = errorMessage(error);
     return { id: null, error: { code: PARSE_ERROR, message: `Parse error: ${detail}` } };
   }
   if (Array.isArray(value)) {

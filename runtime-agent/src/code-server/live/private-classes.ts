@@ -14,6 +14,7 @@
 import type { VersionScope } from './live-module';
 import type { LiveClass, LiveFunction } from './program';
 import { renderAsFunction, type Rendering } from './render-function';
+import { errorMessage } from '../../error-message';
 
 const COMPILE_KEY = Symbol.for('hotpatch.compileInClass');
 
@@ -91,9 +92,7 @@ export function compilePrivateMethods(
       const withScope = compile(method.source) as (hp: VersionScope) => (...args: unknown[]) => unknown;
       scope.impl(method.slot, withScope(scope));
     } catch (error) {
-      notApplied.push(
-        `${method.label} keeps its old code: ${error instanceof Error ? error.message : String(error)}; restart the app to run it`,
-      );
+      notApplied.push(`${method.label} keeps its old code: ${errorMessage(error)}; restart the app to run it`);
     }
   }
   return notApplied;

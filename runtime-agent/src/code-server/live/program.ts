@@ -16,6 +16,7 @@ import { Reader } from './reader';
 import type { InstanceField } from './fields';
 import type { Shape } from './shape';
 import type { AnyNode } from './walk';
+import { errorMessage } from '../../error-message';
 
 export type FunctionNode = AnyNode & {
   type: 'FunctionDeclaration' | 'FunctionExpression' | 'ArrowFunctionExpression';
@@ -194,7 +195,7 @@ export function readProgram(
     });
   } catch (error) {
     const position = (error as { loc?: { line: number; column: number } }).loc;
-    throw new ParseFailure(error instanceof Error ? error.message : String(error), position);
+    throw new ParseFailure(errorMessage(error), position);
   }
   giveNodesRanges(ast);
   const scopes = eslintScope().analyze(ast, {

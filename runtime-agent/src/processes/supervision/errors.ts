@@ -17,7 +17,3 @@ export function describeRef(ref: string | Child): string {
   if (typeof ref === 'string') return `'${ref}'`;
   return 'definition' in ref ? ref.id : `supervisor ${ref.name ?? ref.id}`;
 }
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
