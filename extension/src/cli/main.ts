@@ -21,7 +21,7 @@ import type { GlobalOptions } from './agents';
 
 export async function main(argv: string[]): Promise<number> {
   // zod compiles a function for each object schema at its first check, which pays off only in
-  // a process that checks many messages; a command checks a few replies and exits (`ls`: ≈2 ms
+  // a process that checks many messages; a command checks a few replies and exits (`ls`: ≈3 ms
   // less). The checks are the same.
   zodConfig({ jitless: true });
   let exitCode = 0;

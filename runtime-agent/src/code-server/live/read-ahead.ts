@@ -16,8 +16,8 @@
  * (≈2 MB for 500 lines), for a few files at most.
  *
  * Each reading has a number, which a prepare may send in place of the code (the code is kept
- * here already): sent to 16 instances of an app, a 500-line module's code was most of the bytes
- * of a save, and writing them to the sockets most of the editor's time.
+ * here already): a save's code went to each app twice, and for 16 instances of an app it was
+ * most of the bytes a save sends.
  */
 import { setTimeout } from 'node:timers';
 import { sourceLines } from '../original-source';
