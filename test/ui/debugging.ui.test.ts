@@ -55,8 +55,11 @@ after(async () => {
 test('Start Debugging in the Run view: the app runs with the agent and shows in the Live Modules tree', async () => {
   try {
     await ui.press('Control+Shift+D');
-    const start = ui.page.locator('.part.sidebar').getByRole('button', { name: /^Start Debugging/ });
-    await start.waitFor();
+    const sidebar = ui.page.locator('.part.sidebar');
+    // The button shows before the view has read launch.json; a click then starts nothing. A
+    // user clicks once the configuration's name is shown beside it.
+    await sidebar.locator('.start-debug-action-item-dropdown-label', { hasText: 'Run counter-app' }).waitFor();
+    const start = sidebar.getByRole('button', { name: /^Start Debugging/ });
     await start.click();
     // The debug toolbar shows while the session runs.
     await ui.page.locator('.debug-toolbar').waitFor();
