@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ErrorCodes, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Agent } from './agent';
 import {
   NoOldVersionError,
@@ -172,7 +172,7 @@ export class AgentClients {
 
     const handle = <P, R>(
       type: { method: string },
-      schema: z.ZodType<P>,
+      schema: z.ZodMiniType<P>,
       run: (params: P) => R,
       options: { beforeInitialize?: boolean } = {},
     ): void => {

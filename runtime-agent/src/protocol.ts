@@ -10,9 +10,24 @@
  * `Authorization: Bearer <token>` (the token is in the agent's discovery file).
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
 export { PROTOCOL_VERSION } from './protocol-version';
+
+// zod's small build (zod/mini: a third of the full one's load time, which every CLI run and
+// the agent's first connection pay), with the full build's English messages, which an invalid
+// request's error carries.
+z.config(en());
+
+/** A string of `min` to `max` characters. */
+const boundedString = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+/** An absolute path as the app loaded it. */
+const filePath = () => boundedString(1, 4096);
+/** A safe integer from `min` to `max`. */
+const boundedInt = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+/** How long to wait before giving up (ms); 5 s unless given. */
+const timeoutMs = () => z._default(boundedInt(1, 600_000), 5000);
 
 /** Where a module version came from. */
 export const Origin = z.enum(['startup', 'editor', 'cli', 'protocol', 'rollback']);
@@ -125,7 +140,7 @@ export type StateShape =
   | { type: 'union'; options: StateShape[] }
   | { type: 'object'; properties: Record<string, { shape: StateShape; optional?: boolean }>; index?: StateShape };
 
-export const StateShape: z.ZodType<StateShape> = z.lazy(() =>
+export const StateShape: z.ZodMiniType<StateShape> = z.lazy(() =>
   z.union([
     z.strictObject({ type: z.enum(['unknown', 'string', 'number', 'boolean', 'bigint', 'null', 'undefined', 'date']) }),
     z.strictObject({ type: z.literal('literal'), value: z.union([z.string(), z.number(), z.boolean()]) }),
@@ -135,8 +150,8 @@ export const StateShape: z.ZodType<StateShape> = z.lazy(() =>
     z.strictObject({ type: z.literal('union'), options: z.array(StateShape) }),
     z.strictObject({
       type: z.literal('object'),
-      properties: z.record(z.string(), z.strictObject({ shape: StateShape, optional: z.boolean().optional() })),
-      index: StateShape.optional(),
+      properties: z.record(z.string(), z.strictObject({ shape: StateShape, optional: z.optional(z.boolean()) })),
+      index: z.optional(StateShape),
     }),
   ]),
 );
@@ -298,8 +313,8 @@ export interface CommitResult {
 // Requests (client → agent)
 
 export const InitializeParams = z.strictObject({
-  protocolVersion: z.number().int(),
-  client: z.strictObject({ name: z.string().max(200), version: z.string().max(100) }),
+  protocolVersion: z.int(),
+  client: z.strictObject({ name: boundedString(0, 200), version: boundedString(0, 100) }),
 });
 export type InitializeParams = z.infer<typeof InitializeParams>;
 /**
@@ -325,19 +340,19 @@ export const restart = new RequestType<RestartParams, { pid: number }, void>('ag
 
 export const LoadParams = z.strictObject({
   /** Absolute path of the module as the app loaded it (see ModuleInfo.file). */
-  file: z.string().min(1).max(4096),
+  file: filePath(),
   /** The new version as CommonJS code (clients compile TS and ESM with esbuild first). */
   code: z.string(),
   /** The original source text (e.g. the .ts file) kept for diffs and type analysis; defaults to `code`. */
-  source: z.string().optional(),
-  origin: Origin.default('protocol'),
+  source: z.optional(z.string()),
+  origin: z._default(Origin, 'protocol'),
   /**
    * What to do with the module's old version, which this load purges: `brutal` (default, OTP's
    * purge) kills the processes still running it; `soft` (soft_purge) refuses the load at once
    * (SoftPurgeRefused, naming them) while any does; `not_purged` (code:load_file) refuses it
    * (NotPurged) while there is an old version at all.
    */
-  purge: z.enum(['brutal', 'soft', 'not_purged']).optional(),
+  purge: z.optional(z.enum(['brutal', 'soft', 'not_purged'])),
 });
 export type LoadParams = z.input<typeof LoadParams>;
 export interface LoadResult {
@@ -358,7 +373,7 @@ export interface LoadResult {
  */
 export const load = new RequestType<LoadParams, LoadResult, LoadErrorData>('agent/load');
 
-export const FileParams = z.strictObject({ file: z.string().min(1).max(4096) });
+export const FileParams = z.strictObject({ file: filePath() });
 export type FileParams = z.infer<typeof FileParams>;
 export interface PurgeResult {
   /** False when there was no old version to drop. */
@@ -380,8 +395,8 @@ export const purge = new RequestType<FileParams, PurgeResult, void>('agent/purge
 export const softPurge = new RequestType<FileParams, PurgeResult, void>('agent/softPurge');
 
 export const SourceParams = z.strictObject({
-  file: z.string().min(1).max(4096),
-  version: z.enum(['current', 'old']).default('current'),
+  file: filePath(),
+  version: z._default(z.enum(['current', 'old']), 'current'),
 });
 export type SourceParams = z.input<typeof SourceParams>;
 export interface SourceResult {
@@ -396,43 +411,45 @@ export const source = new RequestType<SourceParams, SourceResult, void>('agent/s
 
 const UpgradeModule = z
   .strictObject({
-    file: z.string().min(1).max(4096),
-    code: z.string().optional(),
+    file: filePath(),
+    code: z.optional(z.string()),
     /** In place of `code`: the number of the file's reading (agent/readAhead), whose code the agent keeps. */
-    readAhead: z.number().int().min(1).optional(),
-    source: z.string().optional(),
-    origin: Origin.default('protocol'),
+    readAhead: z.optional(z.int().check(z.gte(1))),
+    source: z.optional(z.string()),
+    origin: z._default(Origin, 'protocol'),
   })
-  .refine((m) => (m.code === undefined) !== (m.readAhead === undefined), {
-    message: 'give either code or readAhead (the number of a reading of the file), not both',
-  });
+  .check(
+    z.refine((m) => (m.code === undefined) !== (m.readAhead === undefined), {
+      message: 'give either code or readAhead (the number of a reading of the file), not both',
+    }),
+  );
 
 export const PrepareParams = z.strictObject({
   /** Every module of the release; all are committed together or none. */
-  modules: z.array(UpgradeModule).min(1).max(1000),
+  modules: z.array(UpgradeModule).check(z.minLength(1), z.maxLength(1000)),
   /** Passed to every codeChange as `extra`. */
-  extra: z.unknown().optional(),
+  extra: z.optional(z.unknown()),
   /** State shapes by module file, checked on every migrated state. */
-  shapes: z.record(z.string(), StateShape).optional(),
+  shapes: z.optional(z.record(z.string(), StateShape)),
   /**
    * Shapes of what a module holds outside servers, by module file, then holder: `module` (its
    * variables) or `class:<Name>` (its instances' fields), each an object shape. Every value a
    * holder's codeChange returns is checked against the property of its name.
    */
-  holderShapes: z.record(z.string(), z.record(z.string(), StateShape)).optional(),
+  holderShapes: z.optional(z.record(z.string(), z.record(z.string(), StateShape))),
   /** How many before/after previews to return. Default 20. */
-  previews: z.number().int().min(0).max(1000).default(20),
+  previews: z._default(boundedInt(0, 1000), 20),
   /**
    * Restart the modules' processes on the new code instead of migrating their states: at the
    * commit they are killed while still suspended and their supervisors start them anew.
    */
-  restart: z.boolean().default(false),
+  restart: z._default(z.boolean(), false),
   /**
    * The plan's id, chosen by the client (a UUID; default: chosen by the agent). A client that
    * stops waiting for the prepare can then abort the plan anyway: an abort that comes before
    * its prepare has finished makes that prepare drop the plan (`ok: false`) when it does.
    */
-  plan: z.string().min(1).max(100).optional(),
+  plan: z.optional(boundedString(1, 100)),
 });
 export type PrepareParams = z.input<typeof PrepareParams>;
 /**
@@ -452,10 +469,10 @@ export const UpgradePurge = z.enum(['soft', 'brutal']);
 export type UpgradePurge = z.infer<typeof UpgradePurge>;
 
 export const CommitParams = z.strictObject({
-  plan: z.string().max(100),
+  plan: boundedString(0, 100),
   /** How long to wait for running handlers to finish before giving up. Default 5000 ms. */
-  suspendTimeoutMs: z.number().int().min(1).max(600_000).default(5000),
-  purge: UpgradePurge.optional(),
+  suspendTimeoutMs: timeoutMs(),
+  purge: z.optional(UpgradePurge),
 });
 export type CommitParams = z.input<typeof CommitParams>;
 /**
@@ -466,7 +483,7 @@ export type CommitParams = z.input<typeof CommitParams>;
  */
 export const commit = new RequestType<CommitParams, CommitResult, UpgradeErrorData>('agent/commit');
 
-export const PlanParams = z.strictObject({ plan: z.string().max(100) });
+export const PlanParams = z.strictObject({ plan: boundedString(0, 100) });
 export type PlanParams = z.infer<typeof PlanParams>;
 /**
  * Sent by a client to drop a prepared plan (the prepared versions are discarded). `aborted` is
@@ -493,7 +510,7 @@ export interface WarmResult {
 export const warm = new RequestType<FileParams, WarmResult, void>('agent/warm');
 
 export const ReadAheadParams = z.strictObject({
-  file: z.string().min(1).max(4096),
+  file: filePath(),
   code: z.string(),
 });
 export type ReadAheadParams = z.infer<typeof ReadAheadParams>;
@@ -514,10 +531,10 @@ export interface ReadAheadResult {
 export const readAhead = new RequestType<ReadAheadParams, ReadAheadResult, void>('agent/readAhead');
 
 export const RollbackParams = z.strictObject({
-  files: z.array(z.string().min(1).max(4096)).min(1).max(1000),
-  extra: z.unknown().optional(),
-  suspendTimeoutMs: z.number().int().min(1).max(600_000).default(5000),
-  purge: UpgradePurge.optional(),
+  files: z.array(filePath()).check(z.minLength(1), z.maxLength(1000)),
+  extra: z.optional(z.unknown()),
+  suspendTimeoutMs: timeoutMs(),
+  purge: z.optional(UpgradePurge),
 });
 export type RollbackParams = z.input<typeof RollbackParams>;
 /**
@@ -526,19 +543,19 @@ export type RollbackParams = z.input<typeof RollbackParams>;
  */
 export const rollback = new RequestType<RollbackParams, CommitResult, UpgradeErrorData>('agent/rollback');
 
-export const ProcessesParams = z.strictObject({ file: z.string().max(4096).optional() });
+export const ProcessesParams = z.strictObject({ file: z.optional(boundedString(0, 4096)) });
 export type ProcessesParams = z.infer<typeof ProcessesParams>;
 /** Sent by a client to list live server processes, optionally of one module. */
 export const processes = new RequestType<ProcessesParams, { processes: ProcessInfo[] }, void>('agent/processes');
 
-export const ProcessParams = z.strictObject({ process: z.string().min(1).max(200) });
+export const ProcessParams = z.strictObject({ process: boundedString(1, 200) });
 export type ProcessParams = z.infer<typeof ProcessParams>;
 /** Sent by a client to read a process's state (sys:get_state), rendered JSON-safe. */
 export const getState = new RequestType<ProcessParams, { process: ProcessInfo; state: unknown }, void>(
   'agent/getState',
 );
 
-export const ReplaceStateParams = z.strictObject({ process: z.string().min(1).max(200), state: z.unknown() });
+export const ReplaceStateParams = z.strictObject({ process: boundedString(1, 200), state: z.unknown() });
 export type ReplaceStateParams = z.infer<typeof ReplaceStateParams>;
 /**
  * Sent by a client to replace a process's state (sys:replace_state): between two messages, in
@@ -547,8 +564,8 @@ export type ReplaceStateParams = z.infer<typeof ReplaceStateParams>;
 export const replaceState = new RequestType<ReplaceStateParams, { process: ProcessInfo }, void>('agent/replaceState');
 
 export const SuspendParams = z.strictObject({
-  process: z.string().min(1).max(200),
-  timeoutMs: z.number().int().min(1).max(600_000).default(5000),
+  process: boundedString(1, 200),
+  timeoutMs: timeoutMs(),
 });
 export type SuspendParams = z.input<typeof SuspendParams>;
 /**

@@ -10,7 +10,7 @@
  *   hotpatch restart [PID...]    restart running apps with the same command line
  */
 import { Command, Option } from 'commander';
-import { config as zodConfig } from 'zod';
+import { config as zodConfig } from 'zod/mini';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/agent-client';
 import { defaultDiscoveryDir } from '../engine/discovery';
 import type { GlobalOptions } from './agents';

@@ -7,7 +7,7 @@ import * as protocol from 'hotpatch-agent/protocol';
 import { connectionOverWebSocket } from 'hotpatch-agent/websocket-rpc';
 import { CancellationTokenSource, ResponseError, type MessageConnection, type RequestType } from 'vscode-jsonrpc/node';
 import WebSocket from 'ws';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AgentInfo, checked, notificationSchemas, resultSchemas } from './replies';
 
 declare const CLIENT_VERSION: string;
@@ -343,7 +343,7 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     }, timeoutMs);
     try {
       const reply = await this.connection.sendRequest(type.method, params, cancellation.token);
-      const schema = resultSchemas[type.method as keyof typeof resultSchemas] as unknown as z.ZodType<R>;
+      const schema = resultSchemas[type.method as keyof typeof resultSchemas] as unknown as z.ZodMiniType<R>;
       return checked(schema, reply, `the reply of ${this.#name} to ${type.method}`);
     } catch (error) {
       throw late ?? toAgentError(error);

@@ -6,10 +6,15 @@
  * a newer agent adds are ignored (objects are not strict), wrong types are refused.
  */
 import type * as protocol from 'hotpatch-agent/protocol';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod's small build, as the agent's protocol uses (hotpatch-agent/protocol), with the full
+// build's English messages, which an InvalidReplyError carries.
+z.config(en());
 
 const text = z.string();
-const count = z.number().int().min(0);
+const count = z.int().check(z.gte(0));
 
 const VersionInfo = z.object({
   vsn: text,
@@ -17,7 +22,7 @@ const VersionInfo = z.object({
   loadedAt: text,
   origin: z.enum(['startup', 'editor', 'cli', 'protocol', 'rollback']),
   hash: text,
-}) satisfies z.ZodType<protocol.VersionInfo>;
+}) satisfies z.ZodMiniType<protocol.VersionInfo>;
 
 const ModuleInfo = z.object({
   file: text,
@@ -25,64 +30,64 @@ const ModuleInfo = z.object({
   sources: z.array(text),
   exports: z.array(text),
   current: VersionInfo,
-  old: VersionInfo.nullable(),
-}) satisfies z.ZodType<protocol.ModuleInfo>;
+  old: z.nullable(VersionInfo),
+}) satisfies z.ZodMiniType<protocol.ModuleInfo>;
 
 const ProcessInfo = z.object({
   id: text,
-  name: text.optional(),
-  file: text.optional(),
+  name: z.optional(text),
+  file: z.optional(text),
   server: text,
-  vsn: text.optional(),
-  seq: count.optional(),
+  vsn: z.optional(text),
+  seq: z.optional(count),
   status: z.enum(['running', 'suspended', 'dead']),
-  suspendedBy: z.array(z.enum(['sys', 'upgrade'])).optional(),
+  suspendedBy: z.optional(z.array(z.enum(['sys', 'upgrade']))),
   mailbox: count,
-  busyMs: z.number().optional(),
+  busyMs: z.optional(z.number()),
   runsOldCode: z.boolean(),
-}) satisfies z.ZodType<protocol.ProcessInfo>;
+}) satisfies z.ZodMiniType<protocol.ProcessInfo>;
 
 const SupervisorInfo = z.object({
   id: text,
-  name: text.optional(),
-  file: text.optional(),
+  name: z.optional(text),
+  file: z.optional(text),
   strategy: z.enum(['one_for_one', 'one_for_all', 'rest_for_one', 'simple_one_for_one']),
-  intensity: z.number().min(0),
-  period: z.number().min(0),
+  intensity: z.number().check(z.gte(0)),
+  period: z.number().check(z.gte(0)),
   children: z.array(
     z.object({
-      id: text.optional(),
+      id: z.optional(text),
       restart: z.enum(['permanent', 'transient', 'temporary']),
       type: z.enum(['worker', 'supervisor']),
       status: z.enum(['running', 'suspended', 'restarting', 'dead']),
-      process: text.optional(),
-      supervisor: text.optional(),
-    }) satisfies z.ZodType<protocol.SupervisorChildInfo>,
+      process: z.optional(text),
+      supervisor: z.optional(text),
+    }) satisfies z.ZodMiniType<protocol.SupervisorChildInfo>,
   ),
-}) satisfies z.ZodType<protocol.SupervisorInfo>;
+}) satisfies z.ZodMiniType<protocol.SupervisorInfo>;
 
 export const AgentInfo = z.object({
   protocolVersion: z.number(),
   agentVersion: text,
-  pid: z.number().int().positive(),
+  pid: z.int().check(z.positive()),
   appName: text,
   root: text,
   nodeVersion: text,
   startedAt: text,
-}) satisfies z.ZodType<protocol.AgentInfo>;
+}) satisfies z.ZodMiniType<protocol.AgentInfo>;
 
 const UpgradeError = z.object({
   file: text,
-  process: text.optional(),
+  process: z.optional(text),
   message: text,
-  line: z.number().optional(),
-  column: z.number().optional(),
-}) satisfies z.ZodType<protocol.UpgradeError>;
+  line: z.optional(z.number()),
+  column: z.optional(z.number()),
+}) satisfies z.ZodMiniType<protocol.UpgradeError>;
 
 export const UpgradeErrorData = z.object({
   stage: z.enum(['prepare', 'suspend', 'migrate']),
   errors: z.array(UpgradeError),
-}) satisfies z.ZodType<protocol.UpgradeErrorData>;
+}) satisfies z.ZodMiniType<protocol.UpgradeErrorData>;
 
 const LoadReport = z.object({
   file: text,
@@ -94,7 +99,7 @@ const LoadReport = z.object({
   functions: z.array(text),
   undone: z.array(text),
   notApplied: z.array(text),
-}) satisfies z.ZodType<protocol.LoadReport>;
+}) satisfies z.ZodMiniType<protocol.LoadReport>;
 
 const UpgradePlan = z.object({
   id: text,
@@ -106,20 +111,26 @@ const UpgradePlan = z.object({
       toVsn: text,
       processes: count,
       migration: z.boolean(),
-      holders: z.array(z.object({ key: text, instances: count, migration: z.boolean() })).optional(),
+      holders: z.optional(z.array(z.object({ key: text, instances: count, migration: z.boolean() }))),
     }),
   ),
   errors: z.array(UpgradeError),
   previews: z.array(
-    z.object({ process: text, file: text, before: z.unknown(), after: z.unknown(), truncated: z.boolean().optional() }),
+    z.object({
+      process: text,
+      file: text,
+      before: z.unknown(),
+      after: z.unknown(),
+      truncated: z.optional(z.boolean()),
+    }),
   ),
   expiresAt: text,
   timings: z.object({
     prepareMs: z.number(),
-    readAhead: z.number().int().min(0).optional(),
-    patchedAhead: z.number().int().min(0).optional(),
+    readAhead: z.optional(count),
+    patchedAhead: z.optional(count),
   }),
-}) satisfies z.ZodType<protocol.UpgradePlan>;
+}) satisfies z.ZodMiniType<protocol.UpgradePlan>;
 
 const CommitResult = z.object({
   modules: z.array(ModuleInfo),
@@ -127,20 +138,20 @@ const CommitResult = z.object({
   processes: count,
   timings: z.object({ suspendMs: z.number(), migrateMs: z.number(), totalMs: z.number(), longestBlockMs: z.number() }),
   warnings: z.array(text),
-}) satisfies z.ZodType<protocol.CommitResult>;
+}) satisfies z.ZodMiniType<protocol.CommitResult>;
 
 const LoadResult = z.object({
   module: ModuleInfo,
   report: LoadReport,
   warnings: z.array(text),
   timings: z.object({ evaluateMs: z.number(), totalMs: z.number() }),
-}) satisfies z.ZodType<protocol.LoadResult>;
+}) satisfies z.ZodMiniType<protocol.LoadResult>;
 
 /** The schema of each request's result, by method. */
 export const resultSchemas = {
   'agent/initialize': AgentInfo,
   'agent/modules': z.object({ modules: z.array(ModuleInfo) }),
-  'agent/restart': z.object({ pid: z.number().int().positive() }),
+  'agent/restart': z.object({ pid: z.int().check(z.positive()) }),
   'agent/load': LoadResult,
   'agent/purge': z.object({ purged: z.boolean(), module: ModuleInfo, killed: z.array(ProcessInfo) }),
   'agent/softPurge': z.object({ purged: z.boolean(), module: ModuleInfo, killed: z.array(ProcessInfo) }),
@@ -151,14 +162,14 @@ export const resultSchemas = {
   'agent/warm': z.object({
     warmed: z.boolean(),
     ms: z.number(),
-    rounds: z.number().int().min(0).optional(),
-    sliceRounds: z.number().int().min(0).optional(),
+    rounds: z.optional(count),
+    sliceRounds: z.optional(count),
   }),
   'agent/readAhead': z.object({
     read: z.boolean(),
     ms: z.number(),
-    reading: z.number().int().min(1).optional(),
-  }) satisfies z.ZodType<protocol.ReadAheadResult>,
+    reading: z.optional(z.int().check(z.gte(1))),
+  }) satisfies z.ZodMiniType<protocol.ReadAheadResult>,
   'agent/rollback': CommitResult,
   'agent/processes': z.object({ processes: z.array(ProcessInfo) }),
   'agent/getState': z.object({ process: ProcessInfo, state: z.unknown() }),
@@ -170,10 +181,10 @@ export const resultSchemas = {
     state: z.unknown(),
     suspendedBy: z.array(z.enum(['sys', 'upgrade'])),
     initialized: z.boolean(),
-    handling: z.enum(['init', 'call', 'cast', 'info', 'continue']).optional(),
-  }) satisfies z.ZodType<protocol.ProcessStatusResult>,
+    handling: z.optional(z.enum(['init', 'call', 'cast', 'info', 'continue'])),
+  }) satisfies z.ZodMiniType<protocol.ProcessStatusResult>,
   'agent/supervisors': z.object({ supervisors: z.array(SupervisorInfo) }),
-} satisfies Record<string, z.ZodType>;
+} satisfies Record<string, z.ZodMiniType>;
 
 /** The schema of each notification's params, by method. */
 export const notificationSchemas = {
@@ -186,7 +197,7 @@ export const notificationSchemas = {
   'agent/supervisorStarted': z.object({ supervisor: SupervisorInfo }),
   'agent/supervisorChanged': z.object({ supervisor: SupervisorInfo }),
   'agent/supervisorExited': z.object({ supervisor: SupervisorInfo, reason: text }),
-} satisfies Record<string, z.ZodType>;
+} satisfies Record<string, z.ZodMiniType>;
 
 /** An agent's reply did not have the protocol's shape. */
 export class InvalidReplyError extends Error {
@@ -197,7 +208,7 @@ export class InvalidReplyError extends Error {
 }
 
 /** `value` as `schema` says, or InvalidReplyError naming `what` and the first fields that are wrong. */
-export function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function checked<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues
