@@ -3,7 +3,8 @@
  * the agent has read one of the app's modules (a process that read none leaves a cache the next
  * one that does replaces), kept in a folder only its user can write, as a 0600 file, used by the
  * next start, removed when V8 rejects it and made anew; never read from or written to a folder
- * others can write, never written through a symbolic link. The hooks thread's library (Node 20)
+ * others can write, never written through a symbolic link; made once more a second after the first
+ * version committed, holding the code a save runs. The hooks thread's library (Node 20)
  * has its own, and so have the parser libraries, a bundle of their own loaded to read a module. The app's own `require`/`import` of the library gets the preloaded agent.
  *
  * A CommonJS app's agent makes its cache as the app's first turn ends, before the app can answer
@@ -51,7 +52,7 @@ const libraryCaches = (dir: string): string[] => cacheFiles(dir).filter((name) =
 /** The name of the app's thread's cache made after reading the app, once it is there. */
 const madeCache = (dir: string): Promise<string> =>
   waitFor('the cache made once the agent read the app', () =>
-    libraryCaches(dir).find((name) => !name.endsWith('.start.v8cache')),
+    libraryCaches(dir).find((name) => !name.endsWith('.start.v8cache') && !name.endsWith('.saved.v8cache')),
   );
 /** The name of the parser libraries' cache, made once they read a module, once it is there. */
 const madeParserCache = (dir: string): Promise<string> =>
@@ -110,6 +111,32 @@ test("a process that exits before reading a module leaves a start's cache, which
 
   assert.equal(await madeCache(dir), started!.replace('.start.v8cache', '.v8cache'));
   assert.deepEqual(libraryCaches(dir), [started!.replace('.start.v8cache', '.v8cache')], "the start's cache is gone");
+});
+
+test("a version committed makes the cache once more, with the save's code: it replaces the warm one, and the next start reads it as it is", async () => {
+  const dir = cacheFolder();
+  const app = await startWithCache(dir);
+  const warm = await madeCache(dir);
+  const warmSize = statSync(join(dir, warm)).size;
+  const client = await app.connect();
+  after(() => client.close());
+  const file = app.file('greeting.js');
+  await client.load({ file, code: readFileSync(file, 'utf8').replace("vsn = '1'", "vsn = '2'"), origin: 'cli' });
+
+  const saved = await waitFor('the cache made after the first commit', () =>
+    libraryCaches(dir).find((name) => name.endsWith('.saved.v8cache')),
+  );
+  assert.equal(saved, warm.replace(/\.v8cache$/, '.saved.v8cache'));
+  await waitFor('the warm cache removed', () => !existsSync(join(dir, warm)));
+  assert.ok(statSync(join(dir, saved)).size > warmSize, 'it holds more compiled code than the warm one');
+  const written = statSync(join(dir, saved));
+
+  // A cache V8 rejected would be removed, and a warm one made before the app answers (see the top).
+  await startWithCache(dir);
+
+  const now = statSync(join(dir, saved));
+  assert.deepEqual([now.ino, now.mtimeMs], [written.ino, written.mtimeMs], 'accepted by V8: not made again');
+  assert.deepEqual(libraryCaches(dir), [saved], 'no warm cache made by the start that read it');
 });
 
 test('the folder keeps the eight newest caches: older ones (other builds, other Node versions) are removed', async () => {

@@ -34,6 +34,7 @@ import { readCopiesOfImporters, replacedExports, staleCopies } from './export-co
 import { readImportsOfImporters, replacedValues, staleImportReads, type StaleImport } from './import-reads';
 import { OwnedTimers } from './timer-ownership';
 import { StartupAdoption } from './startup-adoption';
+import { versionCommitted } from './first-commit';
 
 export interface PrepareVersionOptions {
   /** Statements of the running version to run again although unchanged (see route-rebuild.ts). */
@@ -324,6 +325,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // whose later versions import it (they read the stable face), as the report says.
     module.esm?.sync(module.face);
     this.emit('moduleLoaded', module);
+    versionCommitted();
     return { module: module.info(), report: reportOf(module.file, version), warnings, evaluateMs: prepared.evaluateMs };
   }
 

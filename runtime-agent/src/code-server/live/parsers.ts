@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type * as Acorn from 'acorn';
 import type * as EslintScope from 'eslint-scope';
 import { requireWithCodeCache } from '../../code-cache';
+import { afterFirstCommit } from '../first-commit';
 import type * as ParserLibraries from './parser-libraries';
 
 /** The bundled parser libraries' file name, next to the bundle (build.mjs defines it); not defined in the sources. */
@@ -27,6 +28,8 @@ function parserLibraries(): typeof ParserLibraries {
     // They are loaded to read a module, which is done by the next turn: the cache made then
     // holds the parser compiled.
     bundle.saveWhenWarm(() => true);
+    // And once more after the first save: reading a new version parses what a start did not.
+    bundle.saveAfterFirstCommit(afterFirstCommit);
     libraries = bundle.exports as typeof ParserLibraries;
   } else {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the sources' way (above)
