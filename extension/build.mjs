@@ -6,6 +6,25 @@ import { readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
+/**
+ * The engine's `await import('typescript')` (loaded when first needed: compile.ts) as a
+ * require() of the package: the server loads with V8's code cache (src/server/launch.ts), and
+ * a script compiled from a cache has no dynamic import on Node 20 ("A dynamic import callback
+ * was not specified"). Static imports of it stay plain requires of the external package.
+ */
+const requiredTypeScript = {
+  name: 'required-typescript',
+  setup(b) {
+    b.onResolve({ filter: /^typescript$/ }, ({ path, kind }) =>
+      kind === 'dynamic-import' ? { path, namespace: 'required-package' } : { path, external: true },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'required-package' }, ({ path }) => ({
+      contents: `module.exports = require(${JSON.stringify(path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -19,11 +38,14 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    entryPoints: { engine: 'src/engine/index.ts', server: 'src/server/main.ts' },
+    // dist/server.js is a small launcher that loads the server, dist/server-main.js, with V8's
+    // code cache (src/server/launch.ts).
+    entryPoints: { engine: 'src/engine/index.ts', server: 'src/server/launch.ts', 'server-main': 'src/server/main.ts' },
     // esbuild runs its native binary from its own package; TypeScript (9 MB) loads from its
     // package too; ws's optional speed-ups are absent. The packaged extension ships those two
     // packages (.vscodeignore).
     external: ['esbuild', 'typescript', 'bufferutil', 'utf-8-validate'],
+    plugins: [requiredTypeScript],
     define: { CLIENT_VERSION: JSON.stringify(version) },
   }),
   build({

@@ -35,6 +35,8 @@ await Promise.all([
       index: 'src/index.ts',
       protocol: 'src/protocol.ts',
       'websocket-rpc': 'src/transport/websocket-rpc.ts',
+      // For the language server, which loads its own bundle with the same cache (extension/src/server/launch.ts).
+      'code-cache': 'src/code-cache.ts',
     },
     external: sharedLibraries,
     format: 'cjs',

@@ -89,6 +89,8 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
   const read = readCache(cacheDir, names);
   // As Node wraps a CommonJS module, a line of its own so that lines and columns stay the
   // file's. A script, not `vm.compileFunction`: only a script's cache can be made after it ran.
+  // (On Node 20 the functions of a cache another process made have no dynamic import(): "A
+  // dynamic import callback was not specified". A cached file must not use it.)
   const script = new Script(
     `(function (exports, require, module, __filename, __dirname) {\n${readFileSync(file, 'utf8')}\n})`,
     {

@@ -53,9 +53,13 @@ export class LspSession {
     readonly connection: ProtocolConnection,
   ) {}
 
-  static async start(discoveryDir: string, options: Record<string, unknown> = {}): Promise<LspSession> {
+  static async start(
+    discoveryDir: string,
+    options: Record<string, unknown> = {},
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<LspSession> {
     const child = spawn(process.execPath, [join(repoRoot, 'extension', 'dist', 'server.js'), '--stdio'], {
-      env: { ...process.env, HOTPATCH_DISCOVERY_DIR: discoveryDir },
+      env: { ...process.env, HOTPATCH_DISCOVERY_DIR: discoveryDir, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const connection = createProtocolConnection(
@@ -226,7 +230,15 @@ export class LspSession {
     });
   }
 
-  async stop(): Promise<void> {
+  #stopped: Promise<void> | undefined;
+
+  /** Shuts the server down; once, however many times it is called. */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     await this.connection.sendRequest(ShutdownRequest.type);
     await this.connection.sendNotification(ExitNotification.type);
     this.connection.dispose();

@@ -91,6 +91,12 @@ export class HotpatchServer {
     this.#resumed.add(uri);
   });
 
+  /** Whether the client has initialized the server. */
+  initialized = false;
+  #firstLoaded: () => void = () => undefined;
+  /** Resolves once a save was loaded into an app (the server's code cache is made again then: launch.ts). */
+  readonly firstLoad = new Promise<void>((resolve) => (this.#firstLoaded = resolve));
+
   constructor(readonly connection: Connection) {
     this.#restartOffer = new RestartOffer(connection);
     this.#migrations = new MigrationActions({
@@ -104,7 +110,9 @@ export class HotpatchServer {
     this.#documents.listen(connection);
     connection.onInitialize((params) => {
       this.#canShowDocument = params.capabilities.window?.showDocument?.support === true;
-      return this.#initialize(params.initializationOptions as ServerSettings | undefined);
+      const result = this.#initialize(params.initializationOptions as ServerSettings | undefined);
+      this.initialized = true;
+      return result;
     });
     connection.onShutdown(() => this.dispose());
     this.#documents.onDidOpen(({ document }) => {
@@ -321,7 +329,10 @@ export class HotpatchServer {
       );
       void this.connection.sendNotification(ext.patched, report);
     }
-    if (loaded.length > 0) void this.#restartOffer.after({ kind: 'loaded', file: '', outcomes: loaded, ms: 0 });
+    if (loaded.length > 0) {
+      void this.#restartOffer.after({ kind: 'loaded', file: '', outcomes: loaded, ms: 0 });
+      this.#firstLoaded();
+    }
     const failed = reports.filter((r) => r.outcome === 'failed');
     if (failed.length > 0 && this.#settings.notifyOnLoadFailure) {
       void this.connection.window.showErrorMessage(`Hotpatch: ${failed.flatMap((r) => r.lines).join('; ')}`);
