@@ -35,7 +35,9 @@ test("the language server's code cache: made when initialized, again after the f
   const file = app.file('src/greeting.ts');
   const save = async (server: LspSession, vsn: string): Promise<void> => {
     await server.waitForModule(file);
-    const text = readFileSync(file, 'utf8').replace(/vsn = '\d+'/, `vsn = '${vsn}'`).replace(/`\w+, /, `\`v${vsn}, `);
+    const text = readFileSync(file, 'utf8')
+      .replace(/vsn = '\d+'/, `vsn = '${vsn}'`)
+      .replace(/`\w+, /, `\`v${vsn}, `);
     await server.open(file, text);
     writeFileSync(file, text);
     const report = await server.save(file, text);
