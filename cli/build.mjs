@@ -9,6 +9,7 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { requiredPackages } from '../scripts/esbuild-required-packages.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const agentSources = fileURLToPath(new URL('../runtime-agent/src/', import.meta.url));
@@ -27,25 +28,6 @@ const agentFromSources = {
     };
     b.onResolve({ filter: /^hotpatch-agent\/(protocol|websocket-rpc)$/ }, ({ path }) => ({
       path: agentSources + sources[path],
-    }));
-  },
-};
-
-/**
- * esbuild and TypeScript stay in their own packages (see the top), which are CommonJS: they load
- * with require(), as from the CommonJS bundle before. Imported as ES modules, Node would first
- * scan their source for export names (cjs-module-lexer: ≈50 ms for esbuild's API, more for
- * TypeScript's 9 MB).
- */
-const requiredPackages = {
-  name: 'required-packages',
-  setup(b) {
-    b.onResolve({ filter: /^(esbuild|typescript)$/ }, ({ path, kind }) =>
-      kind === 'require-call' ? { path, external: true } : { path, namespace: 'required-package' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'required-package' }, ({ path }) => ({
-      contents: `module.exports = require(${JSON.stringify(path)});`,
-      loader: 'js',
     }));
   },
 };
@@ -71,7 +53,8 @@ await build({
   logLevel: 'warning',
   // ws's optional speed-ups are absent.
   external: ['bufferutil', 'utf-8-validate'],
-  plugins: [agentFromSources, requiredPackages],
+  // esbuild and TypeScript stay in their own packages (see the top), loaded with require().
+  plugins: [agentFromSources, requiredPackages(['esbuild', 'typescript'])],
   // The bundled CommonJS packages (commander, ws, vscode-jsonrpc) call require() for Node's
   // own modules, which an ES module has no binding for.
   banner: {

@@ -3,27 +3,9 @@
 // of the root package.json, which is the extension's manifest).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { requiredPackages } from '../scripts/esbuild-required-packages.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-
-/**
- * The engine's `await import('typescript')` (loaded when first needed: compile.ts) as a
- * require() of the package: the server loads with V8's code cache (src/server/launch.ts), and
- * a script compiled from a cache has no dynamic import on Node 20 ("A dynamic import callback
- * was not specified"). Static imports of it stay plain requires of the external package.
- */
-const requiredTypeScript = {
-  name: 'required-typescript',
-  setup(b) {
-    b.onResolve({ filter: /^typescript$/ }, ({ path, kind }) =>
-      kind === 'dynamic-import' ? { path, namespace: 'required-package' } : { path, external: true },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'required-package' }, ({ path }) => ({
-      contents: `module.exports = require(${JSON.stringify(path)});`,
-      loader: 'js',
-    }));
-  },
-};
 
 const common = {
   bundle: true,
@@ -45,7 +27,9 @@ await Promise.all([
     // package too; ws's optional speed-ups are absent. The packaged extension ships those two
     // packages (.vscodeignore).
     external: ['esbuild', 'typescript', 'bufferutil', 'utf-8-validate'],
-    plugins: [requiredTypeScript],
+    // Loaded with V8's code cache (src/server/launch.ts): TypeScript, imported when first
+    // needed (engine/compile.ts), with require() (scripts/esbuild-required-packages.mjs).
+    plugins: [requiredPackages(['esbuild', 'typescript'])],
     define: { CLIENT_VERSION: JSON.stringify(version) },
   }),
   build({

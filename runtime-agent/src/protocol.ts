@@ -20,6 +20,8 @@ export { PROTOCOL_VERSION } from './protocol-version';
 // request's error carries.
 z.config(en());
 
+/** A string of at most `max` characters. */
+const shortString = (max: number) => z.string().check(z.maxLength(max));
 /** A string of `min` to `max` characters. */
 const boundedString = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 /** An absolute path as the app loaded it. */
@@ -314,7 +316,7 @@ export interface CommitResult {
 
 export const InitializeParams = z.strictObject({
   protocolVersion: z.int(),
-  client: z.strictObject({ name: boundedString(0, 200), version: boundedString(0, 100) }),
+  client: z.strictObject({ name: shortString(200), version: shortString(100) }),
 });
 export type InitializeParams = z.infer<typeof InitializeParams>;
 /**
@@ -469,7 +471,7 @@ export const UpgradePurge = z.enum(['soft', 'brutal']);
 export type UpgradePurge = z.infer<typeof UpgradePurge>;
 
 export const CommitParams = z.strictObject({
-  plan: boundedString(0, 100),
+  plan: shortString(100),
   /** How long to wait for running handlers to finish before giving up. Default 5000 ms. */
   suspendTimeoutMs: timeoutMs(),
   purge: z.optional(UpgradePurge),
@@ -483,7 +485,7 @@ export type CommitParams = z.input<typeof CommitParams>;
  */
 export const commit = new RequestType<CommitParams, CommitResult, UpgradeErrorData>('agent/commit');
 
-export const PlanParams = z.strictObject({ plan: boundedString(0, 100) });
+export const PlanParams = z.strictObject({ plan: shortString(100) });
 export type PlanParams = z.infer<typeof PlanParams>;
 /**
  * Sent by a client to drop a prepared plan (the prepared versions are discarded). `aborted` is
@@ -543,7 +545,7 @@ export type RollbackParams = z.input<typeof RollbackParams>;
  */
 export const rollback = new RequestType<RollbackParams, CommitResult, UpgradeErrorData>('agent/rollback');
 
-export const ProcessesParams = z.strictObject({ file: z.optional(boundedString(0, 4096)) });
+export const ProcessesParams = z.strictObject({ file: z.optional(shortString(4096)) });
 export type ProcessesParams = z.infer<typeof ProcessesParams>;
 /** Sent by a client to list live server processes, optionally of one module. */
 export const processes = new RequestType<ProcessesParams, { processes: ProcessInfo[] }, void>('agent/processes');
