@@ -1,6 +1,8 @@
 /**
  * The agent's library (dist/index.js, ≈400 KB; the parser libraries, loaded to read a module,
- * live/parsers.ts; and the module hooks of esm-hooks.ts, in their own thread on Node 20)
+ * live/parsers.ts; the transport's, loaded at the first connection,
+ * transport/transport-libraries-loader.ts; and the module hooks of esm-hooks.ts, in their own
+ * thread on Node 20)
  * loaded with V8's code cache, as Node ≥ 22.1's `module.enableCompileCache()` does for a
  * whole app: compiling it was 8 of the ≈20 ms the preload added to every start of an app,
  * reading the cache takes 2 (issue 13). Only these files are cached here; the app's own
@@ -33,8 +35,11 @@ import { setTimeout } from 'node:timers';
 import { Script, constants } from 'node:vm';
 import { folderProblem, keepNewest, readPrivateFile, writePrivateFile } from './private-files';
 
-/** How many caches the folder keeps (the newest): a build makes two, the app's thread's and the hooks thread's. */
-const KEPT = 8;
+/**
+ * How many caches the folder keeps (the newest): a build makes one for each of its bundles (the
+ * library, the parser's and the transport's libraries, the hooks thread's) on each Node version.
+ */
+const KEPT = 16;
 /** How often, and how many times, a process checks whether the agent has worked. */
 const SAVE_CHECK_MS = 250;
 const SAVE_CHECKS = 40;

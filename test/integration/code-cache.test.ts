@@ -5,7 +5,8 @@
  * next start, removed when V8 rejects it and made anew; never read from or written to a folder
  * others can write, never written through a symbolic link; made once more a second after the first
  * version committed, holding the code a save runs. The hooks thread's library (Node 20)
- * has its own, and so have the parser libraries, a bundle of their own loaded to read a module. The app's own `require`/`import` of the library gets the preloaded agent.
+ * has its own, and so have the parser libraries, a bundle of their own loaded to read a module,
+ * and the transport's libraries, loaded at the first connection. The app's own `require`/`import` of the library gets the preloaded agent.
  *
  * A CommonJS app's agent makes its cache as the app's first turn ends, before the app can answer
  * a request: where a test asserts that none was made, the app has answered one.
@@ -139,12 +140,12 @@ test("a version committed makes the cache once more, with the save's code: it re
   assert.deepEqual(libraryCaches(dir), [saved], 'no warm cache made by the start that read it');
 });
 
-test('the folder keeps the eight newest caches: older ones (other builds, other Node versions) are removed', async () => {
+test('the folder keeps the sixteen newest caches: older ones (other builds, other Node versions) are removed', async () => {
   const dir = cacheFolder();
   mkdirSync(dir, { mode: 0o700 });
   const day = 24 * 3600;
   const now = Date.now() / 1000;
-  for (let age = 1; age <= 9; age++) {
+  for (let age = 1; age <= 17; age++) {
     const file = join(dir, `agent-old-${age}.v8cache`);
     writeFileSync(file, 'old', { mode: 0o600 });
     utimesSync(file, now - age * day, now - age * day);
@@ -154,7 +155,7 @@ test('the folder keeps the eight newest caches: older ones (other builds, other 
   const made = [await madeCache(dir), await madeParserCache(dir)];
 
   const kept = cacheFiles(dir);
-  assert.equal(kept.length, 8);
+  assert.equal(kept.length, 16);
   assert.deepEqual(
     kept.filter((name) => !name.startsWith('agent-old-')).sort(),
     made.sort(),
@@ -162,9 +163,34 @@ test('the folder keeps the eight newest caches: older ones (other builds, other 
   );
   assert.deepEqual(
     kept.filter((name) => name.startsWith('agent-old-')).sort(),
-    [1, 2, 3, 4, 5, 6].map((age) => `agent-old-${age}.v8cache`),
+    Array.from({ length: 14 }, (_, i) => `agent-old-${i + 1}.v8cache`).sort(),
     'the three oldest were removed',
   );
+});
+
+test("the transport's libraries load at the first connection, from a bundle with its own cache, which the next start's first connection uses as it is", async () => {
+  const dir = cacheFolder();
+  const transportCache = (): string | undefined =>
+    cacheFiles(dir).find((name) => name.startsWith('agent-transport-libraries-'));
+  const first = await startWithCache(dir);
+  await madeCache(dir);
+  assert.equal(transportCache(), undefined, 'no client yet: ws, vscode-jsonrpc and zod not loaded');
+
+  const client = await first.connect();
+  after(() => client.close());
+  assert.ok((await client.modules()).length > 0);
+  const name = await waitFor("the transport libraries' cache", transportCache);
+  const written = statSync(join(dir, name));
+  assert.equal(written.mode & 0o777, 0o600);
+  client.close();
+  await first.stop();
+
+  const second = await startWithCache(dir);
+  const again = await second.connect();
+  after(() => again.close());
+  assert.ok((await again.modules()).length > 0);
+  const reread = statSync(join(dir, name));
+  assert.deepEqual([reread.ino, reread.mtimeMs], [written.ino, written.mtimeMs], 'accepted: not made again');
 });
 
 test('a cache folder others can write to is neither read nor written', async () => {

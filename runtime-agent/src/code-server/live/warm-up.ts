@@ -5,6 +5,8 @@
  * times as long as the next (their functions compiled on first use, in the app's thread, while
  * the save waited). Nothing it makes is kept: its module is never loaded.
  */
+// Node's own: the agent's timer ownership wraps the global ones (timer-ownership.ts).
+import { setTimeout } from 'node:timers';
 import { digestOf } from './digest';
 import { instrumentFirstVersion } from './instrument';
 import { LiveModule } from './live-module';
@@ -26,6 +28,25 @@ exports.Store = Store;
 const EDITED = RUNNING.replace('count++;', 'count += 2;').replace("'/items', handler", "'/all', handler");
 
 let warmed = false;
+
+/**
+ * How long the agent's clients must have asked nothing before the warm-up runs: it holds the
+ * app's thread ≈40 ms, and run at once it made a listing wait (`hotpatch ls` asks twice and
+ * is gone in less), a `hotpatch load` too, whose own first prepare runs these paths anyway. A
+ * user's first save comes seconds after the editor connected, long after the warm-up.
+ */
+const QUIET_MS = 100;
+let warmUpTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Runs warmLiveCode once the clients have been quiet for QUIET_MS: called as a client connects
+ * and at each of its requests, each call putting it off again.
+ */
+export function warmLiveCodeWhenQuiet(): void {
+  if (warmed) return;
+  if (warmUpTimer) warmUpTimer.refresh();
+  else warmUpTimer = setTimeout(warmLiveCode, QUIET_MS).unref();
+}
 
 /** Runs once per process; never throws (a warm-up that fails only leaves the first load cold). */
 export function warmLiveCode(): void {
