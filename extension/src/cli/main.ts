@@ -15,9 +15,9 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from '../engine/agent-client';
 import { defaultDiscoveryDir } from '../engine/discovery';
 import type { GlobalOptions } from './agents';
 
-// Each command's code is imported when the command runs, not with the CLI: the bundle splits
-// there (cli/build.mjs), so `ls` does not read and compile the save pipeline, esbuild's API,
-// chokidar or TypeScript, which only `load` and `watch` need.
+// Each command's code is imported when the command runs, not with the CLI: the bundle
+// (cli/build.mjs) evaluates it then, so `ls` does not run the save pipeline's, esbuild's,
+// chokidar's or TypeScript's module code, which only `load` and `watch` need.
 
 export async function main(argv: string[]): Promise<number> {
   // zod compiles a function for each object schema at its first check, which pays off only in
