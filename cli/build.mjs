@@ -6,10 +6,10 @@
 // So the CLI is one CommonJS bundle, dist/cli.js, which bin/hotpatch.js compiles from V8's code
 // cache, as the agent loads its library (dist/code-cache.js, the agent's code-cache.ts): made
 // when a run's command has finished, it holds the functions that run compiled, and the next run
-// compiles none of them. Node 20 keeps no compile cache at all, and Node 22's keeps an ES
-// module's top level only: split into ES module chunks, `ls` took ≈210 ms here, ≈185 so. Each
-// command's code is still evaluated only when that command runs: main.ts imports it then,
-// which esbuild's bundle keeps.
+// compiles none of them. Node 20 keeps no compile cache at all, and Node 22's holds what
+// compiling a module compiled, not what running it did: split into ES module chunks, `ls` took
+// ≈210 ms here, ≈185 so. Each command's code is still evaluated only when that command runs:
+// main.ts imports it then, which esbuild's bundle keeps.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
