@@ -17,7 +17,7 @@ import {
 } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
 import type { HotModule } from './code-server/module-version';
-import { warmLiveCodeWhenQuiet, warmReading } from './code-server/live/warm-up';
+import { warmLiveCodeAfterConnect, warmReading } from './code-server/live/warm-up';
 import * as protocol from './protocol';
 import { describeProcess } from './processes/inspect';
 import { NotPurgedError, checkOldCode } from './processes/purge-choice';
@@ -165,9 +165,9 @@ export class AgentClients {
   }
 
   serve(connection: MessageConnection): void {
-    // A client that connects may load code: the first load's code paths run before it does, once
-    // its requests leave the app's thread free (warmLiveCodeWhenQuiet).
-    warmLiveCodeWhenQuiet();
+    // A client that stays connected will load code: the first load's code paths run before it
+    // does, not in it (warmLiveCodeAfterConnect).
+    warmLiveCodeAfterConnect(() => this.#connections.size > 0);
     let initialized = false;
     connection.onClose(() => this.#connections.delete(connection));
 
@@ -182,7 +182,6 @@ export class AgentClients {
       // validated as the params and `{"method":"agent/modules"}` failed with -32602.
       // (Positional params never get here: the transport refuses them.)
       connection.onRequest(type.method, (...args: unknown[]): unknown => {
-        warmLiveCodeWhenQuiet();
         const raw = args.length > 1 ? args[0] : undefined;
         if (!initialized && !options.beforeInitialize) {
           throw new ResponseError(protocol.AgentErrorCode.NotInitialized, `send ${protocol.initialize.method} first`);

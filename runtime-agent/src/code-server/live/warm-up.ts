@@ -30,22 +30,25 @@ const EDITED = RUNNING.replace('count++;', 'count += 2;').replace("'/items', han
 let warmed = false;
 
 /**
- * How long the agent's clients must have asked nothing before the warm-up runs: it holds the
- * app's thread ≈40 ms, and run at once it made a listing wait (`hotpatch ls` asks twice and
- * is gone in less), a `hotpatch load` too, whose own first prepare runs these paths anyway. A
- * user's first save comes seconds after the editor connected, long after the warm-up.
+ * How long after a client connects the warm-up runs. It holds the app's thread ≈40 ms: run at
+ * once, it made a listing wait (`hotpatch ls` asks twice and is gone sooner), a `hotpatch load`
+ * too, whose own first prepare runs these paths anyway. An editor's first save comes seconds
+ * after it connected, long after the warm-up.
  */
-const QUIET_MS = 100;
+const AFTER_CONNECT_MS = 100;
 let warmUpTimer: NodeJS.Timeout | undefined;
 
 /**
- * Runs warmLiveCode once the clients have been quiet for QUIET_MS: called as a client connects
- * and at each of its requests, each call putting it off again.
+ * Runs warmLiveCode AFTER_CONNECT_MS after a client connected, if a client is still connected
+ * then (`stillWanted`): a listing that has come and gone leaves the app's thread alone, and
+ * the next client's connection tries again.
  */
-export function warmLiveCodeWhenQuiet(): void {
-  if (warmed) return;
-  if (warmUpTimer) warmUpTimer.refresh();
-  else warmUpTimer = setTimeout(warmLiveCode, QUIET_MS).unref();
+export function warmLiveCodeAfterConnect(stillWanted: () => boolean): void {
+  if (warmed || warmUpTimer) return;
+  warmUpTimer = setTimeout(() => {
+    warmUpTimer = undefined;
+    if (stillWanted()) warmLiveCode();
+  }, AFTER_CONNECT_MS).unref();
 }
 
 /** Runs once per process; never throws (a warm-up that fails only leaves the first load cold). */
