@@ -1,0 +1,22 @@
+/**
+ * What the protocol's parameter schemas are made of: zod's small build (zod/mini: a third of the
+ * full one's load time, which every CLI run and the agent's first connection pay), with the full
+ * build's English messages, which an invalid request's error carries.
+ */
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+z.config(en());
+
+export { z };
+
+/** A string of at most `max` characters. */
+export const shortString = (max: number) => z.string().check(z.maxLength(max));
+/** A string of `min` to `max` characters. */
+export const boundedString = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+/** An absolute path as the app loaded it. */
+export const filePath = () => boundedString(1, 4096);
+/** A safe integer from `min` to `max`. */
+export const boundedInt = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+/** How long to wait before giving up (ms); 5 s unless given. */
+export const timeoutMs = () => z._default(boundedInt(1, 600_000), 5000);
