@@ -3,7 +3,7 @@
  * it connects by: how an agent is keyed, how long it waits before retrying, which refusals a
  * retry cannot fix, and the heartbeat that tells a dead connection from a quiet one.
  */
-import { AgentErrorCode, type DiscoveryRecord } from 'hotpatch-agent/protocol';
+import { AgentErrorCode, type AgentInfo, type DiscoveryRecord } from 'hotpatch-agent/protocol';
 import { AgentError, AgentRefusedError, type AgentClient } from './agent-client';
 import type { ModelFeed } from './model-feed';
 
@@ -56,6 +56,30 @@ export function agentId(url: string): string {
   }
 }
 
+/** The newest record of each agent: of two live records naming one URL, the newer is the process listening there. */
+export function newestRecordPerAgent(found: readonly DiscoveryRecord[]): Map<string, DiscoveryRecord> {
+  const records = new Map<string, DiscoveryRecord>();
+  for (const record of found) {
+    const id = agentId(record.url);
+    const other = records.get(id);
+    if (!other || other.startedAt < record.startedAt) records.set(id, record);
+  }
+  return records;
+}
+
+/** The facts of a discovery record, without its URL and token. */
+export function agentInfoOf(record: DiscoveryRecord): AgentInfo {
+  return {
+    protocolVersion: record.protocolVersion,
+    agentVersion: record.agentVersion,
+    pid: record.pid,
+    appName: record.appName,
+    root: record.root,
+    nodeVersion: record.nodeVersion,
+    startedAt: record.startedAt,
+  };
+}
+
 export function endpointMap(endpoints: AgentEndpoint[]): Map<string, AgentEndpoint> {
   return new Map(endpoints.map((e) => [agentId(e.url), { url: e.url, token: e.token }]));
 }
@@ -90,9 +114,13 @@ export function startHeartbeat(connection: Connection, intervalMs: number, pause
 export function closeConnection(connection: Connection): void {
   clearInterval(connection.heartbeat);
   connection.heartbeat = undefined;
-  connection.client.close();
-  // close() waits for the agent's close frame (up to 30 s in ws); nothing is left to say.
-  connection.client.socket.terminate();
+  dropClient(connection.client);
+}
+
+/** Closes a client at once: close() waits for the agent's close frame (up to 30 s in ws), and nothing is left to say. */
+export function dropClient(client: AgentClient): void {
+  client.close();
+  client.socket.terminate();
 }
 
 /** Refusals that the same request would get again: only a change of record or settings helps. */

@@ -13,9 +13,11 @@ import { EventEmitter } from 'node:events';
 import type { DiscoveryRecord } from 'hotpatch-agent/protocol';
 import { AgentClient } from './agent-client';
 import {
-  agentId,
+  agentInfoOf,
   closeConnection,
+  dropClient,
   endpointMap,
+  newestRecordPerAgent,
   retryable,
   retryDelay,
   startHeartbeat,
@@ -28,44 +30,10 @@ import { defaultDiscoveryDir } from './discovery';
 import { DiscoveryWatcher } from './discovery-watcher';
 import { LiveModel, type AgentFacts, type AgentSnapshot } from './live-model';
 import { ModelFeed } from './model-feed';
+import type { AgentPoolEvents, AgentPoolOptions } from './agent-pool-options';
 
 export { retryDelay, type AgentEndpoint };
-
-export interface AgentPoolOptions {
-  /** The discovery folder to watch (default: `defaultDiscoveryDir()`); `null` watches none. */
-  discoveryDir?: string | null;
-  /** Agents configured explicitly; change them later with `setExplicitAgents`. */
-  explicitAgents?: AgentEndpoint[];
-  /** First retry delay; doubled per consecutive failure up to `maxRetryMs`, each jittered to ½–1×. Default 100. */
-  minRetryMs?: number;
-  /** Default 5000. */
-  maxRetryMs?: number;
-  /** How long a connection attempt (upgrade and handshake) may take. Default 5000. */
-  connectTimeoutMs?: number;
-  /** How long an agent may take to answer a request (AgentClient's `requestTimeoutMs`). Default 10000. */
-  requestTimeoutMs?: number;
-  /** A connection whose agent does not answer a WebSocket ping within this long is dropped. Default 15000; 0: never. */
-  heartbeatMs?: number;
-  /** How often the discovery folder is rescanned besides watch events. Default 2000. */
-  pollMs?: number;
-  /** Told once about each discovery folder or record refused (see discovery.ts), for the user's log. */
-  log?: (message: string) => void;
-  /** Modules kept per agent (see live-model.ts). Default 10,000. */
-  maxModulesPerAgent?: number;
-}
-
-export interface AgentPoolEvents {
-  /** A new agent: found in the discovery folder or configured. Its first connection attempt follows. */
-  agentAdded: [agent: AgentSnapshot];
-  /** The agent's discovery file went away (or its pid died), or its explicit entry was removed. */
-  agentRemoved: [agent: AgentSnapshot];
-  /** Connected, handshake done, modules and processes read. */
-  agentConnected: [agent: AgentSnapshot, client: AgentClient];
-  /** A connection that had been `connected` ended; a reconnection follows unless the agent is gone. */
-  agentDisconnected: [agent: AgentSnapshot, reason: string];
-  /** The model of that agent changed (facts, connection state, modules or processes), or it was added or removed. */
-  changed: [agentId: string];
-}
+export type { AgentPoolEvents, AgentPoolOptions };
 
 export class AgentPool extends EventEmitter<AgentPoolEvents> {
   readonly #model: LiveModel;
@@ -235,14 +203,7 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
   /** A scan's live records: the agents are reconciled with them. */
   #discovered(found: readonly DiscoveryRecord[]): void {
     if (this.#disposed) return;
-    const records = new Map<string, DiscoveryRecord>();
-    for (const record of found) {
-      const id = agentId(record.url);
-      const other = records.get(id);
-      // Two live records naming one URL: the newer one is the process listening there.
-      if (!other || other.startedAt < record.startedAt) records.set(id, record);
-    }
-    this.#records = records;
+    this.#records = newestRecordPerAgent(found);
     this.#reconcile();
   }
 
@@ -296,16 +257,11 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       removed: false,
     };
     this.#entries.set(id, entry);
-    const info = record && {
-      protocolVersion: record.protocolVersion,
-      agentVersion: record.agentVersion,
-      pid: record.pid,
-      appName: record.appName,
-      root: record.root,
-      nodeVersion: record.nodeVersion,
-      startedAt: record.startedAt,
-    };
-    this.#model.add(id, endpoint.url, { discovered: record !== undefined, explicit: explicit !== undefined, info });
+    this.#model.add(id, endpoint.url, {
+      discovered: record !== undefined,
+      explicit: explicit !== undefined,
+      info: record && agentInfoOf(record),
+    });
     this.emit('agentAdded', this.#model.agent(id)!);
     this.emit('changed', id);
     void this.#connect(entry);
@@ -361,14 +317,12 @@ export class AgentPool extends EventEmitter<AgentPoolEvents> {
       return;
     }
     if (!current()) {
-      client.close();
-      client.socket.terminate();
+      dropClient(client);
       return;
     }
     entry.attempt = undefined;
     if (entry.record && client.info.pid !== entry.record.pid) {
-      client.close();
-      client.socket.terminate();
+      dropClient(client);
       this.#failed(
         entry,
         new Error(`expected the agent of pid ${entry.record.pid} at ${entry.url}, found pid ${client.info.pid}`),
