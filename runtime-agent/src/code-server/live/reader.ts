@@ -23,7 +23,9 @@ import { validatedField } from './validation-decorators';
 import { instanceFields } from './fields';
 import { addsRoute, setupStatements } from './setup-statements';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
-import { eachChild, moduleExportName, type AnyNode } from './walk';
+import { eachChild, type AnyNode } from './walk';
+import { lexicalUses, whyFixed } from './lexical-uses';
+import { esbuildExportTarget, exportedDeclaration, exportedNames, isExportAnnotation } from './statement-exports';
 
 /** How a function is placed, computed only when a function is met (most nodes contain none). */
 type Context = () => string;
@@ -345,91 +347,4 @@ function bodyRange(code: string, node: AnyNode): Hole {
   if (node.type !== 'ArrowFunctionExpression' || body.type === 'BlockStatement') return [body.start, body.end];
   const arrow = arrowToken(code, (node.params as AnyNode[]).at(-1)?.end ?? node.start, body.start);
   return [arrow ? arrow.end : body.start, node.end];
-}
-
-/** What a function's own code reads that a function made elsewhere could not: `this`, `super`, `arguments`. */
-function lexicalUses(fn: FunctionNode, code: string): { this: boolean; super: boolean; arguments: boolean } {
-  const uses = { this: false, super: false, arguments: false };
-  // Each use has its word in the function's text, or a backslash (`\u0061rguments`): a function
-  // whose text has neither has no use, and needs no walk (most have none; the walk was a fifth
-  // of the reader's time). The words in a string or a comment only cost the walk.
-  const text = code.slice(fn.start, fn.end);
-  if (!text.includes('this') && !text.includes('super') && !text.includes('arguments') && !text.includes('\\'))
-    return uses;
-  const visit = (node: AnyNode): void => {
-    if (node.type === 'ThisExpression') uses.this = true;
-    else if (node.type === 'Super') uses.super = true;
-    else if (node.type === 'Identifier' && node.name === 'arguments') uses.arguments = true;
-    // Arrows share these with the function they are in; other functions and classes have their own.
-    if (node !== fn && (node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration')) return;
-    if (node.type === 'ClassBody') return;
-    eachChild(node, visit);
-  };
-  visit(fn);
-  return uses;
-}
-
-/** Why a function's calls cannot be forwarded to a newer body, if they cannot. */
-function whyFixed(
-  node: FunctionNode,
-  member: LiveFunction['member'],
-  parentFn: LiveFunction | undefined,
-  uses: { super: boolean; arguments: boolean },
-): string | undefined {
-  if (member && parentFn) return 'a method of a class defined inside a function';
-  if (!member && uses.super) return 'it uses super outside a class';
-  if (node.type === 'ArrowFunctionExpression' && uses.arguments) {
-    return 'an arrow function using the arguments of its enclosing function';
-  }
-  return undefined;
-}
-
-/** The declaration an `export` statement declares, when it declares one with a name. */
-function exportedDeclaration(node: AnyNode): AnyNode | undefined {
-  if (node.type !== 'ExportNamedDeclaration' && node.type !== 'ExportDefaultDeclaration') return undefined;
-  const declaration = node.declaration as AnyNode | null | undefined;
-  if (!declaration) return undefined;
-  if (declaration.type === 'VariableDeclaration') return declaration;
-  if (declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration')
-    return declaration.id ? declaration : undefined;
-  return undefined;
-}
-
-/** What an ES module statement exports: export name → the module binding it reads (none for a default expression or a re-export). */
-function exportedNames(node: AnyNode, declaration: AnyNode | undefined): Array<[string, string | undefined]> {
-  const own = (names: string[]): Array<[string, string]> => names.map((n) => [n, n]);
-  switch (node.type) {
-    case 'ExportDefaultDeclaration':
-      return [['default', declaration?.id ? (declaration.id as Identifier).name : undefined]];
-    case 'ExportAllDeclaration':
-      // `*`: names this module re-exports from another as they are (read from its namespace).
-      return [[node.exported ? moduleExportName(node.exported as AnyNode) : '*', undefined]];
-    case 'ExportNamedDeclaration':
-      if (!declaration)
-        return (node.specifiers as AnyNode[]).map((s) => [
-          moduleExportName(s.exported as AnyNode),
-          node.source ? undefined : moduleExportName(s.local as AnyNode),
-        ]);
-      if (declaration.type === 'VariableDeclaration')
-        return own((declaration.declarations as AnyNode[]).flatMap((d) => names(d.id as AnyNode)));
-      return declaration.id ? own([(declaration.id as Identifier).name]) : [];
-    default:
-      return [];
-  }
-}
-
-/** esbuild's `__export(target, { a: () => a })`: the name of the target. */
-function esbuildExportTarget(node: AnyNode): string | undefined {
-  const call = node.type === 'ExpressionStatement' ? (node.expression as AnyNode) : undefined;
-  if (call?.type !== 'CallExpression' || (call.callee as AnyNode).name !== '__export') return undefined;
-  const [target] = call.arguments as AnyNode[];
-  return target?.type === 'Identifier' ? String(target.name) : undefined;
-}
-
-/** esbuild's `0 && (module.exports = { … })`: never runs; it names the exports for Node's CommonJS lexer. */
-function isExportAnnotation(node: AnyNode): boolean {
-  const expression = node.type === 'ExpressionStatement' ? (node.expression as AnyNode) : undefined;
-  if (expression?.type !== 'LogicalExpression' || expression.operator !== '&&') return false;
-  const left = expression.left as AnyNode;
-  return left.type === 'Literal' && left.value === 0;
 }
