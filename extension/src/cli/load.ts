@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
 import type { AgentClient } from '../engine/agent-client';
-import { warmCompiler } from '../engine/compile';
+import { AS_IS_EXTENSIONS, warmCompiler } from '../engine/compile';
 import { describeOutcome } from '../engine/describe';
 import type { LoadOutcome } from '../engine/hot-load';
 import { NoAgentRunsFileError } from '../engine/hot-load';
@@ -25,9 +25,10 @@ type FileReport = Record<string, unknown> & { file: string; ok: boolean };
 export async function load(files: string[], options: GlobalOptions): Promise<number> {
   const timeoutMs = requestTimeoutMs(options);
   // esbuild's first transform spawns its service (40 ms here, up to 0.6 s on a slow disk): start
-  // it now, while the agents connect and answer, not after. If it cannot start, the compile of
-  // the file says so, as it always has.
-  warmCompiler().catch(() => undefined);
+  // it now, while the agents connect and answer, not after, for files it compiles. A JavaScript
+  // file the app runs as it is is sent as it is, read by acorn in this process (asIsSyntaxError).
+  // If esbuild cannot start, the compile of the file says so, as it always has.
+  if (files.some((f) => !AS_IS_EXTENSIONS.has(extname(f)))) warmCompiler().catch(() => undefined);
   const { clients, failures } = await connectAll(options.discoveryDir, timeoutMs);
   const report: FileReport[] = [];
   const fail = (file: string, error: string): void => {

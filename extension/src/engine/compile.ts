@@ -14,6 +14,7 @@
  *
  * Output carries an inline source map, so stack traces and load errors point at the edited file.
  */
+import { parse } from 'acorn';
 import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { transform, type Loader, type Message } from 'esbuild';
 import { readFileSync } from 'node:fs';
@@ -53,13 +54,16 @@ const LOADERS: Record<string, Loader> = {
 // `import.meta` has no CommonJS equivalent in esbuild's output; give it the module's real values.
 const IMPORT_META_BANNER = 'var __hotpatch_import_meta_url = require("node:url").pathToFileURL(__filename).href;';
 
+/** The extensions of the files an app may run as they are (compile mode `as-is`). */
+export const AS_IS_EXTENSIONS: ReadonlySet<string> = new Set(['.js', '.cjs', '.mjs']);
+
 /** How a file is compiled for a module: see the top of this file. */
 export type CompileMode = 'as-is' | 'tsc' | 'tsx' | 'esbuild';
 
 export function compileModeFor(file: string, module?: Pick<ModuleInfo, 'file' | 'format'>): CompileMode {
   if (!module) return 'esbuild';
   const extension = extname(file);
-  if (module.file === file && ['.js', '.cjs', '.mjs'].includes(extension)) return 'as-is';
+  if (module.file === file && AS_IS_EXTENSIONS.has(extension)) return 'as-is';
   const typescript = ['.ts', '.tsx', '.cts', '.mts'].includes(extension);
   if (typescript) return module.file === file ? 'tsx' : 'tsc';
   return 'esbuild';
@@ -85,6 +89,7 @@ export async function compileModule(
     if (code !== undefined) return { code, compileMs: performance.now() - started };
   }
   try {
+    compilerStarted = true;
     const result = await transform(text, {
       loader,
       format: esm ? 'esm' : 'cjs',
@@ -128,8 +133,57 @@ export function syntaxErrorOf(compiling: Promise<Compiled>, file: string): Promi
   );
 }
 
+/**
+ * The syntax error of a file sent as it is (compile mode `as-is`), or undefined. Where esbuild's
+ * service runs (the language server starts it ahead, warmCompiler), esbuild checks it, in its
+ * own process while the agents prepare. Else (a CLI run) acorn reads it in this one, as the
+ * agent will: starting esbuild's service (0.1–0.6 s) for it was a fifth of a `hotpatch load` of
+ * a JavaScript file. Where acorn finds an error, esbuild says what is wrong (its messages name
+ * what it expected), or finds none (syntax newer than acorn's); acorn's error stands only when
+ * esbuild cannot run at all.
+ */
+export async function asIsSyntaxError(
+  file: string,
+  text: string,
+  nodeVersion: string,
+  module: Pick<ModuleInfo, 'file' | 'format'>,
+): Promise<CompileError | undefined> {
+  const acornError = compilerStarted ? undefined : acornSyntaxError(file, text, module.format);
+  if (!compilerStarted && !acornError) return undefined;
+  try {
+    await compileModule(file, text, nodeVersion, module);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CompileError) return error;
+    return acornError ?? new CompileError(`${file}: ${String(error)}`, file);
+  }
+}
+
+/** Whether esbuild's service was started (by warmCompiler, or a compile). */
+let compilerStarted = false;
+
+/** What acorn finds wrong in `text` read as the agent will: an ES module, or a CommonJS module's body (which may `return`). */
+function acornSyntaxError(file: string, text: string, format: ModuleInfo['format']): CompileError | undefined {
+  try {
+    parse(text, {
+      ecmaVersion: 'latest',
+      allowHashBang: true,
+      ...(format === 'esm' ? { sourceType: 'module' } : { sourceType: 'script', allowReturnOutsideFunction: true }),
+    });
+    return undefined;
+  } catch (error) {
+    const { loc, message } = error as { loc?: { line: number; column: number }; message: string };
+    if (!loc) return new CompileError(`${file}: ${message}`, file);
+    // acorn ends its message with " (line:column)", its column 0-based: the location leads here, as esbuild's does.
+    const suffix = ` (${loc.line}:${loc.column})`;
+    const what = message.endsWith(suffix) ? message.slice(0, -suffix.length) : message;
+    return new CompileError(`${file}:${loc.line}:${loc.column + 1}: ${what}`, file, loc.line, loc.column + 1);
+  }
+}
+
 /** Starts esbuild's service, which its first transform spawns (0.1–0.6 s), before a save needs it. */
 export async function warmCompiler(): Promise<void> {
+  compilerStarted = true;
   await transform('', { loader: 'ts', logLevel: 'silent' });
 }
 

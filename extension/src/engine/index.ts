@@ -1,7 +1,7 @@
 /** The editor-agnostic engine: what the CLI, the language server and tests build on. */
 export { AgentClient, AgentError, AgentRefusedError, AgentTimeoutError } from './agent-client';
 export { AgentPool, retryDelay, type AgentEndpoint, type AgentPoolEvents, type AgentPoolOptions } from './agent-pool';
-export { CompileError, compileModule, originalPosition } from './compile';
+export { CompileError, asIsSyntaxError, compileModule, originalPosition } from './compile';
 export { defaultDiscoveryDir, readDiscoveryDir } from './discovery';
 export {
   LiveModel,

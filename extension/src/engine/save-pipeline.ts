@@ -7,7 +7,7 @@
  */
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import { CompileError, compileModeFor, compileModule, syntaxErrorOf, type Compiled } from './compile';
+import { CompileError, asIsSyntaxError, compileModeFor, compileModule, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
 import { importScannerFor, RunningTexts } from './imports-not-running';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
@@ -293,11 +293,11 @@ export class SavePipeline {
         const key = compileKey(file, client.info.nodeVersion, module);
         if (compiled.has(key)) continue;
         if (compileModeFor(file, module) === 'as-is') {
-          // Sent as it is: its syntax check runs (in esbuild's process) while the agents prepare.
+          // Sent as it is: its syntax check runs while the agents prepare (asIsSyntaxError).
           compiled.set(key, { code: text, compileMs: 0 });
           syntaxChecks.push(
             this.#readAhead.syntaxCheck(file, text, key) ??
-              syntaxErrorOf(compileModule(file, text, client.info.nodeVersion, module), file),
+              asIsSyntaxError(file, text, client.info.nodeVersion, module),
           );
         } else {
           const readAhead = this.#readAhead.compiled(file, text, key);
