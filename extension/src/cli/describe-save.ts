@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { describeOutcome } from '../engine/describe';
 import { describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
 
-export function describeSave(outcome: SaveOutcome, root: string): string {
+export function describeSave(outcome: SaveOutcome, root: string, options: { migrateHint?: string } = {}): string {
   const file = relative(root, outcome.file);
   switch (outcome.kind) {
     case 'loaded':
@@ -25,6 +25,7 @@ export function describeSave(outcome: SaveOutcome, root: string): string {
         `✗ ${file}: not loaded — a state type changed and the new code has no codeChange:`,
         ...outcome.changes.map((c) => `  ${relative(root, c.file)}: ${describeStateChange(c)}`),
         '  add a codeChange(from, state, extra) to the server that converts the running state (a static codeChange to a class, an exported codeChange to a module for its variables), then save again',
+        ...(options.migrateHint ? [`  ${options.migrateHint}`] : []),
       ].join('\n');
   }
 }

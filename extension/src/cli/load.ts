@@ -16,13 +16,23 @@ import { needingRestart } from '../engine/needs-restart';
 import { SavePipeline, type BatchOutcome, type FileSave } from '../engine/save-pipeline';
 import { connectAll, requestTimeoutMs, type GlobalOptions } from './agents';
 import { TYPESCRIPT_EXTENSIONS, describeSave, uncomparedReason } from './describe-save';
+import { withMigrations } from './migrate';
 import { offerRestart } from './restart';
 import { complain, say } from './terminal';
+
+export interface LoadOptions extends GlobalOptions {
+  /** Write the codeChange migrations that changed state types call for, then load with them (migrate.ts). */
+  migrate?: boolean;
+}
+
+/** What a load refused for a migration says it can do. */
+const MIGRATE_HINT =
+  'or load again with --migrate, which writes one for each (the running state converted, new fields given their defaults) and loads it';
 
 /** One line of `--json`'s report. */
 type FileReport = Record<string, unknown> & { file: string; ok: boolean };
 
-export async function load(files: string[], options: GlobalOptions): Promise<number> {
+export async function load(files: string[], options: LoadOptions): Promise<number> {
   const timeoutMs = requestTimeoutMs(options);
   // esbuild's first transform spawns its service (40 ms here, up to 0.6 s on a slow disk): start
   // it now, while the agents connect and answer, not after, for files it compiles. A JavaScript
@@ -34,6 +44,10 @@ export async function load(files: string[], options: GlobalOptions): Promise<num
   const fail = (file: string, error: string): void => {
     if (options.json) report.push({ file, ok: false, error });
     else complain(`✗ ${error}`);
+  };
+  const note = (file: string, line: string): void => {
+    if (options.json) report.push({ file, ok: true, note: line });
+    else say(line);
   };
   const restarts = new Set<AgentClient>();
   let failed = failures.length > 0;
@@ -85,7 +99,11 @@ export async function load(files: string[], options: GlobalOptions): Promise<num
       for (const save of saves)
         fail(relative(process.cwd(), save.file), `${relative(process.cwd(), save.file)}: ${why}`);
     } else if (saves.length > 0) {
-      for (const outcome of await pipeline.onSaves(saves, 'cli')) {
+      let outcomes = await pipeline.onSaves(saves, 'cli');
+      const migrated =
+        options.migrate && stateTypes ? await withMigrations(stateTypes, saves, outcomes, note) : undefined;
+      if (migrated) outcomes = await pipeline.onSaves(migrated, 'cli');
+      for (const outcome of outcomes) {
         failed = reportOutcome(outcome, clients.length, options.json ? report : undefined, fail) || failed;
         if (outcome.kind === 'loaded' || outcome.kind === 'failed') {
           for (const { client } of needingRestart(outcome.outcomes)) restarts.add(client);
@@ -128,7 +146,7 @@ function reportOutcome(
       return outcome.outcomes.some((o) => o.error);
     default: {
       const refused = outcome.kind === 'migrationNeeded';
-      const message = describeSave(outcome, process.cwd());
+      const message = describeSave(outcome, process.cwd(), { migrateHint: MIGRATE_HINT });
       if (json) json.push({ file, ok: !refused, ...(refused ? { error: message } : { note: message }) });
       else (refused ? complain : say)(message);
       return refused;

@@ -3,10 +3,12 @@
  *   hotpatch ls [--json]         the running agents, their hot modules and versions
  *   hotpatch ps [--json]         the running agents' server processes
  *   hotpatch watch [DIR]         hot-load every file saved under DIR, checking state types
- *   hotpatch load FILE... [--json] [--restart]  compile, then upgrade every agent that runs one
- *                                of the FILEs in one transaction, all files one release (prepare
- *                                everywhere, commit only if all prepared; see load.ts); offer
- *                                a restart for what could not apply in place
+ *   hotpatch load FILE... [--json] [--restart] [--migrate]
+ *                                compile, then upgrade every agent that runs one of the FILEs in
+ *                                one transaction, all files one release (prepare everywhere,
+ *                                commit only if all prepared; see load.ts); offer a restart for
+ *                                what could not apply in place; --migrate writes the codeChange
+ *                                migrations changed state types need (migrate.ts)
  *   hotpatch restart [PID...]    restart running apps with the same command line
  */
 import { Command, Option } from 'commander';
@@ -68,7 +70,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<files...>')
     .option('--json', 'machine-readable output')
     .option('--restart', 'restart the apps where something could not apply in place, without asking')
-    .action(async (files: string[], options: { json?: boolean; restart?: boolean }) => {
+    .option('--migrate', 'write the codeChange migrations changed state types need into the files, then load')
+    .action(async (files: string[], options: { json?: boolean; restart?: boolean; migrate?: boolean }) => {
       const { load } = await import('./load.js');
       exitCode = await load(files, { ...program.opts<GlobalOptions>(), ...options });
     });

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { describeStateChange, type SavePipeline, type StateChange, type StateTypes } from '../engine/save-pipeline';
+import { migrationStubEdits } from '../engine/migration-stubs';
 import * as ext from '../shared/lsp-extensions';
 
 const GENERATE = 'Generate migration';
@@ -80,28 +81,14 @@ export class MigrationActions {
     }
   }
 
-  /** The edits writing the codeChange stub for `changes` (all in `document`'s file). */
+  /** The edits writing the codeChange stubs for `changes` in `document`'s file (see migration-stubs.ts). */
   #stubEdits(document: TextDocument, changes: StateChange[]): TextEdit[] {
-    const stubEdits = this.context.stateTypes()?.stubEdits;
-    if (!stubEdits || changes.length === 0) return [];
-    // The first change's stub, and one for each other holder (a class's and the module's go in
-    // different places and name their old types apart); a second server's would clash on StateV<n>.
-    const stubs = [changes[0]!];
-    for (const change of changes) {
-      if (
-        change.server.kind &&
-        !stubs.some((s) => s.server.kind === change.server.kind && s.server.key === change.server.key)
-      ) {
-        stubs.push(change);
-      }
-    }
-    const file = fileURLToPath(document.uri);
-    return stubs.flatMap((change) =>
-      stubEdits(file, document.getText(), change).map((e) => ({
-        range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
-        newText: e.newText,
-      })),
-    );
+    const stateTypes = this.context.stateTypes();
+    if (!stateTypes) return [];
+    return migrationStubEdits(stateTypes, fileURLToPath(document.uri), document.getText(), changes).map((e) => ({
+      range: { start: document.positionAt(e.start), end: document.positionAt(e.end) },
+      newText: e.newText,
+    }));
   }
 
   codeActions(uri: string, diagnostics: Diagnostic[]): CodeAction[] {

@@ -165,23 +165,34 @@ class HotpatchCli extends Driver {
     return existsSync(join(this.discoveryDir, `${this.child!.pid}.json`));
   }
 
-  async apply(_edit: Edit, steps: FileStep[]): Promise<Applied> {
+  async apply(edit: Edit, steps: FileStep[]): Promise<Applied> {
     const files = writeSteps(steps);
-    const result = await run(process.execPath, [cliBin, 'load', ...files], {
+    const notes: string[] = [];
+    let result = await this.#load(files);
+    // Refused for a state type that changed: what the CLI says a user can do (as the language
+    // server's mode takes its "Generate migration").
+    if (edit.migration && result.code !== 0 && result.output.includes('load again with --migrate')) {
+      notes.push('refused for a migration: loaded again with --migrate, as the CLI offers');
+      result = await this.#load(['--migrate', ...files]);
+    }
+    return {
+      report: {
+        claimed: claimed(result.code === 0, result.output),
+        namesLine: files.some((file) => namesFileLine(result.output, file)),
+        code: result.code,
+        text: result.output,
+      },
+      notes,
+    };
+  }
+
+  async #load(args: string[]): Promise<{ code: number; output: string }> {
+    const result = await run(process.execPath, [cliBin, 'load', ...args], {
       cwd: this.ctx.dir,
       env: { ...process.env, HOTPATCH_DISCOVERY_DIR: this.discoveryDir },
       timeoutMs: 30_000,
     });
-    const output = (result.stdout + result.stderr).trim();
-    return {
-      report: {
-        claimed: claimed(result.code === 0, output),
-        namesLine: files.some((file) => namesFileLine(output, file)),
-        code: result.code,
-        text: output,
-      },
-      notes: [],
-    };
+    return { code: result.code, output: (result.stdout + result.stderr).trim() };
   }
 }
 
