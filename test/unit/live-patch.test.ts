@@ -533,3 +533,56 @@ test('an object of methods given a new method, whose methods a kept statement re
     /^handlers has a new value, but line 7 \(app\.use\(limit\(handlers\.limits\)\)\) read it once/,
   );
 });
+
+test('route configs in an array (hapi: `{ method, path, options: { handler } }`) keep their handlers’ keys when one is added before another: placed by their literal properties, not their index', () => {
+  const config = (method: string, path: string, body: string): string =>
+    `  { method: ${JSON.stringify(method)}, path: ${JSON.stringify(path)}, options: { handler: (request, h) => { ${body} } } },`;
+  const before = [
+    'module.exports = [',
+    config('GET', '/books', 'return books;'),
+    config('POST', '/books', 'books.push(request.payload); return h.response().code(201);'),
+    '];',
+    '',
+  ].join('\n');
+  const post = config('POST', '/books', 'books.push(request.payload); return h.response().code(201);');
+  const withCount = before.replace(
+    post,
+    `${config('GET', '/books-count', 'return { count: books.length };')}\n${post}`,
+  );
+  assert.notEqual(withCount, before);
+  const bodies = (code: string): Map<string, string> =>
+    new Map(readProgram(code).functions.map((f) => [f.key, code.slice(f.node.start, f.node.end)]));
+  const old = bodies(before);
+  const next = bodies(withCount);
+  for (const [key, body] of old) assert.equal(next.get(key), body, key);
+  assert.equal(next.size, old.size + 1);
+  const postKey = [...next].find(([, body]) => body.includes('books.push'))![0];
+  assert.equal(labelOf(postKey), `handler of {method:"POST",path:"/books"}`);
+  // Loaded: no running handler is said to have new code (the POST handler keeps its own body).
+  const patch = patchAfter(new LiveModule('/app/routes/books.js'), before)(withCount);
+  assert.deepEqual(patch.report.functions, []);
+});
+
+test('routes added one call each (hapi: `server.route({ method, path, handler })` in a plugin) keep their handlers’ keys when one is added between two', () => {
+  const route = (method: string, path: string, body: string): string =>
+    `  server.route({ method: ${JSON.stringify(method)}, path: ${JSON.stringify(path)}, handler: (request, h) => { ${body} } });`;
+  const post = route('POST', '/notes', 'notes.push(request.payload); return h.response().code(201);');
+  const before = [
+    'exports.plugin = { name: "notes", register: async (server) => {',
+    '  const notes = [];',
+    route('GET', '/notes', 'return notes;'),
+    post,
+    '} };',
+    '',
+  ].join('\n');
+  const withCount = before.replace(post, `${route('GET', '/notes-count', 'return { count: notes.length };')}\n${post}`);
+  const bodies = (code: string): Map<string, string> =>
+    new Map(readProgram(code).functions.map((f) => [f.key, code.slice(f.node.start, f.node.end)]));
+  const old = bodies(before);
+  const next = bodies(withCount);
+  // Every handler keeps its key, with its own body under it (the plugin's function is the one edited).
+  for (const [key, body] of old) if (!body.includes('server.route(')) assert.equal(next.get(key), body, key);
+  assert.equal(next.size, old.size + 1);
+  const postKey = [...next].find(([, body]) => body.startsWith('(request, h) => { notes.push'))![0];
+  assert.equal(labelOf(postKey), `handler of {method:"POST",path:"/notes"}`);
+});

@@ -21,6 +21,7 @@ import { expressSession } from './express-session';
 import { fastifyEsm } from './fastify-esm';
 import { fastifyPlugins } from './fastify-plugins';
 import { fastifyTs } from './fastify-ts';
+import { hapi } from './hapi';
 import { hono } from './hono';
 import { koa } from './koa';
 import { koaModules } from './koa-modules';
@@ -56,6 +57,7 @@ export const corpus: CorpusApp[] = [
   koa,
   koaModules,
   hono,
+  hapi,
   tsApp,
   nestTsc,
   nestCats,

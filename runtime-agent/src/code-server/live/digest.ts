@@ -3,7 +3,14 @@
  * against it (statement shapes, function and class identities with their own code), without
  * holding its syntax tree.
  */
-import { CONTEXT_JOIN, KEY_SEPARATOR, isDeclarationOnly, type Declaration, type ProgramModel } from './program';
+import {
+  CONTEXT_JOIN,
+  KEY_SEPARATOR,
+  OBJECT_IDENTITY,
+  isDeclarationOnly,
+  type Declaration,
+  type ProgramModel,
+} from './program';
 import { privateFieldNames, type InstanceField } from './fields';
 import type { Shape } from './shape';
 import type { AnyNode } from './walk';
@@ -104,6 +111,14 @@ export function labelOf(key: string): string {
   // Named by the innermost call it is an argument of (`asyncHandler()`), not the calls around it.
   const joined = inFunction.lastIndexOf(CONTEXT_JOIN);
   const last = joined < 0 ? inFunction : inFunction.slice(joined + CONTEXT_JOIN.length);
+  // In an array's object known by its literal properties: `handler of {method:'POST',path:'/books'}`.
+  const [open, close] = OBJECT_IDENTITY;
+  const opened = last.lastIndexOf(open);
+  if (opened >= 0) {
+    const closed = last.indexOf(close, opened);
+    const member = last.slice(last.lastIndexOf('.prop:') + '.prop:'.length).replace(/#\d+$/, '');
+    return shorten(`${member} of {${last.slice(opened + open.length, closed)}}`);
+  }
   const readable = last
     .replace(/^(fn|var|prop|set|call|class):/, '')
     .replace(/#\d+$/, '')

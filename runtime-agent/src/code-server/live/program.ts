@@ -167,6 +167,11 @@ export class ParseFailure extends Error {
 export const KEY_SEPARATOR = ' › ';
 /** Between a call and the place it sits in: `call:router.get('/:id',…)#1 ∘ call:asyncHandler()#0`. */
 export const CONTEXT_JOIN = ' ∘ ';
+/**
+ * Around the literal properties that place an object among the elements of its array (a route
+ * config's `method:'POST',path:'/books'`), in the places of the functions inside it.
+ */
+export const OBJECT_IDENTITY = ['⟨', '⟩'] as const;
 
 let read = 0;
 

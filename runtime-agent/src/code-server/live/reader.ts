@@ -6,6 +6,7 @@ import type { Identifier } from 'acorn';
 import {
   CONTEXT_JOIN,
   KEY_SEPARATOR,
+  OBJECT_IDENTITY,
   isExportNames,
   isFunction,
   keyName,
@@ -285,9 +286,11 @@ export class Reader {
         return () => {
           // An argument that holds a function (`asyncHandler(async (req, res) => {…})`) reads as
           // `…`: an edit inside that function must not move the key of the others.
+          // An object known by its literal properties (`server.route({ method: 'POST', path:
+          // '/notes', handler })`) reads as those, placing the functions inside it (Property).
           const literal = args
             .filter((a) => !isFunction(a))
-            .map((a) => (holdsFunction(a) ? '…' : this.#tokens(a).slice(0, 80)));
+            .map((a) => (holdsFunction(a) ? this.#objectIdentity(a) || '…' : this.#tokens(a).slice(0, 80)));
           const own = `call:${this.#tokens(node.callee as AnyNode).slice(0, 80)}(${literal.join(',')})#${index}`;
           // Inside the call it is an argument of: `router.get('/:id', asyncHandler(…))` and
           // `router.post('/', asyncHandler(…))` place their handlers apart, so a route added
@@ -298,6 +301,11 @@ export class Reader {
       }
       case 'ArrayExpression':
         return () => {
+          // An object known by its literal properties (`{ method: 'POST', path: '/books', options:
+          // { handler } }`, as hapi's route configs are) is placed by them, not by its index:
+          // a route config added before it does not take the key, and the slot, of its handler.
+          const identity = this.#objectIdentity(child);
+          if (identity) return `${inherited()}${identity}`;
           const elements = (node.elements as Array<AnyNode | null>).filter((e): e is AnyNode => e !== null);
           const literal = elements
             .filter((e) => !isFunction(e) && e !== child)
@@ -306,7 +314,12 @@ export class Reader {
         };
       case 'Property':
         if (child !== node.value) return inherited;
-        return () => `prop:${node.computed ? this.#tokens(node.key as AnyNode) : keyName(node.key as AnyNode)}`;
+        return () => {
+          const own = `prop:${node.computed ? this.#tokens(node.key as AnyNode) : keyName(node.key as AnyNode)}`;
+          // Inside an array's object known by its literal properties: placed by them (above).
+          const outer = inherited();
+          return outer.includes(OBJECT_IDENTITY[0]) ? `${outer}.${own}` : own;
+        };
       case 'VariableDeclarator':
         return child === node.init ? () => `var:${names(node.id as AnyNode).join(',')}` : inherited;
       case 'AssignmentExpression':
@@ -314,6 +327,24 @@ export class Reader {
       default:
         return inherited;
     }
+  }
+
+  /**
+   * `⟨method:'POST',path:'/books'⟩`: what places an object literal, its properties whose values
+   * are literals, in order; '' for another node, or an object with none.
+   */
+  #objectIdentity(node: AnyNode): string {
+    if (node.type !== 'ObjectExpression') return '';
+    const literals = (node.properties as AnyNode[])
+      .filter(
+        (p) =>
+          p.type === 'Property' &&
+          !p.computed &&
+          ((p.value as AnyNode).type === 'Literal' ||
+            ((p.value as AnyNode).type === 'TemplateLiteral' && (p.value as AnyNode).expressions.length === 0)),
+      )
+      .map((p) => `${keyName(p.key as AnyNode)}:${this.#tokens(p.value as AnyNode).slice(0, 80)}`);
+    return literals.length > 0 ? `${OBJECT_IDENTITY[0]}${literals.join(',')}${OBJECT_IDENTITY[1]}` : '';
   }
 
   #unique(key: string): string {
