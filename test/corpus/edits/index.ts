@@ -7,6 +7,7 @@ import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
 import { expressWsChat } from './express-ws-chat';
 import { expressZod } from './express-zod';
+import { expressTrpc } from './express-trpc';
 import { expressChains } from './express-chains';
 import { expressViews } from './express-views';
 import { expressMiddleware } from './express-middleware';
@@ -44,6 +45,7 @@ export const corpus: CorpusApp[] = [
   expressEsmAsync,
   expressFileRoutes,
   expressZod,
+  expressTrpc,
   expressChains,
   expressViews,
   nodeHttp,
