@@ -316,7 +316,8 @@ export class Reader {
         if (child !== node.value) return inherited;
         return () => {
           const own = `prop:${node.computed ? this.#tokens(node.key as AnyNode) : keyName(node.key as AnyNode)}`;
-          // Inside an array's object known by its literal properties: placed by them (above).
+          // Inside an object known by its literal properties (an array's element, a call's
+          // argument, above): placed by them, and by the property's own name.
           const outer = inherited();
           return outer.includes(OBJECT_IDENTITY[0]) ? `${outer}.${own}` : own;
         };
