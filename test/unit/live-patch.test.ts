@@ -22,6 +22,11 @@ function patchAfter(module: LiveModule, before: string, kind: ModuleKind = 'cjs'
   return (after) => buildPatch(digestOf(first), readProgram(after, undefined, kind), module, 2);
 }
 
+/** Each function of `code` by its key, with its text: what keeps a key keeps this body under it. */
+function bodiesByKey(code: string): Map<string, string> {
+  return new Map(readProgram(code).functions.map((f) => [f.key, code.slice(f.node.start, f.node.end)]));
+}
+
 /** What a load of each later text says it could not apply, against `before` made live in `module`. */
 function notAppliedAfter(module: LiveModule, before: string): (after: string) => string[] {
   const load = patchAfter(module, before);
@@ -496,10 +501,8 @@ test('handlers wrapped in a call (`asyncHandler(async (req, res) => …)`) keep 
   const byId = route('get', '/:id', 'res.json(await find(req.params.id));');
   const withStats = before.replace(byId, `${route('get', '/stats', 'res.json(await stats());')}\n${byId}`);
   assert.notEqual(withStats, before);
-  const bodies = (code: string): Map<string, string> =>
-    new Map(readProgram(code).functions.map((f) => [f.key, code.slice(f.node.start, f.node.end)]));
-  const old = bodies(before);
-  const next = bodies(withStats);
+  const old = bodiesByKey(before);
+  const next = bodiesByKey(withStats);
   // Every handler that was there keeps its key, with its own body under it.
   for (const [key, body] of old) assert.equal(next.get(key), body, key);
   assert.equal(next.size, old.size + 1);
@@ -550,10 +553,8 @@ test('route configs in an array (hapi: `{ method, path, options: { handler } }`)
     `${config('GET', '/books-count', 'return { count: books.length };')}\n${post}`,
   );
   assert.notEqual(withCount, before);
-  const bodies = (code: string): Map<string, string> =>
-    new Map(readProgram(code).functions.map((f) => [f.key, code.slice(f.node.start, f.node.end)]));
-  const old = bodies(before);
-  const next = bodies(withCount);
+  const old = bodiesByKey(before);
+  const next = bodiesByKey(withCount);
   for (const [key, body] of old) assert.equal(next.get(key), body, key);
   assert.equal(next.size, old.size + 1);
   const postKey = [...next].find(([, body]) => body.includes('books.push'))![0];
@@ -576,10 +577,8 @@ test('routes added one call each (hapi: `server.route({ method, path, handler })
     '',
   ].join('\n');
   const withCount = before.replace(post, `${route('GET', '/notes-count', 'return { count: notes.length };')}\n${post}`);
-  const bodies = (code: string): Map<string, string> =>
-    new Map(readProgram(code).functions.map((f) => [f.key, code.slice(f.node.start, f.node.end)]));
-  const old = bodies(before);
-  const next = bodies(withCount);
+  const old = bodiesByKey(before);
+  const next = bodiesByKey(withCount);
   // Every handler keeps its key, with its own body under it (the plugin's function is the one edited).
   for (const [key, body] of old) if (!body.includes('server.route(')) assert.equal(next.get(key), body, key);
   assert.equal(next.size, old.size + 1);
