@@ -6,13 +6,7 @@
  */
 import type { StateChange, StateTypes } from './state-change';
 import { applyEdits } from './state-types/apply-edits';
-
-/** An edit of a text: the characters from `start` to `end` replaced by `newText`. */
-export interface StubEdit {
-  start: number;
-  end: number;
-  newText: string;
-}
+import type { TextEdit } from './state-types/types';
 
 /**
  * The edits writing the stubs for `changes`, all in `file` (whose text is `text`). The first
@@ -24,7 +18,7 @@ export function migrationStubEdits(
   file: string,
   text: string,
   changes: readonly StateChange[],
-): StubEdit[] {
+): TextEdit[] {
   if (!stateTypes.stubEdits || changes.length === 0) return [];
   const stubs = [changes[0]!];
   for (const change of changes) {
