@@ -111,7 +111,7 @@ export function labelOf(key: string): string {
   // Named by the innermost call it is an argument of (`asyncHandler()`), not the calls around it.
   const joined = inFunction.lastIndexOf(CONTEXT_JOIN);
   const last = joined < 0 ? inFunction : inFunction.slice(joined + CONTEXT_JOIN.length);
-  // In an array's object known by its literal properties: `handler of {method:'POST',path:'/books'}`.
+  // In an object known by its literal properties (reader.ts): `handler of {method:'POST',path:'/books'}`.
   const [open, close] = OBJECT_IDENTITY;
   const opened = last.lastIndexOf(open);
   if (opened >= 0) {
