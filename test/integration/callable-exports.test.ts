@@ -131,3 +131,51 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   assert.doesNotMatch(cli.stdout, /restart/, cli.stdout);
   assert.equal(await running.get('/a'), 'absent 3', 'the same instance, its count kept, its method new');
 });
+
+test("a module's own functions, declared or held by a variable, reach importers as they are; one another module made, through a trampoline", async () => {
+  const source = scratchFiles('callable-exports', {
+    'package.json': '{}',
+    'make.js': `module.exports = (text) => function made() {
+  return text;
+};
+`,
+    'handlers.js': `const { EventEmitter } = require('node:events');
+const bus = new EventEmitter();
+function onTick() {
+  return 'tick v1';
+}
+const onTock = () => 'tock v1';
+const made = require('./make')('made v1');
+bus.on('tick', onTick);
+bus.on('tock', onTock);
+bus.on('made', made);
+module.exports = { bus, onTick, onTock, made };
+`,
+    'app.js': `const handlers = require('./handlers');
+const { onTick, onTock, made } = handlers;
+const server = require('node:http').createServer((req, res) => {
+  const [tick] = handlers.bus.listeners('tick');
+  const [tock] = handlers.bus.listeners('tock');
+  const [original] = handlers.bus.listeners('made');
+  res.end(JSON.stringify({ tick: tick === onTick, tock: tock === onTock, made: made === original, calls: [onTick(), onTock(), made()] }));
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+  assert.deepEqual(JSON.parse(await running.get('/')), {
+    tick: true,
+    tock: true,
+    made: false,
+    calls: ['tick v1', 'tock v1', 'made v1'],
+  });
+
+  await loadEdited(running, 'handlers.js', (text) => text.replace("'tick v1'", "'tick v2'").replace("'tock v1'", "'tock v2'"));
+  assert.deepEqual(JSON.parse(await running.get('/')), {
+    tick: true,
+    tock: true,
+    made: false,
+    calls: ['tick v2', 'tock v2', 'made v1'],
+  });
+});

@@ -88,7 +88,9 @@ export function markLiveFunctions(values: Iterable<unknown>): void {
 
 /** Whether importers get `value` through a trampoline (see isPlainFunction, markLiveFunctions). */
 function needsTrampoline(value: unknown): boolean {
-  return isPlainFunction(value) && !liveFunctions.has(value as Function);
+  // The set first: most of a hot module's exports are its own functions, and isPlainFunction
+  // reads a function's source and makes its prototype object (issue 13).
+  return typeof value === 'function' && !liveFunctions.has(value) && isPlainFunction(value);
 }
 
 /**

@@ -19,7 +19,7 @@ import { buildPatch, type Patch, type PatchReport } from './patch';
 import type { SetupChange } from './setup-changes';
 import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
-import { ParseFailure, ownFunctionNames, readProgram, type ModuleKind, type ProgramModel } from './program';
+import { ParseFailure, functionValueNames, readProgram, type ModuleKind, type ProgramModel } from './program';
 import { transformCache } from '../transform-cache';
 import { ReadAhead, patchAhead, patchedAheadFits } from './read-ahead';
 import { FirstEsmAccess, FirstVersionReadLater, classesOf } from './first-version';
@@ -74,14 +74,14 @@ export class LiveCode {
     file: string,
     code: string,
     kind: ModuleKind = 'cjs',
-  ): { code: string; module: LiveModule; version: LiveVersion; ownFunctions: string[] } | undefined {
+  ): { code: string; module: LiveModule; version: LiveVersion; functionValues: string[] } | undefined {
     const cached = transformCache()?.get(kind, file, code);
     if (cached) {
       const module = new LiveModule(file);
       const scope = new VersionScope(module, 1, false);
       this.#starting.set(file, scope);
       const version = new FirstVersionReadLater(module, scope, code, kind);
-      return { code: cached.code, module, version, ownFunctions: cached.ownFunctions ?? [] };
+      return { code: cached.code, module, version, functionValues: cached.functionValues ?? [] };
     }
     let model: ProgramModel;
     try {
@@ -100,14 +100,14 @@ export class LiveCode {
       this.problems.push(`${file}: ${String(error)}`);
       return undefined;
     }
-    const ownFunctions = ownFunctionNames(model);
-    transformCache()?.put(kind, file, code, { code: instrumented, ownFunctions });
+    const functionValues = functionValueNames(model);
+    transformCache()?.put(kind, file, code, { code: instrumented, functionValues });
     const scope = new VersionScope(module, 1, false);
     this.#starting.set(file, scope);
     return {
       code: instrumented,
       module,
-      ownFunctions,
+      functionValues,
       version: {
         scope,
         digest: digestOf(model),
@@ -125,12 +125,13 @@ export class LiveCode {
    * first version of `file` announcing its module scope; without, a later version asking for
    * its staged scope.
    */
-  readonly enter = (file: string, names?: string, access?: BindingAccess): VersionScope => {
+  readonly enter = (file: string, names?: string, access?: BindingAccess, declared?: Function[]): VersionScope => {
     if (access) {
       const scope = this.#starting.get(file);
       this.#starting.delete(file);
       if (!scope) throw new Error(`hotpatch: ${file} was not instrumented by this agent`);
       scope.module.announceBindings(names ?? '', access);
+      if (declared) scope.module.declaredFunctions = declared;
       return scope;
     }
     const scope = this.#staged.get(file);

@@ -16,6 +16,7 @@ import { guardCellName } from './guard-cell';
 import { PRIVATE_COMPILER } from './private-classes';
 import { bindingAccessCode, bindingNames } from './module-bindings';
 import {
+  declaredFunctionNames,
   directivePrologue,
   directivesEnd,
   isDeclarationOnly,
@@ -24,6 +25,15 @@ import {
   type LiveFunction,
   type ProgramModel,
 } from './program';
+
+/**
+ * A CommonJS header's last argument: its function declarations, hoisted, so the agent knows them
+ * as the module's own without reading its scope (see markLiveFunctions); none, none written.
+ */
+function declaredFunctionsArgument(model: ProgramModel): string {
+  const declared = declaredFunctionNames(model);
+  return declared.length === 0 ? '' : `,[${declared.join(',')}]`;
+}
 
 /** What gives each function and class its slot: the same keys in the same order give the same slots. */
 export interface SlotTable {
@@ -325,7 +335,7 @@ export function instrumentStartup(model: ProgramModel, edits: Edits, file: strin
   const entry =
     model.kind === 'esm'
       ? `liveEsm(${JSON.stringify(file)},${scope}${sourceHandedOver ? '' : `,${JSON.stringify(model.code)}`})`
-      : `live(__filename,${scope})`;
+      : `live(__filename,${scope}${declaredFunctionsArgument(model)})`;
   // Owned by the whole program, so it precedes the first statement's mark at the same place.
   edits.insert(at, `;var ${HP}=${AGENT}.${entry};`, { start: 0, end: model.code.length });
   model.statements.forEach((statement, index) => {

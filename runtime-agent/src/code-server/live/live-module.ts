@@ -18,7 +18,7 @@
 import { markStatement } from '../timer-ownership';
 import { fixedRouteTable } from './fixed-routes';
 import { guardCellOf, raiseGuardCell } from './guard-cell';
-import { bindingsObject, type BindingAccess } from './module-bindings';
+import { bindingValues, bindingsObject, type BindingAccess } from './module-bindings';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
 import { clearValidation } from './validation-decorators';
@@ -81,12 +81,21 @@ export class LiveModule {
     return (this.#needsRestart ??= new Map());
   }
 
+  /** The first version's function declarations, handed over by its header (CommonJS). */
+  declaredFunctions: readonly Function[] = [];
+
   /** The module scope (see module-bindings.ts), made when first read. */
   get bindings(): Record<string, unknown> {
     if (this.#bindings) return this.#bindings;
     const access = this.#announcedAccess;
     this.#bindings = access ? bindingsObject(this.#announcedNames, access, stageWrite) : {};
     return this.#bindings;
+  }
+
+  /** The values of the bindings `names` (undefined where one is not initialised), read without making `bindings`. */
+  bindingValues(names: readonly string[]): unknown[] {
+    const access = this.#announcedAccess;
+    return access ? bindingValues(this.#announcedNames, access, names) : names.map(() => undefined);
   }
 
   /** Called by the first version's header, as it starts evaluating, with its module bindings. */

@@ -341,15 +341,22 @@ export function usesPrivateNames(source: string): boolean {
   return false;
 }
 
-/**
- * The module's bindings that hold a function written in it: a declaration, or a function
- * written as a variable's value. The same object through every load (a new body goes to its
- * place, and its calls forward to it), which importers can hold as it is.
+/*
+ * A module's own functions are the bindings that hold a function written in it: a declaration,
+ * or a function written as a variable's value. The same object through every load (a new body
+ * goes to its place, and its calls forward to it), which importers can hold as it is (see
+ * markLiveFunctions).
  */
-export function ownFunctionNames(model: ProgramModel): string[] {
+
+/** The module's function declarations: hoisted, so a CommonJS header hands them over (instrumentStartup). */
+export function declaredFunctionNames(model: ProgramModel): string[] {
+  return model.statements.filter((statement) => statement.declaration === 'function').flatMap((s) => s.declares);
+}
+
+/** The module's variables whose value is a function written there: read once its top level ran. */
+export function functionValueNames(model: ProgramModel): string[] {
   const found: string[] = [];
   for (const statement of model.statements) {
-    if (statement.declaration === 'function') found.push(...statement.declares);
     if (statement.node.type !== 'VariableDeclaration') continue;
     for (const declarator of statement.node.declarations as AnyNode[]) {
       const init = declarator.init as AnyNode | null;
