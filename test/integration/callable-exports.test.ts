@@ -171,7 +171,9 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
     calls: ['tick v1', 'tock v1', 'made v1'],
   });
 
-  await loadEdited(running, 'handlers.js', (text) => text.replace("'tick v1'", "'tick v2'").replace("'tock v1'", "'tock v2'"));
+  await loadEdited(running, 'handlers.js', (text) =>
+    text.replace("'tick v1'", "'tick v2'").replace("'tock v1'", "'tock v2'"),
+  );
   assert.deepEqual(JSON.parse(await running.get('/')), {
     tick: true,
     tock: true,
