@@ -204,6 +204,65 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   assert.equal(await running.get('/shout'), 'LIBRARY!');
 });
 
+test('a value a load gives a module variable reaches what the module exports from it; one its exports built with a call is named, with a restart offer', async () => {
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    'config.js': `const limit = 10;
+const defaults = { pageSize: 20 };
+const makeMessage = (text) => ({ text });
+module.exports = { limit, pageSize: defaults.pageSize, label: \`up to \${limit}\` };
+module.exports.twice = limit * 2;
+`,
+    'greeting.js': `const makeMessage = (text) => ({ text });
+const greeting = 'hello';
+module.exports = { greeting, message: makeMessage(greeting) };
+`,
+    'app.js': `const config = require('./config');
+const greeting = require('./greeting');
+const server = require('node:http').createServer((req, res) => res.end(JSON.stringify({ ...config, ...greeting })));
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+  assert.deepEqual(JSON.parse(await running.get('/')), {
+    limit: 10,
+    pageSize: 20,
+    label: 'up to 10',
+    twice: 20,
+    greeting: 'hello',
+    message: { text: 'hello' },
+  });
+
+  const cli = await loadEdited(running, 'config.js', (text) =>
+    text.replace('limit = 10', 'limit = 50').replace('20 }', '25 }'),
+  );
+  assert.match(cli.stdout, /✓/, cli.stdout);
+  assert.match(
+    cli.stdout,
+    /ran line 4: module\.exports\.limit, \.pageSize, \.label \(new values\), line 5: module\.exports\.twice/,
+  );
+  assert.deepEqual(
+    JSON.parse(await running.get('/')),
+    { limit: 50, pageSize: 25, label: 'up to 50', twice: 100, greeting: 'hello', message: { text: 'hello' } },
+    'the exports hold the new values, as after a restart',
+  );
+
+  const built = await loadEdited(running, 'greeting.js', (text) => text.replace("'hello'", "'hi'"));
+  assert.match(built.stdout, /⚠/, built.stdout);
+  assert.match(
+    built.stdout,
+    /greeting has a new value, but line 3 \(module\.exports = \{ greeting, message : makeMessage\(greeting\)\}\) read it once, at startup, and keeps the old one; restart the app/,
+  );
+  assert.match(built.stdout, /hotpatch restart/);
+  const now = JSON.parse(await running.get('/'));
+  assert.deepEqual(
+    [now.greeting, now.message],
+    ['hello', { text: 'hello' }],
+    'what the warning says: the exports are as they were',
+  );
+});
+
 test('a route another module added with an export’s old value (validate(rules.titleRule)) is added again with its new one, where it stood', async () => {
   const source = scratchFiles('cjs-exports', {
     'package.json': '{}',

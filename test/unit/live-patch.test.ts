@@ -373,7 +373,7 @@ test('a plugin that hands an object of methods to its instance (fastify.decorate
   assert.deepEqual(config.functions[0]!.setup, []);
 });
 
-test('a variable with a new value read once at startup (a kept statement, a plugin’s route options) is named; read in a handler or exported, it is not', () => {
+test('a variable with a new value read once at startup (a kept statement, a plugin’s route options) is named; read in a handler or exported again, it is not', () => {
   const module = new LiveModule('/app/todos.js');
   const before = [
     'const schema = { type: "object" };',
@@ -396,7 +396,7 @@ test('a variable with a new value read once at startup (a kept statement, a plug
     notApplied(before.replace('3000', '3001')),
     /^PORT has a new value, but line 7 \(server\.listen\(PORT\)\) read it once/,
   );
-  // Read by a handler at each request, and exported (exports are remade): nothing to say.
+  // Read by a handler at each request, and exported (the patch exports it again): nothing to say.
   assert.equal(notApplied(before.replace('"todo"', '"task"')), '');
   // Stored into (`entry.timer = …`), the old value is written to, not read for its value.
   const storing = 'const entry = { vsn: "1" };\nentry.timer = setInterval(() => entry.vsn, 5);\n';
@@ -584,4 +584,50 @@ test('routes added one call each (hapi: `server.route({ method, path, handler })
   assert.equal(next.size, old.size + 1);
   const postKey = [...next].find(([, body]) => body.startsWith('(request, h) => { notes.push'))![0];
   assert.equal(labelOf(postKey), `handler of {method:"POST",path:"/notes"}`);
+});
+
+test('a kept CommonJS export statement that reads a new value only through plain reads is exported again after the module ran; one that calls code, or writes to an exports object the module replaced, is named', () => {
+  const exportedAgain = (before: string, after: string): { ran: string[]; notApplied: string[]; code: string } => {
+    const { report, code } = patchAfter(new LiveModule('/app/config.js'), before)(after);
+    return { ran: report.ran, notApplied: report.notApplied, code };
+  };
+  const object = exportedAgain(
+    "const limit = 10;\nconst base = { size: 2 };\nmodule.exports = { limit, size: base.size * 2, ['max-age']: 1, note: `${limit}` };\n",
+    "const limit = 20;\nconst base = { size: 3 };\nmodule.exports = { limit, size: base.size * 2, ['max-age']: 1, note: `${limit}` };\n",
+  );
+  assert.deepEqual(object.notApplied, []);
+  assert.deepEqual(object.ran, ['line 3: module.exports.limit, .size, .note (new values)']);
+  assert.match(
+    object.code,
+    /module\.exports\["limit"\]=__hotpatch\$\.s\.limit;module\.exports\["size"\]=__hotpatch\$\.s\.base\.size \* 2;/,
+  );
+  new Script(object.code); // the patch compiles
+
+  const members = exportedAgain(
+    "const limit = 10;\nexports.limit = limit;\nmodule.exports['page-size'] = limit / 2;\n",
+    "const limit = 20;\nexports.limit = limit;\nmodule.exports['page-size'] = limit / 2;\n",
+  );
+  assert.deepEqual(members.notApplied, []);
+  assert.deepEqual(members.ran, [
+    'line 2: module.exports.limit (new values)',
+    'line 3: module.exports.page-size (new values)',
+  ]);
+
+  const called = exportedAgain(
+    'const limit = 10;\nmodule.exports = { limit, checker: make(limit) };\n',
+    'const limit = 20;\nmodule.exports = { limit, checker: make(limit) };\n',
+  );
+  assert.deepEqual(called.ran, []);
+  assert.match(
+    called.notApplied.join('\n'),
+    /^limit has a new value, but line 2 \(module\.exports = \{ limit, checker : make\(limit\)\}\) read it once/,
+  );
+
+  // Once module.exports is replaced, `exports` is an object nothing imports: not written to again.
+  const orphan = exportedAgain(
+    'const limit = 10;\nmodule.exports = {};\nexports.limit = limit;\n',
+    'const limit = 20;\nmodule.exports = {};\nexports.limit = limit;\n',
+  );
+  assert.deepEqual(orphan.ran, []);
+  assert.match(orphan.notApplied.join('\n'), /line 3 \(exports\.limit = limit\) read it once/);
 });

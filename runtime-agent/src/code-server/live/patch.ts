@@ -38,6 +38,7 @@ import type { Rendering } from './render-function';
 import { resolutions } from './resolutions';
 import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
 import { reportStaleReads } from './stale-reads';
+import { exportUpdates } from './export-updates';
 import type { AnyNode } from './walk';
 
 /** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
@@ -158,7 +159,15 @@ class PatchBuilder {
     this.#reportChangedFunctions();
     this.#reportRemovedValidation(new Set(matched.values()));
     const privateMethods = this.#privateMethods();
-    for (const { note, plugin } of reportStaleReads(this.model, new Set(matched.keys()), this.report)) {
+    const notRunAgain = new Set(matched.keys());
+    for (const update of exportUpdates(model, notRunAgain, this.report.rebound, (start, end) =>
+      this.edits.render(model.code, start, end).text,
+    )) {
+      this.#appendix.push(update.code);
+      this.report.ran.push(`line ${model.statements[update.index]!.line}: ${update.exports} (new values)`);
+      notRunAgain.delete(update.index);
+    }
+    for (const { note, plugin } of reportStaleReads(this.model, notRunAgain, this.report)) {
       const label = labelOf(plugin.key);
       // One run of the plugin applies both: its new routes and the value its routes read.
       const queued = this.#setupChanges.find((change) => change.label === label && change.runsAgainAsPlugin);

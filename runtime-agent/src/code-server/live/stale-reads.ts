@@ -36,7 +36,9 @@ export function reportStaleReads(
       if (!reference.isRead()) continue;
       const identifier = reference.identifier as Identifier;
       const at = identifier.start;
-      const reader = startupReader(model, kept, functionOf, reference.from.variableScope.block as AnyNode, at);
+      const block = reference.from.variableScope.block as AnyNode;
+      // A kept CommonJS export statement holds what it read (export-updates.ts: the ones a patch exports again are not kept).
+      const reader = startupReader(model, kept, functionOf, block, at, { exportAssignmentsRead: true });
       // `entry.interval = setInterval(…)` stores into the old value; it reads nothing from it.
       if (!reader || storedInto(model, identifier)) continue;
       // `handlers.list` of `const handlers = { list(req, res) {…} }`: the old object's method
@@ -67,12 +69,13 @@ export function startupReader(
   functionOf: ReadonlyMap<AnyNode, LiveFunction>,
   scopeBlock: AnyNode,
   at: number,
+  { exportAssignmentsRead = false } = {},
 ): { text: string; plugin?: LiveFunction } | undefined {
   const inside = (node: { start: number; end: number }) => node.start <= at && at < node.end;
   if (scopeBlock === model.moduleScope.block) {
     const index = model.statements.findIndex((s) => inside(s.outer ?? s.node));
     const statement = model.statements[index];
-    if (!statement || !kept.has(index) || isExport(statement.node)) return undefined;
+    if (!statement || !kept.has(index) || isExport(statement.node, !exportAssignmentsRead)) return undefined;
     return { text: summaryOf(statement.shape) };
   }
   // Inside a function: only its own setup statements ran once (a handler it registers runs later).
@@ -137,17 +140,20 @@ function storedInto(model: ProgramModel, identifier: Identifier): boolean {
 }
 
 /**
- * `module.exports = …`, `exports.x = …`, esbuild's `__export(…)`: exports are remade, not stale;
- * an ES module's `export { a }` is a live binding (its `export default` is reported elsewhere).
+ * esbuild's `__export(…)` (getters) and an ES module's `export { a }` are live bindings (its
+ * `export default` is reported elsewhere). `module.exports = …` and `exports.x = …` count too
+ * when `assignments` (for the modules that import a changed export, import-reads.ts); in the
+ * module that changed, what they read once is stale unless the patch exports it again
+ * (export-updates.ts).
  */
-function isExport(node: AnyNode): boolean {
+function isExport(node: AnyNode, assignments: boolean): boolean {
   // `export const limit = settings.max` is a declaration: what its initializer read, it read once.
   if (node.type === 'ExportNamedDeclaration') return node.declaration === null;
   if (node.type === 'ExportDefaultDeclaration') return true;
   if (node.type !== 'ExpressionStatement') return false;
   const expression = node.expression as AnyNode;
   if (expression.type === 'CallExpression') return isNamed(expression.callee as AnyNode, '__export');
-  if (expression.type !== 'AssignmentExpression') return false;
+  if (!assignments || expression.type !== 'AssignmentExpression') return false;
   const target = expression.left as AnyNode;
   if (target.type !== 'MemberExpression') return false;
   const object = target.object as AnyNode;
