@@ -53,7 +53,8 @@ export function exportUpdates(
       if (update) updates.push({ index, ...update });
       return;
     }
-    const onExports = isModuleExports(target.object as AnyNode) || (isNamed(target.object, 'exports') && !exportsReplaced);
+    const onExports =
+      isModuleExports(target.object as AnyNode) || (isNamed(target.object, 'exports') && !exportsReplaced);
     const key = memberKey(target);
     if (!onExports || key === undefined || !plainRead(value)) return;
     updates.push({

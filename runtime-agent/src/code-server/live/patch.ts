@@ -160,8 +160,11 @@ class PatchBuilder {
     this.#reportRemovedValidation(new Set(matched.values()));
     const privateMethods = this.#privateMethods();
     const notRunAgain = new Set(matched.keys());
-    for (const update of exportUpdates(model, notRunAgain, this.report.rebound, (start, end) =>
-      this.edits.render(model.code, start, end).text,
+    for (const update of exportUpdates(
+      model,
+      notRunAgain,
+      this.report.rebound,
+      (start, end) => this.edits.render(model.code, start, end).text,
     )) {
       this.#appendix.push(update.code);
       this.report.ran.push(`line ${model.statements[update.index]!.line}: ${update.exports} (new values)`);
