@@ -9,6 +9,7 @@ import { expressWsChat } from './express-ws-chat';
 import { expressZod } from './express-zod';
 import { expressTrpc } from './express-trpc';
 import { expressChains } from './express-chains';
+import { expressConfig } from './express-config';
 import { expressViews } from './express-views';
 import { expressMiddleware } from './express-middleware';
 import { fastifyAutoload } from './fastify-autoload';
@@ -47,6 +48,7 @@ export const corpus: CorpusApp[] = [
   expressZod,
   expressTrpc,
   expressChains,
+  expressConfig,
   expressViews,
   nodeHttp,
   expressGraphql,
