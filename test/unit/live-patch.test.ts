@@ -631,3 +631,39 @@ test('a kept CommonJS export statement that reads a new value only through plain
   assert.deepEqual(orphan.ran, []);
   assert.match(orphan.notApplied.join('\n'), /line 3 \(exports\.limit = limit\) read it once/);
 });
+
+test('a constant computed at startup from a new value is computed again, and what exports it follows; a let, or an object the app may have added to, is named instead', () => {
+  const load = patchAfter(
+    new LiveModule('/app/settings.js'),
+    [
+      'const TIMEOUT_S = 5;',
+      'const TIMEOUT_MS = TIMEOUT_S * 1000;',
+      'const LABEL = `${TIMEOUT_MS} ms`;',
+      'let retries = TIMEOUT_S;',
+      'module.exports = { TIMEOUT_MS, LABEL, limits: { timeout: TIMEOUT_MS, note: "n" } };',
+      '',
+    ].join('\n'),
+  );
+  const { report, code } = load(
+    [
+      'const TIMEOUT_S = 9;',
+      'const TIMEOUT_MS = TIMEOUT_S * 1000;',
+      'const LABEL = `${TIMEOUT_MS} ms`;',
+      'let retries = TIMEOUT_S;',
+      'module.exports = { TIMEOUT_MS, LABEL, limits: { timeout: TIMEOUT_MS, note: "n" } };',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(report.rebound, ['TIMEOUT_S', 'TIMEOUT_MS', 'LABEL']);
+  assert.deepEqual(report.ran, ['line 5: module.exports.TIMEOUT_MS, .LABEL, .limits (new values)']);
+  // The nested object is a copy of the running one: what the app added to it stays.
+  assert.match(
+    code,
+    /module\.exports\["limits"\]=\{\.\.\.module\.exports\["limits"\],"timeout":__hotpatch\$\.s\.TIMEOUT_MS\};/,
+  );
+  assert.match(
+    report.notApplied.join('\n'),
+    /^TIMEOUT_S has a new value, but line 4 \(let retries = TIMEOUT_S\) read it once/,
+  );
+  new Script(code);
+});

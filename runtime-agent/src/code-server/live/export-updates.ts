@@ -1,15 +1,16 @@
 /**
  * A CommonJS module's exports hold the values its export statements read when they ran:
- * `module.exports = { limit, pageSize: defaults.size }` read `limit` once, at startup. A save
- * that gives `limit` a new value keeps that statement (it did not change), so the app's
- * exports kept the old value while the load said ✓. Where an export statement reads the new
- * value only through plain reads (names, properties, literals, operators: nothing that calls
- * code or makes a function), the patch assigns the exports it made again, after the module's
- * statements ran: the value a restart would export. The rest is said as a value read once
- * (stale-reads.ts), with a restart offer.
+ * `module.exports = { limit, pagination: { max: MAX } }` read `limit` and `MAX` once, at
+ * startup. A save that gives `limit` a new value keeps that statement (it did not change), so
+ * the app's exports kept the old value while the load said ✓. Where a kept export statement
+ * reads the new value through plain reads only (plain-reads.ts), the patch assigns those
+ * exports again once the module's statements ran: the value a restart would export. An object
+ * written in the statement is copied with the new values, not made anew: what the app put in it
+ * since stays. The rest is said as a value read once (stale-reads.ts), with a restart offer.
  */
 import type { Identifier } from 'acorn';
 import { HP } from './instrument';
+import { plainValue, readsIn, topLevelReads } from './plain-reads';
 import { keyName, type ProgramModel } from './program';
 import type { AnyNode } from './walk';
 
@@ -19,12 +20,15 @@ export interface ExportUpdate {
   index: number;
   /** The export assignments, as code of the patch. */
   code: string;
-  /** The exports assigned again, as the report names them: `module.exports.limit, .pageSize`. */
+  /** The exports assigned again, as the report names them: `module.exports.limit, .pagination`. */
   exports: string;
 }
 
 /** Renders the code from `start` to `end` as the patch evaluates it (module references rewritten). */
 type Render = (start: number, end: number) => string;
+
+/** A property's new value, as code of the patch, from the running object at `base`; undefined if it cannot be made. */
+type Rewrite = (property: AnyNode, base: string) => string | undefined;
 
 /**
  * The updates of the kept (`kept`: statement indexes) export statements of a CommonJS module
@@ -39,106 +43,71 @@ export function exportUpdates(
   if (model.kind !== 'cjs' || rebound.length === 0) return [];
   const reads = topLevelReads(model, new Set(rebound));
   if (reads.length === 0) return [];
-  const readsIn = (node: AnyNode): boolean => reads.some((at) => node.start <= at && at < node.end);
+  const stale = (node: AnyNode): boolean => readsIn(node, reads);
+  const valueOf = (value: AnyNode, base: string): string | undefined => {
+    if (plainValue(value)) return render(value.start, value.end);
+    return value.type === 'ObjectExpression' ? copiedObject(value, base, stale, rewrite) : undefined;
+  };
+  const rewrite: Rewrite = (property, base) =>
+    // A shorthand's name is written `name:…` by the patch's rewrite: the binding is read as such.
+    property.shorthand
+      ? `${HP}.s.${(property.value as unknown as Identifier).name}`
+      : valueOf(property.value as AnyNode, `${base}[${JSON.stringify(keyName(property.key as AnyNode))}]`);
   // Once `module.exports` is replaced, `exports` is the object Node made, which nothing imports.
   const exportsReplaced = model.statements.some((s) => isModuleExports(assignmentTarget(s.node)));
   const updates: ExportUpdate[] = [];
   model.statements.forEach((statement, index) => {
-    if (!kept.has(index) || !readsIn(statement.node)) return;
+    if (!kept.has(index) || !stale(statement.node)) return;
     const target = assignmentTarget(statement.node);
     const value = (statement.node.expression as AnyNode | undefined)?.right as AnyNode | undefined;
     if (!target || !value) return;
     if (isModuleExports(target)) {
-      const update = objectUpdate(value, readsIn, render);
-      if (update) updates.push({ index, ...update });
+      // The patch's `module.exports` is its own copy of the running exports: assigned directly.
+      const properties = value.type === 'ObjectExpression' ? staleProperties(value, stale) : undefined;
+      const assigned = properties?.map((p) => [keyName(p.key as AnyNode), rewrite(p, 'module.exports')] as const);
+      if (!assigned || assigned.length === 0 || assigned.some(([, code]) => code === undefined)) return;
+      updates.push({
+        index,
+        code: assigned.map(([key, code]) => `module.exports[${JSON.stringify(key)}]=${code};`).join(''),
+        exports: `module.exports.${assigned.map(([key]) => key).join(', .')}`,
+      });
       return;
     }
     const onExports =
       isModuleExports(target.object as AnyNode) || (isNamed(target.object, 'exports') && !exportsReplaced);
     const key = memberKey(target);
-    if (!onExports || key === undefined || !plainRead(value)) return;
-    updates.push({
-      index,
-      code: `module.exports[${JSON.stringify(key)}]=${render(value.start, value.end)};`,
-      exports: `module.exports.${key}`,
-    });
+    if (!onExports || key === undefined) return;
+    const at = `module.exports[${JSON.stringify(key)}]`;
+    const code = valueOf(value, at);
+    if (code !== undefined) updates.push({ index, code: `${at}=${code};`, exports: `module.exports.${key}` });
   });
   return updates;
 }
 
 /**
- * `module.exports = { … }`: each property that reads a new value assigned again, when every
- * such property can be (a plain key, a plain read); undefined otherwise.
+ * An object literal of the export statement, as a copy of the running object at `base` with its
+ * properties that read a new value written again: `{...base,"limit":…}`.
  */
-function objectUpdate(
-  value: AnyNode,
-  readsIn: (node: AnyNode) => boolean,
-  render: Render,
-): { code: string; exports: string } | undefined {
-  if (value.type !== 'ObjectExpression') return undefined;
-  const stale = (value.properties as AnyNode[]).filter(readsIn);
-  const assignments: string[] = [];
-  for (const property of stale) {
-    if (property.type !== 'Property' || property.kind !== 'init' || property.computed) return undefined;
-    const read = property.value as AnyNode;
-    if (!plainRead(read)) return undefined;
-    const key = keyName(property.key as AnyNode);
-    // A shorthand's name is written `name:…` by the patch's rewrite: the binding is read as such.
-    const code = property.shorthand ? `${HP}.s.${(read as unknown as Identifier).name}` : render(read.start, read.end);
-    assignments.push(`module.exports[${JSON.stringify(key)}]=${code};`);
-  }
-  if (assignments.length === 0) return undefined;
-  const keys = stale.map((property) => keyName(property.key as AnyNode));
-  return { code: assignments.join(''), exports: `module.exports.${keys.join(', .')}` };
+function copiedObject(
+  literal: AnyNode,
+  base: string,
+  stale: (node: AnyNode) => boolean,
+  rewrite: Rewrite,
+): string | undefined {
+  // A copy would read a getter's value into a plain property.
+  if ((literal.properties as AnyNode[]).some((p) => p.type === 'Property' && p.kind !== 'init')) return undefined;
+  const properties = staleProperties(literal, stale);
+  if (!properties) return undefined;
+  const written = properties.map((p) => [keyName(p.key as AnyNode), rewrite(p, base)] as const);
+  if (written.some(([, code]) => code === undefined)) return undefined;
+  return `{...${base},${written.map(([key, code]) => `${JSON.stringify(key)}:${code}`).join(',')}}`;
 }
 
-/** Where each variable of `names` is read at the module's top level (not in a function). */
-function topLevelReads(model: ProgramModel, names: ReadonlySet<string>): number[] {
-  const at: number[] = [];
-  for (const variable of model.moduleScope.variables) {
-    if (!names.has(variable.name)) continue;
-    for (const reference of variable.references) {
-      if (reference.isRead() && reference.from.variableScope.block === model.moduleScope.block)
-        at.push((reference.identifier as Identifier).start);
-    }
-  }
-  return at;
-}
-
-/**
- * Code that only reads, evaluated again: it calls nothing the app wrote, and makes no function
- * (one made by the patch would not be the running version's).
- */
-function plainRead(node: AnyNode): boolean {
-  switch (node.type) {
-    case 'Identifier':
-    case 'Literal':
-      return true;
-    case 'TemplateLiteral':
-      return (node.expressions as AnyNode[]).every(plainRead);
-    case 'MemberExpression':
-      return plainRead(node.object as AnyNode) && (!node.computed || plainRead(node.property as AnyNode));
-    case 'UnaryExpression':
-      return node.operator !== 'delete' && plainRead(node.argument as AnyNode);
-    case 'BinaryExpression':
-    case 'LogicalExpression':
-      return plainRead(node.left as AnyNode) && plainRead(node.right as AnyNode);
-    case 'ConditionalExpression':
-      return [node.test, node.consequent, node.alternate].every((part) => plainRead(part as AnyNode));
-    case 'ArrayExpression':
-      return (node.elements as Array<AnyNode | null>).every((element) => element === null || plainRead(element));
-    case 'ObjectExpression':
-      return (node.properties as AnyNode[]).every(
-        (p) =>
-          p.type === 'Property' &&
-          p.kind === 'init' &&
-          !p.method &&
-          (!p.computed || plainRead(p.key as AnyNode)) &&
-          plainRead(p.value as AnyNode),
-      );
-    default:
-      return false;
-  }
+/** The properties of an object literal that read a new value; undefined if one of them cannot be written again by its key. */
+function staleProperties(literal: AnyNode, stale: (node: AnyNode) => boolean): AnyNode[] | undefined {
+  const properties = (literal.properties as AnyNode[]).filter(stale);
+  const byKey = properties.every((p) => p.type === 'Property' && p.kind === 'init' && !p.computed && !p.method);
+  return byKey ? properties : undefined;
 }
 
 /** The target of a statement `target = value;`. */

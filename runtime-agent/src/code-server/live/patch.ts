@@ -39,6 +39,7 @@ import { resolutions } from './resolutions';
 import { esmStatement, reportNewExports, type EsmPatch } from './esm-statements';
 import { reportStaleReads } from './stale-reads';
 import { exportUpdates } from './export-updates';
+import { derivedConstants } from './derived-constants';
 import type { AnyNode } from './walk';
 
 /** What a load did and did not do, in words a user reads (the protocol's LoadReport, less its file and mode). */
@@ -133,6 +134,7 @@ class PatchBuilder {
     const matched = matchStatements(this.old, this.model, this.registered, this.report, this.rerun);
     this.#matched = matched;
     remakeChangedExports(this.model, matched);
+    for (const index of derivedConstants(this.model, matched, this.old)) matched.delete(index);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
     const head = new Mapped();
     const body = new Mapped();
