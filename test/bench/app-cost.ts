@@ -5,11 +5,13 @@
  * - the app's own repeated compiles: `new Function` of one source COMPILES times, which V8's
  *   compilation cache makes cheap (the agent once turned that cache off for the whole app);
  * - startup: `node -e 0` against `node -r hotpatch-agent/register -e 0`, wall time and RSS;
- * - an ES module app of ESM_MODULES modules (each a few functions, imported by one entry),
+ * - an ES module app of APP_MODULES modules (each a few functions, imported by one entry),
  *   started plain and with `--import hotpatch-agent/register`: every one of its modules is hot.
  *   Next to them, the same app with a load hook that does nothing, installed the way the agent
  *   installs its own on that Node (a hooks thread on Node 20, `module.registerHooks` from
  *   22.15): what any tool that hooks the module loader costs there, before it does anything.
+ * - a CommonJS app of as many modules, started plain and with `-r hotpatch-agent/register`, held
+ *   to the same goal: a large app's own modules, each made live as it is required.
  *
  * The goals are this machine's Node's. The startup figures are also printed for the other Node
  * versions the tests run on, where installed (`npm run pretest`): from 22.15 the module hooks run
@@ -33,8 +35,8 @@ const ROUNDS = 11;
  * on they take 9–10 ms here, where one millisecond is a tenth of the goal: ten times as many.
  */
 const COMPILES = 200_000;
-/** Issue 13: an ES module app of this many modules starts within ×1.5 of its time without the agent. */
-const ESM_MODULES = 2000;
+/** Issue 13: an app of this many modules (ES modules; CommonJS here too) starts within ×1.5 of its time without the agent. */
+const APP_MODULES = 2000;
 
 mkdirSync(tmpRoot, { recursive: true });
 const dir = mkdtempSync(join(tmpRoot, 'app-cost-'));
@@ -52,7 +54,7 @@ process.exit(0);
 const esmApp = join(dir, 'esm-app');
 mkdirSync(esmApp);
 writeFileSync(join(esmApp, 'package.json'), JSON.stringify({ type: 'module' }));
-for (let i = 0; i < ESM_MODULES; i++) {
+for (let i = 0; i < APP_MODULES; i++) {
   writeFileSync(
     join(esmApp, `m${i}.mjs`),
     `const scale = ${i};\nexport function value(x) { return x * scale; }\nexport const label = (name) => \`m${i}:\${name}\`;\n`,
@@ -60,8 +62,24 @@ for (let i = 0; i < ESM_MODULES; i++) {
 }
 writeFileSync(
   join(esmApp, 'app.mjs'),
-  Array.from({ length: ESM_MODULES }, (_, i) => `import * as m${i} from './m${i}.mjs';`).join('\n') +
-    `\nlet sum = 0;\n${Array.from({ length: ESM_MODULES }, (_, i) => `sum += m${i}.value(1);`).join('\n')}\n` +
+  Array.from({ length: APP_MODULES }, (_, i) => `import * as m${i} from './m${i}.mjs';`).join('\n') +
+    `\nlet sum = 0;\n${Array.from({ length: APP_MODULES }, (_, i) => `sum += m${i}.value(1);`).join('\n')}\n` +
+    'console.log(JSON.stringify({ sum }));\nprocess.exit(0);\n',
+);
+// The same app in CommonJS: each module's functions exported in an object, as most are.
+const cjsApp = join(dir, 'cjs-app');
+mkdirSync(cjsApp);
+writeFileSync(join(cjsApp, 'package.json'), '{}');
+for (let i = 0; i < APP_MODULES; i++) {
+  writeFileSync(
+    join(cjsApp, `m${i}.js`),
+    `const scale = ${i};\nfunction value(x) { return x * scale; }\nconst label = (name) => \`m${i}:\${name}\`;\nmodule.exports = { value, label };\n`,
+  );
+}
+writeFileSync(
+  join(cjsApp, 'app.js'),
+  Array.from({ length: APP_MODULES }, (_, i) => `const m${i} = require('./m${i}.js');`).join('\n') +
+    `\nlet sum = 0;\n${Array.from({ length: APP_MODULES }, (_, i) => `sum += m${i}.value(1);`).join('\n')}\n` +
     'console.log(JSON.stringify({ sum }));\nprocess.exit(0);\n',
 );
 const rss = join(dir, 'rss.js');
@@ -95,6 +113,8 @@ const samples = {
   esmPlain: [] as number[],
   esmAgent: [] as number[],
   esmHook: [] as number[],
+  cjsPlain: [] as number[],
+  cjsAgent: [] as number[],
 };
 /**
  * The app's first start with the agent makes every module live and fills the agent's caches;
@@ -106,8 +126,13 @@ const esmWays = (node = process.execPath, version = process.versions.node): Arra
   () => run(['--import', 'hotpatch-agent/register', join(esmApp, 'app.mjs')], node).wallMs,
   () => run([...passThroughHook(version), join(esmApp, 'app.mjs')], node).wallMs,
 ];
+const cjsWays = (node = process.execPath): Array<() => number> => [
+  () => run([join(cjsApp, 'app.js')], node).wallMs,
+  () => run([...agent, join(cjsApp, 'app.js')], node).wallMs,
+];
 const esmFirstStart = esmWays()[1]!();
-for (const way of esmWays()) way();
+const cjsFirstStart = cjsWays()[1]!();
+for (const way of [...esmWays(), ...cjsWays()]) way();
 for (let round = 0; round < ROUNDS; round++) {
   samples.compilesPlain.push(run([compiles]).out.ms!);
   samples.compilesAgent.push(run([...agent, compiles]).out.ms!);
@@ -119,6 +144,9 @@ for (let round = 0; round < ROUNDS; round++) {
   samples.esmPlain.push(plain!());
   samples.esmAgent.push(withAgent!());
   samples.esmHook.push(withHook!());
+  const [cjsPlain, cjsWithAgent] = cjsWays();
+  samples.cjsPlain.push(cjsPlain!());
+  samples.cjsAgent.push(cjsWithAgent!());
 }
 
 const p50 = (values: number[]): number => percentile(values, 50);
@@ -140,11 +168,14 @@ console.log(
       `-r hotpatch-agent/register: ${ratio(samples.startAgent, samples.startPlain)} (goal ≤ ×1.1)`,
     `RSS at start: ${mb(p50(samples.rssPlain))} without, ${mb(p50(samples.rssAgent))} with: ` +
       `+${mb(addedRss)} (goal ≤ +10 MB)`,
-    `ES module app of ${ESM_MODULES} modules, start to exit: ${p50(samples.esmPlain).toFixed(0)} ms without, ` +
+    `ES module app of ${APP_MODULES} modules, start to exit: ${p50(samples.esmPlain).toFixed(0)} ms without, ` +
       `${p50(samples.esmAgent).toFixed(0)} ms with --import hotpatch-agent/register: ${ratio(samples.esmAgent, samples.esmPlain)} (goal ≤ ×1.5)`,
     `  with a load hook that does nothing, installed as the agent installs its own: ` +
       `${p50(samples.esmHook).toFixed(0)} ms, ${ratio(samples.esmHook, samples.esmPlain)}`,
     `  the app's first start with the agent (every module made live, nothing cached yet): ${esmFirstStart.toFixed(0)} ms`,
+    `CommonJS app of ${APP_MODULES} modules, start to exit: ${p50(samples.cjsPlain).toFixed(0)} ms without, ` +
+      `${p50(samples.cjsAgent).toFixed(0)} ms with -r hotpatch-agent/register: ${ratio(samples.cjsAgent, samples.cjsPlain)} (goal ≤ ×1.5)`,
+    `  the app's first start with the agent: ${cjsFirstStart.toFixed(0)} ms`,
   ].join('\n'),
 );
 recordGoal(ratioRow(`app's own repeated compiles (new Function ×${COMPILES})`, compileRatio, 1.1));
@@ -157,11 +188,14 @@ recordGoal({
 });
 recordGoal(
   ratioRow(
-    `startup of an ES module app of ${ESM_MODULES} modules`,
+    `startup of an ES module app of ${APP_MODULES} modules`,
     esmRatio,
     1.5,
     `a load hook that does nothing costs ${ratio(samples.esmHook, samples.esmPlain)} on this Node`,
   ),
+);
+recordGoal(
+  ratioRow(`startup of a CommonJS app of ${APP_MODULES} modules`, pairedRatio(samples.cjsAgent, samples.cjsPlain), 1.5),
 );
 
 /** The startup figures on the other Node versions installed, for comparison (no goals of their own). */
@@ -175,12 +209,14 @@ for (const runtime of nodeRuntimes().filter((r) => r.bin !== process.execPath)) 
     esmAgent: [] as number[],
     esmHook: [] as number[],
     esmCompileCache: [] as number[],
+    cjsPlain: [] as number[],
+    cjsAgent: [] as number[],
   };
   // The agent turns Node's compile cache on where Node has it (22.1+): the app without the agent
   // but with it on too, so that what the agent itself costs shows apart from what the cache saves.
   const compileCache = major(version) >= 22 ? { NODE_COMPILE_CACHE: join(dir, `compile-cache-${version}`) } : undefined;
   const firstStart = esmWays(runtime.bin, version.slice(1))[1]!();
-  for (const way of esmWays(runtime.bin, version.slice(1))) way();
+  for (const way of [...esmWays(runtime.bin, version.slice(1)), ...cjsWays(runtime.bin)]) way();
   if (compileCache) run([join(esmApp, 'app.mjs')], runtime.bin, compileCache);
   for (let round = 0; round < OTHER_ROUNDS; round++) {
     other.startPlain.push(run(['-e', '0'], runtime.bin).wallMs);
@@ -190,21 +226,26 @@ for (const runtime of nodeRuntimes().filter((r) => r.bin !== process.execPath)) 
     other.esmAgent.push(withAgent!());
     other.esmHook.push(withHook!());
     if (compileCache) other.esmCompileCache.push(run([join(esmApp, 'app.mjs')], runtime.bin, compileCache).wallMs);
+    const [cjsPlain, cjsWithAgent] = cjsWays(runtime.bin);
+    other.cjsPlain.push(cjsPlain!());
+    other.cjsAgent.push(cjsWithAgent!());
   }
   const withCache = compileCache
     ? `; without the agent but with Node's compile cache on, as the agent turns it on: ${ratio(other.esmCompileCache, other.esmPlain)}`
     : '';
   console.log(
     `node ${version} (p50 of ${OTHER_ROUNDS}): startup ${p50(other.startPlain).toFixed(0)} → ${p50(other.startAgent).toFixed(0)} ms ` +
-      `${ratio(other.startAgent, other.startPlain)}; ES module app of ${ESM_MODULES} modules ` +
+      `${ratio(other.startAgent, other.startPlain)}; ES module app of ${APP_MODULES} modules ` +
       `${p50(other.esmPlain).toFixed(0)} → ${p50(other.esmAgent).toFixed(0)} ms ${ratio(other.esmAgent, other.esmPlain)} ` +
       `(a load hook that does nothing: ${ratio(other.esmHook, other.esmPlain)}${withCache}; ` +
-      `the first start, nothing cached: ${firstStart.toFixed(0)} ms)`,
+      `the first start, nothing cached: ${firstStart.toFixed(0)} ms); CommonJS app of ${APP_MODULES} modules ` +
+      `${p50(other.cjsPlain).toFixed(0)} → ${p50(other.cjsAgent).toFixed(0)} ms ${ratio(other.cjsAgent, other.cjsPlain)}`,
   );
   for (const [figure, a, b] of [
     ['startup with the agent (node -e 0)', other.startAgent, other.startPlain],
-    [`startup of an ES module app of ${ESM_MODULES} modules`, other.esmAgent, other.esmPlain],
+    [`startup of an ES module app of ${APP_MODULES} modules`, other.esmAgent, other.esmPlain],
     [`the same with a load hook that does nothing`, other.esmHook, other.esmPlain],
+    [`startup of a CommonJS app of ${APP_MODULES} modules`, other.cjsAgent, other.cjsPlain],
     ...(compileCache
       ? ([[`the same without the agent, with Node's compile cache on`, other.esmCompileCache, other.esmPlain]] as const)
       : []),

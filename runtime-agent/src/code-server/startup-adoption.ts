@@ -95,7 +95,7 @@ export class StartupAdoption {
     raw: unknown,
     timers: OwnedTimers,
     servers: Map<string, ServerDefinition>,
-    live: { module: LiveModule; version: LiveVersion; functionValues: string[] } | undefined,
+    live: { module: LiveModule; version: LiveVersion } | undefined,
   ): unknown {
     const original = findOriginalSource(file, code);
     const module = new HotModule(file, 'cjs', original.sources);
@@ -104,10 +104,8 @@ export class StartupAdoption {
     // of what its code exported, or its trampolines would call themselves.
     this.host.started(module, snapshot(raw), timers, servers, original.text, code);
     module.current.live = live?.version;
-    // Its declared functions came with its header; those held by variables are read now, once
-    // its top level ran. (Reading every binding here cost ≈25 µs a module, most of it V8
-    // compiling the scope's access function: issue 13.)
-    if (live) markLiveFunctions([...live.module.declaredFunctions, ...live.module.bindingValues(live.functionValues)]);
+    // Handed over by its code as it ran (see declaredFunctionsArgument in instrument.ts).
+    if (live) markLiveFunctions(live.module.ownFunctions);
     module.face = createStableExports(raw, module.currentExport);
     this.host.loaded(module);
     return module.face;

@@ -44,8 +44,6 @@ export interface Transform {
   boundFooter?: string;
   /** An ES module's code made with no copy of its code in its header (see live/esm-sources.ts). */
   sourceHandedOver?: boolean;
-  /** A CommonJS module's variables whose value is a function it wrote (see functionValueNames). */
-  functionValues?: string[];
 }
 
 export interface TransformCache {

@@ -19,7 +19,7 @@ import { buildPatch, type Patch, type PatchReport } from './patch';
 import type { SetupChange } from './setup-changes';
 import { forgetRemovedStatement } from './match';
 import { unregister } from './registrations';
-import { ParseFailure, functionValueNames, readProgram, type ModuleKind, type ProgramModel } from './program';
+import { ParseFailure, readProgram, type ModuleKind, type ProgramModel } from './program';
 import { transformCache } from '../transform-cache';
 import { ReadAhead, patchAhead, patchedAheadFits } from './read-ahead';
 import { FirstEsmAccess, FirstVersionReadLater, classesOf } from './first-version';
@@ -74,14 +74,14 @@ export class LiveCode {
     file: string,
     code: string,
     kind: ModuleKind = 'cjs',
-  ): { code: string; module: LiveModule; version: LiveVersion; functionValues: string[] } | undefined {
+  ): { code: string; module: LiveModule; version: LiveVersion } | undefined {
     const cached = transformCache()?.get(kind, file, code);
     if (cached) {
       const module = new LiveModule(file);
       const scope = new VersionScope(module, 1, false);
       this.#starting.set(file, scope);
       const version = new FirstVersionReadLater(module, scope, code, kind);
-      return { code: cached.code, module, version, functionValues: cached.functionValues ?? [] };
+      return { code: cached.code, module, version };
     }
     let model: ProgramModel;
     try {
@@ -100,14 +100,12 @@ export class LiveCode {
       this.problems.push(`${file}: ${String(error)}`);
       return undefined;
     }
-    const functionValues = functionValueNames(model);
-    transformCache()?.put(kind, file, code, { code: instrumented, functionValues });
+    transformCache()?.put(kind, file, code, { code: instrumented });
     const scope = new VersionScope(module, 1, false);
     this.#starting.set(file, scope);
     return {
       code: instrumented,
       module,
-      functionValues,
       version: {
         scope,
         digest: digestOf(model),
@@ -131,7 +129,7 @@ export class LiveCode {
       this.#starting.delete(file);
       if (!scope) throw new Error(`hotpatch: ${file} was not instrumented by this agent`);
       scope.module.announceBindings(names ?? '', access);
-      if (declared) scope.module.declaredFunctions = declared;
+      if (declared) scope.module.ownFunctions.push(...declared);
       return scope;
     }
     const scope = this.#staged.get(file);

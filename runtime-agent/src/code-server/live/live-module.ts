@@ -18,7 +18,7 @@
 import { markStatement } from '../timer-ownership';
 import { fixedRouteTable } from './fixed-routes';
 import { guardCellOf, raiseGuardCell } from './guard-cell';
-import { bindingValues, bindingsObject, type BindingAccess } from './module-bindings';
+import { bindingsObject, type BindingAccess } from './module-bindings';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
 import { clearValidation } from './validation-decorators';
@@ -81,8 +81,8 @@ export class LiveModule {
     return (this.#needsRestart ??= new Map());
   }
 
-  /** The first version's function declarations, handed over by its header (CommonJS). */
-  declaredFunctions: readonly Function[] = [];
+  /** A CommonJS first version's own functions, handed over by its code as it ran (see markLiveFunctions). */
+  readonly ownFunctions: Function[] = [];
 
   /** The module scope (see module-bindings.ts), made when first read. */
   get bindings(): Record<string, unknown> {
@@ -90,12 +90,6 @@ export class LiveModule {
     const access = this.#announcedAccess;
     this.#bindings = access ? bindingsObject(this.#announcedNames, access, stageWrite) : {};
     return this.#bindings;
-  }
-
-  /** The values of the bindings `names` (undefined where one is not initialised), read without making `bindings`. */
-  bindingValues(names: readonly string[]): unknown[] {
-    const access = this.#announcedAccess;
-    return access ? bindingValues(this.#announcedNames, access, names) : names.map(() => undefined);
   }
 
   /** Called by the first version's header, as it starts evaluating, with its module bindings. */
@@ -212,6 +206,11 @@ export class VersionScope {
   /** The bindings this version's code reads and writes (`__hotpatch$.s`): until commit, a staging layer over the module's. */
   get s(): Record<string, unknown> {
     return this.#staging ?? this.module.bindings;
+  }
+
+  /** Called by a CommonJS first version's code once it declared functions held by variables. */
+  own(...functions: Function[]): void {
+    this.module.ownFunctions.push(...functions);
   }
 
   /** Marks the start of a top-level statement, so the timers it starts are attributed to it. */

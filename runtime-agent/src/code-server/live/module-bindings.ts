@@ -64,28 +64,6 @@ export function bindingsObject(
 }
 
 /**
- * The values of the bindings `wanted` of `access`'s scope (named by `names`, as for
- * bindingsObject), without making the accessor object: what startup reads of every hot module
- * (its own functions, see markLiveFunctions), where that object was ≈10 µs a module (issue 13).
- * A binding not yet initialised (its statement threw) reads as undefined.
- */
-export function bindingValues(names: string, access: BindingAccess, wanted: readonly string[]): unknown[] {
-  if (wanted.length === 0) return [];
-  const [assignable = '', imports = ''] = names.split(READ_ONLY_AFTER);
-  const listed = [...(assignable === '' ? [] : assignable.split(',')), ...(imports === '' ? [] : imports.split(','))];
-  const index = new Map(listed.map((name, at) => [name, at]));
-  return wanted.map((name) => {
-    const at = index.get(name);
-    if (at === undefined) return undefined;
-    try {
-      return access(at);
-    } catch {
-      return undefined;
-    }
-  });
-}
-
-/**
  * The header's access function over `assignable` then `imports`, as code: a `switch` on the
  * index, one function for the whole scope (a closure V8 compiles only if it is called).
  */

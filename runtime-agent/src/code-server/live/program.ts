@@ -353,16 +353,14 @@ export function declaredFunctionNames(model: ProgramModel): string[] {
   return model.statements.filter((statement) => statement.declaration === 'function').flatMap((s) => s.declares);
 }
 
-/** The module's variables whose value is a function written there: read once its top level ran. */
-export function functionValueNames(model: ProgramModel): string[] {
+/** The variables a top-level statement declares whose value is a function written there. */
+export function functionValueNames(statement: TopStatement): string[] {
+  if (statement.node.type !== 'VariableDeclaration') return [];
   const found: string[] = [];
-  for (const statement of model.statements) {
-    if (statement.node.type !== 'VariableDeclaration') continue;
-    for (const declarator of statement.node.declarations as AnyNode[]) {
-      const init = declarator.init as AnyNode | null;
-      if (init && isFunction(init) && (declarator.id as AnyNode).type === 'Identifier')
-        found.push(String(declarator.id.name));
-    }
+  for (const declarator of statement.node.declarations as AnyNode[]) {
+    const init = declarator.init as AnyNode | null;
+    if (init && isFunction(init) && (declarator.id as AnyNode).type === 'Identifier')
+      found.push(String(declarator.id.name));
   }
   return found;
 }
