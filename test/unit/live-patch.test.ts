@@ -633,27 +633,18 @@ test('a kept CommonJS export statement that reads a new value only through plain
 });
 
 test('a constant computed at startup from a new value is computed again, and what exports it follows; a let, or an object the app may have added to, is named instead', () => {
-  const load = patchAfter(
+  const before = [
+    'const TIMEOUT_S = 5;',
+    'const TIMEOUT_MS = TIMEOUT_S * 1000;',
+    'const LABEL = `${TIMEOUT_MS} ms`;',
+    'let retries = TIMEOUT_S;',
+    'module.exports = { TIMEOUT_MS, LABEL, limits: { timeout: TIMEOUT_MS, note: "n" } };',
+    '',
+  ].join('\n');
+  const { report, code } = patchAfter(
     new LiveModule('/app/settings.js'),
-    [
-      'const TIMEOUT_S = 5;',
-      'const TIMEOUT_MS = TIMEOUT_S * 1000;',
-      'const LABEL = `${TIMEOUT_MS} ms`;',
-      'let retries = TIMEOUT_S;',
-      'module.exports = { TIMEOUT_MS, LABEL, limits: { timeout: TIMEOUT_MS, note: "n" } };',
-      '',
-    ].join('\n'),
-  );
-  const { report, code } = load(
-    [
-      'const TIMEOUT_S = 9;',
-      'const TIMEOUT_MS = TIMEOUT_S * 1000;',
-      'const LABEL = `${TIMEOUT_MS} ms`;',
-      'let retries = TIMEOUT_S;',
-      'module.exports = { TIMEOUT_MS, LABEL, limits: { timeout: TIMEOUT_MS, note: "n" } };',
-      '',
-    ].join('\n'),
-  );
+    before,
+  )(before.replace('TIMEOUT_S = 5', 'TIMEOUT_S = 9'));
   assert.deepEqual(report.rebound, ['TIMEOUT_S', 'TIMEOUT_MS', 'LABEL']);
   assert.deepEqual(report.ran, ['line 5: module.exports.TIMEOUT_MS, .LABEL, .limits (new values)']);
   // The nested object is a copy of the running one: what the app added to it stays.

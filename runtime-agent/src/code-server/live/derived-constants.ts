@@ -25,19 +25,19 @@ export function derivedConstants(model: ProgramModel, matched: ReadonlyMap<numbe
   model.statements.forEach((statement, index) => {
     if (!matched.has(index) && statement.node.type === 'VariableDeclaration') rebind(index);
   });
-  const again: number[] = [];
+  const again = new Set<number>();
   for (let grew = rebound.size > 0; grew;) {
     grew = false;
     const reads = topLevelReads(model, rebound);
     model.statements.forEach((statement, index) => {
-      if (!matched.has(index) || again.includes(index) || !isPlainConstant(statement.node)) return;
+      if (!matched.has(index) || again.has(index) || !isPlainConstant(statement.node)) return;
       if (!readsIn(statement.node, reads)) return;
-      again.push(index);
+      again.add(index);
       rebind(index);
       grew = true;
     });
   }
-  return again;
+  return [...again];
 }
 
 /** `const a = <plain read>, b = …;`, each declaring a name. */
