@@ -263,6 +263,36 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   );
 });
 
+test('a frozen module of messages (module.exports = Object.freeze({ ...messages, … })) exports the new values after a ✓', async () => {
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    'messages.js': `const APP_NAME = 'Articles';
+const messages = { welcome: \`Welcome to \${APP_NAME}\`, notFound: 'No such article' };
+module.exports = Object.freeze({ ...messages, appName: APP_NAME });
+`,
+    'app.js': `const messages = require('./messages');
+const server = require('node:http').createServer((req, res) => res.end(JSON.stringify(messages)));
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+  assert.deepEqual(JSON.parse(await running.get('/')), {
+    welcome: 'Welcome to Articles',
+    notFound: 'No such article',
+    appName: 'Articles',
+  });
+
+  const cli = await loadEdited(running, 'messages.js', (text) => text.replace("'Articles'", "'Newsroom'"));
+  assert.match(cli.stdout, /✓/, cli.stdout);
+  assert.match(cli.stdout, /ran line 3: module\.exports \(new values\)/);
+  assert.deepEqual(
+    JSON.parse(await running.get('/')),
+    { welcome: 'Welcome to Newsroom', notFound: 'No such article', appName: 'Newsroom' },
+    'the exports hold the new values, as after a restart',
+  );
+});
+
 test('a route another module added with an export’s old value (validate(rules.titleRule)) is added again with its new one, where it stood', async () => {
   const source = scratchFiles('cjs-exports', {
     'package.json': '{}',

@@ -209,6 +209,42 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   );
 });
 
+test('a constant an ES module computed from a new value is computed again, and importers read it; an `export default` that read it is named', async () => {
+  const source = scratchFiles('esm-exports', {
+    'package.json': JSON.stringify({ type: 'module' }),
+    'timeouts.mjs': `export const TIMEOUT_S = 5;
+export const TIMEOUT_MS = TIMEOUT_S * 1000;
+export const LABEL = \`\${TIMEOUT_MS} ms\`;
+export default { timeout: TIMEOUT_S };
+`,
+    'app.mjs': `import http from 'node:http';
+import * as timeouts from './timeouts.mjs';
+import { TIMEOUT_MS } from './timeouts.mjs';
+const server = http.createServer((req, res) =>
+  res.end(JSON.stringify({ ms: TIMEOUT_MS, label: timeouts.LABEL, fallback: timeouts.default.timeout })),
+);
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('esm', { fixture: source, args: ['--import', 'hotpatch-agent/register', 'app.mjs'] });
+  after(() => running.stop());
+  assert.deepEqual(JSON.parse(await running.get('/')), { ms: 5000, label: '5000 ms', fallback: 5 });
+
+  const cli = await loadEdited(running, 'timeouts.mjs', (text) => text.replace('TIMEOUT_S = 5', 'TIMEOUT_S = 9'));
+  const said = cli.stdout + cli.stderr;
+  assert.match(said, /⚠/, 'what did not apply is a warning, not ✓');
+  assert.match(said, /new value: TIMEOUT_S, TIMEOUT_MS, LABEL/);
+  assert.match(
+    said,
+    /TIMEOUT_S has a new value, but line 4 \(export default \{ timeout : TIMEOUT_S \}\) read it once, at startup, and keeps the old one; restart the app/,
+  );
+  assert.deepEqual(
+    JSON.parse(await running.get('/')),
+    { ms: 9000, label: '9000 ms', fallback: 5 },
+    'the constants are computed again, as after a restart; the default export is as the warning says',
+  );
+});
+
 test('a route another module added with an export’s old value (validate(titleRule)) is added again with its new one, where it stood', async () => {
   const source = scratchFiles('esm-exports', {
     'package.json': JSON.stringify({ type: 'module' }),

@@ -10,17 +10,10 @@ import { digestOf, labelOf } from '../../runtime-agent/src/code-server/live/dige
 import { Edits } from '../../runtime-agent/src/code-server/live/edits';
 import { instrumentFunctions, instrumentStartup } from '../../runtime-agent/src/code-server/live/instrument';
 import { LiveModule, VersionScope } from '../../runtime-agent/src/code-server/live/live-module';
-import { buildPatch, type Patch } from '../../runtime-agent/src/code-server/live/patch';
-import { readProgram, type ModuleKind } from '../../runtime-agent/src/code-server/live/program';
+import { buildPatch } from '../../runtime-agent/src/code-server/live/patch';
+import { readProgram } from '../../runtime-agent/src/code-server/live/program';
 import { Parser } from 'acorn';
-
-/** Each case: the running version, then the edited one. */
-/** The patch a load of each later text makes, against `before` made live in `module`. */
-function patchAfter(module: LiveModule, before: string, kind: ModuleKind = 'cjs'): (after: string) => Patch {
-  const first = readProgram(before, undefined, kind);
-  instrumentFunctions(first, module, 1, new Edits());
-  return (after) => buildPatch(digestOf(first), readProgram(after, undefined, kind), module, 2);
-}
+import { patchAfter } from '../helpers/live-patch';
 
 /** Each function of `code` by its key, with its text: what keeps a key keeps this body under it. */
 function bodiesByKey(code: string): Map<string, string> {
@@ -33,6 +26,7 @@ function notAppliedAfter(module: LiveModule, before: string): (after: string) =>
   return (after) => load(after).report.notApplied;
 }
 
+/** Each case: the running version, then the edited one. */
 const cases: Record<string, [string, string]> = {
   "an arrow with a trailing comma after its parameters (Prettier's default)": [
     'const add = (\n  a,\n  b,\n) => a + b;\nexports.add = add;',
@@ -584,77 +578,4 @@ test('routes added one call each (hapi: `server.route({ method, path, handler })
   assert.equal(next.size, old.size + 1);
   const postKey = [...next].find(([, body]) => body.startsWith('(request, h) => { notes.push'))![0];
   assert.equal(labelOf(postKey), `handler of {method:"POST",path:"/notes"}`);
-});
-
-test('a kept CommonJS export statement that reads a new value only through plain reads is exported again after the module ran; one that calls code, or writes to an exports object the module replaced, is named', () => {
-  const exportedAgain = (before: string, after: string): { ran: string[]; notApplied: string[]; code: string } => {
-    const { report, code } = patchAfter(new LiveModule('/app/config.js'), before)(after);
-    return { ran: report.ran, notApplied: report.notApplied, code };
-  };
-  const object = exportedAgain(
-    "const limit = 10;\nconst base = { size: 2 };\nmodule.exports = { limit, size: base.size * 2, ['max-age']: 1, note: `${limit}` };\n",
-    "const limit = 20;\nconst base = { size: 3 };\nmodule.exports = { limit, size: base.size * 2, ['max-age']: 1, note: `${limit}` };\n",
-  );
-  assert.deepEqual(object.notApplied, []);
-  assert.deepEqual(object.ran, ['line 3: module.exports.limit, .size, .note (new values)']);
-  assert.match(
-    object.code,
-    /module\.exports\["limit"\]=__hotpatch\$\.s\.limit;module\.exports\["size"\]=__hotpatch\$\.s\.base\.size \* 2;/,
-  );
-  new Script(object.code); // the patch compiles
-
-  const members = exportedAgain(
-    "const limit = 10;\nexports.limit = limit;\nmodule.exports['page-size'] = limit / 2;\n",
-    "const limit = 20;\nexports.limit = limit;\nmodule.exports['page-size'] = limit / 2;\n",
-  );
-  assert.deepEqual(members.notApplied, []);
-  assert.deepEqual(members.ran, [
-    'line 2: module.exports.limit (new values)',
-    'line 3: module.exports.page-size (new values)',
-  ]);
-
-  const called = exportedAgain(
-    'const limit = 10;\nmodule.exports = { limit, checker: make(limit) };\n',
-    'const limit = 20;\nmodule.exports = { limit, checker: make(limit) };\n',
-  );
-  assert.deepEqual(called.ran, []);
-  assert.match(
-    called.notApplied.join('\n'),
-    /^limit has a new value, but line 2 \(module\.exports = \{ limit, checker : make\(limit\)\}\) read it once/,
-  );
-
-  // Once module.exports is replaced, `exports` is an object nothing imports: not written to again.
-  const orphan = exportedAgain(
-    'const limit = 10;\nmodule.exports = {};\nexports.limit = limit;\n',
-    'const limit = 20;\nmodule.exports = {};\nexports.limit = limit;\n',
-  );
-  assert.deepEqual(orphan.ran, []);
-  assert.match(orphan.notApplied.join('\n'), /line 3 \(exports\.limit = limit\) read it once/);
-});
-
-test('a constant computed at startup from a new value is computed again, and what exports it follows; a let, or an object the app may have added to, is named instead', () => {
-  const before = [
-    'const TIMEOUT_S = 5;',
-    'const TIMEOUT_MS = TIMEOUT_S * 1000;',
-    'const LABEL = `${TIMEOUT_MS} ms`;',
-    'let retries = TIMEOUT_S;',
-    'module.exports = { TIMEOUT_MS, LABEL, limits: { timeout: TIMEOUT_MS, note: "n" } };',
-    '',
-  ].join('\n');
-  const { report, code } = patchAfter(
-    new LiveModule('/app/settings.js'),
-    before,
-  )(before.replace('TIMEOUT_S = 5', 'TIMEOUT_S = 9'));
-  assert.deepEqual(report.rebound, ['TIMEOUT_S', 'TIMEOUT_MS', 'LABEL']);
-  assert.deepEqual(report.ran, ['line 5: module.exports.TIMEOUT_MS, .LABEL, .limits (new values)']);
-  // The nested object is a copy of the running one: what the app added to it stays.
-  assert.match(
-    code,
-    /module\.exports\["limits"\]=\{\.\.\.module\.exports\["limits"\],"timeout":__hotpatch\$\.s\.TIMEOUT_MS\};/,
-  );
-  assert.match(
-    report.notApplied.join('\n'),
-    /^TIMEOUT_S has a new value, but line 4 \(let retries = TIMEOUT_S\) read it once/,
-  );
-  new Script(code);
 });

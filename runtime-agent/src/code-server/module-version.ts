@@ -188,10 +188,18 @@ export function readExport(raw: unknown, key: string): unknown {
  * A shallow copy of an exports object, with the same prototype and property descriptors; an
  * object made by a class is not copied, as its importers hold it itself (see isInstance): a
  * copy has none of its private fields, and only what its methods change on it is its state.
+ * The copy is the version's own, never the app's: frozen exports (`Object.freeze({ … })`) are
+ * copied writable, so a later version's patch can assign the new values it exports again
+ * (export-updates.ts); the app's own frozen object is never written.
  */
 export function snapshot(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object' || isInstance(raw)) return raw;
-  return Object.create(Object.getPrototypeOf(raw) as object | null, Object.getOwnPropertyDescriptors(raw)) as unknown;
+  const descriptors = Object.getOwnPropertyDescriptors(raw);
+  for (const descriptor of Object.values(descriptors)) {
+    descriptor.configurable = true;
+    if ('value' in descriptor) descriptor.writable = true;
+  }
+  return Object.create(Object.getPrototypeOf(raw) as object | null, descriptors) as unknown;
 }
 
 export function exportNames(raw: unknown): string[] {

@@ -3,21 +3,21 @@
  * TIMEOUT_S * 1000`, `const TITLE = \`${APP_NAME} admin\``) is computed again, as a restart
  * would: its statement did not change, so the patch would keep its old value. Only `const`
  * declarations whose every value is a plain read (plain-reads.ts: nothing called, no object or
- * array made) run again: what a `let` holds, or an object the app may have added to since, is
- * the app's state. Their own readers follow (export-updates.ts, stale-reads.ts).
+ * array made, unless frozen or never handed on) run again: what a `let` holds, or an object
+ * the app may have added to since, is the app's state. Their own readers follow
+ * (export-updates.ts, stale-reads.ts).
  */
 import type { Digest } from './digest';
-import { plainValue, readsIn, topLevelReads } from './plain-reads';
+import { plainLiteral, plainValue, readsIn, topLevelReads } from './plain-reads';
 import type { ProgramModel } from './program';
-import type { AnyNode } from './walk';
+import { childrenOf, type AnyNode } from './walk';
 
 /**
- * The kept statements (`matched`: new index → old index) of a CommonJS module that are such
+ * The kept statements (`matched`: new index → old index) of a module that are such
  * constants of the variables the unmatched declarations give a new value, and of those constants
  * in turn.
  */
 export function derivedConstants(model: ProgramModel, matched: ReadonlyMap<number, number>, old: Digest): number[] {
-  if (model.kind !== 'cjs') return [];
   const rebound = new Set<string>();
   const rebind = (index: number): void => {
     for (const name of model.statements[index]!.declares) if (old.bindings.has(name)) rebound.add(name);
@@ -30,7 +30,7 @@ export function derivedConstants(model: ProgramModel, matched: ReadonlyMap<numbe
     grew = false;
     const reads = topLevelReads(model, rebound);
     model.statements.forEach((statement, index) => {
-      if (!matched.has(index) || again.has(index) || !isPlainConstant(statement.node)) return;
+      if (!matched.has(index) || again.has(index) || !isPlainConstant(statement.node, model)) return;
       if (!readsIn(statement.node, reads)) return;
       again.add(index);
       rebind(index);
@@ -40,10 +40,74 @@ export function derivedConstants(model: ProgramModel, matched: ReadonlyMap<numbe
   return [...again];
 }
 
-/** `const a = <plain read>, b = …;`, each declaring a name. */
-function isPlainConstant(node: AnyNode): boolean {
+/**
+ * `const a = <plain read>, b = …;`, each declaring a name. Or an object or array literal of
+ * plain values whose variable never leaves the module's top level (keptToItself): only its
+ * literal ever put anything in it, so made again it loses nothing.
+ */
+function isPlainConstant(node: AnyNode, model: ProgramModel): boolean {
   if (node.type !== 'VariableDeclaration' || node.kind !== 'const') return false;
-  return (node.declarations as AnyNode[]).every(
-    (d) => (d.id as AnyNode).type === 'Identifier' && d.init !== null && plainValue(d.init as AnyNode),
-  );
+  return (node.declarations as AnyNode[]).every((d) => {
+    const id = d.id as AnyNode;
+    const init = d.init as AnyNode | null;
+    if (id.type !== 'Identifier' || init === null) return false;
+    return plainValue(init, model) || (plainLiteral(init, model) && keptToItself(model, String(id.name)));
+  });
+}
+
+/**
+ * Whether the module's variable `name` is not exported and only read at the top level, each read spread into a
+ * literal (`{ ...name }`) or a property read (`name.key`) that is neither called nor written:
+ * nothing but its own literal can have changed what it holds.
+ */
+function keptToItself(model: ProgramModel, name: string): boolean {
+  const variable = model.moduleScope.variables.find((v) => v.name === name);
+  // An ES module's export hands the object itself to its importers.
+  if (!variable || [...model.exports.values()].includes(name)) return false;
+  return variable.references.every((reference) => {
+    if (reference.init) return true;
+    if (reference.isWrite() || reference.from.variableScope.block !== model.moduleScope.block) return false;
+    const [parent, grandparent] = ancestorsOf(model, reference.identifier as AnyNode);
+    if (parent?.type === 'SpreadElement') return grandparent?.type === 'ObjectExpression';
+    if (parent?.type !== 'MemberExpression' || parent.object !== reference.identifier || parent.optional) return false;
+    return !writesOrCalls(parent, grandparent);
+  });
+}
+
+/** Whether `member`, in `parent`, is called, assigned, updated or deleted. */
+function writesOrCalls(member: AnyNode, parent: AnyNode | undefined): boolean {
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'CallExpression':
+    case 'NewExpression':
+    case 'TaggedTemplateExpression':
+      return parent.callee === member || parent.tag === member;
+    case 'AssignmentExpression':
+      return parent.left === member;
+    case 'UpdateExpression':
+      return true;
+    case 'UnaryExpression':
+      return parent.operator === 'delete';
+    default:
+      return false;
+  }
+}
+
+/** The nodes holding `target`, nearest first, within its top-level statement. */
+function ancestorsOf(model: ProgramModel, target: AnyNode): AnyNode[] {
+  const path: AnyNode[] = [];
+  const visit = (node: AnyNode): boolean => {
+    if (node === target) return true;
+    if (node.end <= target.start || node.start > target.start) return false;
+    for (const child of childrenOf(node)) {
+      if (visit(child)) {
+        path.push(node);
+        return true;
+      }
+    }
+    return false;
+  };
+  const statement = model.body.find((s) => s.start <= target.start && target.end <= s.end);
+  if (statement) visit(statement);
+  return path;
 }

@@ -10,7 +10,7 @@
  */
 import type { Identifier } from 'acorn';
 import { HP } from './instrument';
-import { plainValue, readsIn, topLevelReads } from './plain-reads';
+import { frozenLiteral, plainValue, readsIn, topLevelReads } from './plain-reads';
 import { keyName, type ProgramModel } from './program';
 import type { AnyNode } from './walk';
 
@@ -45,7 +45,7 @@ export function exportUpdates(
   if (reads.length === 0) return [];
   const stale = (node: AnyNode): boolean => readsIn(node, reads);
   const valueOf = (value: AnyNode, base: string): string | undefined => {
-    if (plainValue(value)) return render(value.start, value.end);
+    if (plainValue(value, model)) return render(value.start, value.end);
     return value.type === 'ObjectExpression' ? copiedObject(value, base, stale, rewrite) : undefined;
   };
   const rewrite: Rewrite = (property, base) =>
@@ -62,10 +62,22 @@ export function exportUpdates(
     const value = (statement.node.expression as AnyNode | undefined)?.right as AnyNode | undefined;
     if (!target || !value) return;
     if (isModuleExports(target)) {
-      // The patch's `module.exports` is its own copy of the running exports: assigned directly.
-      const properties = value.type === 'ObjectExpression' ? staleProperties(value, stale) : undefined;
+      // The patch's `module.exports` is its own copy of the running exports: assigned directly,
+      // frozen or not (the app's exports are the stable face the code server updates from it).
+      const frozen = frozenLiteral(value, model);
+      const literal = frozen ?? value;
+      const properties = literal.type === 'ObjectExpression' ? staleProperties(literal, stale) : undefined;
       const assigned = properties?.map((p) => [keyName(p.key as AnyNode), rewrite(p, 'module.exports')] as const);
-      if (!assigned || assigned.length === 0 || assigned.some(([, code]) => code === undefined)) return;
+      if (!assigned || assigned.length === 0 || assigned.some(([, code]) => code === undefined)) {
+        // A frozen object (a spread in it, `{ ...messages, name }`) is all plain reads: made again whole.
+        if (frozen?.type === 'ObjectExpression')
+          updates.push({
+            index,
+            code: `Object.assign(module.exports,${render(value.start, value.end)});`,
+            exports: 'module.exports',
+          });
+        return;
+      }
       updates.push({
         index,
         code: assigned.map(([key, code]) => `module.exports[${JSON.stringify(key)}]=${code};`).join(''),

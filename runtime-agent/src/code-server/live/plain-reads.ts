@@ -10,27 +10,69 @@ import type { AnyNode } from './walk';
 /**
  * Code that only reads (names, properties, literals, operators) and makes nothing: no call (the
  * app's code would run twice), no function (the running version's would be replaced), no
- * object or array (one made anew would drop what the app put in the old one since).
+ * object or array (one made anew would drop what the app put in the old one since). Except a
+ * frozen one (frozenLiteral): nothing can have been put in it.
  */
-export function plainValue(node: AnyNode): boolean {
+export function plainValue(node: AnyNode, model: ProgramModel): boolean {
+  const plain = (part: unknown): boolean => plainValue(part as AnyNode, model);
   switch (node.type) {
     case 'Identifier':
     case 'Literal':
       return true;
     case 'TemplateLiteral':
-      return (node.expressions as AnyNode[]).every(plainValue);
+      return (node.expressions as AnyNode[]).every(plain);
     case 'MemberExpression':
-      return plainValue(node.object as AnyNode) && (!node.computed || plainValue(node.property as AnyNode));
+      return plain(node.object) && (!node.computed || plain(node.property));
     case 'UnaryExpression':
-      return node.operator !== 'delete' && plainValue(node.argument as AnyNode);
+      return node.operator !== 'delete' && plain(node.argument);
     case 'BinaryExpression':
     case 'LogicalExpression':
-      return plainValue(node.left as AnyNode) && plainValue(node.right as AnyNode);
+      return plain(node.left) && plain(node.right);
     case 'ConditionalExpression':
-      return [node.test, node.consequent, node.alternate].every((part) => plainValue(part as AnyNode));
+      return [node.test, node.consequent, node.alternate].every(plain);
+    case 'CallExpression':
+      return frozenLiteral(node, model) !== undefined;
     default:
       return false;
   }
+}
+
+/**
+ * The literal of `Object.freeze({ … })` or `Object.freeze([ … ])` (the global `Object`: the
+ * module declares none of its own) whose parts are plain values: made again, it holds what the
+ * running one holds, as nothing could be added to or changed in that one. A property holding an
+ * object that is not frozen too could have been changed: not plain.
+ */
+export function frozenLiteral(node: AnyNode, model: ProgramModel): AnyNode | undefined {
+  if (node.type !== 'CallExpression' || node.optional || model.bindings.has('Object')) return undefined;
+  const callee = node.callee as AnyNode;
+  const [literal, ...more] = node.arguments as AnyNode[];
+  const freezes =
+    callee.type === 'MemberExpression' &&
+    !callee.computed &&
+    (callee.object as AnyNode).type === 'Identifier' &&
+    (callee.object as AnyNode).name === 'Object' &&
+    (callee.property as AnyNode).name === 'freeze';
+  if (!freezes || !literal || more.length > 0) return undefined;
+  return plainLiteral(literal, model) ? literal : undefined;
+}
+
+/**
+ * An object or array literal made of plain values only: `{ a: x, [k]: y, ...defaults }`,
+ * `[x, 'y']` (an array's spread would run an iterator: not plain).
+ */
+export function plainLiteral(literal: AnyNode, model: ProgramModel): boolean {
+  const plain = (part: unknown): boolean => plainValue(part as AnyNode, model);
+  if (literal.type === 'ArrayExpression') {
+    const elements = literal.elements as Array<AnyNode | null>;
+    return elements.every((element) => element !== null && element.type !== 'SpreadElement' && plain(element));
+  }
+  if (literal.type !== 'ObjectExpression') return false;
+  return (literal.properties as AnyNode[]).every((p) =>
+    p.type === 'SpreadElement'
+      ? plain(p.argument)
+      : p.type === 'Property' && p.kind === 'init' && !p.method && (!p.computed || plain(p.key)) && plain(p.value),
+  );
 }
 
 /** Where each variable of `names` is read at the module's top level (not in a function). */

@@ -140,8 +140,9 @@ function storedInto(model: ProgramModel, identifier: Identifier): boolean {
 }
 
 /**
- * esbuild's `__export(…)` (getters) and an ES module's `export { a }` are live bindings (its
- * `export default` is reported elsewhere). `module.exports = …` and `exports.x = …` count too
+ * esbuild's `__export(…)` (getters) and an ES module's `export { a }` are live bindings. Its
+ * `export default <expression>` is not: what the expression read, it read once (a changed one
+ * is reported by esm-statements.ts). `module.exports = …` and `exports.x = …` count too
  * when `assignments` (for the modules that import a changed export, import-reads.ts); in the
  * module that changed, what they read once is stale unless the patch exports it again
  * (export-updates.ts).
@@ -149,7 +150,10 @@ function storedInto(model: ProgramModel, identifier: Identifier): boolean {
 function isExport(node: AnyNode, assignments: boolean): boolean {
   // `export const limit = settings.max` is a declaration: what its initializer read, it read once.
   if (node.type === 'ExportNamedDeclaration') return node.declaration === null;
-  if (node.type === 'ExportDefaultDeclaration') return true;
+  if (node.type === 'ExportDefaultDeclaration') {
+    const declaration = (node.declaration as AnyNode).type;
+    return declaration === 'FunctionDeclaration' || declaration === 'ClassDeclaration';
+  }
   if (node.type !== 'ExpressionStatement') return false;
   const expression = node.expression as AnyNode;
   if (expression.type === 'CallExpression') return isNamed(expression.callee as AnyNode, '__export');
