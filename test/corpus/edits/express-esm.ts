@@ -118,6 +118,19 @@ export const expressEsm: CorpusApp = {
       live: [{ path: '/notes/999', status: 404, includes: ['note not found'] }],
     },
     {
+      // MAX_RESULTS = PAGE_SIZE * 5 did not change: a restart would compute it again.
+      name: 'a constant another constant is computed from (settings module)',
+      file: 'lib/settings.js',
+      replace: [['export const PAGE_SIZE = 20;', 'export const PAGE_SIZE = 10;']],
+      live: [{ path: '/settings', includes: ['"pageSize":10', '"maxResults":50'] }],
+    },
+    {
+      name: 'a message of a frozen object (Object.freeze, settings module)',
+      file: 'lib/settings.js',
+      replace: [["const APP_NAME = 'Notes';", "const APP_NAME = 'Jottings';"]],
+      live: [{ path: '/settings', includes: ['Welcome to Jottings'] }],
+    },
+    {
       // The app registered the function the factory returned at startup: the new one must
       // answer in its place (an export whose statement runs again holds a new function).
       name: "middleware factory's option (lib module)",

@@ -6,6 +6,7 @@ import notes from './routes/notes.js';
 import { router as tags } from './routes/tags.js';
 import './lib/tag-admin.js';
 import { titleLimit } from './lib/limits.js';
+import { MAX_RESULTS, MESSAGES, PAGE_SIZE } from './lib/settings.js';
 import * as db from './lib/db.js';
 import { stats } from './store.js';
 
@@ -25,6 +26,10 @@ app.get('/health', (req, res) => res.json({ ok: true }));
 
 app.get('/about', (req, res) => {
   res.json({ service: SERVICE, requests, db: db.pool?.driver ?? 'none', ...stats() });
+});
+
+app.get('/settings', (req, res) => {
+  res.json({ pageSize: PAGE_SIZE, maxResults: MAX_RESULTS, welcome: MESSAGES.welcome });
 });
 
 app.use('/notes', titleLimit);
