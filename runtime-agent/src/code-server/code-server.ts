@@ -27,7 +27,14 @@ import { installLiveVersion } from './live/install';
 import { forgetRemovedStatement } from './live/match';
 import { commitTrees, discardTrees } from '../processes/supervision/trees';
 import { emptyReport } from './live/patch';
-import { newValueRebuild, rebuildRoutes, rebuildsAfter, type RebuiltRoutes, type RouteRebuild } from './route-rebuild';
+import {
+  distinctRebuilds,
+  newValueRebuild,
+  rebuildRoutes,
+  rebuildsAfter,
+  type RebuiltRoutes,
+  type RouteRebuild,
+} from './route-rebuild';
 import { VersionGuard } from './version-guard';
 import { updateStableExports } from './stable-exports';
 import { readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
@@ -47,6 +54,9 @@ export interface PrepareVersionOptions {
    */
   releasedWith?: ReadonlyMap<string, PreparedVersion>;
 }
+
+/** How many modules deep the rebuilds a load starts follow one another (see rebuildRoutes). */
+const REBUILD_ROUNDS = 4;
 
 export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #modules = new Map<string, HotModule>();
@@ -363,9 +373,27 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
   }
 
-  /** After commits: builds again the routes that commits found built at startup (see route-rebuild.ts). */
-  rebuildRoutes(origin: Origin): Promise<RebuiltRoutes[]> {
-    return rebuildRoutes(this, this.#rebuilds.splice(0), origin);
+  /**
+   * After commits: builds again the routes that commits found built at startup, and runs again
+   * the constants that took a replaced export (see route-rebuild.ts). A module run again may
+   * replace an export another module took in turn (`const { schema } = require('./schema')`
+   * after schema.js took the new type definitions): its rebuilds follow, up to
+   * REBUILD_ROUNDS deep, in the order their results are to be reported.
+   */
+  async rebuildRoutes(origin: Origin): Promise<RebuiltRoutes[]> {
+    const results: RebuiltRoutes[] = [];
+    let queue = distinctRebuilds(this.#rebuilds.splice(0));
+    for (let round = 0; round < REBUILD_ROUNDS && queue.length > 0; round++) {
+      const next: RouteRebuild[] = [];
+      for (const rebuild of queue) {
+        results.push(...(await rebuildRoutes(this, [rebuild], origin)));
+        // What running it again replaced in turn belongs to the same load: reported with its trigger.
+        next.push(...this.#rebuilds.splice(0).map((nested) => ({ ...nested, trigger: rebuild.trigger })));
+      }
+      queue = distinctRebuilds(next);
+    }
+    // Deeper ones (`queue`, past the last round) are not run: their notes stand.
+    return results;
   }
 
   /** Processes with a handler still running in the module's old version. */

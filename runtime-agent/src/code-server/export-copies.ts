@@ -7,7 +7,9 @@
  * reading it (`createSchema({ typeDefs: defs.typeDefs })`) that is not run again. A GraphQL
  * schema built at startup from changed type definitions said ✓ and changed nothing. Those
  * copies are reported, naming the module and line, with a restart; a route added with the old
- * value (`router.get('/x', validate(rules.title), …)`) is added again with the new one.
+ * value (`router.get('/x', validate(rules.title), …)`) is added again with the new one, and a
+ * `const` that only took exports (`const { DEFAULT_STATUS } = require('./constants')`) runs
+ * again and takes the new value (route-rebuild.ts), as a restart would.
  *
  * Functions and classes are not copies that go stale: importers hold a trampoline or the class
  * itself, both of which follow the newest version (stable-exports.ts); nor are servers'
@@ -92,7 +94,7 @@ export function staleCopies(
       const found = copies.get(copy.name);
       if (!found) continue;
       found.where.push(`${relative(root, importer.file)} line ${copy.line} (${copy.text})`);
-      found.reads.push({ importer, statement: statementAt(importer, copy.at) });
+      found.reads.push({ importer, statement: statementAt(importer, copy.at), takesExports: copy.takesExports });
     }
   }
   return [...copies]
@@ -138,6 +140,8 @@ interface Copy {
   text: string;
   /** Where the statement that copied it starts in the importer's code. */
   at: number;
+  /** Whether that statement is a `const` that only takes exports of the module (takesOnlyExports). */
+  takesExports: boolean;
 }
 
 /**
@@ -193,17 +197,20 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
   const lineOf = lineIndex(code, sourceLines(importer.file, code));
   const copies: Copy[] = [];
   const namespaces = new Set<string>();
+  const fromNamespace = (node: AnyNode | null | undefined): boolean =>
+    node?.type === 'Identifier' && namespaces.has((node as Identifier).name);
   for (const statement of program.body as AnyNode[]) {
     const text = shortText(code, statement.start, statement.end);
     const sourceLine = lineOf(statement.start);
+    const takesExports = takesOnlyExports(statement, (node) => requiresExporter(node) || fromNamespace(node));
     if (statement.type === 'VariableDeclaration') {
       for (const declarator of statement.declarations as AnyNode[]) {
         const id = declarator.id as AnyNode;
         const init = declarator.init as AnyNode | null;
         if (requiresExporter(init) && id.type === 'Identifier') namespaces.add((id as Identifier).name);
-        const fromNamespace = init?.type === 'Identifier' && namespaces.has((init as Identifier).name);
-        if ((requiresExporter(init) || fromNamespace) && id.type === 'ObjectPattern') {
-          for (const name of patternKeys(id)) copies.push({ name, line: sourceLine, text, at: statement.start });
+        if ((requiresExporter(init) || fromNamespace(init)) && id.type === 'ObjectPattern') {
+          for (const name of patternKeys(id))
+            copies.push({ name, line: sourceLine, text, at: statement.start, takesExports });
         }
       }
     }
@@ -211,14 +218,38 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
     visitOutsideFunctions(statement, (node) => {
       if (node.type !== 'MemberExpression' || node.computed) return;
       const object = node.object as AnyNode;
-      const fromExporter =
-        requiresExporter(object) || (object.type === 'Identifier' && namespaces.has((object as Identifier).name));
-      if (fromExporter) {
-        copies.push({ name: String((node.property as Identifier).name), line: sourceLine, text, at: statement.start });
+      if (requiresExporter(object) || fromNamespace(object)) {
+        const name = String((node.property as Identifier).name);
+        copies.push({ name, line: sourceLine, text, at: statement.start, takesExports });
       }
     });
   }
   return copies;
+}
+
+/**
+ * Whether `statement` is a `const` each of whose declarations only takes the module's exports
+ * (`exporter` says which code is the module: its `require(…)`, or a name bound to it):
+ * `const { a, b: c } = require('./x')`, `const d = require('./x').d`, `const { e } = x`. Run
+ * again, it reads the exports as they are now and runs none of the app's code: `require` of a
+ * loaded module returns it. A `let` or `var` may have been assigned since: the app's own.
+ */
+function takesOnlyExports(statement: AnyNode, exporter: (node: AnyNode | null | undefined) => boolean): boolean {
+  if (statement.type !== 'VariableDeclaration' || statement.kind !== 'const') return false;
+  return (statement.declarations as AnyNode[]).every((declarator) => {
+    const id = declarator.id as AnyNode;
+    const init = declarator.init as AnyNode | null;
+    if (id.type === 'ObjectPattern') return exporter(init) && (id.properties as AnyNode[]).every(takesAsItIs);
+    if (id.type !== 'Identifier' || init === null) return false;
+    // `const x = require('./x')`: the module itself, the same object when run again.
+    if (exporter(init)) return true;
+    return init.type === 'MemberExpression' && !init.computed && !init.optional && exporter(init.object as AnyNode);
+  });
+}
+
+/** A pattern's property that binds the value as it is: `a`, `b: c` (no default, which may run code; no rest, which copies). */
+function takesAsItIs(property: AnyNode): boolean {
+  return property.type === 'Property' && !property.computed && (property.value as AnyNode).type === 'Identifier';
 }
 
 /** The property names an object pattern takes (`{ a, b: c }`: a and b); computed keys are left out. */
@@ -230,12 +261,11 @@ function patternKeys(pattern: AnyNode): string[] {
   });
 }
 
+/** Visits what runs as the statement runs: a function's body runs when called (a top-level declaration's too). */
 function visitOutsideFunctions(node: AnyNode, visit: (node: AnyNode) => void): void {
+  if (isFunction(node) || node.type === 'ClassBody') return;
   visit(node);
-  for (const child of childrenOf(node)) {
-    if (isFunction(child) || child.type === 'ClassBody') continue;
-    visitOutsideFunctions(child, visit);
-  }
+  for (const child of childrenOf(node)) visitOutsideFunctions(child, visit);
 }
 
 function isObject(value: unknown): value is object {

@@ -27,9 +27,11 @@ export function hotFileMatcher(rules: HotFileRules): (file: string) => boolean {
   const under = rules.root.endsWith(sep) ? rules.root : rules.root + sep;
   return (file) => {
     if (!isAbsolute(file) || !HOT_EXTENSIONS.test(file)) return false;
+    // A package's file, wherever its node_modules is (a workspace's root holds them above the
+    // app's): never hot, known before path.relative.
+    if (file.includes(`${sep}node_modules${sep}`)) return false;
     const rel = file.startsWith(under) ? file.slice(under.length) : relative(rules.root, file);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
-    if (rel.startsWith(`node_modules${sep}`) || rel.includes(`${sep}node_modules${sep}`)) return false;
     const posix = sep === '/' ? rel : rel.split(sep).join('/');
     return included(posix) && !excluded(posix);
   };

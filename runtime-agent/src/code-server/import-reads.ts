@@ -34,7 +34,15 @@ interface ImportRead {
 export interface StaleImport {
   name: string;
   note: string;
-  reads: Array<{ importer: HotModule; statement: number | undefined }>;
+  reads: Array<{
+    importer: HotModule;
+    statement: number | undefined;
+    /**
+     * The statement is a `const` that only takes exports of the module (`const { limit } =
+     * require('./config')`, export-copies.ts): run again, it takes the new value, as a restart would.
+     */
+    takesExports?: boolean;
+  }>;
 }
 
 /** The exports whose new value differs from the old one (by name, with the old value). */

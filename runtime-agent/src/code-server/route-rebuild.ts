@@ -93,14 +93,17 @@ export function rebuildsAfter(
 
 /**
  * The statements of other modules that registered routes with an export's old value
- * (`router.post('/', validateBody(CreateTodo), …)`), to run again with its new one: when every
- * read of it at startup was such a statement (import-reads.ts). Otherwise the note stands.
+ * (`router.post('/', validateBody(CreateTodo), …)`), or that took it into a constant of their
+ * own (`const { limit } = require('./config')`), to run again with its new one: when every read
+ * of it at startup was such a statement (import-reads.ts, export-copies.ts). Otherwise the note
+ * stands. A constant run again is a new value in its module, which that module's load follows
+ * as its own (what it computed from it is computed again, or named).
  */
 export function newValueRebuild(module: HotModule, stale: StaleImport): RouteRebuild | undefined {
   const owners = new Map<LiveModule, Set<object>>();
-  for (const { importer, statement } of stale.reads) {
+  for (const { importer, statement, takesExports } of stale.reads) {
     const id = statement === undefined ? undefined : importer.current.live?.scope.statementIds[statement];
-    if (!importer.live || !id || !importer.live.registrations.has(id)) return undefined;
+    if (!importer.live || !id || !(takesExports || importer.live.registrations.has(id))) return undefined;
     owners.set(importer.live, (owners.get(importer.live) ?? new Set<object>()).add(id));
   }
   return {
@@ -237,6 +240,30 @@ export function reportRebuilt(
   }
   const kept = warnings.filter((warning) => !untrue.has(warning));
   warnings.splice(0, warnings.length, ...kept, ...rebuilt.warnings);
+}
+
+/**
+ * `rebuilds` without repeats: a module committed twice in one load (run again for two of its
+ * exporter's values) finds the same statements of its importers to run again each time.
+ */
+export function distinctRebuilds(rebuilds: RouteRebuild[]): RouteRebuild[] {
+  const seen = new Set<string>();
+  // Modules and statements compared by identity, through a number each.
+  const ids = new Map<object, number>();
+  const idOf = (value: object): number => {
+    if (!ids.has(value)) ids.set(value, ids.size);
+    return ids.get(value)!;
+  };
+  return rebuilds.filter((rebuild) => {
+    if (rebuild.method || rebuild.plugin || rebuild.controller) return true;
+    const owners = [...rebuild.owners].map(([live, statements]) =>
+      [idOf(live), ...[...statements].map(idOf)].join(','),
+    );
+    const key = `${rebuild.cause.again}|${owners.join(';')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export async function rebuildRoutes(
