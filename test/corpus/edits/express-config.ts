@@ -7,7 +7,8 @@ const brokenTooLong = 'if (title.length > constants.MAX_TITLE_LENGTH {';
  * Settings in modules of their own, as most apps keep them: values in variables exported in an
  * object (`module.exports = { port, pagination: { limit } }`) or one by one (`exports.X = X`),
  * read by handlers at each request; a frozen object of messages; a module that copied a
- * constant at startup (`const { DEFAULT_STATUS } = require(…)`).
+ * constant at startup (`const { DEFAULT_STATUS } = require(…)`); one that described a constant it
+ * took, once, at startup (lib/rules.js).
  */
 export const expressConfig: CorpusApp = {
   dir: 'express-config',
@@ -151,6 +152,13 @@ export const expressConfig: CorpusApp = {
           includes: ['titles have at most 12 characters'],
         },
       ],
+    },
+    {
+      // lib/rules.js took MAX_TITLE_LENGTH into a constant and described it once, at startup.
+      name: 'a constant another module took and described at startup',
+      file: 'lib/constants.js',
+      replace: [['const MAX_TITLE_LENGTH = 12;', 'const MAX_TITLE_LENGTH = 100;']],
+      live: [{ path: '/rules', includes: ['titles of at most 100 characters'] }],
     },
   ],
 };

@@ -1,9 +1,11 @@
 // An articles API whose settings live in modules of their own: config/ (from the environment,
-// with defaults), lib/constants.js (exported one by one), lib/messages.js (a frozen object).
+// with defaults), lib/constants.js (exported one by one), lib/messages.js (a frozen object),
+// lib/rules.js (described at startup from constants it took).
 const express = require('express');
 const config = require('./config');
 const messages = require('./lib/messages');
 const articles = require('./routes/articles');
+const rules = require('./lib/rules');
 
 const app = express();
 app.use(express.json());
@@ -11,6 +13,7 @@ app.use(express.json());
 app.get('/health', (req, res) => res.send('ok'));
 app.get('/', (req, res) => res.json({ message: messages.welcome, app: messages.appName, env: config.env }));
 app.get('/settings', (req, res) => res.json({ pagination: config.pagination }));
+app.get('/rules', (req, res) => res.json(rules));
 app.use('/articles', articles);
 
 app.use((err, req, res, _next) => {
