@@ -56,9 +56,9 @@ function isPlainConstant(node: AnyNode, model: ProgramModel): boolean {
 }
 
 /**
- * Whether the module's variable `name` is not exported and only read at the top level, each read spread into a
- * literal (`{ ...name }`) or a property read (`name.key`) that is neither called nor written:
- * nothing but its own literal can have changed what it holds.
+ * Whether the module's variable `name` is not exported and only read at the top level, each
+ * read spread into a literal (`{ ...name }`) or a property read (`name.key`) that is neither
+ * called nor written: nothing but its own literal can have changed what it holds.
  */
 function keptToItself(model: ProgramModel, name: string): boolean {
   const variable = model.moduleScope.variables.find((v) => v.name === name);

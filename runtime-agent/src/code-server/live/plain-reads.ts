@@ -40,8 +40,8 @@ export function plainValue(node: AnyNode, model: ProgramModel): boolean {
 /**
  * The literal of `Object.freeze({ … })` or `Object.freeze([ … ])` (the global `Object`: the
  * module declares none of its own) whose parts are plain values: made again, it holds what the
- * running one holds, as nothing could be added to or changed in that one. A property holding an
- * object that is not frozen too could have been changed: not plain.
+ * running one holds, as nothing could be added to or changed in that one. A property written as
+ * an object literal that is not frozen too could have been changed since: not plain.
  */
 export function frozenLiteral(node: AnyNode, model: ProgramModel): AnyNode | undefined {
   if (node.type !== 'CallExpression' || node.optional || model.bindings.has('Object')) return undefined;
