@@ -18,7 +18,7 @@
  * (fastify-plugins.ts), NestJS's mapping of a controller whose method decorators changed
  * (nest-routes.ts).
  */
-import { basename } from 'node:path';
+import { relative } from 'node:path';
 import type { Origin } from '../protocol';
 import type { CodeServer } from './code-server';
 import type { LiveModule } from './live';
@@ -284,7 +284,8 @@ export async function rebuildRoutes(
     for (const [live, statements] of method ? [] : owners) {
       const owner = server.find(live.file);
       if (!owner) continue;
-      const where = basename(owner.file);
+      // Named as the copies' notes name it: two modules of an app may share a file name.
+      const where = relative(server.rules.root, owner.file);
       try {
         const prepared = await server.prepare(owner.file, owner.current.code, owner.current.source, origin, {
           rerun: statements,
@@ -365,7 +366,7 @@ function runMethod(
   const [module, statements] = [...owners][0]!;
   const statement = [...statements][0]!;
   const scope = server.find(module.file)?.current.live?.scope;
-  const where = basename(module.file);
+  const where = relative(server.rules.root, module.file);
   const className = method.label.slice(0, method.label.lastIndexOf('.'));
   try {
     if (!scope) throw new Error(`${where} has no running version to attribute it to`);
