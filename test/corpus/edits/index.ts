@@ -20,6 +20,7 @@ import { expressJobs } from './express-jobs';
 import { expressMvc } from './express-mvc';
 import { expressRouter } from './express-router';
 import { expressSession } from './express-session';
+import { expressPassport } from './express-passport';
 import { fastifyEsm } from './fastify-esm';
 import { fastifyPlugins } from './fastify-plugins';
 import { fastifyTs } from './fastify-ts';
@@ -37,6 +38,7 @@ export const corpus: CorpusApp[] = [
   expressRouter,
   expressMvc,
   expressSession,
+  expressPassport,
   expressEsm,
   expressJobs,
   expressFactories,

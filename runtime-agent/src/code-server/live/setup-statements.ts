@@ -31,7 +31,12 @@ export function setupStatements(
   const handsOver = (call: AnyNode): boolean => {
     const args = call.arguments as AnyNode[];
     const method = keyName((call.callee as AnyNode).property as AnyNode);
-    return args.some((a, index) => handsOverCode(a) || handlerNamed(a, index, args.length, method, namesFunction));
+    return args.some(
+      (a, index) =>
+        handsOverCode(a) ||
+        madeFromCode(a, index, method) ||
+        handlerNamed(a, index, args.length, method, namesFunction),
+    );
   };
   const calls = statements.filter((statement) => {
     const call = statement.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
@@ -75,6 +80,25 @@ function handsOverCode(argument: AnyNode): boolean {
     argument.type === 'ObjectExpression' &&
     (argument.properties as AnyNode[]).some((p) => p.type === 'Property' && isFunction(p.value as AnyNode))
   );
+}
+
+/**
+ * An object made there from code written there, which the receiver keeps and the object the code:
+ * a constructed one (`passport.use(new LocalStrategy(options, verify))`, a job's `new CronJob(…,
+ * tick)`), or a handler wrapped by a call where `use` or a route method takes one
+ * (`router.get('/', asyncHandler(async (req, res) => {…}))`). Not any call's: `res.json(items.map((i)
+ * => i.name))` hands over data made by code, and `jobs.push(new Promise((resolve) => …))` a promise.
+ */
+function madeFromCode(argument: AnyNode, index: number, method: string): boolean {
+  const wraps =
+    (argument.type === 'NewExpression' && !isPromise(argument.callee as AnyNode)) ||
+    (argument.type === 'CallExpression' && (method === 'use' || (ROUTE_METHODS.has(method) && index > 0)));
+  return wraps && (argument.arguments as AnyNode[]).some(handsOverCode);
+}
+
+/** `Promise`: `new Promise(executor)` runs its executor at once, and nothing keeps it. */
+function isPromise(callee: AnyNode): boolean {
+  return callee.type === 'Identifier' && (callee as Identifier).name === 'Promise';
 }
 
 /**
