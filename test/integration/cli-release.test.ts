@@ -63,3 +63,29 @@ test("one release: a file's new statement reads what another file of the release
   assert.match(alone.stdout, /store\.js: its saved text is not the version running/);
   assert.match(alone.stdout, /to apply it: hotpatch restart \d+/);
 });
+
+test('a release says what did not apply under the file it belongs to: ⚠ for that file, ✓ for the others', async () => {
+  const app = await App.start('cjs');
+  after(() => app.stop());
+  app.edit('greeting.js', (text) => `${text}exports.install = function (emitter) {\n  emitter.on('a', () => 1);\n};\n`);
+  const added = await runCli(['load', app.file('greeting.js')], app.discoveryDir);
+  assert.equal(added.code, 0, added.stdout + added.stderr);
+
+  // store.js applies in place; greeting.js's setup function registers something new, which
+  // waits for a restart.
+  app.edit('store.js', (text) => text.replace('++hits', '(hits += 100)'));
+  app.edit('greeting.js', (text) =>
+    text.replace("emitter.on('a', () => 1);", "emitter.on('a', () => 1);\n  emitter.on('b', () => 2);"),
+  );
+  const release = await runCli(['load', app.file('store.js'), app.file('greeting.js')], app.discoveryDir);
+  assert.equal(release.code, 0, release.stdout + release.stderr);
+  assert.equal(await app.get('/hits'), '100', 'both files went live');
+  // Each file's lines: from its ✓ or ⚠ line to the next file's.
+  const blocks = release.stdout.split(/\n(?=[✓⚠✗] )/);
+  const store = blocks.find((block) => /^✓ .* store\.js: vsn/.test(block));
+  const greeting = blocks.find((block) => /^⚠ .* greeting\.js: vsn/.test(block));
+  assert.ok(store, `store.js is ✓:\n${release.stdout}`);
+  assert.ok(greeting, `greeting.js is ⚠:\n${release.stdout}`);
+  assert.doesNotMatch(store, /not applied|restart/, 'store.js applied whole');
+  assert.match(greeting, /not applied: exports\.install \(line \d+\) registers something new/);
+});

@@ -15,8 +15,9 @@ export function describeReport(report: LoadReport): string {
   return `applied: ${parts.join('; ')}`;
 }
 
+/** The release's plan, said once: with its first module's outcome. */
 function describePlan(o: LoadOutcome): string | undefined {
-  if (!o.plan?.ok) return undefined;
+  if (!o.plan?.ok || (o.plan.modules[0] && o.plan.modules[0].file !== o.module.file)) return undefined;
   return o.plan.modules
     .map((m) => {
       const states =

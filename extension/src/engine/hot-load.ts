@@ -273,8 +273,8 @@ export async function upgradeEntries(
       const started = performance.now();
       try {
         const result = await client.commit(plan!.id, options.suspendTimeoutMs);
-        // Each module's outcome reads its own version and report; the release's warnings and
-        // process count go with its first module, so that they are said once.
+        // Each module's outcome reads its own version, report and warnings; the release's own
+        // warnings and its process count go with its first module, so that they are said once.
         for (const [i, o] of mine.entries()) {
           o.result =
             mine.length === 1
@@ -283,7 +283,8 @@ export async function upgradeEntries(
                   ...result,
                   modules: result.modules.slice(i, i + 1),
                   reports: result.reports.slice(i, i + 1),
-                  ...(i > 0 ? { warnings: [], processes: 0 } : {}),
+                  warnings: moduleWarnings(result, i),
+                  ...(i > 0 ? { processes: 0 } : {}),
                 };
           o.module = result.modules[i] ?? o.module;
         }
@@ -301,6 +302,18 @@ export async function upgradeEntries(
     o.importsNotRunning = warnings[i];
   }
   return ordered;
+}
+
+/**
+ * The warnings of the `index`th module of a release: its own, and for the first the release's
+ * (old versions purged). From an agent that does not tell them apart, all go with the first.
+ */
+function moduleWarnings(result: CommitResult, index: number): string[] {
+  const own = result.moduleWarnings;
+  if (!own) return index === 0 ? result.warnings : [];
+  const anyModule = new Set(own.flat());
+  const release = index === 0 ? result.warnings.filter((warning) => !anyModule.has(warning)) : [];
+  return [...(own[index] ?? []), ...release];
 }
 
 /** For each entry, what its file imports that its agent does not run as saved (never throws). */

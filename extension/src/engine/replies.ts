@@ -138,6 +138,7 @@ const CommitResult = z.object({
   processes: count,
   timings: z.object({ suspendMs: z.number(), migrateMs: z.number(), totalMs: z.number(), longestBlockMs: z.number() }),
   warnings: z.array(text),
+  moduleWarnings: z.optional(z.array(z.array(text))),
 }) satisfies z.ZodMiniType<protocol.CommitResult>;
 
 const LoadResult = z.object({

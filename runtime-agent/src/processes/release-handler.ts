@@ -369,9 +369,11 @@ export class ReleaseHandler {
     const swapStarted = performance.now();
     const warnings: string[] = [...purged];
     const reports: LoadReport[] = [];
+    const moduleWarnings: string[][] = [];
     const modules = stages.map((stage) => {
       const committed = this.codeServer.commit(stage.prepared);
       warnings.push(...committed.warnings);
+      moduleWarnings.push([...committed.warnings]);
       reports.push(committed.report);
       return committed.module;
     });
@@ -398,15 +400,17 @@ export class ReleaseHandler {
     longestBlockMs = Math.max(longestBlockMs, performance.now() - resumeStarted);
     const origin = stages[0]?.prepared.version.info.origin ?? 'protocol';
     for (const rebuilt of await this.codeServer.rebuildRoutes(origin)) {
-      reportRebuilt(
-        reports.find((r) => r.file === rebuilt.trigger),
-        warnings,
-        rebuilt,
+      const trigger = reports.findIndex((r) => r.file === rebuilt.trigger);
+      reportRebuilt(reports[trigger], warnings, rebuilt);
+      // The same, module by module: what it made untrue goes, what it warns of is its trigger's.
+      moduleWarnings.forEach((own, index) =>
+        reportRebuilt(undefined, own, index === trigger ? rebuilt : { ...rebuilt, warnings: [] }),
       );
     }
     return {
       modules,
       reports,
+      moduleWarnings,
       processes: next.size + processes.filter((p) => p.stage.restart).reduce((n, p) => n + p.list.length, 0),
       timings: { suspendMs, migrateMs, totalMs: performance.now() - started, longestBlockMs },
       warnings,

@@ -80,4 +80,10 @@ export interface CommitResult {
     longestBlockMs: number;
   };
   warnings: string[];
+  /**
+   * One per module, in the order of `modules`: the warnings of that module's commit. Each is in
+   * `warnings` too, which also holds the release's own (old versions purged). So that a client
+   * showing a line per module says each where it belongs (absent from agents before it).
+   */
+  moduleWarnings?: string[][];
 }

@@ -28,6 +28,7 @@ import { hapi } from './hapi';
 import { hono } from './hono';
 import { koa } from './koa';
 import { koaModules } from './koa-modules';
+import { nestAuth } from './nest-auth';
 import { nestCats } from './nest-cats';
 import { nestTsc } from './nest-tsc';
 import { nodeHttp } from './node-http';
@@ -67,4 +68,5 @@ export const corpus: CorpusApp[] = [
   tsApp,
   nestTsc,
   nestCats,
+  nestAuth,
 ];
