@@ -111,6 +111,18 @@ for (const runtime of nodeRuntimes()) {
         assert.equal(after.hits, before.hits + 1, 'the counter was not reset');
       });
 
+      test('1b. a changed initializer of a variable the app has changed since keeps the running value, and says so', async () => {
+        // items was ['seed'] at startup, and test 1 posted to it.
+        const result = await load(setup.app, (t) => t.replace("['seed']", "['seed', 'second seed']"));
+        assert.ok(!result.report.rebound.includes('items'), result.report.rebound.join(', '));
+        assert.match(
+          result.warnings.join('\n'),
+          /items keeps its running value: its initializer changed, but the app has changed items/,
+        );
+        const { items } = await json<{ items: string[] }>(app, '/items');
+        assert.deepEqual(items, ['seed', 'kept'], 'what the app posted is still there');
+      });
+
       test('2. effects in force are not repeated; a new statement runs once; a removed one is said', async () => {
         const result = await load(setup.app, (t) =>
           t

@@ -7,6 +7,7 @@ import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
 import { expressWsChat } from './express-ws-chat';
 import { expressZod } from './express-zod';
+import { expressTsPaths } from './express-ts-paths';
 import { expressTrpc } from './express-trpc';
 import { expressChains } from './express-chains';
 import { expressConfig } from './express-config';
@@ -49,6 +50,7 @@ export const corpus: CorpusApp[] = [
   expressEsmAsync,
   expressFileRoutes,
   expressZod,
+  expressTsPaths,
   expressTrpc,
   expressChains,
   expressConfig,

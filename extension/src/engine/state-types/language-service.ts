@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import ts from 'typescript';
+import { ProjectPaths } from './project-paths';
 
 /** Small and fast: the ES2022 lib only (no DOM), strict, no @types packages pulled in. */
 export const ANALYSIS_OPTIONS: ts.CompilerOptions = {
@@ -51,6 +52,7 @@ export class DocumentService {
     private readonly maxDocuments = 32,
   ) {
     const documents = this.#documents;
+    const paths = new ProjectPaths(options);
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => options,
       getScriptFileNames: () => [...documents.keys()],
@@ -69,6 +71,16 @@ export class DocumentService {
       readDirectory: (...args) => ts.sys.readDirectory(...args),
       realpath: (file) => (documents.has(file) ? file : (ts.sys.realpath?.(file) ?? file)),
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      // Each file's imports as its project resolves them (`@/types/task`): see project-paths.ts.
+      resolveModuleNameLiterals: (literals, containingFile, _redirected, compilerOptions, sourceFile) =>
+        literals.map((literal) =>
+          paths.resolve(
+            literal.text,
+            containingFile,
+            host,
+            ts.getModeForUsageLocation(sourceFile, literal, compilerOptions),
+          ),
+        ),
     };
     this.#service = ts.createLanguageService(host, ts.createDocumentRegistry());
   }

@@ -5,6 +5,7 @@
  */
 import ts from 'typescript';
 import { ANALYSIS_OPTIONS, normalize } from './language-service';
+import { ProjectPaths } from './project-paths';
 
 /**
  * Nothing in the file survives compilation: interfaces, type aliases, ambient declarations,
@@ -83,7 +84,7 @@ export function typeDependents(typeFile: string, candidates: readonly string[], 
 /** The project files each file imports, resolved as the analysis resolves them. */
 class ImportGraph {
   readonly #imports = new Map<string, string[]>();
-  readonly #cache = ts.createModuleResolutionCache(process.cwd(), (f) => f, ANALYSIS_OPTIONS);
+  readonly #paths = new ProjectPaths(ANALYSIS_OPTIONS);
 
   constructor(private readonly host: FilesHost) {}
 
@@ -93,7 +94,7 @@ class ImportGraph {
     const text = this.host.readFile(file);
     imported = [];
     for (const { fileName } of text === undefined ? [] : ts.preProcessFile(text, true, true).importedFiles) {
-      const { resolvedModule } = ts.resolveModuleName(fileName, file, ANALYSIS_OPTIONS, this.host, this.#cache);
+      const { resolvedModule } = this.#paths.resolve(fileName, file, this.host);
       if (resolvedModule && !resolvedModule.isExternalLibraryImport) {
         imported.push(normalize(resolvedModule.resolvedFileName));
       }

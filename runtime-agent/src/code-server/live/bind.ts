@@ -9,6 +9,8 @@ import { HP } from './instrument';
 import type { PatchReport } from './patch';
 import type { TopStatement } from './program';
 import type { AnyNode } from './walk';
+import { literalInitializer } from './kept-state';
+import { tokenText } from './shape';
 
 /** `const a = 1, { b } = c;` → `(__hotpatch$.s.a = 1, { b: __hotpatch$.s.b } = c);` (references are rewritten by the patch). */
 export function bindDeclaration(
@@ -24,7 +26,10 @@ export function bindDeclaration(
     { start: node.start, end: node.start + kind.length, text: `(${' '.repeat(kind.length - 1)}`, owner: node },
   ];
   for (const declarator of node.declarations as AnyNode[]) {
-    if (declarator.init) continue;
+    if (declarator.init) {
+      extra.push(...keepingChangedState(declarator, statement.line, old, code));
+      continue;
+    }
     // `var _a;` (tsc's decorator metadata): no reference was made of a name declared without
     // a value, so it is written here as the module binding it assigns.
     const id = declarator.id as Identifier;
@@ -41,4 +46,27 @@ export function bindDeclaration(
   });
   for (const name of statement.declares) (old.bindings.has(name) ? report.rebound : report.added).push(name);
   return edits.render(code, node.start, node.end, extra);
+}
+
+/**
+ * A module variable the running version made from a literal of literals, given another
+ * initializer: its new value goes through VersionScope.renew, which keeps the running one when
+ * the app changed it since startup (kept-state.ts).
+ */
+function keepingChangedState(declarator: AnyNode, line: number, old: Digest, code: string): Edit[] {
+  const id = declarator.id as AnyNode;
+  const init = declarator.init as AnyNode;
+  if (id.type !== 'Identifier' || !old.bindings.has(String(id.name))) return [];
+  const name = String(id.name);
+  const before = old.statements.find((s) => s.declaration && s.declares.includes(name));
+  const initial = before && literalInitializer(before.shape.code, before.shape.start, before.shape.end, name);
+  // An initializer that did not change runs again on purpose (esbuild's `var x_exports = {}`,
+  // made fresh for the `__export(x_exports, …)` after it): only a changed one is weighed.
+  if (initial === undefined || tokenText(initial, 0, initial.length) === tokenText(code, init.start, init.end))
+    return [];
+  const open = `${HP}.renew(${JSON.stringify(name)},${line},()=>${HP}.s.${name},()=>(${initial}),()=>(`;
+  return [
+    { start: init.start, end: init.start, text: open, owner: init, wraps: 1 },
+    { start: init.end, end: init.end, text: '))', owner: init, closing: true, wraps: 1 },
+  ];
 }

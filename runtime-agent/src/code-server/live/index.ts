@@ -205,6 +205,7 @@ export class LiveCode {
     patch.report.notApplied.push(...compilePrivateMethods(patch.privateMethods, (slot) => module.classes[slot], scope));
     scope.notApplied = patch.report.notApplied;
     scope.ran = patch.report.ran;
+    scope.rebound = patch.report.rebound;
     // Kept statements keep their identity; the others are new.
     const newToOld = new Map([...patch.kept].map(([oldIndex, newIndex]) => [newIndex, oldIndex]));
     scope.statementIds = model.body.map((_, index) => before[newToOld.get(index) ?? -1] ?? {});

@@ -22,6 +22,7 @@ import { bindingsObject, type BindingAccess } from './module-bindings';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
 import { clearValidation } from './validation-decorators';
+import { keptNote, unchangedSinceStartup } from './kept-state';
 
 export type Callable = (...args: unknown[]) => unknown;
 type Environment = Record<string, unknown>;
@@ -162,6 +163,8 @@ export class VersionScope {
   notApplied: string[] = [];
   /** What its patch's report says ran: a statement that did not run after all is taken out. */
   ran: string[] = [];
+  /** The variables its patch's report says got a new value: one that kept its value is taken out. */
+  rebound: string[] = [];
   #notRun: Map<number, string> | undefined;
   /** The top-level statement running now (see `at`). */
   #statement = -1;
@@ -333,6 +336,19 @@ export class VersionScope {
     if (why === undefined) return false;
     this.#didNotRun(statement, `${why}; restart to apply it`);
     return true;
+  }
+
+  /**
+   * A changed initializer's value for `name` (see kept-state.ts): `next()`, or the running value
+   * when the app changed it since it was made from `initial()`, which the report then says.
+   */
+  renew(name: string, line: number, running: () => unknown, initial: () => unknown, next: () => unknown): unknown {
+    const value = running();
+    if (unchangedSinceStartup(value, initial())) return next();
+    const at = this.rebound.indexOf(name);
+    if (at >= 0) this.rebound.splice(at, 1);
+    this.notApplied.push(keptNote(name, line));
+    return value;
   }
 
   #didNotRun(statement: string, why: string): void {

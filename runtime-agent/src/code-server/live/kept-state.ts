@@ -1,0 +1,111 @@
+/**
+ * A module variable whose initializer changed, when the app has changed its value since: the
+ * running value is kept, not replaced. `const tasks = [{ id: 1, … }]`, whose items the app added
+ * to, edited to `[{ id: 1, …, priority: 1 }]` (the seed given a field its type gained): running
+ * the new initializer would drop every task the app holds. Dart's hot reload keeps a global's
+ * value the same way, and says so.
+ *
+ * Known only where the old initializer is a literal made of literals (`[]`, `{ … }`, `new Map()`):
+ * made again, it is what the variable held at startup, and a value still equal to it was never
+ * changed, so the new initializer loses nothing. Any other initializer (a call, a read of
+ * another variable) gives its new value, as before.
+ */
+import type { Node as AcornNode, VariableDeclaration } from 'acorn';
+import { acorn } from './parsers';
+import type { AnyNode } from './walk';
+
+/** Values compared beyond this many, the running value counts as changed (and is kept). */
+const MOST_COMPARED = 10_000;
+
+/**
+ * The text of the initializer `name` had in the running version's declaration (`code` from
+ * `start` to `end`), when it is a literal made of literals; undefined otherwise.
+ */
+export function literalInitializer(code: string, start: number, end: number, name: string): string | undefined {
+  let statement: AnyNode | undefined;
+  try {
+    statement = acorn().parse(code.slice(start, end), { ecmaVersion: 'latest', sourceType: 'module' })
+      .body[0] as AnyNode;
+  } catch {
+    return undefined;
+  }
+  // An ES module's `export const tasks = […]`.
+  const declaration = (statement?.type === 'ExportNamedDeclaration' ? statement.declaration : statement) as
+    VariableDeclaration | undefined;
+  if (declaration?.type !== 'VariableDeclaration') return undefined;
+  const declarator = declaration.declarations.find((d) => d.id.type === 'Identifier' && d.id.name === name);
+  const init = declarator?.init as AnyNode | null | undefined;
+  if (!init || !madeOfLiterals(init)) return undefined;
+  return code.slice(start + init.start, start + init.end);
+}
+
+/** A literal, or an array, object, Map or Set written with literals only. */
+function madeOfLiterals(node: AnyNode): boolean {
+  switch (node.type) {
+    case 'Literal':
+      return !(node as { regex?: unknown }).regex;
+    case 'TemplateLiteral':
+      return (node.expressions as AcornNode[]).length === 0;
+    case 'UnaryExpression':
+      return ['-', '+', '!'].includes(String(node.operator)) && madeOfLiterals(node.argument as AnyNode);
+    case 'Identifier':
+      return node.name === 'undefined';
+    case 'ArrayExpression':
+      return (node.elements as Array<AnyNode | null>).every((element) => element === null || madeOfLiterals(element));
+    case 'ObjectExpression':
+      return (node.properties as AnyNode[]).every(
+        (p) =>
+          p.type === 'Property' && p.kind === 'init' && !p.computed && !p.method && madeOfLiterals(p.value as AnyNode),
+      );
+    case 'NewExpression': {
+      const callee = node.callee as AnyNode;
+      return (
+        callee.type === 'Identifier' &&
+        (callee.name === 'Map' || callee.name === 'Set') &&
+        (node.arguments as AnyNode[]).every(madeOfLiterals)
+      );
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether `running` is still what `initial` (the old initializer made again) is: the same
+ * primitives, arrays, plain objects, Maps and Sets, in the same shape.
+ */
+export function unchangedSinceStartup(running: unknown, initial: unknown): boolean {
+  let budget = MOST_COMPARED;
+  const same = (a: unknown, b: unknown): boolean => {
+    if (--budget < 0) return false;
+    if (Object.is(a, b)) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+    if (a instanceof Map && b instanceof Map) {
+      if (a.size !== b.size) return false;
+      for (const [key, value] of a) if (!b.has(key) || !same(value, b.get(key))) return false;
+      return true;
+    }
+    if (a instanceof Set && b instanceof Set) {
+      if (a.size !== b.size) return false;
+      for (const value of a) if (!b.has(value)) return false;
+      return true;
+    }
+    const keys = Reflect.ownKeys(a);
+    if (keys.length !== Reflect.ownKeys(b).length) return false;
+    return keys.every(
+      (key) =>
+        Object.hasOwn(b, key) &&
+        same((a as Record<PropertyKey, unknown>)[key], (b as Record<PropertyKey, unknown>)[key]),
+    );
+  };
+  return same(running, initial);
+}
+
+/** The report's note for a variable whose running value was kept. */
+export function keptNote(name: string, line: number): string {
+  return (
+    `line ${line}: ${name} keeps its running value: its initializer changed, but the app has changed ` +
+    `${name} since it was made, and the new initializer would drop that; restart to start from the new one`
+  );
+}

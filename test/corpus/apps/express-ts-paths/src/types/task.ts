@@ -1,0 +1,7 @@
+export interface Task {
+  id: number;
+  title: string;
+  done: boolean;
+}
+
+export type NewTask = Pick<Task, 'title'>;
