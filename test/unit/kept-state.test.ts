@@ -1,7 +1,9 @@
-/** A module variable's changed initializer against the value the app holds (kept-state.ts). */
+/** A module variable's changed initializer against the value the app holds (kept-state.ts, bind.ts). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { literalInitializer, unchangedSinceStartup } from '../../runtime-agent/src/code-server/live/kept-state';
+import { LiveModule } from '../../runtime-agent/src/code-server/live/live-module';
+import { patchAfter } from '../helpers/live-patch';
 
 const initializerOf = (statement: string, name: string): string | undefined =>
   literalInitializer(`// before\n${statement}\n// after`, 10, 10 + statement.length, name);
@@ -39,4 +41,18 @@ test('a value is unchanged since startup only when it still has the shape and co
   // Too big to compare whole: counted as changed, so it is kept (the safe side).
   const big = Array.from({ length: 20_000 }, (_, i) => i);
   assert.ok(!unchangedSinceStartup(big, [...big]));
+});
+
+test("a `var` declared again without a value keeps its value, as in JavaScript: tsc's metadata temporaries are no new values", () => {
+  const before =
+    'var _a, _b;\nclass NotesController { list(req) { return req; } }\n' +
+    '__decorate([__metadata("design:paramtypes", [typeof (_b = typeof Request !== "undefined" && Request) === "function" ? _b : Object])], NotesController.prototype, "list", null);\n' +
+    'exports.NotesController = NotesController;\n';
+  const load = patchAfter(new LiveModule('/app/dist/notes.controller.js'), before);
+  const patch = load(before.replace('var _a, _b;', 'var _a, _b, _c;'));
+  assert.deepEqual(patch.report.rebound, []);
+  assert.deepEqual(patch.report.added, ['_c']);
+  assert.doesNotMatch(patch.code, /s\._a=void 0|s\._b=void 0/);
+  assert.match(patch.code, /s\._c=void 0/);
+  assert.deepEqual(patch.report.notApplied, [], 'nothing read once at startup got a new value');
 });

@@ -25,6 +25,8 @@ export function bindDeclaration(
   const extra: Edit[] = [
     { start: node.start, end: node.start + kind.length, text: `(${' '.repeat(kind.length - 1)}`, owner: node },
   ];
+  /** Names a `var` without a value declares again: as in JavaScript, they keep their value. */
+  const redeclared = new Set<string>();
   for (const declarator of node.declarations as AnyNode[]) {
     if (declarator.init) {
       extra.push(...keepingChangedState(declarator, statement.line, old, code));
@@ -34,7 +36,10 @@ export function bindDeclaration(
     // a value, so it is written here as the module binding it assigns.
     const id = declarator.id as Identifier;
     extra.push({ start: id.start, end: id.end, text: `${HP}.s.${id.name}`, owner: id });
-    extra.push({ start: declarator.end, end: declarator.end, text: '=void 0', owner: node, closing: true });
+    // tsc's `var _a, _b;` gains a `_c` when a decorated method's parameter types change: `_a`
+    // and `_b` keep what the running metadata read, and are no new values.
+    if (kind === 'var' && old.bindings.has(id.name)) redeclared.add(id.name);
+    else extra.push({ start: declarator.end, end: declarator.end, text: '=void 0', owner: node, closing: true });
   }
   const last = code[node.end - 1] === ';';
   extra.push({
@@ -44,7 +49,9 @@ export function bindDeclaration(
     owner: node,
     closing: true,
   });
-  for (const name of statement.declares) (old.bindings.has(name) ? report.rebound : report.added).push(name);
+  for (const name of statement.declares) {
+    if (!redeclared.has(name)) (old.bindings.has(name) ? report.rebound : report.added).push(name);
+  }
   return edits.render(code, node.start, node.end, extra);
 }
 
