@@ -287,6 +287,7 @@ export async function rebuildRoutes(
       // Named as the copies' notes name it: two modules of an app may share a file name.
       const where = relative(server.rules.root, owner.file);
       try {
+        const valuesBefore = bindingValues(live);
         const prepared = await server.prepare(owner.file, owner.current.code, owner.current.source, origin, {
           rerun: statements,
           // Running the whole module again would start what it started a second time.
@@ -295,8 +296,12 @@ export async function rebuildRoutes(
         await server.settle(prepared);
         const committed = server.commit(prepared);
         result.ran.push(...committed.report.ran.map((ran) => `${where} ${ran}, again for ${cause.again}`));
-        // A declaration that ran again (a router bound to a name first) gave its binding a new value.
-        const rebound = committed.report.rebound;
+        // A declaration that ran again (a router bound to a name first) gave its binding a new
+        // value; of a copy of several exports (`const { schema, describe } = require(…)`), only
+        // those whose value differs are new.
+        const rebound = committed.report.rebound.filter(
+          (name) => !Object.is(valuesBefore.get(name), live.bindings[name]),
+        );
         if (rebound.length > 0) result.ran.push(`${where} new value: ${rebound.join(', ')}, again for ${cause.again}`);
         result.warnings.push(...committed.warnings);
       } catch (error) {
@@ -308,6 +313,20 @@ export async function rebuildRoutes(
     results.push(result);
   }
   return results;
+}
+
+/** The value of each binding of a module's scope (one not yet made left out). */
+function bindingValues(live: LiveModule): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  const bindings = live.bindings;
+  for (const name of Object.keys(bindings)) {
+    try {
+      values.set(name, bindings[name]);
+    } catch {
+      // a `let` its module never reached: no value to compare
+    }
+  }
+  return values;
 }
 
 /** A Fastify plugin whose routes changed, to run again where Fastify ran it (see fastify-plugins.ts). */
