@@ -83,11 +83,12 @@ function handsOverCode(argument: AnyNode): boolean {
 }
 
 /**
- * An object made there from code written there, which the receiver keeps and the object the code:
- * a constructed one (`passport.use(new LocalStrategy(options, verify))`, a job's `new CronJob(…,
- * tick)`), or a handler wrapped by a call where `use` or a route method takes one
- * (`router.get('/', asyncHandler(async (req, res) => {…}))`). Not any call's: `res.json(items.map((i)
- * => i.name))` hands over data made by code, and `jobs.push(new Promise((resolve) => …))` a promise.
+ * An object made on the spot from code written there: the receiver keeps the object, and the
+ * object keeps the code. A constructed one (`passport.use(new LocalStrategy(options, verify))`, a
+ * job's `new CronJob(…, tick)`), or a handler wrapped by a call where `use` or a route method takes
+ * one (`router.get('/', asyncHandler(async (req, res) => {…}))`). Not any call's:
+ * `res.json(items.map((i) => i.name))` hands over data made by code, and `jobs.push(new
+ * Promise((resolve) => …))` a promise, whose executor has run.
  */
 function madeFromCode(argument: AnyNode, index: number, method: string): boolean {
   const wraps =
