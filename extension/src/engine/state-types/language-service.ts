@@ -72,15 +72,13 @@ export class DocumentService {
       realpath: (file) => (documents.has(file) ? file : (ts.sys.realpath?.(file) ?? file)),
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
       // Each file's imports as its project resolves them (`@/types/task`): see project-paths.ts.
-      resolveModuleNameLiterals: (literals, containingFile, _redirected, compilerOptions, sourceFile) =>
-        literals.map((literal) =>
-          paths.resolve(
-            literal.text,
-            containingFile,
-            host,
-            ts.getModeForUsageLocation(sourceFile, literal, compilerOptions),
-          ),
-        ),
+      resolveModuleNameLiterals: (literals, containingFile, _redirected, compilerOptions, sourceFile) => {
+        const { options: resolving, cache } = paths.for(containingFile);
+        return literals.map((literal) => {
+          const mode = ts.getModeForUsageLocation(sourceFile, literal, compilerOptions);
+          return ts.resolveModuleName(literal.text, containingFile, resolving, host, cache, undefined, mode);
+        });
+      },
     };
     this.#service = ts.createLanguageService(host, ts.createDocumentRegistry());
   }

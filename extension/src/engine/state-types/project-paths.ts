@@ -6,8 +6,9 @@
  * changed type loaded with no migration asked for.
  */
 import { statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import ts from 'typescript';
+import { nearestTsconfig } from '../tsconfig-mapping';
 
 /** How the imports of one file are resolved: the options, and the cache that goes with them. */
 export interface Resolution {
@@ -36,35 +37,17 @@ export class ProjectPaths {
     const known = this.#byConfig.get(config);
     if (known?.mtime === mtime) return known;
     const paths = pathOptions(config);
-    const resolution =
-      paths === undefined
-        ? { ...this.#base, mtime }
-        : {
-            options: { ...this.#base.options, ...paths },
-            cache: ts.createModuleResolutionCache(dirname(config), (f) => f, { ...this.#base.options, ...paths }),
-            mtime,
-          };
+    const options = paths === undefined ? undefined : { ...this.#base.options, ...paths };
+    const resolution = options
+      ? { options, cache: ts.createModuleResolutionCache(dirname(config), (f) => f, options), mtime }
+      : { ...this.#base, mtime };
     this.#byConfig.set(config, resolution);
     return resolution;
   }
 
-  resolve(
-    name: string,
-    containingFile: string,
-    host: ts.ModuleResolutionHost,
-    mode?: ts.ResolutionMode,
-  ): ts.ResolvedModuleWithFailedLookupLocations {
-    const { options, cache } = this.for(containingFile);
-    return ts.resolveModuleName(name, containingFile, options, host, cache, undefined, mode);
-  }
-
   #nearestConfig(dir: string): string | undefined {
-    if (this.#configOfDir.has(dir)) return this.#configOfDir.get(dir);
-    const candidate = join(dir, 'tsconfig.json');
-    const parent = dirname(dir);
-    const config = mtimeOf(candidate) >= 0 ? candidate : parent === dir ? undefined : this.#nearestConfig(parent);
-    this.#configOfDir.set(dir, config);
-    return config;
+    if (!this.#configOfDir.has(dir)) this.#configOfDir.set(dir, nearestTsconfig(dir));
+    return this.#configOfDir.get(dir);
   }
 }
 

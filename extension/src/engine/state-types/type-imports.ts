@@ -93,8 +93,9 @@ class ImportGraph {
     if (imported) return imported;
     const text = this.host.readFile(file);
     imported = [];
+    const { options, cache } = this.#paths.for(file);
     for (const { fileName } of text === undefined ? [] : ts.preProcessFile(text, true, true).importedFiles) {
-      const { resolvedModule } = this.#paths.resolve(fileName, file, this.host);
+      const { resolvedModule } = ts.resolveModuleName(fileName, file, options, this.host, cache);
       if (resolvedModule && !resolvedModule.isExternalLibraryImport) {
         imported.push(normalize(resolvedModule.resolvedFileName));
       }
