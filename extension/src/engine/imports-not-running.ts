@@ -67,8 +67,11 @@ export async function importsNotRunning(
       const module = modules.find((m) => moduleRunsFile(m, imported));
       // A module compiled from several sources has no one text to compare.
       if (!module || module.sources.length > 1) return undefined;
+      // The running source is the .ts a source map names (tsc's `dist/x.js` from `src/x.ts`): its
+      // saved text is that file's, whether the import names the source or the built file.
+      const source = module.sources.length === 1 ? module.sources[0]! : imported;
       const [saved, runs] = await Promise.all([
-        readFile(imported, 'utf8').catch(() => undefined),
+        readFile(source, 'utf8').catch(() => undefined),
         running.of(client, module),
       ]);
       if (saved === undefined || runs === undefined || saved === runs) return undefined;

@@ -30,6 +30,7 @@ import { hono } from './hono';
 import { koa } from './koa';
 import { koaModules } from './koa-modules';
 import { nestAuth } from './nest-auth';
+import { nestTypeorm } from './nest-typeorm';
 import { nestCats } from './nest-cats';
 import { nestTsc } from './nest-tsc';
 import { nodeHttp } from './node-http';
@@ -71,4 +72,5 @@ export const corpus: CorpusApp[] = [
   nestTsc,
   nestCats,
   nestAuth,
+  nestTypeorm,
 ];
