@@ -11,6 +11,7 @@ import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, Upgrad
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
 import { importsNotRunning, RunningTexts, type ImportScanner } from './imports-not-running';
+import { withSourceNamesOnly } from './source-names';
 import { javascriptRelativeImports } from './javascript-imports';
 import { UpgradeErrorData } from './replies';
 import { emittedFile } from './tsconfig-mapping';
@@ -295,6 +296,14 @@ export async function upgradeEntries(
     }),
   );
   const ordered = orderedAs(entries, releases);
+  await Promise.all(
+    ordered.map(async (o, i) => {
+      const e = entries[i]!;
+      // A compiler's own temporaries are no news to the user (source-names.ts).
+      if (o.result && e.text !== e.compiled.code)
+        o.result = { ...o.result, reports: await withSourceNamesOnly(o.result.reports, e.file, e.text) };
+    }),
+  );
   const warnings = await notRunning;
   for (const [i, o] of ordered.entries()) {
     if (!o.result || warnings[i]!.length === 0) continue;
