@@ -43,3 +43,59 @@ test('hotpatch watch: a saved greeting goes live; a state type change without co
   assert.match(output, /add a codeChange\(from, state, extra\)/);
   assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 1, history: ['ann'] }, 'the app is untouched');
 });
+
+/** `hotpatch watch src/` of `app`, its output as it comes; stopped after the test. */
+async function watching(app: App): Promise<{ output: () => string }> {
+  const watcher = spawn(process.execPath, [cliBin, 'watch', app.file('src'), '--debounce', '20'], {
+    env: { ...process.env, HOTPATCH_DISCOVERY_DIR: app.discoveryDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  watcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  watcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  after(() => {
+    watcher.kill('SIGINT');
+  });
+  await waitFor('the watcher to start', () => output.includes('watching '));
+  return { output: () => output };
+}
+
+test('hotpatch watch: the first save of an interface file is compared with the text the app started with', async () => {
+  const app = await App.start('ts-cjs', { fixture: 'ts-holders' });
+  after(() => app.stop());
+  await app.get('/cats/add?name=Tom');
+  const watch = await watching(app);
+
+  const interfaceFile = app.file('src/cat.interface.ts');
+  writeFileSync(
+    interfaceFile,
+    readFileSync(interfaceFile, 'utf8').replace('age: number;', 'age: number;\n  color: string;'),
+  );
+  await waitFor('the migration message', () => watch.output().includes('✗ cat.interface.ts: not loaded'), 20_000);
+  assert.match(watch.output(), /cats\.service\.ts: .*\+ (cat\.)?color: string/);
+  assert.doesNotMatch(watch.output(), /are unchanged/);
+  assert.deepEqual(JSON.parse(await app.get('/cats')), [{ name: 'Tom', age: 1 }], 'the app is untouched');
+});
+
+test('hotpatch watch: an interface file written after the app started and before the watch is not called unchanged at its save', async () => {
+  const app = await App.start('ts-cjs', { fixture: 'ts-holders' });
+  after(() => app.stop());
+  const interfaceFile = app.file('src/cat.interface.ts');
+  // The app runs the types it started with; the watch first sees this text, not that one.
+  writeFileSync(
+    interfaceFile,
+    readFileSync(interfaceFile, 'utf8').replace('age: number;', 'age: number;\n  color: string;'),
+  );
+  const watch = await watching(app);
+
+  writeFileSync(
+    interfaceFile,
+    readFileSync(interfaceFile, 'utf8').replace('  name: string;', '  /** As the owner calls it. */\n  name: string;'),
+  );
+  await waitFor('the save', () => watch.output().includes('cat.interface.ts: types only'), 20_000);
+  assert.match(
+    watch.output(),
+    /⚠ cat\.interface\.ts: types only, nothing to load; whether the state types of the modules importing it \(cats\.service\.ts\) changed is not known/,
+  );
+  assert.doesNotMatch(watch.output(), /are unchanged/);
+});

@@ -19,6 +19,14 @@ export function describeSave(outcome: SaveOutcome, root: string, options: { migr
     case 'syntaxError':
       return `✗ ${file}: not loaded, syntax error: ${outcome.error.message}`;
     case 'typesOnly':
+      if (outcome.uncompared.length > 0) {
+        const importers = outcome.uncompared.map((f) => relative(root, f)).join(', ');
+        return (
+          `⚠ ${file}: types only, nothing to load; whether the state types of the modules importing it ` +
+          `(${importers}) changed is not known: their app started with a text of it this watch has not seen ` +
+          '(it was written after the app started and before the watch did); restart the app if they changed'
+        );
+      }
       return `· ${file}: types only, nothing to load; the state types of the ${outcome.dependents} running module(s) importing it are unchanged`;
     case 'migrationNeeded':
       return [

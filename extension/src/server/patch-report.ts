@@ -25,6 +25,18 @@ export function patchReport(uri: string, outcome: BatchOutcome): ext.PatchReport
     case 'syntaxError':
       return { uri, outcome: 'syntaxError', lines: [`not loaded: ${outcome.error.message}`] };
     case 'typesOnly':
+      // Not "unchanged" when some could not be compared: the editor had no previous text of it.
+      if (outcome.uncompared.length > 0) {
+        return {
+          uri,
+          outcome: 'failed',
+          lines: [
+            `types only, nothing to load; whether the state types of the modules importing it ` +
+              `(${outcome.uncompared.map((f) => basename(f)).join(', ')}) changed is not known: the editor has ` +
+              'not seen the text the app started with; restart the app if they changed',
+          ],
+        };
+      }
       return {
         uri,
         outcome: 'unchanged',
