@@ -10,6 +10,7 @@ import { expressZod } from './express-zod';
 import { expressTsPaths } from './express-ts-paths';
 import { expressTrpc } from './express-trpc';
 import { expressChains } from './express-chains';
+import { expressCron } from './express-cron';
 import { expressConfig } from './express-config';
 import { expressViews } from './express-views';
 import { expressMiddleware } from './express-middleware';
@@ -54,6 +55,7 @@ export const corpus: CorpusApp[] = [
   expressTsPaths,
   expressTrpc,
   expressChains,
+  expressCron,
   expressConfig,
   expressViews,
   nodeHttp,

@@ -20,6 +20,7 @@ import { changed, followChanges } from './koa-composition';
 import { adaptFastifyRouting } from './fastify-routes';
 import { adaptHonoBase } from './hono-routes';
 import { adaptNestRouterExplorer } from './nest-routes';
+import { adaptNodeCron } from './scheduled-jobs';
 import { assignableExportLocal } from './rebind-export';
 import { currentFrame, evaluatingAny } from './top-level';
 
@@ -318,6 +319,15 @@ const ADAPTERS: Adapter[] = [
     // NestJS's mapping of a controller's methods to routes (see nest-routes.ts).
     path: ['@nestjs', 'core', 'router', 'router-explorer.js'],
     adapt: (exports) => adaptNestRouterExplorer(exports),
+  },
+  {
+    // node-cron's jobs, the CommonJS build and the ES module one (see scheduled-jobs.ts).
+    path: ['node-cron', 'dist', 'node-cron.cjs'],
+    adapt: (exports) => adaptNodeCron(exports),
+  },
+  {
+    path: ['node-cron', 'dist', 'node-cron.js'],
+    adapt: (namespace) => adaptNodeCron(namespace),
   },
   {
     // Hono's CommonJS build: the class its apps are made from (see hono-routes.ts).

@@ -1,0 +1,5 @@
+function summarize(notes) {
+  return `${notes.length} notes`;
+}
+
+module.exports = { summarize };
