@@ -84,3 +84,4 @@ export const paramSchemas = {
   [status.method]: ProcessParams,
   [supervisors.method]: SupervisorsParams,
 } as const;
+export * from './protocol/json-modules';

@@ -11,8 +11,8 @@ import { TYPESCRIPT_EXTENSIONS, describeSave } from './describe-save';
 import { complain, say } from './terminal';
 import { errorMessage } from '../shared/error-message';
 
-/** What `watch` loads: the JavaScript and TypeScript files a hot module can be. */
-const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx']);
+/** What `watch` loads: the JavaScript, TypeScript and JSON files a hot module can be. */
+const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx', '.json']);
 
 /** Hot-loads every JS/TS file saved under `dir` until interrupted. */
 export async function watchDir(dir: string, options: GlobalOptions & { debounce: string }): Promise<number> {

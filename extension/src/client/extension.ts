@@ -66,7 +66,8 @@ export interface HotpatchApi {
   whenRunning(): Promise<void>;
 }
 
-const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+/** The languages of the files a module can be made of: JSON too, as CommonJS requires it (engine/json-module.ts). */
+const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'json'];
 
 let client: LanguageClient | undefined;
 

@@ -20,6 +20,7 @@ import { transform, type Loader, type Message } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
+import { compileJsonModule } from './json-module';
 import { nearestTsconfig, tsconfigOptions } from './tsconfig-mapping';
 
 export interface Compiled {
@@ -58,11 +59,12 @@ const IMPORT_META_BANNER = 'var __hotpatch_import_meta_url = require("node:url")
 export const AS_IS_EXTENSIONS: ReadonlySet<string> = new Set(['.js', '.cjs', '.mjs']);
 
 /** How a file is compiled for a module: see the top of this file. */
-export type CompileMode = 'as-is' | 'tsc' | 'tsx' | 'esbuild';
+export type CompileMode = 'as-is' | 'tsc' | 'tsx' | 'esbuild' | 'json';
 
 export function compileModeFor(file: string, module?: Pick<ModuleInfo, 'file' | 'format'>): CompileMode {
-  if (!module) return 'esbuild';
   const extension = extname(file);
+  if (extension === '.json') return 'json';
+  if (!module) return 'esbuild';
   if (module.file === file && AS_IS_EXTENSIONS.has(extension)) return 'as-is';
   const typescript = ['.ts', '.tsx', '.cts', '.mts'].includes(extension);
   if (typescript) return module.file === file ? 'tsx' : 'tsc';
@@ -79,6 +81,7 @@ export async function compileModule(
   nodeVersion: string,
   module?: Pick<ModuleInfo, 'file' | 'format'>,
 ): Promise<Compiled> {
+  if (compileModeFor(file, module) === 'json') return compileJsonModule(file, text);
   const loader = LOADERS[extname(file)];
   if (!loader) throw new CompileError(`${file}: cannot hot-load a '${extname(file)}' file`, file);
   const started = performance.now();

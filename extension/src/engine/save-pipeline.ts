@@ -276,8 +276,10 @@ export class SavePipeline {
   ): Promise<SaveOutcome | ReadyToLoad> {
     const { file, text } = save;
     const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
+    // A JSON module's value is data, not declarations: it has no state types to read.
+    const stateTypes = compileModeFor(file) === 'json' ? undefined : this.options.stateTypes;
     if (targets.length === 0) {
-      const types = this.options.stateTypes;
+      const types = stateTypes;
       if (!types?.isTypeOnly?.(file, text)) return { kind: 'notRunning', file };
       const context = {
         clients: () => this.options.clients(),
@@ -316,7 +318,7 @@ export class SavePipeline {
     ) {
       return { kind: 'unchanged', file };
     }
-    const types = this.options.stateTypes;
+    const types = stateTypes;
     const speculative = speculate && this.#stateless.speculates(file);
     const next = types && !speculative ? types.analyze(file, text) : [];
     if (!speculative) this.#stateless.record(file, text);
@@ -367,7 +369,7 @@ export class SavePipeline {
     // What an earlier save of the file waited for, this one decides anew.
     for (const [file, held] of this.#awaitingMigration)
       if (held.file === save.file) this.#awaitingMigration.delete(file);
-    const types = this.options.stateTypes;
+    const types = compileModeFor(save.file) === 'json' ? undefined : this.options.stateTypes;
     if (!types?.typeDependents || !types.exportsTypes?.(save.file, save.text)) return undefined;
     const context = {
       clients: () => this.options.clients(),

@@ -8,7 +8,7 @@ import type { ServerDefinition } from '../processes/define-server';
 import type { ProcessTable } from '../processes/process-table';
 import type { ServerProcess, SpecSource } from '../processes/server-process';
 import { evaluateVersion, LoadFailure, type Evaluated } from './evaluate';
-import { hotFileMatcher, type HotFileRules } from './hot-files';
+import { HOT_JSON, hotFileMatcher, type HotFileRules } from './hot-files';
 import { LiveCode, inSentCode, type LiveVersion } from './live';
 import { evaluateEsmVersion } from './esm-versions';
 import {
@@ -67,12 +67,15 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #guards = new Map<string, VersionGuard>();
   readonly #adoption = new StartupAdoption({
     isHot: (file) => this.isHot(file),
+    isHotJson: (file) => this.isHotJson(file),
     live: this.#live,
     guardOf: (file) => this.#guards.get(file),
     started: (...version) => this.#startup(...version),
     loaded: (module) => this.emit('moduleLoaded', module),
   });
   readonly isHot: (file: string) => boolean;
+  /** Whether a JSON file CommonJS requires is hot (json-modules.ts). */
+  readonly isHotJson: (file: string) => boolean;
   /** What instrumented code calls to reach its module's live scope. */
   readonly liveEntry = this.#live.enter;
   /** The header of an ES module's first version: its top level starts (see beginEsm). */
@@ -88,6 +91,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   ) {
     super();
     this.isHot = hotFileMatcher(rules);
+    this.isHotJson = hotFileMatcher(rules, HOT_JSON);
   }
 
   /** Where processes find their server's callbacks: the current version of its module. */
@@ -112,7 +116,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   get(file: string): HotModule {
     const module = this.#modules.get(file);
     if (module) return module;
-    if (!this.isHot(file)) {
+    if (!this.isHot(file) && !this.isHotJson(file)) {
       const reason = file.split(/[\\/]/).includes('node_modules')
         ? 'files in node_modules are never hot'
         : `it is outside the app root ${this.rules.root} or excluded`;

@@ -16,9 +16,11 @@ export interface HotFileRules {
 }
 
 const HOT_EXTENSIONS = /\.(?:[cm]?js|[cm]?ts|jsx|tsx)$/;
+/** The JSON files CommonJS requires are hot too, as modules of their own kind (json-modules.ts). */
+export const HOT_JSON = /\.json$/;
 
-/** Compiles the rules once into a predicate over absolute paths. */
-export function hotFileMatcher(rules: HotFileRules): (file: string) => boolean {
+/** Compiles the rules once into a predicate over absolute paths (of code files, or of those `extensions` names). */
+export function hotFileMatcher(rules: HotFileRules, extensions = HOT_EXTENSIONS): (file: string) => boolean {
   // Called for every module the app loads, most of them at startup, before V8 has optimized
   // it: the common case (no globs, a path under the root as Node spells it) takes no glob
   // matcher and no path.relative (≈7 µs a module at startup, together).
@@ -26,7 +28,7 @@ export function hotFileMatcher(rules: HotFileRules): (file: string) => boolean {
   const excluded = rules.exclude.length > 0 ? picomatch(rules.exclude, { dot: true }) : () => false;
   const under = rules.root.endsWith(sep) ? rules.root : rules.root + sep;
   return (file) => {
-    if (!isAbsolute(file) || !HOT_EXTENSIONS.test(file)) return false;
+    if (!isAbsolute(file) || !extensions.test(file)) return false;
     // A package's file, wherever its node_modules is (a workspace's root holds them above the
     // app's): never hot, known before path.relative.
     if (file.includes(`${sep}node_modules${sep}`)) return false;

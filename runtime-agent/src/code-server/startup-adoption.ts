@@ -19,12 +19,19 @@ import { watchListens } from './live/servers';
 import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import type { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
+import { jsonModuleCode, readJsonModule } from '../protocol/json-modules';
 import { createStableExports, markLiveFunctions } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
+
+type JsonLoader = (this: unknown, module: InternalModule, filename: string) => void;
+
+/** The largest JSON file (in characters) made a hot module: larger ones are data, loaded as Node loads them. */
+const MAX_HOT_JSON = 256 * 1024;
 
 /** What adoption needs of the code server. */
 export interface AdoptionHost {
   isHot(file: string): boolean;
+  isHotJson(file: string): boolean;
   readonly live: LiveCode;
   /** The guard of the version of `file` being evaluated, if one is: its listens are reported there. */
   guardOf(file: string): VersionGuard | undefined;
@@ -71,7 +78,7 @@ export class StartupAdoption {
       filename: string,
       ...rest: unknown[]
     ): unknown {
-      if (!host.isHot(filename)) {
+      if (!host.isHot(filename) && !adoption.#jsonTexts.has(filename)) {
         const result = originalCompile.call(this, content, filename, ...rest);
         adaptFramework(filename, this.exports);
         return result;
@@ -87,6 +94,40 @@ export class StartupAdoption {
       this.exports = adoption.#adoptCommonJs(filename, content, this.exports, top.timers, top.servers, live);
       return top.result;
     };
+    this.#installJsonHook();
+  }
+
+  /** The text of each JSON file being loaded as a hot module: its source, as the file reads. */
+  readonly #jsonTexts = new Map<string, string>();
+
+  /**
+   * A JSON file the app requires, under its root, loads as the CommonJS module whose code is the
+   * JSON as `module.exports` (protocol/json-modules.ts): a save of it then loads as a save of a
+   * module does. JSON that a literal would not read the same, and a file too large to be worth
+   * it, load as Node loads them, as does one that is not JSON (Node's own error is thrown).
+   */
+  #installJsonHook(): void {
+    const extensions = (NodeModule as unknown as { _extensions: Record<string, JsonLoader> })._extensions;
+    const nodeJson = extensions['.json'];
+    if (typeof nodeJson !== 'function') return;
+    const { host } = this;
+    const texts = this.#jsonTexts;
+    extensions['.json'] = function (module, filename) {
+      if (!host.isHotJson(filename)) return nodeJson.call(this, module, filename);
+      let text: string;
+      try {
+        text = readFileSync(filename, 'utf8');
+      } catch {
+        return nodeJson.call(this, module, filename);
+      }
+      if (text.length > MAX_HOT_JSON || !readJsonModule(text).ok) return nodeJson.call(this, module, filename);
+      texts.set(filename, text);
+      try {
+        module._compile(jsonModuleCode(text), filename);
+      } finally {
+        texts.delete(filename);
+      }
+    };
   }
 
   #adoptCommonJs(
@@ -97,7 +138,8 @@ export class StartupAdoption {
     servers: Map<string, ServerDefinition>,
     live: { module: LiveModule; version: LiveVersion } | undefined,
   ): unknown {
-    const original = findOriginalSource(file, code);
+    const json = this.#jsonTexts.get(file);
+    const original = json === undefined ? findOriginalSource(file, code) : { sources: [], text: json };
     const module = new HotModule(file, 'cjs', original.sources);
     module.live = live?.module;
     // The face may be `raw` itself, rewritten to hold trampolines: the version keeps a copy
@@ -141,7 +183,8 @@ export class StartupAdoption {
     const live = this.host.live.takeEsm(file);
     // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
     const code = live?.code ?? readFileSync(file, 'utf8');
-    const original = findOriginalSource(file, code);
+    const json = this.#jsonTexts.get(file);
+    const original = json === undefined ? findOriginalSource(file, code) : { sources: [], text: json };
     const module = new HotModule(file, 'esm', original.sources, names && sync ? { names, sync } : undefined);
     this.host.started(
       module,

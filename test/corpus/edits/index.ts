@@ -11,6 +11,7 @@ import { expressTsPaths } from './express-ts-paths';
 import { expressTrpc } from './express-trpc';
 import { expressChains } from './express-chains';
 import { expressCron } from './express-cron';
+import { expressI18n } from './express-i18n';
 import { expressConfig } from './express-config';
 import { expressViews } from './express-views';
 import { expressMiddleware } from './express-middleware';
@@ -56,6 +57,7 @@ export const corpus: CorpusApp[] = [
   expressTrpc,
   expressChains,
   expressCron,
+  expressI18n,
   expressConfig,
   expressViews,
   nodeHttp,
