@@ -1,4 +1,4 @@
-/** `hotpatch watch [DIR]`: hot-load every JS/TS file saved under DIR, with state-type checks. */
+/** `hotpatch watch [DIR]`: hot-load every JS/TS/JSON file saved under DIR, with state-type checks. */
 import { watch as chokidarWatch } from 'chokidar';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, relative, resolve, sep } from 'node:path';
@@ -14,7 +14,7 @@ import { errorMessage } from '../shared/error-message';
 /** What `watch` loads: the JavaScript, TypeScript and JSON files a hot module can be. */
 const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx', '.json']);
 
-/** Hot-loads every JS/TS file saved under `dir` until interrupted. */
+/** Hot-loads every JS/TS/JSON file saved under `dir` until interrupted. */
 export async function watchDir(dir: string, options: GlobalOptions & { debounce: string }): Promise<number> {
   const root = resolve(dir);
   const debounceMs = Number(options.debounce);

@@ -183,8 +183,7 @@ export class StartupAdoption {
     const live = this.host.live.takeEsm(file);
     // The code that ran: as read by the hooks thread (for a loader's output, not the disk's text).
     const code = live?.code ?? readFileSync(file, 'utf8');
-    const json = this.#jsonTexts.get(file);
-    const original = json === undefined ? findOriginalSource(file, code) : { sources: [], text: json };
+    const original = findOriginalSource(file, code);
     const module = new HotModule(file, 'esm', original.sources, names && sync ? { names, sync } : undefined);
     this.host.started(
       module,
