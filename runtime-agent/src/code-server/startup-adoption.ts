@@ -124,6 +124,9 @@ export class StartupAdoption {
       texts.set(filename, text);
       try {
         module._compile(jsonModuleCode(text), filename);
+      } catch {
+        // Nothing the JSON holds runs, so a failure is the agent's own: the file loads as without it.
+        return nodeJson.call(this, module, filename);
       } finally {
         texts.delete(filename);
       }
