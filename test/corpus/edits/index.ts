@@ -12,6 +12,7 @@ import { expressTrpc } from './express-trpc';
 import { expressChains } from './express-chains';
 import { expressCron } from './express-cron';
 import { expressI18n } from './express-i18n';
+import { expressInheritance } from './express-inheritance';
 import { expressConfig } from './express-config';
 import { expressViews } from './express-views';
 import { expressMiddleware } from './express-middleware';
@@ -58,6 +59,7 @@ export const corpus: CorpusApp[] = [
   expressChains,
   expressCron,
   expressI18n,
+  expressInheritance,
   expressConfig,
   expressViews,
   nodeHttp,
