@@ -21,13 +21,13 @@ export class Catalogue {
 export { cache as "item-cache" };
 `;
 
-function report(added: string[]): LoadReport {
+function report(added: string[], rebound: string[] = []): LoadReport {
   return {
     file: 'catalogue.ts',
     mode: 'patched',
     kept: 3,
     ran: [],
-    rebound: [],
+    rebound,
     added,
     functions: [],
     undone: [],
@@ -48,6 +48,16 @@ test('the names tsc makes up when it compiles one file alone are dropped; the so
     source,
   );
   assert.deepEqual(kept!.added, ['cache', 'Catalogue.label', 'item-cache', 'default']);
+});
+
+test("esbuild's exports object, made anew when an export is added, is no new value of the user's", async () => {
+  const [kept] = await withSourceNamesOnly(
+    [report(['Catalogue'], ['catalogue_exports', 'cache'])],
+    'catalogue.ts',
+    source,
+  );
+  assert.deepEqual(kept!.rebound, ['cache']);
+  assert.deepEqual(kept!.added, ['Catalogue']);
 });
 
 test('a report with nothing made up is passed on as it is', async () => {
