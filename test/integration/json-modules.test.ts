@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
 import { LspSession } from '../helpers/lsp';
+import { nodeRuntimes, type NodeRuntime } from '../helpers/paths';
 import { scratchFiles } from '../helpers/scratch';
 
 const APP = `const http = require('node:http');
@@ -26,38 +27,40 @@ http
   });
 `;
 
-async function jsonApp(): Promise<App> {
+async function jsonApp(runtime?: NodeRuntime): Promise<App> {
   const fixture = scratchFiles('json-modules', {
     'package.json': '{ "name": "json-modules", "private": true }',
     'app.js': APP,
     'config.json': '{\n  "greeting": "hello",\n  "limits": { "page": 10 }\n}\n',
     'messages.json': '{ "bye": "goodbye" }\n',
   });
-  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  const app = await App.start('cjs', { fixture, runtime, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
   after(() => app.stop());
   return app;
 }
 
-test('hotpatch load of a required JSON file: its readers see the new values; a broken one loads nothing and says where', async () => {
-  const app = await jsonApp();
-  const read = async (): Promise<Record<string, unknown>> => JSON.parse(await app.get('/'));
-  assert.deepEqual(await read(), { greeting: 'hello', copied: 'hello', page: 10, bye: 'goodbye' });
-  const listed = await runCli(['ls'], app.discoveryDir);
-  assert.match(listed.stdout, /config\.json {2}\[cjs\]/);
+for (const runtime of nodeRuntimes()) {
+  test(`Node ${runtime.major}: hotpatch load of a required JSON file: its readers see the new values; a broken one loads nothing and says where`, async () => {
+    const app = await jsonApp(runtime);
+    const read = async (): Promise<Record<string, unknown>> => JSON.parse(await app.get('/'));
+    assert.deepEqual(await read(), { greeting: 'hello', copied: 'hello', page: 10, bye: 'goodbye' });
+    const listed = await runCli(['ls'], app.discoveryDir);
+    assert.match(listed.stdout, /config\.json {2}\[cjs\]/);
 
-  const config = app.file('config.json');
-  writeFileSync(config, readFileSync(config, 'utf8').replace('"hello"', '"howdy"').replace('10', '25'));
-  const loaded = await runCli(['load', config], app.discoveryDir);
-  assert.equal(loaded.code, 0, loaded.stdout + loaded.stderr);
-  assert.match(loaded.stdout, /✓ .*config\.json: vsn/);
-  assert.deepEqual(await read(), { greeting: 'howdy', copied: 'howdy', page: 25, bye: 'goodbye' });
+    const config = app.file('config.json');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('"hello"', '"howdy"').replace('10', '25'));
+    const loaded = await runCli(['load', config], app.discoveryDir);
+    assert.equal(loaded.code, 0, loaded.stdout + loaded.stderr);
+    assert.match(loaded.stdout, /✓ .*config\.json: vsn/);
+    assert.deepEqual(await read(), { greeting: 'howdy', copied: 'howdy', page: 25, bye: 'goodbye' });
 
-  writeFileSync(config, readFileSync(config, 'utf8').replace('"howdy",', '"hi"'));
-  const broken = await runCli(['load', config], app.discoveryDir);
-  assert.equal(broken.code, 1, broken.stdout + broken.stderr);
-  assert.match(broken.stderr, /config\.json:3:3: Expected ',' or '}' after property value/);
-  assert.deepEqual(await read(), { greeting: 'howdy', copied: 'howdy', page: 25, bye: 'goodbye' }, 'untouched');
-});
+    writeFileSync(config, readFileSync(config, 'utf8').replace('"howdy",', '"hi"'));
+    const broken = await runCli(['load', config], app.discoveryDir);
+    assert.equal(broken.code, 1, broken.stdout + broken.stderr);
+    assert.match(broken.stderr, /config\.json:3:3: Expected ',' or '}' after property value/);
+    assert.deepEqual(await read(), { greeting: 'howdy', copied: 'howdy', page: 25, bye: 'goodbye' }, 'untouched');
+  });
+}
 
 test('a save of a required JSON file in the editor loads it', async () => {
   const app = await jsonApp();
