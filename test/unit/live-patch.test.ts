@@ -579,3 +579,21 @@ test('routes added one call each (hapi: `server.route({ method, path, handler })
   const postKey = [...next].find(([, body]) => body.startsWith('(request, h) => { notes.push'))![0];
   assert.equal(labelOf(postKey), `handler of {method:"POST",path:"/notes"}`);
 });
+
+test("an export added to a file esbuild compiled (tsx): the report names the export, not esbuild's statements that made it", async () => {
+  const { transform } = await import('esbuild');
+  const compile = async (source: string): Promise<string> =>
+    (await transform(source, { loader: 'ts', format: 'cjs', platform: 'node' })).code;
+  const before = await compile('export class AppError extends Error {\n  status = 500;\n}\n');
+  const after = await compile(
+    'export class AppError extends Error {\n  status = 500;\n}\n\nexport class ConflictError extends AppError {\n  status = 409;\n}\n',
+  );
+  assert.match(after, /__export\(/, 'the statements this is about');
+  const { report } = patchAfter(new LiveModule('/app/errors.ts'), before)(after);
+  assert.deepEqual(report.added, ['ConflictError']);
+  assert.deepEqual(
+    report.ran.filter((ran) => /__export|__toCommonJS/.test(ran)),
+    [],
+    `esbuild's statements are not reported as run: ${report.ran.join('; ')}`,
+  );
+});

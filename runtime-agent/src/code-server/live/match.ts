@@ -106,17 +106,25 @@ export function forgetRemovedStatement(report: PatchReport, line: number): void 
  * module.exports = __toCommonJS(x_exports);`. When the `__export` call changes (an export
  * added or removed), its getters cannot be defined again on the running object: the object
  * and `module.exports` are made anew with it, so they are taken out of the kept statements.
+ * Returns the `__export` call and the `module.exports` assignment that run again: esbuild's, not
+ * statements of the user's to report (the report names the export added).
  */
-export function remakeChangedExports(model: ProgramModel, matched: Map<number, number>): void {
+export function remakeChangedExports(model: ProgramModel, matched: Map<number, number>): Set<number> {
   const remade = new Set<string>();
+  const plumbing = new Set<number>();
   model.statements.forEach((s, i) => {
     // `assigns` of an `__export(target, …)` call is `__export target` (see reader.ts).
-    if (!matched.has(i) && s.assigns?.startsWith('__export ')) remade.add(s.assigns.slice('__export '.length));
+    if (!matched.has(i) && s.assigns?.startsWith('__export ')) {
+      remade.add(s.assigns.slice('__export '.length));
+      plumbing.add(i);
+    }
   });
-  if (remade.size === 0) return;
+  if (remade.size === 0) return plumbing;
   model.statements.forEach((s, i) => {
     if (s.declares.some((n) => remade.has(n)) || s.assigns === 'module . exports') matched.delete(i);
+    if (s.assigns === 'module . exports') plumbing.add(i);
   });
+  return plumbing;
 }
 
 const DECORATORS_CHANGED =

@@ -87,6 +87,8 @@ class PatchBuilder {
   readonly #setupChanges: SetupChange[] = [];
   /** New statement index → the running version's, for the statements not run again. */
   #matched = new Map<number, number>();
+  /** esbuild's statements that make a module's exports, run again: not reported (remakeChangedExports). */
+  #exportsPlumbing = new Set<number>();
   /** Classes whose changed decorators were reported. */
   readonly #decoratorsReported = new Set<string>();
   /** `Class.field`s whose class-validator rules run again (see validation-decorators.ts). */
@@ -133,7 +135,7 @@ class PatchBuilder {
     for (const meta of model.importMeta) this.edits.replace(meta.start, meta.end, `${HP}.meta`);
     const matched = matchStatements(this.old, this.model, this.registered, this.report, this.rerun);
     this.#matched = matched;
-    remakeChangedExports(this.model, matched);
+    this.#exportsPlumbing = remakeChangedExports(this.model, matched);
     for (const index of derivedConstants(this.model, matched, this.old)) matched.delete(index);
     // The directives, then the header (written last: the prelude is known at the end), then the rest.
     const head = new Mapped();
@@ -282,7 +284,7 @@ class PatchBuilder {
     this.#bodies.registerFreshFunctions(node);
     if (statement.declaration) return bindDeclaration(statement, this.model.code, this.edits, this.old, this.report);
     const summary = `line ${statement.line}: ${summaryOf(statement.shape)}`;
-    this.report.ran.push(summary);
+    if (!this.#exportsPlumbing.has(index)) this.report.ran.push(summary);
     // What a framework accepts only before the app starts (a Fastify route once it listens, a
     // route on a Hono app: fixed-routes.ts) is reported as needing a restart, and the rest of
     // the version still applies.
