@@ -597,3 +597,14 @@ test("an export added to a file esbuild compiled (tsx): the report names the exp
     `esbuild's statements are not reported as run: ${report.ran.join('; ')}`,
   );
 });
+
+test('a function in a table of routes is named by the call and the elements next to it, not by the other routes', () => {
+  const code = `const routes = new Map([
+  ['/greet', (url) => greet(url.searchParams.get('name') ?? 'world')],
+  ['/hits', () => String(hit())],
+]);
+app.get('/x', [auth, (req, res) => res.end('x')]);
+`;
+  const labels = readProgram(code).functions.map((f) => labelOf(f.key));
+  assert.deepEqual(labels, ["Map(…): ['/greet', …]", "Map(…): ['/hits', …]", "app.get('/x',…): [auth, …]"]);
+});

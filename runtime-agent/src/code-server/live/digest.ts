@@ -123,7 +123,27 @@ export function labelOf(key: string): string {
     .replace(/^(fn|var|prop|set|call|class):/, '')
     .replace(/#\d+$/, '')
     .replace(/\.(static )?(method|get|set|constructor):/, '.');
-  return shorten(tight(readable)) || 'a function';
+  return shorten(inArray(readable) ?? tight(readable)) || 'a function';
+}
+
+/**
+ * An array's element (reader.ts places it as `<call>#<argument>[<the other elements>]#<index>`,
+ * once per array it is in): named by the call and the elements next to it, in the innermost
+ * array, as a table of routes names a handler by its path: `new Map([['/greet', (url) => …]])`
+ * → `Map(…): ['/greet', …]`, not by the other routes. Undefined when not in an array.
+ */
+function inArray(readable: string): string | undefined {
+  const first = /#\d+\[/.exec(readable);
+  if (!first || !readable.endsWith(']')) return undefined;
+  let depth = 0;
+  for (let at = readable.length - 1; at > first.index; at--) {
+    if (readable[at] === ']') depth++;
+    else if (readable[at] === '[' && --depth === 0) {
+      const others = tight(readable.slice(at + 1, -1));
+      return `${tight(readable.slice(0, first.index))}: [${others ? `${others}, ` : ''}…]`;
+    }
+  }
+  return undefined;
 }
 
 /** A statement's tokens, for reports: `app.get('/x', (req, res) => {…})`. */
