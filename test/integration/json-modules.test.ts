@@ -75,3 +75,34 @@ test('a save of a required JSON file in the editor loads it', async () => {
   assert.equal(report.outcome, 'loaded', report.lines.join('\n'));
   assert.equal(JSON.parse(await app.get('/')).bye, 'see you');
 });
+
+test('a JSON file whose data the app has changed since it loaded it keeps that data at a save of the file, and says so', async () => {
+  const fixture = scratchFiles('json-store', {
+    'package.json': '{ "name": "json-store", "private": true }',
+    'app.js': `const http = require('node:http');
+const store = require('./notes.json');
+
+http
+  .createServer((req, res) => {
+    const note = new URL(req.url, 'http://localhost').searchParams.get('add');
+    if (note) store.notes.push(note);
+    res.end(JSON.stringify(store));
+  })
+  .listen(0, '127.0.0.1', function () {
+    console.log('LISTENING ' + this.address().port);
+  });
+`,
+    'notes.json': '{ "notes": ["seed"] }\n',
+  });
+  const app = await App.start('cjs', { fixture, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => app.stop());
+  assert.deepEqual(JSON.parse(await app.get('/?add=mine')), { notes: ['seed', 'mine'] });
+
+  const file = app.file('notes.json');
+  writeFileSync(file, '{ "notes": ["seed", "another seed"] }\n');
+  const loaded = await runCli(['load', file], app.discoveryDir);
+  assert.equal(loaded.code, 0, loaded.stdout + loaded.stderr);
+  assert.match(loaded.stdout, /⚠ .*notes\.json: vsn/);
+  assert.match(loaded.stdout, /module\.exports keeps its running value: .*the app has changed module\.exports since/);
+  assert.deepEqual(JSON.parse(await app.get('/')), { notes: ['seed', 'mine'] }, 'what the app added is not lost');
+});

@@ -9,7 +9,7 @@ import { HP } from './instrument';
 import type { PatchReport } from './patch';
 import type { TopStatement } from './program';
 import type { AnyNode } from './walk';
-import { literalInitializer } from './kept-state';
+import { literalExported, literalInitializer } from './kept-state';
 import { tokenText } from './shape';
 
 /** `const a = 1, { b } = c;` → `(__hotpatch$.s.a = 1, { b: __hotpatch$.s.b } = c);` (references are rewritten by the patch). */
@@ -75,5 +75,26 @@ function keepingChangedState(declarator: AnyNode, line: number, old: Digest, cod
   return [
     { start: init.start, end: init.start, text: open, owner: init, wraps: 1 },
     { start: init.end, end: init.end, text: '))', owner: init, closing: true, wraps: 1 },
+  ];
+}
+
+/**
+ * `module.exports = <literal>` changed, where the running version exported a literal of literals
+ * (a JSON file's data, whose items the app may have added to): the new value goes through
+ * VersionScope.renew as a variable's does, so what the app changed in the running one is kept.
+ * `node` is the statement, as this version's code has it.
+ */
+export function keepingExportedState(node: AnyNode, line: number, old: Digest, code: string): Edit[] {
+  const expression = node.type === 'ExpressionStatement' ? (node.expression as AnyNode) : undefined;
+  if (expression?.type !== 'AssignmentExpression' || expression.operator !== '=') return [];
+  const right = expression.right as AnyNode;
+  const before = old.statements.find((s) => s.assigns === 'module . exports');
+  const initial = before && literalExported(before.shape.code, before.shape.start, before.shape.end);
+  if (initial === undefined || tokenText(initial, 0, initial.length) === tokenText(code, right.start, right.end))
+    return [];
+  const open = `${HP}.renew("module.exports",${line},()=>module.exports,()=>(${initial}),()=>(`;
+  return [
+    { start: right.start, end: right.start, text: open, owner: node, wraps: 1 },
+    { start: right.end, end: right.end, text: '))', owner: node, closing: true, wraps: 1 },
   ];
 }

@@ -39,6 +39,39 @@ export function literalInitializer(code: string, start: number, end: number, nam
   return code.slice(start + init.start, start + init.end);
 }
 
+/**
+ * The text of the value the running version's `module.exports = …` statement (`code` from
+ * `start` to `end`) assigned, when it is a literal made of literals (a JSON file's data:
+ * protocol/json-modules.ts); undefined otherwise.
+ */
+export function literalExported(code: string, start: number, end: number): string | undefined {
+  const expression = exportAssignment(code.slice(start, end));
+  if (!expression || !madeOfLiterals(expression.right as AnyNode)) return undefined;
+  const right = expression.right as AnyNode;
+  return code.slice(start + right.start, start + right.end);
+}
+
+/** `module.exports = …` read from `text` (one statement): its assignment, or undefined. */
+function exportAssignment(text: string): AnyNode | undefined {
+  let statement: AnyNode | undefined;
+  try {
+    statement = acorn().parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true })
+      .body[0] as AnyNode;
+  } catch {
+    return undefined;
+  }
+  const expression = statement?.type === 'ExpressionStatement' ? (statement.expression as AnyNode) : undefined;
+  if (expression?.type !== 'AssignmentExpression' || expression.operator !== '=') return undefined;
+  const left = expression.left as AnyNode;
+  const isModuleExports =
+    left.type === 'MemberExpression' &&
+    !left.computed &&
+    (left.object as AnyNode).type === 'Identifier' &&
+    (left.object as AnyNode).name === 'module' &&
+    (left.property as AnyNode).name === 'exports';
+  return isModuleExports ? expression : undefined;
+}
+
 /** A literal, or an array, object, Map or Set written with literals only. */
 function madeOfLiterals(node: AnyNode): boolean {
   switch (node.type) {

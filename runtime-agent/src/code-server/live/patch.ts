@@ -29,7 +29,7 @@ import { setupChangeOf, type SetupChange } from './setup-changes';
 import { decoratedTarget } from './validation-decorators';
 import { privateMethods, type PrivateMethod } from './private-classes';
 import { KEY_SEPARATOR, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
-import { bindDeclaration } from './bind';
+import { bindDeclaration, keepingExportedState } from './bind';
 import { routeRegistrationTarget } from './fixed-routes';
 import { reportClassChanges } from './class-changes';
 import { newFieldInitializers } from './fields';
@@ -292,9 +292,12 @@ class PatchBuilder {
     const unlessFixed = target
       ? `if(!${HP}.fixedRoutes(${this.edits.render(code, target.start, target.end).text},${JSON.stringify(summary)}))`
       : '';
+    // `module.exports = { … }` made of literals (a JSON file): what the app changed in it is kept.
+    const kept =
+      statement.assigns === 'module . exports' ? keepingExportedState(node, statement.line, this.old, code) : [];
     return new Mapped()
       .add(`try{${unlessFixed}{`)
-      .append(this.edits.render(code, node.start, node.end))
+      .append(this.edits.render(code, node.start, node.end, kept))
       .add(`}}catch(__hp_e){${HP}.startupOnly(__hp_e,${JSON.stringify(summary)})}`);
   }
 
