@@ -15,7 +15,8 @@ import { modeNames, type ModeName } from './lib/modes';
 import { killAll } from './lib/procs';
 import { runApp, validateEdits } from './lib/run-app';
 
-const deadlineMs = 30 * 60_000;
+/** A watchdog for a runner that hangs: 39 apps in four modes take ≈35 min on a 2-core machine. */
+const deadlineMs = 60 * 60_000;
 const scratchRoot = join(repoRoot, 'test', '.tmp', `corpus-${process.pid}`);
 const outFile = join(import.meta.dirname, 'out', 'scoreboard.json');
 
