@@ -8,7 +8,7 @@ import { Review } from './review.entity';
 export class ReviewsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The review and the product's new name suffix are written together, or neither is. */
+  /** The product read and the review written in one transaction: a review never names a product deleted meanwhile. */
   add(productId: number, stars: number, text: string): Promise<Review> {
     return this.dataSource.transaction(async (manager) => {
       const product = await manager.findOneByOrFail(Product, { id: productId });
