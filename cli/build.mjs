@@ -12,30 +12,10 @@
 // main.ts imports it then, which esbuild's bundle keeps.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { agentFromSources } from '../scripts/esbuild-agent-from-sources.mjs';
 import { requiredPackages } from '../scripts/esbuild-required-packages.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const agentSources = fileURLToPath(new URL('../runtime-agent/src/', import.meta.url));
-
-/**
- * The agent's protocol and transport from their TypeScript sources, as the engine's own files
- * are. The agent's dist/ builds are CommonJS and require zod's CommonJS build, while the engine
- * imports zod's ES build: bundling both put zod in twice (1.7 MB of the 2.3 MB bundle).
- */
-const agentFromSources = {
-  name: 'agent-from-sources',
-  setup(b) {
-    const sources = {
-      'hotpatch-agent/protocol': 'protocol.ts',
-      'hotpatch-agent/websocket-rpc': 'transport/websocket-rpc.ts',
-    };
-    b.onResolve({ filter: /^hotpatch-agent\/(protocol|websocket-rpc)$/ }, ({ path }) => ({
-      path: agentSources + sources[path],
-    }));
-  },
-};
-
 // Nothing of an earlier build's is left to ship.
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 

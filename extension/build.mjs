@@ -3,6 +3,7 @@
 // of the root package.json, which is the extension's manifest).
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { agentFromSources } from '../scripts/esbuild-agent-from-sources.mjs';
 import { requiredPackages } from '../scripts/esbuild-required-packages.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -29,7 +30,8 @@ await Promise.all([
     external: ['esbuild', 'typescript', 'bufferutil', 'utf-8-validate'],
     // Loaded with V8's code cache (src/server/launch.ts): TypeScript, imported when first
     // needed (engine/compile.ts), with require() (scripts/esbuild-required-packages.mjs).
-    plugins: [requiredPackages(['esbuild', 'typescript'])],
+    // The agent's protocol from its sources (see the plugin).
+    plugins: [agentFromSources, requiredPackages(['esbuild', 'typescript'])],
     define: { CLIENT_VERSION: JSON.stringify(version) },
   }),
   build({

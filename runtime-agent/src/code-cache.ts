@@ -26,6 +26,7 @@
  * source only its length: the file's name carries the library's size and modification time and
  * Node's version. A cache V8 rejects is removed, and made anew.
  */
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
@@ -96,15 +97,12 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
   // file's. A script, not `vm.compileFunction`: only a script's cache can be made after it ran.
   // (On Node 20 the functions of a cache another process made have no dynamic import(): "A
   // dynamic import callback was not specified". A cached file must not use it.)
-  const script = new Script(
-    `(function (exports, require, module, __filename, __dirname) {\n${readFileSync(file, 'utf8')}\n})`,
-    {
-      filename: file,
-      lineOffset: -1,
-      cachedData: read?.data,
-      importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    },
-  );
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {\n${readSource(file)}\n})`, {
+    filename: file,
+    lineOffset: -1,
+    cachedData: read?.data,
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
   let have = read?.stage;
   if (read && script.cachedDataRejected) {
     // Made by another V8 or for other flags: this process makes one anew.
@@ -170,6 +168,16 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
       afterFirstCommit(() => setTimeout(() => save('saved'), SAVED_DELAY_MS).unref());
     },
   };
+}
+
+/**
+ * The library's text. esbuild writes its bundles in ASCII (non-ASCII characters escaped), and
+ * ASCII read as Latin-1 is the same text, made without UTF-8's decoding: a third less time for
+ * the CLI's 0.6 MB, which every run reads.
+ */
+function readSource(file: string): string {
+  const bytes = readFileSync(file);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
 /** A library loaded without a cache of this module's: nothing to make. */

@@ -282,3 +282,34 @@ test('module hooks that fail to start leave the app running, not hot, and say wh
   assert.equal(run.stdout.trim(), 'answer 42');
   assert.match(run.stderr, /\[hotpatch\] ES modules not hot: the module hooks did not start: /);
 });
+
+test("a library's text is read as written: ASCII (what esbuild writes), and UTF-8, with the cache made and then used", () => {
+  const folder = scratchFolder('code-cache-text');
+  const dir = join(folder, 'cache');
+  const libraries = { 'ascii.js': 'plain text', 'utf8.js': 'naïve café ✓ 漢字' };
+  for (const [name, text] of Object.entries(libraries))
+    writeFileSync(join(folder, name), `module.exports = ${JSON.stringify(text)};\n`, 'utf8');
+  const loader = join(repoRoot, 'runtime-agent', 'dist', 'code-cache.js');
+  const load = (name: string): string => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const lib = require(${JSON.stringify(loader)}).requireWithCodeCache(${JSON.stringify(join(folder, name))}, ${JSON.stringify(dir)});
+         lib.saveWhenWarm(() => true);
+         process.stdout.write(lib.exports);`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    return run.stdout;
+  };
+  for (const [name, text] of Object.entries(libraries)) {
+    assert.equal(load(name), text, `${name} compiled`);
+    assert.ok(
+      cacheFiles(dir).some((file) => file.startsWith(`agent-${name.replace('.js', '')}-`)),
+      `${name}: a cache made`,
+    );
+    assert.equal(load(name), text, `${name} from its cache`);
+  }
+});

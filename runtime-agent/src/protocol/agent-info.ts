@@ -1,5 +1,5 @@
 /** The agent, the app it runs in, and the versions of the app's hot modules. */
-import { z } from './schemas';
+import * as z from 'zod/mini';
 
 /** Where a module version came from. */
 export const Origin = z.enum(['startup', 'editor', 'cli', 'protocol', 'rollback']);

@@ -4,7 +4,8 @@ import { Origin, type AgentInfo, type ModuleInfo, type VersionInfo } from './age
 import type { LoadErrorData } from './errors';
 import type { ProcessInfo } from './process-info';
 import type { LoadReport } from './upgrade-info';
-import { filePath, shortString, z } from './schemas';
+import * as z from 'zod/mini';
+import { filePath, shortString } from './schemas';
 
 export const InitializeParams = z.strictObject({
   protocolVersion: z.int(),

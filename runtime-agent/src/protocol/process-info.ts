@@ -1,5 +1,5 @@
 /** Server processes and supervisors as inspection shows them, and the shapes of their states. */
-import { z } from './schemas';
+import * as z from 'zod/mini';
 
 /**
  * A runtime shape of a server's state, derived by the language server from its `State` type.

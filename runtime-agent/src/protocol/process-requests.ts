@@ -1,7 +1,8 @@
 /** Requests (client → agent): server processes and supervisors (OTP's sys and supervisor calls). */
 import { RequestType } from 'vscode-jsonrpc';
 import type { ProcessInfo, SupervisorInfo } from './process-info';
-import { boundedString, shortString, timeoutMs, z } from './schemas';
+import * as z from 'zod/mini';
+import { boundedString, shortString, timeoutMs } from './schemas';
 
 export const ProcessesParams = z.strictObject({ file: z.optional(shortString(4096)) });
 export type ProcessesParams = z.infer<typeof ProcessesParams>;

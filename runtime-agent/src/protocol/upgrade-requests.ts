@@ -5,7 +5,8 @@ import type { UpgradeErrorData } from './errors';
 import { FileParams } from './module-requests';
 import { StateShape } from './process-info';
 import type { CommitResult, UpgradePlan } from './upgrade-info';
-import { boundedInt, boundedString, filePath, shortString, timeoutMs, z } from './schemas';
+import * as z from 'zod/mini';
+import { boundedInt, boundedString, filePath, shortString, timeoutMs } from './schemas';
 
 const UpgradeModule = z
   .strictObject({
