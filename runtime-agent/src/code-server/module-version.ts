@@ -195,11 +195,24 @@ export function readExport(raw: unknown, key: string): unknown {
 export function snapshot(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object' || isInstance(raw)) return raw;
   const descriptors = Object.getOwnPropertyDescriptors(raw);
+  // Most exports (`module.exports = { a, b }`) are a plain object of plain properties, which a
+  // spread copies as they are, ≈4× as fast as defining them one by one: an app of 2,000 modules
+  // made 2,000 of these copies as it started (issue 13).
+  if (Object.getPrototypeOf(raw) === Object.prototype && onlyPlainValues(descriptors)) return { ...raw };
   for (const descriptor of Object.values(descriptors)) {
     descriptor.configurable = true;
     if ('value' in descriptor) descriptor.writable = true;
   }
   return Object.create(Object.getPrototypeOf(raw) as object | null, descriptors) as unknown;
+}
+
+/** Whether every property is a value that is writable, enumerable and configurable, as an object literal's are. */
+function onlyPlainValues(descriptors: PropertyDescriptorMap): boolean {
+  for (const key of Reflect.ownKeys(descriptors)) {
+    const { writable, enumerable, configurable } = descriptors[key as string]!;
+    if (!writable || !enumerable || !configurable) return false;
+  }
+  return true;
 }
 
 export function exportNames(raw: unknown): string[] {
