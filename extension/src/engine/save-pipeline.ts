@@ -267,6 +267,11 @@ export class SavePipeline {
     });
   }
 
+  /** What reads `file`'s state types: none for a JSON module, whose value is data, not declarations. */
+  #stateTypesOf(file: string): StateTypes | undefined {
+    return compileModeFor(file) === 'json' ? undefined : this.options.stateTypes;
+  }
+
   /** Everything short of loading: the modules running the file, its code, its state types. */
   async #check(
     save: FileSave,
@@ -276,10 +281,8 @@ export class SavePipeline {
   ): Promise<SaveOutcome | ReadyToLoad> {
     const { file, text } = save;
     const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
-    // A JSON module's value is data, not declarations: it has no state types to read.
-    const stateTypes = compileModeFor(file) === 'json' ? undefined : this.options.stateTypes;
+    const types = this.#stateTypesOf(file);
     if (targets.length === 0) {
-      const types = stateTypes;
       if (!types?.isTypeOnly?.(file, text)) return { kind: 'notRunning', file };
       const context = {
         clients: () => this.options.clients(),
@@ -318,7 +321,6 @@ export class SavePipeline {
     ) {
       return { kind: 'unchanged', file };
     }
-    const types = stateTypes;
     const speculative = speculate && this.#stateless.speculates(file);
     const next = types && !speculative ? types.analyze(file, text) : [];
     if (!speculative) this.#stateless.record(file, text);
@@ -369,7 +371,7 @@ export class SavePipeline {
     // What an earlier save of the file waited for, this one decides anew.
     for (const [file, held] of this.#awaitingMigration)
       if (held.file === save.file) this.#awaitingMigration.delete(file);
-    const types = compileModeFor(save.file) === 'json' ? undefined : this.options.stateTypes;
+    const types = this.#stateTypesOf(save.file);
     if (!types?.typeDependents || !types.exportsTypes?.(save.file, save.text)) return undefined;
     const context = {
       clients: () => this.options.clients(),
