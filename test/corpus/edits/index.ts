@@ -2,6 +2,7 @@ import type { CorpusApp } from '../lib/types';
 import { expressInline } from './express-inline';
 import { expressAppModule } from './express-app-module';
 import { expressAwilix } from './express-awilix';
+import { expressCache } from './express-cache';
 import { expressEsmAsync } from './express-esm-async';
 import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
@@ -58,6 +59,7 @@ export const corpus: CorpusApp[] = [
   expressTrpc,
   expressChains,
   expressCron,
+  expressCache,
   expressI18n,
   expressInheritance,
   expressConfig,
