@@ -22,9 +22,10 @@ const options: ts.CompilerOptions = {
   paths: { 'hotpatch-agent': [defineServerSource] },
 };
 
-/** Errors in `main` (as `file:line: message`), with `files` (absolute name → text) in memory. */
-export function typeErrors(files: Record<string, string>, main: string): string[] {
-  const host = ts.createCompilerHost(options);
+/** Errors in `main` (as `file:line: message`), with `files` (absolute name → text) in memory; `overrides` for a JavaScript `main` (`checkJs`). */
+export function typeErrors(files: Record<string, string>, main: string, overrides: ts.CompilerOptions = {}): string[] {
+  const compilerOptions = { ...options, ...overrides };
+  const host = ts.createCompilerHost(compilerOptions);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, language, ...rest) =>
     name in files ? ts.createSourceFile(name, files[name]!, language, true) : getSourceFile(name, language, ...rest);
@@ -34,7 +35,7 @@ export function typeErrors(files: Record<string, string>, main: string): string[
   host.readFile = (name) => files[name] ?? readFile(name);
   const directoryExists = host.directoryExists?.bind(host);
   host.directoryExists = (dir) => Object.keys(files).some((f) => dirname(f) === dir) || !!directoryExists?.(dir);
-  const program = ts.createProgram([main], options, host);
+  const program = ts.createProgram([main], compilerOptions, host);
   const sourceFile = program.getSourceFile(main)!;
   return [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)].map((d) => {
     const line = d.start === undefined ? 0 : sourceFile.getLineAndCharacterOfPosition(d.start).line + 1;

@@ -257,6 +257,69 @@ export function add(title: string): Todo {
   });
 });
 
+test('module variables of a JavaScript file (CommonJS): the same stub in JavaScript, its types in JSDoc', () => {
+  const file = `${app}/cache.js`;
+  const cache = (counts: string, counting: string) => `const counts = ${counts};
+let lastKey = '';
+
+function remember(key, stored) {
+  counts.hits++;
+  lastKey = key;${counting}
+}
+
+module.exports = { remember, counts };
+`;
+  const old = analyzer
+    .analyzeHolders(oldVersionFileName(file, 3), cache('{ hits: 0, misses: 0 }', ''))
+    .find((h) => h.key === 'module')!;
+  const newText = cache('{ hits: 0, misses: 0, sets: 0 }', '\n  if (stored) counts.sets++;');
+  const text = applyEdits(newText, analyzer.holderStubEdits(file, newText, { info: old, vsn: '3', n: 3 }));
+  // No TypeScript syntax: the file stays JavaScript, which its own checks (checkJs) accept.
+  assert.deepEqual(
+    typeErrors({ [file]: text }, file, { allowJs: true, checkJs: true, noImplicitAny: false }),
+    [],
+    text,
+  );
+  assert.doesNotMatch(text, /\btype VariablesV3 =|export function|: unknown| as /, text);
+  assert.match(text, /@typedef \{\{\n \* {3}counts: \{/, text);
+  assert.match(text, /\nfunction codeChange\(from, old\) \{/);
+  assert.equal(analyzer.analyzeHolders(file, text)[0]!.hasCodeChange, true, 'a second save asks for none');
+  const codeChange = new Function('module', `${text}\nreturn codeChange;`)({ exports: {} }) as CodeChange;
+  assert.deepEqual(codeChange('3', { counts: { hits: 2, misses: 1 }, lastKey: 'a' }), {
+    counts: { hits: 2, misses: 1, sets: 0 },
+  });
+});
+
+test("a JavaScript class's fields: a static codeChange in JavaScript", () => {
+  const file = `${app}/notes.js`;
+  const notes = (note: string) => `class Notes {
+  items = [${note}];
+
+  add(text) {
+    this.items.push({ text, at: 1 });
+  }
+}
+
+module.exports = { Notes };
+`;
+  const old = analyzer
+    .analyzeHolders(oldVersionFileName(file, 3), notes("{ text: 'a' }"))
+    .find((h) => h.key === 'class:Notes')!;
+  const newText = notes("{ text: 'a', at: 0 }");
+  const text = applyEdits(newText, analyzer.holderStubEdits(file, newText, { info: old, vsn: '3', n: 3 }));
+  assert.deepEqual(
+    typeErrors({ [file]: text }, file, { allowJs: true, checkJs: true, noImplicitAny: false }),
+    [],
+    text,
+  );
+  assert.doesNotMatch(text, /\btype NotesV3 =|: unknown| as /, text);
+  assert.match(text, /\n {2}static codeChange\(from, old\) \{/);
+  const { Notes } = new Function('module', `${text}\nreturn module.exports;`)({ exports: {} }) as {
+    Notes: { codeChange: CodeChange };
+  };
+  assert.deepEqual(Notes.codeChange('3', { items: [{ text: 'a' }] }), { items: [{ text: 'a', at: 0 }] });
+});
+
 describe('one file, two holders', () => {
   test("a class's and the module's stubs written at once type-check together", () => {
     const file = `${app}/shelf.ts`;

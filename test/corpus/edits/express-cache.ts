@@ -131,11 +131,38 @@ export const expressCache: CorpusApp = {
       live: [{ path: '/cache', includes: ['"hitRate":'] }],
     },
     {
+      name: 'the counters gain one (sets), in the object the app has been counting in',
+      file: 'lib/cache.js',
+      // The type of a module variable the app changes: the editor asks for a codeChange.
+      migration: true,
+      replace: [
+        ['const counts = { hits: 0, misses: 0 };', 'const counts = { hits: 0, misses: 0, sets: 0 };'],
+        [
+          '  if (value !== undefined) cache.set(key, value);',
+          '  if (value !== undefined) {\n    cache.set(key, value);\n    counts.sets++;\n  }',
+        ],
+        ['hits: counts.hits, misses: counts.misses,', 'hits: counts.hits, misses: counts.misses, sets: counts.sets,'],
+      ],
+      live: [
+        { path: '/products/by-name/kettle' },
+        { path: '/products/by-name/lamp' },
+        { path: '/cache', includes: ['"sets":'], excludes: ['"sets":null'] },
+      ],
+    },
+    {
+      name: "the cache's size, an option of the object made at startup",
+      file: 'lib/cache.js',
+      replace: [
+        ['new LRUCache({ max: 500, ttl: 10 * 60 * 1000 })', 'new LRUCache({ max: 1000, ttl: 10 * 60 * 1000 })'],
+      ],
+      live: [{ path: '/cache', includes: ['"max":1000'] }],
+    },
+    {
       name: 'syntax error (data source)',
       file: 'lib/catalog.js',
       syntaxError: true,
       replace: [[findByNameExact, brokenFind]],
-      unchanged: ['/products/1'],
+      unchanged: ['/products'],
     },
     {
       name: 'syntax error fixed, names found in any case',

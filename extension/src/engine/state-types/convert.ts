@@ -19,6 +19,8 @@ export interface Writer {
   label: string;
   /** Set once a `todo(...)` is written: the stub then declares `todo`. */
   usesTodo: boolean;
+  /** False in a JavaScript file: the stub is written without TypeScript's syntax (types in JSDoc). */
+  typed?: boolean;
 }
 
 /** Where in the state a conversion is. */
@@ -99,7 +101,10 @@ export function convertValue(
   const { access, path, type } = at;
   if (canonicalShape(old) === canonicalShape(next)) {
     // The inlined old type says `unknown` where the real type is richer: it is that type.
-    return { expression: hasUnknown(next) && type ? `${access} as ${type}` : access, comments: [] };
+    return {
+      expression: hasUnknown(next) && type && w.typed !== false ? `${access} as ${type}` : access,
+      comments: [],
+    };
   }
   if (fits(old, next)) return { expression: access, comments: [] };
   if (old.type === 'object' && next.type === 'object') {
@@ -121,7 +126,7 @@ export function convertValue(
     const value = element(next.value, old.value, '[value]', undefined);
     if (value.comments.length === 0) {
       return {
-        expression: `new Map([...${access}].map(([key, item]) => [key, ${value.expression}] as const))`,
+        expression: `new Map([...${access}].map(([key, item]) => [key, ${value.expression}]${w.typed === false ? '' : ' as const'}))`,
         comments: [],
       };
     }
@@ -152,7 +157,7 @@ export function todo(w: Writer, what: string): string {
 export function todoDeclaration(w: Writer): string[] {
   if (!w.usesTodo) return [];
   return [
-    `const todo = (what: string): never => {`,
+    w.typed === false ? 'const todo = (what) => {' : `const todo = (what: string): never => {`,
     `${w.unit}throw new Error(\`codeChange from v\${vsn}: \${what} (see the TODO)\`);`,
     `};`,
   ];

@@ -4,7 +4,8 @@
  * `static codeChange(from, old)` at the end of its body. Each returns the fields whose type
  * changed, converted (see convert.ts); the fields it does not return keep their values. The
  * old types of those fields are inlined above as `type VariablesV<n>` / `type <Class>V<n>`:
- * the old declarations are gone from the sources by now.
+ * the old declarations are gone from the sources by now. A JavaScript file gets the same code
+ * in JavaScript: a plain `function codeChange`, its types and the old ones in JSDoc.
  */
 import type { StateShape } from 'hotpatch-agent/protocol';
 import ts from 'typescript';
@@ -44,12 +45,19 @@ export function holderStubEdits(sourceFile: ts.SourceFile, holder: AnalyzedHolde
   const memberIndent = classNode ? membersIndent(sourceFile, classNode, margin) : '';
   const unit = classNode ? memberIndent.slice(margin.length) || '  ' : indentUnit(sourceFile);
   const whose = classNode ? `the fields of ${site.name} instances` : 'the module variables';
+  // A JavaScript file gets the same stub without TypeScript's syntax: its types in JSDoc, which
+  // the editor's checks read as they read TypeScript's.
+  const typed = (sourceFile.flags & ts.NodeFlags.JavaScriptFile) === 0;
+  const about = `${capitalize(whose)} running v${label} whose types changed: codeChange converts them.`;
+  const oldTypeText = printShape(oldShape, { indent: unit });
   const typeDeclaration = declaresType(sourceFile, oldType)
     ? ''
-    : `/** ${capitalize(whose)} running v${label} whose types changed: codeChange converts them. */\n` +
-      `${margin}type ${oldType} = ${printShape(oldShape, { indent: unit }).replace(/\n/g, `\n${margin}`)};\n\n${margin}`;
+    : typed
+      ? `/** ${about} */\n${margin}type ${oldType} = ${oldTypeText.replace(/\n/g, `\n${margin}`)};\n\n${margin}`
+      : `/**\n${margin} * ${about}\n${margin} * @typedef {${oldTypeText.replace(/\n/g, `\n${margin} * `)}} ${oldType}\n` +
+        `${margin} */\n\n${margin}`;
 
-  const w: Writer = { unit, vsn: old.vsn, label, usesTodo: false };
+  const w: Writer = { unit, vsn: old.vsn, label, usesTodo: false, typed };
   // A #private field's type cannot be named from outside the class (`Notes['#notes']` is not
   // TypeScript): it is written out, from its new shape.
   const typeOf = (name: string) =>
@@ -66,15 +74,28 @@ export function holderStubEdits(sourceFile: ts.SourceFile, holder: AnalyzedHolde
     return [...value.comments, `${propertyName(name)}: ${value.expression},`];
   });
   const resultType = `{ ${changed.map((name) => `${propertyName(name)}?: ${typeOf(name)}`).join('; ')} }`;
+  const signature = typed
+    ? [
+        `${classNode ? 'static ' : 'export function '}codeChange(from: string | { down: string }, old: unknown): ${resultType} {`,
+      ]
+    : [
+        '/**',
+        ' * @param {string | { down: string }} from',
+        ' * @param {unknown} old',
+        ` * @returns {${resultType}}`,
+        ' */',
+        // The agent finds a module's codeChange among its top-level functions: no export needed.
+        `${classNode ? 'static ' : 'function '}codeChange(from, old) {`,
+      ];
   const lines = [
-    `${classNode ? 'static ' : 'export function '}codeChange(from: string | { down: string }, old: unknown): ${resultType} {`,
+    ...signature,
     `${unit}// Written by Hotpatch for ${whose} of v${label}, typed ${oldType}: review, then save.`,
     `${unit}// Over any other version, the fields already have their current types: nothing to convert.`,
     `${unit}const vsn = typeof from === 'string' ? from : from.down;`,
     `${unit}if (vsn !== ${quote(old.vsn)}) return {};`,
     `${unit}// TODO: rolling back to v${label} needs the reverse conversion; until written, refuse.`,
     `${unit}if (typeof from !== 'string') throw new Error(${quote(`codeChange: no conversion back to v${old.vsn}`)});`,
-    `${unit}const ${local} = old as ${oldType};`,
+    typed ? `${unit}const ${local} = old as ${oldType};` : `${unit}const ${local} = /** @type {${oldType}} */ (old);`,
     ...todoDeclaration(w).map((l) => unit + l),
     `${unit}return {`,
     ...returned.flat().map((l) => unit + unit + l),

@@ -22,7 +22,7 @@ function invalidate(key) {
 }
 
 function cacheStats() {
-  return { size: cache.size, keys: [...cache.keys()], hits: counts.hits, misses: counts.misses };
+  return { size: cache.size, max: cache.max, keys: [...cache.keys()], hits: counts.hits, misses: counts.misses };
 }
 
 module.exports = { cached, invalidate, cacheStats };
