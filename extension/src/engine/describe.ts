@@ -38,8 +38,9 @@ export function describeOutcome(o: LoadOutcome): string {
   const times = `compile ${t.compileMs.toFixed(1)} ms, prepare ${t.prepareMs.toFixed(1)} ms${readAhead}, commit ${t.commitMs.toFixed(1)} ms`;
   if (o.error) return `✗ ${app} ${file}: ${o.error}`;
   const r = o.result!;
-  // ✓ only when everything applied; anything that did not is a warning, and says so first.
-  const mark = r.warnings.length > 0 ? '⚠' : '✓';
+  // ✓ only when everything applied, nothing of the app's lost; anything else is a warning.
+  const dropped = (r.reports ?? []).flatMap((report) => report.dropped ?? []);
+  const mark = r.warnings.length > 0 || dropped.length > 0 ? '⚠' : '✓';
   const lines = [
     describePlan(o) ?? '',
     `${mark} ${app} ${file}: vsn ${r.modules[0]?.current.vsn} (#${r.modules[0]?.current.seq}) is current; ` +
@@ -47,6 +48,7 @@ export function describeOutcome(o: LoadOutcome): string {
       `longest block ${r.timings.longestBlockMs.toFixed(1)} ms; ${times}`,
   ].filter(Boolean);
   for (const report of r.reports ?? []) lines.push(`  ${describeReport(report)}`);
+  for (const d of dropped) lines.push(`  replaced: ${d}`);
   for (const w of r.warnings) lines.push(`  not applied: ${w}`);
   if ((r.reports ?? []).some((report) => report.notApplied.length > 0)) {
     lines.push('  restart the app to apply what could not apply in place');

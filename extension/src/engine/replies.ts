@@ -99,6 +99,7 @@ const LoadReport = z.object({
   functions: z.array(text),
   undone: z.array(text),
   notApplied: z.array(text),
+  dropped: z.optional(z.array(text)),
 }) satisfies z.ZodMiniType<protocol.LoadReport>;
 
 const UpgradePlan = z.object({

@@ -64,6 +64,12 @@ export interface LoadReport {
   undone: string[];
   /** What could not apply in place, each with its reason: a restart applies it. */
   notApplied: string[];
+  /**
+   * Module variables a changed `new …` initializer gave a new object in place of the running one
+   * (a cache, a store): what the app had put in the running one is not in the new one. Applied,
+   * and said as a warning; a restart would not bring it back either.
+   */
+  dropped?: string[];
 }
 
 export interface CommitResult {

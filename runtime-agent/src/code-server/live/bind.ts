@@ -9,7 +9,7 @@ import { HP } from './instrument';
 import type { PatchReport } from './patch';
 import type { TopStatement } from './program';
 import type { AnyNode } from './walk';
-import { literalExported, literalInitializer } from './kept-state';
+import { initializerText, literalExported, literalInitializer } from './kept-state';
 import { tokenText } from './shape';
 
 /** `const a = 1, { b } = c;` → `(__hotpatch$.s.a = 1, { b: __hotpatch$.s.b } = c);` (references are rewritten by the patch). */
@@ -29,7 +29,8 @@ export function bindDeclaration(
   const redeclared = new Set<string>();
   for (const declarator of node.declarations as AnyNode[]) {
     if (declarator.init) {
-      extra.push(...keepingChangedState(declarator, statement.line, old, code));
+      const keeping = keepingChangedState(declarator, statement.line, old, code);
+      extra.push(...(keeping.length > 0 ? keeping : sayingWhatIsReplaced(declarator, statement.line, old, code)));
       continue;
     }
     // `var _a;` (tsc's decorator metadata): no reference was made of a name declared without
@@ -72,6 +73,28 @@ function keepingChangedState(declarator: AnyNode, line: number, old: Digest, cod
   if (initial === undefined || tokenText(initial, 0, initial.length) === tokenText(code, init.start, init.end))
     return [];
   const open = `${HP}.renew(${JSON.stringify(name)},${line},()=>${HP}.s.${name},()=>(${initial}),()=>(`;
+  return [
+    { start: init.start, end: init.start, text: open, owner: init, wraps: 1 },
+    { start: init.end, end: init.end, text: '))', owner: init, closing: true, wraps: 1 },
+  ];
+}
+
+/**
+ * A module variable the running version made with `new`, given another `new …` initializer
+ * (`new LRUCache({ max: 500 })` made `max: 1000`): the new object is its value, as any changed
+ * initializer's is, and it goes through VersionScope.replace, which names the running object in
+ * the report: what the app put in it (a cache's entries, a store's records) is not in the new one.
+ */
+function sayingWhatIsReplaced(declarator: AnyNode, line: number, old: Digest, code: string): Edit[] {
+  const id = declarator.id as AnyNode;
+  const init = declarator.init as AnyNode;
+  if (id.type !== 'Identifier' || init.type !== 'NewExpression' || !old.bindings.has(String(id.name))) return [];
+  const name = String(id.name);
+  const before = old.statements.find((s) => s.declaration && s.declares.includes(name));
+  const initial = before && initializerText(before.shape.code, before.shape.start, before.shape.end, name);
+  if (initial === undefined || tokenText(initial, 0, initial.length) === tokenText(code, init.start, init.end))
+    return [];
+  const open = `${HP}.replace(${JSON.stringify(name)},${line},()=>${HP}.s.${name},()=>(`;
   return [
     { start: init.start, end: init.start, text: open, owner: init, wraps: 1 },
     { start: init.end, end: init.end, text: '))', owner: init, closing: true, wraps: 1 },

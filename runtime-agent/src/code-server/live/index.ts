@@ -206,6 +206,7 @@ export class LiveCode {
     scope.notApplied = patch.report.notApplied;
     scope.ran = patch.report.ran;
     scope.rebound = patch.report.rebound;
+    scope.dropped = patch.report.dropped ??= [];
     // Kept statements keep their identity; the others are new.
     const newToOld = new Map([...patch.kept].map(([oldIndex, newIndex]) => [newIndex, oldIndex]));
     scope.statementIds = model.body.map((_, index) => before[newToOld.get(index) ?? -1] ?? {});

@@ -22,6 +22,18 @@ const MOST_COMPARED = 10_000;
  * `start` to `end`), when it is a literal made of literals; undefined otherwise.
  */
 export function literalInitializer(code: string, start: number, end: number, name: string): string | undefined {
+  const init = initializerOf(code, start, end, name);
+  return init && madeOfLiterals(init) ? code.slice(start + init.start, start + init.end) : undefined;
+}
+
+/** The text of the initializer `name` had in the running version's declaration; undefined where it had none. */
+export function initializerText(code: string, start: number, end: number, name: string): string | undefined {
+  const init = initializerOf(code, start, end, name);
+  return init && code.slice(start + init.start, start + init.end);
+}
+
+/** The initializer of `name` in the declaration `code` has from `start` to `end` (its offsets from `start`). */
+function initializerOf(code: string, start: number, end: number, name: string): AnyNode | undefined {
   let statement: AnyNode | undefined;
   try {
     statement = acorn().parse(code.slice(start, end), { ecmaVersion: 'latest', sourceType: 'module' })
@@ -34,9 +46,7 @@ export function literalInitializer(code: string, start: number, end: number, nam
     VariableDeclaration | undefined;
   if (declaration?.type !== 'VariableDeclaration') return undefined;
   const declarator = declaration.declarations.find((d) => d.id.type === 'Identifier' && d.id.name === name);
-  const init = declarator?.init as AnyNode | null | undefined;
-  if (!init || !madeOfLiterals(init)) return undefined;
-  return code.slice(start + init.start, start + init.end);
+  return (declarator?.init as AnyNode | null | undefined) ?? undefined;
 }
 
 /**
@@ -141,4 +151,27 @@ export function keptNote(name: string, line: number): string {
     `line ${line}: ${name} keeps its running value: its initializer changed, but the app has changed ` +
     `${name} since it was made, and the new initializer would drop that; restart to start from the new one`
   );
+}
+
+/**
+ * Whether a running object a new one replaces may hold what the app put in it: any object but a
+ * value no one adds to (a pattern, a date, a URL, an error, a promise, an Intl formatter).
+ */
+export function mayHoldState(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof RegExp || value instanceof Date || value instanceof URL || value instanceof Error) return false;
+  if (value instanceof Promise) return false;
+  return !Object.prototype.toString.call(value).startsWith('[object Intl.');
+}
+
+/** The report's note for a running object a changed `new …` initializer replaced. */
+export function droppedNote(name: string, line: number, running: unknown): string {
+  let made = 'object';
+  try {
+    const constructor = (Object.getPrototypeOf(running) as { constructor?: { name?: unknown } } | null)?.constructor;
+    if (typeof constructor?.name === 'string' && constructor.name !== '') made = constructor.name;
+  } catch {
+    // a proxy's trap threw: the note says "object"
+  }
+  return `line ${line}: ${name} is a new ${made}, in place of the running one: what the app had put in that one is not in it`;
 }

@@ -22,7 +22,7 @@ import { bindingsObject, type BindingAccess } from './module-bindings';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
 import { clearValidation } from './validation-decorators';
-import { keptNote, unchangedSinceStartup } from './kept-state';
+import { droppedNote, keptNote, mayHoldState, unchangedSinceStartup } from './kept-state';
 
 export type Callable = (...args: unknown[]) => unknown;
 type Environment = Record<string, unknown>;
@@ -165,6 +165,8 @@ export class VersionScope {
   ran: string[] = [];
   /** The variables its patch's report says got a new value: one that kept its value is taken out. */
   rebound: string[] = [];
+  /** Where its patch's report names the running objects a new one replaced (see `replace`). */
+  dropped: string[] = [];
   #notRun: Map<number, string> | undefined;
   /** The top-level statement running now (see `at`). */
   #statement = -1;
@@ -349,6 +351,18 @@ export class VersionScope {
     if (at >= 0) this.rebound.splice(at, 1);
     this.notApplied.push(keptNote(name, line));
     return value;
+  }
+
+  /**
+   * A changed `new …` initializer's value for `name` (`new LRUCache({ max: 500 })` made
+   * `max: 1000`): the new object, in place of the running one, which the report names when it
+   * may hold what the app put in it (kept-state.ts, mayHoldState).
+   */
+  replace(name: string, line: number, running: () => unknown, next: () => unknown): unknown {
+    const value = running();
+    const made = next();
+    if (value !== made && mayHoldState(value)) this.dropped.push(droppedNote(name, line, value));
+    return made;
   }
 
   #didNotRun(statement: string, why: string): void {

@@ -47,7 +47,7 @@ export type PatchReport = Omit<LoadReport, 'file' | 'mode'>;
 
 /** A report of nothing done yet, with the things that could not apply in place, if any. */
 export function emptyReport(notApplied: string[] = []): PatchReport {
-  return { kept: 0, ran: [], rebound: [], added: [], functions: [], undone: [], notApplied };
+  return { kept: 0, ran: [], rebound: [], added: [], functions: [], undone: [], notApplied, dropped: [] };
 }
 
 export interface Patch {
