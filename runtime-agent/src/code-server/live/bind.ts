@@ -9,7 +9,7 @@ import { HP } from './instrument';
 import type { PatchReport } from './patch';
 import type { TopStatement } from './program';
 import type { AnyNode } from './walk';
-import { initializerText, literalExported, literalInitializer } from './kept-state';
+import { initializerText, literalExported, literalInitializer, madeOfLiterals } from './kept-state';
 import { tokenText } from './shape';
 
 /** `const a = 1, { b } = c;` → `(__hotpatch$.s.a = 1, { b: __hotpatch$.s.b } = c);` (references are rewritten by the patch). */
@@ -75,7 +75,14 @@ function keepingChangedState(declarator: AnyNode, line: number, old: Digest, cod
   const open = `${HP}.renew(${JSON.stringify(name)},${line},()=>${HP}.s.${name},()=>(${initial}),()=>(`;
   return [
     { start: init.start, end: init.start, text: open, owner: init, wraps: 1 },
-    { start: init.end, end: init.end, text: '))', owner: init, closing: true, wraps: 1 },
+    {
+      start: init.end,
+      end: init.end,
+      text: `)${madeOfLiterals(init) ? ',true' : ''})`,
+      owner: init,
+      closing: true,
+      wraps: 1,
+    },
   ];
 }
 

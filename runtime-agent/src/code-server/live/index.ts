@@ -207,6 +207,7 @@ export class LiveCode {
     scope.ran = patch.report.ran;
     scope.rebound = patch.report.rebound;
     scope.dropped = patch.report.dropped ??= [];
+    scope.added = patch.report.added;
     // Kept statements keep their identity; the others are new.
     const newToOld = new Map([...patch.kept].map(([oldIndex, newIndex]) => [newIndex, oldIndex]));
     scope.statementIds = model.body.map((_, index) => before[newToOld.get(index) ?? -1] ?? {});

@@ -9,6 +9,11 @@
  * made again, it is what the variable held at startup, and a value still equal to it was never
  * changed, so the new initializer loses nothing. Any other initializer (a call, a read of
  * another variable) gives its new value, as before.
+ *
+ * A kept plain object gains the fields a new literal adds (`const counts = { hits: 0 }` made
+ * `{ hits: 0, sets: 0 }`, while the app counted hits): the edit then applies whole, the app's
+ * counts kept. A new `new …` initializer replaces the running object, and the report says what it
+ * replaced (mayHoldState, droppedNote).
  */
 import type { Node as AcornNode, VariableDeclaration } from 'acorn';
 import { acorn } from './parsers';
@@ -82,8 +87,8 @@ function exportAssignment(text: string): AnyNode | undefined {
   return isModuleExports ? expression : undefined;
 }
 
-/** A literal, or an array, object, Map or Set written with literals only. */
-function madeOfLiterals(node: AnyNode): boolean {
+/** A literal, or an array, object, Map or Set written with literals only: made again, it has no effects. */
+export function madeOfLiterals(node: AnyNode): boolean {
   switch (node.type) {
     case 'Literal':
       return !(node as { regex?: unknown }).regex;
@@ -143,6 +148,30 @@ export function unchangedSinceStartup(running: unknown, initial: unknown): boole
     );
   };
   return same(running, initial);
+}
+
+/**
+ * The fields a kept plain object gains from its new initializer (`next`): those the old one
+ * (`initial`, made again) did not have and the object has not got, set on `running` with their
+ * new values. `onlyAdded`: the new initializer differs from the old one by those fields alone,
+ * so nothing else of it is left unapplied.
+ */
+export function addFields(running: unknown, initial: unknown, next: unknown): { added: string[]; onlyAdded: boolean } {
+  const none = { added: [], onlyAdded: false };
+  if (!isPlainObject(running) || !isPlainObject(initial) || !isPlainObject(next)) return none;
+  if (!Object.isExtensible(running)) return none; // frozen or sealed by the app: left as it is
+  const added = Object.keys(next).filter((key) => !Object.hasOwn(initial, key) && !Object.hasOwn(running, key));
+  for (const key of added)
+    Object.defineProperty(running, key, { value: next[key], writable: true, enumerable: true, configurable: true });
+  const others = Object.fromEntries(Object.entries(next).filter(([key]) => Object.hasOwn(initial, key)));
+  return {
+    added,
+    onlyAdded: Object.keys(others).length === Object.keys(initial).length && unchangedSinceStartup(others, initial),
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** The report's note for a variable whose running value was kept. */

@@ -22,7 +22,7 @@ import { bindingsObject, type BindingAccess } from './module-bindings';
 import type { Registration } from './registrations';
 import { enterStatement } from './top-level';
 import { clearValidation } from './validation-decorators';
-import { droppedNote, keptNote, mayHoldState, unchangedSinceStartup } from './kept-state';
+import { addFields, droppedNote, keptNote, mayHoldState, unchangedSinceStartup } from './kept-state';
 
 export type Callable = (...args: unknown[]) => unknown;
 type Environment = Record<string, unknown>;
@@ -167,6 +167,8 @@ export class VersionScope {
   rebound: string[] = [];
   /** Where its patch's report names the running objects a new one replaced (see `replace`). */
   dropped: string[] = [];
+  /** The variables and fields its patch's report says it added (`renew` adds a kept object's new fields). */
+  added: string[] = [];
   #notRun: Map<number, string> | undefined;
   /** The top-level statement running now (see `at`). */
   #statement = -1;
@@ -344,12 +346,24 @@ export class VersionScope {
    * A changed initializer's value for `name` (see kept-state.ts): `next()`, or the running value
    * when the app changed it since it was made from `initial()`, which the report then says.
    */
-  renew(name: string, line: number, running: () => unknown, initial: () => unknown, next: () => unknown): unknown {
+  renew(
+    name: string,
+    line: number,
+    running: () => unknown,
+    initial: () => unknown,
+    next: () => unknown,
+    nextIsLiteral = false,
+  ): unknown {
     const value = running();
-    if (unchangedSinceStartup(value, initial())) return next();
+    const made = initial();
+    if (unchangedSinceStartup(value, made)) return next();
     const at = this.rebound.indexOf(name);
     if (at >= 0) this.rebound.splice(at, 1);
-    this.notApplied.push(keptNote(name, line));
+    // A new literal is made again without effects: what it adds to an object the app keeps, the
+    // kept object gains (`{ hits: 0 }` made `{ hits: 0, sets: 0 }`: the counts, and `sets`).
+    const gained = nextIsLiteral ? addFields(value, made, next()) : { added: [], onlyAdded: false };
+    this.added.push(...gained.added.map((field) => `${name}.${field}`));
+    if (!gained.onlyAdded) this.notApplied.push(keptNote(name, line));
     return value;
   }
 
