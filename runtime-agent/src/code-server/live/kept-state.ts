@@ -193,14 +193,14 @@ export function mayHoldState(value: unknown): boolean {
   return !Object.prototype.toString.call(value).startsWith('[object Intl.');
 }
 
-/** The report's note for a running object a changed `new …` initializer replaced. */
-export function droppedNote(name: string, line: number, running: unknown): string {
-  let made = 'object';
+/** The report's note for a running object a changed `new …` initializer replaced with `made`. */
+export function droppedNote(name: string, line: number, made: unknown): string {
+  let kind = 'object';
   try {
-    const constructor = (Object.getPrototypeOf(running) as { constructor?: { name?: unknown } } | null)?.constructor;
-    if (typeof constructor?.name === 'string' && constructor.name !== '') made = constructor.name;
+    const constructor = (Object.getPrototypeOf(made) as { constructor?: { name?: unknown } } | null)?.constructor;
+    if (typeof constructor?.name === 'string' && constructor.name !== '') kind = constructor.name;
   } catch {
     // a proxy's trap threw: the note says "object"
   }
-  return `line ${line}: ${name} is a new ${made}, in place of the running one: what the app had put in that one is not in it`;
+  return `line ${line}: ${name} is a new ${kind}, in place of the running one: what the app had put in that one is not in it`;
 }

@@ -375,7 +375,7 @@ export class VersionScope {
   replace(name: string, line: number, running: () => unknown, next: () => unknown): unknown {
     const value = running();
     const made = next();
-    if (value !== made && mayHoldState(value)) this.dropped.push(droppedNote(name, line, value));
+    if (value !== made && mayHoldState(value)) this.dropped.push(droppedNote(name, line, made));
     return made;
   }
 
