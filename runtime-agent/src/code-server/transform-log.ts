@@ -22,7 +22,7 @@
 export const KEPT_VERSIONS = 3;
 
 const NEWLINE = 0x0a;
-const TAB = 0x09;
+const TAB = '\t';
 const DIGIT_ZERO = 0x30;
 
 export interface LogEntries {
@@ -42,8 +42,8 @@ export interface KeptRecord {
   /** The record's first byte, and the byte after its last newline. */
   start: number;
   end: number;
-  /** Where the transform's JSON without its code starts; it ends with the header. */
-  restStart: number;
+  /** The transform's JSON without its code, as its header ends. */
+  rest: string;
   sourceStart: number;
   codeStart: number;
   codeEnd: number;
@@ -96,17 +96,24 @@ export function recordFor(
   const records = entries.byModule.get(moduleKey(kind, file));
   if (!records) return undefined;
   if (typeof source !== 'string') return records.find((r) => sourceIs(r, source));
-  const length = Buffer.byteLength(source);
-  return records.find(
-    (r) => r.codeStart - r.sourceStart === length && decode(r, r.sourceStart, r.codeStart) === source,
-  );
+  // A text takes at least as many bytes as it has characters, and at most three a character:
+  // that rules a record out without measuring the text's bytes, a call into C++ (see recordAt).
+  return records.find((r) => {
+    const bytes = r.codeStart - r.sourceStart;
+    return bytes >= source.length && bytes <= 3 * source.length && decode(r, r.sourceStart, r.codeStart) === source;
+  });
 }
 
 /** The transform a record holds. Throws on a record whose JSON is damaged. */
 export function transformOf(record: KeptRecord): { code: string } {
-  const rest = JSON.parse(decode(record, record.restStart, record.sourceStart - 1)) as Record<string, unknown>;
-  return { ...rest, code: decode(record, record.codeStart, record.codeEnd) };
+  const code = decode(record, record.codeStart, record.codeEnd);
+  // A CommonJS module's transform is its code alone.
+  if (record.rest === EMPTY_REST) return { code };
+  return { ...(JSON.parse(record.rest) as Record<string, unknown>), code };
 }
+
+/** The JSON of a transform that is its code alone. */
+const EMPTY_REST = JSON.stringify({});
 
 /**
  * Keeps `record` (logRecord's bytes) as the newest of its module, in place of one made from
@@ -150,36 +157,49 @@ function keepRecord(entries: LogEntries, module: string, record: KeptRecord): vo
 }
 
 /**
- * The record that starts at `start`, and its module key; undefined when it does not fit. Read
- * from the bytes: only the module key is decoded, the rest of the header when the transform is
- * (a start reads thousands of records, and uses each at most once).
+ * The record that starts at `start`, and its module key; undefined when it does not fit. Its
+ * header is decoded once and read as text: a start reads thousands of records, each once, before
+ * the JIT has warmed up to them, and each call of a Buffer's methods crosses into C++ (≈1 µs a
+ * call then; searching the bytes for each tab took 7 calls a record, ≈20 ms of the start of an
+ * app of 2,000 modules, issue 13).
  */
 function recordAt(bytes: Buffer, start: number): { module: string; kept: KeptRecord } | undefined {
   const headerEnd = bytes.indexOf(NEWLINE, start);
-  const kindEnd = bytes.indexOf(TAB, start);
-  const fileEnd = kindEnd < 0 ? -1 : bytes.indexOf(TAB, kindEnd + 1);
-  const sourceCountEnd = fileEnd < 0 ? -1 : bytes.indexOf(TAB, fileEnd + 1);
-  const codeCountEnd = sourceCountEnd < 0 ? -1 : bytes.indexOf(TAB, sourceCountEnd + 1);
-  if (headerEnd < 0 || codeCountEnd < 0 || codeCountEnd > headerEnd) return undefined;
-  const kind = bytes.toString('latin1', start, kindEnd);
+  if (headerEnd < 0) return undefined;
+  const header = bytes.toString('utf8', start, headerEnd);
+  const kindEnd = header.indexOf(TAB);
+  const fileEnd = kindEnd < 0 ? -1 : header.indexOf(TAB, kindEnd + 1);
+  const sourceCountEnd = fileEnd < 0 ? -1 : header.indexOf(TAB, fileEnd + 1);
+  const codeCountEnd = sourceCountEnd < 0 ? -1 : header.indexOf(TAB, sourceCountEnd + 1);
+  if (codeCountEnd < 0) return undefined;
+  const kind = header.slice(0, kindEnd);
   if (kind !== 'cjs' && kind !== 'esm') return undefined;
   const sourceStart = headerEnd + 1;
-  const codeStart = sourceStart + countAt(bytes, fileEnd + 1, sourceCountEnd);
-  const codeEnd = codeStart + countAt(bytes, sourceCountEnd + 1, codeCountEnd);
+  const codeStart = sourceStart + countIn(header, fileEnd + 1, sourceCountEnd);
+  const codeEnd = codeStart + countIn(header, sourceCountEnd + 1, codeCountEnd);
   // NaN (a count that is not one) fails this too.
   if (!(codeEnd < bytes.length) || bytes[codeEnd] !== NEWLINE) return undefined;
   return {
-    module: bytes.toString('utf8', start, fileEnd),
-    kept: { bytes, start, end: codeEnd + 1, restStart: codeCountEnd + 1, sourceStart, codeStart, codeEnd, order: 0 },
+    module: header.slice(0, fileEnd),
+    kept: {
+      bytes,
+      start,
+      end: codeEnd + 1,
+      rest: header.slice(codeCountEnd + 1),
+      sourceStart,
+      codeStart,
+      codeEnd,
+      order: 0,
+    },
   };
 }
 
 /** A header's count of bytes, its decimal digits from `from` to `to`; NaN when it is not one. */
-function countAt(bytes: Buffer, from: number, to: number): number {
+function countIn(header: string, from: number, to: number): number {
   if (to <= from || to - from > 10) return NaN;
   let count = 0;
   for (let i = from; i < to; i++) {
-    const digit = bytes[i]! - DIGIT_ZERO;
+    const digit = header.charCodeAt(i) - DIGIT_ZERO;
     if (digit < 0 || digit > 9) return NaN;
     count = count * 10 + digit;
   }
