@@ -608,3 +608,31 @@ app.get('/x', [auth, (req, res) => res.end('x')]);
   const labels = readProgram(code).functions.map((f) => labelOf(f.key));
   assert.deepEqual(labels, ["Map(…): ['/greet', …]", "Map(…): ['/hits', …]", "app.get('/x',…): [auth, …]"]);
 });
+
+test("a function called where it is written is its statement's code: tsc's enum runs again, and says what it cannot take back", () => {
+  const before =
+    'var Color;\n(function (Color) {\n    Color["Red"] = "red";\n    Color[Color["Up"] = 0] = "Up";\n})(Color || (exports.Color = Color = {}));\n';
+  const load = patchAfter(new LiveModule('/app/dist/color.js'), before);
+  const added = load(before.replace('Color["Red"] = "red";', 'Color["Red"] = "red";\n    Color["Blue"] = "blue";'));
+  assert.deepEqual(added.report.notApplied, [], 'every member the running enum has is set again');
+  assert.match(added.report.ran.join('\n'), /line 2: \(function\(Color\)/);
+  const renumbered = load(before.replace('Color["Up"] = 0', 'Color["Up"] = 5'));
+  assert.match(
+    renumbered.report.notApplied.join('\n'),
+    /the statement at line 2 .* cannot be undone in place/,
+    'the reverse mapping of 0 stays',
+  );
+  const removed = load(before.replace('    Color["Red"] = "red";\n', ''));
+  assert.match(
+    removed.report.notApplied.join('\n'),
+    /the statement at line 2 .* cannot be undone in place/,
+    'Red stays',
+  );
+  // Any other function run where it is written: a change to it is a change of its statement, not new code for later calls.
+  const main = '(async () => {\n  app.get("/a", handler);\n})();\n';
+  const mainLoad = patchAfter(new LiveModule('/app/main.js'), main);
+  const newRoute = mainLoad(
+    main.replace('app.get("/a", handler);', 'app.get("/a", handler);\n  app.get("/b", handler);'),
+  );
+  assert.match(newRoute.report.ran.join('\n'), /line 1: \(async/);
+});

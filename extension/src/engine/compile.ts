@@ -88,7 +88,7 @@ export async function compileModule(
   const mode = compileModeFor(file, module);
   const esm = module?.format === 'esm';
   if (mode === 'tsc') {
-    const code = await compileWithTypeScript(file, text);
+    const code = await compileWithTypeScript(file, text, esm ? 'esm' : 'cjs');
     if (code !== undefined) return { code, compileMs: performance.now() - started };
   }
   try {
@@ -209,7 +209,11 @@ function tsxSettings(file: string): { keepNames: boolean; minifyWhitespace: bool
  * `file` compiled by TypeScript with the options of its nearest tsconfig.json, as tsc emitted
  * the running version; undefined when there is no tsconfig. Syntax errors throw CompileError.
  */
-async function compileWithTypeScript(file: string, text: string): Promise<string | undefined> {
+async function compileWithTypeScript(
+  file: string,
+  text: string,
+  format: ModuleInfo['format'],
+): Promise<string | undefined> {
   const config = nearestTsconfig(dirname(file));
   const options = config ? await tsconfigOptions(config) : undefined;
   if (!options) return undefined;
@@ -219,6 +223,7 @@ async function compileWithTypeScript(file: string, text: string): Promise<string
     reportDiagnostics: true,
     compilerOptions: {
       ...options,
+      ...runningFormat(ts, options, format),
       sourceMap: false,
       inlineSourceMap: true,
       inlineSources: false,
@@ -245,6 +250,24 @@ async function compileWithTypeScript(file: string, text: string): Promise<string
     );
   }
   return output.outputText;
+}
+
+/**
+ * Under "module": "node16" … "nodenext", tsc writes each file as the ES module or the CommonJS
+ * module Node will run it as, which it reads from the nearest package.json's "type" (and the
+ * file's extension). transpileModule reads no package.json and writes CommonJS: a `"type":
+ * "module"` app's next version of a router, all `exports.x = …`, took its routes back. So the
+ * format the module runs in, as its agent reports it, decides: an ES module is written as one
+ * (with the resolution that goes with it: a single file's transpile resolves nothing).
+ */
+function runningFormat(
+  ts: typeof import('typescript'),
+  options: import('typescript').CompilerOptions,
+  format: ModuleInfo['format'],
+): import('typescript').CompilerOptions {
+  const kind = options.module;
+  if (format !== 'esm' || kind === undefined || kind < ts.ModuleKind.Node16 || kind > ts.ModuleKind.NodeNext) return {};
+  return { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
 }
 
 /** Maps a 1-based line/column in compiled code back to the source through its inline map. */

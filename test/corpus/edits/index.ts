@@ -39,6 +39,7 @@ import { nestCats } from './nest-cats';
 import { nestTsc } from './nest-tsc';
 import { nodeHttp } from './node-http';
 import { tsApp } from './ts-tsc';
+import { tsEsm } from './ts-esm';
 
 export const corpus: CorpusApp[] = [
   expressInline,
@@ -77,6 +78,7 @@ export const corpus: CorpusApp[] = [
   hono,
   hapi,
   tsApp,
+  tsEsm,
   nestTsc,
   nestCats,
   nestAuth,

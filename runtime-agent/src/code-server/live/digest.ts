@@ -13,6 +13,7 @@ import {
 } from './program';
 import { privateFieldNames, type InstanceField } from './fields';
 import type { Shape } from './shape';
+import type { EnumFilling } from './enum-filling';
 import type { AnyNode } from './walk';
 
 export interface StatementDigest {
@@ -27,6 +28,7 @@ export interface StatementDigest {
   /** A call and nothing else (`app.use('/users', makeUserRoutes())`): what it makes, it hands on itself. */
   callOnly: boolean;
   assigns: string | undefined;
+  fills?: EnumFilling;
   line: number;
 }
 
@@ -73,6 +75,7 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
       declarationOnly: isDeclarationOnly(s.outer ?? s.node),
       callOnly: isCallOnly(s.outer ?? s.node),
       assigns: s.assigns,
+      fills: s.fills,
       line: s.line,
     })),
     functions: new Map(

@@ -57,6 +57,11 @@ export function matchStatements(
   const assignedNow = new Set(
     model.statements.flatMap((s, i) => (s.assigns !== undefined && !matched.has(i) ? [s.assigns] : [])),
   );
+  const filledNow = new Map(
+    model.statements.flatMap((s, i) =>
+      s.fills && !matched.has(i) ? [[s.fills.target, new Set(s.fills.members)]] : [],
+    ),
+  );
   old.statements.forEach((s, i) => {
     if (used.has(i) || s.exportNames || s.declarationOnly) return;
     if (s.decorates) {
@@ -66,6 +71,8 @@ export function matchStatements(
       return;
     }
     if (s.assigns !== undefined && assignedNow.has(s.assigns)) return;
+    // A changed enum sets again every member this one did (enum-filling.ts).
+    if (s.fills && s.fills.members.every((key) => filledNow.get(s.fills!.target)?.has(key))) return;
     if (s.declares.length > 0 && s.declares.every((n) => declaredNow.has(n))) return; // changed, not removed
     if (s.declaration === 'function' || s.declaration === 'class') {
       if (s.declares.length > 0)

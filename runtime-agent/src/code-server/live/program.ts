@@ -15,6 +15,7 @@ import { acorn, eslintScope } from './parsers';
 import { Reader } from './reader';
 import type { InstanceField } from './fields';
 import type { Shape } from './shape';
+import type { EnumFilling } from './enum-filling';
 import type { AnyNode } from './walk';
 import { errorMessage } from '../../error-message';
 
@@ -104,6 +105,8 @@ export interface TopStatement {
   exportNames: boolean;
   /** For `target = value;`: the target's tokens (a changed assignment to it supersedes the old one). */
   assigns: string | undefined;
+  /** tsc's enum filled in (a changed one runs again on the running enum: enum-filling.ts). */
+  fills?: EnumFilling;
   /**
    * A compiler's decorator call: the class, what identifies its decorators (see decorators.ts),
    * and the field whose class-validator rules it sets, if that is all it does.

@@ -20,6 +20,7 @@ import {
   type TopStatement,
 } from './program';
 import { decoratorStatement } from './decorators';
+import { enumFilling } from './enum-filling';
 import { validatedField } from './validation-decorators';
 import { instanceFields } from './fields';
 import { addsRoute, setupStatements } from './setup-statements';
@@ -50,7 +51,13 @@ export class Reader {
 
   #statement(outer: AnyNode, declaredShape: Shape | undefined): TopStatement {
     const line = this.model.lineOf(outer.start);
-    const shape = declaredShape ?? this.#shapeOf(outer, (n) => isFunction(n) || n.type === 'ClassBody');
+    // A function called where it is written (`(function (Color) { … })(Color || (Color = {}))`,
+    // tsc's enums and namespaces; an async main) runs as the statement runs, and never again: its
+    // body is the statement's code. Left out as a live body, a change to it was new code no call
+    // would ever run, reported as loaded.
+    const shape =
+      declaredShape ??
+      this.#shapeOf(outer, (n) => isFunction(n) || n.type === 'ClassBody', { keepCalledWhereWritten: true });
     // `export const a = …`, `export function f…`: the statement is the declaration inside.
     const declaration = exportedDeclaration(outer);
     for (const [name, local] of exportedNames(outer, declaration)) this.model.exports.set(name, local);
@@ -67,7 +74,17 @@ export class Reader {
     const decorates = decoratorStatement(node, this.model.code);
     const validated = decorates && validatedField(node, this.model.moduleScope);
     if (decorates && validated !== undefined) decorates.validatedField = validated;
-    const base = { node, shape, line, exportNames, assigns, decorates, ...(declaration ? { outer } : {}) };
+    const fills = enumFilling(node);
+    const base = {
+      node,
+      shape,
+      line,
+      exportNames,
+      assigns,
+      decorates,
+      ...(fills ? { fills } : {}),
+      ...(declaration ? { outer } : {}),
+    };
     if (node.type === 'VariableDeclaration') {
       return {
         ...base,
@@ -87,10 +104,16 @@ export class Reader {
   }
 
   /** `root`'s code with the bodies of the nodes `leaveOut` picks inside it left out. */
-  #shapeOf(root: AnyNode, leaveOut: (node: AnyNode) => boolean): Shape {
+  #shapeOf(root: AnyNode, leaveOut: (node: AnyNode) => boolean, { keepCalledWhereWritten = false } = {}): Shape {
     const holes: Hole[] = [];
+    // Seen at their call, which is visited before its callee.
+    const calledWhereWritten = new Set<AnyNode>();
     const collect = (node: AnyNode): void => {
-      if (node !== root && leaveOut(node)) {
+      if (keepCalledWhereWritten && node.type === 'CallExpression') {
+        const called = functionCalled(node);
+        if (called) calledWhereWritten.add(called);
+      }
+      if (node !== root && leaveOut(node) && !calledWhereWritten.has(node)) {
         holes.push(bodyRange(this.model.code, node));
         if (isFunction(node)) for (const param of node.params as AnyNode[]) collect(param);
         return;
@@ -360,6 +383,18 @@ export class Reader {
 }
 
 /** Whether a function is written anywhere inside `node` (itself included). */
+/** The function a call calls where it is written: `(function () { … })()`, `(() => …)()`, `(function () { … }).call(this)`. */
+function functionCalled(call: AnyNode): AnyNode | undefined {
+  const callee = call.callee as AnyNode;
+  if (isFunction(callee)) return callee;
+  const method = callee.type === 'MemberExpression' && !callee.computed ? (callee.property as AnyNode) : undefined;
+  if (method?.type === 'Identifier' && (method.name === 'call' || method.name === 'apply')) {
+    const object = callee.object as AnyNode;
+    if (isFunction(object)) return object;
+  }
+  return undefined;
+}
+
 function holdsFunction(node: AnyNode): boolean {
   if (isFunction(node)) return true;
   let found = false;
