@@ -24,9 +24,10 @@ export function enumFilling(statement: AnyNode): EnumFilling | undefined {
   const call = statement.expression as AnyNode;
   if (call.type !== 'CallExpression' || (call.arguments as AnyNode[]).length !== 1) return undefined;
   const fn = call.callee as AnyNode;
-  const [param] = fn.params as AnyNode[];
-  if (fn.type !== 'FunctionExpression' || (fn.params as AnyNode[]).length !== 1 || param?.type !== 'Identifier')
-    return undefined;
+  if (fn.type !== 'FunctionExpression') return undefined;
+  const params = fn.params as AnyNode[];
+  const param = params[0];
+  if (params.length !== 1 || param?.type !== 'Identifier') return undefined;
   const given = (call.arguments as AnyNode[])[0]!;
   const target = given.left as AnyNode | undefined;
   if (given.type !== 'LogicalExpression' || given.operator !== '||' || target?.type !== 'Identifier') return undefined;
