@@ -1,6 +1,7 @@
 /** What a save did, in the CLI's words: one line, or a few, per file. */
 import { relative } from 'node:path';
 import { describeOutcome } from '../engine/describe';
+import { bundledSourceMessage } from '../engine/hot-load';
 import { describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
 
 export function describeSave(outcome: SaveOutcome, root: string, options: { migrateHint?: string } = {}): string {
@@ -14,6 +15,8 @@ export function describeSave(outcome: SaveOutcome, root: string, options: { migr
       ].join('\n');
     case 'notRunning':
       return `· ${file}: no running app has loaded it`;
+    case 'bundled':
+      return `✗ ${bundledSourceMessage(outcome.file, outcome.bundles)}`;
     case 'unchanged':
       return `· ${file}: unchanged, every app already runs this code`;
     case 'syntaxError':

@@ -11,7 +11,7 @@ import type { AgentClient } from '../engine/agent-client';
 import { AS_IS_EXTENSIONS, warmCompiler } from '../engine/compile';
 import { describeOutcome } from '../engine/describe';
 import type { LoadOutcome } from '../engine/hot-load';
-import { NoAgentRunsFileError } from '../engine/hot-load';
+import { NoAgentRunsFileError, bundledSourceMessage } from '../engine/hot-load';
 import { needingRestart } from '../engine/needs-restart';
 import { SavePipeline, type BatchOutcome, type FileSave } from '../engine/save-pipeline';
 import { connectAll, requestTimeoutMs, type GlobalOptions } from './agents';
@@ -129,6 +129,9 @@ function reportOutcome(
   switch (outcome.kind) {
     case 'notRunning':
       fail(file, new NoAgentRunsFileError(outcome.file, agents).message);
+      return true;
+    case 'bundled':
+      fail(file, bundledSourceMessage(outcome.file, outcome.bundles));
       return true;
     case 'syntaxError':
       fail(file, outcome.error.message);

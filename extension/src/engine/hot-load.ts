@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, realpath } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
 import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
@@ -48,9 +48,32 @@ export function compileKey(file: string, nodeVersion: string, module: ModuleInfo
   return `${compileModeFor(file, module)}:${module.format}:${nodeMajor(nodeVersion)}`;
 }
 
-/** True when `module` is the module the file at `file` (absolute) becomes. */
+/**
+ * True when `module` is the module the file at `file` (absolute) becomes: its own file, or the
+ * one source of its source map. A module whose map has several sources is a bundle (esbuild,
+ * tsup, webpack), whose next version is the bundle its build writes, not one source's code.
+ */
 export function moduleRunsFile(module: ModuleInfo, file: string): boolean {
-  return module.file === file || module.sources.includes(file);
+  return module.file === file || (module.sources.length === 1 && module.sources[0] === file);
+}
+
+/** True when `file` is one of the several sources bundled into `module` (see moduleRunsFile). */
+export function moduleBundlesFile(module: ModuleInfo, file: string): boolean {
+  return module.file !== file && module.sources.length > 1 && module.sources.includes(file);
+}
+
+/** What a save of a source of a bundle says: the bundle loads, once its build wrote it. */
+export function bundledSourceMessage(file: string, bundles: readonly string[]): string {
+  const shown = (path: string): string => {
+    const fromHere = relative(process.cwd(), path);
+    return fromHere && !fromHere.startsWith('..') ? fromHere : path;
+  };
+  const names = bundles.map(shown);
+  return (
+    `${shown(file)} is not loaded on its own: it is bundled into ${names.join(', ')} with other ` +
+    `sources, whose next version is what your build writes: load ${names.length === 1 ? 'it' : 'them'} once rebuilt ` +
+    `(hotpatch load ${names.join(' ')}, or hotpatch watch on the build's folder), or restart the app after the build`
+  );
 }
 
 export class NoAgentRunsFileError extends Error {
@@ -139,6 +162,23 @@ export async function findTargets(
   // No source map names the file: try where its tsconfig emits it.
   const emitted = await emittedFile(file);
   return emitted ? match((module) => module.file === emitted) : [];
+}
+
+/** The bundles some agent runs that `file` (absolute) is one of the sources of (see moduleBundlesFile). */
+export async function findBundles(
+  clients: AgentClient[],
+  file: string,
+  known?: (client: AgentClient) => readonly ModuleInfo[] | undefined,
+): Promise<string[]> {
+  const lists = await Promise.all(clients.map(async (client) => known?.(client) ?? (await client.modules())));
+  return [
+    ...new Set(
+      lists
+        .flat()
+        .filter((module) => moduleBundlesFile(module, file))
+        .map((module) => module.file),
+    ),
+  ];
 }
 
 /** The two-phase upgrade of `text` (the new contents of `file`) into every target. */

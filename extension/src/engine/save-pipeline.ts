@@ -16,6 +16,7 @@ import { importerStateChanges, typeFileSaved } from './type-file-saves';
 import {
   codeHash,
   compileKey,
+  findBundles,
   findTargets,
   upgradeEntries,
   upgradeTargets,
@@ -44,6 +45,8 @@ export type SaveOutcome =
   | { kind: 'loaded'; file: string; outcomes: LoadOutcome[]; ms: number }
   | { kind: 'failed'; file: string; outcomes: LoadOutcome[]; ms: number }
   | { kind: 'notRunning'; file: string }
+  /** A source of the bundles listed, which load as their build writes them (bundledSourceMessage). */
+  | { kind: 'bundled'; file: string; bundles: string[] }
   /** Every agent already runs exactly this code (a save without changes, an auto-save). */
   | { kind: 'unchanged'; file: string }
   | { kind: 'syntaxError'; file: string; error: CompileError }
@@ -283,6 +286,8 @@ export class SavePipeline {
     const targets = await findTargets(this.options.clients(), file, this.options.modulesOf);
     const types = this.#stateTypesOf(file);
     if (targets.length === 0) {
+      const bundles = await findBundles(this.options.clients(), file, this.options.modulesOf);
+      if (bundles.length > 0) return { kind: 'bundled', file, bundles };
       if (!types?.isTypeOnly?.(file, text)) return { kind: 'notRunning', file };
       const context = {
         clients: () => this.options.clients(),

@@ -378,7 +378,11 @@ export class HotpatchServer {
     if (outcome.kind === 'failed') diagnostics.push(...loadErrorDiagnostics(fileURLToPath(uri), outcome.outcomes));
     // A failure with no line of its own (an agent that did not answer, a file held back by
     // another) still goes on the file: the diagnostic is where a failed load is reported.
-    if ((outcome.kind === 'failed' && diagnostics.length === 0) || outcome.kind === 'heldBack') {
+    if (
+      (outcome.kind === 'failed' && diagnostics.length === 0) ||
+      outcome.kind === 'heldBack' ||
+      outcome.kind === 'bundled'
+    ) {
       diagnostics.push(fileDiagnostic(patchReport(uri, outcome).lines));
     }
     // A type file's changes go on the modules importing it, where their migrations are written.

@@ -1,6 +1,7 @@
 /** A save's outcome in words, as the `hotpatch/patched` report carries it to the client. */
 import { basename } from 'node:path';
 import { describeOutcome } from '../engine/describe';
+import { bundledSourceMessage } from '../engine/hot-load';
 import { describeStateChange, type BatchOutcome } from '../engine/save-pipeline';
 import { inFile } from './diagnostics';
 import type * as ext from '../shared/lsp-extensions';
@@ -20,6 +21,8 @@ export function patchReport(uri: string, outcome: BatchOutcome): ext.PatchReport
       return { uri, outcome: outcome.kind, ms: outcome.ms, lines: outcome.outcomes.map((o) => describeOutcome(o)) };
     case 'notRunning':
       return { uri, outcome: 'notRunning', lines: ['no running app has loaded this file'] };
+    case 'bundled':
+      return { uri, outcome: 'failed', lines: [bundledSourceMessage(outcome.file, outcome.bundles)] };
     case 'unchanged':
       return { uri, outcome: 'unchanged', lines: ['every app already runs this code; nothing loaded'] };
     case 'syntaxError':

@@ -183,6 +183,7 @@ export class LiveCode {
     const generation = ahead?.generation ?? module.nextGeneration();
     try {
       model = reading?.model ?? readProgram(code, sourceLines(module.file, code), kind);
+      if (module.esm) refuseCommonJs(module.file, model);
       patch =
         ahead?.patch ??
         buildPatch(
@@ -197,7 +198,7 @@ export class LiveCode {
       // A syntax error: V8 reports it itself when the code is evaluated whole (an ES module's
       // code cannot be: the caller reports the parser's). Anything else is a case this reader
       // gets wrong: the module is evaluated whole, as before live loading.
-      if (error instanceof ParseFailure && module.esm) throw error;
+      if ((error instanceof ParseFailure && module.esm) || error instanceof LoadFailure) throw error;
       if (!(error instanceof ParseFailure)) this.problems.push(`${module.file}: ${String(error)}`);
       return undefined;
     }
@@ -333,4 +334,36 @@ function offsetOf(text: string, line: number, column: number): number | undefine
 /** How a later version of `module` is read: as the kind of module its first version was. */
 function kindOf(module: LiveModule): ModuleKind {
   return module.esm ? 'esm' : 'cjs';
+}
+
+/** What only a module's syntax can say it is: its imports and exports. */
+const MODULE_DECLARATIONS = new Set([
+  'ImportDeclaration',
+  'ExportNamedDeclaration',
+  'ExportDefaultDeclaration',
+  'ExportAllDeclaration',
+]);
+
+/**
+ * Refuses an ES module's next version written as CommonJS: no import or export, and `exports`
+ * or `module` read as globals, which an ES module does not have. A compiler that took the file
+ * for CommonJS wrote it (tsc's transpile of a `"type": "module"` app did): run in place, every
+ * statement of the running version looked removed, and the routes they had added were taken
+ * back. Refused, nothing in the app changes.
+ */
+function refuseCommonJs(file: string, model: ProgramModel): void {
+  if (model.body.some((node) => MODULE_DECLARATIONS.has(node.type))) return;
+  const global = model.moduleScope.through.find(
+    (r) => r.identifier.name === 'exports' || r.identifier.name === 'module',
+  );
+  if (!global) return;
+  const at = model.lineOf(global.identifier.start);
+  throw new LoadFailure({
+    kind: 'evaluation',
+    file,
+    line: at,
+    message:
+      `the new code is CommonJS (it uses \`${global.identifier.name}\`, which an ES module does not have), and the app ` +
+      'runs this file as an ES module: compile it as one (the "type" of its package.json, "module" in tsconfig.json), then load it again',
+  });
 }
