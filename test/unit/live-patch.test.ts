@@ -40,6 +40,10 @@ const cases: Record<string, [string, string]> = {
     'const resolvers = { Query: { books: (_p, _a, { library }) => library.all() } };\nconst context = async ({ request }, n = 1) => { return { request, n }; };\nclass A { handle = ({ id }) => this.find(id); find(id) { return id; } }\nexports.resolvers = resolvers;\nexports.context = context;\nexports.A = A;',
     'const resolvers = { Query: { books: (_p, _a, { library }) => library.all().slice(1) } };\nconst context = async ({ request }, n = 1) => { return { request, n: n + 1 }; };\nclass A { handle = ({ id }) => this.find(id) + 1; find(id) { return id; } }\nexports.resolvers = resolvers;\nexports.context = context;\nexports.A = A;',
   ],
+  "tsx's enum (minified: a parameter without parentheses, in an arrow called where it is written) gaining a member": [
+    'var Color=(Color2=>{Color2["Red"]="red";return Color2})(Color||{});exports.Color=Color;',
+    'var Color=(Color2=>{Color2["Red"]="red";Color2["Blue"]="blue";return Color2})(Color||{});exports.Color=Color;',
+  ],
   'an arrow whose body is a parenthesized object': [
     'const init = () => ({ count: 0 });\nexports.init = init;',
     'const init = () => ({ count: 0, since: "now" });\nexports.init = init;',

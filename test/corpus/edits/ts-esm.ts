@@ -3,10 +3,13 @@ import type { CorpusApp } from '../lib/types';
 const notFound = "    res.status(404).json({ error: 'no such product' });";
 const brokenNotFound = "    res.status(404).json({ error: 'no such product' };";
 
-/** A TypeScript API as ES modules compiled by tsc ("module": "nodenext"), run from dist with source maps. */
+/** A TypeScript API as ES modules compiled by tsc ("module": "nodenext"), run from dist with source maps; and the same sources run by tsx. */
 export const tsEsm: CorpusApp = {
   dir: 'ts-esm',
-  entries: [{ name: 'ts-esm-tsc', kind: 'tsc', main: ['dist/main.js'] }],
+  entries: [
+    { name: 'ts-esm-tsc', kind: 'tsc', main: ['dist/main.js'] },
+    { name: 'ts-esm-tsx', kind: 'tsx', main: ['src/main.ts'] },
+  ],
   health: '/health',
   state: {
     before: [{ method: 'POST', path: '/products', body: { name: 'kept-{n}', priceCents: 100 } }],

@@ -219,7 +219,10 @@ function restParameter(
     const comma = hasToken(code, from, close, ',') ? '' : ',';
     return [edits.insert(close, `${comma}...${REST}`, node)];
   }
-  return [edits.insert(params[0]!.start, '(', node), edits.insert(params[0]!.end, `,...${REST})`, node, true)];
+  // Owned by the parameter, inside what wraps the arrow where it starts (`impl(slot, x=>…)` of
+  // an arrow a changed statement makes anew): `(` goes after that wrapper's opening, not before.
+  const [only] = params;
+  return [edits.insert(only!.start, '(', only!), edits.insert(only!.end, `,...${REST})`, only!, true)];
 }
 
 /** Whether a function's body starts with a 'use strict' directive. */
