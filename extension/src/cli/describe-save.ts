@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { describeOutcome } from '../engine/describe';
 import { bundledSourceMessage } from '../engine/hot-load';
+import { foreignBuildMessage } from '../engine/foreign-builds';
 import { describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
 
 export function describeSave(outcome: SaveOutcome, root: string, options: { migrateHint?: string } = {}): string {
@@ -17,6 +18,8 @@ export function describeSave(outcome: SaveOutcome, root: string, options: { migr
       return `· ${file}: no running app has loaded it`;
     case 'bundled':
       return `✗ ${bundledSourceMessage(outcome.file, outcome.bundles)}`;
+    case 'otherCompiler':
+      return `✗ ${foreignBuildMessage(file, relative(root, outcome.built), outcome.compiler)}`;
     case 'unchanged':
       return `· ${file}: unchanged, every app already runs this code`;
     case 'syntaxError':

@@ -9,6 +9,7 @@ import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protoco
 import type { AgentClient } from './agent-client';
 import { CompileError, asIsSyntaxError, compileModeFor, compileModule, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
+import { ForeignBuilds } from './foreign-builds';
 import { importScannerFor, RunningTexts } from './imports-not-running';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
@@ -47,6 +48,8 @@ export type SaveOutcome =
   | { kind: 'notRunning'; file: string }
   /** A source of the bundles listed, which load as their build writes them (bundledSourceMessage). */
   | { kind: 'bundled'; file: string; bundles: string[] }
+  /** A TypeScript source whose running module `built` another compiler made (foreign-builds.ts). */
+  | { kind: 'otherCompiler'; file: string; built: string; compiler: string }
   /** Every agent already runs exactly this code (a save without changes, an auto-save). */
   | { kind: 'unchanged'; file: string }
   | { kind: 'syntaxError'; file: string; error: CompileError }
@@ -111,6 +114,20 @@ export class SavePipeline {
   readonly #running = new RunningStateTypes();
   /** What each running version was loaded from: what a saved file's imports are compared with. */
   readonly #runningTexts = new RunningTexts();
+  readonly #foreignBuilds = new ForeignBuilds();
+
+  /** A target whose running module a compiler other than the one `file` is compiled with built, and which. */
+  async #foreignBuild(
+    file: string,
+    targets: readonly Target[],
+  ): Promise<{ built: string; compiler: string } | undefined> {
+    const compiled = targets.filter(({ module }) => compileModeFor(file, module) === 'tsc');
+    const compilers = await Promise.all(
+      compiled.map(({ client, module }) => this.#foreignBuilds.compilerOf(client, module)),
+    );
+    const at = compilers.findIndex((compiler) => compiler !== undefined);
+    return at < 0 ? undefined : { built: compiled[at]!.module.file, compiler: compilers[at]! };
+  }
   readonly #warmUp: FirstSaveWarmUp;
   readonly #stateless: StatelessFiles;
   readonly #readAhead: ReadAhead;
@@ -296,6 +313,8 @@ export class SavePipeline {
       };
       return typeFileSaved(context, types, { file, text, previousText: save.previousText }, started);
     }
+    const foreign = await this.#foreignBuild(file, targets);
+    if (foreign) return { kind: 'otherCompiler', file, ...foreign };
     const compiled = new Map<string, Compiled>();
     const syntaxChecks: Promise<CompileError | undefined>[] = [];
     try {

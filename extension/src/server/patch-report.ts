@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { describeOutcome } from '../engine/describe';
 import { bundledSourceMessage } from '../engine/hot-load';
+import { foreignBuildMessage } from '../engine/foreign-builds';
 import { describeStateChange, type BatchOutcome } from '../engine/save-pipeline';
 import { inFile } from './diagnostics';
 import type * as ext from '../shared/lsp-extensions';
@@ -23,6 +24,12 @@ export function patchReport(uri: string, outcome: BatchOutcome): ext.PatchReport
       return { uri, outcome: 'notRunning', lines: ['no running app has loaded this file'] };
     case 'bundled':
       return { uri, outcome: 'failed', lines: [bundledSourceMessage(outcome.file, outcome.bundles)] };
+    case 'otherCompiler':
+      return {
+        uri,
+        outcome: 'failed',
+        lines: [foreignBuildMessage(basename(outcome.file), outcome.built, outcome.compiler)],
+      };
     case 'unchanged':
       return { uri, outcome: 'unchanged', lines: ['every app already runs this code; nothing loaded'] };
     case 'syntaxError':
