@@ -46,19 +46,10 @@ export class ForeignBuilds {
   }
 }
 
-/** The compiler other than TypeScript whose CommonJS output `code` is, if it is one's. */
+/** The compiler other than TypeScript whose output `code` is (CommonJS, or an ES module with its helpers), if it is one's. */
 export function foreignCompilerOf(code: string): string | undefined {
-  let body: Node[];
-  try {
-    body = parse(code, {
-      ecmaVersion: 'latest',
-      sourceType: 'script',
-      allowReturnOutsideFunction: true,
-      allowHashBang: true,
-    }).body;
-  } catch {
-    return undefined;
-  }
+  const body = parsed(code, 'script') ?? parsed(code, 'module');
+  if (!body) return undefined;
   for (const node of body as AnyNode[]) {
     if (node.type === 'FunctionDeclaration') {
       const by = HELPERS.get(node.id?.name ?? '');
@@ -67,6 +58,15 @@ export function foreignCompilerOf(code: string): string | undefined {
     if (node.type === 'ExpressionStatement' && exportsGetterOfLocal(node.expression)) return 'SWC';
   }
   return undefined;
+}
+
+function parsed(code: string, sourceType: 'script' | 'module'): Node[] | undefined {
+  try {
+    return parse(code, { ecmaVersion: 'latest', sourceType, allowReturnOutsideFunction: true, allowHashBang: true })
+      .body;
+  } catch {
+    return undefined;
+  }
 }
 
 type AnyNode = Node & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- acorn's ESTree nodes

@@ -114,20 +114,8 @@ export class SavePipeline {
   readonly #running = new RunningStateTypes();
   /** What each running version was loaded from: what a saved file's imports are compared with. */
   readonly #runningTexts = new RunningTexts();
+  /** Which compiler built the running modules a TypeScript source maps to (foreign-builds.ts). */
   readonly #foreignBuilds = new ForeignBuilds();
-
-  /** A target whose running module a compiler other than the one `file` is compiled with built, and which. */
-  async #foreignBuild(
-    file: string,
-    targets: readonly Target[],
-  ): Promise<{ built: string; compiler: string } | undefined> {
-    const compiled = targets.filter(({ module }) => compileModeFor(file, module) === 'tsc');
-    const compilers = await Promise.all(
-      compiled.map(({ client, module }) => this.#foreignBuilds.compilerOf(client, module)),
-    );
-    const at = compilers.findIndex((compiler) => compiler !== undefined);
-    return at < 0 ? undefined : { built: compiled[at]!.module.file, compiler: compilers[at]! };
-  }
   readonly #warmUp: FirstSaveWarmUp;
   readonly #stateless: StatelessFiles;
   readonly #readAhead: ReadAhead;
@@ -290,6 +278,19 @@ export class SavePipeline {
   /** What reads `file`'s state types: none for a JSON module, whose value is data, not declarations. */
   #stateTypesOf(file: string): StateTypes | undefined {
     return compileModeFor(file) === 'json' ? undefined : this.options.stateTypes;
+  }
+
+  /** A target whose running module a compiler other than the one `file` is compiled with built, and which. */
+  async #foreignBuild(
+    file: string,
+    targets: readonly Target[],
+  ): Promise<{ built: string; compiler: string } | undefined> {
+    const compiled = targets.filter(({ module }) => compileModeFor(file, module) === 'tsc');
+    const compilers = await Promise.all(
+      compiled.map(({ client, module }) => this.#foreignBuilds.compilerOf(client, module)),
+    );
+    const at = compilers.findIndex((compiler) => compiler !== undefined);
+    return at < 0 ? undefined : { built: compiled[at]!.module.file, compiler: compilers[at]! };
   }
 
   /** Everything short of loading: the modules running the file, its code, its state types. */

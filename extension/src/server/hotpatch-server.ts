@@ -381,7 +381,8 @@ export class HotpatchServer {
     if (
       (outcome.kind === 'failed' && diagnostics.length === 0) ||
       outcome.kind === 'heldBack' ||
-      outcome.kind === 'bundled'
+      outcome.kind === 'bundled' ||
+      outcome.kind === 'otherCompiler'
     ) {
       diagnostics.push(fileDiagnostic(patchReport(uri, outcome).lines));
     }
