@@ -382,7 +382,6 @@ export class Reader {
   }
 }
 
-/** Whether a function is written anywhere inside `node` (itself included). */
 /** The function a call calls where it is written: `(function () { … })()`, `(() => …)()`, `(function () { … }).call(this)`. */
 function functionCalled(call: AnyNode): AnyNode | undefined {
   const callee = call.callee as AnyNode;
@@ -395,6 +394,7 @@ function functionCalled(call: AnyNode): AnyNode | undefined {
   return undefined;
 }
 
+/** Whether a function is written anywhere inside `node` (itself included). */
 function holdsFunction(node: AnyNode): boolean {
   if (isFunction(node)) return true;
   let found = false;
