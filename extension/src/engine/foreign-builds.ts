@@ -10,9 +10,9 @@
  * Told from the running code's structure (acorn), once per running version an app started with:
  * a version a load made was compiled here.
  */
-import { parse, type Node } from 'acorn';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
+import { parsedProgram, type AnyNode } from './javascript-imports';
 
 /** Helpers each compiler writes into the module as top-level functions. */
 const HELPERS = new Map([
@@ -48,9 +48,9 @@ export class ForeignBuilds {
 
 /** The compiler other than TypeScript whose output `code` is (CommonJS, or an ES module with its helpers), if it is one's. */
 export function foreignCompilerOf(code: string): string | undefined {
-  const body = parsed(code, 'script') ?? parsed(code, 'module');
-  if (!body) return undefined;
-  for (const node of body as AnyNode[]) {
+  const program = parsedProgram(code);
+  if (!program) return undefined;
+  for (const node of program.body as AnyNode[]) {
     if (node.type === 'FunctionDeclaration') {
       const by = HELPERS.get(node.id?.name ?? '');
       if (by) return by;
@@ -59,17 +59,6 @@ export function foreignCompilerOf(code: string): string | undefined {
   }
   return undefined;
 }
-
-function parsed(code: string, sourceType: 'script' | 'module'): Node[] | undefined {
-  try {
-    return parse(code, { ecmaVersion: 'latest', sourceType, allowReturnOutsideFunction: true, allowHashBang: true })
-      .body;
-  } catch {
-    return undefined;
-  }
-}
-
-type AnyNode = Node & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- acorn's ESTree nodes
 
 /**
  * `Object.defineProperty(exports, "x", { enumerable: true, get: function () { return x; } })`:

@@ -13,11 +13,11 @@ import { KEYS } from 'eslint-visitor-keys';
 import { createRequire } from 'node:module';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ESTree nodes are read generically here
-type AnyNode = Node & Record<string, any>;
+export type AnyNode = Node & Record<string, any>;
 
 /** The files `text` (the file's new contents) imports by a relative path, resolved. */
 export function javascriptRelativeImports(file: string, text: string): string[] {
-  const program = parsed(text);
+  const program = parsedProgram(text);
   if (!program) return [];
   const resolve = createRequire(file).resolve;
   const files = new Set<string>();
@@ -33,7 +33,7 @@ export function javascriptRelativeImports(file: string, text: string): string[] 
 }
 
 /** The program, read as an ES module, else as a CommonJS script (which may `return` at its top level). */
-function parsed(text: string): AnyNode | undefined {
+export function parsedProgram(text: string): AnyNode | undefined {
   const options = { ecmaVersion: 'latest', allowHashBang: true } as const;
   try {
     return parse(text, { ...options, sourceType: 'module' }) as AnyNode;
