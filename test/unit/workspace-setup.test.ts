@@ -51,6 +51,35 @@ describe('planWorkspaceSetup', () => {
     assert.deepEqual(launch.configurations[0]!.runtimeArgs, ['--import', 'tsx', '--import', 'hotpatch-agent/register']);
   });
 
+  test("a ts-node start script runs node with ts-node's preload and then the agent; ts-node's other flags are left to the user", () => {
+    const plan = planWorkspaceSetup(manifest({ scripts: { start: 'ts-node src/index.ts' } }), undefined);
+    assert.match(
+      proposedOf(plan, 'package.json')!,
+      /"start": "node -r ts-node\/register -r hotpatch-agent\/register src\/index.ts"/,
+    );
+    const launch = parse(proposedOf(plan, '.vscode/launch.json')!) as {
+      configurations: { runtimeArgs: string[]; program: string }[];
+    };
+    assert.deepEqual(launch.configurations[0]!.runtimeArgs, [
+      '-r',
+      'ts-node/register',
+      '-r',
+      'hotpatch-agent/register',
+    ]);
+    assert.equal(launch.configurations[0]!.program, '${workspaceFolder}/src/index.ts');
+    const transpileOnly = planWorkspaceSetup(manifest({ scripts: { start: 'ts-node -T src/index.ts' } }), undefined);
+    assert.match(
+      proposedOf(transpileOnly, 'package.json')!,
+      /"start": "node -r ts-node\/register\/transpile-only -r hotpatch-agent\/register src\/index.ts"/,
+    );
+    const project = planWorkspaceSetup(
+      manifest({ scripts: { start: 'ts-node -P tsconfig.app.json src/index.ts' } }),
+      undefined,
+    );
+    assert.equal(proposedOf(project, 'package.json'), undefined);
+    assert.match(project.notes.join('\n'), /does not run node directly: add -r hotpatch-agent\/register/);
+  });
+
   test('an existing launch.json keeps its comments; each node launch configuration gets the agent, once', () => {
     const launchText = [
       '{',

@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { describeOutcome } from '../engine/describe';
 import { bundledSourceMessage } from '../engine/hot-load';
-import { foreignBuildMessage } from '../engine/foreign-builds';
+import { foreignBuildMessage } from '../engine/running-compilers';
 import { describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
 
 export function describeSave(outcome: SaveOutcome, root: string, options: { migrateHint?: string } = {}): string {
@@ -19,7 +19,7 @@ export function describeSave(outcome: SaveOutcome, root: string, options: { migr
     case 'bundled':
       return `✗ ${bundledSourceMessage(outcome.file, outcome.bundles)}`;
     case 'otherCompiler':
-      return `✗ ${foreignBuildMessage(file, relative(root, outcome.built), outcome.compiler)}`;
+      return `✗ ${foreignBuildMessage(file, relative(root, outcome.built), outcome.compiler, outcome.atLoad)}`;
     case 'unchanged':
       return `· ${file}: unchanged, every app already runs this code`;
     case 'syntaxError':

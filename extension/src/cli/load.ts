@@ -12,7 +12,7 @@ import { AS_IS_EXTENSIONS, warmCompiler } from '../engine/compile';
 import { describeOutcome } from '../engine/describe';
 import type { LoadOutcome } from '../engine/hot-load';
 import { NoAgentRunsFileError, bundledSourceMessage } from '../engine/hot-load';
-import { foreignBuildMessage } from '../engine/foreign-builds';
+import { foreignBuildMessage } from '../engine/running-compilers';
 import { needingRestart } from '../engine/needs-restart';
 import { SavePipeline, type BatchOutcome, type FileSave } from '../engine/save-pipeline';
 import { connectAll, requestTimeoutMs, type GlobalOptions } from './agents';
@@ -135,7 +135,7 @@ function reportOutcome(
       fail(file, bundledSourceMessage(outcome.file, outcome.bundles));
       return true;
     case 'otherCompiler':
-      fail(file, foreignBuildMessage(file, relative(process.cwd(), outcome.built), outcome.compiler));
+      fail(file, foreignBuildMessage(file, relative(process.cwd(), outcome.built), outcome.compiler, outcome.atLoad));
       return true;
     case 'syntaxError':
       fail(file, outcome.error.message);

@@ -7,7 +7,8 @@
  * - a `.ts` file the app runs compiled by tsc (`src/x.ts` → `dist/x.js`): TypeScript with the
  *   project's own tsconfig (decorators, helpers, target), as tsc emitted the running file;
  * - a `.ts` file the app runs through tsx as CommonJS: esbuild with tsx's settings (names kept,
- *   the project's tsconfig);
+ *   the project's tsconfig); through ts-node, whose code TypeScript made (running-compilers.ts):
+ *   TypeScript, as for tsc's builds;
  * - the same for an ES module, in ES module form: an `.mjs`/`.js` file as it is, TypeScript
  *   through tsc or esbuild with the module format kept (the agent reads it as a module);
  * - anything else (a file compiled into a module of another name, JSX): esbuild.
@@ -22,6 +23,7 @@ import { dirname, extname } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import { compileJsonModule } from './json-module';
 import { nearestTsconfig, tsconfigOptions } from './tsconfig-mapping';
+import type { RunningModule } from './running-compilers';
 
 export interface Compiled {
   code: string;
@@ -58,17 +60,22 @@ const IMPORT_META_BANNER = 'var __hotpatch_import_meta_url = require("node:url")
 /** The extensions of the files an app may run as they are (compile mode `as-is`). */
 export const AS_IS_EXTENSIONS: ReadonlySet<string> = new Set(['.js', '.cjs', '.mjs']);
 
+/** What picks a module's compiler: its file, its format, and where known the compiler of its running code (running-compilers.ts). */
+export type CompiledModule = Pick<RunningModule, 'file' | 'format' | 'compiledBy'>;
+
 /** How a file is compiled for a module: see the top of this file. */
 export type CompileMode = 'as-is' | 'tsc' | 'tsx' | 'esbuild' | 'json';
 
-export function compileModeFor(file: string, module?: Pick<ModuleInfo, 'file' | 'format'>): CompileMode {
+export function compileModeFor(file: string, module?: CompiledModule): CompileMode {
   const extension = extname(file);
   if (extension === '.json') return 'json';
   if (!module) return 'esbuild';
   if (module.file === file && AS_IS_EXTENSIONS.has(extension)) return 'as-is';
   const typescript = ['.ts', '.tsx', '.cts', '.mts'].includes(extension);
-  if (typescript) return module.file === file ? 'tsx' : 'tsc';
-  return 'esbuild';
+  if (!typescript) return 'esbuild';
+  if (module.file !== file) return 'tsc';
+  // The app compiles the file as it loads it: tsx with esbuild, ts-node with TypeScript.
+  return module.compiledBy === 'TypeScript' ? 'tsc' : 'tsx';
 }
 
 /**
@@ -79,7 +86,7 @@ export async function compileModule(
   file: string,
   text: string,
   nodeVersion: string,
-  module?: Pick<ModuleInfo, 'file' | 'format'>,
+  module?: CompiledModule,
 ): Promise<Compiled> {
   if (compileModeFor(file, module) === 'json') return compileJsonModule(file, text);
   const loader = LOADERS[extname(file)];

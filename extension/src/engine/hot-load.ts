@@ -15,6 +15,7 @@ import { withSourceNamesOnly } from './source-names';
 import { javascriptRelativeImports } from './javascript-imports';
 import { UpgradeErrorData } from './replies';
 import { emittedFile } from './tsconfig-mapping';
+import { runningCompilerOf, type RunningModule } from './running-compilers';
 import { errorMessage } from '../shared/error-message';
 
 export interface LoadOutcome {
@@ -44,7 +45,7 @@ export function codeHash(code: string): string {
 }
 
 /** Targets with the same key get the same compiled code: the compiler, the module format and the Node major. */
-export function compileKey(file: string, nodeVersion: string, module: ModuleInfo): string {
+export function compileKey(file: string, nodeVersion: string, module: RunningModule): string {
   return `${compileModeFor(file, module)}:${module.format}:${nodeMajor(nodeVersion)}`;
 }
 
@@ -110,7 +111,7 @@ export async function hotLoadFile(
 /** A module some agent runs that a file maps to. */
 export interface Target {
   client: AgentClient;
-  module: ModuleInfo;
+  module: RunningModule;
 }
 
 export interface UpgradeOptions {
@@ -138,10 +139,32 @@ export interface UpgradeOptions {
 }
 
 /**
- * Every (agent, module) pair that runs `file` (absolute). `known` gives an agent's modules
- * when a live model has them, saving a round trip per agent.
+ * Every (agent, module) pair that runs `file` (absolute), to compile the file for: each with the
+ * compiler of its running code where that picks the compiler (runningCompilerOf, asked of the
+ * agent once per module). `known` gives an agent's modules when a live model has them, saving
+ * a round trip per agent.
  */
 export async function findTargets(
+  clients: AgentClient[],
+  file: string,
+  known?: (client: AgentClient) => readonly ModuleInfo[] | undefined,
+): Promise<Target[]> {
+  const targets = await matchTargets(clients, file, known);
+  return Promise.all(
+    targets.map(async (target) => {
+      const mode = compileModeFor(file, target.module);
+      if (mode !== 'tsc' && mode !== 'tsx') return target;
+      const compiledBy = await runningCompilerOf(target.client, target.module);
+      return compiledBy ? { ...target, module: { ...target.module, compiledBy } } : target;
+    }),
+  );
+}
+
+/**
+ * Every (agent, module) pair that runs `file`, from the agents' module lists alone (no request
+ * to an agent that may be paused in a debugger): findTargets without the compilers.
+ */
+export async function matchTargets(
   clients: AgentClient[],
   file: string,
   known?: (client: AgentClient) => readonly ModuleInfo[] | undefined,

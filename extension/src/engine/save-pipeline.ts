@@ -9,7 +9,6 @@ import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protoco
 import type { AgentClient } from './agent-client';
 import { CompileError, asIsSyntaxError, compileModeFor, compileModule, type Compiled } from './compile';
 import { FirstSaveWarmUp } from './first-save-warm-up';
-import { ForeignBuilds } from './foreign-builds';
 import { importScannerFor, RunningTexts } from './imports-not-running';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
@@ -48,8 +47,11 @@ export type SaveOutcome =
   | { kind: 'notRunning'; file: string }
   /** A source of the bundles listed, which load as their build writes them (bundledSourceMessage). */
   | { kind: 'bundled'; file: string; bundles: string[] }
-  /** A TypeScript source whose running module `built` another compiler made (foreign-builds.ts). */
-  | { kind: 'otherCompiler'; file: string; built: string; compiler: string }
+  /**
+   * A TypeScript source whose running module `built` another compiler made (running-compilers.ts);
+   * `atLoad`: the app compiles the source itself as it loads it.
+   */
+  | { kind: 'otherCompiler'; file: string; built: string; compiler: string; atLoad: boolean }
   /** Every agent already runs exactly this code (a save without changes, an auto-save). */
   | { kind: 'unchanged'; file: string }
   | { kind: 'syntaxError'; file: string; error: CompileError }
@@ -114,8 +116,6 @@ export class SavePipeline {
   readonly #running = new RunningStateTypes();
   /** What each running version was loaded from: what a saved file's imports are compared with. */
   readonly #runningTexts = new RunningTexts();
-  /** Which compiler built the running modules a TypeScript source maps to (foreign-builds.ts). */
-  readonly #foreignBuilds = new ForeignBuilds();
   readonly #warmUp: FirstSaveWarmUp;
   readonly #stateless: StatelessFiles;
   readonly #readAhead: ReadAhead;
@@ -280,17 +280,15 @@ export class SavePipeline {
     return compileModeFor(file) === 'json' ? undefined : this.options.stateTypes;
   }
 
-  /** A target whose running module a compiler other than the one `file` is compiled with built, and which. */
-  async #foreignBuild(
+  /** A target whose running code SWC or Babel made (running-compilers.ts), which a save compiled here cannot replace statement by statement. */
+  #foreignBuild(
     file: string,
     targets: readonly Target[],
-  ): Promise<{ built: string; compiler: string } | undefined> {
-    const compiled = targets.filter(({ module }) => compileModeFor(file, module) === 'tsc');
-    const compilers = await Promise.all(
-      compiled.map(({ client, module }) => this.#foreignBuilds.compilerOf(client, module)),
-    );
-    const at = compilers.findIndex((compiler) => compiler !== undefined);
-    return at < 0 ? undefined : { built: compiled[at]!.module.file, compiler: compilers[at]! };
+  ): { built: string; compiler: string; atLoad: boolean } | undefined {
+    const foreign = targets.find(({ module }) => module.compiledBy === 'SWC' || module.compiledBy === 'Babel');
+    if (!foreign) return undefined;
+    const { module } = foreign;
+    return { built: module.file, compiler: module.compiledBy!, atLoad: module.file === file };
   }
 
   /** Everything short of loading: the modules running the file, its code, its state types. */
@@ -314,7 +312,7 @@ export class SavePipeline {
       };
       return typeFileSaved(context, types, { file, text, previousText: save.previousText }, started);
     }
-    const foreign = await this.#foreignBuild(file, targets);
+    const foreign = this.#foreignBuild(file, targets);
     if (foreign) return { kind: 'otherCompiler', file, ...foreign };
     const compiled = new Map<string, Compiled>();
     const syntaxChecks: Promise<CompileError | undefined>[] = [];

@@ -78,7 +78,7 @@ export function planWorkspaceSetup(packageText: string | undefined, launchText: 
     }
   }
 
-  const launch = launchWithAgent(launchText, entry, agentArgs, startCommand?.tsx === true);
+  const launch = launchWithAgent(launchText, entry, agentArgs, startCommand?.loader);
   if (launch.proposed !== undefined) {
     plan.files.push({ path: '.vscode/launch.json', current: launchText, proposed: launch.proposed });
   }
@@ -87,14 +87,21 @@ export function planWorkspaceSetup(packageText: string | undefined, launchText: 
   return plan;
 }
 
-/** What a `start` script runs, when it is `node [flags] FILE` or `tsx [flags] FILE`; else undefined. */
+/** What a `start` script runs, when it is `node [flags] FILE`, `tsx [flags] FILE` or `ts-node FILE`; else undefined. */
 interface StartCommand {
-  runner: 'node' | 'tsx';
+  runner: 'node' | 'tsx' | 'ts-node';
   /** The words after the runner, as written. */
   args: string[];
   entry: string | undefined;
-  tsx: boolean;
+  /** The TypeScript runner the agent goes after, as node's preload arguments, if the script uses one. */
+  loader?: string[];
 }
+
+/** ts-node's own flags that have a preload of their own (the others are left to the user). */
+const TS_NODE_PRELOADS: Record<string, string> = {
+  '--transpile-only': 'ts-node/register/transpile-only',
+  '-T': 'ts-node/register/transpile-only',
+};
 
 /**
  * A script is a shell command line: only the simple one-command form is understood (split on
@@ -103,12 +110,20 @@ interface StartCommand {
 function parseStartScript(script: string): StartCommand | undefined {
   if (/[&|;<>"'`$\\]/.test(script)) return undefined;
   const [runner, ...args] = script.trim().split(/\s+/);
+  if (runner === 'ts-node') {
+    // `ts-node [--transpile-only] FILE` is `node -r <its preload> FILE`; other flags are ts-node's own.
+    const flags = args.filter((arg) => arg.startsWith('-'));
+    const files = args.filter((arg) => !arg.startsWith('-'));
+    if (files.length !== 1 || flags.some((flag) => !(flag in TS_NODE_PRELOADS))) return undefined;
+    const preload = flags.length > 0 ? TS_NODE_PRELOADS[flags[0]!]! : 'ts-node/register';
+    return { runner, args: files, entry: files[0], loader: ['-r', preload] };
+  }
   if (runner !== 'node' && runner !== 'tsx') return undefined;
   const entry = args.find((arg, i) => !arg.startsWith('-') && !FLAGS_WITH_VALUE.has(args[i - 1] ?? ''));
   const tsx =
     runner === 'tsx' ||
     args.some((arg, i) => arg === 'tsx' && ['--import', '--loader', '-r'].includes(args[i - 1] ?? ''));
-  return { runner, args, entry, tsx };
+  return { runner, args, entry, loader: tsx ? ['--import', 'tsx'] : undefined };
 }
 
 /** Node flags whose value is the next word (so that word is not the entry file). */
@@ -142,10 +157,13 @@ function startScriptWithAgent(
       note: `the start script (${start}) does not run node directly: add ${agentArgs.join(' ')} to the node it starts (NODE_OPTIONS="${agentArgs.join(' ')}" works for most tools)`,
     };
   }
-  // tsx runs node with its own --import; the agent goes after it, so that it sees tsx's TypeScript.
-  if (command.runner === 'tsx')
-    return { script: ['node', '--import', 'tsx', '--import', AGENT_REGISTER, ...command.args].join(' ') };
-  const agent = command.tsx ? ['--import', AGENT_REGISTER] : agentArgs;
+  // tsx runs node with its own --import, ts-node with its own -r; the agent goes after it, so
+  // that it sees their JavaScript.
+  if (command.runner !== 'node') {
+    const agent = command.runner === 'tsx' ? ['--import', AGENT_REGISTER] : ['-r', AGENT_REGISTER];
+    return { script: ['node', ...command.loader!, ...agent, ...command.args].join(' ') };
+  }
+  const agent = command.loader ? ['--import', AGENT_REGISTER] : agentArgs;
   const tsxAt = command.args.findIndex(
     (arg, i) => arg === 'tsx' && ['--import', '--loader', '-r'].includes(command.args[i - 1] ?? ''),
   );
@@ -160,9 +178,9 @@ function launchWithAgent(
   launchText: string | undefined,
   entry: string | undefined,
   agentArgs: string[],
-  tsx: boolean,
+  loader: string[] | undefined,
 ): { proposed?: string; changes: string[]; notes: string[] } {
-  const runtimeArgs = tsx ? ['--import', 'tsx', '--import', AGENT_REGISTER] : agentArgs;
+  const runtimeArgs = loader ? [...loader, loader[0] === '-r' ? '-r' : '--import', AGENT_REGISTER] : agentArgs;
   const program = entry ? `\${workspaceFolder}/${entry.replace(/^\.\//, '')}` : '${file}';
   const configuration = {
     type: 'node',

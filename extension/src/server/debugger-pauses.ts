@@ -5,7 +5,7 @@
  * each held file, once, in the order they were saved.
  */
 import type { AgentClient } from '../engine/agent-client';
-import { findTargets } from '../engine/hot-load';
+import { matchTargets } from '../engine/hot-load';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 
 export class DebuggerPauses {
@@ -48,7 +48,7 @@ export class DebuggerPauses {
     for (const client of clients) {
       if (!this.#paused.has(client.info.pid)) continue;
       const modules = modulesOf(client);
-      const runs = async (file: string) => (await findTargets([client], file, () => modules)).length > 0;
+      const runs = async (file: string) => (await matchTargets([client], file, () => modules)).length > 0;
       if (!modules || (await Promise.all(files.map(runs))).some(Boolean)) pids.push(client.info.pid);
     }
     return pids;

@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { describeOutcome } from '../engine/describe';
 import { bundledSourceMessage } from '../engine/hot-load';
-import { foreignBuildMessage } from '../engine/foreign-builds';
+import { foreignBuildMessage } from '../engine/running-compilers';
 import { describeStateChange, type BatchOutcome } from '../engine/save-pipeline';
 import { inFile } from './diagnostics';
 import type * as ext from '../shared/lsp-extensions';
@@ -28,7 +28,7 @@ export function patchReport(uri: string, outcome: BatchOutcome): ext.PatchReport
       return {
         uri,
         outcome: 'failed',
-        lines: [foreignBuildMessage(basename(outcome.file), outcome.built, outcome.compiler)],
+        lines: [foreignBuildMessage(basename(outcome.file), outcome.built, outcome.compiler, outcome.atLoad)],
       };
     case 'unchanged':
       return { uri, outcome: 'unchanged', lines: ['every app already runs this code; nothing loaded'] };

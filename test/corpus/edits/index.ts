@@ -10,6 +10,7 @@ import { expressWsChat } from './express-ws-chat';
 import { expressZod } from './express-zod';
 import { expressTsPaths } from './express-ts-paths';
 import { expressTrpc } from './express-trpc';
+import { expressTsNode } from './express-ts-node';
 import { expressChains } from './express-chains';
 import { expressCron } from './express-cron';
 import { expressI18n } from './express-i18n';
@@ -58,6 +59,7 @@ export const corpus: CorpusApp[] = [
   expressZod,
   expressTsPaths,
   expressTrpc,
+  expressTsNode,
   expressChains,
   expressCron,
   expressCache,

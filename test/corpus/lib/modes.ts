@@ -122,6 +122,8 @@ function nodeArgs(entry: Entry): string[] {
       return ['-r', 'hotpatch-agent/register', '--enable-source-maps', ...entry.main];
     case 'tsx':
       return ['--import', 'tsx', '--import', 'hotpatch-agent/register', ...entry.main];
+    case 'ts-node':
+      return ['-r', 'ts-node/register', '-r', 'hotpatch-agent/register', ...entry.main];
   }
 }
 
@@ -268,7 +270,13 @@ class NodeWatch extends Driver {
 
   protected command(): [string, string[]] {
     const { entry } = this.ctx;
-    const options = { cjs: [], esm: [], tsc: ['--enable-source-maps'], tsx: ['--import', 'tsx'] }[entry.kind];
+    const options = {
+      cjs: [],
+      esm: [],
+      tsc: ['--enable-source-maps'],
+      tsx: ['--import', 'tsx'],
+      'ts-node': ['-r', 'ts-node/register'],
+    }[entry.kind];
     return [process.execPath, ['--watch', ...options, ...entry.main]];
   }
 

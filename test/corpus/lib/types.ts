@@ -94,8 +94,8 @@ export interface Entry {
   name: string;
   /** Arguments after the runtime options, e.g. ['app.js'] or ['dist/main.js']. */
   main: string[];
-  /** How the entry is loaded: plain CommonJS, an ES module, compiled by tsc, or run with tsx. */
-  kind: 'cjs' | 'esm' | 'tsc' | 'tsx';
+  /** How the entry is loaded: plain CommonJS, an ES module, compiled by tsc, or run with tsx or ts-node. */
+  kind: 'cjs' | 'esm' | 'tsc' | 'tsx' | 'ts-node';
 }
 
 export interface CorpusApp {
