@@ -16,6 +16,7 @@ import {
   type CodeServer,
 } from './code-server/code-server';
 import { LoadFailure } from './code-server/evaluate';
+import { strippedModeOf, stripTypes } from './code-server/type-stripping';
 import type { HotModule } from './code-server/module-version';
 import { warmLiveCodeAfterConnect, warmReading } from './code-server/live/warm-up';
 import * as protocol from './protocol';
@@ -227,7 +228,8 @@ export class AgentClients {
       const load = this.#loads.then(async () => {
         const started = performance.now();
         checkOldCode(this.agent.codeServer, params.file, params.purge);
-        const prepared = await this.agent.codeServer.prepare(params.file, params.code, params.source, params.origin);
+        const code = javascriptOf(params.file, params.code);
+        const prepared = await this.agent.codeServer.prepare(params.file, code, params.source, params.origin);
         await this.agent.codeServer.settle(prepared);
         try {
           // Again: a process may have entered the old code while the version was evaluated.
@@ -271,7 +273,7 @@ export class AgentClients {
     handle(protocol.warm, protocol.FileParams, (params) => this.#warm(params.file));
     handle(protocol.readAhead, protocol.ReadAheadParams, (params): protocol.ReadAheadResult => {
       const started = performance.now();
-      const reading = this.agent.codeServer.readAhead(params.file, params.code);
+      const reading = this.agent.codeServer.readAhead(params.file, javascriptOf(params.file, params.code));
       const ms = performance.now() - started;
       return reading === undefined ? { read: false, ms } : { read: true, ms, reading };
     });
@@ -310,7 +312,9 @@ export class AgentClients {
  */
 function withCodeReadAhead(codeServer: CodeServer) {
   return ({ readAhead, code, ...module }: z.output<typeof protocol.PrepareParams>['modules'][number]) => {
-    const kept = code ?? codeServer.readAheadCode(module.file, readAhead!);
+    // Code read ahead was made the module's JavaScript as it was read.
+    const kept =
+      code !== undefined ? javascriptOf(module.file, code) : codeServer.readAheadCode(module.file, readAhead!);
     if (kept === undefined) {
       throw new ResponseError(
         protocol.AgentErrorCode.ReadAheadGone,
@@ -335,4 +339,18 @@ function toResponseError(error: unknown): ResponseError<unknown> {
   if (error instanceof UpgradeFailure) return new ResponseError(code.UpgradeFailed, error.message, error.data);
   const message = errorMessage(error);
   return new ResponseError(ErrorCodes.InternalError, `hotpatch agent: ${message}`);
+}
+
+/**
+ * A client's code for `file` as the module runs it: TypeScript Node runs itself is sent as the
+ * TypeScript it is (ModuleInfo's `typescript`) and stripped here as Node stripped the running
+ * version; any other module's code is its JavaScript already.
+ */
+function javascriptOf(file: string, code: string): string {
+  if (!strippedModeOf(file)) return code;
+  try {
+    return stripTypes(code);
+  } catch (error) {
+    throw new LoadFailure({ kind: 'syntax', file, message: `Node cannot run this TypeScript: ${errorMessage(error)}` });
+  }
 }

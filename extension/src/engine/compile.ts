@@ -9,6 +9,8 @@
  * - a `.ts` file the app runs through tsx as CommonJS: esbuild with tsx's settings (names kept,
  *   the project's tsconfig); through ts-node, whose code TypeScript made (running-compilers.ts):
  *   TypeScript, as for tsc's builds;
+ * - a `.ts` file Node runs itself (`node src/app.ts`, its types stripped): sent as it is, and
+ *   stripped by the agent as Node stripped the running version;
  * - the same for an ES module, in ES module form: an `.mjs`/`.js` file as it is, TypeScript
  *   through tsc or esbuild with the module format kept (the agent reads it as a module);
  * - anything else (a file compiled into a module of another name, JSX): esbuild.
@@ -61,7 +63,7 @@ const IMPORT_META_BANNER = 'var __hotpatch_import_meta_url = require("node:url")
 export const AS_IS_EXTENSIONS: ReadonlySet<string> = new Set(['.js', '.cjs', '.mjs']);
 
 /** What picks a module's compiler: its file, its format, and where known the compiler of its running code (running-compilers.ts). */
-export type CompiledModule = Pick<RunningModule, 'file' | 'format' | 'compiledBy'>;
+export type CompiledModule = Pick<RunningModule, 'file' | 'format' | 'compiledBy' | 'typescript'>;
 
 /** How a file is compiled for a module: see the top of this file. */
 export type CompileMode = 'as-is' | 'tsc' | 'tsx' | 'esbuild' | 'json';
@@ -71,6 +73,8 @@ export function compileModeFor(file: string, module?: CompiledModule): CompileMo
   if (extension === '.json') return 'json';
   if (!module) return 'esbuild';
   if (module.file === file && AS_IS_EXTENSIONS.has(extension)) return 'as-is';
+  // TypeScript Node runs itself (`node src/app.ts`): sent as it is, the agent strips it as Node did.
+  if (module.file === file && module.typescript) return 'as-is';
   const typescript = ['.ts', '.tsx', '.cts', '.mts'].includes(extension);
   if (!typescript) return 'esbuild';
   if (module.file !== file) return 'tsc';

@@ -27,6 +27,7 @@ const VersionInfo = z.object({
 const ModuleInfo = z.object({
   file: text,
   format: z.enum(['cjs', 'esm']),
+  typescript: z.optional(z.enum(['strip', 'transform'])),
   sources: z.array(text),
   exports: z.array(text),
   current: VersionInfo,

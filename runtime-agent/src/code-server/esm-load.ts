@@ -26,6 +26,7 @@ import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
 import { frameworkModuleCode, isFrameworkFile } from './live/registrations';
 import { isFunction, names as bound, readProgram, type ProgramModel } from './live/program';
 import { moduleExportName, type AnyNode } from './live/walk';
+import { javascriptFormatOf, stripModuleTypes } from './type-stripping';
 
 export interface LoadResult {
   format?: string | null;
@@ -57,6 +58,8 @@ export function hotModuleLoader(
   beforeRun?: (file: string, source: string | Uint8Array) => void,
 ): HotModuleLoader {
   const isHot = hotFileMatcher(rules);
+  /** Where module stripping is recorded for the app's modules (type-stripping.ts): in the app's own thread. */
+  const inAppThread = beforeRun !== undefined;
   /**
    * The original's code made live when its facade was made, by the original's URL: the
    * facade's load reads the module to know its exports, and that one reading serves the
@@ -72,7 +75,15 @@ export function hotModuleLoader(
       return { format: 'module', source: code, shortCircuit: true };
     },
     load(url, result) {
-      if (!url.startsWith('file:') || result.format !== 'module') return result;
+      if (!url.startsWith('file:')) return result;
+      if (result.format !== 'module') {
+        // TypeScript Node runs itself (`node src/app.ts`), where this thread is the app's: its
+        // JavaScript, as Node would strip it (type-stripping.ts), made live as any module's.
+        if (!inAppThread || javascriptFormatOf(result.format) !== 'module') return result;
+        const file = filePathOf(url);
+        if (!isHot(file)) return result;
+        return hotModule(url, file, { format: 'module', source: stripModuleTypes(file, sourceText(result.source)) });
+      }
       const file = filePathOf(url);
       if (!isHot(file)) {
         return isFrameworkFile(file)

@@ -11,6 +11,7 @@ import { describeWork, type ServerProcess } from '../processes/server-process';
 import type { LiveModule, LiveVersion } from './live';
 import { createStableExports, isInstance, type CurrentExport } from './stable-exports';
 import type { OwnedTimers } from './timer-ownership';
+import { strippedModeOf } from './type-stripping';
 import type { VersionGuard } from './version-guard';
 import { errorMessage } from '../error-message';
 
@@ -124,6 +125,7 @@ export class HotModule {
     return {
       file: this.file,
       format: this.format,
+      ...typescriptOf(this.file),
       sources: this.sources,
       // Before its face is made, the names are the exports' own (the face has the same).
       exports: exportNames(this.#faceLater ? this.current.exports : this.face),
@@ -277,4 +279,10 @@ class LazyVersionInfo implements VersionInfo {
   toJSON(): VersionInfo {
     return { vsn: this.vsn, seq: this.seq, loadedAt: this.loadedAt, origin: this.origin, hash: this.hash };
   }
+}
+
+/** How Node runs a module's TypeScript itself, for its ModuleInfo (`typescript`), when it does. */
+function typescriptOf(file: string): Pick<ModuleInfo, 'typescript'> {
+  const mode = strippedModeOf(file);
+  return mode ? { typescript: mode } : {};
 }

@@ -22,6 +22,7 @@ import { findOriginalSource } from './original-source';
 import { jsonModuleCode, readJsonModule } from '../protocol/json-modules';
 import { createStableExports, markLiveFunctions } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
+import { javascriptFormatOf, stripModuleTypes } from './type-stripping';
 
 type JsonLoader = (this: unknown, module: InternalModule, filename: string) => void;
 
@@ -82,6 +83,13 @@ export class StartupAdoption {
         const result = originalCompile.call(this, content, filename, ...rest);
         adaptFramework(filename, this.exports);
         return result;
+      }
+      // TypeScript Node runs itself (`node src/app.ts`): its JavaScript, as Node would strip it.
+      const javascript =
+        javascriptFormatOf(rest[0]) === 'commonjs' ? strippedOrUndefined(filename, content) : undefined;
+      if (javascript !== undefined) {
+        content = javascript;
+        rest[0] = 'commonjs';
       }
       const live = host.live.instrument(filename, content);
       let top: ReturnType<typeof captureTopLevel<unknown>> | undefined;
@@ -220,5 +228,14 @@ export class StartupAdoption {
       file,
       boundNamespace(locals, (local) => module?.bindings[local]),
     );
+  }
+}
+
+/** `code`'s JavaScript with its types stripped (type-stripping.ts); undefined where Node refuses it, which it then says itself. */
+function strippedOrUndefined(file: string, code: string): string | undefined {
+  try {
+    return stripModuleTypes(file, code);
+  } catch {
+    return undefined;
   }
 }

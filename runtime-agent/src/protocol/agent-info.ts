@@ -24,6 +24,13 @@ export interface ModuleInfo {
   file: string;
   /** The module system the app loaded it with; every later version is sent as CommonJS code. */
   format: 'cjs' | 'esm';
+  /**
+   * Node runs the file's TypeScript itself (`node src/app.ts`), stripping its types in this mode
+   * (`--experimental-transform-types`: transforming): its next versions are sent as the
+   * TypeScript they are, and the agent strips them as Node did. Absent for JavaScript, and for
+   * TypeScript a compiler or a runner (tsc, tsx, ts-node) made JavaScript of.
+   */
+  typescript?: 'strip' | 'transform';
   /** Absolute paths of the original sources, from the file's source map (empty when it has none). */
   sources: string[];
   /** Names the module exports (for ESM: the facade's fixed set of live bindings). */
