@@ -228,8 +228,8 @@ export class AgentClients {
       const load = this.#loads.then(async () => {
         const started = performance.now();
         checkOldCode(this.agent.codeServer, params.file, params.purge);
-        const code = javascriptOf(params.file, params.code);
-        const prepared = await this.agent.codeServer.prepare(params.file, code, params.source, params.origin);
+        const { code, source } = runnableVersion(params.file, params.code, params.source);
+        const prepared = await this.agent.codeServer.prepare(params.file, code, source, params.origin);
         await this.agent.codeServer.settle(prepared);
         try {
           // Again: a process may have entered the old code while the version was evaluated.
@@ -273,7 +273,8 @@ export class AgentClients {
     handle(protocol.warm, protocol.FileParams, (params) => this.#warm(params.file));
     handle(protocol.readAhead, protocol.ReadAheadParams, (params): protocol.ReadAheadResult => {
       const started = performance.now();
-      const reading = this.agent.codeServer.readAhead(params.file, javascriptOf(params.file, params.code));
+      const { code } = runnableVersion(params.file, params.code, undefined);
+      const reading = this.agent.codeServer.readAhead(params.file, code);
       const ms = performance.now() - started;
       return reading === undefined ? { read: false, ms } : { read: true, ms, reading };
     });
@@ -313,8 +314,8 @@ export class AgentClients {
 function withCodeReadAhead(codeServer: CodeServer) {
   return ({ readAhead, code, ...module }: z.output<typeof protocol.PrepareParams>['modules'][number]) => {
     // Code read ahead was made the module's JavaScript as it was read.
-    const kept =
-      code !== undefined ? javascriptOf(module.file, code) : codeServer.readAheadCode(module.file, readAhead!);
+    if (code !== undefined) return { ...module, ...runnableVersion(module.file, code, module.source) };
+    const kept = codeServer.readAheadCode(module.file, readAhead!);
     if (kept === undefined) {
       throw new ResponseError(
         protocol.AgentErrorCode.ReadAheadGone,
@@ -342,14 +343,19 @@ function toResponseError(error: unknown): ResponseError<unknown> {
 }
 
 /**
- * A client's code for `file` as the module runs it: TypeScript Node runs itself is sent as the
- * TypeScript it is (ModuleInfo's `typescript`) and stripped here as Node stripped the running
- * version; any other module's code is its JavaScript already.
+ * A client's version of `file` as the module runs it: TypeScript Node runs itself is sent as the
+ * TypeScript it is (ModuleInfo's `typescript`), its code stripped here as Node stripped the
+ * running version, and kept as its source when no other is sent; any other module's code is its
+ * JavaScript already.
  */
-function javascriptOf(file: string, code: string): string {
-  if (!strippedModeOf(file)) return code;
+function runnableVersion(
+  file: string,
+  code: string,
+  source: string | undefined,
+): { code: string; source: string | undefined } {
+  if (!strippedModeOf(file)) return { code, source };
   try {
-    return stripTypes(code);
+    return { code: stripTypes(code), source: source ?? code };
   } catch (error) {
     throw new LoadFailure({ kind: 'syntax', file, message: `Node cannot run this TypeScript: ${errorMessage(error)}` });
   }

@@ -7,6 +7,7 @@
  * CommonJS (`.cts`), on each Node the tests run that strips types.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
@@ -44,13 +45,27 @@ describe(
           assert.doesNotMatch(loaded.stdout, /taken back|restart/, loaded.stdout);
           assert.equal(await app.get('/greet?name=ann'), 'hi, ann');
           assert.equal(await app.get('/hits'), '2', 'the count went on');
+          // The module says Node strips it; its version keeps the TypeScript saved as its source
+          // (what the editor diffs and the state types are read from) and ran its JavaScript.
+          const client = await app.connect();
+          after(() => client.close());
+          const module = (await client.modules()).find((m) => m.file === app.file(routes));
+          assert.equal(module?.typescript, 'strip');
+          const version = await client.source(app.file(routes));
+          assert.match(version.source, /let hits: number \| bigint = 0;/);
+          assert.doesNotMatch(version.code, /: number/);
+          // A client that sends the TypeScript alone (agent/load over the protocol): the same.
+          const typescript = readFileSync(app.file(routes), 'utf8').replace('`hi, ${', '`hey, ${');
+          await client.load({ file: app.file(routes), code: typescript });
+          assert.equal(await app.get('/greet?name=ann'), 'hey, ann');
+          assert.equal((await client.source(app.file(routes))).source, typescript);
 
           // TypeScript Node cannot strip: refused, naming the file; the app runs on as it was.
           app.edit(routes, (text) => text.replace('let hits: number | bigint = 0;', 'let hits: number = ;'));
           const refused = await runCli(['load', app.file(routes)], app.discoveryDir);
           assert.notEqual(refused.code, 0, refused.stdout);
           assert.match(refused.stdout + refused.stderr, /routes\.c?ts/);
-          assert.equal(await app.get('/greet?name=ann'), 'hi, ann');
+          assert.equal(await app.get('/greet?name=ann'), 'hey, ann');
           assert.equal(await app.get('/hits'), '3');
           // The agent strips with Node's own function without its warning in the app's output.
           assert.doesNotMatch(app.output.stderr, /ExperimentalWarning|stripTypeScriptTypes/, app.output.stderr);

@@ -280,10 +280,12 @@ export async function upgradeEntries(
           plan: planId,
           // The source only where it is not the code itself (a JavaScript file the app runs as it
           // is): the agent keeps the code as the source then, and each agent gets half the bytes.
+          // TypeScript Node runs itself goes as it is too, but the agent runs its JavaScript: its
+          // source goes with it (the code may go as a reading, which the agent keeps stripped).
           modules: mine.map((e) => ({
             file: e.module.file,
             code: e.compiled.code,
-            ...(e.text === e.compiled.code ? {} : { source: e.text }),
+            ...(e.text === e.compiled.code && !e.module.typescript ? {} : { source: e.text }),
             origin,
           })),
           extra: options.extra,

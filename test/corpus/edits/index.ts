@@ -11,6 +11,7 @@ import { expressZod } from './express-zod';
 import { expressTsPaths } from './express-ts-paths';
 import { expressTrpc } from './express-trpc';
 import { expressTsNode } from './express-ts-node';
+import { expressNodeTs } from './express-node-ts';
 import { expressChains } from './express-chains';
 import { expressCron } from './express-cron';
 import { expressI18n } from './express-i18n';
@@ -60,6 +61,7 @@ export const corpus: CorpusApp[] = [
   expressTsPaths,
   expressTrpc,
   expressTsNode,
+  expressNodeTs,
   expressChains,
   expressCron,
   expressCache,

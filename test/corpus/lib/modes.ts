@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { PatchReport } from '../../../extension/src/shared/lsp-extensions';
 import { LspSession } from '../../helpers/lsp';
-import { bunBinary, cliBin, repoRoot } from '../../helpers/paths';
+import { bunBinary, cliBin, nodeRuntimes, repoRoot } from '../../helpers/paths';
 import { waitFor } from '../../helpers/wait';
 import { answers, checkProbes, type CookieJar } from './http';
 import { generateMigration, openWhenSeen } from './lsp-migration';
@@ -112,6 +112,17 @@ export abstract class Driver {
   }
 }
 
+/**
+ * The Node an entry runs on: this one, but for TypeScript Node runs itself, the newest the tests
+ * installed (`npm run pretest`), which strips types with its module hooks in the app's thread.
+ */
+export function nodeFor(entry: Entry): string {
+  if (entry.kind !== 'node-ts') return process.execPath;
+  const newest = nodeRuntimes().at(-1)!;
+  if (newest.major < 24) throw new Error(`${entry.name} runs on Node ≥ 24: run npm run pretest`);
+  return newest.bin;
+}
+
 function nodeArgs(entry: Entry): string[] {
   switch (entry.kind) {
     case 'cjs':
@@ -124,6 +135,8 @@ function nodeArgs(entry: Entry): string[] {
       return ['--import', 'tsx', '--import', 'hotpatch-agent/register', ...entry.main];
     case 'ts-node':
       return ['-r', 'ts-node/register', '-r', 'hotpatch-agent/register', ...entry.main];
+    case 'node-ts':
+      return ['--import', 'hotpatch-agent/register', ...entry.main];
   }
 }
 
@@ -160,7 +173,7 @@ class HotpatchCli extends Driver {
   readonly mode: ModeName = 'hotpatch-cli';
 
   protected command(): [string, string[]] {
-    return [process.execPath, nodeArgs(this.ctx.entry)];
+    return [nodeFor(this.ctx.entry), nodeArgs(this.ctx.entry)];
   }
 
   protected override ready(): boolean {
@@ -276,8 +289,9 @@ class NodeWatch extends Driver {
       tsc: ['--enable-source-maps'],
       tsx: ['--import', 'tsx'],
       'ts-node': ['-r', 'ts-node/register'],
+      'node-ts': [],
     }[entry.kind];
-    return [process.execPath, ['--watch', ...options, ...entry.main]];
+    return [nodeFor(entry), ['--watch', ...options, ...entry.main]];
   }
 
   async apply(_edit: Edit, steps: FileStep[]): Promise<Applied> {

@@ -94,8 +94,12 @@ export interface Entry {
   name: string;
   /** Arguments after the runtime options, e.g. ['app.js'] or ['dist/main.js']. */
   main: string[];
-  /** How the entry is loaded: plain CommonJS, an ES module, compiled by tsc, or run with tsx or ts-node. */
-  kind: 'cjs' | 'esm' | 'tsc' | 'tsx' | 'ts-node';
+  /**
+   * How the entry is loaded: plain CommonJS, an ES module, compiled by tsc, run with tsx or
+   * ts-node, or TypeScript Node runs itself (`node-ts`: on the newest Node the tests installed,
+   * which strips types).
+   */
+  kind: 'cjs' | 'esm' | 'tsc' | 'tsx' | 'ts-node' | 'node-ts';
 }
 
 export interface CorpusApp {
