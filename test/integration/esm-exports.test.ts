@@ -159,10 +159,11 @@ test('one release of a module with a new export and an importer of it loads both
   assert.equal(await app.get('/reset'), 'reset', 'neither module of the release loaded');
 });
 
-test('an export given a new value that an importer read once, at startup, is named with the line that read it; a read at each use, or of a part that did not change, is not', async () => {
+test('an export given a new value that an importer read once, at startup, is named with the line that read it; a read at each use, or of a part that did not change, is not; a constant computed from it is computed again', async () => {
   const source = scratchFiles('esm-exports', {
     'package.json': JSON.stringify({ type: 'module' }),
     'settings.mjs': `export const settings = { limit: 10, label: 'first' };
+export const Role = { Admin: 'admin', Member: 'member' };
 class Rule {
   constructor(min) {
     this.min = min;
@@ -171,13 +172,16 @@ class Rule {
 export const titleRule = new Rule(1);
 `,
     'app.mjs': `import http from 'node:http';
-import { settings, titleRule } from './settings.mjs';
+import { Role, settings, titleRule } from './settings.mjs';
 
 const makeCheck = (rule) => (text) => text.length >= rule.min;
 const check = makeCheck(titleRule);
 const cap = settings.limit;
+const roles = Object.values(Role);
 const server = http.createServer((req, res) =>
-  res.end(JSON.stringify({ short: check('ab'), cap, label: settings.label, min: titleRule.min })),
+  req.url === '/roles'
+    ? res.end(\`\${roles.join(',')} \${roles.includes('guest')}\`)
+    : res.end(JSON.stringify({ short: check('ab'), cap, label: settings.label, min: titleRule.min })),
 );
 server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
 `,
@@ -202,11 +206,19 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   assert.match(relabelled.stdout, /✓/);
   assert.equal(JSON.parse(await running.get('/')).label, 'second');
 
+  // A constant computed from it at startup only reads it: computed again, as a restart would.
   const limited = await loadEdited(running, 'settings.mjs', (text) => text.replace('limit: 10', 'limit: 20'));
-  assert.match(
-    limited.stdout + limited.stderr,
-    /settings has a new value, but app\.mjs line 6 \(const cap = settings\.limit\) read it once, at startup/,
+  assert.match(limited.stdout, /✓ .*\n.*ran app\.mjs new value: cap, again for the new value of settings/);
+  assert.doesNotMatch(limited.stdout + limited.stderr, /has a new value/);
+  assert.equal(JSON.parse(await running.get('/')).cap, 20);
+
+  // So is an array made of an object's values (an enum written as an object), read at each request.
+  assert.equal(await running.get('/roles'), 'admin,member false');
+  const guest = await loadEdited(running, 'settings.mjs', (text) =>
+    text.replace("Member: 'member'", "Member: 'member', Guest: 'guest'"),
   );
+  assert.match(guest.stdout, /ran app\.mjs new value: roles, again for the new value of Role/);
+  assert.equal(await running.get('/roles'), 'admin,member,guest true');
 });
 
 test('a constant an ES module computed from a new value is computed again, and importers read it; an `export default` that read it is named', async () => {

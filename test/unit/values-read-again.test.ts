@@ -140,3 +140,26 @@ test("an ES module's constant computed from a new value is computed again; its `
   );
   new Script(code);
 });
+
+test('an array `Object.values` made at startup of an object given new values is made again when the module only reads it (in its functions too); one a function adds to, or hands on, is named', () => {
+  const before = [
+    "const Role = Object.freeze({ Admin: 'admin', Member: 'member' });",
+    'const ROLES = Object.values(Role);',
+    'const NAMES = Object.keys(Role);',
+    'const SEEN = Object.values(Role);',
+    "function valid(role) { return ROLES.includes(role) && NAMES.join(',').length > 0; }",
+    'function remember(role) { SEEN.push(role); }',
+    'module.exports = { valid, remember };',
+    '',
+  ].join('\n');
+  const { report, code } = patchAfter(
+    new LiveModule('/app/roles.js'),
+    before,
+  )(before.replace("Member: 'member'", "Member: 'member', Guest: 'guest'"));
+  assert.deepEqual(report.rebound, ['Role', 'ROLES', 'NAMES']);
+  assert.match(
+    report.notApplied.join('\n'),
+    /^Role has a new value, but line 4 \(const SEEN = Object\.values\(Role\)\) read it once/,
+  );
+  new Script(code);
+});

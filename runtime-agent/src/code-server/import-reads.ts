@@ -19,6 +19,7 @@ import { alike, goesStale, perRunningVersion, replacedExports } from './export-c
 import { sourceLines } from './original-source';
 import { readProgram, type LiveFunction, type ProgramModel } from './live/program';
 import { propertyRead, startupReader } from './live/stale-reads';
+import { isPlainConstant } from './live/derived-constants';
 import type { AnyNode } from './live/walk';
 
 /** One read of an export at startup: `property` when the code read `name.property` there. */
@@ -28,6 +29,8 @@ interface ImportRead {
   where: string;
   /** The index of the top-level statement that read it; none for a read in a factory's registrations. */
   statement: number | undefined;
+  /** That statement is a constant computed from plain reads (`const ROLES = Object.values(Role)`): run again, it takes the new value. */
+  takesExports: boolean;
 }
 
 /** An export with a new value that importers read at startup: the note, and the reads. */
@@ -39,7 +42,8 @@ export interface StaleImport {
     statement: number | undefined;
     /**
      * The statement is a `const` that only takes exports of the module (`const { limit } =
-     * require('./config')`, export-copies.ts): run again, it takes the new value, as a restart would.
+     * require('./config')`, export-copies.ts) or computes a constant from plain reads of them
+     * (`const ROLES = Object.values(Role)`): run again, it takes the new value, as a restart would.
      */
     takesExports?: boolean;
   }>;
@@ -80,7 +84,7 @@ export function staleImportReads(
       if (read.property !== undefined && alike(before, propertyOf(next(read.name), read.property))) continue;
       const stale = found.get(read.name) ?? { where: [], reads: [] };
       stale.where.push(`${relative(root, importer.file)} ${read.where}`);
-      stale.reads.push({ importer, statement: read.statement });
+      stale.reads.push({ importer, statement: read.statement, takesExports: read.takesExports });
       found.set(read.name, stale);
     }
   }
@@ -167,10 +171,19 @@ function readReads(importer: HotModule, exporterFile: string): ImportRead[] {
       const statement =
         block === model.moduleScope.block ? model.body.findIndex((s) => s.start <= at && at < s.end) : undefined;
       const where = `line ${model.lineOf(at)} (${reader.text})`;
-      reads.push({ name, property: propertyRead(model, identifier), where, statement });
+      const node = statement === undefined ? undefined : declarationOf(model.body[statement]!);
+      const takesExports = node !== undefined && isPlainConstant(node, model);
+      reads.push({ name, property: propertyRead(model, identifier), where, statement, takesExports });
     }
   }
   return reads;
+}
+
+/** The declaration of a top-level statement, out of its `export` if it has one. */
+function declarationOf(statement: AnyNode): AnyNode {
+  return statement.type === 'ExportNamedDeclaration' && statement.declaration
+    ? (statement.declaration as AnyNode)
+    : statement;
 }
 
 /** Whether `specifier`, imported by `importerFile`, names `file`: a relative path, its extension aside. */

@@ -8,7 +8,7 @@
  * (export-updates.ts, stale-reads.ts).
  */
 import type { Digest } from './digest';
-import { plainLiteral, plainValue, readsIn, topLevelReads } from './plain-reads';
+import { copiedCollection, plainLiteral, plainValue, readsIn, topLevelReads } from './plain-reads';
 import type { ProgramModel } from './program';
 import { childrenOf, type AnyNode } from './walk';
 
@@ -41,24 +41,63 @@ export function derivedConstants(model: ProgramModel, matched: ReadonlyMap<numbe
 }
 
 /**
- * `const a = <plain read>, b = …;`, each declaring a name. Or an object or array literal of
- * plain values whose variable never leaves the module's top level (keptToItself): only its
- * literal ever put anything in it, so made again it loses nothing.
+ * `const a = <plain read>, b = …;`, each declaring a name. Or an object or array made of plain
+ * values (a literal, or `Object.values(x)`: copiedCollection) whose variable is kept to itself
+ * (keptToItself): only what made it ever put anything in it, so made again it loses nothing.
+ * (Also what an importer computed at startup from an export given a new value: import-reads.ts.)
  */
-function isPlainConstant(node: AnyNode, model: ProgramModel): boolean {
+export function isPlainConstant(node: AnyNode, model: ProgramModel): boolean {
   if (node.type !== 'VariableDeclaration' || node.kind !== 'const') return false;
   return (node.declarations as AnyNode[]).every((d) => {
     const id = d.id as AnyNode;
     const init = d.init as AnyNode | null;
     if (id.type !== 'Identifier' || init === null) return false;
-    return plainValue(init, model) || (plainLiteral(init, model) && keptToItself(model, String(id.name)));
+    if (plainValue(init, model)) return true;
+    return (plainLiteral(init, model) || copiedCollection(init, model)) && keptToItself(model, String(id.name));
   });
 }
 
 /**
- * Whether the module's variable `name` is not exported and only read at the top level, each
- * read spread into a literal (`{ ...name }`) or a property read (`name.key`) that is neither
- * called nor written: nothing but its own literal can have changed what it holds.
+ * Methods of an array that read it and change nothing in it: `ROLES.includes(role)`,
+ * `ROLES.join(', ')` (a callback given the array could still change it; none of the app's does
+ * that to a table it reads).
+ */
+const READING_METHODS = new Set([
+  'at',
+  'concat',
+  'entries',
+  'every',
+  'filter',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flat',
+  'flatMap',
+  'forEach',
+  'includes',
+  'indexOf',
+  'join',
+  'keys',
+  'lastIndexOf',
+  'map',
+  'reduce',
+  'reduceRight',
+  'slice',
+  'some',
+  'toReversed',
+  'toSorted',
+  'toSpliced',
+  'toString',
+  'values',
+  'with',
+]);
+
+/**
+ * Whether the module's variable `name` is not exported and each of its reads (at the top level
+ * or in a function) is spread into a literal (`{ ...name }`), a property read (`name.key`) that
+ * is neither called nor written, or a call of a method that only reads an array
+ * (`name.includes(x)`): nothing but what made it can have changed what it holds.
  */
 function keptToItself(model: ProgramModel, name: string): boolean {
   const variable = model.moduleScope.variables.find((v) => v.name === name);
@@ -66,12 +105,19 @@ function keptToItself(model: ProgramModel, name: string): boolean {
   if (!variable || [...model.exports.values()].includes(name)) return false;
   return variable.references.every((reference) => {
     if (reference.init) return true;
-    if (reference.isWrite() || reference.from.variableScope.block !== model.moduleScope.block) return false;
+    if (reference.isWrite()) return false;
     const [parent, grandparent] = ancestorsOf(model, reference.identifier as AnyNode);
     if (parent?.type === 'SpreadElement') return grandparent?.type === 'ObjectExpression';
     if (parent?.type !== 'MemberExpression' || parent.object !== reference.identifier || parent.optional) return false;
+    if (readingMethodCall(parent, grandparent)) return true;
     return !writesOrCalls(parent, grandparent);
   });
+}
+
+/** `name.includes(x)`: `member` names a reading method (READING_METHODS) and `parent` calls it. */
+function readingMethodCall(member: AnyNode, parent: AnyNode | undefined): boolean {
+  const method = member.computed ? undefined : (member.property as AnyNode).name;
+  return parent?.type === 'CallExpression' && parent.callee === member && READING_METHODS.has(String(method));
 }
 
 /** Whether `member`, in `parent`, is called, assigned, updated or deleted. */

@@ -57,6 +57,31 @@ export function frozenLiteral(node: AnyNode, model: ProgramModel): AnyNode | und
   return plainLiteral(literal, model) ? literal : undefined;
 }
 
+/** What `Object.keys`, `Object.values` and `Object.entries` make: a new array of what an object holds. */
+const OBJECT_COPIES = new Set(['keys', 'values', 'entries']);
+
+/**
+ * `Object.values(x)` (or `keys`, `entries`; the global `Object`) of a plain value: a new array
+ * of what `x` holds, which only reads it (`const ROLES = Object.values(Role)` for an enum as an
+ * object `as const`). Like a literal, made anew it drops what the app put in the old array.
+ */
+export function copiedCollection(node: AnyNode, model: ProgramModel): boolean {
+  if (node.type !== 'CallExpression' || node.optional || model.bindings.has('Object')) return false;
+  const callee = node.callee as AnyNode;
+  const [argument, ...more] = node.arguments as AnyNode[];
+  return (
+    callee.type === 'MemberExpression' &&
+    !callee.computed &&
+    (callee.object as AnyNode).type === 'Identifier' &&
+    (callee.object as AnyNode).name === 'Object' &&
+    OBJECT_COPIES.has(String((callee.property as AnyNode).name)) &&
+    argument !== undefined &&
+    more.length === 0 &&
+    argument.type !== 'SpreadElement' &&
+    plainValue(argument, model)
+  );
+}
+
 /**
  * An object or array literal made of plain values only: `{ a: x, [k]: y, ...defaults }`,
  * `[x, 'y']` (an array's spread would run an iterator: not plain).
