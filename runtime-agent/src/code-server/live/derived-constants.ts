@@ -94,10 +94,12 @@ const READING_METHODS = new Set([
 ]);
 
 /**
- * Whether the module's variable `name` is not exported and each of its reads (at the top level
- * or in a function) is spread into a literal (`{ ...name }`), a property read (`name.key`) that
- * is neither called nor written, or a call of a method that only reads an array
- * (`name.includes(x)`): nothing but what made it can have changed what it holds.
+ * Whether the module's variable `name` is not exported and each of its reads is spread into a
+ * literal (`{ ...name }`), a call of a method that only reads an array (`name.includes(x)`), or
+ * at the top level a property read (`name.key`) that is neither called nor written, in a
+ * function only its `length` (a function runs later, and often: what it reaches into the value
+ * for, `name.items.push(x)`, could be the app's state): nothing but what made it can have
+ * changed what it holds.
  */
 function keptToItself(model: ProgramModel, name: string): boolean {
   const variable = model.moduleScope.variables.find((v) => v.name === name);
@@ -110,6 +112,8 @@ function keptToItself(model: ProgramModel, name: string): boolean {
     if (parent?.type === 'SpreadElement') return grandparent?.type === 'ObjectExpression';
     if (parent?.type !== 'MemberExpression' || parent.object !== reference.identifier || parent.optional) return false;
     if (readingMethodCall(parent, grandparent)) return true;
+    const atTopLevel = reference.from.variableScope.block === model.moduleScope.block;
+    if (!atTopLevel && (parent.computed || (parent.property as AnyNode).name !== 'length')) return false;
     return !writesOrCalls(parent, grandparent);
   });
 }
