@@ -50,9 +50,14 @@ export function runningCompilerOf(client: AgentClient, module: ModuleInfo): Prom
   if (!byFile) verdicts.set(client, (byFile = new Map()));
   let verdict = byFile.get(module.file);
   if (!verdict) {
+    const asked = byFile;
     verdict = client.source(module.file).then(
       (running) => runningCompilerOfCode(running.code, module.format),
-      () => undefined,
+      () => {
+        // Not kept: a request that failed now (a busy or reconnecting agent) is asked again next time.
+        asked.delete(module.file);
+        return undefined;
+      },
     );
     byFile.set(module.file, verdict);
   }
