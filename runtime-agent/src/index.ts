@@ -9,8 +9,6 @@
 export { Agent, runningAgent, start, type StartTiming } from './agent';
 /** @internal For the preload's caches (register.ts). */
 export { programsRead } from './code-server/live/program';
-/** @internal For the preload's code cache (register.ts). */
-export { afterFirstCommit } from './code-server/first-commit';
 /** @internal */
 export { appStarted, useTransformCache } from './code-server/transform-cache';
 /** @internal */

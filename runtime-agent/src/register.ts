@@ -100,8 +100,7 @@ function startFromEnv(): void {
     const { optionsFromEnv } = require('./options') as typeof Options;
     // The library itself, shared with the app's own `require('hotpatch-agent')`.
     const library = requireWithCodeCache(libraryFile());
-    const { start, programsRead, afterFirstCommit, useTransformCache, cacheAppCompiles, appStarted } =
-      library.exports as typeof Library;
+    const { start, programsRead, useTransformCache, cacheAppCompiles, appStarted } = library.exports as typeof Library;
     if (library.location) {
       const app = appStarted();
       useTransformCache(library.location, app);
@@ -109,8 +108,9 @@ function startFromEnv(): void {
     }
     // Synchronous up to the module hooks: they must be in place before the app's first require.
     started = start(optionsFromEnv(), { listenWhenLoopTurns: true });
+    // Not made again after the first save (as the parser's and transport's are): every start
+    // reads this cache, and the save's code in it made each start ≈3 ms slower (code-cache.ts).
     library.saveWhenWarm(() => programsRead() > 0);
-    library.saveAfterFirstCommit(afterFirstCommit);
   } catch (error) {
     refuse(error);
     return;

@@ -13,7 +13,7 @@
  * touched. What a statement registers outside a list (an event listener: listeners.ts) is taken
  * back by a function of its own.
  */
-import { sep } from 'node:path';
+import { basename, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LiveModule, VersionScope } from './live-module';
 import { changed, followChanges } from './koa-composition';
@@ -347,7 +347,13 @@ const ADAPTERS: Adapter[] = [
   },
 ];
 
+/** The adapted files' own names: what tells most files apart from them. */
+const ADAPTED_FILE_NAMES = new Set(ADAPTERS.map((adapter) => adapter.path.at(-1)));
+
 function adapterOf(filename: string): (typeof ADAPTERS)[number] | undefined {
+  // Every CommonJS file Node compiles comes here, an app's hundreds at its start: most are
+  // told apart by their name, without splitting their path.
+  if (!ADAPTED_FILE_NAMES.has(basename(filename))) return undefined;
   const parts = filename.split(sep);
   const inModules = parts.lastIndexOf('node_modules');
   if (inModules < 0) return undefined;
