@@ -70,6 +70,19 @@ function startAtFirstModule(): void {
   setImmediate(startOnce).unref();
 }
 
+/**
+ * Whether this is the process's main thread. A worker thread's start has loaded worker_threads
+ * already; in the main thread, loading it to ask took 3 ms of Node's own modules (its streams
+ * among them) that an app may never need (issue 13). So it is loaded only where it is there
+ * already, or where Node does not list what it loaded.
+ */
+function inMainThread(): boolean {
+  const loaded = (process as { moduleLoadList?: unknown }).moduleLoadList;
+  if (Array.isArray(loaded) && !loaded.includes('NativeModule worker_threads')) return true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread;
+}
+
 /** The library next to this file: the app's own `require('hotpatch-agent')` gets the same instance. */
 function libraryFile(): string {
   return join(__dirname, 'index.js');
@@ -80,9 +93,7 @@ function libraryFile(): string {
  * to the main thread only.
  */
 function startInMainThread(): void {
-  // Required here, as the modules below that load built-ins: worker_threads alone loads Node's streams.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (!(require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) return;
+  if (!inMainThread()) return;
   // An app the agent restarted starts once the process it replaces has freed its ports.
   waitForPredecessor();
   startFromEnv();

@@ -84,6 +84,32 @@ test("code that wraps _compile before the app's first module: both hooks stay, a
   );
 });
 
+test("the agent's start leaves worker_threads unloaded, and a worker thread the preload reaches starts no agent of its own", () => {
+  const folder = scratchFiles('worker-threads', {
+    'first.js': 'module.exports = 1;\n',
+    'worker.js':
+      "const { parentPort } = require('node:worker_threads');\n" +
+      "parentPort.postMessage(require('hotpatch-agent').runningAgent() === undefined ? 'no agent' : 'an agent');\n",
+  });
+  const run = runPreloaded(
+    "require('./first');\n" +
+      "const { runningAgent } = require('hotpatch-agent');\n" +
+      "const atStart = process.moduleLoadList.includes('NativeModule worker_threads');\n" +
+      "const { Worker } = require('node:worker_threads');\n" +
+      "new Worker(require('node:path').join(process.cwd(), 'worker.js')).once('message', (inWorker) => {\n" +
+      '  console.error(JSON.stringify({ main: runningAgent() !== undefined, atStart, inWorker }));\n' +
+      '});',
+    folder,
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const seen = JSON.parse(/^\{.*\}$/m.exec(run.stderr)?.[0] ?? '{}') as {
+    main?: boolean;
+    atStart?: boolean;
+    inWorker?: string;
+  };
+  assert.deepEqual(seen, { main: true, atStart: false, inWorker: 'no agent' });
+});
+
 test("zod, ws and vscode-jsonrpc load when the first client connects, not when the app starts, from the agent's bundle of them", async () => {
   const app = await App.start('cjs', { fixture: 'loaded-libraries' });
   after(() => app.stop());
