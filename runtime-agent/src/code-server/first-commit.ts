@@ -1,7 +1,8 @@
 /**
- * This thread's first committed version, for the code cache's last stage (code-cache.ts): once a
- * save has been committed, the functions a save runs (prepare, commit, their replies) are
- * compiled, and a cache made then gives them to the app's next start already compiled.
+ * This thread's first committed version, for the last stage of the parser's and the
+ * transport's code caches (code-cache.ts): once a save has been committed, the functions a save
+ * runs in them are compiled, and a cache made then gives them to the app's next start already
+ * compiled.
  */
 let committed = false;
 const waiting: Array<() => void> = [];
