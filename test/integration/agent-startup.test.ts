@@ -34,6 +34,11 @@ function runPreloaded(
   };
 }
 
+/** The object a run printed on a line of its own (its JSON), or `{}`. */
+function reportedObject<T>(output: string): T {
+  return JSON.parse(/^\{.*\}$/m.exec(output)?.[0] ?? '{}') as T;
+}
+
 test('a preloaded process that ends before its event loop turns never listens, nor loads the library', () => {
   const ended = runPreloaded("if (Object.keys(require.cache).some((f) => f.endsWith('index.js'))) process.exit(3)");
   assert.equal(ended.status, 0, ended.stderr || 'the library was loaded');
@@ -70,11 +75,7 @@ test("code that wraps _compile before the app's first module: both hooks stay, a
     folder,
   );
   assert.equal(run.status, 0, run.stderr);
-  const seen = JSON.parse(/^\{.*\}$/m.exec(run.stderr)?.[0] ?? '{}') as {
-    two: number;
-    wrapped: string[];
-    hot: string[];
-  };
+  const seen = reportedObject<{ two: number; wrapped: string[]; hot: string[] }>(run.stderr);
   assert.equal(seen.two, 2);
   assert.deepEqual(seen.wrapped, ['first.js', 'second.js'], 'the other hook saw each module once');
   assert.deepEqual(
@@ -102,11 +103,7 @@ test("the agent's start leaves worker_threads unloaded, and a worker thread the 
     folder,
   );
   assert.equal(run.status, 0, run.stderr);
-  const seen = JSON.parse(/^\{.*\}$/m.exec(run.stderr)?.[0] ?? '{}') as {
-    main?: boolean;
-    atStart?: boolean;
-    inWorker?: string;
-  };
+  const seen = reportedObject<{ main?: boolean; atStart?: boolean; inWorker?: string }>(run.stderr);
   assert.deepEqual(seen, { main: true, atStart: false, inWorker: 'no agent' });
 });
 
