@@ -42,6 +42,7 @@ import { readImportsOfImporters, replacedValues, staleImportReads, type StaleImp
 import { OwnedTimers } from './timer-ownership';
 import { StartupAdoption } from './startup-adoption';
 import { versionCommitted } from './first-commit';
+import { collectYoungGeneration } from './young-generation';
 
 export interface PrepareVersionOptions {
   /** Statements of the running version to run again although unchanged (see route-rebuild.ts). */
@@ -274,7 +275,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   readAhead(file: string, code: string): number | undefined {
     const module = this.get(file);
     if (!module.live || !module.current.live) return undefined;
-    return this.#live.readAheadOf(module.live, module.current.live, code);
+    const reading = this.#live.readAheadOf(module.live, module.current.live, code);
+    // Its tree is copied out of the young generation now, while the user has paused, and not by
+    // a scavenge during the save (young-generation.ts).
+    collectYoungGeneration();
+    return reading;
   }
 
   /** The code of reading `id` of `file` (from readAhead) while it is kept for its prepare. */
