@@ -220,7 +220,7 @@ export class LiveCode {
       imports: patch.imports,
       version: {
         scope,
-        digest: digestOf(model, current.digest.bindings),
+        digest: ahead?.digest ?? digestOf(model, current.digest.bindings),
         report: patch.report,
         classes: classesOf(model, module),
         kept: patch.kept,

@@ -7,13 +7,14 @@
  * Reading is pure: the same code gives the same model whatever runs in the app, so a model read
  * ahead is the one the prepare would read. The patch from the running version to that code is
  * built then too (most of the rest of a prepare: ≈4 ms of a 500-line module warm, 20 and more
- * in the first saves, which run it cold). Building it runs nothing: it gives new functions
- * their slots and takes a generation, as a prepare whose plan is aborted does. A patch depends
- * on the running version, so the prepare takes it only while that version still runs and the
- * statements it asked about registered what they had (PatchedAhead); otherwise it builds its
- * own from the model. Evaluating stays in the prepare. A reading is taken once. A later read of
- * the file replaces it, and it is let go after KEEP_MS: a reading holds a tree of the module
- * (≈2 MB for 500 lines), for a few files at most.
+ * in the first saves, which run it cold), with the digest the new version will keep. Building
+ * it runs nothing: it gives new functions their slots and takes a generation, as a prepare
+ * whose plan is aborted does. A patch depends on the running version, so the prepare takes it
+ * only while that version still runs and the statements it asked about registered what they
+ * had (PatchedAhead); otherwise it builds its own from the model. Evaluating stays in the
+ * prepare. A reading is taken once. A later read of the file replaces it, and it is let go
+ * after KEEP_MS: a reading holds a tree of the module (≈2 MB for 500 lines), for a few files
+ * at most.
  *
  * Each reading has a number, which a prepare may send in place of the code (the code is kept
  * here already): a save's code went to each app twice, and for 16 instances of an app it was
@@ -23,6 +24,7 @@ import { setTimeout } from 'node:timers';
 import { sourceLines } from '../original-source';
 import type { LiveVersion } from './index';
 import type { LiveModule } from './live-module';
+import { digestOf, type Digest } from './digest';
 import { buildPatch, type Patch } from './patch';
 import { readProgram, type ModuleKind, type ProgramModel } from './program';
 
@@ -37,6 +39,12 @@ export interface PatchedAhead {
   current: LiveVersion;
   generation: number;
   patch: Patch;
+  /**
+   * The digest the version made from the model will have: a pure function of the model and the
+   * running version's bindings, made here too (≈1–2 ms of a 500-line module's first save, most of
+   * it the shapes of the statements and functions the patch did not compare).
+   */
+  digest: Digest;
   /** Whether each statement the build asked about (by the running version's index) had registered something. */
   registered: ReadonlyMap<number, boolean>;
 }
@@ -136,7 +144,7 @@ export function patchAhead(module: LiveModule, current: LiveVersion, model: Prog
       registered.set(index, answer);
       return answer;
     });
-    return { current, generation, patch, registered };
+    return { current, generation, patch, digest: digestOf(model, current.digest.bindings), registered };
   } catch {
     return undefined;
   }
