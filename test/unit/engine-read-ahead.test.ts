@@ -24,7 +24,11 @@ const module: ModuleInfo = {
   old: null,
 };
 
-function readAheadOf(sent: string[], tested: string[]): { readAhead: ReadAhead; read: () => Promise<void> } {
+function readAheadOf(
+  sent: string[],
+  tested: string[],
+  scanned: string[] = [],
+): { readAhead: ReadAhead; read: () => Promise<void> } {
   const client = {
     info: { pid: 4242, nodeVersion: NODE, root: '/app' },
     readAhead: async (_file: string, code: string) => {
@@ -40,6 +44,10 @@ function readAheadOf(sent: string[], tested: string[]): { readAhead: ReadAhead; 
       mayHoldState: (_file, text) => {
         tested.push(text);
         return false;
+      },
+      relativeImports: (_file, text) => {
+        scanned.push(text);
+        return [];
       },
     },
     onRead: () => done?.(),
@@ -60,7 +68,8 @@ function readAheadOf(sent: string[], tested: string[]): { readAhead: ReadAhead; 
 test('the syntax check of a file run as it is is made once typing pauses, for the save of that text', async () => {
   const sent: string[] = [];
   const tested: string[] = [];
-  const { readAhead, read } = readAheadOf(sent, tested);
+  const scanned: string[] = [];
+  const { readAhead, read } = readAheadOf(sent, tested, scanned);
   const key = compileKey(FILE, NODE, module);
   const good = 'exports.list = () => [1, 2];\n';
   const broken = 'exports.list = () => [1, 2;\n';
@@ -70,6 +79,7 @@ test('the syntax check of a file run as it is is made once typing pauses, for th
   await reading;
   assert.deepEqual(sent, [broken], 'sent as it is');
   assert.deepEqual(tested, [broken], 'tested for state while the agent read');
+  assert.deepEqual(scanned, [broken], 'its imports scanned while the agent read');
   const error = await readAhead.syntaxCheck(FILE, broken, key);
   assert.ok(error instanceof CompileError, String(error));
   assert.equal(error.line, 1);

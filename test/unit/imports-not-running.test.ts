@@ -5,7 +5,7 @@
  * the same files.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { importScannerFor } from '../../extension/src/engine/imports-not-running';
@@ -96,4 +96,16 @@ test('a file acorn cannot read (a syntax error, JSX) has no imports read; a miss
 test("the scanner is TypeScript's where the pipeline has TypeScript's state types, else JavaScript's", () => {
   assert.equal(importScannerFor(undefined), javascriptRelativeImports);
   assert.equal(importScannerFor(createStateTypes()), typescriptRelativeImports);
+});
+
+test("TypeScript's scanner: a text scanned again is resolved again, against the files as they are now", () => {
+  const dir = folderWith(['db.ts']);
+  const file = join(dir, 'app.ts');
+  const text = "import { db } from './db';\nimport { Cache } from './cache';\n";
+  assert.deepEqual(typescriptRelativeImports(file, text), [join(dir, 'db.ts')]);
+  // Reading ahead scanned it as typing paused; the file it imports is made before the save.
+  writeFileSync(join(dir, 'cache.ts'), '');
+  rmSync(join(dir, 'db.ts'));
+  assert.deepEqual(typescriptRelativeImports(file, text), [join(dir, 'cache.ts')]);
+  assert.deepEqual(typescriptRelativeImports(file, "import './db';\n"), [], 'another text: scanned anew');
 });

@@ -30,8 +30,8 @@ export const PAUSE_MS = 250;
 export interface ReadAheadOptions {
   clients(): AgentClient[];
   modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
-  /** The save's test for state, asked of the text read (it keeps its last answer). */
-  stateTypes?: Pick<StateTypes, 'mayHoldState'>;
+  /** The save's test for state and its scan of imports, asked of the text read (each keeps its last answer). */
+  stateTypes?: Pick<StateTypes, 'mayHoldState' | 'relativeImports'>;
   /** Called after each reading with what each agent answered (tests, benchmarks). */
   onRead?(file: string, agents: Array<{ pid: number; read: boolean; ms: number }>): void;
 }
@@ -148,9 +148,12 @@ export class ReadAhead {
         }
       }),
     );
-    // While the agents read: one parse here, not in the save.
+    // While the agents read: one parse and one scan of its imports here, not in the save.
     try {
-      if (targets.length > 0) this.options.stateTypes?.mayHoldState?.(file, text);
+      if (targets.length > 0) {
+        this.options.stateTypes?.mayHoldState?.(file, text);
+        this.options.stateTypes?.relativeImports?.(file, text);
+      }
     } catch {
       // the save tests the text itself
     }
