@@ -9,8 +9,8 @@
  * the most often hit, issue 13). Run at the end of the reading, it leaves the save an empty
  * young generation.
  *
- * Only the young generation: a scavenge costs what it holds alive, which its size bounds (16 MB
- * at most on a 64-bit Node), whatever the app's heap. A full collection costs with the whole
+ * Only the young generation: a scavenge costs what it holds alive, which its size bounds (a
+ * few to tens of MB), however large the app's heap. A full collection costs with the whole
  * heap, hundreds of milliseconds in a large app.
  *
  * V8 gives its `gc` function only to code started with --expose-gc. Without it, the flag is set
