@@ -38,6 +38,7 @@ import { koaModules } from './koa-modules';
 import { nestAuth } from './nest-auth';
 import { nestTypeorm } from './nest-typeorm';
 import { nestCats } from './nest-cats';
+import { nestSchedule } from './nest-schedule';
 import { nestTsc } from './nest-tsc';
 import { nodeHttp } from './node-http';
 import { tsApp } from './ts-tsc';
@@ -87,4 +88,5 @@ export const corpus: CorpusApp[] = [
   nestCats,
   nestAuth,
   nestTypeorm,
+  nestSchedule,
 ];

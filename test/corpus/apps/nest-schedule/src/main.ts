@@ -1,0 +1,12 @@
+// Reminders with background jobs: a NestJS app whose work runs on @nestjs/schedule's timers.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule, { logger: ['error'] });
+  const port = Number(process.env.PORT ?? 3000);
+  await app.listen(port, '127.0.0.1');
+  console.log(`reminders on http://127.0.0.1:${port}`);
+}
+bootstrap();

@@ -1,0 +1,6 @@
+export interface Reminder {
+  id: number;
+  text: string;
+  dueAt: number;
+  done: boolean;
+}
