@@ -84,7 +84,10 @@ export class AgentServer {
     const server = new AgentServer(options);
     await new Promise<void>((resolve, reject) => {
       server.#http.once('error', reject);
-      server.#http.listen(options.port, options.host, () => {
+      // exclusive: in a cluster worker (node:cluster, pm2's cluster mode) a listen is otherwise
+      // handed to the primary, which gives every worker asking for port 0 the same shared port
+      // and spreads connections among them: a client would reach another worker's agent.
+      server.#http.listen({ port: options.port, host: options.host, exclusive: true }, () => {
         server.#http.off('error', reject);
         resolve();
       });

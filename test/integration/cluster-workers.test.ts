@@ -1,0 +1,88 @@
+/**
+ * An app run as a cluster (node:cluster, as pm2's cluster mode and `throng` run one): the
+ * primary and each worker start an agent of their own, and a client reaches each one at the
+ * address its discovery record gives. A worker's listen is otherwise handed to the primary,
+ * which gave every worker asking for port 0 the same shared port and spread connections among
+ * them: a client for one worker reached another's agent and was refused with "wrong token", or
+ * loaded code into the wrong process.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { AgentClient, readDiscoveryDir } from 'hotpatch-extension/engine';
+import { scratchFiles } from '../helpers/scratch';
+import { waitFor } from '../helpers/wait';
+
+const WORKERS = 2;
+
+const files = {
+  'app.js': [
+    "const cluster = require('node:cluster');",
+    "const { greet } = require('./greeting');",
+    'if (cluster.isPrimary) {',
+    `  for (let i = 0; i < ${WORKERS}; i++) cluster.fork();`,
+    '} else {',
+    '  // A worker stays up, as a server does.',
+    '  setInterval(greet, 1000);',
+    '}',
+  ].join('\n'),
+  'greeting.js': "exports.greet = () => 'hello 1';\n",
+};
+
+test('each process of a cluster has an agent of its own, reached at its own address', async () => {
+  const dir = scratchFiles('cluster', files);
+  const discoveryDir = join(dir, 'discovery');
+  const primary = spawn(process.execPath, ['-r', 'hotpatch-agent/register', 'app.js'], {
+    cwd: dir,
+    env: { ...process.env, HOTPATCH_DISCOVERY_DIR: discoveryDir, HOTPATCH_QUIET: '1', NODE_ENV: 'development' },
+    stdio: 'ignore',
+  });
+  const records = await waitFor(`${WORKERS + 1} discovery records`, () => {
+    const found = readDiscoveryDir(discoveryDir);
+    return found.length === WORKERS + 1 && found;
+  });
+  after(() => {
+    for (const record of records) {
+      try {
+        process.kill(record.pid);
+      } catch {
+        // already gone
+      }
+    }
+    primary.kill();
+  });
+  assert.ok(
+    records.some((record) => record.pid === primary.pid),
+    'the primary has an agent',
+  );
+  assert.equal(
+    new Set(records.map((record) => record.url)).size,
+    records.length,
+    'every agent listens on its own port',
+  );
+
+  // Each connection reaches the process its record names (a shared port spread them among the workers).
+  for (let round = 0; round < 3; round++) {
+    for (const record of records) {
+      const client = await AgentClient.connect(record.url, record.token);
+      try {
+        assert.equal(client.info.pid, record.pid, `the agent at ${record.url} is the one of pid ${record.pid}`);
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  // A load through each worker's agent changes that worker.
+  const file = join(dir, 'greeting.js');
+  for (const record of records) {
+    const client = await AgentClient.connect(record.url, record.token);
+    try {
+      const result = await client.load({ file, code: `exports.greet = () => 'hello from ${record.pid}';\n` });
+      assert.equal(result.module.current.seq, 2, `pid ${record.pid} took the load once`);
+    } finally {
+      client.close();
+    }
+  }
+});
