@@ -97,8 +97,11 @@ export class NewBodies {
     const before = this.ctx.old.functions.get(fn.key)!;
     if (fn.fixed || before.fixed) return undefined; // reported by the sweep
     const slot = this.ctx.module.slotOf(fn.key);
-    this.registered.add(fn);
-    if (!fn.parent) {
+    // A function with no enclosing one but variables of a block around it (`if (require.main
+    // === module) { const hits = []; app.get('/', () => hits.length) }`) takes them from the
+    // old closure's environment too: at the module's top level its body would not see them.
+    if (!fn.parent && fn.env.length === 0) {
+      this.registered.add(fn);
       const property = methodProperty(this.ctx.model, fn);
       if (property) {
         const part = partOf(property);
@@ -109,7 +112,10 @@ export class NewBodies {
       }
       return new Mapped().add(`${HP}.impl(${slot},`).append(renderAsFunction(this.ctx.rendering, fn)).add(');');
     }
-    return this.#envFactory(fn, slot, before.env);
+    const fromEnv = this.#envFactory(fn, slot, before.env);
+    // Said to have new code only when it has: the report says why not otherwise.
+    if (fromEnv) this.registered.add(fn);
+    return fromEnv;
   }
 
   /** `(__hp_env) => function (...) {...}`, the closure variables read from the old closure's environment. */
@@ -119,7 +125,7 @@ export class NewBodies {
     if (missing.length > 0) {
       this.ctx.report.notApplied.push(
         `${labelOf(fn.key)} (line ${fn.line}): closures made before this load keep its old code: ` +
-          `its new code uses ${missing.join(', ')} from the enclosing function, which they do not capture`,
+          `its new code uses ${missing.join(', ')} from the enclosing ${fn.parent ? 'function' : 'block'}, which they do not capture`,
       );
       return undefined;
     }
@@ -175,7 +181,7 @@ export class NewBodies {
         );
         continue;
       }
-      if (!fn.parent) {
+      if (!fn.parent && fn.env.length === 0) {
         // A class field's arrow (`handler = () => this.x`): its old closures get the new body as
         // a function of their `this` (the body also runs inside the class, for new instances).
         if (fn.node.type === 'ArrowFunctionExpression' && !methodProperty(this.ctx.model, fn)) {

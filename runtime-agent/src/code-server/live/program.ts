@@ -45,7 +45,7 @@ export interface LiveFunction {
   member?: { owner: LiveClass; name: string; kind: 'constructor' | 'method' | 'get' | 'set'; isStatic: boolean };
   /** Its own code, with nested function bodies left out: equal means unchanged. */
   own: Shape;
-  /** Variables of enclosing functions it uses (the closure it needs besides the module scope). */
+  /** Variables of enclosing functions and blocks it uses (the closure it needs besides the module scope). */
   env: string[];
   /** 1-based line of its start. */
   line: number;

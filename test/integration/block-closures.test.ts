@@ -1,0 +1,73 @@
+/**
+ * Handlers written inside a block at a module's top level, as apps that start only when run
+ * directly write them (`if (require.main === module) { const hits = []; … }`, a cluster's
+ * `if (cluster.isPrimary) … else { … }`): a handler's new body reads the block's variables from
+ * the running closure, as a function nested in another does. Before, its new body was evaluated
+ * at the module's top level, where they do not exist: the load said ✓ and every request failed
+ * with "hits is not defined".
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { AgentClient } from 'hotpatch-extension/engine';
+import { App } from '../helpers/app';
+import { scratchFiles } from '../helpers/scratch';
+
+const handler = '    res.end(JSON.stringify({ count: hits.length }));';
+const appText = [
+  "const http = require('node:http');",
+  'if (require.main === module) {',
+  '  const hits = [];',
+  "  const label = 'requests';",
+  '  const server = http.createServer((req, res) => {',
+  '    hits.push(req.url);',
+  handler,
+  '  });',
+  "  server.listen(0, '127.0.0.1', () => console.log(`LISTENING ${server.address().port}`));",
+  '  module.exports = { label };',
+  '}',
+  '',
+].join('\n');
+
+let app: App;
+let client: AgentClient;
+let text = appText;
+
+before(async () => {
+  app = await App.start('cjs', { fixture: scratchFiles('block-closures', { 'app.js': appText }) });
+  client = await app.connect();
+});
+after(async () => {
+  client.close();
+  await app.stop();
+});
+
+async function count(): Promise<{ count: number; edited?: string }> {
+  return JSON.parse(await app.get('/')) as { count: number; edited?: string };
+}
+
+/** Loads app.js with `find` replaced by `replacement` in the running text. */
+function loadWith(find: string, replacement: string) {
+  assert.ok(text.includes(find), find);
+  text = text.replace(find, replacement);
+  return client.load({ file: app.file('app.js'), code: text });
+}
+
+test("a handler's new body reads the variables of the block it was written in, and they keep their values", async () => {
+  assert.equal((await count()).count, 1);
+  assert.equal((await count()).count, 2);
+  const edited = '    res.end(JSON.stringify({ count: hits.length, edited: "yes" }));';
+  const result = await loadWith(handler, edited);
+  assert.deepEqual(result.report.notApplied, []);
+  assert.equal(result.report.functions.length, 1, 'the handler is said to have new code');
+  assert.deepEqual(await count(), { count: 3, edited: 'yes' });
+});
+
+test('a new body that needs a variable of the block the running closure does not hold keeps the old code, and says so', async () => {
+  const before = (await count()).count;
+  const result = await loadWith('edited: "yes"', 'edited: label');
+  assert.deepEqual(result.report.functions, [], 'the handler is not said to have new code');
+  assert.equal(result.report.notApplied.length, 1);
+  assert.match(result.report.notApplied[0]!, /uses label from the enclosing block, which they do not capture/);
+  // The running code answers, as it did.
+  assert.deepEqual(await count(), { count: before + 1, edited: 'yes' });
+});
