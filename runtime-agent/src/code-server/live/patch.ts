@@ -30,6 +30,7 @@ import { decoratedTarget } from './validation-decorators';
 import { privateMethods, type PrivateMethod } from './private-classes';
 import { KEY_SEPARATOR, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
 import { bindDeclaration, keepingExportedState } from './bind';
+import { blockStateNote, blockStateOf } from './block-state';
 import { routeRegistrationTarget } from './fixed-routes';
 import { reportClassChanges } from './class-changes';
 import { newFieldInitializers } from './fields';
@@ -285,6 +286,8 @@ class PatchBuilder {
     if (statement.declaration) return bindDeclaration(statement, this.model.code, this.edits, this.old, this.report);
     const summary = `line ${statement.line}: ${summaryOf(statement.shape)}`;
     if (!this.#exportsPlumbing.has(index)) this.report.ran.push(summary);
+    const held = blockStateOf(this.model, node);
+    if (held.length > 0) (this.report.dropped ??= []).push(blockStateNote(statement, held));
     // What a framework accepts only before the app starts (a Fastify route once it listens, a
     // route on a Hono app: fixed-routes.ts) is reported as needing a restart, and the rest of
     // the version still applies.
