@@ -4,10 +4,11 @@
  * address its discovery record gives. A worker's listen is otherwise handed to the primary,
  * which gave every worker asking for port 0 the same shared port and spread connections among
  * them: a client for one worker reached another's agent and was refused with "wrong token", or
- * loaded code into the wrong process.
+ * loaded code into the wrong process. And a load that runs the primary's `if` again (a statement
+ * changed in the worker's block) does not start as many workers again (cluster-forks.ts).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { AgentClient, readDiscoveryDir } from 'hotpatch-extension/engine';
@@ -15,6 +16,15 @@ import { scratchFiles } from '../helpers/scratch';
 import { waitFor } from '../helpers/wait';
 
 const WORKERS = 2;
+
+/** The pids of the processes `pid` started that are still running. */
+function childrenOf(pid: number): number[] {
+  const listed = spawnSync('ps', ['--ppid', String(pid), '-o', 'pid='], { encoding: 'utf8' }).stdout;
+  return listed
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map(Number);
+}
 
 const files = {
   'app.js': [
@@ -30,7 +40,7 @@ const files = {
   'greeting.js': "exports.greet = () => 'hello 1';\n",
 };
 
-test('each process of a cluster has an agent of its own, reached at its own address', async () => {
+test('each process of a cluster has an agent of its own, reached at its own address; a load forks no worker', async () => {
   const dir = scratchFiles('cluster', files);
   const discoveryDir = join(dir, 'discovery');
   const primary = spawn(process.execPath, ['-r', 'hotpatch-agent/register', 'app.js'], {
@@ -73,6 +83,22 @@ test('each process of a cluster has an agent of its own, reached at its own addr
       }
     }
   }
+
+  // A statement changed in the worker's block runs the whole `if` again, in the primary too:
+  // there it would fork as many workers again. It is said to need a restart, and forks none.
+  const primaryRecord = records.find((record) => record.pid === primary.pid)!;
+  const primaryClient = await AgentClient.connect(primaryRecord.url, primaryRecord.token);
+  try {
+    const code = files['app.js'].replace('setInterval(greet, 1000)', 'setInterval(greet, 500)');
+    const { report } = await primaryClient.load({ file: join(dir, 'app.js'), code });
+    assert.ok(
+      report.notApplied.some((note) => note.includes('cluster.fork() would start another worker process')),
+      report.notApplied.join('\n'),
+    );
+  } finally {
+    primaryClient.close();
+  }
+  assert.equal(childrenOf(primary.pid!).length, WORKERS, 'no worker was forked by the load');
 
   // A load through each worker's agent changes that worker.
   const file = join(dir, 'greeting.js');

@@ -36,6 +36,7 @@ import {
   type RouteRebuild,
 } from './route-rebuild';
 import { VersionGuard } from './version-guard';
+import { guardClusterForks } from './live/cluster-forks';
 import { updateStableExports } from './stable-exports';
 import { readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
 import { readImportsOfImporters, replacedValues, staleImportReads, type StaleImport } from './import-reads';
@@ -176,6 +177,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const { rerun } = options;
     const module = this.get(file);
     const started = performance.now();
+    guardClusterForks();
     const guard = new VersionGuard();
     this.#guards.set(file, guard);
     try {

@@ -15,6 +15,7 @@
  * over the bindings, so an upgrade that is aborted leaves every binding as it was.
  */
 
+import { FORK_WHILE_LOADING } from './cluster-forks';
 import { markStatement } from '../timer-ownership';
 import { fixedRouteTable } from './fixed-routes';
 import { guardCellOf, raiseGuardCell } from './guard-cell';
@@ -379,6 +380,11 @@ export class VersionScope {
     return made;
   }
 
+  /** A top-level block that ran to its end made anew the variables its functions held (block-state.ts). */
+  startedOver(note: string): void {
+    this.dropped.push(note);
+  }
+
   #didNotRun(statement: string, why: string): void {
     const at = this.ran.indexOf(statement);
     if (at >= 0) this.ran.splice(at, 1);
@@ -424,8 +430,9 @@ export class VersionScope {
   }
 }
 
-/** Error codes of what frameworks accept only while the app starts (Fastify's routes, decorators, plugins once it listens). */
+/** Error codes of what frameworks accept only while the app starts (Fastify's routes, decorators, plugins once it listens; a cluster's workers: cluster-forks.ts). */
 const STARTUP_ONLY = new Set([
+  FORK_WHILE_LOADING,
   'FST_ERR_INSTANCE_ALREADY_LISTENING',
   'FST_ERR_DEC_AFTER_START',
   'FST_ERR_CTP_INSTANCE_ALREADY_STARTED',

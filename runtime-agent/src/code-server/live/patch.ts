@@ -286,8 +286,6 @@ class PatchBuilder {
     if (statement.declaration) return bindDeclaration(statement, this.model.code, this.edits, this.old, this.report);
     const summary = `line ${statement.line}: ${summaryOf(statement.shape)}`;
     if (!this.#exportsPlumbing.has(index)) this.report.ran.push(summary);
-    const held = blockStateOf(this.model, node);
-    if (held.length > 0) (this.report.dropped ??= []).push(blockStateNote(statement, held));
     // What a framework accepts only before the app starts (a Fastify route once it listens, a
     // route on a Hono app: fixed-routes.ts) is reported as needing a restart, and the rest of
     // the version still applies.
@@ -298,10 +296,14 @@ class PatchBuilder {
     // `module.exports = { … }` made of literals (a JSON file): what the app changed in it is kept.
     const kept =
       statement.assigns === 'module . exports' ? keepingExportedState(node, statement.line, this.old, code) : [];
+    // A block run to its end made its variables anew: said then, not if it threw (block-state.ts).
+    const held = blockStateOf(this.model, node);
+    const startedOver =
+      held.length > 0 ? `;${HP}.startedOver(${JSON.stringify(blockStateNote(statement, held))});` : '';
     return new Mapped()
       .add(`try{${unlessFixed}{`)
       .append(this.edits.render(code, node.start, node.end, kept))
-      .add(`}}catch(__hp_e){${HP}.startupOnly(__hp_e,${JSON.stringify(summary)})}`);
+      .add(`${startedOver}}}catch(__hp_e){${HP}.startupOnly(__hp_e,${JSON.stringify(summary)})}`);
   }
 
   /** A function declaration stays a declaration (hoisted) of the evaluated code; its body is registered. */
