@@ -14,6 +14,7 @@ import { expressTsNode } from './express-ts-node';
 import { expressNodeTs } from './express-node-ts';
 import { expressChains } from './express-chains';
 import { expressCron } from './express-cron';
+import { expressCluster } from './express-cluster';
 import { expressI18n } from './express-i18n';
 import { expressInheritance } from './express-inheritance';
 import { expressConfig } from './express-config';
@@ -65,6 +66,7 @@ export const corpus: CorpusApp[] = [
   expressNodeTs,
   expressChains,
   expressCron,
+  expressCluster,
   expressCache,
   expressI18n,
   expressInheritance,
