@@ -32,6 +32,8 @@ const files = {
     "const { greet } = require('./greeting');",
     'if (cluster.isPrimary) {',
     `  for (let i = 0; i < ${WORKERS}; i++) cluster.fork();`,
+    '  // A worker that dies is started again.',
+    "  cluster.on('exit', (worker) => worker.exitedAfterDisconnect || cluster.fork());",
     '} else {',
     '  // A worker stays up, as a server does.',
     '  setInterval(greet, 1000);',
@@ -99,6 +101,21 @@ test('each process of a cluster has an agent of its own, reached at its own addr
     primaryClient.close();
   }
   assert.equal(childrenOf(primary.pid!).length, WORKERS, 'no worker was forked by the load');
+  // What the primary's `if` registered stays: a worker that dies is started again.
+  const [dead] = childrenOf(primary.pid!);
+  process.kill(dead!);
+  const replaced = await waitFor('the primary to start a worker in place of the one that died', () => {
+    const now = childrenOf(primary.pid!);
+    return now.length === WORKERS && !now.includes(dead!) && now;
+  });
+  records.splice(
+    records.findIndex((record) => record.pid === dead),
+    1,
+  );
+  const replacement = replaced.find((pid) => !records.some((record) => record.pid === pid))!;
+  records.push(
+    ...(await waitFor('its agent', () => readDiscoveryDir(discoveryDir).filter((r) => r.pid === replacement))),
+  );
 
   // A load through each worker's agent changes that worker.
   const file = join(dir, 'greeting.js');

@@ -24,6 +24,7 @@ import { readProgram, type ModuleKind, type ProgramModel } from './program';
 export class FirstVersionReadLater implements LiveVersion {
   readonly report: PatchReport | undefined = undefined;
   readonly removed: object[] = [];
+  readonly replaces = new Map<number, { id: object; undone: string }>();
   readonly setupChanges: SetupChange[] = [];
   #kept: Map<number, number> | undefined;
   #tables: { digest: Digest; classes: Map<number, ClassInfo> } | undefined;

@@ -17,8 +17,9 @@ import type { BindingAccess } from './module-bindings';
 import { compilePrivateMethods } from './private-classes';
 import { buildPatch, type Patch, type PatchReport } from './patch';
 import type { SetupChange } from './setup-changes';
-import { forgetRemovedStatement } from './match';
+import { forgetRemovedStatement, undoneLine } from './match';
 import { unregister } from './registrations';
+import { changedStatements } from './changed-statements';
 import { ParseFailure, readProgram, type ModuleKind, type ProgramModel } from './program';
 import { transformCache } from '../transform-cache';
 import { ReadAhead, patchAhead, patchedAheadFits } from './read-ahead';
@@ -38,6 +39,12 @@ export interface LiveVersion {
   kept: Map<number, number>;
   /** The statements of the running version this one removed or changed: what they registered is taken back. */
   removed: object[];
+  /**
+   * New statement index → the running statement it changed, where that one is known (alone
+   * between the same kept neighbours): if the new one does not run (a restart applies it), the
+   * running one's registrations stay (install.ts).
+   */
+  replaces: Map<number, { id: object; undone: string }>;
   /** Its functions that register something new (see SetupChange). */
   setupChanges: SetupChange[];
 }
@@ -113,6 +120,7 @@ export class LiveCode {
         classes: classesOf(model, module),
         kept: new Map(),
         removed: [],
+        replaces: new Map(),
         setupChanges: [],
       },
     };
@@ -225,6 +233,12 @@ export class LiveCode {
         classes: classesOf(model, module),
         kept: patch.kept,
         removed: before.filter((id) => !reused.has(id)),
+        replaces: new Map(
+          [...changedStatements(patch.kept, before.length, model.body.length)].map(([next, running]) => [
+            next,
+            { id: before[running]!, undone: undoneLine(current.digest.statements[running]!) },
+          ]),
+        ),
         setupChanges: patch.setupChanges,
       },
     };

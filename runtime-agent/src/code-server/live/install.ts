@@ -13,8 +13,23 @@ import { unregister } from './registrations';
 export function installLiveVersion(module: LiveModule, version: LiveVersion): string[] {
   const warnings: string[] = [];
   const { scope } = version;
+  // A changed statement that did not run (a restart applies it) leaves the running one's
+  // registrations in place, attributed to it: they are what still runs (a cluster's `exit`
+  // listener, beside the fork it did not repeat: cluster-forks.ts).
+  const stays = new Set<object>();
+  for (const index of scope.notRun.keys()) {
+    const running = version.replaces.get(index);
+    if (!running) continue;
+    stays.add(running.id);
+    scope.statementIds[index] = running.id;
+    const undone = version.report?.undone;
+    if (undone?.includes(running.undone)) undone.splice(undone.indexOf(running.undone), 1);
+  }
   scope.install();
-  unregister(module, version.removed);
+  unregister(
+    module,
+    version.removed.filter((statement) => !stays.has(statement)),
+  );
   for (const [slot, next] of scope.classes) {
     const running = module.classes[slot];
     const info = version.classes.get(slot);

@@ -82,7 +82,7 @@ export function matchStatements(
       return;
     }
     if (registered(i)) {
-      report.undone.push(`line ${s.line}: ${summaryOf(s.shape)}`);
+      report.undone.push(undoneLine(s));
       return;
     }
     report.notApplied.push(`${removedStatementNote(s.line)} (${summaryOf(s.shape)}) ${CANNOT_UNDO}`);
@@ -146,4 +146,9 @@ export function decoratorsChanged(className: string, line: number): string {
 /** Whether `note` is the note of decoratorsChanged on `className`. */
 export function isDecoratorsChangedNote(note: string, className: string): boolean {
   return note.startsWith(`${className} (line `) && note.endsWith(DECORATORS_CHANGED);
+}
+
+/** The report's line for a running statement whose registrations a load takes back. */
+export function undoneLine(statement: { line: number; shape: Shape }): string {
+  return `line ${statement.line}: ${summaryOf(statement.shape)}`;
 }
