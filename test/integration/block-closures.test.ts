@@ -75,7 +75,7 @@ test('a new body that needs a variable of the block the running closure does not
 test('a statement changed in the block runs the block again: the report names the variables that started over', async () => {
   const result = await loadWith('  module.exports = { label };', '  module.exports = { label, version: 2 };');
   assert.deepEqual(result.report.dropped, [
-    'line 2 ran again, so hits, server (declared in its block, held by the functions it makes) started over: what the app had put in them is gone',
+    'line 2 ran again, so hits, server (declared in it, held by the functions it makes) started over: what the app had put in them is gone',
   ]);
   assert.ok(result.report.ran.some((line) => line.startsWith('line 2: if(require.main === module)')));
   assert.ok((await count()).count > 0, 'the app answers');

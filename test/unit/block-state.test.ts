@@ -40,3 +40,17 @@ test('loop variables, constants of a literal value and the locals of functions a
 test('a statement without a block of its own holds nothing', () => {
   assert.deepEqual(heldBy("const hits = [];\napp.get('/', () => hits.length);", 1), []);
 });
+
+test('a function called where it is written (an async main) runs with the statement: its variables its closures hold are named', () => {
+  const code = [
+    '(async () => {',
+    '  const app = express();',
+    '  const hits = [];',
+    "  app.get('/', (req, res) => res.json(hits.length));",
+    '  await listen(app);',
+    '})().catch(console.error);',
+  ].join('\n');
+  assert.deepEqual(heldBy(code), ['hits']);
+  // A function it only makes (a handler, a main declared and called elsewhere) runs later: its own variables are its calls'.
+  assert.deepEqual(heldBy("app.get('/', (req, res) => { const hits = []; return () => hits; });"), []);
+});
