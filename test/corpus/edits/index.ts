@@ -15,6 +15,7 @@ import { expressNodeTs } from './express-node-ts';
 import { expressChains } from './express-chains';
 import { expressCron } from './express-cron';
 import { expressCluster } from './express-cluster';
+import { expressAsyncMain } from './express-async-main';
 import { expressI18n } from './express-i18n';
 import { expressInheritance } from './express-inheritance';
 import { expressConfig } from './express-config';
@@ -67,6 +68,7 @@ export const corpus: CorpusApp[] = [
   expressChains,
   expressCron,
   expressCluster,
+  expressAsyncMain,
   expressCache,
   expressI18n,
   expressInheritance,
