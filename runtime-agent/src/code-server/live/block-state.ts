@@ -18,8 +18,8 @@ const RUNS_LATER = new Set(['function', 'class-field-initializer', 'class-static
 /**
  * The variables declared in the blocks of `statement` and in the functions it calls where they
  * are written (not in the functions it makes) that a function it makes reads or writes: the
- * state its closures hold. Left out: loop variables
- * (each pass of a loop run again computes them as it did) and constants of a literal value.
+ * state its closures hold. Left out: loop variables (each pass of a loop run again computes
+ * them as it did) and constants of a literal value.
  */
 export function blockStateOf(model: ProgramModel, statement: AnyNode): string[] {
   const names = new Set<string>();
@@ -43,7 +43,7 @@ export function blockStateOf(model: ProgramModel, statement: AnyNode): string[] 
   return [...names];
 }
 
-/** The report's note for a statement that ran again with `names` in its blocks. */
+/** The report's note for a statement that ran again, `names` declared in it. */
 export function blockStateNote(statement: TopStatement, names: string[]): string {
   const list = names.join(', ');
   const them = names.length === 1 ? 'it' : 'them';

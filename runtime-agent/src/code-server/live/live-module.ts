@@ -380,7 +380,7 @@ export class VersionScope {
     return made;
   }
 
-  /** A top-level block that ran to its end made anew the variables its functions held (block-state.ts). */
+  /** A top-level statement that ran to its end made anew the variables its functions held (block-state.ts). */
   startedOver(note: string): void {
     this.dropped.push(note);
   }
