@@ -63,12 +63,15 @@ export class StartupAdoption {
    * `module.exports` replaced by the stable face before any importer receives it.
    */
   installCommonJsHook(): void {
-    watchListens((file, pending, note) => {
-      const guard = this.host.guardOf(file);
-      if (!guard) return; // the app's startup: its own handling stands
-      guard.listens.push(pending);
-      if (note) guard.notes.push(note);
-    });
+    watchListens(
+      (file, pending, note) => {
+        const guard = this.host.guardOf(file);
+        if (!guard) return; // the app's startup: its own handling stands
+        guard.listens.push(pending);
+        if (note) guard.notes.push(note);
+      },
+      (file) => this.host.isHot(file),
+    );
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the hook needs both `this`es
     const adoption = this;
     const { host } = this;

@@ -7,7 +7,8 @@ const notFound = 'return res.status(404).json({ error: `no book ${id}` });';
  * db.connect(); const app = express(); …; app.listen(…) })().catch(…)`), as apps that wait for
  * their database start: its routes are closures of the main, reading its variables (a map of
  * lookups kept while the app runs); the books in a module of their own. A route added in the
- * main runs it again: what it holds starts over, and says so.
+ * main runs it again: what it holds starts over, and says so, and its listen, after its first
+ * `await`, hands the new app to the running server.
  */
 export const expressAsyncMain: CorpusApp = {
   dir: 'express-async-main',
@@ -56,7 +57,8 @@ export const expressAsyncMain: CorpusApp = {
           "  app.get('/stats', async (req, res) => res.json({ books: (await db.books()).length }));\n\n  app.post('/books',",
         ],
       ],
-      live: [{ path: '/stats', includes: ['"books":'] }],
+      // The main runs on past its `await db.connect()` after the load: its routes serve then.
+      live: [{ path: '/stats', includes: ['"books":'], eventually: 2000 }],
     },
     {
       name: 'syntax error (db module)',

@@ -10,6 +10,7 @@
  * version instead of ending the app with an unhandled 'error' event.
  */
 import { Server } from 'node:net';
+import { callSites, fileOf } from './registrations';
 import { currentFrame } from './top-level';
 
 /** The servers hot modules listen with, by address. */
@@ -24,10 +25,17 @@ export interface PendingListen {
 const originalListen = Server.prototype.listen;
 const HANDLERS = ['request', 'upgrade', 'connection', 'checkContinue', 'checkExpectation'] as const;
 
-/** Installs the wrapper; it acts only while a hot module's top level runs. */
-export function watchListens(onListen: (file: string, pending: PendingListen, note?: string) => void): void {
-  Server.prototype.listen = function (this: Server, ...args: unknown[]): Server {
+/**
+ * Installs the wrapper; it acts while a hot module's top level runs, and for a listen its code
+ * makes after its top level's first `await` (an async main): see listenAfterTopLevel.
+ */
+export function watchListens(
+  onListen: (file: string, pending: PendingListen, note?: string) => void,
+  isHot: (file: string) => boolean,
+): void {
+  Server.prototype.listen = function listen(this: Server, ...args: unknown[]): Server {
     const frame = currentFrame();
+    if (!frame) return listenAfterTopLevel(this, args, isHot, listen);
     // Port 0 (any free port) is the same address for the same module: a new version's listen(0) is not a second server.
     const address = frame ? (addressOf(args) ?? `${frame.file} (any port)`) : undefined;
     if (!frame || address === undefined) return Reflect.apply(originalListen, this, args) as Server;
@@ -64,6 +72,53 @@ export function watchListens(onListen: (file: string, pending: PendingListen, no
     return Reflect.apply(originalListen, this, args) as Server;
   };
 }
+
+/**
+ * A listen no top level is running: an async main's, after its first `await` (`(async () => {
+ * await db.connect(); …; app.listen(port) })()`), which runs past the load that ran the main
+ * again. Held by its address when a hot module's code makes it (found on the stack), as a top
+ * level's are; and where that module's server already listens there, handed over to it as a
+ * top level's would be (without, it failed with EADDRINUSE: the new routes never served).
+ */
+function listenAfterTopLevel(
+  server: Server,
+  args: unknown[],
+  isHot: (file: string) => boolean,
+  below: Function,
+): Server {
+  const address = addressOf(args);
+  const file = address === undefined ? undefined : hotCaller(isHot, below);
+  if (address === undefined || file === undefined) return Reflect.apply(originalListen, server, args) as Server;
+  const holder = held.get(address);
+  if (holder && holder.file === file && holder.server.listening && holder.server !== server) {
+    handOver(holder.server, server, args);
+    return server;
+  }
+  server.once('listening', () => {
+    held.set(address, { server, file });
+    server.once('close', () => {
+      if (held.get(address)?.server === server) held.delete(address);
+    });
+  });
+  return Reflect.apply(originalListen, server, args) as Server;
+}
+
+/** The hot module whose code is on the stack below `below`, its versions' URLs (`file#hotpatch-2`) as its file. */
+function hotCaller(isHot: (file: string) => boolean, below: Function): string | undefined {
+  for (const site of callSites(STACK_DEPTH, below)) {
+    const name = fileOf(site.getFileName());
+    if (name === undefined) continue;
+    const version = name.lastIndexOf(VERSION_MARK);
+    const file = version < 0 ? name : name.slice(0, version);
+    if (isHot(file)) return file;
+  }
+  return undefined;
+}
+
+/** How a later version's URL names its file (evaluate.ts, nextVersionUrl). */
+const VERSION_MARK = '#hotpatch-';
+/** Frames read for the module that listens: a framework's own listen sits between (Express's app.listen). */
+const STACK_DEPTH = 12;
 
 /** The running server takes the new one's handlers; the new one stands in for it. */
 function handOver(running: Server, next: Server, args: unknown[]): void {
