@@ -37,8 +37,7 @@ export function watchListens(
     const frame = currentFrame();
     if (!frame) return listenAfterTopLevel(this, args, isHot, listen);
     // Port 0 (any free port) is the same address for the same module: a new version's listen(0) is not a second server.
-    const address = frame ? (addressOf(args) ?? `${frame.file} (any port)`) : undefined;
-    if (!frame || address === undefined) return Reflect.apply(originalListen, this, args) as Server;
+    const address = addressOf(args) ?? `${frame.file} (any port)`;
     const holder = held.get(address);
     if (frame.loading && holder && holder.file === frame.file && holder.server.listening) {
       handOver(holder.server, this, args);
