@@ -113,9 +113,7 @@ test('each process of a cluster has an agent of its own, reached at its own addr
     1,
   );
   const replacement = replaced.find((pid) => !records.some((record) => record.pid === pid))!;
-  records.push(
-    ...(await waitFor('its agent', () => readDiscoveryDir(discoveryDir).filter((r) => r.pid === replacement))),
-  );
+  records.push(await waitFor('its agent', () => readDiscoveryDir(discoveryDir).find((r) => r.pid === replacement)));
 
   // A load through each worker's agent changes that worker.
   const file = join(dir, 'greeting.js');
