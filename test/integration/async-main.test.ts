@@ -4,7 +4,8 @@
  * })()`). A load that runs it again (a route added in it) reaches that listen after the load is
  * over, no top level running: the module's server, listening on that address, takes the new
  * handler, as it does for a listen a top level makes. Before, the listen failed with
- * EADDRINUSE and the new route never served.
+ * EADDRINUSE: this app (`node:http`, no 'error' listener) ended; an Express 5 app, whose listen
+ * hands the error to its callback, lived on without the new route.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
