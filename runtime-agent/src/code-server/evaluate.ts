@@ -155,8 +155,11 @@ const versionsEvaluated = new Map<string, number>();
 function nextVersionUrl(file: string): string {
   const ordinal = (versionsEvaluated.get(file) ?? 1) + 1;
   versionsEvaluated.set(file, ordinal);
-  return `${file}#hotpatch-${ordinal}`;
+  return `${file}${VERSION_MARK}${ordinal}`;
 }
+
+/** What comes between a file and its version's ordinal in a version's URL (nextVersionUrl). */
+export const VERSION_MARK = '#hotpatch-';
 
 let uncachedDepth = 0;
 

@@ -10,6 +10,7 @@
  * version instead of ending the app with an unhandled 'error' event.
  */
 import { Server } from 'node:net';
+import { VERSION_MARK } from '../evaluate';
 import { callSites, fileOf } from './registrations';
 import { currentFrame } from './top-level';
 
@@ -114,8 +115,6 @@ function hotCaller(isHot: (file: string) => boolean, below: Function): string | 
   return undefined;
 }
 
-/** How a later version's URL names its file (evaluate.ts, nextVersionUrl). */
-const VERSION_MARK = '#hotpatch-';
 /** Frames read for the module that listens: a framework's own listen sits between (Express's app.listen). */
 const STACK_DEPTH = 12;
 
