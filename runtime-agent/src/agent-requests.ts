@@ -262,6 +262,7 @@ export class AgentClients {
         previews: params.previews,
         restart: params.restart,
         plan: params.plan,
+        ahead: params.ahead,
       });
     });
     handle(protocol.commit, protocol.CommitParams, (params) =>

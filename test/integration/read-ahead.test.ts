@@ -21,7 +21,7 @@ import { AgentErrorCode, type CommitResult, type ReadAheadResult, type UpgradePl
 /** JSON-RPC's code for parameters that do not match the method's. */
 const InvalidParams = -32602;
 
-type ReadAheadParams = { uri: string; agents: Array<{ pid: number; read: boolean; ms: number }> };
+type ReadAheadParams = ext.ReadAheadParams;
 
 for (const kind of Object.keys(appKinds) as AppKind[]) {
   test(`${kind}: a save takes the reading made while the user typed, and only for the text read`, async () => {
@@ -52,10 +52,16 @@ for (const kind of Object.keys(appKinds) as AppKind[]) {
       reading.agents.map((a) => [a.pid, a.read]),
       [[app.child.pid, true]],
     );
+    // A CommonJS version that only gives a function a new body is prepared too (prepared-ahead.ts).
+    const esModule = kind === 'esm' || kind === 'tsx';
+    assert.equal(reading.prepared, !esModule);
     assert.equal(await app.get('/greet?name=ann'), 'hello, ann', 'the reading ran nothing');
     const first = await lsp.save(file, hi);
     assert.equal(first.outcome, 'loaded', first.lines.join('\n'));
-    assert.match(prepareLine(first), /prepare [\d.]+ ms \(read and patched ahead\)/);
+    assert.match(
+      prepareLine(first),
+      esModule ? /prepare [\d.]+ ms \(read and patched ahead\)/ : /prepare [\d.]+ ms \(prepared ahead\)/,
+    );
     // TypeScript: the save takes the code its reading compiled, and compiles nothing.
     if (file.endsWith('.ts')) assert.match(prepareLine(first), /compile 0\.0 ms/);
     assert.equal(await app.get('/greet?name=ann'), 'hi, ann');

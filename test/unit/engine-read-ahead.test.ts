@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from '../../extension/src/engine/agent-client';
 import { CompileError } from '../../extension/src/engine/compile';
-import { compileKey } from '../../extension/src/engine/hot-load';
+import { compileKey } from '../../extension/src/engine/targets';
 import { ReadAhead } from '../../extension/src/engine/read-ahead';
 
 const FILE = '/app/routes.js';

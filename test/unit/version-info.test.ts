@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { codeHash } from '../../extension/src/engine/hot-load';
+import { codeHash } from '../../extension/src/engine/targets';
 import { versionInfo } from '../../runtime-agent/src/code-server/module-version';
 
 const code = 'exports.greet = (name) => `hello, ${name}`;\n';

@@ -1,7 +1,7 @@
 /** What a save did, in the CLI's words: one line, or a few, per file. */
 import { relative } from 'node:path';
 import { describeOutcome } from '../engine/describe';
-import { bundledSourceMessage } from '../engine/hot-load';
+import { bundledSourceMessage } from '../engine/targets';
 import { foreignBuildMessage } from '../engine/running-compilers';
 import { describeStateChange, type SaveOutcome } from '../engine/save-pipeline';
 

@@ -32,9 +32,15 @@ export function describeOutcome(o: LoadOutcome): string {
   const file = relative(o.client.info.root, o.module.file);
   const t = o.timings;
   // The code's reading, and its patch where the running version had not changed, were made
-  // while the user typed (read-ahead.ts): most of a prepare.
+  // while the user typed (read-ahead.ts): most of a prepare; or the whole prepare (prepared-ahead.ts).
   const timings = o.plan?.timings;
-  const readAhead = timings?.patchedAhead ? ' (read and patched ahead)' : timings?.readAhead ? ' (read ahead)' : '';
+  const readAhead = o.preparedAhead
+    ? ' (prepared ahead)'
+    : timings?.patchedAhead
+      ? ' (read and patched ahead)'
+      : timings?.readAhead
+        ? ' (read ahead)'
+        : '';
   const times = `compile ${t.compileMs.toFixed(1)} ms, prepare ${t.prepareMs.toFixed(1)} ms${readAhead}, commit ${t.commitMs.toFixed(1)} ms`;
   if (o.error) return `✗ ${app} ${file}: ${o.error}`;
   const r = o.result!;

@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { compileModule } from './compile';
-import { findTargets, type Target } from './hot-load';
+import { findTargets, type Target } from './targets';
 import { importScannerFor } from './imports-not-running';
 import { warmSaveReplyChecks } from './replies';
 import type { StateTypes } from './state-change';

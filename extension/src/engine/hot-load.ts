@@ -1,21 +1,26 @@
 /**
- * Hot-loading a file into every connected agent whose app runs it, as an upgrade. A file maps
- * to a module when it is the module's own file, one of the sources in the module's source map
- * (a .ts file compiled to .js), or, without a map, where its tsconfig's rootDir → outDir emits
- * it. Each agent gets code compiled for its Node version.
+ * Hot-loading a file into every connected agent whose app runs it (its targets: targets.ts), as
+ * an upgrade. Each agent gets code compiled for its Node version.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile, realpath } from 'node:fs/promises';
-import { basename, relative, resolve } from 'node:path';
-import type { StateShape, CommitResult, ModuleInfo, Origin, UpgradeError, UpgradePlan } from 'hotpatch-agent/protocol';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type {
+  CommitResult,
+  ModuleInfo,
+  Origin,
+  PrepareParams,
+  StateShape,
+  UpgradeError,
+  UpgradePlan,
+} from 'hotpatch-agent/protocol';
 import { AgentError, type AgentClient } from './agent-client';
-import { CompileError, compileModeFor, compileModule, originalPosition, type Compiled } from './compile';
+import { CompileError, compileModule, originalPosition, type Compiled } from './compile';
 import { importsNotRunning, RunningTexts, type ImportScanner } from './imports-not-running';
 import { withSourceNamesOnly } from './source-names';
 import { javascriptRelativeImports } from './javascript-imports';
 import { UpgradeErrorData } from './replies';
-import { emittedFile } from './tsconfig-mapping';
-import { runningCompilerOf, type RunningModule } from './running-compilers';
+import { compileKey, findTargets, type Target } from './targets';
 import { errorMessage } from '../shared/error-message';
 
 export interface LoadOutcome {
@@ -26,6 +31,8 @@ export interface LoadOutcome {
   planId: string;
   /** What the agent staged: processes, migrations, before/after previews. */
   plan?: UpgradePlan;
+  /** The plan was prepared while the user typed (prepared-ahead.ts): the save only committed it. */
+  preparedAhead?: boolean;
   /** Present when the upgrade committed. */
   result?: CommitResult;
   /** What went wrong, located in the edited file where possible. */
@@ -33,48 +40,6 @@ export interface LoadOutcome {
   /** Modules the file imports whose saved text is not what runs (also among the result's warnings): a restart runs them as saved. */
   importsNotRunning?: string[];
   timings: { compileMs: number; prepareMs: number; commitMs: number };
-}
-
-export function nodeMajor(nodeVersion: string): string {
-  return /^v?(\d+)/.exec(nodeVersion)?.[1] ?? '';
-}
-
-/** The agent's version hash of a piece of code (VersionInfo.hash). */
-export function codeHash(code: string): string {
-  return createHash('sha256').update(code).digest('hex').slice(0, 12);
-}
-
-/** Targets with the same key get the same compiled code: the compiler, the module format and the Node major. */
-export function compileKey(file: string, nodeVersion: string, module: RunningModule): string {
-  return `${compileModeFor(file, module)}:${module.format}:${nodeMajor(nodeVersion)}`;
-}
-
-/**
- * True when `module` is the module the file at `file` (absolute) becomes: its own file, or the
- * one source of its source map. A module whose map has several sources is a bundle (esbuild,
- * tsup, webpack), whose next version is the bundle its build writes, not one source's code.
- */
-export function moduleRunsFile(module: ModuleInfo, file: string): boolean {
-  return module.file === file || (module.sources.length === 1 && module.sources[0] === file);
-}
-
-/** True when `file` is one of the several sources bundled into `module` (see moduleRunsFile). */
-export function moduleBundlesFile(module: ModuleInfo, file: string): boolean {
-  return module.file !== file && module.sources.length > 1 && module.sources.includes(file);
-}
-
-/** What a save of a source of a bundle says: the bundle loads, once its build wrote it. */
-export function bundledSourceMessage(file: string, bundles: readonly string[]): string {
-  const shown = (path: string): string => {
-    const fromHere = relative(process.cwd(), path);
-    return fromHere && !fromHere.startsWith('..') ? fromHere : path;
-  };
-  const names = bundles.map(shown);
-  return (
-    `${shown(file)} is not loaded on its own: it is bundled into ${names.join(', ')} with other ` +
-    `sources, whose next version is what your build writes: load ${names.length === 1 ? 'it' : 'them'} once rebuilt ` +
-    `(hotpatch load ${names.join(' ')}, or hotpatch watch on the build's folder), or restart the app after the build`
-  );
 }
 
 export class NoAgentRunsFileError extends Error {
@@ -108,12 +73,6 @@ export async function hotLoadFile(
   return upgradeTargets(targets, file, text, origin, options);
 }
 
-/** A module some agent runs that a file maps to. */
-export interface Target {
-  client: AgentClient;
-  module: RunningModule;
-}
-
 export interface UpgradeOptions {
   extra?: unknown;
   suspendTimeoutMs?: number;
@@ -136,72 +95,11 @@ export interface UpgradeOptions {
   runningTexts?: RunningTexts;
   /** How a loaded file's imports are read (importScannerFor): JavaScript's scanner when not given. */
   scanImports?: ImportScanner;
-}
-
-/**
- * Every (agent, module) pair that runs `file` (absolute), to compile the file for: each with the
- * compiler of its running code where that picks the compiler (runningCompilerOf, asked of the
- * agent once per module). `known` gives an agent's modules when a live model has them, saving
- * a round trip per agent.
- */
-export async function findTargets(
-  clients: AgentClient[],
-  file: string,
-  known?: (client: AgentClient) => readonly ModuleInfo[] | undefined,
-): Promise<Target[]> {
-  const targets = await matchTargets(clients, file, known);
-  return Promise.all(
-    targets.map(async (target) => {
-      const mode = compileModeFor(file, target.module);
-      if (mode !== 'tsc' && mode !== 'tsx') return target;
-      const compiledBy = await runningCompilerOf(target.client, target.module);
-      return compiledBy ? { ...target, module: { ...target.module, compiledBy } } : target;
-    }),
-  );
-}
-
-/**
- * Every (agent, module) pair that runs `file`, from the agents' module lists alone (no request
- * to an agent that may be paused in a debugger): findTargets without the compilers.
- */
-export async function matchTargets(
-  clients: AgentClient[],
-  file: string,
-  known?: (client: AgentClient) => readonly ModuleInfo[] | undefined,
-): Promise<Target[]> {
-  const lists = await Promise.all(
-    clients.map(async (client) => ({ client, modules: known?.(client) ?? (await client.modules()) })),
-  );
-  const match = (runs: (module: ModuleInfo) => boolean): Target[] =>
-    lists.flatMap(({ client, modules }) => modules.filter(runs).map((module) => ({ client, module })));
-  const targets = match((module) => moduleRunsFile(module, file));
-  if (targets.length > 0) return targets;
-  // The app names its files by their real paths; an editor may have opened them through a symlink.
-  const real = await realpath(file).catch(() => file);
-  if (real !== file) {
-    const throughLink = match((module) => moduleRunsFile(module, real));
-    if (throughLink.length > 0) return throughLink;
-  }
-  // No source map names the file: try where its tsconfig emits it.
-  const emitted = await emittedFile(file);
-  return emitted ? match((module) => module.file === emitted) : [];
-}
-
-/** The bundles some agent runs that `file` (absolute) is one of the sources of (see moduleBundlesFile). */
-export async function findBundles(
-  clients: AgentClient[],
-  file: string,
-  known?: (client: AgentClient) => readonly ModuleInfo[] | undefined,
-): Promise<string[]> {
-  const lists = await Promise.all(clients.map(async (client) => known?.(client) ?? (await client.modules())));
-  return [
-    ...new Set(
-      lists
-        .flat()
-        .filter((module) => moduleBundlesFile(module, file))
-        .map((module) => module.file),
-    ),
-  ];
+  /**
+   * The plan an agent prepared for its entries ahead of the save (prepared-ahead.ts), taken in
+   * place of phase 1's prepare; undefined where there is none that fits.
+   */
+  preparedAhead?: (client: AgentClient, mine: readonly UpgradeEntry[]) => Promise<UpgradePlan | undefined>;
 }
 
 /** The two-phase upgrade of `text` (the new contents of `file`) into every target. */
@@ -231,6 +129,23 @@ export async function upgradeTargets(
   return upgradeEntries(entries, origin, options);
 }
 
+/** What agent/prepare is sent of one module of a release. */
+export function upgradeModule(
+  e: Pick<UpgradeEntry, 'module' | 'text' | 'compiled'>,
+  origin: Origin,
+): PrepareParams['modules'][number] {
+  return {
+    file: e.module.file,
+    code: e.compiled.code,
+    // The source only where it is not the code itself (a JavaScript file the app runs as it
+    // is): the agent keeps the code as the source then, and each agent gets half the bytes.
+    // TypeScript Node runs itself goes as it is too, but the agent runs its JavaScript: its
+    // source goes with it (the code may go as a reading, which the agent keeps stripped).
+    ...(e.text === e.compiled.code && !e.module.typescript ? {} : { source: e.text }),
+    origin,
+  };
+}
+
 /** One module of a release: the file saved, the module it runs as in one agent, its compiled code. */
 export interface UpgradeEntry extends Target {
   file: string;
@@ -250,7 +165,14 @@ export async function upgradeEntries(
   origin: Origin,
   options: Pick<
     UpgradeOptions,
-    'extra' | 'suspendTimeoutMs' | 'restart' | 'beforeCommit' | 'modulesOf' | 'runningTexts' | 'scanImports'
+    | 'extra'
+    | 'suspendTimeoutMs'
+    | 'restart'
+    | 'beforeCommit'
+    | 'modulesOf'
+    | 'runningTexts'
+    | 'scanImports'
+    | 'preparedAhead'
   > = {},
 ): Promise<LoadOutcome[]> {
   const byClient = new Map<AgentClient, UpgradeEntry[]>();
@@ -264,35 +186,31 @@ export async function upgradeEntries(
   const releases = await Promise.all(
     [...byClient].map(async ([client, mine]) => {
       const started = performance.now();
-      const planId = randomUUID();
+      // A plan prepared ahead of the save is this save's phase 1, made already.
+      const ahead = await options.preparedAhead?.(client, mine);
+      const planId = ahead?.id ?? randomUUID();
       const outcomes: LoadOutcome[] = mine.map((e) => ({
         client,
         module: e.module,
         planId,
         timings: { compileMs: e.compiled.compileMs, prepareMs: 0, commitMs: 0 },
+        ...(ahead ? { preparedAhead: true } : {}),
       }));
       const shapes = mine.filter((e) => e.shape).map((e) => [e.module.file, e.shape!] as const);
       const holderShapes = mine.filter((e) => e.holderShapes).map((e) => [e.module.file, e.holderShapes!] as const);
       let error: string | undefined;
       let plan: UpgradePlan | undefined;
       try {
-        plan = await client.prepare({
-          plan: planId,
-          // The source only where it is not the code itself (a JavaScript file the app runs as it
-          // is): the agent keeps the code as the source then, and each agent gets half the bytes.
-          // TypeScript Node runs itself goes as it is too, but the agent runs its JavaScript: its
-          // source goes with it (the code may go as a reading, which the agent keeps stripped).
-          modules: mine.map((e) => ({
-            file: e.module.file,
-            code: e.compiled.code,
-            ...(e.text === e.compiled.code && !e.module.typescript ? {} : { source: e.text }),
-            origin,
-          })),
-          extra: options.extra,
-          restart: options.restart,
-          ...(shapes.length > 0 ? { shapes: Object.fromEntries(shapes) } : {}),
-          ...(holderShapes.length > 0 ? { holderShapes: Object.fromEntries(holderShapes) } : {}),
-        });
+        plan =
+          ahead ??
+          (await client.prepare({
+            plan: planId,
+            modules: mine.map((e) => upgradeModule(e, origin)),
+            extra: options.extra,
+            restart: options.restart,
+            ...(shapes.length > 0 ? { shapes: Object.fromEntries(shapes) } : {}),
+            ...(holderShapes.length > 0 ? { holderShapes: Object.fromEntries(holderShapes) } : {}),
+          }));
         if (!plan.ok) {
           // Each error goes to the module it names, located in that module's edited file.
           for (const [i, o] of outcomes.entries()) {

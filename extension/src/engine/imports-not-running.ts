@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import { moduleRunsFile } from './hot-load';
+import { moduleRunsFile } from './targets';
 import { javascriptRelativeImports } from './javascript-imports';
 import type { StateTypes } from './state-change';
 

@@ -10,4 +10,5 @@ export {
   type ConnectionState,
   type ModuleSnapshot,
 } from './live-model';
-export { NoAgentRunsFileError, hotLoadFile, moduleRunsFile, type LoadOutcome } from './hot-load';
+export { NoAgentRunsFileError, hotLoadFile, type LoadOutcome } from './hot-load';
+export { moduleRunsFile } from './targets';

@@ -12,13 +12,17 @@
  * the text may hold state (stateless-files.ts, one TypeScript parse: the state types keep the
  * last answer). Both depend on the text alone.
  *
- * The cost is the app's, between keystrokes: one reading per pause of PAUSE_MS, of the files
- * being edited only.
+ * Where every agent read the text, the text declares no state, and each app's version would
+ * run none of its code, the save is prepared too (prepared-ahead.ts): its save only commits.
+ *
+ * The cost is the app's, between keystrokes: one reading (and prepare) per pause of PAUSE_MS,
+ * of the files being edited only.
  */
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
 import { compileModeFor, compileModule, syntaxErrorOf, type CompileError, type Compiled } from './compile';
-import { codeHash, compileKey, findTargets, type Target } from './hot-load';
+import { codeHash, compileKey, findTargets, type Target } from './targets';
+import { PreparedAhead } from './prepared-ahead';
 import type { StateTypes } from './state-change';
 
 /**
@@ -32,8 +36,8 @@ export interface ReadAheadOptions {
   modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
   /** The save's test for state and its scan of imports, asked of the text read (each keeps its last answer). */
   stateTypes?: Pick<StateTypes, 'mayHoldState' | 'relativeImports'>;
-  /** Called after each reading with what each agent answered (tests, benchmarks). */
-  onRead?(file: string, agents: Array<{ pid: number; read: boolean; ms: number }>): void;
+  /** Called after each reading with what each agent answered, and whether the save was prepared in every one (tests, benchmarks). */
+  onRead?(file: string, agents: Array<{ pid: number; read: boolean; ms: number }>, prepared: boolean): void;
 }
 
 /** What the last reading of a file made from its text, by compile key. */
@@ -43,11 +47,15 @@ interface Made {
   byKey: Map<string, Compiled>;
   /** The syntax checks of a file the apps run as it is. */
   syntax: Map<string, Promise<CompileError | undefined>>;
+  /** A save or a newer change came while it was read: its save is not prepared ahead. */
+  superseded: boolean;
 }
 
 export class ReadAhead {
   readonly #pending = new Map<string, NodeJS.Timeout>();
   readonly #made = new Map<string, Made>();
+  /** The saves prepared ahead, by file: the last reading's. */
+  readonly prepared = new PreparedAhead();
 
   constructor(private readonly options: ReadAheadOptions) {}
 
@@ -79,22 +87,29 @@ export class ReadAhead {
     return last?.text === text ? last.syntax.get(key) : undefined;
   }
 
-  /** A save of the file began: a reading still pending would come after it (the save reads what it loads). */
+  /**
+   * A save of the file began, or its text changed again: a reading still pending would come
+   * after it (the save reads what it loads), and the last one's save is not prepared now.
+   */
   cancel(file: string): void {
     clearTimeout(this.#pending.get(file));
     this.#pending.delete(file);
+    const last = this.#made.get(file);
+    if (last) last.superseded = true;
   }
 
   /** The file was closed: nothing of it is kept. */
   forget(file: string): void {
     this.cancel(file);
     this.#made.delete(file);
+    this.prepared.drop(file);
   }
 
   dispose(): void {
     for (const timer of this.#pending.values()) clearTimeout(timer);
     this.#pending.clear();
     this.#made.clear();
+    this.prepared.dispose();
   }
 
   /** Never rejects: only time is at stake, and the save reads what this could not. */
@@ -106,8 +121,9 @@ export class ReadAhead {
       return; // no agent to ask now: the save finds them
     }
     const compiling = new Map<string, Promise<string>>();
-    const made: Made = { text, byKey: new Map(), syntax: new Map() };
+    const made: Made = { text, byKey: new Map(), syntax: new Map(), superseded: false };
     this.#made.set(file, made);
+    this.prepared.drop(file);
     const codeFor = ({ client, module }: Target): Promise<string> => {
       const key = compileKey(file, client.info.nodeVersion, module);
       let code = compiling.get(key);
@@ -149,15 +165,30 @@ export class ReadAhead {
       }),
     );
     // While the agents read: one parse and one scan of its imports here, not in the save.
+    let stateless = false;
     try {
       if (targets.length > 0) {
-        this.options.stateTypes?.mayHoldState?.(file, text);
-        this.options.stateTypes?.relativeImports?.(file, text);
+        const { stateTypes } = this.options;
+        // Without state types the save sends no shapes; with them, only a text that declares no state.
+        stateless = stateTypes ? stateTypes.mayHoldState?.(file, text) === false : true;
+        stateTypes?.relativeImports?.(file, text);
       }
     } catch {
       // the save tests the text itself
     }
-    const agents = (await answering).filter((answer) => answer !== undefined);
-    if (agents.length > 0) this.options.onRead?.(file, agents);
+    const answers = await answering;
+    const agents = answers.filter((answer) => answer !== undefined);
+    if (agents.length === 0) return;
+    let prepared = false;
+    // Each target read it (none runs it already), one module per app: the save's phase 1 is made now.
+    const oneModuleEach = new Set(targets.map((t) => t.client)).size === targets.length;
+    if (stateless && oneModuleEach && answers.every((answer) => answer?.read) && !made.superseded) {
+      this.prepared.prepare(file, text, targets, (target) => {
+        const key = compileKey(file, target.client.info.nodeVersion, target.module);
+        return made.byKey.get(key) ?? { code: text, compileMs: 0 };
+      });
+      prepared = await this.prepared.allPrepared(file);
+    }
+    this.options.onRead?.(file, agents, prepared);
   }
 }

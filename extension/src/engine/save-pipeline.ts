@@ -13,17 +13,8 @@ import { importScannerFor, RunningTexts } from './imports-not-running';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
 import { importerStateChanges, typeFileSaved } from './type-file-saves';
-import {
-  codeHash,
-  compileKey,
-  findBundles,
-  findTargets,
-  upgradeEntries,
-  upgradeTargets,
-  type LoadOutcome,
-  type Target,
-  type UpgradeEntry,
-} from './hot-load';
+import { upgradeEntries, upgradeTargets, type LoadOutcome, type UpgradeEntry } from './hot-load';
+import { codeHash, compileKey, findBundles, findTargets, type Target } from './targets';
 import {
   RunningStateTypes,
   stateChanges,
@@ -232,6 +223,8 @@ export class SavePipeline {
     const stateless = Promise.all(
       ready.map((r) => (r.speculative ? this.#stateless.check(r.file, r.text) : Promise.resolve(true))),
     );
+    // One file saved: its phase 1 may have been made while the user typed (prepared-ahead.ts).
+    const ahead = ready.length === 1 ? this.#readAhead.prepared.take(ready[0]!.file, ready[0]!.text) : undefined;
     const outcomes = await upgradeEntries(entries, origin, {
       suspendTimeoutMs: this.options.suspendTimeoutMs,
       modulesOf: (client) => this.options.modulesOf?.(client),
@@ -239,7 +232,8 @@ export class SavePipeline {
       scanImports: importScannerFor(this.options.stateTypes),
       beforeCommit: async () =>
         (await syntaxErrors).every((error) => error === undefined) && (await stateless).every(Boolean),
-    });
+      ...(ahead ? { preparedAhead: (client, mine) => ahead.planFor(client, mine, origin) } : {}),
+    }).finally(() => ahead?.release());
     const statelessNow = await stateless;
     if (!statelessNow.every(Boolean)) {
       const files = ready.filter((_, i) => !statelessNow[i]).map((r) => r.file);

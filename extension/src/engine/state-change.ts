@@ -6,7 +6,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { AgentInfo, ModuleInfo, StateShape } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import type { Target } from './hot-load';
+import type { Target } from './targets';
 
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
 

@@ -5,7 +5,7 @@
 import { realpath } from 'node:fs/promises';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
-import type { Target } from './hot-load';
+import type { Target } from './targets';
 import type { SaveOutcome } from './save-pipeline';
 import { stateChanges, type RunningStateTypes, type StateChange, type StateTypes } from './state-change';
 

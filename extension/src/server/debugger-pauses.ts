@@ -5,7 +5,7 @@
  * each held file, once, in the order they were saved.
  */
 import type { AgentClient } from '../engine/agent-client';
-import { matchTargets } from '../engine/hot-load';
+import { matchTargets } from '../engine/targets';
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 
 export class DebuggerPauses {

@@ -233,8 +233,8 @@ export class HotpatchServer {
       modulesOf: (client) => this.#modulesOf(client),
       stateTypes: this.#stateTypes,
       log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
-      onReadAhead: (file, agents) =>
-        void this.connection.sendNotification(ext.readAhead, { uri: pathToFileURL(file).href, agents }),
+      onReadAhead: (file, agents, prepared) =>
+        void this.connection.sendNotification(ext.readAhead, { uri: pathToFileURL(file).href, agents, prepared }),
     });
     return {
       capabilities: {

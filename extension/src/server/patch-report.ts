@@ -1,7 +1,7 @@
 /** A save's outcome in words, as the `hotpatch/patched` report carries it to the client. */
 import { basename } from 'node:path';
 import { describeOutcome } from '../engine/describe';
-import { bundledSourceMessage } from '../engine/hot-load';
+import { bundledSourceMessage } from '../engine/targets';
 import { foreignBuildMessage } from '../engine/running-compilers';
 import { describeStateChange, type BatchOutcome } from '../engine/save-pipeline';
 import { inFile } from './diagnostics';

@@ -38,12 +38,15 @@ export const patched = new NotificationType<PatchReport>('hotpatch/patched');
 /**
  * Sent from the server when an edited file's next version was read ahead in the apps, once
  * typing paused (engine/read-ahead.ts): which agents kept a reading for its save, and how long
- * each took. For tools and tests; the extension needs nothing from it.
+ * each took; `prepared`, whether every one also prepared the save (engine/prepared-ahead.ts).
+ * For tools and tests; the extension needs nothing from it.
  */
-export const readAhead = new NotificationType<{
+export interface ReadAheadParams {
   uri: string;
   agents: Array<{ pid: number; read: boolean; ms: number }>;
-}>('hotpatch/readAhead');
+  prepared: boolean;
+}
+export const readAhead = new NotificationType<ReadAheadParams>('hotpatch/readAhead');
 
 /** Sent from the client to hot-load a file now, whether or not it was saved. */
 export const loadRequest = new RequestType<{ uri: string }, PatchReport, void>('hotpatch/load');

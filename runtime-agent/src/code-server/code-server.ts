@@ -37,6 +37,7 @@ import {
 } from './route-rebuild';
 import { VersionGuard } from './version-guard';
 import { guardClusterForks } from './live/cluster-forks';
+import { RunsAppCodeError } from './live/runs-nothing';
 import { updateStableExports } from './stable-exports';
 import { readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
 import { readImportsOfImporters, replacedValues, staleImportReads, type StaleImport } from './import-reads';
@@ -55,6 +56,8 @@ export interface PrepareVersionOptions {
    * adds may name what one of them exports anew (they are committed together, or not at all).
    */
   releasedWith?: ReadonlyMap<string, PreparedVersion>;
+  /** Prepared ahead of its save: refused unless evaluating it runs none of the app's code (runs-nothing.ts). */
+  ahead?: boolean;
 }
 
 /** How many modules deep the rebuilds a load starts follow one another (see rebuildRoutes). */
@@ -178,6 +181,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const module = this.get(file);
     const started = performance.now();
     guardClusterForks();
+    if (options.ahead && module.format === 'esm') throw new RunsAppCodeError(file);
     const guard = new VersionGuard();
     this.#guards.set(file, guard);
     try {
@@ -217,6 +221,8 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const current = module.current;
     const patch =
       module.live && current.live ? this.#live.patch(module.live, current.live, code, options.rerun) : undefined;
+    // Nothing was evaluated yet: like an aborted plan's, the patch leaves nothing behind.
+    if (options.ahead && !patch?.runsNothing) throw new RunsAppCodeError(file);
     if (!patch && options.inPlaceOnly) {
       const why = this.#live.problems.splice(0).join('; ') || 'its running version is not live';
       throw new LoadFailure({ kind: 'evaluation', file, message: `cannot take a version in place (${why})` });

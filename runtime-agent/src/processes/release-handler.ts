@@ -8,6 +8,7 @@
  * Work over many processes runs in chunks, yielding to the event loop between them, so an
  * upgrade of 100,000 processes never blocks the app for long.
  */
+import { RunsAppCodeError } from '../code-server/live/runs-nothing';
 import { crypto } from '../builtins';
 import type { CodeServer } from '../code-server/code-server';
 import type { PreparedVersion } from '../code-server/module-version';
@@ -62,6 +63,8 @@ export interface PrepareOptions {
   plan?: string | undefined;
   /** Fail a module whose code cannot take a version in place instead of evaluating it whole. */
   inPlaceOnly?: boolean;
+  /** Prepared ahead of its save (protocol.ts PrepareParams): refused where any of the app's code would run. */
+  ahead?: boolean;
 }
 
 export interface UpgradeModuleInput {
@@ -107,6 +110,7 @@ export class ReleaseHandler {
           const prepared = await this.codeServer.prepare(input.file, input.code, input.source, input.origin, {
             inPlaceOnly: options.inPlaceOnly,
             releasedWith,
+            ahead: options.ahead,
           });
           releasedWith.set(input.file, prepared);
           if (modules.length > 1) takeOff.push(exposeNewExports(prepared.module.face, prepared.version.exports));
@@ -114,6 +118,9 @@ export class ReleaseHandler {
           const stage = stageUp(prepared, options.extra, options.shapes?.[input.file], this.#budgetMs);
           if (!options.restart) stage.holders = holderStages(prepared, options.holderShapes?.[input.file]);
           stages.push(options.restart ? { ...stage, restart: true, hasMigration: false, shape: undefined } : stage);
+          // Pushed first: a plan that is not ok discards its stages.
+          if (options.ahead && (stage.hasMigration || stage.holders.length > 0))
+            throw new RunsAppCodeError(input.file, 'its dry run would run a codeChange');
         } catch (error) {
           errors.push(toUpgradeError(input.file, error));
         }

@@ -49,6 +49,13 @@ export const PrepareParams = z.strictObject({
    * its prepare has finished makes that prepare drop the plan (`ok: false`) when it does.
    */
   plan: z.optional(boundedString(1, 100)),
+  /**
+   * Prepared ahead of its save, while the user types: refused (`ok: false`, nothing evaluated)
+   * unless the version runs none of the app's code, only gives functions new bodies (no
+   * statement runs, no class's static parts, no codeChange in the dry run). The client commits
+   * the plan if the save is of the same code, and aborts it otherwise.
+   */
+  ahead: z._default(z.boolean(), false),
 });
 export type PrepareParams = z.input<typeof PrepareParams>;
 /**

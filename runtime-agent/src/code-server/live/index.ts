@@ -179,7 +179,7 @@ export class LiveCode {
     code: string,
     /** Statements of the running version (by identity) to run again even though unchanged. */
     rerun?: ReadonlySet<object>,
-  ): { code: string; map: Mapped; version: LiveVersion; imports: Patch['imports'] } | undefined {
+  ): { code: string; map: Mapped; version: LiveVersion; imports: Patch['imports']; runsNothing: boolean } | undefined {
     let model: ProgramModel;
     let patch: ReturnType<typeof buildPatch>;
     const before = current.scope.statementIds;
@@ -226,6 +226,7 @@ export class LiveCode {
       code: patch.code,
       map: patch.map,
       imports: patch.imports,
+      runsNothing: patch.runsNothing,
       version: {
         scope,
         digest: ahead?.digest ?? digestOf(model, current.digest.bindings),

@@ -28,6 +28,7 @@ import { redecorations } from './redecorate';
 import { setupChangeOf, type SetupChange } from './setup-changes';
 import { decoratedTarget } from './validation-decorators';
 import { privateMethods, type PrivateMethod } from './private-classes';
+import { runsNothing } from './runs-nothing';
 import { KEY_SEPARATOR, type LiveClass, type LiveFunction, type ProgramModel, type TopStatement } from './program';
 import { bindDeclaration, keepingExportedState } from './bind';
 import { blockStateNote, blockStateOf } from './block-state';
@@ -64,6 +65,8 @@ export interface Patch {
   setupChanges: SetupChange[];
   /** The methods of changed classes with private members, compiled inside the running class (private-classes.ts). */
   privateMethods: PrivateMethod[];
+  /** Evaluating it runs none of the app's code, only makes new function bodies (runs-nothing.ts). */
+  runsNothing: boolean;
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -161,6 +164,8 @@ class PatchBuilder {
     }
     body.copy(model.code, at, model.code.length);
     this.#bodies.sweep();
+    // What is appended from here on runs more than the making of new bodies (runs-nothing.ts).
+    const bodiesAppended = this.#appendix.length;
     this.#reportChangedFunctions();
     this.#reportRemovedValidation(new Set(matched.values()));
     const privateMethods = this.#privateMethods();
@@ -208,6 +213,17 @@ class PatchBuilder {
       imports: this.#imports,
       setupChanges: this.#setupChanges,
       privateMethods,
+      runsNothing:
+        !esm &&
+        runsNothing({
+          statements: model.statements,
+          runningStatements: this.old.statements,
+          matched,
+          ranOrBound: this.report.ran.length + this.report.rebound.length + this.report.added.length > 0,
+          appendsOtherCode: this.#appendix.length > bodiesAppended,
+          otherWork: this.#setupChanges.length + privateMethods.length + this.#imports.length > 0,
+          classesEvaluated: model.classes.filter((c) => this.#classChanged(c.node)).map((c) => c.node),
+        }),
     };
   }
 
