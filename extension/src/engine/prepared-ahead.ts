@@ -33,10 +33,10 @@ interface AheadPlan {
   plan: UpgradePlan;
 }
 
-/** The plans of one text of a file, each settled once its agent answered. */
+/** The plans of one text of a file by agent (one module each), each settled once its agent answered. */
 interface Prepared {
   text: string;
-  plans: Promise<AheadPlan | undefined>[];
+  plans: Map<AgentClient, Promise<AheadPlan | undefined>>;
 }
 
 export class PreparedAhead {
@@ -51,7 +51,7 @@ export class PreparedAhead {
   prepare(file: string, text: string, targets: readonly Target[], codeOf: (target: Target) => Compiled): void {
     this.drop(file);
     const origin: Origin = 'editor';
-    const plans = targets.map(async (target): Promise<AheadPlan | undefined> => {
+    const prepareIn = async (target: Target): Promise<AheadPlan | undefined> => {
       const { client, module } = target;
       const compiled = codeOf(target);
       try {
@@ -65,14 +65,14 @@ export class PreparedAhead {
       } catch {
         return undefined; // an agent gone, or older than agent/prepare's `ahead`: the save prepares
       }
-    });
-    this.#byFile.set(file, { text, plans });
+    };
+    this.#byFile.set(file, { text, plans: new Map(targets.map((target) => [target.client, prepareIn(target)])) });
   }
 
   /** Whether every target of the last text of `file` prepared it (for the reading's report). */
   async allPrepared(file: string): Promise<boolean> {
     const prepared = this.#byFile.get(file);
-    return prepared !== undefined && (await Promise.all(prepared.plans)).every((plan) => plan !== undefined);
+    return prepared !== undefined && (await Promise.all(prepared.plans.values())).every((plan) => plan !== undefined);
   }
 
   /**
@@ -93,17 +93,19 @@ export class PreparedAhead {
     if (prepared?.text !== text) return undefined;
     this.#byFile.delete(file);
     const given = new Set<AheadPlan>();
-    const settled = Promise.all(prepared.plans);
     return {
+      // Only this agent's plan is awaited: another's may wait on an app paused in a debugger,
+      // which its save does not go to.
       planFor: async (client, mine, origin) => {
-        const plan = (await settled).find((p) => p?.client === client);
+        const plan = await prepared.plans.get(client);
         if (!plan || !fits(plan, mine, origin)) return undefined;
         given.add(plan);
         this.taken += 1;
         return plan.plan;
       },
       release: () => {
-        void settled.then((plans) => abortAll(plans.filter((plan) => plan && !given.has(plan))));
+        for (const plan of prepared.plans.values())
+          void plan.then((ahead) => ahead && !given.has(ahead) && abortAll([ahead]));
       },
     };
   }
@@ -113,7 +115,7 @@ export class PreparedAhead {
     const prepared = this.#byFile.get(file);
     if (!prepared) return;
     this.#byFile.delete(file);
-    void Promise.all(prepared.plans).then(abortAll);
+    for (const plan of prepared.plans.values()) void plan.then((ahead) => abortAll([ahead]));
   }
 
   dispose(): void {
