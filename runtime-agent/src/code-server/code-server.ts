@@ -17,6 +17,7 @@ import {
   NoOldVersionError,
   SoftPurgeRefusedError,
   UnknownModuleError,
+  copiedAsValues,
   exportNames,
   snapshot,
   versionInfo,
@@ -222,7 +223,8 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const patch =
       module.live && current.live ? this.#live.patch(module.live, current.live, code, options.rerun) : undefined;
     // Nothing was evaluated yet: like an aborted plan's, the patch leaves nothing behind.
-    if (options.ahead && !patch?.runsNothing) throw new RunsAppCodeError(file);
+    const runsNothing = patch?.runsNothing && (!patch.writesExports || copiedAsValues(current.exports));
+    if (options.ahead && !runsNothing) throw new RunsAppCodeError(file);
     if (!patch && options.inPlaceOnly) {
       const why = this.#live.problems.splice(0).join('; ') || 'its running version is not live';
       throw new LoadFailure({ kind: 'evaluation', file, message: `cannot take a version in place (${why})` });

@@ -208,6 +208,18 @@ export function snapshot(raw: unknown): unknown {
   return Object.create(Object.getPrototypeOf(raw) as object | null, descriptors) as unknown;
 }
 
+/**
+ * Whether a version's assignments to the exports snapshot(raw) makes of `raw` write that copy
+ * alone, and run none of the app's code: a plain object copied (not an instance, a function or
+ * an object made from another), whose properties are all values (no setter).
+ */
+export function copiedAsValues(raw: unknown): boolean {
+  if (raw === null || typeof raw !== 'object' || isInstance(raw)) return false;
+  const prototype: unknown = Object.getPrototypeOf(raw);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(Object.getOwnPropertyDescriptors(raw)).every((descriptor) => 'value' in descriptor);
+}
+
 /** Whether every property is a value that is writable, enumerable and configurable, as an object literal's are. */
 function onlyPlainValues(descriptors: PropertyDescriptorMap): boolean {
   for (const key of Reflect.ownKeys(descriptors)) {

@@ -179,7 +179,16 @@ export class LiveCode {
     code: string,
     /** Statements of the running version (by identity) to run again even though unchanged. */
     rerun?: ReadonlySet<object>,
-  ): { code: string; map: Mapped; version: LiveVersion; imports: Patch['imports']; runsNothing: boolean } | undefined {
+  ):
+    | {
+        code: string;
+        map: Mapped;
+        version: LiveVersion;
+        imports: Patch['imports'];
+        runsNothing: boolean;
+        writesExports: boolean;
+      }
+    | undefined {
     let model: ProgramModel;
     let patch: ReturnType<typeof buildPatch>;
     const before = current.scope.statementIds;
@@ -227,6 +236,7 @@ export class LiveCode {
       map: patch.map,
       imports: patch.imports,
       runsNothing: patch.runsNothing,
+      writesExports: patch.writesExports,
       version: {
         scope,
         digest: ahead?.digest ?? digestOf(model, current.digest.bindings),

@@ -65,8 +65,10 @@ export interface Patch {
   setupChanges: SetupChange[];
   /** The methods of changed classes with private members, compiled inside the running class (private-classes.ts). */
   privateMethods: PrivateMethod[];
-  /** Evaluating it runs none of the app's code, only makes new function bodies (runs-nothing.ts). */
+  /** Evaluating it runs none of the app's code (runs-nothing.ts)… */
   runsNothing: boolean;
+  /** …by assigning literals to the exports among other things: so if the version's exports are a copy. */
+  writesExports: boolean;
 }
 
 /** `registered(i)`: whether the running version's statement `i` registered routes or middleware (taken back if it goes). */
@@ -213,17 +215,16 @@ class PatchBuilder {
       imports: this.#imports,
       setupChanges: this.#setupChanges,
       privateMethods,
-      runsNothing:
-        !esm &&
-        runsNothing({
-          statements: model.statements,
-          runningStatements: this.old.statements,
-          matched,
-          ranOrBound: this.report.ran.length + this.report.rebound.length + this.report.added.length > 0,
-          appendsOtherCode: this.#appendix.length > bodiesAppended,
-          otherWork: this.#setupChanges.length + privateMethods.length + this.#imports.length > 0,
-          classesEvaluated: model.classes.filter((c) => this.#classChanged(c.node)).map((c) => c.node),
-        }),
+      ...(esm
+        ? { runsNothing: false, writesExports: false }
+        : runsNothing({
+            statements: model.statements,
+            runningStatements: this.old.statements,
+            matched,
+            appendsOtherCode: this.#appendix.length > bodiesAppended,
+            otherWork: this.#setupChanges.length + privateMethods.length + this.#imports.length > 0,
+            classesEvaluated: model.classes.filter((c) => this.#classChanged(c.node)).map((c) => c.node),
+          })),
     };
   }
 

@@ -1,28 +1,34 @@
 /**
- * Whether evaluating a patch runs none of the app's code: it only makes new function bodies.
- * Such a version can be prepared ahead of its save, while the user types (agent/prepare's
- * `ahead`, issue 13): nothing of the app may run before the save, and a patch that runs a
- * statement, evaluates a decorated class again or rebinds a variable would.
+ * Whether evaluating a patch runs none of the app's code. Such a version can be prepared ahead
+ * of its save, while the user types (agent/prepare's `ahead`, issue 13): nothing of the app may
+ * run before the save.
  *
- * Decided from the patch's structure: every statement is the running one's (its functions'
- * bodies aside), and a class evaluated again is one whose evaluation only defines its methods.
+ * Decided from the patch's structure. Every statement of the new version is the running one's
+ * (its functions' bodies aside), or one whose evaluation runs nothing of the app:
+ * - a function declaration the running version has too (hoisted; its body is registered);
+ * - a declaration of names whose values are literals (`const VERSION = '2'`, `let limit = 60 *
+ *   1000`): rebound, or added;
+ * - an export of a literal (`exports.vsn = '2'`, `module.exports.limit = 10`), which writes the
+ *   version's copy of the exports (`writesExports`: the code server checks that it is a copy).
+ * Every running statement not kept is replaced by one of these (none is taken back), and a class
+ * evaluated again is one whose evaluation only defines it (classDefinesOnly).
  */
+import type { TopStatement } from './program';
 import type { AnyNode } from './walk';
 
-/** What the matching of statements needs of a statement: its kind of declaration and the names it declares. */
-interface StatementParts {
+/** What the matching of statements knows of a running statement. */
+interface RunningStatement {
   declaration?: string;
   declares: readonly string[];
+  assigns: string | undefined;
 }
 
 export interface PatchParts {
   /** Statements of the new version (directives included), and of the running one. */
-  statements: readonly StatementParts[];
-  runningStatements: readonly StatementParts[];
+  statements: readonly TopStatement[];
+  runningStatements: readonly RunningStatement[];
   /** New statement index → running index, for the statements kept. */
   matched: ReadonlyMap<number, number>;
-  /** Whether the report says something ran, was rebound or added. */
-  ranOrBound: boolean;
   /** Code appended to the patch other than new function bodies (export updates, field initializers, decorators handed over). */
   appendsOtherCode: boolean;
   /** Anything else the patch does at its evaluation: functions registering anew, private methods compiled, imports fetched. */
@@ -31,24 +37,74 @@ export interface PatchParts {
   classesEvaluated: readonly AnyNode[];
 }
 
-export function runsNothing(parts: PatchParts): boolean {
-  // A function declaration changed is not the running statement, but evaluating it only
-  // declares the function (hoisted) and gives the running one its body.
-  const functions = (list: readonly StatementParts[]): Set<string> =>
-    new Set(list.flatMap((s) => (s.declaration === 'function' ? s.declares : [])));
-  const running = functions(parts.runningStatements);
-  const next = functions(parts.statements);
-  const kept = new Set(parts.matched.values());
-  const renewed = (s: StatementParts, names: Set<string>): boolean =>
-    s.declaration === 'function' && s.declares.length > 0 && s.declares.every((name) => names.has(name));
-  return (
-    parts.statements.every((s, i) => parts.matched.has(i) || renewed(s, running)) &&
-    parts.runningStatements.every((s, i) => kept.has(i) || renewed(s, next)) &&
-    !parts.ranOrBound &&
-    !parts.appendsOtherCode &&
-    !parts.otherWork &&
-    parts.classesEvaluated.every(classDefinesOnly)
+/** `runsNothing`; `writesExports` when it does so by assigning literals to the exports. */
+export function runsNothing(parts: PatchParts): { runsNothing: boolean; writesExports: boolean } {
+  const no = { runsNothing: false, writesExports: false };
+  if (parts.appendsOtherCode || parts.otherWork || !parts.classesEvaluated.every(classDefinesOnly)) return no;
+  const runningFunctions = new Set(
+    parts.runningStatements.flatMap((s) => (s.declaration === 'function' ? s.declares : [])),
   );
+  const declaredNow = new Set<string>();
+  const assignedNow = new Set<string>();
+  let writesExports = false;
+  for (const [index, statement] of parts.statements.entries()) {
+    if (parts.matched.has(index)) continue;
+    const { node } = statement;
+    if (statement.declaration === 'function') {
+      if (!statement.declares.every((name) => runningFunctions.has(name))) return no;
+    } else if (node.type === 'VariableDeclaration') {
+      const literals = (node.declarations as AnyNode[]).every(
+        (d) => d.id.type === 'Identifier' && d.init && isLiteralValue(d.init),
+      );
+      if (!literals) return no;
+    } else if (statement.assigns !== undefined && exportOfLiteral(node)) {
+      writesExports = true;
+      assignedNow.add(statement.assigns);
+    } else {
+      return no;
+    }
+    for (const name of statement.declares) declaredNow.add(name);
+  }
+  const kept = new Set(parts.matched.values());
+  const replaced = (s: RunningStatement): boolean =>
+    (s.declares.length > 0 && s.declares.every((name) => declaredNow.has(name))) ||
+    (s.assigns !== undefined && assignedNow.has(s.assigns));
+  if (!parts.runningStatements.every((s, i) => kept.has(i) || replaced(s))) return no;
+  return { runsNothing: true, writesExports };
+}
+
+/** A literal, or operators over literals (`60 * 1000`, `` `v${2}` ``): computed, it runs nothing of the app. */
+function isLiteralValue(node: AnyNode): boolean {
+  switch (node.type) {
+    case 'Literal':
+      return true;
+    case 'TemplateLiteral':
+      return (node.expressions as AnyNode[]).every(isLiteralValue);
+    case 'UnaryExpression':
+      return node.operator !== 'delete' && isLiteralValue(node.argument);
+    case 'BinaryExpression':
+    case 'LogicalExpression':
+      return isLiteralValue(node.left) && isLiteralValue(node.right);
+    default:
+      return false;
+  }
+}
+
+/** `exports.name = literal;` or `module.exports.name = literal;` */
+function exportOfLiteral(node: AnyNode): boolean {
+  const expression = node.type === 'ExpressionStatement' ? node.expression : undefined;
+  if (expression?.type !== 'AssignmentExpression' || expression.operator !== '=') return false;
+  const target = expression.left;
+  if (target.type !== 'MemberExpression' || target.computed || target.property.name === '__proto__') return false;
+  const object = target.object;
+  const isExports =
+    (object.type === 'Identifier' && object.name === 'exports') ||
+    (object.type === 'MemberExpression' &&
+      !object.computed &&
+      object.object.type === 'Identifier' &&
+      object.object.name === 'module' &&
+      object.property.name === 'exports');
+  return isExports && isLiteralValue(expression.right);
 }
 
 /**
