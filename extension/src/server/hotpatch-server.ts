@@ -76,6 +76,8 @@ export class HotpatchServer {
   #stateTypes: StateTypes | undefined;
   /** Whether the client handles window/showDocument (LSP 3.16), used to reveal a generated migration. */
   #canShowDocument = false;
+  /** A treeChanged notification is due at the end of this turn (#treeChanged). */
+  #treeChangePending = false;
   readonly #restartOffer: RestartOffer;
   readonly #migrations: MigrationActions;
   /** The held files of apps that resumed, loaded together as one release (as they were saved). */
@@ -138,7 +140,7 @@ export class HotpatchServer {
     connection.onNotification(ext.debuggerPausedNotification, ({ pid, paused }) => {
       this.#pool?.setDebuggerPaused(pid, paused);
       this.#pauses.set(pid, paused);
-      void this.connection.sendNotification(ext.treeChanged);
+      this.#treeChanged();
     });
     connection.onCodeAction((params) =>
       this.#migrations.codeActions(params.textDocument.uri, params.context.diagnostics),
@@ -221,7 +223,7 @@ export class HotpatchServer {
       maxModulesPerAgent: this.#settings.maxModulesPerAgent,
       log: (message) => this.connection.console.log(`[hotpatch] ${message}`),
     });
-    this.#pool.on('changed', () => void this.connection.sendNotification(ext.treeChanged));
+    this.#pool.on('changed', () => this.#treeChanged());
     warmOnFirstAgent(this.#pool, this.#stateTypes, (message) => this.connection.console.log(`[hotpatch] ${message}`));
     // The files open when an app connects are the ones its first saves are likeliest to be of.
     this.#pool.on('agentConnected', () => {
@@ -252,6 +254,19 @@ export class HotpatchServer {
   }
 
   /** An edit of an open file, not yet saved: its next version is read ahead in the apps (engine/read-ahead.ts). */
+  /**
+   * Tells the client the tree changed: once for the changes of one turn (a save into 16
+   * instances of an app changes 16 modules at once, each a notification the client had to read).
+   */
+  #treeChanged(): void {
+    if (this.#treeChangePending) return;
+    this.#treeChangePending = true;
+    setImmediate(() => {
+      this.#treeChangePending = false;
+      void this.connection.sendNotification(ext.treeChanged);
+    });
+  }
+
   #readAhead(uri: string): void {
     const document = this.#documents.get(uri);
     if (!document || !uri.startsWith('file:') || !this.#pipeline) return;
