@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { PatchReport } from '../../../extension/src/shared/lsp-extensions';
+import { pathToFileURL } from 'node:url';
+import { readAhead, type PatchReport } from '../../../extension/src/shared/lsp-extensions';
 import { LspSession } from '../../helpers/lsp';
 import { bunBinary, cliBin, nodeRuntimes, repoRoot } from '../../helpers/paths';
 import { waitFor } from '../../helpers/wait';
@@ -211,14 +212,46 @@ class HotpatchCli extends Driver {
   }
 }
 
+/**
+ * How long a save waits, after its text was typed, for the server to read it ahead in the apps
+ * (ms): a file no app runs yet, or text the apps already run, is not read, and saved then.
+ */
+const READ_AHEAD_WAIT_MS = 1500;
+
 class HotpatchLsp extends HotpatchCli {
   override readonly mode: ModeName = 'hotpatch-lsp';
   #session?: LspSession;
   readonly #opened = new Set<string>();
+  /** Who waits for the server's reading ahead of a file, by uri. */
+  readonly #readings = new Map<string, () => void>();
 
   override async start(): Promise<void> {
     await super.start();
-    this.#session ??= await LspSession.start(this.discoveryDir);
+    if (!this.#session) {
+      this.#session = await LspSession.start(this.discoveryDir);
+      this.#session.connection.onNotification(readAhead, ({ uri }) => this.#readings.get(uri)?.());
+    }
+  }
+
+  /**
+   * Types `text` into the open file, as a user does before saving, and waits until the server
+   * read it ahead in the apps (and prepared it there where it runs none of the app's code), as
+   * a user's save comes after their last keystroke; at most READ_AHEAD_WAIT_MS.
+   */
+  async #type(file: string, text: string): Promise<void> {
+    const uri = pathToFileURL(file).href;
+    let timer: NodeJS.Timeout | undefined;
+    const read = new Promise<void>((resolve) => {
+      this.#readings.set(uri, resolve);
+      timer = setTimeout(resolve, READ_AHEAD_WAIT_MS);
+    });
+    try {
+      await this.#session!.change(file, text);
+      await read;
+    } finally {
+      clearTimeout(timer);
+      this.#readings.delete(uri);
+    }
   }
 
   override async prepare(files: string[]): Promise<void> {
@@ -241,6 +274,7 @@ class HotpatchLsp extends HotpatchCli {
     for (const step of steps) {
       const text = step.text();
       writeFileSync(step.file, text);
+      if (this.#opened.has(step.file)) await this.#type(step.file, text);
       let report = await session.save(step.file, text);
       reports.push(report);
       if (report.outcome === 'migrationNeeded' && edit.migration) {
