@@ -45,9 +45,9 @@ test('a save of a version that only changes function bodies is prepared ahead in
   assert.deepEqual(await both('/greet?name=ann'), ['hello, ann', 'hello, ann'], 'a plan prepared ahead ran nothing');
   const saved = await lsp.save(file, saying('hi'));
   assert.equal(saved.outcome, 'loaded', saved.lines.join('\n'));
-  const prepareLines = saved.lines.filter((line) => line.includes('prepare '));
-  assert.equal(prepareLines.length, 2, saved.lines.join('\n'));
-  for (const line of prepareLines) assert.match(line, /\(prepared ahead\)/);
+  const aheadLines = saved.lines.filter((line) => line.includes('prepare '));
+  assert.equal(aheadLines.length, 2, saved.lines.join('\n'));
+  for (const line of aheadLines) assert.match(line, /\(prepared ahead\)/);
   assert.deepEqual(await both('/greet?name=ann'), ['hi, ann', 'hi, ann']);
 
   // A version whose top level runs (a statement added): the agents refuse it ahead, and its
@@ -63,6 +63,10 @@ test('a save of a version that only changes function bodies is prepared ahead in
   const ran = await lsp.save(file, withStatement);
   assert.equal(ran.outcome, 'loaded', ran.lines.join('\n'));
   assert.ok(!ran.lines.some((line) => line.includes('prepared ahead')), ran.lines.join('\n'));
+  // Refused before it took the reading: the save's prepare takes it (and its patch) as before.
+  const prepareLines = ran.lines.filter((line) => line.includes('prepare '));
+  assert.equal(prepareLines.length, 2, ran.lines.join('\n'));
+  for (const line of prepareLines) assert.match(line, /\(read and patched ahead\)/);
   assert.deepEqual(await both('/greet?name=bob'), ['hey, bob', 'hey, bob']);
 });
 

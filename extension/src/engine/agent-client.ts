@@ -228,6 +228,20 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
    * client's reading of the file replaced it), the prepare goes again with the code.
    */
   async prepare(params: protocol.PrepareParams): Promise<protocol.UpgradePlan> {
+    const readings = params.modules.flatMap((m) => {
+      const reading = this.#readings.get(m.file);
+      return reading ? [[m.file, reading] as const] : [];
+    });
+    const plan = await this.#prepare(params);
+    // A prepare ahead of its save that the agent refused left the reading to the save's
+    // (unless a later reading of the file replaced it meanwhile).
+    if (params.ahead && !plan.ok) {
+      for (const [file, reading] of readings) if (!this.#readings.has(file)) this.#readings.set(file, reading);
+    }
+    return plan;
+  }
+
+  async #prepare(params: protocol.PrepareParams): Promise<protocol.UpgradePlan> {
     const modules = params.modules.map((module) => {
       const ahead = this.#readings.get(module.file);
       this.#readings.delete(module.file); // a reading is taken once, by the prepare of its file

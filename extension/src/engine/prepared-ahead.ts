@@ -41,8 +41,6 @@ interface Prepared {
 
 export class PreparedAhead {
   readonly #byFile = new Map<string, Prepared>();
-  /** How many plans prepared ahead saves took, ever (tests, benchmarks). */
-  taken = 0;
 
   /**
    * Prepares `text` of `file` in every target, ahead of its save; `codeOf` is each target's
@@ -100,12 +98,11 @@ export class PreparedAhead {
         const plan = await prepared.plans.get(client);
         if (!plan || !fits(plan, mine, origin)) return undefined;
         given.add(plan);
-        this.taken += 1;
         return plan.plan;
       },
       release: () => {
         for (const plan of prepared.plans.values())
-          void plan.then((ahead) => ahead && !given.has(ahead) && abortAll([ahead]));
+          void plan.then((ahead) => ahead && !given.has(ahead) && abort(ahead));
       },
     };
   }
@@ -115,7 +112,7 @@ export class PreparedAhead {
     const prepared = this.#byFile.get(file);
     if (!prepared) return;
     this.#byFile.delete(file);
-    for (const plan of prepared.plans.values()) void plan.then((ahead) => abortAll([ahead]));
+    for (const plan of prepared.plans.values()) void plan.then((ahead) => ahead && abort(ahead));
   }
 
   dispose(): void {
@@ -138,6 +135,6 @@ function fits(ahead: AheadPlan, mine: readonly UpgradeEntry[], origin: Origin): 
   );
 }
 
-function abortAll(plans: readonly (AheadPlan | undefined)[]): void {
-  for (const ahead of plans) if (ahead) void ahead.client.abort(ahead.plan.id).catch(() => false);
+function abort(ahead: AheadPlan): void {
+  void ahead.client.abort(ahead.plan.id).catch(() => false);
 }

@@ -182,7 +182,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const module = this.get(file);
     const started = performance.now();
     guardClusterForks();
-    if (options.ahead && module.format === 'esm') throw new RunsAppCodeError(file);
+    if (options.ahead) this.#refuseUnlessRunsNothing(module, code);
     const guard = new VersionGuard();
     this.#guards.set(file, guard);
     try {
@@ -216,15 +216,28 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     }
   }
 
+  /**
+   * A prepare made ahead of its save (agent/prepare's `ahead`) goes on only for a version whose
+   * patch, read ahead, runs none of the app's code (runs-nothing.ts). Asked before the prepare
+   * takes the reading: a version refused leaves it to its save.
+   */
+  #refuseUnlessRunsNothing(module: HotModule, code: string): void {
+    const current = module.current;
+    const patch =
+      module.format === 'cjs' && module.live && current.live
+        ? this.#live.patchedAhead(module.live, current.live, code)
+        : undefined;
+    // Exports written are the version's own only where they are copied (snapshot).
+    const runsNothing = patch?.runsNothing && (!patch.writesExports || copiedAsValues(current.exports));
+    if (!runsNothing) throw new RunsAppCodeError(module.file);
+  }
+
   /** A CommonJS module's next version: a patch of the running one when it is live, else the whole module. */
   #evaluate(module: HotModule, code: string, options: PrepareVersionOptions): Evaluated & { live?: LiveVersion } {
     const file = module.file;
     const current = module.current;
     const patch =
       module.live && current.live ? this.#live.patch(module.live, current.live, code, options.rerun) : undefined;
-    // Nothing was evaluated yet: like an aborted plan's, the patch leaves nothing behind.
-    const runsNothing = patch?.runsNothing && (!patch.writesExports || copiedAsValues(current.exports));
-    if (options.ahead && !runsNothing) throw new RunsAppCodeError(file);
     if (!patch && options.inPlaceOnly) {
       const why = this.#live.problems.splice(0).join('; ') || 'its running version is not live';
       throw new LoadFailure({ kind: 'evaluation', file, message: `cannot take a version in place (${why})` });

@@ -185,8 +185,6 @@ export class LiveCode {
         map: Mapped;
         version: LiveVersion;
         imports: Patch['imports'];
-        runsNothing: boolean;
-        writesExports: boolean;
       }
     | undefined {
     let model: ProgramModel;
@@ -235,8 +233,6 @@ export class LiveCode {
       code: patch.code,
       map: patch.map,
       imports: patch.imports,
-      runsNothing: patch.runsNothing,
-      writesExports: patch.writesExports,
       version: {
         scope,
         digest: ahead?.digest ?? digestOf(model, current.digest.bindings),
@@ -253,6 +249,16 @@ export class LiveCode {
         setupChanges: patch.setupChanges,
       },
     };
+  }
+
+  /**
+   * The patch read ahead (readAheadOf) from `current` to exactly `code`, where the prepare would
+   * take it as built; the reading stays for that prepare. Undefined when there is none.
+   */
+  patchedAhead(module: LiveModule, current: LiveVersion, code: string): Patch | undefined {
+    return this.readAhead.patchedFor(module.file, code, kindOf(module), (ahead) =>
+      patchedAheadFits(ahead, module, current, undefined),
+    );
   }
 
   /**

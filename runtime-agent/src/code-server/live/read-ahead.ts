@@ -102,6 +102,22 @@ export class ReadAhead {
   }
 
   /**
+   * The patch built ahead for exactly this code of `file`, where it `fits`, left in place (a
+   * prepare made ahead of its save asks whether it runs nothing before it takes the reading:
+   * refused, it leaves the reading to its save).
+   */
+  patchedFor(
+    file: string,
+    code: string,
+    kind: ModuleKind,
+    fits: (patched: PatchedAhead) => boolean,
+  ): Patch | undefined {
+    const reading = this.#readings.get(file);
+    if (reading?.code !== code || reading.kind !== kind || !reading.patched || !fits(reading.patched)) return undefined;
+    return reading.patched.patch;
+  }
+
+  /**
    * The reading made ahead of exactly this code of `file`, given once; undefined when there is
    * none. Its patch only if it `fits` (is the one the prepare would build now).
    */
