@@ -24,10 +24,7 @@ test('a save of a version that only changes function bodies is prepared ahead in
   const readings: ext.ReadAheadParams[] = [];
   lsp.connection.onNotification(ext.readAhead, (params) => void readings.push(params));
   const file = first.file('greeting.js');
-  await waitFor('both instances in the tree', async () => {
-    const { agents } = await lsp.connection.sendRequest(ext.treeRequest);
-    return agents.filter((a) => a.state === 'connected' && a.modules.some((m) => m.file === file)).length === 2;
-  });
+  await lsp.waitForModule(file, 2);
   const original = readFileSync(file, 'utf8');
   await lsp.open(file, original);
   const typed = async (text: string): Promise<ext.ReadAheadParams> => {
