@@ -12,6 +12,7 @@ const BENCHMARKS = [
   'live.ts',
   'upgrade.ts',
   'lsp.ts',
+  'state-saves.ts',
   'cli.ts',
   'baselines.ts',
   'state-types.ts',

@@ -41,7 +41,10 @@ export function describeOutcome(o: LoadOutcome): string {
       : timings?.readAhead
         ? ' (read ahead)'
         : '';
-  const times = `compile ${t.compileMs.toFixed(1)} ms, prepare ${t.prepareMs.toFixed(1)} ms${readAhead}, commit ${t.commitMs.toFixed(1)} ms`;
+  const analysis = o.analysis
+    ? `, state types ${o.analysis.ms.toFixed(1)} ms${o.analysis.madeAhead ? ' (analysed ahead)' : ''}`
+    : '';
+  const times = `compile ${t.compileMs.toFixed(1)} ms${analysis}, prepare ${t.prepareMs.toFixed(1)} ms${readAhead}, commit ${t.commitMs.toFixed(1)} ms`;
   if (o.error) return `✗ ${app} ${file}: ${o.error}`;
   const r = o.result!;
   // ✓ only when everything applied, nothing of the app's lost; anything else is a warning.

@@ -40,6 +40,14 @@ export interface LoadOutcome {
   /** Modules the file imports whose saved text is not what runs (also among the result's warnings): a restart runs them as saved. */
   importsNotRunning?: string[];
   timings: { compileMs: number; prepareMs: number; commitMs: number };
+  /** The save's state-type analysis, where its text needed one (the same for each agent). */
+  analysis?: StateAnalysis;
+}
+
+/** How long a save's state-type analysis took, and whether it was made while the user typed (read-ahead.ts). */
+export interface StateAnalysis {
+  ms: number;
+  madeAhead: boolean;
 }
 
 export class NoAgentRunsFileError extends Error {
@@ -153,6 +161,7 @@ export interface UpgradeEntry extends Target {
   compiled: Compiled;
   shape?: StateShape;
   holderShapes?: Record<string, StateShape>;
+  analysis?: StateAnalysis;
 }
 
 /**
@@ -195,6 +204,7 @@ export async function upgradeEntries(
         planId,
         timings: { compileMs: e.compiled.compileMs, prepareMs: 0, commitMs: 0 },
         ...(ahead ? { preparedAhead: true } : {}),
+        ...(e.analysis ? { analysis: e.analysis } : {}),
       }));
       const shapes = mine.filter((e) => e.shape).map((e) => [e.module.file, e.shape!] as const);
       const holderShapes = mine.filter((e) => e.holderShapes).map((e) => [e.module.file, e.holderShapes!] as const);

@@ -10,13 +10,17 @@
  * This side's own tests of the text are made then too, for the save to find made: the syntax
  * check of a file the apps run as it is (esbuild's, which the commit waits for), and whether
  * the text may hold state (stateless-files.ts, one TypeScript parse: the state types keep the
- * last answer). Both depend on the text alone.
+ * last answer). Both depend on the text alone. And where the text may hold state or exports
+ * types, the save's state-type analyses of it (a TypeScript program built and checked, ≈30 ms
+ * for a module of a few dozen lines, as much again for the modules importing its types): the
+ * analyzer keeps each for the same documents and disk (state-types/analyzer.ts), and the save
+ * waits for one still under way rather than making it again.
  *
  * Where every agent read the text, the text declares no state, and each app's version would
  * run none of its code, the save is prepared too (prepared-ahead.ts): its save only commits.
  *
  * The cost is the app's, between keystrokes: one reading (and prepare) per pause of PAUSE_MS,
- * of the files being edited only.
+ * of the files being edited only; and this server's, one analysis per pause.
  */
 import type { ModuleInfo } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
@@ -36,6 +40,12 @@ export interface ReadAheadOptions {
   modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
   /** The save's test for state and its scan of imports, asked of the text read (each keeps its last answer). */
   stateTypes?: Pick<StateTypes, 'mayHoldState' | 'relativeImports'>;
+  /**
+   * Makes the save's state-type analyses of a text that may hold state or exports types (the
+   * analyzer keeps them for the save: save-pipeline.ts). Rejections are ignored: the save
+   * analyses the text itself.
+   */
+  analyzeAhead?(file: string, text: string, targets: readonly Target[]): Promise<void>;
   /** Called after each reading with what each agent answered, and whether the save was prepared in every one (tests, benchmarks). */
   onRead?(file: string, agents: Array<{ pid: number; read: boolean; ms: number }>, prepared: boolean): void;
 }
@@ -54,6 +64,8 @@ interface Made {
 export class ReadAhead {
   readonly #pending = new Map<string, NodeJS.Timeout>();
   readonly #made = new Map<string, Made>();
+  /** The analyses made ahead, by file, until they end. */
+  readonly #analyzing = new Map<string, Promise<void>>();
   /** The saves prepared ahead, by file: the last reading's. */
   readonly prepared = new PreparedAhead();
 
@@ -85,6 +97,11 @@ export class ReadAhead {
   syntaxCheck(file: string, text: string, key: string): Promise<CompileError | undefined> | undefined {
     const last = this.#made.get(file);
     return last?.text === text ? last.syntax.get(key) : undefined;
+  }
+
+  /** Once the file's analysis made ahead, if one is under way, has ended: the save then finds it made. */
+  async analyzed(file: string): Promise<void> {
+    await this.#analyzing.get(file);
   }
 
   /**
@@ -176,7 +193,10 @@ export class ReadAhead {
     } catch {
       // the save tests the text itself
     }
+    if (targets.length > 0 && !made.superseded) this.#analyzeAhead(file, text, targets);
     const answers = await answering;
+    // Said read once the save's analyses are made too (onRead: the save finds everything ready).
+    await this.analyzed(file);
     const agents = answers.filter((answer) => answer !== undefined);
     if (agents.length === 0) return;
     let prepared = false;
@@ -190,5 +210,17 @@ export class ReadAhead {
       prepared = await this.prepared.allPrepared(file);
     }
     this.options.onRead?.(file, agents, prepared);
+  }
+
+  /** The save's analyses, started now (their first part runs in this turn, while the agents read them). */
+  #analyzeAhead(file: string, text: string, targets: readonly Target[]): void {
+    const { analyzeAhead } = this.options;
+    if (!analyzeAhead) return;
+    const analyzing = analyzeAhead(file, text, targets)
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.#analyzing.get(file) === analyzing) this.#analyzing.delete(file);
+      });
+    this.#analyzing.set(file, analyzing);
   }
 }

@@ -12,8 +12,9 @@ import { FirstSaveWarmUp } from './first-save-warm-up';
 import { importScannerFor, RunningTexts } from './imports-not-running';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
 import { StatelessFiles } from './stateless-files';
-import { importerStateChanges, typeFileSaved } from './type-file-saves';
-import { upgradeEntries, upgradeTargets, type LoadOutcome, type UpgradeEntry } from './hot-load';
+import { analyzeAhead } from './analysis-ahead';
+import { importerStateChanges, typeFileSaved, type TypeFileContext } from './type-file-saves';
+import { upgradeEntries, upgradeTargets, type LoadOutcome, type StateAnalysis, type UpgradeEntry } from './hot-load';
 import { codeHash, compileKey, findBundles, findTargets, type Target } from './targets';
 import {
   RunningStateTypes,
@@ -92,6 +93,7 @@ interface ReadyToLoad {
   speculative: boolean;
   shape: StateShape | undefined;
   holderShapes: Record<string, StateShape> | undefined;
+  analysis: StateAnalysis | undefined;
 }
 
 export interface SaveOptions {
@@ -107,6 +109,12 @@ export class SavePipeline {
   readonly #running = new RunningStateTypes();
   /** What each running version was loaded from: what a saved file's imports are compared with. */
   readonly #runningTexts = new RunningTexts();
+  /** What the analyses of other modules than the one saved read of the pipeline (type-file-saves.ts). */
+  readonly #context: TypeFileContext = {
+    clients: () => this.options.clients(),
+    modulesOf: (client: AgentClient) => this.options.modulesOf?.(client),
+    running: this.#running,
+  };
   readonly #warmUp: FirstSaveWarmUp;
   readonly #stateless: StatelessFiles;
   readonly #readAhead: ReadAhead;
@@ -119,7 +127,15 @@ export class SavePipeline {
   constructor(private readonly options: SavePipelineOptions) {
     this.#warmUp = new FirstSaveWarmUp(options);
     this.#stateless = new StatelessFiles(options.stateTypes);
-    this.#readAhead = new ReadAhead({ ...options, onRead: options.onReadAhead });
+    this.#readAhead = new ReadAhead({
+      ...options,
+      onRead: options.onReadAhead,
+      analyzeAhead: async (file, text, targets) => {
+        const types = this.#stateTypesOf(file);
+        if (types && !this.#stateless.speculates(file))
+          await analyzeAhead(this.#context, types, { file, text }, targets);
+      },
+    });
   }
 
   /** The editor's text of an open file changed (not saved): its next version is read ahead in the apps once typing pauses. */
@@ -165,7 +181,8 @@ export class SavePipeline {
   async onSaves(saves: readonly FileSave[], origin: 'editor' | 'cli' = 'editor'): Promise<BatchOutcome[]> {
     const batch = this.#withAwaiting(saves);
     for (const save of batch) this.#readAhead.cancel(save.file);
-    await Promise.all(batch.map((save) => this.#warmUp.settled(save.file)));
+    // An analysis made ahead and still under way ends first: the save then takes it.
+    await Promise.all(batch.flatMap((save) => [this.#warmUp.settled(save.file), this.#readAhead.analyzed(save.file)]));
     let outcomes = await this.#load(batch, origin, true);
     // A text sent ahead of its test for state may hold some: its release was aborted before
     // any commit, and the saves are made again with their analysis.
@@ -215,6 +232,7 @@ export class SavePipeline {
         compiled: r.compiled.get(compileKey(r.file, target.client.info.nodeVersion, target.module))!,
         shape: r.shape,
         holderShapes: r.holderShapes,
+        analysis: r.analysis,
       })),
     );
     // Never rejects (syntaxErrorOf): awaited before the commits, and again for the outcome.
@@ -299,12 +317,7 @@ export class SavePipeline {
       const bundles = await findBundles(this.options.clients(), file, this.options.modulesOf);
       if (bundles.length > 0) return { kind: 'bundled', file, bundles };
       if (!types?.isTypeOnly?.(file, text)) return { kind: 'notRunning', file };
-      const context = {
-        clients: () => this.options.clients(),
-        modulesOf: (client: AgentClient) => this.options.modulesOf?.(client),
-        running: this.#running,
-      };
-      return typeFileSaved(context, types, { file, text, previousText: save.previousText }, started);
+      return typeFileSaved(this.#context, types, { file, text, previousText: save.previousText }, started);
     }
     const foreign = this.#foreignBuild(file, targets);
     if (foreign) return { kind: 'otherCompiler', file, ...foreign };
@@ -339,6 +352,8 @@ export class SavePipeline {
       return { kind: 'unchanged', file };
     }
     const speculative = speculate && this.#stateless.speculates(file);
+    let analysisStarted = performance.now();
+    const madeBefore = types?.analysesMade?.();
     const next = types && !speculative ? types.analyze(file, text) : [];
     if (!speculative) this.#stateless.record(file, text);
     if (types && next.length > 0) {
@@ -347,7 +362,9 @@ export class SavePipeline {
         const old = await this.#running.of(types, target.client, target.module, file);
         changes.push(...stateChanges(types, target, file, old, next));
       }
+      const waited = performance.now();
       const error = await syntaxCheck;
+      analysisStarted += performance.now() - waited; // the syntax check's time is not the analysis's
       if (error) return { kind: 'syntaxError', file, error };
       if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
     }
@@ -360,6 +377,15 @@ export class SavePipeline {
     // common case) it is that server's.
     const servers = next.filter((t) => !t.kind);
     const holders = next.filter((t) => t.kind);
+    // Said where the text needed an analysis: it may hold state, or other modules may hold its types.
+    const analysed =
+      types && !speculative && (types.mayHoldState?.(file, text) !== false || types.exportsTypes?.(file, text));
+    const analysis = analysed
+      ? {
+          ms: performance.now() - analysisStarted,
+          madeAhead: madeBefore !== undefined && types.analysesMade?.() === madeBefore,
+        }
+      : undefined;
     return {
       kind: 'ready',
       file,
@@ -371,6 +397,7 @@ export class SavePipeline {
       speculative,
       shape: servers.length === 1 ? servers[0]!.shape : undefined,
       holderShapes: holders.length > 0 ? holderShapesOf(holders) : undefined,
+      analysis,
     };
   }
 
@@ -390,17 +417,12 @@ export class SavePipeline {
       if (held.file === save.file) this.#awaitingMigration.delete(file);
     const types = this.#stateTypesOf(save.file);
     if (!types?.typeDependents || !types.exportsTypes?.(save.file, save.text)) return undefined;
-    const context = {
-      clients: () => this.options.clients(),
-      modulesOf: (client: AgentClient) => this.options.modulesOf?.(client),
-      running: this.#running,
-    };
     // The types the importers hold: those of the text the app runs (not the last text saved, which
     // a refusal may have kept out of it).
     const runningText = () => this.#running.sourceOf(targets[0]!.client, targets[0]!.module);
     const { file, text } = save;
     const saved = { file, text, previousText: undefined };
-    const { changes } = await importerStateChanges(context, types, saved, batch, runningText);
+    const { changes } = await importerStateChanges(this.#context, types, saved, batch, runningText);
     if (changes.length === 0) return undefined;
     for (const change of changes) this.#awaitingMigration.set(change.file, save);
     return { kind: 'migrationNeeded', file: save.file, changes, ms: performance.now() - started };

@@ -70,6 +70,8 @@ export interface StateTypes {
   relativeImports?(fileName: string, text: string): string[];
   /** Builds ahead what the first analysis would build on a save (seconds): when an agent connects. */
   warm?(): void;
+  /** How many analyses were made so far, not counting those given again as they were made before (an analysis made ahead). */
+  analysesMade?(): number;
 }
 
 /** A server or holder whose state type changed with no codeChange to convert running states. */
@@ -125,6 +127,8 @@ export function stateChanges(
  */
 export class RunningStateTypes {
   readonly #types = new Map<string, { hash: string; types: ServerStateType[] }>();
+  /** The running versions' sources, by agent and module: one entry per running module. */
+  readonly #sources = new Map<string, { hash: string; source: string }>();
 
   /** The running version's analysis, from the source the agent keeps (unless pinned or cached). */
   async of(types: StateTypes, client: AgentClient, module: ModuleInfo, file: string): Promise<ServerStateType[]> {
@@ -146,8 +150,18 @@ export class RunningStateTypes {
     this.#types.set(`${client.info.pid}\0${moduleFile}`, { hash, types });
   }
 
+  /**
+   * The source of the version running now, asked of the agent once per version (a save of a
+   * module whose types others hold read each importer's at every save).
+   */
   async sourceOf(client: AgentClient, module: ModuleInfo): Promise<string> {
-    return (await client.source(module.file)).source;
+    const key = `${client.info.pid}\0${module.file}`;
+    const known = this.#sources.get(key);
+    if (known?.hash === module.current.hash) return known.source;
+    const { source, version } = await client.source(module.file);
+    // Kept under the hash of the version it is the source of (another load may have come since).
+    this.#sources.set(key, { hash: version.hash, source });
+    return source;
   }
 
   /** Beside the edited file, so the old text's relative imports resolve as the new one's do. */

@@ -14,15 +14,23 @@ import {
 import ts from 'typescript';
 import { typescriptRelativeImports } from './typescript-imports';
 
+/** Files whose last text read is kept (see `read`). */
+const FILES_READ = 8;
+
 export function createStateTypes(): StateTypes {
   const analyzer = new StateTypeAnalyzer();
-  // The last text read: a save asks whether it may hold state and whether it exports types,
-  // one parse; reading ahead (read-ahead.ts) asks first, while typing pauses.
-  let last: { file: string; text: string; holdsState: boolean; exportsTypes: boolean } | undefined;
+  // The last text read of each of the last few files: a save asks whether it may hold state and
+  // whether it exports types, one parse; reading ahead (read-ahead.ts) asks first, while typing
+  // pauses, and its analyses ask of other files too (the modules importing its types).
+  const lastRead = new Map<string, { text: string; holdsState: boolean; exportsTypes: boolean }>();
   const read = (file: string, text: string) => {
-    if (last?.file !== file || last.text !== text) {
+    let last = lastRead.get(file);
+    if (last?.text !== text) {
       const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false);
-      last = { file, text, holdsState: mayHoldStateIn(sourceFile, text), exportsTypes: exportsTypes(sourceFile) };
+      last = { text, holdsState: mayHoldStateIn(sourceFile, text), exportsTypes: exportsTypes(sourceFile) };
+      lastRead.delete(file);
+      lastRead.set(file, last);
+      if (lastRead.size > FILES_READ) lastRead.delete(lastRead.keys().next().value!);
     }
     return last;
   };
@@ -52,6 +60,7 @@ export function createStateTypes(): StateTypes {
     typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
     relativeImports: typescriptRelativeImports,
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
+    analysesMade: () => analyzer.analysesMade,
     warm: () => {
       analyzer.warm();
       warmMayHoldState();

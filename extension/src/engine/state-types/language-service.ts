@@ -30,6 +30,8 @@ interface Document {
   text: string;
   version: number;
   snapshot: ts.IScriptSnapshot;
+  /** The same for the same text, whenever it was set (see worldKey). */
+  textId: number;
 }
 
 export class DocumentService {
@@ -42,6 +44,11 @@ export class DocumentService {
   #lastVersion = 0;
   /** Files read from disk, by path, with the mtime they were read at. */
   readonly #disk = new Map<string, { mtime: number; snapshot: ts.IScriptSnapshot | undefined }>();
+  /** How many times a file read from disk was found changed there: part of worldKey. */
+  #diskChanges = 0;
+  /** An id per document text (see worldKey); ids are never reused, so forgetting them only costs a miss. */
+  readonly #textIds = new Map<string, number>();
+  #lastTextId = 0;
   /** The mtimes of the files looked at on disk in this turn of the event loop (see #mtime). */
   #mtimesThisTurn: Map<string, number> | undefined;
   readonly #service: ts.LanguageService;
@@ -92,7 +99,8 @@ export class DocumentService {
       this.#documents.set(file, existing);
     } else {
       const version = ++this.#lastVersion;
-      this.#documents.set(file, { text, version, snapshot: ts.ScriptSnapshot.fromString(text) });
+      const textId = this.#textIdOf(text);
+      this.#documents.set(file, { text, version, snapshot: ts.ScriptSnapshot.fromString(text), textId });
     }
     // Least recently set first: those are old versions' sources nobody asks about anymore.
     for (const oldest of this.#documents.keys()) {
@@ -104,6 +112,21 @@ export class DocumentService {
 
   delete(fileName: string): void {
     this.#documents.delete(normalize(fileName));
+  }
+
+  /**
+   * What an analysis made now reads, as a string: each document's name and text, and how many
+   * files read from disk have changed there (each one is looked at again). Two analyses of a
+   * file made under the same key see the same program, however the documents came and went
+   * between them (a save's analysis drops and sets documents again; the same text set again is
+   * a new version to TypeScript, so its program is built anew). Beyond what this says, an
+   * analysis depends on what TypeScript's own program checks do not follow either (resolutions
+   * cached, tsconfig.json read once).
+   */
+  worldKey(): string {
+    for (const file of this.#disk.keys()) this.#readDisk(file);
+    const documents = [...this.#documents].map(([file, document]) => `${file}\0${document.textId}`).sort();
+    return `${documents.join('\n')}\n${this.#diskChanges}`;
   }
 
   /** The up-to-date program (only what changed is parsed again) and the file in it. */
@@ -118,12 +141,14 @@ export class DocumentService {
     this.#service.dispose();
     this.#documents.clear();
     this.#disk.clear();
+    this.#textIds.clear();
   }
 
   #readDisk(file: string): { mtime: number; snapshot: ts.IScriptSnapshot | undefined } {
     const mtime = this.#mtime(file);
     const cached = this.#disk.get(file);
     if (cached?.mtime === mtime) return cached;
+    if (cached) this.#diskChanges++;
     const text = mtime < 0 ? undefined : ts.sys.readFile(file);
     const entry = { mtime, snapshot: text === undefined ? undefined : ts.ScriptSnapshot.fromString(text) };
     this.#disk.set(file, entry);
@@ -154,6 +179,16 @@ export class DocumentService {
       this.#mtimesThisTurn.set(file, mtime);
     }
     return mtime;
+  }
+
+  #textIdOf(text: string): number {
+    let id = this.#textIds.get(text);
+    if (id === undefined) {
+      // Texts typed one after another: the oldest ids go, as their documents do.
+      if (this.#textIds.size >= 4 * this.maxDocuments) this.#textIds.delete(this.#textIds.keys().next().value!);
+      this.#textIds.set(text, (id = ++this.#lastTextId));
+    }
+    return id;
   }
 
   #holdsDocuments(dir: string): boolean {

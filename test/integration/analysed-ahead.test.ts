@@ -1,0 +1,103 @@
+/**
+ * A module with state, typed and then saved: its state types are analysed while typing pauses
+ * (engine/read-ahead.ts), and the save takes that analysis, where nothing it read changed since
+ * (state-types/analyzer.ts). Through the real language server over stdio and a real app run by
+ * tsx; the type the state holds is imported from a file of types.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { App } from '../helpers/app';
+import { LspSession } from '../helpers/lsp';
+import { scratchFiles } from '../helpers/scratch';
+import { waitFor } from '../helpers/wait';
+import * as ext from '../../extension/src/shared/lsp-extensions';
+
+const files = {
+  'package.json': '{}',
+  'types.ts': 'export interface Todo { id: number; title: string }\n',
+  'store.ts': `import type { Todo } from './types';
+
+const todos: Todo[] = [];
+export function add(title: string): Todo {
+  const todo = { id: todos.length + 1, title };
+  todos.push(todo);
+  return todo;
+}
+export function describe(): string {
+  return 'todos: ' + todos.length;
+}
+`,
+  'app.ts': `import http from 'node:http';
+import { add, describe } from './store';
+
+const server = http.createServer((req, res) => {
+  const title = new URL(req.url ?? '/', 'http://localhost').searchParams.get('title');
+  res.end(title ? JSON.stringify(add(title)) : describe());
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address() as { port: number }).port));
+`,
+};
+
+async function started(): Promise<{
+  app: App;
+  lsp: LspSession;
+  storeFile: string;
+  typed: (text: string) => Promise<void>;
+}> {
+  const app = await App.start('tsx', {
+    fixture: scratchFiles('analysed-ahead', files),
+    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
+  });
+  after(() => app.stop());
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  let readings = 0;
+  lsp.connection.onNotification(ext.readAhead, () => void readings++);
+  const storeFile = app.file('store.ts');
+  await lsp.waitForModule(storeFile);
+  await lsp.open(storeFile, readFileSync(storeFile, 'utf8'));
+  const typed = async (text: string): Promise<void> => {
+    const before = readings;
+    await lsp.change(storeFile, text);
+    await waitFor('the reading of the typed text', () => readings > before);
+  };
+  return { app, lsp, storeFile, typed };
+}
+
+test('a module with state, typed then saved: the save takes the analysis made while typing paused', async () => {
+  const { app, lsp, storeFile, typed } = await started();
+  await app.get('/?title=first');
+  const original = readFileSync(storeFile, 'utf8');
+
+  for (const word of ['items', 'entries']) {
+    const text = original.replace("'todos: '", `'${word}: '`);
+    await typed(text);
+    const saved = await lsp.save(storeFile, text);
+    assert.equal(saved.outcome, 'loaded', saved.lines.join('\n'));
+    const [line] = saved.lines.filter((l) => l.includes('state types '));
+    assert.match(line ?? '', /state types [\d.]+ ms \(analysed ahead\)/, saved.lines.join('\n'));
+    assert.equal(await app.get('/'), `${word}: 1`, 'the new code runs, on the todos the app had');
+  }
+});
+
+test('a type the state holds changed on disk after typing paused: the save analyses again, and asks for a migration', async () => {
+  const { app, lsp, storeFile, typed } = await started();
+  await app.get('/?title=first');
+  const text = readFileSync(storeFile, 'utf8').replace("'todos: '", "'items: '");
+  await typed(text);
+  // Written by another tool (a git checkout, a generator) between the pause and the save; its
+  // mtime set a second on, whatever the disk's clock.
+  const typesFile = app.file('types.ts');
+  writeFileSync(typesFile, 'export interface Todo { id: number; title: string; done: boolean }\n');
+  const later = Date.now() / 1000 + 1;
+  utimesSync(typesFile, later, later);
+
+  const saved = await lsp.save(storeFile, text);
+  assert.equal(saved.outcome, 'migrationNeeded', saved.lines.join('\n'));
+  assert.match(
+    saved.lines.join('\n'),
+    /module variables of store\.ts: todos: Todo\[\] changed since .*\+ done: boolean/,
+  );
+  assert.equal(await app.get('/'), 'todos: 1', 'nothing loaded');
+});
