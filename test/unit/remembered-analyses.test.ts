@@ -44,16 +44,16 @@ function todoFields(body: string): string[] {
 
 test('an analysis of the same text under the same documents and disk is the one made before', async () => {
   await writeOnDisk(typesFile, 'export interface Todo { id: number; title: string }\n');
-  const made = analyzer.analysesMade;
+  const made = analyzer.analyses.made;
   const first = analyzer.analyzeHolders(storeFile, store('return todos.length;'));
-  assert.equal(analyzer.analysesMade, made + 1);
+  assert.equal(analyzer.analyses.made, made + 1);
   assert.deepEqual(todoFields('return todos.length;'), ['id', 'title']);
   assert.equal(
     analyzer.analyzeHolders(storeFile, store('return todos.length;')),
     first,
     'the same analysis, given again',
   );
-  assert.equal(analyzer.analysesMade, made + 1, 'nothing analysed again');
+  assert.equal(analyzer.analyses.made, made + 1, 'nothing analysed again');
 
   // Documents dropped and set again with the same texts (a save's analysis of the modules
   // importing a file does so): still the same program, so the same analysis.
@@ -61,27 +61,27 @@ test('an analysis of the same text under the same documents and disk is the one 
   analyzer.closeDocument(join(dir, 'other.ts'));
   analyzer.closeDocument(storeFile);
   assert.equal(analyzer.analyzeHolders(storeFile, store('return todos.length;')), first);
-  assert.equal(analyzer.analysesMade, made + 1);
+  assert.equal(analyzer.analyses.made, made + 1);
 
   // Another text of the file is analysed anew.
   assert.notEqual(analyzer.analyzeHolders(storeFile, store('return todos.length + 0;')), first);
-  assert.equal(analyzer.analysesMade, made + 2);
+  assert.equal(analyzer.analyses.made, made + 2);
 });
 
 test('a file it imports changed on disk, or open in the editor with other text: the analysis is made again, with the new types', async () => {
   await writeOnDisk(typesFile, 'export interface Todo { id: number; title: string }\n');
   const body = 'return todos.length * 2;';
   assert.deepEqual(todoFields(body), ['id', 'title']);
-  const made = analyzer.analysesMade;
+  const made = analyzer.analyses.made;
 
   await writeOnDisk(typesFile, 'export interface Todo { id: number; title: string; done: boolean }\n');
   assert.deepEqual(todoFields(body), ['done', 'id', 'title'], 'the disk read again');
-  assert.equal(analyzer.analysesMade, made + 1);
+  assert.equal(analyzer.analyses.made, made + 1);
 
   analyzer.setDocument(typesFile, 'export interface Todo { id: number; due: string }\n');
   assert.deepEqual(todoFields(body), ['due', 'id'], 'the open document read');
   analyzer.closeDocument(typesFile);
   assert.deepEqual(todoFields(body), ['done', 'id', 'title'], 'the disk once the document is closed');
   // Closed, the world is again the one of the disk's new text: that analysis is given again.
-  assert.equal(analyzer.analysesMade, made + 2);
+  assert.equal(analyzer.analyses.made, made + 2);
 });

@@ -353,7 +353,7 @@ export class SavePipeline {
     }
     const speculative = speculate && this.#stateless.speculates(file);
     let analysisStarted = performance.now();
-    const madeBefore = types?.analysesMade?.();
+    const before = types?.analyses?.();
     const next = types && !speculative ? types.analyze(file, text) : [];
     if (!speculative) this.#stateless.record(file, text);
     if (types && next.length > 0) {
@@ -377,15 +377,12 @@ export class SavePipeline {
     // common case) it is that server's.
     const servers = next.filter((t) => !t.kind);
     const holders = next.filter((t) => t.kind);
-    // Said where the text needed an analysis: it may hold state, or other modules may hold its types.
-    const analysed =
-      types && !speculative && (types.mayHoldState?.(file, text) !== false || types.exportsTypes?.(file, text));
-    const analysis = analysed
-      ? {
-          ms: performance.now() - analysisStarted,
-          madeAhead: madeBefore !== undefined && types.analysesMade?.() === madeBefore,
-        }
-      : undefined;
+    // Said where the save asked for analyses: the text may hold state, or other modules its types.
+    const after = types?.analyses?.();
+    const analysis =
+      before && after && after.asked > before.asked
+        ? { ms: performance.now() - analysisStarted, madeAhead: after.made === before.made }
+        : undefined;
     return {
       kind: 'ready',
       file,

@@ -70,8 +70,11 @@ export interface StateTypes {
   relativeImports?(fileName: string, text: string): string[];
   /** Builds ahead what the first analysis would build on a save (seconds): when an agent connects. */
   warm?(): void;
-  /** How many analyses were made so far, not counting those given again as they were made before (an analysis made ahead). */
-  analysesMade?(): number;
+  /**
+   * How many analyses were asked for so far, and how many of them were made, not given again as
+   * they were made before (an analysis made ahead).
+   */
+  analyses?(): { asked: number; made: number };
 }
 
 /** A server or holder whose state type changed with no codeChange to convert running states. */

@@ -60,7 +60,7 @@ export function createStateTypes(): StateTypes {
     typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
     relativeImports: typescriptRelativeImports,
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
-    analysesMade: () => analyzer.analysesMade,
+    analyses: () => analyzer.analyses,
     warm: () => {
       analyzer.warm();
       warmMayHoldState();

@@ -61,7 +61,7 @@ export class StateTypeAnalyzer {
   readonly #documents: DocumentService;
   /** The last analyses, by what they read (DocumentService.worldKey), oldest first. */
   readonly #analyses = new Map<string, ServerStateInfo[] | HolderStateInfo[]>();
-  #made = 0;
+  readonly #counts = { asked: 0, made: 0 };
 
   constructor(options: StateTypeAnalyzerOptions = {}) {
     this.#documents = new DocumentService(options.compilerOptions, options.maxDocuments);
@@ -78,9 +78,9 @@ export class StateTypeAnalyzer {
     );
   }
 
-  /** How many analyses (of servers, of holders) were made, not given again as they were made before. */
-  get analysesMade(): number {
-    return this.#made;
+  /** How many analyses (of servers, of holders) were asked for, and how many made, not given again as they were made before. */
+  get analyses(): { asked: number; made: number } {
+    return { ...this.#counts };
   }
 
   /** Edits writing a typed codeChange stub converting `old`'s state (none when one exists). */
@@ -109,10 +109,11 @@ export class StateTypeAnalyzer {
   ): T {
     const file = this.#documents.set(fileName, text);
     const key = `${kind}\0${file}\0${this.#documents.worldKey()}`;
+    this.#counts.asked++;
     const known = this.#analyses.get(key);
     if (known) return known as T;
     const analysed = analyze();
-    this.#made++;
+    this.#counts.made++;
     this.#analyses.set(key, analysed);
     if (this.#analyses.size > REMEMBERED) this.#analyses.delete(this.#analyses.keys().next().value!);
     return analysed;
