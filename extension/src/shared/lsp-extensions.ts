@@ -39,6 +39,7 @@ export const patched = new NotificationType<PatchReport>('hotpatch/patched');
  * Sent from the server when an edited file's next version was read ahead in the apps, once
  * typing paused (engine/read-ahead.ts): which agents kept a reading for its save, and how long
  * each took; `prepared`, whether every one also prepared the save (engine/prepared-ahead.ts).
+ * Sent once the save's state-type analyses of the text are made too (engine/analysis-ahead.ts).
  * For tools and tests; the extension needs nothing from it.
  */
 export interface ReadAheadParams {
