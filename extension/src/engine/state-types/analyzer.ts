@@ -54,7 +54,7 @@ export interface AnalyzedHolder {
   info: HolderStateInfo;
 }
 
-/** Analyses kept for a later one of the same text in the same program (see #remembered). */
+/** How many analyses are kept for a later one of the same text under the same documents and disk (see #remembered). */
 const REMEMBERED = 16;
 
 export class StateTypeAnalyzer {

@@ -120,8 +120,8 @@ export class DocumentService {
    * file made under the same key see the same program, however the documents came and went
    * between them (a save's analysis drops and sets documents again; the same text set again is
    * a new version to TypeScript, so its program is built anew). Beyond what this says, an
-   * analysis depends on what TypeScript's own program checks do not follow either (resolutions
-   * cached, tsconfig.json read once).
+   * analysis depends only on what TypeScript's own program reuse does not look at again either:
+   * the imports of a file that did not change stay resolved as they were.
    */
   worldKey(): string {
     for (const file of this.#disk.keys()) this.#readDisk(file);
