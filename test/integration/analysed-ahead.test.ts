@@ -39,14 +39,17 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address()
 `,
 };
 
-async function started(): Promise<{
+async function started(
+  appFiles: Record<string, string> = files,
+  edited = 'store.ts',
+): Promise<{
   app: App;
   lsp: LspSession;
   storeFile: string;
   typed: (text: string) => Promise<void>;
 }> {
   const app = await App.start('tsx', {
-    fixture: scratchFiles('analysed-ahead', files),
+    fixture: scratchFiles('analysed-ahead', appFiles),
     args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
   });
   after(() => app.stop());
@@ -54,7 +57,7 @@ async function started(): Promise<{
   after(() => lsp.stop());
   let readings = 0;
   lsp.connection.onNotification(ext.readAhead, () => void readings++);
-  const storeFile = app.file('store.ts');
+  const storeFile = app.file(edited);
   await lsp.waitForModule(storeFile);
   await lsp.open(storeFile, readFileSync(storeFile, 'utf8'));
   const typed = async (text: string): Promise<void> => {
@@ -100,4 +103,56 @@ test('a type the state holds changed on disk after typing paused: the save analy
     /module variables of store\.ts: todos: Todo\[\] changed since .*\+ done: boolean/,
   );
   assert.equal(await app.get('/'), 'todos: 1', 'nothing loaded');
+});
+
+test('a module with state whose type another module holds: its first typed save is analysed ahead too', async () => {
+  // todo.ts holds state and exports the type store.ts's class holds: its save analyses both.
+  const {
+    app,
+    lsp,
+    storeFile: todoFile,
+    typed,
+  } = await started(
+    {
+      'package.json': '{}',
+      'todo.ts': `export interface Todo { id: number; title: string }
+
+const recent: Todo[] = [];
+export function remember(todo: Todo): number {
+  recent.push(todo);
+  return recent.length;
+}
+`,
+      'store.ts': `import { remember, type Todo } from './todo';
+
+export class Store {
+  todos: Todo[] = [];
+  add(title: string): number {
+    const todo = { id: this.todos.length + 1, title };
+    this.todos.push(todo);
+    return remember(todo);
+  }
+}
+export const store = new Store();
+`,
+      'app.ts': `import http from 'node:http';
+import { store } from './store';
+
+const server = http.createServer((req, res) => {
+  const title = new URL(req.url ?? '/', 'http://localhost').searchParams.get('title');
+  res.end(String(title ? store.add(title) : store.todos.length));
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address() as { port: number }).port));
+`,
+    },
+    'todo.ts',
+  );
+  await lsp.waitForModule(app.file('store.ts'));
+  assert.equal(await app.get('/?title=first'), '1');
+  const text = readFileSync(todoFile, 'utf8').replace('return recent.length;', 'return recent.length * 10;');
+  await typed(text);
+  const saved = await lsp.save(todoFile, text);
+  assert.equal(saved.outcome, 'loaded', saved.lines.join('\n'));
+  assert.match(saved.lines.join('\n'), /state types [\d.]+ ms \(analysed ahead\)/);
+  assert.equal(await app.get('/?title=second'), '20', 'the new code runs, on the state the app had');
 });

@@ -16,6 +16,23 @@ import { importerStateChanges, type TypeFileContext } from './type-file-saves';
 export async function analyzeAhead(
   context: TypeFileContext,
   types: StateTypes,
+  save: { file: string; text: string },
+  targets: readonly Target[],
+): Promise<void> {
+  // The analyses of the importing modules set their old sources as documents, which the first
+  // pause finds missing: its own analysis then read fewer documents than the save's will. A
+  // second pass reads them as the save will; where the first made nothing new, it is not needed.
+  for (let pass = 0; pass < 2; pass++) {
+    const made = types.analyses?.().made;
+    await analyzeOnce(context, types, save, targets);
+    if (made === undefined || types.analyses?.().made === made) return;
+  }
+}
+
+/** The save's analyses, once, in the save's order. */
+async function analyzeOnce(
+  context: TypeFileContext,
+  types: StateTypes,
   { file, text }: { file: string; text: string },
   targets: readonly Target[],
 ): Promise<void> {

@@ -55,11 +55,11 @@ export interface AnalyzedHolder {
 }
 
 /** How many analyses are kept for a later one of the same text under the same documents and disk (see #remembered). */
-const REMEMBERED = 16;
+const REMEMBERED = 64;
 
 export class StateTypeAnalyzer {
   readonly #documents: DocumentService;
-  /** The last analyses, by what they read (DocumentService.worldKey), oldest first. */
+  /** The last analyses, by what they read (DocumentService.worldKey), least recently asked for first. */
   readonly #analyses = new Map<string, ServerStateInfo[] | HolderStateInfo[]>();
   readonly #counts = { asked: 0, made: 0 };
 
@@ -111,7 +111,12 @@ export class StateTypeAnalyzer {
     const key = `${kind}\0${file}\0${this.#documents.worldKey()}`;
     this.#counts.asked++;
     const known = this.#analyses.get(key);
-    if (known) return known as T;
+    if (known) {
+      // The newest again: a save asks for those its pause made, one for each module importing its types.
+      this.#analyses.delete(key);
+      this.#analyses.set(key, known);
+      return known as T;
+    }
     const analysed = analyze();
     this.#counts.made++;
     this.#analyses.set(key, analysed);
