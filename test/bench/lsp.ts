@@ -31,9 +31,9 @@ import { App } from '../helpers/app';
 import { LspSession } from '../helpers/lsp';
 import { fixturesDir, tmpRoot } from '../helpers/paths';
 import { payloadModule } from '../helpers/versions';
-import { waitFor } from '../helpers/wait';
+import { waitFor, withDeadline } from '../helpers/wait';
 import { readAhead as readAheadNotification, treeRequest } from '../../extension/src/shared/lsp-extensions';
-import { msRow, ratioRow, recordGoal } from './goals';
+import { SAVE_GOAL_MS, msRow, ratioRow, recordGoal } from './goals';
 import { percentile, processCpuMs } from './stats';
 
 const SAVES = 60;
@@ -41,8 +41,6 @@ const WARM = 10;
 const WARM_UP_WAIT_MS = 5000;
 /** Runs into one app, each from a fresh start; their medians are printed. */
 const STARTS = 3;
-/** Issue 13's goal for a save through the language server, the first included (ms, p50). */
-const SAVE_GOAL_MS = 25;
 /** Issue 13's goal for one save into INSTANCES instances of an app, against one save into one. */
 const INSTANCES = 16;
 const INSTANCES_GOAL = 1.5;
@@ -74,19 +72,6 @@ function fixtureWithPayload(lines: number): string {
   cpSync(join(fixturesDir, 'apps', 'leak-cjs'), dir, { recursive: true });
   writeFileSync(join(dir, 'payload.js'), payloadModule(1, { lines }));
   return dir;
-}
-
-/** `promise`, or an error naming `what` once `ms` have passed. */
-async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function measure(agents: number, lines: number, model: SaveModel): Promise<Figures> {
