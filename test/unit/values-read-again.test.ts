@@ -165,3 +165,17 @@ test('an array `Object.values` made at startup of an object given new values is 
   ]);
   new Script(code);
 });
+
+test("esbuild's `0 && (module.exports = …)`, which never runs, read nothing; a statement that runs still did", () => {
+  // tsx's and esbuild's CommonJS end with this line, names for Node's export lexer.
+  const tail = '0 && (module.exports = { Role, isRole });\n';
+  const before = `var Role = { Admin: 'admin' };\nfunction isRole(value) { return Object.values(Role).includes(value); }\nconsole.log(Role);\n${tail}`;
+  const { report } = patchAfter(
+    new LiveModule('/app/user.js'),
+    before,
+  )(before.replace("{ Admin: 'admin' }", "{ Admin: 'admin', Guest: 'guest' }"));
+  assert.deepEqual(report.rebound, ['Role']);
+  // Line 3 logged it once, at startup; line 4 never ran.
+  assert.equal(report.notApplied.length, 1, report.notApplied.join('\n'));
+  assert.match(report.notApplied[0]!, /^Role has a new value, but line 3 \(console\.log\(Role\)\) read it once/);
+});

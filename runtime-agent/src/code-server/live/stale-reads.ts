@@ -76,6 +76,7 @@ export function startupReader(
     const index = model.statements.findIndex((s) => inside(s.outer ?? s.node));
     const statement = model.statements[index];
     if (!statement || !kept.has(index) || isExport(statement.node, !exportAssignmentsRead)) return undefined;
+    if (neverEvaluated(statement.node)) return undefined;
     return { text: summaryOf(statement.shape) };
   }
   // Inside a function: only its own setup statements ran once (a handler it registers runs later).
@@ -165,6 +166,19 @@ function isExport(node: AnyNode, assignments: boolean): boolean {
     isNamed(object, 'exports') ||
     (isNamed(object, 'module') && !target.computed && isNamed(target.property as AnyNode, 'exports'))
   );
+}
+
+/**
+ * `0 && (module.exports = { Role, isRole })`: esbuild's CommonJS output (tsx's, for every
+ * TypeScript module) ends with it, names for Node's export lexer to find that never run. What
+ * it reads, it never read: a new value of `Role` was said not applied there, a restart offered.
+ */
+function neverEvaluated(node: AnyNode): boolean {
+  if (node.type !== 'ExpressionStatement') return false;
+  const expression = node.expression as AnyNode;
+  if (expression.type !== 'LogicalExpression' || expression.operator !== '&&') return false;
+  const left = expression.left as AnyNode;
+  return left.type === 'Literal' && !left.value;
 }
 
 function isNamed(node: AnyNode, name: string): boolean {
