@@ -156,3 +156,69 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address()
   assert.match(saved.lines.join('\n'), /state types [\d.]+ ms \(analysed ahead\)/);
   assert.equal(await app.get('/?title=second'), '20', 'the new code runs, on the state the app had');
 });
+
+test('a file of types and an enum, without state, whose types another module holds: its typed save is analysed ahead too', async () => {
+  // user.ts declares no state, so its save goes to the app before its own text is tested
+  // (stateless-files.ts); the save still analyses store.ts, whose users are its User.
+  const {
+    app,
+    lsp,
+    storeFile: userFile,
+    typed,
+  } = await started(
+    {
+      'package.json': '{}',
+      'user.ts': `export enum Role {
+  Admin = 'admin',
+  Member = 'member',
+}
+export interface User {
+  name: string;
+  role: Role;
+}
+export function isRole(value: string): value is Role {
+  return (Object.values(Role) as string[]).includes(value);
+}
+`,
+      'store.ts': `import { isRole, type User } from './user';
+
+const users: User[] = [];
+export function add(name: string, role: string): string {
+  if (!isRole(role)) return 'no role ' + role;
+  users.push({ name, role });
+  return users.map((user) => user.name + ':' + user.role).join(',');
+}
+`,
+      'app.ts': `import http from 'node:http';
+import { add } from './store';
+
+const server = http.createServer((req, res) => {
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  res.end(add(query.get('name') ?? '', query.get('role') ?? ''));
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address() as { port: number }).port));
+`,
+    },
+    'user.ts',
+  );
+  await lsp.waitForModule(app.file('store.ts'));
+  assert.equal(await app.get('/?name=ada&role=admin'), 'ada:admin');
+  assert.equal(await app.get('/?name=bob&role=guest'), 'no role guest');
+  const text = readFileSync(userFile, 'utf8').replace(
+    "  Member = 'member',\n",
+    "  Member = 'member',\n  Guest = 'guest',\n",
+  );
+  await typed(text);
+  const saved = await lsp.save(userFile, text);
+  assert.equal(saved.outcome, 'loaded', saved.lines.join('\n'));
+  const report = saved.lines.join('\n');
+  assert.match(report, /state types [\d.]+ ms \(analysed ahead\)/);
+  // tsx's CommonJS ends with `0 && (module.exports = { Role, … })`, which never runs: nothing read Role once.
+  assert.match(report, /✓ .* user\.ts: vsn/);
+  assert.doesNotMatch(report, /not applied/);
+  assert.equal(
+    await app.get('/?name=bob&role=guest'),
+    'ada:admin,bob:guest',
+    'the new member is one, and the users were kept',
+  );
+});

@@ -132,8 +132,7 @@ export class SavePipeline {
       onRead: options.onReadAhead,
       analyzeAhead: async (file, text, targets) => {
         const types = this.#stateTypesOf(file);
-        if (types && !this.#stateless.speculates(file))
-          await analyzeAhead(this.#context, types, { file, text }, targets);
+        if (types) await analyzeAhead(this.#context, types, { file, text }, targets, !this.#stateless.speculates(file));
       },
     });
   }
