@@ -1,6 +1,6 @@
 /** Scratch folders for one test. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after } from 'node:test';
 import { tmpRoot } from './paths';
 
@@ -12,9 +12,12 @@ export function scratchFolder(prefix: string): string {
   return dir;
 }
 
-/** A scratch folder (see scratchFolder) holding `files`, by their paths in it. */
+/** A scratch folder (see scratchFolder) holding `files`, by their paths in it (folders made as needed). */
 export function scratchFiles(prefix: string, files: Record<string, string>): string {
   const dir = scratchFolder(prefix);
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
   return dir;
 }

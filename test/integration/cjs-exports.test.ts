@@ -343,3 +343,55 @@ const server = app.listen(0, '127.0.0.1', () => console.log('LISTENING ' + serve
   // Where it stood: before the route registered after it.
   assert.equal(await running.get('/check?title=abcd'), 'ok');
 });
+
+test("a tsx module's export a library built (a router of procedures), copied by another module at startup, is named with the line that copied it, and a restart offered", async () => {
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    // A library's builder (not hot, as node_modules is not), as tRPC's
+    // `publicProcedure.input(schema).query(…)`: the function it returns keeps what it was built
+    // with, and forwards to no newer code.
+    'vendor/builder.js': `exports.procedure = (max) => {
+  const run = (title) => (title.length <= max ? 'added ' + title : 'too long');
+  run.max = max;
+  return run;
+};
+`,
+    'todos.ts': `import { procedure } from './vendor/builder';
+
+export const todosRouter = { add: procedure(3) };
+`,
+    'routes.ts': `import { todosRouter } from './todos';
+
+export const appRouter = { todos: todosRouter };
+`,
+    'app.ts': `import http from 'node:http';
+import { appRouter } from './routes';
+
+const server = http.createServer((req, res) => {
+  const title = new URL(req.url ?? '/', 'http://localhost').searchParams.get('title') ?? '';
+  res.end(appRouter.todos.add(title));
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address() as { port: number }).port));
+`,
+  });
+  const running = await App.start('tsx', {
+    fixture: source,
+    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
+    env: { HOTPATCH_EXCLUDE: 'vendor/**' },
+  });
+  after(() => running.stop());
+  assert.equal(await running.get('/?title=tea'), 'added tea');
+
+  const cli = await loadEdited(running, 'todos.ts', (text) => text.replace('procedure(3)', 'procedure(10)'));
+  const output = cli.stdout + cli.stderr;
+  // tsx runs the module inside a function of its own, and exports it through getters: both hid
+  // the copy. The report warned only of the line esbuild writes for Node's export lexer,
+  // `0 && (module.exports = { todosRouter })`, which never runs, and offered no restart.
+  assert.match(output, /⚠/, output);
+  assert.match(
+    output,
+    /todosRouter has a new value, but routes\.ts line 3 \(const appRouter=\{todos:import_todos\.todosRouter\};\) copied it once/,
+  );
+  assert.match(output, /restart the app to apply what could not apply in place/);
+  assert.equal(await running.get('/?title=coffee'), 'too long', 'as the report says: the app runs the old procedure');
+});

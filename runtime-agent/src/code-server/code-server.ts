@@ -40,7 +40,7 @@ import { VersionGuard } from './version-guard';
 import { guardClusterForks } from './live/cluster-forks';
 import { RunsAppCodeError } from './live/runs-nothing';
 import { updateStableExports } from './stable-exports';
-import { readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
+import { exportedValues, readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
 import { readImportsOfImporters, replacedValues, staleImportReads, type StaleImport } from './import-reads';
 import { OwnedTimers } from './timer-ownership';
 import { StartupAdoption } from './startup-adoption';
@@ -343,14 +343,17 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     // Read before the new version's bindings are installed: the running namespace reads them.
     const replacedBindings =
       module.format === 'esm' ? replacedValues(module.current.exports, version.exports) : undefined;
+    // Likewise a CommonJS module's exports that are getters (esbuild's, tsx's): after the install,
+    // the old version's copy of them reads the new bindings too.
+    const exportedBefore = module.format === 'cjs' ? exportedValues(module.current.exports) : undefined;
     if (version.live && module.live) warnings.push(...installLiveVersion(module.live, version.live));
     const exported = new Set(exportNames(module.face));
     module.old = module.current;
     module.current = version;
     this.#commitTrees(module.old, version, warnings);
     warnings.push(...updateStableExports(module.face, version.exports, module.currentExport, module.old.exports));
-    if (module.format === 'cjs') {
-      const replaced = replacedExports(module.old.exports, version.exports);
+    if (exportedBefore) {
+      const replaced = replacedExports(exportedBefore, version.exports);
       this.#staleReads(module, staleCopies(module, replaced, this.#modules.values(), this.rules.root), warnings);
     }
     if (replacedBindings) {
@@ -377,10 +380,13 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    * new one after the commit (route-rebuild.ts).
    */
   #staleReads(module: HotModule, reads: StaleImport[], warnings: string[]): void {
+    // Called once the version is current. What no rebuild applies waits for a restart: with the
+    // version's own reads of a new value (stale-reads.ts), so that the restart is offered.
+    const notApplied = module.current.live?.report?.notApplied;
     for (const stale of reads) {
-      warnings.push(stale.note);
       const rebuild = newValueRebuild(module, stale);
       if (rebuild) this.#rebuilds.push(rebuild);
+      (!rebuild && notApplied ? notApplied : warnings).push(stale.note);
     }
   }
 

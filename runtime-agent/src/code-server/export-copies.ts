@@ -17,14 +17,15 @@
  */
 import Module from 'node:module';
 import { relative } from 'node:path';
-import type { Identifier } from 'acorn';
+import type { Identifier, Program } from 'acorn';
 import { ServerDefinition } from '../processes/define-server';
 import { isClass, isPlainFunction } from './stable-exports';
 import type { HotModule } from './module-version';
 import type { StaleImport } from './import-reads';
 import { sourceLines } from './original-source';
 import { acorn } from './live/parsers';
-import { isFunction, lineIndex } from './live/program';
+import { HP } from './live/instrument';
+import { commonJsStatements, isFunction, lineIndex } from './live/program';
 import { shortText } from './live/stale-reads';
 import { childrenOf, type AnyNode } from './live/walk';
 
@@ -35,6 +36,24 @@ export function replacedExports(previous: unknown, next: unknown): string[] {
     const value = (next as Record<string, unknown>)[name];
     return goesStale(value) && !alike((previous as Record<string, unknown>)[name], value);
   });
+}
+
+/**
+ * The values `exports` holds now, read into a plain object: a getter's (`__export`'s, for a
+ * module esbuild or tsx compiled) reads the module's binding, which a load rebinds. A getter
+ * that throws (a binding not initialised) is left out.
+ */
+export function exportedValues(exports: unknown): Record<string, unknown> | undefined {
+  if (!isObject(exports)) return undefined;
+  const values: Record<string, unknown> = {};
+  for (const name of Object.keys(exports)) {
+    try {
+      values[name] = (exports as Record<string, unknown>)[name];
+    } catch {
+      // not compared: as before a value is known
+    }
+  }
+  return values;
 }
 
 /**
@@ -51,13 +70,14 @@ const ALIKE_DEPTH = 4;
 
 /**
  * Whether a copy of `before` behaves as `after`: the same value, or plain objects (or arrays)
- * with the same keys whose values are alike, functions included. A statement run again for a
- * changed parameter list (`label: () => …` becoming `label: ({ context }) => …`) makes a new
- * object of new functions, but the old functions forward their calls to the new bodies.
+ * with the same keys whose values are alike. A statement run again for a changed parameter list
+ * (`label: () => …` becoming `label: ({ context }) => …`) makes a new object of new functions,
+ * but the old functions forward their calls to the new bodies: alike, where the old function is
+ * the module's own code (forwardsCalls), not one a library made.
  */
 export function alike(before: unknown, after: unknown, depth = 0): boolean {
   if (Object.is(before, after)) return true;
-  if (typeof before === 'function' && typeof after === 'function') return !isClass(after);
+  if (typeof before === 'function' && typeof after === 'function') return !isClass(after) && forwardsCalls(before);
   if (!isPlainData(before) || !isPlainData(after) || depth >= ALIKE_DEPTH) return false;
   const keys = Object.keys(after);
   if (keys.length !== Object.keys(before).length) return false;
@@ -65,6 +85,19 @@ export function alike(before: unknown, after: unknown, depth = 0): boolean {
     (key) => Object.hasOwn(before, key) && alike(Reflect.get(before, key), Reflect.get(after, key), depth + 1),
   );
 }
+
+/**
+ * Whether calls of `fn` go to the newest body of its function: a function of a live module's
+ * code, whose every body begins by forwarding to the newest one (live/instrument.ts writes that
+ * prologue, `__hotpatch$.call(…)` or `.construct(…)`, into each). A function a library made at startup does not:
+ * a tRPC procedure (`publicProcedure.input(schema).query(…)`) keeps the schema it was built
+ * with, and a router holding the old ones, copied by the app router, said ✓ for a new schema.
+ */
+function forwardsCalls(fn: Function): boolean {
+  const code = Function.prototype.toString.call(fn);
+  return FORWARDING.some((forwarding) => code.includes(forwarding));
+}
+const FORWARDING = [`${HP}.call(`, `${HP}.construct(`];
 
 function isPlainData(value: unknown): value is object {
   if (Array.isArray(value)) return true;
@@ -199,7 +232,8 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
   const namespaces = new Set<string>();
   const fromNamespace = (node: AnyNode | null | undefined): boolean =>
     node?.type === 'Identifier' && namespaces.has((node as Identifier).name);
-  for (const statement of program.body as AnyNode[]) {
+  // tsx's CommonJS runs the module's statements inside a function of its own: they are the top level.
+  for (const statement of commonJsStatements(program as unknown as Program)) {
     const text = shortText(code, statement.start, statement.end);
     const sourceLine = lineOf(statement.start);
     const takesExports = takesOnlyExports(statement, (node) => requiresExporter(node) || fromNamespace(node));

@@ -303,6 +303,12 @@ export function lineIndex(
   };
 }
 
+/** A CommonJS program's top-level statements: its own, or those inside tsx's wrapper (moduleWrapper). */
+export function commonJsStatements(ast: Program): AnyNode[] {
+  const wrapper = moduleWrapper(ast);
+  return wrapper ? ((wrapper.body as AnyNode).body as AnyNode[]) : (ast.body as AnyNode[]);
+}
+
 /**
  * tsx runs a CommonJS file as `__filename = "…";(() => { <the module> })()`: the module's
  * own statements and variables are those of that arrow function.
