@@ -22,9 +22,15 @@ import { waitFor } from '../../helpers/wait';
 /** How long to wait for the server to see a file once it sees the app: a file the app never runs (a type-only module) is opened after this. */
 const notRunWaitMs = 2000;
 
+/** How long to wait for the warm-up of a file the app runs, once it is open: TypeScript's first program of a file that imports tRPC's or a GraphQL server's types takes seconds. */
+const warmUpWaitMs = 10_000;
+
 /**
  * Opens `file` in the server once it has a connected app with modules, and sees the file among them
  * or, a file the app does not run (an interface file that compiles to nothing), after a short wait.
+ * A file the app runs is warmed for its first save as it opens (engine/first-save-warm-up.ts):
+ * this waits for that, as a user reads a file before editing it. (The corpus typed at once, and
+ * a warm-up that held the server for over a second left the typing no pause to be read ahead in.)
  */
 export async function openWhenSeen(session: LspSession, file: string): Promise<void> {
   const tree = async () => (await session.connection.sendRequest(ext.treeRequest)).agents;
@@ -33,8 +39,28 @@ export async function openWhenSeen(session: LspSession, file: string): Promise<v
   await waitFor(`the language server to see the app`, async () =>
     (await tree()).some((a) => a.state === 'connected' && a.modules.length > 0),
   );
-  await waitFor(`the language server to see ${file}`, async () => runs(await tree()), notRunWaitMs).catch(() => {});
+  const running = await waitFor(
+    `the language server to see ${file}`,
+    async () => runs(await tree()),
+    notRunWaitMs,
+  ).then(
+    () => true,
+    () => false,
+  );
+  const logged = session.log.length;
   await session.open(file, readFileSync(file, 'utf8'));
+  if (!running) return;
+  const name = basename(file);
+  await waitFor(
+    `the warm-up of ${name}`,
+    () =>
+      session.log
+        .slice(logged)
+        .some(
+          (line) => line.includes(`warmed ${name} for its first save`) || line.includes(`could not warm ${name} up`),
+        ),
+    warmUpWaitMs,
+  ).catch(() => {});
 }
 
 /** The text edits of a workspace edit, by file. */
