@@ -364,8 +364,14 @@ export const todosRouter = { add: procedure(3) };
 
 export const appRouter = { todos: todosRouter };
 `,
+    // A namespace import: tsx's \`var todos = __toESM(require("./todos"))\`.
+    'admin.ts': `import * as todos from './todos';
+
+export const adminRouter = { todos: todos.todosRouter };
+`,
     'app.ts': `import http from 'node:http';
 import { appRouter } from './routes';
+import './admin';
 
 const server = http.createServer((req, res) => {
   const title = new URL(req.url ?? '/', 'http://localhost').searchParams.get('title') ?? '';
@@ -390,7 +396,7 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address()
   assert.match(output, /⚠/, output);
   assert.match(
     output,
-    /todosRouter has a new value, but routes\.ts line 3 \(const appRouter=\{todos:import_todos\.todosRouter\};\) copied it once/,
+    /todosRouter has a new value, but (routes\.ts line 3 \(const appRouter=\{todos:import_todos\.todosRouter\};\), admin\.ts line 3 \(const adminRouter=\{todos:todos\.todosRouter\};\)|admin\.ts line 3 \(const adminRouter=\{todos:todos\.todosRouter\};\), routes\.ts line 3 \(const appRouter=\{todos:import_todos\.todosRouter\};\)) copied it once/,
   );
   assert.match(output, /restart the app to apply what could not apply in place/);
   assert.equal(await running.get('/?title=coffee'), 'too long', 'as the report says: the app runs the old procedure');

@@ -381,12 +381,13 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    */
   #staleReads(module: HotModule, reads: StaleImport[], warnings: string[]): void {
     // Called once the version is current. What no rebuild applies waits for a restart: with the
-    // version's own reads of a new value (stale-reads.ts), so that the restart is offered.
-    const notApplied = module.current.live?.report?.notApplied;
+    // version's own reads of a new value (stale-reads.ts), or a whole module's notes (reportOf),
+    // so that the restart is offered.
+    const notApplied = module.current.live?.report?.notApplied ?? module.current.notes;
     for (const stale of reads) {
       const rebuild = newValueRebuild(module, stale);
       if (rebuild) this.#rebuilds.push(rebuild);
-      (!rebuild && notApplied ? notApplied : warnings).push(stale.note);
+      (rebuild ? warnings : notApplied).push(stale.note);
     }
   }
 

@@ -34,7 +34,8 @@ export function replacedExports(previous: unknown, next: unknown): string[] {
   if (!isObject(previous) || !isObject(next)) return [];
   return Object.keys(next).filter((name) => {
     const value = (next as Record<string, unknown>)[name];
-    return goesStale(value) && !alike((previous as Record<string, unknown>)[name], value);
+    const before = (previous as Record<string, unknown>)[name];
+    return before !== UNREAD && goesStale(value) && !alike(before, value);
   });
 }
 
@@ -50,11 +51,14 @@ export function exportedValues(exports: unknown): Record<string, unknown> | unde
     try {
       values[name] = (exports as Record<string, unknown>)[name];
     } catch {
-      // not compared: as before a value is known
+      values[name] = UNREAD;
     }
   }
   return values;
 }
+
+/** The value exportedValues gives an export it could not read: replacedExports leaves it out, as it knows no old value. */
+const UNREAD = Symbol('hotpatch.unread');
 
 /**
  * Whether a copy of an export's value can go stale: not a function or class (importers hold one
@@ -213,9 +217,14 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
     return [];
   }
   const resolve = Module.createRequire(importer.file).resolve;
-  /** Whether `node` is `require('<a path that resolves to the exporter>')`. */
+  /**
+   * Whether `node` is `require('<a path that resolves to the exporter>')`, or esbuild's (tsx's)
+   * `__toESM(require(…))` for a default or namespace import.
+   */
   const requiresExporter = (node: AnyNode | null | undefined): boolean => {
     if (node?.type !== 'CallExpression') return false;
+    const wrapped = (node.arguments as AnyNode[])[0];
+    if (isNamed(node.callee as AnyNode, '__toESM') && wrapped) return requiresExporter(wrapped);
     const callee = node.callee as AnyNode;
     const [specifier] = node.arguments as AnyNode[];
     if (callee.type !== 'Identifier' || (callee as Identifier).name !== 'require') return false;
@@ -304,4 +313,8 @@ function visitOutsideFunctions(node: AnyNode, visit: (node: AnyNode) => void): v
 
 function isObject(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+function isNamed(node: AnyNode, name: string): boolean {
+  return node.type === 'Identifier' && (node as Identifier).name === name;
 }
