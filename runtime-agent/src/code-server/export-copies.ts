@@ -26,7 +26,7 @@ import { sourceLines } from './original-source';
 import { acorn } from './live/parsers';
 import { HP } from './live/instrument';
 import { commonJsStatements, isFunction, lineIndex } from './live/program';
-import { shortText } from './live/stale-reads';
+import { isNamed, shortText } from './live/stale-reads';
 import { childrenOf, type AnyNode } from './live/walk';
 
 /** The export names whose values `next` replaced, where an importer's copy would keep the old one. */
@@ -42,7 +42,7 @@ export function replacedExports(previous: unknown, next: unknown): string[] {
 /**
  * The values `exports` holds now, read into a plain object: a getter's (`__export`'s, for a
  * module esbuild or tsx compiled) reads the module's binding, which a load rebinds. A getter
- * that throws (a binding not initialised) is left out.
+ * that throws (a binding not initialised) gives UNREAD.
  */
 export function exportedValues(exports: unknown): Record<string, unknown> | undefined {
   if (!isObject(exports)) return undefined;
@@ -93,9 +93,10 @@ export function alike(before: unknown, after: unknown, depth = 0): boolean {
 /**
  * Whether calls of `fn` go to the newest body of its function: a function of a live module's
  * code, whose every body begins by forwarding to the newest one (live/instrument.ts writes that
- * prologue, `__hotpatch$.call(…)` or `.construct(…)`, into each). A function a library made at startup does not:
- * a tRPC procedure (`publicProcedure.input(schema).query(…)`) keeps the schema it was built
- * with, and a router holding the old ones, copied by the app router, said ✓ for a new schema.
+ * prologue, `__hotpatch$.call(…)` or `.construct(…)`, into each). A function a library made at
+ * startup does not: a tRPC procedure (`publicProcedure.input(schema).query(…)`) keeps the schema
+ * it was built with, and a router holding the old ones, copied by the app router, said ✓ for a
+ * new schema.
  */
 function forwardsCalls(fn: Function): boolean {
   const code = Function.prototype.toString.call(fn);
@@ -313,8 +314,4 @@ function visitOutsideFunctions(node: AnyNode, visit: (node: AnyNode) => void): v
 
 function isObject(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
-}
-
-function isNamed(node: AnyNode, name: string): boolean {
-  return node.type === 'Identifier' && (node as Identifier).name === name;
 }

@@ -181,6 +181,6 @@ function neverEvaluated(node: AnyNode): boolean {
   return left.type === 'Literal' && !left.value;
 }
 
-function isNamed(node: AnyNode, name: string): boolean {
+export function isNamed(node: AnyNode, name: string): boolean {
   return node.type === 'Identifier' && (node as Identifier).name === name;
 }
