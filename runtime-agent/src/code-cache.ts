@@ -12,9 +12,9 @@
  * when it is made. So the cache is made once the agent has worked (read one of the app's
  * modules in this thread: on Node 20 an ES module app's are read in the hooks thread), not
  * when the library was compiled: the parser and the reader then come from the cache too,
- * ≈10 ms less to an Express app's first response. A process that ends before that
- * (`node -e 0`) leaves a cache of what its start compiled, which the first one that works
- * replaces. A save runs code a start does not: the parser's and the transport's libraries,
+ * ≈10 ms less to an Express app's first response. A process that has not worked as its first
+ * turn ends, and found no cache, makes one of what its start compiled then (a process stopped
+ * by a signal has no exit to make it at), which the first one that works replaces. A save runs code a start does not: the parser's and the transport's libraries,
  * which a start reads only when it must read a module or a client connects, make their cache
  * once more after the first save committed, with that code (`saveAfterFirstCommit`), so that
  * the app's next start has its first save as fast as the next ones. The library does not:
@@ -42,9 +42,12 @@ import { folderProblem, keepNewest, readPrivateFile, writePrivateFile } from './
 
 /**
  * How many caches the folder keeps (the newest): a build makes one for each of its bundles (the
- * library, the parser's and the transport's libraries, the hooks thread's) on each Node version.
+ * library, the parser's and the transport's libraries, the hooks thread's) on each Node version,
+ * and the CLI and the language server theirs. Sixteen were fewer than four Node versions' (as
+ * the tests and benchmarks run) and the CLI's: their caches pushed one another out, and each
+ * start without one compiled the library again (issue 13).
  */
-const KEPT = 16;
+const KEPT = 32;
 /** How often, and how many times, a process checks whether the agent has worked. */
 const SAVE_CHECK_MS = 250;
 const SAVE_CHECKS = 40;
@@ -71,8 +74,9 @@ export interface CachedLibrary {
   /** The cache folder and the name of this build of the library on this Node; none when caching is off. */
   location?: { dir: string; key: string };
   /**
-   * Makes the cache once `worked()`, or at the exit of a process that never worked when there
-   * was no cache at all; nothing when the cache read was made after work. `worked` is checked
+   * Makes the cache once `worked()`; when there was no cache at all, a start's cache as the
+   * first turn ends without work, or at the exit; nothing when the cache read was made after
+   * work. `worked` is checked
    * as the process's first turn ends (a CommonJS app has loaded its modules then), then now
    * and then, at the exit, and in the next turn after each call of the function returned (for
    * a thread that knows when it works, as the module hooks'): an app under development
@@ -154,7 +158,17 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined 
       };
       let checks = 0;
       const checkNowAndThen = (): void => {
-        if (!check() && !saved && ++checks < SAVE_CHECKS) setTimeout(checkNowAndThen, SAVE_CHECK_MS).unref();
+        if (check() || saved) return;
+        if (!have) {
+          // No cache at all, and no work as the first turn ends: a start's cache now, not only
+          // at the exit. A process stopped by a signal (Ctrl-C, how an app under development
+          // ends) has none, and one whose work is elsewhere never works here (an ES module
+          // app's on Node 20, read in the hooks thread; a CommonJS app's whose modules all come
+          // from the transform cache): each of its starts compiled the library anew (issue 13).
+          save('start');
+          have = 'start';
+        }
+        if (++checks < SAVE_CHECKS) setTimeout(checkNowAndThen, SAVE_CHECK_MS).unref();
       };
       setTimeout(checkNowAndThen, 0).unref();
       let soon = false;

@@ -40,8 +40,8 @@ function cacheFolder(): string {
   return join(scratchFolder('code-cache'), 'cache');
 }
 
-async function startWithCache(dir: string): Promise<App> {
-  const app = await App.start('cjs', { env: { HOTPATCH_CACHE_DIR: dir } });
+async function startWithCache(dir: string, instanceOf?: App): Promise<App> {
+  const app = await App.start('cjs', { env: { HOTPATCH_CACHE_DIR: dir }, instanceOf });
   after(() => app.stop());
   assert.equal(await app.get('/greet?name=ann'), 'hello, ann');
   return app;
@@ -114,6 +114,34 @@ test("a process that exits before reading a module leaves a start's cache, which
   assert.deepEqual(libraryCaches(dir), [started!.replace('.start.v8cache', '.v8cache')], "the start's cache is gone");
 });
 
+test("a start that reads no module and finds no cache of the library makes a start's cache as its first turn ends, which the next start uses: a signal ends it without an exit", async () => {
+  const dir = cacheFolder();
+  const first = await startWithCache(dir);
+  const warm = await madeCache(dir);
+  // Its cache gone (another build's or Node's pushed it out), the app's modules still in the
+  // transform cache: the next start of the app in the same folder reads none of them, so it never works.
+  rmSync(join(dir, warm));
+
+  const second = await startWithCache(dir, first);
+  const started = warm.replace(/\.v8cache$/, '.start.v8cache');
+  assert.deepEqual(libraryCaches(dir), [started], 'made while the app runs, not at an exit a signal never gives');
+  const written = statSync(join(dir, started));
+  await second.stop();
+
+  await startWithCache(dir, first);
+  assert.deepEqual(libraryCaches(dir), [started]);
+  const again = statSync(join(dir, started));
+  assert.deepEqual([again.ino, again.mtimeMs], [written.ino, written.mtimeMs], 'read as it is, not made again');
+});
+
+test("an ES module app's start makes the cache of the library in the app's thread, its modules read in the hooks thread on Node 20", async () => {
+  const dir = cacheFolder();
+  const app = await App.start('esm', { env: { HOTPATCH_CACHE_DIR: dir } });
+  after(() => app.stop());
+  assert.equal(await app.get('/greet?name=ann'), 'hello, ann');
+  await waitFor("the library's cache", () => libraryCaches(dir).length === 1);
+});
+
 test("a version committed makes the parser's cache once more, with the save's code, and leaves the library's as it was: every start reads that one", async () => {
   const dir = cacheFolder();
   const app = await startWithCache(dir);
@@ -136,12 +164,12 @@ test("a version committed makes the parser's cache once more, with the save's co
   assert.deepEqual([now.ino, now.mtimeMs], [warmWritten.ino, warmWritten.mtimeMs], 'the warm cache not made again');
 });
 
-test('the folder keeps the sixteen newest caches: older ones (other builds, other Node versions) are removed', async () => {
+test('the folder keeps the 32 newest caches: older ones (other builds, other Node versions) are removed', async () => {
   const dir = cacheFolder();
   mkdirSync(dir, { mode: 0o700 });
   const day = 24 * 3600;
   const now = Date.now() / 1000;
-  for (let age = 1; age <= 17; age++) {
+  for (let age = 1; age <= 33; age++) {
     const file = join(dir, `agent-old-${age}.v8cache`);
     writeFileSync(file, 'old', { mode: 0o600 });
     utimesSync(file, now - age * day, now - age * day);
@@ -151,7 +179,7 @@ test('the folder keeps the sixteen newest caches: older ones (other builds, othe
   const made = [await madeCache(dir), await madeParserCache(dir)];
 
   const kept = cacheFiles(dir);
-  assert.equal(kept.length, 16);
+  assert.equal(kept.length, 32);
   assert.deepEqual(
     kept.filter((name) => !name.startsWith('agent-old-')).sort(),
     made.sort(),
@@ -159,7 +187,7 @@ test('the folder keeps the sixteen newest caches: older ones (other builds, othe
   );
   assert.deepEqual(
     kept.filter((name) => name.startsWith('agent-old-')).sort(),
-    Array.from({ length: 14 }, (_, i) => `agent-old-${i + 1}.v8cache`).sort(),
+    Array.from({ length: 30 }, (_, i) => `agent-old-${i + 1}.v8cache`).sort(),
     'the three oldest were removed',
   );
 });
