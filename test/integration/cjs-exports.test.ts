@@ -271,6 +271,36 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   );
 });
 
+test('a module that exports another array than the one its importers hold (route configs read at startup) names it, with a restart offer', async () => {
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    'routes.js': `module.exports = [
+  { path: '/books', reply: () => 'books' },
+];
+`,
+    'app.js': `const routes = require('./routes');
+const handlers = new Map(routes.map((route) => [route.path, route.reply]));
+const server = require('node:http').createServer((req, res) => {
+  const reply = handlers.get(req.url);
+  res.statusCode = reply ? 200 : 404;
+  res.end(reply ? reply() : 'no route');
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+  assert.equal(await running.get('/books'), 'books');
+
+  const cli = await loadEdited(running, 'routes.js', (text) =>
+    text.replace('];', "  { path: '/count', reply: () => '1' },\n];"),
+  );
+  assert.match(cli.stdout, /⚠/, cli.stdout);
+  assert.match(cli.stdout, /not applied: the module exports another Array than the one its importers hold/);
+  assert.match(cli.stdout, /restart the app to apply what could not apply in place/);
+  assert.match(cli.stdout, /hotpatch restart/);
+});
+
 test('a frozen module of messages (module.exports = Object.freeze({ ...messages, … })) exports the new values after a ✓', async () => {
   const source = scratchFiles('cjs-exports', {
     'package.json': '{}',

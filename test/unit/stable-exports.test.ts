@@ -242,6 +242,16 @@ test('module.exports = app: the app is its own face; a load that keeps it says n
   assert.equal(m.face, app, 'importers keep the app they hold');
 });
 
+test('module.exports = a primitive: a load that keeps its value says nothing, one that changes it says importers keep the old one', () => {
+  const current = () => () => 42;
+  const face = createStableExports(42, current);
+  assert.equal(face, 42);
+  assert.deepEqual(updateStableExports(face, 42, current), []);
+  assert.deepEqual(updateStableExports(face, 43, current), [
+    'the module exports a new primitive value; importers keep the one they read: restart the app to use it',
+  ]);
+});
+
 test('TypeScript-style exports are rewritten in place, keeping __esModule', () => {
   const raw: Record<string, unknown> = {};
   Object.defineProperty(raw, '__esModule', { value: true });

@@ -351,7 +351,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     module.old = module.current;
     module.current = version;
     this.#commitTrees(module.old, version, warnings);
-    warnings.push(...updateStableExports(module.face, version.exports, module.currentExport, module.old.exports));
+    // What the stable exports cannot take (another object under importers that hold the old
+    // one, a class with private members) waits for a restart, which the report then offers.
+    notAppliedOf(version).push(
+      ...updateStableExports(module.face, version.exports, module.currentExport, module.old.exports),
+    );
     if (exportedBefore) {
       const replaced = replacedExports(exportedBefore, version.exports);
       this.#staleReads(module, staleCopies(module, replaced, this.#modules.values(), this.rules.root), warnings);
@@ -381,9 +385,8 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
    */
   #staleReads(module: HotModule, reads: StaleImport[], warnings: string[]): void {
     // Called once the version is current. What no rebuild applies waits for a restart: with the
-    // version's own reads of a new value (stale-reads.ts), or a whole module's notes (reportOf),
-    // so that the restart is offered.
-    const notApplied = module.current.live?.report?.notApplied ?? module.current.notes;
+    // version's own reads of a new value (stale-reads.ts), so that the restart is offered.
+    const notApplied = notAppliedOf(module.current);
     for (const stale of reads) {
       const rebuild = newValueRebuild(module, stale);
       if (rebuild) this.#rebuilds.push(rebuild);
@@ -472,6 +475,14 @@ function reportOf(file: string, version: ModuleVersion): LoadReport {
   const patched = version.live?.report;
   if (patched) return { file, mode: 'patched', ...patched };
   return { file, mode: 'reloaded', ...emptyReport(version.notes), ran: version.trees.ran };
+}
+
+/**
+ * Where a version's report lists what could not apply in place: its patch's report, or a whole
+ * module's notes (reportOf). The load's warnings repeat them, and the restart is offered for them.
+ */
+function notAppliedOf(version: ModuleVersion): string[] {
+  return version.live?.report?.notApplied ?? version.notes;
 }
 
 /** Why a load evaluated the whole module again, said as a warning: its module state started over. */

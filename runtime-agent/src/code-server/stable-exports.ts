@@ -268,7 +268,10 @@ export function updateStableExports(
     return warnings;
   }
   if (face === null || (typeof face !== 'object' && typeof face !== 'function')) {
-    warnings.push('the module exports a primitive value; importers keep the value they read');
+    if (!Object.is(raw, face))
+      warnings.push(
+        'the module exports a new primitive value; importers keep the one they read: restart the app to use it',
+      );
     return warnings;
   }
   if ((typeof face === 'function' && !isTrampoline(face)) || (typeof face === 'object' && isInstance(face))) {
