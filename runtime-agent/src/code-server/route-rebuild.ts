@@ -16,7 +16,8 @@
  * Where no statement can run again, what made the routes does, in place: a controller's setup
  * method on its instance (method-rerun.ts), a Fastify plugin on its instance
  * (fastify-plugins.ts), NestJS's mapping of a controller whose method decorators changed
- * (nest-routes.ts).
+ * (nest-routes.ts), @nestjs/schedule's jobs of a provider whose method decorators changed
+ * (nest-schedule.ts).
  */
 import { relative } from 'node:path';
 import type { Origin } from '../protocol';
@@ -26,8 +27,7 @@ import { pluginCallsOf, runPluginAgain, type PluginCall } from './live/fastify-p
 import { instancesOf } from './live/instances';
 import { canRunAgain, runMethodAgain } from './live/method-rerun';
 import type { SetupChange } from './live/setup-changes';
-import type { Redecoration } from './live/live-module';
-import { isMappedController, mapControllerAgain } from './live/nest-routes';
+import { mappedAgain, nestRebuilds, scheduledAgain } from './nest-rebuilds';
 import { statementsCalling, statementsRegistering } from './live/registrations';
 import { onlyCalls } from './factory-calls';
 import type { HotModule } from './module-version';
@@ -45,6 +45,8 @@ export interface RouteRebuild {
   plugin?: { calls: PluginCall[]; label: string };
   /** Instead: a NestJS controller whose method decorators changed, mapped again (see nest-routes.ts). */
   controller?: { klass: Function; decorate: () => void; label: string };
+  /** Instead: a NestJS provider whose method decorators changed, its scheduled jobs made again (see nest-schedule.ts). */
+  jobs?: { klass: Function; decorate: () => void; label: string };
 }
 
 /** Why statements run again, in the report's words. */
@@ -84,10 +86,7 @@ export function rebuildsAfter(
       if (again) rebuilds.push(again);
     }
   }
-  for (const redecoration of module.current.live?.scope.redecorations ?? []) {
-    const again = controllerAgain(module, redecoration);
-    if (again) rebuilds.push(again);
-  }
+  rebuilds.push(...nestRebuilds(module));
   return rebuilds;
 }
 
@@ -115,31 +114,6 @@ export function newValueRebuild(module: HotModule, stale: StaleImport): RouteReb
       resolves: [stale.note],
     },
     owners,
-  };
-}
-
-/** A class whose method decorators changed, to map again where NestJS mapped it as a controller. */
-function controllerAgain(
-  module: HotModule,
-  { className, notes, klass, decorate }: Redecoration,
-): RouteRebuild | undefined {
-  let running: unknown;
-  try {
-    running = klass();
-  } catch {
-    return undefined; // its binding is not initialised: not a class the app runs
-  }
-  if (!isMappedController(running)) return undefined;
-  return {
-    trigger: module.file,
-    cause: {
-      again: `the decorators of ${className}`,
-      failed: (where, why) =>
-        `${className}: ${where} mapped its routes at startup, and mapping them again failed (${why}); restart to apply its decorators`,
-      resolves: notes,
-    },
-    owners: new Map(),
-    controller: { klass: running, decorate, label: className },
   };
 }
 
@@ -255,7 +229,7 @@ export function distinctRebuilds(rebuilds: RouteRebuild[]): RouteRebuild[] {
     return ids.get(value)!;
   };
   return rebuilds.filter((rebuild) => {
-    if (rebuild.method || rebuild.plugin || rebuild.controller) return true;
+    if (rebuild.method || rebuild.plugin || rebuild.controller || rebuild.jobs) return true;
     const owners = [...rebuild.owners].map(([live, statements]) =>
       [idOf(live), ...[...statements].map(idOf)].join(','),
     );
@@ -272,15 +246,22 @@ export async function rebuildRoutes(
   origin: Origin,
 ): Promise<RebuiltRoutes[]> {
   const results: RebuiltRoutes[] = [];
-  for (const { trigger, cause, owners, method, plugin, controller } of rebuilds) {
+  for (const { trigger, cause, owners, method, plugin, controller, jobs } of rebuilds) {
     const result: RebuiltRoutes = { trigger, ran: [], notApplied: [], warnings: [], resolved: [] };
     let failed = method
       ? !runMethod(server, owners, method, cause, result)
       : plugin
         ? !(await runPlugins(plugin, cause, result))
         : controller
-          ? !mapController(controller, cause, result)
-          : false;
+          ? !attempt(result, cause, 'NestJS', () => (result.ran.push(mappedAgain(controller)), true))
+          : jobs
+            ? !attempt(result, cause, '@nestjs/schedule', () => {
+                const { ran, onlyJobs } = scheduledAgain(jobs);
+                result.ran.push(ran);
+                // Other decorators of its methods, read at startup by something else, may have changed too.
+                return onlyJobs;
+              })
+            : false;
     for (const [live, statements] of method ? [] : owners) {
       const owner = server.find(live.file);
       if (!owner) continue;
@@ -398,19 +379,12 @@ function runMethod(
   }
 }
 
-/** Maps a NestJS controller again (see nest-routes.ts); false, with the note of why, if that threw. */
-function mapController(
-  controller: NonNullable<RouteRebuild['controller']>,
-  cause: RebuildCause,
-  result: RebuiltRoutes,
-): boolean {
+/** What `run` gives (whether what caused it no longer needs a restart); false, with the note of why, if it threw. */
+function attempt(result: RebuiltRoutes, cause: RebuildCause, where: string, run: () => boolean): boolean {
   try {
-    const { before, after } = mapControllerAgain(controller.klass, controller.decorate);
-    const routes = (n: number): string => `${n} route${n === 1 ? '' : 's'}`;
-    result.ran.push(`the NestJS mapping of ${controller.label}'s routes: ${routes(after)} in place of ${before}`);
-    return true;
+    return run();
   } catch (error) {
-    noteFailure(result, cause, 'NestJS', error);
+    noteFailure(result, cause, where, error);
     return false;
   }
 }

@@ -97,5 +97,11 @@ export const nestSchedule: CorpusApp = {
       ],
       live: [{ path: '/jobs', includes: ['"last":"beat 20', '(pid '], eventually: 5000 }],
     },
+    {
+      name: "an @Interval job's decorator taken out, its method kept (the explorer started it at startup)",
+      file: 'src/jobs/tasks.service.ts',
+      replace: [["  @Interval('count', 200)\n", '']],
+      live: [{ path: '/jobs', includes: ['"intervals":1,'], eventually: 5000 }],
+    },
   ],
 };

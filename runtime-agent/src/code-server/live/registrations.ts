@@ -20,6 +20,7 @@ import { changed, followChanges } from './koa-composition';
 import { adaptFastifyRouting } from './fastify-routes';
 import { adaptHonoBase } from './hono-routes';
 import { adaptNestRouterExplorer } from './nest-routes';
+import { adaptNestModuleInitHook } from './nest-schedule';
 import { adaptNodeCron } from './scheduled-jobs';
 import { assignableExportLocal } from './rebind-export';
 import { currentFrame, evaluatingAny } from './top-level';
@@ -319,6 +320,11 @@ const ADAPTERS: Adapter[] = [
     // NestJS's mapping of a controller's methods to routes (see nest-routes.ts).
     path: ['@nestjs', 'core', 'router', 'router-explorer.js'],
     adapt: (exports) => adaptNestRouterExplorer(exports),
+  },
+  {
+    // NestJS's module initialisation, which finds @nestjs/schedule's explorer (see nest-schedule.ts).
+    path: ['@nestjs', 'core', 'hooks', 'on-module-init.hook.js'],
+    adapt: (exports) => adaptNestModuleInitHook(exports),
   },
   {
     // node-cron's jobs, the CommonJS build and the ES module one (see scheduled-jobs.ts).
