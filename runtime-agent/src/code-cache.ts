@@ -14,8 +14,9 @@
  * when the library was compiled: the parser and the reader then come from the cache too,
  * ≈10 ms less to an Express app's first response. A process that has not worked as its first
  * turn ends, and found no cache, makes one of what its start compiled then (a process stopped
- * by a signal has no exit to make it at), which the first one that works replaces. A save runs code a start does not: the parser's and the transport's libraries,
- * which a start reads only when it must read a module or a client connects, make their cache
+ * by a signal has no exit to make it at), which the first one that works replaces. A save runs
+ * code a start does not: the parser's and the transport's libraries, which a start reads only
+ * when it must read a module or a client connects, make their cache
  * once more after the first save committed, with that code (`saveAfterFirstCommit`), so that
  * the app's next start has its first save as fast as the next ones. The library does not:
  * V8 reads a cache whole, and every start of the app reads the library's. With the save's code
@@ -56,7 +57,8 @@ const SAVED_DELAY_MS = 1000;
 
 /**
  * What a cache holds: `saved`, the functions compiled once a save was committed; `warm`, those
- * compiled once the agent has worked; `start`, those of a process that ended before it did.
+ * compiled once the agent has worked; `start`, those of a process that had not worked as its
+ * first turn ended, or at its exit.
  */
 type Stage = 'saved' | 'warm' | 'start';
 /** The stages, from the one made after the most work. */
@@ -76,11 +78,10 @@ export interface CachedLibrary {
   /**
    * Makes the cache once `worked()`; when there was no cache at all, a start's cache as the
    * first turn ends without work, or at the exit; nothing when the cache read was made after
-   * work. `worked` is checked
-   * as the process's first turn ends (a CommonJS app has loaded its modules then), then now
-   * and then, at the exit, and in the next turn after each call of the function returned (for
-   * a thread that knows when it works, as the module hooks'): an app under development
-   * usually ends by a signal, which has no exit to make the cache at.
+   * work. `worked` is checked as the process's first turn ends (a CommonJS app has loaded its
+   * modules then), then now and then, at the exit, and in the next turn after each call of the
+   * function returned (for a thread that knows when it works, as the module hooks'): an app
+   * under development usually ends by a signal, which has no exit to make the cache at.
    */
   saveWhenWarm(worked: () => boolean): () => void;
   /**

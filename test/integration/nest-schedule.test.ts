@@ -206,3 +206,17 @@ test('a provider whose methods also carry a decorator of another kind: its new j
   assert.match(result.report.notApplied.join('\n'), /TasksService .*its decorators changed.*restart to apply them/);
   await waitFor('the new job running', async () => ((await jobs()).runs.count ?? 0) > 0);
 });
+
+test("a job's method renamed, its job's name kept: the job moves to the new method, stopped before it starts again", async () => {
+  const { jobs, load } = await startApp();
+
+  const result = await load(tasks(['beat'], interval('heartbeat', 20).replace('"heartbeat", null', '"beat", null')));
+
+  assert.deepEqual(result.report.notApplied, []);
+  assert.match(
+    result.report.ran.join('\n'),
+    /stopped heartbeat \(interval 'heartbeat' every 20 ms\); started beat \(interval 'heartbeat' every 20 ms\)/,
+  );
+  await waitFor('the moved job running', async () => ((await jobs()).runs.beat ?? 0) > 0);
+  assert.deepEqual((await jobs()).intervals, ['heartbeat']);
+});

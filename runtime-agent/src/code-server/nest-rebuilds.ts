@@ -7,7 +7,7 @@
  */
 import type { Redecoration } from './live/live-module';
 import { isMappedController, mapControllerAgain } from './live/nest-routes';
-import { forgetJobDecorators, isScheduledProvider, scheduleAgain } from './live/nest-schedule';
+import { forgetJobDecorators, hasScheduledJobs, readByScheduler, scheduleAgain } from './live/nest-schedule';
 import type { HotModule } from './module-version';
 import type { RouteRebuild } from './route-rebuild';
 
@@ -38,20 +38,23 @@ export function mappedAgain(controller: NonNullable<RouteRebuild['controller']>)
 }
 
 /**
- * Starts and stops a provider's scheduled jobs where its decorators changed them; the report's
- * line of it, and whether its methods' decorators are all jobs' (with others, read at startup
- * by something else, a restart still applies what they changed). Throws what scheduling threw.
+ * Starts and stops a provider's scheduled jobs where its decorators changed them: the report's
+ * line of what changed (none if nothing did), the jobs that could not, and whether its methods'
+ * decorators are all jobs' (with others, read at startup by something else, a restart still
+ * applies what they changed). Throws what its decorators threw.
  */
-export function scheduledAgain(jobs: NonNullable<RouteRebuild['jobs']>): { ran: string; onlyJobs: boolean } {
-  const { started, stopped, onlyJobs } = scheduleAgain(jobs.klass, jobs.decorate);
+export function scheduledAgain(jobs: NonNullable<RouteRebuild['jobs']>): {
+  ran?: string;
+  failed: string[];
+  onlyJobs: boolean;
+} {
+  const { started, stopped, failed, onlyJobs } = scheduleAgain(jobs.klass, jobs.decorate);
   const done = [
     ...(stopped.length > 0 ? [`stopped ${stopped.join(', ')}`] : []),
     ...(started.length > 0 ? [`started ${started.join(', ')}`] : []),
   ];
-  return {
-    ran: `the scheduled jobs of ${jobs.label}: ${done.length > 0 ? done.join('; ') : 'as they were'}`,
-    onlyJobs,
-  };
+  const ran = done.length > 0 ? `the scheduled jobs of ${jobs.label}: ${done.join('; ')}` : undefined;
+  return { ran, failed, onlyJobs };
 }
 
 /** The class the app runs, of a redecoration; undefined if its binding is not initialised (not a class the app runs). */
@@ -91,7 +94,9 @@ function jobsAgain(
   running: unknown,
   decorate: () => void,
 ): RouteRebuild | undefined {
-  if (!isScheduledProvider(running)) return undefined;
+  // A controller's decorators run again for its mapping anyway; a provider's only where it has jobs.
+  const scheduled = hasScheduledJobs(running) || (isMappedController(running) && readByScheduler(running));
+  if (!scheduled || typeof running !== 'function') return undefined;
   return {
     trigger: module.file,
     cause: {
@@ -105,11 +110,19 @@ function jobsAgain(
   };
 }
 
+/** `run` once; what it threw, thrown again to each later caller, who must not go on as if it ran. */
 function once(run: () => void): () => void {
   let ran = false;
+  let failed: { error: unknown } | undefined;
   return () => {
+    if (failed) throw failed.error;
     if (ran) return;
     ran = true;
-    run();
+    try {
+      run();
+    } catch (error) {
+      failed = { error };
+      throw error;
+    }
   };
 }

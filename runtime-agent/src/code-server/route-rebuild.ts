@@ -256,8 +256,9 @@ export async function rebuildRoutes(
           ? !attempt(result, cause, 'NestJS', () => (result.ran.push(mappedAgain(controller)), true))
           : jobs
             ? !attempt(result, cause, '@nestjs/schedule', () => {
-                const { ran, onlyJobs } = scheduledAgain(jobs);
-                result.ran.push(ran);
+                const { ran, failed, onlyJobs } = scheduledAgain(jobs);
+                if (ran) result.ran.push(ran);
+                if (failed.length > 0) throw new Error(failed.join('; '));
                 // Other decorators of its methods, read at startup by something else, may have changed too.
                 return onlyJobs;
               })

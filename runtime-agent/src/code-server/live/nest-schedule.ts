@@ -5,46 +5,23 @@
  * method, takes one out, or changes one's timing or name starts and stops those jobs on the
  * running app, as a restart would have them: the method decorators of the new version run on the
  * running class, the explorer reads the class's methods again as it did at startup, and each
- * job that differs from the one it made then is stopped, and the new one mounted as the
- * orchestrator mounts its jobs. A job whose decorator is unchanged goes on (its method runs the
- * new code). As Spring DevTools and JRebel re-register a bean's @Scheduled methods.
- *
- * What the explorer made at startup is recorded as it made it: the explorer is found among the
- * providers of the module Nest initialises (`callModuleInitHook`, adapted as @nestjs/core
- * loads; @nestjs/schedule is an ES module, which a CommonJS app's loader hooks may not see), and
- * its `lookupSchedulers` is followed. Its internals are read as they are from @nestjs/schedule
- * 4 to 12; another shape is not recorded, and a restart applies the change, as before.
+ * job that differs from the one it made then (nest-schedule-startup.ts) is stopped, and the new
+ * one mounted as the orchestrator mounts its jobs. A job whose decorator is unchanged goes on
+ * (its method runs the new code). As Spring DevTools re-registers a bean's @Scheduled methods.
  */
+import { errorMessage } from '../../error-message';
+import {
+  KINDS,
+  scheduledInstances,
+  specOf,
+  type Explorer,
+  type Job,
+  type Kind,
+  type Orchestrator,
+  type Scheduled,
+} from './nest-schedule-startup';
 
-type Kind = 'cron' | 'interval' | 'timeout';
-
-/** One job the explorer made for a method: its orchestrator entry's name, and what it runs on. */
-interface Job {
-  kind: Kind;
-  name: string;
-  /** Its timing as registered (a timeout in ms, or a cron job's options), to tell a changed one. */
-  spec: string;
-}
-
-interface Orchestrator {
-  cronJobs: Record<string, { initialDelayRef?: ReturnType<typeof setTimeout> }>;
-  intervals: Record<string, unknown>;
-  timeouts: Record<string, unknown>;
-  schedulerRegistry: Record<string, unknown> & { doesExist(kind: Kind, name: string): boolean };
-}
-
-interface Explorer {
-  lookupSchedulers(instance: object, key: string): unknown;
-  schedulerOrchestrator: Orchestrator;
-  metadataScanner: { getAllMethodNames?(prototype: object): string[]; cachedScannedPrototypes?: unknown };
-}
-
-/** Each kind's table in the orchestrator, how the orchestrator mounts it, how the registry deletes one. */
-const KINDS = {
-  cron: { table: 'cronJobs', mount: 'mountCron', remove: 'deleteCronJob' },
-  interval: { table: 'intervals', mount: 'mountIntervals', remove: 'deleteInterval' },
-  timeout: { table: 'timeouts', mount: 'mountTimeouts', remove: 'deleteTimeout' },
-} as const;
+export { adaptNestModuleInitHook } from './nest-schedule-startup';
 
 /** The metadata keys @nestjs/schedule's decorators set on a method. */
 const JOB_KEYS = [
@@ -63,141 +40,111 @@ interface MetadataApi {
 }
 const metadata = Reflect as unknown as MetadataApi;
 
-/** A provider's instance the explorer read at startup, and the jobs it made for its methods, by method. */
-interface Scheduled {
-  explorer: Explorer;
-  instance: object;
-  jobs: Map<string, Job>;
+/**
+ * Whether @nestjs/schedule read an instance of `klass` in a running app, and it had a job then
+ * or since. A provider that never had one is left to a restart: its changed decorators are not
+ * run again on it for nothing (one that wraps its method would wrap it twice).
+ */
+export function hasScheduledJobs(klass: unknown): klass is Function {
+  return scheduledInstances(klass).some((entry) => entry.everScheduled);
 }
 
-/** By the provider's class. */
-const scheduled = new WeakMap<Function, Scheduled[]>();
-const followed = new WeakSet<object>();
-
-/** Adapts @nestjs/core/hooks/on-module-init.hook.js, given its exports. */
-export function adaptNestModuleInitHook(exports: unknown): void {
-  const hooks = exports as { callModuleInitHook?: unknown };
-  const original = hooks.callModuleInitHook;
-  if (typeof original !== 'function') return;
-  hooks.callModuleInitHook = function (this: unknown, ...args: unknown[]) {
-    for (const explorer of explorersIn(args[0])) follow(explorer);
-    return Reflect.apply(original, this, args);
-  };
+/** Whether @nestjs/schedule read an instance of `klass` in a running app, jobs or none. */
+export function readByScheduler(klass: unknown): klass is Function {
+  return scheduledInstances(klass).length > 0;
 }
 
-/** The ScheduleExplorer among a Nest module's providers: the one whose shape is the explorer's. */
-function explorersIn(module: unknown): Explorer[] {
-  const providers = (module as { providers?: unknown } | null)?.providers;
-  if (!(providers instanceof Map)) return [];
-  const found: Explorer[] = [];
-  for (const wrapper of providers.values()) {
-    const instance = (wrapper as { instance?: unknown } | null)?.instance;
-    if (isExplorer(instance)) found.push(instance);
-  }
-  return found;
+/**
+ * Takes the job decorators' metadata off the methods of a class @nestjs/schedule read, before
+ * the new version's decorators run on it: a method a load left as it was keeps its function,
+ * and with it the metadata of a decorator the load took out.
+ */
+export function forgetJobDecorators(klass: unknown): void {
+  if (!readByScheduler(klass) || typeof metadata.deleteMetadata !== 'function') return;
+  for (const method of methodsOf(klass)) for (const key of JOB_KEYS) metadata.deleteMetadata(key, method);
 }
 
-function isExplorer(value: unknown): value is Explorer {
-  const candidate = value as Partial<Explorer> | null;
-  return (
-    typeof candidate?.lookupSchedulers === 'function' &&
-    typeof candidate.schedulerOrchestrator?.intervals === 'object' &&
-    typeof candidate.schedulerOrchestrator.schedulerRegistry?.doesExist === 'function'
-  );
-}
-
-/** Records what the explorer's lookups of its startup make, by instance and method. */
-function follow(explorer: Explorer): void {
-  if (followed.has(explorer)) return;
-  followed.add(explorer);
-  const lookup = explorer.lookupSchedulers;
-  explorer.lookupSchedulers = function (this: Explorer, instance: object, key: string): unknown {
-    const before = jobNames(this.schedulerOrchestrator);
-    const result = Reflect.apply(lookup, this, [instance, key]);
-    // Every instance it reads, with jobs or none yet: a load may give it its first.
-    const entry = entryOf(explorer, instance);
-    const job = jobAdded(this.schedulerOrchestrator, before);
-    if (job) entry.jobs.set(key, job);
-    return result;
-  };
-}
-
-function entryOf(explorer: Explorer, instance: object): Scheduled {
-  const klass = instance.constructor;
-  const entries = scheduled.get(klass) ?? [];
-  scheduled.set(klass, entries);
-  let entry = entries.find((e) => e.instance === instance);
-  if (!entry) entries.push((entry = { explorer, instance, jobs: new Map() }));
-  return entry;
-}
-
-function jobNames(orchestrator: Orchestrator): Set<string> {
-  const names = new Set<string>();
-  for (const kind of Object.keys(KINDS) as Kind[]) {
-    for (const name of Object.keys(orchestrator[KINDS[kind].table])) names.add(`${kind}:${name}`);
-  }
-  return names;
-}
-
-function jobAdded(orchestrator: Orchestrator, before: Set<string>): Job | undefined {
-  for (const kind of Object.keys(KINDS) as Kind[]) {
-    const table = orchestrator[KINDS[kind].table] as Record<string, { timeout?: unknown; options?: unknown }>;
-    for (const [name, entry] of Object.entries(table)) {
-      if (!before.has(`${kind}:${name}`)) return { kind, name, spec: specOf(kind, entry.timeout, entry.options) };
-    }
-  }
-  return undefined;
-}
-
-function specOf(kind: Kind, timeout: unknown, options: unknown): string {
-  return kind === 'cron' ? JSON.stringify(options) : String(timeout);
-}
-
-/** Whether @nestjs/schedule read an instance of `klass` as the app started. */
-export function isScheduledProvider(klass: unknown): klass is Function {
-  return typeof klass === 'function' && (scheduled.get(klass)?.length ?? 0) > 0;
-}
-
-/** What scheduling a class's jobs again did, and whether its changed decorators were all its jobs'. */
+/** What scheduling a class's jobs again did, what failed, and whether its changed decorators were all its jobs'. */
 export interface Rescheduled {
   started: string[];
   stopped: string[];
+  failed: string[];
   onlyJobs: boolean;
 }
 
 /**
  * Runs `decorate` (the new version's method decorators, on the running class, after
- * forgetJobDecorators), then starts and stops the jobs of each of `klass`'s instances where they
- * differ from those the explorer made at startup. Throws what the explorer or the orchestrator
- * threw (a job's name another one has).
+ * forgetJobDecorators), then, for each of `klass`'s instances, stops every job that differs from
+ * the one the explorer made, and starts the new ones: all stopped first, so that a name moved
+ * from one method to another is free. A job that cannot start (its name another's) is said in
+ * `failed`; the others go on.
  */
 export function scheduleAgain(klass: Function, decorate: () => void): Rescheduled {
   decorate();
-  const done: Rescheduled = { started: [], stopped: [], onlyJobs: onlyJobDecorators(klass) };
-  for (const entry of scheduled.get(klass) ?? []) {
-    const { explorer, instance, jobs } = entry;
-    const orchestrator = explorer.schedulerOrchestrator;
-    const keys = new Set([...methodNames(explorer, instance), ...jobs.keys()]);
-    for (const key of keys) {
-      const now = jobFor(explorer, instance, key);
-      const had = jobs.get(key);
-      if (had && now && sameJob(had, now)) continue;
-      if (had) {
+  const done: Rescheduled = { started: [], stopped: [], failed: [], onlyJobs: onlyJobDecorators(klass) };
+  for (const entry of scheduledInstances(klass)) {
+    const changes = changedJobs(entry, done);
+    const orchestrator = entry.schedule.explorer.schedulerOrchestrator;
+    for (const { key, had } of changes) {
+      if (!had) continue;
+      entry.jobs.delete(key);
+      try {
         stop(orchestrator, had);
-        jobs.delete(key);
         done.stopped.push(describe(key, had));
+      } catch (error) {
+        done.failed.push(`${key}: stopping it threw ${errorMessage(error)}`);
       }
-      if (now) {
-        explorer.lookupSchedulers(instance, key);
-        const made = jobs.get(key);
-        if (made) {
-          mount(orchestrator, made);
-          done.started.push(describe(key, made));
-        }
+    }
+    for (const { key, now } of changes) {
+      if (!now) continue;
+      try {
+        start(entry, key, now, done);
+      } catch (error) {
+        done.failed.push(`${key}: ${errorMessage(error)}`);
       }
     }
   }
   return done;
+}
+
+/** The methods of an instance whose job the explorer would make otherwise now, with the one it made. */
+function changedJobs(
+  { schedule, instance, jobs }: Scheduled,
+  done: Rescheduled,
+): Array<{ key: string; had?: Job; now?: Job & { named: boolean } }> {
+  const changes: Array<{ key: string; had?: Job; now?: Job & { named: boolean } }> = [];
+  for (const key of new Set([...methodNames(schedule.explorer, instance), ...jobs.keys()])) {
+    let now: (Job & { named: boolean }) | undefined;
+    try {
+      now = jobFor(schedule.explorer, instance, key);
+    } catch (error) {
+      done.failed.push(`${key}: reading its decorators threw ${errorMessage(error)}`);
+      continue;
+    }
+    const had = jobs.get(key);
+    if (had && now && sameJob(had, now)) continue;
+    if (had || now) changes.push({ key, had, now });
+  }
+  return changes;
+}
+
+/** Adds the job the explorer makes for `key` to the orchestrator, and mounts it if the app's jobs are. */
+function start(
+  { schedule, instance, jobs }: Scheduled,
+  key: string,
+  now: Job & { named: boolean },
+  done: Rescheduled,
+): void {
+  const registry = schedule.explorer.schedulerOrchestrator.schedulerRegistry;
+  // The orchestrator would start its timer before the registry refused the name: one nothing could stop.
+  if (schedule.mounted && now.named && registry.doesExist(now.kind, now.name)) {
+    throw new Error(`the scheduler's registry has a ${now.kind} named '${now.name}' already`);
+  }
+  schedule.explorer.lookupSchedulers(instance, key);
+  const made = jobs.get(key);
+  if (!made) return;
+  if (schedule.mounted) mount(schedule.explorer.schedulerOrchestrator, made);
+  done.started.push(describe(key, made));
 }
 
 /**
@@ -213,21 +160,23 @@ function methodNames(explorer: Explorer, instance: object): string[] {
 
 /**
  * The job the explorer would make for `key` now: its lookup run against an orchestrator that
- * only takes note (so the real one is untouched). A name not given is none yet (made at the add).
+ * only takes note (so the real one is untouched). A name not given is none yet: the orchestrator
+ * makes one as it adds the job (a cron job's empty name too, as `options.name || randomUUID()`).
  */
 function jobFor(explorer: Explorer, instance: object, key: string): (Job & { named: boolean }) | undefined {
   let job: (Job & { named: boolean }) | undefined;
-  const note = (kind: Kind, name: unknown, spec: string): void => {
-    job = { kind, name: typeof name === 'string' ? name : '', named: typeof name === 'string', spec };
+  const note = (kind: Kind, name: unknown, named: boolean, spec: string): void => {
+    job = { kind, name: named ? String(name) : '', named, spec };
   };
   const noting = {
-    addCron: (_target: unknown, options: { name?: unknown }) => note('cron', options?.name, specOf('cron', 0, options)),
+    addCron: (_target: unknown, options: { name?: unknown } | undefined) =>
+      note('cron', options?.name, Boolean(options?.name), specOf('cron', 0, options)),
     addInterval: (_target: unknown, timeout: unknown, name: unknown) =>
-      note('interval', name, specOf('interval', timeout, undefined)),
+      note('interval', name, typeof name === 'string', specOf('interval', timeout, undefined)),
     addTimeout: (_target: unknown, timeout: unknown, name: unknown) =>
-      note('timeout', name, specOf('timeout', timeout, undefined)),
+      note('timeout', name, typeof name === 'string', specOf('timeout', timeout, undefined)),
   };
-  const lookup = Object.getPrototypeOf(explorer).lookupSchedulers as Explorer['lookupSchedulers'];
+  const lookup = (Object.getPrototypeOf(explorer) as Explorer).lookupSchedulers;
   Reflect.apply(lookup, Object.create(explorer, { schedulerOrchestrator: { value: noting } }), [instance, key]);
   return job;
 }
@@ -236,37 +185,37 @@ function sameJob(had: Job, now: Job & { named: boolean }): boolean {
   return had.kind === now.kind && had.spec === now.spec && (!now.named || now.name === had.name);
 }
 
-/** Stops a job and takes it out of the orchestrator and the registry, as `SchedulerRegistry.delete…` does. */
+/**
+ * Stops a job and takes it out of the orchestrator's table, and out of the registry when the
+ * registry's job of that name is this one (the app may have put another there since).
+ */
 function stop(orchestrator: Orchestrator, job: Job): void {
-  const { table, remove } = KINDS[job.kind];
-  const entries = orchestrator[table] as Record<string, { initialDelayRef?: ReturnType<typeof setTimeout> }>;
-  const delayed = entries[job.name]?.initialDelayRef;
-  if (delayed !== undefined) clearTimeout(delayed);
+  const { table, get, remove } = KINDS[job.kind];
+  const entries = orchestrator[table] as Record<string, { ref?: unknown; initialDelayRef?: unknown } | undefined>;
+  const entry = entries[job.name];
   delete entries[job.name];
+  if (entry?.initialDelayRef !== undefined) clearTimeout(entry.initialDelayRef as ReturnType<typeof setTimeout>);
+  const ref = entry?.ref;
+  if (ref === undefined) return; // not mounted yet
   const registry = orchestrator.schedulerRegistry;
-  if (registry.doesExist(job.kind, job.name)) (registry[remove] as (name: string) => void).call(registry, job.name);
+  const registered = registry.doesExist(job.kind, job.name)
+    ? (registry[get] as (name: string) => unknown).call(registry, job.name)
+    : undefined;
+  if (registered === ref) (registry[remove] as (name: string) => void).call(registry, job.name);
+  else if (job.kind === 'cron') (ref as { stop?: () => unknown }).stop?.();
+  else clearTimeout(ref as ReturnType<typeof setTimeout>);
 }
 
-/** Mounts one job as the orchestrator mounts all of them when the app has started. */
+/** Mounts one job as the orchestrator mounts all of them when the app has bootstrapped. */
 function mount(orchestrator: Orchestrator, job: Job): void {
   const { table, mount: mountAll } = KINDS[job.kind];
   const all = orchestrator[table];
-  orchestrator[table] = { [job.name]: all[job.name] } as never;
+  orchestrator[table] = { [job.name]: all[job.name] };
   try {
     (orchestrator as unknown as Record<string, () => void>)[mountAll]!.call(orchestrator);
   } finally {
-    orchestrator[table] = all as never;
+    orchestrator[table] = all;
   }
-}
-
-/**
- * Takes the job decorators' metadata off the methods of a class @nestjs/schedule read, before
- * the new version's decorators run on it: a method a load left as it was keeps its function,
- * and with it the metadata of a decorator the load took out.
- */
-export function forgetJobDecorators(klass: unknown): void {
-  if (!isScheduledProvider(klass) || typeof metadata.deleteMetadata !== 'function') return;
-  for (const method of methodsOf(klass)) for (const key of JOB_KEYS) metadata.deleteMetadata(key, method);
 }
 
 /** Whether every metadata key on the class's methods is a job's or TypeScript's: no other decorator there to read. */
