@@ -253,12 +253,15 @@ export async function rebuildRoutes(
       : plugin
         ? !(await runPlugins(plugin, cause, result))
         : controller
-          ? !attempt(result, cause, 'NestJS', () => (result.ran.push(mappedAgain(controller)), true))
+          ? !attempt(result, cause, 'NestJS', () => {
+              result.ran.push(mappedAgain(controller));
+              return true;
+            })
           : jobs
             ? !attempt(result, cause, '@nestjs/schedule', () => {
-                const { ran, failed, onlyJobs } = scheduledAgain(jobs);
+                const { ran, failed: notDone, onlyJobs } = scheduledAgain(jobs);
                 if (ran) result.ran.push(ran);
-                if (failed.length > 0) throw new Error(failed.join('; '));
+                if (notDone.length > 0) throw new Error(notDone.join('; '));
                 // Other decorators of its methods, read at startup by something else, may have changed too.
                 return onlyJobs;
               })

@@ -164,6 +164,8 @@ function methodNames(explorer: Explorer, instance: object): string[] {
  * makes one as it adds the job (a cron job's empty name too, as `options.name || randomUUID()`).
  */
 function jobFor(explorer: Explorer, instance: object, key: string): (Job & { named: boolean }) | undefined {
+  // A method the load took out: no job (the explorer would read the metadata of `undefined`).
+  if (typeof (instance as Record<string, unknown>)[key] !== 'function') return undefined;
   let job: (Job & { named: boolean }) | undefined;
   const note = (kind: Kind, name: unknown, named: boolean, spec: string): void => {
     job = { kind, name: named ? String(name) : '', named, spec };
