@@ -212,6 +212,39 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().
   assert.equal(await running.get('/shout'), 'LIBRARY!');
 });
 
+test('a value taken again in an importer that a third module copied into a let: named there too, and the restart offered', async () => {
+  const source = scratchFiles('cjs-exports', {
+    'package.json': '{}',
+    'type-defs.js': `exports.typeDefs = 'type Query { books: Int }';
+`,
+    'schema.js': `const { typeDefs } = require('./type-defs');
+exports.schema = { typeDefs };
+`,
+    'app.js': `let { schema } = require('./schema');
+const server = require('node:http').createServer((req, res) => res.end(JSON.stringify(schema)));
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('cjs', { fixture: source, args: ['-r', 'hotpatch-agent/register', 'app.js'] });
+  after(() => running.stop());
+
+  const cli = await loadEdited(running, 'type-defs.js', (text) =>
+    text.replace('books: Int', 'books: Int, authors: Int'),
+  );
+  const output = cli.stdout + cli.stderr;
+  assert.match(output, /schema\.js new value: typeDefs, again for the new value of typeDefs/);
+  assert.match(
+    output,
+    /schema has a new value, but app\.js line 1 \(let \{ schema \} = require\('\.\/schema'\);\) copied it once/,
+  );
+  assert.match(output, /restart the app to apply what could not apply in place/, output);
+  assert.equal(
+    await running.get('/'),
+    '{"typeDefs":"type Query { books: Int }"}',
+    'what the note says: the copy is old',
+  );
+});
+
 test('a value a load gives a module variable reaches what the module exports from it; one its exports built with a call is named, with a restart offer', async () => {
   const source = scratchFiles('cjs-exports', {
     'package.json': '{}',

@@ -289,6 +289,9 @@ export async function rebuildRoutes(
         );
         if (rebound.length > 0) result.ran.push(`${where} new value: ${rebound.join(', ')}, again for ${cause.again}`);
         result.warnings.push(...committed.warnings);
+        // What that load could not apply (a module that copied the value it gave) waits for a
+        // restart as the trigger's own notes do: in its report, so that the restart is offered.
+        result.notApplied.push(...committed.report.notApplied);
       } catch (error) {
         failed = true;
         noteFailure(result, cause, where, error);
