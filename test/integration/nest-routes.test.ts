@@ -10,24 +10,10 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { scratchFiles } from '../helpers/scratch';
-
-/** tsc's decorator helpers, as it writes them at the top of each file. */
-const HELPERS = `var __decorate = (this && this.__decorate) || function (decorators, target, key, desc) {
-    var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
-    if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
-    else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
-    return c > 3 && r && Object.defineProperty(target, key, r), r;
-};
-var __metadata = (this && this.__metadata) || function (k, v) {
-    if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(k, v);
-};
-var __param = (this && this.__param) || function (paramIndex, decorator) {
-    return function (target, key) { decorator(target, key, paramIndex); }
-};
-`;
+import { TSC_DECORATOR_HELPERS } from '../helpers/tsc-decorators';
 
 const MAIN = `"use strict";
-${HELPERS}require('reflect-metadata');
+${TSC_DECORATOR_HELPERS}require('reflect-metadata');
 const core_1 = require("@nestjs/core");
 const common_1 = require("@nestjs/common");
 const cats_controller_1 = require("./cats.controller");
@@ -54,7 +40,7 @@ const FIND_ONE = `__decorate([
 `;
 
 const CONTROLLER = `"use strict";
-${HELPERS}Object.defineProperty(exports, "__esModule", { value: true });
+${TSC_DECORATOR_HELPERS}Object.defineProperty(exports, "__esModule", { value: true });
 exports.CatsController = void 0;
 const common_1 = require("@nestjs/common");
 let CatsController = class CatsController {

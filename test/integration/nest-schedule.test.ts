@@ -12,25 +12,11 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { scratchFiles } from '../helpers/scratch';
+import { TSC_DECORATOR_HELPERS } from '../helpers/tsc-decorators';
 import { waitFor } from '../helpers/wait';
 
-/** tsc's decorator helpers, as it writes them at the top of each file. */
-const HELPERS = `var __decorate = (this && this.__decorate) || function (decorators, target, key, desc) {
-    var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
-    if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
-    else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
-    return c > 3 && r && Object.defineProperty(target, key, r), r;
-};
-var __metadata = (this && this.__metadata) || function (k, v) {
-    if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(k, v);
-};
-var __param = (this && this.__param) || function (paramIndex, decorator) {
-    return function (target, key) { decorator(target, key, paramIndex); }
-};
-`;
-
 const MAIN = `"use strict";
-${HELPERS}require('reflect-metadata');
+${TSC_DECORATOR_HELPERS}require('reflect-metadata');
 const core_1 = require("@nestjs/core");
 const common_1 = require("@nestjs/common");
 const schedule_1 = require("@nestjs/schedule");
@@ -83,7 +69,7 @@ const interval = (name: string, ms: number): string => `__decorate([
 
 /** The provider with a method per job in `methods`, and `decorators` (tsc's statements) after the class. */
 const tasks = (methods: string[], decorators: string): string => `"use strict";
-${HELPERS}Object.defineProperty(exports, "__esModule", { value: true });
+${TSC_DECORATOR_HELPERS}Object.defineProperty(exports, "__esModule", { value: true });
 exports.TasksService = void 0;
 const common_1 = require("@nestjs/common");
 const schedule_1 = require("@nestjs/schedule");

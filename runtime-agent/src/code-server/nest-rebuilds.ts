@@ -69,44 +69,45 @@ function runningClass({ klass }: Redecoration): unknown {
 /** A class whose method decorators changed, to map again where NestJS mapped it as a controller. */
 function controllerAgain(
   module: HotModule,
-  { className, notes }: Redecoration,
+  redecoration: Redecoration,
   running: unknown,
   decorate: () => void,
 ): RouteRebuild | undefined {
   if (!isMappedController(running)) return undefined;
-  return {
-    trigger: module.file,
-    cause: {
-      again: `the decorators of ${className}`,
-      failed: (where, why) =>
-        `${className}: ${where} mapped its routes at startup, and mapping them again failed (${why}); restart to apply its decorators`,
-      resolves: notes,
-    },
-    owners: new Map(),
-    controller: { klass: running, decorate, label: className },
-  };
+  const controller = { klass: running, decorate, label: redecoration.className };
+  return { ...decoratorsAgain(module, redecoration, 'mapped its routes', 'mapping them'), controller };
 }
 
 /** A class whose method decorators changed, whose jobs to schedule again where @nestjs/schedule read its instance. */
 function jobsAgain(
   module: HotModule,
-  { className, notes }: Redecoration,
+  redecoration: Redecoration,
   running: unknown,
   decorate: () => void,
 ): RouteRebuild | undefined {
   // A controller's decorators run again for its mapping anyway; a provider's only where it has jobs.
   const scheduled = hasScheduledJobs(running) || (isMappedController(running) && readByScheduler(running));
   if (!scheduled || typeof running !== 'function') return undefined;
+  const jobs = { klass: running, decorate, label: redecoration.className };
+  return { ...decoratorsAgain(module, redecoration, 'scheduled its jobs', 'scheduling them'), jobs };
+}
+
+/** The rebuild of a class's changed decorators: `where` `did` at startup, and doing it again (`redoing`) may fail. */
+function decoratorsAgain(
+  module: HotModule,
+  { className, notes }: Redecoration,
+  did: string,
+  redoing: string,
+): RouteRebuild {
   return {
     trigger: module.file,
     cause: {
       again: `the decorators of ${className}`,
       failed: (where, why) =>
-        `${className}: ${where} scheduled its jobs at startup, and scheduling them again failed (${why}); restart to apply its decorators`,
+        `${className}: ${where} ${did} at startup, and ${redoing} again failed (${why}); restart to apply its decorators`,
       resolves: notes,
     },
     owners: new Map(),
-    jobs: { klass: running, decorate, label: className },
   };
 }
 
