@@ -3,11 +3,13 @@
  * the app's own object is never the copy nor written; the copy has the same prototype and
  * properties (getters stay getters, not called), all of them writable and configurable so that
  * a later version can assign what it exports again. A plain object of plain values takes a
- * faster way to the same copy.
+ * faster way to the same copy. Adoption reads the descriptors once for the copy and the face
+ * (ownDescriptors): the copy made writable leaves them as raw has them.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { snapshot } from '../../runtime-agent/src/code-server/module-version';
+import { createStableExports, ownDescriptors } from '../../runtime-agent/src/code-server/stable-exports';
 
 const descriptorsOf = (value: unknown): PropertyDescriptorMap => Object.getOwnPropertyDescriptors(value);
 
@@ -55,4 +57,25 @@ test('a class instance, a function and a primitive are not copied', () => {
   assert.equal(snapshot(fn), fn);
   assert.equal(snapshot(3), 3);
   assert.equal(snapshot(null), null);
+});
+
+test('the descriptors read once serve the copy and the face alike: the copy made writable leaves them as raw has them', () => {
+  const greet = (): string => 'hi';
+  const raw = { greet } as { greet: () => string; version?: number };
+  // Neither writable nor configurable: raw cannot hold the trampoline greet needs, its face is another object.
+  Object.defineProperty(raw, 'version', { value: 1, enumerable: true });
+  const own = ownDescriptors(raw)!;
+  const copy = snapshot(raw, own) as typeof raw;
+  assert.equal(Object.getOwnPropertyDescriptor(copy, 'version')?.writable, true, 'the copy is writable');
+  assert.equal(own.version?.writable, false, "raw's descriptors are left as they were");
+  const face = createStableExports(
+    raw,
+    (key) => () => (key === null ? copy : copy[key as keyof typeof copy]),
+    own,
+  ) as typeof raw;
+  assert.notEqual(face, raw, 'a fixed property makes the face a fresh object, as without the shared reading');
+  assert.notEqual(face.greet, greet, 'the face holds a trampoline');
+  assert.equal(face.greet(), 'hi');
+  assert.equal(raw.greet, greet, "raw's own function is left as it is");
+  assert.equal(face.version, 1);
 });

@@ -136,8 +136,14 @@ export function patchClass(
 }
 
 /** Wraps one exported value (`raw[name]`) for the stable object `face`. */
-function stableValue(name: string, value: unknown, current: CurrentExport, raw: unknown, face: object): unknown {
-  if (needsTrampoline(value)) return makeTrampoline(name, value as Function, current, raw, name, face);
+function stableValue(
+  name: string,
+  value: unknown,
+  current: (key: string | null) => CurrentExport,
+  raw: unknown,
+  face: object,
+): unknown {
+  if (needsTrampoline(value)) return makeTrampoline(name, value as Function, current(name), raw, name, face);
   return value;
 }
 
@@ -183,46 +189,86 @@ function stableAccessor(
  * Builds the stable exports of a module's first version from its raw `module.exports`.
  * Returns the raw object itself, with functions swapped for trampolines, when every property
  * can be redefined (so an importer that saw it mid-evaluation through a require cycle holds
- * the same object); otherwise a fresh object with the same prototype.
+ * the same object); otherwise a fresh object with the same prototype. `descriptors`: raw's own,
+ * where the caller has read them already (ownDescriptors).
  */
-export function createStableExports(raw: unknown, current: (key: string | null) => CurrentExport): unknown {
+export function createStableExports(
+  raw: unknown,
+  current: (key: string | null) => CurrentExport,
+  descriptors?: PropertyDescriptorMap,
+): unknown {
   if (typeof raw === 'function') {
     // module.exports = fn: a trampoline with its helpers; a class, or a function that is also an
     // object (an Express app: `module.exports = app`), is its own face.
     if (!needsTrampoline(raw)) return raw;
     const face = makeTrampoline('default', raw, current(null), raw, null);
-    copyOwnProperties(raw, face, current);
+    copyOwnProperties(raw, face, current, descriptors ?? Object.getOwnPropertyDescriptors(raw));
     return face;
   }
   if (raw === null || typeof raw !== 'object' || isInstance(raw)) return raw;
-  const descriptors = Object.getOwnPropertyDescriptors(raw);
-  // An ES namespace (non-extensible, exotic) or a frozen object can never hold trampolines.
-  // A getter must stay the module's own: the face's would read it back through the current version.
-  const reusable =
-    Object.isExtensible(raw) &&
-    Object.entries(descriptors).every(
-      ([key, d]) => key === '__esModule' || ('value' in d && (d.configurable || d.writable)),
-    );
-  const face: object = reusable ? raw : Object.create(Object.getPrototypeOf(raw) as object | null);
-  copyOwnProperties(raw, face, current);
+  const own = descriptors ?? Object.getOwnPropertyDescriptors(raw);
+  const face: object = reusableAsFace(raw, own) ? raw : Object.create(Object.getPrototypeOf(raw) as object | null);
+  copyOwnProperties(raw, face, current, own);
   return face;
 }
 
-function copyOwnProperties(raw: object, face: object, current: (key: string | null) => CurrentExport): void {
-  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(raw))) {
+/**
+ * Whether `raw` can be its own face: an ES namespace (non-extensible, exotic) or a frozen object
+ * can never hold trampolines, and a getter must stay the module's own (the face's would read it
+ * back through the current version).
+ */
+function reusableAsFace(raw: object, own: PropertyDescriptorMap): boolean {
+  if (!Object.isExtensible(raw)) return false;
+  const keys = Object.keys(own);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const d = own[key]!;
+    if (key !== '__esModule' && !('value' in d && (d.configurable || d.writable))) return false;
+  }
+  return true;
+}
+
+/**
+ * The own property descriptors of exports createStableExports and snapshot both read (an object
+ * that is not an instance, or a function), read once: an app's start reads those of every hot
+ * module (issue 13).
+ */
+export function ownDescriptors(raw: unknown): PropertyDescriptorMap | undefined {
+  if (typeof raw === 'function') return Object.getOwnPropertyDescriptors(raw);
+  if (raw === null || typeof raw !== 'object' || isInstance(raw)) return undefined;
+  return Object.getOwnPropertyDescriptors(raw);
+}
+
+function copyOwnProperties(
+  raw: object,
+  face: object,
+  current: (key: string | null) => CurrentExport,
+  descriptors: PropertyDescriptorMap,
+): void {
+  // Indexed: run for every hot module at startup, before the JIT, where for…of allocates as it iterates.
+  const keys = Object.keys(descriptors);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const descriptor = descriptors[key]!;
     if (typeof face === 'function' && (key === 'prototype' || key === 'name' || key === 'length')) continue;
     if (!('value' in descriptor) && key !== '__esModule') {
       Object.defineProperty(face, key, stableAccessor(key, descriptor, current, raw, face));
       continue;
     }
     const value = (raw as Record<string, unknown>)[key];
-    if (face === raw && !descriptor.configurable) {
-      // Only writable data can be here (see `reusable`); __esModule and its kind stay as they are.
-      if (descriptor.writable) (raw as Record<string, unknown>)[key] = stableValue(key, value, current(key), raw, face);
-      continue;
+    const stable = stableValue(key, value, current, raw, face);
+    if (face === raw) {
+      // Only writable data can be here unless configurable (see `reusable`); __esModule and its kind stay as they are.
+      if (!descriptor.configurable) {
+        if (descriptor.writable && stable !== value) (raw as Record<string, unknown>)[key] = stable;
+        continue;
+      }
+      // Already as the face would define it (most exports: an object literal's own functions, which
+      // need no trampoline): defining it again cost most of a module's adoption at startup.
+      if (stable === value && descriptor.writable) continue;
     }
     Object.defineProperty(face, key, {
-      value: stableValue(key, value, current(key), raw, face),
+      value: stable,
       writable: true,
       enumerable: descriptor.enumerable ?? true,
       configurable: true,
@@ -322,7 +368,7 @@ export function updateStableExports(
     }
     if (isTrampoline(existing) && typeof value === 'function' && !isClass(value)) continue;
     Object.defineProperty(target, key, {
-      value: stableValue(key, value, current(key), next, face),
+      value: stableValue(key, value, current, next, face),
       writable: true,
       enumerable: descriptor.enumerable ?? true,
       configurable: true,

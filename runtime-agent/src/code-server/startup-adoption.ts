@@ -20,7 +20,7 @@ import { enterTopLevel, leaveTopLevel } from './live/top-level';
 import type { VersionGuard } from './version-guard';
 import { findOriginalSource } from './original-source';
 import { jsonModuleCode, readJsonModule } from '../protocol/json-modules';
-import { createStableExports, markLiveFunctions } from './stable-exports';
+import { createStableExports, markLiveFunctions, ownDescriptors } from './stable-exports';
 import { OwnedTimers, beginCapture, endCapture } from './timer-ownership';
 import { javascriptFormatOf, stripModuleTypes } from './type-stripping';
 
@@ -158,11 +158,12 @@ export class StartupAdoption {
     module.live = live?.module;
     // The face may be `raw` itself, rewritten to hold trampolines: the version keeps a copy
     // of what its code exported, or its trampolines would call themselves.
-    this.host.started(module, snapshot(raw), timers, servers, original.text, code);
+    const descriptors = ownDescriptors(raw);
+    this.host.started(module, snapshot(raw, descriptors), timers, servers, original.text, code);
     module.current.live = live?.version;
     // Handed over by its code as it ran (see declaredFunctionsArgument in instrument.ts).
     if (live) markLiveFunctions(live.module.ownFunctions);
-    module.face = createStableExports(raw, module.currentExport);
+    module.face = createStableExports(raw, module.currentExport, descriptors);
     this.host.loaded(module);
     return module.face;
   }
