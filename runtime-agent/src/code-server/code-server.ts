@@ -3,7 +3,7 @@
  * old version (see module-version.ts), loading, purging and reading sources.
  */
 import { EventEmitter } from 'node:events';
-import type { LoadReport, LoadResult, ModuleInfo, Origin } from '../protocol';
+import type { LoadResult, ModuleInfo, Origin } from '../protocol';
 import type { ServerDefinition } from '../processes/define-server';
 import type { ProcessTable } from '../processes/process-table';
 import type { ServerProcess, SpecSource } from '../processes/server-process';
@@ -25,23 +25,16 @@ import {
   type PreparedVersion,
 } from './module-version';
 import { installLiveVersion } from './live/install';
-import { forgetRemovedStatement } from './live/match';
-import { commitTrees, discardTrees } from '../processes/supervision/trees';
-import { emptyReport } from './live/patch';
-import {
-  distinctRebuilds,
-  newValueRebuild,
-  rebuildRoutes,
-  rebuildsAfter,
-  type RebuiltRoutes,
-  type RouteRebuild,
-} from './route-rebuild';
+import { discardTrees } from '../processes/supervision/trees';
+import { rebuildsAfter, type RebuiltRoutes } from './route-rebuild';
+import { PendingRebuilds } from './pending-rebuilds';
+import { commitVersionTrees, notAppliedOf, reportOf, wholeModuleNote } from './version-reports';
 import { VersionGuard } from './version-guard';
 import { guardClusterForks } from './live/cluster-forks';
 import { RunsAppCodeError } from './live/runs-nothing';
 import { updateStableExports } from './stable-exports';
 import { exportedValues, readCopiesOfImporters, replacedExports, staleCopies } from './export-copies';
-import { readImportsOfImporters, replacedValues, staleImportReads, type StaleImport } from './import-reads';
+import { readImportsOfImporters, replacedValues, staleImportReads } from './import-reads';
 import { OwnedTimers } from './timer-ownership';
 import { StartupAdoption } from './startup-adoption';
 import { versionCommitted } from './first-commit';
@@ -61,14 +54,11 @@ export interface PrepareVersionOptions {
   ahead?: boolean;
 }
 
-/** How many modules deep the rebuilds a load starts follow one another (see rebuildRoutes). */
-const REBUILD_ROUNDS = 4;
-
 export class CodeServer extends EventEmitter<CodeServerEvents> {
   readonly #modules = new Map<string, HotModule>();
   readonly #live = new LiveCode();
   /** Routes to build again once the current commits are done. */
-  readonly #rebuilds: RouteRebuild[] = [];
+  readonly #rebuilds = new PendingRebuilds();
   /** The guard of the version being evaluated, by file: its listens are reported there. */
   readonly #guards = new Map<string, VersionGuard>();
   readonly #adoption = new StartupAdoption({
@@ -350,7 +340,7 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const exported = new Set(exportNames(module.face));
     module.old = module.current;
     module.current = version;
-    this.#commitTrees(module.old, version, warnings);
+    commitVersionTrees(module.old, version, warnings);
     // What the stable exports cannot take (another object under importers that hold the old
     // one, a class with private members) waits for a restart, which the report then offers.
     notAppliedOf(version).push(
@@ -358,17 +348,18 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     );
     if (exportedBefore) {
       const replaced = replacedExports(exportedBefore, version.exports);
-      this.#staleReads(module, staleCopies(module, replaced, this.#modules.values(), this.rules.root), warnings);
+      const reads = staleCopies(module, replaced, this.#modules.values(), this.rules.root);
+      this.#rebuilds.staleReads(module, reads, warnings, notAppliedOf(module.current));
     }
     if (replacedBindings) {
       const next = (name: string): unknown => Reflect.get(version.exports as object, name);
       const reads = staleImportReads(module, replacedBindings, next, this.#modules.values(), this.rules.root);
-      this.#staleReads(module, reads, warnings);
+      this.#rebuilds.staleReads(module, reads, warnings, notAppliedOf(module.current));
     }
     const added = exportNames(module.face).filter((n) => !exported.has(n));
     // Routes built at startup from this module's exports, or by a router factory of it that
     // registers something new, are built again after the commit (see route-rebuild.ts).
-    this.#rebuilds.push(...rebuildsAfter(module, { exported, added }, this.#modules));
+    this.#rebuilds.add(rebuildsAfter(module, { exported, added }, this.#modules));
     warnings.push(...version.notes, ...(version.live?.report?.notApplied ?? []));
     // An ES module's facade has the names it had at startup: a new export reaches the modules
     // whose later versions import it (they read the stable face), as the report says.
@@ -379,63 +370,11 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
   }
 
   /**
-   * What other modules read of `module`'s replaced exports at startup: said, and where routes
-   * were added with the old value and nothing else read it, the routes are added again with the
-   * new one after the commit (route-rebuild.ts).
-   */
-  #staleReads(module: HotModule, reads: StaleImport[], warnings: string[]): void {
-    // Called once the version is current. What no rebuild applies waits for a restart: with the
-    // version's own reads of a new value (stale-reads.ts), so that the restart is offered.
-    const notApplied = notAppliedOf(module.current);
-    for (const stale of reads) {
-      const rebuild = newValueRebuild(module, stale);
-      if (rebuild) this.#rebuilds.push(rebuild);
-      (rebuild ? warnings : notApplied).push(stale.note);
-    }
-  }
-
-  /**
-   * Supervision trees the new version's supervise() calls update in place (OTP's
-   * supervisor:code_change, see processes/supervision/trees.ts): applied now that its code is
-   * current, so the children it starts run it. A tree carried over is not a removed statement.
-   */
-  #commitTrees(old: ModuleVersion, version: ModuleVersion, warnings: string[]): void {
-    const trees = commitTrees(version.trees);
-    warnings.push(...trees.warnings);
-    const report = version.live?.report;
-    if (!report) {
-      version.trees.ran.push(...trees.ran);
-      return;
-    }
-    report.ran.push(...trees.ran);
-    for (const statement of trees.updated) {
-      const index = old.live?.scope.statementIds.indexOf(statement) ?? -1;
-      const line = index >= 0 ? old.live?.digest.statements[index]?.line : undefined;
-      if (line !== undefined) forgetRemovedStatement(report, line);
-    }
-  }
-
-  /**
    * After commits: builds again the routes that commits found built at startup, and runs again
-   * the constants that took a replaced export (see route-rebuild.ts). A module run again may
-   * replace an export another module took in turn (`const { schema } = require('./schema')`
-   * after schema.js took the new type definitions): its rebuilds follow, up to
-   * REBUILD_ROUNDS deep, in the order their results are to be reported.
+   * the constants that took a replaced export (see pending-rebuilds.ts).
    */
-  async rebuildRoutes(origin: Origin): Promise<RebuiltRoutes[]> {
-    const results: RebuiltRoutes[] = [];
-    let queue = distinctRebuilds(this.#rebuilds.splice(0));
-    for (let round = 0; round < REBUILD_ROUNDS && queue.length > 0; round++) {
-      const next: RouteRebuild[] = [];
-      for (const rebuild of queue) {
-        results.push(...(await rebuildRoutes(this, [rebuild], origin)));
-        // What running it again replaced in turn belongs to the same load: reported with its trigger.
-        next.push(...this.#rebuilds.splice(0).map((nested) => ({ ...nested, trigger: rebuild.trigger })));
-      }
-      queue = distinctRebuilds(next);
-    }
-    // Deeper ones (`queue`, past the last round) are not run: their notes stand.
-    return results;
+  rebuildRoutes(origin: Origin): Promise<RebuiltRoutes[]> {
+    return this.#rebuilds.run(this, origin);
   }
 
   /** Processes with a handler still running in the module's old version. */
@@ -469,27 +408,6 @@ export class CodeServer extends EventEmitter<CodeServerEvents> {
     const module = this.get(file);
     return which === 'current' ? module.current : module.old;
   }
-}
-
-function reportOf(file: string, version: ModuleVersion): LoadReport {
-  const patched = version.live?.report;
-  if (patched) return { file, mode: 'patched', ...patched };
-  return { file, mode: 'reloaded', ...emptyReport(version.notes), ran: version.trees.ran };
-}
-
-/**
- * Where a version's report lists what could not apply in place: its patch's report, or a whole
- * module's notes (reportOf). The load's warnings repeat them, and the restart is offered for them.
- */
-function notAppliedOf(version: ModuleVersion): string[] {
-  return version.live?.report?.notApplied ?? version.notes;
-}
-
-/** Why a load evaluated the whole module again, said as a warning: its module state started over. */
-function wholeModuleNote(problems: string[]): string {
-  const why =
-    problems.length > 0 ? `live loading failed: ${problems.join('; ')}` : 'its code could not be read for live loading';
-  return `the whole module was evaluated again (${why}): its module-level variables started over and its top-level statements ran again`;
 }
 
 export { HotModule, ModuleVersion, NoOldVersionError, SoftPurgeRefusedError, UnknownModuleError, type PreparedVersion };
