@@ -4,7 +4,8 @@
  *
  * - one made with `new` (`new LRUCache({ max: 500 })` made `max: 1000`) gets the new object, as
  *   any changed initializer gives its new value; what the app had put in the running one is not
- *   in it, and the load says so (`report.dropped`, a warning, no restart offered). A running value
+ *   in it, and the load says so (`report.dropped`, a warning, no restart offered), naming the
+ *   object by the class its code writes (a library's build may name it `c`). A running value
  *   no one adds to (a RegExp) and an unchanged `new …` say nothing;
  * - a plain object the app has changed since startup keeps its running value, and gains the
  *   fields a new literal adds (`{ hits: 0 }` made `{ hits: 0, sets: 0 }`): applied, "added:
@@ -26,10 +27,16 @@ const STORE = `class Store {
 const store = new Store(2);
 const pattern = new RegExp('^a');
 const seen = new Set();
+// A library's build names its classes as it likes (lru-cache's LRUCache calls itself \`c\`).
+const lib = { Cache: class c { constructor(max) { this.max = max; this.entries = []; } } };
+const cache = new lib.Cache(2);
 
 http
   .createServer((req, res) => {
-    if (req.url === '/add') store.items.push('kept');
+    if (req.url === '/add') {
+      store.items.push('kept');
+      cache.entries.push('kept');
+    }
     seen.add(req.url);
     res.end(JSON.stringify({ limit: store.limit, items: store.items, matches: pattern.test('abc') }));
   })
@@ -81,13 +88,17 @@ for (const { kind, file, header, args } of kinds) {
     assert.deepEqual(JSON.parse(await app.get('/add')).items, ['kept']);
 
     const cli = await loadEdited(app, file, (text) =>
-      text.replace('new Store(2)', 'new Store(5)').replace("new RegExp('^a')", "new RegExp('^b')"),
+      text
+        .replace('new Store(2)', 'new Store(5)')
+        .replace("new RegExp('^a')", "new RegExp('^b')")
+        .replace('new lib.Cache(2)', 'new lib.Cache(4)'),
     );
     assert.match(cli.stdout, /⚠ .*app\.m?js: vsn/);
     assert.match(
       cli.stdout,
       /replaced: line \d+: store is a new Store, in place of the running one: what the app had put in that one is not in it/,
     );
+    assert.match(cli.stdout, /replaced: line \d+: cache is a new Cache, in place/, 'named as the code names its class');
     assert.doesNotMatch(cli.stdout, /pattern is a new|seen is a new/, 'a RegExp holds nothing; seen did not change');
     assert.doesNotMatch(cli.stdout, /restart/, 'a restart would not bring it back either: none offered');
     assert.deepEqual(JSON.parse(await app.get('/')), { limit: 5, items: [], matches: false }, 'the new values run');

@@ -101,11 +101,23 @@ function sayingWhatIsReplaced(declarator: AnyNode, line: number, old: Digest, co
   const initial = before && initializerText(before.shape.code, before.shape.start, before.shape.end, name);
   if (initial === undefined || tokenText(initial, 0, initial.length) === tokenText(code, init.start, init.end))
     return [];
-  const open = `${HP}.replace(${JSON.stringify(name)},${line},()=>${HP}.s.${name},()=>(`;
+  const written = writtenClassName(init);
+  const open = `${HP}.replace(${JSON.stringify(name)},${line},${JSON.stringify(written ?? null)},()=>${HP}.s.${name},()=>(`;
   return [
     { start: init.start, end: init.start, text: open, owner: init, wraps: 1 },
     { start: init.end, end: init.end, text: '))', owner: init, closing: true, wraps: 1 },
   ];
+}
+
+/**
+ * The class a `new` expression names, as the code writes it (`LRUCache`, `lru.LRUCache`): what the
+ * report calls the object, where the class's own name says nothing (lru-cache's build names it `c`).
+ */
+function writtenClassName(init: AnyNode): string | undefined {
+  const callee = init.callee as AnyNode;
+  if (callee.type === 'Identifier') return String(callee.name);
+  const property = callee.type === 'MemberExpression' && !callee.computed ? (callee.property as AnyNode) : undefined;
+  return property?.type === 'Identifier' ? String(property.name) : undefined;
 }
 
 /**

@@ -193,14 +193,22 @@ export function mayHoldState(value: unknown): boolean {
   return !Object.prototype.toString.call(value).startsWith('[object Intl.');
 }
 
-/** The report's note for a running object a changed `new …` initializer replaced with `made`. */
-export function droppedNote(name: string, line: number, made: unknown): string {
-  let kind = 'object';
-  try {
-    const constructor = (Object.getPrototypeOf(made) as { constructor?: { name?: unknown } } | null)?.constructor;
-    if (typeof constructor?.name === 'string' && constructor.name !== '') kind = constructor.name;
-  } catch {
-    // a proxy's trap threw: the note says "object"
-  }
+/**
+ * The report's note for a running object a changed `new …` initializer replaced with `made`: a
+ * `written` class name (as the code names it) or the object's class's own.
+ */
+export function droppedNote(name: string, line: number, made: unknown, written?: string): string {
+  const kind = written ?? classNameOf(made);
   return `line ${line}: ${name} is a new ${kind}, in place of the running one: what the app had put in that one is not in it`;
+}
+
+/** The name of the class that made `value`; "object" where it has none, or a proxy's trap threw. */
+function classNameOf(value: unknown): string {
+  try {
+    const constructor = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor;
+    if (typeof constructor?.name === 'string' && constructor.name !== '') return constructor.name;
+  } catch {
+    // a proxy's trap threw
+  }
+  return 'object';
 }

@@ -371,12 +371,13 @@ export class VersionScope {
   /**
    * A changed `new …` initializer's value for `name` (`new LRUCache({ max: 500 })` made
    * `max: 1000`): the new object, in place of the running one, which the report names when it
-   * may hold what the app put in it (kept-state.ts, mayHoldState).
+   * may hold what the app put in it (kept-state.ts, mayHoldState), by the class `written` in
+   * the code, where there is one.
    */
-  replace(name: string, line: number, running: () => unknown, next: () => unknown): unknown {
+  replace(name: string, line: number, written: string | null, running: () => unknown, next: () => unknown): unknown {
     const value = running();
     const made = next();
-    if (value !== made && mayHoldState(value)) this.dropped.push(droppedNote(name, line, made));
+    if (value !== made && mayHoldState(value)) this.dropped.push(droppedNote(name, line, made, written ?? undefined));
     return made;
   }
 
