@@ -21,6 +21,7 @@ import { TYPESCRIPT_EXTENSIONS, describeSave, uncomparedReason } from './describ
 import { withMigrations } from './migrate';
 import { offerRestart } from './restart';
 import { complain, say } from './terminal';
+import { typescriptFromCodeCache } from './typescript-code-cache';
 
 export interface LoadOptions extends GlobalOptions {
   /** Write the codeChange migrations that changed state types call for, then load with them (migrate.ts). */
@@ -53,13 +54,15 @@ export async function load(files: string[], options: LoadOptions): Promise<numbe
   };
   const restarts = new Set<AgentClient>();
   let failed = failures.length > 0;
+  /** Says TypeScript has been used, when it was loaded (typescript-code-cache.ts). */
+  let typescriptUsed = (): void => undefined;
   try {
     for (const f of failures) complain(`could not connect: ${f}`);
     // A load checks state types as a save in the editor does (a changed one without a
     // codeChange loads nothing); only TypeScript has them to read, so only it brings TypeScript.
-    const stateTypes = files.some((f) => TYPESCRIPT_EXTENSIONS.has(extname(f)))
-      ? (await import('../engine/state-types-adapter.js')).createStateTypes()
-      : undefined;
+    const typescript = files.some((f) => TYPESCRIPT_EXTENSIONS.has(extname(f)));
+    if (typescript) typescriptUsed = typescriptFromCodeCache();
+    const stateTypes = typescript ? (await import('../engine/state-types-adapter.js')).createStateTypes() : undefined;
     const pipeline = new SavePipeline({ clients: () => clients, stateTypes });
     const saves: FileSave[] = [];
     /** Files that cannot be part of the release, and why: the release is refused. */
@@ -117,6 +120,7 @@ export async function load(files: string[], options: LoadOptions): Promise<numbe
     return failed ? 1 : 0;
   } finally {
     for (const c of clients) c.close();
+    typescriptUsed();
   }
 }
 

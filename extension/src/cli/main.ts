@@ -61,8 +61,13 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[dir]', 'folder to watch', '.')
     .option('--debounce <ms>', 'wait this long after a save before loading', '50')
     .action(async (dir: string, options: { debounce: string }) => {
+      // TypeScript from the code cache before watch.ts requires it (typescript-code-cache.ts).
+      const typescriptUsed = (await import('./typescript-code-cache.js')).typescriptFromCodeCache();
       const { watchDir } = await import('./watch.js');
-      exitCode = await watchDir(dir, { ...program.opts<GlobalOptions>(), ...options });
+      const watching = watchDir(dir, { ...program.opts<GlobalOptions>(), ...options });
+      // Its cache is made in the next turn, of what the watch's start compiled (it warms its analysis).
+      typescriptUsed();
+      exitCode = await watching;
     });
   program
     .command('load')

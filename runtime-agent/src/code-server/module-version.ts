@@ -202,15 +202,15 @@ export function snapshot(raw: unknown, own?: PropertyDescriptorMap): unknown {
   // made 2,000 of these copies as it started (issue 13).
   if (Object.getPrototypeOf(raw) === Object.prototype && onlyPlainValues(descriptors)) return { ...raw };
   // New descriptors, not raw's own changed: the caller may read those again (createStableExports).
-  const copied: PropertyDescriptorMap = {};
-  for (const key of Reflect.ownKeys(descriptors)) {
-    const descriptor = descriptors[key as string]!;
-    if (typeof key === 'symbol') copied[key as unknown as string] = descriptor;
-    else
-      copied[key] =
-        'value' in descriptor
-          ? { ...descriptor, configurable: true, writable: true }
-          : { ...descriptor, configurable: true };
+  // Symbols index both (this lib's PropertyDescriptorMap takes strings alone).
+  const read = descriptors as Record<PropertyKey, PropertyDescriptor>;
+  const copied: Record<PropertyKey, PropertyDescriptor> = {};
+  for (const key of Reflect.ownKeys(read)) {
+    const descriptor = read[key]!;
+    // A symbol's property (a marker a library reads) is copied as it is.
+    if (typeof key === 'symbol') copied[key] = descriptor;
+    else if ('value' in descriptor) copied[key] = { ...descriptor, configurable: true, writable: true };
+    else copied[key] = { ...descriptor, configurable: true };
   }
   return Object.create(Object.getPrototypeOf(raw) as object | null, copied) as unknown;
 }

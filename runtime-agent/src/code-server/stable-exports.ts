@@ -258,7 +258,7 @@ function copyOwnProperties(
     const value = (raw as Record<string, unknown>)[key];
     const stable = stableValue(key, value, current, raw, face);
     if (face === raw) {
-      // Only writable data can be here unless configurable (see `reusable`); __esModule and its kind stay as they are.
+      // Only writable data can be here unless configurable (reusableAsFace); __esModule and its kind stay as they are.
       if (!descriptor.configurable) {
         if (descriptor.writable && stable !== value) (raw as Record<string, unknown>)[key] = stable;
         continue;
