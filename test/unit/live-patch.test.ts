@@ -190,6 +190,24 @@ test('a function only a kept top-level statement calls (a main file’s bootstra
   assert.deepEqual(patched.report.notApplied, []);
 });
 
+test('a function esbuild\'s keepNames wraps (tsx: `__name(() => …, "hit")`) is placed and named as without the wrapper', () => {
+  const plain = 'let hits = 0;\nconst hit = () => ++hits;\nexports.hit = hit;\n';
+  const named = 'let hits = 0;\nconst hit = /* @__PURE__ */ __name(() => ++hits, "hit");\nexports.hit = hit;\n';
+  const [plainKey] = readProgram(plain).functions.map((f) => f.key);
+  const [namedKey] = readProgram(named).functions.map((f) => f.key);
+  assert.equal(namedKey, plainKey);
+  assert.equal(labelOf(namedKey!), 'hit');
+  // A load's report says the new code is in `hit`, not in `__name("hit")`.
+  const patch = patchAfter(new LiveModule('/app/store.js'), named)(named.replace('++hits', '(hits += 2)'));
+  assert.deepEqual(patch.report.functions, ['hit']);
+  // In a class field, as tsx writes an arrow there: named by its class and field.
+  const field = 'class Posts {\n  list = /* @__PURE__ */ __name(async (req, res) => res.json([]), "list");\n}\n';
+  assert.equal(labelOf(readProgram(field).functions[0]!.key), 'Posts.list');
+  // Another call of that name with other arguments places its functions as any call does.
+  const other = readProgram('const h = __name(() => 1, "h", true);\n').functions[0]!.key;
+  assert.notEqual(labelOf(other), 'h');
+});
+
 test('a decorated class as esbuild writes it (`let C = class {…}`): a new decorated method is said, not run; its decorators are handed over for a framework that maps the class again', () => {
   const module = new LiveModule('/app/routes.ts');
   const before =

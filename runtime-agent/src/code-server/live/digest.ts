@@ -108,7 +108,10 @@ export function fieldStatements(fields: InstanceField[]): Array<readonly [number
   return fields.flatMap((f) => (f.statement ? [[f.statement.start, f.statement.end] as const] : []));
 }
 
-/** A readable name for reports, the last part of a key: ` › fn:list` → `list`, ` › call:app . get('/')#1` → `app.get('/')`. */
+/**
+ * A readable name for reports, the last part of a key: ` › fn:list` → `list`, ` › call:app . get('/')#1` →
+ * `app.get('/')`, ` › class:Posts.field:list` (an arrow in a class field) → `Posts.list`.
+ */
 export function labelOf(key: string): string {
   const inFunction = key.slice(key.lastIndexOf(KEY_SEPARATOR) + KEY_SEPARATOR.length);
   // Named by the innermost call it is an argument of (`asyncHandler()`), not the calls around it.
@@ -125,7 +128,7 @@ export function labelOf(key: string): string {
   const readable = last
     .replace(/^(fn|var|prop|set|call|class):/, '')
     .replace(/#\d+$/, '')
-    .replace(/\.(static )?(method|get|set|constructor):/, '.');
+    .replace(/\.(static )?(method|get|set|constructor|field):/, '.');
   return shorten(inArray(readable) ?? tight(readable)) || 'a function';
 }
 

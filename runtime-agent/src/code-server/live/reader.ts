@@ -306,6 +306,9 @@ export class Reader {
         const args = node.arguments as AnyNode[];
         const index = args.indexOf(child);
         if (index < 0) return inherited;
+        // esbuild's keepNames (tsx) wraps a function only to name it, `const hit = __name(() => …,
+        // "hit")`: placed, and named in reports, by what holds the call (`var:hit`), as without it.
+        if (index === 0 && isKeepNamesCall(node)) return inherited;
         return () => {
           // An argument that holds a function (`asyncHandler(async (req, res) => {…})`) reads as
           // `…`: an edit inside that function must not move the key of the others.
@@ -383,6 +386,20 @@ export class Reader {
 }
 
 /** The function a call calls where it is written: `(function () { … })()`, `(() => …)()`, `(function () { … }).call(this)`. */
+/** `__name(fn, "fn")`, esbuild's keepNames helper: a call that names its first argument and returns it. */
+function isKeepNamesCall(call: AnyNode): boolean {
+  const [, name] = call.arguments as AnyNode[];
+  const callee = call.callee as AnyNode;
+  return (
+    call.type === 'CallExpression' &&
+    callee.type === 'Identifier' &&
+    callee.name === '__name' &&
+    (call.arguments as AnyNode[]).length === 2 &&
+    name?.type === 'Literal' &&
+    typeof name.value === 'string'
+  );
+}
+
 function functionCalled(call: AnyNode): AnyNode | undefined {
   const callee = call.callee as AnyNode;
   if (isFunction(callee)) return callee;
