@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alike, exportedValues, replacedExports } from '../../runtime-agent/src/code-server/export-copies';
+import { statementQuote } from '../../runtime-agent/src/code-server/live/stale-reads';
 
 /** A function as a live module's code has it: its body forwards to the newest one (live/instrument.ts). */
 const liveFunction = (): Function =>
@@ -42,4 +43,30 @@ test('the values exports hold now, read through their getters, as a later load w
     },
   );
   assert.deepEqual(replacedExports(exportedValues(early), { late: { limit: 1 } }), []);
+});
+
+test("a copy's note quotes its statement as the source writes it, where the code was compiled from one (tsx, tsc)", () => {
+  const source = [
+    "import { router } from './trpc';",
+    "import { todosRouter } from './todos';",
+    '',
+    'export const appRouter = router({ todos: todosRouter });',
+    '',
+  ].join('\n');
+  const code = [
+    'var import_trpc = require("./trpc");',
+    'var import_todos = require("./todos");',
+    'const appRouter = (0, import_trpc.router)({ todos: import_todos.todosRouter });',
+    '',
+  ].join('\n');
+  const start = code.indexOf('const appRouter');
+  const end = code.indexOf(';', start) + 1;
+  // The code's third line is the source's fourth (as its source map says).
+  const quote = statementQuote(code, source, (position) => (position >= start ? 4 : 1));
+  assert.equal(quote(start, end), 'export const appRouter = router({ todos: todosRouter });');
+  // Code that is its own source is quoted from itself, shortened.
+  assert.equal(
+    statementQuote(code, code, () => 3)(start, end),
+    'const appRouter = (0, import_trpc.router)({ todos: import...',
+  );
 });

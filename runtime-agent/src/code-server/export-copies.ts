@@ -26,7 +26,7 @@ import { sourceLines } from './original-source';
 import { acorn } from './live/parsers';
 import { HP } from './live/instrument';
 import { commonJsStatements, isFunction, lineIndex } from './live/program';
-import { isNamed, shortText } from './live/stale-reads';
+import { isNamed, statementQuote } from './live/stale-reads';
 import { childrenOf, type AnyNode } from './live/walk';
 
 /** The export names whose values `next` replaced, where an importer's copy would keep the old one. */
@@ -238,13 +238,14 @@ function readCopies(importer: HotModule, exporterFile: string): Copy[] {
   };
   // The line in the file the user edits (a TypeScript source, through the code's source map).
   const lineOf = lineIndex(code, sourceLines(importer.file, code));
+  const quote = statementQuote(code, importer.current.source, lineOf);
   const copies: Copy[] = [];
   const namespaces = new Set<string>();
   const fromNamespace = (node: AnyNode | null | undefined): boolean =>
     node?.type === 'Identifier' && namespaces.has((node as Identifier).name);
   // tsx's CommonJS runs the module's statements inside a function of its own: they are the top level.
   for (const statement of commonJsStatements(program as unknown as Program)) {
-    const text = shortText(code, statement.start, statement.end);
+    const text = quote(statement.start, statement.end);
     const sourceLine = lineOf(statement.start);
     const takesExports = takesOnlyExports(statement, (node) => requiresExporter(node) || fromNamespace(node));
     if (statement.type === 'VariableDeclaration') {

@@ -126,6 +126,25 @@ export function shortText(code: string, start: number, end: number): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/**
+ * Quotes the statement from `start` to `end` of `code` in a note. Where the code was compiled
+ * from a `source` the user edits (tsx, tsc; `lineOf` maps a position of the code to its line
+ * there), the statement's first line as the source writes it, not the compiled code
+ * (`(0,import_trpc.router)({todos:import_todos.todosRouter})` for `router({ todos: todosRouter })`).
+ */
+export function statementQuote(
+  code: string,
+  source: string,
+  lineOf: (position: number) => number,
+): (start: number, end: number) => string {
+  if (source === code) return (start, end) => shortText(code, start, end);
+  const lines = source.split('\n');
+  return (start, end) => {
+    const written = lines[lineOf(start) - 1]?.trim();
+    return written ? shortText(written, 0, written.length) : shortText(code, start, end);
+  };
+}
+
 /** Whether `identifier` is the object of an assignment's target (`identifier.x = …`). */
 function storedInto(model: ProgramModel, identifier: Identifier): boolean {
   const statement = model.body.find((s) => s.start <= identifier.start && identifier.end <= s.end);
