@@ -189,8 +189,8 @@ function stableAccessor(
  * Builds the stable exports of a module's first version from its raw `module.exports`.
  * Returns the raw object itself, with functions swapped for trampolines, when every property
  * can be redefined (so an importer that saw it mid-evaluation through a require cycle holds
- * the same object); otherwise a fresh object with the same prototype. `descriptors`: raw's own,
- * where the caller has read them already (ownDescriptors).
+ * the same object); otherwise a fresh object with the same prototype. `descriptors`: an object's
+ * own, where the caller has read them already (ownDescriptors).
  */
 export function createStableExports(
   raw: unknown,
@@ -202,7 +202,7 @@ export function createStableExports(
     // object (an Express app: `module.exports = app`), is its own face.
     if (!needsTrampoline(raw)) return raw;
     const face = makeTrampoline('default', raw, current(null), raw, null);
-    copyOwnProperties(raw, face, current, descriptors ?? Object.getOwnPropertyDescriptors(raw));
+    copyOwnProperties(raw, face, current, Object.getOwnPropertyDescriptors(raw));
     return face;
   }
   if (raw === null || typeof raw !== 'object' || isInstance(raw)) return raw;
@@ -230,11 +230,11 @@ function reusableAsFace(raw: object, own: PropertyDescriptorMap): boolean {
 
 /**
  * The own property descriptors of exports createStableExports and snapshot both read (an object
- * that is not an instance, or a function), read once: an app's start reads those of every hot
- * module (issue 13).
+ * that is not an instance), read once: an app's start reads those of every hot module (issue 13).
+ * A function's are not: createStableExports reads them only where it makes a trampoline, and
+ * most exported functions (a class, an Express app with its many methods) get none.
  */
 export function ownDescriptors(raw: unknown): PropertyDescriptorMap | undefined {
-  if (typeof raw === 'function') return Object.getOwnPropertyDescriptors(raw);
   if (raw === null || typeof raw !== 'object' || isInstance(raw)) return undefined;
   return Object.getOwnPropertyDescriptors(raw);
 }

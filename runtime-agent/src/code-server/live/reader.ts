@@ -135,8 +135,7 @@ export class Reader {
       this.model.callees.add(node.callee as Identifier);
       // esbuild's keepNames (tsx) writes `__name(fn, "fn")` after a function: that only names it.
       const [first] = node.arguments as AnyNode[];
-      if ((node.callee as Identifier).name === '__name' && first?.type === 'Identifier')
-        this.model.namedOnly.add(first as Identifier);
+      if (isKeepNamesCall(node) && first?.type === 'Identifier') this.model.namedOnly.add(first as Identifier);
     }
     if (node.type === 'ObjectExpression') {
       for (const property of node.properties as AnyNode[]) {
