@@ -290,6 +290,21 @@ module.exports = { remember, counts };
   });
 });
 
+test("a JavaScript file's JSDoc types are its state types (TypeScript files' JSDoc is not read)", () => {
+  const file = `${app}/counts.js`;
+  const counts = (type: string) => `/** @type {${type}} */\nlet counts = JSON.parse(process.env.COUNTS || '{}');\nmodule.exports = { counts };\n`;
+  const fields = (text: string) => fieldsOf(analyzer.analyzeHolders(file, text));
+  assert.deepEqual(fields(counts('{ hits: number }')), { module: ['counts: { hits: number }'] });
+  assert.deepEqual(fields(counts('{ hits: number, misses: number }')), {
+    module: ['counts: { hits: number; misses: number }'],
+  });
+  // In TypeScript JSDoc is documentation: the type is the annotation's.
+  const typed = `/** @type {{ hits: string }} */\nlet counts: { hits: number } = JSON.parse('{}');\nexport { counts };\n`;
+  assert.deepEqual(fieldsOf(analyzer.analyzeHolders(`${app}/counts-typed.ts`, typed)), {
+    module: ['counts: { hits: number }'],
+  });
+});
+
 test("a JavaScript class's fields: a static codeChange in JavaScript", () => {
   const file = `${app}/notes.js`;
   const notes = (note: string) => `class Notes {
