@@ -292,7 +292,8 @@ module.exports = { remember, counts };
 
 test("a JavaScript file's JSDoc types are its state types (TypeScript files' JSDoc is not read)", () => {
   const file = `${app}/counts.js`;
-  const counts = (type: string) => `/** @type {${type}} */\nlet counts = JSON.parse(process.env.COUNTS || '{}');\nmodule.exports = { counts };\n`;
+  const counts = (type: string) =>
+    `/** @type {${type}} */\nlet counts = JSON.parse(process.env.COUNTS || '{}');\nmodule.exports = { counts };\n`;
   const fields = (text: string) => fieldsOf(analyzer.analyzeHolders(file, text));
   assert.deepEqual(fields(counts('{ hits: number }')), { module: ['counts: { hits: number }'] });
   assert.deepEqual(fields(counts('{ hits: number, misses: number }')), {
