@@ -9,13 +9,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `hotpatch` CLI against a discovery folder. */
-export function runCli(args: string[], discoveryDir: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** Runs the real `hotpatch` CLI against a discovery folder (in `cwd`, else this process's). */
+export function runCli(
+  args: string[],
+  discoveryDir: string,
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [cliBin, ...args],
-      { env: { ...process.env, HOTPATCH_DISCOVERY_DIR: discoveryDir, ...env }, timeout: 30_000 },
+      { env: { ...process.env, HOTPATCH_DISCOVERY_DIR: discoveryDir, ...env }, timeout: 30_000, cwd },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       },

@@ -27,6 +27,13 @@ const concurrency = files.every((f) => f.startsWith(`ui${sep}`) || f.startsWith(
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
-  { cwd: testRoot, stdio: 'inherit' },
+  // `hotpatch load` of TypeScript starts a load server that outlives it, as a user's does; the
+  // suite's loads run in their own process, as CI's do (CI is set there), but for the tests of
+  // that server (integration/load-server.test.ts), which turn it on.
+  {
+    cwd: testRoot,
+    stdio: 'inherit',
+    env: { ...process.env, HOTPATCH_LOAD_SERVER: process.env.HOTPATCH_LOAD_SERVER ?? '0' },
+  },
 );
 process.exit(result.status ?? 1);

@@ -323,6 +323,13 @@ export const inline = defineServer<{ n: number }>({ init: () => ({ n: 0 }) });
       assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date }[]');
       await new Promise((resolve) => setImmediate(resolve));
       assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date; by: string }[]');
+
+      // A text an analysis was given for a file on disk shadows the disk, until the documents
+      // of files on disk are closed (a load server's, between loads).
+      analyzer.setDocument(types, 'export type Entry = { at: Date; n: number };\n');
+      assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date; n: number }[]');
+      analyzer.closeDocumentsOnDisk();
+      assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date; by: string }[]');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,12 +15,12 @@ import { NoAgentRunsFileError } from '../engine/hot-load';
 import { bundledSourceMessage } from '../engine/targets';
 import { foreignBuildMessage } from '../engine/running-compilers';
 import { needingRestart } from '../engine/needs-restart';
-import { SavePipeline, type BatchOutcome, type FileSave } from '../engine/save-pipeline';
+import { SavePipeline, type BatchOutcome, type FileSave, type StateTypes } from '../engine/save-pipeline';
 import { connectAll, requestTimeoutMs, type GlobalOptions } from './agents';
 import { TYPESCRIPT_EXTENSIONS, describeSave, uncomparedReason } from './describe-save';
 import { withMigrations } from './migrate';
 import { offerRestart } from './restart';
-import { complain, say } from './terminal';
+import { complain, print, say } from './terminal';
 import { typescriptFromCodeCache } from './typescript-code-cache';
 
 export interface LoadOptions extends GlobalOptions {
@@ -35,7 +35,19 @@ const MIGRATE_HINT =
 /** One line of `--json`'s report. */
 type FileReport = Record<string, unknown> & { file: string; ok: boolean };
 
-export async function load(files: string[], options: LoadOptions): Promise<number> {
+/** What a load does with the apps where something could not apply in place (restart.ts's offerRestart). */
+export type RestartOffer = (clients: AgentClient[], always: boolean) => Promise<void>;
+
+/**
+ * Loads `files` as one release. `warmStateTypes` is the load server's analysis, kept across its
+ * loads (load-server/server.ts); without it, a load of TypeScript starts its own.
+ */
+export async function load(
+  files: string[],
+  options: LoadOptions,
+  offer: RestartOffer = offerRestart,
+  warmStateTypes?: StateTypes,
+): Promise<number> {
   const timeoutMs = requestTimeoutMs(options);
   // esbuild's first transform spawns its service (40 ms here, up to 0.6 s on a slow disk): start
   // it now, while the agents connect and answer, not after, for files it compiles. A JavaScript
@@ -61,8 +73,10 @@ export async function load(files: string[], options: LoadOptions): Promise<numbe
     // A load checks state types as a save in the editor does (a changed one without a
     // codeChange loads nothing); only TypeScript has them to read, so only it brings TypeScript.
     const typescript = files.some((f) => TYPESCRIPT_EXTENSIONS.has(extname(f)));
-    if (typescript) typescriptUsed = typescriptFromCodeCache();
-    const stateTypes = typescript ? (await import('../engine/state-types-adapter.js')).createStateTypes() : undefined;
+    if (typescript && !warmStateTypes) typescriptUsed = typescriptFromCodeCache();
+    const stateTypes = typescript
+      ? (warmStateTypes ?? (await import('../engine/state-types-adapter.js')).createStateTypes())
+      : undefined;
     const pipeline = new SavePipeline({ clients: () => clients, stateTypes });
     const saves: FileSave[] = [];
     /** Files that cannot be part of the release, and why: the release is refused. */
@@ -115,8 +129,8 @@ export async function load(files: string[], options: LoadOptions): Promise<numbe
         }
       }
     }
-    if (options.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else await offerRestart([...restarts], options.restart === true);
+    if (options.json) print(JSON.stringify(report, null, 2) + '\n');
+    else await offer([...restarts], options.restart === true);
     return failed ? 1 : 0;
   } finally {
     for (const c of clients) c.close();

@@ -10,6 +10,8 @@
  *                                what could not apply in place; --migrate writes the codeChange
  *                                migrations changed state types need (migrate.ts)
  *   hotpatch restart [PID...]    restart running apps with the same command line
+ *   hotpatch server status|stop  this folder's load server, which keeps TypeScript warm for
+ *                                `load` (load-server/)
  */
 import { Command, Option } from 'commander';
 import { config as zodConfig } from 'zod/mini';
@@ -77,8 +79,34 @@ export async function main(argv: string[]): Promise<number> {
     .option('--restart', 'restart the apps where something could not apply in place, without asking')
     .option('--migrate', 'write the codeChange migrations changed state types need into the files, then load')
     .action(async (files: string[], options: { json?: boolean; restart?: boolean; migrate?: boolean }) => {
-      const { load } = await import('./load.js');
-      exitCode = await load(files, { ...program.opts<GlobalOptions>(), ...options });
+      const { loadCommand } = await import('./load-command.js');
+      exitCode = await loadCommand(files, { ...program.opts<GlobalOptions>(), ...options });
+    });
+  program
+    .command('serve-loads', { hidden: true })
+    .description("run this folder's load server (started by hotpatch load)")
+    .action(async () => {
+      const { serveLoads } = await import('./load-server/server.js');
+      exitCode = await serveLoads();
+    });
+  const server = program
+    .command('server')
+    .description(
+      "the load server that keeps TypeScript warm for this folder's loads (HOTPATCH_LOAD_SERVER=0 turns it off)",
+    );
+  server
+    .command('status')
+    .description("whether this folder's load server is up, and what it has done")
+    .action(async () => {
+      const { sayStatus } = await import('./load-server/client.js');
+      await sayStatus();
+    });
+  server
+    .command('stop')
+    .description("stop this folder's load server (after the load it runs, if any)")
+    .action(async () => {
+      const { stopServer } = await import('./load-server/client.js');
+      await stopServer();
     });
   program
     .command('restart')

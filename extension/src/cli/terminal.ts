@@ -28,12 +28,39 @@ export function printable(text: string): string {
   return out;
 }
 
-/** console.log of printable text. */
-export function say(text: string): void {
-  console.log(printable(text));
+/** Where a command's lines go: this process's stdout and stderr, or a client's (load-server/). */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
 }
 
-/** console.error of printable text. */
+const console_: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+let output: Output = console_;
+
+/** Runs `command` with its lines sent to `to`; one command at a time (the load server runs them in turn). */
+export async function withOutput<T>(to: Output, command: () => Promise<T>): Promise<T> {
+  output = to;
+  try {
+    return await command();
+  } finally {
+    output = console_;
+  }
+}
+
+/** A line of printable text on stdout. */
+export function say(text: string): void {
+  output.out(`${printable(text)}\n`);
+}
+
+/** A line of printable text on stderr. */
 export function complain(text: string): void {
-  console.error(printable(text));
+  output.err(`${printable(text)}\n`);
+}
+
+/** Text as it is on stdout (`--json`, which escapes what could not be printed already). */
+export function print(text: string): void {
+  output.out(text);
 }

@@ -61,6 +61,7 @@ export function createStateTypes(): StateTypes {
     relativeImports: typescriptRelativeImports,
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
     analyses: () => analyzer.analyses,
+    readDiskAgain: () => analyzer.closeDocumentsOnDisk(),
     warm: () => {
       analyzer.warm();
       warmMayHoldState();

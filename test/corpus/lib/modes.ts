@@ -203,12 +203,26 @@ class HotpatchCli extends Driver {
   }
 
   async #load(args: string[]): Promise<{ code: number; output: string }> {
-    const result = await run(process.execPath, [cliBin, 'load', ...args], {
+    const result = await this.#cli(['load', ...args]);
+    return { code: result.code, output: (result.stdout + result.stderr).trim() };
+  }
+
+  /**
+   * The CLI as a user runs it in the app's folder: a load of TypeScript starts the folder's load
+   * server (unless HOTPATCH_LOAD_SERVER=0), and the next loads run in it.
+   */
+  #cli(args: string[]) {
+    return run(process.execPath, [cliBin, ...args], {
       cwd: this.ctx.dir,
       env: { ...process.env, HOTPATCH_DISCOVERY_DIR: this.discoveryDir },
       timeoutMs: 30_000,
     });
-    return { code: result.code, output: (result.stdout + result.stderr).trim() };
+  }
+
+  /** The app's folder's load server, if a load started one, ends with the app. */
+  override async stop(): Promise<void> {
+    if (this.mode === 'hotpatch-cli') await this.#cli(['server', 'stop']);
+    await super.stop();
   }
 }
 

@@ -193,6 +193,11 @@ export class StateTypeAnalyzer {
     this.#documents.delete(fileName);
   }
 
+  /** Closes the documents of files that are on disk: those are read from there again (old versions' sources stay). */
+  closeDocumentsOnDisk(): void {
+    this.#documents.closeOnDisk();
+  }
+
   dispose(): void {
     this.#analyses.clear();
     this.#documents.dispose();

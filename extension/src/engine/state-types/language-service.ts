@@ -124,6 +124,11 @@ export class DocumentService {
     this.#documents.delete(normalize(fileName));
   }
 
+  /** Deletes the documents of files that exist on disk (an old version's source is named for none). */
+  closeOnDisk(): void {
+    for (const file of [...this.#documents.keys()]) if (ts.sys.fileExists(file)) this.#documents.delete(file);
+  }
+
   /**
    * What an analysis made now reads, as a string: each document's name and text, and how many
    * files read from disk have changed there (each one is looked at again). Two analyses of a

@@ -1,0 +1,26 @@
+/**
+ * `hotpatch load`: through this folder's load server when one is up (load-server/, TypeScript
+ * kept warm), else in this process (load.ts); a load that paid for TypeScript here starts a
+ * server for the next.
+ */
+import { extname } from 'node:path';
+import { TYPESCRIPT_EXTENSIONS } from './describe-save';
+import type { LoadOptions } from './load';
+import { loadServerWanted } from './load-server/address';
+
+export async function loadCommand(files: string[], options: LoadOptions): Promise<number> {
+  // The client (and vscode-jsonrpc) is evaluated only where a server may be used.
+  const client = loadServerWanted() ? await import('./load-server/client.js') : undefined;
+  const served = await client?.loadThroughServer(files, options);
+  if (served !== undefined) return served;
+  const { load } = await import('./load.js');
+  const exitCode = await load(files, options);
+  if (client && files.some((f) => TYPESCRIPT_EXTENSIONS.has(extname(f)))) {
+    // After TypeScript's code cache is made (by a 0 ms timer the load set as it ended, which
+    // fires before this one), so that the server reads it rather than compiling TypeScript
+    // again and making another.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    client.startServerInBackground();
+  }
+  return exitCode;
+}

@@ -1,0 +1,91 @@
+/**
+ * Where the load server of this folder listens: a Unix socket in ~/.hotpatch/servers, a folder
+ * only this user can write (ssh-agent's rule: whoever can connect can load code into the apps,
+ * so the folder is the lock). One server per folder, CLI build and Node binary: a rebuilt or
+ * upgraded CLI, or another Node, starts its own, and the old one ends when idle.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { folderProblem } from '../../engine/discovery';
+
+/** The longest socket path Linux and macOS accept (sun_path, less its terminating NUL). */
+const MAX_SOCKET_PATH = 103;
+
+/**
+ * Whether `hotpatch load` uses a load server: `HOTPATCH_LOAD_SERVER=0` turns it off, `=1` on; off
+ * where `CI` is set (one run per machine has nothing to keep warm, and nothing should outlive
+ * the job) and on Windows (a named pipe is not a folder only its user can open).
+ */
+export function loadServerWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.HOTPATCH_LOAD_SERVER === '0') return false;
+  if (env.HOTPATCH_LOAD_SERVER === '1') return process.platform !== 'win32';
+  return process.platform !== 'win32' && !env.CI;
+}
+
+/** How long a server waits for a load before it ends: `HOTPATCH_LOAD_SERVER_IDLE_MS`, else 15 minutes. */
+export function loadServerIdleMs(env: NodeJS.ProcessEnv = process.env): number {
+  const ms = Number(env.HOTPATCH_LOAD_SERVER_IDLE_MS);
+  return Number.isInteger(ms) && ms > 0 ? ms : 15 * 60_000;
+}
+
+/** A server's idle time as a person reads it: "15 min", "2 s". */
+export function idleText(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/** `~/.hotpatch/servers`: the folder of the sockets. */
+export function serversDir(): string {
+  return join(homedir(), '.hotpatch', 'servers');
+}
+
+/** Not kept by a server: each load sends its discovery folder; the switch is only read by the client. */
+const PER_LOAD = new Set(['HOTPATCH_DISCOVERY_DIR', 'HOTPATCH_LOAD_SERVER']);
+
+/**
+ * The environment a server keeps from the load that started it, and so is part of its name: a
+ * load run with other values gets a server of its own (`ESBUILD_BINARY_PATH`, the code cache's
+ * folder, `NODE_OPTIONS`).
+ */
+function environmentKey(env: NodeJS.ProcessEnv): string {
+  return Object.keys(env)
+    .filter((name) => /^(ESBUILD|HOTPATCH|NODE|TSX|TS_NODE)_/.test(name) && !PER_LOAD.has(name))
+    .sort()
+    .map((name) => `${name}=${env[name]}`)
+    .join('\0');
+}
+
+/**
+ * The socket of `cwd`'s server for this build of the CLI, this Node and this environment
+ * (environmentKey), or undefined when its path would be too long.
+ */
+export function socketPathFor(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const build = statSync(__filename);
+  const key = createHash('sha256')
+    .update(
+      [cwd, __filename, build.size, build.mtimeMs, process.execPath, process.version, environmentKey(env)].join('\0'),
+    )
+    .digest('hex')
+    .slice(0, 24);
+  const socket = join(serversDir(), `${key}.sock`);
+  return socket.length <= MAX_SOCKET_PATH ? socket : undefined;
+}
+
+/** Why the servers folder must not be used (another user's, or others can write to it), or undefined; made first when `make`. */
+export function serversDirProblem(make: boolean): string | undefined {
+  const dir = serversDir();
+  if (make) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const problem = folderProblem(dir);
+  return problem && `the load server folder ${dir} is not used: ${problem}`;
+}
+
+/** Whether `socket` is a socket this user made (a file someone else put there is never connected to). */
+export function isOwnSocket(socket: string): boolean {
+  try {
+    const stat = lstatSync(socket);
+    return stat.isSocket() && (typeof process.getuid !== 'function' || stat.uid === process.getuid());
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * `hotpatch load` through this folder's load server (server.ts) when one is up: the same load,
+ * its lines printed here as the server prints them, and the restart offer made on this
+ * terminal. When none is up, the load runs in this process, and a load of TypeScript starts
+ * one in the background for the next (`HOTPATCH_LOAD_SERVER=0` turns that off).
+ */
+import { spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { createMessageConnection, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
+import { connectAll, requestTimeoutMs } from '../agents';
+import type { LoadOptions } from '../load';
+import { offerRestart } from '../restart';
+import { complain, print, say } from '../terminal';
+import { idleText, isOwnSocket, loadServerIdleMs, serversDirProblem, socketPathFor } from './address';
+import { LOAD, LoadResult, OUTPUT, OutputParams, STATUS, STOP, StatusResult, type LoadParams } from './protocol';
+
+/** The exit code of the load the server ran, or undefined when no server of this folder is up. */
+export async function loadThroughServer(files: string[], options: LoadOptions): Promise<number | undefined> {
+  const server = await connectToServer();
+  if (!server) return undefined;
+  const { rpc, socket } = server;
+  try {
+    rpc.onNotification(OUTPUT, (raw: unknown) => {
+      const line = OutputParams.safeParse(raw);
+      if (!line.success) return;
+      if (line.data.stream === 'out') print(line.data.text);
+      else process.stderr.write(line.data.text);
+    });
+    const params: LoadParams = {
+      cwd: process.cwd(),
+      files,
+      options: {
+        discoveryDir: options.discoveryDir,
+        requestTimeout: options.requestTimeout,
+        json: options.json,
+        migrate: options.migrate,
+        restart: options.restart,
+      },
+    };
+    let result: LoadResult;
+    try {
+      result = LoadResult.parse(await rpc.sendRequest(LOAD, params));
+    } catch (error) {
+      // The release may have committed before the server stopped: loading it again here could
+      // only say "unchanged" of what did change. Said as it is, with where to look.
+      complain(
+        `hotpatch: the load server (${socket}) stopped before it answered (${(error as Error).message}); ` +
+          'whether the load committed is unknown: hotpatch ls shows the versions running',
+      );
+      return 2;
+    }
+    if (result.restartPids.length > 0) await offerRestartTo(result.restartPids, options);
+    return result.exitCode;
+  } finally {
+    rpc.dispose();
+    server.connection.destroy();
+  }
+}
+
+/**
+ * Starts this folder's load server in the background (it outlives this process), and says so
+ * on stderr, as Gradle says it starts its daemon: a process that stays is not started unseen.
+ */
+export function startServerInBackground(): void {
+  try {
+    const problem = serversDirProblem(true);
+    if (problem) return complain(`hotpatch: ${problem}`);
+    if (!socketPathFor()) return; // a home folder whose path is too long for a socket: loads run here
+  } catch {
+    return; // no folder can be made (a read-only home): loads run here
+  }
+  const child = spawn(process.execPath, [process.argv[1]!, 'serve-loads'], {
+    cwd: process.cwd(),
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.on('error', () => undefined); // the next load runs in this process, as this one did
+  child.unref();
+  complain(
+    'hotpatch: started a load server for this folder, which keeps TypeScript warm for the next loads ' +
+      `(hotpatch server stop ends it, and it ends after ${idleText(loadServerIdleMs())} without a load; ` +
+      'HOTPATCH_LOAD_SERVER=0 turns it off)',
+  );
+}
+
+/** `hotpatch server status`: whether the folder's server is up, and what it has done. */
+export async function sayStatus(): Promise<void> {
+  const server = await connectToServer();
+  if (!server) return say(NONE_UP);
+  try {
+    const status = StatusResult.parse(await server.rpc.sendRequest(STATUS));
+    const loads = `${status.loads} load${status.loads === 1 ? '' : 's'}`;
+    say(
+      `load server pid ${status.pid} for ${status.cwd}, up since ${status.startedAt}: ` +
+        `${loads}; ends after ${idleText(status.idleMs)} without one`,
+    );
+  } finally {
+    server.rpc.dispose();
+    server.connection.destroy();
+  }
+}
+
+/** `hotpatch server stop`: the folder's server ends, after the load it runs, if any. */
+export async function stopServer(): Promise<void> {
+  const server = await connectToServer();
+  if (!server) return say(NONE_UP);
+  try {
+    const closed = new Promise<void>((resolve) => server.connection.once('close', () => resolve()));
+    await server.rpc.sendNotification(STOP);
+    // The server closes the connection as it ends: it has stopped listening by then.
+    await closed;
+    say('load server stopped');
+  } finally {
+    server.rpc.dispose();
+    server.connection.destroy();
+  }
+}
+
+const NONE_UP = 'no load server is up for this folder';
+
+type Connected = { rpc: ReturnType<typeof createMessageConnection>; connection: Socket; socket: string };
+
+/** A connection to this folder's server, when its socket is this user's in a folder only this user can write. */
+async function connectToServer(): Promise<Connected | undefined> {
+  let problem: string | undefined;
+  try {
+    problem = serversDirProblem(false);
+  } catch {
+    return undefined; // no folder: no server has run
+  }
+  if (problem) {
+    complain(`hotpatch: ${problem}`);
+    return undefined;
+  }
+  const socket = socketPathFor();
+  if (!socket || !isOwnSocket(socket)) return undefined;
+  const connection = await new Promise<Socket | undefined>((resolve) => {
+    const attempt = connect(socket);
+    attempt.once('connect', () => resolve(attempt));
+    attempt.once('error', () => resolve(undefined)); // a server that died left its socket
+  });
+  if (!connection) return undefined;
+  const rpc = createMessageConnection(new SocketMessageReader(connection), new SocketMessageWriter(connection));
+  rpc.listen();
+  return { rpc, connection, socket };
+}
+
+/** The restart offer for the apps with these pids, on this terminal (restart.ts). */
+async function offerRestartTo(pids: number[], options: LoadOptions): Promise<void> {
+  const { clients } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
+  try {
+    await offerRestart(
+      clients.filter((c) => pids.includes(c.info.pid)),
+      options.restart === true,
+    );
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
