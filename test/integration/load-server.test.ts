@@ -7,7 +7,7 @@
  * of the wrong shape with an error and goes on, and ends when stopped or idle.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,23 +153,101 @@ test('a request of the wrong shape, or bytes that are no request, get an error; 
   );
 });
 
-test('a servers folder others can write to is not used: the load runs in its own process and says why', async () => {
+test('a servers folder others can open, or a file at the socket that is no socket, is not used: the load runs in its own process', async () => {
   const app = await App.start('tsx');
   after(() => app.stop());
   const { cli, homeDir } = cliFor(app);
+  const servers = join(homeDir, '.hotpatch', 'servers');
   app.edit('src/store.ts', (text) => text.replace('++hits', '(hits += 2)'));
   assert.equal((await cli(['load', app.file('src/store.ts')])).code, 0);
-  await waitFor('the socket', () => sockets(homeDir).length === 1);
-  chmodSync(join(homeDir, '.hotpatch', 'servers'), 0o777);
+  const [name] = await waitFor('the socket', () => sockets(homeDir).length === 1 && sockets(homeDir));
+  chmodSync(servers, 0o755);
 
   app.edit('src/store.ts', (text) => text.replace('(hits += 2)', '(hits += 7)'));
   const loaded = await cli(['load', app.file('src/store.ts')]);
   assert.equal(loaded.code, 0, loaded.stderr + loaded.stdout);
-  assert.match(loaded.stderr, /the load server folder .*servers is not used: other users can write to it \(mode 777\)/);
+  assert.match(loaded.stderr, /no load server is used: .*servers: other users can open it \(mode 755\); run chmod 700/);
+  assert.equal(loaded.stderr.match(/no load server is used/g)?.length, 1, 'said once');
   assert.doesNotMatch(loaded.stderr, /started a load server/);
   assert.equal(await app.get('/hits'), '7', 'loaded all the same, in its own process');
-  chmodSync(join(homeDir, '.hotpatch', 'servers'), 0o700);
+  chmodSync(servers, 0o700);
   assert.match((await cli(['server', 'status'])).stdout, /: 0 loads;/, 'the server saw none of it');
+
+  // A regular file where the socket was: not connected to; the next server takes the name.
+  await cli(['server', 'stop']);
+  writeFileSync(join(servers, name!), 'not a socket');
+  app.edit('src/store.ts', (text) => text.replace('(hits += 7)', '(hits += 8)'));
+  const planted = await cli(['load', app.file('src/store.ts')]);
+  assert.equal(planted.code, 0, planted.stderr + planted.stdout);
+  assert.match(planted.stderr, /started a load server/);
+  assert.equal(await app.get('/hits'), '15');
+  await waitFor('a server on the socket', async () => (await cli(['server', 'status'])).stdout.includes('0 loads'));
+});
+
+test('a client gone mid-load, and loads at once from two terminals: every load finishes, one at a time', async () => {
+  const app = await App.start('tsx');
+  after(() => app.stop());
+  const { cli, homeDir, cwd } = cliFor(app);
+  app.edit('src/store.ts', (text) => text.replace('++hits', '(hits += 2)'));
+  assert.equal((await cli(['load', app.file('src/store.ts')])).code, 0);
+  const [name] = await waitFor('the socket', () => sockets(homeDir).length === 1 && sockets(homeDir));
+
+  // A load sent, and the connection closed at once: the release still commits (all or none).
+  app.edit('src/greeting.ts', (text) => text.replace('hello,', 'howdy,'));
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'hotpatch/load',
+    params: {
+      cwd,
+      files: [app.file('src/greeting.ts')],
+      options: { discoveryDir: app.discoveryDir, requestTimeout: '10000' },
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const client = connect(join(homeDir, '.hotpatch', 'servers', name!), () =>
+      client.end(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => resolve()),
+    );
+    client.on('error', reject);
+  });
+  await waitFor('the greeting loaded by the abandoned request', async () =>
+    (await app.get('/greet?name=ann')).startsWith('howdy,'),
+  );
+
+  app.edit('src/store.ts', (text) => text.replace('(hits += 2)', '(hits += 10)'));
+  app.edit('src/greeting.ts', (text) => text.replace('howdy,', 'hiya,'));
+  const [store, greeting] = await Promise.all([
+    cli(['load', app.file('src/store.ts')]),
+    cli(['load', app.file('src/greeting.ts')]),
+  ]);
+  assert.equal(store.code, 0, store.stderr + store.stdout);
+  assert.equal(greeting.code, 0, greeting.stderr + greeting.stdout);
+  assert.equal(await app.get('/hits'), '10');
+  assert.match(await app.get('/greet?name=ann'), /^hiya,/);
+  assert.match((await cli(['server', 'status'])).stdout, /: 3 loads;/, 'the same server ran all three');
+});
+
+test('a folder removed and made again: its old server does not serve it, and the load runs', async () => {
+  const app = await App.start('tsx');
+  after(() => app.stop());
+  const { cli, cwd } = cliFor(app);
+  app.edit('src/store.ts', (text) => text.replace('++hits', '(hits += 2)'));
+  assert.equal((await cli(['load', app.file('src/store.ts')])).code, 0);
+  const before = await waitFor('the load server', async () => {
+    const status = await cli(['server', 'status']);
+    return /load server pid (\d+)/.exec(status.stdout)?.[1];
+  });
+  rmSync(cwd, { recursive: true });
+  mkdirSync(cwd);
+
+  app.edit('src/store.ts', (text) => text.replace('(hits += 2)', '(hits += 5)'));
+  const loaded = await cli(['load', app.file('src/store.ts')]);
+  assert.equal(loaded.code, 0, loaded.stderr + loaded.stdout);
+  assert.equal(await app.get('/hits'), '5');
+  await waitFor('the old server to end', async () => {
+    const status = await cli(['server', 'status']);
+    return !status.stdout.includes(`load server pid ${before} `);
+  });
 });
 
 test('the load server ends by itself after its idle time, and removes its socket', async () => {

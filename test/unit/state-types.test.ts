@@ -11,6 +11,7 @@ import { checkShape } from '../../runtime-agent/src/processes/state-shape';
 import {
   StateTypeAnalyzer,
   applyEdits,
+  createAnalysisRegistry,
   diffShapes,
   oldVersionFileName,
   type ServerStateInfo,
@@ -323,17 +324,36 @@ export const inline = defineServer<{ n: number }>({ init: () => ({ n: 0 }) });
       assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date }[]');
       await new Promise((resolve) => setImmediate(resolve));
       assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date; by: string }[]');
-
-      // A text an analysis was given for a file on disk shadows the disk, until the documents
-      // of files on disk are closed (a load server's, between loads).
-      analyzer.setDocument(types, 'export type Entry = { at: Date; n: number };\n');
-      assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date; n: number }[]');
-      analyzer.closeDocumentsOnDisk();
-      assert.equal(analyzer.analyze(real, text)[0]!.canonical, '{ at: Date; by: string }[]');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test("analyzers sharing a registry of parses: each reads the project as it is when it is made (a load server's, one per load)", () => {
+  mkdirSync(tmpRoot, { recursive: true });
+  const dir = mkdtempSync(join(tmpRoot, 'state-types-registry-'));
+  const registry = createAnalysisRegistry();
+  const [first, second] = [new StateTypeAnalyzer({ registry }), new StateTypeAnalyzer({ registry })];
+  try {
+    const text = `import { defineServer } from 'hotpatch-agent';\nimport type { Entry } from './entry';\nexport const s = defineServer<Entry[]>({ init: () => [] });\n`;
+    const log = join(dir, 'log.ts');
+    writeFileSync(log, text);
+    writeFileSync(join(dir, 'entry.ts'), 'export type Entry = { at: Date };\n');
+    assert.equal(first.analyze(log, text)[0]!.canonical, '{ at: Date }[]');
+    first.dispose();
+    // A file made since, and imported through a new path: read, resolved.
+    writeFileSync(join(dir, 'by.ts'), 'export type By = { name: string };\n');
+    writeFileSync(
+      join(dir, 'entry.ts'),
+      "import type { By } from './by';\nexport type Entry = { at: Date; by: By };\n",
+    );
+    utimesSync(join(dir, 'entry.ts'), new Date(), new Date(Date.now() + 5000));
+    assert.equal(second.analyze(log, text)[0]!.canonical, '{ at: Date; by: { name: string } }[]');
+  } finally {
+    second.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('diff lines', () => {

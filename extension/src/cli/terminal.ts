@@ -40,7 +40,11 @@ const console_: Output = {
 };
 let output: Output = console_;
 
-/** Runs `command` with its lines sent to `to`; one command at a time (the load server runs them in turn). */
+/**
+ * Runs `command` with its lines sent to `to`; one command at a time (the load server runs them
+ * in turn). A line printed once `command` has ended (a callback of it, late) goes where lines go
+ * then: this process's stdout, or the next command's client.
+ */
 export async function withOutput<T>(to: Output, command: () => Promise<T>): Promise<T> {
   output = to;
   try {

@@ -70,11 +70,8 @@ export interface StateTypes {
   relativeImports?(fileName: string, text: string): string[];
   /** Builds ahead what the first analysis would build on a save (seconds): when an agent connects. */
   warm?(): void;
-  /**
-   * Reads every file that is on disk from disk again, whatever text an analysis gave it since
-   * (a save's, a load's): what a new process's analysis would read (load-server/server.ts).
-   */
-  readDiskAgain?(): void;
+  /** Releases what the analysis holds (its parses, in a registry shared with others). */
+  dispose?(): void;
   /**
    * How many analyses were asked for so far, and how many of them were made, not given again as
    * they were made before (an analysis made ahead).

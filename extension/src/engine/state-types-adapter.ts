@@ -17,8 +17,9 @@ import { typescriptRelativeImports } from './typescript-imports';
 /** Files whose last text read is kept (see `read`). */
 const FILES_READ = 8;
 
-export function createStateTypes(): StateTypes {
-  const analyzer = new StateTypeAnalyzer();
+/** The analysis; `registry` shares parsed files with other analyses (a load server's, made for each load). */
+export function createStateTypes(registry?: ts.DocumentRegistry): StateTypes {
+  const analyzer = new StateTypeAnalyzer({ registry });
   // The last text read of each of the last few files: a save asks whether it may hold state and
   // whether it exports types, one parse; reading ahead (read-ahead.ts) asks first, while typing
   // pauses, and its analyses ask of other files too (the modules importing its types).
@@ -61,7 +62,7 @@ export function createStateTypes(): StateTypes {
     relativeImports: typescriptRelativeImports,
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
     analyses: () => analyzer.analyses,
-    readDiskAgain: () => analyzer.closeDocumentsOnDisk(),
+    dispose: () => analyzer.dispose(),
     warm: () => {
       analyzer.warm();
       warmMayHoldState();

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { folderProblem } from '../../engine/discovery';
 
 /** The longest socket path Linux and macOS accept (sun_path, less its terminating NUL). */
@@ -72,12 +72,25 @@ export function socketPathFor(cwd: string = process.cwd(), env: NodeJS.ProcessEn
   return socket.length <= MAX_SOCKET_PATH ? socket : undefined;
 }
 
-/** Why the servers folder must not be used (another user's, or others can write to it), or undefined; made first when `make`. */
+/**
+ * Why the servers folder must not be used, or undefined; made first when `make`. It must be this
+ * user's and open to no one else (0700: on some systems a socket's own mode is not checked),
+ * in a ~/.hotpatch that only this user can write (no one can swap the folder under a client).
+ */
 export function serversDirProblem(make: boolean): string | undefined {
   const dir = serversDir();
   if (make) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const problem = folderProblem(dir);
-  return problem && `the load server folder ${dir} is not used: ${problem}`;
+  const parent = dirname(dir);
+  const parentProblem = folderProblem(parent);
+  if (parentProblem) return `no load server is used: ${parent}: ${parentProblem}`;
+  const problem = folderProblem(dir) ?? openToOthers(dir);
+  return problem && `no load server is used: ${dir}: ${problem}`;
+}
+
+function openToOthers(dir: string): string | undefined {
+  const mode = statSync(dir).mode & 0o777;
+  if (typeof process.getuid !== 'function' || (mode & 0o077) === 0) return undefined;
+  return `other users can open it (mode ${mode.toString(8)}); run chmod 700 on it`;
 }
 
 /** Whether `socket` is a socket this user made (a file someone else put there is never connected to). */

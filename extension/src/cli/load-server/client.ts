@@ -1,30 +1,41 @@
 /**
  * `hotpatch load` through this folder's load server (server.ts) when one is up: the same load,
  * its lines printed here as the server prints them, and the restart offer made on this
- * terminal. When none is up, the load runs in this process, and a load of TypeScript starts
- * one in the background for the next (`HOTPATCH_LOAD_SERVER=0` turns that off).
+ * terminal. When none is up, or it does not serve the load, the load runs in this process
+ * (load-command.ts), and a load of TypeScript starts a server in the background for the next.
  */
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { createMessageConnection, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ResponseError, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
+import { errorMessage } from '../../shared/error-message';
 import { connectAll, requestTimeoutMs } from '../agents';
 import type { LoadOptions } from '../load';
 import { offerRestart } from '../restart';
-import { complain, print, say } from '../terminal';
+import { complain, print, printable, say } from '../terminal';
 import { idleText, isOwnSocket, loadServerIdleMs, serversDirProblem, socketPathFor } from './address';
 import { LOAD, LoadResult, OUTPUT, OutputParams, STATUS, STOP, StatusResult, type LoadParams } from './protocol';
 
-/** The exit code of the load the server ran, or undefined when no server of this folder is up. */
+/** How long a server may take to say it is there before the load runs in this process instead. */
+const STATUS_TIMEOUT_MS = 3_000;
+
+/** The exit code of the load the server ran, or undefined when no server of this folder runs it. */
 export async function loadThroughServer(files: string[], options: LoadOptions): Promise<number | undefined> {
   const server = await connectToServer();
   if (!server) return undefined;
   const { rpc, socket } = server;
   try {
+    // A server that accepts but does not answer (stopped, stuck) is not waited for.
+    const status = await answered(rpc.sendRequest(STATUS)).catch(() => undefined);
+    if (status === undefined) {
+      complain(`hotpatch: the load server (${socket}) did not answer in ${STATUS_TIMEOUT_MS / 1000} s: loading here`);
+      return undefined;
+    }
+    // Its lines are another process's: printed as every line from one is (terminal.ts).
     rpc.onNotification(OUTPUT, (raw: unknown) => {
       const line = OutputParams.safeParse(raw);
       if (!line.success) return;
-      if (line.data.stream === 'out') print(line.data.text);
-      else process.stderr.write(line.data.text);
+      if (line.data.stream === 'out') print(printable(line.data.text));
+      else process.stderr.write(printable(line.data.text));
     });
     const params: LoadParams = {
       cwd: process.cwd(),
@@ -37,20 +48,30 @@ export async function loadThroughServer(files: string[], options: LoadOptions): 
         restart: options.restart,
       },
     };
-    let result: LoadResult;
+    let answer: unknown;
     try {
-      result = LoadResult.parse(await rpc.sendRequest(LOAD, params));
+      answer = await rpc.sendRequest(LOAD, params);
     } catch (error) {
       // The release may have committed before the server stopped: loading it again here could
       // only say "unchanged" of what did change. Said as it is, with where to look.
+      const what =
+        error instanceof ResponseError
+          ? `failed (${error.message})`
+          : `stopped before it answered (${errorMessage(error)})`;
       complain(
-        `hotpatch: the load server (${socket}) stopped before it answered (${(error as Error).message}); ` +
-          'whether the load committed is unknown: hotpatch ls shows the versions running',
+        `hotpatch: the load server (${socket}) ${what}; whether the load committed is unknown: ` +
+          'hotpatch ls shows the versions running',
       );
       return 2;
     }
-    if (result.restartPids.length > 0) await offerRestartTo(result.restartPids, options);
-    return result.exitCode;
+    const result = LoadResult.safeParse(answer);
+    if (!result.success) {
+      complain(`hotpatch: the load server (${socket}) answered what is no load's result: ${result.error.message}`);
+      return 2;
+    }
+    if ('notServed' in result.data) return undefined;
+    if (result.data.restartPids.length > 0) await offerRestartTo(result.data.restartPids, options);
+    return result.data.exitCode;
   } finally {
     rpc.dispose();
     server.connection.destroy();
@@ -63,9 +84,8 @@ export async function loadThroughServer(files: string[], options: LoadOptions): 
  */
 export function startServerInBackground(): void {
   try {
-    const problem = serversDirProblem(true);
-    if (problem) return complain(`hotpatch: ${problem}`);
-    if (!socketPathFor()) return; // a home folder whose path is too long for a socket: loads run here
+    // A folder that cannot be used was named already, as this load looked for a server.
+    if (serversDirProblem(true) || !socketPathFor()) return; // a socket path too long: loads run here
   } catch {
     return; // no folder can be made (a read-only home): loads run here
   }
@@ -88,7 +108,9 @@ export async function sayStatus(): Promise<void> {
   const server = await connectToServer();
   if (!server) return say(NONE_UP);
   try {
-    const status = StatusResult.parse(await server.rpc.sendRequest(STATUS));
+    const answer = await answered(server.rpc.sendRequest(STATUS));
+    if (answer === undefined) return complain(`hotpatch: the load server (${server.socket}) does not answer`);
+    const status = StatusResult.parse(answer);
     const loads = `${status.loads} load${status.loads === 1 ? '' : 's'}`;
     say(
       `load server pid ${status.pid} for ${status.cwd}, up since ${status.startedAt}: ` +
@@ -118,9 +140,16 @@ export async function stopServer(): Promise<void> {
 
 const NONE_UP = 'no load server is up for this folder';
 
+/** What `request` answers, or undefined when it has not in STATUS_TIMEOUT_MS. */
+function answered<T>(request: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), STATUS_TIMEOUT_MS)));
+  return Promise.race([request, late]).finally(() => clearTimeout(timer));
+}
+
 type Connected = { rpc: ReturnType<typeof createMessageConnection>; connection: Socket; socket: string };
 
-/** A connection to this folder's server, when its socket is this user's in a folder only this user can write. */
+/** A connection to this folder's server, when its socket is this user's in a folder only this user can open. */
 async function connectToServer(): Promise<Connected | undefined> {
   let problem: string | undefined;
   try {
@@ -149,10 +178,10 @@ async function connectToServer(): Promise<Connected | undefined> {
 async function offerRestartTo(pids: number[], options: LoadOptions): Promise<void> {
   const { clients } = await connectAll(options.discoveryDir, requestTimeoutMs(options));
   try {
-    await offerRestart(
-      clients.filter((c) => pids.includes(c.info.pid)),
-      options.restart === true,
-    );
+    const running = clients.filter((c) => pids.includes(c.info.pid));
+    for (const pid of pids.filter((p) => !running.some((c) => c.info.pid === p)))
+      complain(`hotpatch: pid ${pid}, which needs a restart to apply the load, is no longer running`);
+    await offerRestart(running, options.restart === true);
   } finally {
     for (const c of clients) c.close();
   }

@@ -27,11 +27,15 @@ export const LoadParams = z.object({
 });
 export type LoadParams = z.infer<typeof LoadParams>;
 
-export const LoadResult = z.object({
-  exitCode: z.int(),
-  /** The pids of the apps where something could not apply in place (offered a restart by the client). */
-  restartPids: z.array(z.int()),
-});
+export const LoadResult = z.union([
+  z.object({
+    exitCode: z.int(),
+    /** The pids of the apps where something could not apply in place (offered a restart by the client). */
+    restartPids: z.array(z.int()),
+  }),
+  /** Not run, and why (the server is ending): the client runs the load itself. */
+  z.object({ notServed: z.string() }),
+]);
 export type LoadResult = z.infer<typeof LoadResult>;
 
 export const OutputParams = z.object({ stream: z.enum(['out', 'err']), text: z.string() });

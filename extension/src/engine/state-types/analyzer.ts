@@ -39,6 +39,8 @@ export interface StateTypeAnalyzerOptions {
   maxDocuments?: number;
   /** Replaces the analysis options (ES2022 lib, strict, bundler resolution). */
   compilerOptions?: ts.CompilerOptions;
+  /** Parsed files shared with other analyzers (createAnalysisRegistry). */
+  registry?: ts.DocumentRegistry;
 }
 
 /** A server with the syntax and type facts a stub needs. */
@@ -64,7 +66,7 @@ export class StateTypeAnalyzer {
   readonly #counts = { asked: 0, made: 0 };
 
   constructor(options: StateTypeAnalyzerOptions = {}) {
-    this.#documents = new DocumentService(options.compilerOptions, options.maxDocuments);
+    this.#documents = new DocumentService(options.compilerOptions, options.maxDocuments, options.registry);
   }
 
   /**
@@ -191,11 +193,6 @@ export class StateTypeAnalyzer {
 
   closeDocument(fileName: string): void {
     this.#documents.delete(fileName);
-  }
-
-  /** Closes the documents of files that are on disk: those are read from there again (old versions' sources stay). */
-  closeDocumentsOnDisk(): void {
-    this.#documents.closeOnDisk();
   }
 
   dispose(): void {

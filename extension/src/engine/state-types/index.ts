@@ -2,7 +2,7 @@
 export { StateTypeAnalyzer, type StateTypeAnalyzerOptions } from './analyzer';
 export { applyEdits } from './apply-edits';
 export { diffField, diffShapes } from './diff';
-export { ANALYSIS_OPTIONS, oldVersionFileName } from './language-service';
+export { ANALYSIS_OPTIONS, createAnalysisRegistry, oldVersionFileName } from './language-service';
 export { canonicalShape, printShape, shapeHash } from './print-shape';
 export type {
   HolderFieldInfo,

@@ -34,6 +34,14 @@ export const ANALYSIS_OPTIONS: ts.CompilerOptions = {
  */
 const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeInfo;
 
+/**
+ * A store of parsed files that services can share: a service made anew (a load server's for
+ * each load, load-server/server.ts) parses only what changed on disk since, not the lib.
+ */
+export function createAnalysisRegistry(): ts.DocumentRegistry {
+  return ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, process.cwd(), JSDOC_PARSING);
+}
+
 interface Document {
   text: string;
   version: number;
@@ -65,6 +73,8 @@ export class DocumentService {
     options: ts.CompilerOptions = ANALYSIS_OPTIONS,
     /** Old documents beyond this many are dropped (each saved version adds a virtual one). */
     private readonly maxDocuments = 32,
+    /** Where parsed files are kept: one shared with other services reuses their parses (the lib's). */
+    registry: ts.DocumentRegistry = createAnalysisRegistry(),
   ) {
     const documents = this.#documents;
     const paths = new ProjectPaths(options);
@@ -96,7 +106,6 @@ export class DocumentService {
         });
       },
     };
-    const registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, process.cwd(), JSDOC_PARSING);
     this.#service = ts.createLanguageService(host, registry);
   }
 
@@ -122,11 +131,6 @@ export class DocumentService {
 
   delete(fileName: string): void {
     this.#documents.delete(normalize(fileName));
-  }
-
-  /** Deletes the documents of files that exist on disk (an old version's source is named for none). */
-  closeOnDisk(): void {
-    for (const file of [...this.#documents.keys()]) if (ts.sys.fileExists(file)) this.#documents.delete(file);
   }
 
   /**
