@@ -1,8 +1,9 @@
 /**
  * Where the load server of this folder listens: a Unix socket in ~/.hotpatch/servers, a folder
- * only this user can write (ssh-agent's rule: whoever can connect can load code into the apps,
- * so the folder is the lock). One server per folder, CLI build and Node binary: a rebuilt or
- * upgraded CLI, or another Node, starts its own, and the old one ends when idle.
+ * only this user can open (ssh-agent's rule: whoever can connect can load code into the apps,
+ * so the folder is the lock). One server per folder, CLI build, Node binary and environment
+ * (environmentKey): a rebuilt or upgraded CLI, or another Node, starts its own, and the old one
+ * ends when idle.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
