@@ -6,11 +6,14 @@
 import { extname } from 'node:path';
 import { TYPESCRIPT_EXTENSIONS } from './describe-save';
 import type { LoadOptions } from './load';
-import { loadServerWanted } from './load-server/address';
+import { loadServerSettings } from './load-server/address';
+import { complain } from './terminal';
 
 export async function loadCommand(files: string[], options: LoadOptions): Promise<number> {
-  // The client (and vscode-jsonrpc) is evaluated only where a server may be used.
-  const client = loadServerWanted() ? await import('./load-server/client.js') : undefined;
+  const settings = loadServerSettings();
+  for (const problem of settings.problems) complain(`hotpatch: ${problem}`);
+  // The client is evaluated only where a server may be used.
+  const client = settings.wanted ? await import('./load-server/client.js') : undefined;
   const served = await client?.loadThroughServer(files, options);
   if (served !== undefined) return served;
   const { load } = await import('./load.js');

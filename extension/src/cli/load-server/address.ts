@@ -14,21 +14,39 @@ import { folderProblem } from '../../engine/discovery';
 /** The longest socket path Linux and macOS accept (sun_path, less its terminating NUL). */
 const MAX_SOCKET_PATH = 103;
 
-/**
- * Whether `hotpatch load` uses a load server: `HOTPATCH_LOAD_SERVER=0` turns it off, `=1` on; off
- * where `CI` is set (one run per machine has nothing to keep warm, and nothing should outlive
- * the job) and on Windows (a named pipe is not a folder only its user can open).
- */
-export function loadServerWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.HOTPATCH_LOAD_SERVER === '0') return false;
-  if (env.HOTPATCH_LOAD_SERVER === '1') return process.platform !== 'win32';
-  return process.platform !== 'win32' && !env.CI;
+/** What the environment says of the load server, and what in it was not understood (said by the CLI). */
+export interface LoadServerSettings {
+  wanted: boolean;
+  idleMs: number;
+  problems: string[];
 }
 
-/** How long a server waits for a load before it ends: `HOTPATCH_LOAD_SERVER_IDLE_MS`, else 15 minutes. */
-export function loadServerIdleMs(env: NodeJS.ProcessEnv = process.env): number {
-  const ms = Number(env.HOTPATCH_LOAD_SERVER_IDLE_MS);
-  return Number.isInteger(ms) && ms > 0 ? ms : 15 * 60_000;
+/** The values `HOTPATCH_LOAD_SERVER` takes, as they turn the server off or on. */
+const SWITCH = new Map<string, boolean>([
+  ...['0', 'false', 'off', 'no'].map((off) => [off, false] as const),
+  ...['1', 'true', 'on', 'yes'].map((on) => [on, true] as const),
+]);
+
+/**
+ * Whether `hotpatch load` uses a load server: `HOTPATCH_LOAD_SERVER=0` (or false, off, no) turns
+ * it off, `=1` (true, on, yes) on; by default it is off where `CI` is set (one run per machine has
+ * nothing to keep warm, and nothing should outlive the job); never on Windows (a named pipe is
+ * not a folder only its user can open). How long a server waits for a load before it ends:
+ * `HOTPATCH_LOAD_SERVER_IDLE_MS`, else 15 minutes.
+ */
+export function loadServerSettings(env: NodeJS.ProcessEnv = process.env): LoadServerSettings {
+  const problems: string[] = [];
+  const switched = env.HOTPATCH_LOAD_SERVER?.trim().toLowerCase();
+  const chosen = switched ? SWITCH.get(switched) : undefined;
+  if (switched && chosen === undefined)
+    problems.push(`HOTPATCH_LOAD_SERVER=${env.HOTPATCH_LOAD_SERVER} is not 0 or 1: the default is used`);
+  const wanted = process.platform !== 'win32' && (chosen ?? !env.CI);
+  const idleSetting = env.HOTPATCH_LOAD_SERVER_IDLE_MS;
+  const ms = Number(idleSetting);
+  const idleOk = Number.isInteger(ms) && ms > 0;
+  if (idleSetting && !idleOk)
+    problems.push(`HOTPATCH_LOAD_SERVER_IDLE_MS=${idleSetting} is not a whole number of ms above 0: 15 min is used`);
+  return { wanted, idleMs: idleOk ? ms : 15 * 60_000, problems };
 }
 
 /** A server's idle time as a person reads it: "15 min", "2 s". */

@@ -12,7 +12,7 @@ import { connectAll, requestTimeoutMs } from '../agents';
 import type { LoadOptions } from '../load';
 import { offerRestart } from '../restart';
 import { complain, print, printable, say } from '../terminal';
-import { idleText, isOwnSocket, loadServerIdleMs, serversDirProblem, socketPathFor } from './address';
+import { idleText, isOwnSocket, loadServerSettings, serversDirProblem, socketPathFor } from './address';
 import { LOAD, LoadResult, OUTPUT, OutputParams, STATUS, STOP, StatusResult, type LoadParams } from './protocol';
 
 /** How long a server may take to say it is there before the load runs in this process instead. */
@@ -98,7 +98,7 @@ export function startServerInBackground(): void {
   child.unref();
   complain(
     'hotpatch: started a load server for this folder, which keeps TypeScript warm for the next loads ' +
-      `(hotpatch server stop ends it, and it ends after ${idleText(loadServerIdleMs())} without a load; ` +
+      `(hotpatch server stop ends it, and it ends after ${idleText(loadServerSettings().idleMs)} without a load; ` +
       'HOTPATCH_LOAD_SERVER=0 turns it off)',
   );
 }

@@ -23,7 +23,7 @@ import { load } from '../load';
 import { offerRestart } from '../restart';
 import { withOutput } from '../terminal';
 import { typescriptFromCodeCache } from '../typescript-code-cache';
-import { loadServerIdleMs, serversDirProblem, socketPathFor } from './address';
+import { loadServerSettings, serversDirProblem, socketPathFor } from './address';
 import { LOAD, LoadParams, OUTPUT, STATUS, STOP, type LoadResult, type StatusResult } from './protocol';
 
 export async function serveLoads(): Promise<number> {
@@ -39,7 +39,7 @@ export async function serveLoads(): Promise<number> {
   const registry = createAnalysisRegistry();
   // Holds the lib's parses in the registry for the loads' analyses (released when the last holder is).
   const warmAnalysis = createStateTypes(registry);
-  const idle = loadServerIdleMs();
+  const idle = loadServerSettings().idleMs;
   const startedAt = new Date().toISOString();
   let loads = 0;
   /** Loads run one at a time: their lines go to their own client (terminal.ts's withOutput). */
