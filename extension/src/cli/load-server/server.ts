@@ -6,9 +6,9 @@
  * parsed lib and esbuild's service stay up.
  *
  * Each load runs as the CLI runs it in its own process (load.ts), one at a time, with a new
- * save pipeline and a new analysis: only parses of unchanged files (a shared registry) and the
- * compiler outlive a load, so a load reads the project as a fresh process would (a file made
- * since, a tsconfig edited). A load whose client goes away finishes (a release commits all or
+ * save pipeline and a new analysis: only the lib's parses (in a registry the warm analysis
+ * holds) and the compiler outlive a load, so a load reads the project as a fresh process would
+ * (a file made since, a tsconfig edited). A load whose client goes away finishes (a release commits all or
  * none). The server ends after IDLE_MS without a load, when asked (`hotpatch server stop`), on
  * a signal, or when its socket or folder is no longer the one it started with; a load that
  * comes then is not served, and its client runs it itself.
@@ -48,8 +48,9 @@ export async function serveLoads(): Promise<number> {
   let stopping = false;
   let idleTimer: NodeJS.Timeout | undefined;
   let listeningInode = 0;
-  /** Ends the server once the loads before this call are done. */
+  /** Ends the server once the loads before this call are done (once, whoever asks first). */
   const stopAfterLoads = (): void => {
+    if (stopping) return;
     stopping = true;
     void queue.then(stop);
   };

@@ -36,7 +36,8 @@ const JSDOC_PARSING = ts.JSDocParsingMode.ParseForTypeInfo;
 
 /**
  * A store of parsed files that services can share: a service made anew (a load server's for
- * each load, load-server/server.ts) parses only what changed on disk since, not the lib.
+ * each load, load-server/server.ts) reuses the parses other services still hold (the lib's),
+ * and parses the rest.
  */
 export function createAnalysisRegistry(): ts.DocumentRegistry {
   return ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, process.cwd(), JSDOC_PARSING);
