@@ -39,6 +39,23 @@ const sockets = (homeDir: string): string[] => {
   return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.sock')) : [];
 };
 
+/**
+ * The server a first load of the app's store.ts started (it adds 2 to the count per hit), and the
+ * path of its socket, once that is there.
+ */
+async function serverStarted(app: App, cli: ReturnType<typeof cliFor>['cli'], homeDir: string): Promise<string> {
+  app.edit('src/store.ts', (text) => text.replace('++hits', '(hits += 2)'));
+  assert.equal((await cli(['load', app.file('src/store.ts')])).code, 0);
+  const [name] = await waitFor('the socket', () => sockets(homeDir).length === 1 && sockets(homeDir));
+  return join(homeDir, '.hotpatch', 'servers', name!);
+}
+
+/** `body` as one JSON-RPC message on the socket (vscode-jsonrpc's framing). */
+function framed(body: unknown): string {
+  const json = JSON.stringify(body);
+  return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+}
+
 test('a load of TypeScript starts the load server; the next loads run in it and keep, refuse, report and offer as a load does', async () => {
   const app = await App.start('tsx');
   after(() => app.stop());
@@ -106,10 +123,7 @@ test('a request of the wrong shape, or bytes that are no request, get an error; 
   const app = await App.start('tsx');
   after(() => app.stop());
   const { cli, homeDir, cwd } = cliFor(app);
-  app.edit('src/store.ts', (text) => text.replace('++hits', '(hits += 2)'));
-  assert.equal((await cli(['load', app.file('src/store.ts')])).code, 0);
-  const [name] = await waitFor('the socket', () => sockets(homeDir).length === 1 && sockets(homeDir));
-  const socket = join(homeDir, '.hotpatch', 'servers', name!);
+  const socket = await serverStarted(app, cli, homeDir);
 
   const exchange = (bytes: string) =>
     new Promise<string>((resolve, reject) => {
@@ -122,17 +136,13 @@ test('a request of the wrong shape, or bytes that are no request, get an error; 
       client.on('close', () => resolve(reply));
       client.on('error', reject);
     });
-  const message = (body: unknown) => {
-    const json = JSON.stringify(body);
-    return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
-  };
   const wrong = await exchange(
-    message({ jsonrpc: '2.0', id: 1, method: 'hotpatch/load', params: { cwd, files: 'src/store.ts' } }),
+    framed({ jsonrpc: '2.0', id: 1, method: 'hotpatch/load', params: { cwd, files: 'src/store.ts' } }),
   );
   assert.match(wrong, /a load request of the wrong shape/);
   assert.match(wrong, /"exitCode":2/);
   const elsewhere = await exchange(
-    message({
+    framed({
       jsonrpc: '2.0',
       id: 2,
       method: 'hotpatch/load',
@@ -158,9 +168,7 @@ test('a servers folder others can open, or a file at the socket that is no socke
   after(() => app.stop());
   const { cli, homeDir } = cliFor(app);
   const servers = join(homeDir, '.hotpatch', 'servers');
-  app.edit('src/store.ts', (text) => text.replace('++hits', '(hits += 2)'));
-  assert.equal((await cli(['load', app.file('src/store.ts')])).code, 0);
-  const [name] = await waitFor('the socket', () => sockets(homeDir).length === 1 && sockets(homeDir));
+  const socket = await serverStarted(app, cli, homeDir);
   chmodSync(servers, 0o755);
 
   app.edit('src/store.ts', (text) => text.replace('(hits += 2)', '(hits += 7)'));
@@ -175,7 +183,7 @@ test('a servers folder others can open, or a file at the socket that is no socke
 
   // A regular file where the socket was: not connected to; the next server takes the name.
   await cli(['server', 'stop']);
-  writeFileSync(join(servers, name!), 'not a socket');
+  writeFileSync(socket, 'not a socket');
   app.edit('src/store.ts', (text) => text.replace('(hits += 7)', '(hits += 8)'));
   const planted = await cli(['load', app.file('src/store.ts')]);
   assert.equal(planted.code, 0, planted.stderr + planted.stdout);
@@ -188,13 +196,11 @@ test('a client gone mid-load, and loads at once from two terminals: every load f
   const app = await App.start('tsx');
   after(() => app.stop());
   const { cli, homeDir, cwd } = cliFor(app);
-  app.edit('src/store.ts', (text) => text.replace('++hits', '(hits += 2)'));
-  assert.equal((await cli(['load', app.file('src/store.ts')])).code, 0);
-  const [name] = await waitFor('the socket', () => sockets(homeDir).length === 1 && sockets(homeDir));
+  const socket = await serverStarted(app, cli, homeDir);
 
   // A load sent, and the connection closed at once: the release still commits (all or none).
   app.edit('src/greeting.ts', (text) => text.replace('hello,', 'howdy,'));
-  const body = JSON.stringify({
+  const request = framed({
     jsonrpc: '2.0',
     id: 1,
     method: 'hotpatch/load',
@@ -205,9 +211,7 @@ test('a client gone mid-load, and loads at once from two terminals: every load f
     },
   });
   await new Promise<void>((resolve, reject) => {
-    const client = connect(join(homeDir, '.hotpatch', 'servers', name!), () =>
-      client.end(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => resolve()),
-    );
+    const client = connect(socket, () => client.end(request, () => resolve()));
     client.on('error', reject);
   });
   await waitFor('the greeting loaded by the abandoned request', async () =>

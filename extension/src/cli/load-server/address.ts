@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { folderProblem } from '../../engine/discovery';
@@ -120,4 +121,13 @@ export function isOwnSocket(socket: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A connection to whatever listens on `socket`, or undefined when nothing does (a server that died leaves its socket). */
+export function connectTo(socket: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const attempt = connect(socket);
+    attempt.once('connect', () => resolve(attempt));
+    attempt.once('error', () => resolve(undefined));
+  });
 }

@@ -5,14 +5,14 @@
  * (load-command.ts), and a load of TypeScript starts a server in the background for the next.
  */
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { createMessageConnection, ResponseError, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import { errorMessage } from '../../shared/error-message';
 import { connectAll, requestTimeoutMs } from '../agents';
 import type { LoadOptions } from '../load';
 import { offerRestart } from '../restart';
 import { complain, print, printable, say } from '../terminal';
-import { idleText, isOwnSocket, loadServerSettings, serversDirProblem, socketPathFor } from './address';
+import { connectTo, idleText, isOwnSocket, loadServerSettings, serversDirProblem, socketPathFor } from './address';
 import { LOAD, LoadResult, OUTPUT, OutputParams, STATUS, STOP, StatusResult, type LoadParams } from './protocol';
 
 /** How long a server may take to say it is there before the load runs in this process instead. */
@@ -163,11 +163,7 @@ async function connectToServer(): Promise<Connected | undefined> {
   }
   const socket = socketPathFor();
   if (!socket || !isOwnSocket(socket)) return undefined;
-  const connection = await new Promise<Socket | undefined>((resolve) => {
-    const attempt = connect(socket);
-    attempt.once('connect', () => resolve(attempt));
-    attempt.once('error', () => resolve(undefined)); // a server that died left its socket
-  });
+  const connection = await connectTo(socket);
   if (!connection) return undefined;
   const rpc = createMessageConnection(new SocketMessageReader(connection), new SocketMessageWriter(connection));
   rpc.listen();

@@ -14,7 +14,7 @@
  * comes then is not served, and its client runs it itself.
  */
 import { chmodSync, rmSync, statSync } from 'node:fs';
-import { createServer, connect, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { createMessageConnection, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
 import type { AgentClient } from '../../engine/agent-client';
 import { warmCompiler } from '../../engine/compile';
@@ -23,7 +23,7 @@ import { load } from '../load';
 import { offerRestart } from '../restart';
 import { withOutput } from '../terminal';
 import { typescriptFromCodeCache } from '../typescript-code-cache';
-import { loadServerSettings, serversDirProblem, socketPathFor } from './address';
+import { connectTo, loadServerSettings, serversDirProblem, socketPathFor } from './address';
 import { LOAD, LoadParams, OUTPUT, STATUS, STOP, type LoadResult, type StatusResult } from './protocol';
 
 export async function serveLoads(): Promise<number> {
@@ -153,15 +153,10 @@ export async function serveLoads(): Promise<number> {
 }
 
 /** Whether a server answers on `socket`. */
-function answers(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe: Socket = connect(socket);
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
+async function answers(socket: string): Promise<boolean> {
+  const probe = await connectTo(socket);
+  probe?.destroy();
+  return probe !== undefined;
 }
 
 function inodeOf(file: string): number {
