@@ -12,6 +12,9 @@
  *   22.15): what any tool that hooks the module loader costs there, before it does anything.
  * - a CommonJS app of as many modules, started plain and with `-r hotpatch-agent/register`, held
  *   to the same goal: a large app's own modules, each made live as it is required.
+ * - both again with service-sized modules (≈70 lines each, module-apps.ts), held to the same goal:
+ *   what the agent does for a module grows with the functions and classes in it, and the small
+ *   modules alone would understate what a real app of as many modules pays.
  *
  * The goals are this machine's Node's. The startup figures are also printed for the other Node
  * versions the tests run on, where installed (`npm run pretest`): from 22.15 the module hooks run
@@ -26,6 +29,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeRuntimes, tmpRoot } from '../helpers/paths';
 import { ratioRow, recordGoal } from './goals';
+import { writeModuleApp } from './module-apps';
 import { passThroughHook as passThroughHookAt } from './pass-through-hook';
 import { pairedRatio, percentile } from './stats';
 
@@ -51,37 +55,12 @@ console.log(JSON.stringify({ ms: performance.now() - started, sum }));
 process.exit(0);
 `,
 );
-const esmApp = join(dir, 'esm-app');
-mkdirSync(esmApp);
-writeFileSync(join(esmApp, 'package.json'), JSON.stringify({ type: 'module' }));
-for (let i = 0; i < APP_MODULES; i++) {
-  writeFileSync(
-    join(esmApp, `m${i}.mjs`),
-    `const scale = ${i};\nexport function value(x) { return x * scale; }\nexport const label = (name) => \`m${i}:\${name}\`;\n`,
-  );
-}
-writeFileSync(
-  join(esmApp, 'app.mjs'),
-  Array.from({ length: APP_MODULES }, (_, i) => `import * as m${i} from './m${i}.mjs';`).join('\n') +
-    `\nlet sum = 0;\n${Array.from({ length: APP_MODULES }, (_, i) => `sum += m${i}.value(1);`).join('\n')}\n` +
-    'console.log(JSON.stringify({ sum }));\nprocess.exit(0);\n',
-);
-// The same app in CommonJS: each module's functions exported in an object, as most are.
-const cjsApp = join(dir, 'cjs-app');
-mkdirSync(cjsApp);
-writeFileSync(join(cjsApp, 'package.json'), '{}');
-for (let i = 0; i < APP_MODULES; i++) {
-  writeFileSync(
-    join(cjsApp, `m${i}.js`),
-    `const scale = ${i};\nfunction value(x) { return x * scale; }\nconst label = (name) => \`m${i}:\${name}\`;\nmodule.exports = { value, label };\n`,
-  );
-}
-writeFileSync(
-  join(cjsApp, 'app.js'),
-  Array.from({ length: APP_MODULES }, (_, i) => `const m${i} = require('./m${i}.js');`).join('\n') +
-    `\nlet sum = 0;\n${Array.from({ length: APP_MODULES }, (_, i) => `sum += m${i}.value(1);`).join('\n')}\n` +
-    'console.log(JSON.stringify({ sum }));\nprocess.exit(0);\n',
-);
+// The apps of APP_MODULES modules (module-apps.ts): small ones, as the issue measured, and
+// service-sized ones, as most of an app's modules are.
+const esmApp = writeModuleApp(join(dir, 'esm-app'), 'esm', 'small', APP_MODULES);
+const cjsApp = writeModuleApp(join(dir, 'cjs-app'), 'cjs', 'small', APP_MODULES);
+const esmServices = writeModuleApp(join(dir, 'esm-services'), 'esm', 'service', APP_MODULES);
+const cjsServices = writeModuleApp(join(dir, 'cjs-services'), 'cjs', 'service', APP_MODULES);
 const rss = join(dir, 'rss.js');
 writeFileSync(rss, 'console.log(JSON.stringify({ rss: process.memoryUsage().rss })); process.exit(0);\n');
 
@@ -115,6 +94,10 @@ const samples = {
   esmHook: [] as number[],
   cjsPlain: [] as number[],
   cjsAgent: [] as number[],
+  esmServicesPlain: [] as number[],
+  esmServicesAgent: [] as number[],
+  cjsServicesPlain: [] as number[],
+  cjsServicesAgent: [] as number[],
 };
 /**
  * The app's first start with the agent makes every module live and fills the agent's caches;
@@ -122,17 +105,25 @@ const samples = {
  * and each way of starting runs once before the rounds, so that no round pays for a first start.
  */
 const esmWays = (node = process.execPath, version = process.versions.node): Array<() => number> => [
-  () => run([join(esmApp, 'app.mjs')], node).wallMs,
-  () => run(['--import', 'hotpatch-agent/register', join(esmApp, 'app.mjs')], node).wallMs,
-  () => run([...passThroughHook(version), join(esmApp, 'app.mjs')], node).wallMs,
+  () => run([esmApp], node).wallMs,
+  () => run(['--import', 'hotpatch-agent/register', esmApp], node).wallMs,
+  () => run([...passThroughHook(version), esmApp], node).wallMs,
 ];
 const cjsWays = (node = process.execPath): Array<() => number> => [
-  () => run([join(cjsApp, 'app.js')], node).wallMs,
-  () => run([...agent, join(cjsApp, 'app.js')], node).wallMs,
+  () => run([cjsApp], node).wallMs,
+  () => run([...agent, cjsApp], node).wallMs,
+];
+/** The service-sized apps, on this Node: plain, then with the agent, for each format. */
+const serviceWays: Array<() => number> = [
+  () => run([esmServices]).wallMs,
+  () => run(['--import', 'hotpatch-agent/register', esmServices]).wallMs,
+  () => run([cjsServices]).wallMs,
+  () => run([...agent, cjsServices]).wallMs,
 ];
 const esmFirstStart = esmWays()[1]!();
 const cjsFirstStart = cjsWays()[1]!();
-for (const way of [...esmWays(), ...cjsWays()]) way();
+const serviceFirstStarts = { esm: serviceWays[1]!(), cjs: serviceWays[3]!() };
+for (const way of [...esmWays(), ...cjsWays(), ...serviceWays]) way();
 for (let round = 0; round < ROUNDS; round++) {
   samples.compilesPlain.push(run([compiles]).out.ms!);
   samples.compilesAgent.push(run([...agent, compiles]).out.ms!);
@@ -147,6 +138,11 @@ for (let round = 0; round < ROUNDS; round++) {
   const [cjsPlain, cjsWithAgent] = cjsWays();
   samples.cjsPlain.push(cjsPlain!());
   samples.cjsAgent.push(cjsWithAgent!());
+  const [esmServicesPlain, esmServicesAgent, cjsServicesPlain, cjsServicesAgent] = serviceWays;
+  samples.esmServicesPlain.push(esmServicesPlain!());
+  samples.esmServicesAgent.push(esmServicesAgent!());
+  samples.cjsServicesPlain.push(cjsServicesPlain!());
+  samples.cjsServicesAgent.push(cjsServicesAgent!());
 }
 
 const p50 = (values: number[]): number => percentile(values, 50);
@@ -176,6 +172,12 @@ console.log(
     `CommonJS app of ${APP_MODULES} modules, start to exit: ${p50(samples.cjsPlain).toFixed(0)} ms without, ` +
       `${p50(samples.cjsAgent).toFixed(0)} ms with -r hotpatch-agent/register: ${ratio(samples.cjsAgent, samples.cjsPlain)} (goal ≤ ×1.5)`,
     `  the app's first start with the agent: ${cjsFirstStart.toFixed(0)} ms`,
+    `ES module app of ${APP_MODULES} service-sized modules (≈70 lines): ${p50(samples.esmServicesPlain).toFixed(0)} ms without, ` +
+      `${p50(samples.esmServicesAgent).toFixed(0)} ms with: ${ratio(samples.esmServicesAgent, samples.esmServicesPlain)} (goal ≤ ×1.5; ` +
+      `first start ${serviceFirstStarts.esm.toFixed(0)} ms)`,
+    `CommonJS app of ${APP_MODULES} service-sized modules: ${p50(samples.cjsServicesPlain).toFixed(0)} ms without, ` +
+      `${p50(samples.cjsServicesAgent).toFixed(0)} ms with: ${ratio(samples.cjsServicesAgent, samples.cjsServicesPlain)} (goal ≤ ×1.5; ` +
+      `first start ${serviceFirstStarts.cjs.toFixed(0)} ms)`,
   ].join('\n'),
 );
 recordGoal(ratioRow(`app's own repeated compiles (new Function ×${COMPILES})`, compileRatio, 1.1));
@@ -197,6 +199,20 @@ recordGoal(
 recordGoal(
   ratioRow(`startup of a CommonJS app of ${APP_MODULES} modules`, pairedRatio(samples.cjsAgent, samples.cjsPlain), 1.5),
 );
+recordGoal(
+  ratioRow(
+    `the same, ${APP_MODULES} service-sized ES modules (≈70 lines)`,
+    pairedRatio(samples.esmServicesAgent, samples.esmServicesPlain),
+    1.5,
+  ),
+);
+recordGoal(
+  ratioRow(
+    `the same, ${APP_MODULES} service-sized CommonJS modules`,
+    pairedRatio(samples.cjsServicesAgent, samples.cjsServicesPlain),
+    1.5,
+  ),
+);
 
 /** The startup figures on the other Node versions installed, for comparison (no goals of their own). */
 const OTHER_ROUNDS = 7;
@@ -217,7 +233,7 @@ for (const runtime of nodeRuntimes().filter((r) => r.bin !== process.execPath)) 
   const compileCache = major(version) >= 22 ? { NODE_COMPILE_CACHE: join(dir, `compile-cache-${version}`) } : undefined;
   const firstStart = esmWays(runtime.bin, version.slice(1))[1]!();
   for (const way of [...esmWays(runtime.bin, version.slice(1)), ...cjsWays(runtime.bin)]) way();
-  if (compileCache) run([join(esmApp, 'app.mjs')], runtime.bin, compileCache);
+  if (compileCache) run([esmApp], runtime.bin, compileCache);
   for (let round = 0; round < OTHER_ROUNDS; round++) {
     other.startPlain.push(run(['-e', '0'], runtime.bin).wallMs);
     other.startAgent.push(run([...agent, '-e', '0'], runtime.bin).wallMs);
@@ -225,7 +241,7 @@ for (const runtime of nodeRuntimes().filter((r) => r.bin !== process.execPath)) 
     other.esmPlain.push(plain!());
     other.esmAgent.push(withAgent!());
     other.esmHook.push(withHook!());
-    if (compileCache) other.esmCompileCache.push(run([join(esmApp, 'app.mjs')], runtime.bin, compileCache).wallMs);
+    if (compileCache) other.esmCompileCache.push(run([esmApp], runtime.bin, compileCache).wallMs);
     const [cjsPlain, cjsWithAgent] = cjsWays(runtime.bin);
     other.cjsPlain.push(cjsPlain!());
     other.cjsAgent.push(cjsWithAgent!());
