@@ -5,10 +5,12 @@
  */
 import type { HotFileRules } from './hot-files';
 import { hotModuleLoader, type HotModuleLoader, type LoadResult } from './esm-load';
+import { withSourceRead } from './esm-source-read';
 import { programsRead } from './live/program';
 
 interface LoadContext {
   format?: string | null;
+  source?: unknown;
 }
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 
@@ -33,7 +35,7 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
   if (!loader) return nextLoad(url, context);
   const made = loader.madeLive(url);
   if (made) return made;
-  const result = await nextLoad(url, context);
+  const result = await nextLoad(url, withSourceRead(url, context));
   try {
     return loader.load(url, result);
   } catch {

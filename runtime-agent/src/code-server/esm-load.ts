@@ -112,7 +112,7 @@ export function hotModuleLoader(
  * or fragment) is its path after `file://`; any other is read by fileURLToPath (≈1 µs a module
  * on Node 24, ≈5 µs on Node 20: a share of an app's start, issue 13).
  */
-function filePathOf(url: string): string {
+export function filePathOf(url: string): string {
   const plain =
     sep === '/' && url.startsWith('file:///') && !url.includes('%') && !url.includes('?') && !url.includes('#');
   return plain ? url.slice('file://'.length) : fileURLToPath(url);
