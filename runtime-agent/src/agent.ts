@@ -16,7 +16,7 @@ import { CodeServer } from './code-server/code-server';
 import { setTopLevelBudget } from './code-server/budget';
 import { AGENT_GLOBAL } from './code-server/esm-facade';
 import { publish } from './discovery';
-import { esmHooksNeeded } from './esm-hooks-needed';
+import { agentHooksRegisteredFirst, esmHooksNeeded } from './esm-hooks-needed';
 import { resolveOptions, type AgentOptions, type ResolvedOptions } from './options';
 import type { AgentClients } from './agent-requests';
 import { PROTOCOL_VERSION } from './protocol-version';
@@ -232,7 +232,7 @@ function installModuleHooks(rules: HotFileRules): void {
   }
   // Off-thread, the hooks cost a thread: only for an app that loads ES modules (esm-hooks-needed.ts).
   if (esmHooksNeeded()) {
-    const data: HooksData = { rules, app: appStarted() };
+    const data: HooksData = { rules, app: appStarted(), registeredFirst: agentHooksRegisteredFirst() };
     nodeModule.register(pathToFileURL(join(__dirname, 'esm-hooks.mjs')).href, { data });
   }
 }

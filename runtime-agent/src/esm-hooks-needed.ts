@@ -36,6 +36,41 @@ function importsAgent(args: string[]): boolean {
   return false;
 }
 
+/**
+ * Whether the agent's module hooks are the first registered, so that the load after theirs in
+ * the chain is Node's own (esm-source-read.ts reads a module's source ahead only then): the
+ * agent is the first module preloaded (with `--require`, which Node runs before `--import`, or
+ * with `--import` where nothing is required), and Node was given no loader and no policy (a
+ * policy checks the integrity of what Node's own load reads). Any other preload may register
+ * hooks of its own before the agent's, which would then run after them.
+ */
+export function agentHooksRegisteredFirst(
+  env: NodeJS.ProcessEnv = process.env,
+  execArgv: string[] = process.execArgv,
+): boolean {
+  // NODE_OPTIONS before the command line's own, as Node reads them.
+  const args = [...splitOptions(env.NODE_OPTIONS ?? ''), ...execArgv];
+  const required: string[] = [];
+  const imported: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = splitOption(args[i]!);
+    const value = (): string => inline ?? args[++i] ?? '';
+    if (name === '--require' || name === '-r') required.push(value());
+    else if (name === '--import') imported.push(value());
+    else if (LOADER_OR_POLICY.has(name)) return false;
+  }
+  return [...required, ...imported][0]?.includes('hotpatch-agent') ?? false;
+}
+
+/** Options that put something between the agent's hooks and Node's own load. */
+const LOADER_OR_POLICY = new Set(['--loader', '--experimental-loader', '--experimental-policy', '--policy-integrity']);
+
+/** An option's name and, when written `--name=value`, its value. */
+function splitOption(arg: string): [name: string, value: string | undefined] {
+  const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+  return equals < 0 ? [arg, undefined] : [arg.slice(0, equals), arg.slice(equals + 1)];
+}
+
 /** NODE_OPTIONS is split on spaces, as Node splits it (quotes aside, which no preload path here needs). */
 function splitOptions(options: string): string[] {
   return options.split(/\s+/).filter((o) => o !== '');

@@ -81,6 +81,16 @@ function run(
   return { wallMs, out: JSON.parse(last.startsWith('{') ? last : '{}') as Record<string, number> };
 }
 
+/** What each app of APP_MODULES modules prints: module i's `value(1)` is i (module-apps.ts). */
+const APP_SUM = (APP_MODULES * (APP_MODULES - 1)) / 2;
+
+/** An app of APP_MODULES modules started, its wall time; throws where it did not compute what it does without the agent. */
+function started(args: string[], node = process.execPath): number {
+  const { wallMs, out } = run(args, node);
+  if (out.sum !== APP_SUM) throw new Error(`node ${args.join(' ')} printed the sum ${out.sum}, not ${APP_SUM}`);
+  return wallMs;
+}
+
 const agent = ['-r', 'hotpatch-agent/register'];
 const samples = {
   compilesPlain: [] as number[],
@@ -105,20 +115,20 @@ const samples = {
  * and each way of starting runs once before the rounds, so that no round pays for a first start.
  */
 const esmWays = (node = process.execPath, version = process.versions.node): Array<() => number> => [
-  () => run([esmApp], node).wallMs,
-  () => run(['--import', 'hotpatch-agent/register', esmApp], node).wallMs,
-  () => run([...passThroughHook(version), esmApp], node).wallMs,
+  () => started([esmApp], node),
+  () => started(['--import', 'hotpatch-agent/register', esmApp], node),
+  () => started([...passThroughHook(version), esmApp], node),
 ];
 const cjsWays = (node = process.execPath): Array<() => number> => [
-  () => run([cjsApp], node).wallMs,
-  () => run([...agent, cjsApp], node).wallMs,
+  () => started([cjsApp], node),
+  () => started([...agent, cjsApp], node),
 ];
 /** The service-sized apps, on this Node: plain, then with the agent, for each format. */
 const serviceWays: Array<() => number> = [
-  () => run([esmServices]).wallMs,
-  () => run(['--import', 'hotpatch-agent/register', esmServices]).wallMs,
-  () => run([cjsServices]).wallMs,
-  () => run([...agent, cjsServices]).wallMs,
+  () => started([esmServices]),
+  () => started(['--import', 'hotpatch-agent/register', esmServices]),
+  () => started([cjsServices]),
+  () => started([...agent, cjsServices]),
 ];
 const esmFirstStart = esmWays()[1]!();
 const cjsFirstStart = cjsWays()[1]!();
@@ -201,14 +211,14 @@ recordGoal(
 );
 recordGoal(
   ratioRow(
-    `the same, ${APP_MODULES} service-sized ES modules (≈70 lines)`,
+    `startup of an ES module app of ${APP_MODULES} service-sized modules (≈70 lines)`,
     pairedRatio(samples.esmServicesAgent, samples.esmServicesPlain),
     1.5,
   ),
 );
 recordGoal(
   ratioRow(
-    `the same, ${APP_MODULES} service-sized CommonJS modules`,
+    `startup of a CommonJS app of ${APP_MODULES} service-sized modules`,
     pairedRatio(samples.cjsServicesAgent, samples.cjsServicesPlain),
     1.5,
   ),

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { esmHooksNeeded } from '../../runtime-agent/src/esm-hooks-needed';
+import { agentHooksRegisteredFirst, esmHooksNeeded } from '../../runtime-agent/src/esm-hooks-needed';
 
 const root = mkdtempSync(join(tmpdir(), 'esm-hooks-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -33,4 +33,25 @@ test('--import of the agent (arguments or NODE_OPTIONS) and HOTPATCH_ESM_HOOKS d
   assert.equal(esmHooksNeeded({ NODE_OPTIONS: '--import hotpatch-agent/register' }, [], join(cjsApp, 'app.js')), true);
   assert.equal(esmHooksNeeded({ HOTPATCH_ESM_HOOKS: '1' }, [], join(cjsApp, 'app.js')), true);
   assert.equal(esmHooksNeeded({ HOTPATCH_ESM_HOOKS: '0' }, [], join(esmApp, 'app.mjs')), false);
+});
+
+test("the agent's hooks are registered first where it is the first module preloaded, and no loader or policy is given", () => {
+  const first = (execArgv: string[], NODE_OPTIONS?: string): boolean =>
+    agentHooksRegisteredFirst(NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS }, execArgv);
+  assert.equal(first(['--import', 'hotpatch-agent/register']), true);
+  assert.equal(first(['--import=hotpatch-agent/register', '--import', 'tsx']), true, 'tsx registers after it');
+  assert.equal(first(['-r', 'hotpatch-agent/register', '--import', 'tsx']), true, '--require runs before --import');
+  assert.equal(first([], '--import hotpatch-agent/register'), true);
+  assert.equal(first(['--import', 'tsx', '--import', 'hotpatch-agent/register']), false);
+  assert.equal(
+    first(['--import', 'hotpatch-agent/register', '-r', 'dotenv/config']),
+    false,
+    'a preload required first',
+  );
+  assert.equal(first(['--require=./setup.cjs', '-r', 'hotpatch-agent/register']), false);
+  assert.equal(first(['--import', 'hotpatch-agent/register'], '--import tsx'), false, 'NODE_OPTIONS comes first');
+  assert.equal(first(['--import', 'hotpatch-agent/register', '--experimental-loader', './loader.mjs']), false);
+  assert.equal(first(['--loader=./loader.mjs', '--import', 'hotpatch-agent/register']), false);
+  assert.equal(first(['--experimental-policy', 'policy.json', '--import', 'hotpatch-agent/register']), false);
+  assert.equal(first([]), false, 'not preloaded: loaded by the app');
 });

@@ -5,37 +5,40 @@
  */
 import type { HotFileRules } from './hot-files';
 import { hotModuleLoader, type HotModuleLoader, type LoadResult } from './esm-load';
-import { withSourceRead } from './esm-source-read';
+import { nextLoadWithSource, type LoadContext } from './esm-source-read';
 import { programsRead } from './live/program';
 
-interface LoadContext {
-  format?: string | null;
-  source?: unknown;
-}
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 
 let loader: HotModuleLoader | undefined;
+/** Whether each ES module's source is read here, ahead of Node's own load (esm-source-read.ts). */
+let readsSources = false;
 
 export { useTransformCache } from './transform-cache';
 
 /** Whether the hooks have read one of the app's modules: their code cache is made then. */
 export const worked = (): boolean => programsRead() > 0;
 
-/** What the app's thread hands the hooks thread (agent.ts): which files are hot, and the app (see appStarted). */
+/**
+ * What the app's thread hands the hooks thread (agent.ts): which files are hot, the app (see
+ * appStarted), and whether these hooks were registered first (agentHooksRegisteredFirst).
+ */
 export interface HooksData {
   rules: HotFileRules;
   app: string;
+  registeredFirst: boolean;
 }
 
-export function initialize(rules: HotFileRules): void {
+export function initialize(rules: HotFileRules, registeredFirst: boolean): void {
   loader = hotModuleLoader(rules);
+  readsSources = registeredFirst;
 }
 
 export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
   if (!loader) return nextLoad(url, context);
   const made = loader.madeLive(url);
   if (made) return made;
-  const result = await nextLoad(url, withSourceRead(url, context));
+  const result = await (readsSources ? nextLoadWithSource(url, context, nextLoad) : nextLoad(url, context));
   try {
     return loader.load(url, result);
   } catch {

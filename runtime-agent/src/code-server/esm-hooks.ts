@@ -22,7 +22,7 @@ const checkSoon = library.saveWhenWarm(hooks.worked);
 export function initialize(data: Hooks.HooksData): void {
   try {
     if (library.location) hooks.useTransformCache(library.location, data.app);
-    hooks.initialize(data.rules);
+    hooks.initialize(data.rules, data.registeredFirst);
   } catch (error) {
     console.error(`[hotpatch] ES modules not hot: the module hooks did not start: ${errorMessage(error)}`);
   }
