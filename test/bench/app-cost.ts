@@ -106,6 +106,7 @@ const samples = {
   cjsAgent: [] as number[],
   esmServicesPlain: [] as number[],
   esmServicesAgent: [] as number[],
+  esmServicesHook: [] as number[],
   cjsServicesPlain: [] as number[],
   cjsServicesAgent: [] as number[],
 };
@@ -123,12 +124,13 @@ const cjsWays = (node = process.execPath): Array<() => number> => [
   () => started([cjsApp], node),
   () => started([...agent, cjsApp], node),
 ];
-/** The service-sized apps, on this Node: plain, then with the agent, for each format. */
+/** The service-sized apps, on this Node: plain, then with the agent, for each format; the ES modules with a hook that does nothing too. */
 const serviceWays: Array<() => number> = [
   () => started([esmServices]),
   () => started(['--import', 'hotpatch-agent/register', esmServices]),
   () => started([cjsServices]),
   () => started([...agent, cjsServices]),
+  () => started([...passThroughHook(process.versions.node), esmServices]),
 ];
 const esmFirstStart = esmWays()[1]!();
 const cjsFirstStart = cjsWays()[1]!();
@@ -148,11 +150,12 @@ for (let round = 0; round < ROUNDS; round++) {
   const [cjsPlain, cjsWithAgent] = cjsWays();
   samples.cjsPlain.push(cjsPlain!());
   samples.cjsAgent.push(cjsWithAgent!());
-  const [esmServicesPlain, esmServicesAgent, cjsServicesPlain, cjsServicesAgent] = serviceWays;
+  const [esmServicesPlain, esmServicesAgent, cjsServicesPlain, cjsServicesAgent, esmServicesHook] = serviceWays;
   samples.esmServicesPlain.push(esmServicesPlain!());
   samples.esmServicesAgent.push(esmServicesAgent!());
   samples.cjsServicesPlain.push(cjsServicesPlain!());
   samples.cjsServicesAgent.push(cjsServicesAgent!());
+  samples.esmServicesHook.push(esmServicesHook!());
 }
 
 const p50 = (values: number[]): number => percentile(values, 50);
@@ -185,6 +188,8 @@ console.log(
     `ES module app of ${APP_MODULES} service-sized modules (≈70 lines): ${p50(samples.esmServicesPlain).toFixed(0)} ms without, ` +
       `${p50(samples.esmServicesAgent).toFixed(0)} ms with: ${ratio(samples.esmServicesAgent, samples.esmServicesPlain)} (goal ≤ ×1.5; ` +
       `first start ${serviceFirstStarts.esm.toFixed(0)} ms)`,
+    `  with a load hook that does nothing: ${p50(samples.esmServicesHook).toFixed(0)} ms, ` +
+      `${ratio(samples.esmServicesHook, samples.esmServicesPlain)}`,
     `CommonJS app of ${APP_MODULES} service-sized modules: ${p50(samples.cjsServicesPlain).toFixed(0)} ms without, ` +
       `${p50(samples.cjsServicesAgent).toFixed(0)} ms with: ${ratio(samples.cjsServicesAgent, samples.cjsServicesPlain)} (goal ≤ ×1.5; ` +
       `first start ${serviceFirstStarts.cjs.toFixed(0)} ms)`,
@@ -214,6 +219,7 @@ recordGoal(
     `startup of an ES module app of ${APP_MODULES} service-sized modules (≈70 lines)`,
     pairedRatio(samples.esmServicesAgent, samples.esmServicesPlain),
     1.5,
+    `a load hook that does nothing costs ${ratio(samples.esmServicesHook, samples.esmServicesPlain)} on this Node`,
   ),
 );
 recordGoal(
