@@ -22,18 +22,8 @@ export function esmHooksNeeded(
 ): boolean {
   const explicit = env.HOTPATCH_ESM_HOOKS;
   if (explicit === '1' || explicit === '0') return explicit === '1';
-  if (importsAgent([...execArgv, ...splitOptions(env.NODE_OPTIONS ?? '')])) return true;
+  if (preloadsOf(env, execArgv).imported.some(isAgent)) return true;
   return entry !== undefined && isEsmEntry(resolve(entry));
-}
-
-/** `--import hotpatch-agent/register` or `--import=…`, in the arguments Node was given. */
-function importsAgent(args: string[]): boolean {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = arg === '--import' ? args[i + 1] : arg.startsWith('--import=') ? arg.slice(9) : undefined;
-    if (value !== undefined && value.includes('hotpatch-agent')) return true;
-  }
-  return false;
 }
 
 /**
@@ -48,18 +38,36 @@ export function agentHooksRegisteredFirst(
   env: NodeJS.ProcessEnv = process.env,
   execArgv: string[] = process.execArgv,
 ): boolean {
-  // NODE_OPTIONS before the command line's own, as Node reads them.
+  const { required, imported, loaderOrPolicy } = preloadsOf(env, execArgv);
+  // Node runs what it requires before what it imports.
+  const first = [...required, ...imported][0];
+  return !loaderOrPolicy && first !== undefined && isAgent(first);
+}
+
+/**
+ * The modules Node was told to preload, in the order it reads them (NODE_OPTIONS before the
+ * command line's own), and whether it was given a loader or a policy.
+ */
+function preloadsOf(
+  env: NodeJS.ProcessEnv,
+  execArgv: string[],
+): { required: string[]; imported: string[]; loaderOrPolicy: boolean } {
   const args = [...splitOptions(env.NODE_OPTIONS ?? ''), ...execArgv];
   const required: string[] = [];
   const imported: string[] = [];
+  let loaderOrPolicy = false;
   for (let i = 0; i < args.length; i++) {
     const [name, inline] = splitOption(args[i]!);
     const value = (): string => inline ?? args[++i] ?? '';
     if (name === '--require' || name === '-r') required.push(value());
     else if (name === '--import') imported.push(value());
-    else if (LOADER_OR_POLICY.has(name)) return false;
+    else if (LOADER_OR_POLICY.has(name)) loaderOrPolicy = true;
   }
-  return [...required, ...imported][0]?.includes('hotpatch-agent') ?? false;
+  return { required, imported, loaderOrPolicy };
+}
+
+function isAgent(preload: string): boolean {
+  return preload.includes('hotpatch-agent');
 }
 
 /** Options that put something between the agent's hooks and Node's own load. */
