@@ -303,3 +303,57 @@ const server = app.listen(0, '127.0.0.1', () => console.log('LISTENING ' + serve
   // Where it stood: before the route registered after it.
   assert.equal(await running.get('/check?title=abcd'), 'ok');
 });
+
+test('a module whose exported constants are never functions (an instance, data) has no facade: its own URL in stack traces, the same instance to importers through a load that keeps its state', async () => {
+  const source = scratchFiles('esm-exports', {
+    'package.json': JSON.stringify({ type: 'module' }),
+    'store.mjs': `class Store {
+  constructor() {
+    this.items = [];
+  }
+  add(item) {
+    this.items.push(item);
+    return this.items.length;
+  }
+  describe() {
+    return \`\${this.items.length} items\`;
+  }
+  where() {
+    return new Error('here').stack.split('\\n')[1].trim();
+  }
+}
+export const store = new Store();
+export const limits = { max: 3 };
+export const LIMIT_MS = limits.max * 1000;
+`,
+    'app.mjs': `import http from 'node:http';
+import { store, limits, LIMIT_MS } from './store.mjs';
+
+// Held once, at startup, as a service container holds its services.
+const held = { store };
+const server = http.createServer((req, res) => {
+  if (req.method === 'POST') return res.end(String(held.store.add(req.url)));
+  if (req.url === '/where') return res.end(store.where());
+  res.end(JSON.stringify({ text: held.store.describe(), same: held.store === store, max: limits.max, ms: LIMIT_MS }));
+});
+server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + server.address().port));
+`,
+  });
+  const running = await App.start('esm', { fixture: source, args: ['--import', 'hotpatch-agent/register', 'app.mjs'] });
+  after(() => running.stop());
+  const where = await running.get('/where');
+  assert.match(where, /store\.mjs:\d+:\d+/);
+  assert.doesNotMatch(where, /hotpatch=/, 'the module itself runs, at its own URL');
+  const added = await fetch(`http://127.0.0.1:${running.port}/a`, { method: 'POST' });
+  assert.equal(await added.text(), '1');
+
+  const cli = await loadEdited(running, 'store.mjs', (text) =>
+    text.replace('`${this.items.length} items`', '`now ${this.items.length} items`').replace('max: 3', 'max: 5'),
+  );
+  assert.match(cli.stdout, /✓/, cli.stdout + cli.stderr);
+  assert.deepEqual(
+    JSON.parse(await running.get('/')),
+    { text: 'now 1 items', same: true, max: 5, ms: 5000 },
+    'the instance held at startup keeps its item and runs its new method; the new data reaches importers',
+  );
+});

@@ -1,8 +1,9 @@
 /**
  * ES modules are imported once and never again: Node cannot free an ES module, so reloading by
- * URL leaks every version. A module that exports a constant its code makes (`export const greet
- * = makeGreeter('howdy')`, which a load makes again) is served as a generated facade: it imports
- * the original module once (under `?hotpatch=original`), hands its namespace to the code server,
+ * URL leaks every version. A module that exports a constant its code makes and that may be a
+ * function (`export const greet = makeGreeter('howdy')`, which a load makes again; see
+ * live/never-a-function.ts) is served as a generated facade: it imports the original module
+ * once (under `?hotpatch=original`), hands its namespace to the code server,
  * and re-exports that name as an `export let` binding the code server refreshes on every load,
  * the others as the original's own bindings. Any other live module is served as it is, with a
  * footer that hands it over (adoptionFooter): its importers read its own bindings.
@@ -26,8 +27,9 @@ export interface FacadeExports {
    * module itself may assign (`export let db` set by `connect()`), exports of other modules
    * (`export { db } from './db.js'`), a default expression, whose importers must see every
    * assignment, a load's included; its functions and classes, the same objects through every
-   * load; and every export of a module that cannot take a new version. The others (its
-   * constants) take the face's value, which follows each load (a trampoline for a function).
+   * load; its constants that are never functions (an instance, data); and every export of a
+   * module that cannot take a new version. The others (constants its code makes that may be
+   * functions) take the face's value, which follows each load (a trampoline for a function).
    */
   direct?: string[];
   /**

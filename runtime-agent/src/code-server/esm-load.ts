@@ -24,6 +24,7 @@ import { transformCache, type Transform } from './transform-cache';
 import { acorn } from './live/parsers';
 import { AGENT, SlotCounter, instrumentFirstVersion } from './live/instrument';
 import { frameworkModuleCode, isFrameworkFile } from './live/registrations';
+import { neverAFunction } from './live/never-a-function';
 import { isFunction, names as bound, readProgram, type ProgramModel } from './live/program';
 import { moduleExportName, type AnyNode } from './live/walk';
 import { javascriptFormatOf, stripModuleTypes } from './type-stripping';
@@ -196,18 +197,20 @@ function fromCache(
 
 function exportsOfModel(model: ProgramModel): FacadeExports {
   const names = [...model.exports.keys()];
-  // Only a constant the module's code makes takes the face's value, which follows the loads that
-  // assign it again (`export const greet = makeGreeter('howdy')`, a new function each time).
-  // Importers read the rest as the module's own bindings, live:
+  // Only a constant the module's code makes, which may be a function, takes the face's value,
+  // which follows the loads that assign it again (`export const greet = makeGreeter('howdy')`,
+  // a new function each time). Importers read the rest as the module's own bindings, live:
   // - a variable the module assigns, an export of another module's (`export { pool } from
   //   './db.js'`, an import exported again): they change as the app runs;
   // - a function it declares or writes as a constant's value, whose new bodies its calls
   //   forward to, and a class, patched in place: the same object through every load, hoisted
   //   as without the agent (a module in an import cycle may call the function before its own
-  //   module has run), itself (an async function, a listener the module removes again).
-  const made = constantsMadeByCode(model);
+  //   module has run), itself (an async function, a listener the module removes again);
+  // - a constant that is never a function (`new Service()`, `{ … }`, `a * 1000`): the face
+  //   would hold the same value (never-a-function.ts).
+  const faced = constantsThatMayBeMadeFunctions(model);
   const direct = [...model.exports].flatMap(([name, local]) =>
-    name !== '*' && !(local !== undefined && made.has(local)) ? [name] : [],
+    name !== '*' && !(local !== undefined && faced.has(local)) ? [name] : [],
   );
   const pairs = [...model.exports];
   const locals = pairs.every(([, local]) => local !== undefined && model.bindings.has(local))
@@ -218,17 +221,20 @@ function exportsOfModel(model: ProgramModel): FacadeExports {
 
 /**
  * The module's constants whose value its code makes (`const greet = makeGreeter('howdy')`), not
- * a function or class written there: a load that runs the statement again makes a new value.
+ * a function or class written there, and which may be a function: a load that runs the statement
+ * again makes a new function, which importers that took the old one reach through a trampoline.
  * (A function written there keeps its place, so the one the app holds forwards to its new body.)
  */
-function constantsMadeByCode(model: ProgramModel): Set<string> {
+function constantsThatMayBeMadeFunctions(model: ProgramModel): Set<string> {
   const made = new Set<string>();
+  const bindsName = (name: string): boolean => model.bindings.has(name);
   for (const statement of model.statements) {
     if (statement.declaration !== 'const') continue;
     for (const declarator of statement.node.declarations as AnyNode[]) {
       const init = declarator.init as AnyNode | null;
-      const literal = init !== null && (isFunction(init) || init.type === 'ClassExpression');
-      if (!literal) for (const name of bound(declarator.id as AnyNode)) made.add(name);
+      if (init !== null && (isFunction(init) || init.type === 'ClassExpression' || neverAFunction(init, bindsName)))
+        continue;
+      for (const name of bound(declarator.id as AnyNode)) made.add(name);
     }
   }
   return made;
