@@ -83,19 +83,53 @@ test('file names, sources and transforms with tabs, newlines, quotes and any cha
   assert.equal(entries.superseded, 0);
 });
 
-test('a record cut short ends the reading: the records before it are read, and the log is to be rewritten', () => {
-  const good = record('/app/good.js', 'good');
-  const cut = record('/app/cut.js', 'cut').subarray(0, 30);
-  const entries = readLog(log(good, cut, record('/app/after.js', 'after')));
-  assert.equal(codeFor(entries, '/app/good.js', 'good'), 'code of good');
-  assert.equal(recordFor(entries, 'cjs', '/app/after.js', 'after'), undefined, 'read anew');
-  assert.equal(worthRewriting(entries), true);
-  assert.deepEqual(logBytes(entries), good, 'a rewrite keeps what was read');
-  for (const damaged of ['no header at all', 'cjs\t"/app/x.js"\tten\t3\t{}\nx', 'cjs\t"/app/x.js"\t1\t9\t{}\nxabc\n']) {
-    assert.equal(readLog(log(Buffer.from(damaged), good)).byModule.size, 0, damaged);
+test('a start that shares the log’s text reads the same sources and codes; a log with characters beyond ASCII is decoded record by record', () => {
+  const esm = { code: 'let a = 1;\nexport { a };\n', exports: { names: ['a'] } };
+  const ascii = log(
+    logRecord('esm', '/app/a.mjs', 'export const a = 1;\n', esm),
+    record('/app/b.js', 'module.exports = 2;\n'),
+  );
+  const shared = readLog(ascii, true);
+  const own = readLog(ascii);
+  for (const entries of [shared, own]) {
+    assert.deepEqual(transformOf(recordFor(entries, 'esm', '/app/a.mjs', 'export const a = 1;\n')!), esm);
+    assert.equal(codeFor(entries, '/app/b.js', 'module.exports = 2;\n'), 'code of module.exports = 2;\n');
+    assert.equal(
+      recordFor(entries, 'cjs', '/app/b.js', 'module.exports = 3;\n'),
+      undefined,
+      'another source is not found',
+    );
   }
-  assert.throws(() => keep(entries, Buffer.from('not a record')), /not a record/);
+  const [sharedRecord] = shared.byModule.get('cjs\t"/app/b.js"')!;
+  assert.equal(sharedRecord!.text?.length, ascii.length, 'one text of the whole log');
+  assert.equal(own.byModule.get('cjs\t"/app/b.js"')![0]!.text, undefined, 'none unless asked for');
+
+  const accented = log(record('/app/c.js', 'const café = "é";\n', 'let café = "é"; // ✓\n'), record('/app/d.js', 'd'));
+  const decoded = readLog(accented, true);
+  assert.equal(decoded.byModule.get('cjs\t"/app/c.js"')![0]!.text, undefined, 'not ASCII: no shared text');
+  assert.equal(codeFor(decoded, '/app/c.js', 'const café = "é";\n'), 'let café = "é"; // ✓\n');
+  assert.equal(codeFor(decoded, '/app/d.js', 'd'), 'code of d');
 });
+
+for (const shareText of [false, true]) {
+  test(`a record cut short ends the reading: the records before it are read, and the log is to be rewritten${shareText ? ' (its text shared)' : ''}`, () => {
+    const good = record('/app/good.js', 'good');
+    const cut = record('/app/cut.js', 'cut').subarray(0, 30);
+    const entries = readLog(log(good, cut, record('/app/after.js', 'after')), shareText);
+    assert.equal(codeFor(entries, '/app/good.js', 'good'), 'code of good');
+    assert.equal(recordFor(entries, 'cjs', '/app/after.js', 'after'), undefined, 'read anew');
+    assert.equal(worthRewriting(entries), true);
+    assert.deepEqual(logBytes(entries), good, 'a rewrite keeps what was read');
+    for (const damaged of [
+      'no header at all',
+      'cjs\t"/app/x.js"\tten\t3\t{}\nx',
+      'cjs\t"/app/x.js"\t1\t9\t{}\nxabc\n',
+    ]) {
+      assert.equal(readLog(log(Buffer.from(damaged), good), shareText).byModule.size, 0, damaged);
+    }
+    assert.throws(() => keep(entries, Buffer.from('not a record')), /not a record/);
+  });
+}
 
 test('a record whose JSON is damaged fails to parse, and the others are read', () => {
   const damaged = Buffer.from('cjs\t"/app/x.js"\t1\t1\t{"exports":\nxy\n');

@@ -110,15 +110,18 @@ function diskCache({ dir, key }: CacheLocation, app: string): TransformCache {
   const log = (): string => (logFile ??= join(folder, `${projectName(app)}.log`));
   let entries: LogEntries | undefined;
   let trusted: boolean | undefined;
+  // Only the start's reading shares its text with the modules made from it (transform-log.ts).
+  let readBefore = false;
   const read = (): LogEntries => {
     if (entries) return entries;
     trusted ??= existsTrusted(dir, folder);
     try {
       const bytes = trusted ? readPrivateFile(log(), MAX_LOG_BYTES) : undefined;
-      entries = bytes ? readLog(bytes) : emptyLog();
+      entries = bytes ? readLog(bytes, !readBefore) : emptyLog();
     } catch {
       entries = emptyLog(Infinity); // too long to read: rewritten at the first module read anew
     }
+    readBefore = true;
     setTimeout(startedUp, STARTED_AFTER_MS).unref();
     return entries;
   };

@@ -16,7 +16,20 @@
  * KEPT_VERSIONS newest, and counts the rest, which a rewrite of the log leaves out. A record
  * whose lengths do not fit (a write cut short) ends the reading: what follows it is read anew,
  * and the log is rewritten at the next record kept.
+ *
+ * A start's reading may share one text of the whole log (readLog's `shareText`): where the log
+ * is ASCII (most code is), its text is made once, and each module's source and code are slices
+ * of it, which V8 makes without copying the characters and compiles as they are. Decoded one by
+ * one (two calls into C++ a module), each module's code was a string of its own that the
+ * app's start then copied out of V8's young generation. The app of 2,000 small CommonJS modules
+ * started in 558 ms against 598 (Node 20, p50 of 15); that of 2,000 modules of ≈70 lines ended
+ * with 11 MB less in V8's old space and 10 MB less resident, the log's text (12.4 MB) held
+ * outside V8's heap instead of its modules' codes (issue 13). The text lasts as long as a module
+ * compiled from it: that is why a reading made later (a module loaded once the app has started)
+ * does not share it.
  */
+
+import { isAscii } from 'node:buffer';
 
 /** How many transforms of one file a log keeps: an edit and its undo, a branch switched to and back. */
 export const KEPT_VERSIONS = 3;
@@ -39,6 +52,8 @@ export interface LogEntries {
 /** A record, where it lies in the bytes it was read from. */
 export interface KeptRecord {
   bytes: Buffer;
+  /** The text of all of `bytes`, when the reading shared one (ASCII bytes: a character per byte). */
+  text?: string;
   /** The record's first byte, and the byte after its last newline. */
   start: number;
   end: number;
@@ -65,12 +80,16 @@ export function moduleKey(kind: string, file: string): string {
   return `${kind}\t${JSON.stringify(file)}`;
 }
 
-/** The entries of a log's bytes, up to a record that does not fit. */
-export function readLog(bytes: Buffer): LogEntries {
+/**
+ * The entries of a log's bytes, up to a record that does not fit; with `shareText`, their
+ * sources and codes as slices of one text of the log where it is ASCII (see above).
+ */
+export function readLog(bytes: Buffer, shareText = false): LogEntries {
   const entries = emptyLog();
+  const text = shareText && isAscii(bytes) ? bytes.toString('latin1') : undefined;
   let at = 0;
   while (at < bytes.length) {
-    const record = recordAt(bytes, at);
+    const record = recordAt(bytes, at, text);
     if (!record) {
       entries.superseded = Infinity; // the rest is read anew, and the log rewritten
       break;
@@ -163,10 +182,11 @@ function keepRecord(entries: LogEntries, module: string, record: KeptRecord): vo
  * call then; searching the bytes for each tab took 7 calls a record, ≈20 ms of the start of an
  * app of 2,000 modules, issue 13).
  */
-function recordAt(bytes: Buffer, start: number): { module: string; kept: KeptRecord } | undefined {
-  const headerEnd = bytes.indexOf(NEWLINE, start);
+function recordAt(bytes: Buffer, start: number, text?: string): { module: string; kept: KeptRecord } | undefined {
+  // From the shared text where there is one: its methods are V8's own, not calls into C++.
+  const headerEnd = text !== undefined ? text.indexOf('\n', start) : bytes.indexOf(NEWLINE, start);
   if (headerEnd < 0) return undefined;
-  const header = bytes.toString('utf8', start, headerEnd);
+  const header = text !== undefined ? text.slice(start, headerEnd) : bytes.toString('utf8', start, headerEnd);
   const kindEnd = header.indexOf(TAB);
   const fileEnd = kindEnd < 0 ? -1 : header.indexOf(TAB, kindEnd + 1);
   const sourceCountEnd = fileEnd < 0 ? -1 : header.indexOf(TAB, fileEnd + 1);
@@ -183,6 +203,7 @@ function recordAt(bytes: Buffer, start: number): { module: string; kept: KeptRec
     module: header.slice(0, fileEnd),
     kept: {
       bytes,
+      text,
       start,
       end: codeEnd + 1,
       rest: header.slice(codeCountEnd + 1),
@@ -213,5 +234,5 @@ function sourceIs(record: KeptRecord, bytes: Uint8Array, start = 0, end = bytes.
 }
 
 function decode(record: KeptRecord, from: number, to: number): string {
-  return record.bytes.toString('utf8', from, to);
+  return record.text !== undefined ? record.text.slice(from, to) : record.bytes.toString('utf8', from, to);
 }
