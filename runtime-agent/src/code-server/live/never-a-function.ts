@@ -14,10 +14,10 @@
  * A call of a built-in that never makes one counts too (`Object.freeze({ … })`, `Number(…)`,
  * `JSON.parse(…)`), as does `process.env.PORT`, where the module does not bind the global's
  * name itself. What it cannot tell (another call, a name, a property, an `await`) may be a
- * function. A class whose
- * constructor returns a function (`new Function(…)`, `new Proxy(fn, …)`: not these) would be
- * read wrongly; an importer that took such a value once is then named when a load changes it,
- * as for any export a module assigns (stale-reads.ts).
+ * function, as may `new Function(…)` and `new Proxy(…)`. Only a class of the app's whose
+ * constructor returns a function would be read wrongly; an importer that took such a value
+ * once is then named when a load changes it, as for any export a module assigns
+ * (stale-reads.ts).
  */
 import type { AnyNode } from './walk';
 
