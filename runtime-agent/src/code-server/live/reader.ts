@@ -35,6 +35,16 @@ const NO_CONTEXT: Context = () => '';
 
 export class Reader {
   readonly #keysSeen = new Map<string, number>();
+  /** #visit of a child, placed as `#contextFor` says: one function for the whole walk (see eachChild). */
+  readonly #visitChild = (
+    child: AnyNode,
+    parentFn: LiveFunction | undefined,
+    parent: AnyNode,
+    context: Context,
+  ): void => this.#visit(child, parentFn, this.#contextFor(parent, child, context));
+  /** #visit of a child with a context of its own. */
+  readonly #visitIn = (child: AnyNode, parentFn: LiveFunction | undefined, context: Context): void =>
+    this.#visit(child, parentFn, context);
 
   constructor(readonly model: ProgramModel) {}
 
@@ -157,10 +167,10 @@ export class Reader {
     }
     if (isFunction(node)) {
       const live = this.#function(node, parentFn, undefined, context());
-      eachChild(node, (child) => this.#visit(child, live, NO_CONTEXT));
+      eachChild(node, this.#visitIn, live, NO_CONTEXT);
       return;
     }
-    eachChild(node, (child) => this.#visit(child, parentFn, this.#contextFor(node, child, context)));
+    eachChild(node, this.#visitChild, parentFn, node, context);
   }
 
   #member(member: AnyNode, klass: LiveClass, parentFn: LiveFunction | undefined): void {
@@ -176,7 +186,7 @@ export class Reader {
         member.kind === 'constructor' ? 'constructor' : (member.kind as 'method' | 'get' | 'set');
       const info = { owner: klass, name, kind, isStatic: Boolean(member.static) };
       const live = this.#function(fn, parentFn, info, `${member.static ? 'static ' : ''}${kind}:${name}`);
-      eachChild(fn, (child) => this.#visit(child, live, NO_CONTEXT));
+      eachChild(fn, this.#visitIn, live, NO_CONTEXT);
       return;
     }
     // Fields and static blocks run their code in the class's own evaluation.
