@@ -34,8 +34,8 @@ export function childrenOf(node: AnyNode): AnyNode[] {
  * for the walks every load makes over a whole module, which need no array of them. What
  * follows `visit` is handed to each of its calls as it is: a walk that passes its state so,
  * with one `visit` for the whole walk, makes no closure for each node it visits. The reader's
- * closure for each node was an eighth of what reading a module allocated, and the young
- * generation's collections during a save copy what a reading holds (issue 13).
+ * closure for each node was an eighth of what a save of a module allocated in the app, and the
+ * young generation's collections during a save copy what the reading holds (issue 13).
  */
 export function eachChild<A = undefined, B = undefined, C = undefined>(
   node: AnyNode,
