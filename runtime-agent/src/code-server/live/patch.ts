@@ -158,7 +158,7 @@ class PatchBuilder {
       } else {
         const oldIndex = matched.get(index);
         const text = this.#statement(statement, oldIndex !== undefined, index);
-        if (text.text.trim() !== '' && oldIndex === undefined) body.add(statementMark(index));
+        if (oldIndex === undefined && text.text.trim() !== '') body.add(statementMark(index));
         // `export` around a declaration: the declaration is evaluated, the `export` is not.
         body.blank(model.code, outer.start, node.start).append(text).blank(model.code, node.end, outer.end);
       }
