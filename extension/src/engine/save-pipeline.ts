@@ -254,7 +254,7 @@ export class SavePipeline {
     const statelessNow = await stateless;
     if (!statelessNow.every(Boolean)) {
       const files = ready.filter((_, i) => !statelessNow[i]).map((r) => r.file);
-      this.options.log?.(`${files.join(', ')} may hold state now: prepared again with its state types`);
+      this.options.log?.(`${files.join(', ')} may hold state or export types now: prepared again with its analyses`);
       return undefined;
     }
     // A syntax error is said as one, located in the file, whatever the agents made of the code.
@@ -367,7 +367,11 @@ export class SavePipeline {
       if (error) return { kind: 'syntaxError', file, error };
       if (changes.length > 0) return { kind: 'migrationNeeded', file, changes, ms: performance.now() - started };
     }
-    const imported = await this.#importerChanges(save, targets, batch, started);
+    // What an earlier save of the file waited for, this one decides anew.
+    for (const [waiting, held] of this.#awaitingMigration)
+      if (held.file === file) this.#awaitingMigration.delete(waiting);
+    // A speculative save's text is tested for exported types while the agents prepare (stateless-files.ts).
+    const imported = speculative ? undefined : await this.#importerChanges(save, targets, batch, started);
     if (imported) {
       const error = await syntaxCheck;
       return error ? { kind: 'syntaxError', file, error } : imported;
@@ -408,9 +412,6 @@ export class SavePipeline {
     batch: ReadonlyMap<string, string>,
     started: number,
   ): Promise<SaveOutcome | undefined> {
-    // What an earlier save of the file waited for, this one decides anew.
-    for (const [file, held] of this.#awaitingMigration)
-      if (held.file === save.file) this.#awaitingMigration.delete(file);
     const types = this.#stateTypesOf(save.file);
     if (!types?.typeDependents || !types.exportsTypes?.(save.file, save.text)) return undefined;
     // The types the importers hold: those of the text the app runs (not the last text saved, which
