@@ -14,37 +14,7 @@ import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
 import { LspSession } from '../helpers/lsp';
 import { scratchFiles } from '../helpers/scratch';
-
-const files = {
-  'package.json': '{}',
-  'todo.ts': `export function makeTodo(id: number, title: string) {
-  return { id, title, done: false };
-}
-export type Todo = ReturnType<typeof makeTodo>;
-`,
-  'store.ts': `import { makeTodo, type Todo } from './todo';
-
-export class Store {
-  todos: Todo[] = [];
-  add(title: string): Todo {
-    const todo = makeTodo(this.todos.length + 1, title);
-    this.todos.push(todo);
-    return todo;
-  }
-}
-export const store = new Store();
-`,
-  'app.ts': `import http from 'node:http';
-import { store } from './store';
-
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const title = url.searchParams.get('title');
-  res.end(JSON.stringify(title ? store.add(title) : store.todos));
-});
-server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address() as { port: number }).port));
-`,
-};
+import { todoStoreApp, todoStoreArgs } from '../helpers/todo-store-app';
 
 function stateDiagnostics(lsp: LspSession, file: string): Diagnostic[] {
   const diagnostics = lsp.diagnostics.get(pathToFileURL(file).href)?.diagnostics ?? [];
@@ -52,10 +22,10 @@ function stateDiagnostics(lsp: LspSession, file: string): Diagnostic[] {
 }
 
 test('a module whose exported type a class field holds gains a field: the save asks for a migration in the class, and loads with it', async () => {
-  const source = scratchFiles('state-importers', files);
+  const source = scratchFiles('state-importers', todoStoreApp);
   const app = await App.start('tsx', {
     fixture: source,
-    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
+    args: todoStoreArgs,
   });
   after(() => app.stop());
   const lsp = await LspSession.start(app.discoveryDir);
@@ -109,10 +79,10 @@ test('a module whose exported type a class field holds gains a field: the save a
 });
 
 test('hotpatch load of such a module compares with the text the app runs: it refuses, names the state, and loads nothing', async () => {
-  const source = scratchFiles('state-importers', files);
+  const source = scratchFiles('state-importers', todoStoreApp);
   const app = await App.start('tsx', {
     fixture: source,
-    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
+    args: todoStoreArgs,
   });
   after(() => app.stop());
   await app.get('/?title=first');

@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { LspSession } from '../helpers/lsp';
 import { scratchFiles } from '../helpers/scratch';
+import { todoStoreApp, todoStoreArgs } from '../helpers/todo-store-app';
 
 test('a stateless file that gains state is loaded with its analysis, and its next state change asks for a migration', async () => {
   const app = await App.start('cjs');
@@ -57,7 +58,8 @@ test('a stateless file that gains state is loaded with its analysis, and its nex
 
 test('a typeless file that starts exporting a type, changed where another module holds it, asks for a migration', async () => {
   const source = scratchFiles('stateless-type-exports', {
-    'package.json': '{}',
+    ...todoStoreApp,
+    // No exported type yet: the store names the element type without one.
     'todo.ts': `export function makeTodo(id: number, title: string) {
   return { id, title, done: false };
 }
@@ -74,20 +76,8 @@ export class Store {
 }
 export const store = new Store();
 `,
-    'app.ts': `import http from 'node:http';
-import { store } from './store';
-
-const server = http.createServer((req, res) => {
-  const title = new URL(req.url ?? '/', 'http://localhost').searchParams.get('title');
-  res.end(JSON.stringify(title ? store.add(title) : store.todos));
-});
-server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address() as { port: number }).port));
-`,
   });
-  const app = await App.start('tsx', {
-    fixture: source,
-    args: ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'],
-  });
+  const app = await App.start('tsx', { fixture: source, args: todoStoreArgs });
   after(() => app.stop());
   const lsp = await LspSession.start(app.discoveryDir);
   after(() => lsp.stop());
