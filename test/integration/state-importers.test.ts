@@ -1,6 +1,7 @@
 /**
- * A module whose exported types other modules hold state in (`type Todo = ReturnType<typeof
- * makeTodo>`, as `z.infer<typeof TodoSchema>` is): its save changes those state types, so it asks for a
+ * A module whose exports other modules type their state with (`type Todo = ReturnType<typeof
+ * makeTodo>`, as `z.infer<typeof TodoSchema>` is, or `ReturnType<typeof makeTodo>` written in
+ * the importer, with no type exported): its save changes those state types, so it asks for a
  * migration in the module that holds the state, and loads with that migration, in one release.
  * Through the real language server over stdio and a real app run by tsx.
  */
@@ -91,4 +92,59 @@ test('hotpatch load of such a module compares with the text the app runs: it ref
   assert.notEqual(cli.code, 0, cli.stdout);
   assert.match(cli.stdout + cli.stderr, /Store\.todos: Todo\[\] changed since v\w+ running in .*: \+ tags: string\[\]/);
   assert.deepEqual(JSON.parse(await app.get('/?title=second')), { id: 2, title: 'second', done: false });
+});
+
+test('a module that exports no type, only the function whose return type a class field holds, asks for a migration when that type gains a field', async () => {
+  const source = scratchFiles('state-importers-typeof', {
+    ...todoStoreApp,
+    // No exported type: the store names the element type through the function itself.
+    'todo.ts': `export function makeTodo(id: number, title: string) {
+  return { id, title, done: false };
+}
+`,
+    'store.ts': `import { makeTodo } from './todo';
+
+export class Store {
+  todos: Array<ReturnType<typeof makeTodo>> = [];
+  add(title: string) {
+    const todo = makeTodo(this.todos.length + 1, title);
+    this.todos.push(todo);
+    return todo;
+  }
+}
+export const store = new Store();
+`,
+  });
+  const app = await App.start('tsx', { fixture: source, args: todoStoreArgs });
+  after(() => app.stop());
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const todoFile = app.file('todo.ts');
+  await lsp.waitForModule(todoFile);
+  await lsp.waitForModule(app.file('store.ts'));
+  await app.get('/?title=first');
+  const todoText = readFileSync(todoFile, 'utf8');
+  await lsp.open(todoFile, todoText);
+
+  // The todos the store holds would lack the new field: nothing loads until a migration exists.
+  const tagged = todoText.replace('done: false }', 'done: false, tags: [] as string[] }');
+  writeFileSync(todoFile, tagged);
+  lsp.answer = () => null;
+  const refused = await lsp.save(todoFile, tagged);
+  assert.equal(refused.outcome, 'migrationNeeded', refused.lines.join('\n'));
+  assert.match(
+    refused.lines.join('\n'),
+    /^store\.ts: Store\.todos: .* changed since v\w+ running in .*: \+ tags: string\[\]$/m,
+  );
+  assert.deepEqual(JSON.parse(await app.get('/?title=second')), { id: 2, title: 'second', done: false });
+
+  // A change that leaves the type as it was (titles kept upper case) loads at once.
+  const shouting = todoText.replace(
+    'return { id, title, done: false };',
+    'return { id, title: title.toUpperCase(), done: false };',
+  );
+  writeFileSync(todoFile, shouting);
+  const loaded = await lsp.save(todoFile, shouting);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  assert.deepEqual(JSON.parse(await app.get('/?title=third')), { id: 3, title: 'THIRD', done: false });
 });

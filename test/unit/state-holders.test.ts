@@ -9,6 +9,7 @@ import ts from 'typescript';
 import {
   StateTypeAnalyzer,
   applyEdits,
+  exportsTypeSources,
   isTypeOnlySource,
   oldVersionFileName,
   typeDependents,
@@ -386,6 +387,29 @@ describe('type-only files and the modules importing them', () => {
     assert.equal(typeOnly("import './polyfill';\nexport interface A { a: number }\n"), false);
     assert.equal(typeOnly('export enum Color { Red }\n'), false);
     assert.equal(typeOnly('export interface A { a: number }\nexport const DEFAULT: A = { a: 1 };\n'), false);
+  });
+
+  test('a file exporting a type or a value (which `typeof` names) may type the state of its importers; one exporting nothing may not', () => {
+    const typesImporters = (text: string) =>
+      exportsTypeSources(ts.createSourceFile('/x/todo.ts', text, ts.ScriptTarget.ES2022, false));
+    // Types, as before.
+    assert.equal(typesImporters('export interface Todo { id: number }\n'), true);
+    assert.equal(typesImporters('export type Todo = { id: number };\n'), true);
+    assert.equal(typesImporters("export type { Todo } from './todo.types';\n"), true);
+    // Values a state type reaches: `ReturnType<typeof makeTodo>`, `Todo[]` of a class, an enum, `typeof DEFAULTS`.
+    assert.equal(typesImporters('export function makeTodo(id: number) { return { id }; }\n'), true);
+    assert.equal(typesImporters('export class Todo { id = 0; }\n'), true);
+    assert.equal(typesImporters('export enum Status { Open }\n'), true);
+    assert.equal(typesImporters('export const DEFAULTS = { limit: 20 };\n'), true);
+    assert.equal(typesImporters('export default function makeTodo() { return { id: 1 }; }\n'), true);
+    assert.equal(typesImporters('const makeTodo = () => ({ id: 1 });\nexport default makeTodo;\n'), true);
+    assert.equal(typesImporters("export * from './todo.model';\n"), true);
+    assert.equal(typesImporters('function makeTodo() { return { id: 1 }; }\nexport { makeTodo };\n'), true);
+    assert.equal(typesImporters('const makeTodo = () => ({ id: 1 });\nexport = makeTodo;\n'), true);
+    // Nothing exported: an entry, a script. Declarations alone type no other module's state.
+    assert.equal(typesImporters("import { store } from './store';\nstore.add('first');\n"), false);
+    assert.equal(typesImporters('declare const VERSION: string;\nconsole.log(VERSION);\n'), false);
+    assert.equal(typesImporters('function local() { return 1; }\nlocal();\n'), false);
   });
 
   test('importers are found directly and through type-only files, not through modules with code', () => {

@@ -52,7 +52,7 @@ async function analyzeOnce(
     }
     types.analyze(file, text);
   }
-  if (!types.typeDependents || !types.exportsTypes?.(file, text) || targets.length === 0) return;
+  if (!types.typeDependents || !types.exportsTypeSources?.(file, text) || targets.length === 0) return;
   // The modules that hold the file's types, as a single save of the text analyses them.
   const runningText = () => context.running.sourceOf(targets[0]!.client, targets[0]!.module);
   const saved = { file, text, previousText: undefined };

@@ -254,7 +254,9 @@ export class SavePipeline {
     const statelessNow = await stateless;
     if (!statelessNow.every(Boolean)) {
       const files = ready.filter((_, i) => !statelessNow[i]).map((r) => r.file);
-      this.options.log?.(`${files.join(', ')} may hold state or export types now: prepared again with its analyses`);
+      this.options.log?.(
+        `${files.join(', ')} may hold state or type the state of its importers now: prepared again with its analyses`,
+      );
       return undefined;
     }
     // A syntax error is said as one, located in the file, whatever the agents made of the code.
@@ -370,7 +372,7 @@ export class SavePipeline {
     // What an earlier save of the file waited for, this one decides anew.
     for (const [waiting, held] of this.#awaitingMigration)
       if (held.file === file) this.#awaitingMigration.delete(waiting);
-    // A speculative save's text is tested for exported types while the agents prepare (stateless-files.ts).
+    // A speculative save's text is tested for exports while the agents prepare (stateless-files.ts).
     const imported = speculative ? undefined : await this.#importerChanges(save, targets, batch, started);
     if (imported) {
       const error = await syntaxCheck;
@@ -402,9 +404,10 @@ export class SavePipeline {
   }
 
   /**
-   * The state types that other running modules hold in the types the saved module exports
-   * (`type Todo = z.infer<typeof TodoSchema>` held in a service's `todos: Todo[]`), when they
-   * changed without a migration: the save waits for one, written in those modules.
+   * The state types that other running modules hold in what the saved module exports
+   * (`type Todo = z.infer<typeof TodoSchema>` held in a service's `todos: Todo[]`, or
+   * `Array<ReturnType<typeof makeTodo>>`), when they changed without a migration: the save waits
+   * for one, written in those modules.
    */
   async #importerChanges(
     save: FileSave,
@@ -413,12 +416,12 @@ export class SavePipeline {
     started: number,
   ): Promise<SaveOutcome | undefined> {
     const types = this.#stateTypesOf(save.file);
-    if (!types?.typeDependents || !types.exportsTypes?.(save.file, save.text)) return undefined;
+    if (!types?.typeDependents || !types.exportsTypeSources?.(save.file, save.text)) return undefined;
     // The types the importers hold: those of the text the app runs (not the last text saved, which
     // a refusal may have kept out of it).
     const runningText = () => this.#running.sourceOf(targets[0]!.client, targets[0]!.module);
     const { file, text } = save;
-    const saved = { file, text, previousText: undefined };
+    const saved = { file, text, previousText: undefined, keepsDocument: true };
     const { changes } = await importerStateChanges(this.#context, types, saved, batch, runningText);
     if (changes.length === 0) return undefined;
     for (const change of changes) this.#awaitingMigration.set(change.file, save);

@@ -57,8 +57,11 @@ export interface StateTypes {
   stubEdits?(fileName: string, text: string, change: StateChange): { start: number; end: number; newText: string }[];
   /** The file compiles to nothing (interfaces, type aliases): no app loads it. */
   isTypeOnly?(fileName: string, text: string): boolean;
-  /** The file exports types (interfaces, type aliases) that importers may hold state in. */
-  exportsTypes?(fileName: string, text: string): boolean;
+  /**
+   * The file exports names importers may type their state with: types, or values a type reaches
+   * through `typeof` (`ReturnType<typeof makeTodo>`).
+   */
+  exportsTypeSources?(fileName: string, text: string): boolean;
   /** Those of `candidates` that import `typeFile`, directly or through type-only files. */
   typeDependents?(typeFile: string, candidates: readonly string[]): string[];
   /** Analyse with this text for `fileName` (a type file's previous or new text); undefined: the disk's. */

@@ -5,7 +5,7 @@ import {
   changedFields,
   diffField,
   diffShapes,
-  exportsTypes,
+  exportsTypeSources,
   isTypeOnlySource,
   mayHoldState,
   mayHoldStateIn,
@@ -21,14 +21,14 @@ const FILES_READ = 8;
 export function createStateTypes(registry?: ts.DocumentRegistry): StateTypes {
   const analyzer = new StateTypeAnalyzer({ registry });
   // The last text read of each of the last few files: a save asks whether it may hold state and
-  // whether it exports types, one parse; reading ahead (read-ahead.ts) asks first, while typing
+  // whether it exports names other modules may type state with, one parse; reading ahead (read-ahead.ts) asks first, while typing
   // pauses, and its analyses ask of other files too (the modules importing its types).
-  const lastRead = new Map<string, { text: string; holdsState: boolean; exportsTypes: boolean }>();
+  const lastRead = new Map<string, { text: string; holdsState: boolean; exportsTypeSources: boolean }>();
   const read = (file: string, text: string) => {
     let last = lastRead.get(file);
     if (last?.text !== text) {
       const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false);
-      last = { text, holdsState: mayHoldStateIn(sourceFile, text), exportsTypes: exportsTypes(sourceFile) };
+      last = { text, holdsState: mayHoldStateIn(sourceFile, text), exportsTypeSources: exportsTypeSources(sourceFile) };
       lastRead.delete(file);
       lastRead.set(file, last);
       if (lastRead.size > FILES_READ) lastRead.delete(lastRead.keys().next().value!);
@@ -57,7 +57,7 @@ export function createStateTypes(registry?: ts.DocumentRegistry): StateTypes {
         : analyzer.codeChangeStubEdits(file, text, old);
     },
     isTypeOnly: isTypeOnlySource,
-    exportsTypes: (file, text) => read(file, text).exportsTypes,
+    exportsTypeSources: (file, text) => read(file, text).exportsTypeSources,
     typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
     relativeImports: typescriptRelativeImports,
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),

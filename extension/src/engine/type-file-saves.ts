@@ -21,6 +21,12 @@ export interface TypeFileSave {
   file: string;
   text: string;
   previousText: string | undefined;
+  /**
+   * The text stays the file's document in the analysis once compared, as the module's own
+   * analysis of the save set it: dropped, it would be a new version to TypeScript at the next
+   * analysis, a program built anew for nothing. A type file's save goes back to the disk.
+   */
+  keepsDocument?: boolean;
 }
 
 /**
@@ -42,15 +48,15 @@ export async function typeFileSaved(
 
 /**
  * The state types that `save` changes in the running modules that import its file (a type
- * file, or a module whose exported types others hold state in: `z.infer<typeof Todo>`):
- * each is analysed with the file's previous text and with its new one. `batch`: the texts
- * saved with it, by file; a module among them is analysed with its new text, which may bring
- * the migration (a codeChange) itself.
+ * file, or a module whose exports others type their state with: `z.infer<typeof Todo>`,
+ * `ReturnType<typeof makeTodo>`): each that may hold state is analysed with the file's previous
+ * text and with its new one. `batch`: the texts saved with it, by file; a module among them is
+ * analysed with its new text, which may bring the migration (a codeChange) itself.
  */
 export async function importerStateChanges(
   context: TypeFileContext,
   types: StateTypes,
-  { file, text, previousText }: TypeFileSave,
+  { file, text, previousText, keepsDocument }: TypeFileSave,
   batch: ReadonlyMap<string, string> = new Map(),
   /**
    * For a module's save: the text the app runs of it, which the importers' running analyses
@@ -80,6 +86,10 @@ export async function importerStateChanges(
         count++;
         const { client, module } = target;
         const source = await context.running.sourceOf(client, module);
+        // A running module that holds no state has no state type to change (its analyses would
+        // both be empty): most importers of a module are such (routes, an entry), and analysing
+        // them would cost each save a program.
+        if (types.mayHoldState?.(dependent, source) === false) continue;
         const virtual = context.running.oldVersionFile(module, dependent);
         const editorFile = links.toEditor(dependent);
         let old = context.running.cached(client, module);
@@ -100,8 +110,8 @@ export async function importerStateChanges(
       }
     }
   } finally {
-    // Back to the file as saved, read from disk like every other file the analysis imports.
-    types.setDocument?.(typeFile, undefined);
+    // Back to the file as saved: its text, or read from disk like every other file the analysis imports.
+    types.setDocument?.(typeFile, keepsDocument ? text : undefined);
   }
   return { changes, dependents: count, uncompared };
 }

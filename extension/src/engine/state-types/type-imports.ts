@@ -37,21 +37,21 @@ function isTypeOnlyStatement(statement: ts.Statement): boolean {
 }
 
 /**
- * The file exports a type other modules may type their state with: an interface, a type alias
- * (`export type Todo = z.infer<typeof TodoSchema>`), a type export. Its saves then compare
- * the state types of the running modules that import it (type-file-saves.ts).
+ * The file exports a name other modules may type their state with: a type (an interface, a
+ * type alias such as `export type Todo = z.infer<typeof TodoSchema>`, a class, an enum), or a
+ * value a type reaches through `typeof` (`todos: Array<ReturnType<typeof makeTodo>>`,
+ * `z.infer<typeof TodoSchema>` written in the importer). Its saves then compare the state types
+ * of the running modules that import it (type-file-saves.ts). Only a file that exports nothing
+ * (an entry, a script) shapes no other module's state.
  */
-export function exportsTypes(sourceFile: ts.SourceFile): boolean {
-  return sourceFile.statements.some((statement) => {
-    if (ts.isExportDeclaration(statement)) return statement.isTypeOnly || hasTypeOnlyElement(statement);
-    if (!ts.isInterfaceDeclaration(statement) && !ts.isTypeAliasDeclaration(statement)) return false;
-    return ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false;
-  });
-}
-
-function hasTypeOnlyElement(statement: ts.ExportDeclaration): boolean {
-  const clause = statement.exportClause;
-  return !!clause && ts.isNamedExports(clause) && clause.elements.some((e) => e.isTypeOnly);
+export function exportsTypeSources(sourceFile: ts.SourceFile): boolean {
+  return sourceFile.statements.some(
+    (statement) =>
+      ts.isExportDeclaration(statement) ||
+      ts.isExportAssignment(statement) ||
+      (ts.canHaveModifiers(statement) &&
+        (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false)),
+  );
 }
 
 /** Where files are read and resolved: the disk, or memory in tests. */
