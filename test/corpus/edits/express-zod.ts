@@ -7,15 +7,22 @@ const brokenNotFound = "throw new HttpError(404, 'todo not found';";
  * A TypeScript Express API as ES modules run by tsx, in the shape of today's starter kits: zod
  * schemas checked by a middleware each route makes from its schema when it is added, every async
  * route wrapped in an `asyncHandler` when it is added, errors as a class the error handler reads,
- * a settings object, a TTL cache class, the todos in a singleton service's fields.
+ * a settings object, a TTL cache class, the todos in a singleton service's fields, the notes in
+ * a store's field whose type the store infers from a schema that is all its module exports.
  */
 export const expressZod: CorpusApp = {
   dir: 'express-zod',
   entries: [{ name: 'express-zod', kind: 'tsx', main: ['src/server.ts'] }],
   health: '/health',
   state: {
-    before: [{ method: 'POST', path: '/todos', body: { title: 'kept-{n}' } }],
-    probes: [{ path: '/todos', includes: ['kept-{n}'] }],
+    before: [
+      { method: 'POST', path: '/todos', body: { title: 'kept-{n}' } },
+      { method: 'POST', path: '/notes', body: { text: 'note-{n}' } },
+    ],
+    probes: [
+      { path: '/todos', includes: ['kept-{n}'] },
+      { path: '/notes', includes: ['note-{n}'] },
+    ],
   },
   edits: [
     {
@@ -134,6 +141,21 @@ export const expressZod: CorpusApp = {
       ],
       migration: true,
       live: [{ path: '/todos', header: ['x-cache-reads', ''] }],
+    },
+    {
+      // No type exported: the store infers it from the schema (`z.infer<typeof NoteSchema>`).
+      name: 'zod schema exported alone, its type inferred by the store holding the notes: a new field (a migration)',
+      file: 'src/notes/note.schema.ts',
+      replace: [
+        [
+          '  pinned: z.boolean().default(false),\n',
+          "  pinned: z.boolean().default(false),\n  color: z.string().default('yellow'),\n",
+        ],
+      ],
+      migration: true,
+      live: [
+        { method: 'POST', path: '/notes', body: { text: 'colored' }, status: 201, includes: ['"color":"yellow"'] },
+      ],
     },
     {
       name: 'error handler at the end of the stack',

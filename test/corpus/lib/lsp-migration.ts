@@ -104,6 +104,8 @@ export async function generateMigration(
       notes.push('migration: the save was refused, but there is no state-changed diagnostic to fix');
       break;
     }
+    // An editor asks for quick fixes in an open document: the file the state is in may not be yet.
+    await open(fileURLToPath(uri));
     const diagnostics = stateChanged(session, uri);
     const actions = ((await session.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },

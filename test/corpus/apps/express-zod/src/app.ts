@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler } from 'express';
+import { notesRouter } from './notes/note.routes.js';
 import { todosRouter } from './todos/todo.routes.js';
 import { HttpError } from './lib/http-error.js';
 
@@ -10,6 +11,7 @@ app.get('/health', (req, res) => {
 });
 
 app.use('/todos', todosRouter);
+app.use('/notes', notesRouter);
 
 app.use((req, res) => {
   res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
