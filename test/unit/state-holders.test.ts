@@ -9,6 +9,7 @@ import ts from 'typescript';
 import {
   StateTypeAnalyzer,
   applyEdits,
+  TypeDependents,
   exportsTypeSources,
   isTypeOnlySource,
   oldVersionFileName,
@@ -428,5 +429,35 @@ describe('type-only files and the modules importing them', () => {
       `${app}/direct.ts`,
       `${app}/through-types.ts`,
     ]);
+  });
+
+  test('importers asked again after their texts change, or after a file an import names is made', () => {
+    const files: Record<string, string> = {
+      [`${app}/todo.ts`]: 'export function makeTodo() { return { id: 1 }; }\n',
+      [`${app}/store.ts`]:
+        "import { makeTodo } from './todo';\nexport const todos: Array<ReturnType<typeof makeTodo>> = [];\n",
+      [`${app}/routes.ts`]: "import { todos } from './store';\nexport const count = () => todos.length;\n",
+      [`${app}/later.ts`]: "import type { Note } from './note';\nexport const notes: Note[] = [];\n",
+    };
+    const reads: string[] = [];
+    const host = {
+      readFile: (file: string) => (reads.push(file), files[file]),
+      fileExists: (file: string) => file in files,
+    };
+    const dependents = new TypeDependents(host);
+    const candidates = ['store.ts', 'routes.ts', 'later.ts'].map((f) => `${app}/${f}`);
+    assert.deepEqual(dependents.of(`${app}/todo.ts`, candidates), [`${app}/store.ts`]);
+    // The store no longer imports todo.ts, the routes now do: the answer follows the texts.
+    files[`${app}/store.ts`] = 'export const todos: unknown[] = [];\n';
+    files[`${app}/routes.ts`] = "import { makeTodo } from './todo';\nexport const one = makeTodo();\n";
+    assert.deepEqual(dependents.of(`${app}/todo.ts`, candidates), [`${app}/routes.ts`]);
+    // note.ts did not exist when later.ts was first read: once made, later.ts imports it.
+    assert.deepEqual(dependents.of(`${app}/note.ts`, candidates), []);
+    files[`${app}/note.ts`] = 'export interface Note { text: string }\n';
+    assert.deepEqual(dependents.of(`${app}/note.ts`, candidates), [`${app}/later.ts`]);
+    // Each file is read once a call, whatever the number of paths through it.
+    reads.length = 0;
+    dependents.of(`${app}/todo.ts`, candidates);
+    assert.equal(reads.length, new Set(reads).size, reads.join(', '));
   });
 });

@@ -30,6 +30,12 @@ export interface FirstSaveWarmUpOptions {
   clients(): AgentClient[];
   modulesOf?(client: AgentClient): readonly ModuleInfo[] | undefined;
   stateTypes?: StateTypes;
+  /**
+   * Makes the analyses of the running modules that type their state with what the file exports
+   * (type-file-saves.ts), as its save would: their running versions' are then kept, and the
+   * first save analyses only their new state types.
+   */
+  warmImporters?(file: string, text: string, targets: readonly Target[]): Promise<void>;
   log?(message: string): void;
 }
 
@@ -87,6 +93,11 @@ export class FirstSaveWarmUp {
       for (let round = 0; round < ANALYSIS_ROUNDS && performance.now() - started < ANALYSIS_BUDGET_MS; round++)
         types.analyze(file, text);
       types.setDocument?.(file, undefined);
+      // The modules importing it that may hold state: cold, their running sources asked of the
+      // agents and their analyses cost its first save 33–60 ms in bench/state-saves.ts.
+      await this.options.warmImporters?.(file, text, targets).catch((error: unknown) => {
+        this.options.log?.(`could not analyse the importers of ${basename(file)} ahead: ${String(error)}`);
+      });
     }
     // A file that does not compile now is warmed as far as it goes: its save says why.
     await Promise.all(

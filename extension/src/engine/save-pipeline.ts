@@ -125,7 +125,13 @@ export class SavePipeline {
   readonly #awaitingMigration = new Map<string, FileSave>();
 
   constructor(private readonly options: SavePipelineOptions) {
-    this.#warmUp = new FirstSaveWarmUp(options);
+    this.#warmUp = new FirstSaveWarmUp({
+      ...options,
+      warmImporters: async (file, text, targets) => {
+        const types = this.#stateTypesOf(file);
+        if (types) await analyzeAhead(this.#context, types, { file, text }, targets, false);
+      },
+    });
     this.#stateless = new StatelessFiles(options.stateTypes);
     this.#readAhead = new ReadAhead({
       ...options,

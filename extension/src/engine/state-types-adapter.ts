@@ -9,7 +9,7 @@ import {
   isTypeOnlySource,
   mayHoldState,
   mayHoldStateIn,
-  typeDependents,
+  TypeDependents,
 } from './state-types';
 import ts from 'typescript';
 import { typescriptRelativeImports } from './typescript-imports';
@@ -20,9 +20,11 @@ const FILES_READ = 8;
 /** The analysis; `registry` shares parsed files with other analyses (a load server's, made for each load). */
 export function createStateTypes(registry?: ts.DocumentRegistry): StateTypes {
   const analyzer = new StateTypeAnalyzer({ registry });
+  const dependents = new TypeDependents();
   // The last text read of each of the last few files: a save asks whether it may hold state and
-  // whether it exports names other modules may type state with, one parse; reading ahead (read-ahead.ts) asks first, while typing
-  // pauses, and its analyses ask of other files too (the modules importing its types).
+  // whether it exports what other modules may type state with, one parse; reading ahead
+  // (read-ahead.ts) asks first, while typing pauses, and its analyses ask of other files too (the
+  // modules importing its types).
   const lastRead = new Map<string, { text: string; holdsState: boolean; exportsTypeSources: boolean }>();
   const read = (file: string, text: string) => {
     let last = lastRead.get(file);
@@ -58,7 +60,7 @@ export function createStateTypes(registry?: ts.DocumentRegistry): StateTypes {
     },
     isTypeOnly: isTypeOnlySource,
     exportsTypeSources: (file, text) => read(file, text).exportsTypeSources,
-    typeDependents: (typeFile, candidates) => typeDependents(typeFile, candidates),
+    typeDependents: (typeFile, candidates) => dependents.of(typeFile, candidates),
     relativeImports: typescriptRelativeImports,
     setDocument: (file, text) => (text === undefined ? analyzer.closeDocument(file) : analyzer.setDocument(file, text)),
     analyses: () => analyzer.analyses,

@@ -102,10 +102,13 @@ export async function importerStateChanges(
           uncompared.push(editorFile);
           continue;
         }
+        context.running.set(client, module.file, module.current.hash, old);
+        // A change is to state the running version holds (stateChanges): where its analysis found
+        // none (a server, a router, its types not data), the new text's cannot change any.
+        if (old.length === 0) continue;
         types.setDocument?.(typeFile, text);
         const saved = batch.get(editorFile);
         const next = saved === undefined ? types.analyze(virtual, source) : types.analyze(editorFile, saved);
-        context.running.set(client, module.file, module.current.hash, old);
         changes.push(...stateChanges(types, target, editorFile, old, next));
       }
     }

@@ -14,5 +14,5 @@ export type {
   TextEdit,
 } from './types';
 export { changedFields, needsConversion } from './holder-stub';
-export { exportsTypeSources, isTypeOnlySource, typeDependents } from './type-imports';
+export { TypeDependents, exportsTypeSources, isTypeOnlySource, typeDependents } from './type-imports';
 export { mayHoldState, mayHoldStateIn } from './may-hold-state';
