@@ -411,6 +411,7 @@ describe('type-only files and the modules importing them', () => {
     assert.equal(typesImporters("import { store } from './store';\nstore.add('first');\n"), false);
     assert.equal(typesImporters('declare const VERSION: string;\nconsole.log(VERSION);\n'), false);
     assert.equal(typesImporters('function local() { return 1; }\nlocal();\n'), false);
+    assert.equal(typesImporters("import { store } from './store';\nstore.add('first');\nexport {};\n"), false);
   });
 
   test('importers are found directly and through type-only files, not through modules with code', () => {

@@ -41,8 +41,8 @@ export interface ReadAheadOptions {
   /** The save's test for state and its scan of imports, asked of the text read (each keeps its last answer). */
   stateTypes?: Pick<StateTypes, 'mayHoldState' | 'relativeImports'>;
   /**
-   * Makes the save's state-type analyses of a text that may hold state or exports type sources (the
-   * analyzer keeps them for the save: save-pipeline.ts). Rejections are ignored: the save
+   * Makes the save's state-type analyses of a text that may hold state, or exports what other
+   * modules type their state with (the analyzer keeps them for the save: save-pipeline.ts). Rejections are ignored: the save
    * analyses the text itself.
    */
   analyzeAhead?(file: string, text: string, targets: readonly Target[]): Promise<void>;

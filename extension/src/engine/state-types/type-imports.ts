@@ -47,18 +47,24 @@ function isTypeOnlyStatement(statement: ts.Statement): boolean {
 export function exportsTypeSources(sourceFile: ts.SourceFile): boolean {
   return sourceFile.statements.some(
     (statement) =>
-      ts.isExportDeclaration(statement) ||
+      (ts.isExportDeclaration(statement) && !exportsNothing(statement)) ||
       ts.isExportAssignment(statement) ||
       (ts.canHaveModifiers(statement) &&
         (ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false)),
   );
 }
 
-/** What a file imports of the project, resolved, and whether it is type-only; kept for its text. */
+/** `export {}`: written to make a file a module, it names nothing. */
+function exportsNothing(statement: ts.ExportDeclaration): boolean {
+  const clause = statement.exportClause;
+  return !!clause && ts.isNamedExports(clause) && clause.elements.length === 0;
+}
+
+/** What a file imports of the project, resolved, and whether it is type-only (once asked); kept for its text. */
 interface FileImports {
   text: string;
   imported: string[];
-  typeOnly: boolean;
+  typeOnly?: boolean;
 }
 
 /** Where files are read and resolved: the disk, or memory in tests. */
@@ -101,14 +107,21 @@ export class TypeDependents {
           if (imported === target) return true;
           if (seen.has(imported)) continue;
           seen.add(imported);
-          if (read(imported)?.typeOnly) queue.push(imported);
+          if (this.#typeOnly(imported, read(imported))) queue.push(imported);
         }
       }
       return false;
     });
   }
 
-  /** The project files `file` imports, resolved as the analysis resolves them, and whether it is type-only. */
+  /** Whether `file` (read as `read`) is type-only: asked of the files a candidate imports, not of every candidate. */
+  #typeOnly(file: string, read: FileImports | undefined): boolean {
+    if (!read) return false;
+    read.typeOnly ??= isTypeOnlySource(file, read.text);
+    return read.typeOnly;
+  }
+
+  /** The project files `file` imports, resolved as the analysis resolves them. */
   #readFile(file: string): FileImports | undefined {
     const text = this.host.readFile(file);
     if (text === undefined) {
@@ -130,7 +143,7 @@ export class TypeDependents {
       if (!resolvedModule) unresolved ||= fileName.startsWith('.');
       else if (!resolvedModule.isExternalLibraryImport) imported.push(normalize(resolvedModule.resolvedFileName));
     }
-    const entry = { text, imported, typeOnly: isTypeOnlySource(file, text) };
+    const entry: FileImports = { text, imported };
     // Not kept while a relative import leads nowhere: read again, it may lead to a file made since.
     if (unresolved) this.#read.delete(file);
     else this.#read.set(file, entry);
