@@ -42,8 +42,8 @@ export interface ReadAheadOptions {
   stateTypes?: Pick<StateTypes, 'mayHoldState' | 'relativeImports'>;
   /**
    * Makes the save's state-type analyses of a text that may hold state, or exports what other
-   * modules type their state with (the analyzer keeps them for the save: save-pipeline.ts). Rejections are ignored: the save
-   * analyses the text itself.
+   * modules type their state with (the analyzer keeps them for the save: save-pipeline.ts).
+   * Rejections are ignored: the save analyses the text itself.
    */
   analyzeAhead?(file: string, text: string, targets: readonly Target[]): Promise<void>;
   /** Called after each reading with what each agent answered, and whether the save was prepared in every one (tests, benchmarks). */
