@@ -18,6 +18,12 @@
  * change and the save in the same millisecond, as a format-on-save or a file written by
  * another tool, with no reading ahead. The goals are judged on the typed saves.
  *
+ * Beside the 16 instances, the floor this machine sets: each agent's answer to a request that
+ * does nothing (agent/supervisors, in an app with none), sent to every agent at once from the
+ * benchmark's own process at the moment the save would be (the edit read ahead), 16 against one.
+ * Each app process must wake, read, answer and write, whatever the save asks of it; with 16 of
+ * them on a machine's few cores, that alone takes a multiple of one.
+ *
  * The first save after the server started is shown on its own, next to issue 13's goal
  * (every save ≤ 25 ms p50 at debounce 0, the first included). It is made once the server
  * has said its state-type analysis is ready (it warms up when an agent connects) and that
@@ -34,7 +40,11 @@ import { LspSession } from '../helpers/lsp';
 import { fixturesDir, tmpRoot } from '../helpers/paths';
 import { payloadModule } from '../helpers/versions';
 import { waitFor, withDeadline } from '../helpers/wait';
-import { readAhead as readAheadNotification, treeRequest } from '../../extension/src/shared/lsp-extensions';
+import {
+  readAhead as readAheadNotification,
+  treeRequest,
+  type PatchReport,
+} from '../../extension/src/shared/lsp-extensions';
 import { SAVE_GOAL_MS, msRow, ratioRow, recordGoal } from './goals';
 import { percentile, processCpuMs } from './stats';
 
@@ -76,13 +86,20 @@ function fixtureWithPayload(lines: number): string {
   return dir;
 }
 
-async function measure(agents: number, lines: number, model: SaveModel): Promise<Figures> {
+/**
+ * What is sent where the save would be: the save itself, or (`nothing`) a request that does
+ * nothing to every agent at once, on connections of the benchmark's own (see the top of this file).
+ */
+type Sent = 'save' | 'nothing';
+
+async function measure(agents: number, lines: number, model: SaveModel, sent: Sent = 'save'): Promise<Figures> {
   const fixture = fixtureWithPayload(lines);
   const first = await App.start('cjs', { fixture });
   const others = await Promise.all(
     Array.from({ length: agents - 1 }, () => App.start('cjs', { fixture, instanceOf: first })),
   );
   const lsp = await LspSession.start(first.discoveryDir);
+  const direct = sent === 'nothing' ? await Promise.all([first, ...others].map((app) => app.connect())) : [];
   try {
     const file = first.file('payload.js');
     await waitFor(`${agents} agents`, async () => {
@@ -125,13 +142,19 @@ async function measure(agents: number, lines: number, model: SaveModel): Promise
       }
       const cpuBefore = cpuNow();
       const started = performance.now();
-      const report = await lsp.save(file, text);
-      if (report.outcome !== 'loaded') throw new Error(`save ${n}: ${report.outcome}: ${report.lines.join('; ')}`);
+      let report: PatchReport | undefined;
+      if (sent === 'nothing') {
+        const answers = await Promise.all(direct.map((client) => client.supervisors()));
+        if (answers.some((supervisors) => supervisors.length > 0)) throw new Error('the app has supervisors');
+      } else {
+        report = await lsp.save(file, text);
+        if (report.outcome !== 'loaded') throw new Error(`save ${n}: ${report.outcome}: ${report.lines.join('; ')}`);
+      }
       if (n === 2) firstSave = performance.now() - started;
       if (n >= 2 + WARM) {
         wall.push(performance.now() - started);
-        server.push(report.ms ?? NaN);
-        if (report.lines.some((line) => line.includes('(prepared ahead)'))) preparedAhead += 1;
+        server.push(report?.ms ?? NaN);
+        if (report?.lines.some((line) => line.includes('(prepared ahead)'))) preparedAhead += 1;
         const cpuAfter = cpuNow();
         cpu.apps += cpuAfter.apps - cpuBefore.apps;
         cpu.server += cpuAfter.server - cpuBefore.server;
@@ -148,6 +171,7 @@ async function measure(agents: number, lines: number, model: SaveModel): Promise
       preparedAhead,
     };
   } finally {
+    for (const client of direct) client.close();
     await lsp.stop();
     for (const app of others) await app.stop();
     await first.stop();
@@ -231,6 +255,15 @@ async function main(): Promise<void> {
       met: null,
     });
   }
+  // The floor: a request that does nothing, sent where the typed save is (the edit read ahead).
+  const nothingOne = await measure(1, 100, 'typed', 'nothing');
+  const nothingMany = await measure(INSTANCES, 100, 'typed', 'nothing');
+  const floorRatio = nothingMany.p50 / nothingOne.p50;
+  console.log(
+    `a request that does nothing, to ${INSTANCES} agents against one, where the typed save is (p50): ` +
+      `${nothingMany.p50.toFixed(2)} ms against ${nothingOne.p50.toFixed(2)} ms, ×${floorRatio.toFixed(2)}; ` +
+      `app CPU per agent ${nothingMany.appCpu.toFixed(2)} ms (${nothingOne.appCpu.toFixed(2)} ms alone)`,
+  );
   const many = figures.get(`typed/${INSTANCES}/100`)!;
   const one = figures.get('typed/1/100')!;
   const cores = availableParallelism();
@@ -248,7 +281,10 @@ async function main(): Promise<void> {
       INSTANCES_GOAL,
       `${many.p50.toFixed(1)} ms against ${one.p50.toFixed(1)} ms: each of the ${INSTANCES} app processes ` +
         `commits the version in its own thread (it read and prepared it ahead)${cpuNote} ` +
-        `(changed and saved at once: ×${ratios.get('at once')!.toFixed(2)})`,
+        `(changed and saved at once: ×${ratios.get('at once')!.toFixed(2)}). The floor here: a request that ` +
+        `does nothing, sent to the ${INSTANCES} agents at once at the same moment, takes ×${floorRatio.toFixed(2)} ` +
+        `the time it takes into one (${nothingMany.p50.toFixed(1)} ms against ${nothingOne.p50.toFixed(1)} ms; ` +
+        `${nothingMany.appCpu.toFixed(1)} ms of CPU in each app process)`,
     ),
   );
 }

@@ -4,6 +4,12 @@
  * another module's save can change. `GET /?title=…` adds one and answers it; `GET /` lists them.
  * Tests give their own `todo.ts` or `store.ts` over these where they need another shape.
  */
+import { readFileSync } from 'node:fs';
+import { after } from 'node:test';
+import { App } from './app';
+import { LspSession } from './lsp';
+import { scratchFiles } from './scratch';
+
 export const todoStoreApp: Record<string, string> = {
   'package.json': '{}',
   'todo.ts': `export function makeTodo(id: number, title: string) {
@@ -37,3 +43,34 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address()
 
 /** The node arguments that run the app with tsx and the agent. */
 export const todoStoreArgs = ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'];
+
+/** The todo store running, as startedTodoStore leaves it. */
+export interface StartedTodoStore {
+  app: App;
+  lsp: LspSession;
+  todoFile: string;
+  storeFile: string;
+  /** todo.ts as the app runs it, open in the language server. */
+  todoText: string;
+}
+
+/**
+ * The app (todoStoreApp with `files` over it) run with the agent, the real language server
+ * connected and seeing both modules, one todo made ('first'), and todo.ts open. Both stop
+ * after the test.
+ */
+export async function startedTodoStore(name: string, files: Record<string, string> = {}): Promise<StartedTodoStore> {
+  const source = scratchFiles(name, { ...todoStoreApp, ...files });
+  const app = await App.start('tsx', { fixture: source, args: todoStoreArgs });
+  after(() => app.stop());
+  const lsp = await LspSession.start(app.discoveryDir);
+  after(() => lsp.stop());
+  const todoFile = app.file('todo.ts');
+  const storeFile = app.file('store.ts');
+  await lsp.waitForModule(todoFile);
+  await lsp.waitForModule(storeFile);
+  await app.get('/?title=first');
+  const todoText = readFileSync(todoFile, 'utf8');
+  await lsp.open(todoFile, todoText);
+  return { app, lsp, todoFile, storeFile, todoText };
+}

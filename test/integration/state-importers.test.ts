@@ -15,7 +15,7 @@ import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
 import { LspSession } from '../helpers/lsp';
 import { scratchFiles } from '../helpers/scratch';
-import { todoStoreApp, todoStoreArgs } from '../helpers/todo-store-app';
+import { startedTodoStore, todoStoreApp, todoStoreArgs } from '../helpers/todo-store-app';
 
 function stateDiagnostics(lsp: LspSession, file: string): Diagnostic[] {
   const diagnostics = lsp.diagnostics.get(pathToFileURL(file).href)?.diagnostics ?? [];
@@ -23,22 +23,8 @@ function stateDiagnostics(lsp: LspSession, file: string): Diagnostic[] {
 }
 
 test('a module whose exported type a class field holds gains a field: the save asks for a migration in the class, and loads with it', async () => {
-  const source = scratchFiles('state-importers', todoStoreApp);
-  const app = await App.start('tsx', {
-    fixture: source,
-    args: todoStoreArgs,
-  });
-  after(() => app.stop());
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const todoFile = app.file('todo.ts');
-  const storeFile = app.file('store.ts');
-  await lsp.waitForModule(todoFile);
-  await lsp.waitForModule(storeFile);
-  await app.get('/?title=first');
-  const todoText = readFileSync(todoFile, 'utf8');
+  const { app, lsp, todoFile, storeFile, todoText } = await startedTodoStore('state-importers');
   const storeText = readFileSync(storeFile, 'utf8');
-  await lsp.open(todoFile, todoText);
   await lsp.open(storeFile, storeText);
 
   const tagged = todoText.replace('done: false }', 'done: false, tags: [] as string[] }');
@@ -95,8 +81,7 @@ test('hotpatch load of such a module compares with the text the app runs: it ref
 });
 
 test('a module that exports no type, only the function whose return type a class field holds, asks for a migration when that type gains a field', async () => {
-  const source = scratchFiles('state-importers-typeof', {
-    ...todoStoreApp,
+  const { app, lsp, todoFile, todoText } = await startedTodoStore('state-importers-typeof', {
     // No exported type: the store names the element type through the function itself.
     'todo.ts': `export function makeTodo(id: number, title: string) {
   return { id, title, done: false };
@@ -115,16 +100,6 @@ export class Store {
 export const store = new Store();
 `,
   });
-  const app = await App.start('tsx', { fixture: source, args: todoStoreArgs });
-  after(() => app.stop());
-  const lsp = await LspSession.start(app.discoveryDir);
-  after(() => lsp.stop());
-  const todoFile = app.file('todo.ts');
-  await lsp.waitForModule(todoFile);
-  await lsp.waitForModule(app.file('store.ts'));
-  await app.get('/?title=first');
-  const todoText = readFileSync(todoFile, 'utf8');
-  await lsp.open(todoFile, todoText);
 
   // The todos the store holds would lack the new field: nothing loads until a migration exists.
   const tagged = todoText.replace('done: false }', 'done: false, tags: [] as string[] }');
