@@ -80,14 +80,13 @@ test('hotpatch load of such a module compares with the text the app runs: it ref
   assert.deepEqual(JSON.parse(await app.get('/?title=second')), { id: 2, title: 'second', done: false });
 });
 
-test('a module that exports no type, only the function whose return type a class field holds, asks for a migration when that type gains a field', async () => {
-  const { app, lsp, todoFile, todoText } = await startedTodoStore('state-importers-typeof', {
-    // No exported type: the store names the element type through the function itself.
-    'todo.ts': `export function makeTodo(id: number, title: string) {
+/** todo.ts exports no type: the store names the element type through the function itself. */
+const typedThroughFunction: Record<string, string> = {
+  'todo.ts': `export function makeTodo(id: number, title: string) {
   return { id, title, done: false };
 }
 `,
-    'store.ts': `import { makeTodo } from './todo';
+  'store.ts': `import { makeTodo } from './todo';
 
 export class Store {
   todos: Array<ReturnType<typeof makeTodo>> = [];
@@ -99,7 +98,10 @@ export class Store {
 }
 export const store = new Store();
 `,
-  });
+};
+
+test('a module that exports no type, only the function whose return type a class field holds, asks for a migration when that type gains a field', async () => {
+  const { app, lsp, todoFile, todoText } = await startedTodoStore('state-importers-typeof', typedThroughFunction);
 
   // The todos the store holds would lack the new field: nothing loads until a migration exists.
   const tagged = todoText.replace('done: false }', 'done: false, tags: [] as string[] }');
@@ -122,4 +124,16 @@ export const store = new Store();
   const loaded = await lsp.save(todoFile, shouting);
   assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
   assert.deepEqual(JSON.parse(await app.get('/?title=third')), { id: 3, title: 'THIRD', done: false });
+});
+
+test('hotpatch load of a module that exports no type, only the function whose return type a class field holds: it refuses, names the state, and loads nothing', async () => {
+  const source = scratchFiles('state-importers-typeof-cli', { ...todoStoreApp, ...typedThroughFunction });
+  const app = await App.start('tsx', { fixture: source, args: todoStoreArgs });
+  after(() => app.stop());
+  await app.get('/?title=first');
+  app.edit('todo.ts', (text) => text.replace('done: false }', 'done: false, tags: [] as string[] }'));
+  const cli = await runCli(['load', app.file('todo.ts')], app.discoveryDir);
+  assert.notEqual(cli.code, 0, cli.stdout);
+  assert.match(cli.stdout + cli.stderr, /Store\.todos: .* changed since v\w+ running in .*: \+ tags: string\[\]/);
+  assert.deepEqual(JSON.parse(await app.get('/?title=second')), { id: 2, title: 'second', done: false });
 });

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readAhead, type PatchReport } from '../../../extension/src/shared/lsp-extensions';
 import { LspSession } from '../../helpers/lsp';
@@ -170,6 +170,9 @@ function writeSteps(steps: FileStep[]): string[] {
   return steps.map((step) => step.file);
 }
 
+/** The files whose state types `hotpatch load` compares. */
+const TYPESCRIPT = new Set(['.ts', '.tsx', '.mts', '.cts']);
+
 class HotpatchCli extends Driver {
   readonly mode: ModeName = 'hotpatch-cli';
 
@@ -187,11 +190,18 @@ class HotpatchCli extends Driver {
     let result = await this.#load(files);
     // Refused for a state type that changed: what the CLI says a user can do (as the language
     // server's mode takes its "Generate migration").
-    if (edit.migration && result.code !== 0 && result.output.includes('load again with --migrate')) {
+    const migrationAsked = result.code !== 0 && result.output.includes('load again with --migrate');
+    if (edit.migration && migrationAsked) {
       notes.push('refused for a migration: loaded again with --migrate, as the CLI offers');
       result = await this.#load(['--migrate', ...files]);
     }
+    // Judged as the language server's mode is: a load that changed a state type under a ✓,
+    // without asking for a migration first, is not honest. The CLI compares the state types of
+    // TypeScript only (cli/load.ts: it starts TypeScript for them); a JavaScript module's new
+    // shape is judged by what the app then holds and answers.
+    const typescript = files.some((file) => TYPESCRIPT.has(extname(file)));
     return {
+      ...(edit.migration && typescript ? { migrationAsked } : {}),
       report: {
         claimed: claimed(result.code === 0, result.output),
         namesLine: files.some((file) => namesFileLine(result.output, file)),

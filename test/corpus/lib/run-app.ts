@@ -131,7 +131,8 @@ async function runEdit(
     notes.push(`the app exited (${driver.child.process.exitCode ?? driver.child.process.signalCode}): ${output}`);
   }
   // ✓ for a state type that changed, without the migration the tool promises to ask for first.
-  const migrationMissed = applied.migrationAsked === false;
+  // (A refusal that says why, and what to do, is honest without one.)
+  const migrationMissed = applied.migrationAsked === false && applied.report?.claimed !== 'failure';
   if (migrationMissed) notes.push('honest: the state type changed, but the save loaded without asking for a migration');
   if (traffic.failed > 0)
     notes.push(`failed requests: ${[...traffic.reasons].map(([r, c]) => `${r} ×${c}`).join(', ')}`);
