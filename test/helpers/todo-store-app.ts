@@ -44,6 +44,20 @@ server.listen(0, '127.0.0.1', () => console.log('LISTENING ' + (server.address()
 /** The node arguments that run the app with tsx and the agent. */
 export const todoStoreArgs = ['--import', 'tsx', '-r', 'hotpatch-agent/register', 'app.ts'];
 
+/**
+ * The app (todoStoreApp with `files` over it) run with the agent, one todo made ('first'). It
+ * stops after the test.
+ */
+export async function runningTodoStore(name: string, files: Record<string, string> = {}): Promise<App> {
+  const app = await App.start('tsx', {
+    fixture: scratchFiles(name, { ...todoStoreApp, ...files }),
+    args: todoStoreArgs,
+  });
+  after(() => app.stop());
+  await app.get('/?title=first');
+  return app;
+}
+
 /** The todo store running, as startedTodoStore leaves it. */
 export interface StartedTodoStore {
   app: App;
@@ -55,21 +69,17 @@ export interface StartedTodoStore {
 }
 
 /**
- * The app (todoStoreApp with `files` over it) run with the agent, the real language server
- * connected and seeing both modules, one todo made ('first'), and todo.ts open. Both stop
- * after the test.
+ * runningTodoStore's app, with the real language server connected and seeing both modules,
+ * and todo.ts open. Both stop after the test.
  */
 export async function startedTodoStore(name: string, files: Record<string, string> = {}): Promise<StartedTodoStore> {
-  const source = scratchFiles(name, { ...todoStoreApp, ...files });
-  const app = await App.start('tsx', { fixture: source, args: todoStoreArgs });
-  after(() => app.stop());
+  const app = await runningTodoStore(name, files);
   const lsp = await LspSession.start(app.discoveryDir);
   after(() => lsp.stop());
   const todoFile = app.file('todo.ts');
   const storeFile = app.file('store.ts');
   await lsp.waitForModule(todoFile);
   await lsp.waitForModule(storeFile);
-  await app.get('/?title=first');
   const todoText = readFileSync(todoFile, 'utf8');
   await lsp.open(todoFile, todoText);
   return { app, lsp, todoFile, storeFile, todoText };

@@ -7,15 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { App } from '../helpers/app';
 import { runCli } from '../helpers/cli';
 import { LspSession } from '../helpers/lsp';
-import { scratchFiles } from '../helpers/scratch';
-import { startedTodoStore, todoStoreApp, todoStoreArgs } from '../helpers/todo-store-app';
+import { runningTodoStore, startedTodoStore } from '../helpers/todo-store-app';
 
 function stateDiagnostics(lsp: LspSession, file: string): Diagnostic[] {
   const diagnostics = lsp.diagnostics.get(pathToFileURL(file).href)?.diagnostics ?? [];
@@ -66,13 +64,7 @@ test('a module whose exported type a class field holds gains a field: the save a
 });
 
 test('hotpatch load of such a module compares with the text the app runs: it refuses, names the state, and loads nothing', async () => {
-  const source = scratchFiles('state-importers', todoStoreApp);
-  const app = await App.start('tsx', {
-    fixture: source,
-    args: todoStoreArgs,
-  });
-  after(() => app.stop());
-  await app.get('/?title=first');
+  const app = await runningTodoStore('state-importers');
   app.edit('todo.ts', (text) => text.replace('done: false }', 'done: false, tags: [] as string[] }'));
   const cli = await runCli(['load', app.file('todo.ts')], app.discoveryDir);
   assert.notEqual(cli.code, 0, cli.stdout);
@@ -127,10 +119,7 @@ test('a module that exports no type, only the function whose return type a class
 });
 
 test('hotpatch load of a module that exports no type, only the function whose return type a class field holds: it refuses, names the state, and loads nothing', async () => {
-  const source = scratchFiles('state-importers-typeof-cli', { ...todoStoreApp, ...typedThroughFunction });
-  const app = await App.start('tsx', { fixture: source, args: todoStoreArgs });
-  after(() => app.stop());
-  await app.get('/?title=first');
+  const app = await runningTodoStore('state-importers-typeof-cli', typedThroughFunction);
   app.edit('todo.ts', (text) => text.replace('done: false }', 'done: false, tags: [] as string[] }'));
   const cli = await runCli(['load', app.file('todo.ts')], app.discoveryDir);
   assert.notEqual(cli.code, 0, cli.stdout);

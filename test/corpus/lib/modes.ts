@@ -6,6 +6,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+// The files whose state types `hotpatch load` compares (it starts TypeScript for them).
+import { TYPESCRIPT_EXTENSIONS } from '../../../extension/src/cli/describe-save';
 import { readAhead, type PatchReport } from '../../../extension/src/shared/lsp-extensions';
 import { LspSession } from '../../helpers/lsp';
 import { bunBinary, cliBin, nodeRuntimes, repoRoot } from '../../helpers/paths';
@@ -170,9 +172,6 @@ function writeSteps(steps: FileStep[]): string[] {
   return steps.map((step) => step.file);
 }
 
-/** The files whose state types `hotpatch load` compares. */
-const TYPESCRIPT = new Set(['.ts', '.tsx', '.mts', '.cts']);
-
 class HotpatchCli extends Driver {
   readonly mode: ModeName = 'hotpatch-cli';
 
@@ -199,7 +198,7 @@ class HotpatchCli extends Driver {
     // without asking for a migration first, is not honest. The CLI compares the state types of
     // TypeScript only (cli/load.ts: it starts TypeScript for them); a JavaScript module's new
     // shape is judged by what the app then holds and answers.
-    const typescript = files.some((file) => TYPESCRIPT.has(extname(file)));
+    const typescript = files.some((file) => TYPESCRIPT_EXTENSIONS.has(extname(file)));
     return {
       ...(edit.migration && typescript ? { migrationAsked } : {}),
       report: {
