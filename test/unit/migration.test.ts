@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { copyState, MigrationRefused, runCodeChange } from '../../runtime-agent/src/processes/migration';
+import {
+  copyState,
+  MigrationRefused,
+  runCodeChange,
+  UncopyableState,
+} from '../../runtime-agent/src/processes/migration';
 import type { AnySpec } from '../../runtime-agent/src/processes/define-server';
 
 class Cart {
@@ -48,8 +53,53 @@ describe('copyState', () => {
     assert.ok(copy.a instanceof Cart);
   });
 
-  test('a state holding a function cannot be copied: it throws', () => {
-    assert.throws(() => copyState({ onTick: () => 1 }), /could not be cloned/);
+  test('a state holding a function cannot be copied: it throws, naming where the function is', () => {
+    assert.throws(() => copyState({ onTick: () => 1 }), {
+      name: 'Error',
+      message: 'state.onTick is a function (onTick), which a copy cannot carry',
+    });
+  });
+
+  test('the path to a function goes through maps, arrays and sets, and names the nearest one', () => {
+    // As @nestjs/cqrs's EventPublisher leaves an aggregate: an arrow function set on it.
+    const order = new Cart(['a']) as Cart & { publish?: unknown };
+    order.publish = (
+      () => () =>
+        undefined
+    )();
+    const orders = new Map([
+      ['o1', new Cart([])],
+      ['o2', order],
+    ]);
+    assert.throws(
+      () => copyState(orders, 'orders'),
+      (error: unknown) => {
+        assert.ok(error instanceof UncopyableState);
+        assert.equal(error.message, 'orders.get("o2").publish is a function, which a copy cannot carry');
+        assert.equal(error.found?.kind, 'function');
+        return true;
+      },
+    );
+    assert.throws(() => copyState({ lists: [[1], [2, { 'on-done': () => 1 }]] }, 'jobs'), {
+      message: /^jobs\.lists\[1\]\[1\]\["on-done"\] is a function/,
+    });
+    assert.throws(() => copyState({ tags: new Set(['a', Symbol('b')]) }), {
+      message: /^\[\.\.\.state\.tags\]\[1\] is a symbol \(Symbol\(b\)\)/,
+    });
+    const deep = { a: { b: { c: { f: () => 1 } } }, g: () => 2 };
+    assert.throws(() => copyState(deep, 'held'), { message: /^held\.g is a function \(g\)/ }, 'breadth first');
+  });
+
+  test("a state that cannot be copied for another reason keeps structuredClone's", () => {
+    assert.throws(
+      () => copyState({ cache: new WeakMap() }),
+      (error: unknown) => {
+        assert.ok(error instanceof UncopyableState);
+        assert.equal(error.found, undefined);
+        assert.match(error.message, /could not be cloned/);
+        return true;
+      },
+    );
   });
 });
 

@@ -23,7 +23,7 @@ import { KEY_SEPARATOR } from '../code-server/live/program';
 import type { HotModule, PreparedVersion } from '../code-server/module-version';
 import type { StateShape, UpgradeError, UpgradePlan } from '../protocol';
 import type { CodeChangeFrom } from './define-server';
-import { copyState } from './migration';
+import { UncopyableState, copyState } from './migration';
 import { preview } from './render-state';
 import { checkShape } from './state-shape';
 import { errorMessage } from '../error-message';
@@ -282,6 +282,27 @@ function runOne(
 
 class Uncopyable extends Error {}
 
+/**
+ * Why codeChange could not read `name`, and what the user can do: read only the data it
+ * converts; where that data itself holds functions (aggregates given a `publish` by their event
+ * publisher, objects with bound methods), no codeChange can convert it in place, and a restart
+ * starts that state over with the new code.
+ */
+function uncopyableMessage(name: string, error: unknown): string {
+  const read = `codeChange read '${name}', which cannot be copied for it`;
+  if (!(error instanceof UncopyableState) || !error.found) {
+    return `${read} (${errorMessage(error)}): read only the data it converts`;
+  }
+  const why =
+    error.found.kind === 'function'
+      ? ' (a function set on an object, as a callback or a bound method is, belongs to the object it was made for)'
+      : '';
+  return (
+    `${read}: ${error.message}${why}. Read only the data it converts; a state whose data holds ` +
+    `${error.found.kind}s cannot be converted in place: restart the app to start it over with the new code`
+  );
+}
+
 /** The record a codeChange reads: each value copied the first time it is read. */
 function copiesOf(subject: Subject): Record<string, unknown> {
   const record: Record<string, unknown> = {};
@@ -293,11 +314,9 @@ function copiesOf(subject: Subject): Record<string, unknown> {
       get: () => {
         if (!copy) {
           try {
-            copy = { value: copyState(subject.read(name)) };
+            copy = { value: copyState(subject.read(name), name) };
           } catch (error) {
-            throw new Uncopyable(
-              `codeChange read '${name}', which cannot be copied for it (${errorMessage(error)}): read only the data it converts`,
-            );
+            throw new Uncopyable(uncopyableMessage(name, error));
           }
         }
         return copy.value;

@@ -10,6 +10,7 @@ import type { AnySpec, CodeChangeFrom } from './define-server';
 import type { ServerProcess } from './server-process';
 import { checkShape } from './state-shape';
 import { errorMessage } from '../error-message';
+import { findUncopyable, type Uncopyable } from './uncopyable';
 
 /** What a migration needs of a release handler's stage. */
 export interface MigrationStage {
@@ -126,16 +127,36 @@ export function cutOff(file: string, error: BudgetExceeded): UpgradeError {
 
 /**
  * The copy of a live state that a codeChange runs on. structuredClone copies data, not
- * classes: an instance of `class Cart` comes back a plain object. Each copied object gets its original's prototype back, so a state holding class
- * instances migrates as one (their methods work on the copied fields; private `#fields` and
- * other internal slots are not copied, and a method that uses them throws in codeChange, which
- * refuses the upgrade rather than installing a broken state). A state structuredClone cannot
- * copy at all (functions, sockets, symbols as values) cannot be migrated: the caller refuses it.
+ * classes: an instance of `class Cart` comes back a plain object. Each copied object gets its
+ * original's prototype back, so a state holding class instances migrates as one (their methods
+ * work on the copied fields; private `#fields` and other internal slots are not copied, and a
+ * method that uses them throws in codeChange, which refuses the upgrade rather than installing a
+ * broken state). A state structuredClone cannot copy at all (functions, sockets, symbols as
+ * values) cannot be migrated: this throws an UncopyableState naming where, from `root` (the
+ * state's name in the user's code), and the caller refuses the upgrade.
  */
-export function copyState(state: unknown): unknown {
-  const copy = structuredClone(state);
+export function copyState(state: unknown, root = 'state'): unknown {
+  let copy: unknown;
+  try {
+    copy = structuredClone(state);
+  } catch (error) {
+    throw new UncopyableState(findUncopyable(state, root), errorMessage(error));
+  }
   restorePrototypes(state, copy, new Set());
   return copy;
+}
+
+/**
+ * A state that cannot be copied: where the function or symbol that stops the copy is, when one
+ * does (`orders.get("o1").publish is a function`), else structuredClone's own reason.
+ */
+export class UncopyableState extends Error {
+  constructor(
+    readonly found: Uncopyable | undefined,
+    reason: string,
+  ) {
+    super(found ? `${found.path} is ${found.what}, which a copy cannot carry` : reason);
+  }
 }
 
 function restorePrototypes(original: unknown, copy: unknown, seen: Set<object>): void {

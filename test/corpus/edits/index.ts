@@ -40,6 +40,7 @@ import { koaModules } from './koa-modules';
 import { nestAuth } from './nest-auth';
 import { nestTypeorm } from './nest-typeorm';
 import { nestCats } from './nest-cats';
+import { nestCqrs } from './nest-cqrs';
 import { nestSchedule } from './nest-schedule';
 import { nestTsc } from './nest-tsc';
 import { nodeHttp } from './node-http';
@@ -92,5 +93,6 @@ export const corpus: CorpusApp[] = [
   nestCats,
   nestAuth,
   nestTypeorm,
+  nestCqrs,
   nestSchedule,
 ];

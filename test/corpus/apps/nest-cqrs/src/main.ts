@@ -1,0 +1,12 @@
+// Orders over @nestjs/cqrs: commands, queries and events dispatched through buses, a saga.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule, { logger: ['error'] });
+  const port = Number(process.env.PORT ?? 3000);
+  await app.listen(port, '127.0.0.1');
+  console.log(`orders on http://127.0.0.1:${port}`);
+}
+bootstrap();

@@ -1,0 +1,6 @@
+export class PlaceOrderCommand {
+  constructor(
+    readonly customer: string,
+    readonly total: number,
+  ) {}
+}

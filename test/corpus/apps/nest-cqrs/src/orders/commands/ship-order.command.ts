@@ -1,0 +1,6 @@
+export class ShipOrderCommand {
+  constructor(
+    readonly orderId: string,
+    readonly carrier = 'post',
+  ) {}
+}

@@ -1,0 +1,7 @@
+export class OrderPlacedEvent {
+  constructor(
+    readonly orderId: string,
+    readonly customer: string,
+    readonly total: number,
+  ) {}
+}

@@ -1,0 +1,6 @@
+export class OrderShippedEvent {
+  constructor(
+    readonly orderId: string,
+    readonly carrier: string,
+  ) {}
+}

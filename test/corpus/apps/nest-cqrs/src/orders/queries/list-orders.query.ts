@@ -1,0 +1,3 @@
+export class ListOrdersQuery {
+  constructor(readonly status?: string) {}
+}
