@@ -112,7 +112,7 @@ for (const [name, setup] of Object.entries(kinds)) {
       await app?.stop();
     });
 
-    test('refused, and nothing changes: a name that is no variable, a wrong shape, a throw for one instance', async () => {
+    test('refused, and nothing changes: a name that is no variable, a wrong shape, functions read, a throw for one instance', async () => {
       const notVariable = await prepare(setup.store, storeWith('return { nope: 1 };'));
       assert.equal(notVariable.plan.ok, false);
       assert.match(notVariable.plan.errors[0]!.message, /'nope', which is not a variable of the module/);
@@ -143,6 +143,14 @@ for (const [name, setup] of Object.entries(kinds)) {
       );
       assert.equal(wrongShape.plan.ok, false);
       assert.match(wrongShape.plan.errors[0]!.message, /codeChange returned todos\[0\]\.done: expected boolean/);
+
+      // The store's hooks hold functions, made for the objects they belong to: nothing to copy.
+      const readsHooks = await prepare(setup.store, storeWith('return { hooks: old.hooks };'));
+      assert.equal(readsHooks.plan.ok, false);
+      assert.match(
+        readsHooks.plan.errors[0]!.message,
+        /codeChange read 'hooks', which cannot be copied for it: hooks\.afterAdd\[0\] is a function, .*restart the app/,
+      );
 
       const oneThrows = await prepare(
         setup.service,
