@@ -23,8 +23,8 @@ export function findUncopyable(state: unknown, root: string): Uncopyable | undef
   const seen = new Set<object>();
   const queue: Array<{ value: unknown; path: string; depth: number }> = [{ value: state, path: root, depth: 0 }];
   // Breadth first: the shortest path, so the first order of a map is named, not the tenth.
-  for (let next = queue.shift(); next; next = queue.shift()) {
-    const { value, path, depth } = next;
+  for (let i = 0; i < queue.length; i++) {
+    const { value, path, depth } = queue[i]!;
     const found = uncopyableAt(value, path);
     if (found) return found;
     if (value === null || typeof value !== 'object' || seen.has(value) || depth >= MAX_DEPTH) continue;
