@@ -112,7 +112,7 @@ for (const [name, setup] of Object.entries(kinds)) {
       await app?.stop();
     });
 
-    test('refused, and nothing changes: a name that is no variable, a wrong shape, functions read, a throw for one instance', async () => {
+    test('refused, and nothing changes: a name that is no variable, a wrong shape, functions read, a class lost, a throw for one instance', async () => {
       const notVariable = await prepare(setup.store, storeWith('return { nope: 1 };'));
       assert.equal(notVariable.plan.ok, false);
       assert.match(notVariable.plan.errors[0]!.message, /'nope', which is not a variable of the module/);
@@ -150,6 +150,21 @@ for (const [name, setup] of Object.entries(kinds)) {
       assert.match(
         readsHooks.plan.errors[0]!.message,
         /codeChange read 'hooks', which cannot be copied for it: hooks\.afterAdd\[0\] is a function, .*restart the app/,
+      );
+
+      // A class instance returned as a plain object would lose its methods: refused, not loaded.
+      const exported = setup.typed || setup.service.endsWith('.mjs') ? 'export ' : '';
+      const signature = setup.typed
+        ? 'codeChange(from: string | { down: string }, old: { cats: object }): Record<string, unknown>'
+        : 'codeChange(from, old)';
+      const spreadsInstance = await prepare(
+        setup.service,
+        (text) => `${text}\n${exported}function ${signature} {\n  return { cats: { ...old.cats } };\n}\n`,
+      );
+      assert.equal(spreadsInstance.plan.ok, false);
+      assert.match(
+        spreadsInstance.plan.errors[0]!.message,
+        /codeChange returned cats as a plain object where the running state holds an instance of CatsService: its methods would be gone/,
       );
 
       const oneThrows = await prepare(

@@ -207,6 +207,49 @@ ${extra}
     assert.throws(() => CatsService.codeChange({ down: '3' }, { cats: [] }), /no conversion back to v3/);
   });
 
+  test('a map of class instances whose class gained a field: each instance keeps its class, the field added', () => {
+    const file = `${app}/orders.ts`;
+    const orders = (fields: string, summary: string) => `export class Order {
+  status: 'placed' | 'shipped' = 'placed';
+${fields}
+  constructor(readonly id: string) {}
+
+  summary(): string {
+    return ${summary};
+  }
+}
+
+export class OrdersRepository {
+  private readonly orders = new Map<string, Order>();
+
+  save(order: Order): void {
+    this.orders.set(order.id, order);
+  }
+}
+`;
+    const text = stubbed(
+      file,
+      'class:OrdersRepository',
+      orders('', '`${this.id}: ${this.status}`'),
+      orders('  notes: string[] = [];\n', '`${this.id}: ${this.status} (${this.notes.length} notes)`'),
+      {},
+    );
+    assert.match(text, /Object\.assign\(\(item as Order\), \{\n\s+notes: \[\], \/\/ new\n\s+\}\)/);
+    const { Order, OrdersRepository } = evaluate(file, text) as {
+      Order: new (id: string) => { notes?: string[]; summary(): string };
+      OrdersRepository: { codeChange: CodeChange };
+    };
+    // An order made by the running version: no notes, and a field its class does not declare
+    // (as @nestjs/cqrs's EventPublisher sets `publish` on an aggregate).
+    const running = Object.assign(new Order('o1'), { publish: 'set by a library' });
+    delete running.notes;
+    const converted = OrdersRepository.codeChange('3', { orders: new Map([['o1', running]]) });
+    const order = (converted.orders as Map<string, typeof running>).get('o1')!;
+    assert.ok(order instanceof Order, 'still an Order');
+    assert.equal(order.summary(), 'o1: placed (0 notes)', 'its methods work on the converted fields');
+    assert.equal(order.publish, 'set by a library', 'the fields no type names are kept');
+  });
+
   test('module variables: only the changed ones returned, typed with typeof', () => {
     const file = `${app}/todos-store.ts`;
     const store = (todo: string) => `export interface Todo {

@@ -24,6 +24,7 @@ import type { HotModule, PreparedVersion } from '../code-server/module-version';
 import type { StateShape, UpgradeError, UpgradePlan } from '../protocol';
 import type { CodeChangeFrom } from './define-server';
 import { UncopyableState, copyState } from './migration';
+import { lostClass } from './lost-classes';
 import { preview } from './render-state';
 import { checkShape } from './state-shape';
 import { errorMessage } from '../error-message';
@@ -272,6 +273,12 @@ function runOne(
   for (const [name, value] of Object.entries(values)) {
     const refused = stage.refuses(name);
     if (refused) return { error: `codeChange returned ${refused}` };
+    const lost = subject.names().includes(name) ? lostClass(subject.read(name), value, name) : undefined;
+    if (lost) {
+      return {
+        error: `codeChange returned ${lost} (return the instance with its new fields: Object.assign(item, { … }))`,
+      };
+    }
     const property = stage.shape?.type === 'object' ? stage.shape.properties[name] : undefined;
     if (!property || (property.optional && value === undefined)) continue;
     const wrong = checkShape(value, property.shape, name);

@@ -61,15 +61,18 @@ function childrenOf(value: object, path: string): Array<{ value: unknown; path: 
   }
   if (value instanceof Set) return [...value].map((entry, i) => ({ value: entry, path: `[...${path}][${i}]` }));
   if (Array.isArray(value)) return value.map((entry, i) => ({ value: entry, path: `${path}[${i}]` }));
-  return Object.keys(value).map((key) => ({
-    value: readQuietly(value, key),
-    path: IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
-  }));
+  return Object.keys(value).map((key) => ({ value: readQuietly(value, key), path: memberPath(path, key) }));
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-function keyText(key: unknown): string {
+/** `path.key`, or `path["key"]` for a key that is no identifier. */
+export function memberPath(path: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** A map's key as it reads in `.get(…)`. */
+export function keyText(key: unknown): string {
   if (typeof key === 'string') return JSON.stringify(key);
   if (typeof key === 'number' || typeof key === 'boolean' || typeof key === 'bigint') return String(key);
   return `<${key === null ? 'null' : typeof key}>`;

@@ -8,6 +8,7 @@
 import type { StateShape } from 'hotpatch-agent/protocol';
 import { defaultValue, fits, hasUnknown } from './defaults';
 import { canonicalShape, printShape, propertyName, quote } from './print-shape';
+import { classOfShape } from './to-shape';
 
 export type ObjectShape = Extract<StateShape, { type: 'object' }>;
 
@@ -38,7 +39,10 @@ export function commentLabel(vsn: string): string {
   return vsn.replace(/\*\//g, '* /').replace(/[\r\n\u2028\u2029]/g, ' ');
 }
 
-/** An object literal of the new shape built from the old value at `at`. */
+/**
+ * An object literal of the new shape built from the old value at `at`; for an instance of one
+ * of the app's classes, the instance itself given its new and converted fields (convertInstance).
+ */
 export function convertObject(
   next: ObjectShape,
   old: StateShape | undefined,
@@ -48,6 +52,8 @@ export function convertObject(
 ): string {
   const { access } = at;
   const before = old?.type === 'object' ? old : undefined;
+  const className = classOfShape(next);
+  if (className && before) return convertInstance(next, before, at, w, margin, className);
   const lines: string[] = [];
   if (old && !before) lines.push(`// TODO: this was a ${printShape(old)}, not an object: convert ${access}.`);
   const dropped = before ? Object.keys(before.properties).filter((k) => !(k in next.properties)) : [];
@@ -58,6 +64,54 @@ export function convertObject(
     else lines.push(`// TODO: entries [key: string]: ${printShape(next.index)} are not converted.`);
   }
   const inner = margin + w.unit;
+  lines.push(...propertyLines(next, before, at, w, inner, false));
+  if (lines.length === 0) return '{}';
+  return `{\n${lines.map((l) => `${inner}${l}\n`).join('')}${margin}}`;
+}
+
+/**
+ * An instance of one of the app's classes (an aggregate in a repository's map), converted as
+ * itself: `Object.assign(item, { notes: [] })`. The copy codeChange reads has its class back
+ * (copyState), so the result keeps its methods and the fields no type names (a base class's
+ * own, as AggregateRoot's); an object literal of the new fields would have lost them all, and
+ * the next call of a method on it would throw. Fields the new class no longer declares stay
+ * on the instance, said in a comment.
+ */
+function convertInstance(
+  next: ObjectShape,
+  before: ObjectShape,
+  at: At,
+  w: Writer,
+  margin: string,
+  className: string,
+): string {
+  const inner = margin + w.unit;
+  const lines = propertyLines(next, before, at, w, inner, true);
+  const dropped = Object.keys(before.properties).filter((k) => !(k in next.properties));
+  const comment =
+    dropped.length > 0
+      ? `// No longer in ${className}, still on the instance: ${dropped.map(propertyName).join(', ')}.\n${margin}`
+      : '';
+  const instance = w.typed === false ? at.access : `(${at.access} as ${className})`;
+  if (lines.length === 0) return `${comment}${instance}`;
+  return `${comment}Object.assign(${instance}, {\n${lines.map((l) => `${inner}${l}\n`).join('')}${margin}})`;
+}
+
+/**
+ * The lines of an object literal giving each property of `next` its value from the old object
+ * at `at`: new ones their defaults, changed ones converted, and, unless `changedOnly`, the
+ * unchanged ones as they were.
+ */
+function propertyLines(
+  next: ObjectShape,
+  before: ObjectShape | undefined,
+  at: At,
+  w: Writer,
+  inner: string,
+  changedOnly: boolean,
+): string[] {
+  const { access } = at;
+  const lines: string[] = [];
   for (const [key, property] of Object.entries(next.properties)) {
     const name = propertyName(key);
     const from = member(access, key);
@@ -74,16 +128,16 @@ export function convertObject(
     const required = !property.optional && !!was.optional;
     if (!was.optional && !property.optional) {
       const value = convertValue(property.shape, was.shape, { access: from, path, type }, w, inner);
-      lines.push(...value.comments, `${name}: ${value.expression},`);
+      if (!changedOnly || value.expression !== from) lines.push(...value.comments, `${name}: ${value.expression},`);
     } else if (canonicalShape(was.shape) === canonicalShape(property.shape) || fits(was.shape, property.shape)) {
-      lines.push(`${name}: ${orDefault(from, required, property.shape, path, w)},`);
+      const value = orDefault(from, required, property.shape, path, w);
+      if (!changedOnly || value !== from) lines.push(`${name}: ${value},`);
     } else {
       const change = `${printShape(was.shape)}${was.optional ? ' (optional)' : ''}, now ${printShape(property.shape)}`;
       lines.push(`// TODO: ${path} was ${change}: convert ${from}.`, `${name}: ${todo(w, `convert ${path}`)},`);
     }
   }
-  if (lines.length === 0) return '{}';
-  return `{\n${lines.map((l) => `${inner}${l}\n`).join('')}${margin}}`;
+  return lines;
 }
 
 /**

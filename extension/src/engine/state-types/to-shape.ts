@@ -8,6 +8,20 @@ import type { StateShape } from 'hotpatch-agent/protocol';
 import ts from 'typescript';
 
 const UNKNOWN: StateShape = { type: 'unknown' };
+
+/**
+ * The object shapes made of an instance of one of the app's classes, and its type's name: a
+ * codeChange stub converts such a value by adding to the instance (Object.assign), so that it
+ * keeps its class, its methods and its fields no type names, where a plain object of the new
+ * fields would lose them all (convert.ts). Kept beside the shapes, not in them: a shape is
+ * what the agent checks a value against, and the protocol carries no class.
+ */
+const classInstances = new WeakMap<StateShape, string>();
+
+/** The type (`Order`, `Box<string>`) of the class instances `shape` describes, if it describes a class's instances. */
+export function classOfShape(shape: StateShape): string | undefined {
+  return classInstances.get(shape);
+}
 /** Deeper than any state a person writes; stops expansions of generated types. */
 const MAX_DEPTH = 24;
 
@@ -135,6 +149,8 @@ export class ShapeBuilder {
     const shape: StateShape = { type: 'object', properties };
     const index = this.#index(type);
     if (index) shape.index = index;
+    const symbol = type.getSymbol();
+    if (symbol && symbol.flags & ts.SymbolFlags.Class) classInstances.set(shape, this.checker.typeToString(type));
     return shape;
   }
 
