@@ -8,7 +8,8 @@ const placeReturn = '    return { id: order.id, status: order.status };';
  * handlers, the event handlers and a saga are classes the CQRS module's explorer finds once,
  * when the app starts, and binds to the buses (the saga's stream is subscribed to then). The
  * orders are aggregates (AggregateRoot) held in a repository's map, so their methods run on
- * objects made before an edit. Compiled by tsc and run by tsx.
+ * objects made before an edit; the customers, instances of a plain class, in a service's map.
+ * Compiled by tsc and run by tsx.
  */
 export const nestCqrs: CorpusApp = {
   dir: 'nest-cqrs',
@@ -106,6 +107,19 @@ export const nestCqrs: CorpusApp = {
       live: [
         { method: 'POST', path: '/orders', body: { total: 3 }, status: 400, includes: ['send { customer, total }'] },
       ],
+    },
+    {
+      name: "a class the service's map holds gains a field, shown by its method (a migration)",
+      file: 'src/orders/customer.ts',
+      replace: [
+        ['  orders = 0;\n', '  orders = 0;\n  spent = 0;\n'],
+        [
+          'return `${this.name}: ${this.orders} orders`;',
+          'return `${this.name}: ${this.orders} orders, ${this.spent} spent`;',
+        ],
+      ],
+      migration: true,
+      live: [{ path: '/orders/customers', includes: ['"kept-{n}: 1 orders, 0 spent"'] }],
     },
     {
       name: 'aggregate: a new field with an initializer, on the orders held (a migration)',

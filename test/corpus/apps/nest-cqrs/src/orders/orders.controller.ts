@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ActivityLog } from './activity-log.service';
+import { CustomersService } from './customers.service';
 import { PlaceOrderCommand } from './commands/place-order.command';
 import { GetOrderQuery } from './queries/get-order.query';
 import { ListOrdersQuery } from './queries/list-orders.query';
@@ -11,6 +12,7 @@ export class OrdersController {
     @Inject(CommandBus) private readonly commandBus: CommandBus,
     @Inject(QueryBus) private readonly queryBus: QueryBus,
     @Inject(ActivityLog) private readonly log: ActivityLog,
+    @Inject(CustomersService) private readonly customers: CustomersService,
   ) {}
 
   @Post()
@@ -26,6 +28,11 @@ export class OrdersController {
   @Get('activity')
   activity() {
     return { activity: this.log.recent() };
+  }
+
+  @Get('customers')
+  customerList() {
+    return { customers: this.customers.labels() };
   }
 
   @Get(':id')
