@@ -11,7 +11,7 @@
  * (made as it reads a value, so a variable it never reads, an Express app, is never copied),
  * within its time budget; every result is checked before anything is written, and one failure
  * refuses the whole upgrade with nothing changed. The results are written after the new code
- * is installed.
+ * is installed, into the running objects the copies were made from (write-back.ts).
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { basename } from 'node:path';
@@ -23,8 +23,10 @@ import { KEY_SEPARATOR } from '../code-server/live/program';
 import type { HotModule, PreparedVersion } from '../code-server/module-version';
 import type { StateShape, UpgradeError, UpgradePlan } from '../protocol';
 import type { CodeChangeFrom } from './define-server';
-import { UncopyableState, copyState } from './migration';
+import type { Originals } from './copy-keeping-functions';
+import { copyState } from './migration';
 import { lostClass } from './lost-classes';
+import { writtenBack } from './write-back';
 import { preview } from './render-state';
 import { checkShape } from './state-shape';
 import { errorMessage } from '../error-message';
@@ -56,6 +58,8 @@ export interface HolderStage {
 export interface HolderResult {
   subject: Subject;
   values: Record<string, unknown>;
+  /** The originals of the copies the codeChange read, which its values are written back into. */
+  originals: Originals;
 }
 
 /** The holders of a prepared version that have a codeChange to run. */
@@ -207,7 +211,7 @@ export async function migrateHolders(
     since = performance.now();
   };
   const results: HolderResult[] = [];
-  const outcomes = new Map<Subject, { values: Record<string, unknown> } | { error: string }>();
+  const outcomes = new Map<Subject, Outcome>();
   try {
     for (let i = 0; i < subjects.length;) {
       if (i > 0) await turn();
@@ -235,7 +239,7 @@ export async function migrateHolders(
       errors.push({ file: stage.file, process: subject.label, message: outcome.error });
       continue;
     }
-    results.push({ subject, values: outcome.values });
+    results.push({ subject, values: outcome.values, originals: outcome.originals });
     if (previews && previews.list.length < previews.max) {
       const before = Object.fromEntries(Object.keys(outcome.values).map((name) => [name, subject.read(name)]));
       previews.list.push(preview(subject.label, stage.file, before, outcome.values));
@@ -244,19 +248,23 @@ export async function migrateHolders(
   return { results, count: subjects.length, longestBlockMs: Math.max(longestBlockMs, performance.now() - since) };
 }
 
-/** Writes what the migrations returned (after the point of no return). */
+/**
+ * Writes what the migrations returned (after the point of no return): each copy in the values
+ * written back into the running object it was copied from (write-back.ts).
+ */
 export function writeHolders(results: HolderResult[]): void {
-  for (const { subject, values } of results) subject.write(values);
+  for (const { subject, values, originals } of results) {
+    subject.write(writtenBack(values, originals) as Record<string, unknown>);
+  }
 }
 
-function runOne(
-  stage: HolderStage,
-  subject: Subject,
-  extra: unknown,
-): { values: Record<string, unknown> } | { error: string } {
+type Outcome = { values: Record<string, unknown>; originals: Originals } | { error: string };
+
+function runOne(stage: HolderStage, subject: Subject, extra: unknown): Outcome {
   let result: unknown;
+  const originals: Originals = new Map();
   try {
-    result = Reflect.apply(stage.codeChange, stage.self, [stage.from, copiesOf(subject), extra]);
+    result = Reflect.apply(stage.codeChange, stage.self, [stage.from, copiesOf(subject, originals), extra]);
   } catch (error) {
     return { error: error instanceof Uncopyable ? error.message : `codeChange threw: ${errorMessage(error)}` };
   }
@@ -284,34 +292,18 @@ function runOne(
     const wrong = checkShape(value, property.shape, name);
     if (wrong) return { error: `codeChange returned ${wrong}` };
   }
-  return { values };
+  return { values, originals };
 }
 
 class Uncopyable extends Error {}
 
-/**
- * Why codeChange could not read `name`, and what the user can do: read only the data it
- * converts; where that data itself holds functions (aggregates given a `publish` by their event
- * publisher, objects with bound methods), no codeChange can convert it in place, and a restart
- * starts that state over with the new code.
- */
+/** Why codeChange could not read `name` (a value even a copy keeping its functions could not be made of). */
 function uncopyableMessage(name: string, error: unknown): string {
-  const read = `codeChange read '${name}', which cannot be copied for it`;
-  if (!(error instanceof UncopyableState) || !error.found) {
-    return `${read} (${errorMessage(error)}): read only the data it converts`;
-  }
-  const why =
-    error.found.kind === 'function'
-      ? ' (a function set on an object, as a callback or a bound method is, belongs to the object it was made for)'
-      : '';
-  return (
-    `${read}: ${error.message}${why}. Read only the data it converts; a state whose data holds ` +
-    `${error.found.kind}s cannot be converted in place: restart the app to start it over with the new code`
-  );
+  return `codeChange read '${name}', which cannot be copied for it (${errorMessage(error)}): read only the data it converts`;
 }
 
 /** The record a codeChange reads: each value copied the first time it is read. */
-function copiesOf(subject: Subject): Record<string, unknown> {
+function copiesOf(subject: Subject, originals: Originals): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   for (const name of subject.names()) {
     let copy: { value: unknown } | undefined;
@@ -321,7 +313,7 @@ function copiesOf(subject: Subject): Record<string, unknown> {
       get: () => {
         if (!copy) {
           try {
-            copy = { value: copyState(subject.read(name), name) };
+            copy = { value: copyState(subject.read(name), name, originals) };
           } catch (error) {
             throw new Uncopyable(uncopyableMessage(name, error));
           }

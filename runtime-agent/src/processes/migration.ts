@@ -10,6 +10,7 @@ import type { AnySpec, CodeChangeFrom } from './define-server';
 import type { ServerProcess } from './server-process';
 import { checkShape } from './state-shape';
 import { errorMessage } from '../error-message';
+import { copyKeepingFunctions, type Originals } from './copy-keeping-functions';
 import { findUncopyable, type Uncopyable } from './uncopyable';
 
 /** What a migration needs of a release handler's stage. */
@@ -133,16 +134,20 @@ export function cutOff(file: string, error: BudgetExceeded): UpgradeError {
  * method that uses them throws in codeChange, which refuses the upgrade rather than installing a
  * broken state). A state structuredClone cannot copy at all (functions, sockets, symbols as
  * values) cannot be migrated: this throws an UncopyableState naming where, from `root` (the
- * state's name in the user's code), and the caller refuses the upgrade.
+ * state's name in the user's code), and the caller refuses the upgrade. Unless `originals` is
+ * given: a state holder's value, which is written back into its originals (write-back.ts), is
+ * then copied keeping its functions (copy-keeping-functions.ts), and each copy's original is
+ * recorded there.
  */
-export function copyState(state: unknown, root = 'state'): unknown {
+export function copyState(state: unknown, root = 'state', originals?: Originals): unknown {
   let copy: unknown;
   try {
     copy = structuredClone(state);
   } catch (error) {
+    if (originals) return copyKeepingFunctions(state, originals);
     throw new UncopyableState(findUncopyable(state, root), errorMessage(error));
   }
-  restorePrototypes(state, copy, new Set());
+  restorePrototypes(state, copy, new Set(), originals);
   return copy;
 }
 
@@ -159,10 +164,11 @@ export class UncopyableState extends Error {
   }
 }
 
-function restorePrototypes(original: unknown, copy: unknown, seen: Set<object>): void {
+function restorePrototypes(original: unknown, copy: unknown, seen: Set<object>, originals?: Originals): void {
   if (original === null || typeof original !== 'object' || copy === null || typeof copy !== 'object') return;
   if (seen.has(original)) return;
   seen.add(original);
+  originals?.set(copy, original);
   const prototype = Object.getPrototypeOf(original) as object | null;
   if (Object.getPrototypeOf(copy) !== prototype) Object.setPrototypeOf(copy, prototype);
   if (original instanceof Map && copy instanceof Map) {
@@ -171,19 +177,19 @@ function restorePrototypes(original: unknown, copy: unknown, seen: Set<object>):
     let i = 0;
     for (const [key, value] of original) {
       const [copiedKey, copiedValue] = copied[i++]!;
-      restorePrototypes(key, copiedKey, seen);
-      restorePrototypes(value, copiedValue, seen);
+      restorePrototypes(key, copiedKey, seen, originals);
+      restorePrototypes(value, copiedValue, seen, originals);
     }
   } else if (original instanceof Set && copy instanceof Set) {
     const copied = [...copy];
     let i = 0;
-    for (const value of original) restorePrototypes(value, copied[i++], seen);
+    for (const value of original) restorePrototypes(value, copied[i++], seen, originals);
   } else if (Array.isArray(original)) {
     const copied = copy as unknown[];
-    for (let i = 0; i < original.length; i++) restorePrototypes(original[i], copied[i], seen);
+    for (let i = 0; i < original.length; i++) restorePrototypes(original[i], copied[i], seen, originals);
   } else {
     const source = original as Record<string, unknown>;
     const target = copy as Record<string, unknown>;
-    for (const key of Object.keys(source)) restorePrototypes(source[key], target[key], seen);
+    for (const key of Object.keys(source)) restorePrototypes(source[key], target[key], seen, originals);
   }
 }
