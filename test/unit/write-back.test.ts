@@ -87,6 +87,14 @@ describe('writtenBack', () => {
     const written = writtenBack(copy, originals);
     assert.equal(written, todos, 'the running array');
     assert.deepEqual(todos, [{ id: 1, title: 'a', done: false }]);
+
+    // Longer than a call takes arguments.
+    const samples = Array.from({ length: 300_000 }, (_, i) => i);
+    const longOriginals: Originals = new Map();
+    const longCopy = copyState(samples, 'samples', longOriginals) as number[];
+    longCopy.push(-1);
+    assert.equal(writtenBack(longCopy, longOriginals), samples);
+    assert.equal(samples.length, 300_001);
   });
 
   test('a frozen original, or one whose class the codeChange changed, is replaced by its copy', () => {

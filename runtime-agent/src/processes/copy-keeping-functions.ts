@@ -57,7 +57,7 @@ function isHandle(value: object): boolean {
 }
 
 /** Whether `value` is an object of fields (not one of JavaScript's own kinds holding data in internal slots). */
-function isPlainData(value: object): boolean {
+export function isPlainData(value: object): boolean {
   return !(
     types.isDate(value) ||
     types.isRegExp(value) ||

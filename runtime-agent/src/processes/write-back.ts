@@ -15,7 +15,7 @@
  * in turn. A copy that cannot be written back (its original frozen, a field read-only or an
  * accessor, its class changed by the codeChange) is installed as it is, as before.
  */
-import type { Originals } from './copy-keeping-functions';
+import { isPlainData, type Originals } from './copy-keeping-functions';
 
 /** `value` with every copy in it replaced by its original, written with the copy's fields. */
 export function writtenBack(value: unknown, originals: Originals): unknown {
@@ -27,8 +27,12 @@ export function writtenBack(value: unknown, originals: Originals): unknown {
     const original = originals.get(node);
     if (original && canWriteInto(original, node)) {
       settled.set(node, original); // first: a cycle through it settles to it
-      writeInto(original, node, settle);
-      return original;
+      try {
+        writeInto(original, node, settle);
+        return original;
+      } catch {
+        // Past the point of no return nothing may throw: the copy, which holds the result whole, goes in.
+      }
     }
     settled.set(node, node);
     settleInside(node, settle);
@@ -47,6 +51,7 @@ function canWriteInto(original: object, copy: object): boolean {
     return Array.isArray(original) === Array.isArray(copy) && Object.isExtensible(original);
   }
   if (original instanceof Date) return copy instanceof Date;
+  if (!isPlainData(original)) return false; // bytes, a regexp, an error: the copy, whole
   for (const key of Object.keys(copy)) {
     const own = Object.getOwnPropertyDescriptor(original, key);
     if (own ? !('value' in own) || !own.writable : !Object.isExtensible(original)) return false;
@@ -64,7 +69,7 @@ function writeInto(original: object, copy: object, settle: Settle): void {
   } else if (Array.isArray(original)) {
     const items = (copy as unknown[]).map(settle);
     original.length = 0;
-    original.push(...items);
+    for (const item of items) original.push(item); // not push(...items): a long array is more arguments than a call takes
   } else if (original instanceof Map) {
     const entries = [...(copy as Map<unknown, unknown>)].map(([key, value]) => [settle(key), settle(value)] as const);
     original.clear();
