@@ -297,11 +297,6 @@ function runOne(stage: HolderStage, subject: Subject, extra: unknown): Outcome {
 
 class Uncopyable extends Error {}
 
-/** Why codeChange could not read `name` (a value even a copy keeping its functions could not be made of). */
-function uncopyableMessage(name: string, error: unknown): string {
-  return `codeChange read '${name}', which cannot be copied for it (${errorMessage(error)}): read only the data it converts`;
-}
-
 /** The record a codeChange reads: each value copied the first time it is read. */
 function copiesOf(subject: Subject, originals: Originals): Record<string, unknown> {
   const record: Record<string, unknown> = {};
@@ -315,7 +310,9 @@ function copiesOf(subject: Subject, originals: Originals): Record<string, unknow
           try {
             copy = { value: copyState(subject.read(name), name, originals) };
           } catch (error) {
-            throw new Uncopyable(uncopyableMessage(name, error));
+            throw new Uncopyable(
+              `codeChange read '${name}', which cannot be copied for it (${errorMessage(error)}): read only the data it converts`,
+            );
           }
         }
         return copy.value;
