@@ -1,8 +1,9 @@
 /**
- * Where a state that cannot be copied for its codeChange holds what stops the copy, said as a
- * path the user can find in their code: `orders.get("o1").publish is a function`. structuredClone
- * names only the value (for a function, its whole source) and not where it sits, which left a
- * user whose state is a map of aggregates to guess which of them, and which field.
+ * Where a server's state that cannot be copied for its codeChange holds what stops the copy,
+ * said as a path the user can find in their code: `state.orders.get("o1").publish is a
+ * function`. structuredClone names only the value (for a function, its whole source) and not
+ * where it sits, which left the user to guess which of their objects, and which field. (A
+ * state holder's copy keeps its functions instead: copy-keeping-functions.ts.)
  *
  * The walk follows what structuredClone copies, in its order: an object's own enumerable string
  * keys, an array's elements, a Map's keys and values, a Set's values. It stops at the first
