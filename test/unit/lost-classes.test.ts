@@ -45,5 +45,8 @@ describe('lostClass', () => {
     assert.equal(lostClass([{ id: 1 }], [{ id: 1, done: false }], 'todos'), undefined, 'plain before');
     assert.equal(lostClass({ at: new Date(0), tags: new Set(['a']) }, { at: {}, tags: {} }, 'state'), undefined);
     assert.equal(lostClass(order, order, 'order'), undefined);
+    // More entries than a call takes arguments.
+    const many = new Map(Array.from({ length: 300_000 }, (_, i) => [i, i] as const));
+    assert.equal(lostClass(many, new Map(many), 'counts'), undefined);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A codeChange result that turned the running state's class instances into plain objects:
- * `{ ...order, notes: [] }` for an Order held in a map. Its shape checks (state-shape.ts check
+ * `{ ...order, notes: [] }` for an Order held in a map. Its shape checks (state-shape.ts checks
  * data, not classes), and the load would commit, and the first call of one of its methods (the
  * route that lists the orders) would then throw: a ✓ for code that does not run. So the result
  * is compared with the running value where both have a value at the same place (the same key
@@ -21,7 +21,7 @@ export function lostClass(running: unknown, result: unknown, root: string): stri
     if (className && Object.getPrototypeOf(now) === Object.prototype) {
       return `${path} as a plain object where the running state holds an instance of ${className}: its methods would be gone`;
     }
-    queue.push(...pairs(was, now, path));
+    for (const pair of pairs(was, now, path)) queue.push(pair); // not push(...): a large map is more arguments than a call takes
   }
   return undefined;
 }

@@ -22,6 +22,7 @@ const classInstances = new WeakMap<StateShape, string>();
 export function classOfShape(shape: StateShape): string | undefined {
   return classInstances.get(shape);
 }
+
 /** Deeper than any state a person writes; stops expansions of generated types. */
 const MAX_DEPTH = 24;
 
