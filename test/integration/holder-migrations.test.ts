@@ -207,21 +207,24 @@ for (const [name, setup] of Object.entries(kinds)) {
       assert.deepEqual(await get('/todos'), ['seed:false', 'kept:false', 'new:false']);
     });
 
-    test('a codeChange reads state holding functions: the copy carries them, the running objects are written', async () => {
-      // The store's hooks hold a function: read, kept, and the todos converted in place.
+    test('an edited codeChange reads state holding functions: the copy carries them, the running objects are written', async () => {
+      // The store's hooks hold a function: the codeChange calls it on each todo's copy, and the
+      // todos are converted in place. The store has the codeChange of the test before: this load
+      // edits it, and the edited one must run (the running one's body ran, and returned {}).
       const running = (await client.modules()).find((m) => m.file.endsWith(basename(setup.store)))!.current.vsn;
       const { plan } = await prepare(
         setup.store,
         storeWith(
           `if (from !== ${JSON.stringify(running)}) return {};\n` +
-            '  for (const todo of old.todos) Object.assign(todo, { done: todo.title === old.hooks.afterAdd[0].name });\n' +
+            '  for (const todo of old.todos) Object.assign(todo, { done: old.hooks.afterAdd[0](todo) === todo.id });\n' +
             '  return { todos: old.todos, hooks: old.hooks };',
         ),
       );
       assert.equal(plan.ok, true, JSON.stringify(plan.errors));
       await client.commit(plan.id);
-      assert.deepEqual(await get('/todos'), ['seed:false', 'kept:false', 'new:false']);
+      assert.deepEqual(await get('/todos'), ['seed:true', 'kept:true', 'new:true']);
       assert.equal(await get('/todos/add?title=after'), 4, 'the hook runs on');
+      assert.deepEqual(await get('/todos'), ['seed:true', 'kept:true', 'new:true', 'after:false']);
     });
 
     test("class instances: every live instance's fields are converted, those made before the load included", async () => {

@@ -221,6 +221,39 @@ describe('state-preserving upgrades', () => {
     assert.deepEqual(await callJson(app, 'counter-0', { op: 'inc' }), { count: 3, vsn: '1' });
   });
 
+  test('a codeChange edited in a later load runs as edited, and so do the helpers it calls', async () => {
+    // The second load keeps the defineServer statement and stages the new bodies of the
+    // functions in it: the migration must run them, not the running version's.
+    const { app, client } = await startServers();
+    const file = app.file('counter.js');
+    const version = (vsn: string, mark: string, codeChange: string): string => `
+const { defineServer } = require('hotpatch-agent');
+function label(from) { return '${mark}' + from; }
+exports.vsn = '${vsn}';
+exports.counter = defineServer({
+  init: () => ({ count: 0, poison: false }),
+  handleCall(message, state) { return { reply: { ...state, vsn: '${vsn}' }, state }; },
+  codeChange(from, state) { ${codeChange} },
+});
+`;
+    const loads: Array<[string, string, string]> = [
+      ['2', 'a:', 'return { ...state, migratedFrom: label(from) };'],
+      ['3', 'b:', 'return { ...state, migratedFrom: label(from), loads: (state.loads ?? 1) + 1 };'],
+    ];
+    for (const [vsn, mark, codeChange] of loads) {
+      const plan = await client.prepare({ modules: [{ file, code: version(vsn, mark, codeChange) }] });
+      assert.equal(plan.ok, true, JSON.stringify(plan.errors));
+      await client.commit(plan.id);
+    }
+    assert.deepEqual(await callJson(app, 'counter-0', { op: 'get' }), {
+      count: 0,
+      poison: false,
+      migratedFrom: 'b:2',
+      loads: 2,
+      vsn: '3',
+    });
+  });
+
   test('a handler stuck in an await: commit times out; soft purge refuses; purge kills; the supervisor restarts it on current code', async () => {
     const { app, client } = await startServers();
     const file = app.file('counter.js');

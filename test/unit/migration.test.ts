@@ -76,7 +76,7 @@ describe('copyState', () => {
       (error: unknown) => {
         assert.ok(error instanceof UncopyableState);
         assert.equal(error.message, 'orders.get("o2").publish is a function, which a copy cannot carry');
-        assert.equal(error.found?.kind, 'function');
+        assert.equal(error.found?.path, 'orders.get("o2").publish');
         return true;
       },
     );

@@ -21,6 +21,8 @@ import { instancesOf } from '../code-server/live/instances';
 import { privateFieldAccess, type PrivateField } from '../code-server/live/private-classes';
 import { KEY_SEPARATOR } from '../code-server/live/program';
 import type { HotModule, PreparedVersion } from '../code-server/module-version';
+import { asCommitted } from '../code-server/live/as-committed';
+import type { VersionScope } from '../code-server/live/live-module';
 import type { StateShape, UpgradeError, UpgradePlan } from '../protocol';
 import type { CodeChangeFrom } from './define-server';
 import type { Originals } from './copy-keeping-functions';
@@ -48,6 +50,8 @@ export interface HolderStage {
   /** The codeChange and the `this` it is called with (the class, for a static one). */
   codeChange: Function;
   self: unknown;
+  /** The version the codeChange belongs to, whose functions it calls as they will be after the commit. */
+  version: VersionScope;
   /** Found when asked: instances made between the dry run and the commit migrate too. */
   subjects(): Subject[];
   /** Why a returned name cannot be written, if it cannot. */
@@ -90,6 +94,7 @@ export function holderStages(prepared: PreparedVersion, shapes: Record<string, S
       from: base.vsn,
       codeChange: moduleChange,
       self: undefined,
+      version: scope,
       shape: shapes?.module,
       subjects: () => [variablesOf(module, base.variables)],
       refuses: (name) =>
@@ -114,6 +119,7 @@ export function holderStages(prepared: PreparedVersion, shapes: Record<string, S
       from: base.vsn,
       codeChange,
       self: nextClass,
+      version: scope,
       shape: shapes?.[`class:${info.name}`],
       subjects: () =>
         instancesOf(runningClass).map((instance, i) => instanceSubject(info.name, i + 1, instance, privateFields)),
@@ -264,7 +270,8 @@ function runOne(stage: HolderStage, subject: Subject, extra: unknown): Outcome {
   let result: unknown;
   const originals: Originals = new Map();
   try {
-    result = Reflect.apply(stage.codeChange, stage.self, [stage.from, copiesOf(subject, originals), extra]);
+    const input = copiesOf(subject, originals);
+    result = asCommitted(stage.version, () => Reflect.apply(stage.codeChange, stage.self, [stage.from, input, extra]));
   } catch (error) {
     return { error: error instanceof Uncopyable ? error.message : `codeChange threw: ${errorMessage(error)}` };
   }

@@ -7,6 +7,7 @@ import type { HotModule, ModuleVersion, PreparedVersion } from '../code-server/m
 import type { StateShape } from '../protocol';
 import type { HolderStage } from './holder-migration';
 import { runCodeChange } from './migration';
+import { asCommitted } from '../code-server/live/as-committed';
 import type { ServerProcess } from './server-process';
 
 /** One module of a staged upgrade. */
@@ -55,7 +56,7 @@ export function stageUp(
         throw new Error(`the new version no longer defines server '${process.definition.key}'`);
       }
       const from = process.boundVersion?.info.vsn ?? base.info.vsn;
-      return runCodeChange(next, from, process.state, copy, extra, budgetMs);
+      return asCommitted(version.live?.scope, () => runCodeChange(next, from, process.state, copy, extra, budgetMs));
     },
   };
 }

@@ -14,7 +14,6 @@
 /** What stops a copy, and where: `orders.get("o1").publish`, a function. */
 export interface Uncopyable {
   path: string;
-  kind: 'function' | 'symbol';
   /** Said after "is": `a function (onTick)`, `a symbol (Symbol(id))`. */
   what: string;
 }
@@ -41,12 +40,11 @@ const MAX_DEPTH = 32;
 const MAX_VALUES = 100_000;
 
 function uncopyableAt(value: unknown, path: string): Uncopyable | undefined {
-  if (typeof value === 'symbol') return { path, kind: 'symbol', what: `a symbol (${String(value)})` };
+  if (typeof value === 'symbol') return { path, what: `a symbol (${String(value)})` };
   if (typeof value !== 'function') return undefined;
   const name = (value as { name?: unknown }).name;
   return {
     path,
-    kind: 'function',
     what: typeof name === 'string' && name !== '' ? `a function (${name})` : 'a function',
   };
 }

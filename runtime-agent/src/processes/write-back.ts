@@ -66,19 +66,7 @@ function canWriteInto(original: object, copy: object): boolean {
 function writeInto(original: object, copy: object, settle: Settle): void {
   if (original instanceof Date) {
     original.setTime((copy as Date).getTime());
-  } else if (Array.isArray(original)) {
-    const items = (copy as unknown[]).map(settle);
-    original.length = 0;
-    for (const item of items) original.push(item); // not push(...items): a long array is more arguments than a call takes
-  } else if (original instanceof Map) {
-    const entries = [...(copy as Map<unknown, unknown>)].map(([key, value]) => [settle(key), settle(value)] as const);
-    original.clear();
-    for (const [key, value] of entries) original.set(key, value);
-  } else if (original instanceof Set) {
-    const items = [...(copy as Set<unknown>)].map(settle);
-    original.clear();
-    for (const item of items) original.add(item);
-  } else {
+  } else if (!refill(original, copy, settle)) {
     const target = original as Record<string, unknown>;
     const source = copy as Record<string, unknown>;
     for (const key of Object.keys(original)) if (!Object.hasOwn(source, key)) delete target[key];
@@ -94,21 +82,34 @@ function writeInto(original: object, copy: object, settle: Settle): void {
 /** Settles the copies inside an object the codeChange made. */
 function settleInside(node: object, settle: Settle): void {
   try {
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) node[i] = settle(node[i]);
-    } else if (node instanceof Map) {
-      const entries = [...node].map(([key, value]) => [settle(key), settle(value)] as const);
-      node.clear();
-      for (const [key, value] of entries) node.set(key, value);
-    } else if (node instanceof Set) {
-      const items = [...node].map(settle);
-      node.clear();
-      for (const item of items) node.add(item);
-    } else {
-      const fields = node as Record<string, unknown>;
-      for (const key of Object.keys(fields)) fields[key] = settle(fields[key]);
-    }
+    if (refill(node, node, settle)) return;
+    const fields = node as Record<string, unknown>;
+    for (const key of Object.keys(fields)) fields[key] = settle(fields[key]);
   } catch {
     // A frozen object the codeChange made: the copies in it stay copies, as before.
   }
+}
+
+/**
+ * When `target` is an array, a map or a set: empties it and fills it with `source`'s items (a
+ * collection of the same kind, or `target` itself), each settled before the target is emptied.
+ * False for any other object.
+ */
+function refill(target: object, source: object, settle: Settle): boolean {
+  if (Array.isArray(target)) {
+    const items = (source as unknown[]).map(settle);
+    target.length = 0;
+    for (const item of items) target.push(item); // not push(...items): a long array is more arguments than a call takes
+  } else if (target instanceof Map) {
+    const entries = [...(source as Map<unknown, unknown>)].map(([key, value]) => [settle(key), settle(value)] as const);
+    target.clear();
+    for (const [key, value] of entries) target.set(key, value);
+  } else if (target instanceof Set) {
+    const items = [...(source as Set<unknown>)].map(settle);
+    target.clear();
+    for (const item of items) target.add(item);
+  } else {
+    return false;
+  }
+  return true;
 }
