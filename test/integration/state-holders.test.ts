@@ -166,6 +166,34 @@ test('a module binding typed by an interface file: "Generate migration" writes a
     { id: 1, title: 'milk', done: false },
     { id: 2, title: 'eggs', done: false },
   ]);
+
+  // A second change: the codeChange in the file is the running version's own, which ran when it
+  // came and is not run again. The save asks for a migration again, and the new codeChange
+  // takes the old one's place.
+  const withTags = withDone.replace('  done: boolean;\n', '  done: boolean;\n  tags: string[];\n');
+  writeFileSync(typeFile, withTags);
+  const again = await lsp.save(typeFile, withTags);
+  assert.equal(again.outcome, 'migrationNeeded', again.lines.join('\n'));
+  assert.match(
+    again.lines[0]!,
+    /changed since v\S+ .*: \+ tags: string\[\] \(the codeChange in the file is v\S+'s own, already run\)$/,
+  );
+  await waitFor('the second stub written', () => lsp.appliedEdits.length === 2);
+  const migratedAgain = TextDocument.applyEdits(
+    TextDocument.create(todosUri, 'typescript', 1, completed),
+    lsp.appliedEdits[1]!.edit.changes![todosUri]!,
+  ).replace('title, done: false }', "title, done: false, tags: ['new'] }");
+  assert.equal(migratedAgain.match(/function codeChange/g)?.length, 1, migratedAgain);
+  assert.deepEqual(typeErrors({ [todosFile]: migratedAgain }, todosFile), [], migratedAgain);
+  writeFileSync(todosFile, migratedAgain);
+  const loadedAgain = await lsp.save(todosFile, migratedAgain);
+  assert.equal(loadedAgain.outcome, 'loaded', loadedAgain.lines.join('\n'));
+  await app.get('/todos/add?title=tea');
+  assert.deepEqual(JSON.parse(await app.get('/todos')), [
+    { id: 1, title: 'milk', done: false, tags: [] },
+    { id: 2, title: 'eggs', done: false, tags: [] },
+    { id: 3, title: 'tea', done: false, tags: ['new'] },
+  ]);
 });
 
 test('a type file whose change leaves the state types alone loads nothing and says so', async () => {

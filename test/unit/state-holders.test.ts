@@ -505,3 +505,137 @@ describe('type-only files and the modules importing them', () => {
     assert.equal(reads.length, new Set(reads).size, reads.join(', '));
   });
 });
+
+describe('a second change of a holder whose codeChange the running version has', () => {
+  /**
+   * The stub for `key`'s change since v3 written into `v2`, then `change` applied to that text
+   * as the running version (v7): the stub for the change since v7, written into it.
+   */
+  function twice(file: string, key: string, v1: string, v2: string, change: (written: string) => string): string {
+    const first = analyzer.analyzeHolders(oldVersionFileName(file, 3), v1).find((h) => h.key === key)!;
+    const written = applyEdits(v2, analyzer.holderStubEdits(file, v2, { info: first, vsn: '3', n: 3 }));
+    const running = analyzer.analyzeHolders(oldVersionFileName(file, 7), written).find((h) => h.key === key)!;
+    const next = change(written);
+    const saved = analyzer.analyzeHolders(file, next).find((h) => h.key === key)!;
+    assert.equal(saved.hasCodeChange, true);
+    assert.equal(saved.codeChangeText, running.codeChangeText, "the running version's codeChange, unchanged");
+    const edits = analyzer.holderStubEdits(file, next, { info: running, vsn: '7', n: 7 });
+    assert.ok(edits.length > 0, 'a codeChange for the change since v7');
+    const text = applyEdits(next, edits);
+    const after = analyzer.analyzeHolders(file, text).find((h) => h.key === key)!;
+    assert.notEqual(
+      after.codeChangeText,
+      running.codeChangeText,
+      'the load brings a new codeChange: the agent runs it',
+    );
+    assert.deepEqual(analyzer.holderStubEdits(file, text, { info: running, vsn: '7', n: 7 }), [], 'written once');
+    return text;
+  }
+
+  test("module variables: the new codeChange takes the old one's place, and the old type only it named goes", () => {
+    const file = `${app}/tasks-store.ts`;
+    const store = (task: string) => `export interface Task {
+${task}
+}
+
+export const tasks: Task[] = [];
+
+export function add(title: string): void {
+  tasks.push({ title } as Task);
+}
+`;
+    const text = twice(
+      file,
+      'module',
+      store('  title: string;'),
+      store('  title: string;\n  done: boolean;'),
+      (written) => written.replace('  done: boolean;\n}', '  done: boolean;\n  tags: string[];\n}'),
+    );
+    assert.deepEqual(typeErrors({ [file]: text }, file), [], text);
+    assert.doesNotMatch(text, /VariablesV3|'3'/, text);
+    assert.equal(text.match(/function codeChange/g)?.length, 1, text);
+    assert.match(
+      text,
+      /\n\/\*\* The module variables running v7 [^\n]*\*\/\ntype VariablesV7 = \{\n {2}tasks: \{/,
+      text,
+    );
+    const { codeChange } = evaluate(file, text) as { codeChange: CodeChange };
+    assert.deepEqual(codeChange('7', { tasks: [{ title: 'milk', done: true }] }), {
+      tasks: [{ title: 'milk', done: true, tags: [] }],
+    });
+    assert.deepEqual(codeChange('3', { tasks: [] }), {}, 'v3 runs nowhere now');
+  });
+
+  test("a class's static codeChange is replaced where it is; the new old type goes above the class", () => {
+    const file = `${app}/cats-again.service.ts`;
+    const service = (visits: string) => `import type { Cat } from './cat.interface';
+
+export class CatsService {
+  cats: Cat[] = [];
+  visits = ${visits};
+
+  count(): number {
+    return this.cats.length;
+  }
+}
+`;
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV1);
+    const first = analyzer
+      .analyzeHolders(oldVersionFileName(file, 3), service('0'))
+      .find((h) => h.key === 'class:CatsService')!;
+    analyzer.setDocument(`${app}/cat.interface.ts`, catV2);
+    const written = applyEdits(
+      service('0'),
+      analyzer.holderStubEdits(file, service('0'), { info: first, vsn: '3', n: 3 }),
+    );
+    const running = analyzer
+      .analyzeHolders(oldVersionFileName(file, 7), written)
+      .find((h) => h.key === 'class:CatsService')!;
+    const next = written.replace('  visits = 0;', "  visits = { total: 0, since: '' };");
+    const text = applyEdits(next, analyzer.holderStubEdits(file, next, { info: running, vsn: '7', n: 7 }));
+    assert.deepEqual(typeErrors({ [`${app}/cat.interface.ts`]: catV2, [file]: text }, file), [], text);
+    assert.doesNotMatch(text, /CatsServiceV3/, text);
+    assert.match(text, /\ntype CatsServiceV7 = \{\n {2}visits: number;\n\};\n\nexport class CatsService \{/, text);
+    assert.match(
+      text,
+      /\n {2}static codeChange\(from: string \| \{ down: string \}, old: unknown\): \{ visits\?: CatsService\['visits'\] \} \{/,
+      text,
+    );
+    const { CatsService } = evaluate(file, text) as { CatsService: { codeChange: CodeChange } };
+    assert.throws(() => CatsService.codeChange('7', { cats: [], visits: 4 }), /codeChange from v7: convert visits/);
+  });
+
+  test('JavaScript: the old JSDoc typedef goes with the codeChange it was written above', () => {
+    const file = `${app}/counter-again.js`;
+    const counter = (counts: string) => `const counts = ${counts};\n\nmodule.exports = { counts };\n`;
+    const text = twice(file, 'module', counter('{ hits: 0 }'), counter('{ hits: 0, misses: 0 }'), (written) =>
+      written.replace('{ hits: 0, misses: 0 }', '{ hits: 0, misses: 0, sets: 0 }'),
+    );
+    assert.deepEqual(
+      typeErrors({ [file]: text }, file, { allowJs: true, checkJs: true, noImplicitAny: false }),
+      [],
+      text,
+    );
+    assert.doesNotMatch(text, /VariablesV3/, text);
+    const codeChange = new Function('module', `${text}\nreturn codeChange;`)({ exports: {} }) as CodeChange;
+    assert.deepEqual(codeChange('7', { counts: { hits: 1, misses: 2 } }), { counts: { hits: 1, misses: 2, sets: 0 } });
+  });
+
+  test('a codeChange changed since the running version is kept: the user is writing it, and the load will run it', () => {
+    const file = `${app}/kept-branch.ts`;
+    const running = `export const scores: string[] = [];
+
+export function codeChange(from: string, old: { scores: number[] }): { scores?: string[] } {
+  return from === '3' ? { scores: old.scores.map(String) } : {};
+}
+`;
+    const old = analyzer.analyzeHolders(oldVersionFileName(file, 7), running).find((h) => h.key === 'module')!;
+    const text = running
+      .replace('scores: string[] = []', 'scores: number[] = []')
+      .replace(
+        "return from === '3'",
+        "if (from === '7') return { scores: old.scores.map(Number) };\n  return from === '3'",
+      );
+    assert.deepEqual(analyzer.holderStubEdits(file, text, { info: old, vsn: '7', n: 7 }), []);
+  });
+});

@@ -19,6 +19,8 @@ export interface ServerStateType {
   canonical: string;
   shape: StateShape;
   hasCodeChange: boolean;
+  /** A holder's codeChange, as written (see HolderStateInfo). */
+  codeChangeText?: string;
   /** Where the state type is declared in the analysed text (0-based). */
   range: Range;
   /** A state holder's kind (absent: a server). */
@@ -114,7 +116,7 @@ export function stateChanges(
   const changes: StateChange[] = [];
   for (const server of next) {
     const before = old.find((o) => o.key === server.key && o.kind === server.kind);
-    if (!before || before.canonical === server.canonical || server.hasCodeChange) continue;
+    if (!before || before.canonical === server.canonical || convertsThisChange(server, before)) continue;
     const common = { agent: client.info, module, file, server, old: before };
     const version = { fromVsn: module.current.vsn, fromSeq: module.current.seq };
     if (server.kind) {
@@ -126,6 +128,18 @@ export function stateChanges(
     }
   }
   return changes;
+}
+
+/**
+ * Whether the saved version's codeChange converts the running version's state. A holder's
+ * codeChange the running version already had, unchanged, does not: it was written for an
+ * earlier change, and the agent runs a codeChange only in the load that brings it (a second
+ * change of the same holder's type left its values of the old type, and the load said ✓).
+ * A server's codeChange runs at every load, and its result's shape is checked there.
+ */
+function convertsThisChange(next: ServerStateType, running: ServerStateType): boolean {
+  if (!next.hasCodeChange) return false;
+  return !next.kind || !running.hasCodeChange || next.codeChangeText !== running.codeChangeText;
 }
 
 /**
@@ -191,8 +205,10 @@ export function describeStateChange(change: StateChange): string {
   if (fields && server.kind === 'module') {
     what = `module variables of ${basename(change.file)}: ${fields.map((f) => `${f.name}: ${f.typeName}`).join(', ')}`;
   }
+  // Its codeChange is there, but it is the running version's own: it ran when it came.
+  const written = server.hasCodeChange ? ` (the codeChange in the file is v${change.fromVsn}'s own, already run)` : '';
   return (
     `${what} changed since v${change.fromVsn} running in ${change.agent.appName} ` +
-    `(pid ${change.agent.pid}): ${change.lines.join(', ')}`
+    `(pid ${change.agent.pid}): ${change.lines.join(', ')}${written}`
   );
 }

@@ -76,6 +76,37 @@ export const expressTsPaths: CorpusApp = {
       ],
     },
     {
+      // The service has the codeChange of the migration before, written for the version that
+      // ran then: the new running version needs a conversion of its own.
+      name: 'Task gains a second field: a second migration in the module that has a codeChange',
+      file: 'src/types/task.ts',
+      replace: [['  priority: number;\n}', '  priority: number;\n  tags: string[];\n}']],
+      also: [
+        {
+          file: 'src/services/task-service.ts',
+          replace: [
+            ['done: false, priority: 1 }]', 'done: false, priority: 1, tags: [] }]'],
+            ['done: false, priority: 2 };', "done: false, priority: 2, tags: ['new'] };"],
+          ],
+        },
+        {
+          // Reads every task's tags: a task the migration left without them answers 500.
+          file: 'src/routes/tasks.ts',
+          replace: [
+            [
+              'res.json({ open: listTasks().filter((task) => !task.done) });',
+              'res.json({ open: listTasks().filter((task) => !task.done), tags: listTasks().reduce((n, task) => n + task.tags.length, 0) });',
+            ],
+          ],
+        },
+      ],
+      migration: true,
+      live: [
+        { method: 'POST', path: '/tasks', body: { title: 'probe-{n}' }, status: 201, includes: ['"tags":["new"]'] },
+        { path: '/tasks/open', includes: ['"tags":1', 'kept-{n}'] },
+      ],
+    },
+    {
       name: 'syntax error (route module)',
       file: 'src/routes/tasks.ts',
       syntaxError: true,

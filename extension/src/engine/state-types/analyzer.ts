@@ -167,6 +167,7 @@ export class StateTypeAnalyzer {
         canonical,
         hash: shapeHash(canonical),
         hasCodeChange: site.hasCodeChange,
+        ...(site.codeChange ? { codeChangeText: site.codeChange.getText(sourceFile) } : {}),
         range: range(anchor),
       };
       holders.push({ site, info });

@@ -29,6 +29,8 @@ export interface HolderSite {
   /** The class declaration: its static codeChange goes in its body, its old type above it. */
   classNode: ts.ClassDeclaration | undefined;
   hasCodeChange: boolean;
+  /** The codeChange (a function, a method, or what a `codeChange` variable holds), when it has one. */
+  codeChange: ts.Node | undefined;
 }
 
 export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): HolderSite[] {
@@ -36,14 +38,14 @@ export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): Hol
   const isData = (type: ts.Type) => isDataType(type, program);
   const holders: HolderSite[] = [];
   const variables: HolderFieldSite[] = [];
-  let moduleCodeChange = false;
+  let moduleCodeChange: ts.Node | undefined;
   for (const statement of sourceFile.statements) {
-    if (ts.isFunctionDeclaration(statement) && statement.name?.text === 'codeChange') moduleCodeChange = true;
+    if (ts.isFunctionDeclaration(statement) && statement.name?.text === 'codeChange') moduleCodeChange = statement;
     if (ts.isVariableStatement(statement) && !hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) {
       const constant = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
       for (const declaration of statement.declarationList.declarations) {
         if (!ts.isIdentifier(declaration.name)) continue;
-        if (declaration.name.text === 'codeChange') moduleCodeChange = true;
+        if (declaration.name.text === 'codeChange') moduleCodeChange = declaration.initializer ?? declaration;
         if (declaration.initializer && isCode(declaration.initializer)) continue;
         const type = checker.getTypeAtLocation(declaration.name);
         // A primitive constant is whatever the code says: the new version's value is the one.
@@ -68,7 +70,8 @@ export function findHolders(sourceFile: ts.SourceFile, program: ts.Program): Hol
     name,
     fields: variables,
     classNode: undefined,
-    hasCodeChange: moduleCodeChange,
+    hasCodeChange: moduleCodeChange !== undefined,
+    codeChange: moduleCodeChange,
   };
   return [module, ...holders].filter((h) => h.fields.length > 0);
 }
@@ -85,7 +88,7 @@ function classHolder(
   isData: (type: ts.Type) => boolean,
 ): HolderSite {
   const fields: HolderFieldSite[] = [];
-  let hasCodeChange = false;
+  let codeChange: ts.Node | undefined;
   for (const member of declaration.members) {
     const isStatic = hasModifier(member, ts.SyntaxKind.StaticKeyword);
     const name =
@@ -93,7 +96,9 @@ function classHolder(
       (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) || ts.isPrivateIdentifier(member.name))
         ? member.name
         : undefined;
-    if (isStatic && name?.text === 'codeChange') hasCodeChange = true;
+    if (isStatic && name?.text === 'codeChange') {
+      codeChange = ts.isPropertyDeclaration(member) ? (member.initializer ?? member) : member;
+    }
     // Methods, accessors, statics and computed names: not an instance's own data. A #private
     // field is (named `#notes`: the agent reads and writes it from inside the class).
     if (!ts.isPropertyDeclaration(member) || isStatic || !name) continue;
@@ -108,7 +113,8 @@ function classHolder(
     fields.push({ name: name.text, nameNode: name, type, typeNode: member.type });
   }
   const name = declaration.name!.text;
-  return { key: `class:${name}`, kind: 'class', name, fields, classNode: declaration, hasCodeChange };
+  const hasCodeChange = codeChange !== undefined;
+  return { key: `class:${name}`, kind: 'class', name, fields, classNode: declaration, hasCodeChange, codeChange };
 }
 
 /** An object type with properties, every one of them a function or a class. */

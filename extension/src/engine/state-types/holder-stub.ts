@@ -5,11 +5,14 @@
  * changed, converted (see convert.ts); the fields it does not return keep their values. The
  * old types of those fields are inlined above as `type VariablesV<n>` / `type <Class>V<n>`:
  * the old declarations are gone from the sources by now. A JavaScript file gets the same code
- * in JavaScript: a plain `function codeChange`, its types and the old ones in JSDoc.
+ * in JavaScript: a plain `function codeChange`, its types and the old ones in JSDoc. A holder
+ * whose codeChange the running version already has (written for an earlier change) gets the new
+ * one in its place (codechange-replace.ts).
  */
 import type { StateShape } from 'hotpatch-agent/protocol';
 import ts from 'typescript';
 import type { AnalyzedHolder } from './analyzer';
+import { codeChangeToReplace, replacementEdits } from './codechange-replace';
 import {
   commentLabel,
   convertValue,
@@ -27,7 +30,12 @@ import type { OldHolderVersion, TextEdit } from './types';
 export function holderStubEdits(sourceFile: ts.SourceFile, holder: AnalyzedHolder, old: OldHolderVersion): TextEdit[] {
   const { site, info } = holder;
   const next = info.shape;
-  if (info.hasCodeChange || next.type !== 'object' || old.info.shape.type !== 'object') return [];
+  if (next.type !== 'object' || old.info.shape.type !== 'object') return [];
+  // One written for an earlier change gives its place to this one (codechange-replace.ts).
+  const replaced = site.codeChange
+    ? codeChangeToReplace(sourceFile, site.codeChange, old.info.codeChangeText)
+    : undefined;
+  if (info.hasCodeChange && !replaced) return [];
   const changed = changedFields(old.info.shape, next);
   if (changed.length === 0) return [];
   const text = sourceFile.text;
@@ -104,12 +112,21 @@ export function holderStubEdits(sourceFile: ts.SourceFile, holder: AnalyzedHolde
   ];
   const method = lines.map((l) => memberIndent + l).join('\n');
 
+  if (replaced) {
+    // In the old one's place, which starts after its line's indentation.
+    const inPlace = method.slice(memberIndent.length);
+    const edits = replacementEdits(sourceFile, replaced, classNode ? inPlace : typeDeclaration + inPlace, oldType);
+    if (classNode && typeDeclaration) {
+      const typeAt = classNode.getStart(sourceFile, true);
+      edits.unshift({ start: typeAt, end: typeAt, newText: typeDeclaration });
+    }
+    return edits;
+  }
+
   if (classNode) {
     const last = classNode.members.at(-1);
     const at = last ? last.getEnd() : classNode.getEnd() - 1;
-    const edits: TextEdit[] = [
-      { start: at, end: at, newText: `${last ? '\n' : ''}\n${method}\n${last ? '' : margin}` },
-    ];
+    const edits: TextEdit[] = [{ start: at, end: at, newText: last ? `\n\n${method}` : `\n${method}\n${margin}` }];
     const typeAt = classNode.getStart(sourceFile, true);
     if (typeDeclaration) edits.unshift({ start: typeAt, end: typeAt, newText: typeDeclaration });
     return edits;

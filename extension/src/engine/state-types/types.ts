@@ -71,13 +71,18 @@ export interface HolderStateInfo {
   hash: string;
   /** `export function codeChange` (module), `static codeChange` (class). */
   hasCodeChange: boolean;
+  /**
+   * The codeChange's text: one a load leaves as the running version had it is not run (the
+   * agent runs a codeChange in the load that brings it), so it converts nothing of a new change.
+   */
+  codeChangeText?: string;
   /** The class's name, or the first variable's. */
   range: { start: Position; end: Position };
 }
 
 /** The running version a holder's codeChange stub converts from. */
 export interface OldHolderVersion {
-  info: Pick<HolderStateInfo, 'key' | 'shape'>;
+  info: Pick<HolderStateInfo, 'key' | 'shape' | 'codeChangeText'>;
   vsn: string;
   n: number | string;
 }
