@@ -266,5 +266,19 @@ for (const [name, setup] of Object.entries(kinds)) {
       assert.deepEqual(await get('/cats'), ['tom/grey', 'felix/unknown', 'poison/unknown']);
       assert.deepEqual(await get('/spare'), ['spare/grey']);
     });
+
+    test('a codeChange cut off at its budget leaves the running functions as they were', async () => {
+      // It runs with the new version's bodies in place (as-committed.ts); termination skips
+      // the `finally`s inside it, and a new `list` must not stay behind.
+      const running = await get('/todos');
+      const { plan } = await prepare(setup.store, (text) => {
+        const edited = storeWith('while (true) {}')(text).replace('`${todo.title}:${todo.done}`', '`${todo.title}!`');
+        assert.ok(edited.includes('`${todo.title}!`'), 'list has a new body');
+        return edited;
+      });
+      assert.equal(plan.ok, false);
+      assert.match(plan.errors[0]!.message, /codeChange ran past its time budget/);
+      assert.deepEqual(await get('/todos'), running);
+    });
   });
 }

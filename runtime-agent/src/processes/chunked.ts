@@ -4,6 +4,7 @@
  */
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { BudgetExceeded, runEachWithinBudget } from '../code-server/budget';
+import { asCommitted } from '../code-server/live/as-committed';
 import type { UpgradeError } from '../protocol';
 import { Migration, cutOff, type MigrationStage } from './migration';
 import type { ServerProcess } from './server-process';
@@ -58,7 +59,9 @@ export async function migrating(
     }
     try {
       for (let k = 0; k < batch.length;) {
-        k = runEachWithinBudget(batch, k, batch.length, budgetMs, (migration) => migration.run());
+        k = asCommitted(stage.version, () =>
+          runEachWithinBudget(batch, k, batch.length, budgetMs, (migration) => migration.run()),
+        );
         if (k < batch.length) await turn();
       }
     } catch (error) {

@@ -223,8 +223,10 @@ export async function migrateHolders(
       if (i > 0) await turn();
       const end = Math.min(subjects.length, i + chunkSize);
       while (i < end) {
-        i = runEachWithinBudget(subjects, i, end - i, budgetMs, (subject) =>
-          outcomes.set(subject, runOne(stage, subject, extra)),
+        i = asCommitted(stage.version, () =>
+          runEachWithinBudget(subjects, i, end - i, budgetMs, (subject) =>
+            outcomes.set(subject, runOne(stage, subject, extra)),
+          ),
         );
         if (i < end) await turn();
       }
@@ -270,8 +272,7 @@ function runOne(stage: HolderStage, subject: Subject, extra: unknown): Outcome {
   let result: unknown;
   const originals: Originals = new Map();
   try {
-    const input = copiesOf(subject, originals);
-    result = asCommitted(stage.version, () => Reflect.apply(stage.codeChange, stage.self, [stage.from, input, extra]));
+    result = Reflect.apply(stage.codeChange, stage.self, [stage.from, copiesOf(subject, originals), extra]);
   } catch (error) {
     return { error: error instanceof Uncopyable ? error.message : `codeChange threw: ${errorMessage(error)}` };
   }

@@ -5,6 +5,7 @@
  * Results that cannot be a state (undefined, a promise) are refused.
  */
 import { BudgetExceeded } from '../code-server/budget';
+import type { VersionScope } from '../code-server/live/live-module';
 import type { StateShape, UpgradeError } from '../protocol';
 import type { AnySpec, CodeChangeFrom } from './define-server';
 import type { ServerProcess } from './server-process';
@@ -20,6 +21,8 @@ export interface MigrationStage {
   /** Whether any server of the new code has a codeChange (else states are kept, uncopied). */
   hasMigration: boolean;
   migrate(process: ServerProcess, copy: () => unknown): unknown;
+  /** The version whose codeChange runs, which calls its functions as they will be once committed (as-committed.ts). */
+  version?: VersionScope;
 }
 
 /** A migration's result refused as it is (not thrown by codeChange itself). */

@@ -4,10 +4,10 @@
  * instances (holder-migration.ts).
  */
 import type { HotModule, ModuleVersion, PreparedVersion } from '../code-server/module-version';
+import type { VersionScope } from '../code-server/live/live-module';
 import type { StateShape } from '../protocol';
 import type { HolderStage } from './holder-migration';
 import { runCodeChange } from './migration';
-import { asCommitted } from '../code-server/live/as-committed';
 import type { ServerProcess } from './server-process';
 
 /** One module of a staged upgrade. */
@@ -21,6 +21,8 @@ export interface Stage {
    * codeChange returns for `copy()`, a copy of the live state (see migration.ts).
    */
   migrate(process: ServerProcess, copy: () => unknown): unknown;
+  /** An upgrade's new version: its codeChanges call its functions as they will be once committed (as-committed.ts). */
+  version?: VersionScope;
   hasMigration: boolean;
   shape: StateShape | undefined;
   /** Restart the processes on the new code instead of migrating their states. */
@@ -50,13 +52,14 @@ export function stageUp(
     restart: false,
     holders: [],
     extra,
+    version: version.live?.scope,
     migrate: (process, copy) => {
       const next = version.servers.get(process.definition.key)?.spec;
       if (!next) {
         throw new Error(`the new version no longer defines server '${process.definition.key}'`);
       }
       const from = process.boundVersion?.info.vsn ?? base.info.vsn;
-      return asCommitted(version.live?.scope, () => runCodeChange(next, from, process.state, copy, extra, budgetMs));
+      return runCodeChange(next, from, process.state, copy, extra, budgetMs);
     },
   };
 }

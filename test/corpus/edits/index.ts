@@ -7,6 +7,7 @@ import { expressEsmAsync } from './express-esm-async';
 import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
 import { expressWsChat } from './express-ws-chat';
+import { expressSse } from './express-sse';
 import { expressZod } from './express-zod';
 import { expressTsPaths } from './express-ts-paths';
 import { expressTrpc } from './express-trpc';
@@ -78,6 +79,7 @@ export const corpus: CorpusApp[] = [
   nodeHttp,
   expressGraphql,
   expressWsChat,
+  expressSse,
   expressMiddleware,
   fastifyAutoload,
   fastifyPlugins,

@@ -1,6 +1,7 @@
 /** HTTP on 127.0.0.1: requests with a cookie jar, probes, and the background client that counts failures. */
 import type { HttpRequest, Keep, Probe } from './types';
 import { exchange } from './websocket';
+import { streamExchange } from './event-stream';
 
 export interface Answer {
   status: number;
@@ -42,6 +43,11 @@ function replaceN(value: unknown, n: string): unknown {
 
 export async function send(port: number, request: HttpRequest, jar?: CookieJar, timeoutMs = 2000): Promise<Answer> {
   if (request.websocket) return exchange(port, request.path, request.websocket, timeoutMs);
+  if (request.eventStream) {
+    return streamExchange(port, request.path, request.eventStream, timeoutMs, (trigger) =>
+      send(port, trigger, jar, timeoutMs),
+    );
+  }
   const headers: Record<string, string> = {};
   const cookie = jar?.header();
   if (cookie) headers.cookie = cookie;
@@ -66,7 +72,9 @@ function short(text: string, max = 160): string {
 export async function checkProbe(port: number, probe: Probe, jar: CookieJar): Promise<string | undefined> {
   const what = probe.websocket
     ? `WebSocket ${probe.path} ${probe.websocket.send}`
-    : `${probe.method ?? 'GET'} ${probe.path}`;
+    : probe.eventStream
+      ? `event stream ${probe.path}, event ${JSON.stringify(probe.eventStream.event)}`
+      : `${probe.method ?? 'GET'} ${probe.path}`;
   let answer: Answer;
   try {
     answer = await send(port, probe, jar);

@@ -3,6 +3,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { answers, checkProbes, CookieJar, send, snapshot, Traffic, withN } from './http';
 import { closeSockets } from './websocket';
+import { closeStreams } from './event-stream';
 import { formatLine, judgeHonest, type EditResult } from './judge';
 import { driverFor, type Applied, type Driver, type ModeName } from './modes';
 import { freePort, killLeftBehind } from './procs';
@@ -60,6 +61,7 @@ export async function runApp(
   } finally {
     await driver.stop();
     closeSockets(driver.ctx.port);
+    closeStreams(driver.ctx.port);
     const leftBehind = killLeftBehind(dir);
     if (leftBehind.length > 0) {
       print(`  (${entry.name} · ${mode}: killed ${leftBehind.length} process(es) left running in its folder)`);

@@ -11,6 +11,21 @@ export interface HttpRequest {
   body?: unknown;
   /** Instead of an HTTP request: a message over a WebSocket at `path`, its answer the reply. */
   websocket?: WebSocketExchange;
+  /** Instead of an HTTP request: an event read from the event stream at `path` (event-stream.ts). */
+  eventStream?: EventStreamExchange;
+}
+
+/** An event read from a server-sent event stream, after the request that makes the app send it. */
+export interface EventStreamExchange {
+  /**
+   * A stream kept open under this name, across edits (opened by the first exchange that names
+   * it, and again if the app ended it); without a name, a stream of its own, closed after.
+   */
+  stream?: string;
+  /** Sent once the stream is open: what makes the app send the event (a POST). */
+  trigger?: HttpRequest;
+  /** A substring of the event that answers: the others (heartbeats, other events) are skipped. */
+  event: string;
 }
 
 /** One message sent over a WebSocket and the message that answers it (websocket.ts). */

@@ -8,8 +8,11 @@
  * never ran, and the load said ✓.
  *
  * The staged bodies go into the module's dispatch tables for the length of one synchronous call
- * and are put back after it: nothing else of the app runs in between. The guard cell stays
- * raised, which costs the module's prologues their folding, never a wrong call (guard-cell.ts).
+ * and are put back after it: nothing else of the app runs in between. The call must be the
+ * whole budgeted run (runEachWithinBudget), not code inside it: a codeChange cut off at its
+ * budget is terminated, which skips every `finally` inside (budget.ts), and the bodies of a
+ * version never committed would stay. The guard cell stays raised, which costs the module's
+ * prologues their folding, never a wrong call (guard-cell.ts).
  */
 import type { VersionScope } from './live-module';
 

@@ -35,6 +35,8 @@ export interface StatementDigest {
 export interface FunctionDigest {
   own: Shape;
   env: string[];
+  /** What its closures hand a newer body (LiveFunction.shares). */
+  shares: string[];
   line: number;
   fixed: string | undefined;
   /** Statements registering callbacks on a parameter (see LiveFunction.setup). */
@@ -82,7 +84,15 @@ export function digestOf(model: ProgramModel, inherited: Iterable<string> = []):
       // No readable label here: reports make one (labelOf) for the few functions they name.
       model.functions.map((f) => [
         f.key,
-        { own: f.own, env: f.env, line: f.line, fixed: f.fixed, setup: f.setup, setupRoutes: f.setupRoutes },
+        {
+          own: f.own,
+          env: f.env,
+          shares: f.shares,
+          line: f.line,
+          fixed: f.fixed,
+          setup: f.setup,
+          setupRoutes: f.setupRoutes,
+        },
       ]),
     ),
     classes: new Map(

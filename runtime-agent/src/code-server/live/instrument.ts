@@ -91,7 +91,7 @@ export function addPrologue(
 ): Edit[] {
   const { node } = fn;
   const guard = guardOf(cell, slot, generation);
-  const env = fn.env.length === 0 ? '' : `,${envExpression ?? environment(fn.env)}`;
+  const env = fn.shares.length === 0 ? '' : `,${envExpression ?? environment(fn.shares)}`;
   if (fn.member?.kind === 'constructor') {
     return [edits.insert(bodyStart(node), `if(${guard})return ${HP}.construct(${slot},arguments,new.target);`, node)];
   }

@@ -112,7 +112,7 @@ export class NewBodies {
       }
       return new Mapped().add(`${HP}.impl(${slot},`).append(renderAsFunction(this.ctx.rendering, fn)).add(');');
     }
-    const fromEnv = this.#envFactory(fn, slot, before.env);
+    const fromEnv = this.#envFactory(fn, slot, before.shares);
     // Said to have new code only when it has: the report says why not otherwise.
     if (fromEnv) this.registered.add(fn);
     return fromEnv;
@@ -196,7 +196,7 @@ export class NewBodies {
         );
         continue;
       }
-      const text = this.#envFactory(fn, this.ctx.module.slotOf(fn.key), before.env);
+      const text = this.#envFactory(fn, this.ctx.module.slotOf(fn.key), before.shares);
       if (text) {
         this.ctx.appendix.push(text.text);
         this.registered.add(fn);

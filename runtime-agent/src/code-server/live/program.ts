@@ -47,6 +47,12 @@ export interface LiveFunction {
   own: Shape;
   /** Variables of enclosing functions and blocks it uses (the closure it needs besides the module scope). */
   env: string[];
+  /**
+   * What its prologue hands a newer body as its closure: `env`, and the variables around it
+   * that other closures made in its enclosing function capture (a per-connection timer's new
+   * body may use the connection's state that the connection's close listener keeps).
+   */
+  shares: string[];
   /** 1-based line of its start. */
   line: number;
   /** Why calls to it cannot be sent to a newer body, when they cannot. */

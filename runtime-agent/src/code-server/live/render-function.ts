@@ -48,7 +48,7 @@ export function renderAsFunction(context: Rendering, fn: LiveFunction, fromEnv =
       if (inner.node.start < node.start || inner.node.end > node.end || !context.prologues.has(inner)) continue;
       for (const edit of context.prologues.get(inner)!) skip.add(edit);
       if (inner === fn && unwrapped) continue;
-      const env = inner === fn ? '__hp_env' : environment(inner.env, outside);
+      const env = inner === fn ? '__hp_env' : environment(inner.shares, outside);
       addPrologue(
         inner,
         context.module.slotOf(inner.key),

@@ -1,0 +1,66 @@
+/**
+ * A closure made by a function that ran before the load (a connection's timer, a counter's
+ * methods) gets a new body that may use more of the function's variables than it did: those
+ * another closure made there captures, which V8 keeps in the context the closure holds too.
+ * Before, only the variables the old body used were handed over, and an edit to a
+ * per-connection timer that read the connection's state (kept by its close listener) waited
+ * for a restart. A variable no closure captures is still not handed over, and the load says so.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { AgentClient } from 'hotpatch-extension/engine';
+import { App } from '../helpers/app';
+import { scratchFiles } from '../helpers/scratch';
+
+const increment = '  const increment = () => {\n    count += 1;\n    return String(count);\n  };';
+const appText = [
+  "const http = require('node:http');",
+  'function makeCounter(name) {',
+  '  let count = 0;',
+  '  const label = name.toUpperCase();',
+  "  const unused = 'kept on the stack';",
+  increment,
+  '  const describe = () => `${label}:${count}`;',
+  '  return { increment, describe };',
+  '}',
+  "const counter = makeCounter('visits');",
+  'const server = http.createServer((req, res) => {',
+  "  res.end(req.url === '/describe' ? counter.describe() : counter.increment());",
+  '});',
+  "server.listen(0, '127.0.0.1', () => console.log(`LISTENING ${server.address().port}`));",
+  '',
+].join('\n');
+
+let app: App;
+let client: AgentClient;
+let text = appText;
+
+before(async () => {
+  app = await App.start('cjs', { fixture: scratchFiles('captured-variables', { 'app.js': appText }) });
+  client = await app.connect();
+});
+after(async () => {
+  client.close();
+  await app.stop();
+});
+
+function loadWith(find: string, replacement: string) {
+  assert.ok(text.includes(find), find);
+  text = text.replace(find, replacement);
+  return client.load({ file: app.file('app.js'), code: text });
+}
+
+test('a closure made before the load takes a new body that uses a variable another closure of its function captures', async () => {
+  assert.equal(await app.get('/'), '1');
+  const result = await loadWith('    return String(count);', '    return `${label}#${count}`;');
+  assert.deepEqual(result.report.notApplied, []);
+  assert.equal(await app.get('/'), 'VISITS#2', 'the running closure, with its count and the label describe keeps');
+  assert.equal(await app.get('/describe'), 'VISITS:2');
+});
+
+test('a variable no closure captures is not handed over: the running closure keeps its code, and the load says why', async () => {
+  const result = await loadWith('    return `${label}#${count}`;', '    return `${label}#${count} ${unused}`;');
+  assert.equal(result.report.notApplied.length, 1);
+  assert.match(result.report.notApplied[0]!, /uses unused from the enclosing function, which they do not capture/);
+  assert.equal(await app.get('/'), 'VISITS#3');
+});
