@@ -8,6 +8,7 @@ import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
 import { expressWsChat } from './express-ws-chat';
 import { expressSse } from './express-sse';
+import { nestBuilds } from './nest-builds';
 import { expressZod } from './express-zod';
 import { expressTsPaths } from './express-ts-paths';
 import { expressTrpc } from './express-trpc';
@@ -97,4 +98,5 @@ export const corpus: CorpusApp[] = [
   nestTypeorm,
   nestCqrs,
   nestSchedule,
+  nestBuilds,
 ];
