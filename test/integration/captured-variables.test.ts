@@ -13,6 +13,9 @@ import { App } from '../helpers/app';
 import { scratchFiles } from '../helpers/scratch';
 
 const increment = '  const increment = () => {\n    count += 1;\n    return String(count);\n  };';
+// A named function expression, whose name has a scope of its own above its body's, with a
+// variable of its own named as one of the counter's.
+const reset = "  const reset = function reset() {\n    const label = 'reset';\n    count = 0;\n    return label;\n  };";
 const appText = [
   "const http = require('node:http');",
   'function makeCounter(name) {',
@@ -21,10 +24,12 @@ const appText = [
   "  const unused = 'kept on the stack';",
   increment,
   '  const describe = () => `${label}:${count}`;',
-  '  return { increment, describe };',
+  reset,
+  '  return { increment, describe, reset };',
   '}',
   "const counter = makeCounter('visits');",
   'const server = http.createServer((req, res) => {',
+  "  if (req.url === '/reset') return res.end(counter.reset());",
   "  res.end(req.url === '/describe' ? counter.describe() : counter.increment());",
   '});',
   "server.listen(0, '127.0.0.1', () => console.log(`LISTENING ${server.address().port}`));",
@@ -63,4 +68,16 @@ test('a variable no closure captures is not handed over: the running closure kee
   assert.equal(result.report.notApplied.length, 1);
   assert.match(result.report.notApplied[0]!, /uses unused from the enclosing function, which they do not capture/);
   assert.equal(await app.get('/'), 'VISITS#3');
+});
+
+test("a function's own variable hides the enclosing one of its name: a new body needing that one keeps the old code", async () => {
+  // The running closure's prologue would hand over its own `label`, not yet made when it runs.
+  const result = await loadWith("    const label = 'reset';\n", '');
+  assert.equal(result.report.notApplied.length, 1);
+  assert.match(
+    result.report.notApplied[0]!,
+    /reset \(line \d+\): .*uses label from the enclosing function, which they do not capture/,
+  );
+  assert.equal(await app.get('/reset'), 'reset', 'the running closure answers with its code');
+  assert.equal(await app.get('/describe'), 'VISITS:0');
 });

@@ -605,7 +605,7 @@ export class CatsService {
     assert.throws(() => CatsService.codeChange('7', { cats: [], visits: 4 }), /codeChange from v7: convert visits/);
   });
 
-  test('JavaScript: the old JSDoc typedef goes with the codeChange it was written above', () => {
+  test('JavaScript: the codeChange and its doc comment are replaced; the old @typedef above them stays, unused', () => {
     const file = `${app}/counter-again.js`;
     const counter = (counts: string) => `const counts = ${counts};\n\nmodule.exports = { counts };\n`;
     const text = twice(file, 'module', counter('{ hits: 0 }'), counter('{ hits: 0, misses: 0 }'), (written) =>
@@ -616,9 +616,29 @@ export class CatsService {
       [],
       text,
     );
-    assert.doesNotMatch(text, /VariablesV3/, text);
+    assert.equal(text.match(/function codeChange/g)?.length, 1, text);
+    assert.equal(text.match(/@param \{string \| \{ down: string \}\} from/g)?.length, 1, text);
     const codeChange = new Function('module', `${text}\nreturn codeChange;`)({ exports: {} }) as CodeChange;
     assert.deepEqual(codeChange('7', { counts: { hits: 1, misses: 2 } }), { counts: { hits: 1, misses: 2, sets: 0 } });
+  });
+
+  test('a codeChange changed only in its types, comments or layout is the running one: the agent would not run it', () => {
+    const file = `${app}/typed-again.ts`;
+    const running = `export const scores: number[] = [];
+
+export function codeChange(from: string, old: unknown): { scores?: number[] } {
+  if (from !== '3') return {};
+  return { scores: (old as { scores: string[] }).scores.map(Number) };
+}
+`;
+    const old = analyzer.analyzeHolders(oldVersionFileName(file, 7), running).find((h) => h.key === 'module')!;
+    const text = running
+      .replace('number[] = []', 'bigint[] = []')
+      .replace('number[] } {', 'bigint[] } {\n  // converts the strings of v3')
+      .replace('(old as { scores: string[] })', '(old as unknown as { scores: readonly string[] })');
+    const saved = analyzer.analyzeHolders(file, text).find((h) => h.key === 'module')!;
+    assert.equal(saved.codeChangeText, old.codeChangeText);
+    assert.ok(analyzer.holderStubEdits(file, text, { info: old, vsn: '7', n: 7 }).length > 0, 'replaced');
   });
 
   test('a codeChange changed since the running version is kept: the user is writing it, and the load will run it', () => {

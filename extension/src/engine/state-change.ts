@@ -19,7 +19,7 @@ export interface ServerStateType {
   canonical: string;
   shape: StateShape;
   hasCodeChange: boolean;
-  /** A holder's codeChange, as written (see HolderStateInfo). */
+  /** A holder's codeChange, as the agent compares its versions (see HolderStateInfo). */
   codeChangeText?: string;
   /** Where the state type is declared in the analysed text (0-based). */
   range: Range;

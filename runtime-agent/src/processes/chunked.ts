@@ -59,7 +59,8 @@ export async function migrating(
     }
     try {
       for (let k = 0; k < batch.length;) {
-        k = asCommitted(stage.version, () =>
+        // Without a codeChange nothing runs: the module's guard cell need not rise for it.
+        k = asCommitted(stage.hasMigration ? stage.version : undefined, () =>
           runEachWithinBudget(batch, k, batch.length, budgetMs, (migration) => migration.run()),
         );
         if (k < batch.length) await turn();

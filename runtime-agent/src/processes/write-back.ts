@@ -82,6 +82,11 @@ function writeInto(original: object, copy: object, settle: Settle): void {
 /** Settles the copies inside an object the codeChange made. */
 function settleInside(node: object, settle: Settle): void {
   try {
+    if (Array.isArray(node)) {
+      // In place: holes stay holes, and a sealed array is settled too.
+      for (let i = 0; i < node.length; i++) if (i in node) node[i] = settle(node[i]);
+      return;
+    }
     if (refill(node, node, settle)) return;
     const fields = node as Record<string, unknown>;
     for (const key of Object.keys(fields)) fields[key] = settle(fields[key]);

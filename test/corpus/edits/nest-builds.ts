@@ -27,7 +27,12 @@ export const nestBuilds: CorpusApp = {
   ],
   health: '/health',
   state: {
-    before: [{ method: 'POST', path: '/builds', body: { project: 'kept-{n}' } }, started('seen-{n}')],
+    // The ticks stream opens here too, before the edit that changes its callback.
+    before: [
+      { method: 'POST', path: '/builds', body: { project: 'kept-{n}' } },
+      started('seen-{n}'),
+      onStream('/builds/ticks', 'ticker', 'event: tick'),
+    ],
     probes: [{ path: '/builds', includes: ['"kept-{n}"', '"seen-{n}"'] }],
   },
   edits: [

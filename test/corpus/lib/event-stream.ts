@@ -4,7 +4,8 @@
  * an event (a POST), and the event that answers it read as the answer's body. A named stream
  * stays open across edits, so a probe after an edit reads the response the app began before it:
  * what a per-connection closure (a heartbeat timer, a listener) does then is what the running
- * app's existing subscribers get.
+ * app's existing subscribers get. One the app ended fails the exchange that finds it so (the
+ * subscriber was dropped), and the next opens another.
  *
  * Node's fetch reads the stream; events are split on blank lines, as the EventSource standard
  * splits them (comments, the lines starting with `:`, kept in the text).
@@ -33,9 +34,14 @@ export async function streamExchange(
   timeoutMs: number,
   send: Send,
 ): Promise<Answer> {
-  const key = `${port} ${exchange.stream ?? ''}`;
+  const key = `${port} ${path} ${exchange.stream ?? ''}`;
   let open = exchange.stream ? named.get(key) : undefined;
-  if (!open || open.closed) {
+  if (open?.closed) {
+    // The app ended a subscriber's stream (a restart does): said, and the next exchange opens another.
+    named.delete(key);
+    throw new Error(`the app ended the event stream "${exchange.stream}" opened before`);
+  }
+  if (!open) {
     open = await connect(port, path, timeoutMs);
     if (exchange.stream) named.set(key, open);
   }
@@ -83,17 +89,25 @@ async function connect(port: number, path: string, timeoutMs: number): Promise<O
   return open;
 }
 
+/** Events kept unread at most: a heartbeat's pile between two exchanges stays small. */
+const KEPT_EVENTS = 200;
+
 async function read(body: ReadableStream<Uint8Array>, open: OpenStream): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
   try {
     for await (const chunk of body) {
-      buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n?/g, '\n');
+      buffer += decoder.decode(chunk, { stream: true });
+      // Line ends as the standard reads them; a `\r` last may be the first half of a `\r\n`.
+      const held = buffer.endsWith('\r') ? '\r' : '';
+      buffer = buffer.slice(0, buffer.length - held.length).replace(/\r\n?/g, '\n');
       let end: number;
       while ((end = buffer.indexOf('\n\n')) !== -1) {
         open.events.push(buffer.slice(0, end));
         buffer = buffer.slice(end + 2);
       }
+      buffer += held;
+      if (open.events.length > KEPT_EVENTS) open.events.splice(0, open.events.length - KEPT_EVENTS);
       open.notify?.();
     }
   } catch {

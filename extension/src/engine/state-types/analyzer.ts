@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { StateShape } from 'hotpatch-agent/protocol';
 import type ts from 'typescript';
+import { codeChangeIdentity } from './codechange-replace';
 import { findHolders, type HolderSite } from './find-holders';
 import { findServers, type ServerSite } from './find-servers';
 import { holderStubEdits } from './holder-stub';
@@ -167,7 +168,7 @@ export class StateTypeAnalyzer {
         canonical,
         hash: shapeHash(canonical),
         hasCodeChange: site.hasCodeChange,
-        ...(site.codeChange ? { codeChangeText: site.codeChange.getText(sourceFile) } : {}),
+        ...(site.codeChange ? { codeChangeText: codeChangeIdentity(sourceFile, site.codeChange) } : {}),
         range: range(anchor),
       };
       holders.push({ site, info });

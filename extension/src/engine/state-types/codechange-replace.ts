@@ -15,26 +15,54 @@ export interface ReplacedCodeChange {
 }
 
 /**
- * `node`, the holder's codeChange, as one to replace: when it is the running version's, as
- * that version has it (`running`, its text). One the user changed since is theirs to finish,
- * and the load will run it: it stays (so does the stub just written, on a second ask).
+ * A codeChange as the agent tells its versions apart: the tokens of its JavaScript, without
+ * types, comments or layout (a load runs a codeChange when its code differs from the running
+ * one's: holder-migration.ts). Fixing only its types or comments does not make it run again.
+ */
+export function codeChangeIdentity(sourceFile: ts.SourceFile, node: ts.Node): string {
+  const text = node.getText(sourceFile);
+  // Compiled on its own, as what it is: a declaration, a class's member, a variable's value.
+  const source = ts.isClassElement(node)
+    ? `class C {\n${text}\n}`
+    : ts.isFunctionDeclaration(node)
+      ? text
+      : ts.isVariableDeclaration(node)
+        ? `let ${text};`
+        : `(${text});`;
+  const javascript = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: true },
+    fileName: sourceFile.fileName,
+  }).outputText;
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, javascript);
+  const tokens: string[] = [];
+  while (scanner.scan() !== ts.SyntaxKind.EndOfFileToken) tokens.push(scanner.getTokenText());
+  return tokens.join(' ');
+}
+
+/**
+ * `node`, the holder's codeChange, as one to replace: when it is the running version's
+ * (`running`, its codeChangeIdentity). One the user changed since is theirs to finish, and the
+ * load will run it: it stays (so does the stub just written, on a second ask).
  */
 export function codeChangeToReplace(
   sourceFile: ts.SourceFile,
   node: ts.Node,
   running: string | undefined,
 ): ReplacedCodeChange | undefined {
-  if (node.getText(sourceFile) !== running) return undefined;
+  if (running === undefined || codeChangeIdentity(sourceFile, node) !== running) return undefined;
   let declaration: ts.Node = node;
   while (!ts.isSourceFile(declaration.parent) && !ts.isClassLike(declaration.parent)) declaration = declaration.parent;
+  // `const a = 1, codeChange = …`: the statement is more than the codeChange, and stays.
+  if (ts.isVariableStatement(declaration) && declaration.declarationList.declarations.length > 1) return undefined;
   return { declaration };
 }
 
 /**
  * The edits that put `replacement` where `replaced` is declared (at its doc comment, if it has
  * one; `replacement` starts at that line's indentation) and take out the module's type aliases
- * that only it names (`type VariablesV3 = …`, a JSDoc `@typedef` of a JavaScript file's stub
- * goes with its codeChange's comment), except `keep` (the one the new stub names).
+ * that nothing else names (`type VariablesV3 = …`), except `keep` (the one the new stub names).
+ * Only what is the codeChange's own goes: not a comment above its doc comment (a JavaScript
+ * stub's `@typedef` of the old type stays, unused), nor an alias named anywhere else.
  */
 export function replacementEdits(
   sourceFile: ts.SourceFile,
@@ -43,26 +71,26 @@ export function replacementEdits(
   keep: string,
 ): TextEdit[] {
   const { declaration } = replaced;
-  const edits: TextEdit[] = [
-    { start: declaration.getStart(sourceFile, true), end: declaration.getEnd(), newText: replacement },
-  ];
+  const text = sourceFile.text;
+  const doc = ts.getLeadingCommentRanges(text, declaration.getFullStart())?.at(-1);
+  const start = doc && text.startsWith('/**', doc.pos) ? doc.pos : declaration.getStart(sourceFile);
+  const edits: TextEdit[] = [{ start, end: declaration.getEnd(), newText: replacement }];
   for (const alias of sourceFile.statements) {
     if (!ts.isTypeAliasDeclaration(alias) || alias.name.text === keep) continue;
     const name = alias.name.text;
-    if (!refersTo(declaration, name) || refersTo(sourceFile, name, [declaration, alias])) continue;
+    if (!names(declaration, name) || names(sourceFile, name, [declaration, alias])) continue;
     // The alias, the comments above it and the blank lines after it.
-    const text = sourceFile.text;
-    const start = ts.getLeadingCommentRanges(text, alias.getFullStart())?.[0]?.pos ?? alias.getStart(sourceFile);
+    const from = ts.getLeadingCommentRanges(text, alias.getFullStart())?.[0]?.pos ?? alias.getStart(sourceFile);
     let end = alias.getEnd();
     while (end < text.length && /\s/.test(text[end]!)) end++;
-    edits.push({ start, end, newText: '' });
+    edits.push({ start: from, end, newText: '' });
   }
   return edits;
 }
 
-/** Whether `node` (outside `except`) has a type reference to `name`. */
-function refersTo(node: ts.Node, name: string, except: ts.Node[] = []): boolean {
+/** Whether `node` (outside `except`) has an identifier `name`: a type reference, a heritage clause, a `typeof`. */
+function names(node: ts.Node, name: string, except: ts.Node[] = []): boolean {
   if (except.includes(node)) return false;
-  if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === name) return true;
-  return ts.forEachChild(node, (child) => refersTo(child, name, except) || undefined) ?? false;
+  if (ts.isIdentifier(node) && node.text === name) return true;
+  return ts.forEachChild(node, (child) => names(child, name, except) || undefined) ?? false;
 }

@@ -72,8 +72,9 @@ export interface HolderStateInfo {
   /** `export function codeChange` (module), `static codeChange` (class). */
   hasCodeChange: boolean;
   /**
-   * The codeChange's text: one a load leaves as the running version had it is not run (the
-   * agent runs a codeChange in the load that brings it), so it converts nothing of a new change.
+   * The codeChange's code, as the agent compares it (codechange-replace.ts): one a load leaves
+   * as the running version had it is not run (the agent runs a codeChange in the load that
+   * brings it), so it converts nothing of a new change.
    */
   codeChangeText?: string;
   /** The class's name, or the first variable's. */

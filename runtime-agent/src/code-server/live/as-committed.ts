@@ -1,5 +1,6 @@
 /**
- * Calling a prepared version's code before its commit as it will run after it. A load keeps the
+ * Calling a prepared version's code before its commit as it will run after it (the functions
+ * of its module: a helper another module of the same release changes runs its running body). A load keeps the
  * statements it did not change, with the functions in them (a `codeChange` the running version
  * already had, a `defineServer({ … })` whose callbacks changed): their new bodies are staged,
  * and the functions the app holds forward to them only once the version commits (see
@@ -30,8 +31,8 @@ export function asCommitted<T>(scope: VersionScope | undefined, call: () => T): 
   try {
     return call();
   } finally {
-    // In reverse: a slot staged twice gets back what it held before the first.
-    for (const { slot, body, generation, withEnv } of saved.reverse()) {
+    // Each entry was read before any replace: a slot staged twice gets back what it held before.
+    for (const { slot, body, generation, withEnv } of saved) {
       module.impl[slot] = body;
       module.newest[slot] = generation;
       module.withEnv[slot] = withEnv;

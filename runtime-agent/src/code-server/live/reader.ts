@@ -3,7 +3,6 @@
  * its key (see program.ts), its own code, and what its forwarding prologue needs.
  */
 import type { Identifier } from 'acorn';
-import type { Variable } from 'eslint-scope';
 import {
   CONTEXT_JOIN,
   KEY_SEPARATOR,
@@ -27,6 +26,7 @@ import { instanceFields } from './fields';
 import { addsRoute, setupStatements } from './setup-statements';
 import { Shape, arrowToken, tokenText, type Hole } from './shape';
 import { eachChild, type AnyNode } from './walk';
+import { sharedVariables } from './shared-variables';
 import { lexicalUses, whyFixed } from './lexical-uses';
 import { esbuildExportTarget, exportedDeclaration, exportedNames, isExportAnnotation } from './statement-exports';
 
@@ -229,7 +229,7 @@ export class Reader {
       parent: parentFn,
       own: this.#shapeOf(node, (n) => isFunction(n) || n.type === 'ClassBody'),
       env,
-      shares: this.#shares(node, parentFn, env),
+      shares: parentFn ? sharedVariables(this.model.scopes, this.model.moduleScope, node, parentFn.node, env) : env,
       line: this.model.lineOf(node.start),
       usesThis: uses.this,
       usesArguments: uses.arguments,
@@ -300,33 +300,6 @@ export class Reader {
       if (owner && owner !== this.model.moduleScope && owner.type !== 'global') found.add(reference.identifier.name);
     }
     return [...found];
-  }
-
-  /**
-   * What its closure can hand a newer body (LiveFunction.shares): `env`, and the variables of
-   * the scopes between it and the function it is nested in (that one's own included) that some
-   * function made there captures. V8 keeps those in the scopes' context, which every closure
-   * made there holds already: naming them keeps nothing alive that was not, and leaves the
-   * variables nobody captured on the stack. (Past the enclosing function they are not named: a
-   * new body of that function, evaluated on its own, has only the environment it was given.)
-   */
-  #shares(node: FunctionNode, parentFn: LiveFunction | undefined, env: string[]): string[] {
-    const own = parentFn && this.model.scopes.acquire(node);
-    if (!own || own.dynamic) return env;
-    const shares = new Set(env);
-    // Where the prologue runs, the function's own names hide the enclosing ones, and nearer
-    // scopes' names hide farther ones.
-    const hidden = new Set(own.variables.map((v) => v.name));
-    for (let scope = own.upper; scope && scope !== this.model.moduleScope; scope = scope.upper) {
-      for (const variable of scope.variables) {
-        if (hidden.has(variable.name)) continue;
-        hidden.add(variable.name);
-        // An arrow's `arguments` is its function's; in the environment's getter it would be the getter's.
-        if (variable.name !== 'arguments' && isCaptured(variable)) shares.add(variable.name);
-      }
-      if (scope.block === parentFn.node) break;
-    }
-    return [...shares];
   }
 
   /** How a function found under `child` of `node` is placed: the call or property it belongs to. */
@@ -483,9 +456,4 @@ function declarationOf(node: AnyNode): Pick<TopStatement, 'declaration' | 'decla
     default:
       return { declaration: undefined, declares: [] };
   }
-}
-
-/** Whether a function other than the one declaring `variable` uses it: V8 then keeps it in a context. */
-function isCaptured(variable: Variable): boolean {
-  return variable.references.some((reference) => reference.from.variableScope !== variable.scope.variableScope);
 }
