@@ -1,12 +1,12 @@
 /**
- * Calling a prepared version's code before its commit as it will run after it (the functions
- * of its module: a helper another module of the same release changes runs its running body). A load keeps the
- * statements it did not change, with the functions in them (a `codeChange` the running version
- * already had, a `defineServer({ … })` whose callbacks changed): their new bodies are staged,
- * and the functions the app holds forward to them only once the version commits (see
+ * Calling a prepared version's code before its commit as it will run after it. A load keeps
+ * the statements it did not change, with the functions in them (a `codeChange` the running
+ * version already had, a `defineServer({ … })` whose callbacks changed): their new bodies are
+ * staged, and the functions the app holds forward to them only once the version commits (see
  * new-bodies.ts). So a codeChange that was edited, or one that calls a helper that was, ran
  * the running version's body in the dry run and at the commit: the migration the user wrote
- * never ran, and the load said ✓.
+ * never ran, and the load said ✓. (Only the version's own module: a helper that another
+ * module of the same release changes runs its running body until that module commits.)
  *
  * The staged bodies go into the module's dispatch tables for the length of one synchronous call
  * and are put back after it: nothing else of the app runs in between. The call must be the
