@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { App } from '../helpers/app';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CodeActionRequest, type CodeAction } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol';
 import {
   migrationPreviewRequest,
   processStateRequest,
@@ -255,6 +255,85 @@ test('choosing "Generate migration" in the prompt writes the codeChange stub and
   assert.match(selected, /codeChange\(/, `the selection:\n${selected}`);
   assert.equal(selected, edits.find((e) => e.newText.includes('codeChange('))?.newText);
   assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 1, history: ['ann'] }, 'app untouched');
+});
+
+/** The code action's edits for `diagnostic` applied to `text`: what "Generate migration" writes. */
+async function migrationWritten(lsp: LspSession, uri: string, text: string, diagnostic: Diagnostic): Promise<string> {
+  const actions = (await lsp.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  })) as CodeAction[];
+  assert.equal(actions.length, 1, JSON.stringify(actions));
+  return TextDocument.applyEdits(TextDocument.create(uri, 'typescript', 1, text), actions[0]!.edit!.changes![uri]!);
+}
+
+test("a second state change: the running version's codeChange, written for the first, fails the dry run; the save asks for a migration that replaces it, and the app is untouched until it loads", async () => {
+  const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
+  lsp.answer = () => null;
+  const first = addSinceField(original);
+  const refused = await lsp.save(file, first);
+  const stateChanged = () => lsp.diagnostics.get(refused.uri)?.diagnostics.find((d) => d.code === 'state-changed');
+  const migrated = await migrationWritten(lsp, refused.uri, first, stateChanged()!);
+  writeFileSync(file, migrated);
+  assert.equal((await lsp.save(file, migrated)).outcome, 'loaded');
+
+  // The state gains `tag`; the codeChange in the file is v1's, which converts to a state without it.
+  const second = migrated
+    .replace('  since: string;\n}', '  since: string;\n  tag: string;\n}')
+    .replace("since: 'startup' }),", "since: 'startup', tag: 'new' }),");
+  assert.notEqual(second, migrated);
+  writeFileSync(file, second);
+  const again = await lsp.save(file, second);
+  assert.equal(again.outcome, 'migrationNeeded', again.lines.join('\n'));
+  assert.match(
+    again.lines[0]!,
+    /^State changed since v1 running in counter-app \(pid \d+\): \+ tag: string \(the codeChange in the file is v1's own: codeChange returned state\.tag: missing\)$/,
+  );
+  const diagnostic = stateChanged();
+  assert.ok(diagnostic, 'a diagnostic on the State type, not a load failure at the top of the file');
+  assert.equal(second.split('\n')[diagnostic.range.start.line]!.includes('interface State'), true);
+  await waitFor('the migration prompt', () => lsp.prompts.length === 2);
+  assert.deepEqual(
+    lsp.prompts[1]!.actions?.map((a) => a.title),
+    ['Generate migration', 'Load and restart processes', 'Cancel'],
+  );
+  assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 1, history: ['ann'], since: '' }, 'app untouched');
+
+  // The new codeChange takes the old one's place; the old type only that one named goes with it.
+  const replaced = await migrationWritten(lsp, again.uri, second, diagnostic);
+  assert.equal(replaced.match(/codeChange\(/g)?.length, 1, replaced);
+  assert.doesNotMatch(replaced, /StateV1\b/, replaced);
+  assert.match(replaced, /type StateV2 = \{/);
+  assert.deepEqual(typeErrors({ [file]: replaced }, file), []);
+  writeFileSync(file, replaced);
+  const loaded = await lsp.save(file, replaced);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  assert.deepEqual(lsp.diagnostics.get(loaded.uri)?.diagnostics, [], 'the diagnostic is cleared');
+  assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 1, history: ['ann'], since: '', tag: '' });
+});
+
+test('a codeChange that converts any earlier state is left to do so: a second change loads through it, no migration asked', async () => {
+  const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
+  // Written by the user for the first change: new fields from defaults, the rest kept.
+  const generic = addSinceField(original).replace(
+    '  handleCall(message, state) {',
+    "  codeChange: (_from, state) => ({ since: 'migrated', tag: 'none', ...(state as object) }) as State,\n  handleCall(message, state) {",
+  );
+  writeFileSync(file, generic);
+  assert.equal((await lsp.save(file, generic)).outcome, 'loaded');
+  const second = generic
+    .replace('  since: string;\n}', '  since: string;\n  tag: string;\n}')
+    .replace("since: 'startup' }),", "since: 'startup', tag: 'new' }),");
+  writeFileSync(file, second);
+  const loaded = await lsp.save(file, second);
+  assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));
+  assert.deepEqual(JSON.parse(await app.get('/visits')), {
+    count: 1,
+    history: ['ann'],
+    since: 'migrated',
+    tag: 'none',
+  });
 });
 
 for (const kind of ['esm', 'tsx'] as const) {

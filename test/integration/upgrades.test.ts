@@ -138,8 +138,8 @@ describe('state-preserving upgrades', () => {
     assert.equal(plan.ok, false);
     const poisoned = (await client.processes(file)).find((p) => p.name === 'counter-2')!;
     assert.deepEqual(
-      plan.errors.map((e) => [e.process, e.message]),
-      [[poisoned.id, 'codeChange threw: cannot migrate a poisoned counter']],
+      plan.errors.map((e) => [e.process, e.message, e.wrongShape]),
+      [[poisoned.id, 'codeChange threw: cannot migrate a poisoned counter', undefined]],
     );
     await assert.rejects(client.commit(plan.id), /no prepared plan/);
     const state = await callJson<{ count: number; vsn: string; history?: unknown }>(app, 'counter-0', { op: 'get' });
@@ -176,6 +176,11 @@ describe('state-preserving upgrades', () => {
     assert.equal(plan.errors.length, 3);
     assert.match(plan.errors[0]!.message, /codeChange returned state\.history: expected an array, found string "none"/);
     assert.match(plan.errors[0]!.process ?? '', /^counter#\d+$/);
+    assert.deepEqual(
+      plan.errors.map((e) => e.wrongShape),
+      [true, true, true],
+      'told apart from a codeChange that threw: the editor asks for a migration',
+    );
     assert.equal((await callJson<{ vsn: string }>(app, 'counter-0', { op: 'get' })).vsn, '1');
   });
 

@@ -609,6 +609,63 @@ export const b = defineServer<{ list: string[]; size: number }>({
     assert.deepEqual(analyzer.codeChangeStubEdits(file, withCodeChange, { info: oldInfo!, vsn: '1', n: 1 }), []);
     assert.deepEqual(analyzer.codeChangeStubEdits(file, 'export const x = 1;', { info: oldInfo!, vsn: '1', n: 1 }), []);
   });
+
+  test("a second change: the running version's codeChange, written for the first, gives its place to the new one", () => {
+    // v3 → v7 gained `history` (the stub written then), v7 → now gains `tag`.
+    const v3 = server('  count: number;', '{ count: 0 }');
+    const v7 = stub(v3, server('  count: number;\n  history: string[];', '{ count: 0, history: [] }')).text;
+    const [running] = analyzer.analyze(oldVersionFileName(file, 7), v7);
+    const next = v7
+      .replace('  history: string[];\n}', '  history: string[];\n  tag: string;\n}')
+      .replace('{ count: 0, history: [] }', "{ count: 0, history: [], tag: 'new' }");
+    const [saved] = analyzer.analyze(file, next);
+    assert.equal(saved!.codeChangeText, running!.codeChangeText, "the running version's codeChange, unchanged");
+    const edits = analyzer.codeChangeStubEdits(file, next, { info: running!, vsn: '7', n: 7 });
+    const text = applyEdits(next, edits);
+    assert.deepEqual(typeErrors({ [file]: text }, file), [], text);
+    assert.equal(text.match(/codeChange\(/g)?.length, 1, text);
+    assert.doesNotMatch(text, /StateV3/, `the old type only the old codeChange named is gone:\n${text}`);
+    assert.match(text, /\ntype StateV7 = \{\n {2}count: number;\n {2}history: string\[\];\n\};\n/, text);
+    assert.match(text, /\n {4}return \{ reply: state, state \};\n {2}\},\n {2}codeChange\(/, "in the old one's place");
+    assert.match(text, /\n {2}\},\n\}\);\n$/, `one comma, as the old one had:\n${text}`);
+    const [after] = analyzer.analyze(file, text);
+    assert.notEqual(after!.codeChangeText, running!.codeChangeText, 'the load brings a new codeChange');
+    assert.deepEqual(
+      analyzer.codeChangeStubEdits(file, text, { info: running!, vsn: '7', n: 7 }),
+      [],
+      "written once: the new one is the user's to finish",
+    );
+    const { visits } = evaluateServers(file, text) as { visits: { codeChange: CodeChange } };
+    assert.deepEqual(visits.codeChange('7', { count: 2, history: ['ann'] }, undefined), {
+      count: 2,
+      history: ['ann'],
+      tag: '',
+    });
+  });
+
+  test('a codeChange written as a property is told apart by its code, and replaced where it is', () => {
+    const v1 = server('  count: number;', '{ count: 0 }').replace(
+      '  init:',
+      '  codeChange: (_from: unknown, state: unknown) => ({ ...(state as State) }),\n  init:',
+    );
+    const [running] = analyzer.analyze(oldVersionFileName(file, 1), v1);
+    const retyped = v1.replace('(_from: unknown, state: unknown)', '(_from: string, state: unknown)');
+    assert.equal(analyzer.analyze(file, retyped)[0]!.codeChangeText, running!.codeChangeText, 'types are no change');
+    const rewritten = v1.replace('({ ...(state as State) })', '({ count: 0, ...(state as State) })');
+    assert.notEqual(analyzer.analyze(file, rewritten)[0]!.codeChangeText, running!.codeChangeText);
+    const next = retyped
+      .replace('  count: number;\n}', '  count: number;\n  tag: string;\n}')
+      .replace('{ count: 0 }', "{ count: 0, tag: '' }");
+    const text = applyEdits(next, analyzer.codeChangeStubEdits(file, next, { info: running!, vsn: '1', n: 1 }));
+    assert.deepEqual(typeErrors({ [file]: text }, file), [], text);
+    assert.match(
+      text,
+      /\n {2}codeChange\(from: string \| \{ down: string \}[^\n]*\{\n[\s\S]*\n {2}\},\n {2}init:/,
+      text,
+    );
+    assert.doesNotMatch(text, /\n {2}codeChange:/, `the property is gone:\n${text}`);
+    assert.equal(text.match(/codeChange\(/g)?.length, 1, text);
+  });
 });
 
 test('plugs into the save pipeline as its StateTypes', () => {

@@ -83,6 +83,7 @@ const UpgradeError = z.object({
   message: text,
   line: z.optional(z.number()),
   column: z.optional(z.number()),
+  wrongShape: z.optional(z.boolean()),
 }) satisfies z.ZodMiniType<protocol.UpgradeError>;
 
 export const UpgradeErrorData = z.object({

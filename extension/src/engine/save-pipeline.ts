@@ -17,6 +17,7 @@ import { importerStateChanges, typeFileSaved, type TypeFileContext } from './typ
 import { upgradeEntries, upgradeTargets, type LoadOutcome, type StateAnalysis, type UpgradeEntry } from './hot-load';
 import { codeHash, compileKey, findBundles, findTargets, type Target } from './targets';
 import {
+  changesLeftToCodeChange,
   RunningStateTypes,
   stateChanges,
   type ServerStateType,
@@ -94,6 +95,8 @@ interface ReadyToLoad {
   shape: StateShape | undefined;
   holderShapes: Record<string, StateShape> | undefined;
   analysis: StateAnalysis | undefined;
+  /** Servers whose state type changed, left to the codeChange the running version has (changesLeftToCodeChange). */
+  leftToCodeChange: StateChange[];
 }
 
 export interface SaveOptions {
@@ -288,8 +291,11 @@ export class SavePipeline {
       if (current) this.#running.set(outcome.client, outcome.module.file, current.hash, next);
     }
     const failed = outcomes.some((o) => o.error);
+    const refused = failed ? migrationsRefused(ready, entries, outcomes) : new Map<string, StateChange[]>();
     return checked.map((c) => {
       if (c.kind !== 'ready') return c;
+      const changes = refused.get(c.file);
+      if (changes) return { kind: 'migrationNeeded', file: c.file, changes, ms };
       return { kind: failed ? 'failed' : 'loaded', file: c.file, outcomes: byFile.get(c.file) ?? [], ms };
     });
   }
@@ -363,11 +369,13 @@ export class SavePipeline {
     const before = types?.analyses?.();
     const next = types && !speculative ? types.analyze(file, text) : [];
     if (!speculative) this.#stateless.record(file, text);
+    const leftToCodeChange: StateChange[] = [];
     if (types && next.length > 0) {
       const changes: StateChange[] = [];
       for (const target of targets) {
         const old = await this.#running.of(types, target.client, target.module, file);
         changes.push(...stateChanges(types, target, file, old, next));
+        leftToCodeChange.push(...changesLeftToCodeChange(types, target, file, old, next));
       }
       const waited = performance.now();
       const error = await syntaxCheck;
@@ -406,6 +414,7 @@ export class SavePipeline {
       shape: servers.length === 1 ? servers[0]!.shape : undefined,
       holderShapes: holders.length > 0 ? holderShapesOf(holders) : undefined,
       analysis,
+      leftToCodeChange,
     };
   }
 
@@ -465,6 +474,31 @@ export class SavePipeline {
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
   }
+}
+
+/**
+ * The saves whose load failed because a server's codeChange, the one the running version has,
+ * returned a state that does not fit its changed type (the agent's dry run): by file, the state
+ * changes each such agent's module asks a migration for. Nothing was loaded; the save asks for
+ * a migration as it does for a server with no codeChange, with the agent's reason.
+ */
+function migrationsRefused(
+  ready: readonly ReadyToLoad[],
+  entries: readonly UpgradeEntry[],
+  outcomes: readonly LoadOutcome[],
+): Map<string, StateChange[]> {
+  const refused = new Map<string, StateChange[]>();
+  for (const [i, outcome] of outcomes.entries()) {
+    const left = ready.find((r) => r.file === entries[i]!.file)?.leftToCodeChange ?? [];
+    // One shape per module is checked (that of its only server): a wrong one is that server's.
+    const wrong = outcome.plan?.errors.find((e) => e.wrongShape && e.file === outcome.module.file);
+    if (!wrong) continue;
+    const mine = left.filter((c) => c.agent.pid === outcome.client.info.pid && c.module.file === outcome.module.file);
+    if (mine.length === 0) continue;
+    const file = entries[i]!.file;
+    refused.set(file, [...(refused.get(file) ?? []), ...mine.map((c) => ({ ...c, refusal: wrong.message }))]);
+  }
+  return refused;
 }
 
 /** What the agent checks holders' migrated fields against, by holder key. */

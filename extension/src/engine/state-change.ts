@@ -98,6 +98,11 @@ export interface StateChange {
   lines: string[];
   /** The old state type, as analysed from the running version's source. */
   old: ServerStateType;
+  /**
+   * A server's codeChange, the running version's own, ran in the agent's dry run and returned a
+   * state that does not fit the new type: why (`codeChange returned state.tag: missing`).
+   */
+  refusal?: string;
   /** For a holder: the fields that changed. */
   fields?: FieldChange[];
   /** Where the diagnostic goes in `file`: the state type, or the first changed field. */
@@ -128,6 +133,40 @@ export function stateChanges(
     }
   }
   return changes;
+}
+
+/**
+ * The servers of `next` whose state type changed since `old` and whose codeChange is the one the
+ * running version has: written for an earlier change, maybe, or for any (`{ ...defaults, ...state }`).
+ * They load, and their codeChange runs in the agent's dry run; where its result does not fit the
+ * new type, the save asks for a migration with these (save-pipeline.ts).
+ */
+export function changesLeftToCodeChange(
+  types: StateTypes,
+  target: Target,
+  file: string,
+  old: readonly ServerStateType[],
+  next: readonly ServerStateType[],
+): StateChange[] {
+  const { client, module } = target;
+  return next.flatMap((server) => {
+    const before = old.find((o) => o.key === server.key && !o.kind);
+    if (server.kind || !before || before.canonical === server.canonical) return [];
+    if (server.codeChangeText === undefined || server.codeChangeText !== before.codeChangeText) return [];
+    return [
+      {
+        agent: client.info,
+        module,
+        file,
+        server,
+        old: before,
+        fromVsn: module.current.vsn,
+        fromSeq: module.current.seq,
+        lines: types.diff(before.shape, server.shape),
+        range: server.range,
+      },
+    ];
+  });
 }
 
 /**
@@ -205,8 +244,13 @@ export function describeStateChange(change: StateChange): string {
   if (fields && server.kind === 'module') {
     what = `module variables of ${basename(change.file)}: ${fields.map((f) => `${f.name}: ${f.typeName}`).join(', ')}`;
   }
-  // Its codeChange is there, but it is the running version's own: it ran when it came.
-  const written = server.hasCodeChange ? ` (the codeChange in the file is v${change.fromVsn}'s own, already run)` : '';
+  // Its codeChange is there, but it is the running version's own: a holder's ran when it came;
+  // a server's ran again, and its result did not fit.
+  const written = change.refusal
+    ? ` (the codeChange in the file is v${change.fromVsn}'s own: ${change.refusal})`
+    : server.hasCodeChange
+      ? ` (the codeChange in the file is v${change.fromVsn}'s own, already run)`
+      : '';
   return (
     `${what} changed since v${change.fromVsn} running in ${change.agent.appName} ` +
     `(pid ${change.agent.pid}): ${change.lines.join(', ')}${written}`

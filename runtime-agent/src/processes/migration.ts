@@ -74,12 +74,19 @@ export class Migration {
   finish(errors: UpgradeError[]): { state: unknown } | undefined {
     const outcome = this.#outcome ?? { error: 'codeChange did not run' };
     let problem = 'error' in outcome ? outcome.error : undefined;
+    let wrongShape = false;
     if ('state' in outcome && this.stage.shape) {
       const wrong = checkShape(outcome.state, this.stage.shape);
       if (wrong) problem = `codeChange returned ${wrong}`;
+      wrongShape = wrong !== undefined;
     }
     if (problem === undefined && 'state' in outcome) return { state: outcome.state };
-    errors.push({ file: this.stage.module.file, process: this.process.id, message: problem! });
+    errors.push({
+      file: this.stage.module.file,
+      process: this.process.id,
+      message: problem!,
+      ...(wrongShape ? { wrongShape } : {}),
+    });
     return undefined;
   }
 }

@@ -52,6 +52,11 @@ export interface UpgradeError {
   message: string;
   line?: number;
   column?: number;
+  /**
+   * The process's codeChange ran and returned a state that does not fit the new state type (the
+   * shape the client sent): a codeChange written for an earlier change of the type, maybe.
+   */
+  wrongShape?: boolean;
 }
 
 /** `error.data` of UpgradeFailed. */

@@ -219,6 +219,7 @@ export class StateTypeAnalyzer {
         hash: shapeHash(canonical),
         shape,
         hasCodeChange: site.hasCodeChange,
+        ...(site.codeChange ? { codeChangeText: codeChangeIdentity(sourceFile, site.codeChange) } : {}),
         range: rangeOf(sourceFile, anchor),
       };
       return { site, state, info };

@@ -5,11 +5,15 @@
  * runs nowhere now, and its conversion is typed for the type as it was then (kept beside the new
  * one it would no longer type-check). So the new codeChange takes its place, and the old
  * versions' types that only it named go with it.
+ *
+ * A server's codeChange runs at every load; one the running version has, whose result the
+ * agent found does not fit the new state type, was written for an earlier change too, and is
+ * replaced the same way (save-pipeline.ts asks for it).
  */
 import ts from 'typescript';
 import type { TextEdit } from './types';
 
-/** A codeChange the stub replaces: what it was declared by (a statement, a class member). */
+/** A codeChange the stub replaces: what it was declared by (a statement, a class member, a spec's property). */
 export interface ReplacedCodeChange {
   declaration: ts.Node;
 }
@@ -21,14 +25,17 @@ export interface ReplacedCodeChange {
  */
 export function codeChangeIdentity(sourceFile: ts.SourceFile, node: ts.Node): string {
   const text = node.getText(sourceFile);
-  // Compiled on its own, as what it is: a declaration, a class's member, a variable's value.
+  // Compiled on its own, as what it is: a declaration, a class's member, a variable's value, a
+  // property of a server's spec.
   const source = ts.isClassElement(node)
     ? `class C {\n${text}\n}`
     : ts.isFunctionDeclaration(node)
       ? text
       : ts.isVariableDeclaration(node)
         ? `let ${text};`
-        : `(${text});`;
+        : ts.isPropertyAssignment(node)
+          ? `({\n${text}\n});`
+          : `(${text});`;
   const javascript = ts.transpileModule(source, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: true },
     fileName: sourceFile.fileName,
@@ -40,9 +47,10 @@ export function codeChangeIdentity(sourceFile: ts.SourceFile, node: ts.Node): st
 }
 
 /**
- * `node`, the holder's codeChange, as one to replace: when it is the running version's
- * (`running`, its codeChangeIdentity). One the user changed since is theirs to finish, and the
- * load will run it: it stays (so does the stub just written, on a second ask).
+ * `node`, the holder's codeChange (or a server's, a property of its spec), as one to replace:
+ * when it is the running version's (`running`, its codeChangeIdentity). One the user changed
+ * since is theirs to finish, and the load will run it: it stays (so does the stub just written,
+ * on a second ask).
  */
 export function codeChangeToReplace(
   sourceFile: ts.SourceFile,
@@ -51,7 +59,12 @@ export function codeChangeToReplace(
 ): ReplacedCodeChange | undefined {
   if (running === undefined || codeChangeIdentity(sourceFile, node) !== running) return undefined;
   let declaration: ts.Node = node;
-  while (!ts.isSourceFile(declaration.parent) && !ts.isClassLike(declaration.parent)) declaration = declaration.parent;
+  while (
+    !ts.isSourceFile(declaration.parent) &&
+    !ts.isClassLike(declaration.parent) &&
+    !ts.isObjectLiteralExpression(declaration.parent)
+  )
+    declaration = declaration.parent;
   // `const a = 1, codeChange = …`: the statement is more than the codeChange, and stays.
   if (ts.isVariableStatement(declaration) && declaration.declarationList.declarations.length > 1) return undefined;
   return { declaration };

@@ -16,6 +16,12 @@ export interface ServerSite {
   /** `State` in `defineServer<State, ...>`, when written. */
   stateNode: ts.TypeNode | undefined;
   hasCodeChange: boolean;
+  /**
+   * The spec's own `codeChange` property (a method, or a property whose value is written
+   * there): what the agent runs, compared by its code across versions. Absent where it comes
+   * from elsewhere (a shorthand, a spread).
+   */
+  codeChange?: ts.MethodDeclaration | ts.PropertyAssignment;
 }
 
 export function findServers(sourceFile: ts.SourceFile, checker: ts.TypeChecker): ServerSite[] {
@@ -62,7 +68,18 @@ function site(call: ts.CallExpression, index: number, checker: ts.TypeChecker): 
     statement: statement as ts.Statement,
     stateNode: call.typeArguments?.[0],
     hasCodeChange: !!argument && hasProperty(spec, argument, 'codeChange', checker),
+    codeChange: spec && ownCodeChange(spec),
   };
+}
+
+/** `codeChange(from, state) { … }` or `codeChange: (from, state) => …` in `spec` itself. */
+function ownCodeChange(spec: ts.ObjectLiteralExpression): ts.MethodDeclaration | ts.PropertyAssignment | undefined {
+  for (const property of spec.properties) {
+    if (!ts.isMethodDeclaration(property) && !ts.isPropertyAssignment(property)) continue;
+    const { name } = property;
+    if ((ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === 'codeChange') return property;
+  }
+  return undefined;
 }
 
 /** The spec literal behind an argument: written inline, or a const initialized with one. */

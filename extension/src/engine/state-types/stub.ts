@@ -9,6 +9,7 @@
 import type { StateShape } from 'hotpatch-agent/protocol';
 import type ts from 'typescript';
 import type { AnalyzedServer } from './analyzer';
+import { codeChangeToReplace, replacementEdits } from './codechange-replace';
 import { commentLabel, convertObject, indexable, todo, todoDeclaration, type Writer } from './convert';
 import { fits } from './defaults';
 import { printShape, quote } from './print-shape';
@@ -22,8 +23,13 @@ interface ServerWriter extends Writer {
 
 export function stubEdits(sourceFile: ts.SourceFile, server: AnalyzedServer, old: OldVersion): TextEdit[] {
   const { site, state, info } = server;
-  // One codeChange per server: when there is one, converting is the author's business.
-  if (info.hasCodeChange || !site.spec) return [];
+  // One codeChange per server: one the running version has, written for an earlier change of
+  // the state type, gives its place to this one (codechange-replace.ts); one the user wrote
+  // since is theirs to finish.
+  const replaced = site.codeChange
+    ? codeChangeToReplace(sourceFile, site.codeChange, old.info.codeChangeText)
+    : undefined;
+  if ((info.hasCodeChange && !replaced) || !site.spec) return [];
   const text = sourceFile.text;
   const spec = site.spec;
   const oldType = versionedName('State', old.n);
@@ -52,6 +58,10 @@ export function stubEdits(sourceFile: ts.SourceFile, server: AnalyzedServer, old
   }
 
   const method = codeChange(old.info.shape, info.shape, oldType, writer, propertyIndent);
+  if (replaced) {
+    // In the old one's place: after its indentation, before its comma if it has one.
+    return [...edits, ...replacementEdits(sourceFile, replaced, method.trimStart(), oldType)];
+  }
   const last = spec.properties.at(-1);
   let at = last ? last.getEnd() : spec.getStart(sourceFile) + 1;
   let prefix = last ? ',' : '';
@@ -64,7 +74,7 @@ export function stubEdits(sourceFile: ts.SourceFile, server: AnalyzedServer, old
   const closeOnSameLine = line(sourceFile, close) === line(sourceFile, at);
   const end = closeOnSameLine && text.slice(at, close).trim() === '' ? close : at;
   const suffix = closeOnSameLine ? `\n${literalIndent}` : '';
-  edits.push({ start: at, end, newText: `${prefix}\n${method}${suffix}` });
+  edits.push({ start: at, end, newText: `${prefix}\n${method},${suffix}` });
   return edits;
 }
 
@@ -89,6 +99,6 @@ function codeChange(old: StateShape, next: StateShape, oldType: string, w: Serve
     `${w.unit}const old = state as ${oldType};`,
   ];
   lines.push(...todoDeclaration(w).map((l) => w.unit + l));
-  lines.push(`${w.unit}${result}`, '},');
+  lines.push(`${w.unit}${result}`, '}');
   return lines.map((l) => indent + l).join('\n');
 }

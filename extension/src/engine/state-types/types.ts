@@ -21,6 +21,8 @@ export interface ServerStateInfo {
   shape: StateShape;
   /** The spec has a `codeChange` to convert states from other versions. */
   hasCodeChange: boolean;
+  /** The spec's own codeChange, as the agent compares it (codechange-replace.ts). */
+  codeChangeText?: string;
   /** Where to put a diagnostic: the State declaration's name in this file, else the type argument. */
   range: { start: Position; end: Position };
 }
@@ -35,7 +37,7 @@ export interface TextEdit {
 /** The running version a codeChange stub converts from. */
 export interface OldVersion {
   /** The old server's analysis (from the source the agent keeps): its key and shape are used. */
-  info: Pick<ServerStateInfo, 'key' | 'shape'>;
+  info: Pick<ServerStateInfo, 'key' | 'shape' | 'codeChangeText'>;
   /** Its vsn, as codeChange receives it in `from`. */
   vsn: string;
   /** Names the inlined old type: `StateV<n>`. */
