@@ -11,6 +11,7 @@ import { CompileError, asIsSyntaxError, compileModeFor, compileModule, type Comp
 import { FirstSaveWarmUp } from './first-save-warm-up';
 import { importScannerFor, RunningTexts } from './imports-not-running';
 import { ReadAhead, type ReadAheadOptions } from './read-ahead';
+import type { BatchOutcome, FileSave, SaveOptions, SaveOutcome } from './save-outcomes';
 import { StatelessFiles } from './stateless-files';
 import { analyzeAhead } from './analysis-ahead';
 import { importerStateChanges, typeFileSaved, type TypeFileContext } from './type-file-saves';
@@ -18,6 +19,7 @@ import { upgradeEntries, upgradeTargets, type LoadOutcome, type StateAnalysis, t
 import { codeHash, compileKey, findBundles, findTargets, type Target } from './targets';
 import {
   changesLeftToCodeChange,
+  migrationsRefused,
   RunningStateTypes,
   stateChanges,
   type ServerStateType,
@@ -25,6 +27,7 @@ import {
   type StateTypes,
 } from './state-change';
 
+export type { BatchOutcome, FileSave, SaveOptions, SaveOutcome } from './save-outcomes';
 export {
   describeStateChange,
   type FieldChange,
@@ -33,28 +36,6 @@ export {
   type StateChange,
   type StateTypes,
 } from './state-change';
-
-export type SaveOutcome =
-  | { kind: 'loaded'; file: string; outcomes: LoadOutcome[]; ms: number }
-  | { kind: 'failed'; file: string; outcomes: LoadOutcome[]; ms: number }
-  | { kind: 'notRunning'; file: string }
-  /** A source of the bundles listed, which load as their build writes them (bundledSourceMessage). */
-  | { kind: 'bundled'; file: string; bundles: string[] }
-  /**
-   * A TypeScript source whose running module `built` another compiler made (running-compilers.ts);
-   * `atLoad`: the app compiles the source itself as it loads it.
-   */
-  | { kind: 'otherCompiler'; file: string; built: string; compiler: string; atLoad: boolean }
-  /** Every agent already runs exactly this code (a save without changes, an auto-save). */
-  | { kind: 'unchanged'; file: string }
-  | { kind: 'syntaxError'; file: string; error: CompileError }
-  | { kind: 'migrationNeeded'; file: string; changes: StateChange[]; ms: number }
-  /**
-   * A file of types only, which compiles to nothing: `dependents` running modules import it.
-   * `uncompared`: those whose state types could not be compared, since neither the file's
-   * previous text nor their running analysis was known (a CLI run, a file never opened).
-   */
-  | { kind: 'typesOnly'; file: string; dependents: number; uncompared: string[] };
 
 export interface SavePipelineOptions {
   /** The connected agents, at the moment of the save. */
@@ -67,18 +48,6 @@ export interface SavePipelineOptions {
   /** Each reading of an edited file's next version in the agents (read-ahead.ts). */
   onReadAhead?: ReadAheadOptions['onRead'];
 }
-
-/** A file saved and its text, for `onSaves`. */
-export interface FileSave extends SaveOptions {
-  file: string;
-  text: string;
-}
-
-/**
- * What a save in a batch did: what a single save does, or nothing because another file of the
- * batch could not load (`blockers`, their paths): a batch loads all or nothing.
- */
-export type BatchOutcome = SaveOutcome | { kind: 'heldBack'; file: string; blockers: string[] };
 
 /** A file whose save can load: what #check found, for the load. */
 interface ReadyToLoad {
@@ -97,14 +66,6 @@ interface ReadyToLoad {
   analysis: StateAnalysis | undefined;
   /** Servers whose state type changed, left to the codeChange the running version has (changesLeftToCodeChange). */
   leftToCodeChange: StateChange[];
-}
-
-export interface SaveOptions {
-  /**
-   * The file's text before this save (the last one saved or opened): a type file's previous
-   * types are what the modules importing it were analysed with.
-   */
-  previousText?: string;
 }
 
 export class SavePipeline {
@@ -291,7 +252,12 @@ export class SavePipeline {
       if (current) this.#running.set(outcome.client, outcome.module.file, current.hash, next);
     }
     const failed = outcomes.some((o) => o.error);
-    const refused = failed ? migrationsRefused(ready, entries, outcomes) : new Map<string, StateChange[]>();
+    const refused = failed
+      ? migrationsRefused(
+          outcomes.map((outcome, i) => ({ file: entries[i]!.file, outcome })),
+          (file) => ready.find((r) => r.file === file)?.leftToCodeChange ?? [],
+        )
+      : new Map<string, StateChange[]>();
     return checked.map((c) => {
       if (c.kind !== 'ready') return c;
       const changes = refused.get(c.file);
@@ -474,31 +440,6 @@ export class SavePipeline {
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
   }
-}
-
-/**
- * The saves whose load failed because a server's codeChange, the one the running version has,
- * returned a state that does not fit its changed type (the agent's dry run): by file, the state
- * changes each such agent's module asks a migration for. Nothing was loaded; the save asks for
- * a migration as it does for a server with no codeChange, with the agent's reason.
- */
-function migrationsRefused(
-  ready: readonly ReadyToLoad[],
-  entries: readonly UpgradeEntry[],
-  outcomes: readonly LoadOutcome[],
-): Map<string, StateChange[]> {
-  const refused = new Map<string, StateChange[]>();
-  for (const [i, outcome] of outcomes.entries()) {
-    const left = ready.find((r) => r.file === entries[i]!.file)?.leftToCodeChange ?? [];
-    // One shape per module is checked (that of its only server): a wrong one is that server's.
-    const wrong = outcome.plan?.errors.find((e) => e.wrongShape && e.file === outcome.module.file);
-    if (!wrong) continue;
-    const mine = left.filter((c) => c.agent.pid === outcome.client.info.pid && c.module.file === outcome.module.file);
-    if (mine.length === 0) continue;
-    const file = entries[i]!.file;
-    refused.set(file, [...(refused.get(file) ?? []), ...mine.map((c) => ({ ...c, refusal: wrong.message }))]);
-  }
-  return refused;
 }
 
 /** What the agent checks holders' migrated fields against, by holder key. */

@@ -6,6 +6,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { AgentInfo, ModuleInfo, StateShape } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
+import type { LoadOutcome } from './hot-load';
 import type { Target } from './targets';
 
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -167,6 +168,30 @@ export function changesLeftToCodeChange(
       },
     ];
   });
+}
+
+/**
+ * The saves whose load failed because a server's codeChange, the one the running version has,
+ * returned a state that does not fit its changed type (the agent's dry run): by file, the state
+ * changes (`leftOf`, changesLeftToCodeChange's) of each such agent's module. Nothing was loaded;
+ * the save asks for a migration as it does for a server with no codeChange, with the agent's reason.
+ */
+export function migrationsRefused(
+  loads: readonly { file: string; outcome: Pick<LoadOutcome, 'client' | 'module' | 'plan'> }[],
+  leftOf: (file: string) => readonly StateChange[],
+): Map<string, StateChange[]> {
+  const refused = new Map<string, StateChange[]>();
+  for (const { file, outcome } of loads) {
+    // One shape per module is checked (that of its only server): a wrong one is that server's.
+    const wrong = outcome.plan?.errors.find((e) => e.wrongShape && e.file === outcome.module.file);
+    if (!wrong) continue;
+    const mine = leftOf(file).filter(
+      (c) => c.agent.pid === outcome.client.info.pid && c.module.file === outcome.module.file,
+    );
+    if (mine.length === 0) continue;
+    refused.set(file, [...(refused.get(file) ?? []), ...mine.map((c) => ({ ...c, refusal: wrong.message }))]);
+  }
+  return refused;
 }
 
 /**
