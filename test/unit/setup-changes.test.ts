@@ -66,3 +66,20 @@ test('data made by code is not a registration: a mapped array sent, a promise pu
     /collect \(line 1\) registers something new/,
   );
 });
+
+test("a router factory that gains a route to a controller's method, passed by reference or bound (a DI container's controller), says so", () => {
+  const before =
+    'function todosRouter(container) {\n  const controller = container.resolve(TodoController);\n  const router = Router();\n  router.get("/", controller.list);\n  router.get("/:id", controller.get.bind(controller));\n  return router;\n}\nmodule.exports = { todosRouter };\n';
+  const notes = notesAfter('/app/routes/todos.js', before);
+  const added = (statement: string): string =>
+    notes(before.replace('  return router;', `  ${statement}\n  return router;`));
+  assert.match(added('router.get("/search", controller.search);'), /todosRouter \(line 1\) registers something new/);
+  assert.match(
+    added('router.post("/:id/done", controller.complete.bind(controller));'),
+    /registers something new \(router\.post\("\/:id\/done", controller\.complete\.bind/,
+  );
+  assert.match(added('router.use(audit.middleware);'), /registers something new/);
+  // Data passed along is not a handler: a key read off an object, a computed property.
+  assert.equal(added('cache.delete(controller.key);'), '');
+  assert.equal(added('router.get("/x", handlers[name]);'), '');
+});

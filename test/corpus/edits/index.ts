@@ -11,6 +11,7 @@ import { expressSse } from './express-sse';
 import { nestBuilds } from './nest-builds';
 import { expressZod } from './express-zod';
 import { expressTsPaths } from './express-ts-paths';
+import { expressTsyringe } from './express-tsyringe';
 import { expressTrpc } from './express-trpc';
 import { expressTsNode } from './express-ts-node';
 import { expressNodeTs } from './express-node-ts';
@@ -65,6 +66,7 @@ export const corpus: CorpusApp[] = [
   expressFileRoutes,
   expressZod,
   expressTsPaths,
+  expressTsyringe,
   expressTrpc,
   expressTsNode,
   expressNodeTs,

@@ -103,9 +103,11 @@ function isPromise(callee: AnyNode): boolean {
 }
 
 /**
- * An identifier passed as code: one that names a function of the module, or a handler by
- * convention, whatever it is bound to (an import, a parameter): `use`'s arguments, and a route
- * method's after its path (`router.delete('/:id', remove)`, not `cache.delete(id)`).
+ * A handler passed by reference: an identifier that names a function of the module, or a
+ * handler by convention, whatever it is bound to (an import, a parameter, a property of an
+ * object the function was given or made: `controller.search`, `controller.get.bind(controller)`
+ * with the controller a DI container resolved): `use`'s arguments, and a route method's after
+ * its path (`router.delete('/:id', remove)`, not `cache.delete(id)`).
  */
 function handlerNamed(
   argument: AnyNode,
@@ -114,9 +116,26 @@ function handlerNamed(
   method: string,
   namesFunction: (identifier: Identifier) => boolean,
 ): boolean {
-  if (argument.type !== 'Identifier') return false;
-  if (namesFunction(argument as Identifier)) return true;
+  if (argument.type === 'Identifier' && namesFunction(argument as Identifier)) return true;
+  if (!isReference(argument)) return false;
   return method === 'use' || (ROUTE_METHODS.has(method) && method !== 'route' && index > 0 && count > 1);
+}
+
+/** A name, a property read off one (`a.b.c`, `this.a`), or such a reference bound (`a.b.bind(a)`). */
+function isReference(node: AnyNode): boolean {
+  if (node.type === 'Identifier') return true;
+  if (node.type === 'MemberExpression') {
+    const object = node.object as AnyNode;
+    return !node.computed && (object.type === 'ThisExpression' || isReference(object));
+  }
+  if (node.type !== 'CallExpression') return false;
+  const callee = node.callee as AnyNode;
+  return (
+    callee.type === 'MemberExpression' &&
+    !callee.computed &&
+    keyName(callee.property as AnyNode) === 'bind' &&
+    isReference(callee.object as AnyNode)
+  );
 }
 
 /** The names of a class's instance methods and of its fields that hold functions. */

@@ -1,0 +1,6 @@
+export interface Todo {
+  id: number;
+  title: string;
+  done: boolean;
+  createdAt: string;
+}
