@@ -8,6 +8,7 @@ import { expressFileRoutes } from './express-file-routes';
 import { expressGraphql } from './express-graphql';
 import { expressWsChat } from './express-ws-chat';
 import { expressSse } from './express-sse';
+import { expressSocketio } from './express-socketio';
 import { nestBuilds } from './nest-builds';
 import { expressZod } from './express-zod';
 import { expressTsPaths } from './express-ts-paths';
@@ -71,6 +72,7 @@ export const corpus: CorpusApp[] = [
   expressTsNode,
   expressNodeTs,
   expressChains,
+  expressSocketio,
   expressCron,
   expressCluster,
   expressAsyncMain,

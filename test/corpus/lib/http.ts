@@ -1,6 +1,7 @@
 /** HTTP on 127.0.0.1: requests with a cookie jar, probes, and the background client that counts failures. */
 import type { HttpRequest, Keep, Probe } from './types';
 import { exchange } from './websocket';
+import { socketIoExchange } from './socket-io';
 import { streamExchange } from './event-stream';
 
 export interface Answer {
@@ -43,6 +44,7 @@ function replaceN(value: unknown, n: string): unknown {
 
 export async function send(port: number, request: HttpRequest, jar?: CookieJar, timeoutMs = 2000): Promise<Answer> {
   if (request.websocket) return exchange(port, request.path, request.websocket, timeoutMs);
+  if (request.socketIo) return socketIoExchange(port, request.path, request.socketIo, timeoutMs);
   if (request.eventStream) {
     return streamExchange(port, request.path, request.eventStream, timeoutMs, (trigger) =>
       send(port, trigger, jar, timeoutMs),
@@ -74,7 +76,9 @@ export async function checkProbe(port: number, probe: Probe, jar: CookieJar): Pr
     ? `WebSocket ${probe.path} ${probe.websocket.send}`
     : probe.eventStream
       ? `event stream ${probe.path}, event ${JSON.stringify(probe.eventStream.event)}`
-      : `${probe.method ?? 'GET'} ${probe.path}`;
+      : probe.socketIo
+        ? `Socket.IO ${probe.socketIo.emit}`
+        : `${probe.method ?? 'GET'} ${probe.path}`;
   let answer: Answer;
   try {
     answer = await send(port, probe, jar);

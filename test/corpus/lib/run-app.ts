@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { answers, checkProbes, CookieJar, send, snapshot, Traffic, withN } from './http';
 import { closeSockets } from './websocket';
 import { closeStreams } from './event-stream';
+import { closeSocketIo } from './socket-io';
 import { formatLine, judgeHonest, type EditResult } from './judge';
 import { driverFor, type Applied, type Driver, type ModeName } from './modes';
 import { freePort, killLeftBehind } from './procs';
@@ -62,6 +63,7 @@ export async function runApp(
     await driver.stop();
     closeSockets(driver.ctx.port);
     closeStreams(driver.ctx.port);
+    closeSocketIo(driver.ctx.port);
     const leftBehind = killLeftBehind(dir);
     if (leftBehind.length > 0) {
       print(`  (${entry.name} · ${mode}: killed ${leftBehind.length} process(es) left running in its folder)`);

@@ -13,6 +13,21 @@ export interface HttpRequest {
   websocket?: WebSocketExchange;
   /** Instead of an HTTP request: an event read from the event stream at `path` (event-stream.ts). */
   eventStream?: EventStreamExchange;
+  /** Instead of an HTTP request: a Socket.IO event and its acknowledgement, `path` the server's (socket-io.ts). */
+  socketIo?: SocketIoExchange;
+}
+
+/** A Socket.IO event emitted with an acknowledgement callback, the acknowledgement the answer (socket-io.ts). */
+export interface SocketIoExchange {
+  /**
+   * A socket kept connected under this name, across edits (connected by the first exchange that
+   * names it, and again after the app dropped it); without a name, a socket of its own, closed after.
+   */
+  socket?: string;
+  emit: string;
+  args?: unknown[];
+  /** The handshake's `auth`, when the socket connects. */
+  auth?: Record<string, string>;
 }
 
 /** An event read from a server-sent event stream, after the request that makes the app send it. */

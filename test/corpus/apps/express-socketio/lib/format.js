@@ -1,0 +1,5 @@
+function formatMessage(user, text) {
+  return { user, text: String(text).trim(), at: Date.now() };
+}
+
+module.exports = { formatMessage };
