@@ -313,6 +313,32 @@ test("a second state change: the running version's codeChange, written for the f
   assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 1, history: ['ann'], since: '', tag: '' });
 });
 
+test("in a module of two servers, whose states the agent cannot check, the running version's codeChange asks for a migration before anything loads", async () => {
+  const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
+  lsp.answer = () => null;
+  const first = addSinceField(original);
+  const refused = await lsp.save(file, first);
+  const diagnostic = lsp.diagnostics.get(refused.uri)?.diagnostics.find((d) => d.code === 'state-changed');
+  const migrated = await migrationWritten(lsp, refused.uri, first, diagnostic!);
+  writeFileSync(file, migrated);
+  assert.equal((await lsp.save(file, migrated)).outcome, 'loaded');
+
+  // `tag` added, and a second server in the module: one shape per module is all the agent checks.
+  const second =
+    migrated
+      .replace('  since: string;\n}', '  since: string;\n  tag: string;\n}')
+      .replace("since: 'startup' }),", "since: 'startup', tag: 'new' }),") +
+    "\nexport const tally = defineServer<{ n: number }, { type: 'add' }, number>({\n  init: () => ({ n: 0 }),\n  handleCall: (_message, state) => ({ reply: state.n + 1, state: { n: state.n + 1 } }),\n});\n";
+  writeFileSync(file, second);
+  const asked = await lsp.save(file, second);
+  assert.equal(asked.outcome, 'migrationNeeded', asked.lines.join('\n'));
+  assert.match(
+    asked.lines[0]!,
+    /\+ tag: string \(the codeChange in the file is v1's own: with more than one server in the module, what it returns is not checked\)$/,
+  );
+  assert.deepEqual(JSON.parse(await app.get('/visits')), { count: 1, history: ['ann'], since: '' }, 'app untouched');
+});
+
 test('a codeChange that converts any earlier state is left to do so: a second change loads through it, no migration asked', async () => {
   const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
   // Written by the user for the first change: new fields from defaults, the rest kept.

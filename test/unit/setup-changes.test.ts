@@ -79,7 +79,11 @@ test("a router factory that gains a route to a controller's method, passed by re
     /registers something new \(router\.post\("\/:id\/done", controller\.complete\.bind/,
   );
   assert.match(added('router.use(audit.middleware);'), /registers something new/);
-  // Data passed along is not a handler: a key read off an object, a computed property.
+  assert.match(added('router.get(`/${"todos"}/open`, controller.open);'), /registers something new/);
+  // Data passed along is not a handler: a property passed with no path before it (a query's
+  // parameters, a request's body), a computed property.
+  assert.equal(added('container.query("SELECT 1", controller.params);'), '');
+  assert.equal(added('container.post(controller.url, controller.body);'), '');
   assert.equal(added('cache.delete(controller.key);'), '');
   assert.equal(added('router.get("/x", handlers[name]);'), '');
 });

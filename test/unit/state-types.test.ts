@@ -643,6 +643,39 @@ export const b = defineServer<{ list: string[]; size: number }>({
     });
   });
 
+  test('a second change after a restart, whose versions count anew: the old type of the same name is written anew', () => {
+    const v3 = server('  count: number;', '{ count: 0 }');
+    const first = stub(v3, server('  count: number;\n  history: string[];', '{ count: 0, history: [] }')).text;
+    assert.match(first, /type StateV3 = \{\n {2}count: number;\n\};/);
+    // The app restarted: the running version is v3 again, with the first stub's codeChange.
+    const [running] = analyzer.analyze(oldVersionFileName(file, 3), first);
+    const next = first
+      .replace('  history: string[];\n}', '  history: string[];\n  tag: string;\n}')
+      .replace('{ count: 0, history: [] }', "{ count: 0, history: [], tag: '' }");
+    const text = applyEdits(next, analyzer.codeChangeStubEdits(file, next, { info: running!, vsn: '3', n: 3 }));
+    assert.deepEqual(typeErrors({ [file]: text }, file), [], text);
+    assert.equal(text.match(/type StateV3 =/g)?.length, 1, text);
+    assert.match(text, /type StateV3 = \{\n {2}count: number;\n {2}history: string\[\];\n\};/, text);
+    const { visits } = evaluateServers(file, text) as { visits: { codeChange: CodeChange } };
+    assert.deepEqual(visits.codeChange('3', { count: 1, history: ['a'] }, undefined), {
+      count: 1,
+      history: ['a'],
+      tag: '',
+    });
+  });
+
+  test("a codeChange that names a function written elsewhere is not told apart by its property: it is the user's", () => {
+    const withNamed = server('  count: number;', '{ count: 0 }')
+      .replace(
+        'export const visits',
+        'const migrate = (_from: unknown, state: unknown) => state as State;\n\nexport const visits',
+      )
+      .replace('  init:', '  codeChange: migrate,\n  init:');
+    const [info] = analyzer.analyze(file, withNamed);
+    assert.equal(info!.hasCodeChange, true);
+    assert.equal(info!.codeChangeText, undefined, 'no code of its own to compare');
+  });
+
   test('a codeChange written as a property is told apart by its code, and replaced where it is', () => {
     const v1 = server('  count: number;', '{ count: 0 }').replace(
       '  init:',

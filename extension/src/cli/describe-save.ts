@@ -36,7 +36,7 @@ export function describeSave(outcome: SaveOutcome, root: string, options: { migr
       return `· ${file}: types only, nothing to load; the state types of the ${outcome.dependents} running module(s) importing it are unchanged`;
     case 'migrationNeeded':
       return [
-        `✗ ${file}: not loaded — a state type changed and the new code has no codeChange:`,
+        `✗ ${file}: not loaded — a state type changed and the new code has no codeChange that converts it:`,
         ...outcome.changes.map((c) => `  ${relative(root, c.file)}: ${describeStateChange(c)}`),
         '  add a codeChange(from, state, extra) to the server that converts the running state (a static codeChange to a class, an exported codeChange to a module for its variables), then save again',
         ...(options.migrateHint ? [`  ${options.migrateHint}`] : []),

@@ -3,7 +3,8 @@
  * map it to the modules running it → check it compiles → compare each server's state type
  * with the one of the version running (from the source the agent keeps) → when a state type
  * changed and the new code has no codeChange, stop and say so; else upgrade every agent in
- * one two-phase transaction, with the new state shape checked by the agents.
+ * one two-phase transaction, with the new state shape checked by the agents (a server's
+ * codeChange the running version has, whose result does not fit, asks for a migration too).
  */
 import type { ModuleInfo, StateShape, UpgradePlan } from 'hotpatch-agent/protocol';
 import type { AgentClient } from './agent-client';
@@ -262,7 +263,11 @@ export class SavePipeline {
       if (c.kind !== 'ready') return c;
       const changes = refused.get(c.file);
       if (changes) return { kind: 'migrationNeeded', file: c.file, changes, ms };
-      return { kind: failed ? 'failed' : 'loaded', file: c.file, outcomes: byFile.get(c.file) ?? [], ms };
+      const outcomes = byFile.get(c.file) ?? [];
+      // Not loaded only because a file of the release asks for a migration: it goes with that one's next save.
+      if (refused.size > 0 && !outcomes.some(failedOnItsOwn))
+        return { kind: 'heldBack', file: c.file, blockers: [...refused.keys()] };
+      return { kind: failed ? 'failed' : 'loaded', file: c.file, outcomes, ms };
     });
   }
 
@@ -342,6 +347,12 @@ export class SavePipeline {
         const old = await this.#running.of(types, target.client, target.module, file);
         changes.push(...stateChanges(types, target, file, old, next));
         leftToCodeChange.push(...changesLeftToCodeChange(types, target, file, old, next));
+      }
+      // The agent checks one state shape per module: where the module defines more servers, the
+      // result of a codeChange the running version has could not be checked, so the save asks.
+      if (next.filter((t) => !t.kind).length > 1) {
+        const unchecked = 'with more than one server in the module, what it returns is not checked';
+        changes.push(...leftToCodeChange.splice(0).map((change) => ({ ...change, refusal: unchecked })));
       }
       const waited = performance.now();
       const error = await syntaxCheck;
@@ -440,6 +451,12 @@ export class SavePipeline {
     const ms = performance.now() - started;
     return { kind: outcomes.some((o) => o.error) ? 'failed' : 'loaded', file, outcomes, ms };
   }
+}
+
+/** Whether a load failed for a reason of its own: its agent did not prepare it, or named its module's code. */
+function failedOnItsOwn(outcome: LoadOutcome): boolean {
+  if (outcome.error === undefined) return false;
+  return !outcome.plan || outcome.plan.errors.some((e) => e.file === outcome.module.file);
 }
 
 /** What the agent checks holders' migrated fields against, by holder key. */

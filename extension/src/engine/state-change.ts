@@ -185,9 +185,7 @@ export function migrationsRefused(
     // One shape per module is checked (that of its only server): a wrong one is that server's.
     const wrong = outcome.plan?.errors.find((e) => e.wrongShape && e.file === outcome.module.file);
     if (!wrong) continue;
-    const mine = leftOf(file).filter(
-      (c) => c.agent.pid === outcome.client.info.pid && c.module.file === outcome.module.file,
-    );
+    const mine = leftOf(file).filter((c) => c.agent === outcome.client.info && c.module.file === outcome.module.file);
     if (mine.length === 0) continue;
     refused.set(file, [...(refused.get(file) ?? []), ...mine.map((c) => ({ ...c, refusal: wrong.message }))]);
   }

@@ -53,8 +53,9 @@ export interface UpgradeError {
   line?: number;
   column?: number;
   /**
-   * The process's codeChange ran and returned a state that does not fit the new state type (the
-   * shape the client sent): a codeChange written for an earlier change of the type, maybe.
+   * The state the process would have (what its codeChange returned, or its state as it is where
+   * the spec has none) does not fit the new state type, the shape the client sent: a codeChange
+   * written for an earlier change of the type, maybe.
    */
   wrongShape?: boolean;
 }

@@ -46,6 +46,10 @@ export function closeSocketIo(port: number): void {
   }
 }
 
+/**
+ * A socket connected to the app; rejects if it is refused, dropped before it connected (a
+ * middleware that never calls `next`, the app closing it) or not connected within `timeoutMs`.
+ */
 function connect(port: number, path: string, auth: SocketIoExchange['auth'], timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = io(`http://127.0.0.1:${port}`, {
@@ -55,10 +59,19 @@ function connect(port: number, path: string, auth: SocketIoExchange['auth'], tim
       reconnection: false,
       timeout: timeoutMs,
     });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      socket.off('connect', connected);
       socket.close();
       reject(error);
-    });
+    };
+    const connected = (): void => {
+      clearTimeout(timer);
+      socket.off('connect_error', fail).off('disconnect', dropped);
+      resolve(socket);
+    };
+    const dropped = (reason: string): void => fail(new Error(`dropped before it connected: ${reason}`));
+    const timer = setTimeout(() => fail(new Error(`not connected within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('connect', connected).once('connect_error', fail).once('disconnect', dropped);
   });
 }

@@ -71,9 +71,26 @@ export function codeChangeToReplace(
 }
 
 /**
+ * The module's type aliases that the replaced codeChange names and nothing else does
+ * (`type VariablesV3 = …`, written with it): they go with it. A stub whose old type has the
+ * name of one of them writes its own in its place: that one is an earlier version's, of an app
+ * that restarted since and counts its versions anew.
+ */
+export function aliasesOnlyItNames(sourceFile: ts.SourceFile, replaced: ReplacedCodeChange): Set<string> {
+  const { declaration } = replaced;
+  const going = new Set<string>();
+  for (const alias of sourceFile.statements) {
+    if (!ts.isTypeAliasDeclaration(alias)) continue;
+    const name = alias.name.text;
+    if (names(declaration, name) && !names(sourceFile, name, [declaration, alias])) going.add(name);
+  }
+  return going;
+}
+
+/**
  * The edits that put `replacement` where `replaced` is declared (at its doc comment, if it has
- * one; `replacement` starts at that line's indentation) and take out the module's type aliases
- * that nothing else names (`type VariablesV3 = …`), except `keep` (the one the new stub names).
+ * one; `replacement` starts at that line's indentation) and take out the aliases only it names
+ * (aliasesOnlyItNames), except `keep` (the one the new stub names, when it is not written anew).
  * Only what is the codeChange's own goes: not a comment above its doc comment (a JavaScript
  * stub's `@typedef` of the old type stays, unused), nor an alias named anywhere else.
  */
@@ -81,17 +98,16 @@ export function replacementEdits(
   sourceFile: ts.SourceFile,
   replaced: ReplacedCodeChange,
   replacement: string,
-  keep: string,
+  keep: string | undefined,
 ): TextEdit[] {
   const { declaration } = replaced;
   const text = sourceFile.text;
   const doc = ts.getLeadingCommentRanges(text, declaration.getFullStart())?.at(-1);
   const start = doc && text.startsWith('/**', doc.pos) ? doc.pos : declaration.getStart(sourceFile);
   const edits: TextEdit[] = [{ start, end: declaration.getEnd(), newText: replacement }];
+  const going = aliasesOnlyItNames(sourceFile, replaced);
   for (const alias of sourceFile.statements) {
-    if (!ts.isTypeAliasDeclaration(alias) || alias.name.text === keep) continue;
-    const name = alias.name.text;
-    if (!names(declaration, name) || names(sourceFile, name, [declaration, alias])) continue;
+    if (!ts.isTypeAliasDeclaration(alias) || alias.name.text === keep || !going.has(alias.name.text)) continue;
     // The alias, the comments above it and the blank lines after it.
     const from = ts.getLeadingCommentRanges(text, alias.getFullStart())?.[0]?.pos ?? alias.getStart(sourceFile);
     let end = alias.getEnd();

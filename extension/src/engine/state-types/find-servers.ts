@@ -72,12 +72,18 @@ function site(call: ts.CallExpression, index: number, checker: ts.TypeChecker): 
   };
 }
 
-/** `codeChange(from, state) { … }` or `codeChange: (from, state) => …` in `spec` itself. */
+/**
+ * `codeChange(from, state) { … }` or `codeChange: (from, state) => …` in `spec` itself; not one
+ * naming a function written elsewhere (`codeChange: migrate`), whose code this property is not.
+ */
 function ownCodeChange(spec: ts.ObjectLiteralExpression): ts.MethodDeclaration | ts.PropertyAssignment | undefined {
   for (const property of spec.properties) {
     if (!ts.isMethodDeclaration(property) && !ts.isPropertyAssignment(property)) continue;
     const { name } = property;
-    if ((ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === 'codeChange') return property;
+    if (!(ts.isIdentifier(name) || ts.isStringLiteral(name)) || name.text !== 'codeChange') continue;
+    if (ts.isMethodDeclaration(property)) return property;
+    const value = unwrap(property.initializer);
+    return ts.isArrowFunction(value) || ts.isFunctionExpression(value) ? property : undefined;
   }
   return undefined;
 }

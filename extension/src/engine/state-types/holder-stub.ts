@@ -12,7 +12,7 @@
 import type { StateShape } from 'hotpatch-agent/protocol';
 import ts from 'typescript';
 import type { AnalyzedHolder } from './analyzer';
-import { codeChangeToReplace, replacementEdits } from './codechange-replace';
+import { aliasesOnlyItNames, codeChangeToReplace, replacementEdits } from './codechange-replace';
 import {
   commentLabel,
   convertValue,
@@ -58,12 +58,15 @@ export function holderStubEdits(sourceFile: ts.SourceFile, holder: AnalyzedHolde
   const typed = (sourceFile.flags & ts.NodeFlags.JavaScriptFile) === 0;
   const about = `${capitalize(whose)} running v${label} whose types changed: codeChange converts them.`;
   const oldTypeText = printShape(oldShape, { indent: unit });
-  const typeDeclaration = declaresType(sourceFile, oldType)
-    ? ''
-    : typed
-      ? `/** ${about} */\n${margin}type ${oldType} = ${oldTypeText.replace(/\n/g, `\n${margin}`)};\n\n${margin}`
-      : `/**\n${margin} * ${about}\n${margin} * @typedef {${oldTypeText.replace(/\n/g, `\n${margin} * `)}} ${oldType}\n` +
-        `${margin} */\n\n${margin}`;
+  // One of that name that goes with the replaced codeChange is an earlier version's: rewritten.
+  const rewritten = replaced !== undefined && aliasesOnlyItNames(sourceFile, replaced).has(oldType);
+  const typeDeclaration =
+    declaresType(sourceFile, oldType) && !rewritten
+      ? ''
+      : typed
+        ? `/** ${about} */\n${margin}type ${oldType} = ${oldTypeText.replace(/\n/g, `\n${margin}`)};\n\n${margin}`
+        : `/**\n${margin} * ${about}\n${margin} * @typedef {${oldTypeText.replace(/\n/g, `\n${margin} * `)}} ${oldType}\n` +
+          `${margin} */\n\n${margin}`;
 
   const w: Writer = { unit, vsn: old.vsn, label, usesTodo: false, typed };
   // A #private field's type cannot be named from outside the class (`Notes['#notes']` is not
@@ -115,7 +118,8 @@ export function holderStubEdits(sourceFile: ts.SourceFile, holder: AnalyzedHolde
   if (replaced) {
     // In the old one's place, which starts after its line's indentation.
     const inPlace = method.slice(memberIndent.length);
-    const edits = replacementEdits(sourceFile, replaced, classNode ? inPlace : typeDeclaration + inPlace, oldType);
+    const keep = rewritten ? undefined : oldType;
+    const edits = replacementEdits(sourceFile, replaced, classNode ? inPlace : typeDeclaration + inPlace, keep);
     if (classNode && typeDeclaration) {
       const typeAt = classNode.getStart(sourceFile, true);
       edits.unshift({ start: typeAt, end: typeAt, newText: typeDeclaration });

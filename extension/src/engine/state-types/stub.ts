@@ -9,7 +9,7 @@
 import type { StateShape } from 'hotpatch-agent/protocol';
 import type ts from 'typescript';
 import type { AnalyzedServer } from './analyzer';
-import { codeChangeToReplace, replacementEdits } from './codechange-replace';
+import { aliasesOnlyItNames, codeChangeToReplace, replacementEdits } from './codechange-replace';
 import { commentLabel, convertObject, indexable, todo, todoDeclaration, type Writer } from './convert';
 import { fits } from './defaults';
 import { printShape, quote } from './print-shape';
@@ -44,7 +44,9 @@ export function stubEdits(sourceFile: ts.SourceFile, server: AnalyzedServer, old
   const writer: ServerWriter = { unit, stateType: state?.text, vsn: old.vsn, label, usesTodo: false };
 
   const edits: TextEdit[] = [];
-  if (!declaresType(sourceFile, oldType)) {
+  // One of that name that goes with the replaced codeChange is an earlier version's: rewritten.
+  const rewritten = replaced !== undefined && aliasesOnlyItNames(sourceFile, replaced).has(oldType);
+  if (!declaresType(sourceFile, oldType) || rewritten) {
     const at = site.statement.getStart(sourceFile, true);
     const margin = lineIndent(text, at);
     const printed = printShape(old.info.shape, { indent: unit }).replace(/\n/g, `\n${margin}`);
@@ -60,7 +62,7 @@ export function stubEdits(sourceFile: ts.SourceFile, server: AnalyzedServer, old
   const method = codeChange(old.info.shape, info.shape, oldType, writer, propertyIndent);
   if (replaced) {
     // In the old one's place: after its indentation, before its comma if it has one.
-    return [...edits, ...replacementEdits(sourceFile, replaced, method.trimStart(), oldType)];
+    return [...edits, ...replacementEdits(sourceFile, replaced, method.trimStart(), rewritten ? undefined : oldType)];
   }
   const last = spec.properties.at(-1);
   let at = last ? last.getEnd() : spec.getStart(sourceFile) + 1;

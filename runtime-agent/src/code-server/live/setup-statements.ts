@@ -33,9 +33,7 @@ export function setupStatements(
     const method = keyName((call.callee as AnyNode).property as AnyNode);
     return args.some(
       (a, index) =>
-        handsOverCode(a) ||
-        madeFromCode(a, index, method) ||
-        handlerNamed(a, index, args.length, method, namesFunction),
+        handsOverCode(a) || madeFromCode(a, index, method) || handlerNamed(a, index, args, method, namesFunction),
     );
   };
   const calls = statements.filter((statement) => {
@@ -104,21 +102,32 @@ function isPromise(callee: AnyNode): boolean {
 
 /**
  * A handler passed by reference: an identifier that names a function of the module, or a
- * handler by convention, whatever it is bound to (an import, a parameter, a property of an
- * object the function was given or made: `controller.search`, `controller.get.bind(controller)`
- * with the controller a DI container resolved): `use`'s arguments, and a route method's after
- * its path (`router.delete('/:id', remove)`, not `cache.delete(id)`).
+ * handler by convention, whatever it is bound to (an import, a parameter): `use`'s arguments,
+ * and a route method's after its path (`router.delete('/:id', remove)`, not `cache.delete(id)`).
+ * A property of an object (`controller.search`, `controller.get.bind(controller)`, the
+ * controller a DI container resolved) counts as one where `use` takes it, or after a path
+ * written there (`router.get('/search', …)`): as data, a property is passed far more often
+ * (`db.query(sql, options.params)`, `this.client.post(this.url, this.body)`).
  */
 function handlerNamed(
   argument: AnyNode,
   index: number,
-  count: number,
+  args: AnyNode[],
   method: string,
   namesFunction: (identifier: Identifier) => boolean,
 ): boolean {
   if (argument.type === 'Identifier' && namesFunction(argument as Identifier)) return true;
-  if (!isReference(argument)) return false;
-  return method === 'use' || (ROUTE_METHODS.has(method) && method !== 'route' && index > 0 && count > 1);
+  if (method === 'use' && isReference(argument)) return true;
+  if (!ROUTE_METHODS.has(method) || method === 'route' || index === 0) return false;
+  return argument.type === 'Identifier' ? args.length > 1 : isReference(argument) && isPath(args[0]!);
+}
+
+/** A route's path written as a string or template that starts with `/` (`'/search'`, `` `/${base}` ``). */
+function isPath(node: AnyNode): boolean {
+  if (node.type === 'Literal') return typeof node.value === 'string' && node.value.startsWith('/');
+  if (node.type !== 'TemplateLiteral') return false;
+  const first = (node.quasis as AnyNode[])[0];
+  return typeof first?.value?.cooked === 'string' && first.value.cooked.startsWith('/');
 }
 
 /** A name, a property read off one (`a.b.c`, `this.a`), or such a reference bound (`a.b.bind(a)`). */
