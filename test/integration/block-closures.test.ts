@@ -8,9 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { AgentClient } from 'hotpatch-extension/engine';
-import { App } from '../helpers/app';
-import { scratchFiles } from '../helpers/scratch';
+import { ScratchApp } from '../helpers/scratch-app';
 
 const handler = '    res.end(JSON.stringify({ count: hits.length }));';
 const appText = [
@@ -28,28 +26,16 @@ const appText = [
   '',
 ].join('\n');
 
-let app: App;
-let client: AgentClient;
-let text = appText;
-
+let scratch: ScratchApp;
 before(async () => {
-  app = await App.start('cjs', { fixture: scratchFiles('block-closures', { 'app.js': appText }) });
-  client = await app.connect();
+  scratch = await ScratchApp.start('block-closures', appText);
 });
-after(async () => {
-  client.close();
-  await app.stop();
-});
+after(() => scratch.stop());
+const get = (path: string): Promise<string> => scratch.app.get(path);
+const loadWith = (find: string, replacement: string) => scratch.loadWith(find, replacement);
 
 async function count(): Promise<{ count: number; edited?: string }> {
-  return JSON.parse(await app.get('/')) as { count: number; edited?: string };
-}
-
-/** Loads app.js with `find` replaced by `replacement` in the running text. */
-function loadWith(find: string, replacement: string) {
-  assert.ok(text.includes(find), find);
-  text = text.replace(find, replacement);
-  return client.load({ file: app.file('app.js'), code: text });
+  return JSON.parse(await get('/')) as { count: number; edited?: string };
 }
 
 test("a handler's new body reads the variables of the block it was written in, and they keep their values", async () => {

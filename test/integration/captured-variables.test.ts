@@ -8,9 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { AgentClient } from 'hotpatch-extension/engine';
-import { App } from '../helpers/app';
-import { scratchFiles } from '../helpers/scratch';
+import { ScratchApp } from '../helpers/scratch-app';
 
 const increment = '  const increment = () => {\n    count += 1;\n    return String(count);\n  };';
 // A named function expression, whose name has a scope of its own above its body's, with a
@@ -36,38 +34,27 @@ const appText = [
   '',
 ].join('\n');
 
-let app: App;
-let client: AgentClient;
-let text = appText;
-
+let scratch: ScratchApp;
 before(async () => {
-  app = await App.start('cjs', { fixture: scratchFiles('captured-variables', { 'app.js': appText }) });
-  client = await app.connect();
+  scratch = await ScratchApp.start('captured-variables', appText);
 });
-after(async () => {
-  client.close();
-  await app.stop();
-});
-
-function loadWith(find: string, replacement: string) {
-  assert.ok(text.includes(find), find);
-  text = text.replace(find, replacement);
-  return client.load({ file: app.file('app.js'), code: text });
-}
+after(() => scratch.stop());
+const get = (path: string): Promise<string> => scratch.app.get(path);
+const loadWith = (find: string, replacement: string) => scratch.loadWith(find, replacement);
 
 test('a closure made before the load takes a new body that uses a variable another closure of its function captures', async () => {
-  assert.equal(await app.get('/'), '1');
+  assert.equal(await get('/'), '1');
   const result = await loadWith('    return String(count);', '    return `${label}#${count}`;');
   assert.deepEqual(result.report.notApplied, []);
-  assert.equal(await app.get('/'), 'VISITS#2', 'the running closure, with its count and the label describe keeps');
-  assert.equal(await app.get('/describe'), 'VISITS:2');
+  assert.equal(await get('/'), 'VISITS#2', 'the running closure, with its count and the label describe keeps');
+  assert.equal(await get('/describe'), 'VISITS:2');
 });
 
 test('a variable no closure captures is not handed over: the running closure keeps its code, and the load says why', async () => {
   const result = await loadWith('    return `${label}#${count}`;', '    return `${label}#${count} ${unused}`;');
   assert.equal(result.report.notApplied.length, 1);
   assert.match(result.report.notApplied[0]!, /uses unused from the enclosing function, which they do not capture/);
-  assert.equal(await app.get('/'), 'VISITS#3');
+  assert.equal(await get('/'), 'VISITS#3');
 });
 
 test("a function's own variable hides the enclosing one of its name: a new body needing that one keeps the old code", async () => {
@@ -78,6 +65,6 @@ test("a function's own variable hides the enclosing one of its name: a new body 
     result.report.notApplied[0]!,
     /reset \(line \d+\): .*uses label from the enclosing function, which they do not capture/,
   );
-  assert.equal(await app.get('/reset'), 'reset', 'the running closure answers with its code');
-  assert.equal(await app.get('/describe'), 'VISITS:0');
+  assert.equal(await get('/reset'), 'reset', 'the running closure answers with its code');
+  assert.equal(await get('/describe'), 'VISITS:0');
 });
