@@ -268,21 +268,35 @@ async function migrationWritten(lsp: LspSession, uri: string, text: string, diag
   return TextDocument.applyEdits(TextDocument.create(uri, 'typescript', 1, text), actions[0]!.edit!.changes![uri]!);
 }
 
-test("a second state change: the running version's codeChange, written for the first, fails the dry run; the save asks for a migration that replaces it, and the app is untouched until it loads", async () => {
-  const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
+/** A text with `since` (addSinceField) whose State also gains `tag: string`, 'new' at init. */
+function addTagField(source: string): string {
+  const changed = source
+    .replace('  since: string;\n}', '  since: string;\n  tag: string;\n}')
+    .replace("since: 'startup' }),", "since: 'startup', tag: 'new' }),");
+  assert.notEqual(changed, source);
+  return changed;
+}
+
+/** The first change (addSinceField) saved, its "Generate migration" applied and loaded: the migrated text. */
+async function firstMigrationLoaded(lsp: LspSession, file: string, original: string): Promise<string> {
   lsp.answer = () => null;
   const first = addSinceField(original);
   const refused = await lsp.save(file, first);
-  const stateChanged = () => lsp.diagnostics.get(refused.uri)?.diagnostics.find((d) => d.code === 'state-changed');
-  const migrated = await migrationWritten(lsp, refused.uri, first, stateChanged()!);
+  const diagnostic = lsp.diagnostics.get(refused.uri)?.diagnostics.find((d) => d.code === 'state-changed');
+  assert.ok(diagnostic, refused.lines.join('\n'));
+  const migrated = await migrationWritten(lsp, refused.uri, first, diagnostic);
   writeFileSync(file, migrated);
   assert.equal((await lsp.save(file, migrated)).outcome, 'loaded');
+  return migrated;
+}
+
+test("a second state change: the running version's codeChange, written for the first, fails the dry run; the save asks for a migration that replaces it, and the app is untouched until it loads", async () => {
+  const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
+  const migrated = await firstMigrationLoaded(lsp, file, original);
+  const stateChanged = (uri: string) => lsp.diagnostics.get(uri)?.diagnostics.find((d) => d.code === 'state-changed');
 
   // The state gains `tag`; the codeChange in the file is v1's, which converts to a state without it.
-  const second = migrated
-    .replace('  since: string;\n}', '  since: string;\n  tag: string;\n}')
-    .replace("since: 'startup' }),", "since: 'startup', tag: 'new' }),");
-  assert.notEqual(second, migrated);
+  const second = addTagField(migrated);
   writeFileSync(file, second);
   const again = await lsp.save(file, second);
   assert.equal(again.outcome, 'migrationNeeded', again.lines.join('\n'));
@@ -290,7 +304,7 @@ test("a second state change: the running version's codeChange, written for the f
     again.lines[0]!,
     /^State changed since v1 running in counter-app \(pid \d+\): \+ tag: string \(the codeChange in the file is v1's own: codeChange returned state\.tag: missing\)$/,
   );
-  const diagnostic = stateChanged();
+  const diagnostic = stateChanged(again.uri);
   assert.ok(diagnostic, 'a diagnostic on the State type, not a load failure at the top of the file');
   assert.equal(second.split('\n')[diagnostic.range.start.line]!.includes('interface State'), true);
   await waitFor('the migration prompt', () => lsp.prompts.length === 2);
@@ -315,19 +329,11 @@ test("a second state change: the running version's codeChange, written for the f
 
 test("in a module of two servers, whose states the agent cannot check, the running version's codeChange asks for a migration before anything loads", async () => {
   const { app, lsp, file, original } = await exampleWithVisitsOpen('ann');
-  lsp.answer = () => null;
-  const first = addSinceField(original);
-  const refused = await lsp.save(file, first);
-  const diagnostic = lsp.diagnostics.get(refused.uri)?.diagnostics.find((d) => d.code === 'state-changed');
-  const migrated = await migrationWritten(lsp, refused.uri, first, diagnostic!);
-  writeFileSync(file, migrated);
-  assert.equal((await lsp.save(file, migrated)).outcome, 'loaded');
+  const migrated = await firstMigrationLoaded(lsp, file, original);
 
   // `tag` added, and a second server in the module: one shape per module is all the agent checks.
   const second =
-    migrated
-      .replace('  since: string;\n}', '  since: string;\n  tag: string;\n}')
-      .replace("since: 'startup' }),", "since: 'startup', tag: 'new' }),") +
+    addTagField(migrated) +
     "\nexport const tally = defineServer<{ n: number }, { type: 'add' }, number>({\n  init: () => ({ n: 0 }),\n  handleCall: (_message, state) => ({ reply: state.n + 1, state: { n: state.n + 1 } }),\n});\n";
   writeFileSync(file, second);
   const asked = await lsp.save(file, second);
@@ -348,9 +354,7 @@ test('a codeChange that converts any earlier state is left to do so: a second ch
   );
   writeFileSync(file, generic);
   assert.equal((await lsp.save(file, generic)).outcome, 'loaded');
-  const second = generic
-    .replace('  since: string;\n}', '  since: string;\n  tag: string;\n}')
-    .replace("since: 'startup' }),", "since: 'startup', tag: 'new' }),");
+  const second = addTagField(generic);
   writeFileSync(file, second);
   const loaded = await lsp.save(file, second);
   assert.equal(loaded.outcome, 'loaded', loaded.lines.join('\n'));

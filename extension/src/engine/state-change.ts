@@ -123,17 +123,38 @@ export function stateChanges(
   for (const server of next) {
     const before = old.find((o) => o.key === server.key && o.kind === server.kind);
     if (!before || before.canonical === server.canonical || convertsThisChange(server, before)) continue;
-    const common = { agent: client.info, module, file, server, old: before };
-    const version = { fromVsn: module.current.vsn, fromSeq: module.current.seq };
     if (server.kind) {
       const fields = types.fieldChanges?.(before, server) ?? [];
       if (fields.length === 0) continue;
+      const common = { agent: client.info, module, file, server, old: before };
+      const version = { fromVsn: module.current.vsn, fromSeq: module.current.seq };
       changes.push({ ...common, ...version, fields, lines: fields.flatMap((f) => f.lines), range: fields[0]!.range });
     } else {
-      changes.push({ ...common, ...version, lines: types.diff(before.shape, server.shape), range: server.range });
+      changes.push(serverChange(types, target, file, server, before));
     }
   }
   return changes;
+}
+
+/** The change of a server's state type from `before` (running) to `server` (saved). */
+function serverChange(
+  types: StateTypes,
+  { client, module }: Target,
+  file: string,
+  server: ServerStateType,
+  before: ServerStateType,
+): StateChange {
+  return {
+    agent: client.info,
+    module,
+    file,
+    server,
+    old: before,
+    fromVsn: module.current.vsn,
+    fromSeq: module.current.seq,
+    lines: types.diff(before.shape, server.shape),
+    range: server.range,
+  };
 }
 
 /**
@@ -149,24 +170,11 @@ export function changesLeftToCodeChange(
   old: readonly ServerStateType[],
   next: readonly ServerStateType[],
 ): StateChange[] {
-  const { client, module } = target;
   return next.flatMap((server) => {
     const before = old.find((o) => o.key === server.key && !o.kind);
     if (server.kind || !before || before.canonical === server.canonical) return [];
     if (server.codeChangeText === undefined || server.codeChangeText !== before.codeChangeText) return [];
-    return [
-      {
-        agent: client.info,
-        module,
-        file,
-        server,
-        old: before,
-        fromVsn: module.current.vsn,
-        fromSeq: module.current.seq,
-        lines: types.diff(before.shape, server.shape),
-        range: server.range,
-      },
-    ];
+    return [serverChange(types, target, file, server, before)];
   });
 }
 
